@@ -1,0 +1,49 @@
+/*
+ * rt_config — the service's settings, from command-line flags and
+ * environment variables (flags win), each with a default.
+ *
+ * Every setting is listed once, in a table in rt_config.c, which also
+ * produces --help; the README's configuration table mirrors it.
+ */
+#ifndef RT_CONFIG_H
+#define RT_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rt_log.h"
+
+struct rt_config {
+    char host[256];              /* address to listen on (HOST) */
+    int port;                    /* TCP port; 0 picks a free one (PORT) */
+    int workers;                 /* worker threads, one event loop each (WORKERS) */
+    enum rt_log_level log_level; /* lowest level logged (LOG_LEVEL) */
+    int access_log;              /* 1 to log one line per request (ACCESS_LOG) */
+    size_t max_body_size;        /* bytes; larger bodies get 413 (MAX_BODY_SIZE) */
+    size_t max_header_size;      /* bytes of request line + headers; larger get 431 (MAX_HEADER_SIZE) */
+    int max_header_count;        /* headers per request; more get 431 (MAX_HEADER_COUNT) */
+    int header_timeout_ms;       /* ms from a request's first byte to the end of its head (HEADER_TIMEOUT) */
+    int body_timeout_ms;         /* ms from the end of the head to the end of the body (BODY_TIMEOUT) */
+    int keepalive_timeout_ms;    /* ms an idle keep-alive connection is kept (KEEPALIVE_TIMEOUT) */
+    int write_timeout_ms;        /* ms a response may take to drain to a slow client (WRITE_TIMEOUT) */
+    int shutdown_timeout_ms;     /* ms in-flight requests get after SIGTERM/SIGINT (SHUTDOWN_TIMEOUT) */
+    int max_connections;         /* open connections per worker; more wait in the backlog (MAX_CONNECTIONS) */
+    int backlog;                 /* listen(2) backlog (BACKLOG) */
+};
+
+/** Fill @p cfg with the defaults (WORKERS = number of online CPUs). */
+void rt_config_defaults(struct rt_config *cfg);
+
+/**
+ * Load the configuration: defaults, then the environment, then @p argv.
+ * --help and --version print to standard output.
+ * @return 0 to run, 1 when the program should exit successfully (after
+ *         --help or --version), -1 on an invalid setting, with a message
+ *         naming the setting written to @p err (which may be NULL).
+ */
+int rt_config_load(struct rt_config *cfg, int argc, char **argv, char *err, size_t errlen);
+
+/** Write a one-line summary of @p cfg to the log at info level. */
+void rt_config_log(const struct rt_config *cfg);
+
+#endif /* RT_CONFIG_H */

@@ -1,0 +1,53 @@
+/*
+ * rt_docs — the interactive documentation: /openapi.json, /docs (Swagger
+ * UI), /docs/oauth2-redirect, /redoc (ReDoc) and the files they load, which
+ * are embedded in the binary (see runtime/docs_assets.cmake), so the pages
+ * work without any outside network access.
+ *
+ * Paths answered (GET and HEAD; any other method gets 405 with an Allow
+ * header):
+ *   /openapi.json                  the spec (generated/api.h: api_spec_json)
+ *   /docs                          Swagger UI page
+ *   /docs/swagger-ui-init.js       its configuration (url: /openapi.json, ...)
+ *   /docs/oauth2-redirect          Swagger UI's OAuth2 redirect page
+ *   /redoc                         ReDoc page (telemetry disabled)
+ *   /static/swagger-ui-<version>/{swagger-ui-bundle.js,swagger-ui.css,
+ *                                 oauth2-redirect.js,favicon-32x32.png}
+ *   /static/redoc-<version>/redoc.standalone.js
+ *
+ * Caching: the versioned /static/ files are sent with "Cache-Control: public,
+ * max-age=31536000, immutable"; the pages, the init script and the spec with
+ * "Cache-Control: no-cache".  Everything carries a strong ETag and a matching
+ * If-None-Match is answered with 304.  Static files are sent gzip-compressed
+ * (precompressed at build time) to clients that accept it.  The HTML pages
+ * carry a Content-Security-Policy that allows only same-origin scripts,
+ * styles, images and connections, so no third-party request can leave the
+ * browser from them.
+ *
+ * Threading: rt_docs_init() must be called once, before any worker thread
+ * starts; after that, rt_docs_handle() only reads shared state and may be
+ * called from every worker concurrently.
+ */
+#ifndef RT_DOCS_H
+#define RT_DOCS_H
+
+struct rt_req;
+
+/**
+ * Prepare the pages, URLs and ETags (hashes the embedded files once).
+ * Call it once before rt_docs_handle(), before workers start; calling it
+ * again is a no-op.
+ * @return 0 on success, -1 on failure (a page did not fit its buffer: a
+ * programming error, logged nowhere; the caller reports it).
+ */
+int rt_docs_init(void);
+
+/**
+ * Answer @p req if its path is one of the documentation paths above.
+ * Requires rt_docs_init() to have succeeded.
+ * @return 1 if the request was answered (it must not be used afterwards),
+ * 0 if the path is not a documentation path (the request is untouched).
+ */
+int rt_docs_handle(struct rt_req *req);
+
+#endif /* RT_DOCS_H */

@@ -1,0 +1,857 @@
+/*
+ * rt_http — HTTP/1.1 connections on one event loop (see rt_http.h).
+ *
+ * Each connection is a small state machine:
+ *
+ *   IDLE ──first byte──> HEAD ──head parsed──> BODY ──body read──> HANDLING
+ *     ^                    │                     │                    │
+ *     └──── reply queued (keep-alive) ───────────┴────────────────────┘
+ *
+ *   any error before HANDLING, or a reply with "Connection: close"
+ *     ──> CLOSING (flush the answer) ──> LINGER (half-closed, drain input) ──> freed
+ *
+ * One timer per connection enforces the deadline of the current state:
+ * keep-alive idle time in IDLE, the head deadline in HEAD, the body
+ * deadline in BODY, and the lingering time in LINGER.  No timer runs while
+ * the application handles a request.  The request object is embedded in
+ * the connection and reused, so a keep-alive connection allocates nothing
+ * per request in the common case.
+ *
+ * If the socket fails while a handler still owns the request, the socket
+ * is closed at once but the connection object stays (a "zombie") until the
+ * handler answers, so the handler never sees a dangling request.
+ */
+#include "rt_http.h"
+#include "rt_http_parse.h"
+#include "rt_log.h"
+#include "rt_req_internal.h"
+#include "rt_time.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LINGER_MS 2000           /* how long a closing connection drains what the client still sends */
+#define OUTPUT_HIGH (256 * 1024) /* stop reading pipelined requests while this much output is queued */
+#define CHUNK_LINE_MAX 1024      /* longest chunk-size line (with extensions) */
+
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_HANDLING, CONN_CLOSING, CONN_LINGER };
+
+enum chunk_state { CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, CHUNK_TRAILER };
+
+struct conn {
+    LIST_ENTRY(conn) link;
+    struct rt_http *http;
+    struct bufferevent *bev; /* NULL once the socket is closed (zombie) */
+    struct event *timer;
+    enum conn_state state;
+    struct rt_req req;
+    struct rt_http_head_info info;
+    size_t head_scan_from;   /* where to resume looking for the end of the head */
+    size_t body_got;         /* body bytes read so far */
+    struct evbuffer *chunks; /* chunked body being collected, or NULL */
+    enum chunk_state chunk_state;
+    uint64_t chunk_left;  /* bytes left in the current chunk */
+    size_t trailer_bytes; /* bytes of trailer fields seen */
+    bool keep_alive;      /* the current exchange may be followed by another */
+    bool in_process;      /* conn_process() is on the stack */
+    bool peer_eof;        /* the client closed its side */
+    char peer[INET6_ADDRSTRLEN + 8];
+};
+
+LIST_HEAD(conn_list, conn);
+
+struct rt_http {
+    struct event_base *base;
+    struct rt_http_settings settings;
+    rt_http_handler handler;
+    void *handler_arg;
+    struct evconnlistener *listeners[4];
+    int n_listeners;
+    bool accept_paused; /* max_connections reached */
+    struct conn_list conns;
+    unsigned n_conns;
+    bool draining;
+    void (*drained)(void *arg);
+    void *drained_arg;
+    uint32_t id_nonce; /* random per server, so ids differ across restarts */
+    uint64_t id_counter;
+    time_t date_second; /* the second date[] was formatted for */
+    char date[40];
+};
+
+static void conn_process(struct conn *c);
+static void conn_free(struct conn *c);
+static void conn_eventcb(struct bufferevent *bev, short events, void *arg);
+
+/* --- small helpers --- */
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return status < 300   ? "OK"
+               : status < 400 ? "Redirect"
+               : status < 500 ? "Client Error"
+                              : "Server Error";
+    }
+}
+
+static const char *http_date(struct rt_http *http)
+{
+    struct timeval now;
+
+    event_base_gettimeofday_cached(http->base, &now);
+    if (now.tv_sec != http->date_second) {
+        http->date_second = now.tv_sec;
+        rt_time_format_http_date(now.tv_sec, http->date, sizeof(http->date));
+    }
+    return http->date;
+}
+
+static void set_timer(struct conn *c, int ms)
+{
+    struct timeval tv = rt_time_tv_ms(ms);
+
+    if (ms > 0)
+        evtimer_add(c->timer, &tv);
+    else
+        evtimer_del(c->timer);
+}
+
+static void access_log(struct conn *c, int status, size_t body_len)
+{
+    const struct rt_req *req = &c->req;
+    double ms;
+
+    if (!c->http->settings.access_log || !rt_log_enabled(RT_LOG_INFO))
+        return;
+    ms = req->start_ns ? (double)(rt_time_mono_ns() - req->start_ns) / 1e6 : 0.0;
+    rt_log_info("%s \"%s %s%s%s HTTP/1.%d\" %d %zuB %.3fms id=%s%s", c->peer,
+                req->method_name ? req->method_name : "-", req->path ? req->path : "-", req->query ? "?" : "",
+                req->query ? req->query : "", req->http_minor, status, body_len, ms,
+                req->id[0] ? req->id : "-", req->peer_gone ? " (client gone)" : "");
+}
+
+/* Append the status line and the runtime's headers to @out. */
+static void write_head(struct conn *c, struct evbuffer *out, int status, const char *content_type, size_t len,
+                       bool keep_alive)
+{
+    char head[512];
+    int n;
+
+    n = snprintf(head, sizeof(head),
+                 "HTTP/1.1 %d %s\r\nServer: async-demo\r\nDate: %s\r\nContent-Length: %zu\r\n", status,
+                 reason_phrase(status), http_date(c->http), len);
+    if (content_type != NULL)
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\n", content_type);
+    if (c->req.id[0] != '\0')
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "X-Request-ID: %s\r\n", c->req.id);
+    if (!keep_alive)
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "Connection: close\r\n");
+    else if (c->req.http_minor == 0)
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "Connection: keep-alive\r\n");
+    evbuffer_add(out, head, (size_t)n);
+}
+
+/* --- closing --- */
+
+static void linger_readcb(struct bufferevent *bev, void *arg)
+{
+    struct evbuffer *in = bufferevent_get_input(bev);
+
+    evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+/*
+ * The last answer has been flushed: half-close and drain what the client
+ * still sends for a moment, so that unread input does not turn our close
+ * into a reset that could destroy the answer before the client reads it.
+ */
+static void conn_linger(struct conn *c)
+{
+    if (c->peer_eof || c->bev == NULL) {
+        conn_free(c);
+        return;
+    }
+    c->state = CONN_LINGER;
+    shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+    evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
+    bufferevent_setcb(c->bev, linger_readcb, NULL, conn_eventcb, c);
+    bufferevent_enable(c->bev, EV_READ);
+    set_timer(c, LINGER_MS);
+}
+
+static void new_request_id(struct conn *c)
+{
+    struct rt_http *http = c->http;
+
+    snprintf(c->req.id, sizeof(c->req.id), "%08x%02x%010llx", http->id_nonce,
+             (unsigned)http->settings.worker_id & 0xff,
+             (unsigned long long)(++http->id_counter & 0xffffffffffULL));
+}
+
+/* Queue a JSON error for a request that never reached the application, then close. */
+static void conn_fail(struct conn *c, int status, const char *detail)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    struct json_object *body = json_object_new_object();
+    const char *text;
+    size_t len;
+
+    json_object_object_add(body, "detail", json_object_new_string(detail));
+    text = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
+    if (c->req.id[0] == '\0')
+        new_request_id(c);
+    write_head(c, out, status, "application/json", len, false);
+    evbuffer_add(out, "\r\n", 2);
+    evbuffer_add(out, text, len);
+    json_object_put(body);
+    access_log(c, status, len);
+    rt_req_reset(&c->req);
+    c->state = CONN_CLOSING;
+    evtimer_del(c->timer);
+    bufferevent_disable(c->bev, EV_READ);
+    bufferevent_enable(c->bev, EV_WRITE);
+}
+
+/* --- reading requests --- */
+
+static void start_request(struct conn *c)
+{
+    c->state = CONN_HEAD;
+    c->req.start_ns = rt_time_mono_ns();
+    c->head_scan_from = 0;
+    c->body_got = 0;
+    set_timer(c, c->http->settings.header_timeout_ms);
+}
+
+/* 1 when the head was parsed, 0 to wait for more bytes, -1 after conn_fail(). */
+static int read_head(struct conn *c, struct evbuffer *in)
+{
+    const struct rt_http_settings *s = &c->http->settings;
+    size_t avail = evbuffer_get_length(in), head_len;
+    struct evbuffer_ptr from, end;
+    const char *detail = NULL;
+    char *head;
+    int status;
+
+    evbuffer_ptr_set(in, &from, c->head_scan_from, EVBUFFER_PTR_SET);
+    end = evbuffer_search(in, "\r\n\r\n", 4, &from);
+    if (end.pos < 0) {
+        if (avail > s->max_header_size) {
+            conn_fail(c, 431, "Request header fields too large");
+            return -1;
+        }
+        c->head_scan_from = avail > 3 ? avail - 3 : 0;
+        return 0;
+    }
+    head_len = (size_t)end.pos + 4;
+    if (head_len > s->max_header_size) {
+        conn_fail(c, 431, "Request header fields too large");
+        return -1;
+    }
+    head = rt_req_alloc(&c->req, head_len + 1);
+    evbuffer_remove(in, head, head_len);
+    status = rt_http_parse_head(&c->req, head, head_len, s->max_header_count, &c->info, &detail);
+    if (status == 0 && c->info.content_length > (int64_t)s->max_body_size)
+        status = 413;
+    if (status != 0) {
+        char msg[128];
+
+        if (status == 413) {
+            snprintf(msg, sizeof(msg), "Request body too large (limit %zu bytes)", s->max_body_size);
+            detail = msg;
+        }
+        conn_fail(c, status, detail);
+        return -1;
+    }
+    if (c->req.id[0] == '\0')
+        new_request_id(c);
+    c->keep_alive = c->info.keep_alive;
+    return 1;
+}
+
+/* Read a Content-Length body: 1 when complete, 0 to wait. */
+static int read_fixed_body(struct conn *c, struct evbuffer *in)
+{
+    size_t want = (size_t)c->info.content_length - c->body_got;
+    size_t avail = evbuffer_get_length(in);
+    size_t n = avail < want ? avail : want;
+
+    if (c->req.body == NULL) {
+        c->req.body = rt_req_alloc(&c->req, (size_t)c->info.content_length + 1);
+        c->req.body_len = (size_t)c->info.content_length;
+    }
+    evbuffer_remove(in, c->req.body + c->body_got, n);
+    c->body_got += n;
+    return c->body_got == (size_t)c->info.content_length;
+}
+
+/* Parse a chunk-size line ("1a;ext=x"): 0 with *size set, or -1. */
+static int parse_chunk_size(const char *line, uint64_t *size)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    for (i = 0; line[i] != '\0' && line[i] != ';' && line[i] != ' ' && line[i] != '\t'; i++) {
+        int d;
+        char ch = line[i];
+
+        if (ch >= '0' && ch <= '9')
+            d = ch - '0';
+        else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+            d = (ch | 0x20) - 'a' + 10;
+        else
+            return -1;
+        if (i >= 15)
+            return -1;
+        v = v * 16 + (uint64_t)d;
+    }
+    if (i == 0)
+        return -1;
+    *size = v;
+    return 0;
+}
+
+/* Read a chunked body: 1 when complete, 0 to wait, -1 after conn_fail(). */
+static int read_chunked_body(struct conn *c, struct evbuffer *in)
+{
+    const struct rt_http_settings *s = &c->http->settings;
+
+    if (c->chunks == NULL)
+        c->chunks = evbuffer_new();
+    for (;;) {
+        size_t line_len;
+        char *line;
+
+        switch (c->chunk_state) {
+        case CHUNK_SIZE:
+        case CHUNK_TRAILER:
+            line = evbuffer_readln(in, &line_len, EVBUFFER_EOL_CRLF_STRICT);
+            if (line == NULL) {
+                if (evbuffer_get_length(in) > CHUNK_LINE_MAX) {
+                    conn_fail(c, 400, "Malformed chunked body: line too long");
+                    return -1;
+                }
+                return 0;
+            }
+            if (c->chunk_state == CHUNK_TRAILER) {
+                free(line);
+                c->trailer_bytes += line_len + 2;
+                if (c->trailer_bytes > s->max_header_size) {
+                    conn_fail(c, 431, "Request trailer fields too large");
+                    return -1;
+                }
+                if (line_len == 0)
+                    return 1;
+                continue;
+            }
+            if (parse_chunk_size(line, &c->chunk_left) != 0) {
+                free(line);
+                conn_fail(c, 400, "Malformed chunked body: invalid chunk size");
+                return -1;
+            }
+            free(line);
+            if (c->chunk_left > s->max_body_size - evbuffer_get_length(c->chunks)) {
+                char msg[128];
+
+                snprintf(msg, sizeof(msg), "Request body too large (limit %zu bytes)", s->max_body_size);
+                conn_fail(c, 413, msg);
+                return -1;
+            }
+            c->chunk_state = c->chunk_left == 0 ? CHUNK_TRAILER : CHUNK_DATA;
+            break;
+        case CHUNK_DATA: {
+            size_t avail = evbuffer_get_length(in);
+            size_t n = avail < c->chunk_left ? avail : (size_t)c->chunk_left;
+
+            if (n == 0)
+                return 0;
+            evbuffer_remove_buffer(in, c->chunks, n);
+            c->chunk_left -= n;
+            if (c->chunk_left == 0)
+                c->chunk_state = CHUNK_DATA_END;
+            break;
+        }
+        case CHUNK_DATA_END: {
+            unsigned char crlf[2];
+
+            if (evbuffer_get_length(in) < 2)
+                return 0;
+            evbuffer_remove(in, crlf, 2);
+            if (crlf[0] != '\r' || crlf[1] != '\n') {
+                conn_fail(c, 400, "Malformed chunked body: missing CRLF after chunk data");
+                return -1;
+            }
+            c->chunk_state = CHUNK_SIZE;
+            break;
+        }
+        }
+    }
+}
+
+/* The chunked body is complete: move it into request memory. */
+static void finish_chunked_body(struct conn *c)
+{
+    size_t len = evbuffer_get_length(c->chunks);
+
+    c->req.body = rt_req_alloc(&c->req, len + 1);
+    c->req.body_len = len;
+    evbuffer_remove(c->chunks, c->req.body, len);
+    c->chunk_state = CHUNK_SIZE;
+    c->trailer_bytes = 0;
+}
+
+static void dispatch(struct conn *c)
+{
+    c->state = CONN_HANDLING;
+    evtimer_del(c->timer);
+    c->req.active = true;
+    c->http->handler(&c->req, c->http->handler_arg);
+}
+
+/*
+ * Read and dispatch as many requests as the input holds, one at a time
+ * (pipelined requests wait until the one before them has been answered).
+ */
+static void conn_process(struct conn *c)
+{
+    struct evbuffer *in, *out;
+
+    if (c->bev == NULL)
+        return;
+    in = bufferevent_get_input(c->bev);
+    out = bufferevent_get_output(c->bev);
+    c->in_process = true;
+    for (;;) {
+        int rc;
+
+        if (c->state == CONN_IDLE) {
+            if (evbuffer_get_length(in) == 0 || evbuffer_get_length(out) > OUTPUT_HIGH)
+                break;
+            start_request(c);
+        }
+        if (c->state == CONN_HEAD) {
+            rc = read_head(c, in);
+            if (rc <= 0)
+                break;
+            if (c->info.content_length > 0 || c->info.chunked) {
+                c->state = CONN_BODY;
+                set_timer(c, c->http->settings.body_timeout_ms);
+                if (c->info.expect_continue && evbuffer_get_length(in) == 0)
+                    evbuffer_add(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+            } else {
+                dispatch(c);
+            }
+        } else if (c->state == CONN_BODY) {
+            rc = c->info.chunked ? read_chunked_body(c, in) : read_fixed_body(c, in);
+            if (rc <= 0)
+                break;
+            if (c->info.chunked)
+                finish_chunked_body(c);
+            dispatch(c);
+        } else {
+            break; /* HANDLING, CLOSING or LINGER: nothing to read now */
+        }
+    }
+    c->in_process = false;
+}
+
+/* --- answering (called through rt_req_reply) --- */
+
+static void conn_send(struct rt_req *req, int status, const char *content_type, const void *body, size_t len)
+{
+    struct conn *c = req->owner;
+    const struct rt_out_header *h;
+    struct evbuffer *out;
+    bool keep;
+
+    access_log(c, status, len);
+    if (c->bev == NULL)
+        return; /* the client is gone; nothing to write to */
+    out = bufferevent_get_output(c->bev);
+    keep = c->keep_alive && !c->http->draining && !c->peer_eof;
+    c->keep_alive = keep;
+    write_head(c, out, status, content_type, len, keep);
+    for (h = req->out_headers; h != NULL; h = h->next) {
+        evbuffer_add(out, h->name, strlen(h->name));
+        evbuffer_add(out, ": ", 2);
+        evbuffer_add(out, h->value, strlen(h->value));
+        evbuffer_add(out, "\r\n", 2);
+    }
+    evbuffer_add(out, "\r\n", 2);
+    if (req->method != RT_METHOD_HEAD && len > 0)
+        evbuffer_add(out, body, len);
+}
+
+static void conn_request_ended(struct rt_req *req)
+{
+    struct conn *c = req->owner;
+
+    if (c->bev == NULL) {
+        conn_free(c);
+        return;
+    }
+    if (!c->keep_alive) {
+        c->state = CONN_CLOSING;
+        bufferevent_disable(c->bev, EV_READ);
+        return; /* the write callback lingers and closes once the answer is out */
+    }
+    c->state = CONN_IDLE;
+    set_timer(c, c->http->settings.keepalive_timeout_ms);
+    if (!c->in_process)
+        conn_process(c);
+}
+
+/* --- events --- */
+
+static void conn_readcb(struct bufferevent *bev, void *arg)
+{
+    conn_process(arg);
+}
+
+static void conn_writecb(struct bufferevent *bev, void *arg)
+{
+    struct conn *c = arg;
+
+    if (c->state == CONN_CLOSING)
+        conn_linger(c);
+    else if (c->state == CONN_IDLE)
+        conn_process(c); /* output drained below the mark: pipelined input may continue */
+}
+
+/* The socket is unusable: close it now; the connection itself waits for its handler if it has one. */
+static void conn_drop_socket(struct conn *c)
+{
+    if (c->state != CONN_HANDLING) {
+        conn_free(c);
+        return;
+    }
+    c->req.peer_gone = true;
+    c->peer_eof = true;
+    bufferevent_free(c->bev);
+    c->bev = NULL;
+    evtimer_del(c->timer);
+}
+
+static void conn_eventcb(struct bufferevent *bev, short events, void *arg)
+{
+    struct conn *c = arg;
+
+    if (events & BEV_EVENT_ERROR) {
+        conn_drop_socket(c);
+    } else if (events & BEV_EVENT_EOF) {
+        c->peer_eof = true;
+        if (c->state == CONN_HANDLING) {
+            /* Perhaps only a half-close: the answer is still written if the socket takes it. */
+            c->req.peer_gone = true;
+        } else if (c->state == CONN_CLOSING && evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+            /* keep flushing; the write callback or an error ends it */
+        } else {
+            conn_free(c);
+        }
+    } else if (events & BEV_EVENT_TIMEOUT) {
+        /* Write timeout: the client does not read its answer. */
+        conn_drop_socket(c);
+    }
+}
+
+static void conn_timercb(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn *c = arg;
+
+    switch (c->state) {
+    case CONN_HEAD:
+        conn_fail(c, 408, "Request timeout: the request head was not received in time");
+        break;
+    case CONN_BODY:
+        conn_fail(c, 408, "Request timeout: the request body was not received in time");
+        break;
+    case CONN_IDLE:
+    case CONN_LINGER:
+    case CONN_CLOSING:
+    case CONN_HANDLING:
+        conn_free(c);
+        break;
+    }
+}
+
+/* --- connection lifetime --- */
+
+static void resume_accepting(struct rt_http *http)
+{
+    int i;
+
+    if (!http->accept_paused || http->draining)
+        return;
+    http->accept_paused = false;
+    for (i = 0; i < http->n_listeners; i++)
+        evconnlistener_enable(http->listeners[i]);
+}
+
+static void conn_free(struct conn *c)
+{
+    struct rt_http *http = c->http;
+
+    if (c->req.active) {
+        conn_drop_socket(c); /* the handler still owns the request */
+        return;
+    }
+    LIST_REMOVE(c, link);
+    http->n_conns--;
+    if (c->bev != NULL)
+        bufferevent_free(c->bev);
+    event_free(c->timer);
+    if (c->chunks != NULL)
+        evbuffer_free(c->chunks);
+    rt_req_cleanup(&c->req);
+    free(c);
+    resume_accepting(http);
+    if (http->draining && http->n_conns == 0 && http->drained != NULL) {
+        void (*drained)(void *) = http->drained;
+
+        http->drained = NULL;
+        drained(http->drained_arg);
+    }
+}
+
+static void format_peer(const struct sockaddr *sa, char *buf, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    unsigned port = 0;
+
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        port = ntohs(in->sin_port);
+        snprintf(buf, size, "%s:%u", host, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        port = ntohs(in6->sin6_port);
+        snprintf(buf, size, "[%s]:%u", host, port);
+    } else {
+        snprintf(buf, size, "-");
+    }
+}
+
+static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *sa, int socklen,
+                     void *arg)
+{
+    struct rt_http *http = arg;
+    const struct rt_http_settings *s = &http->settings;
+    struct conn *c = calloc(1, sizeof(*c));
+    struct timeval write_tv = rt_time_tv_ms(s->write_timeout_ms);
+    int one = 1;
+
+    if (c == NULL) {
+        evutil_closesocket(fd);
+        return;
+    }
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    c->http = http;
+    c->bev = bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    c->timer = evtimer_new(http->base, conn_timercb, c);
+    if (c->bev == NULL || c->timer == NULL) {
+        if (c->bev != NULL)
+            bufferevent_free(c->bev);
+        else
+            evutil_closesocket(fd);
+        if (c->timer != NULL)
+            event_free(c->timer);
+        free(c);
+        return;
+    }
+    rt_req_init(&c->req, http->base);
+    c->req.owner = c;
+    c->req.send = conn_send;
+    c->req.ended = conn_request_ended;
+    format_peer(sa, c->peer, sizeof(c->peer));
+    LIST_INSERT_HEAD(&http->conns, c, link);
+    http->n_conns++;
+    /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
+    bufferevent_setwatermark(c->bev, EV_READ, 0, s->max_header_size + s->max_body_size + 64 * 1024);
+    bufferevent_set_timeouts(c->bev, NULL, s->write_timeout_ms > 0 ? &write_tv : NULL);
+    bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    c->state = CONN_IDLE;
+    set_timer(c, s->keepalive_timeout_ms);
+    if (http->n_conns >= (unsigned)s->max_connections && !http->accept_paused) {
+        int i;
+
+        http->accept_paused = true;
+        for (i = 0; i < http->n_listeners; i++)
+            evconnlistener_disable(http->listeners[i]);
+    }
+}
+
+static void accept_errorcb(struct evconnlistener *listener, void *arg)
+{
+    int err = EVUTIL_SOCKET_ERROR();
+
+    /* EMFILE and friends: the connection stays in the backlog and is retried. */
+    rt_log_warning("accept failed: %s", evutil_socket_error_to_string(err));
+}
+
+/* --- the server --- */
+
+struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
+                            rt_http_handler handler, void *arg)
+{
+    struct rt_http *http = calloc(1, sizeof(*http));
+
+    if (http == NULL)
+        return NULL;
+    http->base = base;
+    http->settings = *settings;
+    http->handler = handler;
+    http->handler_arg = arg;
+    LIST_INIT(&http->conns);
+    if (getrandom(&http->id_nonce, sizeof(http->id_nonce), 0) != sizeof(http->id_nonce))
+        http->id_nonce = (uint32_t)rt_time_mono_ns() ^ (uint32_t)getpid();
+    return http;
+}
+
+int rt_http_accept_on(struct rt_http *http, int fd)
+{
+    struct evconnlistener *l;
+
+    if (http->n_listeners == (int)(sizeof(http->listeners) / sizeof(http->listeners[0]))) {
+        close(fd);
+        return -1;
+    }
+    evutil_make_socket_nonblocking(fd);
+    l = evconnlistener_new(http->base, acceptcb, http, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    if (l == NULL) {
+        close(fd);
+        return -1;
+    }
+    evconnlistener_set_error_cb(l, accept_errorcb);
+    http->listeners[http->n_listeners++] = l;
+    return 0;
+}
+
+/* Take the connections still waiting in a listener's backlog, so closing it does not reset them. */
+static void accept_backlog(struct rt_http *http, struct evconnlistener *l)
+{
+    evutil_socket_t lfd = evconnlistener_get_fd(l);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    int fd;
+
+    while ((fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+        acceptcb(l, fd, (struct sockaddr *)&ss, (int)len, http);
+        len = sizeof(ss);
+    }
+}
+
+void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg)
+{
+    struct conn *c, *next;
+    int i;
+
+    http->drained = drained;
+    http->drained_arg = arg;
+    if (!http->draining) {
+        http->draining = true;
+        for (i = 0; i < http->n_listeners; i++) {
+            accept_backlog(http, http->listeners[i]);
+            evconnlistener_free(http->listeners[i]);
+        }
+        http->n_listeners = 0;
+        for (c = LIST_FIRST(&http->conns); c != NULL; c = next) {
+            next = LIST_NEXT(c, link);
+            if (c->state == CONN_IDLE && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
+                conn_free(c);
+        }
+    }
+    if (http->n_conns == 0 && http->drained != NULL) {
+        http->drained = NULL;
+        drained(arg);
+    }
+}
+
+unsigned rt_http_connection_count(const struct rt_http *http)
+{
+    return http->n_conns;
+}
+
+void rt_http_free(struct rt_http *http)
+{
+    struct conn *c;
+    int i;
+
+    if (http == NULL)
+        return;
+    for (i = 0; i < http->n_listeners; i++)
+        evconnlistener_free(http->listeners[i]);
+    while ((c = LIST_FIRST(&http->conns)) != NULL) {
+        c->req.active = false; /* abandoned: the loop has stopped, its handler never answers */
+        conn_free(c);
+    }
+    free(http);
+}

@@ -1,0 +1,89 @@
+/*
+ * rt_http — an HTTP/1.1 server on one event loop.
+ *
+ * One rt_http belongs to one worker thread: it accepts connections from
+ * listening sockets it is given, reads requests (request line, headers,
+ * Content-Length or chunked bodies) within the configured limits and time
+ * limits, hands each complete request to the application callback, and
+ * writes the answers in order (keep-alive and pipelining included).
+ *
+ * Why not evhttp: libevent 2.1's evhttp answers the errors it detects
+ * itself (body or headers too large, malformed requests) with fixed HTML
+ * pages and offers no hook to change them (evhttp_set_errorcb is 2.2), and
+ * its only read timeout restarts with every byte, so a client trickling
+ * its headers is never cut off.  Here every error is JSON in FastAPI's
+ * shape, and each phase of a request has a deadline of its own.
+ *
+ * Errors found before a request reaches the application are answered and
+ * the connection is then closed gracefully (lingering close, so the
+ * answer is not lost to a reset):
+ *   400 malformed request line, header, chunk or Content-Length; missing Host
+ *   408 head or body not received within its deadline
+ *   413 body larger than max_body_size
+ *   417 an Expect other than 100-continue
+ *   431 head larger than max_header_size or more than max_header_count headers
+ *   501 a Transfer-Encoding other than chunked
+ *   505 an HTTP version other than 1.0 and 1.1
+ */
+#ifndef RT_HTTP_H
+#define RT_HTTP_H
+
+#include <stddef.h>
+
+struct event_base;
+struct rt_http;
+struct rt_req;
+
+struct rt_http_settings {
+    int worker_id;            /* shown in request ids */
+    size_t max_body_size;     /* bytes */
+    size_t max_header_size;   /* bytes of request line + headers */
+    int max_header_count;     /* headers per request */
+    int header_timeout_ms;    /* first byte of a request to end of its head */
+    int body_timeout_ms;      /* end of the head to end of the body */
+    int keepalive_timeout_ms; /* idle time between requests */
+    int write_timeout_ms;     /* time for a pending response to make progress */
+    int max_connections;      /* open connections; accepting pauses beyond */
+    int access_log;           /* 1 to log one line per request */
+};
+
+/**
+ * Called with each complete request, on the loop's thread.  The callee
+ * must eventually answer it with one rt_req_reply*() call (see rt_req.h).
+ */
+typedef void (*rt_http_handler)(struct rt_req *req, void *arg);
+
+/**
+ * Create a server on @p base.  @p settings is copied.
+ * @return the server, or NULL on allocation failure.
+ */
+struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
+                            rt_http_handler handler, void *arg);
+
+/**
+ * Accept connections on @p fd, a bound and listening socket.  The server
+ * takes ownership of @p fd (it is closed by rt_http_drain/rt_http_free).
+ * @return 0 on success, -1 on failure (then @p fd is closed too).
+ */
+int rt_http_accept_on(struct rt_http *http, int fd);
+
+/**
+ * Begin a graceful shutdown: stop accepting (connections already waiting in
+ * the backlog are still taken and served), close idle connections, and
+ * answer every request still in progress with "Connection: close".  When
+ * the last connection has closed, @p drained(@p arg) is called, once.
+ * It may be called during this call, if nothing is open.
+ */
+void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg);
+
+/** @return the number of open connections, including ones with a request in a handler. */
+unsigned rt_http_connection_count(const struct rt_http *http);
+
+/**
+ * Close every connection and free the server; NULL is fine.  Requests still
+ * in a handler are abandoned: call only after the event loop has stopped
+ * for good (their pending callbacks must never run again).
+ */
+void rt_http_free(struct rt_http *http);
+
+#endif /* RT_HTTP_H */

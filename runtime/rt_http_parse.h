@@ -1,0 +1,35 @@
+/*
+ * rt_http_parse — parsing of an HTTP/1.x request head (request line and
+ * header fields), with no I/O: the connection layer (rt_http.c) finds the
+ * end of the head and hands the bytes over.  Kept apart so that it can be
+ * unit-tested and fuzzed on its own.
+ */
+#ifndef RT_HTTP_PARSE_H
+#define RT_HTTP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_req;
+
+/** How the request's body is framed and how the connection continues. */
+struct rt_http_head_info {
+    int64_t content_length; /* bytes, or -1 when there is no Content-Length */
+    bool chunked;           /* Transfer-Encoding: chunked */
+    bool keep_alive;        /* the client allows another request on this connection */
+    bool expect_continue;   /* Expect: 100-continue */
+};
+
+/**
+ * Parse the request head in @p head (@p len bytes, ending with the empty
+ * line "\r\n\r\n"; modified in place, and must live as long as @p req,
+ * e.g. in the request's memory).  On success fills the method, path,
+ * query, version and headers of @p req and @p info.
+ * @return 0 on success, or the HTTP status to answer with (400, 431, 501,
+ *         505, 417) with *@p detail set to a static explanation.
+ */
+int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_headers,
+                       struct rt_http_head_info *info, const char **detail);
+
+#endif /* RT_HTTP_PARSE_H */

@@ -1,0 +1,349 @@
+/*
+ * rt_server — listeners, workers, signals, graceful shutdown.
+ */
+#include "rt_server.h"
+#include "rt_config.h"
+#include "rt_docs.h"
+#include "rt_http.h"
+#include "rt_log.h"
+#include "rt_time.h"
+#include "api.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct worker {
+    int id;
+    pthread_t thread;
+    bool started;
+    struct event_base *base;
+    struct rt_http *http;
+    struct event *shutdown_ev; /* made active by the main thread on SIGTERM/SIGINT */
+    struct event *deadline_ev; /* ends the grace period */
+    const struct rt_config *cfg;
+};
+
+static double start_seconds;
+static int worker_count;
+static atomic_int running_workers;
+
+double rt_server_uptime_seconds(void)
+{
+    return rt_time_mono_seconds() - start_seconds;
+}
+
+int rt_server_worker_count(void)
+{
+    return worker_count;
+}
+
+/* Every request: the documentation pages, else the operations of openapi.yaml. */
+static void handle_request(struct rt_req *req, void *arg)
+{
+    if (rt_docs_handle(req))
+        return;
+    api_dispatch(req);
+}
+
+/* --- listening sockets --- */
+
+/*
+ * Open a listening socket on @ai with SO_REUSEPORT, so that every worker
+ * can have one on the same address.  Returns the fd or -1.
+ */
+static int open_listener(const struct addrinfo *ai, int backlog)
+{
+    int fd, one = 1;
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+        return -1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+        int saved = errno;
+
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * SO_REUSEPORT would let a second copy of the service bind the same port and
+ * silently take half of its connections.  A plain bind without it fails
+ * with EADDRINUSE in that case, so try one first.  0, or -1 with errno set.
+ */
+static int check_port_free(const struct addrinfo *ai)
+{
+    int fd, one = 1, rc;
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc != 0) {
+        int saved = errno;
+
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* The port a socket is bound to (port 0 in the configuration means "any free one"). */
+static int bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
+}
+
+/* Open one listener per worker into @fds; 0, or -1 with everything closed. */
+static int open_listeners(const struct rt_config *cfg, int *fds, int n, int *port_out)
+{
+    struct addrinfo hints, *ai = NULL;
+    char port[16];
+    int i, rc, port_num = cfg->port;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    for (i = 0; i < n; i++)
+        fds[i] = -1;
+    for (i = 0; i < n; i++) {
+        snprintf(port, sizeof(port), "%d", port_num);
+        rc = getaddrinfo(cfg->host, port, &hints, &ai);
+        if (rc != 0) {
+            rt_log_error("cannot resolve HOST '%s': %s", cfg->host, gai_strerror(rc));
+            goto err;
+        }
+        if (i == 0 && port_num != 0 && check_port_free(ai) != 0) {
+            rt_log_error("cannot listen on %s:%d: %s", cfg->host, port_num, strerror(errno));
+            freeaddrinfo(ai);
+            goto err;
+        }
+        fds[i] = open_listener(ai, cfg->backlog);
+        freeaddrinfo(ai);
+        if (fds[i] < 0) {
+            rt_log_error("cannot listen on %s:%d: %s", cfg->host, port_num, strerror(errno));
+            goto err;
+        }
+        if (i == 0)
+            port_num = bound_port(fds[0]); /* the others join the port the first one got */
+    }
+    *port_out = port_num;
+    return 0;
+err:
+    for (i = 0; i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    return -1;
+}
+
+/* --- workers --- */
+
+static void on_drained(void *arg)
+{
+    struct worker *w = arg;
+
+    event_base_loopbreak(w->base);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+
+    rt_log_warning("shutdown timeout: closing %u connection(s) with requests still in progress",
+                   rt_http_connection_count(w->http));
+    event_base_loopbreak(w->base);
+}
+
+static void on_shutdown(evutil_socket_t fd, short what, void *arg)
+{
+    struct worker *w = arg;
+    struct timeval tv = rt_time_tv_ms(w->cfg->shutdown_timeout_ms);
+
+    evtimer_add(w->deadline_ev, &tv);
+    rt_http_drain(w->http, on_drained, w);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    char name[16];
+
+    snprintf(name, sizeof(name), "w%d", w->id);
+    rt_log_set_thread_name(name);
+    if (event_base_dispatch(w->base) < 0)
+        rt_log_error("event loop failed");
+    atomic_fetch_sub(&running_workers, 1);
+    return NULL;
+}
+
+static void worker_cleanup(struct worker *w)
+{
+    rt_http_free(w->http);
+    if (w->shutdown_ev != NULL)
+        event_free(w->shutdown_ev);
+    if (w->deadline_ev != NULL)
+        event_free(w->deadline_ev);
+    if (w->base != NULL)
+        event_base_free(w->base);
+    memset(w, 0, sizeof(*w));
+}
+
+/* Set up worker @w on listening socket @fd (always taken over). 0 or -1. */
+static int worker_init(struct worker *w, int id, const struct rt_config *cfg, int fd)
+{
+    struct rt_http_settings s = {
+        .worker_id = id,
+        .max_body_size = cfg->max_body_size,
+        .max_header_size = cfg->max_header_size,
+        .max_header_count = cfg->max_header_count,
+        .header_timeout_ms = cfg->header_timeout_ms,
+        .body_timeout_ms = cfg->body_timeout_ms,
+        .keepalive_timeout_ms = cfg->keepalive_timeout_ms,
+        .write_timeout_ms = cfg->write_timeout_ms,
+        .max_connections = cfg->max_connections,
+        .access_log = cfg->access_log,
+    };
+
+    w->id = id;
+    w->cfg = cfg;
+    w->base = event_base_new();
+    if (w->base == NULL)
+        goto err;
+    w->http = rt_http_new(w->base, &s, handle_request, w);
+    w->shutdown_ev = event_new(w->base, -1, 0, on_shutdown, w);
+    w->deadline_ev = evtimer_new(w->base, on_deadline, w);
+    if (w->http == NULL || w->shutdown_ev == NULL || w->deadline_ev == NULL)
+        goto err;
+    return rt_http_accept_on(w->http, fd);
+err:
+    close(fd);
+    return -1;
+}
+
+/* --- the process --- */
+
+/* Wait for workers to finish, turning SIGTERM/SIGINT into a graceful (then a forced) shutdown. */
+static int supervise(struct worker *workers, int n, const sigset_t *signals)
+{
+    const struct timespec tick = {0, 100 * 1000 * 1000};
+    bool shutting_down = false;
+    int i, status = 0;
+
+    while (atomic_load(&running_workers) > 0) {
+        int sig = sigtimedwait(signals, NULL, &tick);
+
+        if (sig < 0 && atomic_load(&running_workers) == n)
+            continue;
+        if (sig < 0 && !shutting_down) {
+            rt_log_error("a worker stopped unexpectedly; shutting down");
+            status = 1;
+        } else if (sig < 0) {
+            continue;
+        } else if (!shutting_down) {
+            rt_log_info("received %s: shutting down gracefully (up to %d ms for requests in flight)",
+                        sig == SIGINT ? "SIGINT" : "SIGTERM", workers[0].cfg->shutdown_timeout_ms);
+        } else {
+            rt_log_warning("received a second signal: stopping now");
+            for (i = 0; i < n; i++)
+                event_base_loopbreak(workers[i].base);
+            continue;
+        }
+        shutting_down = true;
+        for (i = 0; i < n; i++)
+            event_active(workers[i].shutdown_ev, 0, 0);
+    }
+    return status;
+}
+
+int rt_server_run(const struct rt_config *cfg)
+{
+    struct worker *workers = NULL;
+    int *fds = NULL;
+    sigset_t signals;
+    int i, port = 0, status = 1;
+
+    start_seconds = rt_time_mono_seconds();
+    worker_count = cfg->workers;
+    signal(SIGPIPE, SIG_IGN);
+    /* Signals are taken by sigtimedwait() in the main thread only; workers inherit this mask. */
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    if (evthread_use_pthreads() != 0) {
+        rt_log_error("libevent has no pthreads support");
+        return 1;
+    }
+    api_init();
+    if (rt_docs_init() != 0) {
+        rt_log_error("cannot prepare the documentation pages");
+        return 1;
+    }
+    workers = calloc((size_t)cfg->workers, sizeof(*workers));
+    fds = calloc((size_t)cfg->workers, sizeof(*fds));
+    if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
+        goto out;
+    for (i = 0; i < cfg->workers; i++) {
+        if (worker_init(&workers[i], i, cfg, fds[i]) != 0) {
+            rt_log_error("cannot set up worker %d", i);
+            while (++i < cfg->workers)
+                close(fds[i]);
+            goto out;
+        }
+    }
+    rt_config_log(cfg);
+    atomic_store(&running_workers, cfg->workers);
+    for (i = 0; i < cfg->workers; i++) {
+        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+            rt_log_error("cannot start worker thread %d", i);
+            atomic_fetch_sub(&running_workers, cfg->workers - i);
+            kill(getpid(), SIGTERM); /* stop the ones already running, through the normal path */
+            break;
+        }
+        workers[i].started = true;
+    }
+    rt_log_info("listening on http://%s%s%s:%d (%d worker%s); docs at /docs",
+                strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
+                cfg->workers, cfg->workers == 1 ? "" : "s");
+    status = supervise(workers, cfg->workers, &signals);
+    for (i = 0; i < cfg->workers; i++) {
+        if (workers[i].started)
+            pthread_join(workers[i].thread, NULL);
+    }
+    if (status == 0)
+        rt_log_info("stopped");
+out:
+    for (i = 0; workers != NULL && i < cfg->workers; i++)
+        worker_cleanup(&workers[i]);
+    free(workers);
+    free(fds);
+    return status;
+}

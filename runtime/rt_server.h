@@ -1,0 +1,34 @@
+/*
+ * rt_server — the process: listening sockets, one worker thread with its
+ * own event loop and rt_http per configured worker, signal handling and
+ * graceful shutdown.
+ *
+ * Each worker has its own SO_REUSEPORT listening socket on the same
+ * address, so the kernel spreads new connections across the loops and no
+ * libevent object is ever shared between threads.
+ *
+ * On SIGTERM or SIGINT every worker stops accepting, closes idle
+ * connections, and lets requests in flight finish (their answers carry
+ * "Connection: close") until shutdown_timeout; then the process exits 0.
+ * A second signal cuts the grace period short.
+ */
+#ifndef RT_SERVER_H
+#define RT_SERVER_H
+
+struct rt_config;
+
+/**
+ * Run the service with @p cfg until it is told to stop.  Must be called
+ * once, from the main thread, before any other thread is started.
+ * @return the process exit status: 0 after a graceful shutdown, 1 if the
+ *         service could not start or a worker failed.
+ */
+int rt_server_run(const struct rt_config *cfg);
+
+/** @return seconds since rt_server_run() started. */
+double rt_server_uptime_seconds(void);
+
+/** @return the number of worker threads (event loops). */
+int rt_server_worker_count(void);
+
+#endif /* RT_SERVER_H */

@@ -1,0 +1,218 @@
+/*
+ * The code generated from tests/codegen/fixture.yaml, compiled and linked
+ * with the runtime and driven through api_dispatch(): every kind of
+ * parameter and schema the generator supports, route precedence, the weak
+ * default handlers and the reply helpers.
+ */
+#include "../unit/runtime/test.h"
+
+#include "api.h"
+#include "rt_req.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+static struct rt_req_capture cap;
+
+static void send_req(enum rt_method method, const char *target, const char *const *headers, const char *body)
+{
+    rt_req_capture_cleanup(&cap);
+    api_dispatch(
+        rt_req_new_detached(NULL, method, target, headers, body, body != NULL ? strlen(body) : 0, &cap));
+}
+
+static int body_is(const char *expected)
+{
+    if (cap.body != NULL && strcmp(cap.body, expected) == 0)
+        return 1;
+    printf("# expected %s\n#      got %s\n", expected, cap.body != NULL ? cap.body : "(none)");
+    return 0;
+}
+
+/* --- handlers --- */
+
+void handle_get_item(struct rt_req *req, const struct api_get_item_params *p)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof(buf), "id=%lld q=%s limit=%lld ratio=%d:%g verbose=%d flag=%d:%d trace=%s",
+             (long long)p->item_id, p->q != NULL ? p->q : "(null)", (long long)p->limit, p->has_ratio,
+             p->ratio, p->verbose, p->has_flag, p->flag, p->x_trace != NULL ? p->x_trace : "(null)");
+    rt_req_reply_detail(req, 200, buf);
+}
+
+void handle_get_special(struct rt_req *req)
+{
+    api_get_special__reply_200(req, json_object_new_string("special"));
+}
+
+void handle_create_item(struct rt_req *req, const struct api_create_item_params *p)
+{
+    const struct api_item_create *b = &p->body;
+    struct api_item item = {.id = 7,
+                            .name = b->name,
+                            .created_at = "2024-01-01T00:00:00Z",
+                            .has_default_ = true,
+                            .default_ = b->in_stock};
+    char *tags[] = {b->kind, b->email};
+
+    if (b->tags.len == 2 && b->scores.len == 1 && b->main_tag == NULL && b->dims != NULL &&
+        b->dims->w == 1.5 && b->has_rating && b->rating == 5 && b->comment == NULL && b->extra != NULL &&
+        b->has_quantity == false) {
+        item.tags.len = 2;
+        item.tags.items = tags;
+    }
+    api_create_item__reply_201(req, &item);
+}
+
+void handle_echo(struct rt_req *req, const struct api_echo_params *p)
+{
+    struct api_echo200 r = {.word = (char *)p->word, .n = p->n, .has_n = p->has_body};
+
+    api_echo__reply_200(req, &r);
+}
+
+/* --- tests --- */
+
+static void test_routes(void)
+{
+    send_req(RT_METHOD_GET, "/items/special", NULL, NULL); /* a literal segment beats {item_id} */
+    CHECK(cap.status == 200 && body_is("\"special\""));
+
+    send_req(RT_METHOD_GET, "/items/5", NULL, NULL);
+    CHECK(cap.status == 200);
+    CHECK(body_is("{\"detail\":\"id=5 q=(null) limit=10 ratio=0:0 verbose=0 flag=0:0 trace=(null)\"}"));
+
+    send_req(RT_METHOD_DELETE, "/items/5", NULL, NULL);
+    CHECK(cap.status == 501);
+    CHECK(
+        body_is("{\"detail\":\"Operation 'delete_item' (DELETE /items/{item_id}) is not implemented yet\"}"));
+    send_req(RT_METHOD_DELETE, "/items/x", NULL, NULL);
+    CHECK(cap.status == 422); /* validated even without a handler */
+
+    send_req(RT_METHOD_PATCH, "/items/5", NULL, NULL);
+    CHECK(cap.status == 405 && strstr(cap.headers, "Allow: GET, HEAD, DELETE\r\n") != NULL);
+
+    send_req(RT_METHOD_GET, "/items?x=1", NULL, NULL);
+    CHECK(cap.status == 307 && strstr(cap.headers, "Location: /items/?x=1\r\n") != NULL);
+
+    send_req(RT_METHOD_GET, "/", NULL, NULL);
+    CHECK(cap.status == 501 && body_is("{\"detail\":\"Operation 'root' (GET /) is not implemented yet\"}"));
+}
+
+static void test_params(void)
+{
+    const char *trace_ok[] = {"X-Trace", "ab12", NULL}, *trace_bad[] = {"x-trace", "xyz", NULL};
+
+    send_req(RT_METHOD_GET, "/items/1000?q=abc&limit=99&ratio=2.5&verbose=yes&flag=false", trace_ok, NULL);
+    CHECK(body_is("{\"detail\":\"id=1000 q=abc limit=99 ratio=1:2.5 verbose=1 flag=1:0 trace=ab12\"}"));
+
+    send_req(RT_METHOD_GET, "/items/0?q=a&limit=100&ratio=0.25&verbose=2", trace_bad, NULL);
+    CHECK(cap.status == 422);
+    CHECK(body_is(
+        "{\"detail\":[{\"type\":\"greater_than_equal\",\"loc\":[\"path\",\"item_id\"],\"msg\":\"Input should "
+        "be greater "
+        "than or equal to "
+        "1\",\"input\":\"0\",\"ctx\":{\"ge\":1}},{\"type\":\"string_too_short\",\"loc\":[\"query\",\"q\"],"
+        "\"msg\":\"String should have at least 2 "
+        "characters\",\"input\":\"a\",\"ctx\":{\"min_length\":2}},{\"type\":"
+        "\"less_than\",\"loc\":[\"query\",\"limit\"],\"msg\":\"Input should be less than "
+        "100\",\"input\":\"100\",\"ctx\":{"
+        "\"lt\":100}},{\"type\":\"greater_than_equal\",\"loc\":[\"query\",\"ratio\"],\"msg\":\"Input should "
+        "be greater "
+        "than or equal to "
+        "0.5\",\"input\":\"0.25\",\"ctx\":{\"ge\":0.5}},{\"type\":\"bool_parsing\",\"loc\":[\"query\","
+        "\"verbose\"],\"msg\":\"Input should be a valid boolean, unable to interpret "
+        "input\",\"input\":\"2\"},{\"type\":"
+        "\"string_pattern_mismatch\",\"loc\":[\"header\",\"x-trace\"],\"msg\":\"String should match pattern "
+        "'^[a-f\\\\d]{4}$'\",\"input\":\"xyz\",\"ctx\":{\"pattern\":\"^[a-f\\\\d]{4}$\"}}]}"));
+
+    send_req(RT_METHOD_GET, "/items/99999999999999999999", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"less_than_equal\"") != NULL);
+    send_req(RT_METHOD_GET, "/items/2.5", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"int_parsing\"") != NULL);
+    send_req(RT_METHOD_GET, "/items/2.0", NULL, NULL);
+    CHECK(cap.status == 200);
+
+    send_req(RT_METHOD_PUT, "/echo/pink/x", NULL, NULL);
+    CHECK(body_is(
+        "{\"detail\":[{\"type\":\"enum\",\"loc\":[\"path\",\"word\"],\"msg\":\"Input should be 'red', "
+        "'green' "
+        "or 'blue'\",\"input\":\"pink\",\"ctx\":{\"expected\":\"'red', 'green' or 'blue'\"}},{\"type\":"
+        "\"float_parsing\",\"loc\":[\"path\",\"n\"],\"msg\":\"Input should be a valid number, unable to "
+        "parse "
+        "string as a "
+        "number\",\"input\":\"x\"},{\"type\":\"missing\",\"loc\":[\"query\",\"id\"],\"msg\":\"Field "
+        "required\",\"input\":null}]}"));
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=nope", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"uuid_parsing\"") != NULL);
+}
+
+static void test_bodies(void)
+{
+    const char *vnd[] = {"Content-Type", "application/vnd.demo+json", NULL};
+    const char *json[] = {"Content-Type", "application/json", NULL};
+
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", NULL, NULL);
+    CHECK(body_is("{\"word\":\"red\"}")); /* optional body absent: has_body false */
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e0b7a4c1e9a8e3f7c1d2b5a60", vnd, "{\"note\":\"hi\"}");
+    CHECK(body_is("{\"word\":\"red\",\"n\":1.5}"));
+
+    send_req(
+        RT_METHOD_POST, "/items/", json,
+        "{\"name\":\"n\",\"email\":\"a@B.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[{"
+        "\"name\":"
+        "\"ab\"},{\"name\":\"cd\",\"weight\":0.5}],\"scores\":[1],\"dims\":{\"w\":1.5,\"h\":2},\"rating\":5,"
+        "\"comment\":null,\"extra\":[true]}");
+    CHECK(cap.status == 201);
+    CHECK(body_is(
+        "{\"id\":7,\"name\":\"n\",\"created_at\":\"2024-01-01T00:00:00Z\",\"status\":null,\"error\":null,"
+        "\"default\":true,\"tags\":[\"toy\",\"a@b.example\"]}"));
+
+    send_req(RT_METHOD_POST, "/items/", json,
+             "{\"name\":\"\",\"email\":\"x\",\"price\":-1,\"in_stock\":\"maybe\",\"kind\":\"car\",\"tags\":[{"
+             "\"name\":\"A\"},"
+             "{\"weight\":0}],\"scores\":[-1],\"dims\":{},\"rating\":6,\"quantity\":1.5}");
+    CHECK(cap.status == 422);
+    {
+        static const char *const locs[] = {
+            "[\"body\",\"name\"]",
+            "[\"body\",\"email\"]",
+            "[\"body\",\"price\"]",
+            "[\"body\",\"quantity\"]",
+            "[\"body\",\"in_stock\"]",
+            "[\"body\",\"kind\"]",
+            "[\"body\",\"tags\",0,\"name\"]",
+            "[\"body\",\"tags\",1,\"name\"]",
+            "[\"body\",\"tags\",1,\"weight\"]",
+            "[\"body\",\"scores\",0]",
+            "[\"body\",\"rating\"]",
+            "[\"body\",\"dims\",\"w\"]",
+            "[\"body\",\"dims\",\"h\"]",
+        };
+        struct json_object *root = json_tokener_parse(cap.body),
+                           *detail = json_object_object_get(root, "detail");
+        size_t i;
+
+        CHECK(json_object_array_length(detail) == sizeof(locs) / sizeof(locs[0]));
+        for (i = 0; i < sizeof(locs) / sizeof(locs[0]); i++) {
+            char needle[96];
+
+            snprintf(needle, sizeof(needle), "\"loc\":%s", locs[i]);
+            CHECK(strstr(cap.body, needle) != NULL);
+        }
+        json_object_put(root);
+    }
+}
+
+int main(void)
+{
+    api_init();
+    test_routes();
+    test_params();
+    test_bodies();
+    CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
+    CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
+    rt_req_capture_cleanup(&cap);
+    return test_done();
+}

@@ -1,0 +1,222 @@
+"""Start the real async-demo binary on a free loopback port and talk HTTP to it.
+
+Used by every integration test.  Only the standard library: the tests run
+under Debian's /usr/bin/python3 with nothing installed from PyPI.
+
+The binary comes from the ASYNC_DEMO_BIN environment variable (ctest sets it).
+Every wait is bounded, and a server that does not stop is killed.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+LISTEN_RE = re.compile(r"listening on http://(?:\[[^\]]+\]|[^:]+):(\d+)")
+
+
+class Server:
+    """One running service process.  Use as a context manager."""
+
+    def __init__(self, workers=2, env=None, args=()):
+        self.binary = os.environ.get("ASYNC_DEMO_BIN")
+        if not self.binary:
+            raise RuntimeError("ASYNC_DEMO_BIN is not set (run the tests through ctest)")
+        self.env = dict(os.environ)
+        self.env.update({"HOST": "127.0.0.1", "PORT": "0", "WORKERS": str(workers), "LOG_LEVEL": "info"})
+        self.env.update(env or {})
+        self.args = list(args)
+        self.proc = None
+        self.port = None
+        self.log_file = None
+        self.exit_code = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self, timeout=10.0):
+        self.log_file = tempfile.NamedTemporaryFile(prefix="async-demo-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
+                                     stdout=self.log_file, stderr=self.log_file)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = LISTEN_RE.search(self.log())
+            if m:
+                self.port = int(m.group(1))
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited with %s before listening:\n%s" % (self.proc.returncode, self.log()))
+            time.sleep(0.02)
+        self.proc.kill()
+        raise RuntimeError("server did not start within %.0fs:\n%s" % (timeout, self.log()))
+
+    def log(self):
+        with open(self.log_file.name, "r", errors="replace") as f:
+            return f.read()
+
+    def signal(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout=15.0):
+        """Wait for the process to exit; returns its exit code (kills it after @timeout)."""
+        try:
+            self.exit_code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+            raise AssertionError("server did not exit within %.0fs:\n%s" % (timeout, self.log()))
+        return self.exit_code
+
+    def stop(self, timeout=15.0):
+        """SIGTERM and wait; the exit code must be 0 (under sanitizers this also catches leaks)."""
+        if self.proc is None or self.exit_code is not None:
+            return self.exit_code
+        if self.proc.poll() is None:
+            self.signal(signal.SIGTERM)
+        code = self.wait(timeout)
+        os.unlink(self.log_file.name)
+        if code != 0:
+            raise AssertionError("server exited with %d:\n%s" % (code, self.log_tail()))
+        return code
+
+    def log_tail(self, n=60):
+        try:
+            return "\n".join(self.log().splitlines()[-n:])
+        except OSError:
+            return "(log gone)"
+
+    def connect(self, timeout=10.0):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return s
+
+    def request(self, method, path, body=None, headers=None, timeout=30.0):
+        """One request on a new connection; returns a Response."""
+        s = self.connect(timeout)
+        try:
+            send_request(s, method, path, body, headers)
+            return read_response(s, head=(method == "HEAD"))
+        finally:
+            s.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_json(self, path, obj, **kw):
+        return self.request("POST", path, body=json.dumps(obj).encode(),
+                            headers={"Content-Type": "application/json"}, **kw)
+
+
+class Response:
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # dict, lower-case names
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def __repr__(self):
+        return "<Response %d %r>" % (self.status, self.body[:200])
+
+
+def send_request(sock, method, path, body=None, headers=None, version="HTTP/1.1"):
+    lines = ["%s %s %s" % (method, path, version), "Host: 127.0.0.1"]
+    for k, v in (headers or {}).items():
+        lines.append("%s: %s" % (k, v))
+    if body is not None:
+        lines.append("Content-Length: %d" % len(body))
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+    sock.sendall(raw)
+
+
+class SocketReader:
+    """Buffered reads of HTTP responses from a socket (keeps leftovers for pipelining)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise EOFError("connection closed")
+        self.buf += chunk
+
+    def read_response(self, head=False):
+        """The next response; @head: it answers a HEAD request, so it has no body."""
+        bodyless = head
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        version, status, reason = (lines[0].split(" ", 2) + [""])[:3]
+        headers = {}
+        for line in lines[1:]:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+        length = 0 if bodyless else int(headers.get("content-length", "0"))
+        while len(self.buf) < length:
+            self._fill()
+        body, self.buf = self.buf[:length], self.buf[length:]
+        return Response(int(status), reason, headers, body)
+
+
+def read_response(sock, head=False):
+    return SocketReader(sock).read_response(head)
+
+
+def is_closed(sock, timeout=3.0):
+    """True if the peer closes the connection within @timeout (reads and discards data)."""
+    sock.settimeout(timeout)
+    end = time.monotonic() + timeout
+    try:
+        while time.monotonic() < end:
+            if not sock.recv(65536):
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+    return False
+
+
+def run_parallel(fns):
+    """Run callables at the same moment in threads; returns their results (re-raising errors)."""
+    results = [None] * len(fns)
+    errors = []
+    barrier = threading.Barrier(len(fns))
+
+    def run(i, fn):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = fn()
+        except BaseException as e:  # noqa: B902 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(fns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def main():
+    unittest.main(verbosity=2)

@@ -1,0 +1,178 @@
+"""HTTP/1.1 behaviour of the connection layer: limits, deadlines, keep-alive, framing errors."""
+
+import json
+import os
+import select
+import socket
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, SocketReader, is_closed, main, send_request  # noqa: E402
+
+
+class Protocol(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(workers=2, env={"MAX_BODY_SIZE": "4096", "MAX_HEADER_SIZE": "2048",
+                                            "HEADER_TIMEOUT": "1s", "BODY_TIMEOUT": "1s",
+                                            "KEEPALIVE_TIMEOUT": "1s"}).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def raw(self, data, timeout=5.0):
+        """Send raw bytes, return the first response (or None if closed without one)."""
+        s = self.server.connect(timeout)
+        try:
+            s.sendall(data)
+            try:
+                return SocketReader(s).read_response()
+            except (EOFError, ConnectionResetError):
+                return None
+        finally:
+            s.close()
+
+    def assert_json_error(self, r, status):
+        self.assertIsNotNone(r, "expected a %d answer, the connection was closed" % status)
+        self.assertEqual(r.status, status, r.body)
+        self.assertEqual(r.header("content-type"), "application/json")
+        self.assertIsInstance(r.json()["detail"], str)
+        self.assertEqual(r.header("connection"), "close")
+
+    def test_body_over_limit_gets_413_json(self):
+        r = self.server.request("POST", "/users/", body=b"x" * 5000, headers={"Content-Type": "application/json"})
+        self.assert_json_error(r, 413)
+        self.assertIn("4096", r.json()["detail"])
+
+    def test_declared_huge_body_gets_413_before_it_is_sent(self):
+        r = self.raw(b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n")
+        self.assert_json_error(r, 413)
+
+    def test_chunked_body_over_limit_gets_413(self):
+        chunk = b"1000\r\n" + b"a" * 4096 + b"\r\n"
+        r = self.raw(b"POST /users/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk * 2)
+        self.assert_json_error(r, 413)
+
+    def test_chunked_body_is_accepted(self):
+        body = json.dumps({"email": "bad", "full_name": "x"}).encode()
+        data = (b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % 5 + body[:5] + b"\r\n" +
+                b"%x\r\n" % (len(body) - 5) + body[5:] + b"\r\n0\r\n\r\n")
+        r = self.raw(data)
+        self.assertEqual(r.status, 422, r.body)  # reached validation: the body was reassembled
+        self.assertEqual(r.json()["detail"][0]["loc"], ["body", "email"])
+
+    def test_headers_over_limit_get_431_json(self):
+        r = self.server.get("/", headers={"X-Big": "y" * 3000})
+        self.assert_json_error(r, 431)
+
+    def test_malformed_request_line_gets_400_json(self):
+        self.assert_json_error(self.raw(b"GARBAGE\r\n\r\n"), 400)
+        self.assert_json_error(self.raw(b"GET / HTTP/1.1\r\n\r\n"), 400)  # no Host
+        self.assert_json_error(self.raw(b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: v\r\n\r\n"), 400)
+        self.assert_json_error(self.raw(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"), 400)
+        self.assert_json_error(self.raw(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505)
+        self.assert_json_error(self.raw(b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"), 501)
+        self.assert_json_error(self.raw(b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                        b"Transfer-Encoding: chunked\r\n\r\nabc"), 400)
+
+    def test_trickled_head_is_cut_off(self):
+        s = self.server.connect(10)
+        try:
+            start = time.monotonic()
+            reader = SocketReader(s)
+            for b in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40:
+                try:
+                    s.sendall(bytes([b]))
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                # Every byte comes well within any per-read timeout; stop once the server answers.
+                readable, _, _ = select.select([s], [], [], 0.1)
+                if readable or time.monotonic() - start > 4:
+                    break
+            r = reader.read_response()
+            self.assertEqual(r.status, 408)
+            self.assertLess(time.monotonic() - start, 3.0, "HEADER_TIMEOUT=1s must cut off a trickling client")
+        finally:
+            s.close()
+
+    def test_slow_body_is_cut_off(self):
+        s = self.server.connect(10)
+        try:
+            send = b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            s.sendall(send)
+            start = time.monotonic()
+            r = SocketReader(s).read_response()
+            self.assertEqual(r.status, 408)
+            self.assertLess(time.monotonic() - start, 3.0)
+        finally:
+            s.close()
+
+    def test_keep_alive_and_pipelining(self):
+        s = self.server.connect()
+        try:
+            reader = SocketReader(s)
+            for _ in range(3):
+                send_request(s, "GET", "/health")
+                self.assertEqual(reader.read_response().status, 200)
+            # Three requests in one write: three answers, in order.
+            s.sendall(b"GET /async-delay/0.2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                      b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            statuses = [reader.read_response().status for _ in range(3)]
+            self.assertEqual(statuses, [200, 404, 200])
+        finally:
+            s.close()
+
+    def test_idle_keep_alive_connection_is_closed(self):
+        s = self.server.connect()
+        try:
+            send_request(s, "GET", "/")
+            SocketReader(s).read_response()
+            self.assertTrue(is_closed(s, timeout=3.0), "KEEPALIVE_TIMEOUT=1s must close an idle connection")
+        finally:
+            s.close()
+
+    def test_connection_close_and_http10(self):
+        s = self.server.connect()
+        try:
+            send_request(s, "GET", "/", headers={"Connection": "close"})
+            r = SocketReader(s).read_response()
+            self.assertEqual(r.header("connection"), "close")
+            self.assertTrue(is_closed(s))
+        finally:
+            s.close()
+        r = self.raw(b"GET /health HTTP/1.0\r\n\r\n")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("connection"), "close")
+
+    def test_expect_100_continue(self):
+        s = self.server.connect()
+        try:
+            body = json.dumps({"email": "x", "full_name": "y"}).encode()
+            s.sendall(b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+            reader = SocketReader(s)
+            self.assertEqual(reader.read_response().status, 100)
+            s.sendall(body)
+            self.assertEqual(reader.read_response().status, 422)
+        finally:
+            s.close()
+
+    def test_client_leaving_mid_request_does_not_hurt_the_server(self):
+        s = self.server.connect()
+        send_request(s, "GET", "/async-delay/0.3")
+        s.close()
+        s = self.server.connect()
+        s.sendall(b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        s.close()
+        time.sleep(0.5)
+        self.assertEqual(self.server.get("/health").status, 200)
+        self.assertIn("(client gone)", self.server.log())
+
+
+if __name__ == "__main__":
+    main()
