@@ -201,9 +201,11 @@ static void write_head(struct conn *c, struct evbuffer *out, int status, const c
     char head[512];
     int n;
 
-    n = snprintf(head, sizeof(head),
-                 "HTTP/1.1 %d %s\r\nServer: async-demo\r\nDate: %s\r\nContent-Length: %zu\r\n", status,
-                 reason_phrase(status), http_date(c->http), len);
+    n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nServer: async-demo\r\nDate: %s\r\n", status,
+                 reason_phrase(status), http_date(c->http));
+    /* RFC 9110 8.6: no Content-Length on 1xx and 204; on 304 it would have to be the full body's. */
+    if (status >= 200 && status != 204 && status != 304)
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Length: %zu\r\n", len);
     if (content_type != NULL)
         n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\n", content_type);
     if (c->req.id[0] != '\0')
