@@ -6,8 +6,9 @@
 # it is assembled.  Each asset is also gzip-compressed at build time (gzip -9n: no name, no timestamp,
 # so the output is reproducible) and embedded a second time, for clients that accept gzip.
 #
-# Symbols (see runtime/rt_docs.c): for every asset ID below, rt_docs_asset_<ID> .. rt_docs_asset_<ID>_end
-# and rt_docs_asset_<ID>_gz .. rt_docs_asset_<ID>_gz_end (both NUL-terminated, the NUL not counted), plus
+# Symbols (see runtime/rt_docs.c): for every asset ID below, rt_docs_asset_<ID> with its length
+# rt_docs_asset_<ID>_size, and rt_docs_asset_<ID>_gz with rt_docs_asset_<ID>_gz_size (size_t; both blobs
+# NUL-terminated, the NUL not counted), plus
 # the package versions rt_docs_swagger_ui_version and rt_docs_redoc_version (NUL-terminated strings), which
 # rt_docs.c puts into the asset URLs.
 #
@@ -97,19 +98,25 @@ function(_docs_asm_string out path)
   set(${out} "\"${path}\"" PARENT_SCOPE)
 endfunction()
 
-# Emit one embedded blob: sym .. sym_end, followed by a NUL that is not part of it.
+# Emit one embedded blob: sym, followed by a NUL that is not part of it, and sym_size, its length as a
+# size_t computed by the assembler (so C never subtracts pointers to two different objects).
 function(_docs_asm_blob out sym path)
   _docs_asm_string(_q "${path}")
   set(${out} "${${out}}
     .globl ${sym}
-    .globl ${sym}_end
     .type ${sym}, @object
     .balign 16
 ${sym}:
     .incbin ${_q}
-${sym}_end:
+.L${sym}_end:
     .byte 0
     .size ${sym}, . - ${sym}
+    .globl ${sym}_size
+    .type ${sym}_size, @object
+    .balign 8
+${sym}_size:
+    .quad .L${sym}_end - ${sym}
+    .size ${sym}_size, 8
 " PARENT_SCOPE)
 endfunction()
 
@@ -148,10 +155,12 @@ while(_docs_list)
     # No compressed copy: an empty blob, which rt_docs.c takes as "serve uncompressed only".
     string(APPEND _asm "
     .globl rt_docs_asset_${_id}_gz
-    .globl rt_docs_asset_${_id}_gz_end
+    .globl rt_docs_asset_${_id}_gz_size
 rt_docs_asset_${_id}_gz:
-rt_docs_asset_${_id}_gz_end:
     .byte 0
+    .balign 8
+rt_docs_asset_${_id}_gz_size:
+    .quad 0
 ")
   endif()
 endwhile()

@@ -28,8 +28,8 @@ extern const char rt_docs_redoc_version[];
 
 /* The symbols of one asset: the file and its gzip copy (empty if not built), each NUL-terminated. */
 #define DOCS_ASSET(id)                                                                                       \
-    extern const char rt_docs_asset_##id[], rt_docs_asset_##id##_end[];                                      \
-    extern const char rt_docs_asset_##id##_gz[], rt_docs_asset_##id##_gz_end[]
+    extern const char rt_docs_asset_##id[], rt_docs_asset_##id##_gz[];                                       \
+    extern const size_t rt_docs_asset_##id##_size, rt_docs_asset_##id##_gz_size
 
 DOCS_ASSET(swagger_ui_bundle_js);
 DOCS_ASSET(swagger_ui_css);
@@ -276,8 +276,7 @@ static int build(void)
         return -1;
 
 #define ASSET_ARGS(id)                                                                                       \
-    rt_docs_asset_##id, (size_t)(rt_docs_asset_##id##_end - rt_docs_asset_##id), rt_docs_asset_##id##_gz,    \
-        (size_t)(rt_docs_asset_##id##_gz_end - rt_docs_asset_##id##_gz)
+    rt_docs_asset_##id, rt_docs_asset_##id##_size, rt_docs_asset_##id##_gz, rt_docs_asset_##id##_gz_size
 
     if (set_resource(RES_OPENAPI, "", "/openapi.json", "application/json", CACHE_NO_CACHE, api_spec_json,
                      api_spec_json_len, NULL, 0) != 0 ||
