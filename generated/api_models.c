@@ -15,6 +15,7 @@
 static const char *const enum_task_accepted_status[] = {"queued", NULL};
 static const char *const enum_performance_result_mode[] = {"concurrent", "sequential", NULL};
 static const char *const enum_health_status[] = {"ok", "degraded", NULL};
+static const char *const enum_database_health_backend[] = {"sqlite", "postgresql", NULL};
 
 static const struct rt_valid_rule rule_welcome_message = {
     .kind = RT_VALID_STRING,
@@ -188,6 +189,48 @@ static const struct rt_valid_rule rule_health_uptime_seconds = {
 };
 
 static const struct rt_valid_rule rule_health_workers = {
+    .kind = RT_VALID_INTEGER,
+};
+
+static const struct rt_valid_rule rule_database_health_backend = {
+    .kind = RT_VALID_STRING,
+    .enum_values = enum_database_health_backend,
+};
+
+static const struct rt_valid_rule rule_database_health_reachable = {
+    .kind = RT_VALID_BOOLEAN,
+};
+
+static const struct rt_valid_rule rule_database_health_latency_ms = {
+    .kind = RT_VALID_NUMBER,
+    .nullable = true,
+};
+
+static const struct rt_valid_rule rule_database_health_error = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
+};
+
+static const struct rt_valid_rule rule_health_database = {
+    .kind = RT_VALID_OBJECT,
+    .model = &api_database_health__model,
+};
+
+static const struct rt_valid_rule rule_user_page_items_items = {
+    .kind = RT_VALID_OBJECT,
+    .model = &api_user__model,
+};
+
+static const struct rt_valid_rule rule_user_page_items = {
+    .kind = RT_VALID_ARRAY,
+    .items = &rule_user_page_items_items,
+};
+
+static const struct rt_valid_rule rule_user_page_limit = {
+    .kind = RT_VALID_INTEGER,
+};
+
+static const struct rt_valid_rule rule_user_page_offset = {
     .kind = RT_VALID_INTEGER,
 };
 
@@ -546,6 +589,8 @@ static const struct rt_valid_field fields_health[] = {
      .offset = offsetof(struct api_health, uptime_seconds), .aux_offset = RT_VALID_NO_OFFSET},
     {.name = "workers", .rule = &rule_health_workers, .required = true,
      .offset = offsetof(struct api_health, workers), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "database", .rule = &rule_health_database, .required = true,
+     .offset = offsetof(struct api_health, database), .aux_offset = RT_VALID_NO_OFFSET},
 };
 
 const struct rt_valid_model api_health__model = {
@@ -569,6 +614,72 @@ int api_health__from_json(struct json_object *j, struct api_health *out, struct 
 void api_health__cleanup(struct api_health *v)
 {
     rt_valid_model_cleanup(&api_health__model, v);
+}
+
+static const struct rt_valid_field fields_database_health[] = {
+    {.name = "backend", .rule = &rule_database_health_backend, .required = true,
+     .offset = offsetof(struct api_database_health, backend), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "reachable", .rule = &rule_database_health_reachable, .required = true,
+     .offset = offsetof(struct api_database_health, reachable), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "latency_ms", .rule = &rule_database_health_latency_ms, .required = true,
+     .offset = offsetof(struct api_database_health, latency_ms), .aux_offset = offsetof(struct api_database_health, has_latency_ms)},
+    {.name = "error", .rule = &rule_database_health_error, .required = true,
+     .offset = offsetof(struct api_database_health, error), .aux_offset = RT_VALID_NO_OFFSET},
+};
+
+const struct rt_valid_model api_database_health__model = {
+    .name = "DatabaseHealth",
+    .size = sizeof(struct api_database_health),
+    .fields = fields_database_health,
+    .n_fields = sizeof(fields_database_health) / sizeof(fields_database_health[0]),
+};
+
+struct json_object *api_database_health__to_json(const struct api_database_health *v)
+{
+    return rt_valid_model_to_json(&api_database_health__model, v);
+}
+
+int api_database_health__from_json(struct json_object *j, struct api_database_health *out, struct rt_valid_errors *errs,
+                                        const struct rt_valid_loc *loc)
+{
+    return rt_valid_model_from_json(&api_database_health__model, j, out, errs, loc);
+}
+
+void api_database_health__cleanup(struct api_database_health *v)
+{
+    rt_valid_model_cleanup(&api_database_health__model, v);
+}
+
+static const struct rt_valid_field fields_user_page[] = {
+    {.name = "items", .rule = &rule_user_page_items, .required = true,
+     .offset = offsetof(struct api_user_page, items.items), .aux_offset = offsetof(struct api_user_page, items.len)},
+    {.name = "limit", .rule = &rule_user_page_limit, .required = true,
+     .offset = offsetof(struct api_user_page, limit), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "offset", .rule = &rule_user_page_offset, .required = true,
+     .offset = offsetof(struct api_user_page, offset), .aux_offset = RT_VALID_NO_OFFSET},
+};
+
+const struct rt_valid_model api_user_page__model = {
+    .name = "UserPage",
+    .size = sizeof(struct api_user_page),
+    .fields = fields_user_page,
+    .n_fields = sizeof(fields_user_page) / sizeof(fields_user_page[0]),
+};
+
+struct json_object *api_user_page__to_json(const struct api_user_page *v)
+{
+    return rt_valid_model_to_json(&api_user_page__model, v);
+}
+
+int api_user_page__from_json(struct json_object *j, struct api_user_page *out, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc)
+{
+    return rt_valid_model_from_json(&api_user_page__model, j, out, errs, loc);
+}
+
+void api_user_page__cleanup(struct api_user_page *v)
+{
+    rt_valid_model_cleanup(&api_user_page__model, v);
 }
 
 static const struct rt_valid_field fields_http_error[] = {

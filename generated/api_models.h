@@ -36,6 +36,8 @@ struct json_object;
 #define API_PERFORMANCE_RESULT_MODE_SEQUENTIAL "sequential"
 #define API_HEALTH_STATUS_OK "ok"
 #define API_HEALTH_STATUS_DEGRADED "degraded"
+#define API_DATABASE_HEALTH_BACKEND_SQLITE "sqlite"
+#define API_DATABASE_HEALTH_BACKEND_POSTGRESQL "postgresql"
 
 /* --- models --- */
 
@@ -120,6 +122,26 @@ struct api_health {
     char *version; /* required */
     double uptime_seconds; /* required */
     int64_t workers; /* required */
+    struct api_database_health *database; /* required */
+};
+
+/** DatabaseHealth: Whether the database answers, and how fast. */
+struct api_database_health {
+    char *backend; /* required, one of sqlite, postgresql */
+    bool reachable; /* required */
+    double latency_ms; /* required, nullable */
+    bool has_latency_ms; /* latency_ms is set */
+    char *error; /* required, nullable */
+};
+
+/** UserPage: A page of users. */
+struct api_user_page {
+    struct {
+        size_t len;
+        struct api_user *items;
+    } items; /* required */
+    int64_t limit; /* required */
+    int64_t offset; /* required */
 };
 
 /** HTTPError: An HTTP error, in the shape of FastAPI's `HTTPException`. */
@@ -208,6 +230,18 @@ struct json_object *api_health__to_json(const struct api_health *v);
 int api_health__from_json(struct json_object *j, struct api_health *out, struct rt_valid_errors *errs,
                                const struct rt_valid_loc *loc);
 void api_health__cleanup(struct api_health *v);
+
+extern const struct rt_valid_model api_database_health__model;
+struct json_object *api_database_health__to_json(const struct api_database_health *v);
+int api_database_health__from_json(struct json_object *j, struct api_database_health *out, struct rt_valid_errors *errs,
+                                        const struct rt_valid_loc *loc);
+void api_database_health__cleanup(struct api_database_health *v);
+
+extern const struct rt_valid_model api_user_page__model;
+struct json_object *api_user_page__to_json(const struct api_user_page *v);
+int api_user_page__from_json(struct json_object *j, struct api_user_page *out, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc);
+void api_user_page__cleanup(struct api_user_page *v);
 
 extern const struct rt_valid_model api_http_error__model;
 struct json_object *api_http_error__to_json(const struct api_http_error *v);

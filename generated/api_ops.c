@@ -29,6 +29,18 @@ static const struct rt_valid_rule rule_sync_delay_seconds = {
     .maximum = {.text = "10", .value = 10, .is_int = true},
 };
 
+static const struct rt_valid_rule rule_list_users_limit = {
+    .kind = RT_VALID_INTEGER,
+    .minimum = {.text = "1", .value = 1, .is_int = true},
+    .maximum = {.text = "100", .value = 100, .is_int = true},
+};
+
+static const struct rt_valid_rule rule_list_users_offset = {
+    .kind = RT_VALID_INTEGER,
+    .minimum = {.text = "0", .value = 0, .is_int = true},
+    .maximum = {.text = "1000000000", .value = 1000000000, .is_int = true},
+};
+
 static const struct rt_valid_rule rule_get_user_user_email = {
     .kind = RT_VALID_STRING,
     .max_length = 254,
@@ -100,6 +112,33 @@ static void run_sync_delay(struct rt_req *req, const char *const *path)
     if (rt_valid_errors_reply(req, &errs))
         return; /* answered 422 */
     handle_sync_delay(req, params);
+}
+
+static const struct rt_valid_param params_list_users[] = {
+    {.name = "limit", .in = RT_VALID_IN_QUERY, .path_index = 0,
+     .required = false, .default_text = "20", .rule = &rule_list_users_limit,
+     .offset = offsetof(struct api_list_users_params, limit),
+     .has_offset = RT_VALID_NO_OFFSET},
+    {.name = "offset", .in = RT_VALID_IN_QUERY, .path_index = 0,
+     .required = false, .default_text = "0", .rule = &rule_list_users_offset,
+     .offset = offsetof(struct api_list_users_params, offset),
+     .has_offset = RT_VALID_NO_OFFSET},
+};
+
+static void run_list_users(struct rt_req *req, const char *const *path)
+{
+    struct api_list_users_params *params = rt_req_alloc(req, sizeof(*params));
+    struct rt_valid_errors errs;
+
+    rt_valid_errors_init(&errs);
+    if (rt_valid_params(req, params_list_users, sizeof(params_list_users) / sizeof(params_list_users[0]), path,
+                        params, &errs) < 0) {
+        rt_valid_errors_cleanup(&errs);
+        return; /* answered 400 */
+    }
+    if (rt_valid_errors_reply(req, &errs))
+        return; /* answered 422 */
+    handle_list_users(req, params);
 }
 
 static void run_create_user(struct rt_req *req, const char *const *path)
@@ -216,6 +255,8 @@ static const char *const segments_fetch_external_data[] = {"fetch-external-data"
 
 static const char *const segments_health[] = {"health"};
 
+static const char *const segments_list_users[] = {"users", ""};
+
 static const char *const segments_create_user[] = {"users", ""};
 
 static const char *const segments_performance_async[] = {"performance", "async"};
@@ -240,6 +281,8 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_FETCH_EXTERNAL_DATA},
     {.path = "/health", .segments = segments_health, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH},
+    {.path = "/users/", .segments = segments_list_users, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_LIST_USERS},
     {.path = "/users/", .segments = segments_create_user, .n_segments = 2,
      .methods = RT_METHOD_POST, .op = API_OP_CREATE_USER},
     {.path = "/performance/async", .segments = segments_performance_async, .n_segments = 2,
@@ -262,6 +305,7 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_READ_ROOT] = run_read_root,
     [API_OP_ASYNC_DELAY] = run_async_delay,
     [API_OP_SYNC_DELAY] = run_sync_delay,
+    [API_OP_LIST_USERS] = run_list_users,
     [API_OP_CREATE_USER] = run_create_user,
     [API_OP_GET_USER] = run_get_user,
     [API_OP_FETCH_EXTERNAL_DATA] = run_fetch_external_data,
@@ -317,6 +361,12 @@ __attribute__((weak)) void handle_sync_delay(struct rt_req *req, const struct ap
 {
     (void)params;
     rt_req_reply_detail(req, 501, "Operation 'sync_delay' (GET /sync-delay/{seconds}) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_list_users(struct rt_req *req, const struct api_list_users_params *params)
+{
+    (void)params;
+    rt_req_reply_detail(req, 501, "Operation 'list_users' (GET /users/) is not implemented yet");
 }
 
 __attribute__((weak)) void handle_create_user(struct rt_req *req, const struct api_create_user_params *params)
@@ -398,6 +448,26 @@ void api_sync_delay__reply_200(struct rt_req *req, const struct api_delay_result
 void api_sync_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
     rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+}
+
+void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body)
+{
+    rt_req_reply_json(req, 200, api_user_page__to_json(body));
+}
+
+void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
+{
+    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+}
+
+void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body)
+{
+    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+}
+
+void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
+{
+    rt_req_reply_detail(req, 503, detail);
 }
 
 void api_create_user__reply_201(struct rt_req *req, const struct api_user *body)

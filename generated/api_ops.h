@@ -29,6 +29,7 @@ enum api_op {
     API_OP_READ_ROOT, /* GET / */
     API_OP_ASYNC_DELAY, /* GET /async-delay/{seconds} */
     API_OP_SYNC_DELAY, /* GET /sync-delay/{seconds} */
+    API_OP_LIST_USERS, /* GET /users/ */
     API_OP_CREATE_USER, /* POST /users/ */
     API_OP_GET_USER, /* GET /users/{user_email} */
     API_OP_FETCH_EXTERNAL_DATA, /* GET /fetch-external-data */
@@ -81,6 +82,19 @@ struct api_sync_delay_params {
 void handle_sync_delay(struct rt_req *req, const struct api_sync_delay_params *params);
 void api_sync_delay__reply_200(struct rt_req *req, const struct api_delay_result *body);
 void api_sync_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
+
+/* --- list_users: GET /users/ (List users) --- */
+
+struct api_list_users_params {
+    int64_t limit; /* query, optional, default 20, 1 <= x <= 100 */
+    int64_t offset; /* query, optional, default 0, 0 <= x <= 1000000000 */
+};
+
+void handle_list_users(struct rt_req *req, const struct api_list_users_params *params);
+void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body);
+void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
+void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body);
+void api_list_users__reply_503_detail(struct rt_req *req, const char *detail);
 
 /* --- create_user: POST /users/ (Create a user) --- */
 

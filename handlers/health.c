@@ -1,21 +1,76 @@
 /*
- * GET /health: is the service up, which version, for how long.
- * (The database's state joins it with the database layer.)
+ * GET /health: is the service up, which version, for how long, and does
+ * its database answer (SELECT 1, timed).  503 when it does not, so a load
+ * balancer takes the instance out of rotation.
  */
 #include "api.h"
+#include "rt_db.h"
 #include "rt_req.h"
 #include "rt_server.h"
+#include "rt_time.h"
 
 #include <math.h>
+#include <stdint.h>
+
+static const struct rt_db_statement ping = {
+    .name = "health_ping",
+    .sql = "SELECT 1",
+    .n_params = 0,
+};
+
+struct health_check {
+    struct rt_req *req;
+    uint64_t start_ns;
+};
+
+static double round_ms(double ms)
+{
+    return round(ms * 1000.0) / 1000.0;
+}
+
+static void reply_health(struct rt_req *req, const char *error, double latency_ms)
+{
+    struct rt_db *db = rt_server_db();
+    struct api_database_health database = {
+        .backend = db != NULL ? (char *)rt_db_backend_name(db) : "sqlite",
+        .reachable = error == NULL,
+        .latency_ms = latency_ms,
+        .has_latency_ms = error == NULL,
+        .error = (char *)error,
+    };
+    struct api_health health = {
+        .status = error == NULL ? "ok" : "degraded",
+        .version = API_VERSION,
+        .uptime_seconds = round_ms(rt_server_uptime_seconds()),
+        .workers = rt_server_worker_count(),
+        .database = &database,
+    };
+
+    if (error == NULL)
+        api_health__reply_200(req, &health);
+    else
+        api_health__reply_503(req, &health);
+}
+
+static void ping_done(const struct rt_db_result *res, void *arg)
+{
+    struct health_check *check = arg;
+    double ms = (double)(rt_time_mono_ns() - check->start_ns) / 1e6;
+
+    if (rt_db_result_status(res) == RT_DB_OK)
+        reply_health(check->req, NULL, round_ms(ms));
+    else
+        reply_health(check->req,
+                     rt_db_result_error(res)[0] ? rt_db_result_error(res) : "Database unavailable", 0);
+}
 
 void handle_health(struct rt_req *req)
 {
-    struct api_health health = {
-        .status = "ok",
-        .version = API_VERSION,
-        .uptime_seconds = round(rt_server_uptime_seconds() * 1000.0) / 1000.0,
-        .workers = rt_server_worker_count(),
-    };
+    struct health_check *check = rt_req_alloc(req, sizeof(*check));
+    struct rt_db_loop *db = rt_db_loop_current();
 
-    api_health__reply_200(req, &health);
+    check->req = req;
+    check->start_ns = rt_time_mono_ns();
+    if (db == NULL || rt_db_query(db, &ping, NULL, ping_done, check) != 0)
+        reply_health(req, "Database not attached to this worker", 0);
 }

@@ -4,6 +4,7 @@
 #include "rt_config.h"
 #include "rt_log.h"
 #include "rt_server.h"
+#include "schema.h"
 
 #include <stdio.h>
 
@@ -19,6 +20,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "async-demo: %s\n", err);
         return 2;
     }
+    struct rt_server_app app = {
+        .migrations = app_schema_migrations,
+        .n_migrations = app_schema_n_migrations,
+    };
+
     rt_log_set_level(cfg.log_level);
-    return rt_server_run(&cfg);
+    return rt_server_run(&cfg, &app);
 }

@@ -19,10 +19,11 @@ struct opt {
     const char *env;  /* ENVIRONMENT_VARIABLE */
     enum opt_kind kind;
     size_t offset; /* of the field in struct rt_config */
+    size_t size;   /* of the field (the bound for OPT_STRING) */
     const char *help;
 };
 
-#define FIELD(f) offsetof(struct rt_config, f)
+#define FIELD(f) offsetof(struct rt_config, f), sizeof(((struct rt_config *)0)->f)
 
 static const struct opt opts[] = {
     {"host", "HOST", OPT_STRING, FIELD(host),
@@ -53,6 +54,15 @@ static const struct opt opts[] = {
     {"max-connections", "MAX_CONNECTIONS", OPT_COUNT, FIELD(max_connections),
      "open connections per worker; more wait in the backlog (default 100000)"},
     {"backlog", "BACKLOG", OPT_COUNT, FIELD(backlog), "listen backlog (default 4096)"},
+    {"database-url", "DATABASE_URL", OPT_STRING, FIELD(database_url),
+     "sqlite:///rel.db, sqlite:////abs.db, sqlite::memory: or postgresql://user:pw@host:port/db "
+     "(default sqlite:///async-demo.db)"},
+    {"db-pool-size", "DB_POOL_SIZE", OPT_COUNT, FIELD(db_pool_size),
+     "PostgreSQL connections per worker (default 4)"},
+    {"db-acquire-timeout", "DB_ACQUIRE_TIMEOUT", OPT_DURATION, FIELD(db_acquire_timeout_ms),
+     "time a query waits for a usable database connection; 503 beyond (default 5s)"},
+    {"db-connect-timeout", "DB_CONNECT_TIMEOUT", OPT_DURATION, FIELD(db_connect_timeout_ms),
+     "time one database connection attempt may take (default 5s)"},
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -77,6 +87,10 @@ void rt_config_defaults(struct rt_config *cfg)
     cfg->shutdown_timeout_ms = 10000;
     cfg->max_connections = 100000;
     cfg->backlog = 4096;
+    snprintf(cfg->database_url, sizeof(cfg->database_url), "sqlite:///async-demo.db");
+    cfg->db_pool_size = 4;
+    cfg->db_acquire_timeout_ms = 5000;
+    cfg->db_connect_timeout_ms = 5000;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -184,8 +198,8 @@ static int apply(struct rt_config *cfg, const struct opt *o, const char *value, 
 
     switch (o->kind) {
     case OPT_STRING:
-        if (value[0] != '\0' && strlen(value) < sizeof(cfg->host)) {
-            snprintf(field, sizeof(cfg->host), "%s", value);
+        if (value[0] != '\0' && strlen(value) < o->size) {
+            snprintf(field, o->size, "%s", value);
             rc = 0;
         }
         break;
@@ -208,7 +222,11 @@ static int apply(struct rt_config *cfg, const struct opt *o, const char *value, 
         rc = rt_log_parse_level(value, (enum rt_log_level *)(void *)field);
         break;
     }
-    if (rc != 0)
+    /* A string may hold a secret (DATABASE_URL's password): never echo it. */
+    if (rc != 0 && o->kind == OPT_STRING)
+        set_err(err, errlen, "invalid %s (from %s): empty or longer than %zu characters", o->env, source,
+                o->size - 1);
+    else if (rc != 0)
         set_err(err, errlen, "invalid %s '%s' (from %s): %s", o->env, value, source, o->help);
     return rc;
 }

@@ -29,6 +29,11 @@ struct rt_config {
     int shutdown_timeout_ms;     /* ms in-flight requests get after SIGTERM/SIGINT (SHUTDOWN_TIMEOUT) */
     int max_connections;         /* open connections per worker; more wait in the backlog (MAX_CONNECTIONS) */
     int backlog;                 /* listen(2) backlog (BACKLOG) */
+    char database_url[1024];     /* sqlite:///path.db, sqlite::memory: or postgresql://... (DATABASE_URL) */
+    int db_pool_size;            /* PostgreSQL connections per worker (DB_POOL_SIZE) */
+    int db_acquire_timeout_ms;   /* ms a statement waits for a usable connection; 503 beyond
+                                    (DB_ACQUIRE_TIMEOUT) */
+    int db_connect_timeout_ms;   /* ms one connection attempt may take (DB_CONNECT_TIMEOUT) */
 };
 
 /** Fill @p cfg with the defaults (WORKERS = number of online CPUs). */

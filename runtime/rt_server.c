@@ -3,6 +3,7 @@
  */
 #include "rt_server.h"
 #include "rt_config.h"
+#include "rt_db.h"
 #include "rt_docs.h"
 #include "rt_http.h"
 #include "rt_log.h"
@@ -30,6 +31,7 @@ struct worker {
     bool started;
     struct event_base *base;
     struct rt_http *http;
+    struct rt_db *db;          /* the process's database; the worker attaches its loop to it */
     struct event *shutdown_ev; /* made active by the main thread on SIGTERM/SIGINT */
     struct event *deadline_ev; /* ends the grace period */
     const struct rt_config *cfg;
@@ -37,6 +39,7 @@ struct worker {
 
 static double start_seconds;
 static int worker_count;
+static struct rt_db *server_db;
 static atomic_int running_workers;
 
 double rt_server_uptime_seconds(void)
@@ -47,6 +50,11 @@ double rt_server_uptime_seconds(void)
 int rt_server_worker_count(void)
 {
     return worker_count;
+}
+
+struct rt_db *rt_server_db(void)
+{
+    return server_db;
 }
 
 /* Every request: the documentation pages, else the operations of openapi.yaml. */
@@ -196,10 +204,21 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     char name[16];
 
+    struct rt_db_loop *db_loop;
+
     snprintf(name, sizeof(name), "w%d", w->id);
     rt_log_set_thread_name(name);
-    if (event_base_dispatch(w->base) < 0)
-        rt_log_error("event loop failed");
+    /* The database handle is made and freed on this thread, which owns the loop. */
+    db_loop = rt_db_loop_new(w->db, w->base);
+    if (db_loop == NULL) {
+        rt_log_error("cannot attach the database to this worker");
+    } else {
+        rt_db_loop_set_current(db_loop);
+        if (event_base_dispatch(w->base) < 0)
+            rt_log_error("event loop failed");
+        /* Queries still pending are answered (503) while their connections still exist. */
+        rt_db_loop_free(db_loop);
+    }
     atomic_fetch_sub(&running_workers, 1);
     return NULL;
 }
@@ -217,7 +236,7 @@ static void worker_cleanup(struct worker *w)
 }
 
 /* Set up worker @w on listening socket @fd (always taken over). 0 or -1. */
-static int worker_init(struct worker *w, int id, const struct rt_config *cfg, int fd)
+static int worker_init(struct worker *w, int id, const struct rt_config *cfg, struct rt_db *db, int fd)
 {
     struct rt_http_settings s = {
         .worker_id = id,
@@ -234,6 +253,7 @@ static int worker_init(struct worker *w, int id, const struct rt_config *cfg, in
 
     w->id = id;
     w->cfg = cfg;
+    w->db = db;
     w->base = event_base_new();
     if (w->base == NULL)
         goto err;
@@ -283,7 +303,28 @@ static int supervise(struct worker *workers, int n, const sigset_t *signals)
     return status;
 }
 
-int rt_server_run(const struct rt_config *cfg)
+/* Open the database and bring its schema up to date (blocking: no loop runs yet). */
+static struct rt_db *open_database(const struct rt_config *cfg, const struct rt_server_app *app)
+{
+    struct rt_db_settings settings = {
+        .url = cfg->database_url,
+        .pool_size = cfg->db_pool_size,
+        .acquire_timeout_ms = cfg->db_acquire_timeout_ms,
+        .connect_timeout_ms = cfg->db_connect_timeout_ms,
+        .migrations = app->migrations,
+        .n_migrations = app->n_migrations,
+    };
+    char err[512];
+    struct rt_db *db = rt_db_open(&settings, err, sizeof(err));
+
+    if (db == NULL)
+        rt_log_error("cannot open the database: %s", err);
+    else
+        rt_log_info("database: %s (%s)", rt_db_display_url(db), rt_db_backend_name(db));
+    return db;
+}
+
+int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
 {
     struct worker *workers = NULL;
     int *fds = NULL;
@@ -307,12 +348,15 @@ int rt_server_run(const struct rt_config *cfg)
         rt_log_error("cannot prepare the documentation pages");
         return 1;
     }
+    server_db = open_database(cfg, app);
+    if (server_db == NULL)
+        return 1;
     workers = calloc((size_t)cfg->workers, sizeof(*workers));
     fds = calloc((size_t)cfg->workers, sizeof(*fds));
     if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
         goto out;
     for (i = 0; i < cfg->workers; i++) {
-        if (worker_init(&workers[i], i, cfg, fds[i]) != 0) {
+        if (worker_init(&workers[i], i, cfg, server_db, fds[i]) != 0) {
             rt_log_error("cannot set up worker %d", i);
             while (++i < cfg->workers)
                 close(fds[i]);
@@ -345,5 +389,7 @@ out:
         worker_cleanup(&workers[i]);
     free(workers);
     free(fds);
+    rt_db_close(server_db);
+    server_db = NULL;
     return status;
 }

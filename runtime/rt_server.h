@@ -15,20 +15,34 @@
 #ifndef RT_SERVER_H
 #define RT_SERVER_H
 
+#include <stddef.h>
+
 struct rt_config;
+struct rt_db;
+struct rt_db_migration;
+
+/** What the application brings to the runtime. */
+struct rt_server_app {
+    const struct rt_db_migration *migrations; /* the database schema, in order */
+    size_t n_migrations;
+};
 
 /**
- * Run the service with @p cfg until it is told to stop.  Must be called
+ * Run the service with @p cfg until it is told to stop: open the database
+ * (applying @p app's migrations), start the workers, serve.  Must be called
  * once, from the main thread, before any other thread is started.
  * @return the process exit status: 0 after a graceful shutdown, 1 if the
  *         service could not start or a worker failed.
  */
-int rt_server_run(const struct rt_config *cfg);
+int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app);
 
 /** @return seconds since rt_server_run() started. */
 double rt_server_uptime_seconds(void);
 
 /** @return the number of worker threads (event loops). */
 int rt_server_worker_count(void);
+
+/** @return the database the service runs on (valid while it runs). */
+struct rt_db *rt_server_db(void);
 
 #endif /* RT_SERVER_H */

@@ -13,6 +13,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -20,16 +21,37 @@ import unittest
 
 LISTEN_RE = re.compile(r"listening on http://(?:\[[^\]]+\]|[^:]+):(\d+)")
 
+# Which database backend the database tests run on: ctest runs them once per backend.
+DB_BACKEND = os.environ.get("ASYNC_DEMO_DB", "sqlite")
+
+
+def pg_cluster():
+    """The test run's PostgreSQL cluster (started by the ctest fixture tests/db/pg_cluster.py)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "db"))
+    import pg_cluster as pc  # noqa: E402
+    directory = os.environ.get("ASYNC_DEMO_PG_DIR")
+    if not directory:
+        raise RuntimeError("ASYNC_DEMO_PG_DIR is not set (run the tests through ctest)")
+    return pc.Cluster(directory)
+
+
+def fresh_database_url(tmpdir):
+    """An empty database of the backend under test."""
+    if DB_BACKEND == "postgresql":
+        return pg_cluster().new_database()
+    return "sqlite:///" + os.path.join(tmpdir, "test.db")
+
 
 class Server:
     """One running service process.  Use as a context manager."""
 
-    def __init__(self, workers=2, env=None, args=()):
+    def __init__(self, workers=2, env=None, args=(), database_url="sqlite::memory:"):
         self.binary = os.environ.get("ASYNC_DEMO_BIN")
         if not self.binary:
             raise RuntimeError("ASYNC_DEMO_BIN is not set (run the tests through ctest)")
         self.env = dict(os.environ)
-        self.env.update({"HOST": "127.0.0.1", "PORT": "0", "WORKERS": str(workers), "LOG_LEVEL": "info"})
+        self.env.update({"HOST": "127.0.0.1", "PORT": "0", "WORKERS": str(workers), "LOG_LEVEL": "info",
+                         "DATABASE_URL": database_url})
         self.env.update(env or {})
         self.args = list(args)
         self.proc = None

@@ -1,0 +1,198 @@
+/*
+ * Users in the database: create, read one, list a page.
+ *
+ * Each handler submits one statement and answers from its callback, on the
+ * same event loop; the loop serves other requests meanwhile.  User input
+ * travels only as statement parameters.
+ */
+#include "api.h"
+#include "rt_db.h"
+#include "rt_log.h"
+#include "rt_req.h"
+#include "rt_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_COLUMNS "id, email, full_name, created_at"
+
+static const struct rt_db_statement insert_user = {
+    .name = "users_insert",
+    .sql = "INSERT INTO users (email, full_name, created_at) VALUES ($1, $2, $3) RETURNING " USER_COLUMNS,
+    .n_params = 3,
+};
+
+static const struct rt_db_statement select_user_by_email = {
+    .name = "users_by_email",
+    .sql = "SELECT " USER_COLUMNS " FROM users WHERE lower(email) = lower($1)",
+    .n_params = 1,
+};
+
+static const struct rt_db_statement select_user_page = {
+    .name = "users_page",
+    .sql =
+        "SELECT " USER_COLUMNS " FROM users ORDER BY id LIMIT CAST($1 AS INTEGER) OFFSET CAST($2 AS INTEGER)",
+    .n_params = 2,
+};
+
+/*
+ * Present a timestamp as RFC 3339 whichever backend stored it: SQLite keeps
+ * our own text ("2026-11-23T22:36:00.123Z"); PostgreSQL answers in its ISO
+ * style ("2026-11-23 22:36:00.123+00", or "+05:30" outside UTC).
+ */
+static char *rfc3339_from_db(struct rt_req *req, const char *v)
+{
+    size_t len = strlen(v);
+    char *out = rt_req_alloc(req, len + 4);
+    char *tz;
+
+    memcpy(out, v, len + 1);
+    if (len > 10 && out[10] == ' ')
+        out[10] = 'T';
+    tz = len > 19 ? strpbrk(out + 19, "+-") : NULL;
+    if (tz != NULL && strcmp(tz, "+00") == 0)
+        strcpy(tz, "Z");
+    else if (tz != NULL && strlen(tz) == 3) /* "+05" -> "+05:00" */
+        strcat(tz, ":00");
+    return out;
+}
+
+/* Fill @user from row @row of @res (columns as in USER_COLUMNS); strings live in request memory. */
+static void user_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
+{
+    const char *email = rt_db_result_value(res, row, 1);
+    const char *name = rt_db_result_value(res, row, 2);
+
+    user->id = strtoll(rt_db_result_value(res, row, 0), NULL, 10);
+    user->email = rt_req_strndup(req, email, strlen(email));
+    user->full_name = rt_req_strndup(req, name, strlen(name));
+    user->created_at = rfc3339_from_db(req, rt_db_result_value(res, row, 3));
+}
+
+/*
+ * The answer for a failed statement: 503 when the database is unreachable
+ * (the client may retry), 500 otherwise, logged with the request id.
+ * @return 1 if it answered.
+ */
+static int reply_db_failure(struct rt_req *req, const struct rt_db_result *res,
+                            void (*reply_503)(struct rt_req *, const char *))
+{
+    switch (rt_db_result_status(res)) {
+    case RT_DB_OK:
+    case RT_DB_UNIQUE_VIOLATION:
+        return 0;
+    case RT_DB_UNAVAILABLE:
+        reply_503(req, "Database unavailable, try again later");
+        return 1;
+    case RT_DB_ERROR:
+        break;
+    }
+    rt_log_error("database error (request %s): %s", rt_req_id(req), rt_db_result_error(res));
+    rt_req_reply_detail(req, 500, "Internal database error");
+    return 1;
+}
+
+/* Submit @stmt for @req, or answer 503 if even that is impossible. @return 0 if submitted. */
+static int submit(struct rt_req *req, const struct rt_db_statement *stmt, const char *const *params,
+                  rt_db_callback cb, void (*reply_503)(struct rt_req *, const char *))
+{
+    struct rt_db_loop *db = rt_db_loop_current();
+
+    if (db != NULL && rt_db_query(db, stmt, params, cb, req) == 0)
+        return 0;
+    reply_503(req, "Database unavailable, try again later");
+    return -1;
+}
+
+/* --- POST /users/ --- */
+
+static void user_created(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_user user = {0};
+
+    if (rt_db_result_status(res) == RT_DB_UNIQUE_VIOLATION) {
+        api_create_user__reply_409_detail(req, "Email already registered");
+        return;
+    }
+    if (reply_db_failure(req, res, api_create_user__reply_503_detail))
+        return;
+    user_from_row(req, res, 0, &user);
+    api_create_user__reply_201(req, &user);
+}
+
+void handle_create_user(struct rt_req *req, const struct api_create_user_params *params)
+{
+    char created_at[40];
+    const char *values[3];
+
+    values[0] = params->body.email;
+    values[1] = params->body.full_name;
+    values[2] = rt_time_format_rfc3339(created_at, sizeof(created_at));
+    submit(req, &insert_user, values, user_created, api_create_user__reply_503_detail);
+}
+
+/* --- GET /users/{user_email} --- */
+
+static void user_found(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_user user = {0};
+
+    if (reply_db_failure(req, res, api_get_user__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) == 0) {
+        api_get_user__reply_404_detail(req, "User not found");
+        return;
+    }
+    user_from_row(req, res, 0, &user);
+    api_get_user__reply_200(req, &user);
+}
+
+void handle_get_user(struct rt_req *req, const struct api_get_user_params *params)
+{
+    const char *values[1] = {params->user_email};
+
+    submit(req, &select_user_by_email, values, user_found, api_get_user__reply_503_detail);
+}
+
+/* --- GET /users/ --- */
+
+struct page_query {
+    struct rt_req *req;
+    int64_t limit;
+    int64_t offset;
+};
+
+static void page_loaded(const struct rt_db_result *res, void *arg)
+{
+    struct page_query *q = arg;
+    struct api_user_page page = {.limit = q->limit, .offset = q->offset};
+    int i, rows;
+
+    if (reply_db_failure(q->req, res, api_list_users__reply_503_detail))
+        return;
+    rows = rt_db_result_rows(res);
+    page.items.len = (size_t)rows;
+    page.items.items = rt_req_alloc(q->req, (size_t)(rows > 0 ? rows : 1) * sizeof(struct api_user));
+    for (i = 0; i < rows; i++)
+        user_from_row(q->req, res, i, &page.items.items[i]);
+    api_list_users__reply_200(q->req, &page);
+}
+
+void handle_list_users(struct rt_req *req, const struct api_list_users_params *params)
+{
+    struct page_query *q = rt_req_alloc(req, sizeof(*q));
+    char limit[24], offset[24];
+    const char *values[2] = {limit, offset};
+    struct rt_db_loop *db = rt_db_loop_current();
+
+    q->req = req;
+    q->limit = params->limit;
+    q->offset = params->offset;
+    snprintf(limit, sizeof(limit), "%lld", (long long)params->limit);
+    snprintf(offset, sizeof(offset), "%lld", (long long)params->offset);
+    if (db == NULL || rt_db_query(db, &select_user_page, values, page_loaded, q) != 0)
+        api_list_users__reply_503_detail(req, "Database unavailable, try again later");
+}

@@ -1,0 +1,268 @@
+/*
+ * rt_db — the front end: which backend a DATABASE_URL names, the URL as it
+ * may be shown, and the calls every backend shares.
+ */
+#include "rt_db_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local struct rt_db_loop *current_loop;
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * SQLAlchemy's convention: sqlite:///relative.db and sqlite:////absolute.db
+ * (three slashes, then the path); sqlite::memory: for an in-memory database.
+ * Returns the path (malloc'd) or NULL.
+ */
+static char *sqlite_target(const char *url)
+{
+    if (strcmp(url, "sqlite::memory:") == 0 || strcmp(url, "sqlite:///:memory:") == 0)
+        return strdup(":memory:");
+    if (!starts_with(url, "sqlite:///") || url[10] == '\0' || strchr(url + 10, '?') != NULL)
+        return NULL;
+    return strdup(url + 10);
+}
+
+/* postgresql://user:secret@host/db -> postgresql://user:***@host/db (and ?password=... likewise). */
+static char *redact_uri(const char *url)
+{
+    const char *scheme_end = strstr(url, "://"), *auth, *at, *colon, *p;
+    size_t len = strlen(url);
+    char *out = malloc(2 * len + 16), *o; /* "***" may be longer than what it replaces */
+
+    if (out == NULL)
+        return NULL;
+    auth = scheme_end + 3;
+    at = strchr(auth, '@');
+    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon != NULL) {
+        memcpy(out, url, (size_t)(colon + 1 - url));
+        o = out + (colon + 1 - url);
+        o += sprintf(o, "***");
+        p = at;
+    } else {
+        o = out;
+        p = url;
+    }
+    /* Copy the rest, masking the value of a password= query parameter. */
+    while (*p != '\0') {
+        if (p > url && (p[-1] == '?' || p[-1] == '&') && starts_with(p, "password=")) {
+            o += sprintf(o, "password=***");
+            p += 9;
+            while (*p != '\0' && *p != '&')
+                p++;
+            continue;
+        }
+        *o++ = *p++;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* host=h password='x y' dbname=d -> host=h password=*** dbname=d */
+static char *redact_keyvalue(const char *conninfo)
+{
+    char *out = malloc(2 * strlen(conninfo) + 16), *o = out;
+    const char *p = conninfo;
+
+    if (out == NULL)
+        return NULL;
+    while (*p != '\0') {
+        if ((p == conninfo || p[-1] == ' ' || p[-1] == '\t') && starts_with(p, "password")) {
+            const char *v = p + 8;
+
+            while (*v == ' ')
+                v++;
+            if (*v == '=') {
+                v++;
+                while (*v == ' ')
+                    v++;
+                o += sprintf(o, "password=***");
+                if (*v == '\'') { /* quoted value, with \' and \\ escapes */
+                    for (v++; *v != '\0' && *v != '\''; v++) {
+                        if (*v == '\\' && v[1] != '\0')
+                            v++;
+                    }
+                    if (*v == '\'')
+                        v++;
+                } else {
+                    while (*v != '\0' && *v != ' ' && *v != '\t')
+                        v++;
+                }
+                p = v;
+                continue;
+            }
+        }
+        *o++ = *p++;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Pick the backend for @url and fill db->backend, db->target and db->display_url. */
+static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen)
+{
+    if (starts_with(url, "sqlite:")) {
+        db->backend = &rt_db_sqlite_backend;
+        db->target = sqlite_target(url);
+        db->display_url = strdup(url);
+        if (db->target == NULL) {
+            set_err(
+                err, errlen,
+                "invalid DATABASE_URL '%s': expected sqlite:///relative/path.db, sqlite:////absolute/path.db "
+                "or sqlite::memory:",
+                url);
+            return -1;
+        }
+    } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
+        db->backend = &rt_db_pg_backend;
+        db->target = strdup(url);
+        db->display_url = redact_uri(url);
+    } else if (strchr(url, '=') != NULL && strstr(url, "://") == NULL) {
+        db->backend = &rt_db_pg_backend;
+        db->target = strdup(url);
+        db->display_url = redact_keyvalue(url);
+    } else {
+        set_err(err, errlen,
+                "invalid DATABASE_URL: expected sqlite:///path.db, sqlite::memory:, "
+                "postgresql://user:password@host:port/dbname or libpq's key=value form");
+        return -1;
+    }
+    if (db->target == NULL || db->display_url == NULL) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_t errlen)
+{
+    struct rt_db *db = calloc(1, sizeof(*db));
+
+    if (db == NULL) {
+        set_err(err, errlen, "out of memory");
+        return NULL;
+    }
+    db->settings = *settings;
+    db->url = strdup(settings->url != NULL ? settings->url : "");
+    if (db->url == NULL || parse_url(db, db->url, err, errlen) != 0)
+        goto err;
+    db->settings.url = db->url;
+    if (db->backend->open(db, err, errlen) != 0)
+        goto err;
+    return db;
+err:
+    db->backend = NULL; /* nothing was opened */
+    rt_db_close(db);
+    return NULL;
+}
+
+void rt_db_close(struct rt_db *db)
+{
+    if (db == NULL)
+        return;
+    if (db->backend != NULL)
+        db->backend->close(db);
+    free(db->url);
+    free(db->display_url);
+    free(db->target);
+    free(db);
+}
+
+const char *rt_db_backend_name(const struct rt_db *db)
+{
+    return db->backend->name;
+}
+
+const char *rt_db_display_url(const struct rt_db *db)
+{
+    return db->display_url;
+}
+
+struct rt_db_loop *rt_db_loop_new(struct rt_db *db, struct event_base *base)
+{
+    struct rt_db_loop *loop = calloc(1, sizeof(*loop));
+
+    if (loop == NULL)
+        return NULL;
+    loop->db = db;
+    loop->state = db->backend->loop_new(db, base);
+    if (loop->state == NULL) {
+        free(loop);
+        return NULL;
+    }
+    return loop;
+}
+
+void rt_db_loop_free(struct rt_db_loop *loop)
+{
+    if (loop == NULL)
+        return;
+    if (current_loop == loop)
+        current_loop = NULL;
+    loop->db->backend->loop_free(loop->state);
+    free(loop);
+}
+
+int rt_db_query(struct rt_db_loop *loop, const struct rt_db_statement *stmt, const char *const *params,
+                rt_db_callback cb, void *arg)
+{
+    return loop->db->backend->query(loop->state, stmt, params, cb, arg);
+}
+
+struct rt_db_loop *rt_db_loop_current(void)
+{
+    return current_loop;
+}
+
+void rt_db_loop_set_current(struct rt_db_loop *loop)
+{
+    current_loop = loop;
+}
+
+/* --- results --- */
+
+enum rt_db_status rt_db_result_status(const struct rt_db_result *result)
+{
+    return result->status;
+}
+
+const char *rt_db_result_error(const struct rt_db_result *result)
+{
+    return result->error != NULL ? result->error : "";
+}
+
+int rt_db_result_rows(const struct rt_db_result *result)
+{
+    return result->status == RT_DB_OK ? result->rows : 0;
+}
+
+int rt_db_result_cols(const struct rt_db_result *result)
+{
+    return result->status == RT_DB_OK ? result->cols : 0;
+}
+
+const char *rt_db_result_value(const struct rt_db_result *result, int row, int col)
+{
+    if (result->status != RT_DB_OK || row < 0 || col < 0 || row >= result->rows || col >= result->cols)
+        return NULL;
+    return result->value(result, row, col);
+}

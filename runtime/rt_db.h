@@ -1,0 +1,143 @@
+/*
+ * rt_db — asynchronous database access for event loops.
+ *
+ * A handler submits a parameterized statement and gets a callback, on its
+ * own event loop, with the rows or an error.  No call here ever blocks a
+ * loop.  Two backends, chosen by DATABASE_URL:
+ *
+ *   sqlite:///relative/path.db, sqlite:////absolute/path.db, sqlite::memory:
+ *       SQLite on a thread of its own (WAL mode, busy timeout); results are
+ *       handed back to the loop that asked.
+ *   postgresql://user:password@host:port/dbname (also postgres://, and
+ *   libpq's "key=value ..." form)
+ *       a pool of libpq connections per loop, driven by events on their
+ *       sockets, in pipeline mode so one connection carries many requests'
+ *       statements at once.
+ *
+ * Statements use $1, $2, ... placeholders on both backends and take their
+ * parameters as text (NULL for SQL NULL); values come back as text.  User
+ * input only ever travels as a parameter, never inside SQL text.
+ *
+ * Lifetimes: one struct rt_db per process (rt_db_open at start-up, before
+ * the loops run; rt_db_close after they have stopped), and one
+ * struct rt_db_loop per event loop (created and freed on that loop's
+ * thread).  Every submitted statement's callback is called exactly once,
+ * on the submitting loop, never from inside rt_db_query() itself, and at
+ * the latest when its rt_db_loop is freed (with RT_DB_UNAVAILABLE).
+ *
+ * The password of a URL never appears in logs or error messages.
+ */
+#ifndef RT_DB_H
+#define RT_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct rt_db;
+struct rt_db_loop;
+struct rt_db_result;
+
+/** How a statement ended. */
+enum rt_db_status {
+    RT_DB_OK = 0,           /* rows (possibly none) are in the result */
+    RT_DB_UNIQUE_VIOLATION, /* a UNIQUE constraint refused the change; nothing was written */
+    RT_DB_UNAVAILABLE,      /* no usable connection in time, or the database went away; retry later (503) */
+    RT_DB_ERROR             /* any other error (a bug, or bad SQL): see rt_db_result_error() */
+};
+
+/** A statement, declared once (static storage) and prepared once per connection. */
+struct rt_db_statement {
+    const char *name; /* unique among statements: the name it is prepared under */
+    const char *sql;  /* one statement, $1..$n placeholders, valid on both backends */
+    int n_params;     /* number of placeholders */
+};
+
+/** One step of the schema: applied once, in order of version, recorded in schema_version. */
+struct rt_db_migration {
+    int version;             /* 1, 2, 3, ...: strictly increasing */
+    const char *description; /* for the log */
+    const char *sqlite_sql;  /* may hold several statements */
+    const char *postgres_sql;
+};
+
+struct rt_db_settings {
+    const char *url;        /* DATABASE_URL; copied by rt_db_open() */
+    int pool_size;          /* PostgreSQL connections per loop (DB_POOL_SIZE) */
+    int acquire_timeout_ms; /* how long a statement waits for a usable connection before 503 */
+    int connect_timeout_ms; /* one connection attempt */
+    const struct rt_db_migration *migrations; /* the schema, in order */
+    size_t n_migrations;
+};
+
+/**
+ * Called with the outcome of a statement.  @p result and everything it
+ * points to is valid only during the call.
+ */
+typedef void (*rt_db_callback)(const struct rt_db_result *result, void *arg);
+
+/**
+ * Open the database named by @p settings->url: check that it is reachable
+ * and bring its schema up to date (creating it if needed), all before the
+ * event loops start; this is the one place where rt_db blocks.
+ * @return the database, or NULL with a message in @p err (NULL allowed)
+ *         that never contains the password.
+ */
+struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_t errlen);
+
+/** Release the database (after every rt_db_loop is freed); NULL is fine. */
+void rt_db_close(struct rt_db *db);
+
+/** @return "sqlite" or "postgresql". */
+const char *rt_db_backend_name(const struct rt_db *db);
+
+/** @return the URL with any password replaced by "***", for logs. */
+const char *rt_db_display_url(const struct rt_db *db);
+
+/**
+ * Attach @p db to the event loop @p base (one per worker, on its thread).
+ * PostgreSQL connections are opened in the background from here on.
+ * @return the handle, or NULL on allocation failure.
+ */
+struct rt_db_loop *rt_db_loop_new(struct rt_db *db, struct event_base *base);
+
+/**
+ * Detach from the loop: statements still pending are answered with
+ * RT_DB_UNAVAILABLE, connections are closed.  Call on the loop's thread,
+ * before the loop is freed.  NULL is fine.
+ */
+void rt_db_loop_free(struct rt_db_loop *loop);
+
+/**
+ * Submit @p stmt with @p params (stmt->n_params strings, or NULL entries
+ * for SQL NULL; all copied).  @p cb(@p arg) is called exactly once, later,
+ * on this loop.
+ * @return 0 once submitted; -1 if it could not even be queued (out of
+ *         memory, or the loop is being freed), in which case @p cb is never called.
+ */
+int rt_db_query(struct rt_db_loop *loop, const struct rt_db_statement *stmt, const char *const *params,
+                rt_db_callback cb, void *arg);
+
+/** @return the rt_db_loop of the calling worker thread (set by rt_db_loop_set_current()), or NULL. */
+struct rt_db_loop *rt_db_loop_current(void);
+
+/** Make @p loop what rt_db_loop_current() returns on this thread. */
+void rt_db_loop_set_current(struct rt_db_loop *loop);
+
+/* --- results --- */
+
+enum rt_db_status rt_db_result_status(const struct rt_db_result *result);
+
+/** @return a message for RT_DB_ERROR/RT_DB_UNAVAILABLE/RT_DB_UNIQUE_VIOLATION (no secrets), or "". */
+const char *rt_db_result_error(const struct rt_db_result *result);
+
+/** @return the number of rows (0 unless RT_DB_OK). */
+int rt_db_result_rows(const struct rt_db_result *result);
+
+/** @return the number of columns (0 unless RT_DB_OK). */
+int rt_db_result_cols(const struct rt_db_result *result);
+
+/** @return the value at @p row, @p col as text, or NULL for SQL NULL or out of range. */
+const char *rt_db_result_value(const struct rt_db_result *result, int row, int col);
+
+#endif /* RT_DB_H */

@@ -1,0 +1,76 @@
+/*
+ * rt_db internals: what a backend (rt_db_sqlite.c, rt_db_pg.c) implements
+ * and what the front end (rt_db.c) hands it.  Nothing outside rt_db*.c
+ * includes this.
+ */
+#ifndef RT_DB_INTERNAL_H
+#define RT_DB_INTERNAL_H
+
+#include "rt_db.h"
+
+#include <stdbool.h>
+
+/*
+ * What a backend gives the callback.  Backends fill it on their own stack
+ * or storage just before calling the callback; it is valid only during
+ * the call.
+ */
+struct rt_db_result {
+    enum rt_db_status status;
+    const char *error; /* "" when status is RT_DB_OK; never NULL; never contains a password */
+    int rows;          /* 0 unless RT_DB_OK */
+    int cols;          /* 0 unless RT_DB_OK */
+    /* The value at (row, col) as text, NULL for SQL NULL; called only with row < rows, col < cols. */
+    const char *(*value)(const struct rt_db_result *result, int row, int col);
+    const void *impl; /* the backend's (a PGresult, or the SQLite backend's copied rows) */
+};
+
+/** A backend: every function is called by rt_db.c only. */
+struct rt_db_backend {
+    const char *name; /* "sqlite" or "postgresql" */
+
+    /*
+     * Connect to db->target and apply db->settings.migrations that are not
+     * yet recorded in the table schema_version(version integer primary key,
+     * description text, applied_at text), each in its own transaction.
+     * Blocking is allowed (no loop runs yet).  Sets db->state.
+     * 0, or -1 with a message in err (never containing the password).
+     */
+    int (*open)(struct rt_db *db, char *err, size_t errlen);
+
+    /* Release db->state (every loop has been freed already). */
+    void (*close)(struct rt_db *db);
+
+    /* Per-loop state for @base, on that loop's thread; NULL on failure. */
+    void *(*loop_new)(struct rt_db *db, struct event_base *base);
+
+    /* Answer everything pending with RT_DB_UNAVAILABLE and free the per-loop state. */
+    void (*loop_free)(void *loop_state);
+
+    /*
+     * Queue @stmt with @params (stmt->n_params entries, NULL = SQL NULL;
+     * copy them).  The callback runs exactly once, later, on the loop.
+     * 0, or -1 if nothing was queued (then the callback never runs).
+     */
+    int (*query)(void *loop_state, const struct rt_db_statement *stmt, const char *const *params,
+                 rt_db_callback cb, void *arg);
+};
+
+struct rt_db {
+    const struct rt_db_backend *backend;
+    struct rt_db_settings settings; /* settings.url points to url below */
+    char *url;                      /* as configured */
+    char *display_url;              /* with the password replaced by "***" */
+    char *target;                   /* SQLite: a file path or ":memory:"; PostgreSQL: a libpq conninfo */
+    void *state;                    /* the backend's */
+};
+
+struct rt_db_loop {
+    struct rt_db *db;
+    void *state; /* the backend's per-loop state */
+};
+
+extern const struct rt_db_backend rt_db_sqlite_backend;
+extern const struct rt_db_backend rt_db_pg_backend;
+
+#endif /* RT_DB_INTERNAL_H */

@@ -1,0 +1,216 @@
+"""Users in the database, on the backend named by ASYNC_DEMO_DB (ctest runs this once per backend)."""
+
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import DB_BACKEND, Server, fresh_database_url, main, pg_cluster, run_parallel  # noqa: E402
+
+RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"
+
+
+class Users(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="async-demo-users-")
+        cls.url = fresh_database_url(cls.tmp.name)
+        cls.server = Server(workers=2, database_url=cls.url, env={"DB_POOL_SIZE": "2"}).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.tmp.cleanup()
+
+    def create(self, email, name="Ada Lovelace"):
+        return self.server.post_json("/users/", {"email": email, "full_name": name})
+
+    def test_create_and_read_back(self):
+        r = self.create("ada@example.com")
+        self.assertEqual(r.status, 201, r.body)
+        user = r.json()
+        self.assertIsInstance(user["id"], int)
+        self.assertEqual(user["email"], "ada@example.com")
+        self.assertEqual(user["full_name"], "Ada Lovelace")
+        self.assertRegex(user["created_at"], RFC3339)
+        got = self.server.get("/users/ada@example.com")
+        self.assertEqual(got.status, 200, got.body)
+        self.assertEqual(got.json(), user)
+        # Emails compare case-insensitively.
+        self.assertEqual(self.server.get("/users/ADA@Example.COM").json()["id"], user["id"])
+
+    def test_duplicate_is_409_and_overwrites_nothing(self):
+        first = self.create("grace@example.com", "Grace Hopper")
+        self.assertEqual(first.status, 201)
+        again = self.create("GRACE@example.com", "Someone Else")
+        self.assertEqual(again.status, 409, again.body)
+        self.assertEqual(again.json(), {"detail": "Email already registered"})
+        self.assertEqual(self.server.get("/users/grace@example.com").json()["full_name"], "Grace Hopper")
+
+    def test_unknown_user_is_404(self):
+        r = self.server.get("/users/nobody@example.com")
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.json(), {"detail": "User not found"})
+
+    def test_invalid_input_is_422(self):
+        cases = [({"email": "not-an-email", "full_name": "X"}, ("body", "email")),
+                 ({"email": "x@example.com"}, ("body", "full_name")),
+                 ({"email": "x@example.com", "full_name": 5}, ("body", "full_name")),
+                 ({"email": "x@example.com", "full_name": "n" * 101}, ("body", "full_name")),
+                 ({"email": "a" * 250 + "@example.com", "full_name": "X"}, ("body", "email"))]
+        for body, loc in cases:
+            r = self.server.post_json("/users/", body)
+            self.assertEqual(r.status, 422, (body, r.body))
+            self.assertIn(list(loc), [d["loc"] for d in r.json()["detail"]])
+        self.assertEqual(self.server.get("/users/not-an-email").status, 422)
+
+    def test_input_is_never_pasted_into_sql(self):
+        name = "Robert'); DROP TABLE users;--"
+        r = self.create("bobby@example.com", name)
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(self.server.get("/users/bobby@example.com").json()["full_name"], name)
+        # A valid address full of SQL: found by nothing, breaks nothing.
+        self.assertEqual(self.server.get("/users/x'or'1'='1@example.com").status, 404)
+        self.assertEqual(self.server.get("/users/bobby@example.com").status, 200)
+
+    def test_list_pages(self):
+        for i in range(5):
+            self.assertEqual(self.create("page%d@example.com" % i).status, 201)
+        everyone = self.server.get("/users/?limit=100").json()
+        self.assertEqual(everyone["limit"], 100)
+        ids = [u["id"] for u in everyone["items"]]
+        self.assertEqual(ids, sorted(ids))
+        page = self.server.get("/users/?limit=2&offset=1").json()
+        self.assertEqual([u["id"] for u in page["items"]], ids[1:3])
+        self.assertEqual(self.server.get("/users/").json()["limit"], 20)
+        self.assertEqual(self.server.get("/users/?limit=1000").status, 422)
+        self.assertEqual(self.server.get("/users/?offset=-1").status, 422)
+
+    def test_health_reports_the_database(self):
+        r = self.server.get("/health")
+        self.assertEqual(r.status, 200, r.body)
+        db = r.json()["database"]
+        self.assertEqual(db["backend"], DB_BACKEND)
+        self.assertTrue(db["reachable"])
+        self.assertGreaterEqual(db["latency_ms"], 0)
+        self.assertIsNone(db["error"])
+
+    def test_concurrent_creates_of_one_email_give_one_201(self):
+        results = run_parallel([lambda: self.create("race@example.com")] * 50)
+        statuses = sorted(r.status for r in results)
+        self.assertEqual(statuses.count(201), 1, statuses)
+        self.assertEqual(statuses.count(409), 49, statuses)
+
+    def test_500_concurrent_requests_over_a_pool_of_two(self):
+        def work(i):
+            def go():
+                if i % 2:
+                    return self.create("many%d@example.com" % i)
+                return self.server.get("/users/?limit=5")
+            return go
+        results = run_parallel([work(i) for i in range(500)])
+        self.assertEqual(sorted({r.status for r in results}), [200, 201],
+                         [r for r in results if r.status not in (200, 201)][:3])
+
+
+class SlowStatement(unittest.TestCase):
+    """A statement held up in the database does not delay other requests on the same worker."""
+
+    def test_loop_stays_free_while_the_database_is_slow(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-slow-") as tmp:
+            url = fresh_database_url(tmp)
+            with Server(workers=1, database_url=url) as s:
+                self.assertEqual(s.post_json("/users/", {"email": "a@b.co", "full_name": "A"}).status, 201)
+                release_after = 2.0
+
+                def lock_table():
+                    if DB_BACKEND == "postgresql":
+                        pg_cluster().psql("BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(%s); COMMIT;"
+                                          % release_after, dbname=url.rsplit("/", 1)[1])
+                    else:
+                        conn = sqlite3.connect(os.path.join(tmp, "test.db"), timeout=5)
+                        conn.execute("BEGIN EXCLUSIVE")
+                        time.sleep(release_after)
+                        conn.rollback()
+                        conn.close()
+
+                def slow_insert():
+                    time.sleep(0.5)  # let the lock be taken first
+                    start = time.monotonic()
+                    r = s.post_json("/users/", {"email": "slow@b.co", "full_name": "S"})
+                    return r, time.monotonic() - start
+
+                def fast_root():
+                    time.sleep(0.8)
+                    start = time.monotonic()
+                    r = s.get("/")
+                    return r, time.monotonic() - start
+
+                _, (slow, slow_t), (fast, fast_t) = run_parallel([lock_table, slow_insert, fast_root])
+                self.assertEqual(slow.status, 201, slow.body)
+                self.assertGreater(slow_t, 1.0, "the insert should have waited for the lock")
+                self.assertEqual(fast.status, 200)
+                self.assertLess(fast_t, 0.5, "GET / must not wait for the database")
+
+
+@unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL outage")
+class Outage(unittest.TestCase):
+    """PostgreSQL stopped and restarted mid-run: 503 while down, recovery, nothing acknowledged is lost."""
+
+    def test_restart_mid_run(self):
+        cluster = pg_cluster()
+        url = cluster.new_database()
+        created = []
+        statuses = []
+        with Server(workers=2, database_url=url, env={"DB_ACQUIRE_TIMEOUT": "1s", "DB_POOL_SIZE": "2"}) as s:
+            stop_at = time.monotonic() + 12
+            state = {"i": 0}
+            lock = threading.Lock()
+
+            def client():
+                while time.monotonic() < stop_at:
+                    with lock:
+                        state["i"] += 1
+                        i = state["i"]
+                    email = "outage%d@example.com" % i
+                    try:
+                        r = s.post_json("/users/", {"email": email, "full_name": "O"}, timeout=15)
+                    except OSError:
+                        continue
+                    with lock:
+                        statuses.append(r.status)
+                        if r.status == 201:
+                            created.append(email)
+                    time.sleep(0.02)
+
+            def outage():
+                time.sleep(2)
+                cluster.stop("fast")
+                time.sleep(3)
+                down = s.get("/health")
+                cluster.start()
+                return down
+
+            results = run_parallel([client, client, client, outage])
+            down = results[3]
+            self.assertEqual(down.status, 503, down.body)
+            self.assertFalse(down.json()["database"]["reachable"])
+            self.assertIn(503, statuses, "requests made while the database was down must get 503")
+            # Recovered by itself: the last requests succeed again.
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and s.get("/health").status != 200:
+                time.sleep(0.2)
+            self.assertEqual(s.get("/health").status, 200)
+            self.assertEqual(s.post_json("/users/", {"email": "after@example.com", "full_name": "A"}).status, 201)
+        stored = set(cluster.psql("SELECT email FROM users", dbname=url.rsplit("/", 1)[1]).split())
+        missing = [e for e in created if e not in stored]
+        self.assertEqual(missing, [], "users acknowledged with 201 must be in the database")
+        self.assertGreater(len(created), 10)
+
+
+if __name__ == "__main__":
+    main()
