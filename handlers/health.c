@@ -23,9 +23,10 @@ struct health_check {
     uint64_t start_ns;
 };
 
-static double round_ms(double ms)
+/* To three decimals: milliseconds for seconds, microseconds for milliseconds. */
+static double round3(double v)
 {
-    return round(ms * 1000.0) / 1000.0;
+    return round(v * 1000.0) / 1000.0;
 }
 
 static void reply_health(struct rt_req *req, const char *error, double latency_ms)
@@ -41,7 +42,7 @@ static void reply_health(struct rt_req *req, const char *error, double latency_m
     struct api_health health = {
         .status = error == NULL ? "ok" : "degraded",
         .version = API_VERSION,
-        .uptime_seconds = round_ms(rt_server_uptime_seconds()),
+        .uptime_seconds = round3(rt_server_uptime_seconds()),
         .workers = rt_server_worker_count(),
         .database = &database,
     };
@@ -58,7 +59,7 @@ static void ping_done(const struct rt_db_result *res, void *arg)
     double ms = (double)(rt_time_mono_ns() - check->start_ns) / 1e6;
 
     if (rt_db_result_status(res) == RT_DB_OK)
-        reply_health(check->req, NULL, round_ms(ms));
+        reply_health(check->req, NULL, round3(ms));
     else
         reply_health(check->req,
                      rt_db_result_error(res)[0] ? rt_db_result_error(res) : "Database unavailable", 0);

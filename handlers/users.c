@@ -5,6 +5,8 @@
  * same event loop; the loop serves other requests meanwhile.  User input
  * travels only as statement parameters.
  */
+#include "users.h"
+
 #include "api.h"
 #include "rt_db.h"
 #include "rt_log.h"
@@ -23,7 +25,7 @@ static const struct rt_db_statement insert_user = {
     .n_params = 3,
 };
 
-static const struct rt_db_statement select_user_by_email = {
+const struct rt_db_statement users_select_by_email = {
     .name = "users_by_email",
     .sql = "SELECT " USER_COLUMNS " FROM users WHERE lower(email) = lower($1)",
     .n_params = 1,
@@ -58,8 +60,7 @@ static char *rfc3339_from_db(struct rt_req *req, const char *v)
     return out;
 }
 
-/* Fill @user from row @row of @res (columns as in USER_COLUMNS); strings live in request memory. */
-static void user_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
+void users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
 {
     const char *email = rt_db_result_value(res, row, 1);
     const char *name = rt_db_result_value(res, row, 2);
@@ -118,7 +119,7 @@ static void user_created(const struct rt_db_result *res, void *arg)
     }
     if (reply_db_failure(req, res, api_create_user__reply_503_detail))
         return;
-    user_from_row(req, res, 0, &user);
+    users_from_row(req, res, 0, &user);
     api_create_user__reply_201(req, &user);
 }
 
@@ -146,7 +147,7 @@ static void user_found(const struct rt_db_result *res, void *arg)
         api_get_user__reply_404_detail(req, "User not found");
         return;
     }
-    user_from_row(req, res, 0, &user);
+    users_from_row(req, res, 0, &user);
     api_get_user__reply_200(req, &user);
 }
 
@@ -154,7 +155,7 @@ void handle_get_user(struct rt_req *req, const struct api_get_user_params *param
 {
     const char *values[1] = {params->user_email};
 
-    submit(req, &select_user_by_email, values, user_found, api_get_user__reply_503_detail);
+    submit(req, &users_select_by_email, values, user_found, api_get_user__reply_503_detail);
 }
 
 /* --- GET /users/ --- */
@@ -177,7 +178,7 @@ static void page_loaded(const struct rt_db_result *res, void *arg)
     page.items.len = (size_t)rows;
     page.items.items = rt_req_alloc(q->req, (size_t)(rows > 0 ? rows : 1) * sizeof(struct api_user));
     for (i = 0; i < rows; i++)
-        user_from_row(q->req, res, i, &page.items.items[i]);
+        users_from_row(q->req, res, i, &page.items.items[i]);
     api_list_users__reply_200(q->req, &page);
 }
 

@@ -4,6 +4,7 @@
 #include "rt_config.h"
 #include "rt_log.h"
 #include "rt_server.h"
+#include "external.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -23,6 +24,7 @@ int main(int argc, char **argv)
     struct rt_server_app app = {
         .migrations = app_schema_migrations,
         .n_migrations = app_schema_n_migrations,
+        .init = external_init,
     };
 
     rt_log_set_level(cfg.log_level);

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum opt_kind { OPT_STRING, OPT_PORT, OPT_COUNT, OPT_BOOL, OPT_SIZE, OPT_DURATION, OPT_LOG_LEVEL };
+enum opt_kind { OPT_STRING, OPT_PORT, OPT_COUNT, OPT_BOOL, OPT_SIZE, OPT_DURATION, OPT_MS, OPT_LOG_LEVEL };
 
 struct opt {
     const char *flag; /* --flag */
@@ -63,6 +63,17 @@ static const struct opt opts[] = {
      "time a query waits for a usable database connection; 503 beyond (default 5s)"},
     {"db-connect-timeout", "DB_CONNECT_TIMEOUT", OPT_DURATION, FIELD(db_connect_timeout_ms),
      "time one database connection attempt may take (default 5s)"},
+    {"external-api-urls", "EXTERNAL_API_URLS", OPT_STRING, FIELD(external_api_urls),
+     "comma-separated http(s) URLs that /fetch-external-data calls at once (default: three jsonplaceholder "
+     "posts)"},
+    {"external-api-timeout-ms", "EXTERNAL_API_TIMEOUT_MS", OPT_MS, FIELD(external_api_timeout_ms),
+     "milliseconds one outbound call may take (default 5000)"},
+    {"external-ca-file", "EXTERNAL_CA_FILE", OPT_STRING, FIELD(external_ca_file),
+     "PEM file of CAs trusted for outbound HTTPS (default: the system's store)"},
+    {"external-max-response-size", "EXTERNAL_MAX_RESPONSE_SIZE", OPT_SIZE, FIELD(external_max_response_size),
+     "largest outbound response body (default 1MiB)"},
+    {"external-max-connections", "EXTERNAL_MAX_CONNECTIONS", OPT_COUNT, FIELD(external_max_connections),
+     "outbound connections per worker and origin; more calls wait their turn (default 64)"},
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -91,6 +102,12 @@ void rt_config_defaults(struct rt_config *cfg)
     cfg->db_pool_size = 4;
     cfg->db_acquire_timeout_ms = 5000;
     cfg->db_connect_timeout_ms = 5000;
+    snprintf(cfg->external_api_urls, sizeof(cfg->external_api_urls), "%s",
+             "https://jsonplaceholder.typicode.com/posts/1,https://jsonplaceholder.typicode.com/posts/2,"
+             "https://jsonplaceholder.typicode.com/users/1");
+    cfg->external_api_timeout_ms = 5000;
+    cfg->external_max_response_size = 1024 * 1024;
+    cfg->external_max_connections = 64;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -217,6 +234,9 @@ static int apply(struct rt_config *cfg, const struct opt *o, const char *value, 
         break;
     case OPT_DURATION:
         rc = parse_duration(value, (int *)(void *)field);
+        break;
+    case OPT_MS:
+        rc = parse_int(value, 1, 24 * 3600 * 1000, (int *)(void *)field);
         break;
     case OPT_LOG_LEVEL:
         rc = rt_log_parse_level(value, (enum rt_log_level *)(void *)field);

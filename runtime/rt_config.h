@@ -34,6 +34,11 @@ struct rt_config {
     int db_acquire_timeout_ms;   /* ms a statement waits for a usable connection; 503 beyond
                                     (DB_ACQUIRE_TIMEOUT) */
     int db_connect_timeout_ms;   /* ms one connection attempt may take (DB_CONNECT_TIMEOUT) */
+    char external_api_urls[4096]; /* comma-separated sources for /fetch-external-data (EXTERNAL_API_URLS) */
+    int external_api_timeout_ms;  /* ms per outbound call (EXTERNAL_API_TIMEOUT_MS) */
+    char external_ca_file[1024];  /* PEM CA file for HTTPS calls; empty: the system's (EXTERNAL_CA_FILE) */
+    size_t external_max_response_size; /* bytes of an outbound response body (EXTERNAL_MAX_RESPONSE_SIZE) */
+    int external_max_connections;      /* per worker and origin (EXTERNAL_MAX_CONNECTIONS) */
 };
 
 /** Fill @p cfg with the defaults (WORKERS = number of online CPUs). */

@@ -2,6 +2,7 @@
  * rt_server — listeners, workers, signals, graceful shutdown.
  */
 #include "rt_server.h"
+#include "rt_client.h"
 #include "rt_config.h"
 #include "rt_db.h"
 #include "rt_docs.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,9 +33,10 @@ struct worker {
     bool started;
     struct event_base *base;
     struct rt_http *http;
-    struct rt_db *db;          /* the process's database; the worker attaches its loop to it */
-    struct event *shutdown_ev; /* made active by the main thread on SIGTERM/SIGINT */
-    struct event *deadline_ev; /* ends the grace period */
+    struct rt_db *db; /* the process's database; the worker attaches its loop to it */
+    struct rt_client_settings client_settings; /* for the worker's outbound HTTP client */
+    struct event *shutdown_ev;                 /* made active by the main thread on SIGTERM/SIGINT */
+    struct event *deadline_ev;                 /* ends the grace period */
     const struct rt_config *cfg;
 };
 
@@ -204,21 +207,32 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     char name[16];
 
-    struct rt_db_loop *db_loop;
+    struct rt_db_loop *db_loop = NULL;
+    struct rt_client *client = NULL;
+    char err[256] = "";
 
     snprintf(name, sizeof(name), "w%d", w->id);
     rt_log_set_thread_name(name);
-    /* The database handle is made and freed on this thread, which owns the loop. */
+    /* The database handle and the HTTP client are made and freed on this thread, which owns the loop. */
     db_loop = rt_db_loop_new(w->db, w->base);
     if (db_loop == NULL) {
         rt_log_error("cannot attach the database to this worker");
-    } else {
-        rt_db_loop_set_current(db_loop);
-        if (event_base_dispatch(w->base) < 0)
-            rt_log_error("event loop failed");
-        /* Queries still pending are answered (503) while their connections still exist. */
-        rt_db_loop_free(db_loop);
+        goto out;
     }
+    client = rt_client_new(w->base, &w->client_settings, err, sizeof(err));
+    if (client == NULL) {
+        rt_log_error("cannot create the outbound HTTP client: %s", err);
+        goto out;
+    }
+    rt_db_loop_set_current(db_loop);
+    rt_client_set_current(client);
+    if (event_base_dispatch(w->base) < 0)
+        rt_log_error("event loop failed");
+out:
+    /* Calls and queries still pending are answered (with errors) while their requests still exist. */
+    rt_client_set_current(NULL);
+    rt_client_free(client);
+    rt_db_loop_free(db_loop);
     atomic_fetch_sub(&running_workers, 1);
     return NULL;
 }
@@ -254,6 +268,13 @@ static int worker_init(struct worker *w, int id, const struct rt_config *cfg, st
     w->id = id;
     w->cfg = cfg;
     w->db = db;
+    w->client_settings = (struct rt_client_settings){
+        .timeout_ms = cfg->external_api_timeout_ms,
+        .max_response_size = cfg->external_max_response_size,
+        .ca_file = cfg->external_ca_file[0] != '\0' ? cfg->external_ca_file : NULL,
+        .max_connections_per_origin = cfg->external_max_connections,
+        .idle_timeout_ms = cfg->keepalive_timeout_ms,
+    };
     w->base = event_base_new();
     if (w->base == NULL)
         goto err;
@@ -303,6 +324,22 @@ static int supervise(struct worker *workers, int n, const sigset_t *signals)
     return status;
 }
 
+/*
+ * Every connection, in or out, is a descriptor: raise the soft limit to the
+ * hard one (as nginx's worker_rlimit_nofile does), so that thousands of
+ * concurrent clients do not fail with EMFILE at the default of 1024.
+ */
+static void raise_descriptor_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+        rt_log_debug("descriptor limit raised to %llu", (unsigned long long)rl.rlim_cur);
+}
+
 /* Open the database and bring its schema up to date (blocking: no loop runs yet). */
 static struct rt_db *open_database(const struct rt_config *cfg, const struct rt_server_app *app)
 {
@@ -348,6 +385,9 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
         rt_log_error("cannot prepare the documentation pages");
         return 1;
     }
+    raise_descriptor_limit();
+    if (app->init != NULL && app->init(cfg) != 0)
+        return 1;
     server_db = open_database(cfg, app);
     if (server_db == NULL)
         return 1;

@@ -25,6 +25,8 @@ struct rt_db_migration;
 struct rt_server_app {
     const struct rt_db_migration *migrations; /* the database schema, in order */
     size_t n_migrations;
+    /* Called once with the configuration before the workers start; 0, or -1 to refuse to start. */
+    int (*init)(const struct rt_config *cfg);
 };
 
 /**

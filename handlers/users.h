@@ -1,0 +1,20 @@
+/*
+ * Users in the database: what other handlers share with handlers/users.c.
+ */
+#ifndef HANDLERS_USERS_H
+#define HANDLERS_USERS_H
+
+#include "api.h"
+#include "rt_db.h"
+
+/** SELECT id, email, full_name, created_at FROM users WHERE lower(email) = lower($1) */
+extern const struct rt_db_statement users_select_by_email;
+
+/**
+ * Fill @p user from row @p row of @p res (columns id, email, full_name,
+ * created_at, as the users_* statements return them).  Strings are copied
+ * into @p req's memory; created_at is presented as RFC 3339.
+ */
+void users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user);
+
+#endif /* HANDLERS_USERS_H */
