@@ -13,6 +13,7 @@
 /* --- rules --- */
 
 static const char *const enum_task_accepted_status[] = {"queued", NULL};
+static const char *const enum_task_status[] = {"queued", "running", "done", "failed", NULL};
 static const char *const enum_performance_result_mode[] = {"concurrent", "sequential", NULL};
 static const char *const enum_health_status[] = {"ok", "degraded", NULL};
 static const char *const enum_database_health_backend[] = {"sqlite", "postgresql", NULL};
@@ -152,6 +153,47 @@ static const struct rt_valid_rule rule_task_accepted_status_url = {
 
 static const struct rt_valid_rule rule_task_accepted_message = {
     .kind = RT_VALID_STRING,
+};
+
+static const struct rt_valid_rule rule_task_task_id = {
+    .kind = RT_VALID_STRING,
+    .format = RT_VALID_FORMAT_UUID,
+};
+
+static const struct rt_valid_rule rule_task_status = {
+    .kind = RT_VALID_STRING,
+    .enum_values = enum_task_status,
+};
+
+static const struct rt_valid_rule rule_task_message = {
+    .kind = RT_VALID_STRING,
+};
+
+static const struct rt_valid_rule rule_task_created_at = {
+    .kind = RT_VALID_STRING,
+    .format = RT_VALID_FORMAT_DATE_TIME,
+};
+
+static const struct rt_valid_rule rule_task_started_at = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
+    .format = RT_VALID_FORMAT_DATE_TIME,
+};
+
+static const struct rt_valid_rule rule_task_finished_at = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
+    .format = RT_VALID_FORMAT_DATE_TIME,
+};
+
+static const struct rt_valid_rule rule_task_result = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
+};
+
+static const struct rt_valid_rule rule_task_error = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
 };
 
 static const struct rt_valid_rule rule_performance_result_mode = {
@@ -542,6 +584,48 @@ int api_task_accepted__from_json(struct json_object *j, struct api_task_accepted
 void api_task_accepted__cleanup(struct api_task_accepted *v)
 {
     rt_valid_model_cleanup(&api_task_accepted__model, v);
+}
+
+static const struct rt_valid_field fields_task[] = {
+    {.name = "task_id", .rule = &rule_task_task_id, .required = true,
+     .offset = offsetof(struct api_task, task_id), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "status", .rule = &rule_task_status, .required = true,
+     .offset = offsetof(struct api_task, status), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "message", .rule = &rule_task_message, .required = true,
+     .offset = offsetof(struct api_task, message), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "created_at", .rule = &rule_task_created_at, .required = true,
+     .offset = offsetof(struct api_task, created_at), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "started_at", .rule = &rule_task_started_at, .required = true,
+     .offset = offsetof(struct api_task, started_at), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "finished_at", .rule = &rule_task_finished_at, .required = true,
+     .offset = offsetof(struct api_task, finished_at), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "result", .rule = &rule_task_result, .required = true,
+     .offset = offsetof(struct api_task, result), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "error", .rule = &rule_task_error, .required = true,
+     .offset = offsetof(struct api_task, error), .aux_offset = RT_VALID_NO_OFFSET},
+};
+
+const struct rt_valid_model api_task__model = {
+    .name = "Task",
+    .size = sizeof(struct api_task),
+    .fields = fields_task,
+    .n_fields = sizeof(fields_task) / sizeof(fields_task[0]),
+};
+
+struct json_object *api_task__to_json(const struct api_task *v)
+{
+    return rt_valid_model_to_json(&api_task__model, v);
+}
+
+int api_task__from_json(struct json_object *j, struct api_task *out, struct rt_valid_errors *errs,
+                             const struct rt_valid_loc *loc)
+{
+    return rt_valid_model_from_json(&api_task__model, j, out, errs, loc);
+}
+
+void api_task__cleanup(struct api_task *v)
+{
+    rt_valid_model_cleanup(&api_task__model, v);
 }
 
 static const struct rt_valid_field fields_performance_result[] = {

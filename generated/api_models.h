@@ -32,6 +32,10 @@ struct json_object;
 
 /* --- enum values --- */
 #define API_TASK_ACCEPTED_STATUS_QUEUED "queued"
+#define API_TASK_STATUS_QUEUED "queued"
+#define API_TASK_STATUS_RUNNING "running"
+#define API_TASK_STATUS_DONE "done"
+#define API_TASK_STATUS_FAILED "failed"
 #define API_PERFORMANCE_RESULT_MODE_CONCURRENT "concurrent"
 #define API_PERFORMANCE_RESULT_MODE_SEQUENTIAL "sequential"
 #define API_HEALTH_STATUS_OK "ok"
@@ -105,6 +109,18 @@ struct api_task_accepted {
     char *status; /* required, one of queued */
     char *status_url; /* required */
     char *message; /* required */
+};
+
+/** Task: A background task and its outcome. */
+struct api_task {
+    char *task_id; /* required, format uuid */
+    char *status; /* required, one of queued, running, done, failed */
+    char *message; /* required */
+    char *created_at; /* required, format date-time */
+    char *started_at; /* required, nullable, format date-time */
+    char *finished_at; /* required, nullable, format date-time */
+    char *result; /* required, nullable */
+    char *error; /* required, nullable */
 };
 
 /** PerformanceResult: The timing of a run of several waits. */
@@ -218,6 +234,12 @@ struct json_object *api_task_accepted__to_json(const struct api_task_accepted *v
 int api_task_accepted__from_json(struct json_object *j, struct api_task_accepted *out, struct rt_valid_errors *errs,
                                       const struct rt_valid_loc *loc);
 void api_task_accepted__cleanup(struct api_task_accepted *v);
+
+extern const struct rt_valid_model api_task__model;
+struct json_object *api_task__to_json(const struct api_task *v);
+int api_task__from_json(struct json_object *j, struct api_task *out, struct rt_valid_errors *errs,
+                             const struct rt_valid_loc *loc);
+void api_task__cleanup(struct api_task *v);
 
 extern const struct rt_valid_model api_performance_result__model;
 struct json_object *api_performance_result__to_json(const struct api_performance_result *v);

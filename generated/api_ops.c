@@ -59,6 +59,11 @@ static const struct rt_valid_rule rule_process_data_message = {
     .max_length = 256,
 };
 
+static const struct rt_valid_rule rule_get_task_task_id = {
+    .kind = RT_VALID_STRING,
+    .format = RT_VALID_FORMAT_UUID,
+};
+
 
 /* --- operations --- */
 
@@ -229,6 +234,29 @@ static void run_process_data(struct rt_req *req, const char *const *path)
     handle_process_data(req, params);
 }
 
+static const struct rt_valid_param params_get_task[] = {
+    {.name = "task_id", .in = RT_VALID_IN_PATH, .path_index = 0,
+     .required = true, .default_text = NULL, .rule = &rule_get_task_task_id,
+     .offset = offsetof(struct api_get_task_params, task_id),
+     .has_offset = RT_VALID_NO_OFFSET},
+};
+
+static void run_get_task(struct rt_req *req, const char *const *path)
+{
+    struct api_get_task_params *params = rt_req_alloc(req, sizeof(*params));
+    struct rt_valid_errors errs;
+
+    rt_valid_errors_init(&errs);
+    if (rt_valid_params(req, params_get_task, sizeof(params_get_task) / sizeof(params_get_task[0]), path,
+                        params, &errs) < 0) {
+        rt_valid_errors_cleanup(&errs);
+        return; /* answered 400 */
+    }
+    if (rt_valid_errors_reply(req, &errs))
+        return; /* answered 422 */
+    handle_get_task(req, params);
+}
+
 static void run_performance_async(struct rt_req *req, const char *const *path)
 {
     (void)path;
@@ -273,6 +301,8 @@ static const char *const segments_get_user_with_external_data[] = {"user-with-ex
 
 static const char *const segments_process_data[] = {"process-data", NULL};
 
+static const char *const segments_get_task[] = {"tasks", NULL};
+
 /* Literal segments before parameters, then spec order. */
 static const struct rt_url_route routes[] = {
     {.path = "/", .segments = segments_read_root, .n_segments = 1,
@@ -299,6 +329,8 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_USER_WITH_EXTERNAL_DATA},
     {.path = "/process-data/{message}", .segments = segments_process_data, .n_segments = 2,
      .methods = RT_METHOD_POST, .op = API_OP_PROCESS_DATA},
+    {.path = "/tasks/{task_id}", .segments = segments_get_task, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_TASK},
 };
 
 static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const *path) = {
@@ -311,6 +343,7 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_FETCH_EXTERNAL_DATA] = run_fetch_external_data,
     [API_OP_GET_USER_WITH_EXTERNAL_DATA] = run_get_user_with_external_data,
     [API_OP_PROCESS_DATA] = run_process_data,
+    [API_OP_GET_TASK] = run_get_task,
     [API_OP_PERFORMANCE_ASYNC] = run_performance_async,
     [API_OP_PERFORMANCE_SYNC] = run_performance_sync,
     [API_OP_HEALTH] = run_health,
@@ -396,6 +429,12 @@ __attribute__((weak)) void handle_process_data(struct rt_req *req, const struct 
 {
     (void)params;
     rt_req_reply_detail(req, 501, "Operation 'process_data' (POST /process-data/{message}) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_get_task(struct rt_req *req, const struct api_get_task_params *params)
+{
+    (void)params;
+    rt_req_reply_detail(req, 501, "Operation 'get_task' (GET /tasks/{task_id}) is not implemented yet");
 }
 
 __attribute__((weak)) void handle_performance_async(struct rt_req *req)
@@ -581,6 +620,36 @@ void api_process_data__reply_503(struct rt_req *req, const struct api_http_error
 }
 
 void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
+{
+    rt_req_reply_detail(req, 503, detail);
+}
+
+void api_get_task__reply_200(struct rt_req *req, const struct api_task *body)
+{
+    rt_req_reply_json(req, 200, api_task__to_json(body));
+}
+
+void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body)
+{
+    rt_req_reply_json(req, 404, api_http_error__to_json(body));
+}
+
+void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
+{
+    rt_req_reply_detail(req, 404, detail);
+}
+
+void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
+{
+    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+}
+
+void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body)
+{
+    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+}
+
+void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
 {
     rt_req_reply_detail(req, 503, detail);
 }

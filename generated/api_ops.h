@@ -35,6 +35,7 @@ enum api_op {
     API_OP_FETCH_EXTERNAL_DATA, /* GET /fetch-external-data */
     API_OP_GET_USER_WITH_EXTERNAL_DATA, /* GET /user-with-external-data/{user_email} */
     API_OP_PROCESS_DATA, /* POST /process-data/{message} */
+    API_OP_GET_TASK, /* GET /tasks/{task_id} */
     API_OP_PERFORMANCE_ASYNC, /* GET /performance/async */
     API_OP_PERFORMANCE_SYNC, /* GET /performance/sync */
     API_OP_HEALTH, /* GET /health */
@@ -143,7 +144,7 @@ void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct
 void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body);
 void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail);
 
-/* --- process_data: POST /process-data/{message} (Queue work to run after the response) --- */
+/* --- process_data: POST /process-data/{message} (Queue CPU-heavy work and answer at once) --- */
 
 struct api_process_data_params {
     const char *message; /* path, required, 1..256 characters */
@@ -154,6 +155,20 @@ void api_process_data__reply_202(struct rt_req *req, const struct api_task_accep
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
 void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body);
 void api_process_data__reply_503_detail(struct rt_req *req, const char *detail);
+
+/* --- get_task: GET /tasks/{task_id} (A background task's state) --- */
+
+struct api_get_task_params {
+    const char *task_id; /* path, required, format uuid */
+};
+
+void handle_get_task(struct rt_req *req, const struct api_get_task_params *params);
+void api_get_task__reply_200(struct rt_req *req, const struct api_task *body);
+void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body);
+void api_get_task__reply_404_detail(struct rt_req *req, const char *detail);
+void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
+void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body);
+void api_get_task__reply_503_detail(struct rt_req *req, const char *detail);
 
 /* --- performance_async: GET /performance/async (Three waits at once (about 1 s)) --- */
 

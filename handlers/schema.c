@@ -26,6 +26,32 @@ const struct rt_db_migration app_schema_migrations[] = {
                         " created_at timestamptz NOT NULL DEFAULT now());"
                         "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));",
     },
+    {
+        .version = 2,
+        .description = "background tasks",
+        .sqlite_sql =
+            "CREATE TABLE tasks ("
+            " id TEXT PRIMARY KEY,"
+            " message TEXT NOT NULL,"
+            " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),"
+            " result TEXT,"
+            " error TEXT,"
+            " created_at TEXT NOT NULL,"
+            " started_at TEXT,"
+            " finished_at TEXT);"
+            "CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');",
+        .postgres_sql =
+            "CREATE TABLE tasks ("
+            " id uuid PRIMARY KEY,"
+            " message text NOT NULL,"
+            " status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),"
+            " result text,"
+            " error text,"
+            " created_at timestamptz NOT NULL,"
+            " started_at timestamptz,"
+            " finished_at timestamptz);"
+            "CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');",
+    },
 };
 
 const size_t app_schema_n_migrations = sizeof(app_schema_migrations) / sizeof(app_schema_migrations[0]);

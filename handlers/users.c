@@ -6,6 +6,7 @@
  * travels only as statement parameters.
  */
 #include "users.h"
+#include "db_common.h"
 
 #include "api.h"
 #include "rt_db.h"
@@ -38,60 +39,12 @@ static const struct rt_db_statement select_user_page = {
     .n_params = 2,
 };
 
-/*
- * Present a timestamp as RFC 3339 whichever backend stored it: SQLite keeps
- * our own text ("2026-11-23T22:36:00.123Z"); PostgreSQL answers in its ISO
- * style ("2026-11-23 22:36:00.123+00", or "+05:30" outside UTC).
- */
-static char *rfc3339_from_db(struct rt_req *req, const char *v)
-{
-    size_t len = strlen(v);
-    char *out = rt_req_alloc(req, len + 4);
-    char *tz;
-
-    memcpy(out, v, len + 1);
-    if (len > 10 && out[10] == ' ')
-        out[10] = 'T';
-    tz = len > 19 ? strpbrk(out + 19, "+-") : NULL;
-    if (tz != NULL && strcmp(tz, "+00") == 0)
-        strcpy(tz, "Z");
-    else if (tz != NULL && strlen(tz) == 3) /* "+05" -> "+05:00" */
-        strcat(tz, ":00");
-    return out;
-}
-
 void users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
 {
-    const char *email = rt_db_result_value(res, row, 1);
-    const char *name = rt_db_result_value(res, row, 2);
-
     user->id = strtoll(rt_db_result_value(res, row, 0), NULL, 10);
-    user->email = rt_req_strndup(req, email, strlen(email));
-    user->full_name = rt_req_strndup(req, name, strlen(name));
-    user->created_at = rfc3339_from_db(req, rt_db_result_value(res, row, 3));
-}
-
-/*
- * The answer for a failed statement: 503 when the database is unreachable
- * (the client may retry), 500 otherwise, logged with the request id.
- * @return 1 if it answered.
- */
-static int reply_db_failure(struct rt_req *req, const struct rt_db_result *res,
-                            void (*reply_503)(struct rt_req *, const char *))
-{
-    switch (rt_db_result_status(res)) {
-    case RT_DB_OK:
-    case RT_DB_UNIQUE_VIOLATION:
-        return 0;
-    case RT_DB_UNAVAILABLE:
-        reply_503(req, "Database unavailable, try again later");
-        return 1;
-    case RT_DB_ERROR:
-        break;
-    }
-    rt_log_error("database error (request %s): %s", rt_req_id(req), rt_db_result_error(res));
-    rt_req_reply_detail(req, 500, "Internal database error");
-    return 1;
+    user->email = db_text(req, rt_db_result_value(res, row, 1));
+    user->full_name = db_text(req, rt_db_result_value(res, row, 2));
+    user->created_at = db_timestamp(req, rt_db_result_value(res, row, 3));
 }
 
 /* Submit @stmt for @req, or answer 503 if even that is impossible. @return 0 if submitted. */
@@ -117,7 +70,7 @@ static void user_created(const struct rt_db_result *res, void *arg)
         api_create_user__reply_409_detail(req, "Email already registered");
         return;
     }
-    if (reply_db_failure(req, res, api_create_user__reply_503_detail))
+    if (db_reply_failure(req, res, api_create_user__reply_503_detail))
         return;
     users_from_row(req, res, 0, &user);
     api_create_user__reply_201(req, &user);
@@ -141,7 +94,7 @@ static void user_found(const struct rt_db_result *res, void *arg)
     struct rt_req *req = arg;
     struct api_user user = {0};
 
-    if (reply_db_failure(req, res, api_get_user__reply_503_detail))
+    if (db_reply_failure(req, res, api_get_user__reply_503_detail))
         return;
     if (rt_db_result_rows(res) == 0) {
         api_get_user__reply_404_detail(req, "User not found");
@@ -172,7 +125,7 @@ static void page_loaded(const struct rt_db_result *res, void *arg)
     struct api_user_page page = {.limit = q->limit, .offset = q->offset};
     int i, rows;
 
-    if (reply_db_failure(q->req, res, api_list_users__reply_503_detail))
+    if (db_reply_failure(q->req, res, api_list_users__reply_503_detail))
         return;
     rows = rt_db_result_rows(res);
     page.items.len = (size_t)rows;

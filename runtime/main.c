@@ -6,6 +6,7 @@
 #include "rt_server.h"
 #include "external.h"
 #include "schema.h"
+#include "tasks.h"
 
 #include <stdio.h>
 
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
         .migrations = app_schema_migrations,
         .n_migrations = app_schema_n_migrations,
         .init = external_init,
+        .start = tasks_start,
+        .stop = tasks_stop,
     };
 
     rt_log_set_level(cfg.log_level);

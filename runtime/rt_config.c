@@ -74,6 +74,12 @@ static const struct opt opts[] = {
      "largest outbound response body (default 1MiB)"},
     {"external-max-connections", "EXTERNAL_MAX_CONNECTIONS", OPT_COUNT, FIELD(external_max_connections),
      "outbound connections per worker and origin; more calls wait their turn (default 64)"},
+    {"task-workers", "TASK_WORKERS", OPT_COUNT, FIELD(task_workers),
+     "threads that run background tasks (default: CPU count)"},
+    {"task-queue-size", "TASK_QUEUE_SIZE", OPT_COUNT, FIELD(task_queue_size),
+     "background tasks waiting at most; more get 503 with Retry-After (default 1000)"},
+    {"task-iterations", "TASK_ITERATIONS", OPT_COUNT, FIELD(task_iterations),
+     "SHA-256 rounds per background task, i.e. its CPU cost (default 1000000)"},
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -108,6 +114,9 @@ void rt_config_defaults(struct rt_config *cfg)
     cfg->external_api_timeout_ms = 5000;
     cfg->external_max_response_size = 1024 * 1024;
     cfg->external_max_connections = 64;
+    cfg->task_workers = cfg->workers;
+    cfg->task_iterations = 1000000;
+    cfg->task_queue_size = 1000;
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -224,7 +233,7 @@ static int apply(struct rt_config *cfg, const struct opt *o, const char *value, 
         rc = parse_int(value, 0, 65535, (int *)(void *)field);
         break;
     case OPT_COUNT:
-        rc = parse_int(value, 1, 1000000, (int *)(void *)field);
+        rc = parse_int(value, 1, 1000000000, (int *)(void *)field);
         break;
     case OPT_BOOL:
         rc = parse_bool(value, (int *)(void *)field);

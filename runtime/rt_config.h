@@ -39,6 +39,9 @@ struct rt_config {
     char external_ca_file[1024];  /* PEM CA file for HTTPS calls; empty: the system's (EXTERNAL_CA_FILE) */
     size_t external_max_response_size; /* bytes of an outbound response body (EXTERNAL_MAX_RESPONSE_SIZE) */
     int external_max_connections;      /* per worker and origin (EXTERNAL_MAX_CONNECTIONS) */
+    int task_workers;                  /* threads for background tasks (TASK_WORKERS) */
+    int task_queue_size;               /* tasks waiting at most; 503 beyond (TASK_QUEUE_SIZE) */
+    int task_iterations;               /* SHA-256 rounds per task: its CPU cost (TASK_ITERATIONS) */
 };
 
 /** Fill @p cfg with the defaults (WORKERS = number of online CPUs). */

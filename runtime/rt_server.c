@@ -391,6 +391,11 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
     server_db = open_database(cfg, app);
     if (server_db == NULL)
         return 1;
+    if (app->start != NULL && app->start(cfg, server_db) != 0) {
+        rt_db_close(server_db);
+        server_db = NULL;
+        return 1;
+    }
     workers = calloc((size_t)cfg->workers, sizeof(*workers));
     fds = calloc((size_t)cfg->workers, sizeof(*fds));
     if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
@@ -429,6 +434,8 @@ out:
         worker_cleanup(&workers[i]);
     free(workers);
     free(fds);
+    if (app->stop != NULL)
+        app->stop(cfg);
     rt_db_close(server_db);
     server_db = NULL;
     return status;

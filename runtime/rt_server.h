@@ -25,8 +25,12 @@ struct rt_db_migration;
 struct rt_server_app {
     const struct rt_db_migration *migrations; /* the database schema, in order */
     size_t n_migrations;
-    /* Called once with the configuration before the workers start; 0, or -1 to refuse to start. */
+    /* Called once with the configuration, before the database is opened; 0, or -1 to refuse to start. */
     int (*init)(const struct rt_config *cfg);
+    /* Called once the database is open, before the workers start; 0, or -1 to refuse to start. */
+    int (*start)(const struct rt_config *cfg, struct rt_db *db);
+    /* Called after the workers have stopped, before the database is closed. */
+    void (*stop)(const struct rt_config *cfg);
 };
 
 /**

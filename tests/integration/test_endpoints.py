@@ -142,11 +142,6 @@ class Endpoints(unittest.TestCase):
         self.assertEqual(r.status, 422)
         self.assertEqual(r.json()["detail"][0]["type"], "json_invalid")
 
-    def test_unimplemented_operation_answers_501_not_200(self):
-        r = self.server.request("POST", "/process-data/hello")
-        self.assertEqual(r.status, 501, r.body)
-        self.assertIn("process_data", r.json()["detail"])
-
     def test_percent_decoded_path_parameter(self):
         # %2E is '.', so this is /async-delay/0.1
         r = self.server.get("/async-delay/0%2E1")

@@ -15,6 +15,7 @@ import json
 import os
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,10 +60,22 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 1024
 
-    def get_request(self):
-        sock, addr = super().get_request()
-        self.connections += 1
-        return sock, addr
+    def process_request_thread(self, request, client_address):
+        """One connection: counted while it is open (keep-alive: several requests)."""
+        with self.count_lock:
+            self.connections += 1
+            self.open_connections += 1
+            self.max_open_connections = max(self.max_open_connections, self.open_connections)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.count_lock:
+                self.open_connections -= 1
+
+    def handle_error(self, request, client_address):
+        # A client that hangs up mid-answer (as one refusing an oversized body does) is normal here.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class Upstream:
@@ -73,6 +86,9 @@ class Upstream:
         self.server.name = name
         self.server.requests = 0
         self.server.connections = 0
+        self.server.open_connections = 0
+        self.server.max_open_connections = 0
+        self.server.count_lock = threading.Lock()
         self.server.hung = threading.Event()
         self.scheme = "http"
         if cert is not None:
@@ -102,7 +118,13 @@ class Upstream:
 
     @property
     def connections(self):
+        """Connections accepted so far."""
         return self.server.connections
+
+    @property
+    def max_open_connections(self):
+        """The most connections that were open at the same time."""
+        return self.server.max_open_connections
 
 
 def _openssl(*args, cwd):

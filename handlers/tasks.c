@@ -1,0 +1,363 @@
+/*
+ * Background tasks: CPU-heavy work off the event loops, durable and bounded.
+ *
+ * POST /process-data/{message}
+ *   1. reserve a place in the pool's queue (none: 503 + Retry-After, nothing recorded);
+ *   2. record the task as 'queued' in the database (on the request's loop);
+ *   3. hand it to the pool and answer 202 with its id and status URL.
+ * A pool thread then marks it 'running', computes, and records 'done' with
+ * the result (each step through its own database handle, never a request loop).
+ *
+ * Nothing accepted is lost: a task is recorded before the 202, and tasks
+ * still 'queued' or 'running' when the service stops or dies are taken up
+ * again at the next start (tasks_start() runs them before any request is
+ * served).  The work is deterministic, so running a task twice (after a crash
+ * between computing and recording) gives the same result.
+ *
+ * GET /tasks/{task_id} reads the task's row: any instance on the same
+ * database can answer for any task.
+ */
+#include "tasks.h"
+
+#include "db_common.h"
+
+#include "api.h"
+#include "rt_config.h"
+#include "rt_db.h"
+#include "rt_log.h"
+#include "rt_pool.h"
+#include "rt_req.h"
+#include "rt_time.h"
+
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define TASK_COLUMNS "id, status, message, created_at, started_at, finished_at, result, error"
+#define UUID_SIZE 37
+#define CANCEL_CHECK_EVERY 4096 /* SHA-256 rounds between looks at rt_pool_cancelled() */
+
+static const struct rt_db_statement insert_task = {
+    .name = "tasks_insert",
+    .sql = "INSERT INTO tasks (id, message, status, created_at) VALUES ($1, $2, 'queued', $3)",
+    .n_params = 3,
+};
+
+static const struct rt_db_statement select_task = {
+    .name = "tasks_by_id",
+    .sql = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = $1",
+    .n_params = 1,
+};
+
+static const struct rt_db_statement mark_running = {
+    .name = "tasks_running",
+    .sql = "UPDATE tasks SET status = 'running', started_at = $2 WHERE id = $1",
+    .n_params = 2,
+};
+
+static const struct rt_db_statement mark_done = {
+    .name = "tasks_done",
+    .sql = "UPDATE tasks SET status = 'done', result = $2, finished_at = $3, error = NULL WHERE id = $1",
+    .n_params = 3,
+};
+
+static const struct rt_db_statement select_unfinished = {
+    .name = "tasks_unfinished",
+    .sql = "SELECT id, message FROM tasks WHERE status IN ('queued', 'running') ORDER BY created_at",
+    .n_params = 0,
+};
+
+/* Set by tasks_start() before the workers run; read-only afterwards. */
+static struct rt_pool *pool;
+static int iterations;
+
+/* --- the work --- */
+
+/*
+ * The task's result: SHA-256 of the message, then of the digest, for
+ * @rounds rounds in all, as lower-case hex (what tests/integration
+ * recomputes).  @return 0, or -1 if the pool was cancelled meanwhile.
+ */
+static int compute(struct rt_pool_thread *thread, const char *message, int rounds, char hex[65])
+{
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    int i;
+
+    SHA256((const unsigned char *)message, strlen(message), digest);
+    for (i = 1; i < rounds; i++) {
+        if (i % CANCEL_CHECK_EVERY == 0 && rt_pool_cancelled(thread))
+            return -1;
+        SHA256(digest, sizeof(digest), digest);
+    }
+    for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return 0;
+}
+
+struct task_job {
+    char id[UUID_SIZE];
+    char *message;
+};
+
+static void task_job_free(void *arg)
+{
+    struct task_job *job = arg;
+
+    free(job->message);
+    free(job);
+}
+
+static struct task_job *task_job_new(const char *id, const char *message)
+{
+    struct task_job *job = calloc(1, sizeof(*job));
+
+    if (job == NULL || (job->message = strdup(message)) == NULL) {
+        free(job);
+        return NULL;
+    }
+    snprintf(job->id, sizeof(job->id), "%s", id);
+    return job;
+}
+
+static void check_recorded(const struct rt_db_result *res, void *arg)
+{
+    const char *what = arg;
+
+    if (rt_db_result_status(res) != RT_DB_OK)
+        rt_log_warning("cannot record task %s: %s (it is taken up again at the next start)", what,
+                       rt_db_result_error(res));
+}
+
+/* A pool thread runs one task: running, the work, done. */
+static void run_task(struct rt_pool_thread *thread, void *arg)
+{
+    struct task_job *job = arg;
+    char now[40], hex[65];
+    const char *running[2] = {job->id, now};
+    const char *done[3] = {job->id, hex, now};
+
+    rt_time_format_rfc3339(now, sizeof(now));
+    rt_pool_query(thread, &mark_running, running, check_recorded, "start");
+    if (compute(thread, job->message, iterations, hex) != 0) {
+        rt_log_info("task %s interrupted by shutdown; it is taken up again at the next start", job->id);
+        task_job_free(job);
+        return;
+    }
+    rt_time_format_rfc3339(now, sizeof(now));
+    rt_pool_query(thread, &mark_done, done, check_recorded, "result");
+    task_job_free(job);
+}
+
+/* --- taking up unfinished tasks at start-up --- */
+
+struct recovery {
+    pthread_mutex_t lock;
+    pthread_cond_t finished_cond;
+    bool finished;
+    size_t resumed;
+    enum rt_db_status status;
+};
+
+static void unfinished_loaded(const struct rt_db_result *res, void *arg)
+{
+    struct recovery *r = arg;
+    int i;
+
+    r->status = rt_db_result_status(res);
+    for (i = 0; i < rt_db_result_rows(res); i++) {
+        struct task_job *job = task_job_new(rt_db_result_value(res, i, 0), rt_db_result_value(res, i, 1));
+
+        if (job != NULL && rt_pool_submit_always(pool, run_task, job, task_job_free) == 0)
+            r->resumed++;
+    }
+}
+
+static void recover_job(struct rt_pool_thread *thread, void *arg)
+{
+    struct recovery *r = arg;
+
+    if (rt_pool_query(thread, &select_unfinished, NULL, unfinished_loaded, r) != 0)
+        r->status = RT_DB_UNAVAILABLE;
+    pthread_mutex_lock(&r->lock);
+    r->finished = true;
+    pthread_cond_signal(&r->finished_cond);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Queue every unfinished task again, before requests are served (so none is queued twice). */
+static int recover(void)
+{
+    struct recovery r = {.lock = PTHREAD_MUTEX_INITIALIZER, .finished_cond = PTHREAD_COND_INITIALIZER};
+
+    if (rt_pool_submit_always(pool, recover_job, &r, NULL) != 0)
+        return -1;
+    pthread_mutex_lock(&r.lock);
+    while (!r.finished)
+        pthread_cond_wait(&r.finished_cond, &r.lock);
+    pthread_mutex_unlock(&r.lock);
+    if (r.status != RT_DB_OK) {
+        rt_log_error("cannot read the unfinished background tasks");
+        return -1;
+    }
+    if (r.resumed > 0)
+        rt_log_info("taking up %zu unfinished background task(s)", r.resumed);
+    return 0;
+}
+
+int tasks_start(const struct rt_config *cfg, struct rt_db *db)
+{
+    struct rt_pool_settings settings = {
+        .threads = cfg->task_workers,
+        .queue_capacity = cfg->task_queue_size,
+        .db = db,
+    };
+    char err[256];
+
+    iterations = cfg->task_iterations;
+    pool = rt_pool_new(&settings, err, sizeof(err));
+    if (pool == NULL) {
+        rt_log_error("cannot start the background task pool: %s", err);
+        return -1;
+    }
+    if (recover() != 0) {
+        tasks_stop(cfg);
+        return -1;
+    }
+    return 0;
+}
+
+void tasks_stop(const struct rt_config *cfg)
+{
+    size_t left;
+
+    if (pool == NULL)
+        return;
+    left = rt_pool_stop(pool, cfg->shutdown_timeout_ms);
+    if (left > 0)
+        rt_log_warning(
+            "%zu background task(s) still running at the shutdown timeout; taken up at the next start", left);
+    rt_pool_free(pool);
+    pool = NULL;
+}
+
+/* --- POST /process-data/{message} --- */
+
+/* A random (version 4) UUID, lower-case. */
+static void new_uuid(char out[UUID_SIZE])
+{
+    unsigned char b[16];
+    size_t i;
+
+    if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+        uint64_t t = rt_time_mono_ns();
+
+        for (i = 0; i < sizeof(b); i++)
+            b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)rand();
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, UUID_SIZE, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+struct accept_ctx {
+    struct rt_req *req;
+    char id[UUID_SIZE];
+    const char *message;
+};
+
+static void task_recorded(const struct rt_db_result *res, void *arg)
+{
+    struct accept_ctx *a = arg;
+    struct task_job *job;
+    char status_url[64], text[320];
+    struct api_task_accepted accepted = {
+        .task_id = a->id,
+        .status = API_TASK_ACCEPTED_STATUS_QUEUED,
+        .status_url = status_url,
+        .message = text,
+    };
+
+    if (rt_db_result_status(res) != RT_DB_OK) {
+        rt_pool_release(pool);
+        if (!db_reply_failure(a->req, res, api_process_data__reply_503_detail))
+            rt_req_reply_detail(a->req, 500, "Internal database error");
+        return;
+    }
+    job = task_job_new(a->id, a->message);
+    if (job == NULL) {
+        /* Recorded but not queued: the next start takes it up; say so honestly. */
+        rt_pool_release(pool);
+        rt_req_reply_detail(a->req, 500, "Out of memory; the task will run after the next restart");
+        return;
+    }
+    rt_pool_submit_reserved(pool, run_task, job, task_job_free);
+    snprintf(status_url, sizeof(status_url), "/tasks/%s", a->id);
+    snprintf(text, sizeof(text), "Processing '%s' in the background", a->message);
+    rt_req_add_header(a->req, "Location", status_url);
+    api_process_data__reply_202(a->req, &accepted);
+}
+
+void handle_process_data(struct rt_req *req, const struct api_process_data_params *params)
+{
+    struct accept_ctx *a = rt_req_alloc(req, sizeof(*a));
+    struct rt_db_loop *db = rt_db_loop_current();
+    char created_at[40];
+    const char *values[3] = {a->id, params->message, created_at};
+
+    if (pool == NULL || rt_pool_reserve(pool) != 0) {
+        rt_req_add_header(req, "Retry-After", "1");
+        api_process_data__reply_503_detail(req, "Background queue is full, try again later");
+        return;
+    }
+    a->req = req;
+    a->message = params->message;
+    new_uuid(a->id);
+    rt_time_format_rfc3339(created_at, sizeof(created_at));
+    if (db == NULL || rt_db_query(db, &insert_task, values, task_recorded, a) != 0) {
+        rt_pool_release(pool);
+        api_process_data__reply_503_detail(req, "Database unavailable, try again later");
+    }
+}
+
+/* --- GET /tasks/{task_id} --- */
+
+static void task_loaded(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_task task;
+
+    if (db_reply_failure(req, res, api_get_task__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) == 0) {
+        api_get_task__reply_404_detail(req, "Task not found");
+        return;
+    }
+    task.task_id = db_text(req, rt_db_result_value(res, 0, 0));
+    task.status = db_text(req, rt_db_result_value(res, 0, 1));
+    task.message = db_text(req, rt_db_result_value(res, 0, 2));
+    task.created_at = db_timestamp(req, rt_db_result_value(res, 0, 3));
+    task.started_at = db_timestamp(req, rt_db_result_value(res, 0, 4));
+    task.finished_at = db_timestamp(req, rt_db_result_value(res, 0, 5));
+    task.result = db_text(req, rt_db_result_value(res, 0, 6));
+    task.error = db_text(req, rt_db_result_value(res, 0, 7));
+    api_get_task__reply_200(req, &task);
+}
+
+void handle_get_task(struct rt_req *req, const struct api_get_task_params *params)
+{
+    struct rt_db_loop *db = rt_db_loop_current();
+    char *id = rt_req_strndup(req, params->task_id, strlen(params->task_id));
+    const char *values[1] = {id};
+    char *p;
+
+    for (p = id; *p != '\0'; p++) /* ids are stored lower-case; UUIDs compare case-insensitively */
+        if (*p >= 'A' && *p <= 'F')
+            *p = (char)(*p - 'A' + 'a');
+    if (db == NULL || rt_db_query(db, &select_task, values, task_loaded, req) != 0)
+        api_get_task__reply_503_detail(req, "Database unavailable, try again later");
+}

@@ -1,0 +1,581 @@
+/*
+ * rt_pool — a bounded pool of threads for CPU-heavy work (see rt_pool.h).
+ *
+ * One mutex guards the pool's state; two condition variables go with it:
+ *
+ *   work     pool threads wait on it for a job (or for "stopping");
+ *   changed  rt_pool_new() waits on it for the threads to report that they
+ *            are set up, rt_pool_stop() for the running jobs to finish.
+ *
+ * The queue is a singly linked FIFO of struct job.  Its capacity counts
+ * reserved places as well as queued jobs, so a reservation guarantees that
+ * rt_pool_submit_reserved() never fails.  The counters that
+ * rt_pool_queued() and rt_pool_running() report are atomics, written under
+ * the mutex and read without it (those two take a const pool).
+ *
+ * Each pool thread makes, and later frees, its own event_base and (with a
+ * database) its own rt_db_loop.  The base holds one persistent hour-long
+ * timer ("keepalive"), so that event_base_loop(EVLOOP_ONCE) in
+ * rt_pool_query() sleeps until the database's answer wakes it, instead of
+ * returning at once for lack of events.  Answers come from other threads
+ * (the SQLite thread's event_active()), so evthread_use_pthreads() must
+ * have been called before rt_pool_new().
+ *
+ * Stopping: "stopping" (under the mutex) stops jobs from starting and
+ * wakes the idle threads, which exit; the stopper waits on "changed" with
+ * a deadline (CLOCK_MONOTONIC) for the running count to reach 0, then sets
+ * "cancelled" (an atomic that running jobs poll through
+ * rt_pool_cancelled()), joins the threads, and frees the jobs that never
+ * ran.  A job that never looks at rt_pool_cancelled() keeps the join, and
+ * so rt_pool_stop(), waiting until it returns.
+ */
+#include "rt_pool.h"
+
+#include "rt_log.h"
+
+#include <event2/event.h>
+
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_THREADS 1024
+
+/* A queued job. */
+struct job {
+    rt_pool_job_fn fn;
+    void *arg;                   /* owned by the job until fn runs; then fn owns it */
+    void (*free_arg)(void *arg); /* frees arg if fn never runs; may be NULL */
+    struct job *next;
+};
+
+/* Thread setup, as reported to rt_pool_new(). */
+enum thread_setup { SETUP_PENDING = 0, SETUP_OK, SETUP_FAILED };
+
+struct rt_pool_thread {
+    struct rt_pool *pool;
+    int index;                  /* 0 .. threads - 1 */
+    pthread_t thread;           /* valid once started is true */
+    bool started;               /* pthread_create succeeded: join it */
+    pthread_t self;             /* written by the thread itself, for assertions */
+    enum thread_setup setup;    /* under pool->mu */
+    struct event_base *base;    /* owned by the thread: made and freed there */
+    struct event *keepalive;    /* owned by the thread */
+    struct rt_db_loop *db_loop; /* owned by the thread; NULL without a database */
+};
+
+struct rt_pool {
+    struct rt_pool_settings settings;
+    pthread_mutex_t mu;
+    pthread_cond_t work;     /* jobs queued, or stopping: for the pool threads */
+    pthread_cond_t changed;  /* a thread set up, or a job ended: for rt_pool_new/rt_pool_stop */
+    pthread_mutex_t stop_mu; /* serialises rt_pool_stop() */
+    struct job *head, *tail; /* under mu */
+    size_t jobs;             /* under mu: jobs in the FIFO */
+    size_t reserved;         /* under mu: reserved places */
+    atomic_size_t queued;    /* jobs + reserved; written under mu */
+    atomic_size_t running;   /* jobs running; written under mu */
+    bool stopping;           /* under mu: no job starts any more */
+    bool joined;             /* under stop_mu: the threads are gone */
+    atomic_bool cancelled;   /* the deadline has passed: running jobs should give up */
+    int n_threads;
+    struct rt_pool_thread *threads; /* n_threads */
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Keep the counter that rt_pool_queued() reads in step; call with mu held. */
+static void update_queued(struct rt_pool *pool)
+{
+    atomic_store(&pool->queued, pool->jobs + pool->reserved);
+}
+
+/* Append @job to the FIFO; call with mu held. */
+static void push_job(struct rt_pool *pool, struct job *job)
+{
+    job->next = NULL;
+    if (pool->tail != NULL)
+        pool->tail->next = job;
+    else
+        pool->head = job;
+    pool->tail = job;
+    pool->jobs++;
+    update_queued(pool);
+    pthread_cond_signal(&pool->work);
+}
+
+/* Take the first job of the FIFO (which must not be empty); call with mu held. */
+static struct job *pop_job(struct rt_pool *pool)
+{
+    struct job *job = pool->head;
+
+    assert(job != NULL);
+    pool->head = job->next;
+    if (pool->head == NULL)
+        pool->tail = NULL;
+    pool->jobs--;
+    update_queued(pool);
+    job->next = NULL;
+    return job;
+}
+
+/* Free a job that never ran, and its argument through its free_arg. */
+static void discard_job(struct job *job)
+{
+    if (job->free_arg != NULL)
+        job->free_arg(job->arg);
+    free(job);
+}
+
+static void on_keepalive(evutil_socket_t fd, short what, void *arg)
+{
+}
+
+/*
+ * Make the thread's event_base, keepalive timer and rt_db_loop, on the
+ * thread itself.  @return 0, or -1 (with what was made left for
+ * thread_teardown()).
+ */
+static int thread_setup(struct rt_pool_thread *th)
+{
+    struct timeval hour = {3600, 0};
+
+    th->base = event_base_new();
+    if (th->base == NULL) {
+        rt_log_error("pool thread %d: cannot create an event loop", th->index);
+        return -1;
+    }
+    th->keepalive = event_new(th->base, -1, EV_PERSIST, on_keepalive, NULL);
+    if (th->keepalive == NULL || event_add(th->keepalive, &hour) != 0) {
+        rt_log_error("pool thread %d: cannot create the loop's timer", th->index);
+        return -1;
+    }
+    if (th->pool->settings.db != NULL) {
+        th->db_loop = rt_db_loop_new(th->pool->settings.db, th->base);
+        if (th->db_loop == NULL) {
+            rt_log_error("pool thread %d: cannot attach the database", th->index);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Free what thread_setup() made, on the thread; the database handle first, while the loop exists. */
+static void thread_teardown(struct rt_pool_thread *th)
+{
+    rt_db_loop_free(th->db_loop);
+    th->db_loop = NULL;
+    if (th->keepalive != NULL)
+        event_free(th->keepalive);
+    th->keepalive = NULL;
+    if (th->base != NULL)
+        event_base_free(th->base);
+    th->base = NULL;
+}
+
+/*
+ * Run jobs until the pool stops.  A job's fn owns its arg and frees it;
+ * the job record itself is freed here.
+ */
+static void run_jobs(struct rt_pool_thread *th)
+{
+    struct rt_pool *pool = th->pool;
+    struct job *job;
+    rt_pool_job_fn fn;
+    void *arg;
+
+    pthread_mutex_lock(&pool->mu);
+    for (;;) {
+        while (!pool->stopping && pool->head == NULL)
+            pthread_cond_wait(&pool->work, &pool->mu);
+        if (pool->stopping)
+            break;
+        job = pop_job(pool);
+        atomic_fetch_add(&pool->running, 1);
+        pthread_mutex_unlock(&pool->mu);
+
+        fn = job->fn;
+        arg = job->arg;
+        free(job);
+        fn(th, arg);
+
+        pthread_mutex_lock(&pool->mu);
+        atomic_fetch_sub(&pool->running, 1);
+        pthread_cond_broadcast(&pool->changed);
+    }
+    pthread_mutex_unlock(&pool->mu);
+}
+
+static void *thread_main(void *arg)
+{
+    struct rt_pool_thread *th = arg;
+    struct rt_pool *pool = th->pool;
+    char name[16];
+    int rc;
+
+    th->self = pthread_self();
+    snprintf(name, sizeof(name), "pool%d", th->index);
+    rt_log_set_thread_name(name);
+    rc = thread_setup(th);
+
+    pthread_mutex_lock(&pool->mu);
+    th->setup = rc == 0 ? SETUP_OK : SETUP_FAILED;
+    pthread_cond_broadcast(&pool->changed);
+    pthread_mutex_unlock(&pool->mu);
+
+    if (rc == 0)
+        run_jobs(th);
+    thread_teardown(th);
+    return NULL;
+}
+
+/*
+ * Start the threads with every asynchronous signal blocked (they are the
+ * main thread's business), and wait until each has set itself up.
+ * @return 0, or -1 with a message in @err (threads already started are
+ * left for rt_pool_stop() to join).
+ */
+static int start_threads(struct rt_pool *pool, char *err, size_t errlen)
+{
+    sigset_t all, old;
+    int i, rc, failed = 0, started = 0;
+
+    sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGABRT);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    for (i = 0; i < pool->n_threads; i++) {
+        rc = pthread_create(&pool->threads[i].thread, NULL, thread_main, &pool->threads[i]);
+        if (rc != 0) {
+            set_err(err, errlen, "cannot start pool thread %d: %s", i, strerror(rc));
+            break;
+        }
+        pool->threads[i].started = true;
+        started++;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started < pool->n_threads)
+        return -1;
+
+    pthread_mutex_lock(&pool->mu);
+    for (i = 0; i < pool->n_threads; i++) {
+        while (pool->threads[i].setup == SETUP_PENDING)
+            pthread_cond_wait(&pool->changed, &pool->mu);
+        if (pool->threads[i].setup == SETUP_FAILED)
+            failed++;
+    }
+    pthread_mutex_unlock(&pool->mu);
+    if (failed > 0) {
+        set_err(err, errlen, "%d pool thread(s) could not set up their event loop or database", failed);
+        return -1;
+    }
+    return 0;
+}
+
+struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, size_t errlen)
+{
+    struct rt_pool *pool = NULL;
+    pthread_condattr_t attr;
+    bool attr_ok = false, mu_ok = false, stop_mu_ok = false, work_ok = false, changed_ok = false;
+    int i;
+
+    if (settings == NULL || settings->threads < 1 || settings->threads > MAX_THREADS) {
+        set_err(err, errlen, "pool threads must be between 1 and %d", MAX_THREADS);
+        return NULL;
+    }
+    if (settings->queue_capacity < 0) {
+        set_err(err, errlen, "pool queue capacity must not be negative");
+        return NULL;
+    }
+    pool = calloc(1, sizeof(*pool));
+    if (pool == NULL)
+        goto nomem;
+    pool->settings = *settings;
+    pool->n_threads = settings->threads;
+    atomic_init(&pool->queued, 0);
+    atomic_init(&pool->running, 0);
+    atomic_init(&pool->cancelled, false);
+    pool->threads = calloc((size_t)pool->n_threads, sizeof(*pool->threads));
+    if (pool->threads == NULL)
+        goto nomem;
+    for (i = 0; i < pool->n_threads; i++) {
+        pool->threads[i].pool = pool;
+        pool->threads[i].index = i;
+    }
+
+    if (pthread_condattr_init(&attr) != 0)
+        goto nomem;
+    attr_ok = true;
+    /* rt_pool_stop() waits against the monotonic clock. */
+    if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0) {
+        set_err(err, errlen, "cannot use the monotonic clock for the pool");
+        goto err;
+    }
+    mu_ok = pthread_mutex_init(&pool->mu, NULL) == 0;
+    stop_mu_ok = mu_ok && pthread_mutex_init(&pool->stop_mu, NULL) == 0;
+    work_ok = stop_mu_ok && pthread_cond_init(&pool->work, NULL) == 0;
+    changed_ok = work_ok && pthread_cond_init(&pool->changed, &attr) == 0;
+    pthread_condattr_destroy(&attr);
+    attr_ok = false;
+    if (!changed_ok)
+        goto nomem;
+
+    if (start_threads(pool, err, errlen) != 0) {
+        rt_pool_free(pool); /* stops and joins the threads started */
+        return NULL;
+    }
+    return pool;
+
+nomem:
+    set_err(err, errlen, "out of memory");
+err:
+    if (attr_ok)
+        pthread_condattr_destroy(&attr);
+    if (pool != NULL) {
+        if (changed_ok)
+            pthread_cond_destroy(&pool->changed);
+        if (work_ok)
+            pthread_cond_destroy(&pool->work);
+        if (stop_mu_ok)
+            pthread_mutex_destroy(&pool->stop_mu);
+        if (mu_ok)
+            pthread_mutex_destroy(&pool->mu);
+        free(pool->threads);
+        free(pool);
+    }
+    return NULL;
+}
+
+int rt_pool_reserve(struct rt_pool *pool)
+{
+    int rc = -1;
+
+    pthread_mutex_lock(&pool->mu);
+    if (!pool->stopping && pool->jobs + pool->reserved < (size_t)pool->settings.queue_capacity) {
+        pool->reserved++;
+        update_queued(pool);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&pool->mu);
+    return rc;
+}
+
+void rt_pool_release(struct rt_pool *pool)
+{
+    pthread_mutex_lock(&pool->mu);
+    assert(pool->reserved > 0);
+    if (pool->reserved > 0)
+        pool->reserved--;
+    update_queued(pool);
+    pthread_mutex_unlock(&pool->mu);
+}
+
+/*
+ * Queue a job built from @fn, @arg, @free_arg, taking a reservation back
+ * first if @reserved.  If the pool is stopping, or the job record cannot
+ * be allocated, free_arg(arg) is called here instead.
+ * @return 0 if queued, -1 if not.
+ */
+static int submit(struct rt_pool *pool, bool reserved, rt_pool_job_fn fn, void *arg,
+                  void (*free_arg)(void *arg))
+{
+    struct job *job = malloc(sizeof(*job));
+    bool queued = false;
+
+    if (job != NULL) {
+        job->fn = fn;
+        job->arg = arg;
+        job->free_arg = free_arg;
+        job->next = NULL;
+    }
+    pthread_mutex_lock(&pool->mu);
+    if (reserved) {
+        assert(pool->reserved > 0);
+        if (pool->reserved > 0)
+            pool->reserved--;
+        update_queued(pool);
+    }
+    if (!pool->stopping && job != NULL) {
+        push_job(pool, job);
+        queued = true;
+    }
+    pthread_mutex_unlock(&pool->mu);
+    if (queued)
+        return 0;
+
+    if (job == NULL)
+        rt_log_error("pool: out of memory: a job is dropped");
+    if (free_arg != NULL)
+        free_arg(arg);
+    free(job);
+    return -1;
+}
+
+void rt_pool_submit_reserved(struct rt_pool *pool, rt_pool_job_fn fn, void *arg, void (*free_arg)(void *arg))
+{
+    (void)submit(pool, true, fn, arg, free_arg);
+}
+
+int rt_pool_submit_always(struct rt_pool *pool, rt_pool_job_fn fn, void *arg, void (*free_arg)(void *arg))
+{
+    return submit(pool, false, fn, arg, free_arg);
+}
+
+size_t rt_pool_queued(const struct rt_pool *pool)
+{
+    return atomic_load(&pool->queued);
+}
+
+size_t rt_pool_running(const struct rt_pool *pool)
+{
+    return atomic_load(&pool->running);
+}
+
+/* What rt_pool_query() waits for. */
+struct query_wait {
+    rt_db_callback cb;
+    void *arg;
+    bool done;
+};
+
+static void on_query_done(const struct rt_db_result *result, void *arg)
+{
+    struct query_wait *w = arg;
+
+    w->cb(result, w->arg);
+    w->done = true;
+}
+
+int rt_pool_query(struct rt_pool_thread *thread, const struct rt_db_statement *stmt,
+                  const char *const *params, rt_db_callback cb, void *arg)
+{
+    struct query_wait w = {cb, arg, false};
+    struct timespec pause = {0, 1000000};
+    int rc;
+
+    assert(pthread_equal(pthread_self(), thread->self));
+    if (thread->db_loop == NULL)
+        return -1;
+    if (rt_db_query(thread->db_loop, stmt, params, on_query_done, &w) != 0)
+        return -1;
+    /*
+     * The callback is certain to come (rt_db answers every statement), and
+     * it points at @w on this stack: so wait for it whatever happens.
+     */
+    while (!w.done) {
+        rc = event_base_loop(thread->base, EVLOOP_ONCE);
+        if (rc < 0 && !w.done) {
+            rt_log_error("pool thread %d: event loop failed; waiting for the database", thread->index);
+            nanosleep(&pause, NULL);
+        }
+    }
+    return 0;
+}
+
+bool rt_pool_cancelled(const struct rt_pool_thread *thread)
+{
+    return atomic_load(&thread->pool->cancelled);
+}
+
+int rt_pool_thread_index(const struct rt_pool_thread *thread)
+{
+    return thread->index;
+}
+
+/* @return the monotonic time @ms milliseconds from now. */
+static struct timespec deadline_after(int ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+size_t rt_pool_stop(struct rt_pool *pool, int deadline_ms)
+{
+    struct timespec deadline = deadline_after(deadline_ms > 0 ? deadline_ms : 0);
+    struct job *unrun = NULL, *job;
+    size_t late;
+    int i;
+
+    pthread_mutex_lock(&pool->stop_mu);
+
+    pthread_mutex_lock(&pool->mu);
+    pool->stopping = true;
+    pthread_cond_broadcast(&pool->work);
+    while (atomic_load(&pool->running) > 0 && deadline_ms > 0) {
+        if (pthread_cond_timedwait(&pool->changed, &pool->mu, &deadline) == ETIMEDOUT)
+            break;
+    }
+    late = atomic_load(&pool->running);
+    atomic_store(&pool->cancelled, true);
+    pthread_mutex_unlock(&pool->mu);
+    if (late > 0)
+        rt_log_warning("pool: %zu job(s) still running at the deadline: cancelling them", late);
+
+    if (!pool->joined) {
+        /* A job that never checks rt_pool_cancelled() holds this up until it returns. */
+        for (i = 0; i < pool->n_threads; i++) {
+            if (pool->threads[i].started)
+                pthread_join(pool->threads[i].thread, NULL);
+            pool->threads[i].started = false;
+        }
+        pool->joined = true;
+    }
+
+    pthread_mutex_lock(&pool->mu);
+    unrun = pool->head;
+    pool->head = pool->tail = NULL;
+    pool->jobs = 0;
+    update_queued(pool);
+    pthread_mutex_unlock(&pool->mu);
+
+    pthread_mutex_unlock(&pool->stop_mu);
+
+    while (unrun != NULL) {
+        job = unrun;
+        unrun = job->next;
+        discard_job(job);
+    }
+    return late;
+}
+
+void rt_pool_free(struct rt_pool *pool)
+{
+    if (pool == NULL)
+        return;
+    rt_pool_stop(pool, 0);
+    pthread_cond_destroy(&pool->changed);
+    pthread_cond_destroy(&pool->work);
+    pthread_mutex_destroy(&pool->stop_mu);
+    pthread_mutex_destroy(&pool->mu);
+    free(pool->threads);
+    free(pool);
+}

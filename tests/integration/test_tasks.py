@@ -1,0 +1,155 @@
+"""Background tasks: accepted at once, computed off the loops, bounded, and never lost.
+
+Runs once per database backend (ASYNC_DEMO_DB).
+"""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import DB_BACKEND, Server, fresh_database_url, main, pg_cluster  # noqa: E402
+
+UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+
+
+def expected_result(message, rounds):
+    """What the service computes: SHA-256 of the message, then of the digest, `rounds` rounds in all."""
+    digest = hashlib.sha256(message.encode()).digest()
+    for _ in range(rounds - 1):
+        digest = hashlib.sha256(digest).digest()
+    return digest.hex()
+
+
+def wait_done(server, task_id, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = server.get("/tasks/" + task_id)
+        if r.status == 200 and r.json()["status"] in ("done", "failed"):
+            return r.json()
+        time.sleep(0.05)
+    raise AssertionError("task %s not done after %.0fs: %s" % (task_id, timeout, server.get("/tasks/" + task_id).body))
+
+
+def count_tasks(url, tmp):
+    if DB_BACKEND == "postgresql":
+        return int(pg_cluster().psql("SELECT count(*) FROM tasks", dbname=url.rsplit("/", 1)[1]))
+    with sqlite3.connect(os.path.join(tmp, "test.db")) as conn:
+        return conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+
+
+class Tasks(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="async-demo-tasks-")
+        self.url = fresh_database_url(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_accepted_then_done_with_the_expected_result(self):
+        with Server(workers=2, database_url=self.url, env={"TASK_ITERATIONS": "5000"}) as s:
+            r = s.request("POST", "/process-data/hello%20world")
+            self.assertEqual(r.status, 202, r.body)
+            body = r.json()
+            self.assertRegex(body["task_id"], UUID)
+            self.assertEqual(body["status"], "queued")
+            self.assertEqual(body["status_url"], "/tasks/" + body["task_id"])
+            self.assertEqual(r.header("location"), body["status_url"])
+            task = wait_done(s, body["task_id"])
+            self.assertEqual(task["status"], "done")
+            self.assertEqual(task["message"], "hello world")
+            self.assertEqual(task["result"], expected_result("hello world", 5000))
+            self.assertIsNone(task["error"])
+            for key in ("created_at", "started_at", "finished_at"):
+                self.assertRegex(task[key], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+            self.assertEqual(s.get("/tasks/" + body["task_id"].upper()).json()["task_id"], body["task_id"])
+            self.assertEqual(s.get("/tasks/00000000-0000-4000-8000-000000000000").status, 404)
+            self.assertEqual(s.get("/tasks/not-a-uuid").status, 422)
+            self.assertEqual(s.request("POST", "/process-data/" + "x" * 300).status, 422)
+
+    def test_loops_stay_responsive_while_the_pool_is_saturated(self):
+        with Server(workers=2, database_url=self.url, env={"TASK_ITERATIONS": "3000000", "TASK_WORKERS": "2",
+                                                           "ACCESS_LOG": "off"}) as s:
+            def latency(path):
+                start = time.monotonic()
+                self.assertEqual(s.get(path).status, 200)
+                return time.monotonic() - start
+
+            idle = max(latency("/") for _ in range(5))
+            idle_delay = max(latency("/async-delay/0.1") for _ in range(3))
+            ids = [s.request("POST", "/process-data/busy%d" % i).json()["task_id"] for i in range(4)]
+            time.sleep(0.3)
+            self.assertEqual(s.get("/tasks/" + ids[0]).json()["status"], "running")
+            busy = max(latency("/") for _ in range(10))
+            busy_delay = max(latency("/async-delay/0.1") for _ in range(3))
+            self.assertLess(busy, idle + 0.15, "GET / while tasks run: %.3fs (idle %.3fs)" % (busy, idle))
+            self.assertLess(busy_delay, idle_delay + 0.15, "async-delay while tasks run")
+            self.assertIn(s.get("/tasks/" + ids[-1]).json()["status"], ("queued", "running"))
+
+    def test_full_queue_is_503_and_records_nothing(self):
+        with Server(workers=1, database_url=self.url, env={"TASK_ITERATIONS": "20000000", "TASK_WORKERS": "1",
+                                                           "TASK_QUEUE_SIZE": "2", "SHUTDOWN_TIMEOUT": "1s"}) as s:
+            statuses = []
+            for i in range(6):
+                r = s.request("POST", "/process-data/fill%d" % i)
+                statuses.append(r.status)
+                if r.status == 503:
+                    self.assertEqual(r.header("retry-after"), "1")
+                    self.assertIn("queue is full", r.json()["detail"])
+            accepted = statuses.count(202)
+            self.assertIn(503, statuses)
+            self.assertGreaterEqual(accepted, 2)  # the queue's two places (plus one taken up already)
+            self.assertEqual(count_tasks(self.url, self.tmp.name), accepted)
+
+    def test_tasks_survive_sigkill(self):
+        env = {"TASK_ITERATIONS": "400000", "TASK_WORKERS": "1"}
+        s = Server(workers=1, database_url=self.url, env=env)
+        s.start()
+        ids = []
+        for i in range(8):
+            r = s.request("POST", "/process-data/survivor%d" % i)
+            self.assertEqual(r.status, 202, r.body)
+            ids.append(r.json()["task_id"])
+        time.sleep(0.3)
+        s.signal(signal.SIGKILL)
+        s.wait(timeout=10)
+        unfinished = [i for i in ids if s2_status(self.url, self.tmp.name, i) != "done"]
+        self.assertTrue(unfinished, "the kill should have left some tasks unfinished")
+        with Server(workers=1, database_url=self.url, env=env) as again:
+            for i, task_id in enumerate(ids):
+                task = wait_done(again, task_id, timeout=60)
+                self.assertEqual(task["status"], "done")
+                self.assertEqual(task["result"], expected_result("survivor%d" % i, 400000))
+            self.assertIn("taking up", again.log())
+
+    def test_graceful_shutdown_leaves_the_rest_queued(self):
+        env = {"TASK_ITERATIONS": "200000000", "TASK_WORKERS": "1", "SHUTDOWN_TIMEOUT": "1s"}
+        s = Server(workers=1, database_url=self.url, env=env)
+        s.start()
+        ids = [s.request("POST", "/process-data/long%d" % i).json()["task_id"] for i in range(3)]
+        time.sleep(0.3)
+        start = time.monotonic()
+        s.signal(signal.SIGTERM)
+        self.assertEqual(s.wait(timeout=15), 0, s.log_tail())
+        self.assertLess(time.monotonic() - start, 5)
+        states = [s2_status(self.url, self.tmp.name, i) for i in ids]
+        self.assertEqual(states, ["running", "queued", "queued"])
+
+
+def s2_status(url, tmp, task_id):
+    """A task's status straight from the database (the service may be down)."""
+    if DB_BACKEND == "postgresql":
+        return pg_cluster().psql("SELECT status FROM tasks WHERE id = '%s'" % task_id,
+                                 dbname=url.rsplit("/", 1)[1]).strip()
+    with sqlite3.connect(os.path.join(tmp, "test.db")) as conn:
+        row = conn.execute("SELECT status FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return row[0] if row else None
+
+
+if __name__ == "__main__":
+    main()
