@@ -10,6 +10,7 @@ Every wait is bounded, and a server that does not stop is killed.
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -67,8 +68,12 @@ class Server:
         self.stop()
 
     def start(self, timeout=10.0):
+        # ASYNC_DEMO_WRAPPER runs the binary under a tool (valgrind): slower, so waits are longer.
+        wrapper = shlex.split(os.environ.get("ASYNC_DEMO_WRAPPER", ""))
+        if wrapper:
+            timeout *= 6
         self.log_file = tempfile.NamedTemporaryFile(prefix="async-demo-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(wrapper + [self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
                                      stdout=self.log_file, stderr=self.log_file)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -100,7 +105,9 @@ class Server:
         return self.exit_code
 
     def stop(self, timeout=15.0):
-        """SIGTERM and wait; the exit code must be 0 (under sanitizers this also catches leaks)."""
+        """SIGTERM and wait; the exit code must be 0 (under sanitizers or valgrind this also catches leaks)."""
+        if os.environ.get("ASYNC_DEMO_WRAPPER"):
+            timeout *= 4
         if self.proc is None or self.exit_code is not None:
             return self.exit_code
         if self.proc.poll() is None:
