@@ -14,6 +14,8 @@ set(ASYNC_DEMO_CODEGEN_INPUTS
   ${CMAKE_SOURCE_DIR}/codegen/gen.py
   ${CMAKE_SOURCE_DIR}/codegen/templates/_common.j2
   ${CMAKE_SOURCE_DIR}/codegen/templates/api.h.j2
+  ${CMAKE_SOURCE_DIR}/codegen/templates/api_client.h.j2
+  ${CMAKE_SOURCE_DIR}/codegen/templates/api_client.c.j2
   ${CMAKE_SOURCE_DIR}/codegen/templates/api_models.h.j2
   ${CMAKE_SOURCE_DIR}/codegen/templates/api_models.c.j2
   ${CMAKE_SOURCE_DIR}/codegen/templates/api_ops.h.j2
@@ -21,11 +23,13 @@ set(ASYNC_DEMO_CODEGEN_INPUTS
   ${CMAKE_SOURCE_DIR}/codegen/templates/api_spec.c.j2)
 
 set(ASYNC_DEMO_GENERATED_SOURCES
+  ${ASYNC_DEMO_CODEGEN_DIR}/api_client.c
   ${ASYNC_DEMO_CODEGEN_DIR}/api_models.c
   ${ASYNC_DEMO_CODEGEN_DIR}/api_ops.c
   ${ASYNC_DEMO_CODEGEN_DIR}/api_spec.c)
 set(ASYNC_DEMO_GENERATED_HEADERS
   ${ASYNC_DEMO_CODEGEN_DIR}/api.h
+  ${ASYNC_DEMO_CODEGEN_DIR}/api_client.h
   ${ASYNC_DEMO_CODEGEN_DIR}/api_models.h
   ${ASYNC_DEMO_CODEGEN_DIR}/api_ops.h)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Generate generated/ (C models, parameter tables, router, embedded spec) from openapi.yaml.
+"""Generate generated/ (C models, parameter tables, router, embedded spec, client) from openapi.yaml.
 
 Usage:
   codegen/gen.py [--spec openapi.yaml] [--out generated] [--stamp FILE]   write what changed
@@ -39,6 +39,8 @@ OUTPUTS = [
     ("api_ops.c.j2", "api_ops.c"),
     ("api_spec.c.j2", "api_spec.c"),
     ("api.h.j2", "api.h"),
+    ("api_client.h.j2", "api_client.h"),
+    ("api_client.c.j2", "api_client.c"),
 ]
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -557,6 +559,32 @@ def json_content_schema(node, where):
     return None
 
 
+CLIENT_C_TYPE = {"RT_VALID_STRING": "const char *", "RT_VALID_INTEGER": "int64_t", "RT_VALID_NUMBER": "double",
+                 "RT_VALID_BOOLEAN": "bool"}
+
+
+def client_operation(op):
+    """What the client templates need: path parameters as C arguments, the rest in a struct."""
+    op.id_c = c_string(op.id)
+    op.summary_c = c_string(op.summary or "")
+    op.method_c = c_string(op.method)
+    op.path_params = sorted([p for p in op.params if p.location == "path"], key=lambda p: p.path_index)
+    op.other_params = [p for p in op.params if p.location != "path"]
+    op.client_args = []
+    for p in op.path_params:
+        t = CLIENT_C_TYPE[p.rule.kind]
+        op.client_args.append("%s%s%s" % (t, "" if t.endswith("*") else " ", p.c_name))
+    for p in op.params:
+        t = CLIENT_C_TYPE[p.rule.kind]
+        p.client_decl = "%s%s%s;" % (t, "" if t.endswith("*") else " ", p.c_name)
+        p.client_has_flag = p.rule.kind != "RT_VALID_STRING"
+        p.summary_c = c_string(p.comment)
+        p.kind_word = {"RT_VALID_STRING": "string", "RT_VALID_INTEGER": "integer", "RT_VALID_NUMBER": "number",
+                       "RT_VALID_BOOLEAN": "boolean"}[p.rule.kind]
+    op.client_params = op.path_params + op.other_params  # the order of api_client_ops[].params
+    op.model_responses = [r for r in op.responses if r.model]
+
+
 def build_operations(ctx):
     seen_ids = set()
     for path, item in ctx.spec["paths"].items():
@@ -667,6 +695,7 @@ def build_operations(ctx):
                 op.responses.append(Response(int(status), model, any_json, bool(model and model.is_http_error)))
 
             op.has_params = bool(op.params or op.body)
+            client_operation(op)
             op.index = len(ctx.ops)
             op.enum = "API_OP_" + op.c_name.upper()
             ctx.ops.append(op)
@@ -681,6 +710,7 @@ def build(spec, spec_name):
         if is_object_schema(schema):
             model_for(ctx, "#/components/schemas/" + name, name, schema)
     build_operations(ctx)
+    ctx.client_kinds = sorted({p.rule.kind for op in ctx.ops for p in op.params})
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))

@@ -310,7 +310,7 @@ const char api_spec_json[] =
     "string\",\"title\":\"Message\",\"description\":\"Human-readable message.\"},\"type\":{\"type\":\"string\",\"titl"
     "e\":\"Error Type\",\"description\":\"Machine-readable error type, e.g. `missing`, `float_parsing`, `le"
     "ss_than_equal`.\"},\"input\":{\"title\":\"Input\",\"description\":\"The offending input.\"},\"ctx\":{\"type\":\""
-    "object\",\"title\":\"Context\",\"description\":\"Details of the constraint that failed, e.g. `{\\\"le\\\": 6"
-    "0}`.\"}},\"required\":[\"loc\",\"msg\",\"type\"]}}}}";
+    "object\",\"title\":\"Context\",\"additionalProperties\":true,\"description\":\"Details of the constraint t"
+    "hat failed, e.g. `{\\\"le\\\": 60}`.\"}},\"required\":[\"loc\",\"msg\",\"type\"]}}}}";
 
 const size_t api_spec_json_len = sizeof(api_spec_json) - 1;

@@ -42,6 +42,7 @@ int db_reply_failure(struct rt_req *req, const struct rt_db_result *res,
     case RT_DB_UNIQUE_VIOLATION:
         return 0;
     case RT_DB_UNAVAILABLE:
+        rt_req_add_header(req, "Retry-After", "1"); /* reconnecting is already under way */
         reply_503(req, "Database unavailable, try again later");
         return 1;
     case RT_DB_ERROR:

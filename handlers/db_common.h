@@ -21,8 +21,9 @@ char *db_text(struct rt_req *req, const char *value);
 
 /**
  * Answer @p req for a statement that did not succeed: @p reply_503 (the
- * operation's generated 503 reply) when the database is unreachable, so the
- * client may retry; 500 for any other error, logged with the request id.
+ * operation's generated 503 reply, with Retry-After) when the database is
+ * unreachable, so the client may retry; 500 for any other error, logged
+ * with the request id.
  * @return 1 if it answered, 0 if @p res is RT_DB_OK or RT_DB_UNIQUE_VIOLATION
  *         (the caller decides).
  */

@@ -320,6 +320,7 @@ void handle_process_data(struct rt_req *req, const struct api_process_data_param
     rt_time_format_rfc3339(created_at, sizeof(created_at));
     if (db == NULL || rt_db_query(db, &insert_task, values, task_recorded, a) != 0) {
         rt_pool_release(pool);
+        rt_req_add_header(req, "Retry-After", "1");
         api_process_data__reply_503_detail(req, "Database unavailable, try again later");
     }
 }

@@ -15,12 +15,13 @@
  *             BUSY ⇄ IDLE → DEAD.  A connection is never reconnected: once
  *             libevent resets it (server close, error, cancel), it is dead
  *             and freed by the reaper; the pool opens a new one.
- *   creq    — one rt_client_get(): its deadline, the libevent request while
- *             in flight, and the result until the callback has run.
+ *   creq    — one rt_client_request(): what to send (kept for a retry),
+ *             its deadline, the libevent request while in flight, and the
+ *             result until the callback has run.
  *
  * Every request ends through req_finish(), which stores the result and
  * activates the request's event; the user callback runs from that event,
- * so never from inside rt_client_get() nor from inside libevent.
+ * so never from inside rt_client_request() nor from inside libevent.
  */
 #include "rt_client.h"
 #include "rt_client_internal.h"
@@ -68,10 +69,15 @@ struct creq {
     struct conn *conn;            /* while REQ_ACTIVE */
     struct evhttp_request *evreq; /* while libevent holds the request for us */
     char *target;                 /* "/path?query" */
+    enum evhttp_cmd_type method;
+    char *send_body;     /* the request body (copy), or NULL */
+    size_t send_len;     /* bytes in send_body */
+    char *send_ctype;    /* its Content-Type (copy), or NULL */
+    char **send_headers; /* more header fields (copies): name, value, ..., NULL; or NULL */
     rt_client_callback cb;
     void *arg;
     struct event *ev;      /* the deadline timer; activated by hand when done */
-    struct timespec start; /* CLOCK_MONOTONIC at rt_client_get() */
+    struct timespec start; /* CLOCK_MONOTONIC at rt_client_request() */
     enum req_state state;
     bool retried;     /* already retried once on a fresh connection */
     bool need_fresh;  /* must go on a new connection (the retry) */
@@ -231,6 +237,27 @@ static void req_finish(struct creq *req, int status, const char *fmt, ...)
         event_active(req->ev, EV_TIMEOUT, 0);
 }
 
+/* Free what a request owns besides its result (NULL-safe); the request itself too. */
+static void req_free(struct creq *req)
+{
+    char **h;
+
+    if (req == NULL)
+        return;
+    if (req->ev != NULL)
+        event_free(req->ev);
+    if (req->body != NULL)
+        evbuffer_free(req->body);
+    free(req->content_type);
+    free(req->target);
+    free(req->send_body);
+    free(req->send_ctype);
+    for (h = req->send_headers; h != NULL && *h != NULL; h++)
+        free(*h);
+    free(req->send_headers);
+    free(req);
+}
+
 /* Run the callback of a finished request and free it. */
 static void req_deliver(struct creq *req)
 {
@@ -248,11 +275,7 @@ static void req_deliver(struct creq *req)
     }
     TAILQ_REMOVE(&req->client->requests, req, all_link);
     req->cb(&resp, req->arg);
-    event_free(req->ev);
-    evbuffer_free(req->body);
-    free(req->content_type);
-    free(req->target);
-    free(req);
+    req_free(req);
 }
 
 /* --- name resolution --- */
@@ -479,8 +502,13 @@ static void on_error(enum evhttp_request_error error, void *arg)
         req_finish(req, 0, "timed out after %d ms", req->client->settings.timeout_ms);
         break;
     case EVREQ_HTTP_EOF:
-        if (conn->n_done > 0 && !req->got_headers && !req->retried && !req->client->shutting_down) {
-            /* A keep-alive connection the server had closed: once more, on a fresh connection. */
+        if (conn->n_done > 0 && !req->got_headers && !req->retried && !req->client->shutting_down &&
+            req->method == EVHTTP_REQ_GET) {
+            /*
+             * A keep-alive connection the server had closed: once more, on a
+             * fresh connection.  GET only: it is idempotent, while the
+             * server may have acted on a POST before closing.
+             */
             conn->req = NULL;
             req->conn = NULL;
             req->retried = true;
@@ -551,7 +579,8 @@ static void conn_send(struct conn *conn)
     struct evhttp_request *evreq;
     struct evkeyvalq *h;
     bufferevent_data_cb rcb = NULL, wcb = NULL;
-    char host[300];
+    char host[300], len[32];
+    char **x;
     bool default_port = o->port == (o->https ? 443 : 80);
 
     event_del(conn->idle_timer);
@@ -572,9 +601,23 @@ static void conn_send(struct conn *conn)
     evhttp_add_header(h, "Host", host);
     evhttp_add_header(h, "User-Agent", USER_AGENT);
     evhttp_add_header(h, "Accept", "application/json");
+    for (x = req->send_headers; x != NULL && x[0] != NULL && x[1] != NULL; x += 2)
+        evhttp_add_header(h, x[0], x[1]);
+    if (req->send_body != NULL) {
+        snprintf(len, sizeof(len), "%zu", req->send_len);
+        evhttp_add_header(h, "Content-Length", len);
+        if (req->send_ctype != NULL)
+            evhttp_add_header(h, "Content-Type", req->send_ctype);
+        if (evbuffer_add(evhttp_request_get_output_buffer(evreq), req->send_body, req->send_len) != 0) {
+            evhttp_request_free(evreq);
+            conn_kill(conn);
+            req_finish(req, 0, "out of memory");
+            return;
+        }
+    }
     req->evreq = evreq;
     req->got_headers = false;
-    if (evhttp_make_request(conn->evcon, evreq, EVHTTP_REQ_GET, req->target) != 0) {
+    if (evhttp_make_request(conn->evcon, evreq, req->method, req->target) != 0) {
         /* libevent has freed evreq */
         req->evreq = NULL;
         conn_kill(conn);
@@ -757,6 +800,9 @@ static void origin_pump(struct origin *o)
         if (idle != NULL && !req->need_fresh) {
             TAILQ_REMOVE(&o->waiting, req, link);
             conn = idle;
+            /* Busy ones go to the back, so that the next idle one is first again. */
+            TAILQ_REMOVE(&o->conns, conn, link);
+            TAILQ_INSERT_TAIL(&o->conns, conn, link);
             conn->req = req;
             req->conn = conn;
             req->state = REQ_ACTIVE;
@@ -996,20 +1042,97 @@ void rt_client_free(struct rt_client *client)
     free(client);
 }
 
+/* @return the libevent method for @p name (NULL = GET), or -1 if unsupported. */
+static int method_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        enum evhttp_cmd_type type;
+    } methods[] = {{"GET", EVHTTP_REQ_GET},        {"HEAD", EVHTTP_REQ_HEAD},     {"POST", EVHTTP_REQ_POST},
+                   {"PUT", EVHTTP_REQ_PUT},        {"DELETE", EVHTTP_REQ_DELETE}, {"PATCH", EVHTTP_REQ_PATCH},
+                   {"OPTIONS", EVHTTP_REQ_OPTIONS}};
+    size_t i;
+
+    if (name == NULL)
+        return EVHTTP_REQ_GET;
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+        if (strcmp(name, methods[i].name) == 0)
+            return (int)methods[i].type;
+    return -1;
+}
+
+/* @return true if @p s may go into a header field (no CR, LF or NUL tricks; names non-empty, no ':'). */
+static bool header_ok(const char *s, bool is_name)
+{
+    if (s == NULL || (is_name && (s[0] == '\0' || strchr(s, ':') != NULL || strpbrk(s, " \t") != NULL)))
+        return false;
+    return strpbrk(s, "\r\n") == NULL;
+}
+
+/* Copy what @p r asks to send into @p req.  @return 0, or -1 (invalid or out of memory). */
+static int req_copy_send(struct creq *req, const struct rt_client_request *r)
+{
+    size_t n = 0, i;
+    int m = method_from_name(r->method);
+
+    if (m < 0)
+        return -1;
+    req->method = (enum evhttp_cmd_type)m;
+    if (r->body != NULL) {
+        req->send_body = malloc(r->body_len + 1);
+        if (req->send_body == NULL)
+            return -1;
+        memcpy(req->send_body, r->body, r->body_len);
+        req->send_body[r->body_len] = '\0';
+        req->send_len = r->body_len;
+    }
+    if (r->content_type != NULL) {
+        if (!header_ok(r->content_type, false) || (req->send_ctype = strdup(r->content_type)) == NULL)
+            return -1;
+    }
+    if (r->headers == NULL)
+        return 0;
+    while (r->headers[n] != NULL && r->headers[n + 1] != NULL)
+        n += 2;
+    req->send_headers = calloc(n + 1, sizeof(char *));
+    if (req->send_headers == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (!header_ok(r->headers[i], i % 2 == 0))
+            return -1;
+        req->send_headers[i] = strdup(r->headers[i]);
+        if (req->send_headers[i] == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 int rt_client_get(struct rt_client *client, const char *url, rt_client_callback cb, void *arg)
+{
+    struct rt_client_request r;
+
+    memset(&r, 0, sizeof(r));
+    r.method = "GET";
+    r.url = url;
+    return rt_client_request(client, &r, cb, arg);
+}
+
+int rt_client_request(struct rt_client *client, const struct rt_client_request *request,
+                      rt_client_callback cb, void *arg)
 {
     struct evhttp_uri *uri = NULL;
     struct creq *req = NULL;
     struct origin *o;
-    const char *scheme, *host, *path, *query;
+    const char *scheme, *host, *path, *query, *url;
     char hostbuf[256];
     size_t hlen;
     bool https;
     int port;
     struct timeval tv;
 
-    if (client == NULL || url == NULL || cb == NULL || client->shutting_down)
+    if (client == NULL || request == NULL || request->url == NULL || cb == NULL || client->shutting_down)
         return -1;
+    url = request->url;
     uri = evhttp_uri_parse_with_flags(url, 0);
     if (uri == NULL)
         goto err;
@@ -1051,6 +1174,8 @@ int rt_client_get(struct rt_client *client, const char *url, rt_client_callback 
         req->target = NULL;
         goto err;
     }
+    if (req_copy_send(req, request) != 0)
+        goto err;
     req->body = evbuffer_new();
     req->ev = evtimer_new(client->base, on_req_event, req);
     if (req->body == NULL || req->ev == NULL)
@@ -1072,14 +1197,7 @@ int rt_client_get(struct rt_client *client, const char *url, rt_client_callback 
     evhttp_uri_free(uri);
     return 0;
 err:
-    if (req != NULL) {
-        if (req->ev != NULL)
-            event_free(req->ev);
-        if (req->body != NULL)
-            evbuffer_free(req->body);
-        free(req->target);
-        free(req);
-    }
+    req_free(req);
     if (uri != NULL)
         evhttp_uri_free(uri);
     return -1;

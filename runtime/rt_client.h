@@ -12,9 +12,14 @@
  * Every request has a deadline covering everything (resolve, connect,
  * TLS handshake, sending, waiting, reading) and a limit on the response
  * body's size.  The callback is called exactly once per request, on the
- * loop, never from inside rt_client_get(); a request never fails silently:
+ * loop, never from inside rt_client_request() (or rt_client_get()); a
+ * request never fails silently:
  * timeouts, refused connections, TLS failures, oversized bodies and
  * malformed responses all come back as an error message.
+ *
+ * A GET that finds its reused keep-alive connection closed by the server
+ * before any response byte is retried once on a fresh connection; other
+ * methods are not idempotent and never retried (the error comes back).
  *
  * One rt_client per event loop, created and freed on that loop's thread.
  */
@@ -27,7 +32,7 @@ struct event_base;
 struct rt_client;
 
 struct rt_client_settings {
-    int timeout_ms;                 /* per request, from rt_client_get() to the last body byte */
+    int timeout_ms;                 /* per request, from rt_client_request() to the last body byte */
     size_t max_response_size;       /* bytes of body; a larger response fails with an error */
     const char *ca_file;            /* PEM file of trusted CAs, or NULL for the system's store */
     int max_connections_per_origin; /* concurrent connections to one scheme://host:port */
@@ -41,7 +46,17 @@ struct rt_client_response {
     const char *body;         /* the body (NUL-terminated, the NUL not counted), or NULL */
     size_t body_len;          /* bytes in body */
     const char *content_type; /* the Content-Type header, or NULL */
-    double elapsed_ms;        /* from rt_client_get() to this callback */
+    double elapsed_ms;        /* from rt_client_request() to this callback */
+};
+
+/** What to send; everything is copied by rt_client_request(). */
+struct rt_client_request {
+    const char *method;         /* "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH" or "OPTIONS"; NULL = GET */
+    const char *url;            /* absolute http:// or https:// URL */
+    const char *body;           /* request body, or NULL for none */
+    size_t body_len;            /* bytes in body */
+    const char *content_type;   /* Content-Type of body, or NULL for none */
+    const char *const *headers; /* more header fields: NULL, or name, value, ..., NULL */
 };
 
 typedef void (*rt_client_callback)(const struct rt_client_response *response, void *arg);
@@ -63,8 +78,21 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
 void rt_client_free(struct rt_client *client);
 
 /**
- * Start GET @p url (http:// or https://; copied).  @p cb(@p arg) is called
- * exactly once, later, on the loop.
+ * Start @p request (copied: the caller may free it and what it points to
+ * on return).  A body is sent with Content-Length (and @p content_type if
+ * given); Host, User-Agent and Accept: application/json are added.
+ * @p cb(@p arg) is called exactly once, later, on the loop.
+ * @return 0 once started; -1 if the URL is not an absolute http(s) URL,
+ *         the method is not one of those above, a header name or value is
+ *         not a valid field (CR, LF) or memory ran out, in which case
+ *         @p cb is never called.
+ */
+int rt_client_request(struct rt_client *client, const struct rt_client_request *request,
+                      rt_client_callback cb, void *arg);
+
+/**
+ * Start GET @p url (http:// or https://; copied): rt_client_request() with
+ * no body.  @p cb(@p arg) is called exactly once, later, on the loop.
  * @return 0 once started; -1 if @p url is not an absolute http(s) URL or
  *         memory ran out, in which case @p cb is never called.
  */

@@ -21,7 +21,8 @@ SOURCE_DIR = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from harness import Server  # noqa: E402
 
-COPIED = ["CMakeLists.txt", "openapi.yaml", "package.json", "package-lock.json", "codegen", "generated", "runtime", "handlers", "tests"]
+COPIED = ["CMakeLists.txt", "openapi.yaml", "package.json", "package-lock.json", "codegen", "generated", "runtime", "handlers", "tests",
+          "tools"]
 
 
 def read(path):

@@ -143,7 +143,44 @@ static void srv_delayed_reply(evutil_socket_t fd, short what, void *arg)
     free(d);
 }
 
-/* GET /json, /slow (100 ms later), /big (100000 bytes), /bigchunked (the same, chunked). */
+/* /echo: "<method> <Content-Type> <X-Test> <body>", as text. */
+static void srv_echo(struct evhttp_request *req, struct upstream *u)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    struct evbuffer *body = evhttp_request_get_input_buffer(req);
+    struct evbuffer *b = evbuffer_new();
+    const char *ctype = evhttp_find_header(in, "Content-Type");
+    const char *xtest = evhttp_find_header(in, "X-Test");
+    const char *method;
+
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_POST:
+        method = "POST";
+        break;
+    case EVHTTP_REQ_PUT:
+        method = "PUT";
+        break;
+    case EVHTTP_REQ_DELETE:
+        method = "DELETE";
+        break;
+    case EVHTTP_REQ_PATCH:
+        method = "PATCH";
+        break;
+    case EVHTTP_REQ_GET:
+        method = "GET";
+        break;
+    default:
+        method = "OTHER";
+        break;
+    }
+    evbuffer_add_printf(b, "%s %s %s ", method, ctype ? ctype : "-", xtest ? xtest : "-");
+    evbuffer_add_buffer(b, body);
+    u->requests++;
+    evhttp_send_reply(req, 200, "OK", b);
+    evbuffer_free(b);
+}
+
+/* GET /json, /slow (100 ms later), /big (100000 bytes), /bigchunked (the same, chunked); any /echo. */
 static void srv_handle(struct evhttp_request *req, void *arg)
 {
     struct upstream *u = arg;
@@ -165,7 +202,9 @@ static void srv_handle(struct evhttp_request *req, void *arg)
     snprintf(u->host, sizeof(u->host), "%s", v ? v : "");
     pthread_mutex_unlock(&u->lock);
 
-    if (strcmp(path, "/slow") == 0) {
+    if (strcmp(path, "/echo") == 0) {
+        srv_echo(req, u);
+    } else if (strcmp(path, "/slow") == 0) {
         d = malloc(sizeof(*d));
         d->req = req;
         d->u = u;
@@ -620,6 +659,100 @@ static void test_concurrent_connections(void)
     rt_client_free(c);
 }
 
+/* A general request: method, body, Content-Type and extra headers arrive as given. */
+static void test_request_with_body(void)
+{
+    struct rt_client *c = client_new(5000, 0, NULL, 0, 0);
+    const char *headers[] = {"X-Test", "yes", NULL};
+    struct rt_client_request rq = {"POST", NULL, "{\"a\": 1}", 8, "application/json", headers};
+    struct rt_client_request bad;
+    struct result r1, r2, r3;
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", up_a.port, "/echo");
+    rq.url = u;
+    memset(&r1, 0, sizeof(r1));
+    memset(&r2, 0, sizeof(r2));
+    memset(&r3, 0, sizeof(r3));
+    CHECK(rt_client_request(c, &rq, on_result, &r1) == 0);
+    pending++;
+    rq.method = "PUT"; /* evhttp (the upstream) refuses PATCH by default */
+    rq.body = "x";
+    rq.body_len = 1;
+    rq.content_type = "text/plain";
+    rq.headers = NULL;
+    CHECK(rt_client_request(c, &rq, on_result, &r2) == 0);
+    pending++;
+    rq.method = "DELETE";
+    rq.body = NULL;
+    rq.content_type = NULL;
+    CHECK(rt_client_request(c, &rq, on_result, &r3) == 0);
+    pending++;
+    CHECK(wait_all(5000));
+    CHECK(r1.status == 200 && strcmp(r1.body, "POST application/json yes {\"a\": 1}") == 0);
+    CHECK(r2.status == 200 && strcmp(r2.body, "PUT text/plain - x") == 0);
+    CHECK(r3.status == 200 && strcmp(r3.body, "DELETE - - ") == 0);
+
+    bad = rq;
+    bad.method = "BREW";
+    CHECK(rt_client_request(c, &bad, on_result, &r1) == -1);
+    bad = rq;
+    headers[1] = "a\r\nInjected: 1";
+    bad.headers = headers;
+    CHECK(rt_client_request(c, &bad, on_result, &r1) == -1);
+    rt_client_free(c);
+}
+
+/* Only GET is retried when a reused keep-alive connection turns out closed: a POST may have been acted on. */
+static void test_post_not_retried(void)
+{
+    struct rt_client *c = client_new(3000, 0, NULL, 0, 0);
+    struct rt_client_request rq = {"POST", NULL, "{}", 2, "application/json", NULL};
+    struct rt_client_stats st;
+    struct result r1, r2;
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", raw_close_second.port, "/");
+    CHECK(get(c, u, &r1) == 0);
+    CHECK(wait_all(5000));
+    CHECK(r1.status == 200);
+    rq.url = u;
+    memset(&r2, 0, sizeof(r2));
+    CHECK(rt_client_request(c, &rq, on_result, &r2) == 0);
+    pending++;
+    CHECK(wait_all(5000));
+    CHECK(r2.status == 0 && has(r2.error, "connection closed"));
+    rt_client_get_stats(c, &st);
+    CHECK(st.retries == 0 && st.connections_opened == 1);
+    rt_client_free(c);
+}
+
+/* Requests started together on a full pool find every idle connection, not only the first. */
+static void test_all_idle_connections_used(void)
+{
+    struct rt_client *c = client_new(5000, 0, NULL, 2, 0);
+    struct rt_client_stats st;
+    struct result r[4];
+    char u[128];
+    int i, before = up_a.accepted, ok = 0;
+
+    url(u, sizeof(u), "http", "127.0.0.1", up_a.port, "/slow");
+    for (i = 0; i < 2; i++)
+        CHECK(get(c, u, &r[i]) == 0);
+    CHECK(wait_all(5000));
+    for (i = 2; i < 4; i++)
+        CHECK(get(c, u, &r[i]) == 0);
+    run_for(20);
+    rt_client_get_stats(c, &st);
+    CHECK(st.connections_open == 2 && st.requests_waiting == 0);
+    CHECK(wait_all(5000));
+    for (i = 0; i < 4; i++)
+        ok += r[i].status == 200;
+    CHECK(ok == 4);
+    CHECK(up_a.accepted - before == 2);
+    rt_client_free(c);
+}
+
 static void test_timeout(void)
 {
     struct rt_client *c = client_new(300, 0, NULL, 0, 0);
@@ -935,6 +1068,9 @@ int main(void)
     test_get_json();
     test_keep_alive_reuse();
     test_concurrent_connections();
+    test_request_with_body();
+    test_post_not_retried();
+    test_all_idle_connections_used();
     test_timeout();
     test_refused();
     test_too_large_and_malformed();

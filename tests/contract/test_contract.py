@@ -1,0 +1,227 @@
+"""The spec as a contract: every documented operation and response status, against the running service.
+
+Each response is checked against openapi.yaml: its status must be documented for the operation, its
+Content-Type must be the documented one, and its body must validate against the documented schema
+(JSON Schema 2020-12, as OpenAPI 3.1 uses, with Debian's python3-jsonschema).  At the end, every
+(operation, status) pair the spec documents must have been produced, unless EXEMPT says why it cannot
+be from outside the process.  Runs once per database backend (ASYNC_DEMO_DB).
+
+Usage: test_contract.py SPEC  (with ASYNC_DEMO_BIN, ASYNC_DEMO_DB, ASYNC_DEMO_PG_DIR set, as ctest does)
+"""
+
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+import jsonschema
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from harness import DB_BACKEND, Server, fresh_database_url, pg_cluster, run_parallel  # noqa: E402
+from upstream import Upstream  # noqa: E402
+
+SPEC_PATH = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "openapi.yaml")
+with open(SPEC_PATH) as f:
+    SPEC = yaml.safe_load(f)
+
+# Statuses that cannot be produced from outside: say why, or the test fails.
+EXEMPT = {
+    ("async_delay", "500"): "only if libevent cannot allocate a timer (out of memory)",
+    ("performance_async", "500"): "only if libevent cannot allocate a timer (out of memory)",
+    ("performance_sync", "500"): "only if libevent cannot allocate a timer (out of memory)",
+}
+
+
+def documented():
+    """{(operationId, status): (method, path, response object)} for every documented response."""
+    out = {}
+    for path, item in SPEC["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for status, response in op["responses"].items():
+                out[(op["operationId"], status)] = (method.upper(), path, response)
+    return out
+
+
+DOCUMENTED = documented()
+OPERATIONS = {op for op, _ in DOCUMENTED}
+RESOLVER = jsonschema.RefResolver.from_schema(SPEC)
+FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+class Contract:
+    """Sends requests for an operation and checks each answer against the spec."""
+
+    def __init__(self):
+        self.covered = set()
+        self.lock = threading.Lock()
+
+    def check(self, op_id, r):
+        statuses = {status for op, status in DOCUMENTED if op == op_id}
+        status = str(r.status)
+        assert status in statuses, "%s answered %s, which the spec does not document (%s): %r" % (
+            op_id, status, sorted(statuses), r.body[:300])
+        response = DOCUMENTED[(op_id, status)][2]
+        content = response.get("content")
+        if content:
+            media_type = next(iter(content))
+            got = (r.header("content-type") or "").split(";")[0].strip()
+            assert got == media_type, "%s %s: Content-Type %r, documented %r" % (op_id, status, got, media_type)
+            schema = content[media_type]["schema"]
+            validator = jsonschema.Draft202012Validator(schema, resolver=RESOLVER, format_checker=FORMATS)
+            errors = sorted(validator.iter_errors(r.json()), key=str)
+            assert not errors, "%s %s: body does not match the spec: %s\n%r" % (
+                op_id, status, "; ".join(e.message for e in errors[:3]), r.body[:300])
+        else:
+            assert r.body == b"", "%s %s: documented without a body, got %r" % (op_id, status, r.body[:100])
+        for name in response.get("headers", {}):
+            assert r.header(name) is not None, "%s %s: documented header %s missing" % (op_id, status, name)
+        with self.lock:
+            self.covered.add((op_id, status))
+        return r
+
+
+def path_of(op_id, **params):
+    method, template, _ = next(v for (op, _), v in DOCUMENTED.items() if op == op_id)
+    path = template
+    for name, value in params.items():
+        path = path.replace("{%s}" % name, urllib.parse.quote(str(value), safe=""))
+    return method, path
+
+
+class ContractTests(unittest.TestCase):
+    contract = Contract()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="async-demo-contract-")
+        cls.upstream = Upstream("svc").__enter__()
+        cls.url = fresh_database_url(cls.tmp.name)
+        env = {"EXTERNAL_API_URLS": cls.upstream.url("/json"), "TASK_ITERATIONS": "1000",
+               "DB_ACQUIRE_TIMEOUT": "1s", "DB_POOL_SIZE": "2"}
+        cls.server = Server(workers=2, database_url=cls.url, env=env).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.upstream.__exit__(None, None, None)
+        cls.tmp.cleanup()
+
+    def call(self, op_id, query="", body=None, server=None, **params):
+        method, path = path_of(op_id, **params)
+        s = server or self.server
+        if body is not None:
+            r = s.post_json(path + query, body)
+        else:
+            r = s.request(method, path + query)
+        return self.contract.check(op_id, r)
+
+    # --- one test per area; together they must produce every documented status ---
+
+    def test_1_root_delays_performance(self):
+        self.assertEqual(self.call("read_root").status, 200)
+        self.assertEqual(self.call("async_delay", seconds="0.01").status, 200)
+        self.assertEqual(self.call("async_delay", seconds="abc").status, 422)
+        self.assertEqual(self.call("sync_delay", seconds="0.01").status, 200)
+        self.assertEqual(self.call("sync_delay", seconds="-1").status, 422)
+        self.assertEqual(self.call("performance_async").status, 200)
+        self.assertEqual(self.call("performance_sync").status, 200)
+        self.assertEqual(self.call("health").status, 200)
+
+    def test_2_users(self):
+        user = {"email": "contract@example.com", "full_name": "Contract"}
+        self.assertEqual(self.call("create_user", body=user).status, 201)
+        self.assertEqual(self.call("create_user", body=user).status, 409)
+        self.assertEqual(self.call("create_user", body={"email": "nope"}).status, 422)
+        self.assertEqual(self.call("list_users", query="?limit=5").status, 200)
+        self.assertEqual(self.call("list_users", query="?limit=0").status, 422)
+        self.assertEqual(self.call("get_user", user_email="contract@example.com").status, 200)
+        self.assertEqual(self.call("get_user", user_email="nobody@example.com").status, 404)
+        self.assertEqual(self.call("get_user", user_email="not-an-email").status, 422)
+
+    def test_3_external(self):
+        self.assertEqual(self.call("fetch_external_data").status, 200)
+        self.server.post_json("/users/", {"email": "ext@example.com", "full_name": "E"})
+        self.assertEqual(self.call("get_user_with_external_data", user_email="ext@example.com").status, 200)
+        self.assertEqual(self.call("get_user_with_external_data", user_email="no@example.com").status, 404)
+        self.assertEqual(self.call("get_user_with_external_data", user_email="bad").status, 422)
+
+    def test_4_tasks(self):
+        r = self.call("process_data", message="contract")
+        self.assertEqual(r.status, 202)
+        task_id = r.json()["task_id"]
+        deadline = time.monotonic() + 30
+        while self.call("get_task", task_id=task_id).json()["status"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.call("get_task", task_id=task_id).json()["status"], "done")
+        self.assertEqual(self.call("get_task", task_id="00000000-0000-4000-8000-000000000000").status, 404)
+        self.assertEqual(self.call("get_task", task_id="nope").status, 422)
+        self.assertEqual(self.call("process_data", message="x" * 300).status, 422)
+        env = {"TASK_WORKERS": "1", "TASK_QUEUE_SIZE": "1", "TASK_ITERATIONS": "100000000", "SHUTDOWN_TIMEOUT": "1s"}
+        with tempfile.TemporaryDirectory(prefix="async-demo-contract-q-") as tmp:
+            with Server(workers=1, database_url=fresh_database_url(tmp), env=env) as full:
+                statuses = [self.call("process_data", server=full, message="fill%d" % i).status for i in range(4)]
+                self.assertIn(503, statuses)
+
+    def test_5_database_unavailable(self):
+        """Every operation that needs the database answers 503 while it cannot be reached."""
+        email = "contract@example.com"
+        task = "00000000-0000-4000-8000-000000000000"
+        calls = [lambda: self.call("create_user", body={"email": "down@example.com", "full_name": "D"}),
+                 lambda: self.call("list_users"),
+                 lambda: self.call("get_user", user_email=email),
+                 lambda: self.call("get_user_with_external_data", user_email=email),
+                 lambda: self.call("get_task", task_id=task),
+                 lambda: self.call("process_data", message="while-down"),
+                 lambda: self.call("health")]
+        if DB_BACKEND == "postgresql":
+            cluster = pg_cluster()
+            cluster.stop("fast")
+            try:
+                results = [c() for c in calls]
+            finally:
+                cluster.start()
+        else:
+            results = self.sqlite_locked(calls)
+        self.assertEqual([r.status for r in results], [503] * len(calls), [r.body[:120] for r in results])
+        deadline = time.monotonic() + 20
+        while self.server.get("/health").status != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(self.server.get("/health").status, 200,
+                         "the service must recover by itself:\n" + self.server.log_tail(30))
+
+    def sqlite_locked(self, calls):
+        """SQLite: another process holds the write lock; a write waits out the busy timeout (DB_ACQUIRE_TIMEOUT)
+        on the database thread, and everything queued behind it waits longer than the timeout allows."""
+        conn = sqlite3.connect(os.path.join(self.tmp.name, "test.db"), timeout=5, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            blocker = threading.Thread(target=lambda: self.server.post_json(
+                "/users/", {"email": "blocker@example.com", "full_name": "B"}))
+            blocker.start()
+            time.sleep(0.1)
+            results = run_parallel(calls)
+            blocker.join(timeout=30)
+        finally:
+            conn.rollback()
+            conn.close()
+        return results
+
+    def test_9_every_documented_status_was_produced(self):
+        missing_ops = sorted(OPERATIONS - {op for op, _ in self.contract.covered})
+        self.assertEqual(missing_ops, [], "operations in the spec without a contract test")
+        missing = sorted(set(DOCUMENTED) - self.contract.covered - set(EXEMPT))
+        self.assertEqual(missing, [], "documented (operation, status) pairs never produced")
+        stale = sorted(set(EXEMPT) - set(DOCUMENTED))
+        self.assertEqual(stale, [], "exemptions for statuses the spec no longer documents")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
