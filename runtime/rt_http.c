@@ -302,6 +302,17 @@ static int read_head(struct conn *c, struct evbuffer *in)
     evbuffer_ptr_set(in, &from, c->head_scan_from, EVBUFFER_PTR_SET);
     end = evbuffer_search(in, "\r\n\r\n", 4, &from);
     if (end.pos < 0) {
+        /*
+         * An empty line ended by a bare LF can only come from a client that
+         * ends lines with LF alone: its head would never complete, so refuse
+         * it now rather than at the head deadline.  (Before the end of the
+         * head is found, everything buffered belongs to the head.)
+         */
+        evbuffer_ptr_set(in, &from, c->head_scan_from > 0 ? c->head_scan_from - 1 : 0, EVBUFFER_PTR_SET);
+        if (evbuffer_search(in, "\n\n", 2, &from).pos >= 0) {
+            conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
+            return -1;
+        }
         if (avail > s->max_header_size) {
             conn_fail(c, 431, "Request header fields too large");
             return -1;

@@ -90,12 +90,25 @@ static struct rt_arena_chunk *chunk_new(size_t size, struct rt_arena_chunk *next
     return c;
 }
 
+/*
+ * Hand out @p size zeroed bytes from the request's arena.  Built with
+ * RT_REQ_EXACT_ALLOC (the fuzzers define it), every allocation is a
+ * malloc'd chunk of exactly @p size bytes, so that AddressSanitizer sees a
+ * read or write past the end of request memory instead of it landing in
+ * the rest of a 4 KiB chunk.
+ */
 void *rt_req_alloc(struct rt_req *req, size_t size)
 {
     struct rt_arena_chunk *c = req->arena;
     size_t need = (size + 15) & ~(size_t)15;
     void *p;
 
+#ifdef RT_REQ_EXACT_ALLOC
+    c = chunk_new(size, req->arena);
+    c->used = size;
+    req->arena = c;
+    return memset(c->data, 0, size);
+#endif
     if (c == NULL || c->size - c->used < need) {
         /* Large requests get a chunk of their own; the current chunk stays in use. */
         size_t chunk_size = need > ARENA_CHUNK_SIZE / 2 ? need : ARENA_CHUNK_SIZE;

@@ -1114,6 +1114,63 @@ void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
 
 /* --- requests --- */
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * json-c's strict mode still takes some numbers that JSON (RFC 8259) does
+ * not: NaN, Infinity, -Infinity, 1., 1.e5, -.5 and -01.  They would also
+ * come back out verbatim in a 422's "input", which would then not be JSON.
+ * Scan @p text (which json-c has parsed: its strings are terminated) for
+ * the first number that does not follow JSON's grammar.
+ * @return its byte offset, or -1 if every number is fine.
+ */
+static long bad_number_offset(const char *text, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t start = i;
+
+        if (text[i] == '"') {
+            for (i++; i < len && text[i] != '"'; i++) {
+                if (text[i] == '\\')
+                    i++;
+            }
+            i++;
+            continue;
+        }
+        if (text[i] != '-' && text[i] != 'N' && text[i] != 'I' && !is_digit(text[i])) {
+            i++;
+            continue;
+        }
+        /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+        if (text[i] == '-')
+            i++;
+        if (i >= len || !is_digit(text[i]) || (text[i] == '0' && i + 1 < len && is_digit(text[i + 1])))
+            return (long)start;
+        while (i < len && is_digit(text[i]))
+            i++;
+        if (i < len && text[i] == '.') {
+            if (++i >= len || !is_digit(text[i]))
+                return (long)start;
+            while (i < len && is_digit(text[i]))
+                i++;
+        }
+        if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+            if (++i < len && (text[i] == '+' || text[i] == '-'))
+                i++;
+            if (i >= len || !is_digit(text[i]))
+                return (long)start;
+            while (i < len && is_digit(text[i]))
+                i++;
+        }
+    }
+    return -1;
+}
+
 int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs)
 {
     struct json_tokener *tok = json_tokener_new_ex(RT_VALID_JSON_MAX_DEPTH);
@@ -1121,6 +1178,7 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     enum json_tokener_error err;
     const char *why = NULL;
     size_t end = 0;
+    long bad;
 
     *out = NULL;
     if (tok == NULL)
@@ -1153,6 +1211,12 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
             why = "extra data after the JSON value";
             goto fail;
         }
+    }
+    bad = bad_number_offset(text, len);
+    if (bad >= 0) {
+        why = "invalid number";
+        end = (size_t)bad;
+        goto fail;
     }
     json_tokener_free(tok);
     *out = j;

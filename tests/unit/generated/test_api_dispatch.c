@@ -312,6 +312,25 @@ static void test_bodies(void)
         "]]]]]]]]]]]]]]]]]]]]]]]]]]");
     CHECK(cap.status == 422 && strstr(cap.body, "nesting too deep") != NULL);
 
+    /* json-c's strict mode takes these; JSON does not, and echoing them would make the 422 invalid JSON */
+    post_json("/users/", "{\"email\":\"a@example.com\",\"full_name\":NaN}");
+    CHECK(
+        body_is("{\"detail\":[{\"type\":\"json_invalid\",\"loc\":[\"body\",37],\"msg\":\"JSON decode error\","
+                "\"input\":{},\"ctx\":{\"error\":\"invalid number\"}}]}"));
+    post_json("/users/", "[-Infinity]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"body\",1]") != NULL);
+    post_json("/users/", "{\"a\":\"NaN -1. \\\" 01\",\"b\":[1.],\"c\":0}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"body\",26]") != NULL); /* not inside strings */
+    post_json("/users/", "[1.e5]");
+    CHECK(cap.status == 422 && strstr(cap.body, "invalid number") != NULL);
+    post_json("/users/", "[-.5]");
+    CHECK(cap.status == 422 && strstr(cap.body, "invalid number") != NULL);
+    post_json("/users/", "[-01]");
+    CHECK(cap.status == 422 && strstr(cap.body, "invalid number") != NULL);
+    post_json("/users/", "[0, -0, 1.5e+3, -2E-2, 10]");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body, "model_attributes_type") != NULL); /* valid JSON, wrong type */
+
     /* no Content-Type: parsed as JSON anyway (FastAPI does the same) */
     send_req(RT_METHOD_POST, "/users/", NULL, "{\"email\":\"c@example.com\",\"full_name\":\"C\"}");
     CHECK(cap.status == 201);
