@@ -24,6 +24,7 @@
  * so never from inside rt_client_request() nor from inside libevent.
  */
 #include "rt_client.h"
+#include "rt_err.h"
 #include "rt_client_internal.h"
 
 #include <errno.h>
@@ -161,17 +162,6 @@ static void origin_pump(struct origin *o);
 static void conn_send(struct conn *conn);
 
 /* --- small helpers --- */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static double ms_since(const struct timespec *start)
 {
@@ -900,12 +890,12 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
     char buf[200];
 
     if (base == NULL) {
-        set_err(err, errlen, "no event base");
+        rt_err_set(err, errlen, "no event base");
         goto err;
     }
     client = calloc(1, sizeof(*client));
     if (client == NULL) {
-        set_err(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         goto err;
     }
     client->base = base;
@@ -926,7 +916,7 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
     if (settings != NULL && settings->ca_file != NULL) {
         client->ca_file_copy = strdup(settings->ca_file);
         if (client->ca_file_copy == NULL) {
-            set_err(err, errlen, "out of memory");
+            rt_err_set(err, errlen, "out of memory");
             goto err;
         }
         client->settings.ca_file = client->ca_file_copy;
@@ -934,14 +924,14 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
 
     client->reaper = event_new(base, -1, 0, on_reap, client);
     if (client->reaper == NULL) {
-        set_err(err, errlen, "cannot create an event");
+        rt_err_set(err, errlen, "cannot create an event");
         goto err;
     }
 
     /* A resolver per client; without a usable resolv.conf, still one that knows /etc/hosts. */
     client->resolver = calloc(1, sizeof(*client->resolver));
     if (client->resolver == NULL) {
-        set_err(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         goto err;
     }
     client->resolver->refs = 1;
@@ -954,13 +944,13 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
             evdns_base_load_hosts(client->resolver->dns, "/etc/hosts");
     }
     if (client->resolver->free_ev == NULL || client->resolver->dns == NULL) {
-        set_err(err, errlen, "cannot create a DNS resolver");
+        rt_err_set(err, errlen, "cannot create a DNS resolver");
         goto err;
     }
 
     client->ssl_ctx = SSL_CTX_new(TLS_client_method());
     if (client->ssl_ctx == NULL) {
-        set_err(err, errlen, "cannot create a TLS context");
+        rt_err_set(err, errlen, "cannot create a TLS context");
         goto err;
     }
     SSL_CTX_set_min_proto_version(client->ssl_ctx, TLS1_2_VERSION);
@@ -969,12 +959,12 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
         if (SSL_CTX_load_verify_locations(client->ssl_ctx, client->settings.ca_file, NULL) != 1) {
             ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
             ERR_clear_error();
-            set_err(err, errlen, "cannot load CA file %s: %s", client->settings.ca_file, buf);
+            rt_err_set(err, errlen, "cannot load CA file %s: %s", client->settings.ca_file, buf);
             goto err;
         }
     } else if (SSL_CTX_set_default_verify_paths(client->ssl_ctx) != 1) {
         ERR_clear_error();
-        set_err(err, errlen, "cannot load the system's CA certificates");
+        rt_err_set(err, errlen, "cannot load the system's CA certificates");
         goto err;
     }
     return client;

@@ -2,6 +2,7 @@
  * rt_config — settings from defaults, environment and flags.
  */
 #include "rt_config.h"
+#include "rt_err.h"
 
 #include <errno.h>
 #include <math.h>
@@ -117,17 +118,6 @@ void rt_config_defaults(struct rt_config *cfg)
     cfg->task_workers = cfg->workers;
     cfg->task_iterations = 1000000;
     cfg->task_queue_size = 1000;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 /* "1048576", "64k", "64KiB", "1m", "1MiB" (powers of 1024). */
@@ -253,10 +243,10 @@ static int apply(struct rt_config *cfg, const struct opt *o, const char *value, 
     }
     /* A string may hold a secret (DATABASE_URL's password): never echo it. */
     if (rc != 0 && o->kind == OPT_STRING)
-        set_err(err, errlen, "invalid %s (from %s): empty or longer than %zu characters", o->env, source,
-                o->size - 1);
+        rt_err_set(err, errlen, "invalid %s (from %s): empty or longer than %zu characters", o->env, source,
+                   o->size - 1);
     else if (rc != 0)
-        set_err(err, errlen, "invalid %s '%s' (from %s): %s", o->env, value, source, o->help);
+        rt_err_set(err, errlen, "invalid %s '%s' (from %s): %s", o->env, value, source, o->help);
     return rc;
 }
 
@@ -311,14 +301,14 @@ int rt_config_load(struct rt_config *cfg, int argc, char **argv, char *err, size
             return 1;
         }
         if (strncmp(arg, "--", 2) != 0) {
-            set_err(err, errlen, "unexpected argument '%s' (see --help)", arg);
+            rt_err_set(err, errlen, "unexpected argument '%s' (see --help)", arg);
             return -1;
         }
         name = arg + 2;
         eq = strchr(name, '=');
         o = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
         if (o == NULL) {
-            set_err(err, errlen, "unknown option '%s' (see --help)", arg);
+            rt_err_set(err, errlen, "unknown option '%s' (see --help)", arg);
             return -1;
         }
         if (eq != NULL) {
@@ -326,7 +316,7 @@ int rt_config_load(struct rt_config *cfg, int argc, char **argv, char *err, size
         } else if (a + 1 < argc) {
             value = argv[++a];
         } else {
-            set_err(err, errlen, "option '%s' needs a value", arg);
+            rt_err_set(err, errlen, "option '%s' needs a value", arg);
             return -1;
         }
         if (apply(cfg, o, value, "command line", err, errlen) != 0)

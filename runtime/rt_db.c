@@ -3,6 +3,7 @@
  * may be shown, and the calls every backend shares.
  */
 #include "rt_db_internal.h"
+#include "rt_err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,17 +11,6 @@
 #include <string.h>
 
 static _Thread_local struct rt_db_loop *current_loop;
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -125,7 +115,7 @@ static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen
         db->target = sqlite_target(url);
         db->display_url = strdup(url);
         if (db->target == NULL) {
-            set_err(
+            rt_err_set(
                 err, errlen,
                 "invalid DATABASE_URL '%s': expected sqlite:///relative/path.db, sqlite:////absolute/path.db "
                 "or sqlite::memory:",
@@ -141,13 +131,13 @@ static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen
         db->target = strdup(url);
         db->display_url = redact_keyvalue(url);
     } else {
-        set_err(err, errlen,
-                "invalid DATABASE_URL: expected sqlite:///path.db, sqlite::memory:, "
-                "postgresql://user:password@host:port/dbname or libpq's key=value form");
+        rt_err_set(err, errlen,
+                   "invalid DATABASE_URL: expected sqlite:///path.db, sqlite::memory:, "
+                   "postgresql://user:password@host:port/dbname or libpq's key=value form");
         return -1;
     }
     if (db->target == NULL || db->display_url == NULL) {
-        set_err(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         return -1;
     }
     return 0;
@@ -158,7 +148,7 @@ struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_
     struct rt_db *db = calloc(1, sizeof(*db));
 
     if (db == NULL) {
-        set_err(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         return NULL;
     }
     db->settings = *settings;

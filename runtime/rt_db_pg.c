@@ -58,6 +58,7 @@
  * address (or a name in /etc/hosts) in DATABASE_URL if that matters.
  */
 #include "rt_db_internal.h"
+#include "rt_err.h"
 #include "rt_log.h"
 #include "rt_time.h"
 
@@ -167,19 +168,6 @@ static void *xmalloc(size_t size)
     return p;
 }
 
-static void set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /*
  * Copy a libpq or server message into @buf as one line: libpq's messages
  * end in a newline and may span several lines ("...failed: Connection
@@ -251,8 +239,9 @@ static int exec_simple(PGconn *conn, const char *sql, const char *what, char *er
     int rc = 0;
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-        set_error(err, errlen, "%s: %s", what,
-                  one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
+        rt_err_set(
+            err, errlen, "%s: %s", what,
+            one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
         rc = -1;
     }
     PQclear(res);
@@ -272,8 +261,9 @@ static int migration_applied(PGconn *conn, int version, char *err, size_t errlen
     res =
         PQexecParams(conn, "SELECT 1 FROM schema_version WHERE version = $1", 1, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        set_error(err, errlen, "reading schema_version: %s",
-                  one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
+        rt_err_set(
+            err, errlen, "reading schema_version: %s",
+            one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
         goto done;
     }
     rc = PQntuples(res) > 0;
@@ -301,8 +291,9 @@ static int migration_apply(PGconn *conn, const struct rt_db_migration *m, char *
                        "INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)", 3,
                        NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        set_error(err, errlen, "%s: recording it: %s", what,
-                  one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
+        rt_err_set(
+            err, errlen, "%s: recording it: %s", what,
+            one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
         goto done;
     }
     if (exec_simple(conn, "COMMIT", what, err, errlen) < 0)
@@ -332,8 +323,8 @@ static int migrate(const struct rt_db *db, PGconn *conn, char *err, size_t errle
     for (i = 0; i < s->n_migrations; i++) {
         if (s->migrations[i].postgres_sql == NULL ||
             (i > 0 && s->migrations[i].version <= s->migrations[i - 1].version)) {
-            set_error(err, errlen, "migration %d: no PostgreSQL SQL, or versions not strictly increasing",
-                      s->migrations[i].version);
+            rt_err_set(err, errlen, "migration %d: no PostgreSQL SQL, or versions not strictly increasing",
+                       s->migrations[i].version);
             return -1;
         }
     }
@@ -371,15 +362,15 @@ static int pg_open(struct rt_db *db, char *err, size_t errlen)
 
     pdb = calloc(1, sizeof(*pdb));
     if (pdb == NULL) {
-        set_error(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         goto done;
     }
     pg_db_init(pdb, db);
     conn = PQconnectdbParams(pdb->keywords, pdb->values, 1);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
         /* never the conninfo itself: only the display URL and libpq's message, neither has the password */
-        set_error(err, errlen, "cannot connect to %s: %s", db->display_url,
-                  conn != NULL ? one_line(PQerrorMessage(conn), msg, sizeof(msg)) : "out of memory");
+        rt_err_set(err, errlen, "cannot connect to %s: %s", db->display_url,
+                   conn != NULL ? one_line(PQerrorMessage(conn), msg, sizeof(msg)) : "out of memory");
         goto done;
     }
     PQsetNoticeProcessor(conn, on_notice, NULL);

@@ -46,6 +46,7 @@
  * untyped literals.
  */
 #include "rt_db_internal.h"
+#include "rt_err.h"
 #include "rt_log.h"
 
 #include <event2/event.h>
@@ -170,19 +171,6 @@ struct sqlite_loop {
     bool in_wake;           /* on_wake() is calling callbacks */
     bool free_deferred;     /* loop_free() ran inside a callback: on_wake() frees the struct */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* --- jobs --- */
 
@@ -842,7 +830,7 @@ static int exec_sql(sqlite3 *conn, const char *sql, const char *what, char *err,
     char *msg = NULL;
 
     if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        set_err(err, errlen, "%s: %s", what, msg != NULL ? msg : sqlite3_errmsg(conn));
+        rt_err_set(err, errlen, "%s: %s", what, msg != NULL ? msg : sqlite3_errmsg(conn));
         sqlite3_free(msg);
         return -1;
     }
@@ -873,7 +861,7 @@ static int migrate(struct rt_db *db, sqlite3 *conn, char *err, size_t errlen)
                            "INSERT INTO schema_version (version, description, applied_at) "
                            "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                            -1, &record, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "schema_version: %s", sqlite3_errmsg(conn));
+        rt_err_set(err, errlen, "schema_version: %s", sqlite3_errmsg(conn));
         goto done;
     }
     for (i = 0; i < db->settings.n_migrations; i++, m++) {
@@ -882,7 +870,7 @@ static int migrate(struct rt_db *db, sqlite3 *conn, char *err, size_t errlen)
 
         snprintf(what, sizeof(what), "migration %d (%s)", m->version, m->description ? m->description : "");
         if (m->version <= prev || m->sqlite_sql == NULL) {
-            set_err(err, errlen, "%s: versions must increase and SQLite SQL must be given", what);
+            rt_err_set(err, errlen, "%s: versions must increase and SQLite SQL must be given", what);
             goto done;
         }
         prev = m->version;
@@ -897,7 +885,7 @@ static int migrate(struct rt_db *db, sqlite3 *conn, char *err, size_t errlen)
             continue;
         }
         if (step != SQLITE_DONE) {
-            set_err(err, errlen, "%s: %s", what, sqlite3_errmsg(conn));
+            rt_err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(conn));
             goto done;
         }
         if (exec_sql(conn, m->sqlite_sql, what, err, errlen) != 0)
@@ -908,7 +896,7 @@ static int migrate(struct rt_db *db, sqlite3 *conn, char *err, size_t errlen)
         sqlite3_reset(record);
         sqlite3_clear_bindings(record);
         if (step != SQLITE_DONE) {
-            set_err(err, errlen, "%s: recording it: %s", what, sqlite3_errmsg(conn));
+            rt_err_set(err, errlen, "%s: recording it: %s", what, sqlite3_errmsg(conn));
             goto done;
         }
         if (exec_sql(conn, "COMMIT", what, err, errlen) != 0)
@@ -955,7 +943,7 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     int rc;
 
     if (st == NULL) {
-        set_err(err, errlen, "out of memory");
+        rt_err_set(err, errlen, "out of memory");
         return -1;
     }
     pthread_mutex_init(&st->mu, NULL);
@@ -972,8 +960,8 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     rc = sqlite3_open_v2(db->target, &st->conn,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        set_err(err, errlen, "cannot open SQLite database %s: %s", db->target,
-                st->conn != NULL ? sqlite3_errmsg(st->conn) : sqlite3_errstr(rc));
+        rt_err_set(err, errlen, "cannot open SQLite database %s: %s", db->target,
+                   st->conn != NULL ? sqlite3_errmsg(st->conn) : sqlite3_errstr(rc));
         goto err;
     }
     sqlite3_extended_result_codes(st->conn, 1);
@@ -983,7 +971,7 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     /* WAL: readers do not block the writer.  ":memory:" answers "memory" and stays so. */
     if (sqlite3_prepare_v2(st->conn, "PRAGMA journal_mode = WAL", -1, &mode, NULL) != SQLITE_OK ||
         sqlite3_step(mode) != SQLITE_ROW) {
-        set_err(err, errlen, "cannot open SQLite database %s: %s", db->target, sqlite3_errmsg(st->conn));
+        rt_err_set(err, errlen, "cannot open SQLite database %s: %s", db->target, sqlite3_errmsg(st->conn));
         goto err;
     }
     if (strcmp((const char *)sqlite3_column_text(mode, 0), "wal") != 0 &&
@@ -995,7 +983,7 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     if (migrate(db, st->conn, err, errlen) != 0)
         goto err;
     if (pthread_create(&st->thread, NULL, sqlite_thread, st) != 0) {
-        set_err(err, errlen, "cannot start the SQLite thread");
+        rt_err_set(err, errlen, "cannot start the SQLite thread");
         goto err;
     }
     st->thread_started = true;

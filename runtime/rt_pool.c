@@ -30,6 +30,7 @@
  * so rt_pool_stop(), waiting until it returns.
  */
 #include "rt_pool.h"
+#include "rt_err.h"
 
 #include "rt_log.h"
 
@@ -88,19 +89,6 @@ struct rt_pool {
     int n_threads;
     struct rt_pool_thread *threads; /* n_threads */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Keep the counter that rt_pool_queued() reads in step; call with mu held. */
 static void update_queued(struct rt_pool *pool)
@@ -268,7 +256,7 @@ static int start_threads(struct rt_pool *pool, char *err, size_t errlen)
     for (i = 0; i < pool->n_threads; i++) {
         rc = pthread_create(&pool->threads[i].thread, NULL, thread_main, &pool->threads[i]);
         if (rc != 0) {
-            set_err(err, errlen, "cannot start pool thread %d: %s", i, strerror(rc));
+            rt_err_set(err, errlen, "cannot start pool thread %d: %s", i, strerror(rc));
             break;
         }
         pool->threads[i].started = true;
@@ -287,7 +275,7 @@ static int start_threads(struct rt_pool *pool, char *err, size_t errlen)
     }
     pthread_mutex_unlock(&pool->mu);
     if (failed > 0) {
-        set_err(err, errlen, "%d pool thread(s) could not set up their event loop or database", failed);
+        rt_err_set(err, errlen, "%d pool thread(s) could not set up their event loop or database", failed);
         return -1;
     }
     return 0;
@@ -301,11 +289,11 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
     int i;
 
     if (settings == NULL || settings->threads < 1 || settings->threads > MAX_THREADS) {
-        set_err(err, errlen, "pool threads must be between 1 and %d", MAX_THREADS);
+        rt_err_set(err, errlen, "pool threads must be between 1 and %d", MAX_THREADS);
         return NULL;
     }
     if (settings->queue_capacity < 0) {
-        set_err(err, errlen, "pool queue capacity must not be negative");
+        rt_err_set(err, errlen, "pool queue capacity must not be negative");
         return NULL;
     }
     pool = calloc(1, sizeof(*pool));
@@ -329,7 +317,7 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
     attr_ok = true;
     /* rt_pool_stop() waits against the monotonic clock. */
     if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0) {
-        set_err(err, errlen, "cannot use the monotonic clock for the pool");
+        rt_err_set(err, errlen, "cannot use the monotonic clock for the pool");
         goto err;
     }
     mu_ok = pthread_mutex_init(&pool->mu, NULL) == 0;
@@ -348,7 +336,7 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
     return pool;
 
 nomem:
-    set_err(err, errlen, "out of memory");
+    rt_err_set(err, errlen, "out of memory");
 err:
     if (attr_ok)
         pthread_condattr_destroy(&attr);
