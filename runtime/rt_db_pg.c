@@ -53,9 +53,9 @@
  * PG_BACKOFF_MAX_MS, with jitter so the loops do not reconnect in
  * lockstep).
  *
- * Nothing here blocks a loop, with one exception worth knowing: libpq
- * resolves a host *name* synchronously inside PQconnectPoll.  Use an IP
- * address (or a name in /etc/hosts) in DATABASE_URL if that matters.
+ * Nothing here blocks a loop.  (libpq resolves a host *name* synchronously
+ * inside PQconnectPoll; open() therefore pins the address the start-up
+ * connection reached, see pin_host_address().)
  */
 #include "rt_db_internal.h"
 #include "rt_err.h"
@@ -65,6 +65,7 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -81,9 +82,10 @@
 
 /* What open() leaves in db->state: the connection parameters, shared read-only by all loops. */
 struct pg_db {
-    const char *keywords[4];
-    const char *values[4];
+    const char *keywords[5];
+    const char *values[5];
     char connect_timeout[16]; /* seconds, as text */
+    char hostaddr[64];        /* the server's address, pinned at open() when the host is a name */
 };
 
 enum pg_conn_state {
@@ -224,6 +226,33 @@ static void pg_db_init(struct pg_db *pdb, const struct rt_db *db)
     pdb->values[2] = db->target;
     pdb->keywords[3] = NULL;
     pdb->values[3] = NULL;
+    pdb->keywords[4] = NULL;
+    pdb->values[4] = NULL;
+}
+
+/*
+ * libpq resolves a host *name* with a blocking getaddrinfo() inside
+ * PQconnectPoll, which would block a loop on every reconnect.  So once the
+ * start-up connection @conn has succeeded (blocking is allowed there, and
+ * libpq has tried every address of the name), pin the address it reached as
+ * "hostaddr": later connections connect to it directly, while "host" still
+ * serves TLS verification and .pgpass.  A DNS change is then only seen at
+ * the next start.  Nothing to do for IP addresses, Unix sockets and lists
+ * of several hosts.
+ */
+static void pin_host_address(struct pg_db *pdb, PGconn *conn)
+{
+    const char *host = PQhost(conn), *addr = PQhostaddr(conn);
+    unsigned char ip[16];
+
+    if (host == NULL || host[0] == '\0' || host[0] == '/' || strchr(host, ',') != NULL || addr == NULL ||
+        addr[0] == '\0' || inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1)
+        return;
+    snprintf(pdb->hostaddr, sizeof(pdb->hostaddr), "%s", addr);
+    pdb->keywords[3] = "hostaddr";
+    pdb->values[3] = pdb->hostaddr;
+    rt_log_info("database: host %s is %s; reconnects go there directly (never resolving on an event loop)",
+                host, pdb->hostaddr);
 }
 
 /*
@@ -374,6 +403,7 @@ static int pg_open(struct rt_db *db, char *err, size_t errlen)
         goto done;
     }
     PQsetNoticeProcessor(conn, on_notice, NULL);
+    pin_host_address(pdb, conn);
     if (migrate(db, conn, err, errlen) < 0)
         goto done;
     rt_log_info("database: %s ready (server %d, schema at %zu migrations)", db->display_url,

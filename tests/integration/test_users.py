@@ -212,5 +212,24 @@ class Outage(unittest.TestCase):
         self.assertGreater(len(created), 10)
 
 
+@unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL host names")
+class HostName(unittest.TestCase):
+    """A host name in DATABASE_URL is resolved once, at start-up: reconnects never resolve on a loop."""
+
+    def test_named_host_is_pinned_and_reconnects(self):
+        cluster = pg_cluster()
+        url = cluster.new_database().replace("@127.0.0.1:", "@localhost:")
+        with Server(workers=1, database_url=url, env={"DB_ACQUIRE_TIMEOUT": "1s"}) as s:
+            self.assertIn("host localhost is 127.0.0.1", s.log())
+            self.assertEqual(s.post_json("/users/", {"email": "named@example.com", "full_name": "N"}).status, 201)
+            cluster.stop("fast")
+            self.assertEqual(s.get("/health").status, 503)
+            cluster.start()
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and s.get("/health").status != 200:
+                time.sleep(0.2)
+            self.assertEqual(s.get("/users/named@example.com").status, 200)
+
+
 if __name__ == "__main__":
     main()
