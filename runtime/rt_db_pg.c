@@ -58,6 +58,7 @@
  * connection reached, see pin_host_address().)
  */
 #include "rt_db_internal.h"
+#include "rt_mem.h"
 #include "rt_err.h"
 #include "rt_log.h"
 #include "rt_time.h"
@@ -158,17 +159,6 @@ static void conn_start(struct pg_conn *c);
 static void conn_lost(struct pg_conn *c, const char *why);
 
 /* --- small helpers --- */
-
-static void *xmalloc(size_t size)
-{
-    void *p = malloc(size);
-
-    if (p == NULL) {
-        fprintf(stderr, "async-demo: out of memory (%zu bytes)\n", size);
-        abort();
-    }
-    return p;
-}
 
 /*
  * Copy a libpq or server message into @buf as one line: libpq's messages
@@ -615,7 +605,7 @@ static void conn_forget_prepared(struct pg_conn *c, const char *name)
 static void conn_push_op(struct pg_conn *c, enum pg_op_kind kind, const struct rt_db_statement *stmt,
                          struct pg_query *q)
 {
-    struct pg_op *op = xmalloc(sizeof(*op));
+    struct pg_op *op = rt_xmalloc(sizeof(*op));
 
     op->next = NULL;
     op->kind = kind;

@@ -3,6 +3,7 @@
  * reply functions that end it.
  */
 #include "rt_req_internal.h"
+#include "rt_mem.h"
 #include "rt_time.h"
 
 #include <assert.h>
@@ -16,24 +17,6 @@
 
 static const char *const method_names[] = {"GET",    "HEAD",  "POST",    "PUT",
                                            "DELETE", "PATCH", "OPTIONS", "OTHER"};
-
-static void *xmalloc(size_t size)
-{
-    void *p = malloc(size);
-
-    if (p == NULL) {
-        fprintf(stderr, "async-demo: out of memory (%zu bytes)\n", size);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t len = strlen(s) + 1;
-
-    return memcpy(xmalloc(len), s, len);
-}
 
 const char *rt_method_name(enum rt_method method)
 {
@@ -82,7 +65,7 @@ enum rt_method rt_method_parse(const char *name, size_t len)
 
 static struct rt_arena_chunk *chunk_new(size_t size, struct rt_arena_chunk *next)
 {
-    struct rt_arena_chunk *c = xmalloc(sizeof(*c) + size);
+    struct rt_arena_chunk *c = rt_xmalloc(sizeof(*c) + size);
 
     c->next = next;
     c->size = size;
@@ -289,10 +272,10 @@ const char *rt_req_out_header(const struct rt_req *req, const char *name)
 
 void rt_req_add_header(struct rt_req *req, const char *name, const char *value)
 {
-    struct rt_out_header *h = xmalloc(sizeof(*h)), **tail = &req->out_headers;
+    struct rt_out_header *h = rt_xmalloc(sizeof(*h)), **tail = &req->out_headers;
 
-    h->name = xstrdup(name);
-    h->value = xstrdup(value);
+    h->name = rt_xstrdup(name);
+    h->value = rt_xstrdup(value);
     h->next = NULL;
     while (*tail != NULL) /* a handful at most; keep the order they were added in */
         tail = &(*tail)->next;
@@ -347,7 +330,7 @@ static char *join_out_headers(const struct rt_req *req)
         len += strlen(h->name) + strlen(h->value) + 4;
     if (len == 0)
         return NULL;
-    s = xmalloc(len + 1);
+    s = rt_xmalloc(len + 1);
     for (h = req->out_headers; h != NULL; h = h->next)
         used += (size_t)sprintf(s + used, "%s: %s\r\n", h->name, h->value);
     return s;
@@ -361,10 +344,10 @@ static void detached_send(struct rt_req *req, int status, const char *content_ty
     rt_req_capture_cleanup(cap);
     cap->replied = 1;
     cap->status = status;
-    cap->content_type = content_type ? xstrdup(content_type) : NULL;
+    cap->content_type = content_type ? rt_xstrdup(content_type) : NULL;
     cap->headers = join_out_headers(req);
     if (len > 0) {
-        cap->body = xmalloc(len + 1);
+        cap->body = rt_xmalloc(len + 1);
         memcpy(cap->body, body, len);
         cap->body[len] = '\0';
         cap->body_len = len;
@@ -391,7 +374,7 @@ struct rt_req *rt_req_new_detached(struct event_base *base, enum rt_method metho
 
     if (target == NULL || target[0] != '/')
         return NULL;
-    d = xmalloc(sizeof(*d));
+    d = rt_xmalloc(sizeof(*d));
     req = &d->req;
     rt_req_init(req, base);
     d->capture = capture;

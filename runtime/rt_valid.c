@@ -5,6 +5,7 @@
  * because clients of the FastAPI original match on them.
  */
 #include "rt_valid.h"
+#include "rt_mem.h"
 #include "rt_req.h"
 #include "rt_url.h"
 
@@ -851,15 +852,6 @@ static size_t item_size(const struct rt_valid_rule *r)
     abort(); /* arrays of arrays are refused by the generator */
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
-
-    if (p == NULL)
-        abort();
-    return p;
-}
-
 /*
  * Validate @p j (NULL for JSON null) against @p r and store it at @p dst
  * (an array stores its items there and its length at @p len_dst; an object
@@ -928,7 +920,7 @@ static int convert(const struct rt_valid_rule *r, struct json_object *j, void *d
         }
         if (by_value)
             return rt_valid_model_from_json(r->model, j, dst, errs, loc);
-        obj = xcalloc(1, r->model->size);
+        obj = rt_xcalloc(1, r->model->size);
         *(void **)dst = obj; /* stored even when invalid, so that cleanup frees it */
         return rt_valid_model_from_json(r->model, j, obj, errs, loc);
     }
@@ -942,7 +934,7 @@ static int convert(const struct rt_valid_rule *r, struct json_object *j, void *d
             return -1;
         }
         n = json_object_array_length(j);
-        items = xcalloc(n, size);
+        items = rt_xcalloc(n, size);
         *(void **)dst = items;
         *len_dst = n;
         for (i = 0; i < n; i++) {
