@@ -5,6 +5,7 @@
 #include "rt_db_internal.h"
 #include "rt_err.h"
 
+#include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,45 @@ const char *rt_db_backend_name(const struct rt_db *db)
 const char *rt_db_display_url(const struct rt_db *db)
 {
     return db->display_url;
+}
+
+int rt_db_check_url(const char *url, char *err, size_t errlen)
+{
+    struct rt_db db = {0};
+    PQconninfoOption *opts = NULL;
+    char *pq_err = NULL;
+    int rc = parse_url(&db, url, err, errlen);
+
+    /* libpq's own parser: what PQconnectdb would refuse (bad URI syntax, unknown keys). */
+    if (rc == 0 && db.backend == &rt_db_pg_backend) {
+        opts = PQconninfoParse(db.target, &pq_err);
+        if (opts == NULL) {
+            const char *msg = pq_err != NULL ? pq_err : "out of memory";
+
+            rt_err_set(err, errlen, "invalid DATABASE_URL %s: %.*s", db.display_url, (int)strcspn(msg, "\n"),
+                       msg);
+            rc = -1;
+        }
+    }
+    if (opts != NULL)
+        PQconninfoFree(opts);
+    PQfreemem(pq_err);
+    free(db.display_url);
+    free(db.target);
+    return rc;
+}
+
+char *rt_db_redact_url(const char *url)
+{
+    struct rt_db db = {0};
+
+    if (parse_url(&db, url, NULL, 0) != 0) {
+        free(db.display_url);
+        free(db.target);
+        return NULL;
+    }
+    free(db.target);
+    return db.display_url;
 }
 
 struct rt_db_loop *rt_db_loop_new(struct rt_db *db, struct event_base *base)

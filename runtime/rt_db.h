@@ -95,6 +95,19 @@ const char *rt_db_backend_name(const struct rt_db *db);
 const char *rt_db_display_url(const struct rt_db *db);
 
 /**
+ * Check that @p url names a backend and is well-formed, without connecting
+ * (for --check-config).
+ * @return 0, or -1 with a message in @p err that never contains the password.
+ */
+int rt_db_check_url(const char *url, char *err, size_t errlen);
+
+/**
+ * @return @p url with any password replaced by "***" (malloc'd; the caller
+ *         frees it), or NULL if @p url names no backend or memory is short.
+ */
+char *rt_db_redact_url(const char *url);
+
+/**
  * Attach @p db to the event loop @p base (one per worker, on its thread).
  * PostgreSQL connections are opened in the background from here on.
  * @return the handle, or NULL on allocation failure.

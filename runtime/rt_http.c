@@ -31,11 +31,14 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +72,7 @@ struct conn {
     bool keep_alive;      /* the current exchange may be followed by another */
     bool in_process;      /* conn_process() is on the stack */
     bool peer_eof;        /* the client closed its side */
+    bool tls_up;          /* TLS: the handshake is done and no TLS error followed */
     char peer[INET6_ADDRSTRLEN + 8];
 };
 
@@ -219,6 +223,24 @@ static void write_head(struct conn *c, struct evbuffer *out, int status, const c
 
 /* --- closing --- */
 
+/*
+ * TLS: tell the client the stream ends here (close_notify), so it can tell
+ * our close from a truncation.  The alert goes straight to the socket,
+ * whose output has been flushed; if it does not fit, the close is simply
+ * unclean, which HTTP/1.1 with Content-Length tolerates.
+ */
+static void tls_close_notify(struct conn *c)
+{
+    SSL *ssl;
+
+    if (!c->tls_up || c->bev == NULL)
+        return;
+    c->tls_up = false;
+    ssl = bufferevent_openssl_get_ssl(c->bev);
+    if (ssl != NULL && !(SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) && SSL_shutdown(ssl) < 0)
+        ERR_clear_error();
+}
+
 static void linger_readcb(struct bufferevent *bev, void *arg)
 {
     struct evbuffer *in = bufferevent_get_input(bev);
@@ -238,6 +260,7 @@ static void conn_linger(struct conn *c)
         return;
     }
     c->state = CONN_LINGER;
+    tls_close_notify(c);
     shutdown(bufferevent_getfd(c->bev), SHUT_WR);
     evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
     bufferevent_setcb(c->bev, linger_readcb, NULL, conn_eventcb, c);
@@ -609,11 +632,34 @@ static void conn_drop_socket(struct conn *c)
     evtimer_del(c->timer);
 }
 
+/* The reason a TLS connection failed, at debug level: a port on the internet sees many. */
+static void log_tls_error(struct conn *c)
+{
+    unsigned long e;
+    char reason[256] = "";
+
+    while ((e = bufferevent_get_openssl_error(c->bev)) != 0) {
+        if (ERR_GET_LIB(e) != 0) /* bare SSL_get_error() codes are queued too: not reasons */
+            ERR_error_string_n(e, reason, sizeof(reason));
+    }
+    rt_log_debug("%s: TLS %s failed: %s", c->peer, c->tls_up ? "connection" : "handshake",
+                 reason[0] ? reason : "connection closed");
+}
+
 static void conn_eventcb(struct bufferevent *bev, short events, void *arg)
 {
     struct conn *c = arg;
 
-    if (events & BEV_EVENT_ERROR) {
+    if (events & BEV_EVENT_CONNECTED) {
+        /* TLS handshake done: from now on an idle connection has the keep-alive time. */
+        c->tls_up = true;
+        if (c->state == CONN_IDLE)
+            set_timer(c, c->http->settings.keepalive_timeout_ms);
+    } else if (events & BEV_EVENT_ERROR) {
+        /* On a TLS port this includes failed handshakes (plain HTTP sent to it, say). */
+        if (c->http->settings.tls_ctx != NULL)
+            log_tls_error(c);
+        c->tls_up = false;
         conn_drop_socket(c);
     } else if (events & BEV_EVENT_EOF) {
         c->peer_eof = true;
@@ -674,6 +720,8 @@ static void conn_free(struct conn *c)
     }
     LIST_REMOVE(c, link);
     http->n_conns--;
+    if (c->state == CONN_IDLE)
+        tls_close_notify(c); /* keep-alive time over, or draining */
     if (c->bev != NULL)
         bufferevent_free(c->bev);
     event_free(c->timer);
@@ -712,6 +760,24 @@ static void format_peer(const struct sockaddr *sa, char *buf, size_t size)
     }
 }
 
+/*
+ * A TLS server-side bufferevent on @fd; NULL on failure, with @fd still
+ * open.  With BEV_OPT_CLOSE_ON_FREE the bufferevent owns the SSL and the fd.
+ */
+static struct bufferevent *tls_bufferevent_new(struct rt_http *http, int fd)
+{
+    SSL *ssl = SSL_new(http->settings.tls_ctx);
+    struct bufferevent *bev;
+
+    if (ssl == NULL)
+        return NULL;
+    bev =
+        bufferevent_openssl_socket_new(http->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+    if (bev == NULL)
+        SSL_free(ssl);
+    return bev;
+}
+
 static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *sa, int socklen,
                      void *arg)
 {
@@ -727,7 +793,8 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->http = http;
-    c->bev = bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    c->bev = s->tls_ctx != NULL ? tls_bufferevent_new(http, fd)
+                                : bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->timer = evtimer_new(http->base, conn_timercb, c);
     if (c->bev == NULL || c->timer == NULL) {
         if (c->bev != NULL)
@@ -752,7 +819,8 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     c->state = CONN_IDLE;
-    set_timer(c, s->keepalive_timeout_ms);
+    /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
+    set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
     if (http->n_conns >= (unsigned)s->max_connections && !http->accept_paused) {
         int i;
 

@@ -33,6 +33,7 @@
 struct event_base;
 struct rt_http;
 struct rt_req;
+struct ssl_ctx_st;
 
 struct rt_http_settings {
     int worker_id;            /* shown in request ids */
@@ -45,6 +46,12 @@ struct rt_http_settings {
     int write_timeout_ms;     /* time for a pending response to make progress */
     int max_connections;      /* open connections; accepting pauses beyond */
     int access_log;           /* 1 to log one line per request */
+    /*
+     * NULL for plain HTTP; else every connection is TLS with this context
+     * (borrowed: it must outlive the server).  The handshake must finish
+     * within header_timeout_ms of the connection's arrival.
+     */
+    struct ssl_ctx_st *tls_ctx;
 };
 
 /**

@@ -9,6 +9,7 @@
 #include "rt_http.h"
 #include "rt_log.h"
 #include "rt_time.h"
+#include "rt_tls.h"
 #include "api.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <event2/thread.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -250,7 +252,8 @@ static void worker_cleanup(struct worker *w)
 }
 
 /* Set up worker @w on listening socket @fd (always taken over). 0 or -1. */
-static int worker_init(struct worker *w, int id, const struct rt_config *cfg, struct rt_db *db, int fd)
+static int worker_init(struct worker *w, int id, const struct rt_config *cfg, struct rt_db *db, SSL_CTX *tls,
+                       int fd)
 {
     struct rt_http_settings s = {
         .worker_id = id,
@@ -263,6 +266,7 @@ static int worker_init(struct worker *w, int id, const struct rt_config *cfg, st
         .write_timeout_ms = cfg->write_timeout_ms,
         .max_connections = cfg->max_connections,
         .access_log = cfg->access_log,
+        .tls_ctx = tls,
     };
 
     w->id = id;
@@ -364,6 +368,8 @@ static struct rt_db *open_database(const struct rt_config *cfg, const struct rt_
 int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
 {
     struct worker *workers = NULL;
+    SSL_CTX *tls = NULL;
+    char err[512];
     int *fds = NULL;
     sigset_t signals;
     int i, port = 0, status = 1;
@@ -388,12 +394,23 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
     raise_descriptor_limit();
     if (app->init != NULL && app->init(cfg) != 0)
         return 1;
+    /* Before the database: a bad certificate should not wait for a database that is slow to answer. */
+    if (cfg->tls_cert_file[0] != '\0') {
+        tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));
+        if (tls == NULL) {
+            rt_log_error("cannot set up TLS: %s", err);
+            return 1;
+        }
+    }
     server_db = open_database(cfg, app);
-    if (server_db == NULL)
+    if (server_db == NULL) {
+        SSL_CTX_free(tls);
         return 1;
+    }
     if (app->start != NULL && app->start(cfg, server_db) != 0) {
         rt_db_close(server_db);
         server_db = NULL;
+        SSL_CTX_free(tls);
         return 1;
     }
     workers = calloc((size_t)cfg->workers, sizeof(*workers));
@@ -401,7 +418,7 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
     if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
         goto out;
     for (i = 0; i < cfg->workers; i++) {
-        if (worker_init(&workers[i], i, cfg, server_db, fds[i]) != 0) {
+        if (worker_init(&workers[i], i, cfg, server_db, tls, fds[i]) != 0) {
             rt_log_error("cannot set up worker %d", i);
             while (++i < cfg->workers)
                 close(fds[i]);
@@ -419,7 +436,7 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
         }
         workers[i].started = true;
     }
-    rt_log_info("listening on http://%s%s%s:%d (%d worker%s); docs at /docs",
+    rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
                 strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
                 cfg->workers, cfg->workers == 1 ? "" : "s");
     status = supervise(workers, cfg->workers, &signals);
@@ -438,5 +455,29 @@ out:
         app->stop(cfg);
     rt_db_close(server_db);
     server_db = NULL;
+    SSL_CTX_free(tls); /* after the workers: each connection's SSL held a reference */
     return status;
+}
+
+int rt_server_check_config(const struct rt_config *cfg, const struct rt_server_app *app, FILE *out)
+{
+    char err[512];
+    int problems = 0;
+
+    if (cfg->tls_cert_file[0] != '\0') {
+        SSL_CTX *tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));
+
+        if (tls == NULL) {
+            fprintf(out, "async-demo: %s\n", err);
+            problems++;
+        }
+        SSL_CTX_free(tls);
+    }
+    if (rt_db_check_url(cfg->database_url, err, sizeof(err)) != 0) {
+        fprintf(out, "async-demo: %s\n", err);
+        problems++;
+    }
+    if (app->init != NULL && app->init(cfg) != 0)
+        problems++; /* it has logged why */
+    return problems == 0 ? 0 : -1;
 }

@@ -16,6 +16,7 @@
 #define RT_SERVER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct rt_config;
 struct rt_db;
@@ -41,6 +42,16 @@ struct rt_server_app {
  *         service could not start or a worker failed.
  */
 int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app);
+
+/**
+ * Validate what rt_config_load() cannot check alone, without starting
+ * anything: the TLS certificate and key load and match, the database URL
+ * parses (no connection is made), and @p app's init accepts it (it
+ * logs its own complaints).
+ * @return 0 if all is well, else -1 after writing one line per problem
+ *         to @p out.
+ */
+int rt_server_check_config(const struct rt_config *cfg, const struct rt_server_app *app, FILE *out);
 
 /** @return seconds since rt_server_run() started. */
 double rt_server_uptime_seconds(void);

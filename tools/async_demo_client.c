@@ -43,6 +43,7 @@
 /* What the command line asks for. */
 struct cli {
     const char *url;
+    const char *ca_file; /* --ca-file: PEM CAs to verify an https:// server with, or NULL for the system's */
     double timeout_s;
     long concurrency; /* 0 unless given */
     long requests;    /* 0 unless given */
@@ -181,7 +182,8 @@ static void print_help(FILE *f)
     size_t i;
 
     fprintf(f,
-            "usage: %s [--url URL] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM VALUE...]\n"
+            "usage: %s [--url URL] [--ca-file PEM] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM "
+            "VALUE...]\n"
             "       %*s [--json JSON] [--FIELD VALUE...] [--concurrency N] [--requests M]\n"
             "       %s [OPERATION] --help\n"
             "\n"
@@ -194,7 +196,8 @@ static void print_help(FILE *f)
             "time, prints one line per call (index, status, ms) and a summary (min/p50/p90/p99/max,\n"
             "wall time, requests per second).  Exit status 0 only if every call got a 2xx.\n"
             "\n"
-            "--timeout is per call (default %g s).\n"
+            "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
+            "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
             "\n"
             "operations:\n",
             prog, (int)strlen(prog), "", prog, DEFAULT_URL, DEFAULT_TIMEOUT_S);
@@ -313,6 +316,8 @@ static void parse_args(int argc, char **argv, struct cli *cli)
         }
         if (name_eq(arg, len, "url")) {
             cli->url = val;
+        } else if (name_eq(arg, len, "ca-file")) {
+            cli->ca_file = val;
         } else if (name_eq(arg, len, "timeout")) {
             char *end;
 
@@ -522,6 +527,7 @@ int main(int argc, char **argv)
     memset(&settings, 0, sizeof(settings));
     settings.timeout_ms = (int)(cli.timeout_s * 1000.0);
     settings.max_response_size = MAX_RESPONSE_SIZE;
+    settings.ca_file = cli.ca_file;
     settings.max_connections_per_origin = run.concurrency > 0 ? (int)run.concurrency : 1;
     run.base = event_base_new();
     if (run.base == NULL) {

@@ -20,7 +20,7 @@ import threading
 import time
 import unittest
 
-LISTEN_RE = re.compile(r"listening on http://(?:\[[^\]]+\]|[^:]+):(\d+)")
+LISTEN_RE = re.compile(r"listening on https?://(?:\[[^\]]+\]|[^:]+):(\d+)")
 
 # Which database backend the database tests run on: ctest runs them once per backend.
 DB_BACKEND = os.environ.get("ASYNC_DEMO_DB", "sqlite")
