@@ -539,11 +539,12 @@ class Param:
 
 
 class Response:
-    def __init__(self, status, model, any_json, detail):
+    def __init__(self, status, model, any_json, detail, text_type=None):
         self.status = status
-        self.model = model        # Model, or None
-        self.any_json = any_json  # body is {} / not an object schema: struct json_object *
-        self.detail = detail      # HTTPError-shaped: also a _detail variant
+        self.model = model          # Model, or None
+        self.any_json = any_json    # body is {} / not an object schema: struct json_object *
+        self.detail = detail        # HTTPError-shaped: also a _detail variant
+        self.text_type = text_type  # C literal of a text/* media type: the body is text the handler renders
 
 
 class Operation:
@@ -556,6 +557,19 @@ def json_content_schema(node, where):
         mt = media.split(";")[0].strip().lower()
         if mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json")):
             return body.get("schema", {}) if isinstance(body, dict) else {}
+    return None
+
+
+def text_content_type(node, where):
+    """The media type of a text/* body (a string schema), as a C literal; None if the content is not text."""
+    content = node.get("content") or {}
+    for media, body in content.items():
+        if not media.split(";")[0].strip().lower().startswith("text/"):
+            continue
+        schema = body.get("schema", {}) if isinstance(body, dict) else {}
+        if schema.get("type") != "string":
+            raise SpecError("%s: a %s body must have a string schema" % (where, media))
+        return c_string(media)
     return None
 
 
@@ -683,8 +697,12 @@ def build_operations(ctx):
                 if "$ref" in resp:
                     resp = ctx.resolve(resp["$ref"])
                 schema = json_content_schema(resp, where)
-                model, any_json = None, False
-                if schema is not None:
+                model, any_json, text_type = None, False, None
+                if schema is None:
+                    text_type = text_content_type(resp, "%s response %s" % (where, status))
+                    if text_type is None and resp.get("content"):
+                        raise SpecError("%s response %s: only JSON and text/* bodies are supported" % (where, status))
+                else:
                     if "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
                         model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1],
                                           ctx.resolve(schema["$ref"]))
@@ -692,7 +710,8 @@ def build_operations(ctx):
                         model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema)
                     else:
                         any_json = True
-                op.responses.append(Response(int(status), model, any_json, bool(model and model.is_http_error)))
+                op.responses.append(Response(int(status), model, any_json, bool(model and model.is_http_error),
+                                             text_type))
 
             op.has_params = bool(op.params or op.body)
             client_operation(op)

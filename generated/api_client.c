@@ -128,6 +128,10 @@ static const struct api_client_status responses_health[] = {
     {.status = 503, .model = &api_health__model},
 };
 
+static const struct api_client_status responses_metrics[] = {
+    {.status = 200, .model = NULL},
+};
+
 const struct api_client_op api_client_ops[] = {
     {.id = "read_root", .method = "GET", .path = "/", .summary = "Welcome message",
      .params = NULL, .n_params = 0,
@@ -181,6 +185,10 @@ const struct api_client_op api_client_ops[] = {
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
      .responses = responses_health, .n_responses = 2},
+    {.id = "metrics", .method = "GET", .path = "/metrics", .summary = "Metrics in Prometheus' text format",
+     .params = NULL, .n_params = 0,
+     .body = NULL, .body_required = false,
+     .responses = responses_metrics, .n_responses = 1},
 };
 const size_t api_client_n_ops = sizeof(api_client_ops) / sizeof(api_client_ops[0]);
 
@@ -865,5 +873,20 @@ static void deliver_health(const struct api_client_response *r, void (*cb)(void)
 int api_client_health(struct api_client *c, api_client_health_cb cb, void *arg)
 {
     return start(c, &api_client_ops[12], NULL, NULL, deliver_health,
+                 (void (*)(void))cb, arg);
+}
+
+static void deliver_metrics(const struct api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_metrics_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    ((api_client_metrics_cb)cb)(&res, arg);
+}
+
+int api_client_metrics(struct api_client *c, api_client_metrics_cb cb, void *arg)
+{
+    return start(c, &api_client_ops[13], NULL, NULL, deliver_metrics,
                  (void (*)(void))cb, arg);
 }

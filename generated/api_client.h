@@ -323,4 +323,16 @@ typedef void (*api_client_health_cb)(const struct api_client_health_response *re
 /** GET /health: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
 int api_client_health(struct api_client *c, api_client_health_cb cb, void *arg);
 
+/* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
+
+/** The outcome of api_client_metrics(); valid only during the callback. */
+struct api_client_metrics_response {
+    struct api_client_response r; /* status, error, flags, raw body */
+};
+
+typedef void (*api_client_metrics_cb)(const struct api_client_metrics_response *res, void *arg);
+
+/** GET /metrics: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_metrics(struct api_client *c, api_client_metrics_cb cb, void *arg);
+
 #endif /* API_CLIENT_H */

@@ -4,6 +4,7 @@
  * default handlers and the reply helpers.
  */
 #include "api_ops.h"
+#include "rt_metrics.h"
 #include "rt_url.h"
 
 #include <json-c/json.h>
@@ -275,6 +276,12 @@ static void run_health(struct rt_req *req, const char *const *path)
     handle_health(req);
 }
 
+static void run_metrics(struct rt_req *req, const char *const *path)
+{
+    (void)path;
+    handle_metrics(req);
+}
+
 /* --- routing --- */
 
 static const char *const segments_read_root[] = {""};
@@ -282,6 +289,8 @@ static const char *const segments_read_root[] = {""};
 static const char *const segments_fetch_external_data[] = {"fetch-external-data"};
 
 static const char *const segments_health[] = {"health"};
+
+static const char *const segments_metrics[] = {"metrics"};
 
 static const char *const segments_list_users[] = {"users", ""};
 
@@ -311,6 +320,8 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_FETCH_EXTERNAL_DATA},
     {.path = "/health", .segments = segments_health, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH},
+    {.path = "/metrics", .segments = segments_metrics, .n_segments = 1,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_METRICS},
     {.path = "/users/", .segments = segments_list_users, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_LIST_USERS},
     {.path = "/users/", .segments = segments_create_user, .n_segments = 2,
@@ -347,6 +358,7 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_PERFORMANCE_ASYNC] = run_performance_async,
     [API_OP_PERFORMANCE_SYNC] = run_performance_sync,
     [API_OP_HEALTH] = run_health,
+    [API_OP_METRICS] = run_metrics,
 };
 
 void api_dispatch(struct rt_req *req)
@@ -354,16 +366,54 @@ void api_dispatch(struct rt_req *req)
     const char *path[RT_URL_MAX_PARAMS] = {NULL};
     const struct rt_url_route *route = rt_url_route(req, routes, sizeof(routes) / sizeof(routes[0]), path);
 
-    if (route != NULL)
-        run_op[route->op](req, path);
+    if (route == NULL)
+        return;
+    rt_req_set_operation(req, (int)route->op);
+    run_op[route->op](req, path);
 }
 
 /* --- start-up --- */
+
+/* Operation names and methods, in enum api_op order, for the metrics' labels. */
+static const char *const op_names[API_OP_COUNT] = {
+    "read_root",
+    "async_delay",
+    "sync_delay",
+    "list_users",
+    "create_user",
+    "get_user",
+    "fetch_external_data",
+    "get_user_with_external_data",
+    "process_data",
+    "get_task",
+    "performance_async",
+    "performance_sync",
+    "health",
+    "metrics",
+};
+
+static const char *const op_methods[API_OP_COUNT] = {
+    "GET",
+    "GET",
+    "GET",
+    "GET",
+    "POST",
+    "GET",
+    "GET",
+    "GET",
+    "POST",
+    "GET",
+    "GET",
+    "GET",
+    "GET",
+    "GET",
+};
 
 static void init_once(void)
 {
     int rc = 0;
 
+    rt_metrics_set_operations(op_names, op_methods, API_OP_COUNT);
     rt_valid_init();
     rc |= api_models_compile_patterns();
     if (rc != 0)
@@ -450,6 +500,11 @@ __attribute__((weak)) void handle_performance_sync(struct rt_req *req)
 __attribute__((weak)) void handle_health(struct rt_req *req)
 {
     rt_req_reply_detail(req, 501, "Operation 'health' (GET /health) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_metrics(struct rt_req *req)
+{
+    rt_req_reply_detail(req, 501, "Operation 'metrics' (GET /metrics) is not implemented yet");
 }
 
 /* --- replies --- */
@@ -692,4 +747,9 @@ void api_health__reply_200(struct rt_req *req, const struct api_health *body)
 void api_health__reply_503(struct rt_req *req, const struct api_health *body)
 {
     rt_req_reply_json(req, 503, api_health__to_json(body));
+}
+
+void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
+{
+    rt_req_reply(req, 200, "text/plain; version=0.0.4", body, len);
 }

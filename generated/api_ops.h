@@ -39,6 +39,7 @@ enum api_op {
     API_OP_PERFORMANCE_ASYNC, /* GET /performance/async */
     API_OP_PERFORMANCE_SYNC, /* GET /performance/sync */
     API_OP_HEALTH, /* GET /health */
+    API_OP_METRICS, /* GET /metrics */
     API_OP_COUNT
 };
 
@@ -189,5 +190,10 @@ void api_performance_sync__reply_500_detail(struct rt_req *req, const char *deta
 void handle_health(struct rt_req *req);
 void api_health__reply_200(struct rt_req *req, const struct api_health *body);
 void api_health__reply_503(struct rt_req *req, const struct api_health *body);
+
+/* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
+
+void handle_metrics(struct rt_req *req);
+void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len); /* copies body, text/plain; version=0.0.4 */
 
 #endif /* API_OPS_H */

@@ -25,6 +25,7 @@
  */
 #include "rt_client.h"
 #include "rt_err.h"
+#include "rt_metrics.h"
 #include "rt_client_internal.h"
 
 #include <errno.h>
@@ -80,9 +81,10 @@ struct creq {
     struct event *ev;      /* the deadline timer; activated by hand when done */
     struct timespec start; /* CLOCK_MONOTONIC at rt_client_request() */
     enum req_state state;
-    bool retried;     /* already retried once on a fresh connection */
-    bool need_fresh;  /* must go on a new connection (the retry) */
-    bool got_headers; /* the response's headers arrived */
+    bool retried;       /* already retried once on a fresh connection */
+    bool need_fresh;    /* must go on a new connection (the retry) */
+    bool got_headers;   /* the response's headers arrived */
+    int metrics_source; /* the origin's slot in outbound_requests_total{source} */
     /* the result, valid once REQ_DONE */
     int status;
     char *content_type;
@@ -118,6 +120,7 @@ struct origin {
     bool host_is_ip;
     char *host; /* without brackets for IPv6 */
     int port;
+    int metrics_source;       /* from rt_metrics_source("scheme://host:port") */
     TAILQ_HEAD(, conn) conns; /* live connections, idle ones first (most recently used first) */
     int n_conns;
     TAILQ_HEAD(, creq) waiting; /* FIFO */
@@ -248,6 +251,14 @@ static void req_free(struct creq *req)
     free(req);
 }
 
+/* How a finished request ended, for outbound_requests_total{outcome}. */
+static enum rt_metrics_outcome outbound_outcome(const struct creq *req)
+{
+    if (req->error[0] == '\0')
+        return req->status < 400 ? RT_METRICS_OUTBOUND_OK : RT_METRICS_OUTBOUND_HTTP_ERROR;
+    return strstr(req->error, "timed out") != NULL ? RT_METRICS_OUTBOUND_TIMEOUT : RT_METRICS_OUTBOUND_ERROR;
+}
+
 /* Run the callback of a finished request and free it. */
 static void req_deliver(struct creq *req)
 {
@@ -264,6 +275,7 @@ static void req_deliver(struct creq *req)
         resp.body_len = resp.body != NULL ? len : 0;
     }
     TAILQ_REMOVE(&req->client->requests, req, all_link);
+    rt_metrics_outbound(req->metrics_source, outbound_outcome(req), (uint64_t)(req->elapsed_ms * 1e6));
     req->cb(&resp, req->arg);
     req_free(req);
 }
@@ -855,6 +867,17 @@ static void on_req_event(evutil_socket_t fd, short what, void *arg)
 
 /* --- origins --- */
 
+/* The origin's label for the metrics (a lock, but once per origin, not per call). */
+static int origin_metrics_source(const struct origin *o)
+{
+    char name[300];
+    bool v6 = strchr(o->host, ':') != NULL;
+
+    snprintf(name, sizeof(name), "%s://%s%s%s:%d", o->https ? "https" : "http", v6 ? "[" : "", o->host,
+             v6 ? "]" : "", o->port);
+    return rt_metrics_source(name);
+}
+
 static struct origin *origin_get(struct rt_client *client, bool https, const char *host, int port)
 {
     struct origin *o;
@@ -875,6 +898,7 @@ static struct origin *origin_get(struct rt_client *client, bool https, const cha
     o->https = https;
     o->port = port;
     o->host_is_ip = evutil_inet_pton(AF_INET, host, buf) == 1 || evutil_inet_pton(AF_INET6, host, buf) == 1;
+    o->metrics_source = origin_metrics_source(o);
     TAILQ_INIT(&o->conns);
     TAILQ_INIT(&o->waiting);
     TAILQ_INSERT_TAIL(&client->origins, o, link);
@@ -1175,6 +1199,7 @@ int rt_client_request(struct rt_client *client, const struct rt_client_request *
         goto err;
     req->client = client;
     req->origin = o;
+    req->metrics_source = o->metrics_source;
     req->cb = cb;
     req->arg = arg;
     req->state = REQ_WAITING;

@@ -61,6 +61,7 @@
 #include "rt_mem.h"
 #include "rt_err.h"
 #include "rt_log.h"
+#include "rt_metrics.h"
 #include "rt_time.h"
 
 #include <event2/event.h>
@@ -89,10 +90,12 @@ struct pg_db {
     char hostaddr[64];        /* the server's address, pinned at open() when the host is a name */
 };
 
+/* The values are those of enum rt_metrics_db_state (down, connecting, ready), for the metrics. */
 enum pg_conn_state {
-    PG_CONN_BACKOFF,    /* no PGconn; the timer starts the next attempt */
-    PG_CONN_CONNECTING, /* PQconnectPoll in progress; the timer bounds the attempt */
-    PG_CONN_READY       /* nonblocking, pipeline mode: takes statements */
+    PG_CONN_BACKOFF = RT_METRICS_DB_DOWN, /* no PGconn; the timer starts the next attempt */
+    PG_CONN_CONNECTING =
+        RT_METRICS_DB_CONNECTING,       /* PQconnectPoll in progress; the timer bounds the attempt */
+    PG_CONN_READY = RT_METRICS_DB_READY /* nonblocking, pipeline mode: takes statements */
 };
 
 /* One statement waiting for a connection, then in flight on one. */
@@ -101,6 +104,7 @@ struct pg_query {
     const struct rt_db_statement *stmt;
     rt_db_callback cb;
     void *arg;
+    uint64_t queued_ns;   /* CLOCK_MONOTONIC: when it was submitted */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC: when waiting for a connection gives up */
     const char **params;  /* stmt->n_params entries, pointing into this same allocation */
 };
@@ -491,6 +495,7 @@ static void execute_answer(struct pg_conn *c, struct pg_query *q, const PGresult
 
 static void waiting_push_back(struct pg_loop *l, struct pg_query *q)
 {
+    rt_metrics_db_waiting(1);
     q->next = NULL;
     if (l->waiting_tail != NULL)
         l->waiting_tail->next = q;
@@ -501,6 +506,7 @@ static void waiting_push_back(struct pg_loop *l, struct pg_query *q)
 
 static void waiting_push_front(struct pg_loop *l, struct pg_query *q)
 {
+    rt_metrics_db_waiting(1);
     q->next = l->waiting_head;
     l->waiting_head = q;
     if (l->waiting_tail == NULL)
@@ -512,6 +518,7 @@ static struct pg_query *waiting_pop(struct pg_loop *l)
     struct pg_query *q = l->waiting_head;
 
     if (q != NULL) {
+        rt_metrics_db_waiting(-1);
         l->waiting_head = q->next;
         if (l->waiting_head == NULL)
             l->waiting_tail = NULL;
@@ -555,8 +562,10 @@ static void loop_on_acquire_timeout(evutil_socket_t fd, short what, void *arg)
     struct pg_loop *l = arg;
     uint64_t now = rt_time_mono_ns();
 
-    while (l->waiting_head != NULL && l->waiting_head->deadline_ns <= now)
+    while (l->waiting_head != NULL && l->waiting_head->deadline_ns <= now) {
+        rt_metrics_db_acquire_timeout();
         query_answer(waiting_pop(l), RT_DB_UNAVAILABLE, "no database connection available", NULL);
+    }
     loop_arm_acquire_timer(l);
 }
 
@@ -617,8 +626,10 @@ static void conn_push_op(struct pg_conn *c, enum pg_op_kind kind, const struct r
     else
         c->ops_head = op;
     c->ops_tail = op;
-    if (kind == PG_OP_EXECUTE)
+    if (kind == PG_OP_EXECUTE) {
         c->in_flight++;
+        rt_metrics_db_in_use(1);
+    }
 }
 
 static struct pg_op *conn_pop_op(struct pg_conn *c)
@@ -628,8 +639,10 @@ static struct pg_op *conn_pop_op(struct pg_conn *c)
     c->ops_head = op->next;
     if (c->ops_head == NULL)
         c->ops_tail = NULL;
-    if (op->kind == PG_OP_EXECUTE)
+    if (op->kind == PG_OP_EXECUTE) {
         c->in_flight--;
+        rt_metrics_db_in_use(-1);
+    }
     return op;
 }
 
@@ -707,13 +720,20 @@ static uint64_t loop_random(struct pg_loop *l, uint64_t n)
  * delay drawn from [backoff/2, backoff] ("equal jitter"), and the next
  * backoff doubles, up to PG_BACKOFF_MAX_MS.
  */
+/* Every state change goes through here, to keep db_pool_connections{state} right. */
+static void conn_set_state(struct pg_conn *c, enum pg_conn_state state)
+{
+    rt_metrics_db_state((int)c->state, (int)state);
+    c->state = state;
+}
+
 static void conn_backoff(struct pg_conn *c)
 {
     int half = c->backoff_ms / 2;
     struct timeval tv =
         rt_time_tv_ms(half + (int64_t)loop_random(c->loop, (uint64_t)(c->backoff_ms - half) + 1));
 
-    c->state = PG_CONN_BACKOFF;
+    conn_set_state(c, PG_CONN_BACKOFF);
     c->backoff_ms = c->backoff_ms * 2 > PG_BACKOFF_MAX_MS ? PG_BACKOFF_MAX_MS : c->backoff_ms * 2;
     evtimer_add(c->timer, &tv);
 }
@@ -750,6 +770,7 @@ static void conn_lost(struct pg_conn *c, const char *why)
     rt_log_warning("postgresql: connection %d lost (%d statement(s) in flight): %s", c->index, c->in_flight,
                    msg[0] != '\0' ? msg : "unknown reason");
     c->ops_head = c->ops_tail = NULL;
+    rt_metrics_db_in_use(-c->in_flight);
     c->in_flight = 0;
     conn_close(c);
     c->backoff_ms = PG_BACKOFF_MIN_MS;
@@ -764,7 +785,7 @@ static void conn_become_ready(struct pg_conn *c)
         conn_attempt_failed(c, PQerrorMessage(c->pg));
         return;
     }
-    c->state = PG_CONN_READY;
+    conn_set_state(c, PG_CONN_READY);
     event_del(c->timer);
     if (conn_watch(c, EV_READ) < 0) {
         conn_attempt_failed(c, "cannot watch the socket");
@@ -811,7 +832,7 @@ static void conn_start(struct pg_conn *c)
     struct timeval tv = rt_time_tv_ms(timeout_ms > 0 ? timeout_ms : 10000);
 
     assert(c->pg == NULL && c->io == NULL);
-    c->state = PG_CONN_CONNECTING;
+    conn_set_state(c, PG_CONN_CONNECTING);
     c->pg = PQconnectStartParams(pdb->keywords, pdb->values, 1);
     if (c->pg == NULL) {
         conn_attempt_failed(c, "out of memory");
@@ -896,6 +917,7 @@ static int conn_send(struct pg_conn *c, struct pg_query *q)
     conn_push_op(c, PG_OP_SYNC, NULL, NULL);
     if (!PQpipelineSync(c->pg))
         goto lost;
+    rt_metrics_db_acquired(rt_time_mono_ns() - q->queued_ns);
     return 0;
 lost:
     conn_lost(c, PQerrorMessage(c->pg));
@@ -1058,6 +1080,8 @@ static void loop_destroy(struct pg_loop *l)
     for (i = 0; l->conns != NULL && i < l->n_conns; i++) {
         struct pg_conn *c = &l->conns[i];
 
+        if (c->loop != NULL)
+            rt_metrics_db_state((int)c->state, -1); /* counted since pg_loop_new() */
         conn_close(c);
         if (c->timer != NULL)
             event_free(c->timer);
@@ -1097,6 +1121,7 @@ static void *pg_loop_new(struct rt_db *db, struct event_base *base)
         c->loop = l;
         c->index = i;
         c->state = PG_CONN_BACKOFF;
+        rt_metrics_db_state(-1, RT_METRICS_DB_DOWN);
         c->backoff_ms = PG_BACKOFF_MIN_MS;
         c->timer = evtimer_new(base, conn_on_timer, c);
         if (c->timer == NULL)
@@ -1125,6 +1150,7 @@ static void pg_loop_free(void *loop_state)
         struct pg_op *ops = c->ops_head;
 
         c->ops_head = c->ops_tail = NULL;
+        rt_metrics_db_in_use(-c->in_flight);
         c->in_flight = 0;
         conn_close(c);
         ops_fail(ops, "database loop closed");
@@ -1157,7 +1183,8 @@ static int pg_query(void *loop_state, const struct rt_db_statement *stmt, const 
     q->stmt = stmt;
     q->cb = cb;
     q->arg = arg;
-    q->deadline_ns = rt_time_mono_ns() + (uint64_t)wait_ms * 1000000u;
+    q->queued_ns = rt_time_mono_ns();
+    q->deadline_ns = q->queued_ns + (uint64_t)wait_ms * 1000000u;
     q->params = (const char **)(q + 1);
     text = (char *)(q->params + n);
     for (i = 0; i < n; i++) {

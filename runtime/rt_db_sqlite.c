@@ -48,6 +48,7 @@
 #include "rt_db_internal.h"
 #include "rt_err.h"
 #include "rt_log.h"
+#include "rt_metrics.h"
 
 #include <event2/event.h>
 #include <sqlite3.h>
@@ -626,6 +627,11 @@ static long elapsed_ms(const struct timespec *since, const struct timespec *now)
     return (long)(now->tv_sec - since->tv_sec) * 1000 + (now->tv_nsec - since->tv_nsec) / 1000000;
 }
 
+static int64_t elapsed_ns(const struct timespec *since, const struct timespec *now)
+{
+    return (int64_t)(now->tv_sec - since->tv_sec) * 1000000000 + (now->tv_nsec - since->tv_nsec);
+}
+
 /* How run_guarded() left the transaction it ran in. */
 enum guard_outcome {
     GUARD_OK,          /* the job's outcome is final; an enclosing transaction is intact */
@@ -708,9 +714,11 @@ static void run_batch(struct sqlite_state *st, struct job **jobs, int n)
             continue;
         }
         if (elapsed_ms(&job->queued_at, &now) > st->timeout_ms) {
+            rt_metrics_db_acquire_timeout();
             job_fail(job, RT_DB_UNAVAILABLE, MSG_QUEUE_WAIT);
             continue;
         }
+        rt_metrics_db_acquired((uint64_t)elapsed_ns(&job->queued_at, &now));
         job->prepared = get_stmt(st, job);
         if (job->prepared == NULL)
             continue;
@@ -800,12 +808,15 @@ static void *sqlite_thread(void *arg)
             job->next = NULL;
             st->batch[st->n_batch++] = job;
             st->queued--;
+            rt_metrics_db_waiting(-1);
         }
         if (st->head == NULL)
             st->tail = &st->head;
         pthread_mutex_unlock(&st->mu);
 
+        rt_metrics_db_in_use(st->n_batch);
         run_batch(st, st->batch, st->n_batch);
+        rt_metrics_db_in_use(-st->n_batch);
 
         pthread_mutex_lock(&st->mu);
         for (i = 0; i < st->n_batch; i++) {
@@ -988,6 +999,7 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     }
     st->thread_started = true;
     db->state = st;
+    rt_metrics_db_state(-1, RT_METRICS_DB_READY); /* the one connection, ready until close() */
     return 0;
 
 err:
@@ -1002,6 +1014,7 @@ static void sqlite_close(struct rt_db *db)
 
     if (st == NULL)
         return;
+    rt_metrics_db_state(RT_METRICS_DB_READY, -1);
     if (st->thread_started) {
         pthread_mutex_lock(&st->mu);
         st->stopping = true;
@@ -1091,6 +1104,7 @@ static void sqlite_loop_free(void *loop_state)
             *queued_tail = job;
             queued_tail = &job->next;
             st->queued--;
+            rt_metrics_db_waiting(-1);
         } else {
             pp = &job->next;
             st->tail = pp;
@@ -1164,6 +1178,7 @@ static int sqlite_query(void *loop_state, const struct rt_db_statement *stmt, co
         *st->tail = job;
         st->tail = &job->next;
         st->queued++;
+        rt_metrics_db_waiting(1);
         pthread_cond_signal(&st->cond);
     }
     pthread_mutex_unlock(&st->mu);

@@ -24,6 +24,7 @@
 #include "rt_http.h"
 #include "rt_http_parse.h"
 #include "rt_log.h"
+#include "rt_metrics.h"
 #include "rt_req_internal.h"
 #include "rt_time.h"
 
@@ -294,6 +295,7 @@ static void conn_fail(struct conn *c, int status, const char *detail)
     evbuffer_add(out, text, len);
     json_object_put(body);
     access_log(c, status, len);
+    rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
     evtimer_del(c->timer);
@@ -720,6 +722,7 @@ static void conn_free(struct conn *c)
     }
     LIST_REMOVE(c, link);
     http->n_conns--;
+    rt_metrics_conn_closed();
     if (c->state == CONN_IDLE)
         tls_close_notify(c); /* keep-alive time over, or draining */
     if (c->bev != NULL)
@@ -813,6 +816,7 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     format_peer(sa, c->peer, sizeof(c->peer));
     LIST_INSERT_HEAD(&http->conns, c, link);
     http->n_conns++;
+    rt_metrics_conn_opened();
     /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
     bufferevent_setwatermark(c->bev, EV_READ, 0, s->max_header_size + s->max_body_size + 64 * 1024);
     bufferevent_set_timeouts(c->bev, NULL, s->write_timeout_ms > 0 ? &write_tv : NULL);

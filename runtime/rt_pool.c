@@ -33,6 +33,8 @@
 #include "rt_err.h"
 
 #include "rt_log.h"
+#include "rt_metrics.h"
+#include "rt_time.h"
 
 #include <event2/event.h>
 
@@ -94,6 +96,7 @@ struct rt_pool {
 static void update_queued(struct rt_pool *pool)
 {
     atomic_store(&pool->queued, pool->jobs + pool->reserved);
+    rt_metrics_tasks_queued(pool->jobs + pool->reserved);
 }
 
 /* Append @job to the FIFO; call with mu held. */
@@ -189,6 +192,7 @@ static void run_jobs(struct rt_pool_thread *th)
     struct job *job;
     rt_pool_job_fn fn;
     void *arg;
+    uint64_t started_ns;
 
     pthread_mutex_lock(&pool->mu);
     for (;;) {
@@ -203,7 +207,10 @@ static void run_jobs(struct rt_pool_thread *th)
         fn = job->fn;
         arg = job->arg;
         free(job);
+        started_ns = rt_time_mono_ns();
+        rt_metrics_task_started();
         fn(th, arg);
+        rt_metrics_task_finished(rt_time_mono_ns() - started_ns);
 
         pthread_mutex_lock(&pool->mu);
         atomic_fetch_sub(&pool->running, 1);

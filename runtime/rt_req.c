@@ -4,6 +4,7 @@
  */
 #include "rt_req_internal.h"
 #include "rt_mem.h"
+#include "rt_metrics.h"
 #include "rt_time.h"
 
 #include <assert.h>
@@ -252,6 +253,11 @@ const char *rt_req_id(const struct rt_req *req)
     return req->id;
 }
 
+void rt_req_set_operation(struct rt_req *req, int op)
+{
+    req->op_plus_2 = op + 2;
+}
+
 int rt_req_peer_gone(const struct rt_req *req)
 {
     return req->peer_gone;
@@ -288,6 +294,7 @@ void rt_req_reply(struct rt_req *req, int status, const char *content_type, cons
 
     assert(req->active && "a request is answered exactly once");
     req->active = false;
+    rt_metrics_request(req->op_plus_2 - 2, status, req->start_ns ? rt_time_mono_ns() - req->start_ns : 0);
     req->send(req, status, content_type, body, len);
     ended = req->ended;
     rt_req_reset(req);

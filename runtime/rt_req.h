@@ -72,6 +72,13 @@ struct event_base *rt_req_base(const struct rt_req *req);
 /** @return the request id (the client's X-Request-ID if it was sane, else one we made). */
 const char *rt_req_id(const struct rt_req *req);
 
+/**
+ * Record which operation @p req is, for the metrics: its index in the
+ * generated operation table (enum api_op), or RT_METRICS_OP_DOCS.  A
+ * request never given one is counted as "unmatched".
+ */
+void rt_req_set_operation(struct rt_req *req, int op);
+
 /** @return 1 once the client has closed its side of the connection, else 0. */
 int rt_req_peer_gone(const struct rt_req *req);
 

@@ -59,6 +59,7 @@ struct rt_req {
     struct rt_defer *defers;
     struct rt_out_header *out_headers; /* in the order added */
     uint64_t start_ns;                 /* monotonic time the first byte arrived */
+    int op_plus_2;                     /* rt_req_set_operation()'s op + 2; 0 (zeroed) when never set */
     bool active;                       /* handed to the application and not yet answered */
     bool peer_gone;                    /* the client closed its side */
     rt_req_send_fn send;               /* how the answer leaves */
