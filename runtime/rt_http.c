@@ -894,9 +894,21 @@ static void accept_backlog(struct rt_http *http, struct evconnlistener *l)
     }
 }
 
+/*
+ * Stop accepting and let every open connection end on its own terms.
+ *
+ * Idle keep-alive connections are deliberately left open.  Closing one
+ * from this side races with a client that is sending a request on it at
+ * that very moment: the request is lost, and a proxy may not retry it on
+ * another instance if it is not idempotent (nginx never retries a POST it
+ * has sent).  Left open, such a connection either carries one more request,
+ * which is answered with "Connection: close" (conn_send sees draining), or
+ * is closed by its client (a proxy's upstream keep-alive timeout), or by
+ * our own keep-alive timer as at any other time; whatever remains is closed
+ * by the owner of the loop at its shutdown deadline (rt_http_free).
+ */
 void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg)
 {
-    struct conn *c, *next;
     int i;
 
     http->drained = drained;
@@ -908,11 +920,6 @@ void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg)
             evconnlistener_free(http->listeners[i]);
         }
         http->n_listeners = 0;
-        for (c = LIST_FIRST(&http->conns); c != NULL; c = next) {
-            next = LIST_NEXT(c, link);
-            if (c->state == CONN_IDLE && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
-                conn_free(c);
-        }
     }
     if (http->n_conns == 0 && http->drained != NULL) {
         http->drained = NULL;

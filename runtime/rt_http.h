@@ -75,10 +75,26 @@ struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settin
 int rt_http_accept_on(struct rt_http *http, int fd);
 
 /**
- * Begin a graceful shutdown: stop accepting (connections already waiting in
- * the backlog are still taken and served), close idle connections, and
- * answer every request still in progress with "Connection: close".  When
- * the last connection has closed, @p drained(@p arg) is called, once.
+ * Begin a graceful shutdown, race-free for keep-alive clients such as a
+ * load balancer's upstream connection pool:
+ *
+ *  - The listening sockets are closed at once (connections already in the
+ *    backlog are taken and served first), so new connects are refused and
+ *    a balancer tries another instance, safe even for a POST, which has not
+ *    been sent yet.
+ *  - Every request in progress, and every request that still arrives on an
+ *    open connection, is served and answered with "Connection: close".
+ *  - Idle keep-alive connections are NOT closed from this side: a client may
+ *    be sending a request on one at that very moment, and a request lost
+ *    that way cannot safely be retried elsewhere unless it is idempotent.
+ *    They end when their client closes them (a balancer's upstream
+ *    keep-alive timeout, which must be shorter than the shutdown grace
+ *    period), when they carry one more request (answered with
+ *    "Connection: close"), or at the keep-alive timeout, as at any time.
+ *    Whatever is still open at the caller's deadline is closed by
+ *    rt_http_free().
+ *
+ * When the last connection has closed, @p drained(@p arg) is called, once.
  * It may be called during this call, if nothing is open.
  */
 void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg);

@@ -190,8 +190,9 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
 
-    rt_log_warning("shutdown timeout: closing %u connection(s) with requests still in progress",
-                   rt_http_connection_count(w->http));
+    rt_log_warning(
+        "shutdown timeout: closing %u connection(s) still open (idle, or with a request in progress)",
+        rt_http_connection_count(w->http));
     event_base_loopbreak(w->base);
 }
 

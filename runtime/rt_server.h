@@ -7,10 +7,13 @@
  * address, so the kernel spreads new connections across the loops and no
  * libevent object is ever shared between threads.
  *
- * On SIGTERM or SIGINT every worker stops accepting, closes idle
- * connections, and lets requests in flight finish (their answers carry
- * "Connection: close") until shutdown_timeout; then the process exits 0.
- * A second signal cuts the grace period short.
+ * On SIGTERM or SIGINT every worker closes its listening socket at once
+ * (new connects are refused), lets requests in flight finish and answers
+ * every request still received with "Connection: close", and leaves idle
+ * keep-alive connections for their clients to close (see rt_http_drain);
+ * the process exits 0 when the last connection has closed, or at
+ * shutdown_timeout, when whatever is still open is closed.  A second
+ * signal cuts the grace period short.
  */
 #ifndef RT_SERVER_H
 #define RT_SERVER_H

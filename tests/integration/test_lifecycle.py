@@ -9,7 +9,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, main, run_parallel  # noqa: E402
+from harness import Server, SocketReader, is_closed, main, run_parallel, send_request  # noqa: E402
 
 
 class Lifecycle(unittest.TestCase):
@@ -53,16 +53,65 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("shutdown timeout", s.log())
         conn.close()
 
-    def test_idle_keep_alive_connections_do_not_delay_shutdown(self):
-        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s"})
+    def wait_refused(self, s, timeout=5.0):
+        """Wait until the server refuses new connections (it has begun draining)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", s.port), timeout=1).close()
+            except OSError:
+                return
+            time.sleep(0.02)
+        self.fail("new connections still accepted %.0fs after the signal" % timeout)
+
+    def test_idle_keep_alive_connection_serves_one_more_request_while_draining(self):
+        # An idle keep-alive connection is not closed under its client (which may be sending a request
+        # on it at that very moment): its next request is served, with "Connection: close".
+        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "20s"})
         s.start()
         conn = s.connect()
-        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        conn.recv(4096)
+        reader = SocketReader(conn)
+        send_request(conn, "GET", "/")
+        self.assertEqual(reader.read_response().status, 200)
+        s.signal(signal.SIGTERM)
+        self.wait_refused(s)
+        self.assertIsNone(s.proc.poll())
+        send_request(conn, "GET", "/health")
+        r = reader.read_response()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("connection"), "close")
+        self.assertTrue(is_closed(conn))
         start = time.monotonic()
-        s.signal(signal.SIGINT)
         self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
-        self.assertLess(time.monotonic() - start, 2)
+        self.assertLess(time.monotonic() - start, 5)
+        conn.close()
+
+    def test_idle_keep_alive_connection_ends_the_drain_when_its_client_closes_it(self):
+        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "20s"})
+        s.start()
+        conn = s.connect()
+        send_request(conn, "GET", "/")
+        SocketReader(conn).read_response()
+        s.signal(signal.SIGINT)
+        self.wait_refused(s)
+        self.assertIsNone(s.proc.poll())
+        conn.close()
+        start = time.monotonic()
+        self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
+        self.assertLess(time.monotonic() - start, 5)
+
+    def test_idle_keep_alive_connections_are_closed_at_the_shutdown_deadline(self):
+        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "1s"})
+        s.start()
+        conn = s.connect()
+        send_request(conn, "GET", "/")
+        SocketReader(conn).read_response()
+        start = time.monotonic()
+        s.signal(signal.SIGTERM)
+        self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
+        self.assertLess(time.monotonic() - start, 3.5)
+        self.assertIn("shutdown timeout", s.log())
+        self.assertTrue(is_closed(conn))
         conn.close()
 
     def test_help_and_version(self):
