@@ -269,6 +269,32 @@ static void conn_linger(struct conn *c)
     set_timer(c, LINGER_MS);
 }
 
+/*
+ * Send what the output buffer holds.  A plain socket is written to at once:
+ * an answer nearly always fits in the socket's send buffer, and asking the
+ * loop for writability first would cost two epoll_ctl() calls and a loop
+ * turn per request.  Only what the kernel does not take waits for EV_WRITE
+ * (and the write timeout); conn_writecb() switches EV_WRITE off again once
+ * the buffer is empty.  A write error is left to the bufferevent, which
+ * meets it again and reports it through conn_eventcb().  TLS connections
+ * always write through their bufferevent (EV_WRITE stays on).
+ */
+static void conn_flush(struct conn *c)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+
+    if (c->http->settings.tls_ctx != NULL || (bufferevent_get_enabled(c->bev) & EV_WRITE))
+        return; /* the bufferevent is writing already */
+    if (evbuffer_get_length(out) > 0)
+        evbuffer_write(out, bufferevent_getfd(c->bev));
+    if (evbuffer_get_length(out) > 0) {
+        bufferevent_enable(c->bev, EV_WRITE);
+    } else if (c->state == CONN_CLOSING) {
+        /* Linger from the loop, not from here: our caller may still use c. */
+        bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+    }
+}
+
 static void new_request_id(struct conn *c)
 {
     struct rt_http *http = c->http;
@@ -300,7 +326,7 @@ static void conn_fail(struct conn *c, int status, const char *detail)
     c->state = CONN_CLOSING;
     evtimer_del(c->timer);
     bufferevent_disable(c->bev, EV_READ);
-    bufferevent_enable(c->bev, EV_WRITE);
+    conn_flush(c);
 }
 
 /* --- reading requests --- */
@@ -538,8 +564,10 @@ static void conn_process(struct conn *c)
             if (c->info.content_length > 0 || c->info.chunked) {
                 c->state = CONN_BODY;
                 set_timer(c, c->http->settings.body_timeout_ms);
-                if (c->info.expect_continue && evbuffer_get_length(in) == 0)
+                if (c->info.expect_continue && evbuffer_get_length(in) == 0) {
                     evbuffer_add(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+                    conn_flush(c);
+                }
             } else {
                 dispatch(c);
             }
@@ -595,10 +623,12 @@ static void conn_request_ended(struct rt_req *req)
     if (!c->keep_alive) {
         c->state = CONN_CLOSING;
         bufferevent_disable(c->bev, EV_READ);
+        conn_flush(c);
         return; /* the write callback lingers and closes once the answer is out */
     }
     c->state = CONN_IDLE;
     set_timer(c, c->http->settings.keepalive_timeout_ms);
+    conn_flush(c);
     if (!c->in_process)
         conn_process(c);
 }
@@ -613,6 +643,9 @@ static void conn_readcb(struct bufferevent *bev, void *arg)
 static void conn_writecb(struct bufferevent *bev, void *arg)
 {
     struct conn *c = arg;
+
+    if (c->http->settings.tls_ctx == NULL && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+        bufferevent_disable(bev, EV_WRITE); /* the next answer goes out directly (conn_flush) */
 
     if (c->state == CONN_CLOSING)
         conn_linger(c);
@@ -821,7 +854,8 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     bufferevent_setwatermark(c->bev, EV_READ, 0, s->max_header_size + s->max_body_size + 64 * 1024);
     bufferevent_set_timeouts(c->bev, NULL, s->write_timeout_ms > 0 ? &write_tv : NULL);
     bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    /* Plain sockets write directly and ask for EV_WRITE only when the kernel is full (conn_flush). */
+    bufferevent_enable(c->bev, s->tls_ctx != NULL ? EV_READ | EV_WRITE : EV_READ);
     c->state = CONN_IDLE;
     /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
     set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
