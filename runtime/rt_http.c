@@ -530,9 +530,15 @@ static void finish_chunked_body(struct conn *c)
 
 static void dispatch(struct conn *c)
 {
+    const struct rt_req *req = &c->req;
+
     c->state = CONN_HANDLING;
     evtimer_del(c->timer);
     c->req.active = true;
+    /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
+    rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
+                 req->method_name ? req->method_name : "-", req->path ? req->path : "-",
+                 req->query ? "?" : "", req->query ? req->query : "", req->http_minor, req->id);
     c->http->handler(&c->req, c->http->handler_arg);
 }
 

@@ -25,6 +25,28 @@ LISTEN_RE = re.compile(r"listening on https?://(?:\[[^\]]+\]|[^:]+):(\d+)")
 # Which database backend the database tests run on: ctest runs them once per backend.
 DB_BACKEND = os.environ.get("ASYNC_DEMO_DB", "sqlite")
 
+# ASYNC_DEMO_WRAPPER runs the binary under a tool (valgrind memcheck): the server's own work is slower,
+# its timers are not.  The first run of a code path is the slowest by far (valgrind translates it,
+# seconds at start-up), so tests that time requests warm the server up first (Server.warm_up()); after
+# that, SLOWDOWN (ASYNC_DEMO_SLOWDOWN) is how much longer the server's work may take than natively.
+WRAPPER = shlex.split(os.environ.get("ASYNC_DEMO_WRAPPER", ""))
+SLOWDOWN = float(os.environ.get("ASYNC_DEMO_SLOWDOWN") or (3.0 if WRAPPER else 1.0))
+
+
+def slack(seconds):
+    """A bound on time the server spends working (not waiting): @seconds natively, SLOWDOWN times that
+    under the wrapper.  Tests cap it where a claim needs it (e.g. "answered before the delay ends")."""
+    return seconds * SLOWDOWN
+
+
+def run_binary(args=(), env=None, timeout=10.0):
+    """Run the binary to completion (under the wrapper, if any); returns the CompletedProcess (text)."""
+    binary = os.environ.get("ASYNC_DEMO_BIN")
+    if not binary:
+        raise RuntimeError("ASYNC_DEMO_BIN is not set (run the tests through ctest)")
+    return subprocess.run(WRAPPER + [binary] + list(args), capture_output=True, text=True, env=env,
+                          timeout=timeout * (6 if WRAPPER else 1))
+
 
 def pg_cluster():
     """The test run's PostgreSQL cluster (started by the ctest fixture tests/db/pg_cluster.py)."""
@@ -68,12 +90,11 @@ class Server:
         self.stop()
 
     def start(self, timeout=10.0):
-        # ASYNC_DEMO_WRAPPER runs the binary under a tool (valgrind): slower, so waits are longer.
-        wrapper = shlex.split(os.environ.get("ASYNC_DEMO_WRAPPER", ""))
-        if wrapper:
+        # Under the wrapper start-up takes seconds, so the wait is longer.
+        if WRAPPER:
             timeout *= 6
         self.log_file = tempfile.NamedTemporaryFile(prefix="async-demo-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(wrapper + [self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(WRAPPER + [self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
                                      stdout=self.log_file, stderr=self.log_file)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -91,11 +112,38 @@ class Server:
         with open(self.log_file.name, "r", errors="replace") as f:
             return f.read()
 
+    def wait_for_log(self, pattern, timeout=10.0, count=1):
+        """Wait until the log has @count lines matching the regular expression @pattern; returns the
+        last match.  Under the wrapper @timeout is longer (it bounds the server's work)."""
+        if WRAPPER:
+            timeout *= 6
+        deadline = time.monotonic() + timeout
+        while True:
+            found = list(re.finditer(pattern, self.log()))
+            if len(found) >= count:
+                return found[count - 1]
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("no %r in the log after %.0fs:\n%s" % (pattern, timeout, self.log_tail()))
+            time.sleep(0.01)
+
+    def wait_handling(self, method, target, count=1):
+        """Wait until a request for @target reached its handler (needs LOG_LEVEL=debug)."""
+        return self.wait_for_log(r'"%s %s HTTP/1\.\d" handling' % (re.escape(method), re.escape(target)),
+                                 count=count)
+
+    def warm_up(self, *paths):
+        """GET each of @paths once (under the wrapper, a first run is seconds of translation, not work)."""
+        for path in paths:
+            self.get(path)
+
     def signal(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
 
     def wait(self, timeout=15.0):
-        """Wait for the process to exit; returns its exit code (kills it after @timeout)."""
+        """Wait for the process to exit; returns its exit code (kills it after @timeout, four times that
+        under the wrapper, whose leak check at exit takes seconds)."""
+        if WRAPPER:
+            timeout *= 4
         try:
             self.exit_code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -106,8 +154,6 @@ class Server:
 
     def stop(self, timeout=15.0):
         """SIGTERM and wait; the exit code must be 0 (under sanitizers or valgrind this also catches leaks)."""
-        if os.environ.get("ASYNC_DEMO_WRAPPER"):
-            timeout *= 4
         if self.proc is None or self.exit_code is not None:
             return self.exit_code
         if self.proc.poll() is None:

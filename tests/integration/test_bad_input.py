@@ -6,7 +6,10 @@ closed connection (nothing after a broken request is read as another one).
 All of it runs on ONE worker, with a slow request (/async-delay/1) in flight
 on another connection during each barrage: that request must still complete
 normally and on time, and /health must answer after every test.  The server
-must finally stop cleanly (exit code 0, so under ASan no leaks either).
+must finally stop cleanly (exit code 0, so under ASan or valgrind no leaks either).
+
+Under valgrind (ASYNC_DEMO_WRAPPER) the bounds on the server's own work grow by slack(), capped where a
+claim needs it (a bare-LF head is refused well before the 1 s head deadline).
 
 tests/integration/test_protocol.py already covers the basic limits (413,
 431 by size, 408 for a stalled head or body, 505, 501 for gzip, CL+TE);
@@ -23,7 +26,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, SocketReader, is_closed, main, send_request  # noqa: E402
+from harness import Server, SocketReader, is_closed, main, send_request, slack  # noqa: E402
 
 HOST = b"Host: x\r\n"
 
@@ -55,7 +58,7 @@ class InFlight:
         test.assertEqual(body["requested_seconds"], float(self.seconds))
         test.assertGreaterEqual(body["actual_seconds"], self.seconds * 0.95)
         # The loop was never blocked by the barrage: the wait ended about on time.
-        test.assertLess(body["actual_seconds"], self.seconds + 1.0, body)
+        test.assertLess(body["actual_seconds"], self.seconds + slack(1.0), body)
         return elapsed
 
 
@@ -67,6 +70,7 @@ class BadInput(unittest.TestCase):
             "MAX_BODY_SIZE": "65536", "MAX_HEADER_SIZE": "8192", "MAX_HEADER_COUNT": "50",
             "HEADER_TIMEOUT": "1s", "BODY_TIMEOUT": "1s", "KEEPALIVE_TIMEOUT": "5s", "WRITE_TIMEOUT": "2s",
         }).__enter__()
+        cls.server.warm_up("/health", "/async-delay/0", "/users/")
 
     @classmethod
     def tearDownClass(cls):
@@ -208,7 +212,7 @@ class BadInput(unittest.TestCase):
         start = time.monotonic()
         self.assert_protocol_error(b"GET /health HTTP/1.1\nHost: x\n\n", 400,
                                    "Malformed request head: lines must end with CRLF")
-        self.assertLess(time.monotonic() - start, 0.5)
+        self.assertLess(time.monotonic() - start, min(slack(0.5), 0.9))
         # With a CRLF CRLF at the end, a bare LF inside is refused at once.
         self.assert_protocol_error(b"GET /health HTTP/1.1\nHost: x\r\n\r\n", 400)
 
@@ -442,11 +446,11 @@ class BadInput(unittest.TestCase):
         try:
             start = time.monotonic()
             self.assertEqual(self.server.get("/health", timeout=5).status, 200)
-            self.assertLess(time.monotonic() - start, 0.5, "the loop must not wait for slow clients")
+            self.assertLess(time.monotonic() - start, slack(0.5), "the loop must not wait for slow clients")
             for s in socks:
                 r = SocketReader(s).read_response()
                 self.assert_detail(r, 408)
-            self.assertLess(time.monotonic() - start, 3.0)
+            self.assertLess(time.monotonic() - start, min(slack(3.0), 6.0))  # the trickle would take 10 s
         finally:
             stop.set()
             t.join(10)
@@ -461,9 +465,10 @@ class BadInput(unittest.TestCase):
             s.sendall(b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                       b"Content-Length: 1000\r\n\r\n")
             start = time.monotonic()
+            bound = min(slack(3.0), 6.0)  # BODY_TIMEOUT is 1 s; the body would take 50 s
             s.setblocking(False)
             got = b""
-            while time.monotonic() - start < 4 and b"\r\n\r\n" not in got:
+            while time.monotonic() - start < bound + 1 and b"\r\n\r\n" not in got:
                 try:
                     s.send(b" ")
                 except (BlockingIOError, BrokenPipeError, ConnectionResetError):
@@ -480,7 +485,7 @@ class BadInput(unittest.TestCase):
                     break
             s.setblocking(True)
             self.assertIn(b"\r\n\r\n", got, "no answer to a trickled body")
-            self.assertLess(time.monotonic() - start, 3.0)
+            self.assertLess(time.monotonic() - start, bound)
             reader = SocketReader(s)
             reader.buf = got
             self.assert_detail(reader.read_response(), 408)
@@ -504,7 +509,7 @@ class BadInput(unittest.TestCase):
             for _ in range(5):
                 t = time.monotonic()
                 self.assertEqual(self.server.get("/health", timeout=5).status, 200)
-                self.assertLess(time.monotonic() - t, 0.5)
+                self.assertLess(time.monotonic() - t, slack(0.5))
                 time.sleep(0.2)
             time.sleep(max(0.0, 3.5 - (time.monotonic() - start)))
             # Long past WRITE_TIMEOUT: whatever was sent can be read, then the connection ends
