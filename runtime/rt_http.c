@@ -285,8 +285,13 @@ static void conn_flush(struct conn *c)
 
     if (c->http->settings.tls_ctx != NULL || (bufferevent_get_enabled(c->bev) & EV_WRITE))
         return; /* the bufferevent is writing already */
-    if (evbuffer_get_length(out) > 0)
+    if (evbuffer_get_length(out) > 0) {
+        /* A socket bufferevent keeps the front of its output frozen, so that
+           only it drains it; it thaws it the same way around its own writes. */
+        evbuffer_unfreeze(out, 1);
         evbuffer_write(out, bufferevent_getfd(c->bev));
+        evbuffer_freeze(out, 1);
+    }
     if (evbuffer_get_length(out) > 0) {
         bufferevent_enable(c->bev, EV_WRITE);
     } else if (c->state == CONN_CLOSING) {
@@ -860,8 +865,11 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     bufferevent_setwatermark(c->bev, EV_READ, 0, s->max_header_size + s->max_body_size + 64 * 1024);
     bufferevent_set_timeouts(c->bev, NULL, s->write_timeout_ms > 0 ? &write_tv : NULL);
     bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-    /* Plain sockets write directly and ask for EV_WRITE only when the kernel is full (conn_flush). */
-    bufferevent_enable(c->bev, s->tls_ctx != NULL ? EV_READ | EV_WRITE : EV_READ);
+    /* Plain sockets write directly and ask for EV_WRITE only when the kernel is full (conn_flush);
+       a new bufferevent starts with EV_WRITE enabled. */
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    if (s->tls_ctx == NULL)
+        bufferevent_disable(c->bev, EV_WRITE);
     c->state = CONN_IDLE;
     /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
     set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
