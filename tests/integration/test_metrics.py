@@ -267,11 +267,15 @@ class Metrics(unittest.TestCase):
         pool = 1 if DB_BACKEND == "sqlite" else (2 + 1) * 2
         self.assertEqual(sum(self.value(after, "db_pool_connections", state=s)
                              for s in ("down", "connecting", "ready")), pool)
+        # The workers' loops always run, so their connections all become ready.  A task thread runs
+        # its loop only while one of its jobs waits for the database (rt_pool_query), so its
+        # connections may stay "connecting" until a task needs them.
+        serving = 1 if DB_BACKEND == "sqlite" else 2 * 2
         deadline = time.monotonic() + 10
-        while self.value(after, "db_pool_connections", state="ready") < pool and time.monotonic() < deadline:
+        while self.value(after, "db_pool_connections", state="ready") < serving and time.monotonic() < deadline:
             time.sleep(0.1)
             _, after, _ = self.scrape()
-        self.assertEqual(self.value(after, "db_pool_connections", state="ready"), pool)
+        self.assertGreaterEqual(self.value(after, "db_pool_connections", state="ready"), serving)
         self.assertEqual(self.value(after, "db_pool_in_use"), 0)
         self.assertEqual(self.value(after, "db_pool_waiting"), 0)
 
