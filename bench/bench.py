@@ -563,13 +563,14 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
     parser.add_argument("--no-build", action="store_true", help="use the binary in --build-dir as it is")
     parser.add_argument("--binary", help="the async-demo binary to measure (implies --no-build)")
-    parser.add_argument("--json", help="where to write the results (default bench/results.json; smoke: none)")
-    parser.add_argument("--chart", help="where to draw the chart (default bench/results.png; smoke: none)")
+    parser.add_argument("--json", help="where to write the results (default bench/results.json; "
+                        "--smoke or --only: none)")
+    parser.add_argument("--chart", help="where to draw the chart (default bench/results.png; --smoke or --only: none)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any scenario saw an error or non-2xx")
     args = parser.parse_args()
     args.duration = args.duration or (1.0 if args.smoke else 5.0)
     args.warmup = args.warmup or (1.0 if args.smoke else 2.0)
-    if not args.smoke:
+    if not args.smoke and not args.only:  # a partial run leaves the recorded full run alone
         args.json = args.json or os.path.join(HERE, "results.json")
         args.chart = args.chart or os.path.join(HERE, "results.png")
     scenarios = SCENARIOS
