@@ -26,20 +26,17 @@
 #include "rt_log.h"
 #include "rt_metrics.h"
 #include "rt_req_internal.h"
+#include "rt_stream.h"
 #include "rt_time.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +56,7 @@ enum chunk_state { CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, CHUNK_TRAILER };
 struct conn {
     LIST_ENTRY(conn) link;
     struct rt_http *http;
-    struct bufferevent *bev; /* NULL once the socket is closed (zombie) */
+    struct rt_stream *stream; /* NULL once the socket is closed (zombie) */
     struct event *timer;
     enum conn_state state;
     struct rt_req req;
@@ -73,7 +70,6 @@ struct conn {
     bool keep_alive;      /* the current exchange may be followed by another */
     bool in_process;      /* conn_process() is on the stack */
     bool peer_eof;        /* the client closed its side */
-    bool tls_up;          /* TLS: the handshake is done and no TLS error followed */
     char peer[INET6_ADDRSTRLEN + 8];
 };
 
@@ -94,13 +90,13 @@ struct rt_http {
     void *drained_arg;
     uint32_t id_nonce; /* random per server, so ids differ across restarts */
     uint64_t id_counter;
-    time_t date_second; /* the second date[] was formatted for */
-    char date[40];
+    time_t date_second;    /* the second head_fixed[] was formatted for */
+    size_t head_fixed_len; /* "Server: ...\r\nDate: ...\r\n", the same for every answer in a second */
+    char head_fixed[96];
 };
 
 static void conn_process(struct conn *c);
 static void conn_free(struct conn *c);
-static void conn_eventcb(struct bufferevent *bev, short events, void *arg);
 
 /* --- small helpers --- */
 
@@ -163,16 +159,58 @@ static const char *reason_phrase(int status)
     }
 }
 
-static const char *http_date(struct rt_http *http)
+/* The header lines every answer carries, with the Date of the current second. */
+static const char *head_fixed(struct rt_http *http, size_t *len)
 {
     struct timeval now;
 
     event_base_gettimeofday_cached(http->base, &now);
     if (now.tv_sec != http->date_second) {
+        char date[40];
+
         http->date_second = now.tv_sec;
-        rt_time_format_http_date(now.tv_sec, http->date, sizeof(http->date));
+        rt_time_format_http_date(now.tv_sec, date, sizeof(date));
+        http->head_fixed_len = (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed),
+                                                "Server: async-demo\r\nDate: %s\r\n", date);
     }
-    return http->date;
+    *len = http->head_fixed_len;
+    return http->head_fixed;
+}
+
+/* The head is built with memcpy: formatting it with snprintf was a visible share of a GET / in perf. */
+static char *put_bytes(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_string(char *p, const char *s)
+{
+    return put_bytes(p, s, strlen(s));
+}
+
+static char *put_decimal(char *p, uint64_t v)
+{
+    char digits[20];
+    size_t n = 0;
+
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* @v as exactly @width lowercase hex digits (the low ones). */
+static char *put_hex(char *p, uint64_t v, int width)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    for (int i = width - 1; i >= 0; i--, v >>= 4)
+        p[i] = hex[v & 0xf];
+    return p + width;
 }
 
 static void set_timer(struct conn *c, int ms)
@@ -203,51 +241,47 @@ static void access_log(struct conn *c, int status, size_t body_len)
 static void write_head(struct conn *c, struct evbuffer *out, int status, const char *content_type, size_t len,
                        bool keep_alive)
 {
-    char head[512];
-    int n;
+    const char *reason = reason_phrase(status);
+    size_t fixed_len, room;
+    const char *fixed = head_fixed(c->http, &fixed_len);
+    struct evbuffer_iovec v;
+    char *p;
 
-    n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nServer: async-demo\r\nDate: %s\r\n", status,
-                 reason_phrase(status), http_date(c->http));
+    /* Everything below but the variable strings fits in 160 bytes. */
+    room = 160 + strlen(reason) + fixed_len + (content_type ? strlen(content_type) : 0) + sizeof(c->req.id);
+    if (evbuffer_reserve_space(out, (ev_ssize_t)room, &v, 1) != 1)
+        return; /* out of memory: the client sees a truncated answer and the close */
+    p = put_bytes(v.iov_base, "HTTP/1.1 ", 9);
+    p = put_decimal(p, (uint64_t)status);
+    *p++ = ' ';
+    p = put_string(p, reason);
+    p = put_bytes(p, "\r\n", 2);
+    p = put_bytes(p, fixed, fixed_len);
     /* RFC 9110 8.6: no Content-Length on 1xx and 204; on 304 it would have to be the full body's. */
-    if (status >= 200 && status != 204 && status != 304)
-        n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Length: %zu\r\n", len);
-    if (content_type != NULL)
-        n += snprintf(head + n, sizeof(head) - (size_t)n, "Content-Type: %s\r\n", content_type);
-    if (c->req.id[0] != '\0')
-        n += snprintf(head + n, sizeof(head) - (size_t)n, "X-Request-ID: %s\r\n", c->req.id);
+    if (status >= 200 && status != 204 && status != 304) {
+        p = put_bytes(p, "Content-Length: ", 16);
+        p = put_decimal(p, len);
+        p = put_bytes(p, "\r\n", 2);
+    }
+    if (content_type != NULL) {
+        p = put_bytes(p, "Content-Type: ", 14);
+        p = put_string(p, content_type);
+        p = put_bytes(p, "\r\n", 2);
+    }
+    if (c->req.id[0] != '\0') {
+        p = put_bytes(p, "X-Request-ID: ", 14);
+        p = put_string(p, c->req.id);
+        p = put_bytes(p, "\r\n", 2);
+    }
     if (!keep_alive)
-        n += snprintf(head + n, sizeof(head) - (size_t)n, "Connection: close\r\n");
+        p = put_bytes(p, "Connection: close\r\n", 19);
     else if (c->req.http_minor == 0)
-        n += snprintf(head + n, sizeof(head) - (size_t)n, "Connection: keep-alive\r\n");
-    evbuffer_add(out, head, (size_t)n);
+        p = put_bytes(p, "Connection: keep-alive\r\n", 24);
+    v.iov_len = (size_t)(p - (char *)v.iov_base);
+    evbuffer_commit_space(out, &v, 1);
 }
 
 /* --- closing --- */
-
-/*
- * TLS: tell the client the stream ends here (close_notify), so it can tell
- * our close from a truncation.  The alert goes straight to the socket,
- * whose output has been flushed; if it does not fit, the close is simply
- * unclean, which HTTP/1.1 with Content-Length tolerates.
- */
-static void tls_close_notify(struct conn *c)
-{
-    SSL *ssl;
-
-    if (!c->tls_up || c->bev == NULL)
-        return;
-    c->tls_up = false;
-    ssl = bufferevent_openssl_get_ssl(c->bev);
-    if (ssl != NULL && !(SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) && SSL_shutdown(ssl) < 0)
-        ERR_clear_error();
-}
-
-static void linger_readcb(struct bufferevent *bev, void *arg)
-{
-    struct evbuffer *in = bufferevent_get_input(bev);
-
-    evbuffer_drain(in, evbuffer_get_length(in));
-}
 
 /*
  * The last answer has been flushed: half-close and drain what the client
@@ -256,63 +290,48 @@ static void linger_readcb(struct bufferevent *bev, void *arg)
  */
 static void conn_linger(struct conn *c)
 {
-    if (c->peer_eof || c->bev == NULL) {
+    struct evbuffer *in;
+
+    if (c->peer_eof || c->stream == NULL) {
         conn_free(c);
         return;
     }
     c->state = CONN_LINGER;
-    tls_close_notify(c);
-    shutdown(bufferevent_getfd(c->bev), SHUT_WR);
-    evbuffer_drain(bufferevent_get_input(c->bev), evbuffer_get_length(bufferevent_get_input(c->bev)));
-    bufferevent_setcb(c->bev, linger_readcb, NULL, conn_eventcb, c);
-    bufferevent_enable(c->bev, EV_READ);
+    rt_stream_shutdown_write(c->stream);
+    in = rt_stream_input(c->stream);
+    evbuffer_drain(in, evbuffer_get_length(in));
+    rt_stream_set_reading(c->stream, true);
     set_timer(c, LINGER_MS);
 }
 
 /*
- * Send what the output buffer holds.  A plain socket is written to at once:
- * an answer nearly always fits in the socket's send buffer, and asking the
- * loop for writability first would cost two epoll_ctl() calls and a loop
- * turn per request.  Only what the kernel does not take waits for EV_WRITE
- * (and the write timeout); conn_writecb() switches EV_WRITE off again once
- * the buffer is empty.  A write error is left to the bufferevent, which
- * meets it again and reports it through conn_eventcb().  TLS connections
- * always write through their bufferevent (EV_WRITE stays on).
+ * Send what the output buffer holds (rt_stream_flush: a plain socket is
+ * written to at once).  A closing connection lingers once it is all out,
+ * from the loop rather than from here: our caller may still use c.
  */
 static void conn_flush(struct conn *c)
 {
-    struct evbuffer *out = bufferevent_get_output(c->bev);
-
-    if (c->http->settings.tls_ctx != NULL || (bufferevent_get_enabled(c->bev) & EV_WRITE))
-        return; /* the bufferevent is writing already */
-    if (evbuffer_get_length(out) > 0) {
-        /* A socket bufferevent keeps the front of its output frozen, so that
-           only it drains it; it thaws it the same way around its own writes. */
-        evbuffer_unfreeze(out, 1);
-        evbuffer_write(out, bufferevent_getfd(c->bev));
-        evbuffer_freeze(out, 1);
-    }
-    if (evbuffer_get_length(out) > 0) {
-        bufferevent_enable(c->bev, EV_WRITE);
-    } else if (c->state == CONN_CLOSING) {
-        /* Linger from the loop, not from here: our caller may still use c. */
-        bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
-    }
+    if (rt_stream_flush(c->stream) && c->state == CONN_CLOSING)
+        rt_stream_notify_written(c->stream);
 }
 
 static void new_request_id(struct conn *c)
 {
     struct rt_http *http = c->http;
 
-    snprintf(c->req.id, sizeof(c->req.id), "%08x%02x%010llx", http->id_nonce,
-             (unsigned)http->settings.worker_id & 0xff,
-             (unsigned long long)(++http->id_counter & 0xffffffffffULL));
+    char *p = c->req.id;
+
+    /* 20 hex digits: the server's nonce, the worker, and a per-worker counter. */
+    p = put_hex(p, http->id_nonce, 8);
+    p = put_hex(p, (uint64_t)http->settings.worker_id, 2);
+    p = put_hex(p, ++http->id_counter, 10);
+    *p = '\0';
 }
 
 /* Queue a JSON error for a request that never reached the application, then close. */
 static void conn_fail(struct conn *c, int status, const char *detail)
 {
-    struct evbuffer *out = bufferevent_get_output(c->bev);
+    struct evbuffer *out = rt_stream_output(c->stream);
     struct json_object *body = json_object_new_object();
     const char *text;
     size_t len;
@@ -330,7 +349,7 @@ static void conn_fail(struct conn *c, int status, const char *detail)
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
     evtimer_del(c->timer);
-    bufferevent_disable(c->bev, EV_READ);
+    rt_stream_set_reading(c->stream, false);
     conn_flush(c);
 }
 
@@ -555,10 +574,10 @@ static void conn_process(struct conn *c)
 {
     struct evbuffer *in, *out;
 
-    if (c->bev == NULL)
+    if (c->stream == NULL)
         return;
-    in = bufferevent_get_input(c->bev);
-    out = bufferevent_get_output(c->bev);
+    in = rt_stream_input(c->stream);
+    out = rt_stream_output(c->stream);
     c->in_process = true;
     for (;;) {
         int rc;
@@ -606,9 +625,9 @@ static void conn_send(struct rt_req *req, int status, const char *content_type, 
     bool keep;
 
     access_log(c, status, len);
-    if (c->bev == NULL)
+    if (c->stream == NULL)
         return; /* the client is gone; nothing to write to */
-    out = bufferevent_get_output(c->bev);
+    out = rt_stream_output(c->stream);
     keep = c->keep_alive && !c->http->draining && !c->peer_eof;
     c->keep_alive = keep;
     write_head(c, out, status, content_type, len, keep);
@@ -627,13 +646,13 @@ static void conn_request_ended(struct rt_req *req)
 {
     struct conn *c = req->owner;
 
-    if (c->bev == NULL) {
+    if (c->stream == NULL) {
         conn_free(c);
         return;
     }
     if (!c->keep_alive) {
         c->state = CONN_CLOSING;
-        bufferevent_disable(c->bev, EV_READ);
+        rt_stream_set_reading(c->stream, false);
         conn_flush(c);
         return; /* the write callback lingers and closes once the answer is out */
     }
@@ -646,18 +665,25 @@ static void conn_request_ended(struct rt_req *req)
 
 /* --- events --- */
 
-static void conn_readcb(struct bufferevent *bev, void *arg)
-{
-    conn_process(arg);
-}
-
-static void conn_writecb(struct bufferevent *bev, void *arg)
+static void conn_readcb(struct rt_stream *stream, void *arg)
 {
     struct conn *c = arg;
 
-    if (c->http->settings.tls_ctx == NULL && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-        bufferevent_disable(bev, EV_WRITE); /* the next answer goes out directly (conn_flush) */
+    if (c->state == CONN_LINGER) {
+        struct evbuffer *in = rt_stream_input(stream);
 
+        evbuffer_drain(in, evbuffer_get_length(in)); /* read only to keep the close clean */
+        return;
+    }
+    conn_process(c);
+}
+
+/* The output drained after waiting for the socket (or rt_stream_notify_written). */
+static void conn_writecb(struct rt_stream *stream, void *arg)
+{
+    struct conn *c = arg;
+
+    (void)stream;
     if (c->state == CONN_CLOSING)
         conn_linger(c);
     else if (c->state == CONN_IDLE)
@@ -673,53 +699,52 @@ static void conn_drop_socket(struct conn *c)
     }
     c->req.peer_gone = true;
     c->peer_eof = true;
-    bufferevent_free(c->bev);
-    c->bev = NULL;
+    rt_stream_free(c->stream);
+    c->stream = NULL;
     evtimer_del(c->timer);
 }
 
 /* The reason a TLS connection failed, at debug level: a port on the internet sees many. */
 static void log_tls_error(struct conn *c)
 {
-    unsigned long e;
-    char reason[256] = "";
+    char reason[256];
 
-    while ((e = bufferevent_get_openssl_error(c->bev)) != 0) {
-        if (ERR_GET_LIB(e) != 0) /* bare SSL_get_error() codes are queued too: not reasons */
-            ERR_error_string_n(e, reason, sizeof(reason));
-    }
-    rt_log_debug("%s: TLS %s failed: %s", c->peer, c->tls_up ? "connection" : "handshake",
+    rt_stream_error_reason(c->stream, reason, sizeof(reason));
+    rt_log_debug("%s: TLS %s failed: %s", c->peer, rt_stream_is_up(c->stream) ? "connection" : "handshake",
                  reason[0] ? reason : "connection closed");
 }
 
-static void conn_eventcb(struct bufferevent *bev, short events, void *arg)
+static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, void *arg)
 {
     struct conn *c = arg;
 
-    if (events & BEV_EVENT_CONNECTED) {
+    switch (what) {
+    case RT_STREAM_CONNECTED:
         /* TLS handshake done: from now on an idle connection has the keep-alive time. */
-        c->tls_up = true;
         if (c->state == CONN_IDLE)
             set_timer(c, c->http->settings.keepalive_timeout_ms);
-    } else if (events & BEV_EVENT_ERROR) {
+        break;
+    case RT_STREAM_ERROR:
         /* On a TLS port this includes failed handshakes (plain HTTP sent to it, say). */
-        if (c->http->settings.tls_ctx != NULL)
+        if (rt_stream_is_tls(stream))
             log_tls_error(c);
-        c->tls_up = false;
         conn_drop_socket(c);
-    } else if (events & BEV_EVENT_EOF) {
+        break;
+    case RT_STREAM_EOF:
         c->peer_eof = true;
         if (c->state == CONN_HANDLING) {
             /* Perhaps only a half-close: the answer is still written if the socket takes it. */
             c->req.peer_gone = true;
-        } else if (c->state == CONN_CLOSING && evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
-            /* keep flushing; the write callback or an error ends it */
+        } else if (c->state == CONN_CLOSING && evbuffer_get_length(rt_stream_output(stream)) > 0) {
+            /* keep flushing; the written callback or an error ends it */
         } else {
             conn_free(c);
         }
-    } else if (events & BEV_EVENT_TIMEOUT) {
+        break;
+    case RT_STREAM_TIMEOUT:
         /* Write timeout: the client does not read its answer. */
         conn_drop_socket(c);
+        break;
     }
 }
 
@@ -767,10 +792,9 @@ static void conn_free(struct conn *c)
     LIST_REMOVE(c, link);
     http->n_conns--;
     rt_metrics_conn_closed();
-    if (c->state == CONN_IDLE)
-        tls_close_notify(c); /* keep-alive time over, or draining */
-    if (c->bev != NULL)
-        bufferevent_free(c->bev);
+    if (c->state == CONN_IDLE && c->stream != NULL)
+        rt_stream_close_notify(c->stream); /* keep-alive time over, or draining */
+    rt_stream_free(c->stream);
     event_free(c->timer);
     if (c->chunks != NULL)
         evbuffer_free(c->chunks);
@@ -788,41 +812,20 @@ static void conn_free(struct conn *c)
 static void format_peer(const struct sockaddr *sa, char *buf, size_t size)
 {
     char host[INET6_ADDRSTRLEN] = "?";
-    unsigned port = 0;
 
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
 
         inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-        port = ntohs(in->sin_port);
-        snprintf(buf, size, "%s:%u", host, port);
+        snprintf(buf, size, "%s:%u", host, (unsigned)ntohs(in->sin_port));
     } else if (sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
 
         inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-        port = ntohs(in6->sin6_port);
-        snprintf(buf, size, "[%s]:%u", host, port);
+        snprintf(buf, size, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
     } else {
         snprintf(buf, size, "-");
     }
-}
-
-/*
- * A TLS server-side bufferevent on @fd; NULL on failure, with @fd still
- * open.  With BEV_OPT_CLOSE_ON_FREE the bufferevent owns the SSL and the fd.
- */
-static struct bufferevent *tls_bufferevent_new(struct rt_http *http, int fd)
-{
-    SSL *ssl = SSL_new(http->settings.tls_ctx);
-    struct bufferevent *bev;
-
-    if (ssl == NULL)
-        return NULL;
-    bev =
-        bufferevent_openssl_socket_new(http->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-    if (bev == NULL)
-        SSL_free(ssl);
-    return bev;
 }
 
 static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *sa, int socklen,
@@ -831,7 +834,9 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     struct rt_http *http = arg;
     const struct rt_http_settings *s = &http->settings;
     struct conn *c = calloc(1, sizeof(*c));
-    struct timeval write_tv = rt_time_tv_ms(s->write_timeout_ms);
+    struct rt_stream_callbacks cbs = {conn_readcb, conn_writecb, conn_eventcb, c};
+    /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
+    size_t read_max = s->max_header_size + s->max_body_size + 64 * 1024;
     int one = 1;
 
     if (c == NULL) {
@@ -840,14 +845,11 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->http = http;
-    c->bev = s->tls_ctx != NULL ? tls_bufferevent_new(http, fd)
-                                : bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->timer = evtimer_new(http->base, conn_timercb, c);
-    if (c->bev == NULL || c->timer == NULL) {
-        if (c->bev != NULL)
-            bufferevent_free(c->bev);
-        else
-            evutil_closesocket(fd);
+    if (c->timer != NULL)
+        c->stream = rt_stream_new(http->base, fd, s->tls_ctx, read_max, s->write_timeout_ms, &cbs);
+    if (c->stream == NULL) {
+        evutil_closesocket(fd);
         if (c->timer != NULL)
             event_free(c->timer);
         free(c);
@@ -861,15 +863,6 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     LIST_INSERT_HEAD(&http->conns, c, link);
     http->n_conns++;
     rt_metrics_conn_opened();
-    /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
-    bufferevent_setwatermark(c->bev, EV_READ, 0, s->max_header_size + s->max_body_size + 64 * 1024);
-    bufferevent_set_timeouts(c->bev, NULL, s->write_timeout_ms > 0 ? &write_tv : NULL);
-    bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-    /* Plain sockets write directly and ask for EV_WRITE only when the kernel is full (conn_flush);
-       a new bufferevent starts with EV_WRITE enabled. */
-    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-    if (s->tls_ctx == NULL)
-        bufferevent_disable(c->bev, EV_WRITE);
     c->state = CONN_IDLE;
     /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
     set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
@@ -932,7 +925,7 @@ int rt_http_accept_on(struct rt_http *http, int fd)
 static void accept_backlog(struct rt_http *http, struct evconnlistener *l)
 {
     evutil_socket_t lfd = evconnlistener_get_fd(l);
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     socklen_t len = sizeof(ss);
     int fd;
 
@@ -957,13 +950,11 @@ static void accept_backlog(struct rt_http *http, struct evconnlistener *l)
  */
 void rt_http_drain(struct rt_http *http, void (*drained)(void *arg), void *arg)
 {
-    int i;
-
     http->drained = drained;
     http->drained_arg = arg;
     if (!http->draining) {
         http->draining = true;
-        for (i = 0; i < http->n_listeners; i++) {
+        for (int i = 0; i < http->n_listeners; i++) {
             accept_backlog(http, http->listeners[i]);
             evconnlistener_free(http->listeners[i]);
         }
