@@ -511,22 +511,22 @@ __attribute__((weak)) void handle_metrics(struct rt_req *req)
 
 void api_read_root__reply_200(struct rt_req *req, const struct api_welcome *body)
 {
-    rt_req_reply_json(req, 200, api_welcome__to_json(body));
+    rt_valid_reply_model(req, 200, &api_welcome__model, body);
 }
 
 void api_async_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_req_reply_json(req, 200, api_delay_result__to_json(body));
+    rt_valid_reply_model(req, 200, &api_delay_result__model, body);
 }
 
 void api_async_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_async_delay__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 500, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
@@ -536,27 +536,27 @@ void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
 
 void api_sync_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_req_reply_json(req, 200, api_delay_result__to_json(body));
+    rt_valid_reply_model(req, 200, &api_delay_result__model, body);
 }
 
 void api_sync_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body)
 {
-    rt_req_reply_json(req, 200, api_user_page__to_json(body));
+    rt_valid_reply_model(req, 200, &api_user_page__model, body);
 }
 
 void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
@@ -566,12 +566,12 @@ void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_create_user__reply_201(struct rt_req *req, const struct api_user *body)
 {
-    rt_req_reply_json(req, 201, api_user__to_json(body));
+    rt_valid_reply_model(req, 201, &api_user__model, body);
 }
 
 void api_create_user__reply_409(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 409, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 409, &api_http_error__model, body);
 }
 
 void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
@@ -581,12 +581,12 @@ void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
 
 void api_create_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_create_user__reply_503_detail(struct rt_req *req, const char *detail)
@@ -596,12 +596,12 @@ void api_create_user__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_get_user__reply_200(struct rt_req *req, const struct api_user *body)
 {
-    rt_req_reply_json(req, 200, api_user__to_json(body));
+    rt_valid_reply_model(req, 200, &api_user__model, body);
 }
 
 void api_get_user__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 404, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
@@ -611,12 +611,12 @@ void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
@@ -626,17 +626,17 @@ void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_fetch_external_data__reply_200(struct rt_req *req, const struct api_external_data *body)
 {
-    rt_req_reply_json(req, 200, api_external_data__to_json(body));
+    rt_valid_reply_model(req, 200, &api_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_200(struct rt_req *req, const struct api_user_with_external_data *body)
 {
-    rt_req_reply_json(req, 200, api_user_with_external_data__to_json(body));
+    rt_valid_reply_model(req, 200, &api_user_with_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 404, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const char *detail)
@@ -646,12 +646,12 @@ void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const
 
 void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail)
@@ -661,17 +661,17 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
 
 void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body)
 {
-    rt_req_reply_json(req, 202, api_task_accepted__to_json(body));
+    rt_valid_reply_model(req, 202, &api_task_accepted__model, body);
 }
 
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
@@ -681,12 +681,12 @@ void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_get_task__reply_200(struct rt_req *req, const struct api_task *body)
 {
-    rt_req_reply_json(req, 200, api_task__to_json(body));
+    rt_valid_reply_model(req, 200, &api_task__model, body);
 }
 
 void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 404, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
@@ -696,12 +696,12 @@ void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_req_reply_json(req, 422, api_http_validation_error__to_json(body));
+    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 503, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
@@ -711,12 +711,12 @@ void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_performance_async__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_req_reply_json(req, 200, api_performance_result__to_json(body));
+    rt_valid_reply_model(req, 200, &api_performance_result__model, body);
 }
 
 void api_performance_async__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 500, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_performance_async__reply_500_detail(struct rt_req *req, const char *detail)
@@ -726,12 +726,12 @@ void api_performance_async__reply_500_detail(struct rt_req *req, const char *det
 
 void api_performance_sync__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_req_reply_json(req, 200, api_performance_result__to_json(body));
+    rt_valid_reply_model(req, 200, &api_performance_result__model, body);
 }
 
 void api_performance_sync__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_req_reply_json(req, 500, api_http_error__to_json(body));
+    rt_valid_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_performance_sync__reply_500_detail(struct rt_req *req, const char *detail)
@@ -741,12 +741,12 @@ void api_performance_sync__reply_500_detail(struct rt_req *req, const char *deta
 
 void api_health__reply_200(struct rt_req *req, const struct api_health *body)
 {
-    rt_req_reply_json(req, 200, api_health__to_json(body));
+    rt_valid_reply_model(req, 200, &api_health__model, body);
 }
 
 void api_health__reply_503(struct rt_req *req, const struct api_health *body)
 {
-    rt_req_reply_json(req, 503, api_health__to_json(body));
+    rt_valid_reply_model(req, 503, &api_health__model, body);
 }
 
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)

@@ -5,6 +5,7 @@
  * because clients of the FastAPI original match on them.
  */
 #include "rt_valid.h"
+#include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_req.h"
 #include "rt_url.h"
@@ -497,20 +498,10 @@ static const char *uuid_reason(const char *s, size_t len)
 struct json_object *rt_valid_json_double(double value)
 {
     char buf[40];
-    int prec;
 
     if (!isfinite(value))
         return json_object_new_double(value);
-    /* %.15g is the shortest form whenever one of up to 15 digits exists; else widen. */
-    for (prec = 15; prec < 17; prec++) {
-        snprintf(buf, sizeof(buf), "%.*g", prec, value);
-        if (strtod(buf, NULL) == value)
-            break;
-    }
-    if (prec == 17)
-        snprintf(buf, sizeof(buf), "%.17g", value);
-    if (strpbrk(buf, ".e") == NULL)
-        strcat(buf, ".0"); /* 2.0, as Python writes a float */
+    rt_json_format_double(value, buf);
     return json_object_new_double_s(value, buf);
 }
 
@@ -1050,6 +1041,140 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
         json_object_object_add(obj, f->name, value);
     }
     return obj;
+}
+
+/*
+ * The same serialization as rt_valid_model_to_json(), written as text
+ * straight into @p out: what answers use, without building a json-c tree.
+ * unit.rt_json checks that both give the same bytes.
+ */
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+                             struct rt_json_buf *out);
+
+static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n,
+                             struct rt_json_buf *out)
+{
+    size_t i, size = item_size(r->items);
+
+    rt_json_put_raw(out, "[", 1);
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            rt_json_put_raw(out, ",", 1);
+        value_write_json(r->items, (const char *)items + i * size, true, out);
+    }
+    rt_json_put_raw(out, "]", 1);
+}
+
+/* Whether value_to_json() would give NULL (a string or object left NULL). */
+static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
+{
+    if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
+        return *(const void *const *)p == NULL;
+    return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
+}
+
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+                             struct rt_json_buf *out)
+{
+    if (value_is_null(r, p, by_value)) {
+        rt_json_put_null(out);
+        return;
+    }
+    switch (r->kind) {
+    case RT_VALID_ANY:
+        rt_json_put_value(out, *(struct json_object *const *)p);
+        return;
+    case RT_VALID_STRING:
+        rt_json_put_string(out, *(const char *const *)p);
+        return;
+    case RT_VALID_INTEGER:
+        rt_json_put_int(out, *(const int64_t *)p);
+        return;
+    case RT_VALID_NUMBER:
+        rt_json_put_double(out, *(const double *)p);
+        return;
+    case RT_VALID_BOOLEAN:
+        rt_json_put_bool(out, *(const bool *)p);
+        return;
+    case RT_VALID_OBJECT:
+        rt_valid_model_write_json(r->model, by_value ? p : *(const void *const *)p, out);
+        return;
+    case RT_VALID_ARRAY:
+        break; /* handled by the caller, which knows where the length is */
+    }
+    abort();
+}
+
+void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
+{
+    bool first = true;
+    size_t i;
+
+    rt_json_put_raw(out, "{", 1);
+    for (i = 0; i < model->n_fields; i++) {
+        const struct rt_valid_field *f = &model->fields[i];
+        const void *p = AT_CONST(v, f->offset, void);
+        bool absent = f->rule->kind != RT_VALID_ARRAY && f->aux_offset != RT_VALID_NO_OFFSET &&
+                      !*AT_CONST(v, f->aux_offset, bool);
+
+        if (absent && !f->rule->nullable)
+            continue; /* optional and absent */
+        if (!absent && value_is_null(f->rule, p, false) && !f->rule->nullable && !f->required)
+            continue; /* an optional string, object or JSON value left NULL */
+        if (!first)
+            rt_json_put_raw(out, ",", 1);
+        first = false;
+        rt_json_put_string(out, f->name);
+        rt_json_put_raw(out, ":", 1);
+        if (absent)
+            rt_json_put_null(out);
+        else if (f->rule->kind == RT_VALID_ARRAY)
+            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), out);
+        else
+            value_write_json(f->rule, p, false, out);
+    }
+    rt_json_put_raw(out, "}", 1);
+}
+
+/*
+ * One text buffer per thread, kept across answers (an answer is copied out
+ * of it at once) and freed when the thread exits.
+ */
+static pthread_key_t reply_text_key;
+static pthread_once_t reply_text_once = PTHREAD_ONCE_INIT;
+
+static void reply_text_free(void *p)
+{
+    rt_json_buf_free(p);
+    free(p);
+}
+
+static void reply_text_key_create(void)
+{
+    if (pthread_key_create(&reply_text_key, reply_text_free) != 0)
+        abort();
+}
+
+static struct rt_json_buf *reply_text(void)
+{
+    struct rt_json_buf *text;
+
+    pthread_once(&reply_text_once, reply_text_key_create);
+    text = pthread_getspecific(reply_text_key);
+    if (text == NULL) {
+        text = rt_xcalloc(1, sizeof(*text));
+        pthread_setspecific(reply_text_key, text);
+    }
+    text->len = 0;
+    return text;
+}
+
+void rt_valid_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model, const void *v)
+{
+    struct rt_json_buf *text = reply_text();
+
+    rt_valid_model_write_json(model, v, text);
+    rt_req_reply(req, status, "application/json", text->data, text->len);
 }
 
 /* Free what one stored value owns; @p p as in value_to_json(). */

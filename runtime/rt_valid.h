@@ -276,6 +276,20 @@ int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_obj
  */
 struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v);
 
+struct rt_json_buf;
+
+/**
+ * Append @p v to @p out as JSON text, byte for byte what
+ * rt_valid_model_to_json() and json-c would print, without building the tree.
+ */
+void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out);
+
+/**
+ * Answer @p req with @p status and @p v serialized as JSON
+ * (rt_valid_model_write_json()); the fast path of every generated reply helper.
+ */
+void rt_valid_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model, const void *v);
+
 /** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
 

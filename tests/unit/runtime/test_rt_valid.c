@@ -6,6 +6,7 @@
  */
 #include "test.h"
 
+#include "rt_json.h"
 #include "rt_req.h"
 #include "rt_valid.h"
 
@@ -403,6 +404,66 @@ static void test_round_trip(void)
     rt_valid_errors_cleanup(&errs);
 }
 
+/* rt_valid_model_write_json() (what answers use) prints what json-c prints for rt_valid_model_to_json(). */
+static int writes_as_to_json(const struct thing *t)
+{
+    struct json_object *tree = rt_valid_model_to_json(&thing_model, t);
+    const char *expected =
+        json_object_to_json_string_ext(tree, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    struct rt_json_buf text = {0};
+    int ok;
+
+    rt_valid_model_write_json(&thing_model, t, &text);
+    ok = text.len == strlen(expected) && memcmp(text.data, expected, text.len) == 0;
+    if (!ok)
+        printf("# to_json:    %s\n# write_json: %.*s\n", expected, (int)text.len, text.data);
+    rt_json_buf_free(&text);
+    json_object_put(tree);
+    return ok;
+}
+
+static void test_write_json(void)
+{
+    static const char *const inputs[] = {
+        "{\"count\":7,\"ratio\":1.25,\"flag\":true,\"name\":\"ab\",\"kind\":\"a\",\"color\":\"red\","
+        "\"id\":\"12345678-1234-1234-1234-123456789abc\",\"when\":\"2024-01-02T03:04:05Z\","
+        "\"tags\":[{\"name\":\"xy\"},{\"name\":\"zz\"}],\"main\":{\"name\":\"zz\"},"
+        "\"extra\":{\"k\":[1,null,\"a/b\"]},\"maybe\":3}",
+        "{\"count\":0}",
+        "{\"count\":1,\"tags\":[],\"maybe\":null,\"extra\":null}",
+        "{\"count\":100,\"ratio\":2.0,\"flag\":false,\"extra\":\"x\"}",
+    };
+    struct thing t;
+    size_t i;
+
+    for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        struct json_object *j = json_tokener_parse(inputs[i]);
+        struct rt_valid_errors errs;
+
+        rt_valid_errors_init(&errs);
+        CHECK(rt_valid_model_from_json(&thing_model, j, &t, &errs, NULL) == 0);
+        CHECK(writes_as_to_json(&t));
+        rt_valid_model_cleanup(&thing_model, &t);
+        rt_valid_errors_cleanup(&errs);
+        json_object_put(j);
+    }
+    /* What handlers fill in by hand: escapes, and a required string left NULL (written as null). */
+    memset(&t, 0, sizeof(t));
+    t.count = -5;
+    t.ratio = 1.0 / 3;
+    t.name = "quote \" slash / back \\ nl \n ctl \x01 caf\xc3\xa9";
+    t.has_maybe = true;
+    t.maybe = INT64_MIN;
+    CHECK(writes_as_to_json(&t));
+    {
+        struct tag items[2] = {{.name = "a"}, {.name = NULL}};
+
+        t.tags.items = items;
+        t.tags.len = 2;
+        CHECK(writes_as_to_json(&t));
+    }
+}
+
 static void test_json_parse(void)
 {
     static const struct {
@@ -545,6 +606,7 @@ int main(void)
     test_json_double();
     test_model_errors();
     test_round_trip();
+    test_write_json();
     test_json_parse();
     test_params();
     return test_done();

@@ -1,0 +1,162 @@
+/*
+ * rt_json — JSON text into a growable buffer (see rt_json.h).
+ */
+#include "rt_json.h"
+#include "rt_mem.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_json_buf_free(struct rt_json_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static void reserve(struct rt_json_buf *b, size_t more)
+{
+    size_t cap;
+
+    if (b->cap - b->len >= more)
+        return;
+    cap = b->cap > 0 ? b->cap : 256;
+    while (cap - b->len < more)
+        cap *= 2;
+    b->data = realloc(b->data, cap);
+    if (b->data == NULL) {
+        /* rt_mem's policy: running out of memory is not an error callers handle. */
+        fputs("async-demo: out of memory\n", stderr);
+        abort();
+    }
+    b->cap = cap;
+}
+
+void rt_json_put_raw(struct rt_json_buf *b, const char *s, size_t n)
+{
+    reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+/*
+ * What json-c escapes: the quote, the backslash, the five control
+ * characters with short escapes, and the other control characters as
+ * \u00xx (lowercase hex).  Everything else, UTF-8 included, goes as it is.
+ */
+void rt_json_put_string(struct rt_json_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s), start = 0, i;
+    char *p;
+
+    /* At most 6 bytes per input byte, plus the quotes. */
+    reserve(b, n * 6 + 2);
+    p = b->data + b->len;
+    *p++ = '"';
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc;
+
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        memcpy(p, s + start, i - start);
+        p += i - start;
+        start = i + 1;
+        switch (c) {
+        case '"':
+            esc = '"';
+            break;
+        case '\\':
+            esc = '\\';
+            break;
+        case '\b':
+            esc = 'b';
+            break;
+        case '\f':
+            esc = 'f';
+            break;
+        case '\n':
+            esc = 'n';
+            break;
+        case '\r':
+            esc = 'r';
+            break;
+        case '\t':
+            esc = 't';
+            break;
+        default:
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 0xf];
+            p += 6;
+            continue;
+        }
+        *p++ = '\\';
+        *p++ = esc;
+    }
+    memcpy(p, s + start, n - start);
+    p += n - start;
+    *p++ = '"';
+    b->len = (size_t)(p - b->data);
+}
+
+void rt_json_put_int(struct rt_json_buf *b, int64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
+
+    rt_json_put_raw(b, buf, (size_t)n);
+}
+
+size_t rt_json_format_double(double v, char buf[40])
+{
+    int prec, n = 0;
+
+    /* %.15g is the shortest form whenever one of up to 15 digits exists; else widen. */
+    for (prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, 40, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
+    }
+    if (strpbrk(buf, ".e") == NULL) {
+        memcpy(buf + n, ".0", 3); /* 2.0, as Python writes a float */
+        n += 2;
+    }
+    return (size_t)n;
+}
+
+void rt_json_put_double(struct rt_json_buf *b, double v)
+{
+    char buf[40];
+
+    if (isnan(v))
+        rt_json_put_raw(b, "NaN", 3);
+    else if (isinf(v))
+        rt_json_put_raw(b, v > 0 ? "Infinity" : "-Infinity", v > 0 ? 8 : 9);
+    else
+        rt_json_put_raw(b, buf, rt_json_format_double(v, buf));
+}
+
+void rt_json_put_bool(struct rt_json_buf *b, bool v)
+{
+    rt_json_put_raw(b, v ? "true" : "false", v ? 4 : 5);
+}
+
+void rt_json_put_null(struct rt_json_buf *b)
+{
+    rt_json_put_raw(b, "null", 4);
+}
+
+void rt_json_put_value(struct rt_json_buf *b, struct json_object *v)
+{
+    size_t len = 0;
+    const char *text =
+        json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+    rt_json_put_raw(b, text, len);
+}
