@@ -5,6 +5,7 @@ import os
 import select
 import socket
 import sys
+import threading
 import time
 import unittest
 
@@ -124,6 +125,32 @@ class Protocol(unittest.TestCase):
                       b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             statuses = [reader.read_response().status for _ in range(3)]
             self.assertEqual(statuses, [200, 404, 200])
+        finally:
+            s.close()
+
+    def test_pipelined_flood_is_answered_in_order(self):
+        """More pipelined requests than one connection may buffer (head + body limits + 64 KiB), sent while the
+        first is still being handled: reading pauses at the limit and resumes as requests are answered, and
+        every request gets its answer, in order."""
+        count = 3000
+        flood = b"GET /async-delay/0.3 HTTP/1.1\r\nHost: x\r\n\r\n" + \
+            b"".join(b"GET /nope/%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(count))
+        self.assertGreater(len(flood), 2048 + 4096 + 64 * 1024)
+        s = self.server.connect(timeout=20)
+        sender = threading.Thread(target=s.sendall, args=(flood,), daemon=True)
+        try:
+            sender.start()
+            reader = SocketReader(s)
+            first = reader.read_response()
+            self.assertEqual(first.status, 200)
+            self.assertEqual(first.json()["requested_seconds"], 0.3)
+            details = [reader.read_response().json()["detail"] for _ in range(count)]
+            self.assertEqual(details, ["Not Found"] * count)
+            sender.join(timeout=10)
+            self.assertFalse(sender.is_alive())
+            # The connection is still good for another request.
+            send_request(s, "GET", "/health")
+            self.assertEqual(reader.read_response().status, 200)
         finally:
             s.close()
 
