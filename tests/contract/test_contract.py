@@ -23,7 +23,7 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from harness import DB_BACKEND, Server, fresh_database_url, pg_cluster, run_parallel  # noqa: E402
+from harness import DB_BACKEND, Server, fresh_database_url, private_pg_cluster, run_parallel  # noqa: E402
 from upstream import Upstream  # noqa: E402
 
 SPEC_PATH = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "openapi.yaml")
@@ -108,7 +108,15 @@ class ContractTests(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="async-demo-contract-")
         cls.upstream = Upstream("svc").__enter__()
-        cls.url = fresh_database_url(cls.tmp.name)
+        cls.cluster = None
+        if DB_BACKEND == "postgresql":
+            # A cluster of its own: test_5 stops it, which must not pull the database from under
+            # other test programs running at the same time (ctest -j).
+            os.chmod(cls.tmp.name, 0o711)  # the server runs as the postgres user
+            cls.cluster = private_pg_cluster(os.path.join(cls.tmp.name, "pg"))
+            cls.url = cls.cluster.new_database()
+        else:
+            cls.url = fresh_database_url(cls.tmp.name)
         env = {"EXTERNAL_API_URLS": cls.upstream.url("/json"), "TASK_ITERATIONS": "1000",
                "DB_ACQUIRE_TIMEOUT": "1s", "DB_POOL_SIZE": "2"}
         cls.server = Server(workers=2, database_url=cls.url, env=env).__enter__()
@@ -117,6 +125,8 @@ class ContractTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
         cls.upstream.__exit__(None, None, None)
+        if cls.cluster is not None:
+            cls.cluster.destroy()
         cls.tmp.cleanup()
 
     def call(self, op_id, query="", body=None, server=None, **params):
@@ -188,12 +198,11 @@ class ContractTests(unittest.TestCase):
                  lambda: self.call("process_data", message="while-down"),
                  lambda: self.call("health")]
         if DB_BACKEND == "postgresql":
-            cluster = pg_cluster()
-            cluster.stop("fast")
+            self.cluster.stop("fast")
             try:
                 results = [c() for c in calls]
             finally:
-                cluster.start()
+                self.cluster.start()
         else:
             results = self.sqlite_locked(calls)
         self.assertEqual([r.status for r in results], [503] * len(calls), [r.body[:120] for r in results])

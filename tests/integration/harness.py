@@ -48,14 +48,30 @@ def run_binary(args=(), env=None, timeout=10.0):
                           timeout=timeout * (6 if WRAPPER else 1))
 
 
-def pg_cluster():
-    """The test run's PostgreSQL cluster (started by the ctest fixture tests/db/pg_cluster.py)."""
+def pg_cluster_module():
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "db"))
     import pg_cluster as pc  # noqa: E402
+    return pc
+
+
+def pg_cluster():
+    """The test run's PostgreSQL cluster (started by the ctest fixture tests/db/pg_cluster.py)."""
     directory = os.environ.get("ASYNC_DEMO_PG_DIR")
     if not directory:
         raise RuntimeError("ASYNC_DEMO_PG_DIR is not set (run the tests through ctest)")
-    return pc.Cluster(directory)
+    return pg_cluster_module().Cluster(directory)
+
+
+def private_pg_cluster(directory):
+    """A PostgreSQL cluster of the caller's own, initialized and started in @directory (destroy() it)."""
+    cluster = pg_cluster_module().Cluster(directory)
+    try:
+        cluster.init()
+        cluster.start()
+    except BaseException:
+        cluster.destroy()
+        raise
+    return cluster
 
 
 def fresh_database_url(tmpdir):
