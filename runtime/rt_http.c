@@ -22,6 +22,7 @@
  * handler answers, so the handler never sees a dangling request.
  */
 #include "rt_http.h"
+#include "rt_fmt.h"
 #include "rt_http_parse.h"
 #include "rt_log.h"
 #include "rt_metrics.h"
@@ -189,30 +190,6 @@ static char *put_string(char *p, const char *s)
     return put_bytes(p, s, strlen(s));
 }
 
-static char *put_decimal(char *p, uint64_t v)
-{
-    char digits[20];
-    size_t n = 0;
-
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        *p++ = digits[--n];
-    return p;
-}
-
-/* @v as exactly @width lowercase hex digits (the low ones). */
-static char *put_hex(char *p, uint64_t v, int width)
-{
-    static const char hex[] = "0123456789abcdef";
-
-    for (int i = width - 1; i >= 0; i--, v >>= 4)
-        p[i] = hex[v & 0xf];
-    return p + width;
-}
-
 static void set_timer(struct conn *c, int ms)
 {
     struct timeval tv = rt_time_tv_ms(ms);
@@ -252,7 +229,7 @@ static void write_head(struct conn *c, struct evbuffer *out, int status, const c
     if (evbuffer_reserve_space(out, (ev_ssize_t)room, &v, 1) != 1)
         return; /* out of memory: the client sees a truncated answer and the close */
     p = put_bytes(v.iov_base, "HTTP/1.1 ", 9);
-    p = put_decimal(p, (uint64_t)status);
+    p = rt_fmt_u64(p, (uint64_t)status);
     *p++ = ' ';
     p = put_string(p, reason);
     p = put_bytes(p, "\r\n", 2);
@@ -260,7 +237,7 @@ static void write_head(struct conn *c, struct evbuffer *out, int status, const c
     /* RFC 9110 8.6: no Content-Length on 1xx and 204; on 304 it would have to be the full body's. */
     if (status >= 200 && status != 204 && status != 304) {
         p = put_bytes(p, "Content-Length: ", 16);
-        p = put_decimal(p, len);
+        p = rt_fmt_u64(p, len);
         p = put_bytes(p, "\r\n", 2);
     }
     if (content_type != NULL) {
@@ -322,9 +299,9 @@ static void new_request_id(struct conn *c)
     char *p = c->req.id;
 
     /* 20 hex digits: the server's nonce, the worker, and a per-worker counter. */
-    p = put_hex(p, http->id_nonce, 8);
-    p = put_hex(p, (uint64_t)http->settings.worker_id, 2);
-    p = put_hex(p, ++http->id_counter, 10);
+    p = rt_fmt_hex(p, http->id_nonce, 8);
+    p = rt_fmt_hex(p, (uint64_t)http->settings.worker_id, 2);
+    p = rt_fmt_hex(p, ++http->id_counter, 10);
     *p = '\0';
 }
 

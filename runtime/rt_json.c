@@ -2,9 +2,9 @@
  * rt_json — JSON text into a growable buffer (see rt_json.h).
  */
 #include "rt_json.h"
+#include "rt_fmt.h"
 #include "rt_mem.h"
 
-#include <inttypes.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -108,14 +108,50 @@ void rt_json_put_string(struct rt_json_buf *b, const char *s)
 void rt_json_put_int(struct rt_json_buf *b, int64_t v)
 {
     char buf[24];
-    int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
 
-    rt_json_put_raw(b, buf, (size_t)n);
+    rt_json_put_raw(b, buf, (size_t)(rt_fmt_i64(buf, v) - buf));
+}
+
+/*
+ * The common case, fast: a value with at most three decimals (seconds
+ * rounded to milliseconds, 0.5, 1.0).  If k / 1000 is exactly the double
+ * nearest to v's decimal k/1000 (IEEE division rounds correctly), that
+ * decimal reads back as v, and below 1e12 no shorter decimal can, since
+ * neighbouring thousandths are further apart than the doubles there: it is
+ * what the %g search below would find, without three snprintf()s and a
+ * strtod().  @return its length, or 0 when the value is not such a number.
+ */
+static size_t format_thousandths(double v, char *buf)
+{
+    double a = fabs(v);
+    char *p = buf;
+    int64_t k;
+    int frac, div;
+
+    if (!(a >= 1e-3 && a < 1e12))
+        return 0;
+    k = llround(a * 1000.0);
+    if ((double)k / 1000.0 != a)
+        return 0;
+    if (signbit(v))
+        *p++ = '-';
+    frac = (int)(k % 1000);
+    p = rt_fmt_u64(p, (uint64_t)(k / 1000));
+    *p++ = '.';
+    *p++ = (char)('0' + frac / 100);
+    for (div = 10; div > 0 && frac % (div * 10) != 0; div /= 10)
+        *p++ = (char)('0' + frac / div % 10);
+    *p = '\0';
+    return (size_t)(p - buf);
 }
 
 size_t rt_json_format_double(double v, char buf[40])
 {
     int prec, n = 0;
+    size_t fast = format_thousandths(v, buf);
+
+    if (fast > 0)
+        return fast;
 
     /* %.15g is the shortest form whenever one of up to 15 digits exists; else widen. */
     for (prec = 15; prec <= 17; prec++) {

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,64 @@ static void test_numbers(void)
     rt_json_buf_free(&b);
 }
 
+/* The reference: the shortest of %.15g..%.17g that reads back, with ".0" added to what looks like an int. */
+static void reference_double(double v, char *buf, size_t size)
+{
+    int prec;
+
+    for (prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
+    }
+    if (strpbrk(buf, ".e") == NULL)
+        strcat(buf, ".0");
+}
+
+/* The fast path for values with at most three decimals must agree with the search everywhere. */
+static void test_doubles_against_the_reference(void)
+{
+    char got[40], want[64];
+    size_t n;
+    int bad = 0, i;
+    unsigned seed = 12345;
+
+    for (i = 0; i < 200000; i++) {
+        double v;
+
+        seed = seed * 1103515245u + 12345u;
+        switch (i % 4) {
+        case 0: /* thousandths, as handlers produce them */
+            v = (double)(seed % 100000000u) / 1000.0;
+            break;
+        case 1: /* near the edges of the fast path */
+            v = (i % 8 == 1 ? 1e12 : 1e-3) * (1.0 + (double)(seed % 1000u) / 1e9);
+            break;
+        case 2: /* arbitrary doubles */
+            v = (double)seed / (double)(seed % 977u + 1u) * ((seed & 1) ? 1e-5 : 1e7);
+            break;
+        default: /* negative thousandths */
+            v = -(double)(seed % 5000000u) / 1000.0;
+            break;
+        }
+        n = rt_json_format_double(v, got);
+        reference_double(v, want, sizeof(want));
+        if (n != strlen(want) || strcmp(got, want) != 0) {
+            if (bad++ < 5)
+                printf("# %.17g: got %s, want %s\n", v, got, want);
+        }
+    }
+    CHECK(bad == 0);
+    n = rt_json_format_double(-0.0, got);
+    CHECK(n == 4 && strcmp(got, "-0.0") == 0);
+    n = rt_json_format_double(0.001, got);
+    CHECK(n == 5 && strcmp(got, "0.001") == 0);
+    n = rt_json_format_double(1.5, got);
+    CHECK(n == 3 && strcmp(got, "1.5") == 0);
+    n = rt_json_format_double(999999999999.999, got);
+    CHECK(strcmp(got, "999999999999.999") == 0);
+}
+
 static void test_literals_and_values(void)
 {
     struct rt_json_buf b = {0};
@@ -133,6 +192,7 @@ int main(void)
     test_every_byte_in_a_string();
     test_strings();
     test_numbers();
+    test_doubles_against_the_reference();
     test_literals_and_values();
     return test_done();
 }
