@@ -97,6 +97,8 @@ static void plain_readcb(evutil_socket_t fd, short what, void *arg)
                 room = s->read_max - have;
         }
         n = recv(fd, buf, room, 0);
+        if (n <= 0 && got > 0)
+            break; /* hand over what came first; the socket stays readable, and the end shows next time */
         if (n == 0) {
             plain_report(s, RT_STREAM_EOF);
             return;

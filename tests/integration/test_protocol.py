@@ -154,6 +154,22 @@ class Protocol(unittest.TestCase):
         finally:
             s.close()
 
+    def test_requests_followed_at_once_by_the_client_closing_are_all_answered(self):
+        """Pipelined requests and the client's FIN in one burst, sized so the server's reads fill their buffer
+        exactly (2 x 16 KiB): every request is answered before the server acts on the end of the input."""
+        one = b"GET /nope HTTP/1.1\r\nHost: x\r\nX-Pad: "
+        one += b"p" * (2048 - len(one) - 4) + b"\r\n\r\n"
+        self.assertEqual(len(one), 2048)
+        for _ in range(3):
+            s = self.server.connect(timeout=10)
+            try:
+                s.sendall(one * 16)
+                s.shutdown(socket.SHUT_WR)
+                reader = SocketReader(s)
+                self.assertEqual([reader.read_response().status for _ in range(16)], [404] * 16)
+            finally:
+                s.close()
+
     def test_idle_keep_alive_connection_is_closed(self):
         s = self.server.connect()
         try:
