@@ -24,6 +24,7 @@
 #include "rt_http.h"
 #include "rt_fmt.h"
 #include "rt_http_parse.h"
+#include "rt_json.h"
 #include "rt_log.h"
 #include "rt_metrics.h"
 #include "rt_req_internal.h"
@@ -35,7 +36,6 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/listener.h>
-#include <json-c/json.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -309,19 +309,16 @@ static void new_request_id(struct conn *c)
 static void conn_fail(struct conn *c, int status, const char *detail)
 {
     struct evbuffer *out = rt_stream_output(c->stream);
-    struct json_object *body = json_object_new_object();
-    const char *text;
-    size_t len;
+    struct rt_json_buf body = {0};
 
-    json_object_object_add(body, "detail", json_object_new_string(detail));
-    text = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
+    rt_json_put_detail(&body, detail);
     if (c->req.id[0] == '\0')
         new_request_id(c);
-    write_head(c, out, status, "application/json", len, false);
+    write_head(c, out, status, "application/json", body.len, false);
     evbuffer_add(out, "\r\n", 2);
-    evbuffer_add(out, text, len);
-    json_object_put(body);
-    access_log(c, status, len);
+    evbuffer_add(out, body.data, body.len);
+    access_log(c, status, body.len);
+    rt_json_buf_free(&body);
     rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;

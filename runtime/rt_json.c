@@ -188,6 +188,13 @@ void rt_json_put_null(struct rt_json_buf *b)
     rt_json_put_raw(b, "null", 4);
 }
 
+void rt_json_put_detail(struct rt_json_buf *b, const char *detail)
+{
+    rt_json_put_raw(b, "{\"detail\":", 10);
+    rt_json_put_string(b, detail);
+    rt_json_put_raw(b, "}", 1);
+}
+
 void rt_json_put_value(struct rt_json_buf *b, struct json_object *v)
 {
     size_t len = 0;

@@ -42,6 +42,9 @@ void rt_json_put_bool(struct rt_json_buf *b, bool v);
 
 void rt_json_put_null(struct rt_json_buf *b);
 
+/** Append FastAPI's error body for a message: {"detail":"<detail>"}. */
+void rt_json_put_detail(struct rt_json_buf *b, const char *detail);
+
 /** Append a json-c value (NULL: null), printed by json-c. */
 void rt_json_put_value(struct rt_json_buf *b, struct json_object *v);
 

@@ -3,6 +3,7 @@
  * reply functions that end it.
  */
 #include "rt_req_internal.h"
+#include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_time.h"
@@ -324,10 +325,11 @@ void rt_req_reply_json(struct rt_req *req, int status, struct json_object *body)
 
 void rt_req_reply_detail(struct rt_req *req, int status, const char *detail)
 {
-    struct json_object *obj = json_object_new_object();
+    struct rt_json_buf body = {0};
 
-    json_object_object_add(obj, "detail", json_object_new_string(detail));
-    rt_req_reply_json(req, status, obj);
+    rt_json_put_detail(&body, detail);
+    rt_req_reply(req, status, "application/json", body.data, body.len);
+    rt_json_buf_free(&body);
 }
 
 /* --- detached requests --- */

@@ -184,6 +184,13 @@ static void test_literals_and_values(void)
         rt_json_put_value(&b, v);
         CHECK(same_as_jsonc(&b, v));
     }
+    {
+        struct json_object *v = json_object_new_object();
+
+        json_object_object_add(v, "detail", json_object_new_string("Not \"found\": /users/a\n"));
+        rt_json_put_detail(&b, "Not \"found\": /users/a\n");
+        CHECK(same_as_jsonc(&b, v));
+    }
     rt_json_buf_free(&b);
 }
 
