@@ -74,15 +74,20 @@ class Lifecycle(unittest.TestCase):
             time.sleep(0.02)
         self.fail("new connections still accepted %.0fs after the signal" % timeout)
 
-    def test_idle_keep_alive_connection_serves_one_more_request_while_draining(self):
-        # An idle keep-alive connection is not closed under its client (which may be sending a request
-        # on it at that very moment): its next request is served, with "Connection: close".
-        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "20s"})
+    def idle_keep_alive_connection(self, shutdown_timeout):
+        """A started one-worker server, and a keep-alive connection to it that has served one request and is idle."""
+        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": shutdown_timeout})
         s.start()
         conn = s.connect()
         reader = SocketReader(conn)
         send_request(conn, "GET", "/")
         self.assertEqual(reader.read_response().status, 200)
+        return s, conn, reader
+
+    def test_idle_keep_alive_connection_serves_one_more_request_while_draining(self):
+        # An idle keep-alive connection is not closed under its client (which may be sending a request
+        # on it at that very moment): its next request is served, with "Connection: close".
+        s, conn, reader = self.idle_keep_alive_connection("20s")
         s.signal(signal.SIGTERM)
         self.wait_refused(s)
         self.assertIsNone(s.proc.poll())
@@ -97,11 +102,7 @@ class Lifecycle(unittest.TestCase):
         conn.close()
 
     def test_idle_keep_alive_connection_ends_the_drain_when_its_client_closes_it(self):
-        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "20s"})
-        s.start()
-        conn = s.connect()
-        send_request(conn, "GET", "/")
-        SocketReader(conn).read_response()
+        s, conn, _ = self.idle_keep_alive_connection("20s")
         s.signal(signal.SIGINT)
         self.wait_refused(s)
         self.assertIsNone(s.proc.poll())
@@ -111,11 +112,7 @@ class Lifecycle(unittest.TestCase):
         self.assertLess(time.monotonic() - start, min(slack(5), 15.0))
 
     def test_idle_keep_alive_connections_are_closed_at_the_shutdown_deadline(self):
-        s = Server(workers=1, env={"KEEPALIVE_TIMEOUT": "60s", "SHUTDOWN_TIMEOUT": "1s"})
-        s.start()
-        conn = s.connect()
-        send_request(conn, "GET", "/")
-        SocketReader(conn).read_response()
+        s, conn, _ = self.idle_keep_alive_connection("1s")
         start = time.monotonic()
         s.signal(signal.SIGTERM)
         self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
