@@ -52,8 +52,6 @@
 
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_HANDLING, CONN_CLOSING, CONN_LINGER };
 
-enum chunk_state { CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, CHUNK_TRAILER };
-
 struct conn {
     LIST_ENTRY(conn) link;
     struct rt_http *http;
@@ -62,15 +60,13 @@ struct conn {
     enum conn_state state;
     struct rt_req req;
     struct rt_http_head_info info;
-    size_t head_scan_from;   /* where to resume looking for the end of the head */
-    size_t body_got;         /* body bytes read so far */
-    struct evbuffer *chunks; /* chunked body being collected, or NULL */
-    enum chunk_state chunk_state;
-    uint64_t chunk_left;  /* bytes left in the current chunk */
-    size_t trailer_bytes; /* bytes of trailer fields seen */
-    bool keep_alive;      /* the current exchange may be followed by another */
-    bool in_process;      /* conn_process() is on the stack */
-    bool peer_eof;        /* the client closed its side */
+    size_t head_scan_from;          /* where to resume looking for the end of the head */
+    size_t body_got;                /* body bytes read so far */
+    struct evbuffer *chunks;        /* chunked body being collected, or NULL */
+    struct rt_http_chunked chunked; /* the decoder of the chunked body being read */
+    bool keep_alive;                /* the current exchange may be followed by another */
+    bool in_process;                /* conn_process() is on the stack */
+    bool peer_eof;                  /* the client closed its side */
     char peer[INET6_ADDRSTRLEN + 8];
 };
 
@@ -327,6 +323,19 @@ static void conn_fail(struct conn *c, int status, const char *detail)
     conn_flush(c);
 }
 
+/* conn_fail(), with the configured limit in the explanation of a 413. */
+static void conn_fail_status(struct conn *c, int status, const char *detail)
+{
+    char msg[128];
+
+    if (status == 413) {
+        snprintf(msg, sizeof(msg), "Request body too large (limit %zu bytes)",
+                 c->http->settings.max_body_size);
+        detail = msg;
+    }
+    conn_fail(c, status, detail);
+}
+
 /* --- reading requests --- */
 
 static void start_request(struct conn *c)
@@ -380,13 +389,7 @@ static int read_head(struct conn *c, struct evbuffer *in)
     if (status == 0 && c->info.content_length > (int64_t)s->max_body_size)
         status = 413;
     if (status != 0) {
-        char msg[128];
-
-        if (status == 413) {
-            snprintf(msg, sizeof(msg), "Request body too large (limit %zu bytes)", s->max_body_size);
-            detail = msg;
-        }
-        conn_fail(c, status, detail);
+        conn_fail_status(c, status, detail);
         return -1;
     }
     if (c->req.id[0] == '\0')
@@ -411,107 +414,51 @@ static int read_fixed_body(struct conn *c, struct evbuffer *in)
     return c->body_got == (size_t)c->info.content_length;
 }
 
-/* Parse a chunk-size line ("1a;ext=x"): 0 with *size set, or -1. */
-static int parse_chunk_size(const char *line, uint64_t *size)
+static void chunk_data(void *arg, const char *data, size_t len)
 {
-    uint64_t v = 0;
-    size_t i;
-
-    for (i = 0; line[i] != '\0' && line[i] != ';' && line[i] != ' ' && line[i] != '\t'; i++) {
-        int d;
-        char ch = line[i];
-
-        if (ch >= '0' && ch <= '9')
-            d = ch - '0';
-        else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-            d = (ch | 0x20) - 'a' + 10;
-        else
-            return -1;
-        if (i >= 15)
-            return -1;
-        v = v * 16 + (uint64_t)d;
-    }
-    if (i == 0)
-        return -1;
-    *size = v;
-    return 0;
+    evbuffer_add(arg, data, len);
 }
 
-/* Read a chunked body: 1 when complete, 0 to wait, -1 after conn_fail(). */
-static int read_chunked_body(struct conn *c, struct evbuffer *in)
+/* A chunked body starts: a fresh decoder, and the buffer kept from the last one (or a new one). */
+static void start_chunked_body(struct conn *c)
 {
     const struct rt_http_settings *s = &c->http->settings;
+    struct rt_http_chunked_limits limits = {.max_body = s->max_body_size,
+                                            .max_line = CHUNK_LINE_MAX,
+                                            .max_trailer = s->max_header_size,
+                                            .max_trailer_fields = (size_t)s->max_header_count};
 
     if (c->chunks == NULL)
         c->chunks = evbuffer_new();
-    for (;;) {
-        size_t line_len;
-        char *line;
+    else
+        evbuffer_drain(c->chunks, evbuffer_get_length(c->chunks));
+    rt_http_chunked_init(&c->chunked, &limits, chunk_data, c->chunks);
+}
 
-        switch (c->chunk_state) {
-        case CHUNK_SIZE:
-        case CHUNK_TRAILER:
-            line = evbuffer_readln(in, &line_len, EVBUFFER_EOL_CRLF_STRICT);
-            if (line == NULL) {
-                if (evbuffer_get_length(in) > CHUNK_LINE_MAX) {
-                    conn_fail(c, 400, "Malformed chunked body: line too long");
-                    return -1;
-                }
-                return 0;
-            }
-            if (c->chunk_state == CHUNK_TRAILER) {
-                free(line);
-                c->trailer_bytes += line_len + 2;
-                if (c->trailer_bytes > s->max_header_size) {
-                    conn_fail(c, 431, "Request trailer fields too large");
-                    return -1;
-                }
-                if (line_len == 0)
-                    return 1;
-                continue;
-            }
-            if (parse_chunk_size(line, &c->chunk_left) != 0) {
-                free(line);
-                conn_fail(c, 400, "Malformed chunked body: invalid chunk size");
-                return -1;
-            }
-            free(line);
-            if (c->chunk_left > s->max_body_size - evbuffer_get_length(c->chunks)) {
-                char msg[128];
+/*
+ * Read a chunked body through the decoder in rt_http_parse.c, which sees
+ * the input as it lies in the buffer's segments: 1 when complete, 0 to
+ * wait, -1 after conn_fail().  Whatever follows the body stays in @in
+ * for the next request.
+ */
+static int read_chunked_body(struct conn *c, struct evbuffer *in)
+{
+    while (evbuffer_get_length(in) > 0) {
+        struct evbuffer_iovec seg;
+        size_t used = 0;
+        int rc;
 
-                snprintf(msg, sizeof(msg), "Request body too large (limit %zu bytes)", s->max_body_size);
-                conn_fail(c, 413, msg);
-                return -1;
-            }
-            c->chunk_state = c->chunk_left == 0 ? CHUNK_TRAILER : CHUNK_DATA;
-            break;
-        case CHUNK_DATA: {
-            size_t avail = evbuffer_get_length(in);
-            size_t n = avail < c->chunk_left ? avail : (size_t)c->chunk_left;
-
-            if (n == 0)
-                return 0;
-            evbuffer_remove_buffer(in, c->chunks, n);
-            c->chunk_left -= n;
-            if (c->chunk_left == 0)
-                c->chunk_state = CHUNK_DATA_END;
-            break;
-        }
-        case CHUNK_DATA_END: {
-            unsigned char crlf[2];
-
-            if (evbuffer_get_length(in) < 2)
-                return 0;
-            evbuffer_remove(in, crlf, 2);
-            if (crlf[0] != '\r' || crlf[1] != '\n') {
-                conn_fail(c, 400, "Malformed chunked body: missing CRLF after chunk data");
-                return -1;
-            }
-            c->chunk_state = CHUNK_SIZE;
-            break;
-        }
+        evbuffer_peek(in, -1, NULL, &seg, 1);
+        rc = rt_http_chunked_feed(&c->chunked, seg.iov_base, seg.iov_len, &used);
+        evbuffer_drain(in, used);
+        if (rc == RT_HTTP_CHUNKED_DONE)
+            return 1;
+        if (rc != RT_HTTP_CHUNKED_MORE) {
+            conn_fail_status(c, rc, c->chunked.detail);
+            return -1;
         }
     }
+    return 0;
 }
 
 /* The chunked body is complete: move it into request memory. */
@@ -522,8 +469,6 @@ static void finish_chunked_body(struct conn *c)
     c->req.body = rt_req_alloc(&c->req, len + 1);
     c->req.body_len = len;
     evbuffer_remove(c->chunks, c->req.body, len);
-    c->chunk_state = CHUNK_SIZE;
-    c->trailer_bytes = 0;
 }
 
 static void dispatch(struct conn *c)
@@ -567,6 +512,8 @@ static void conn_process(struct conn *c)
                 break;
             if (c->info.content_length > 0 || c->info.chunked) {
                 c->state = CONN_BODY;
+                if (c->info.chunked)
+                    start_chunked_body(c);
                 set_timer(c, c->http->settings.body_timeout_ms);
                 if (c->info.expect_continue && evbuffer_get_length(in) == 0) {
                     evbuffer_add(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);

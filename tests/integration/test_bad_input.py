@@ -257,7 +257,8 @@ class BadInput(unittest.TestCase):
                                    "Request body too large (limit 65536 bytes)")
         chunked = b"POST /users/ HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n\r\n"
         # A chunk size that overflows any integer, and one that is not hex.
-        self.assert_protocol_error(chunked + b"ffffffffffffffffffff\r\n", 400, "Malformed chunked body: invalid chunk size")
+        self.assert_protocol_error(chunked + b"ffffffffffffffffffff\r\n", 400,
+                                   "Malformed chunked body: invalid chunk size (more than 64 bits)")
         self.assert_protocol_error(chunked + b"zz\r\nabc\r\n0\r\n\r\n", 400, "Malformed chunked body: invalid chunk size")
         self.assert_protocol_error(chunked + b"-1\r\nabc\r\n0\r\n\r\n", 400, "Malformed chunked body: invalid chunk size")
         # Chunk data longer than its size.

@@ -66,6 +66,62 @@ class Protocol(unittest.TestCase):
         self.assertEqual(r.status, 422, r.body)  # reached validation: the body was reassembled
         self.assertEqual(r.json()["detail"][0]["loc"], ["body", "email"])
 
+    CHUNKED_POST = (b"POST /users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Transfer-Encoding: chunked\r\n\r\n")
+
+    def all_responses(self, data):
+        """Send raw bytes on one connection; every response until the server closes it."""
+        s = self.server.connect(5.0)
+        try:
+            s.sendall(data)
+            reader, responses = SocketReader(s), []
+            while True:
+                try:
+                    responses.append(reader.read_response())
+                except (EOFError, ConnectionResetError):
+                    return responses
+                except socket.timeout:
+                    self.fail("the connection was left open after %r" % responses)
+        finally:
+            s.close()
+
+    def test_request_smuggled_in_a_chunk_extension_is_refused(self):
+        # "10;\nxxxx\r\n" is one chunk line to a parser that ends lines at CRLF only, and two to one
+        # that ends them at a bare LF: the two read different chunk sizes, and a GET hides in the body.
+        body = (b"10;\nxxxx\r\n" + b"A" * 10 + b"\r\n40\r\n" + b"\r\n0\r\n\r\n" +
+                b"GET /smuggled HTTP/1.1\r\nHost: x\r\nX-Pad: PPPPPPPPPPPPP\r\n\r\n" + b"\r\n0\r\n\r\n")
+        responses = self.all_responses(self.CHUNKED_POST + body)
+        self.assertEqual(len(responses), 1, responses)
+        self.assert_json_error(responses[0], 400)
+        self.assertIn("bare LF", responses[0].json()["detail"])
+        self.server.wait_for_log(r'"POST /users/ HTTP/1\.1" 400')
+        self.assertNotIn("/smuggled", self.server.log())
+
+    def test_malformed_chunk_lines_and_trailers_are_refused_and_close(self):
+        cases = {
+            "bare CR in an extension": b"5;a\rb\r\n{\"a\":\r\n0\r\n\r\n",
+            "no ';' before an extension": b"26 junk\r\n" + b"x" * 0x26 + b"\r\n0\r\n\r\n",
+            "control byte in an extension": b"5;a=\x01\r\n{\"a\":\r\n0\r\n\r\n",
+            "a request line as a trailer": b"0\r\nGET /admin HTTP/1.1\r\n\r\n",
+            "a trailer ended by a bare LF": b"0\r\nX-T: v\n\r\n",
+        }
+        for name, body in cases.items():
+            with self.subTest(name):
+                responses = self.all_responses(self.CHUNKED_POST + body + b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(len(responses), 1, responses)
+                self.assert_json_error(responses[0], 400)
+        self.assertNotIn("/admin", self.server.log())
+
+    def test_chunk_extensions_and_trailers_are_accepted_and_dropped(self):
+        body = json.dumps({"email": "bad", "full_name": "x"}).encode()
+        data = (self.CHUNKED_POST + b"%x ; name=\"quoted \\\" value\";flag\r\n" % len(body) + body +
+                b"\r\n0;last=1\r\nX-Checksum: abc\r\nX-Request-ID: from-trailer\r\n\r\n" +
+                b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        responses = self.all_responses(data)
+        self.assertEqual([r.status for r in responses], [422, 200], responses)
+        self.assertEqual(responses[0].json()["detail"][0]["loc"], ["body", "email"])
+        self.assertNotEqual(responses[0].header("x-request-id"), "from-trailer")  # trailers are not headers
+
     def test_headers_over_limit_get_431_json(self):
         r = self.server.get("/", headers={"X-Big": "y" * 3000})
         self.assert_json_error(r, 431)
