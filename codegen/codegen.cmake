@@ -1,47 +1,42 @@
-# openapi.yaml -> generated/ (committed).  Included from the top-level CMakeLists.txt.
+# codegen/ as a CMake function: one OpenAPI document -> one library of generated C.
 #
-# The `codegen` target reruns codegen/gen.py whenever the spec, a template or
-# the generator changes.  gen.py rewrites a file only when its content
-# changes, so an edit that does not change the output recompiles nothing.
-# The generated files are declared as BYPRODUCTS so that Ninja re-checks
-# them after the command (restat) instead of using stale timestamps.
+#   async_demo_generate(<target> SPEC <openapi.yaml> OUT <dir>)
 #
-# Sets ASYNC_DEMO_GENERATED_SOURCES: the generated .c files (a fixed list).
+# makes a static library <target> of the generated code (api_*.c in <dir>),
+# with <dir> on its include path, linked to the runtime (async_demo_runtime,
+# which must exist).  The files are rewritten whenever the spec, a template or
+# the generator changes; gen.py rewrites a file only when its content changes,
+# so an edit that does not change the output recompiles nothing.  The files
+# are BYPRODUCTS so that Ninja re-checks them after the command (restat).
+#
+# The service's own <dir> is generated/, committed (codegen_up_to_date checks
+# it); the example service and the test fixture generate into the build tree.
+#
+# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator and its templates) for callers that need them.
 
-set(ASYNC_DEMO_CODEGEN_DIR ${CMAKE_SOURCE_DIR}/generated)
-set(ASYNC_DEMO_CODEGEN_INPUTS
-  ${CMAKE_SOURCE_DIR}/openapi.yaml
-  ${CMAKE_SOURCE_DIR}/codegen/gen.py
-  ${CMAKE_SOURCE_DIR}/codegen/templates/_common.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api.h.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_client.h.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_client.c.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_models.h.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_models.c.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_ops.h.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_ops.c.j2
-  ${CMAKE_SOURCE_DIR}/codegen/templates/api_spec.c.j2)
+set(ASYNC_DEMO_CODEGEN_ROOT ${CMAKE_CURRENT_LIST_DIR})
+file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py
+     ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 
-set(ASYNC_DEMO_GENERATED_SOURCES
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_client.c
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_models.c
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_ops.c
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_spec.c)
-set(ASYNC_DEMO_GENERATED_HEADERS
-  ${ASYNC_DEMO_CODEGEN_DIR}/api.h
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_client.h
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_models.h
-  ${ASYNC_DEMO_CODEGEN_DIR}/api_ops.h)
-
-add_custom_command(
-  OUTPUT ${CMAKE_BINARY_DIR}/codegen.stamp
-  BYPRODUCTS ${ASYNC_DEMO_GENERATED_SOURCES} ${ASYNC_DEMO_GENERATED_HEADERS}
-  COMMAND ${ASYNC_DEMO_PYTHON} ${CMAKE_SOURCE_DIR}/codegen/gen.py
-          --spec ${CMAKE_SOURCE_DIR}/openapi.yaml
-          --out ${ASYNC_DEMO_CODEGEN_DIR}
-          --stamp ${CMAKE_BINARY_DIR}/codegen.stamp
-  DEPENDS ${ASYNC_DEMO_CODEGEN_INPUTS}
-  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-  COMMENT "Generating generated/ from openapi.yaml"
-  VERBATIM)
-add_custom_target(codegen DEPENDS ${CMAKE_BINARY_DIR}/codegen.stamp)
+function(async_demo_generate target)
+  cmake_parse_arguments(GEN "" "SPEC;OUT" "" ${ARGN})
+  if(NOT GEN_SPEC OR NOT GEN_OUT)
+    message(FATAL_ERROR "async_demo_generate(${target} SPEC <file> OUT <dir>)")
+  endif()
+  set(sources ${GEN_OUT}/api_client.c ${GEN_OUT}/api_models.c ${GEN_OUT}/api_ops.c ${GEN_OUT}/api_spec.c)
+  set(headers ${GEN_OUT}/api.h ${GEN_OUT}/api_client.h ${GEN_OUT}/api_models.h ${GEN_OUT}/api_ops.h)
+  set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${target}.codegen.stamp)
+  add_custom_command(
+    OUTPUT ${stamp}
+    BYPRODUCTS ${sources} ${headers}
+    COMMAND ${ASYNC_DEMO_PYTHON} ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py --spec ${GEN_SPEC} --out ${GEN_OUT}
+            --stamp ${stamp}
+    DEPENDS ${GEN_SPEC} ${ASYNC_DEMO_CODEGEN_INPUTS}
+    COMMENT "Generating ${GEN_OUT} from ${GEN_SPEC}"
+    VERBATIM)
+  add_custom_target(${target}_codegen DEPENDS ${stamp})
+  add_library(${target} STATIC ${sources})
+  target_include_directories(${target} PUBLIC ${GEN_OUT})
+  target_link_libraries(${target} PUBLIC async_demo_runtime)
+  add_dependencies(${target} ${target}_codegen)
+endfunction()

@@ -6,7 +6,7 @@ Usage:
   codegen/gen.py --check                                                  compare, write nothing
 
 The generator only builds tables and thin typed wrappers; the logic they
-drive lives in runtime/rt_valid.c and runtime/rt_url.c.  Everything it does
+drive lives in runtime/valid/rt_valid.c and runtime/core/rt_url.c.  Everything it does
 not understand in the spec is an error, so that nothing is silently left
 unvalidated.  Output is deterministic: no timestamps, no absolute paths,
 spec order wherever the spec has one.
@@ -24,7 +24,7 @@ import sys
 import jinja2
 import yaml
 
-# Must match RT_CODEGEN_ABI in runtime/rt_valid.h.
+# Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
 CODEGEN_ABI = 1
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/rt_valid.h); regenerate it with codegen/gen.py"
+#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 struct json_object;

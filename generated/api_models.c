@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/rt_valid.h); regenerate it with codegen/gen.py"
+#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- rules --- */

@@ -15,10 +15,11 @@
 #include "users.h"
 
 #include "api.h"
+#include "rt_app.h"
 #include "rt_client.h"
-#include "rt_config.h"
 #include "rt_db.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 #include "rt_req.h"
 #include "rt_time.h"
 
@@ -30,13 +31,35 @@
 
 #define MAX_SOURCES 32
 
-/* Read-only once the workers run. */
+/* The setting, and the sources read from it; read-only once the workers run. */
+static char api_urls[4096];
 static char *sources[MAX_SOURCES];
 static size_t n_sources;
 
-int external_init(const struct rt_config *cfg)
+static const struct rt_option options[] = {
+    {"external-api-urls", "EXTERNAL_API_URLS", RT_OPTION_STRING, api_urls, sizeof(api_urls),
+     "https://jsonplaceholder.typicode.com/posts/1,https://jsonplaceholder.typicode.com/posts/2,"
+     "https://jsonplaceholder.typicode.com/users/1",
+     "three jsonplaceholder.typicode.com resources",
+     "comma-separated http(s) URLs that /fetch-external-data calls at once; the first is the one "
+     "/user-with-external-data calls",
+     NULL},
+};
+
+static const struct rt_option_group option_group = {"external APIs", options, 1, NULL};
+
+static void forget_sources(void)
 {
-    const char *p = cfg->external_api_urls;
+    while (n_sources > 0)
+        free(sources[--n_sources]);
+}
+
+/* Read the sources from EXTERNAL_API_URLS; 0, or -1 (logged) if none is given or one is not http(s). */
+static int read_sources(void)
+{
+    const char *p = api_urls;
+
+    forget_sources();
 
     while (*p != '\0') {
         const char *end = strchr(p, ',');
@@ -55,7 +78,7 @@ int external_init(const struct rt_config *cfg)
                 rt_log_error("EXTERNAL_API_URLS: '%.*s' is not an http:// or https:// URL", (int)len, p);
                 return -1;
             }
-            sources[n_sources++] = strndup(p, len);
+            sources[n_sources++] = rt_xstrndup(p, len);
         }
         p += len;
         while (*p == ',' || *p == ' ' || *p == '\t')
@@ -67,6 +90,19 @@ int external_init(const struct rt_config *cfg)
     }
     return 0;
 }
+
+static void stop(int grace_ms)
+{
+    (void)grace_ms;
+    forget_sources();
+}
+
+const struct rt_module external_module = {
+    .name = "external",
+    .options = &option_group,
+    .check = read_sources,
+    .stop = stop,
+};
 
 static double round_ms(double ms)
 {

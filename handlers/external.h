@@ -1,16 +1,13 @@
 /*
- * Calls to external services: configuration read once at start-up.
+ * Calls to external services (handlers/external.c): the module that reads
+ * EXTERNAL_API_URLS, the sources of /fetch-external-data.
  */
 #ifndef HANDLERS_EXTERNAL_H
 #define HANDLERS_EXTERNAL_H
 
-struct rt_config;
+#include "rt_app.h"
 
-/**
- * Read the sources of /fetch-external-data from @p cfg (EXTERNAL_API_URLS).
- * Call once, before the workers start.
- * @return 0, or -1 (logged) if the list is empty or a URL is not http(s).
- */
-int external_init(const struct rt_config *cfg);
+/** Declares EXTERNAL_API_URLS and checks it (at least one source, each http:// or https://). */
+extern const struct rt_module external_module;
 
 #endif /* HANDLERS_EXTERNAL_H */

@@ -10,7 +10,7 @@
  *
  * Nothing accepted is lost: a task is recorded before the 202, and tasks
  * still 'queued' or 'running' when the service stops or dies are taken up
- * again at the next start (tasks_start() runs them before any request is
+ * again at the next start (the module's start runs them before any request is
  * served).  The work is deterministic, so running a task twice (after a crash
  * between computing and recording) gives the same result.
  *
@@ -22,7 +22,7 @@
 #include "db_common.h"
 
 #include "api.h"
-#include "rt_config.h"
+#include "rt_app.h"
 #include "rt_db.h"
 #include "rt_log.h"
 #include "rt_pool.h"
@@ -71,7 +71,7 @@ static const struct rt_db_statement select_unfinished = {
     .n_params = 0,
 };
 
-/* Set by tasks_start() before the workers run; read-only afterwards. */
+/* Set by the module's start before the workers run; read-only afterwards. */
 static struct rt_pool *pool;
 static int iterations;
 
@@ -208,41 +208,103 @@ static int recover(void)
     return 0;
 }
 
-int tasks_start(const struct rt_config *cfg, struct rt_db *db)
-{
-    struct rt_pool_settings settings = {
-        .threads = cfg->task_workers,
-        .queue_capacity = cfg->task_queue_size,
-        .db = db,
-    };
-    char err[256];
+/* The settings (TASK_*), read once the workers run. */
+static int task_workers, task_queue_size, task_iterations;
 
-    iterations = cfg->task_iterations;
-    pool = rt_pool_new(&settings, err, sizeof(err));
-    if (pool == NULL) {
-        rt_log_error("cannot start the background task pool: %s", err);
-        return -1;
-    }
-    if (recover() != 0) {
-        tasks_stop(cfg);
-        return -1;
-    }
-    return 0;
-}
+static const struct rt_option options[] = {
+    {"task-workers", "TASK_WORKERS", RT_OPTION_THREADS, &task_workers, 0, "auto", "number of CPUs",
+     "threads that run background tasks (never the event loops)", NULL},
+    {"task-queue-size", "TASK_QUEUE_SIZE", RT_OPTION_COUNT, &task_queue_size, 0, "1000", NULL,
+     "background tasks waiting at most; more get 503 with Retry-After and are not recorded", NULL},
+    {"task-iterations", "TASK_ITERATIONS", RT_OPTION_COUNT, &task_iterations, 0, "1000000", NULL,
+     "SHA-256 rounds per background task: its CPU cost", NULL},
+};
 
-void tasks_stop(const struct rt_config *cfg)
+static const struct rt_option_group option_group = {"background tasks", options, 3, NULL};
+
+/*
+ * The tasks table.  Append new migrations; never edit one that has shipped
+ * (databases record which versions they have applied).  Timestamps are
+ * real timestamps on PostgreSQL and RFC 3339 text on SQLite.
+ */
+static const struct rt_db_migration migrations[] = {
+    {
+        .version = 2,
+        .description = "background tasks",
+        .sqlite_sql =
+            "CREATE TABLE tasks ("
+            " id TEXT PRIMARY KEY,"
+            " message TEXT NOT NULL,"
+            " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),"
+            " result TEXT,"
+            " error TEXT,"
+            " created_at TEXT NOT NULL,"
+            " started_at TEXT,"
+            " finished_at TEXT);"
+            "CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');",
+        .postgres_sql =
+            "CREATE TABLE tasks ("
+            " id uuid PRIMARY KEY,"
+            " message text NOT NULL,"
+            " status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),"
+            " result text,"
+            " error text,"
+            " created_at timestamptz NOT NULL,"
+            " started_at timestamptz,"
+            " finished_at timestamptz);"
+            "CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');",
+    },
+};
+
+static void stop(int grace_ms)
 {
     size_t left;
 
     if (pool == NULL)
         return;
-    left = rt_pool_stop(pool, cfg->shutdown_timeout_ms);
+    left = rt_pool_stop(pool, grace_ms);
     if (left > 0)
         rt_log_warning(
             "%zu background task(s) still running at the shutdown timeout; taken up at the next start", left);
     rt_pool_free(pool);
     pool = NULL;
 }
+
+/*
+ * Start the task pool on @db and queue again every task left unfinished by
+ * a previous run; returns once they are queued, before any request is
+ * served.  0, or -1 (logged).
+ */
+static int start(struct rt_db *db)
+{
+    struct rt_pool_settings settings = {
+        .threads = task_workers,
+        .queue_capacity = task_queue_size,
+        .db = db,
+    };
+    char err[256];
+
+    iterations = task_iterations;
+    pool = rt_pool_new(&settings, err, sizeof(err));
+    if (pool == NULL) {
+        rt_log_error("cannot start the background task pool: %s", err);
+        return -1;
+    }
+    if (recover() != 0) {
+        stop(0);
+        return -1;
+    }
+    return 0;
+}
+
+const struct rt_module tasks_module = {
+    .name = "tasks",
+    .options = &option_group,
+    .migrations = migrations,
+    .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+    .start = start,
+    .stop = stop,
+};
 
 /* --- POST /process-data/{message} --- */
 

@@ -1,24 +1,18 @@
 /*
- * Background tasks: the pool that runs them, started and stopped with the
- * service (see handlers/tasks.c).
+ * Background tasks (handlers/tasks.c): the module that owns the tasks
+ * table, declares TASK_*, and runs the pool that computes them, started and
+ * stopped with the service.
  */
 #ifndef HANDLERS_TASKS_H
 #define HANDLERS_TASKS_H
 
-struct rt_config;
-struct rt_db;
+#include "rt_app.h"
 
 /**
- * Start the task pool on @p db and queue again every task left unfinished
- * by a previous run; returns once they are queued, before any request is
- * served.  @return 0, or -1 (logged).
+ * Its start queues again every task left unfinished by a previous run,
+ * before any request is served; its stop lets running tasks finish until
+ * the shutdown timeout (tasks not finished stay recorded for the next start).
  */
-int tasks_start(const struct rt_config *cfg, struct rt_db *db);
-
-/**
- * Stop taking tasks, let running ones finish until the shutdown timeout,
- * and free the pool; tasks not finished stay recorded for the next start.
- */
-void tasks_stop(const struct rt_config *cfg);
+extern const struct rt_module tasks_module;
 
 #endif /* HANDLERS_TASKS_H */

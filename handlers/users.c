@@ -20,6 +20,40 @@
 
 #define USER_COLUMNS "id, email, full_name, created_at"
 
+/*
+ * The users table.  Append new migrations; never edit one that has shipped
+ * (databases record which versions they have applied).
+ *
+ * Emails are unique case-insensitively: the unique index is on lower(email),
+ * and lookups compare lower(email) = lower($1), which that index serves.
+ * created_at is a real timestamp on PostgreSQL and RFC 3339 text on SQLite
+ * (which has no timestamp type); users_from_row() presents both the same way.
+ */
+static const struct rt_db_migration migrations[] = {
+    {
+        .version = 1,
+        .description = "users",
+        .sqlite_sql = "CREATE TABLE users ("
+                      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                      " email TEXT NOT NULL,"
+                      " full_name TEXT NOT NULL,"
+                      " created_at TEXT NOT NULL);"
+                      "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));",
+        .postgres_sql = "CREATE TABLE users ("
+                        " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                        " email text NOT NULL,"
+                        " full_name text NOT NULL,"
+                        " created_at timestamptz NOT NULL DEFAULT now());"
+                        "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));",
+    },
+};
+
+const struct rt_module users_module = {
+    .name = "users",
+    .migrations = migrations,
+    .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+};
+
 static const struct rt_db_statement insert_user = {
     .name = "users_insert",
     .sql = "INSERT INTO users (email, full_name, created_at) VALUES ($1, $2, $3) RETURNING " USER_COLUMNS,

@@ -5,7 +5,11 @@
 #define HANDLERS_USERS_H
 
 #include "api.h"
+#include "rt_app.h"
 #include "rt_db.h"
+
+/** The module that owns the users table. */
+extern const struct rt_module users_module;
 
 /** SELECT id, email, full_name, created_at FROM users WHERE lower(email) = lower($1) */
 extern const struct rt_db_statement users_select_by_email;

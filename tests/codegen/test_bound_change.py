@@ -21,7 +21,7 @@ SOURCE_DIR = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from harness import Server  # noqa: E402
 
-COPIED = ["CMakeLists.txt", "openapi.yaml", "package.json", "package-lock.json", "codegen", "generated", "runtime", "handlers", "tests",
+COPIED = ["CMakeLists.txt", "openapi.yaml", "package.json", "package-lock.json", "codegen", "generated", "runtime", "app", "handlers", "tests",
           "tools"]
 
 
@@ -42,7 +42,7 @@ class BoundChange(unittest.TestCase):
                 src = os.path.join(SOURCE_DIR, name)
                 (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, os.path.join(tmp, name))
             os.symlink(os.path.join(SOURCE_DIR, "node_modules"), os.path.join(tmp, "node_modules"))
-            hand_written = {p: read(os.path.join(tmp, p)) for p in ["handlers/demo.c", "runtime/rt_valid.c"]}
+            hand_written = {p: read(os.path.join(tmp, p)) for p in ["handlers/demo.c", "runtime/valid/rt_valid.c"]}
 
             spec_path = os.path.join(tmp, "openapi.yaml")
             with open(spec_path) as f:

@@ -2,7 +2,7 @@
 # repository's .clang-format) would make of it, and lists the files.
 file(GLOB_RECURSE files
   ${SOURCE_DIR}/runtime/*.c ${SOURCE_DIR}/runtime/*.h
-  ${SOURCE_DIR}/handlers/*.c ${SOURCE_DIR}/handlers/*.h
+  ${SOURCE_DIR}/handlers/*.c ${SOURCE_DIR}/handlers/*.h ${SOURCE_DIR}/app/*.c ${SOURCE_DIR}/app/*.h
   ${SOURCE_DIR}/tests/unit/*.c ${SOURCE_DIR}/tests/unit/*.h
   ${SOURCE_DIR}/tests/fuzz/*.c ${SOURCE_DIR}/tests/fuzz/*.h
   ${SOURCE_DIR}/tests/clients/*.c ${SOURCE_DIR}/tools/*.c)

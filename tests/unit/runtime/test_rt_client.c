@@ -1,5 +1,5 @@
 /*
- * Unit tests for runtime/rt_client.c, the asynchronous HTTP client, against
+ * Unit tests for runtime/client/rt_client.c, the asynchronous HTTP client, against
  * loopback upstreams run by this test in a second thread with its own event
  * loop: evhttp servers (plain and TLS, with certificates made at test time
  * by the openssl command) and raw TCP servers that hang, send garbage, or

@@ -1,9 +1,13 @@
 /*
- * Unit tests for runtime/rt_config.c: defaults, configuration file,
- * environment, flags (which win), units, and clear refusals; the example
- * file in docs/ parses and names every setting.
+ * Unit tests for runtime/core/rt_config.c over the runtime's own settings
+ * (runtime/server/rt_settings.c) and a module's option group of the test's
+ * own: defaults, configuration file, environment, flags (which win), units,
+ * and clear refusals.  That the README and docs/async-demo.conf.example
+ * list every option of the service is checked against the binary's
+ * --list-options (tests/integration/test_options_docs.py).
  */
 #include "rt_config.h"
+#include "rt_settings.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -11,9 +15,47 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A module's settings, as an application declares them. */
+static char urls[4096];
+static int rounds;
+
+static const struct rt_option module_options[] = {
+    {"test-urls", "TEST_URLS", RT_OPTION_STRING, urls, sizeof(urls), "http://a/,http://b/", NULL, "sources",
+     NULL},
+    {"test-rounds", "TEST_ROUNDS", RT_OPTION_THREADS, &rounds, 0, "auto", "the number of CPUs", "rounds",
+     NULL},
+};
+static const struct rt_option_group module_group = {"test module", module_options, 2, NULL};
+
+static const struct rt_option_group *groups[8];
+
+/* The configuration of a program with the runtime's settings and the test module's. */
+static struct rt_config program(void)
+{
+    struct rt_config cfg = {.program = "async-demo", .version = "0", .description = "test"};
+    size_t i;
+
+    for (i = 0; i < rt_settings_n_groups; i++)
+        groups[i] = rt_settings_groups[i];
+    groups[i++] = &module_group;
+    cfg.groups = groups;
+    cfg.n_groups = i;
+    return cfg;
+}
+
 static int load(struct rt_config *cfg, char *err, int argc, char **argv)
 {
+    *cfg = program();
     return rt_config_load(cfg, argc, argv, err, 256);
+}
+
+/* Back to the defaults; 0 if they are all valid. */
+static int defaults(struct rt_config *cfg)
+{
+    char err[256] = "";
+
+    *cfg = program();
+    return rt_config_defaults(cfg, err, sizeof(err));
 }
 
 static void test_defaults(void)
@@ -23,11 +65,11 @@ static void test_defaults(void)
     char *argv[] = {"async-demo", NULL};
 
     CHECK(load(&cfg, err, 1, argv) == 0);
-    CHECK(cfg.port == 8000);
-    CHECK(strcmp(cfg.host, "127.0.0.1") == 0);
-    CHECK(cfg.workers >= 1);
-    CHECK(cfg.max_body_size == 1024 * 1024);
-    CHECK(cfg.log_level == RT_LOG_INFO);
+    CHECK(rt_settings_get()->port == 8000);
+    CHECK(strcmp(rt_settings_get()->host, "127.0.0.1") == 0);
+    CHECK(rt_settings_get()->workers >= 1);
+    CHECK(rt_settings_get()->max_body_size == 1024 * 1024);
+    CHECK(rt_settings_get()->log_level == RT_LOG_INFO);
 }
 
 static void test_env_then_flags(void)
@@ -41,12 +83,12 @@ static void test_env_then_flags(void)
     setenv("SHUTDOWN_TIMEOUT", "2.5s", 1);
     setenv("LOG_LEVEL", "WARNING", 1);
     CHECK(load(&cfg, err, 6, argv) == 0);
-    CHECK(cfg.port == 9001); /* the flag wins */
-    CHECK(cfg.workers == 3);
-    CHECK(cfg.max_body_size == 64 * 1024);
-    CHECK(cfg.header_timeout_ms == 500);
-    CHECK(cfg.shutdown_timeout_ms == 2500);
-    CHECK(cfg.log_level == RT_LOG_WARNING);
+    CHECK(rt_settings_get()->port == 9001); /* the flag wins */
+    CHECK(rt_settings_get()->workers == 3);
+    CHECK(rt_settings_get()->max_body_size == 64 * 1024);
+    CHECK(rt_settings_get()->header_timeout_ms == 500);
+    CHECK(rt_settings_get()->shutdown_timeout_ms == 2500);
+    CHECK(rt_settings_get()->log_level == RT_LOG_WARNING);
     unsetenv("PORT");
     unsetenv("WORKERS");
     unsetenv("SHUTDOWN_TIMEOUT");
@@ -98,22 +140,23 @@ static void test_file_syntax(void)
                      "   port = 9100   # trailing comment\r\n"
                      "LOG_LEVEL=debug\n"
                      "max_body_size = 64k\n"
-                     "external-api-urls = \"http://a.example/x # not a comment\"\n"
+                     "test_urls = \"http://a.example/x # not a comment\"\n"
                      "database-url = 'postgresql://u:p#w@h/db'\n"
                      "external-ca-file = /etc/ca#1.pem\n"
                      "access-log = off\n");
-    rt_config_defaults(&cfg);
+    CHECK(defaults(&cfg) == 0);
     CHECK(rt_config_load_file(&cfg, path, err, sizeof(err)) == 0);
     CHECK(err[0] == '\0');
     if (err[0] != '\0')
         printf("# %s\n", err);
-    CHECK(cfg.port == 9100);
-    CHECK(cfg.log_level == RT_LOG_DEBUG);
-    CHECK(cfg.max_body_size == 64 * 1024);
-    CHECK(strcmp(cfg.external_api_urls, "http://a.example/x # not a comment") == 0);
-    CHECK(strcmp(cfg.database_url, "postgresql://u:p#w@h/db") == 0);
-    CHECK(strcmp(cfg.external_ca_file, "/etc/ca#1.pem") == 0); /* '#' only starts a comment after a space */
-    CHECK(cfg.access_log == 0);
+    CHECK(rt_settings_get()->port == 9100);
+    CHECK(rt_settings_get()->log_level == RT_LOG_DEBUG);
+    CHECK(rt_settings_get()->max_body_size == 64 * 1024);
+    CHECK(strcmp(urls, "http://a.example/x # not a comment") == 0);
+    CHECK(strcmp(rt_settings_get()->database_url, "postgresql://u:p#w@h/db") == 0);
+    CHECK(strcmp(rt_settings_get()->outbound_ca_file, "/etc/ca#1.pem") ==
+          0); /* '#' only starts a comment after a space */
+    CHECK(rt_settings_get()->access_log == 0);
     unlink(path);
 }
 
@@ -132,7 +175,7 @@ static void test_file_errors(void)
                      "database-url = 'x' y\n"
                      "db-pool-size =\n"
                      "database-url = postgresql://u:secret@h/db\n");
-    rt_config_defaults(&cfg);
+    CHECK(defaults(&cfg) == 0);
     CHECK(rt_config_load_file(&cfg, path, err, sizeof(err)) == -1);
     snprintf(want, sizeof(want), "%s:2: unknown setting 'nonsense'", path);
     CHECK(strstr(err, want) != NULL);
@@ -151,9 +194,9 @@ static void test_file_errors(void)
     snprintf(want, sizeof(want), "%s:9: 'db-pool-size' has no value", path);
     CHECK(strstr(err, want) != NULL);
     CHECK(strstr(err, "secret") == NULL);
-    CHECK(cfg.port == 9100); /* the first one stays */
+    CHECK(rt_settings_get()->port == 9100); /* the first one stays */
     unlink(path);
-    rt_config_defaults(&cfg);
+    CHECK(defaults(&cfg) == 0);
     err[0] = '\0';
     CHECK(rt_config_load_file(&cfg, "/nonexistent/async-demo.conf", err, sizeof(err)) == -1);
     CHECK(strstr(err, "cannot read configuration file '/nonexistent/async-demo.conf'") != NULL);
@@ -171,17 +214,17 @@ static void test_precedence(void)
     setenv("WORKERS", "4", 1);
     setenv("BODY_TIMEOUT", "3s", 1);
     CHECK(load(&cfg, err, 5, argv) == 0);
-    CHECK(cfg.port == 9100);            /* file over default */
-    CHECK(cfg.max_header_count == 7);   /* file over default */
-    CHECK(cfg.body_timeout_ms == 3000); /* environment over file */
-    CHECK(cfg.workers == 5);            /* flag over environment */
-    CHECK(strcmp(cfg.config_file, path) == 0);
-    CHECK(cfg.check_config == 0);
+    CHECK(rt_settings_get()->port == 9100);            /* file over default */
+    CHECK(rt_settings_get()->max_header_count == 7);   /* file over default */
+    CHECK(rt_settings_get()->body_timeout_ms == 3000); /* environment over file */
+    CHECK(rt_settings_get()->workers == 5);            /* flag over environment */
+    CHECK(strcmp(cfg.file, path) == 0);
+    CHECK(!cfg.check_config);
     setenv("CONFIG_FILE", path, 1);
     CHECK(load(&cfg, err, 2, argv_env) == 0);
-    CHECK(cfg.port == 9100);
-    CHECK(cfg.workers == 4);
-    CHECK(cfg.check_config == 1);
+    CHECK(rt_settings_get()->port == 9100);
+    CHECK(rt_settings_get()->workers == 4);
+    CHECK(cfg.check_config);
     snprintf(flag, sizeof(flag), "--config=/nonexistent/x.conf");
     argv_env[1] = flag;
     CHECK(load(&cfg, err, 2, argv_env) == -1); /* the flag names the file, over CONFIG_FILE */
@@ -202,7 +245,7 @@ static void test_tls_pair(void)
     CHECK(load(&cfg, err, 3, cert_only) == -1);
     CHECK(strstr(err, "TLS_KEY_FILE") != NULL);
     CHECK(load(&cfg, err, 5, both) == 0); /* whether the files load is rt_tls's business */
-    CHECK(strcmp(cfg.tls_key_file, "/x/key.pem") == 0);
+    CHECK(strcmp(rt_settings_get()->tls_key_file, "/x/key.pem") == 0);
 }
 
 /* Several bad settings: each is reported, one per line. */
@@ -224,77 +267,67 @@ static void test_all_errors_reported(void)
 /* rt_config_write's output is a valid file that reads back the same settings. */
 static void test_write_round_trip(void)
 {
-    struct rt_config a, b;
+    struct rt_config cfg;
     char path[64], err[1024] = "";
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, body;
     FILE *f = open_memstream(&text, &len);
 
-    rt_config_defaults(&a);
-    a.port = 1234;
-    a.header_timeout_ms = 1500;
-    snprintf(a.external_api_urls, sizeof(a.external_api_urls), "http://x/ #1");
-    rt_config_write(&a, f);
+    CHECK(defaults(&cfg) == 0);
+    rt_settings_get()->port = 1234;
+    rt_settings_get()->header_timeout_ms = 1500;
+    snprintf(urls, sizeof(urls), "http://x/ #1");
+    rounds = 7;
+    snprintf(rt_settings_get()->database_url, sizeof(rt_settings_get()->database_url),
+             "postgresql://u:pw@h/db");
+    rt_config_write(&cfg, f);
     fclose(f);
+    CHECK(strstr(text, "pw") == NULL); /* the password is masked */
     write_file(path, text);
-    rt_config_defaults(&b);
-    CHECK(rt_config_load_file(&b, path, err, sizeof(err)) == 0);
-    CHECK(b.port == 1234);
-    CHECK(b.header_timeout_ms == 1500);
-    CHECK(strcmp(b.external_api_urls, "http://x/ #1") == 0);
-    CHECK(b.max_body_size == a.max_body_size && b.log_level == a.log_level && b.access_log == a.access_log);
+    body = rt_settings_get()->max_body_size;
+    CHECK(defaults(&cfg) == 0);
+    CHECK(rt_config_load_file(&cfg, path, err, sizeof(err)) == 0);
+    CHECK(rt_settings_get()->port == 1234);
+    CHECK(rt_settings_get()->header_timeout_ms == 1500);
+    CHECK(strcmp(urls, "http://x/ #1") == 0);
+    CHECK(rounds == 7);
+    CHECK(rt_settings_get()->max_body_size == body);
     unlink(path);
     free(text);
 }
 
-/*
- * docs/async-demo.conf.example cannot rot: uncommented, it parses, and
- * every setting rt_config_write() knows (the whole table) appears in it.
- */
-static void test_example_file(void)
+/* --list-options: one line per setting (variable, flag, default, its documentation, help), tab-separated. */
+static void test_list(void)
 {
-    char path[64], err[2048] = "", *line = NULL, *text = NULL, *written = NULL;
-    size_t cap = 0, len = 0, wlen = 0;
-    FILE *in = fopen(ASYNC_DEMO_SOURCE_DIR "/docs/async-demo.conf.example", "r");
-    FILE *out = open_memstream(&text, &len), *w = open_memstream(&written, &wlen);
-    struct rt_config cfg;
-    const char *p;
-    int missing = 0;
+    struct rt_config cfg = program();
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
 
-    CHECK(in != NULL);
-    if (in == NULL)
-        return;
-    /* "# name = value" lines are the settings; other comments stay comments. */
-    while (getline(&line, &cap, in) >= 0) {
-        size_t name_len = strncmp(line, "# ", 2) == 0 ? strspn(line + 2, "abcdefghijklmnopqrstuvwxyz-") : 0;
-
-        fputs(name_len > 0 && strncmp(line + 2 + name_len, " = ", 3) == 0 ? line + 2 : line, out);
-    }
-    fclose(in);
-    fclose(out);
-    write_file(path, text);
-    rt_config_defaults(&cfg);
-    CHECK(rt_config_load_file(&cfg, path, err, sizeof(err)) == 0);
-    if (err[0] != '\0')
-        printf("# %s\n", err);
-    rt_config_defaults(&cfg);
-    rt_config_write(&cfg, w);
-    fclose(w);
-    for (p = written; *p != '\0'; p = strchr(p, '\n') + 1) {
-        const char *name = strncmp(p, "# ", 2) == 0 ? p + 2 : p;
-        char key[80];
-
-        snprintf(key, sizeof(key), "\n%.*s = ", (int)strcspn(name, " "), name);
-        if (strstr(text, key) == NULL) {
-            printf("# not in the example: %s\n", key + 1);
-            missing++;
-        }
-    }
-    CHECK(missing == 0);
-    unlink(path);
-    free(line);
+    rt_config_list(&cfg, f);
+    fclose(f);
+    CHECK(strstr(text, "CONFIG_FILE\t--config\t\tnone\t") == text);
+    CHECK(strstr(text, "\nPORT\t--port\t8000\t8000\t") != NULL);
+    CHECK(strstr(text, "\nTEST_ROUNDS\t--test-rounds\tauto\tthe number of CPUs\trounds\n") != NULL);
     free(text);
-    free(written);
+}
+
+/* A module's option: its default, "auto", and refusals that name it. */
+static void test_module_option(void)
+{
+    struct rt_config cfg;
+    char err[256] = "";
+    char *auto_argv[] = {"async-demo", "--test-rounds", "auto", NULL};
+    char *bad[] = {"async-demo", "--test-rounds=0", NULL};
+
+    CHECK(load(&cfg, err, 1, auto_argv) == 0);
+    CHECK(strcmp(urls, "http://a/,http://b/") == 0 && rounds >= 1);
+    setenv("TEST_ROUNDS", "3", 1);
+    CHECK(load(&cfg, err, 1, auto_argv) == 0 && rounds == 3);
+    CHECK(load(&cfg, err, 3, auto_argv) == 0 && rounds == sysconf(_SC_NPROCESSORS_ONLN));
+    unsetenv("TEST_ROUNDS");
+    CHECK(load(&cfg, err, 2, bad) == -1);
+    CHECK(strstr(err, "TEST_ROUNDS") != NULL && strstr(err, "auto") != NULL);
 }
 
 int main(void)
@@ -308,6 +341,7 @@ int main(void)
     test_tls_pair();
     test_all_errors_reported();
     test_write_round_trip();
-    test_example_file();
+    test_list();
+    test_module_option();
     return test_done();
 }

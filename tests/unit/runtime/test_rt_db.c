@@ -1,9 +1,9 @@
 /*
- * Unit tests for runtime/rt_db.c, the database front end: which backend a
+ * Unit tests for runtime/db/rt_db.c, the database front end: which backend a
  * DATABASE_URL names, and that its password never shows in what may be
  * logged.  Includes the .c file to reach its static helpers.
  */
-#include "../../../runtime/rt_db.c"
+#include "../../../runtime/db/rt_db.c"
 #include "test.h"
 
 static int str_is(char *got, const char *want)

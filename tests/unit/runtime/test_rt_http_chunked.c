@@ -1,5 +1,5 @@
 /*
- * Unit tests for the chunked-body decoder of runtime/rt_http_parse.c
+ * Unit tests for the chunked-body decoder of runtime/http/rt_http_parse.c
  * (RFC 9112 7.1): every valid form of the grammar, every way a chunk-size
  * line or a trailer section can be malformed (the request-smuggling cases
  * among them), the limits, and the split-anywhere property: the decoder's

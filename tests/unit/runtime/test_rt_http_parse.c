@@ -1,5 +1,5 @@
 /*
- * Unit tests for runtime/rt_http_parse.c: what a request head becomes, and
+ * Unit tests for runtime/http/rt_http_parse.c: what a request head becomes, and
  * which malformed heads are refused with which status.
  */
 #include "rt_http_parse.h"

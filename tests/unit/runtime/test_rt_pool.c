@@ -348,7 +348,12 @@ static void no_db_job(struct rt_pool_thread *thread, void *arg)
 
 static void test_query(void)
 {
-    struct rt_db_settings dbs = {"sqlite::memory:", 2, 2000, 2000, migrations, 1};
+    struct rt_db_settings dbs = {.url = "sqlite::memory:",
+                                 .pool_size = 2,
+                                 .acquire_timeout_ms = 2000,
+                                 .connect_timeout_ms = 2000,
+                                 .migrations = migrations,
+                                 .n_migrations = 1};
     struct rt_pool_settings s = {2, 16, NULL};
     struct query_job jobs[4];
     struct rt_pool *pool = NULL;

@@ -21,40 +21,31 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct rt_config;
+struct rt_app;
 struct rt_db;
-struct rt_db_migration;
-
-/** What the application brings to the runtime. */
-struct rt_server_app {
-    const struct rt_db_migration *migrations; /* the database schema, in order */
-    size_t n_migrations;
-    /* Called once with the configuration, before the database is opened; 0, or -1 to refuse to start. */
-    int (*init)(const struct rt_config *cfg);
-    /* Called once the database is open, before the workers start; 0, or -1 to refuse to start. */
-    int (*start)(const struct rt_config *cfg, struct rt_db *db);
-    /* Called after the workers have stopped, before the database is closed. */
-    void (*stop)(const struct rt_config *cfg);
-};
+struct rt_settings;
 
 /**
- * Run the service with @p cfg until it is told to stop: open the database
- * (applying @p app's migrations), start the workers, serve.  Must be called
- * once, from the main thread, before any other thread is started.
+ * Run @p app with the settings @p cfg until it is told to stop: set up the
+ * generated code and the documentation pages, check the modules' settings,
+ * open the database (applying the modules' migrations), start the modules
+ * and the workers, serve; then stop the modules in reverse order.  Must be
+ * called once, from the main thread, before any other thread is started
+ * (rt_main() does).
  * @return the process exit status: 0 after a graceful shutdown, 1 if the
  *         service could not start or a worker failed.
  */
-int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app);
+int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app);
 
 /**
  * Validate what rt_config_load() cannot check alone, without starting
  * anything: the TLS certificate and key load and match, the database URL
- * parses (no connection is made), and @p app's init accepts it (it
- * logs its own complaints).
+ * parses (no connection is made), and every module of @p app accepts its
+ * settings (each logs its own complaints).
  * @return 0 if all is well, else -1 after writing one line per problem
  *         to @p out.
  */
-int rt_server_check_config(const struct rt_config *cfg, const struct rt_server_app *app, FILE *out);
+int rt_server_check_config(const struct rt_settings *cfg, const struct rt_app *app, FILE *out);
 
 /** @return seconds since rt_server_run() started. */
 double rt_server_uptime_seconds(void);

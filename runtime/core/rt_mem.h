@@ -17,7 +17,14 @@ void *rt_xmalloc(size_t size);
 /** @return @p n * @p size zeroed bytes (at least one byte); aborts when memory runs out or on overflow. */
 void *rt_xcalloc(size_t n, size_t size);
 
+/** @return @p p resized to @p size bytes (what it held is kept); aborts when memory runs out. */
+void *rt_xrealloc(void *p, size_t size);
+
 /** @return a copy of @p s; aborts when memory runs out. */
 char *rt_xstrdup(const char *s);
+
+/** @return a NUL-terminated copy of the first @p n bytes of @p s (fewer if a NUL comes first); aborts when
+ *  memory runs out. */
+char *rt_xstrndup(const char *s, size_t n);
 
 #endif /* RT_MEM_H */

@@ -89,7 +89,7 @@ struct rt_http {
     uint64_t id_counter;
     time_t date_second;    /* the second head_fixed[] was formatted for */
     size_t head_fixed_len; /* "Server: ...\r\nDate: ...\r\n", the same for every answer in a second */
-    char head_fixed[96];
+    char head_fixed[160];
 };
 
 static void conn_process(struct conn *c);
@@ -167,8 +167,13 @@ static const char *head_fixed(struct rt_http *http, size_t *len)
 
         http->date_second = now.tv_sec;
         rt_time_format_http_date(now.tv_sec, date, sizeof(date));
-        http->head_fixed_len = (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed),
-                                                "Server: async-demo\r\nDate: %s\r\n", date);
+        if (http->settings.server_name != NULL)
+            http->head_fixed_len =
+                (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed), "Server: %.64s\r\nDate: %s\r\n",
+                                 http->settings.server_name, date);
+        else
+            http->head_fixed_len =
+                (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed), "Date: %s\r\n", date);
     }
     *len = http->head_fixed_len;
     return http->head_fixed;

@@ -1,18 +1,18 @@
 # Documentation assets (Swagger UI for /docs, ReDoc for /redoc), embedded in the binary.
 #
-# The files come from ${CMAKE_SOURCE_DIR}/node_modules, installed from package-lock.json by `npm ci`
+# The files come from ${ASYNC_DEMO_NODE_MODULES} (the repository's node_modules), installed from package-lock.json by `npm ci`
 # (or `./demo setup`).  They are pulled into one object with the assembler's .incbin, not turned into C
 # arrays: docs_assets.S is written here, at configure time, and names the files; their bytes are read when
 # it is assembled.  Each asset is also gzip-compressed at build time (gzip -9n: no name, no timestamp,
 # so the output is reproducible) and embedded a second time, for clients that accept gzip.
 #
-# Symbols (see runtime/rt_docs.c): for every asset ID below, rt_docs_asset_<ID> with its length
+# Symbols (see runtime/docs/rt_docs.c): for every asset ID below, rt_docs_asset_<ID> with its length
 # rt_docs_asset_<ID>_size, and rt_docs_asset_<ID>_gz with rt_docs_asset_<ID>_gz_size (size_t; both blobs
 # NUL-terminated, the NUL not counted), plus
 # the package versions rt_docs_swagger_ui_version and rt_docs_redoc_version (NUL-terminated strings), which
 # rt_docs.c puts into the asset URLs.
 #
-# Sets ASYNC_DEMO_DOCS_ASSET_SOURCES (the generated .S file) for the async_demo_core library.
+# Sets ASYNC_DEMO_DOCS_ASSET_SOURCES (the generated .S file) for the async_demo_runtime library.
 #
 # Run as a script (cmake -DGZIP=... -DIN=... -DOUT=... -P docs_assets.cmake) it compresses one file;
 # the build uses that mode for the .gz copies.
@@ -29,8 +29,7 @@ endif()
 
 option(ASYNC_DEMO_DOCS_GZIP "Embed gzip-compressed copies of the documentation assets as well" ON)
 
-set(ASYNC_DEMO_NODE_MODULES "${CMAKE_SOURCE_DIR}/node_modules")
-set(_docs_dir "${CMAKE_BINARY_DIR}/docs_assets")
+set(_docs_dir "${CMAKE_CURRENT_BINARY_DIR}/docs_assets")
 
 # ID, file under node_modules.  rt_docs.c knows these IDs.
 set(_docs_assets
@@ -63,10 +62,11 @@ if(_docs_missing)
   list(JOIN _docs_missing "\n  " _docs_missing_text)
   message(FATAL_ERROR
     "The documentation assets (Swagger UI, ReDoc) are not installed:\n  ${_docs_missing_text}\n"
-    "Install them from package-lock.json: run `npm ci` in ${CMAKE_SOURCE_DIR} (or `./demo setup`), "
+    "Install them from package-lock.json: run `npm ci` in ${ASYNC_DEMO_NODE_MODULES}/.. (or `./demo setup`), or build "
+    "without them: -DASYNC_DEMO_DOCS=OFF.  "
     "then build again.")
 endif()
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_docs_inputs} "${CMAKE_SOURCE_DIR}/package-lock.json")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_docs_inputs} "${ASYNC_DEMO_PACKAGE_LOCK}")
 
 # The installed versions, for the versioned asset URLs (/static/swagger-ui-<version>/...).
 foreach(pkg IN LISTS _docs_packages)
@@ -76,11 +76,11 @@ foreach(pkg IN LISTS _docs_packages)
   endif()
   set(_installed "${CMAKE_MATCH_1}")
   # The version package-lock.json pins: a stale node_modules would embed other files than it says.
-  file(READ "${CMAKE_SOURCE_DIR}/package-lock.json" _lock)
+  file(READ "${ASYNC_DEMO_PACKAGE_LOCK}" _lock)
   if(_lock MATCHES "\"node_modules/${pkg}\"[ \t\r\n]*:[ \t\r\n]*{[ \t\r\n]*\"version\"[ \t\r\n]*:[ \t\r\n]*\"([^\"]+)\""
      AND NOT CMAKE_MATCH_1 STREQUAL _installed)
     message(FATAL_ERROR "node_modules/${pkg} is ${_installed} but package-lock.json pins ${CMAKE_MATCH_1}: "
-                        "run `npm ci` in ${CMAKE_SOURCE_DIR} (or `./demo setup`), then build again.")
+                        "run `npm ci` in ${ASYNC_DEMO_NODE_MODULES}/.. (or `./demo setup`), then build again.")
   endif()
   string(MAKE_C_IDENTIFIER "${pkg}" _pkg_id)
   set(_docs_version_${_pkg_id} "${_installed}")

@@ -215,7 +215,7 @@ static void pg_db_init(struct pg_db *pdb, const struct rt_db *db)
     pdb->keywords[0] = "connect_timeout";
     pdb->values[0] = seconds > 0 ? pdb->connect_timeout : NULL;
     pdb->keywords[1] = "fallback_application_name";
-    pdb->values[1] = "async-demo";
+    pdb->values[1] = db->settings.application_name != NULL ? db->settings.application_name : "rt";
     pdb->keywords[2] = "dbname";
     pdb->values[2] = db->target;
     pdb->keywords[3] = NULL;

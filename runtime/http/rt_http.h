@@ -46,6 +46,7 @@ struct rt_http_settings {
     int write_timeout_ms;     /* time for a pending response to make progress */
     int max_connections;      /* open connections; accepting pauses beyond */
     int access_log;           /* 1 to log one line per request */
+    const char *server_name;  /* the Server header (static storage; 64 bytes at most are sent); NULL: none */
     /*
      * NULL for plain HTTP; else every connection is TLS with this context
      * (borrowed: it must outlive the server).  The handshake must finish

@@ -3,14 +3,15 @@
  */
 #include "rt_server.h"
 #include "rt_client.h"
-#include "rt_config.h"
+#include "rt_app.h"
 #include "rt_db.h"
 #include "rt_docs.h"
 #include "rt_http.h"
 #include "rt_log.h"
+#include "rt_mem.h"
+#include "rt_settings.h"
 #include "rt_time.h"
 #include "rt_tls.h"
-#include "api.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -39,7 +40,8 @@ struct worker {
     struct rt_client_settings client_settings; /* for the worker's outbound HTTP client */
     struct event *shutdown_ev;                 /* made active by the main thread on SIGTERM/SIGINT */
     struct event *deadline_ev;                 /* ends the grace period */
-    const struct rt_config *cfg;
+    const struct rt_settings *cfg;
+    const struct rt_app *app;
 };
 
 static double start_seconds;
@@ -62,12 +64,14 @@ struct rt_db *rt_server_db(void)
     return server_db;
 }
 
-/* Every request: the documentation pages, else the operations of openapi.yaml. */
+/* Every request: the documentation pages, else the application's operations. */
 static void handle_request(struct rt_req *req, void *arg)
 {
+    struct worker *w = arg;
+
     if (rt_docs_handle(req))
         return;
-    api_dispatch(req);
+    w->app->dispatch(req);
 }
 
 /* --- listening sockets --- */
@@ -134,7 +138,7 @@ static int bound_port(int fd)
 }
 
 /* Open one listener per worker into @fds; 0, or -1 with everything closed. */
-static int open_listeners(const struct rt_config *cfg, int *fds, int n, int *port_out)
+static int open_listeners(const struct rt_settings *cfg, int *fds, int n, int *port_out)
 {
     struct addrinfo hints, *ai = NULL;
     char port[16];
@@ -253,8 +257,8 @@ static void worker_cleanup(struct worker *w)
 }
 
 /* Set up worker @w on listening socket @fd (always taken over). 0 or -1. */
-static int worker_init(struct worker *w, int id, const struct rt_config *cfg, struct rt_db *db, SSL_CTX *tls,
-                       int fd)
+static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, const struct rt_app *app,
+                       struct rt_db *db, SSL_CTX *tls, int fd)
 {
     struct rt_http_settings s = {
         .worker_id = id,
@@ -268,16 +272,18 @@ static int worker_init(struct worker *w, int id, const struct rt_config *cfg, st
         .max_connections = cfg->max_connections,
         .access_log = cfg->access_log,
         .tls_ctx = tls,
+        .server_name = app->name,
     };
 
     w->id = id;
     w->cfg = cfg;
+    w->app = app;
     w->db = db;
     w->client_settings = (struct rt_client_settings){
-        .timeout_ms = cfg->external_api_timeout_ms,
-        .max_response_size = cfg->external_max_response_size,
-        .ca_file = cfg->external_ca_file[0] != '\0' ? cfg->external_ca_file : NULL,
-        .max_connections_per_origin = cfg->external_max_connections,
+        .timeout_ms = cfg->outbound_timeout_ms,
+        .max_response_size = cfg->outbound_max_response_size,
+        .ca_file = cfg->outbound_ca_file[0] != '\0' ? cfg->outbound_ca_file : NULL,
+        .max_connections_per_origin = cfg->outbound_max_connections,
         .idle_timeout_ms = cfg->keepalive_timeout_ms,
     };
     w->base = event_base_new();
@@ -345,20 +351,42 @@ static void raise_descriptor_limit(void)
         rt_log_debug("descriptor limit raised to %llu", (unsigned long long)rl.rlim_cur);
 }
 
+/* Every module's migrations, in module order (versions are numbered across the application). */
+static struct rt_db_migration *collect_migrations(const struct rt_app *app, size_t *n_out)
+{
+    struct rt_db_migration *all;
+    size_t m, n = 0;
+
+    for (m = 0; m < app->n_modules; m++)
+        n += app->modules[m]->n_migrations;
+    all = rt_xcalloc(n, sizeof(*all));
+    n = 0;
+    for (m = 0; m < app->n_modules; m++) {
+        if (app->modules[m]->n_migrations > 0)
+            memcpy(all + n, app->modules[m]->migrations, app->modules[m]->n_migrations * sizeof(*all));
+        n += app->modules[m]->n_migrations;
+    }
+    *n_out = n;
+    return all;
+}
+
 /* Open the database and bring its schema up to date (blocking: no loop runs yet). */
-static struct rt_db *open_database(const struct rt_config *cfg, const struct rt_server_app *app)
+static struct rt_db *open_database(const struct rt_settings *cfg, const struct rt_app *app)
 {
     struct rt_db_settings settings = {
         .url = cfg->database_url,
         .pool_size = cfg->db_pool_size,
         .acquire_timeout_ms = cfg->db_acquire_timeout_ms,
         .connect_timeout_ms = cfg->db_connect_timeout_ms,
-        .migrations = app->migrations,
-        .n_migrations = app->n_migrations,
+        .application_name = app->name,
     };
     char err[512];
-    struct rt_db *db = rt_db_open(&settings, err, sizeof(err));
+    struct rt_db_migration *migrations = collect_migrations(app, &settings.n_migrations);
+    struct rt_db *db;
 
+    settings.migrations = migrations;
+    db = rt_db_open(&settings, err, sizeof(err));
+    free(migrations);
     if (db == NULL)
         rt_log_error("cannot open the database: %s", err);
     else
@@ -366,7 +394,45 @@ static struct rt_db *open_database(const struct rt_config *cfg, const struct rt_
     return db;
 }
 
-int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
+/* Start the modules in order; 0, or -1 after stopping the ones already started. */
+static int start_modules(const struct rt_app *app, struct rt_db *db, size_t *started)
+{
+    for (*started = 0; *started < app->n_modules; (*started)++) {
+        const struct rt_module *m = app->modules[*started];
+
+        if (m->start != NULL && m->start(db) != 0) {
+            rt_log_error("module %s could not start", m->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stop the first @n modules, in reverse order. */
+static void stop_modules(const struct rt_app *app, size_t n, int grace_ms)
+{
+    while (n > 0) {
+        const struct rt_module *m = app->modules[--n];
+
+        if (m->stop != NULL)
+            m->stop(grace_ms);
+    }
+}
+
+/* Every module's own check of its settings; the number that failed (each has logged why). */
+static int check_modules(const struct rt_app *app)
+{
+    size_t m;
+    int failed = 0;
+
+    for (m = 0; m < app->n_modules; m++) {
+        if (app->modules[m]->check != NULL && app->modules[m]->check() != 0)
+            failed++;
+    }
+    return failed;
+}
+
+int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app)
 {
     struct worker *workers = NULL;
     SSL_CTX *tls = NULL;
@@ -374,6 +440,7 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
     int *fds = NULL;
     sigset_t signals;
     int i, port = 0, status = 1;
+    size_t n_started = 0;
 
     start_seconds = rt_time_mono_seconds();
     worker_count = cfg->workers;
@@ -387,13 +454,13 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
         rt_log_error("libevent has no pthreads support");
         return 1;
     }
-    api_init();
-    if (rt_docs_init() != 0) {
+    app->init();
+    if (rt_docs_init(app->title, app->spec_json, app->spec_json_len) != 0) {
         rt_log_error("cannot prepare the documentation pages");
         return 1;
     }
     raise_descriptor_limit();
-    if (app->init != NULL && app->init(cfg) != 0)
+    if (check_modules(app) != 0)
         return 1;
     /* Before the database: a bad certificate should not wait for a database that is slow to answer. */
     if (cfg->tls_cert_file[0] != '\0') {
@@ -408,7 +475,8 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
         SSL_CTX_free(tls);
         return 1;
     }
-    if (app->start != NULL && app->start(cfg, server_db) != 0) {
+    if (start_modules(app, server_db, &n_started) != 0) {
+        stop_modules(app, n_started, cfg->shutdown_timeout_ms);
         rt_db_close(server_db);
         server_db = NULL;
         SSL_CTX_free(tls);
@@ -419,14 +487,14 @@ int rt_server_run(const struct rt_config *cfg, const struct rt_server_app *app)
     if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
         goto out;
     for (i = 0; i < cfg->workers; i++) {
-        if (worker_init(&workers[i], i, cfg, server_db, tls, fds[i]) != 0) {
+        if (worker_init(&workers[i], i, cfg, app, server_db, tls, fds[i]) != 0) {
             rt_log_error("cannot set up worker %d", i);
             while (++i < cfg->workers)
                 close(fds[i]);
             goto out;
         }
     }
-    rt_config_log(cfg);
+    rt_settings_log(cfg);
     atomic_store(&running_workers, cfg->workers);
     for (i = 0; i < cfg->workers; i++) {
         if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
@@ -452,15 +520,14 @@ out:
         worker_cleanup(&workers[i]);
     free(workers);
     free(fds);
-    if (app->stop != NULL)
-        app->stop(cfg);
+    stop_modules(app, n_started, cfg->shutdown_timeout_ms);
     rt_db_close(server_db);
     server_db = NULL;
     SSL_CTX_free(tls); /* after the workers: each connection's SSL held a reference */
     return status;
 }
 
-int rt_server_check_config(const struct rt_config *cfg, const struct rt_server_app *app, FILE *out)
+int rt_server_check_config(const struct rt_settings *cfg, const struct rt_app *app, FILE *out)
 {
     char err[512];
     int problems = 0;
@@ -469,16 +536,15 @@ int rt_server_check_config(const struct rt_config *cfg, const struct rt_server_a
         SSL_CTX *tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));
 
         if (tls == NULL) {
-            fprintf(out, "async-demo: %s\n", err);
+            fprintf(out, "%s: %s\n", app->name, err);
             problems++;
         }
         SSL_CTX_free(tls);
     }
     if (rt_db_check_url(cfg->database_url, err, sizeof(err)) != 0) {
-        fprintf(out, "async-demo: %s\n", err);
+        fprintf(out, "%s: %s\n", app->name, err);
         problems++;
     }
-    if (app->init != NULL && app->init(cfg) != 0)
-        problems++; /* it has logged why */
+    problems += check_modules(app); /* each has logged why */
     return problems == 0 ? 0 : -1;
 }

@@ -1,12 +1,14 @@
 /*
  * rt_docs — the interactive documentation: /openapi.json, /docs (Swagger
  * UI), /docs/oauth2-redirect, /redoc (ReDoc) and the files they load, which
- * are embedded in the binary (see runtime/docs_assets.cmake), so the pages
- * work without any outside network access.
+ * are embedded in the binary (see runtime/docs/docs_assets.cmake), so the
+ * pages work without any outside network access.  A runtime built with
+ * -DASYNC_DEMO_DOCS=OFF embeds none of them: /docs and /redoc then answer
+ * 404 saying so, and /openapi.json is still served.
  *
  * Paths answered (GET and HEAD; any other method gets 405 with an Allow
  * header):
- *   /openapi.json                  the spec (generated/api.h: api_spec_json)
+ *   /openapi.json                  the spec the application hands over
  *   /docs                          Swagger UI page
  *   /docs/swagger-ui-init.js       its configuration (url: /openapi.json, ...)
  *   /docs/oauth2-redirect          Swagger UI's OAuth2 redirect page
@@ -31,16 +33,19 @@
 #ifndef RT_DOCS_H
 #define RT_DOCS_H
 
+#include <stddef.h>
+
 struct rt_req;
 
 /**
- * Prepare the pages, URLs and ETags (hashes the embedded files once).
- * Call it once before rt_docs_handle(), before workers start; calling it
- * again is a no-op.
+ * Prepare the pages, URLs and ETags (hashes the embedded files once) for
+ * the spec @p spec_json (@p spec_json_len bytes, static storage) titled
+ * @p title.  Call it once before rt_docs_handle(), before workers start;
+ * calling it again is a no-op.
  * @return 0 on success, -1 on failure (a page did not fit its buffer: a
  * programming error, logged nowhere; the caller reports it).
  */
-int rt_docs_init(void);
+int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len);
 
 /**
  * Answer @p req if its path is one of the documentation paths above.

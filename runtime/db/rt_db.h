@@ -68,6 +68,8 @@ struct rt_db_settings {
     int connect_timeout_ms; /* one connection attempt */
     const struct rt_db_migration *migrations; /* the schema, in order */
     size_t n_migrations;
+    const char *application_name; /* PostgreSQL's application_name unless the URL sets one (static
+                                      storage); NULL: "rt" */
 };
 
 /**

@@ -1,0 +1,129 @@
+/*
+ * rt_settings — the runtime's settings and their declarations.
+ */
+#include "rt_settings.h"
+#include "rt_db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct rt_settings settings;
+
+/* "sqlite:///<program>.db", set by rt_settings_init() before the defaults are applied. */
+static char default_database_url[300] = "sqlite:///async-demo.db";
+
+#define STR(field) RT_OPTION_STRING, settings.field, sizeof(settings.field)
+#define VAL(kind, field) kind, &settings.field, 0
+
+static const struct rt_option server_options[] = {
+    {"host", "HOST", STR(host), "127.0.0.1", NULL, "address to listen on (0.0.0.0 or :: for all)", NULL},
+    {"port", "PORT", VAL(RT_OPTION_PORT, port), "8000", NULL,
+     "TCP port; 0 picks a free one (logged at start)", NULL},
+    {"workers", "WORKERS", VAL(RT_OPTION_THREADS, workers), "auto", "number of CPUs",
+     "worker threads, one event loop each", NULL},
+    {"max-connections", "MAX_CONNECTIONS", VAL(RT_OPTION_COUNT, max_connections), "100000", NULL,
+     "open connections per worker; more wait in the backlog", NULL},
+    {"backlog", "BACKLOG", VAL(RT_OPTION_COUNT, backlog), "4096", NULL, "listen backlog", NULL},
+    {"shutdown-timeout", "SHUTDOWN_TIMEOUT", VAL(RT_OPTION_DURATION, shutdown_timeout_ms), "10s", NULL,
+     "grace period for in-flight requests on SIGTERM/SIGINT", NULL},
+    {"log-level", "LOG_LEVEL", VAL(RT_OPTION_LOG_LEVEL, log_level), "info", NULL,
+     "debug, info, warning, error or off", NULL},
+    {"access-log", "ACCESS_LOG", VAL(RT_OPTION_BOOL, access_log), "on", NULL, "one log line per request",
+     NULL},
+};
+
+static const struct rt_option http_options[] = {
+    {"max-body-size", "MAX_BODY_SIZE", VAL(RT_OPTION_SIZE, max_body_size), "1MiB", NULL,
+     "largest request body; 413 beyond", NULL},
+    {"max-header-size", "MAX_HEADER_SIZE", VAL(RT_OPTION_SIZE, max_header_size), "16KiB", NULL,
+     "largest request line + headers; 431 beyond", NULL},
+    {"max-header-count", "MAX_HEADER_COUNT", VAL(RT_OPTION_COUNT, max_header_count), "100", NULL,
+     "most header fields in a request; 431 beyond", NULL},
+    {"header-timeout", "HEADER_TIMEOUT", VAL(RT_OPTION_DURATION, header_timeout_ms), "10s", NULL,
+     "time to send a request's head, from its first byte; 408 beyond", NULL},
+    {"body-timeout", "BODY_TIMEOUT", VAL(RT_OPTION_DURATION, body_timeout_ms), "30s", NULL,
+     "time to send a request's body after its head; 408 beyond", NULL},
+    {"keepalive-timeout", "KEEPALIVE_TIMEOUT", VAL(RT_OPTION_DURATION, keepalive_timeout_ms), "15s", NULL,
+     "idle time before a keep-alive connection is closed", NULL},
+    {"write-timeout", "WRITE_TIMEOUT", VAL(RT_OPTION_DURATION, write_timeout_ms), "30s", NULL,
+     "time a response may take to reach a slow client", NULL},
+};
+
+static char *redact_url(const char *url)
+{
+    return rt_db_redact_url(url);
+}
+
+static const struct rt_option database_options[] = {
+    {"database-url", "DATABASE_URL", STR(database_url), default_database_url, NULL,
+     "sqlite:///rel.db, sqlite:////abs.db, sqlite::memory: or postgresql://user:pw@host:port/db", redact_url},
+    {"db-pool-size", "DB_POOL_SIZE", VAL(RT_OPTION_COUNT, db_pool_size), "4", NULL,
+     "PostgreSQL connections per worker", NULL},
+    {"db-acquire-timeout", "DB_ACQUIRE_TIMEOUT", VAL(RT_OPTION_DURATION, db_acquire_timeout_ms), "5s", NULL,
+     "time a query waits for a usable database connection; 503 beyond", NULL},
+    {"db-connect-timeout", "DB_CONNECT_TIMEOUT", VAL(RT_OPTION_DURATION, db_connect_timeout_ms), "5s", NULL,
+     "time one database connection attempt may take", NULL},
+};
+
+static const struct rt_option outbound_options[] = {
+    {"external-api-timeout-ms", "EXTERNAL_API_TIMEOUT_MS", VAL(RT_OPTION_MS, outbound_timeout_ms), "5000",
+     NULL, "milliseconds one outbound call may take", NULL},
+    {"external-ca-file", "EXTERNAL_CA_FILE", STR(outbound_ca_file), NULL, "the system's CA store",
+     "PEM file of CAs trusted for outbound HTTPS", NULL},
+    {"external-max-response-size", "EXTERNAL_MAX_RESPONSE_SIZE",
+     VAL(RT_OPTION_SIZE, outbound_max_response_size), "1MiB", NULL, "largest outbound response body", NULL},
+    {"external-max-connections", "EXTERNAL_MAX_CONNECTIONS", VAL(RT_OPTION_COUNT, outbound_max_connections),
+     "64", NULL, "outbound connections per worker and origin; more calls wait their turn", NULL},
+};
+
+static const struct rt_option tls_options[] = {
+    {"tls-cert-file", "TLS_CERT_FILE", STR(tls_cert_file), NULL, "none (plain HTTP)",
+     "PEM certificate (chain) to serve HTTPS with; needs tls-key-file", NULL},
+    {"tls-key-file", "TLS_KEY_FILE", STR(tls_key_file), NULL, "none (plain HTTP)",
+     "PEM private key of tls-cert-file", NULL},
+};
+
+/* Settings that are only valid together. */
+static int check_tls(char *err, size_t errlen)
+{
+    if ((settings.tls_cert_file[0] != '\0') == (settings.tls_key_file[0] != '\0'))
+        return 0;
+    snprintf(err, errlen, "%s is set but %s is not: HTTPS needs both the certificate and its key",
+             settings.tls_cert_file[0] != '\0' ? "TLS_CERT_FILE" : "TLS_KEY_FILE",
+             settings.tls_cert_file[0] != '\0' ? "TLS_KEY_FILE" : "TLS_CERT_FILE");
+    return -1;
+}
+
+#define GROUP(title, opts, check)                                                                            \
+    {                                                                                                        \
+        title, opts, sizeof(opts) / sizeof(opts[0]), check                                                   \
+    }
+
+static const struct rt_option_group server_group = GROUP("server", server_options, NULL);
+static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
+static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
+static const struct rt_option_group outbound_group = GROUP("outbound HTTP", outbound_options, NULL);
+static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
+
+const struct rt_option_group *const rt_settings_groups[] = {&server_group, &http_group, &database_group,
+                                                            &outbound_group, &tls_group};
+const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
+
+struct rt_settings *rt_settings_get(void)
+{
+    return &settings;
+}
+
+void rt_settings_init(const char *program)
+{
+    snprintf(default_database_url, sizeof(default_database_url), "sqlite:///%s.db", program);
+}
+
+void rt_settings_log(const struct rt_settings *s)
+{
+    rt_log_info(
+        "config: workers=%d max_body_size=%zu max_header_size=%zu header_timeout=%dms body_timeout=%dms "
+        "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s",
+        s->workers, s->max_body_size, s->max_header_size, s->header_timeout_ms, s->body_timeout_ms,
+        s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off");
+}
