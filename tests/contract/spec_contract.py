@@ -1,0 +1,197 @@
+"""Checking a running service against an OpenAPI document: generic, for any spec built with codegen/.
+
+Spec(path) loads a document; Spec.check(op_id, response) asserts the answer is documented for the
+operation (status, Content-Type, body against its JSON Schema 2020-12 with Debian's python3-jsonschema,
+declared headers) and records the (operation, status) pair as covered; Spec.smoke_requests(op_id)
+builds, from the spec's own `example`s, a request that must succeed and one with a single value made
+invalid (422).  tests/contract/test_contract.py uses it for async-demo, tests/examples/ for the example
+service.
+"""
+
+import json
+import threading
+import urllib.parse
+
+import jsonschema
+import yaml
+
+
+def documented(spec):
+    """{(operationId, status): (method, path, response object)} for every documented response."""
+    out = {}
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for status, response in op["responses"].items():
+                out[(op["operationId"], status)] = (method.upper(), path, response)
+    return out
+
+
+FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+class Spec:
+    """An OpenAPI document, and the (operation, status) pairs answers have covered so far."""
+
+    def __init__(self, path):
+        with open(path) as f:
+            self.spec = yaml.safe_load(f)
+        self.documented = documented(self.spec)
+        self.operations = {op for op, _ in self.documented}
+        self.resolver = jsonschema.RefResolver.from_schema(self.spec)
+        self.covered = set()
+        self.lock = threading.Lock()
+
+    def check(self, op_id, r):
+        statuses = {status for op, status in self.documented if op == op_id}
+        status = str(r.status)
+        assert status in statuses, "%s answered %s, which the spec does not document (%s): %r" % (
+            op_id, status, sorted(statuses), r.body[:300])
+        response = self.documented[(op_id, status)][2]
+        content = response.get("content")
+        if content:
+            media_type = next(iter(content))
+            got = (r.header("content-type") or "").split(";")[0].strip()
+            documented = media_type.split(";")[0].strip()
+            assert got == documented, "%s %s: Content-Type %r, documented %r" % (op_id, status, got, media_type)
+            if media_type.startswith("text/"):  # parameters too: "text/plain; version=0.0.4"
+                assert r.header("content-type") == media_type, "%s %s: Content-Type %r, documented %r" % (
+                    op_id, status, r.header("content-type"), media_type)
+            schema = content[media_type]["schema"]
+            validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver, format_checker=FORMATS)
+            value = r.body.decode("utf-8") if media_type.startswith("text/") else r.json()
+            errors = sorted(validator.iter_errors(value), key=str)
+            assert not errors, "%s %s: body does not match the spec: %s\n%r" % (
+                op_id, status, "; ".join(e.message for e in errors[:3]), r.body[:300])
+        else:
+            assert r.body == b"", "%s %s: documented without a body, got %r" % (op_id, status, r.body[:100])
+        for name in response.get("headers", {}):
+            assert r.header(name) is not None, "%s %s: documented header %s missing" % (op_id, status, name)
+        with self.lock:
+            self.covered.add((op_id, status))
+        return r
+
+
+def example_of(obj):
+    """The example an OpenAPI object (parameter, media type, schema) gives, or None."""
+    if obj is None:
+        return None
+    if "example" in obj:
+        return obj["example"]
+    if obj.get("examples"):
+        examples = obj["examples"]
+        first = examples[0] if isinstance(examples, list) else next(iter(examples.values())).get("value")
+        return first
+    schema = obj.get("schema")
+    if isinstance(schema, dict) and "$ref" not in schema:
+        for key in ("example", "default"):
+            if key in schema:
+                return schema[key]
+        if schema.get("examples"):
+            return schema["examples"][0]
+    return None
+
+
+def invalid_value(schema):
+    """A value for a parameter of @schema that breaks one of its constraints, or None."""
+    kind = schema.get("type")
+    if kind in ("integer", "number"):
+        return "not-a-number"
+    if kind == "string":
+        if "maxLength" in schema:
+            return "x" * (schema["maxLength"] + 1)
+        if schema.get("format") in ("email", "uuid", "date-time", "date") or "pattern" in schema:
+            return "not valid!"
+    if kind == "boolean":
+        return "maybe"
+    return None
+
+
+def smoke_requests(spec, op_id):
+    """(method, path+query, body or None) built from @spec's examples for @op_id, and the same with one
+    value made invalid (None when nothing can be), or raise AssertionError naming what lacks an example."""
+    method, template, _ = next(v for (op, _), v in spec.documented.items() if op == op_id)
+    op = spec.spec["paths"][template][method.lower()]
+    params = op.get("parameters", [])
+    values, invalid = {}, None
+    for p in params:
+        value = example_of(p)
+        if value is None and not p.get("required") and p["in"] == "query":
+            continue
+        assert value is not None, "%s: parameter %r has no example in the spec (add `example:`)" % (op_id, p["name"])
+        values[p["name"]] = (p["in"], value)
+        bad = invalid_value(p.get("schema", {}))
+        if invalid is None and bad is not None:
+            invalid = (p["name"], bad)
+    body = None
+    if "requestBody" in op:
+        media = op["requestBody"]["content"].get("application/json")
+        body = example_of(media)
+        assert body is not None, "%s: the JSON request body has no example in the spec (add `example:`)" % op_id
+
+    def build(override):
+        path, query = template, []
+        for name, (where, value) in values.items():
+            value = override[1] if override and override[0] == name else value
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            if where == "path":
+                path = path.replace("{%s}" % name, urllib.parse.quote(text, safe=""))
+            elif where == "query":
+                query.append("%s=%s" % (name, urllib.parse.quote(text, safe="")))
+        return path + ("?" + "&".join(query) if query else "")
+
+    good = (method, build(None), body)
+    bad = None
+    if invalid is not None:
+        bad = (method, build(invalid), body)
+    elif body is not None:
+        bad = (method, build(None), [])  # a JSON array where an object is expected
+    return good, bad
+
+
+def path_of(spec, op_id, **params):
+    method, template, _ = next(v for (op, _), v in spec.documented.items() if op == op_id)
+    path = template
+    for name, value in params.items():
+        path = path.replace("{%s}" % name, urllib.parse.quote(str(value), safe=""))
+    return method, path
+
+
+
+
+def send(server, method, target, body):
+    """One request to @server (harness.Server); a JSON @body when not None."""
+    if body is None:
+        return server.request(method, target)
+    return server.request(method, target, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+
+
+def smoke(test, spec, server, run_parallel):
+    """Every operation of @spec with its examples (a documented answer below 500) and, where 422 is
+    documented, with one invalid value (422); all at once.  Failures are reported through @test."""
+    cases = []
+    for op_id in sorted(spec.operations):
+        good, bad = smoke_requests(spec, op_id)
+        cases.append((op_id, good, False))
+        if bad is not None and (op_id, "422") in spec.documented:
+            cases.append((op_id, bad, True))
+    results = run_parallel([lambda c=c: spec.check(c[0], send(server, *c[1])) for c in cases])
+    for (op_id, (method, target, _), negative), r in zip(cases, results):
+        with test.subTest(op_id, target=target, negative=negative):
+            if negative:
+                test.assertEqual(r.status, 422, r.body[:300])
+            else:
+                test.assertLess(r.status, 500, "%s %s with the spec's examples: %r" % (method, target, r.body[:300]))
+
+
+def assert_all_covered(test, spec, exempt, where):
+    """Every operation was called and every documented status produced (or @exempt says why not)."""
+    missing_ops = sorted(spec.operations - {op for op, _ in spec.covered})
+    test.assertEqual(missing_ops, [], "operations in the spec that no test called")
+    missing = sorted(set(spec.documented) - spec.covered - set(exempt))
+    test.assertEqual(missing, [], "documented (operation, status) pairs never produced: the examples in the "
+                     "spec cover success and 422; a status that needs a scenario needs a test in %s, or an "
+                     "exemption saying why it cannot be produced from outside" % where)
+    stale = sorted(set(exempt) - set(spec.documented))
+    test.assertEqual(stale, [], "exemptions for statuses the spec no longer documents")
