@@ -12,7 +12,15 @@
 # The service's own <dir> is generated/, committed (codegen_up_to_date checks
 # it); the example service and the test fixture generate into the build tree.
 #
+#   async_demo_check_handlers(<executable> API <target>)
+#
+# checks, each time <executable> is linked, that every operation of the API library <target> has a handler
+# (check_handlers.cmake): a warning naming each operation without one, or an error when
+# ASYNC_DEMO_STRICT_HANDLERS is ON (CI builds that way).
+#
 # Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator and its templates) for callers that need them.
+
+option(ASYNC_DEMO_STRICT_HANDLERS "A spec operation without a handler fails the build (else: a warning)" OFF)
 
 set(ASYNC_DEMO_CODEGEN_ROOT ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py
@@ -39,4 +47,15 @@ function(async_demo_generate target)
   target_include_directories(${target} PUBLIC ${GEN_OUT})
   target_link_libraries(${target} PUBLIC async_demo_runtime)
   add_dependencies(${target} ${target}_codegen)
+  set_target_properties(${target} PROPERTIES ASYNC_DEMO_API_HEADER ${GEN_OUT}/api_ops.h)
+endfunction()
+
+function(async_demo_check_handlers executable)
+  cmake_parse_arguments(CHK "" "API" "" ${ARGN})
+  get_target_property(header ${CHK_API} ASYNC_DEMO_API_HEADER)
+  add_custom_command(TARGET ${executable} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DBINARY=$<TARGET_FILE:${executable}> -DHEADER=${header}
+            -DSTRICT=${ASYNC_DEMO_STRICT_HANDLERS} -P ${ASYNC_DEMO_CODEGEN_ROOT}/check_handlers.cmake
+    COMMENT "Checking that every operation of ${CHK_API} has a handler"
+    VERBATIM)
 endfunction()

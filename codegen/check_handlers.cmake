@@ -1,0 +1,35 @@
+# Run after linking an application (see async_demo_check_handlers() in codegen.cmake): every operation of
+# its spec should have a handler.  The generated API gives each handle_<operation> a weak default that
+# answers 501, so a missing handler still links; this finds those defaults in the binary (nm: "W") and
+# names each operation.  A warning, or an error when STRICT is on (-DASYNC_DEMO_STRICT_HANDLERS=ON, as CI
+# builds).
+#   cmake -DNM=nm -DBINARY=<executable> -DHEADER=<generated api_ops.h> -DSTRICT=ON|OFF -P check_handlers.cmake
+execute_process(COMMAND ${NM} ${BINARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${BINARY}")
+endif()
+file(STRINGS ${HEADER} ops REGEX "^/\\* --- [a-z0-9_]+: [A-Z]+ [^ ]+")
+set(missing "")
+set(n 0)
+foreach(line IN LISTS ops)
+  string(REGEX REPLACE "^/\\* --- ([a-z0-9_]+): ([A-Z]+ [^ ]+).*$" "\\1;\\2" parts "${line}")
+  list(GET parts 0 op)
+  list(GET parts 1 route)
+  math(EXPR n "${n} + 1")
+  if(symbols MATCHES "[0-9a-f]+ [Ww] handle_${op}\n")
+    list(APPEND missing "  ${op} (${route}): write handle_${op}() in a file under handlers/; until then it answers 501")
+  endif()
+endforeach()
+if(n EQUAL 0)
+  message(FATAL_ERROR "no operations found in ${HEADER}")
+endif()
+if(missing)
+  list(LENGTH missing n_missing)
+  string(REPLACE ";" "\n" missing "${missing}")
+  set(text "${n_missing} operation(s) of the spec have no handler:\n${missing}")
+  if(STRICT)
+    file(REMOVE ${BINARY}) # so that the next build links and checks again
+    message(FATAL_ERROR "${text}\n(ASYNC_DEMO_STRICT_HANDLERS is ON: a missing handler is an error)")
+  endif()
+  message(WARNING "${text}")
+endif()
