@@ -5,7 +5,8 @@ file(GLOB_RECURSE files
   ${SOURCE_DIR}/handlers/*.c ${SOURCE_DIR}/handlers/*.h ${SOURCE_DIR}/app/*.c ${SOURCE_DIR}/app/*.h
   ${SOURCE_DIR}/tests/unit/*.c ${SOURCE_DIR}/tests/unit/*.h
   ${SOURCE_DIR}/tests/fuzz/*.c ${SOURCE_DIR}/tests/fuzz/*.h
-  ${SOURCE_DIR}/tests/clients/*.c ${SOURCE_DIR}/tools/*.c)
+  ${SOURCE_DIR}/tests/clients/*.c ${SOURCE_DIR}/tools/*.c
+  ${SOURCE_DIR}/examples/*.c ${SOURCE_DIR}/examples/*.h)
 set(bad "")
 foreach(f ${files})
   execute_process(COMMAND ${CLANG_FORMAT} --dry-run --Werror ${f} RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)

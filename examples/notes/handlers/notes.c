@@ -1,0 +1,114 @@
+/*
+ * Notes in the database: create one, read one.
+ *
+ * Each handler submits one statement and answers from its callback, on
+ * the same event loop; the loop serves other requests meanwhile.  Input
+ * travels only as statement parameters.
+ */
+#include "notes.h"
+
+#include "api.h"
+#include "rt_db.h"
+#include "rt_req.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The notes table.  Append new migrations; never edit one that has shipped. */
+static const struct rt_db_migration migrations[] = {
+    {
+        .version = 1,
+        .description = "notes",
+        .sqlite_sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,"
+                      " text TEXT NOT NULL);",
+        .postgres_sql = "CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                        " title text NOT NULL, text text NOT NULL);",
+    },
+};
+
+const struct rt_module notes_module = {
+    .name = "notes",
+    .migrations = migrations,
+    .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+};
+
+static const struct rt_db_statement insert_note = {
+    .name = "notes_insert",
+    .sql = "INSERT INTO notes (title, text) VALUES ($1, $2) RETURNING id, title, text",
+    .n_params = 2,
+};
+
+static const struct rt_db_statement select_note = {
+    .name = "notes_by_id",
+    .sql = "SELECT id, title, text FROM notes WHERE id = CAST($1 AS BIGINT)",
+    .n_params = 1,
+};
+
+/* Row 0 of @res (id, title, text) as a note whose strings live in @req's memory. */
+static void note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
+{
+    const char *title = rt_db_result_value(res, 0, 1), *text = rt_db_result_value(res, 0, 2);
+
+    note->id = strtoll(rt_db_result_value(res, 0, 0), NULL, 10);
+    note->title = rt_req_strndup(req, title, strlen(title));
+    note->text = rt_req_strndup(req, text, strlen(text));
+}
+
+/* Submit @stmt for @req; 0, or -1 when the database cannot take it (the caller answers 503). */
+static int submit(struct rt_req *req, const struct rt_db_statement *stmt, const char *const *params,
+                  rt_db_callback cb)
+{
+    struct rt_db_loop *db = rt_db_loop_current();
+
+    return db != NULL && rt_db_query(db, stmt, params, cb, req) == 0 ? 0 : -1;
+}
+
+static void note_created(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_note note;
+
+    if (rt_db_result_status(res) != RT_DB_OK || rt_db_result_rows(res) != 1) {
+        api_create_note__reply_503_detail(req, "Database unavailable, try again later");
+        return;
+    }
+    note_from_row(req, res, &note);
+    api_create_note__reply_201(req, &note);
+}
+
+void handle_create_note(struct rt_req *req, const struct api_create_note_params *params)
+{
+    const char *values[2] = {params->body.title, params->body.text};
+
+    if (submit(req, &insert_note, values, note_created) != 0)
+        api_create_note__reply_503_detail(req, "Database unavailable, try again later");
+}
+
+static void note_found(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_note note;
+
+    if (rt_db_result_status(res) != RT_DB_OK) {
+        api_get_note__reply_503_detail(req, "Database unavailable, try again later");
+        return;
+    }
+    if (rt_db_result_rows(res) == 0) {
+        api_get_note__reply_404_detail(req, "Note not found");
+        return;
+    }
+    note_from_row(req, res, &note);
+    api_get_note__reply_200(req, &note);
+}
+
+void handle_get_note(struct rt_req *req, const struct api_get_note_params *params)
+{
+    char id[24];
+    const char *values[1] = {id};
+
+    snprintf(id, sizeof(id), "%" PRId64, params->note_id);
+    if (submit(req, &select_note, values, note_found) != 0)
+        api_get_note__reply_503_detail(req, "Database unavailable, try again later");
+}
