@@ -1,8 +1,10 @@
 /*
- * rt_config — settings from defaults, a configuration file, the environment
- * and flags, over the option tables the runtime and the modules declare.
+ * rt_config — settings from defaults, the environment and flags, over the
+ * option tables the runtime and the modules declare; the configuration
+ * file's format is in rt_config_file.c.
  */
 #include "rt_config.h"
+#include "rt_config_internal.h"
 #include "rt_log.h"
 
 #include <errno.h>
@@ -13,12 +15,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-/* Where an option is among all of a program's options (groups in order). */
-struct found {
-    const struct rt_option *opt;
-    size_t index; /* 0 is --config, then the groups' options in order */
-};
 
 /* The option that names the configuration file: read before everything else, never from the file. */
 static struct rt_option config_option(struct rt_config *cfg)
@@ -32,7 +28,7 @@ static struct rt_option config_option(struct rt_config *cfg)
                               .help = "read settings from this file first; the environment and flags win"};
 }
 
-static size_t count_options(const struct rt_config *cfg)
+size_t rt_config_count_options(const struct rt_config *cfg)
 {
     size_t g, n = 1;
 
@@ -43,9 +39,10 @@ static size_t count_options(const struct rt_config *cfg)
 
 /* The option called @name (a flag's name, @len bytes; "_" may stand for "-" and case is ignored when
  * @loose); .opt is NULL if there is none (or it is --config). */
-static struct found find_option(const struct rt_config *cfg, const char *name, size_t len, bool loose)
+struct rt_config_found rt_config_find_option(const struct rt_config *cfg, const char *name, size_t len,
+                                             bool loose)
 {
-    struct found f = {NULL, 1};
+    struct rt_config_found f = {NULL, 1};
     size_t g, i, k;
 
     for (g = 0; g < cfg->n_groups; g++) {
@@ -221,9 +218,7 @@ static const char *value_syntax(const struct rt_option *o)
  * Append one line to @err (lines are separated by '\n'), so that every
  * problem is reported at once; what does not fit is cut off.
  */
-static void add_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void add_err(char *err, size_t errlen, const char *fmt, ...)
+void rt_config_add_err(char *err, size_t errlen, const char *fmt, ...)
 {
     size_t used;
     va_list ap;
@@ -244,17 +239,17 @@ static void add_err(char *err, size_t errlen, const char *fmt, ...)
  * string may hold a secret (DATABASE_URL's password): its value is never
  * echoed.
  */
-static int apply(const struct rt_option *o, const char *value, const char *name, const char *where,
-                 const char *from, char *err, size_t errlen)
+int rt_config_apply(const struct rt_option *o, const char *value, const char *name, const char *where,
+                    const char *from, char *err, size_t errlen)
 {
     if (set_value(o, value) == 0)
         return 0;
     if (o->kind == RT_OPTION_STRING)
-        add_err(err, errlen, "%sinvalid %s%s: empty or longer than %zu characters", where, name, from,
-                o->size - 1);
+        rt_config_add_err(err, errlen, "%sinvalid %s%s: empty or longer than %zu characters", where, name,
+                          from, o->size - 1);
     else
-        add_err(err, errlen, "%sinvalid %s '%s'%s: expected %s (%s)", where, name, value, from,
-                value_syntax(o), o->help);
+        rt_config_add_err(err, errlen, "%sinvalid %s '%s'%s: expected %s (%s)", where, name, value, from,
+                          value_syntax(o), o->help);
     return -1;
 }
 
@@ -272,143 +267,11 @@ int rt_config_defaults(struct rt_config *cfg, char *err, size_t errlen)
                     ((char *)o->value)[0] = '\0';
                 else
                     memset(o->value, 0, o->kind == RT_OPTION_SIZE ? sizeof(size_t) : sizeof(int));
-            } else if (apply(o, o->def, o->name, "", " (its default)", err, errlen) != 0) {
+            } else if (rt_config_apply(o, o->def, o->name, "", " (its default)", err, errlen) != 0) {
                 rc = -1;
             }
         }
     }
-    return rc;
-}
-
-/* --- the configuration file --- */
-
-static bool is_space(char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
-/*
- * Split one line of a configuration file in place.  @return 0 for a blank
- * or comment line, 1 with *name and *value set, or -1 with *why set.
- */
-static int split_line(char *line, char **name, char **value, const char **why)
-{
-    char *p = line, *v, *end;
-
-    line[strcspn(line, "\r\n")] = '\0';
-    while (is_space(*p))
-        p++;
-    if (*p == '\0' || *p == '#')
-        return 0;
-    *name = p;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-           *p == '_')
-        p++;
-    end = p;
-    while (is_space(*p))
-        p++;
-    if (end == *name || *p != '=') {
-        *why = "expected 'name = value'";
-        return -1;
-    }
-    *end = '\0';
-    for (v = p + 1; is_space(*v); v++)
-        ;
-    if (*v == '"' || *v == '\'') {
-        char *close = strchr(v + 1, *v);
-
-        if (close == NULL) {
-            *why = "unterminated quoted value";
-            return -1;
-        }
-        *close = '\0';
-        for (p = close + 1; is_space(*p); p++)
-            ;
-        if (*p != '\0' && *p != '#') {
-            *why = "unexpected text after the quoted value";
-            return -1;
-        }
-        *value = v + 1;
-        return 1;
-    }
-    /* Unquoted: a '#' starts a comment at the start or after white space, so URLs may keep theirs. */
-    for (p = v; *p != '\0'; p++) {
-        if (*p == '#' && (p == v || is_space(p[-1]))) {
-            *p = '\0';
-            break;
-        }
-    }
-    while (p > v && is_space(p[-1]))
-        *--p = '\0';
-    *value = v;
-    return 1;
-}
-
-/* Apply one split line; 0 or -1 with the error appended. */
-static int file_setting(struct rt_config *cfg, const char *key, const char *value, const char *where,
-                        int lineno, int *seen, char *err, size_t errlen)
-{
-    struct found f = find_option(cfg, key, strlen(key), true);
-
-    if (f.opt == NULL) {
-        if (strcasecmp(key, "config") == 0)
-            add_err(err, errlen, "%s'%s' cannot be set in a configuration file", where, key);
-        else
-            add_err(err, errlen, "%sunknown setting '%s' (see --help for the names)", where, key);
-        return -1;
-    }
-    if (seen[f.index] != 0) {
-        add_err(err, errlen, "%sduplicate setting '%s' (already set on line %d)", where, f.opt->name,
-                seen[f.index]);
-        return -1;
-    }
-    seen[f.index] = lineno;
-    if (value[0] == '\0') {
-        add_err(err, errlen, "%s'%s' has no value", where, f.opt->name);
-        return -1;
-    }
-    return apply(f.opt, value, f.opt->name, where, "", err, errlen);
-}
-
-int rt_config_load_file(struct rt_config *cfg, const char *path, char *err, size_t errlen)
-{
-    int *seen = calloc(count_options(cfg), sizeof(int));
-    FILE *f = fopen(path, "r");
-    char *line = NULL, where[1100];
-    size_t cap = 0;
-    int lineno = 0, rc = 0;
-
-    if (f == NULL || seen == NULL) {
-        add_err(err, errlen, "cannot read configuration file '%s': %s", path, strerror(errno));
-        rc = -1;
-        goto cleanup;
-    }
-    while (getline(&line, &cap, f) >= 0) {
-        char *p = line, *key, *value;
-        const char *why = NULL;
-        int kind;
-
-        lineno++;
-        if (lineno == 1 && strncmp(p, "\xef\xbb\xbf", 3) == 0)
-            p += 3; /* a UTF-8 byte order mark, as some editors write */
-        snprintf(where, sizeof(where), "%s:%d: ", path, lineno);
-        kind = split_line(p, &key, &value, &why);
-        if (kind < 0) {
-            add_err(err, errlen, "%s%s", where, why);
-            rc = -1;
-        } else if (kind > 0 && file_setting(cfg, key, value, where, lineno, seen, err, errlen) != 0) {
-            rc = -1;
-        }
-    }
-    if (ferror(f)) {
-        add_err(err, errlen, "cannot read configuration file '%s': %s", path, strerror(errno));
-        rc = -1;
-    }
-cleanup:
-    free(line);
-    free(seen);
-    if (f != NULL)
-        fclose(f);
     return rc;
 }
 
@@ -515,16 +378,17 @@ static int walk_flags(struct rt_config *cfg, int argc, char **argv, bool store, 
         }
         if (strncmp(arg, "--", 2) != 0) {
             if (store)
-                add_err(err, errlen, "unexpected argument '%s' (see --help)", arg);
+                rt_config_add_err(err, errlen, "unexpected argument '%s' (see --help)", arg);
             return store ? -1 : 0;
         }
         name = arg + 2;
         eq = strchr(name, '=');
         len = eq ? (size_t)(eq - name) : strlen(name);
-        o = len == 6 && strncmp(name, "config", 6) == 0 ? &config : find_option(cfg, name, len, false).opt;
+        o = len == 6 && strncmp(name, "config", 6) == 0 ? &config
+                                                        : rt_config_find_option(cfg, name, len, false).opt;
         if (o == NULL) {
             if (store)
-                add_err(err, errlen, "unknown option '%s' (see --help)", arg);
+                rt_config_add_err(err, errlen, "unknown option '%s' (see --help)", arg);
             return store ? -1 : 0;
         }
         if (eq != NULL) {
@@ -533,11 +397,11 @@ static int walk_flags(struct rt_config *cfg, int argc, char **argv, bool store, 
             value = argv[++a];
         } else {
             if (store)
-                add_err(err, errlen, "option '%s' needs a value", arg);
+                rt_config_add_err(err, errlen, "option '%s' needs a value", arg);
             return store ? -1 : 0;
         }
         if (store == (o != &config) &&
-            apply(o, value, o->env, "", " (from the command line)", err, errlen) != 0)
+            rt_config_apply(o, value, o->env, "", " (from the command line)", err, errlen) != 0)
             rc = -1; /* go on: report every bad value at once */
     }
     return rc;
@@ -555,7 +419,7 @@ static int load_environment(struct rt_config *cfg, char *err, size_t errlen)
             const char *v = getenv(o->env);
 
             if (v != NULL && v[0] != '\0' &&
-                apply(o, v, o->env, "", " (from the environment)", err, errlen) != 0)
+                rt_config_apply(o, v, o->env, "", " (from the environment)", err, errlen) != 0)
                 rc = -1;
         }
     }
@@ -576,7 +440,7 @@ int rt_config_load(struct rt_config *cfg, int argc, char **argv, char *err, size
     if (rt_config_defaults(cfg, err, errlen) != 0)
         return -1;
     if (file_env != NULL && file_env[0] != '\0' &&
-        apply(&config, file_env, config.env, "", " (from the environment)", err, errlen) != 0)
+        rt_config_apply(&config, file_env, config.env, "", " (from the environment)", err, errlen) != 0)
         rc = -1;
     /* First pass: --help and --version work whatever else is wrong; --config names the file. */
     walked = walk_flags(cfg, argc, argv, false, err, errlen);
@@ -595,71 +459,4 @@ int rt_config_load(struct rt_config *cfg, int argc, char **argv, char *err, size
             rc = -1;
     }
     return rc;
-}
-
-/* Write @s as a file value: bare if that reads back the same, else quoted. */
-static void write_string(FILE *out, const char *name, const char *s)
-{
-    if (s[0] == '\0')
-        fprintf(out, "# %s =   (not set)\n", name);
-    else if (strpbrk(s, "#\"' \t") == NULL)
-        fprintf(out, "%s = %s\n", name, s);
-    else
-        fprintf(out, "%s = %c%s%c\n", name, strchr(s, '"') ? '\'' : '"', s, strchr(s, '"') ? '\'' : '"');
-}
-
-static void write_size(FILE *out, const char *name, size_t v)
-{
-    if (v != 0 && v % (1024 * 1024) == 0)
-        fprintf(out, "%s = %zuMiB\n", name, v / (1024 * 1024));
-    else if (v != 0 && v % 1024 == 0)
-        fprintf(out, "%s = %zuKiB\n", name, v / 1024);
-    else
-        fprintf(out, "%s = %zu\n", name, v);
-}
-
-void rt_config_write(const struct rt_config *cfg, FILE *out)
-{
-    static const char *const levels[] = {"debug", "info", "warning", "error", "off"};
-    size_t g, i;
-
-    for (g = 0; g < cfg->n_groups; g++) {
-        fprintf(out, "# --- %s ---\n", cfg->groups[g]->title);
-        for (i = 0; i < cfg->groups[g]->n_options; i++) {
-            const struct rt_option *o = &cfg->groups[g]->options[i];
-            int iv = o->kind == RT_OPTION_STRING || o->kind == RT_OPTION_SIZE ? 0 : *(const int *)o->value;
-
-            switch (o->kind) {
-            case RT_OPTION_STRING:
-                if (o->redact != NULL && ((const char *)o->value)[0] != '\0') {
-                    char *shown = o->redact(o->value);
-
-                    write_string(out, o->name, shown != NULL ? shown : "***");
-                    free(shown);
-                } else {
-                    write_string(out, o->name, o->value);
-                }
-                break;
-            case RT_OPTION_SIZE:
-                write_size(out, o->name, *(const size_t *)o->value);
-                break;
-            case RT_OPTION_DURATION:
-                fprintf(out, iv % 1000 == 0 ? "%s = %ds\n" : "%s = %dms\n", o->name,
-                        iv % 1000 == 0 ? iv / 1000 : iv);
-                break;
-            case RT_OPTION_BOOL:
-                fprintf(out, "%s = %s\n", o->name, iv ? "on" : "off");
-                break;
-            case RT_OPTION_LOG_LEVEL:
-                fprintf(out, "%s = %s\n", o->name, levels[iv >= 0 && iv <= RT_LOG_OFF ? iv : 1]);
-                break;
-            case RT_OPTION_PORT:
-            case RT_OPTION_COUNT:
-            case RT_OPTION_THREADS:
-            case RT_OPTION_MS:
-                fprintf(out, "%s = %d\n", o->name, iv);
-                break;
-            }
-        }
-    }
 }

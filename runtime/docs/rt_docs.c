@@ -214,89 +214,85 @@ static int html_escape(char *out, size_t size, const char *s)
 #define PAGE_PRINTF(buf, ...)                                                                                \
     (snprintf((buf), sizeof(buf), __VA_ARGS__) >= (int)sizeof(buf) ? -1 : (int)strlen(buf))
 
-/* Build the pages and their table entries.  Returns 0, or -1 if something did not fit its buffer. */
-static int build_pages(const char *api_title)
+/* /docs: Swagger UI.  Arguments: the Swagger UI directory twice, the title, the directory. */
+static const char docs_page[] = "<!DOCTYPE html>\n"
+                                "<html lang=\"en\">\n"
+                                "<head>\n"
+                                "<meta charset=\"utf-8\">\n"
+                                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                                "<link type=\"text/css\" rel=\"stylesheet\" href=\"%s/swagger-ui.css\">\n"
+                                "<link rel=\"icon\" type=\"image/png\" href=\"%s/favicon-32x32.png\">\n"
+                                "<title>%s - Swagger UI</title>\n"
+                                "</head>\n"
+                                "<body>\n"
+                                "<div id=\"swagger-ui\">\n"
+                                "</div>\n"
+                                "<script src=\"%s/swagger-ui-bundle.js\"></script>\n"
+                                "<!-- `SwaggerUIBundle` is now available on the page -->\n"
+                                "<script src=\"/docs/swagger-ui-init.js\"></script>\n"
+                                "</body>\n"
+                                "</html>\n";
+
+/* /docs/oauth2-redirect.  Argument: the Swagger UI directory. */
+static const char oauth2_page[] = "<!DOCTYPE html>\n"
+                                  "<html lang=\"en-US\">\n"
+                                  "<head>\n"
+                                  "<meta charset=\"utf-8\">\n"
+                                  "<title>Swagger UI: OAuth2 Redirect</title>\n"
+                                  "</head>\n"
+                                  "<body>\n"
+                                  "<script src=\"%s/oauth2-redirect.js\"></script>\n"
+                                  "</body>\n"
+                                  "</html>\n";
+
+/* /redoc: ReDoc, telemetry off.  Arguments: the title, the Swagger UI directory (favicon), the ReDoc
+ * directory. */
+static const char redoc_page[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n"
+    "<head>\n"
+    "<title>%s - ReDoc</title>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<link rel=\"icon\" type=\"image/png\" href=\"%s/favicon-32x32.png\">\n"
+    "<style>\n"
+    "body {\n"
+    "    margin: 0;\n"
+    "    padding: 0;\n"
+    "}\n"
+    "</style>\n"
+    "</head>\n"
+    "<body>\n"
+    "<noscript>\n"
+    "ReDoc requires Javascript to function. Please enable it to browse the documentation.\n"
+    "</noscript>\n"
+    "<redoc spec-url=\"/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
+    "<script type=\"module\" src=\"%s/redoc.standalone.js\"></script>\n"
+    "</body>\n"
+    "</html>\n";
+
+/* The pages' table entries, once they are built (their lengths given). */
+static int add_pages(size_t docs_len, size_t oauth2_len, size_t redoc_len)
 {
-    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE];
-    int docs_len, oauth2_len, redoc_len;
+    return set_resource(RES_DOCS, "", "/docs", TYPE_HTML, CACHE_NO_CACHE, docs_html, docs_len, NULL, 0) !=
+                       0 ||
+                   set_resource(RES_DOCS_INIT, "", "/docs/swagger-ui-init.js", TYPE_JS, CACHE_NO_CACHE,
+                                docs_init_js, sizeof(docs_init_js) - 1, NULL, 0) != 0 ||
+                   set_resource(RES_OAUTH2_REDIRECT, "", "/docs/oauth2-redirect", TYPE_HTML, CACHE_NO_CACHE,
+                                oauth2_redirect_html, oauth2_len, NULL, 0) != 0 ||
+                   set_resource(RES_REDOC, "", "/redoc", TYPE_HTML, CACHE_NO_CACHE, redoc_html, redoc_len,
+                                NULL, 0) != 0
+               ? -1
+               : 0;
+}
 
-    if (html_escape(title, sizeof(title), api_title) != 0)
-        return -1;
-    if (PAGE_PRINTF(swagger_dir, "/static/swagger-ui-%s", rt_docs_swagger_ui_version) < 0 ||
-        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0)
-        return -1;
-
-    docs_len = PAGE_PRINTF(docs_html,
-                           "<!DOCTYPE html>\n"
-                           "<html lang=\"en\">\n"
-                           "<head>\n"
-                           "<meta charset=\"utf-8\">\n"
-                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                           "<link type=\"text/css\" rel=\"stylesheet\" href=\"%s/swagger-ui.css\">\n"
-                           "<link rel=\"icon\" type=\"image/png\" href=\"%s/favicon-32x32.png\">\n"
-                           "<title>%s - Swagger UI</title>\n"
-                           "</head>\n"
-                           "<body>\n"
-                           "<div id=\"swagger-ui\">\n"
-                           "</div>\n"
-                           "<script src=\"%s/swagger-ui-bundle.js\"></script>\n"
-                           "<!-- `SwaggerUIBundle` is now available on the page -->\n"
-                           "<script src=\"/docs/swagger-ui-init.js\"></script>\n"
-                           "</body>\n"
-                           "</html>\n",
-                           swagger_dir, swagger_dir, title, swagger_dir);
-    oauth2_len = PAGE_PRINTF(oauth2_redirect_html,
-                             "<!DOCTYPE html>\n"
-                             "<html lang=\"en-US\">\n"
-                             "<head>\n"
-                             "<meta charset=\"utf-8\">\n"
-                             "<title>Swagger UI: OAuth2 Redirect</title>\n"
-                             "</head>\n"
-                             "<body>\n"
-                             "<script src=\"%s/oauth2-redirect.js\"></script>\n"
-                             "</body>\n"
-                             "</html>\n",
-                             swagger_dir);
-    redoc_len =
-        PAGE_PRINTF(redoc_html,
-                    "<!DOCTYPE html>\n"
-                    "<html lang=\"en\">\n"
-                    "<head>\n"
-                    "<title>%s - ReDoc</title>\n"
-                    "<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<link rel=\"icon\" type=\"image/png\" href=\"%s/favicon-32x32.png\">\n"
-                    "<style>\n"
-                    "body {\n"
-                    "    margin: 0;\n"
-                    "    padding: 0;\n"
-                    "}\n"
-                    "</style>\n"
-                    "</head>\n"
-                    "<body>\n"
-                    "<noscript>\n"
-                    "ReDoc requires Javascript to function. Please enable it to browse the documentation.\n"
-                    "</noscript>\n"
-                    "<redoc spec-url=\"/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
-                    "<script type=\"module\" src=\"%s/redoc.standalone.js\"></script>\n"
-                    "</body>\n"
-                    "</html>\n",
-                    title, swagger_dir, redoc_dir);
-    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0)
-        return -1;
-
+/* The embedded files' table entries, under their versioned directories. */
+static int add_assets(const char *swagger_dir, const char *redoc_dir)
+{
 #define ASSET_ARGS(id)                                                                                       \
     rt_docs_asset_##id, rt_docs_asset_##id##_size, rt_docs_asset_##id##_gz, rt_docs_asset_##id##_gz_size
 
-    if (set_resource(RES_DOCS, "", "/docs", TYPE_HTML, CACHE_NO_CACHE, docs_html, (size_t)docs_len, NULL,
-                     0) != 0 ||
-        set_resource(RES_DOCS_INIT, "", "/docs/swagger-ui-init.js", TYPE_JS, CACHE_NO_CACHE, docs_init_js,
-                     sizeof(docs_init_js) - 1, NULL, 0) != 0 ||
-        set_resource(RES_OAUTH2_REDIRECT, "", "/docs/oauth2-redirect", TYPE_HTML, CACHE_NO_CACHE,
-                     oauth2_redirect_html, (size_t)oauth2_len, NULL, 0) != 0 ||
-        set_resource(RES_REDOC, "", "/redoc", TYPE_HTML, CACHE_NO_CACHE, redoc_html, (size_t)redoc_len, NULL,
-                     0) != 0 ||
-        set_resource(RES_SWAGGER_BUNDLE, swagger_dir, "/swagger-ui-bundle.js", TYPE_JS, CACHE_IMMUTABLE,
+    if (set_resource(RES_SWAGGER_BUNDLE, swagger_dir, "/swagger-ui-bundle.js", TYPE_JS, CACHE_IMMUTABLE,
                      ASSET_ARGS(swagger_ui_bundle_js)) != 0 ||
         set_resource(RES_SWAGGER_CSS, swagger_dir, "/swagger-ui.css", TYPE_CSS, CACHE_IMMUTABLE,
                      ASSET_ARGS(swagger_ui_css)) != 0 ||
@@ -309,6 +305,28 @@ static int build_pages(const char *api_title)
         return -1;
 #undef ASSET_ARGS
     return 0;
+}
+
+/* Build the pages and their table entries.  Returns 0, or -1 if something did not fit its buffer. */
+static int build_pages(const char *api_title)
+{
+    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE];
+    int docs_len, oauth2_len, redoc_len;
+
+    if (html_escape(title, sizeof(title), api_title) != 0)
+        return -1;
+    if (PAGE_PRINTF(swagger_dir, "/static/swagger-ui-%s", rt_docs_swagger_ui_version) < 0 ||
+        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0)
+        return -1;
+    docs_len = PAGE_PRINTF(docs_html, docs_page, swagger_dir, swagger_dir, title, swagger_dir);
+    oauth2_len = PAGE_PRINTF(oauth2_redirect_html, oauth2_page, swagger_dir);
+    redoc_len = PAGE_PRINTF(redoc_html, redoc_page, title, swagger_dir, redoc_dir);
+    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0)
+        return -1;
+    return add_pages((size_t)docs_len, (size_t)oauth2_len, (size_t)redoc_len) == 0 &&
+                   add_assets(swagger_dir, redoc_dir) == 0
+               ? 0
+               : -1;
 }
 #endif
 
