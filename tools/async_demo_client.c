@@ -22,6 +22,7 @@
  */
 #include "api_client.h"
 #include "rt_client.h"
+#include "rt_mem.h"
 #include "rt_valid.h"
 
 #include <json-c/json.h>
@@ -263,9 +264,88 @@ static long parse_count(const char *opt, const char *v)
 }
 
 /* Fill @p cli from argv; exits on usage errors and after --help. */
+/* A word on the command line that is not an option: the operation, then its path parameters in order. */
+static void positional_arg(struct cli *cli, const char *arg, size_t *next_path)
+{
+    if (cli->op == NULL) {
+        cli->op = api_client_find_op(arg);
+        if (cli->op == NULL)
+            usage_error("unknown operation '%s'", arg);
+        cli->values = rt_xcalloc(cli->op->n_params + 1, sizeof(*cli->values));
+        return;
+    }
+    while (*next_path < cli->op->n_params &&
+           (cli->op->params[*next_path].in != API_CLIENT_IN_PATH || cli->values[*next_path] != NULL))
+        (*next_path)++;
+    if (*next_path == cli->op->n_params)
+        usage_error("too many arguments: '%s' (the operation's path parameters are all given)", arg);
+    cli->values[(*next_path)++] = arg;
+}
+
+/* --NAME VALUE for the operation: one of its parameters, or a field of its body. */
+static void operation_option(struct cli *cli, const char *name, size_t len, const char *val,
+                             const char *shown)
+{
+    size_t i;
+
+    if (name_eq(name, len, "json")) {
+        cli->json = val;
+        return;
+    }
+    for (i = 0; i < cli->op->n_params; i++) {
+        if (name_eq(name, len, cli->op->params[i].name)) {
+            cli->values[i] = val;
+            return;
+        }
+    }
+    for (i = 0; cli->op->body != NULL && i < cli->op->body->n_fields; i++)
+        if (name_eq(name, len, cli->op->body->fields[i].name))
+            break;
+    if (cli->op->body == NULL || i == cli->op->body->n_fields)
+        usage_error("'%s' is no parameter or body field of this operation", shown);
+    if (cli->body == NULL)
+        cli->body = json_object_new_object();
+    json_object_object_add(cli->body, cli->op->body->fields[i].name,
+                           field_value(&cli->op->body->fields[i], val));
+}
+
+/* --NAME VALUE: a setting of the tool, or (after the operation) one of the operation's. */
+static void option_arg(struct cli *cli, const char *name, size_t len, const char *val, const char *shown)
+{
+    if (name_eq(name, len, "url")) {
+        cli->url = val;
+    } else if (name_eq(name, len, "ca-file")) {
+        cli->ca_file = val;
+    } else if (name_eq(name, len, "timeout")) {
+        char *end;
+
+        cli->timeout_s = strtod(val, &end);
+        if (*val == '\0' || *end != '\0' || !(cli->timeout_s > 0) || cli->timeout_s > 86400)
+            usage_error("--timeout needs a number of seconds, not '%s'", val);
+    } else if (name_eq(name, len, "concurrency")) {
+        cli->concurrency = parse_count("--concurrency", val);
+    } else if (name_eq(name, len, "requests")) {
+        cli->requests = parse_count("--requests", val);
+    } else if (cli->op == NULL) {
+        usage_error("unknown option '%s' before the operation", shown);
+    } else {
+        operation_option(cli, name, len, val, shown);
+    }
+}
+
+static void help_and_exit(const struct cli *cli)
+{
+    if (cli->op != NULL) {
+        printf("usage: %s [--url URL] OPERATION ...   (%s --help for all options)\n", prog, prog);
+        print_op_help(stdout, cli->op);
+    } else {
+        print_help(stdout);
+    }
+    exit(0);
+}
+
 static void parse_args(int argc, char **argv, struct cli *cli)
 {
-    const char *arg, *val, *eq;
     char buf[64];
     size_t len, i, next_path = 0;
     int k;
@@ -273,32 +353,12 @@ static void parse_args(int argc, char **argv, struct cli *cli)
     cli->url = DEFAULT_URL;
     cli->timeout_s = DEFAULT_TIMEOUT_S;
     for (k = 1; k < argc; k++) {
-        arg = argv[k];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            if (cli->op != NULL) {
-                printf("usage: %s [--url URL] OPERATION ...   (%s --help for all options)\n", prog, prog);
-                print_op_help(stdout, cli->op);
-            } else {
-                print_help(stdout);
-            }
-            exit(0);
-        }
+        const char *arg = argv[k], *val, *eq;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+            help_and_exit(cli);
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
-            if (cli->op == NULL) {
-                cli->op = api_client_find_op(arg);
-                if (cli->op == NULL)
-                    usage_error("unknown operation '%s'", arg);
-                cli->values = calloc(cli->op->n_params + 1, sizeof(*cli->values));
-                if (cli->values == NULL)
-                    exit(1);
-                continue;
-            }
-            while (next_path < cli->op->n_params &&
-                   (cli->op->params[next_path].in != API_CLIENT_IN_PATH || cli->values[next_path] != NULL))
-                next_path++;
-            if (next_path == cli->op->n_params)
-                usage_error("too many arguments: '%s' (the operation's path parameters are all given)", arg);
-            cli->values[next_path++] = arg;
+            positional_arg(cli, arg, &next_path);
             continue;
         }
         /* --name value, or --name=value */
@@ -314,43 +374,7 @@ static void parse_args(int argc, char **argv, struct cli *cli)
             }
             val = argv[++k];
         }
-        if (name_eq(arg, len, "url")) {
-            cli->url = val;
-        } else if (name_eq(arg, len, "ca-file")) {
-            cli->ca_file = val;
-        } else if (name_eq(arg, len, "timeout")) {
-            char *end;
-
-            cli->timeout_s = strtod(val, &end);
-            if (*val == '\0' || *end != '\0' || !(cli->timeout_s > 0) || cli->timeout_s > 86400)
-                usage_error("--timeout needs a number of seconds, not '%s'", val);
-        } else if (name_eq(arg, len, "concurrency")) {
-            cli->concurrency = parse_count("--concurrency", val);
-        } else if (name_eq(arg, len, "requests")) {
-            cli->requests = parse_count("--requests", val);
-        } else if (cli->op == NULL) {
-            usage_error("unknown option '%s' before the operation", argv[eq != NULL ? k : k - 1]);
-        } else if (name_eq(arg, len, "json")) {
-            cli->json = val;
-        } else {
-            for (i = 0; i < cli->op->n_params; i++)
-                if (name_eq(arg, len, cli->op->params[i].name))
-                    break;
-            if (i < cli->op->n_params) {
-                cli->values[i] = val;
-                continue;
-            }
-            for (i = 0; cli->op->body != NULL && i < cli->op->body->n_fields; i++)
-                if (name_eq(arg, len, cli->op->body->fields[i].name))
-                    break;
-            if (cli->op->body == NULL || i == cli->op->body->n_fields)
-                usage_error("'%s' is no parameter or body field of this operation",
-                            argv[eq != NULL ? k : k - 1]);
-            if (cli->body == NULL)
-                cli->body = json_object_new_object();
-            json_object_object_add(cli->body, cli->op->body->fields[i].name,
-                                   field_value(&cli->op->body->fields[i], val));
-        }
+        option_arg(cli, arg, len, val, argv[eq != NULL ? k : k - 1]);
     }
     if (cli->op == NULL)
         usage_error("%s", "no operation given");
