@@ -12,6 +12,8 @@
  */
 #include "api.h"
 #include "fuzz_common.h"
+#include "rt_valid_format.h"
+#include "rt_valid_json.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,7 +28,8 @@ void handle_create_user(struct rt_req *req, const struct api_create_user_params 
     FUZZ_CHECK(in->email != NULL && in->full_name != NULL, "create_user with a NULL field");
     n = rt_url_utf8_length(in->email, strlen(in->email));
     FUZZ_CHECK(n >= 1 && n <= 254, "email of %ld characters", n);
-    FUZZ_CHECK(rt_valid_email_reason(in->email, strlen(in->email)) == NULL, "invalid email %s", in->email);
+    FUZZ_CHECK(rt_valid_format_email_reason(in->email, strlen(in->email)) == NULL, "invalid email %s",
+               in->email);
     n = rt_url_utf8_length(in->full_name, strlen(in->full_name));
     FUZZ_CHECK(n >= 1 && n <= 100, "full_name of %ld characters", n);
     api_create_user__reply_201(req, &out);

@@ -16,6 +16,9 @@
  */
 #include "api.h"
 #include "fuzz_common.h"
+#include "rt_valid_format.h"
+#include "rt_valid_json.h"
+#include "rt_valid_parse.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -70,7 +73,8 @@ void handle_list_users(struct rt_req *req, const struct api_list_users_params *p
 static void check_email(const char *email)
 {
     check_string(email, 1, 254, "email");
-    FUZZ_CHECK(rt_valid_email_reason(email, strlen(email)) == NULL, "email %s reached the handler", email);
+    FUZZ_CHECK(rt_valid_format_email_reason(email, strlen(email)) == NULL, "email %s reached the handler",
+               email);
 }
 
 void handle_get_user(struct rt_req *req, const struct api_get_user_params *params)
@@ -160,7 +164,7 @@ static void fuzz_scalars(const uint8_t *data, size_t size, const char *s)
     if (exact == NULL || dst == NULL)
         abort();
     memcpy(exact, data, size);
-    (void)rt_valid_email_reason(exact, size);
+    (void)rt_valid_format_email_reason(exact, size);
     n = rt_url_utf8_length(exact, size);
     FUZZ_CHECK(n >= -1 && n <= (long)size, "utf8_length %ld of %zu bytes", n, size);
     for (int form = 0; form < 2; form++) {

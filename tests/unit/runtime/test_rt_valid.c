@@ -9,6 +9,11 @@
 #include "rt_json.h"
 #include "rt_req.h"
 #include "rt_valid.h"
+#include "rt_valid_format.h"
+#include "rt_valid_json.h"
+#include "rt_valid_model.h"
+#include "rt_valid_parse.h"
+#include "rt_valid_req.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -212,13 +217,13 @@ static void test_email(void)
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const char *r = rt_valid_email_reason(cases[i].addr, strlen(cases[i].addr));
+        const char *r = rt_valid_format_email_reason(cases[i].addr, strlen(cases[i].addr));
 
         CHECK(cases[i].reason == NULL ? r == NULL : r != NULL && same(r, cases[i].reason));
     }
     memset(long_local, 'x', 66);
     strcpy(long_local + 66, "@example.com");
-    CHECK(same(rt_valid_email_reason(long_local, strlen(long_local)),
+    CHECK(same(rt_valid_format_email_reason(long_local, strlen(long_local)),
                "The email address is too long before the @-sign (2 characters too many)."));
 }
 
@@ -536,7 +541,7 @@ static const struct rt_valid_param qparams[] = {
      .has_offset = RT_VALID_NO_OFFSET},
 };
 
-/* Run rt_valid_params on a detached request; @return its 422/400 body, or "ok" with *out filled. */
+/* Run rt_valid_req_params on a detached request; @return its 422/400 body, or "ok" with *out filled. */
 static const char *params(const char *target, const char *trace, const char *at, struct qparams *out)
 {
     static char body[2048];
@@ -549,8 +554,8 @@ static const char *params(const char *target, const char *trace, const char *at,
     struct qparams *p = rt_req_alloc(req, sizeof(*p));
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, qparams, sizeof(qparams) / sizeof(qparams[0]), path, p, &errs) == 0 &&
-        !rt_valid_errors_reply(req, &errs)) {
+    if (rt_valid_req_params(req, qparams, sizeof(qparams) / sizeof(qparams[0]), path, p, &errs) == 0 &&
+        !rt_valid_req_reply_errors(req, &errs)) {
         *out = *p;
         out->name = out->trace = NULL; /* request memory, gone after the reply */
         rt_req_reply(req, 204, NULL, NULL, 0);
