@@ -453,7 +453,9 @@ def is_object_schema(schema):
     return isinstance(schema, dict) and "properties" in schema and "$ref" not in schema
 
 
-C_SCALAR = {"RT_VALID_STRING": "char *", "RT_VALID_INTEGER": "int64_t", "RT_VALID_NUMBER": "double",
+# Strings are const char * everywhere: handlers fill reply models with literals and data they do not own, and
+# the runtime allocates and frees the strings of the models it parses (rt_valid_model).
+C_SCALAR = {"RT_VALID_STRING": "const char *", "RT_VALID_INTEGER": "int64_t", "RT_VALID_NUMBER": "double",
             "RT_VALID_BOOLEAN": "bool", "RT_VALID_ANY": "struct json_object *"}
 
 

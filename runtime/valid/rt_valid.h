@@ -44,7 +44,7 @@
 
 enum rt_valid_kind {
     RT_VALID_ANY = 0, /* any JSON value ({} in the spec): struct json_object * */
-    RT_VALID_STRING,  /* char * (bodies) or const char * (parameters) */
+    RT_VALID_STRING,  /* const char * (NUL-terminated UTF-8) */
     RT_VALID_INTEGER, /* int64_t */
     RT_VALID_NUMBER,  /* double */
     RT_VALID_BOOLEAN, /* bool */

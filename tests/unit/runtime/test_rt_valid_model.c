@@ -19,18 +19,18 @@
 /* --- a small model with one field of each kind --- */
 
 struct tag {
-    char *name;
+    const char *name;
 };
 
 struct thing {
     int64_t count;
     double ratio;
     bool flag;
-    char *name;
-    char *kind;
-    char *color;
-    char *id;
-    char *when;
+    const char *name;
+    const char *kind;
+    const char *color;
+    const char *id;
+    const char *when;
     struct {
         size_t len;
         struct tag *items;
