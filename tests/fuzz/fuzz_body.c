@@ -106,7 +106,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct json_object *j = NULL;
     struct rt_req *req;
     char *exact;
-    size_t i;
 
     req = rt_req_new_detached(NULL, RT_METHOD_POST, "/users/", headers, (const char *)data, size, &cap);
     api_dispatch(req);
@@ -121,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rt_valid_errors_init(&errs);
     if (rt_valid_json_parse(exact, size, &j, &errs) == 0) {
         FUZZ_CHECK(rt_valid_errors_count(&errs) == 0, "parsed, yet an error");
-        for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
             fuzz_model(models[i], j);
         json_object_put(j);
     } else {
