@@ -6,9 +6,9 @@ Usage:
   codegen/gen.py --check                                                  compare, write nothing
 
 The generator only builds tables and thin typed wrappers; the logic they
-drive lives in runtime/valid/rt_valid.c and runtime/core/rt_url.c.  Everything it does
-not understand in the spec is an error, so that nothing is silently left
-unvalidated.  Output is deterministic: no timestamps, no absolute paths,
+drive lives in runtime/valid/ (rt_valid_*.c) and runtime/core/rt_url.c.
+Everything it does not understand in the spec is an error, so that nothing
+is silently left unvalidated.  Output is deterministic: no timestamps, no absolute paths,
 spec order wherever the spec has one.
 
 Run it with Debian's /usr/bin/python3 (python3-jinja2, python3-yaml).
@@ -25,7 +25,7 @@ import jinja2
 import yaml
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 1
+CODEGEN_ABI = 2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -453,7 +453,9 @@ def is_object_schema(schema):
     return isinstance(schema, dict) and "properties" in schema and "$ref" not in schema
 
 
-C_SCALAR = {"RT_VALID_STRING": "char *", "RT_VALID_INTEGER": "int64_t", "RT_VALID_NUMBER": "double",
+# Strings are const char * everywhere: handlers fill reply models with literals and data they do not own, and
+# the runtime allocates and frees the strings of the models it parses (rt_valid_model).
+C_SCALAR = {"RT_VALID_STRING": "const char *", "RT_VALID_INTEGER": "int64_t", "RT_VALID_NUMBER": "double",
             "RT_VALID_BOOLEAN": "bool", "RT_VALID_ANY": "struct json_object *"}
 
 

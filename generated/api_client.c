@@ -4,6 +4,7 @@
  * spec) and one typed wrapper per operation.  See api_client.h.
  */
 #include "api_client.h"
+#include "rt_valid_json.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -11,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 2
+#error "generated/ was made for RT_CODEGEN_ABI 2 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */

@@ -2,7 +2,7 @@
 /*
  * Models: one C struct per object schema, with JSON conversion.
  *
- * Types: string -> char * (NUL-terminated UTF-8), integer -> int64_t,
+ * Types: string -> const char * (NUL-terminated UTF-8), integer -> int64_t,
  * number -> double, boolean -> bool, object -> struct api_<schema> * (NULL
  * when absent), array -> struct { size_t len; T *items; }, any JSON ({} or a
  * union) -> struct json_object *.  An optional or nullable integer, number
@@ -18,14 +18,14 @@
 #ifndef API_MODELS_H
 #define API_MODELS_H
 
-#include "rt_valid.h"
+#include "rt_valid_model.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 2
+#error "generated/ was made for RT_CODEGEN_ABI 2 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 struct json_object;
@@ -47,15 +47,15 @@ struct json_object;
 
 /** Welcome: The welcome message and where the documentation lives. */
 struct api_welcome {
-    char *message; /* required */
-    char *docs; /* required */
-    char *redoc; /* required */
-    char *openapi; /* required */
+    const char *message; /* required */
+    const char *docs; /* required */
+    const char *redoc; /* required */
+    const char *openapi; /* required */
 };
 
 /** DelayResult: The outcome of a wait. */
 struct api_delay_result {
-    char *message; /* required */
+    const char *message; /* required */
     double requested_seconds; /* required */
     double actual_seconds; /* required */
     bool blocking; /* required */
@@ -63,26 +63,26 @@ struct api_delay_result {
 
 /** UserCreate: A user to create. */
 struct api_user_create {
-    char *email; /* required, at most 254 characters, format email */
-    char *full_name; /* required, 1..100 characters */
+    const char *email; /* required, at most 254 characters, format email */
+    const char *full_name; /* required, 1..100 characters */
 };
 
 /** User: A stored user. */
 struct api_user {
     int64_t id; /* required */
-    char *email; /* required, format email */
-    char *full_name; /* required */
-    char *created_at; /* required, format date-time */
+    const char *email; /* required, format email */
+    const char *full_name; /* required */
+    const char *created_at; /* required, format date-time */
 };
 
 /** ExternalSourceResult: The outcome of one call to an external service. */
 struct api_external_source_result {
-    char *url; /* required */
+    const char *url; /* required */
     int64_t status; /* required, nullable */
     bool has_status; /* status is set */
     double elapsed_ms; /* required */
     struct json_object *data; /* required, any JSON value */
-    char *error; /* required, nullable */
+    const char *error; /* required, nullable */
 };
 
 /** ExternalData: The results of calling several services concurrently. */
@@ -105,37 +105,37 @@ struct api_user_with_external_data {
 
 /** TaskAccepted: Work accepted for background processing. */
 struct api_task_accepted {
-    char *task_id; /* required */
-    char *status; /* required, one of queued */
-    char *status_url; /* required */
-    char *message; /* required */
+    const char *task_id; /* required */
+    const char *status; /* required, one of queued */
+    const char *status_url; /* required */
+    const char *message; /* required */
 };
 
 /** Task: A background task and its outcome. */
 struct api_task {
-    char *task_id; /* required, format uuid */
-    char *status; /* required, one of queued, running, done, failed */
-    char *message; /* required */
-    char *created_at; /* required, format date-time */
-    char *started_at; /* required, nullable, format date-time */
-    char *finished_at; /* required, nullable, format date-time */
-    char *result; /* required, nullable */
-    char *error; /* required, nullable */
+    const char *task_id; /* required, format uuid */
+    const char *status; /* required, one of queued, running, done, failed */
+    const char *message; /* required */
+    const char *created_at; /* required, format date-time */
+    const char *started_at; /* required, nullable, format date-time */
+    const char *finished_at; /* required, nullable, format date-time */
+    const char *result; /* required, nullable */
+    const char *error; /* required, nullable */
 };
 
 /** PerformanceResult: The timing of a run of several waits. */
 struct api_performance_result {
-    char *mode; /* required, one of concurrent, sequential */
+    const char *mode; /* required, one of concurrent, sequential */
     int64_t tasks; /* required */
     double task_seconds; /* required */
     double elapsed_seconds; /* required */
-    char *message; /* required */
+    const char *message; /* required */
 };
 
 /** Health: The service's health. */
 struct api_health {
-    char *status; /* required, one of ok, degraded */
-    char *version; /* required */
+    const char *status; /* required, one of ok, degraded */
+    const char *version; /* required */
     double uptime_seconds; /* required */
     int64_t workers; /* required */
     struct api_database_health *database; /* required */
@@ -143,11 +143,11 @@ struct api_health {
 
 /** DatabaseHealth: Whether the database answers, and how fast. */
 struct api_database_health {
-    char *backend; /* required, one of sqlite, postgresql */
+    const char *backend; /* required, one of sqlite, postgresql */
     bool reachable; /* required */
     double latency_ms; /* required, nullable */
     bool has_latency_ms; /* latency_ms is set */
-    char *error; /* required, nullable */
+    const char *error; /* required, nullable */
 };
 
 /** UserPage: A page of users. */
@@ -162,7 +162,7 @@ struct api_user_page {
 
 /** HTTPError: An HTTP error, in the shape of FastAPI's `HTTPException`. */
 struct api_http_error {
-    char *detail; /* required */
+    const char *detail; /* required */
 };
 
 /** HTTPValidationError: Request validation failed; one entry per problem (FastAPI's shape). */
@@ -179,8 +179,8 @@ struct api_validation_error {
         size_t len;
         struct json_object **items;
     } loc; /* required */
-    char *msg; /* required */
-    char *type; /* required */
+    const char *msg; /* required */
+    const char *type; /* required */
     struct json_object *input; /* optional, any JSON value */
     struct json_object *ctx; /* optional, any JSON value */
 };

@@ -6,13 +6,14 @@
 #include "api_ops.h"
 #include "rt_metrics.h"
 #include "rt_url.h"
+#include "rt_valid_req.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 2
+#error "generated/ was made for RT_CODEGEN_ABI 2 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */
@@ -87,12 +88,12 @@ static void run_async_delay(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_async_delay, sizeof(params_async_delay) / sizeof(params_async_delay[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_async_delay, sizeof(params_async_delay) / sizeof(params_async_delay[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_async_delay(req, params);
 }
@@ -110,12 +111,12 @@ static void run_sync_delay(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_sync_delay, sizeof(params_sync_delay) / sizeof(params_sync_delay[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_sync_delay, sizeof(params_sync_delay) / sizeof(params_sync_delay[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_sync_delay(req, params);
 }
@@ -137,12 +138,12 @@ static void run_list_users(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_list_users, sizeof(params_list_users) / sizeof(params_list_users[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_list_users, sizeof(params_list_users) / sizeof(params_list_users[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_list_users(req, params);
 }
@@ -154,8 +155,8 @@ static void run_create_user(struct rt_req *req, const char *const *path)
 
     rt_valid_errors_init(&errs);
     (void)path;
-    rt_valid_body(req, &api_user_create__model, true, &params->body, &errs);
-    if (rt_valid_errors_reply(req, &errs))
+    rt_valid_req_body(req, &api_user_create__model, true, &params->body, &errs);
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_create_user(req, params);
 }
@@ -173,12 +174,12 @@ static void run_get_user(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_get_user, sizeof(params_get_user) / sizeof(params_get_user[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_get_user, sizeof(params_get_user) / sizeof(params_get_user[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_get_user(req, params);
 }
@@ -202,12 +203,12 @@ static void run_get_user_with_external_data(struct rt_req *req, const char *cons
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_get_user_with_external_data, sizeof(params_get_user_with_external_data) / sizeof(params_get_user_with_external_data[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_get_user_with_external_data, sizeof(params_get_user_with_external_data) / sizeof(params_get_user_with_external_data[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_get_user_with_external_data(req, params);
 }
@@ -225,12 +226,12 @@ static void run_process_data(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_process_data, sizeof(params_process_data) / sizeof(params_process_data[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_process_data, sizeof(params_process_data) / sizeof(params_process_data[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_process_data(req, params);
 }
@@ -248,12 +249,12 @@ static void run_get_task(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_params(req, params_get_task, sizeof(params_get_task) / sizeof(params_get_task[0]), path,
-                        params, &errs) < 0) {
+    if (rt_valid_req_params(req, params_get_task, sizeof(params_get_task) / sizeof(params_get_task[0]), path,
+                            params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
     }
-    if (rt_valid_errors_reply(req, &errs))
+    if (rt_valid_req_reply_errors(req, &errs))
         return; /* answered 422 */
     handle_get_task(req, params);
 }
@@ -511,22 +512,22 @@ __attribute__((weak)) void handle_metrics(struct rt_req *req)
 
 void api_read_root__reply_200(struct rt_req *req, const struct api_welcome *body)
 {
-    rt_valid_reply_model(req, 200, &api_welcome__model, body);
+    rt_valid_req_reply_model(req, 200, &api_welcome__model, body);
 }
 
 void api_async_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_valid_reply_model(req, 200, &api_delay_result__model, body);
+    rt_valid_req_reply_model(req, 200, &api_delay_result__model, body);
 }
 
 void api_async_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_async_delay__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
@@ -536,27 +537,27 @@ void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
 
 void api_sync_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_valid_reply_model(req, 200, &api_delay_result__model, body);
+    rt_valid_req_reply_model(req, 200, &api_delay_result__model, body);
 }
 
 void api_sync_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body)
 {
-    rt_valid_reply_model(req, 200, &api_user_page__model, body);
+    rt_valid_req_reply_model(req, 200, &api_user_page__model, body);
 }
 
 void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
@@ -566,12 +567,12 @@ void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_create_user__reply_201(struct rt_req *req, const struct api_user *body)
 {
-    rt_valid_reply_model(req, 201, &api_user__model, body);
+    rt_valid_req_reply_model(req, 201, &api_user__model, body);
 }
 
 void api_create_user__reply_409(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 409, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 409, &api_http_error__model, body);
 }
 
 void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
@@ -581,12 +582,12 @@ void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
 
 void api_create_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_create_user__reply_503_detail(struct rt_req *req, const char *detail)
@@ -596,12 +597,12 @@ void api_create_user__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_get_user__reply_200(struct rt_req *req, const struct api_user *body)
 {
-    rt_valid_reply_model(req, 200, &api_user__model, body);
+    rt_valid_req_reply_model(req, 200, &api_user__model, body);
 }
 
 void api_get_user__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
@@ -611,12 +612,12 @@ void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
@@ -626,17 +627,17 @@ void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_fetch_external_data__reply_200(struct rt_req *req, const struct api_external_data *body)
 {
-    rt_valid_reply_model(req, 200, &api_external_data__model, body);
+    rt_valid_req_reply_model(req, 200, &api_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_200(struct rt_req *req, const struct api_user_with_external_data *body)
 {
-    rt_valid_reply_model(req, 200, &api_user_with_external_data__model, body);
+    rt_valid_req_reply_model(req, 200, &api_user_with_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const char *detail)
@@ -646,12 +647,12 @@ void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const
 
 void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail)
@@ -661,17 +662,17 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
 
 void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body)
 {
-    rt_valid_reply_model(req, 202, &api_task_accepted__model, body);
+    rt_valid_req_reply_model(req, 202, &api_task_accepted__model, body);
 }
 
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
@@ -681,12 +682,12 @@ void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_get_task__reply_200(struct rt_req *req, const struct api_task *body)
 {
-    rt_valid_reply_model(req, 200, &api_task__model, body);
+    rt_valid_req_reply_model(req, 200, &api_task__model, body);
 }
 
 void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
 }
 
 void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
@@ -696,12 +697,12 @@ void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
 void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 503, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
 void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
@@ -711,12 +712,12 @@ void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
 
 void api_performance_async__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_valid_reply_model(req, 200, &api_performance_result__model, body);
+    rt_valid_req_reply_model(req, 200, &api_performance_result__model, body);
 }
 
 void api_performance_async__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_performance_async__reply_500_detail(struct rt_req *req, const char *detail)
@@ -726,12 +727,12 @@ void api_performance_async__reply_500_detail(struct rt_req *req, const char *det
 
 void api_performance_sync__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_valid_reply_model(req, 200, &api_performance_result__model, body);
+    rt_valid_req_reply_model(req, 200, &api_performance_result__model, body);
 }
 
 void api_performance_sync__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
 }
 
 void api_performance_sync__reply_500_detail(struct rt_req *req, const char *detail)
@@ -741,12 +742,12 @@ void api_performance_sync__reply_500_detail(struct rt_req *req, const char *deta
 
 void api_health__reply_200(struct rt_req *req, const struct api_health *body)
 {
-    rt_valid_reply_model(req, 200, &api_health__model, body);
+    rt_valid_req_reply_model(req, 200, &api_health__model, body);
 }
 
 void api_health__reply_503(struct rt_req *req, const struct api_health *body)
 {
-    rt_valid_reply_model(req, 503, &api_health__model, body);
+    rt_valid_req_reply_model(req, 503, &api_health__model, body);
 }
 
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)

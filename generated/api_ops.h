@@ -4,10 +4,10 @@
  * the reply helpers.
  *
  * api_dispatch() validates everything before a handler runs: a handler
- * only ever sees valid parameters and bodies.  Parameters live in request
- * memory and stay valid until the request ends (string parameters are
- * percent-decoded, NUL-terminated UTF-8); a body's strings and nested
- * values are freed when the request ends.  Every handler must end its
+ * only ever sees valid parameters and bodies.  Parameters and bodies live
+ * in request memory and stay valid until the request ends (string
+ * parameters are percent-decoded, NUL-terminated UTF-8); nothing in them
+ * is the handler's to free.  Every handler must end its
  * request with exactly one reply (api_<op>__reply_<status>() or
  * rt_req_reply*()), now or later on the request's event loop.
  *
@@ -20,8 +20,8 @@
 #include "api_models.h"
 #include "rt_req.h"
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 1
-#error "generated/ was made for RT_CODEGEN_ABI 1 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 2
+#error "generated/ was made for RT_CODEGEN_ABI 2 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /** The operations, in spec order. */

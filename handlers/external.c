@@ -124,7 +124,7 @@ static int source_result(struct rt_req *req, const char *url, const struct rt_cl
 {
     char msg[160];
 
-    out->url = (char *)url;
+    out->url = url;
     out->elapsed_ms = round_ms(resp->elapsed_ms);
     out->data = NULL;
     out->error = NULL;

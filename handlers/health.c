@@ -33,11 +33,11 @@ static void reply_health(struct rt_req *req, const char *error, double latency_m
 {
     struct rt_db *db = rt_server_db();
     struct api_database_health database = {
-        .backend = db != NULL ? (char *)rt_db_backend_name(db) : "sqlite",
+        .backend = db != NULL ? rt_db_backend_name(db) : "sqlite",
         .reachable = error == NULL,
         .latency_ms = latency_ms,
         .has_latency_ms = error == NULL,
-        .error = (char *)error,
+        .error = error,
     };
     struct api_health health = {
         .status = error == NULL ? "ok" : "degraded",

@@ -24,6 +24,8 @@
 #include "rt_client.h"
 #include "rt_mem.h"
 #include "rt_valid.h"
+#include "rt_valid_json.h"
+#include "rt_valid_parse.h"
 
 #include <json-c/json.h>
 #include <math.h>

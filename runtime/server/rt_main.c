@@ -59,11 +59,13 @@ static int check_config(const struct rt_config *cfg, const struct rt_app *app)
 int rt_main(const struct rt_app *app, int argc, char **argv)
 {
     struct rt_config cfg = {.program = app->name, .version = app->version, .description = app->description};
+    const struct rt_option_group **groups; /* owned here; cfg only reads it */
     char err[4096];
     int rc;
 
     rt_settings_init(app->name);
-    cfg.groups = collect_groups(app, &cfg.n_groups);
+    groups = collect_groups(app, &cfg.n_groups);
+    cfg.groups = groups;
     rc = rt_config_load(&cfg, argc, argv, err, sizeof(err));
     if (rc > 0) {
         rc = 0;
@@ -76,6 +78,6 @@ int rt_main(const struct rt_app *app, int argc, char **argv)
         rt_log_set_level(rt_settings_get()->log_level);
         rc = cfg.check_config ? check_config(&cfg, app) : rt_server_run(rt_settings_get(), app);
     }
-    free((void *)cfg.groups);
+    free(groups);
     return rc;
 }

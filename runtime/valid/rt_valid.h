@@ -1,23 +1,22 @@
 /*
- * rt_valid — request validation with FastAPI/pydantic v2 semantics, and
- * the table-driven JSON <-> C struct conversion behind generated models.
+ * rt_valid — the tables generated code describes its schemas and
+ * parameters with, and the start-up they need.
  *
- * Generated code (generated/) describes each schema and each operation's
- * parameters with the const tables below and calls these functions; all
- * the logic lives here.  Errors are collected, not returned one at a time:
- * a struct rt_valid_errors gathers every failing field of a request, and
- * rt_valid_errors_reply() answers them in FastAPI's exact 422 shape
- *   {"detail": [{"type": ..., "loc": [...], "msg": ..., "input": ..., "ctx": {...}}]}
- * with pydantic v2's error types and messages.
- *
- * Conversions follow pydantic's lax mode: path, query and header values are
- * strings and are parsed as pydantic parses strings ("3", "2.5", "1e1",
- * " 7 ", "1_000"); in JSON bodies an integer field also takes 2.0, true or
- * "42", a number field takes "2.5", a boolean takes 0/1 and "yes"/"off".
- * Deliberate differences from pydantic: NaN and infinities are refused
- * (finite_number) as if allow_inf_nan were false; integers are int64_t,
- * so a value outside that range is refused (with the bound's error when
- * the field has a bound on that side, else int_parsing_size).
+ * Validation follows FastAPI/pydantic v2: every failing field of a request
+ * is collected and answered in FastAPI's exact 422 shape, with pydantic's
+ * error types and messages.  Generated code (generated/) emits the const
+ * tables below; the logic that walks them lives in the modules next to
+ * this one, one concern each:
+ *   rt_valid_errors  the error list ("loc", "msg", ...) and its JSON
+ *   rt_valid_parse   pydantic's lax parsing of strings into numbers and booleans
+ *   rt_valid_format  the string formats: email, date-time, uuid
+ *   rt_valid_scalar  one value against a scalar rule (type, bounds, lengths, pattern,
+ *                    format, enum); one parameter from its text
+ *   rt_valid_json    request body text to JSON (strict), and doubles as Python prints them
+ *   rt_valid_model   model tables: a C struct from JSON, and back to JSON (tree or text)
+ *   rt_valid_req     the glue to a request (struct rt_req): parameters, body, 422 and replies
+ * Only rt_valid_req knows the request; the others take what they need
+ * (an error list, an arena) and can be used without a server.
  *
  * Threading: all functions may be called from any worker thread; patterns
  * are compiled once, under a lock, on first use (or by api_init()).
@@ -30,75 +29,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct json_object;
-struct rt_req;
-
 /**
- * Version of the table layout below.  Generated files check it with #if and
- * refuse to compile against a runtime they were not generated for; bump it
- * with every change to these structs (and regenerate).
+ * Version of the tables below and of the functions generated code calls
+ * (rt_valid_*.h).  Generated files check it with #if and refuse to compile
+ * against a runtime they were not generated for; bump it with every change
+ * to these structs or those functions' signatures (and regenerate).
  */
-#define RT_CODEGEN_ABI 1
+#define RT_CODEGEN_ABI 2
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
-
-/** Most nesting json_tokener accepts in a request body (arrays and objects). */
-#define RT_VALID_JSON_MAX_DEPTH 32
-
-/* --- errors --- */
-
-/** The validation errors of one request, in the order found. */
-struct rt_valid_errors {
-    struct json_object *list; /* JSON array of error objects; NULL until the first error */
-};
-
-/**
- * A location ("loc") as a chain from the innermost element outwards:
- * ["body", "user", "email"] is {"email"} -> {"user"} -> {"body"}.  Chains
- * live on the stack of the code walking the input.
- */
-struct rt_valid_loc {
-    const struct rt_valid_loc *parent; /* enclosing location, or NULL at the root */
-    const char *key;                   /* object key or "body"/"path"/...; NULL for an array index */
-    int64_t index;                     /* array index or byte offset, when key is NULL */
-};
-
-/** Prepare @p errs (no errors). */
-void rt_valid_errors_init(struct rt_valid_errors *errs);
-
-/** Free the errors in @p errs and reset it; NULL is fine; idempotent. */
-void rt_valid_errors_cleanup(struct rt_valid_errors *errs);
-
-/** @return how many errors @p errs holds. */
-size_t rt_valid_errors_count(const struct rt_valid_errors *errs);
-
-/**
- * Append one error.  @p input (the offending value; NULL is JSON null) and
- * @p ctx (an object, or NULL for none) are taken over: the caller gives up
- * its reference.  Strings are copied.
- */
-void rt_valid_error_add(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
-                        const char *msg, struct json_object *input, struct json_object *ctx);
-
-/**
- * @return {"detail": [errors...]} as a new JSON object (the caller owns it);
- * @p errs keeps its own errors.
- */
-struct json_object *rt_valid_errors_to_json(const struct rt_valid_errors *errs);
-
-/**
- * If @p errs holds errors, answer @p req with 422 and FastAPI's body,
- * reset @p errs and return 1 (the request has ended).  Otherwise return 0
- * and leave @p req alone.
- */
-int rt_valid_errors_reply(struct rt_req *req, struct rt_valid_errors *errs);
 
 /* --- rules: what one value must be --- */
 
 enum rt_valid_kind {
     RT_VALID_ANY = 0, /* any JSON value ({} in the spec): struct json_object * */
-    RT_VALID_STRING,  /* char * (bodies) or const char * (parameters) */
+    RT_VALID_STRING,  /* const char * (NUL-terminated UTF-8) */
     RT_VALID_INTEGER, /* int64_t */
     RT_VALID_NUMBER,  /* double */
     RT_VALID_BOOLEAN, /* bool */
@@ -152,6 +98,8 @@ struct rt_valid_rule {
     const struct rt_valid_rule *items;  /* array: rule for each item (not itself an array) */
 };
 
+/* --- models --- */
+
 /** One property of a model. */
 struct rt_valid_field {
     const char *name;                 /* JSON key */
@@ -170,6 +118,8 @@ struct rt_valid_model {
     size_t n_fields;
 };
 
+/* --- parameters --- */
+
 /** Where a parameter comes from. */
 enum rt_valid_in { RT_VALID_IN_PATH, RT_VALID_IN_QUERY, RT_VALID_IN_HEADER };
 
@@ -184,6 +134,25 @@ struct rt_valid_param {
     size_t offset;                    /* of the value in the params struct */
     size_t has_offset; /* of bool has_<name> (optional without default), or RT_VALID_NO_OFFSET */
 };
+
+/* --- where validated values are stored --- */
+
+/**
+ * Memory released all at once, such as a request's: what validation stores
+ * (strings, nested objects, array items) is taken from here and never
+ * freed one by one.  rt_valid_req makes one of a request's memory.
+ */
+struct rt_valid_arena {
+    void *(*alloc)(void *ctx, size_t size); /* @p size zeroed bytes valid as long as ctx; never NULL */
+    void *ctx;                              /* the memory's owner, passed to alloc */
+};
+
+/**
+ * @return @p n * @p size zeroed bytes from @p arena, or from calloc when
+ * @p arena is NULL (then the caller frees them).  Never NULL: running out
+ * of memory, or a product that overflows, aborts.
+ */
+void *rt_valid_alloc(const struct rt_valid_arena *arena, size_t n, size_t size);
 
 /* --- start-up --- */
 
@@ -201,125 +170,5 @@ void rt_valid_init(void);
  * @return 0, or -1 if the expression does not compile (logged).
  */
 int rt_valid_pattern_compile(struct rt_valid_pattern *pattern);
-
-/* --- scalar parsing, pydantic's lax string rules --- */
-
-/**
- * Parse @p s as pydantic parses a string into an int: surrounding
- * whitespace, an optional sign, decimal digits with single '_' between
- * them, and a fraction of zeros only ("2.0").
- * @return 0 and *@p out; -1 if @p s is no integer; 1 if it is one but does
- * not fit in int64_t (*@p out is then INT64_MAX or INT64_MIN).
- */
-int rt_valid_parse_int(const char *s, int64_t *out);
-
-/**
- * Parse @p s as pydantic parses a string into a float: whitespace, sign,
- * digits, '.', exponent, '_' between digits, "inf"/"infinity"/"nan".
- * @return 0 and *@p out (possibly not finite), or -1.
- */
-int rt_valid_parse_number(const char *s, double *out);
-
-/**
- * Parse @p s as pydantic parses a string into a bool ("1", "true", "yes",
- * "on", "t", "y" and their opposites, case-insensitive).
- * @return 0 and *@p out, or -1.
- */
-int rt_valid_parse_bool(const char *s, bool *out);
-
-/**
- * Check an email address (pydantic's EmailStr, which uses email-validator
- * without deliverability checks): one '@', a non-empty local part of
- * allowed characters and at most 64 bytes, a dotted domain of letters,
- * digits and hyphens, no spaces, at most 254 bytes in all.
- * @return NULL if valid, else the reason, worded like email-validator's
- * (a static string, or thread-local storage valid until the next call).
- */
-const char *rt_valid_email_reason(const char *s, size_t len);
-
-/* --- JSON --- */
-
-/**
- * @return a new JSON number for @p value that prints in the shortest form
- * that reads back as the same double (3.001, 0.1, 2.0), like Python's repr.
- */
-struct json_object *rt_valid_json_double(double value);
-
-/**
- * Parse a request body: strict JSON, valid UTF-8, nested at most
- * RT_VALID_JSON_MAX_DEPTH deep, nothing but whitespace after the value.
- * On failure adds FastAPI's json_invalid error (loc ["body", <offset>],
- * msg "JSON decode error", ctx {"error": <json-c's reason>}) to @p errs.
- * @return 0 and *@p out (owned by the caller; NULL for the JSON null), or -1.
- */
-int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs);
-
-/* --- models --- */
-
-/**
- * Fill @p out (a struct of @p model->size bytes, zeroed first) from the
- * JSON object @p j, validating every field and adding one error to
- * @p errs for each field that fails (a non-object @p j is one
- * model_attributes_type error at @p loc).  Unknown keys are ignored.
- * Strings and nested values are malloc'd; release them with
- * rt_valid_model_cleanup(), also after a failure.
- * @return 0 if all fields were valid, else -1.
- */
-int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_object *j, void *out,
-                             struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
-
-/**
- * @return @p v serialized as a new JSON object (fields in spec order;
- * absent optional fields omitted, nullable ones written as null); the
- * caller owns it.  A NULL string or object in a required field is written
- * as null (a handler bug the client can see).
- */
-struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v);
-
-struct rt_json_buf;
-
-/**
- * Append @p v to @p out as JSON text, byte for byte what
- * rt_valid_model_to_json() and json-c would print, without building the tree.
- */
-void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out);
-
-/**
- * Answer @p req with @p status and @p v serialized as JSON
- * (rt_valid_model_write_json()); the fast path of every generated reply helper.
- */
-void rt_valid_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model, const void *v);
-
-/** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
-void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
-
-/* --- requests --- */
-
-/**
- * Read and validate the parameters of an operation into @p out (request
- * memory, zeroed), adding an error to @p errs for each failing one.
- * @p path_values are the decoded path parameters from rt_url_route().
- * String values point into request memory.
- * @return 0, or -1 if the request has already been answered (400: a query
- * value with a bad %-escape, %00 or invalid UTF-8).
- */
-int rt_valid_params(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
-                    const char *const *path_values, void *out, struct rt_valid_errors *errs);
-
-/**
- * Parse and validate the JSON request body into @p out (a struct of
- * @p model) the way FastAPI does for a body model:
- *  - no body, or an empty one: "missing" at ["body"] if @p required;
- *  - no Content-Type, application/json or application/<x>+json: parsed as
- *    JSON (json_invalid on syntax errors);
- *  - any other Content-Type: the body is not parsed and is reported as
- *    model_attributes_type at ["body"] with the raw text as input, which is
- *    what FastAPI answers when it hands the raw bytes to the model.
- * Whatever was allocated is released when the request ends (rt_req_defer).
- * @return 1 if a body was present and valid, 0 if absent (and allowed to
- * be) or invalid (errors added).
- */
-int rt_valid_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
-                  struct rt_valid_errors *errs);
 
 #endif /* RT_VALID_H */

@@ -42,7 +42,7 @@ class BoundChange(unittest.TestCase):
                 src = os.path.join(SOURCE_DIR, name)
                 (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, os.path.join(tmp, name))
             os.symlink(os.path.join(SOURCE_DIR, "node_modules"), os.path.join(tmp, "node_modules"))
-            hand_written = {p: read(os.path.join(tmp, p)) for p in ["handlers/demo.c", "runtime/valid/rt_valid.c"]}
+            hand_written = {p: read(os.path.join(tmp, p)) for p in ["handlers/demo.c", "runtime/valid/rt_valid_scalar.c"]}
 
             spec_path = os.path.join(tmp, "openapi.yaml")
             with open(spec_path) as f:

@@ -54,7 +54,7 @@ void handle_create_item(struct rt_req *req, const struct api_create_item_params 
                             .created_at = "2024-01-01T00:00:00Z",
                             .has_default_ = true,
                             .default_ = b->in_stock};
-    char *tags[] = {b->kind, b->email};
+    const char *tags[] = {b->kind, b->email};
 
     if (b->tags.len == 2 && b->scores.len == 1 && b->main_tag == NULL && b->dims != NULL &&
         b->dims->w == 1.5 && b->has_rating && b->rating == 5 && b->comment == NULL && b->extra != NULL &&
@@ -67,7 +67,7 @@ void handle_create_item(struct rt_req *req, const struct api_create_item_params 
 
 void handle_echo(struct rt_req *req, const struct api_echo_params *p)
 {
-    struct api_echo200 r = {.word = (char *)p->word, .n = p->n, .has_n = p->has_body};
+    struct api_echo200 r = {.word = p->word, .n = p->n, .has_n = p->has_body};
 
     api_echo__reply_200(req, &r);
 }

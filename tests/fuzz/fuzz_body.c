@@ -12,6 +12,8 @@
  */
 #include "api.h"
 #include "fuzz_common.h"
+#include "rt_valid_format.h"
+#include "rt_valid_json.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,7 +28,8 @@ void handle_create_user(struct rt_req *req, const struct api_create_user_params 
     FUZZ_CHECK(in->email != NULL && in->full_name != NULL, "create_user with a NULL field");
     n = rt_url_utf8_length(in->email, strlen(in->email));
     FUZZ_CHECK(n >= 1 && n <= 254, "email of %ld characters", n);
-    FUZZ_CHECK(rt_valid_email_reason(in->email, strlen(in->email)) == NULL, "invalid email %s", in->email);
+    FUZZ_CHECK(rt_valid_format_email_reason(in->email, strlen(in->email)) == NULL, "invalid email %s",
+               in->email);
     n = rt_url_utf8_length(in->full_name, strlen(in->full_name));
     FUZZ_CHECK(n >= 1 && n <= 100, "full_name of %ld characters", n);
     api_create_user__reply_201(req, &out);
@@ -103,7 +106,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct json_object *j = NULL;
     struct rt_req *req;
     char *exact;
-    size_t i;
 
     req = rt_req_new_detached(NULL, RT_METHOD_POST, "/users/", headers, (const char *)data, size, &cap);
     api_dispatch(req);
@@ -118,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rt_valid_errors_init(&errs);
     if (rt_valid_json_parse(exact, size, &j, &errs) == 0) {
         FUZZ_CHECK(rt_valid_errors_count(&errs) == 0, "parsed, yet an error");
-        for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
             fuzz_model(models[i], j);
         json_object_put(j);
     } else {

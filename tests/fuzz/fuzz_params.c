@@ -9,13 +9,17 @@
  * that pass the e-mail check, UUIDs of the right shape, strings of
  * allowed length in valid UTF-8), then echo them.
  *
- * The same text also goes straight to the scalar parsers of rt_valid.h and
- * the decoders of rt_url.h, in buffers of exactly its size (no NUL) where
- * the function takes a length, with round-trip checks: a parsed number
- * printed and parsed again is the same number.
+ * The same text also goes straight to the parsers of rt_valid_parse.h, the
+ * format checks of rt_valid_format.h and the decoders of rt_url.h, in
+ * buffers of exactly its size (no NUL) where the function takes a length,
+ * with round-trip checks: a parsed number printed and parsed again is the
+ * same number.
  */
 #include "api.h"
 #include "fuzz_common.h"
+#include "rt_valid_format.h"
+#include "rt_valid_json.h"
+#include "rt_valid_parse.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -70,7 +74,8 @@ void handle_list_users(struct rt_req *req, const struct api_list_users_params *p
 static void check_email(const char *email)
 {
     check_string(email, 1, 254, "email");
-    FUZZ_CHECK(rt_valid_email_reason(email, strlen(email)) == NULL, "email %s reached the handler", email);
+    FUZZ_CHECK(rt_valid_format_email_reason(email, strlen(email)) == NULL, "email %s reached the handler",
+               email);
 }
 
 void handle_get_user(struct rt_req *req, const struct api_get_user_params *params)
@@ -122,13 +127,15 @@ static void fuzz_scalars(const uint8_t *data, size_t size, const char *s)
     int64_t i = 0, i2 = 0;
     double d = 0, d2 = 0;
     bool b;
-    char buf[64], *exact, *dst;
+    char *exact, *dst;
     size_t out_len = 0;
     int rc;
     long n;
 
     rc = rt_valid_parse_int(s, &i);
     if (rc == 0) {
+        char buf[64];
+
         snprintf(buf, sizeof(buf), "%" PRId64, i);
         FUZZ_CHECK(rt_valid_parse_int(buf, &i2) == 0 && i2 == i, "int %s -> %s does not read back", s, buf);
     } else if (rc == 1) {
@@ -160,7 +167,9 @@ static void fuzz_scalars(const uint8_t *data, size_t size, const char *s)
     if (exact == NULL || dst == NULL)
         abort();
     memcpy(exact, data, size);
-    (void)rt_valid_email_reason(exact, size);
+    (void)rt_valid_format_email_reason(exact, size);
+    (void)rt_valid_format_date_time_reason(exact, size);
+    (void)rt_valid_format_uuid_reason(exact, size);
     n = rt_url_utf8_length(exact, size);
     FUZZ_CHECK(n >= -1 && n <= (long)size, "utf8_length %ld of %zu bytes", n, size);
     for (int form = 0; form < 2; form++) {

@@ -9,6 +9,7 @@
 
 #include "rt_db_internal.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -179,16 +180,28 @@ static void run(struct env *e, const struct rt_db_statement *stmt, const char *c
         event_base_dispatch(e->base);
 }
 
+/* Open @p db on a copy of @p target (db->target is owned, as rt_db owns it); close it with close_db(). */
 static int open_db(struct rt_db *db, const char *target, const struct rt_db_migration *m, size_t n,
                    int timeout_ms, char *err, size_t errlen)
 {
     memset(db, 0, sizeof(*db));
     db->backend = &rt_db_sqlite_backend;
-    db->target = (char *)target;
+    db->target = rt_xstrdup(target);
     db->settings.acquire_timeout_ms = timeout_ms;
     db->settings.migrations = m;
     db->settings.n_migrations = n;
-    return db->backend->open(db, err, errlen);
+    if (db->backend->open(db, err, errlen) == 0)
+        return 0;
+    free(db->target);
+    db->target = NULL;
+    return -1;
+}
+
+static void close_db(struct rt_db *db)
+{
+    db->backend->close(db);
+    free(db->target);
+    db->target = NULL;
 }
 
 static const char *path_in_tmp(const char *name)
@@ -267,7 +280,7 @@ static void test_migrations(void)
     run(&e, &foreign_keys, NULL, &a);
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "1"));
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
 
     /* Restart: a no-op (migration 2 would fail on its seed row if it ran again). */
     CHECK(open_db(&db, path, migrations, 2, 0, err, sizeof(err)) == 0);
@@ -275,7 +288,7 @@ static void test_migrations(void)
     run(&e, &versions, NULL, &a);
     CHECK(a.status == RT_DB_OK && a.rows == 2 && eq(a.values[2], applied_at));
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
 
     /* A failing migration: open fails, nothing of it stays, earlier ones stay. */
     CHECK(open_db(&db, path, broken_migrations, 3, 0, err, sizeof(err)) == -1);
@@ -296,7 +309,7 @@ static void test_migrations(void)
     run(&e, &count_users, (const char *const[]){"seed@%"}, &a);
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "1"));
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
 
     /* A database that cannot be opened. */
     CHECK(open_db(&db, "/nonexistent-dir/x.db", migrations, 1, 0, err, sizeof(err)) == -1);
@@ -375,7 +388,7 @@ static void test_round_trip(void)
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "3")); /* seed, ann, bob */
 
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
     answer_clear(&a);
 }
 
@@ -475,7 +488,7 @@ static void test_batch(const char *file, bool kill_txn)
         answer_clear(&batch.answers[i]);
     event_free(unblock);
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
     answer_clear(&a);
 }
 
@@ -505,7 +518,7 @@ static void test_busy(void)
     run(&e, &insert_user, (const char *const[]){"busy@example.com", NULL, NULL}, &a);
     CHECK(a.status == RT_DB_OK);
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
     answer_clear(&a);
 }
 
@@ -633,7 +646,7 @@ static void test_two_loops(void)
     run(&e, &count_users, (const char *const[]){"w_-%"}, &a);
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "800"));
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
     answer_clear(&a);
 }
 
@@ -769,7 +782,7 @@ static void test_loop_free_pending(void)
     CHECK(pending.ok + pending.unavailable == 20);
     env_cleanup(&e);
 
-    db.backend->close(&db);
+    close_db(&db);
     answer_clear(&a);
 }
 
@@ -837,7 +850,7 @@ static void test_queue_bound(void)
     CHECK(flood_ok == FLOOD - flood_full);
     event_free(unblock);
     env_cleanup(&e);
-    db.backend->close(&db);
+    close_db(&db);
 }
 
 static void remove_tmpdir(void)

@@ -1,0 +1,280 @@
+/*
+ * rt_valid_format — email (email-validator's messages for the common
+ * failures, no IDNA or special-use-domain checks), date-time (speedate's,
+ * pydantic's parser) and uuid (the uuid crate's).
+ */
+#include "rt_valid_format.h"
+
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* --- email --- */
+
+/* How email-validator shows a bad character: SPACE, 'x', or U+XXXX. */
+static void show_char(unsigned char c, char *buf, size_t size)
+{
+    if (c == ' ')
+        snprintf(buf, size, "SPACE");
+    else if (c > 0x20 && c < 0x7f)
+        snprintf(buf, size, "'%c'", c);
+    else
+        snprintf(buf, size, "U+%04X", c);
+}
+
+static bool is_atext(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+/* "<what> (<n> character(s) too many)." into @p buf. @return buf. */
+static const char *too_many(char *buf, size_t size, const char *what, size_t n)
+{
+    snprintf(buf, size, "%s (%zu character%s too many).", what, n, n == 1 ? "" : "s");
+    return buf;
+}
+
+/* "<what>: <the character shown>." into @p buf. @return buf. */
+static const char *bad_char(char *buf, size_t size, const char *what, unsigned char c)
+{
+    char shown[16];
+
+    show_char(c, shown, sizeof(shown));
+    snprintf(buf, size, "%s: %s.", what, shown);
+    return buf;
+}
+
+/* The part before the '@' (@p len > 0 bytes). @return NULL or the reason. */
+static const char *email_local_reason(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] != '.' && !is_atext((unsigned char)s[i]))
+            return bad_char(buf, size, "The email address contains invalid characters before the @-sign",
+                            (unsigned char)s[i]);
+    }
+    if (s[0] == '.')
+        return "An email address cannot start with a period.";
+    if (s[len - 1] == '.')
+        return "An email address cannot have a period immediately before the @-sign.";
+    if (memmem(s, len, "..", 2) != NULL)
+        return "An email address cannot have two periods in a row.";
+    return NULL;
+}
+
+/* The labels of the domain [dom, end) (no empty ones). @return NULL or the reason. */
+static const char *email_labels_reason(const char *dom, const char *end, char *buf, size_t size)
+{
+    const char *label, *p;
+
+    for (label = dom; label < end; label = p + 1) {
+        p = memchr(label, '.', (size_t)(end - label));
+        if (p == NULL)
+            p = end;
+        if (label[0] == '-' || p[-1] == '-')
+            return "An email address cannot have a hyphen immediately before or after a period.";
+        if (p - label > 63)
+            return too_many(buf, size, "After the @-sign, periods cannot be separated by so many characters",
+                            (size_t)(p - label) - 63);
+        if (p == end) { /* the top-level domain */
+            const char *c = label;
+
+            while (c < end && isdigit((unsigned char)*c))
+                c++;
+            if (c == end)
+                return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+        }
+    }
+    return NULL;
+}
+
+/* The part after the '@': [dom, end), not empty. @return NULL or the reason. */
+static const char *email_domain_reason(const char *dom, const char *end, char *buf, size_t size)
+{
+    size_t len = (size_t)(end - dom);
+    const char *p;
+
+    for (p = dom; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80))
+            return bad_char(buf, size, "The part after the @-sign contains invalid characters", c);
+    }
+    if (dom[0] == '.')
+        return "An email address cannot have a period immediately after the @-sign.";
+    if (end[-1] == '.')
+        return "An email address cannot end with a period.";
+    if (memmem(dom, len, "..", 2) != NULL)
+        return "An email address cannot have two periods in a row.";
+    if (memchr(dom, '.', len) == NULL)
+        return "The part after the @-sign is not valid. It should have a period.";
+    return email_labels_reason(dom, end, buf, size);
+}
+
+/*
+ * Check the email address in @p s; put a formatted reason into @p buf when
+ * one needs numbers.  See rt_valid_format_email_reason().
+ */
+static const char *email_reason(const char *s, size_t len, char *buf, size_t size)
+{
+    const char *at = memchr(s, '@', len), *end = s + len;
+    size_t local_len;
+    const char *why;
+
+    if (at == NULL)
+        return "An email address must have an @-sign.";
+    if (memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL)
+        return "The email address is not valid. It must have exactly one @-sign.";
+    local_len = (size_t)(at - s);
+    if (local_len == 0)
+        return "There must be something before the @-sign.";
+    if (at + 1 == end)
+        return "There must be something after the @-sign.";
+    if (len > 254)
+        return too_many(buf, size, "The email address is too long", len - 254);
+    if (local_len > 64)
+        return too_many(buf, size, "The email address is too long before the @-sign", local_len - 64);
+    if ((why = email_local_reason(s, local_len, buf, size)) != NULL)
+        return why;
+    return email_domain_reason(at + 1, end, buf, size);
+}
+
+const char *rt_valid_format_email_reason(const char *s, size_t len)
+{
+    static _Thread_local char buf[160];
+
+    return email_reason(s, len, buf, sizeof(buf));
+}
+
+/* --- date-time --- */
+
+static bool digits_at(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    }
+    return true;
+}
+
+static int two_digits(const char *s)
+{
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* "YYYY-MM-DDxHH:MM" (the first 16 bytes, which are there). @return NULL or the reason. */
+static const char *date_hour_minute_reason(const char *s)
+{
+    if (!digits_at(s, 4) || s[4] != '-' || !digits_at(s + 5, 2) || s[7] != '-' || !digits_at(s + 8, 2))
+        return "invalid date separator, expected `-`";
+    if (!strchr("Tt _", s[10]))
+        return "invalid datetime separator, expected `T`, `t`, `_` or space";
+    if (!digits_at(s + 11, 2) || s[13] != ':' || !digits_at(s + 14, 2))
+        return "invalid character in hour or minute";
+    if (two_digits(s + 5) < 1 || two_digits(s + 5) > 12)
+        return "month value is outside expected range of 1-12";
+    if (two_digits(s + 8) < 1 || two_digits(s + 8) > 31)
+        return "day value is outside expected range";
+    if (two_digits(s + 11) > 23 || two_digits(s + 14) > 59)
+        return "time value is outside expected range";
+    return NULL;
+}
+
+/* ":SS[.fraction]" at *@p i, if there; advances *@p i past it. @return NULL or the reason. */
+static const char *seconds_reason(const char *s, size_t len, size_t *i)
+{
+    if (*i >= len || s[*i] != ':')
+        return NULL;
+    if (len < *i + 3 || !digits_at(s + *i + 1, 2) || two_digits(s + *i + 1) > 60)
+        return "invalid character in second";
+    *i += 3;
+    if (*i < len && (s[*i] == '.' || s[*i] == ',')) {
+        size_t f = ++*i;
+
+        while (*i < len && isdigit((unsigned char)s[*i]))
+            (*i)++;
+        if (*i == f)
+            return "second fraction value is missing";
+    }
+    return NULL;
+}
+
+const char *rt_valid_format_date_time_reason(const char *s, size_t len)
+{
+    size_t i = 16;
+    const char *why;
+
+    if (len < 16)
+        return "input is too short";
+    if ((why = date_hour_minute_reason(s)) != NULL || (why = seconds_reason(s, len, &i)) != NULL)
+        return why;
+    if (i == len)
+        return NULL;
+    if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
+        return NULL;
+    if ((s[i] == '+' || s[i] == '-') && len - i >= 3 && digits_at(s + i + 1, 2)) {
+        i += 3;
+        if (i < len && s[i] == ':')
+            i++;
+        if (i == len || (len - i == 2 && digits_at(s + i, 2)))
+            return NULL;
+    }
+    return "invalid timezone sign";
+}
+
+/* --- uuid --- */
+
+const char *rt_valid_format_uuid_reason(const char *s, size_t len)
+{
+    static const int dashes[] = {8, 13, 18, 23};
+    size_t i, d = 0;
+
+    if (len != 36 && len != 32)
+        return "invalid length: expected length 32 for simple format or 36 for hyphenated format";
+    for (i = 0; i < len; i++) {
+        if (len == 36 && d < 4 && (int)i == dashes[d]) {
+            if (s[i] != '-')
+                return "invalid group count";
+            d++;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]";
+        }
+    }
+    return NULL;
+}
+
+/* --- errors --- */
+
+int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len, struct json_object *input,
+                          struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    const char *reason, *type, *prefix, *key = "error";
+    char msg[512];
+
+    switch (format) {
+    case RT_VALID_FORMAT_EMAIL:
+        reason = rt_valid_format_email_reason(s, len);
+        type = "value_error", prefix = "value is not a valid email address: ", key = "reason";
+        break;
+    case RT_VALID_FORMAT_DATE_TIME:
+        reason = rt_valid_format_date_time_reason(s, len);
+        type = "datetime_parsing", prefix = "Input should be a valid datetime, ";
+        break;
+    case RT_VALID_FORMAT_UUID:
+        reason = rt_valid_format_uuid_reason(s, len);
+        type = "uuid_parsing", prefix = "Input should be a valid UUID, ";
+        break;
+    default:
+        return 0;
+    }
+    if (reason == NULL)
+        return 0;
+    snprintf(msg, sizeof(msg), "%s%s", prefix, reason);
+    rt_valid_error_ctx(errs, loc, type, msg, json_object_get(input), key, reason);
+    return -1;
+}

@@ -1,0 +1,47 @@
+/*
+ * rt_valid_format — the string formats of the spec (format: email,
+ * date-time, uuid), checked as pydantic checks them, with its messages.
+ */
+#ifndef RT_VALID_FORMAT_H
+#define RT_VALID_FORMAT_H
+
+#include "rt_valid.h"
+#include "rt_valid_errors.h"
+
+#include <stddef.h>
+
+struct json_object;
+
+/**
+ * Check an email address (pydantic's EmailStr, which uses email-validator
+ * without deliverability checks): one '@', a non-empty local part of
+ * allowed characters and at most 64 bytes, a dotted domain of letters,
+ * digits and hyphens, no spaces, at most 254 bytes in all.
+ * @return NULL if valid, else the reason, worded like email-validator's
+ * (a static string, or thread-local storage valid until the next call).
+ */
+const char *rt_valid_format_email_reason(const char *s, size_t len);
+
+/**
+ * Check an RFC 3339 date-time as pydantic's datetime parser does (date
+ * separator '-', 'T', 't', ' ' or '_' before the time, seconds, fraction
+ * and zone optional).  @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_date_time_reason(const char *s, size_t len);
+
+/**
+ * Check a UUID: 32 hex digits, or 36 characters with dashes at 8, 13, 18
+ * and 23.  @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_uuid_reason(const char *s, size_t len);
+
+/**
+ * Check the @p len bytes at @p s against @p format; if they are not valid,
+ * add pydantic's error (value_error, datetime_parsing or uuid_parsing, with
+ * the reason in ctx) to @p errs at @p loc, with @p input (borrowed) as input.
+ * @return 0 if valid (RT_VALID_FORMAT_NONE always is), or -1.
+ */
+int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len, struct json_object *input,
+                          struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+#endif /* RT_VALID_FORMAT_H */

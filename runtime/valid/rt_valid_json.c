@@ -1,0 +1,230 @@
+/*
+ * rt_valid_json — json-c's tokener in strict mode, plus the checks it
+ * leaves out (numbers JSON does not allow, trailing data), and the
+ * Content-Type rules FastAPI applies before it parses a body.
+ */
+#include "rt_valid_json.h"
+#include "rt_json.h"
+#include "rt_url.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct json_object *rt_valid_json_double(double value)
+{
+    char buf[40];
+
+    if (!isfinite(value))
+        return json_object_new_double(value);
+    rt_json_format_double(value, buf);
+    return json_object_new_double_s(value, buf);
+}
+
+/* --- parsing --- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* JSON's whitespace (RFC 8259): space, tab, LF, CR. */
+static bool is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Skip the JSON string that starts at text[i] ('"'). @return the index after it. */
+static size_t skip_string(const char *text, size_t len, size_t i)
+{
+    for (i++; i < len && text[i] != '"'; i++) {
+        if (text[i] == '\\')
+            i++;
+    }
+    return i + 1;
+}
+
+/* Skip digits from text[i]. @return the index of the first non-digit. */
+static size_t skip_digits(const char *text, size_t len, size_t i)
+{
+    while (i < len && is_digit(text[i]))
+        i++;
+    return i;
+}
+
+/*
+ * Read the number that starts at text[*i] by JSON's grammar,
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, and advance *@p i past it.
+ * @return false if it does not follow the grammar.
+ */
+static bool json_number(const char *text, size_t len, size_t *i)
+{
+    size_t p = *i;
+
+    if (text[p] == '-')
+        p++;
+    if (p >= len || !is_digit(text[p]) || (text[p] == '0' && p + 1 < len && is_digit(text[p + 1])))
+        return false;
+    p = skip_digits(text, len, p);
+    if (p < len && text[p] == '.') {
+        if (++p >= len || !is_digit(text[p]))
+            return false;
+        p = skip_digits(text, len, p);
+    }
+    if (p < len && (text[p] == 'e' || text[p] == 'E')) {
+        if (++p < len && (text[p] == '+' || text[p] == '-'))
+            p++;
+        if (p >= len || !is_digit(text[p]))
+            return false;
+        p = skip_digits(text, len, p);
+    }
+    *i = p;
+    return true;
+}
+
+/*
+ * json-c's strict mode still takes some numbers that JSON (RFC 8259) does
+ * not: NaN, Infinity, -Infinity, 1., 1.e5, -.5 and -01.  They would also
+ * come back out verbatim in a 422's "input", which would then not be JSON.
+ * Scan @p text (which json-c has parsed: its strings are terminated) for
+ * the first number that does not follow JSON's grammar.
+ * @return its byte offset, or -1 if every number is fine.
+ */
+static long bad_number_offset(const char *text, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t start = i;
+
+        if (text[i] == '"') {
+            i = skip_string(text, len, i);
+        } else if (text[i] != '-' && text[i] != 'N' && text[i] != 'I' && !is_digit(text[i])) {
+            i++;
+        } else if (!json_number(text, len, &i)) {
+            return (long)start;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Run @p tok over the text; *@p j gets the value, *@p end the offset where
+ * parsing stopped.  @return NULL, or why the text is not one JSON value.
+ */
+static const char *tokenize(struct json_tokener *tok, const char *text, size_t len, struct json_object **j,
+                            size_t *end)
+{
+    enum json_tokener_error err;
+
+    *j = json_tokener_parse_ex(tok, text, (int)len);
+    err = json_tokener_get_error(tok);
+    *end = json_tokener_get_parse_end(tok);
+    if (err == json_tokener_continue) {
+        /* A number at the very end is only complete once something follows it. */
+        *j = json_tokener_parse_ex(tok, " ", 1);
+        err = json_tokener_get_error(tok);
+        *end = len;
+        if (err == json_tokener_continue)
+            return "unexpected end of data";
+    }
+    if (err != json_tokener_success)
+        return json_tokener_error_desc(err);
+    for (; *end < len; (*end)++) {
+        if (!is_json_space(text[*end]))
+            return "extra data after the JSON value";
+    }
+    return NULL;
+}
+
+int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs)
+{
+    struct json_tokener *tok;
+    struct json_object *j = NULL;
+    struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
+    const char *why = "document too large";
+    size_t end = 0;
+    long bad;
+
+    *out = NULL;
+    if (len > (size_t)INT32_MAX)
+        goto fail;
+    tok = json_tokener_new_ex(RT_VALID_JSON_MAX_DEPTH);
+    if (tok == NULL)
+        abort();
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    why = tokenize(tok, text, len, &j, &end);
+    json_tokener_free(tok);
+    if (why == NULL && (bad = bad_number_offset(text, len)) >= 0) {
+        why = "invalid number";
+        end = (size_t)bad;
+    }
+    if (why != NULL)
+        goto fail;
+    *out = j;
+    return 0;
+fail:
+    json_object_put(j);
+    at.index = (int64_t)end;
+    rt_valid_error_ctx(errs, &at, "json_invalid", "JSON decode error", json_object_new_object(), "error",
+                       why);
+    return -1;
+}
+
+/* --- bodies --- */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* application/json or application/<anything>+json, parameters ignored, any case. */
+static bool is_json_media_type(const char *ct)
+{
+    const char *sub;
+    size_t len;
+
+    while (is_space(*ct))
+        ct++;
+    len = strcspn(ct, ";");
+    while (len > 0 && is_space(ct[len - 1]))
+        len--;
+    if (len < 12 || strncasecmp(ct, "application/", 12) != 0)
+        return false;
+    sub = ct + 12; /* the subtype */
+    len -= 12;
+    if (len == 4 && strncasecmp(sub, "json", 4) == 0)
+        return true;
+    return len > 5 && strncasecmp(sub + len - 5, "+json", 5) == 0;
+}
+
+int rt_valid_json_body(const char *content_type, const char *text, size_t len, bool required,
+                       struct json_object **out, struct rt_valid_errors *errs)
+{
+    struct rt_valid_loc at = {NULL, "body", 0};
+
+    *out = NULL;
+    if (text == NULL || len == 0)
+        goto missing;
+    if (content_type != NULL && !is_json_media_type(content_type)) {
+        struct json_object *input = rt_url_utf8_length(text, len) >= 0 && memchr(text, '\0', len) == NULL
+                                        ? json_object_new_string_len(text, (int)len)
+                                        : NULL;
+
+        rt_valid_error_add(errs, &at, "model_attributes_type",
+                           "Input should be a valid dictionary or object to extract fields from", input,
+                           NULL);
+        return 0;
+    }
+    if (rt_valid_json_parse(text, len, out, errs) < 0)
+        return 0;
+    if (*out != NULL)
+        return 1;
+missing: /* no body, or the JSON null, which FastAPI treats as no body */
+    if (required)
+        rt_valid_error_add(errs, &at, "missing", "Field required", NULL, NULL);
+    return 0;
+}

@@ -1,0 +1,387 @@
+/*
+ * rt_valid_model — the table walk behind every generated model: fields by
+ * offset, values by kind (rt_valid.h), scalars to rt_valid_scalar.
+ */
+#include "rt_valid_model.h"
+#include "rt_json.h"
+#include "rt_valid_json.h"
+#include "rt_valid_scalar.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AT(base, off, type) ((type *)((char *)(base) + (off)))
+#define AT_CONST(base, off, type) ((const type *)((const char *)(base) + (off)))
+
+#define NOT_AN_OBJECT "Input should be a valid dictionary or object to extract fields from"
+
+/* The bytes one array item takes (objects are stored by value in arrays). */
+static size_t item_size(const struct rt_valid_rule *r)
+{
+    switch (r->kind) {
+    case RT_VALID_STRING:
+        return sizeof(const char *);
+    case RT_VALID_INTEGER:
+        return sizeof(int64_t);
+    case RT_VALID_NUMBER:
+        return sizeof(double);
+    case RT_VALID_BOOLEAN:
+        return sizeof(bool);
+    case RT_VALID_OBJECT:
+        return r->model->size;
+    case RT_VALID_ANY:
+        return sizeof(struct json_object *);
+    case RT_VALID_ARRAY:
+        break;
+    }
+    abort(); /* arrays of arrays are refused by the generator */
+}
+
+/* --- from JSON --- */
+
+/* Where one conversion stores what it makes, and its errors. */
+struct conv {
+    const struct rt_valid_arena *arena; /* NULL: malloc, and JSON values hold a reference of their own */
+    struct rt_valid_errors *errs;
+};
+
+static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
+                     void *out, const struct rt_valid_loc *loc);
+
+static int convert(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j, void *dst,
+                   size_t *len_dst, bool by_value, const struct rt_valid_loc *loc);
+
+/* An object field (a pointer to a new struct) or array item (the struct itself, when @p by_value). */
+static int convert_object(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j,
+                          void *dst, bool by_value, const struct rt_valid_loc *loc)
+{
+    void *obj = dst;
+
+    if (json_object_get_type(j) != json_type_object) {
+        rt_valid_error_ref(c->errs, loc, "model_attributes_type", NOT_AN_OBJECT, j);
+        return -1;
+    }
+    if (!by_value) {
+        obj = rt_valid_alloc(c->arena, 1, r->model->size);
+        *(void **)dst = obj; /* stored even when invalid, so that cleanup frees it */
+    }
+    return from_json(c, r->model, j, obj, loc);
+}
+
+/* An array: its items at *@p dst, their number at *@p len_dst. */
+static int convert_array(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j,
+                         void *dst, size_t *len_dst, const struct rt_valid_loc *loc)
+{
+    size_t n, i, size = item_size(r->items);
+    char *items;
+    int rc = 0;
+
+    if (json_object_get_type(j) != json_type_array) {
+        rt_valid_error_ref(c->errs, loc, "list_type", "Input should be a valid list", j);
+        return -1;
+    }
+    n = json_object_array_length(j);
+    items = rt_valid_alloc(c->arena, n, size);
+    *(void **)dst = items;
+    *len_dst = n;
+    for (i = 0; i < n; i++) {
+        struct rt_valid_loc at = {loc, NULL, (int64_t)i};
+
+        if (convert(c, r->items, json_object_array_get_idx(j, i), items + i * size, NULL, true, &at) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+/*
+ * Validate @p j (NULL for JSON null) against @p r and store it at @p dst
+ * (an array stores its items there and its length at @p len_dst; an object
+ * item of an array is stored by value when @p by_value).
+ * @return 0 if stored, 1 if null was accepted (nothing stored), -1 if an
+ * error was added.
+ */
+static int convert(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j, void *dst,
+                   size_t *len_dst, bool by_value, const struct rt_valid_loc *loc)
+{
+    if (json_object_get_type(j) == json_type_null && r->nullable)
+        return 1;
+    switch (r->kind) {
+    case RT_VALID_ANY:
+        *(struct json_object **)dst = c->arena != NULL ? j : json_object_get(j);
+        return 0;
+    case RT_VALID_OBJECT:
+        return convert_object(c, r, j, dst, by_value, loc);
+    case RT_VALID_ARRAY:
+        return convert_array(c, r, j, dst, len_dst, loc);
+    default:
+        return rt_valid_scalar_from_json(r, j, dst, c->arena, c->errs, loc);
+    }
+}
+
+static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
+                     void *out, const struct rt_valid_loc *loc)
+{
+    size_t i, before = rt_valid_errors_count(c->errs);
+
+    memset(out, 0, model->size);
+    if (json_object_get_type(j) != json_type_object) {
+        rt_valid_error_ref(c->errs, loc, "model_attributes_type", NOT_AN_OBJECT, j);
+        return -1;
+    }
+    for (i = 0; i < model->n_fields; i++) {
+        const struct rt_valid_field *f = &model->fields[i];
+        struct rt_valid_loc at = {loc, f->name, 0};
+        struct json_object *v;
+        bool is_array = f->rule->kind == RT_VALID_ARRAY;
+        int rc;
+
+        if (!json_object_object_get_ex(j, f->name, &v)) {
+            if (f->required)
+                rt_valid_error_ref(c->errs, &at, "missing", "Field required", j);
+            continue;
+        }
+        rc = convert(c, f->rule, v, AT(out, f->offset, void),
+                     is_array ? AT(out, f->aux_offset, size_t) : NULL, false, &at);
+        if (rc == 0 && !is_array && f->aux_offset != RT_VALID_NO_OFFSET)
+            *AT(out, f->aux_offset, bool) = true;
+    }
+    return rt_valid_errors_count(c->errs) > before ? -1 : 0;
+}
+
+int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_object *j, void *out,
+                             struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    const struct conv c = {NULL, errs};
+
+    return from_json(&c, model, j, out, loc);
+}
+
+int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct json_object *j, void *out,
+                                   const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                                   const struct rt_valid_loc *loc)
+{
+    const struct conv c = {arena, errs};
+
+    if (arena == NULL)
+        abort(); /* a caller's bug: it would leak what rt_valid_model_cleanup() is not called for */
+    return from_json(&c, model, j, out, loc);
+}
+
+/* --- cleanup --- */
+
+/* Free what one stored value owns; @p p as in convert(). */
+static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, bool by_value)
+{
+    switch (r->kind) {
+    case RT_VALID_ANY:
+        json_object_put(*(struct json_object **)p);
+        *(struct json_object **)p = NULL;
+        break;
+    case RT_VALID_STRING:
+        /* A const char * field, read as char * to free it: from_json malloc'd it, the model owns it. */
+        free(*(char **)p);
+        *(char **)p = NULL;
+        break;
+    case RT_VALID_OBJECT:
+        if (by_value) {
+            rt_valid_model_cleanup(r->model, p);
+        } else {
+            rt_valid_model_cleanup(r->model, *(void **)p);
+            free(*(void **)p);
+            *(void **)p = NULL;
+        }
+        break;
+    case RT_VALID_ARRAY: {
+        char *items = *(char **)p;
+        size_t i, size = item_size(r->items);
+
+        for (i = 0; items != NULL && i < *len; i++)
+            value_cleanup(r->items, items + i * size, NULL, true);
+        free(items);
+        *(char **)p = NULL;
+        *len = 0;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
+{
+    size_t i;
+
+    if (v == NULL)
+        return;
+    for (i = 0; i < model->n_fields; i++) {
+        const struct rt_valid_field *f = &model->fields[i];
+
+        value_cleanup(f->rule, AT(v, f->offset, void),
+                      f->rule->kind == RT_VALID_ARRAY ? AT(v, f->aux_offset, size_t) : NULL, false);
+    }
+    memset(v, 0, model->size);
+}
+
+/* --- to a JSON tree --- */
+
+static struct json_object *value_to_json(const struct rt_valid_rule *r, const void *p, bool by_value);
+
+static struct json_object *array_to_json(const struct rt_valid_rule *r, const void *items, size_t n)
+{
+    struct json_object *arr = json_object_new_array_ext((int)n);
+    size_t i, size = item_size(r->items);
+
+    for (i = 0; i < n; i++)
+        json_object_array_add(arr, value_to_json(r->items, (const char *)items + i * size, true));
+    return arr;
+}
+
+/* @p p points at the stored value (for an object field: at the pointer to it). */
+static struct json_object *value_to_json(const struct rt_valid_rule *r, const void *p, bool by_value)
+{
+    switch (r->kind) {
+    case RT_VALID_ANY:
+        return json_object_get(*(struct json_object *const *)p);
+    case RT_VALID_STRING: {
+        const char *s = *(const char *const *)p;
+
+        return s != NULL ? json_object_new_string(s) : NULL;
+    }
+    case RT_VALID_INTEGER:
+        return json_object_new_int64(*(const int64_t *)p);
+    case RT_VALID_NUMBER:
+        return rt_valid_json_double(*(const double *)p);
+    case RT_VALID_BOOLEAN:
+        return json_object_new_boolean(*(const bool *)p);
+    case RT_VALID_OBJECT: {
+        const void *obj = by_value ? p : *(const void *const *)p;
+
+        return obj != NULL ? rt_valid_model_to_json(r->model, obj) : NULL;
+    }
+    case RT_VALID_ARRAY:
+        break; /* handled by the caller, which knows where the length is */
+    }
+    abort();
+}
+
+struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v)
+{
+    struct json_object *obj = json_object_new_object();
+    size_t i;
+
+    for (i = 0; i < model->n_fields; i++) {
+        const struct rt_valid_field *f = &model->fields[i];
+        const void *p = AT_CONST(v, f->offset, void);
+        struct json_object *value;
+
+        if (f->rule->kind == RT_VALID_ARRAY) {
+            value = array_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
+        } else if (f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool)) {
+            if (!f->rule->nullable)
+                continue; /* optional and absent */
+            value = NULL;
+        } else {
+            value = value_to_json(f->rule, p, false);
+            if (value == NULL && !f->rule->nullable && !f->required)
+                continue; /* an optional string, object or JSON value left NULL */
+        }
+        json_object_object_add(obj, f->name, value);
+    }
+    return obj;
+}
+
+/* --- to JSON text --- */
+
+/*
+ * The same serialization as rt_valid_model_to_json(), written as text
+ * straight into @p out: what answers use, without building a json-c tree.
+ * unit.rt_valid_model checks that both give the same bytes.
+ */
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+                             struct rt_json_buf *out);
+
+static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n,
+                             struct rt_json_buf *out)
+{
+    size_t i, size = item_size(r->items);
+
+    rt_json_put_raw(out, "[", 1);
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            rt_json_put_raw(out, ",", 1);
+        value_write_json(r->items, (const char *)items + i * size, true, out);
+    }
+    rt_json_put_raw(out, "]", 1);
+}
+
+/* Whether value_to_json() would give NULL (a string or object left NULL). */
+static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
+{
+    if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
+        return *(const void *const *)p == NULL;
+    return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
+}
+
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+                             struct rt_json_buf *out)
+{
+    if (value_is_null(r, p, by_value)) {
+        rt_json_put_null(out);
+        return;
+    }
+    switch (r->kind) {
+    case RT_VALID_ANY:
+        rt_json_put_value(out, *(struct json_object *const *)p);
+        return;
+    case RT_VALID_STRING:
+        rt_json_put_string(out, *(const char *const *)p);
+        return;
+    case RT_VALID_INTEGER:
+        rt_json_put_int(out, *(const int64_t *)p);
+        return;
+    case RT_VALID_NUMBER:
+        rt_json_put_double(out, *(const double *)p);
+        return;
+    case RT_VALID_BOOLEAN:
+        rt_json_put_bool(out, *(const bool *)p);
+        return;
+    case RT_VALID_OBJECT:
+        rt_valid_model_write_json(r->model, by_value ? p : *(const void *const *)p, out);
+        return;
+    case RT_VALID_ARRAY:
+        break; /* handled by the caller, which knows where the length is */
+    }
+    abort();
+}
+
+void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
+{
+    bool first = true;
+    size_t i;
+
+    rt_json_put_raw(out, "{", 1);
+    for (i = 0; i < model->n_fields; i++) {
+        const struct rt_valid_field *f = &model->fields[i];
+        const void *p = AT_CONST(v, f->offset, void);
+        bool absent = f->rule->kind != RT_VALID_ARRAY && f->aux_offset != RT_VALID_NO_OFFSET &&
+                      !*AT_CONST(v, f->aux_offset, bool);
+
+        if (absent && !f->rule->nullable)
+            continue; /* optional and absent */
+        if (!absent && value_is_null(f->rule, p, false) && !f->rule->nullable && !f->required)
+            continue; /* an optional string, object or JSON value left NULL */
+        if (!first)
+            rt_json_put_raw(out, ",", 1);
+        first = false;
+        rt_json_put_string(out, f->name);
+        rt_json_put_raw(out, ":", 1);
+        if (absent)
+            rt_json_put_null(out);
+        else if (f->rule->kind == RT_VALID_ARRAY)
+            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), out);
+        else
+            value_write_json(f->rule, p, false, out);
+    }
+    rt_json_put_raw(out, "}", 1);
+}

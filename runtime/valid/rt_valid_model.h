@@ -1,0 +1,58 @@
+/*
+ * rt_valid_model — model tables (struct rt_valid_model) walked to fill a
+ * C struct from JSON, validating every field, and to write one as JSON.
+ *
+ * The C layout of each kind is in rt_valid.h (enum rt_valid_kind); the
+ * generated api_<schema>__from_json/__to_json/__cleanup wrap these.
+ */
+#ifndef RT_VALID_MODEL_H
+#define RT_VALID_MODEL_H
+
+#include "rt_valid.h"
+#include "rt_valid_errors.h"
+
+struct json_object;
+struct rt_json_buf;
+
+/**
+ * Fill @p out (a struct of @p model->size bytes, zeroed first) from the
+ * JSON object @p j, validating every field and adding one error to
+ * @p errs for each field that fails (a non-object @p j is one
+ * model_attributes_type error at @p loc).  Unknown keys are ignored.
+ * Strings and nested values are malloc'd and JSON values ({} fields) hold
+ * a reference of their own; release them with rt_valid_model_cleanup(),
+ * also after a failure.
+ * @return 0 if all fields were valid, else -1.
+ */
+int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_object *j, void *out,
+                             struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/**
+ * The same as rt_valid_model_from_json(), with nothing to release: strings,
+ * nested objects and array items are taken from @p arena, and JSON values
+ * ({} fields) point into @p j, which must outlive @p out.  Do not call
+ * rt_valid_model_cleanup() on @p out.
+ * @return 0 if all fields were valid, else -1.
+ */
+int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct json_object *j, void *out,
+                                   const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                                   const struct rt_valid_loc *loc);
+
+/** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
+void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
+
+/**
+ * @return @p v serialized as a new JSON object (fields in spec order;
+ * absent optional fields omitted, nullable ones written as null); the
+ * caller owns it.  A NULL string or object in a required field is written
+ * as null (a handler bug the client can see).
+ */
+struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v);
+
+/**
+ * Append @p v to @p out as JSON text, byte for byte what
+ * rt_valid_model_to_json() and json-c would print, without building the tree.
+ */
+void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out);
+
+#endif /* RT_VALID_MODEL_H */

@@ -1,0 +1,143 @@
+/*
+ * rt_valid_req — the request side of validation: where parameter values
+ * come from, the request's memory as the arena, and the answers.
+ */
+#include "rt_valid_req.h"
+#include "rt_json.h"
+#include "rt_mem.h"
+#include "rt_req.h"
+#include "rt_url.h"
+#include "rt_valid_json.h"
+#include "rt_valid_model.h"
+#include "rt_valid_scalar.h"
+
+#include <json-c/json.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void *req_alloc(void *req, size_t size)
+{
+    return rt_req_alloc(req, size);
+}
+
+/* --- parameters and body --- */
+
+/*
+ * The text of parameter @p p (NULL: not given) into *@p text.
+ * @return 0, or -1 if the request has been answered 400.
+ */
+static int param_text(struct rt_req *req, const struct rt_valid_param *p, const char *const *path_values,
+                      const char **text)
+{
+    int rc;
+    char detail[160];
+
+    *text = NULL;
+    switch (p->in) {
+    case RT_VALID_IN_PATH:
+        *text = path_values[p->path_index];
+        return 0;
+    case RT_VALID_IN_HEADER:
+        *text = rt_req_header(req, p->name);
+        return 0;
+    case RT_VALID_IN_QUERY:
+        rc = rt_url_query_get(req, rt_req_query(req), p->name, text);
+        if (rc == RT_URL_OK)
+            return 0;
+        snprintf(detail, sizeof(detail), "Invalid query parameter '%.100s': %s", p->name,
+                 rt_url_strerror(rc));
+        rt_req_reply_detail(req, 400, detail);
+        return -1;
+    }
+    abort();
+}
+
+int rt_valid_req_params(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
+                        const char *const *path_values, void *out, struct rt_valid_errors *errs)
+{
+    const struct rt_valid_arena arena = {req_alloc, req};
+    size_t i;
+
+    for (i = 0; i < n_params; i++) {
+        const char *text;
+
+        if (param_text(req, &params[i], path_values, &text) < 0)
+            return -1;
+        rt_valid_scalar_param(&params[i], text, out, &arena, errs);
+    }
+    return 0;
+}
+
+static void put_json(void *j)
+{
+    json_object_put(j);
+}
+
+int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
+                      struct rt_valid_errors *errs)
+{
+    const struct rt_valid_arena arena = {req_alloc, req};
+    struct rt_valid_loc at = {NULL, "body", 0};
+    struct json_object *j;
+    size_t len = 0;
+    const char *text = rt_req_body(req, &len);
+
+    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+        return 0;
+    rt_req_defer(req, put_json, j); /* the model's JSON values ({} fields) point into it */
+    return rt_valid_model_from_json_arena(model, j, out, &arena, errs, &at) == 0;
+}
+
+/* --- answers --- */
+
+int rt_valid_req_reply_errors(struct rt_req *req, struct rt_valid_errors *errs)
+{
+    if (rt_valid_errors_count(errs) == 0)
+        return 0;
+    rt_req_reply_json(req, 422, rt_valid_errors_to_json(errs));
+    rt_valid_errors_cleanup(errs);
+    return 1;
+}
+
+/*
+ * One text buffer per thread, kept across answers (an answer is copied out
+ * of it at once) and freed when the thread exits.
+ */
+static pthread_key_t reply_text_key;
+static pthread_once_t reply_text_once = PTHREAD_ONCE_INIT;
+
+static void reply_text_free(void *p)
+{
+    rt_json_buf_free(p);
+    free(p);
+}
+
+static void reply_text_key_create(void)
+{
+    if (pthread_key_create(&reply_text_key, reply_text_free) != 0)
+        abort();
+}
+
+static struct rt_json_buf *reply_text(void)
+{
+    struct rt_json_buf *text;
+
+    pthread_once(&reply_text_once, reply_text_key_create);
+    text = pthread_getspecific(reply_text_key);
+    if (text == NULL) {
+        text = rt_xcalloc(1, sizeof(*text));
+        pthread_setspecific(reply_text_key, text);
+    }
+    text->len = 0;
+    return text;
+}
+
+void rt_valid_req_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model,
+                              const void *v)
+{
+    struct rt_json_buf *text = reply_text();
+
+    rt_valid_model_write_json(model, v, text);
+    rt_req_reply(req, status, "application/json", text->data, text->len);
+}
