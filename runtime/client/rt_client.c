@@ -3,7 +3,7 @@
  * rt_client.h for the contract).
  *
  * Objects:
- *   client  — the event base, an evdns resolver, one SSL_CTX, the origins,
+ *   client  — the event base, a resolver, one SSL_CTX, the origins,
  *             every request not yet answered, and a "reaper" event that
  *             does deferred work (freeing dead connections, starting
  *             waiting requests) from the top of the loop, never from inside
@@ -19,6 +19,8 @@
  *             its deadline, the libevent request while in flight, and the
  *             result until the callback has run.
  *
+ * Name resolution (an evdns resolver and its lookups) is rt_client_resolve.c.
+ *
  * Every request ends through req_finish(), which stores the result and
  * activates the request's event; the user callback runs from that event,
  * so never from inside rt_client_request() nor from inside libevent.
@@ -27,6 +29,7 @@
 #include "rt_err.h"
 #include "rt_metrics.h"
 #include "rt_client_internal.h"
+#include "rt_client_resolve.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -45,7 +48,6 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
-#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/util.h>
@@ -97,7 +99,7 @@ struct conn {
     TAILQ_ENTRY(conn) link; /* in origin->conns, or client->dead once CONN_DEAD */
     struct origin *origin;
     enum conn_state state;
-    struct lookup *lookup; /* while evdns resolves the host for us */
+    struct rt_client_lookup *lookup; /* while evdns resolves the host for us */
     struct evhttp_connection *evcon;
     struct bufferevent *bev; /* owned by evcon once that exists */
     SSL *ssl;                /* owned by bev; NULL for http */
@@ -126,28 +128,9 @@ struct origin {
     TAILQ_HEAD(, creq) waiting; /* FIFO */
 };
 
-/*
- * The evdns resolver, shared by the client and its lookups in flight: a
- * cancelled evdns_getaddrinfo still calls back (on a later loop iteration,
- * with the resolver's lock held), so the resolver outlives rt_client_free()
- * until then, and is freed from an event of its own.
- */
-struct resolver {
-    struct evdns_base *dns;
-    int refs;              /* the client, plus one per lookup in flight */
-    struct event *free_ev; /* frees it once the last lookup has called back */
-};
-
-/* One evdns_getaddrinfo in flight; conn is NULL once the connection no longer wants it. */
-struct lookup {
-    struct resolver *resolver;
-    struct conn *conn;
-    struct evdns_getaddrinfo_request *dns_req;
-};
-
 struct rt_client {
     struct event_base *base;
-    struct resolver *resolver;
+    struct rt_client_resolver *resolver; /* one reference (rt_client_resolve.h) */
     SSL_CTX *ssl_ctx;
     struct rt_client_settings settings; /* defaults filled in; ca_file points to ca_file_copy */
     char *ca_file_copy;
@@ -280,44 +263,6 @@ static void req_deliver(struct creq *req)
     req_free(req);
 }
 
-/* --- name resolution --- */
-
-static void resolver_free(struct resolver *r)
-{
-    evdns_base_free(r->dns, 0);
-    event_free(r->free_ev);
-    free(r);
-}
-
-static void on_resolver_free(evutil_socket_t fd, short what, void *arg)
-{
-    resolver_free(arg);
-}
-
-/* Drop a reference; from inside an evdns callback the free is deferred to an event. */
-static void resolver_unref(struct resolver *r, bool in_callback)
-{
-    if (--r->refs > 0)
-        return;
-    if (in_callback)
-        event_active(r->free_ev, EV_TIMEOUT, 0);
-    else
-        resolver_free(r);
-}
-
-/* The connection no longer wants its lookup: cancel it; on_resolved frees it when evdns calls back. */
-static void lookup_abandon(struct conn *conn)
-{
-    struct lookup *lk = conn->lookup;
-
-    if (lk == NULL)
-        return;
-    conn->lookup = NULL;
-    lk->conn = NULL;
-    if (lk->dns_req != NULL)
-        evdns_getaddrinfo_cancel(lk->dns_req);
-}
-
 /* --- connections --- */
 
 /*
@@ -341,14 +286,14 @@ static void conn_kill(struct conn *conn)
     TAILQ_INSERT_TAIL(&client->dead, conn, link);
     if (conn->idle_timer != NULL)
         event_del(conn->idle_timer);
-    lookup_abandon(conn);
+    rt_client_lookup_cancel(&conn->lookup);
     schedule_reap(client);
 }
 
 /* Free a dead connection (from the reaper or rt_client_free, never from a libevent callback). */
 static void conn_destroy(struct conn *conn)
 {
-    lookup_abandon(conn);
+    rt_client_lookup_cancel(&conn->lookup);
     if (conn->req != NULL) {
         /* Only during rt_client_free(): the libevent request dies with evcon. */
         conn->req->evreq = NULL;
@@ -687,47 +632,21 @@ oom:
         req_finish(conn->req, 0, "cannot set up a connection to %s:%d", o->host, o->port);
 }
 
-/* evdns answered for a connection being opened. */
-static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
+/* The lookup for a connection being opened answered. */
+static void on_resolved(const char *addr, const char *error, void *arg)
 {
-    struct lookup *lk = arg;
-    struct conn *conn = lk->conn;
-    struct origin *o;
-    struct evutil_addrinfo *ai, *pick = NULL;
-    const void *a;
+    struct conn *conn = arg;
 
-    resolver_unref(lk->resolver, true);
-    free(lk);
-    if (conn != NULL)
-        conn->lookup = NULL;
-    if (conn == NULL || result == EVUTIL_EAI_CANCEL || conn->state == CONN_DEAD || conn->req == NULL) {
-        if (res != NULL)
-            evutil_freeaddrinfo(res);
-        if (conn != NULL)
-            conn_kill(conn);
-        return;
-    }
-    o = conn->origin;
-    if (result != 0) {
+    if (conn->state == CONN_DEAD || conn->req == NULL) {
         conn_kill(conn);
-        req_finish(conn->req, 0, "cannot resolve host \"%s\": %s", o->host, evutil_gai_strerror(result));
         return;
     }
-    /* Prefer IPv4: loopback upstreams commonly listen on 127.0.0.1 only. */
-    for (ai = res; ai != NULL; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET && pick == NULL)
-            pick = ai;
-    if (pick == NULL)
-        pick = res;
-    a = pick->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)pick->ai_addr)->sin_addr
-                                   : (const void *)&((struct sockaddr_in6 *)pick->ai_addr)->sin6_addr;
-    if (evutil_inet_ntop(pick->ai_family, a, conn->addr, sizeof(conn->addr)) == NULL) {
-        evutil_freeaddrinfo(res);
+    if (addr == NULL) {
         conn_kill(conn);
-        req_finish(conn->req, 0, "cannot resolve host \"%s\": no usable address", o->host);
+        req_finish(conn->req, 0, "cannot resolve host \"%s\": %s", conn->origin->host, error);
         return;
     }
-    evutil_freeaddrinfo(res);
+    snprintf(conn->addr, sizeof(conn->addr), "%s", addr);
     conn->state = CONN_BUSY;
     conn_connect(conn);
 }
@@ -737,9 +656,6 @@ static void conn_open(struct origin *o, struct creq *req)
 {
     struct rt_client *client = o->client;
     struct conn *conn = calloc(1, sizeof(*conn));
-    struct evutil_addrinfo hints;
-    struct evdns_getaddrinfo_request *dr;
-    struct lookup *lk;
 
     if (conn == NULL) {
         req_finish(req, 0, "out of memory");
@@ -765,24 +681,10 @@ static void conn_open(struct origin *o, struct creq *req)
         return;
     }
     conn->state = CONN_RESOLVING;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    lk = calloc(1, sizeof(*lk));
-    if (lk == NULL) {
+    if (rt_client_lookup_start(client->resolver, o->host, on_resolved, conn, &conn->lookup) != 0) {
         conn_kill(conn);
         req_finish(req, 0, "out of memory");
-        return;
     }
-    lk->resolver = client->resolver;
-    lk->conn = conn;
-    lk->resolver->refs++;
-    conn->lookup = lk;
-    /* On the spot for IP literals and /etc/hosts entries: then on_resolved has run (and freed lk). */
-    dr = evdns_getaddrinfo(client->resolver->dns, o->host, NULL, &hints, on_resolved, lk);
-    if (dr != NULL)
-        lk->dns_req = dr;
 }
 
 /*
@@ -952,25 +854,10 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
         goto err;
     }
 
-    /* A resolver per client; without a usable resolv.conf, still one that knows /etc/hosts. */
-    client->resolver = calloc(1, sizeof(*client->resolver));
-    if (client->resolver == NULL) {
-        rt_err_set(err, errlen, "out of memory");
+    /* A resolver per client: its lookups run on this loop. */
+    client->resolver = rt_client_resolver_new(base, err, errlen);
+    if (client->resolver == NULL)
         goto err;
-    }
-    client->resolver->refs = 1;
-    client->resolver->free_ev = event_new(base, -1, 0, on_resolver_free, client->resolver);
-    client->resolver->dns =
-        evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-    if (client->resolver->dns == NULL) {
-        client->resolver->dns = evdns_base_new(base, EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-        if (client->resolver->dns != NULL)
-            evdns_base_load_hosts(client->resolver->dns, "/etc/hosts");
-    }
-    if (client->resolver->free_ev == NULL || client->resolver->dns == NULL) {
-        rt_err_set(err, errlen, "cannot create a DNS resolver");
-        goto err;
-    }
 
     client->ssl_ctx = SSL_CTX_new(TLS_client_method());
     if (client->ssl_ctx == NULL) {
@@ -996,13 +883,7 @@ err:
     if (client != NULL) {
         if (client->ssl_ctx != NULL)
             SSL_CTX_free(client->ssl_ctx);
-        if (client->resolver != NULL) {
-            if (client->resolver->dns != NULL)
-                evdns_base_free(client->resolver->dns, 0);
-            if (client->resolver->free_ev != NULL)
-                event_free(client->resolver->free_ev);
-            free(client->resolver);
-        }
+        rt_client_resolver_release(client->resolver);
         if (client->reaper != NULL)
             event_free(client->reaper);
         free(client->ca_file_copy);
@@ -1050,7 +931,7 @@ void rt_client_free(struct rt_client *client)
     if (current_client == client)
         current_client = NULL;
     event_free(client->reaper);
-    resolver_unref(client->resolver, false);
+    rt_client_resolver_release(client->resolver);
     SSL_CTX_free(client->ssl_ctx);
     free(client->ca_file_copy);
     free(client);
@@ -1251,11 +1132,5 @@ void rt_client_get_stats(const struct rt_client *client, struct rt_client_stats 
 
 int rt_client_set_nameserver(struct rt_client *client, const char *addr)
 {
-    struct evdns_base *dns = client->resolver->dns;
-    int rc;
-
-    evdns_base_clear_nameservers_and_suspend(dns);
-    rc = evdns_base_nameserver_ip_add(dns, addr);
-    evdns_base_resume(dns);
-    return rc == 0 ? 0 : -1;
+    return rt_client_resolver_set_nameserver(client->resolver, addr);
 }
