@@ -18,8 +18,8 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 
-struct upstream up_a, up_b, up_tls, up_tls_other;
-struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later;
+struct upstream up_a, up_b, up_v6, up_tls, up_tls_other;
+struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later, raw_big_headers, raw_close_early;
 
 static struct event_base *srv_base;
 static pthread_t srv_thread;
@@ -253,6 +253,19 @@ static void raw_send_ok(struct raw_conn *rc)
     bufferevent_write(rc->bev, resp, sizeof(resp) - 1);
 }
 
+/* A response whose header fields are 70000 bytes, more than the client takes (64 KiB). */
+static void raw_send_big_headers(struct raw_conn *rc)
+{
+    static char field[70000];
+    static const char head[] = "HTTP/1.1 200 OK\r\nX-Big: ";
+    static const char tail[] = "\r\nContent-Length: 2\r\n\r\n{}";
+
+    memset(field, 'a', sizeof(field));
+    bufferevent_write(rc->bev, head, sizeof(head) - 1);
+    bufferevent_write(rc->bev, field, sizeof(field));
+    bufferevent_write(rc->bev, tail, sizeof(tail) - 1);
+}
+
 static void raw_close(struct raw_conn *rc)
 {
     if (rc->bev != NULL) {
@@ -280,6 +293,8 @@ static void raw_close_soon(struct raw_conn *rc)
 /* Answer one request according to the server's mode; @return -1 if @p rc was closed. */
 static int raw_answer(struct raw_conn *rc)
 {
+    static const char early[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+
     switch (rc->srv->mode) {
     case RAW_HANG:
         break;
@@ -295,6 +310,13 @@ static int raw_answer(struct raw_conn *rc)
         break;
     case RAW_CLOSE_LATER:
         raw_send_ok(rc);
+        raw_close_soon(rc);
+        break;
+    case RAW_BIG_HEADERS:
+        raw_send_big_headers(rc);
+        break;
+    case RAW_CLOSE_EARLY:
+        bufferevent_write(rc->bev, early, sizeof(early) - 1);
         raw_close_soon(rc);
         break;
     }
@@ -434,9 +456,13 @@ int upstreams_start(bool tls)
         printf("# cannot start the upstreams\n");
         return -1;
     }
+    if (upstream_start(&up_v6, "::1", NULL, NULL) != 0)
+        up_v6.port = 0; /* no IPv6 loopback here: the tests that need it say so and skip */
     if (raw_start(&raw_hang, RAW_HANG) != 0 || raw_start(&raw_garbage, RAW_GARBAGE) != 0 ||
         raw_start(&raw_close_second, RAW_CLOSE_SECOND) != 0 ||
-        raw_start(&raw_close_later, RAW_CLOSE_LATER) != 0) {
+        raw_start(&raw_close_later, RAW_CLOSE_LATER) != 0 ||
+        raw_start(&raw_big_headers, RAW_BIG_HEADERS) != 0 ||
+        raw_start(&raw_close_early, RAW_CLOSE_EARLY) != 0) {
         printf("# cannot start the raw upstreams\n");
         return -1;
     }
@@ -449,12 +475,15 @@ void upstreams_stop(void)
     pthread_join(srv_thread, NULL);
     upstream_stop(&up_a);
     upstream_stop(&up_b);
+    upstream_stop(&up_v6);
     upstream_stop(&up_tls);
     upstream_stop(&up_tls_other);
     raw_stop(&raw_hang);
     raw_stop(&raw_garbage);
     raw_stop(&raw_close_second);
     raw_stop(&raw_close_later);
+    raw_stop(&raw_big_headers);
+    raw_stop(&raw_close_early);
     event_base_free(srv_base);
     if (tmpdir[0] != '\0') {
         char cmd[128];

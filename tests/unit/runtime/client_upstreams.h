@@ -1,9 +1,9 @@
 /*
  * Loopback upstreams for the rt_client tests, run on a thread of their own
- * with their own event loop: evhttp servers (plain, and on request TLS
- * ones with certificates made at start by the openssl command) and raw TCP
- * servers for behaviour evhttp would not produce.  Everything listens on
- * 127.0.0.1, port 0.
+ * with their own event loop: evhttp servers (plain, one on ::1 when the
+ * host has IPv6, and on request TLS ones with certificates made at start by
+ * the openssl command) and raw TCP servers for behaviour evhttp would not
+ * produce.  Everything listens on port 0 of the loopback.
  *
  * The counters are written by the server thread; tests read them between
  * their client's loop runs (atomics), and the last request's headers under
@@ -32,8 +32,8 @@ struct raw_conn;
  */
 struct upstream {
     struct evhttp *http;
-    SSL_CTX *ssl_ctx; /* NULL for plain http */
-    int port;
+    SSL_CTX *ssl_ctx;    /* NULL for plain http */
+    int port;            /* 0 if it could not be started (IPv6 missing) */
     atomic_int accepted; /* connections seen */
     atomic_int live;     /* connections open now */
     atomic_int max_live; /* most open at once */
@@ -47,7 +47,9 @@ enum raw_mode {
     RAW_HANG,         /* accept, read, never answer */
     RAW_GARBAGE,      /* answer with something that is not HTTP */
     RAW_CLOSE_SECOND, /* answer the first request of a connection (keep-alive); close on the second */
-    RAW_CLOSE_LATER   /* answer (keep-alive), then close the connection 50 ms later */
+    RAW_CLOSE_LATER,  /* answer (keep-alive), then close the connection 50 ms later */
+    RAW_BIG_HEADERS,  /* answer with 70000 bytes of header fields */
+    RAW_CLOSE_EARLY   /* send the headers and 10 of 100 body bytes, then close */
 };
 
 #define RAW_MAX_CONNS 64
@@ -62,8 +64,9 @@ struct raw_server {
     int n_conns;
 };
 
-extern struct upstream up_a, up_b, up_tls, up_tls_other;
-extern struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later;
+extern struct upstream up_a, up_b, up_v6, up_tls, up_tls_other;
+extern struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later, raw_big_headers,
+    raw_close_early;
 
 /**
  * Start every upstream and the server thread.  With @p tls, also make a CA

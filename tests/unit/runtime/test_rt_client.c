@@ -74,6 +74,46 @@ static void test_request_with_body(void)
     headers[1] = "a\r\nInjected: 1";
     bad.headers = headers;
     CHECK(request(c, &bad, &r1) == -1);
+    headers[0] = "X Test";
+    headers[1] = "yes";
+    CHECK(request(c, &bad, &r1) == -1);
+    bad = rq;
+    bad.content_type = "text/plain\r\nInjected: 1";
+    CHECK(request(c, &bad, &r1) == -1);
+    rt_client_free(c);
+}
+
+/* Everything in the request is copied: the caller may free it as soon as rt_client_request() returns. */
+static void test_request_is_copied(void)
+{
+    struct rt_client *c = client_new(5000, 0, NULL, 0, 0);
+    struct rt_client_request rq;
+    struct result r;
+    char *u = malloc(128), *body = strdup("copied"), *ctype = strdup("text/plain");
+    char *name = strdup("X-Test"), *value = strdup("kept");
+    const char **headers = calloc(3, sizeof(*headers));
+
+    url(u, 128, "http", "127.0.0.1", up_a.port, "/echo");
+    headers[0] = name;
+    headers[1] = value;
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.url = u;
+    rq.body = body;
+    rq.body_len = strlen(body);
+    rq.content_type = ctype;
+    rq.headers = headers;
+    CHECK(request(c, &rq, &r) == 0);
+    memset(u, 'z', 127);
+    memset(body, 'z', strlen(body));
+    free(u);
+    free(body);
+    free(ctype);
+    free(name);
+    free(value);
+    free(headers);
+    CHECK(wait_all(5000));
+    CHECK(r.status == 200 && strcmp(r.body, "POST text/plain kept copied") == 0);
     rt_client_free(c);
 }
 
@@ -95,19 +135,51 @@ static void test_timeout(void)
     rt_client_free(c);
 }
 
-static void test_bad_urls_and_settings(void)
+static void test_bad_urls(void)
 {
     struct rt_client *c = client_new(1000, 0, NULL, 0, 0);
-    struct rt_client_settings s = {1000, 0, "/nonexistent/ca.pem", 0, 0};
+    struct rt_client_request rq;
     struct result r;
-    char err[256] = "";
+    char u[400];
 
     CHECK(get(c, "ftp://127.0.0.1/", &r) == -1);
     CHECK(get(c, "not a url", &r) == -1);
     CHECK(get(c, "http://", &r) == -1);
     CHECK(get(c, "/relative", &r) == -1);
+    CHECK(get(c, "http://127.0.0.1:0/", &r) == -1);
+    CHECK(get(c, "http://127.0.0.1:70000/", &r) == -1);
+    CHECK(get(c, "http://[::1/", &r) == -1);
+    memset(u, 'a', sizeof(u));
+    memcpy(u, "http://", 7);
+    strcpy(u + 300, "/x"); /* a host of 293 bytes: too long */
+    CHECK(get(c, u, &r) == -1);
+    CHECK(get(c, NULL, &r) == -1);
+    memset(&rq, 0, sizeof(rq));
+    rq.url = "http://127.0.0.1/";
+    CHECK(rt_client_request(c, &rq, NULL, NULL) == -1); /* no callback */
+    CHECK(rt_client_request(NULL, &rq, NULL, NULL) == -1);
+    CHECK(callbacks_pending() == 0);
+    rt_client_free(c);
+}
+
+static void test_settings(void)
+{
+    struct rt_client_settings s = {1000, 0, "/nonexistent/ca.pem", 0, 0};
+    struct rt_client *c;
+    struct result r;
+    char err[256] = "", u[128];
+
     CHECK(rt_client_new(client_base, &s, err, sizeof(err)) == NULL);
     CHECK(has(err, "CA file"));
+    CHECK(rt_client_new(NULL, NULL, err, sizeof(err)) == NULL);
+    CHECK(has(err, "no event base"));
+    CHECK(rt_client_new(NULL, NULL, NULL, 0) == NULL);      /* no err buffer: fine */
+    c = rt_client_new(client_base, NULL, err, sizeof(err)); /* all defaults */
+    CHECK(c != NULL);
+    url(u, sizeof(u), "http", "127.0.0.1", up_b.port, "/json");
+    CHECK(get(c, u, &r) == 0);
+    CHECK(wait_all(5000));
+    CHECK(r.status == 200);
     CHECK(rt_client_current() == NULL);
     rt_client_set_current(c);
     CHECK(rt_client_current() == c);
@@ -142,8 +214,12 @@ static void test_shutdown(void)
 int main(void)
 {
     static const struct harness_case cases[] = {
-        {"get_json", test_get_json}, {"request_with_body", test_request_with_body},
-        {"timeout", test_timeout},   {"bad_urls_and_settings", test_bad_urls_and_settings},
+        {"get_json", test_get_json},
+        {"request_with_body", test_request_with_body},
+        {"request_is_copied", test_request_is_copied},
+        {"timeout", test_timeout},
+        {"bad_urls", test_bad_urls},
+        {"settings", test_settings},
         {"shutdown", test_shutdown},
     };
 

@@ -1,7 +1,7 @@
 /*
  * Unit tests for runtime/client/rt_client_conn.c: one connection.  Why a
  * connection could not be made (refused, TLS), certificate and host-name
- * verification, and the idle timeout.  Against
+ * verification, keep-alive over TLS, and the idle timeout.  Against
  * loopback upstreams (client_upstreams.h), TLS ones included.
  */
 #include "client_harness.h"
@@ -99,6 +99,24 @@ static void test_tls_rejected(void)
     rt_client_free(system_store);
 }
 
+/* A TLS connection is kept alive and reused like a plain one: one handshake for three calls. */
+static void test_tls_keep_alive(void)
+{
+    struct rt_client *c = client_new(5000, 0, upstreams_ca_file(), 0, 0);
+    struct chain ch = {c, "", 3, 0};
+    struct rt_client_stats st;
+    int before = up_tls.accepted;
+
+    url(ch.url, sizeof(ch.url), "https", "localhost", up_tls.port, "/json");
+    CHECK(chain_start(&ch) == 0);
+    CHECK(wait_all(5000));
+    CHECK(ch.ok == 3);
+    CHECK(up_tls.accepted - before == 1);
+    rt_client_get_stats(c, &st);
+    CHECK(st.connections_opened == 1 && st.connections_idle == 1);
+    rt_client_free(c);
+}
+
 /* An idle connection is closed after idle_timeout_ms, on both ends. */
 static void test_idle_timeout(void)
 {
@@ -123,9 +141,8 @@ static void test_idle_timeout(void)
 int main(void)
 {
     static const struct harness_case cases[] = {
-        {"refused", test_refused},
-        {"tls_verified", test_tls_verified},
-        {"tls_rejected", test_tls_rejected},
+        {"refused", test_refused},           {"tls_verified", test_tls_verified},
+        {"tls_rejected", test_tls_rejected}, {"tls_keep_alive", test_tls_keep_alive},
         {"idle_timeout", test_idle_timeout},
     };
 

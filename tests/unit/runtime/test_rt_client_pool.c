@@ -1,8 +1,9 @@
 /*
  * Unit tests for runtime/client/rt_client_pool.c: keep-alive connections
  * pooled per origin.  Reuse, one connection per concurrent call up to the
- * per-origin cap (the rest wait), the once-only GET retry on a closed
- * keep-alive connection, and idle connections the server closes.  Against loopback upstreams
+ * per-origin cap (the rest wait, within their own deadline), origins told
+ * apart, the once-only GET retry on a closed keep-alive connection, and
+ * idle connections the server closes.  Against loopback upstreams
  * (client_upstreams.h), watched through rt_client_get_stats().
  */
 #include "client_harness.h"
@@ -90,6 +91,50 @@ static void test_all_idle_connections_used(void)
         ok += r[i].status == 200;
     CHECK(ok == 4);
     CHECK(up_a.accepted - before == 2);
+    rt_client_free(c);
+}
+
+/* A call waiting for a connection times out on its own deadline, counted from rt_client_get(). */
+static void test_waiting_call_keeps_its_deadline(void)
+{
+    struct rt_client *c = client_new(300, 0, NULL, 1, 0);
+    struct rt_client_stats st;
+    struct result sent, waiting;
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", raw_hang.port, "/");
+    CHECK(get(c, u, &sent) == 0);
+    CHECK(get(c, u, &waiting) == 0);
+    run_for(20);
+    rt_client_get_stats(c, &st);
+    CHECK(st.connections_open == 1 && st.requests_waiting == 1);
+    CHECK(wait_all(5000));
+    CHECK(sent.status == 0 && has(sent.error, "timed out after 300 ms"));
+    CHECK(waiting.status == 0 && has(waiting.error, "timed out after 300 ms"));
+    CHECK(waiting.elapsed_ms >= 290 && waiting.elapsed_ms < 2000);
+    rt_client_free(c);
+}
+
+/* scheme://host:port names an origin: 127.0.0.1 and localhost are two, LOCALHOST and localhost one. */
+static void test_origins(void)
+{
+    struct rt_client *c = client_new(5000, 0, NULL, 0, 0);
+    struct rt_client_stats st;
+    struct result r1, r2, r3;
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", up_b.port, "/json");
+    CHECK(get(c, u, &r1) == 0);
+    CHECK(wait_all(5000));
+    url(u, sizeof(u), "http", "localhost", up_b.port, "/json");
+    CHECK(get(c, u, &r2) == 0);
+    CHECK(wait_all(5000));
+    url(u, sizeof(u), "http", "LOCALHOST", up_b.port, "/json");
+    CHECK(get(c, u, &r3) == 0);
+    CHECK(wait_all(5000));
+    CHECK(r1.status == 200 && r2.status == 200 && r3.status == 200);
+    rt_client_get_stats(c, &st);
+    CHECK(st.connections_opened == 2 && st.connections_idle == 2);
     rt_client_free(c);
 }
 
@@ -190,6 +235,8 @@ int main(void)
         {"connection_per_concurrent_call", test_connection_per_concurrent_call},
         {"cap_per_origin", test_cap_per_origin},
         {"all_idle_connections_used", test_all_idle_connections_used},
+        {"waiting_call_keeps_its_deadline", test_waiting_call_keeps_its_deadline},
+        {"origins", test_origins},
         {"get_retried_once", test_get_retried_once},
         {"post_not_retried", test_post_not_retried},
         {"idle_closed_by_server", test_idle_closed_by_server},
