@@ -470,12 +470,10 @@ static double percentile(const double *v, long n, double p)
 
 static void summary(struct run *run, double wall_ms)
 {
-    double *sorted = malloc((size_t)run->total * sizeof(double));
+    double *sorted = rt_xmalloc((size_t)run->total * sizeof(double));
     long ok = 0, i, j, n;
     int st;
 
-    if (sorted == NULL)
-        return;
     memcpy(sorted, run->ms, (size_t)run->total * sizeof(double));
     qsort(sorted, (size_t)run->total, sizeof(double), cmp_double);
     for (i = 0; i < run->total; i++)
@@ -575,13 +573,9 @@ int main(int argc, char **argv)
         }
         event_base_dispatch(run.base);
     } else {
-        run.ms = calloc((size_t)run.total, sizeof(double));
-        run.status = calloc((size_t)run.total, sizeof(int));
-        run.slots = calloc((size_t)run.total, sizeof(*run.slots));
-        if (run.ms == NULL || run.status == NULL || run.slots == NULL) {
-            fprintf(stderr, "%s: out of memory\n", prog);
-            goto done;
-        }
+        run.ms = rt_xcalloc((size_t)run.total, sizeof(double));
+        run.status = rt_xcalloc((size_t)run.total, sizeof(int));
+        run.slots = rt_xcalloc((size_t)run.total, sizeof(*run.slots));
         t0 = now_ms();
         launch(&run);
         event_base_dispatch(run.base);

@@ -18,6 +18,7 @@
  *             result until the callback has run (rt_client_req.c).
  */
 #include "rt_client.h"
+#include "rt_mem.h"
 #include "rt_client_conn.h"
 #include "rt_client_internal.h"
 #include "rt_client_pool.h"
@@ -63,11 +64,7 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
         rt_err_set(err, errlen, "no event base");
         goto err;
     }
-    client = calloc(1, sizeof(*client));
-    if (client == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        goto err;
-    }
+    client = rt_xcalloc(1, sizeof(*client));
     client->base = base;
     TAILQ_INIT(&client->origins);
     TAILQ_INIT(&client->requests);
@@ -77,11 +74,7 @@ struct rt_client *rt_client_new(struct event_base *base, const struct rt_client_
     settings_defaults(&client->settings);
     client->settings.ca_file = NULL;
     if (settings != NULL && settings->ca_file != NULL) {
-        client->ca_file_copy = strdup(settings->ca_file);
-        if (client->ca_file_copy == NULL) {
-            rt_err_set(err, errlen, "out of memory");
-            goto err;
-        }
+        client->ca_file_copy = rt_xstrdup(settings->ca_file);
         client->settings.ca_file = client->ca_file_copy;
     }
     client->reaper = event_new(base, -1, 0, on_reap, client);

@@ -3,6 +3,7 @@
  * keep-alive, close (see rt_client_conn.h).
  */
 #include "rt_client_conn.h"
+#include "rt_mem.h"
 #include "rt_client_exchange.h"
 #include "rt_client_pool.h"
 #include "rt_client_priv.h"
@@ -190,10 +191,8 @@ static void on_resolved(const char *addr, const char *error, void *arg)
 
 struct rt_client_conn *rt_client_conn_new(struct rt_client_origin *origin)
 {
-    struct rt_client_conn *conn = calloc(1, sizeof(*conn));
+    struct rt_client_conn *conn = rt_xcalloc(1, sizeof(*conn));
 
-    if (conn == NULL)
-        return NULL;
     conn->origin = origin;
     conn->idle_timer = evtimer_new(origin->client->base, on_idle_timeout, conn);
     if (conn->idle_timer == NULL) {

@@ -3,6 +3,7 @@
  * through evhttp (see rt_client_exchange.h).
  */
 #include "rt_client_exchange.h"
+#include "rt_mem.h"
 #include "rt_client_conn.h"
 #include "rt_client_pool.h"
 #include "rt_client_priv.h"
@@ -143,7 +144,7 @@ static void on_response(struct evhttp_request *evreq, void *arg)
     evbuffer_add_buffer(req->body, evhttp_request_get_input_buffer(evreq));
     ctype = evhttp_find_header(evhttp_request_get_input_headers(evreq), "Content-Type");
     free(req->content_type);
-    req->content_type = ctype != NULL ? strdup(ctype) : NULL;
+    req->content_type = ctype != NULL ? rt_xstrdup(ctype) : NULL;
     rt_client_conn_release(conn);
     rt_client_req_done(req, code);
 }

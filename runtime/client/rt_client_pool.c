@@ -3,6 +3,7 @@
  * and who waits (see rt_client_pool.h).
  */
 #include "rt_client_pool.h"
+#include "rt_mem.h"
 #include "rt_client_conn.h"
 #include "rt_client_exchange.h"
 #include "rt_client_priv.h"
@@ -42,14 +43,8 @@ struct rt_client_origin *rt_client_pool_origin(struct rt_client *client, bool ht
     for (o = TAILQ_FIRST(&client->origins); o != NULL; o = TAILQ_NEXT(o, link))
         if (o->https == https && o->port == port && strcasecmp(o->host, host) == 0)
             return o;
-    o = calloc(1, sizeof(*o));
-    if (o == NULL)
-        return NULL;
-    o->host = strdup(host);
-    if (o->host == NULL) {
-        free(o);
-        return NULL;
-    }
+    o = rt_xcalloc(1, sizeof(*o));
+    o->host = rt_xstrdup(host);
     o->client = client;
     o->https = https;
     o->port = port;

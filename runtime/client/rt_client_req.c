@@ -3,6 +3,7 @@
  * result and its callback (see rt_client_req.h).
  */
 #include "rt_client_req.h"
+#include "rt_mem.h"
 #include "rt_client_conn.h"
 #include "rt_client_pool.h"
 #include "rt_client_priv.h"
@@ -54,30 +55,25 @@ static int copy_send(struct rt_client_req *req, const struct rt_client_request *
         return -1;
     req->method = (enum evhttp_cmd_type)m;
     if (r->body != NULL) {
-        req->send_body = malloc(r->body_len + 1);
-        if (req->send_body == NULL)
-            return -1;
+        req->send_body = rt_xmalloc(r->body_len + 1);
         memcpy(req->send_body, r->body, r->body_len);
         req->send_body[r->body_len] = '\0';
         req->send_len = r->body_len;
     }
     if (r->content_type != NULL) {
-        if (!header_ok(r->content_type, false) || (req->send_ctype = strdup(r->content_type)) == NULL)
+        if (!header_ok(r->content_type, false))
             return -1;
+        req->send_ctype = rt_xstrdup(r->content_type);
     }
     if (r->headers == NULL)
         return 0;
     while (r->headers[n] != NULL && r->headers[n + 1] != NULL)
         n += 2;
-    req->send_headers = calloc(n + 1, sizeof(char *));
-    if (req->send_headers == NULL)
-        return -1;
+    req->send_headers = rt_xcalloc(n + 1, sizeof(char *));
     for (i = 0; i < n; i++) {
         if (!header_ok(r->headers[i], i % 2 == 0))
             return -1;
-        req->send_headers[i] = strdup(r->headers[i]);
-        if (req->send_headers[i] == NULL)
-            return -1;
+        req->send_headers[i] = rt_xstrdup(r->headers[i]);
     }
     return 0;
 }
@@ -105,10 +101,8 @@ static void on_req_event(evutil_socket_t fd, short what, void *arg)
 struct rt_client_req *rt_client_req_new(struct rt_client *client, const struct rt_client_request *request,
                                         const char *path, const char *query, rt_client_callback cb, void *arg)
 {
-    struct rt_client_req *req = calloc(1, sizeof(*req));
+    struct rt_client_req *req = rt_xcalloc(1, sizeof(*req));
 
-    if (req == NULL)
-        return NULL;
     if (path == NULL || path[0] == '\0')
         path = "/";
     if (asprintf(&req->target, "%s%s%s", path, query != NULL ? "?" : "", query != NULL ? query : "") < 0) {

@@ -2,6 +2,7 @@
  * rt_client_resolve — name resolution with evdns (see rt_client_resolve.h).
  */
 #include "rt_client_resolve.h"
+#include "rt_mem.h"
 #include "rt_err.h"
 
 #include <stdbool.h>
@@ -57,12 +58,8 @@ static void resolver_unref(struct rt_client_resolver *r, bool in_callback)
 
 struct rt_client_resolver *rt_client_resolver_new(struct event_base *base, char *err, size_t errlen)
 {
-    struct rt_client_resolver *r = calloc(1, sizeof(*r));
+    struct rt_client_resolver *r = rt_xcalloc(1, sizeof(*r));
 
-    if (r == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        return NULL;
-    }
     r->refs = 1;
     r->free_ev = event_new(base, -1, 0, on_resolver_free, r);
     r->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_DISABLE_WHEN_INACTIVE);
@@ -148,13 +145,10 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 int rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host, rt_client_resolved_cb cb,
                            void *arg, struct rt_client_lookup **handle)
 {
-    struct rt_client_lookup *lk = calloc(1, sizeof(*lk));
+    struct rt_client_lookup *lk = rt_xcalloc(1, sizeof(*lk));
     struct evdns_getaddrinfo_request *dr;
     struct evutil_addrinfo hints;
 
-    *handle = NULL;
-    if (lk == NULL)
-        return -1;
     lk->resolver = resolver;
     lk->cb = cb;
     lk->arg = arg;

@@ -4,6 +4,7 @@
  * same format (rt_config_write).
  */
 #include "rt_config.h"
+#include "rt_mem.h"
 #include "rt_config_internal.h"
 #include "rt_log.h"
 
@@ -102,13 +103,13 @@ static int file_setting(struct rt_config *cfg, const char *key, const char *valu
 
 int rt_config_load_file(struct rt_config *cfg, const char *path, char *err, size_t errlen)
 {
-    int *seen = calloc(rt_config_count_options(cfg), sizeof(int));
+    int *seen = rt_xcalloc(rt_config_count_options(cfg), sizeof(int));
     FILE *f = fopen(path, "r");
     char *line = NULL, where[1100];
     size_t cap = 0;
     int lineno = 0, rc = 0;
 
-    if (f == NULL || seen == NULL) {
+    if (f == NULL) {
         rt_config_add_err(err, errlen, "cannot read configuration file '%s': %s", path, strerror(errno));
         rc = -1;
         goto cleanup;

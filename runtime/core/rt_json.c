@@ -27,12 +27,7 @@ static void reserve(struct rt_json_buf *b, size_t more)
     cap = b->cap > 0 ? b->cap : 256;
     while (cap - b->len < more)
         cap *= 2;
-    b->data = realloc(b->data, cap);
-    if (b->data == NULL) {
-        /* rt_mem's policy: running out of memory is not an error callers handle. */
-        fputs("async-demo: out of memory\n", stderr);
-        abort();
-    }
+    b->data = rt_xrealloc(b->data, cap);
     b->cap = cap;
 }
 

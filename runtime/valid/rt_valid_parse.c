@@ -3,6 +3,7 @@
  * str -> int/float/bool rules, which Rust's parsers underlie).
  */
 #include "rt_valid_parse.h"
+#include "rt_mem.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -101,9 +102,7 @@ int rt_valid_parse_number(const char *s, double *out)
     int rc = -1;
 
     trim(s, &p, &end);
-    buf = malloc((size_t)(end - p) + 2);
-    if (buf == NULL)
-        abort();
+    buf = rt_xmalloc((size_t)(end - p) + 2);
     q = p;
     if (q < end && (*q == '+' || *q == '-'))
         buf[n++] = *q++;
