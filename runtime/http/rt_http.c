@@ -906,6 +906,7 @@ void rt_http_free(struct rt_http *http)
         return;
     for (i = 0; i < http->n_listeners; i++)
         evconnlistener_free(http->listeners[i]);
+    http->n_listeners = 0; /* conn_free() below must not resume accepting on them */
     while ((c = LIST_FIRST(&http->conns)) != NULL) {
         c->req.active = false; /* abandoned: the loop has stopped, its handler never answers */
         conn_free(c);
