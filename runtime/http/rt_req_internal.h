@@ -1,5 +1,5 @@
 /*
- * rt_req internals, shared by rt_req.c and the connection layer (rt_http.c).
+ * rt_req internals, shared by rt_req.c and the connection layer (rt_http*.c).
  * Nothing outside the runtime includes this.
  */
 #ifndef RT_REQ_INTERNAL_H
