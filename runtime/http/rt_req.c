@@ -91,16 +91,17 @@ static struct rt_arena_chunk *chunk_new(size_t size, struct rt_arena_chunk *next
  */
 void *rt_req_alloc(struct rt_req *req, size_t size)
 {
+#ifdef RT_REQ_EXACT_ALLOC
+    struct rt_arena_chunk *c = chunk_new(size, req->arena);
+
+    c->used = size;
+    req->arena = c;
+    return memset(c->data, 0, size);
+#else
     struct rt_arena_chunk *c = req->arena;
     size_t need = (size + 15) & ~(size_t)15;
     void *p;
 
-#ifdef RT_REQ_EXACT_ALLOC
-    c = chunk_new(size, req->arena);
-    c->used = size;
-    req->arena = c;
-    return memset(c->data, 0, size);
-#endif
     if (c == NULL || c->size - c->used < need) {
         /* Large requests get a chunk of their own; the current chunk stays in use. */
         size_t chunk_size = need > ARENA_CHUNK_SIZE / 2 ? need : ARENA_CHUNK_SIZE;
@@ -120,6 +121,7 @@ void *rt_req_alloc(struct rt_req *req, size_t size)
     p = c->data + c->used;
     c->used += need;
     return memset(p, 0, size);
+#endif
 }
 
 char *rt_req_strndup(struct rt_req *req, const char *s, size_t len)
