@@ -1,10 +1,11 @@
 /*
  * rt_metrics: what is recorded comes out of rt_metrics_render() under the
  * right name and labels, label values are escaped, zero request series
- * stay out, histograms are cumulative, and counts recorded on several
- * threads (each into a shard of its own) add up exactly, gauges kept as
- * deltas included.  The exposition as a whole is checked against
- * promtool by tests/integration/test_metrics.py; here each piece is.
+ * stay out, histograms are cumulative, handler errors are always shown
+ * (zero included), and counts recorded on several threads (each into a
+ * shard of its own) add up exactly, gauges kept as deltas included.  The
+ * exposition as a whole is checked against promtool by
+ * tests/integration/test_metrics.py; here each piece is.
  *
  * The counters are the process's: every case reads values before and
  * after, or uses an operation or source no other case touches.
@@ -328,6 +329,22 @@ static void test_gauges_from_deltas(void)
     CHECK(value("db_pool_waiting") == 0);
 }
 
+static void test_handler_errors(void)
+{
+    const char *series = "http_handler_errors_total{kind=\"second_answer\"}";
+    size_t len = 0;
+    char *text = rt_metrics_render(&len);
+
+    /* Always there, zero included, so that an alert can be set on it before anything goes wrong. */
+    CHECK(count_lines(text, "# TYPE http_handler_errors_total counter") == 1);
+    CHECK(value_in(text, series) == 0);
+    free(text);
+    rt_metrics_handler_error(RT_METRICS_SECOND_ANSWER);
+    rt_metrics_handler_error(RT_METRICS_SECOND_ANSWER);
+    rt_metrics_handler_error(RT_METRICS_HANDLER_ERRORS); /* out of range: ignored */
+    CHECK(value(series) == 2);
+}
+
 static void test_db_wait(void)
 {
     double count0 = value0("db_pool_wait_seconds_count"), timeouts0 = value0("db_pool_wait_timeouts_total");
@@ -415,6 +432,7 @@ static const struct test_case cases[] = {
     {"histogram.cumulative_buckets", test_histogram_buckets},
     {"shards.sums_across_threads", test_sums_across_threads},
     {"shards.gauges_from_deltas", test_gauges_from_deltas},
+    {"requests.handler_errors", test_handler_errors},
     {"db.wait", test_db_wait},
     {"outbound.sources", test_outbound_sources},
     {"tasks.gauges_and_histogram", test_tasks},
