@@ -49,6 +49,7 @@ static void conn_fail_status(struct conn *c, int status, const char *detail)
 
 static void start_request(struct conn *c)
 {
+    c->req.id[0] = '\0'; /* the last request's, kept for a late second answer's log line */
     c->state = CONN_HEAD;
     c->req.start_ns = rt_time_mono_ns();
     c->head_scan_from = 0;

@@ -23,7 +23,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEST_MAX_FAILED_CASES 64
 
@@ -122,6 +124,49 @@ static inline int test_run(const struct test_case *cases, size_t n, int argc, ch
         test_case_end();
     }
     return test_done();
+}
+
+/* --- what the code under test writes to standard error (rt_log) --- */
+
+static int test_stderr_fd = -1, test_stderr_saved = -1;
+static char test_stderr_path[64];
+
+/*
+ * Send standard error to a temporary file until test_stderr_end().  Its
+ * name is printed first: if the process dies meanwhile (a sanitizer's
+ * report goes to standard error too), the file stays, with the report.
+ */
+static inline void test_stderr_begin(void)
+{
+    snprintf(test_stderr_path, sizeof(test_stderr_path), "/tmp/test-stderr-XXXXXX");
+    test_stderr_fd = mkstemp(test_stderr_path);
+    if (test_stderr_fd < 0)
+        return;
+    printf("# standard error goes to %s for a moment\n", test_stderr_path);
+    fflush(stdout);
+    fflush(stderr);
+    test_stderr_saved = dup(STDERR_FILENO);
+    dup2(test_stderr_fd, STDERR_FILENO);
+}
+
+/* Restore standard error. @return what was written to it meanwhile, in @p buf (NUL-terminated). */
+static inline const char *test_stderr_end(char *buf, size_t size)
+{
+    ssize_t n = 0;
+
+    if (test_stderr_saved >= 0) {
+        dup2(test_stderr_saved, STDERR_FILENO);
+        close(test_stderr_saved);
+        test_stderr_saved = -1;
+    }
+    if (test_stderr_fd >= 0) {
+        n = pread(test_stderr_fd, buf, size - 1, 0);
+        close(test_stderr_fd);
+        unlink(test_stderr_path);
+        test_stderr_fd = -1;
+    }
+    buf[n > 0 ? n : 0] = '\0';
+    return buf;
 }
 
 #endif /* TEST_H */
