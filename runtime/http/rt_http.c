@@ -19,7 +19,8 @@
  *
  * If the socket fails while a handler still owns the request, the socket
  * is closed at once but the connection object stays (a "zombie") until the
- * handler answers, so the handler never sees a dangling request.
+ * handler has answered and the loop runs again, so the handler never sees
+ * a dangling request, not even when it answers twice.
  *
  * This file is the server: listeners and accepting, the connection table,
  * each connection's events and timer, and its end.  Reading requests is in

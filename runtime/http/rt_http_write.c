@@ -261,13 +261,21 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
  * The current request has ended (its answer is queued): free a zombie,
  * close after "Connection: close", or wait for (or go on reading) the next
  * request of a keep-alive connection.
+ *
+ * Whatever the caller does next, the request object stays as it is now
+ * until the loop runs again: a zombie is freed from the loop, and so is the
+ * next pipelined request read, when the answer came from outside
+ * rt_http_conn_process() (a handler's callback).  So a second answer from
+ * the same callback finds its request ended, and is refused (rt_req_reply),
+ * instead of touching freed memory or answering the next request.
  */
 void rt_http_conn_request_ended(struct rt_req *req)
 {
     struct conn *c = req->owner;
 
     if (c->stream == NULL) {
-        rt_http_conn_free(c);
+        c->state = CONN_CLOSING;
+        event_active(c->timer, EV_TIMEOUT, 1); /* conn_timercb frees it */
         return;
     }
     if (!c->keep_alive) {
@@ -279,6 +287,6 @@ void rt_http_conn_request_ended(struct rt_req *req)
     c->state = CONN_IDLE;
     conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
     rt_http_conn_flush(c);
-    if (!c->in_process)
-        rt_http_conn_process(c);
+    if (!c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
+        rt_stream_notify_written(c->stream); /* conn_writecb reads the pipelined request, from the loop */
 }
