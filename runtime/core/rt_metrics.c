@@ -61,6 +61,7 @@ struct shard {
     struct hist request_time[N_OP_SLOTS];
     counter conns_opened;
     counter conns_closed;
+    counter handler_errors[RT_METRICS_HANDLER_ERRORS];
     counter db_states[RT_METRICS_DB_STATES]; /* gauge deltas */
     counter db_waiting;                      /* gauge delta */
     counter db_in_use;                       /* gauge delta */
@@ -89,6 +90,7 @@ static _Atomic uint64_t tasks_queued; /* a level, not a delta: set by the pool u
 static const char *const outcome_names[RT_METRICS_OUTBOUND_OUTCOMES] = {"ok", "http_error", "timeout",
                                                                         "error"};
 static const char *const db_state_names[RT_METRICS_DB_STATES] = {"down", "connecting", "ready"};
+static const char *const handler_error_names[RT_METRICS_HANDLER_ERRORS] = {"second_answer"};
 
 /* --- recording --- */
 
@@ -159,6 +161,12 @@ void rt_metrics_request(int op, int status, uint64_t ns)
 
     add(&s->requests[slot][status_slot(status)], 1);
     observe(&s->request_time[slot], ns);
+}
+
+void rt_metrics_handler_error(enum rt_metrics_handler_error kind)
+{
+    if ((unsigned)kind < RT_METRICS_HANDLER_ERRORS)
+        add(&shard()->handler_errors[kind], 1);
 }
 
 void rt_metrics_conn_opened(void)
@@ -261,6 +269,7 @@ struct totals {
     uint64_t requests[N_OP_SLOTS][N_STATUS];
     struct hist_sum request_time[N_OP_SLOTS];
     uint64_t conns_opened, conns_closed;
+    uint64_t handler_errors[RT_METRICS_HANDLER_ERRORS];
     uint64_t db_states[RT_METRICS_DB_STATES], db_waiting, db_in_use, db_wait_timeouts;
     struct hist_sum db_wait;
     uint64_t outbound[RT_METRICS_MAX_SOURCES][RT_METRICS_OUTBOUND_OUTCOMES];
@@ -294,6 +303,8 @@ static void shard_add(struct totals *t, const struct shard *s)
     }
     t->conns_opened += load(&s->conns_opened);
     t->conns_closed += load(&s->conns_closed);
+    for (i = 0; i < RT_METRICS_HANDLER_ERRORS; i++)
+        t->handler_errors[i] += load(&s->handler_errors[i]);
     for (i = 0; i < RT_METRICS_DB_STATES; i++)
         t->db_states[i] += load(&s->db_states[i]);
     t->db_waiting += load(&s->db_waiting);
@@ -323,10 +334,10 @@ static void header(FILE *f, const char *name, const char *type, const char *help
     fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* Write @s as a label value: backslash, double quote and newline escaped. */
+/* Write @s as a label value: backslash, double quote and newline escaped (NULL: empty). */
 static void label_value(FILE *f, const char *s)
 {
-    for (; *s != '\0'; s++) {
+    for (; s != NULL && *s != '\0'; s++) {
         if (*s == '\\' || *s == '"')
             fprintf(f, "\\%c", *s);
         else if (*s == '\n')
@@ -384,7 +395,7 @@ static void hist_series(FILE *f, const char *name, const char *label, const char
 
 static void render_http(FILE *f, const struct totals *t)
 {
-    int slot, st, n_slots = OP_SLOT_FIRST + (int)n_ops;
+    int slot, st, i, n_slots = OP_SLOT_FIRST + (int)n_ops;
 
     header(
         f, "http_requests_total", "counter",
@@ -410,6 +421,13 @@ static void render_http(FILE *f, const struct totals *t)
     fprintf(f, "http_connections_open %llu\n", (unsigned long long)level(t->conns_opened - t->conns_closed));
     header(f, "http_connections_total", "counter", "HTTP connections accepted.");
     fprintf(f, "http_connections_total %llu\n", (unsigned long long)t->conns_opened);
+    header(
+        f, "http_handler_errors_total", "counter",
+        "Mistakes of the application the runtime caught, by kind (second_answer: an answer on a request that "
+        "had been answered; it was not sent).");
+    for (i = 0; i < RT_METRICS_HANDLER_ERRORS; i++)
+        fprintf(f, "http_handler_errors_total{kind=\"%s\"} %llu\n", handler_error_names[i],
+                (unsigned long long)t->handler_errors[i]);
 }
 
 static void render_db(FILE *f, const struct totals *t)

@@ -56,6 +56,12 @@ enum rt_metrics_db_state {
     RT_METRICS_DB_STATES
 };
 
+/** Mistakes of the application that the runtime caught, for http_handler_errors_total{kind}. */
+enum rt_metrics_handler_error {
+    RT_METRICS_SECOND_ANSWER, /* an answer on a request already answered (or not yet handed over): not sent */
+    RT_METRICS_HANDLER_ERRORS
+};
+
 /**
  * Name the operations (snake_case operationIds, enum api_op order) and
  * their methods.  The arrays must have static storage.  Called once, by
@@ -71,6 +77,9 @@ void rt_metrics_set_operations(const char *const *names, const char *const *meth
  * @p ns from its first byte to its answer.
  */
 void rt_metrics_request(int op, int status, uint64_t ns);
+
+/** The application made mistake @p kind (see rt_req_reply()); it is counted, and logged by the caller. */
+void rt_metrics_handler_error(enum rt_metrics_handler_error kind);
 
 /** An HTTP connection was accepted. */
 void rt_metrics_conn_opened(void);

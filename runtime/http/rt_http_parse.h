@@ -1,8 +1,8 @@
 /*
  * rt_http_parse — parsing of HTTP/1.x request framing with no I/O: the
  * request head (request line and header fields), and the chunked transfer
- * coding of a body.  The connection layer (rt_http.c) hands the bytes over;
- * nothing here knows about sockets or connections, so both parsers are
+ * coding of a body.  The connection layer (rt_http_read.c) hands the bytes
+ * over; nothing here knows about sockets or connections, so both parsers are
  * unit-tested and fuzzed on their own.
  */
 #ifndef RT_HTTP_PARSE_H

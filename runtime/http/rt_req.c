@@ -4,6 +4,7 @@
  */
 #include "rt_req_internal.h"
 #include "rt_json.h"
+#include "rt_log.h"
 #include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_time.h"
@@ -91,16 +92,17 @@ static struct rt_arena_chunk *chunk_new(size_t size, struct rt_arena_chunk *next
  */
 void *rt_req_alloc(struct rt_req *req, size_t size)
 {
+#ifdef RT_REQ_EXACT_ALLOC
+    struct rt_arena_chunk *c = chunk_new(size, req->arena);
+
+    c->used = size;
+    req->arena = c;
+    return memset(c->data, 0, size);
+#else
     struct rt_arena_chunk *c = req->arena;
     size_t need = (size + 15) & ~(size_t)15;
     void *p;
 
-#ifdef RT_REQ_EXACT_ALLOC
-    c = chunk_new(size, req->arena);
-    c->used = size;
-    req->arena = c;
-    return memset(c->data, 0, size);
-#endif
     if (c == NULL || c->size - c->used < need) {
         /* Large requests get a chunk of their own; the current chunk stays in use. */
         size_t chunk_size = need > ARENA_CHUNK_SIZE / 2 ? need : ARENA_CHUNK_SIZE;
@@ -120,6 +122,7 @@ void *rt_req_alloc(struct rt_req *req, size_t size)
     p = c->data + c->used;
     c->used += need;
     return memset(p, 0, size);
+#endif
 }
 
 char *rt_req_strndup(struct rt_req *req, const char *s, size_t len)
@@ -175,11 +178,13 @@ static void run_defers(struct rt_req *req)
 void rt_req_reset(struct rt_req *req)
 {
     struct rt_arena_chunk *c, *next, *keep = NULL;
+    char id[sizeof(req->id)];
     struct event_base *base = req->base;
     rt_req_send_fn send = req->send;
     void (*ended)(struct rt_req *) = req->ended;
     void *owner = req->owner;
 
+    memcpy(id, req->id, sizeof(id));
     run_defers(req);
     free_out_headers(req);
     /* Keep the first chunk so a keep-alive connection allocates nothing per (small) request. */
@@ -197,6 +202,7 @@ void rt_req_reset(struct rt_req *req)
         keep->used = 0;
     }
     req->arena = keep;
+    memcpy(req->id, id, sizeof(id)); /* for the log line of a late second answer */
     req->base = base;
     req->send = send;
     req->ended = ended;
@@ -289,8 +295,11 @@ const char *rt_req_out_header(const struct rt_req *req, const char *name)
 
 void rt_req_add_header(struct rt_req *req, const char *name, const char *value)
 {
-    struct rt_out_header *h = rt_xmalloc(sizeof(*h)), **tail = &req->out_headers;
+    struct rt_out_header *h, **tail = &req->out_headers;
 
+    if (!req->active)
+        return; /* answered already: the header would go out with the connection's next answer */
+    h = rt_xmalloc(sizeof(*h));
     h->name = rt_xstrdup(name);
     h->value = rt_xstrdup(value);
     h->next = NULL;
@@ -299,11 +308,28 @@ void rt_req_add_header(struct rt_req *req, const char *name, const char *value)
     *tail = h;
 }
 
+/*
+ * An answer on a request that is not waiting for one: it was answered
+ * already, or never handed to the application.  Release builds check this
+ * too, since sending it would corrupt the connection's stream of answers
+ * (or answer the next request on it): it is dropped, logged with the id of
+ * the request, and counted (http_handler_errors_total{kind="second_answer"}).
+ */
+static void refuse_second_answer(const struct rt_req *req, int status)
+{
+    rt_metrics_handler_error(RT_METRICS_SECOND_ANSWER);
+    rt_log_error("request %s: a second answer (status %d) was not sent; a request is answered exactly once",
+                 req->id[0] != '\0' ? req->id : "-", status);
+}
+
 void rt_req_reply(struct rt_req *req, int status, const char *content_type, const void *body, size_t len)
 {
     void (*ended)(struct rt_req *);
 
-    assert(req->active && "a request is answered exactly once");
+    if (!req->active) {
+        refuse_second_answer(req, status);
+        return;
+    }
     req->active = false;
     rt_metrics_request(req->op_plus_2 - 2, status, req->start_ns ? rt_time_mono_ns() - req->start_ns : 0);
     req->send(req, status, content_type, body, len);

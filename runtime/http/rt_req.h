@@ -9,6 +9,17 @@
  * valid, even if the client has already gone away; after it, the request
  * pointer must not be used again.
  *
+ * Exactly once is checked in release builds too: an answer on a request
+ * that has been answered already is not sent, but logged as an error with
+ * the request id and counted in http_handler_errors_total{kind=
+ * "second_answer"}.  This is certain for a second answer given before the
+ * loop runs again (from the handler, or from the callback that gave the
+ * first): until then the connection frees nothing and hands the request
+ * object to no other request.  A later one is caught while the connection
+ * is idle or closing; not once the connection has been freed or has handed
+ * the same object its next request (and a detached request frees itself
+ * when answered).
+ *
  * Threading: a request belongs to the worker thread (event loop) that read
  * it.  All functions here must be called on that thread.
  */
@@ -102,14 +113,16 @@ void rt_req_defer(struct rt_req *req, void (*fn)(void *arg), void *arg);
 /**
  * Add a response header.  Both strings are copied.  Content-Type,
  * Content-Length, Connection, Date, Server and X-Request-ID are set by the
- * runtime and must not be added here.
+ * runtime and must not be added here.  Does nothing on a request that has
+ * been answered (the answer that follows is refused, see rt_req_reply()).
  */
 void rt_req_add_header(struct rt_req *req, const char *name, const char *value);
 
 /**
  * Answer the request: @p status with @p len bytes of @p body (copied) of
  * type @p content_type (NULL for no Content-Type, e.g. with an empty body).
- * Ends the request; @p req must not be used afterwards.
+ * Ends the request; @p req must not be used afterwards.  A request that
+ * was answered already is not answered again (see the top of this file).
  */
 void rt_req_reply(struct rt_req *req, int status, const char *content_type, const void *body, size_t len);
 

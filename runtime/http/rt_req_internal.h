@@ -1,5 +1,5 @@
 /*
- * rt_req internals, shared by rt_req.c and the connection layer (rt_http.c).
+ * rt_req internals, shared by rt_req.c and the connection layer (rt_http*.c).
  * Nothing outside the runtime includes this.
  */
 #ifndef RT_REQ_INTERNAL_H
@@ -60,7 +60,7 @@ struct rt_req {
     struct rt_out_header *out_headers; /* in the order added */
     uint64_t start_ns;                 /* monotonic time the first byte arrived */
     int op_plus_2;                     /* rt_req_set_operation()'s op + 2; 0 (zeroed) when never set */
-    bool active;                       /* handed to the application and not yet answered */
+    bool active;                       /* handed to the application and not yet answered: takes one answer */
     bool peer_gone;                    /* the client closed its side */
     rt_req_send_fn send;               /* how the answer leaves */
     void (*ended)(struct rt_req *req); /* after the request has ended, or NULL */
@@ -73,7 +73,9 @@ void rt_req_init(struct rt_req *req, struct event_base *base);
 /**
  * End @p req: run its cleanups, forget its headers and body, and free all
  * but one chunk of its memory, so the same object can carry the next
- * request of a connection.  Called by rt_req_reply() after sending.
+ * request of a connection.  Called by rt_req_reply() after sending.  The
+ * id stays, for the log line of an answer that comes after the end (see
+ * rt_req_reply()); the owner clears it when the next request starts.
  */
 void rt_req_reset(struct rt_req *req);
 

@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(*p != '\r' && *p != '\n', "CR or LF in a header value");
     }
 
-    /* Hand the request to the application, as rt_http.c does. */
+    /* Hand the request to the application, as rt_http_read.c does. */
     req.send = capture_send;
     req.active = true;
     replied = 0;

@@ -136,6 +136,7 @@ class Metrics(unittest.TestCase):
         _, _, types = self.scrape()
         for family, kind in [("http_requests_total", "counter"), ("http_request_duration_seconds", "histogram"),
                              ("http_connections_open", "gauge"), ("http_connections_total", "counter"),
+                             ("http_handler_errors_total", "counter"),
                              ("db_pool_connections", "gauge"), ("db_pool_in_use", "gauge"),
                              ("db_pool_waiting", "gauge"), ("db_pool_wait_seconds", "histogram"),
                              ("db_pool_wait_timeouts_total", "counter"), ("outbound_requests_total", "counter"),
@@ -166,6 +167,21 @@ class Metrics(unittest.TestCase):
         self.assertEqual(delta("http_requests_total", operation="unmatched", status="405"), 1)
         # Every scrape is counted too, once it has been answered.
         self.assertEqual(delta("http_requests_total", operation="metrics", status="200"), 1)
+
+    def test_no_request_is_answered_twice(self):
+        """The handlers and the generated code answer each request exactly once, errors included.
+
+        A second answer would not be sent (rt_req_reply refuses it) but counted here."""
+        _, before, _ = self.scrape()
+        self.assertIn(("http_handler_errors_total", frozenset({("kind", "second_answer")})), before)
+        for path in ["/", "/health", "/nowhere", "/async-delay/abc", "/async-delay/0.01", "/users/nobody@example.com",
+                     "/docs", "/openapi.json"]:
+            self.server.get(path)
+        self.server.request("DELETE", "/health")
+        self.server.request("POST", "/users/", body=b"{not json", headers={"Content-Type": "application/json"})
+        _, after, _ = self.scrape()
+        self.assertEqual(self.value(after, "http_handler_errors_total", kind="second_answer")
+                         - self.value(before, "http_handler_errors_total", kind="second_answer"), 0)
 
     def test_latency_lands_in_the_right_bucket(self):
         _, before, _ = self.scrape()

@@ -1,0 +1,124 @@
+/*
+ * rt_http internals, shared by the three files of the connection layer
+ * (see the state machine in rt_http.c):
+ *
+ *   rt_http.c        the server: listeners, accepting, the connection
+ *                    table, connection events and timers, lifetime
+ *   rt_http_read.c   reading requests: the head/body state machine up to
+ *                    the dispatch to the application
+ *   rt_http_write.c  answering: the response head, errors found before
+ *                    the application, keep-alive or closing and lingering
+ *
+ * Nothing outside runtime/http/ includes this.
+ */
+#ifndef RT_HTTP_INTERNAL_H
+#define RT_HTTP_INTERNAL_H
+
+#include "rt_http.h"
+#include "rt_http_parse.h"
+#include "rt_req_internal.h"
+#include "rt_time.h"
+
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <time.h>
+
+struct evbuffer;
+struct evconnlistener;
+struct rt_stream;
+
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_HANDLING, CONN_CLOSING, CONN_LINGER };
+
+struct conn {
+    LIST_ENTRY(conn) link;
+    struct rt_http *http;
+    struct rt_stream *stream; /* NULL once the socket is closed (zombie) */
+    struct event *timer;
+    enum conn_state state;
+    struct rt_req req;
+    struct rt_http_head_info info;
+    size_t head_scan_from;          /* where to resume looking for the end of the head */
+    size_t body_got;                /* body bytes read so far */
+    struct evbuffer *chunks;        /* chunked body being collected, or NULL */
+    struct rt_http_chunked chunked; /* the decoder of the chunked body being read */
+    bool keep_alive;                /* the current exchange may be followed by another */
+    bool in_process;                /* rt_http_conn_process() is on the stack */
+    bool peer_eof;                  /* the client closed its side */
+    char peer[INET6_ADDRSTRLEN + 8];
+};
+
+LIST_HEAD(conn_list, conn);
+
+struct rt_http {
+    struct event_base *base;
+    struct rt_http_settings settings;
+    rt_http_handler handler;
+    void *handler_arg;
+    struct evconnlistener *listeners[4];
+    int n_listeners;
+    bool accept_paused; /* max_connections reached */
+    struct conn_list conns;
+    unsigned n_conns;
+    bool draining;
+    void (*drained)(void *arg);
+    void *drained_arg;
+    uint32_t id_nonce; /* random per server, so ids differ across restarts */
+    uint64_t id_counter;
+    time_t date_second;    /* the second head_fixed[] was formatted for */
+    size_t head_fixed_len; /* "Server: ...\r\nDate: ...\r\n", the same for every answer in a second */
+    char head_fixed[160];
+};
+
+/* Arm the connection's one timer for the deadline of its state, in @ms (0: none). */
+static inline void conn_set_timer(struct conn *c, int ms)
+{
+    struct timeval tv = rt_time_tv_ms(ms);
+
+    if (ms > 0)
+        evtimer_add(c->timer, &tv);
+    else
+        evtimer_del(c->timer);
+}
+
+/* --- rt_http.c --- */
+
+/*
+ * Close and free @p c, or only its socket while a handler still owns its
+ * request (the connection is freed when that request ends).
+ */
+void rt_http_conn_free(struct conn *c);
+
+/* --- rt_http_read.c --- */
+
+/*
+ * Read and dispatch as many requests as the input holds, one at a time
+ * (pipelined requests wait until the one before them has been answered).
+ */
+void rt_http_conn_process(struct conn *c);
+
+/* Give the connection's current request an id of ours (the client sent none that is usable). */
+void rt_http_new_request_id(struct conn *c);
+
+/* --- rt_http_write.c --- */
+
+/* Queue a JSON error for a request that never reached the application, then close. */
+void rt_http_conn_fail(struct conn *c, int status, const char *detail);
+
+/* Send what the output holds; a closing connection lingers once it is all out (from the loop). */
+void rt_http_conn_flush(struct conn *c);
+
+/* The last answer has been flushed: half-close and drain the input for a moment, then free. */
+void rt_http_conn_linger(struct conn *c);
+
+/* req->send of a connection's request: queue the answer (rt_req_reply). */
+void rt_http_conn_send(struct rt_req *req, int status, const char *content_type, const void *body,
+                       size_t len);
+
+/* req->ended of a connection's request: keep-alive (read the next request) or close. */
+void rt_http_conn_request_ended(struct rt_req *req);
+
+#endif /* RT_HTTP_INTERNAL_H */

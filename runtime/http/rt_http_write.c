@@ -1,0 +1,292 @@
+/*
+ * rt_http — answering (see the state machine in rt_http.c): the status
+ * line and the runtime's headers, the JSON errors for requests that never
+ * reached the application, and what follows an answer: the next request
+ * on a keep-alive connection, or flushing, half-closing and lingering.
+ */
+#include "rt_http_internal.h"
+#include "rt_fmt.h"
+#include "rt_json.h"
+#include "rt_log.h"
+#include "rt_metrics.h"
+#include "rt_stream.h"
+#include "rt_time.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LINGER_MS 2000 /* how long a closing connection drains what the client still sends */
+
+/* --- the head of an answer --- */
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return status < 300   ? "OK"
+               : status < 400 ? "Redirect"
+               : status < 500 ? "Client Error"
+                              : "Server Error";
+    }
+}
+
+/* The header lines every answer carries, with the Date of the current second. */
+static const char *head_fixed(struct rt_http *http, size_t *len)
+{
+    struct timeval now;
+
+    event_base_gettimeofday_cached(http->base, &now);
+    if (now.tv_sec != http->date_second) {
+        char date[40];
+
+        http->date_second = now.tv_sec;
+        rt_time_format_http_date(now.tv_sec, date, sizeof(date));
+        if (http->settings.server_name != NULL)
+            http->head_fixed_len =
+                (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed), "Server: %.64s\r\nDate: %s\r\n",
+                                 http->settings.server_name, date);
+        else
+            http->head_fixed_len =
+                (size_t)snprintf(http->head_fixed, sizeof(http->head_fixed), "Date: %s\r\n", date);
+    }
+    *len = http->head_fixed_len;
+    return http->head_fixed;
+}
+
+/* The head is built with memcpy: formatting it with snprintf was a visible share of a GET / in perf. */
+static char *put_bytes(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_string(char *p, const char *s)
+{
+    return put_bytes(p, s, strlen(s));
+}
+
+static void access_log(struct conn *c, int status, size_t body_len)
+{
+    const struct rt_req *req = &c->req;
+    double ms;
+
+    if (!c->http->settings.access_log || !rt_log_enabled(RT_LOG_INFO))
+        return;
+    ms = req->start_ns ? (double)(rt_time_mono_ns() - req->start_ns) / 1e6 : 0.0;
+    rt_log_info("%s \"%s %s%s%s HTTP/1.%d\" %d %zuB %.3fms id=%s%s", c->peer,
+                req->method_name ? req->method_name : "-", req->path ? req->path : "-", req->query ? "?" : "",
+                req->query ? req->query : "", req->http_minor, status, body_len, ms,
+                req->id[0] ? req->id : "-", req->peer_gone ? " (client gone)" : "");
+}
+
+/* Append the status line and the runtime's headers to @out. */
+static void write_head(struct conn *c, struct evbuffer *out, int status, const char *content_type, size_t len,
+                       bool keep_alive)
+{
+    const char *reason = reason_phrase(status);
+    size_t fixed_len, room;
+    const char *fixed = head_fixed(c->http, &fixed_len);
+    struct evbuffer_iovec v;
+    char *p;
+
+    /* Everything below but the variable strings fits in 160 bytes. */
+    room = 160 + strlen(reason) + fixed_len + (content_type ? strlen(content_type) : 0) + sizeof(c->req.id);
+    if (evbuffer_reserve_space(out, (ev_ssize_t)room, &v, 1) != 1)
+        return; /* out of memory: the client sees a truncated answer and the close */
+    p = put_bytes(v.iov_base, "HTTP/1.1 ", 9);
+    p = rt_fmt_u64(p, (uint64_t)status);
+    *p++ = ' ';
+    p = put_string(p, reason);
+    p = put_bytes(p, "\r\n", 2);
+    p = put_bytes(p, fixed, fixed_len);
+    /* RFC 9110 8.6: no Content-Length on 1xx and 204; on 304 it would have to be the full body's. */
+    if (status >= 200 && status != 204 && status != 304) {
+        p = put_bytes(p, "Content-Length: ", 16);
+        p = rt_fmt_u64(p, len);
+        p = put_bytes(p, "\r\n", 2);
+    }
+    if (content_type != NULL) {
+        p = put_bytes(p, "Content-Type: ", 14);
+        p = put_string(p, content_type);
+        p = put_bytes(p, "\r\n", 2);
+    }
+    if (c->req.id[0] != '\0') {
+        p = put_bytes(p, "X-Request-ID: ", 14);
+        p = put_string(p, c->req.id);
+        p = put_bytes(p, "\r\n", 2);
+    }
+    if (!keep_alive)
+        p = put_bytes(p, "Connection: close\r\n", 19);
+    else if (c->req.http_minor == 0)
+        p = put_bytes(p, "Connection: keep-alive\r\n", 24);
+    v.iov_len = (size_t)(p - (char *)v.iov_base);
+    evbuffer_commit_space(out, &v, 1);
+}
+
+/* --- closing, and errors that close --- */
+
+/*
+ * The last answer has been flushed: half-close and drain what the client
+ * still sends for a moment, so that unread input does not turn our close
+ * into a reset that could destroy the answer before the client reads it.
+ */
+void rt_http_conn_linger(struct conn *c)
+{
+    struct evbuffer *in;
+
+    if (c->peer_eof || c->stream == NULL) {
+        rt_http_conn_free(c);
+        return;
+    }
+    c->state = CONN_LINGER;
+    rt_stream_shutdown_write(c->stream);
+    in = rt_stream_input(c->stream);
+    evbuffer_drain(in, evbuffer_get_length(in));
+    rt_stream_set_reading(c->stream, true);
+    conn_set_timer(c, LINGER_MS);
+}
+
+/*
+ * Send what the output buffer holds (rt_stream_flush: a plain socket is
+ * written to at once).  A closing connection lingers once it is all out,
+ * from the loop rather than from here: our caller may still use c.
+ */
+void rt_http_conn_flush(struct conn *c)
+{
+    if (rt_stream_flush(c->stream) && c->state == CONN_CLOSING)
+        rt_stream_notify_written(c->stream);
+}
+
+/* Queue a JSON error for a request that never reached the application, then close. */
+void rt_http_conn_fail(struct conn *c, int status, const char *detail)
+{
+    struct evbuffer *out = rt_stream_output(c->stream);
+    struct rt_json_buf body = {0};
+
+    rt_json_put_detail(&body, detail);
+    if (c->req.id[0] == '\0')
+        rt_http_new_request_id(c);
+    write_head(c, out, status, "application/json", body.len, false);
+    evbuffer_add(out, "\r\n", 2);
+    evbuffer_add(out, body.data, body.len);
+    access_log(c, status, body.len);
+    rt_json_buf_free(&body);
+    rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
+    rt_req_reset(&c->req);
+    c->state = CONN_CLOSING;
+    evtimer_del(c->timer);
+    rt_stream_set_reading(c->stream, false);
+    rt_http_conn_flush(c);
+}
+
+/* --- answering (called through rt_req_reply) --- */
+
+/* Queue the answer of the current request: head, the handler's headers, body (none for HEAD). */
+void rt_http_conn_send(struct rt_req *req, int status, const char *content_type, const void *body, size_t len)
+{
+    struct conn *c = req->owner;
+    const struct rt_out_header *h;
+    struct evbuffer *out;
+    bool keep;
+
+    access_log(c, status, len);
+    if (c->stream == NULL)
+        return; /* the client is gone; nothing to write to */
+    out = rt_stream_output(c->stream);
+    keep = c->keep_alive && !c->http->draining && !c->peer_eof;
+    c->keep_alive = keep;
+    write_head(c, out, status, content_type, len, keep);
+    for (h = req->out_headers; h != NULL; h = h->next) {
+        evbuffer_add(out, h->name, strlen(h->name));
+        evbuffer_add(out, ": ", 2);
+        evbuffer_add(out, h->value, strlen(h->value));
+        evbuffer_add(out, "\r\n", 2);
+    }
+    evbuffer_add(out, "\r\n", 2);
+    if (req->method != RT_METHOD_HEAD && len > 0)
+        evbuffer_add(out, body, len);
+}
+
+/*
+ * The current request has ended (its answer is queued): free a zombie,
+ * close after "Connection: close", or wait for (or go on reading) the next
+ * request of a keep-alive connection.
+ *
+ * Whatever the caller does next, the request object stays as it is now
+ * until the loop runs again: a zombie is freed from the loop, and so is the
+ * next pipelined request read, when the answer came from outside
+ * rt_http_conn_process() (a handler's callback).  So a second answer from
+ * the same callback finds its request ended, and is refused (rt_req_reply),
+ * instead of touching freed memory or answering the next request.
+ */
+void rt_http_conn_request_ended(struct rt_req *req)
+{
+    struct conn *c = req->owner;
+
+    if (c->stream == NULL) {
+        c->state = CONN_CLOSING;
+        event_active(c->timer, EV_TIMEOUT, 1); /* conn_timercb frees it */
+        return;
+    }
+    if (!c->keep_alive) {
+        c->state = CONN_CLOSING;
+        rt_stream_set_reading(c->stream, false);
+        rt_http_conn_flush(c);
+        return; /* the write callback lingers and closes once the answer is out */
+    }
+    c->state = CONN_IDLE;
+    conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+    rt_http_conn_flush(c);
+    if (!c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
+        rt_stream_notify_written(c->stream); /* conn_writecb reads the pipelined request, from the loop */
+}
