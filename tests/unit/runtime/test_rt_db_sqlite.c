@@ -7,7 +7,7 @@
  */
 #include "test.h"
 
-#include "rt_db_internal.h"
+#include "rt_db_sqlite_internal.h"
 #include "rt_log.h"
 
 #include <event2/event.h>
@@ -775,7 +775,7 @@ static void test_loop_free_pending(void)
 
 /* --- the queue bound --- */
 
-#define FLOOD 10100 /* over the backend's queue bound (10000) */
+#define FLOOD (RT_SQLITE_QUEUE_MAX + 100) /* over the backend's queue bound */
 
 static int flood_calls, flood_full, flood_ok, flood_sync;
 static bool flood_submitting;
@@ -800,6 +800,27 @@ static void on_flood_unblock(evutil_socket_t fd, short what, void *arg)
     unlock_db(arg);
 }
 
+/*
+ * Wait (up to 10 s) until the SQLite thread has taken every queued job and
+ * is running a batch of @n: with the write lock held elsewhere, it then
+ * stays in that batch (in SQLite's busy handler) until the lock is released.
+ */
+static bool wait_for_batch(struct rt_db *db, int n)
+{
+    struct sqlite_state *st = db->state;
+    long deadline = now_ms() + 10000;
+    bool taken = false;
+
+    while (!taken && now_ms() < deadline) {
+        pthread_mutex_lock(&st->mu);
+        taken = st->queued == 0 && st->n_batch == n;
+        pthread_mutex_unlock(&st->mu);
+        if (!taken)
+            sleep_ms(1);
+    }
+    return taken;
+}
+
 static void test_queue_bound(void)
 {
     const char *path = path_in_tmp("flood.db");
@@ -811,16 +832,21 @@ static void test_queue_bound(void)
     struct timeval tv = {0, 100 * 1000};
     int i, failed = 0;
 
-    CHECK(open_db(&db, path, migrations, 3, 0, err, sizeof(err)) == 0);
+    /* A long busy timeout (also the queue wait limit): only the blocker decides when the write goes on. */
+    CHECK(open_db(&db, path, migrations, 3, 60000, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     blocker = lock_db(path);
     CHECK(blocker != NULL);
     flood_submitting = true;
-    /* The first is a write, stuck behind the lock; the rest wait in the queue. */
+    /*
+     * The first is a write, stuck behind the lock on the SQLite thread
+     * (waited for, not slept for: a batch taken any later would hold some
+     * of the flood too); the rest wait in the queue until it is full.
+     */
     if (db.backend->query(e.loop, &insert_user, (const char *const[]){"flood@example.com", NULL, NULL},
                           on_flood_answer, e.base) != 0)
         failed++;
-    sleep_ms(20);
+    CHECK(wait_for_batch(&db, 1));
     for (i = 1; i < FLOOD; i++) {
         if (db.backend->query(e.loop, &echo2, (const char *const[]){"a", "b"}, on_flood_answer, e.base) != 0)
             failed++;
@@ -833,7 +859,7 @@ static void test_queue_bound(void)
     while (flood_calls < FLOOD)
         event_base_dispatch(e.base);
     CHECK(flood_sync == 0);
-    CHECK(flood_full == FLOOD - 1 - 10000);
+    CHECK(flood_full == FLOOD - 1 - RT_SQLITE_QUEUE_MAX);
     CHECK(flood_ok == FLOOD - flood_full);
     event_free(unblock);
     env_cleanup(&e);
