@@ -267,32 +267,3 @@ void rt_db_loop_set_current(struct rt_db_loop *loop)
 {
     current_loop = loop;
 }
-
-/* --- results --- */
-
-enum rt_db_status rt_db_result_status(const struct rt_db_result *result)
-{
-    return result->status;
-}
-
-const char *rt_db_result_error(const struct rt_db_result *result)
-{
-    return result->error != NULL ? result->error : "";
-}
-
-int rt_db_result_rows(const struct rt_db_result *result)
-{
-    return result->status == RT_DB_OK ? result->rows : 0;
-}
-
-int rt_db_result_cols(const struct rt_db_result *result)
-{
-    return result->status == RT_DB_OK ? result->cols : 0;
-}
-
-const char *rt_db_result_value(const struct rt_db_result *result, int row, int col)
-{
-    if (result->status != RT_DB_OK || row < 0 || col < 0 || row >= result->rows || col >= result->cols)
-        return NULL;
-    return result->value(result, row, col);
-}

@@ -10,6 +10,27 @@
 
 #include <stdbool.h>
 
+/* What a backend knows a value to be; the typed accessors (rt_db_result.c) decide what each may read. */
+enum rt_db_kind {
+    RT_DB_KIND_NULL,      /* SQL NULL */
+    RT_DB_KIND_INT,       /* an integer, in .i */
+    RT_DB_KIND_FLOAT,     /* a floating-point number, in .f */
+    RT_DB_KIND_NUMERIC,   /* an exact decimal (PostgreSQL numeric), in .text */
+    RT_DB_KIND_BOOL,      /* a boolean, in .i (0 or 1) */
+    RT_DB_KIND_TEXT,      /* text, in .text */
+    RT_DB_KIND_TIMESTAMP, /* a timestamp as the backend writes it, in .text (no zone: UTC) */
+    RT_DB_KIND_BLOB,      /* bytes: nothing reads them */
+    RT_DB_KIND_OTHER      /* a type with no accessor of its own (uuid, json...): its text form, in .text */
+};
+
+/* One value of a result, as a backend describes it. */
+struct rt_db_cell {
+    enum rt_db_kind kind;
+    const char *text; /* NUMERIC, TEXT, TIMESTAMP, OTHER: NUL-terminated, valid during the callback */
+    int64_t i;        /* INT, BOOL */
+    double f;         /* FLOAT */
+};
+
 /*
  * What a backend gives the callback.  Backends fill it on their own stack
  * or storage just before calling the callback; it is valid only during
@@ -22,8 +43,17 @@ struct rt_db_result {
     int cols;          /* 0 unless RT_DB_OK */
     /* The value at (row, col) as text, NULL for SQL NULL; called only with row < rows, col < cols. */
     const char *(*value)(const struct rt_db_result *result, int row, int col);
+    /* Describe the value at (row, col) into @out; called only with row < rows, col < cols. */
+    void (*cell)(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out);
     const void *impl; /* the backend's (a PGresult, or the SQLite backend's copied rows) */
 };
+
+/*
+ * Parse @text, a whole decimal integer (optional sign, digits, and for
+ * numeric text an optional fraction of zeros: "12.00"), into @out.
+ * @return 0, or -1 if it is not one or does not fit in 64 bits.
+ */
+int rt_db_parse_int64(const char *text, int64_t *out);
 
 /** A backend: every function is called by rt_db.c only. */
 struct rt_db_backend {

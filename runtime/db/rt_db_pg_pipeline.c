@@ -17,6 +17,30 @@
 
 /* --- results --- */
 
+/*
+ * Type OIDs of the built-in types we read (PostgreSQL's
+ * src/include/catalog/pg_type.dat; fixed since the types were created).
+ */
+enum pg_type_oid {
+    PG_BOOLOID = 16,
+    PG_BYTEAOID = 17,
+    PG_CHAROID = 18,
+    PG_NAMEOID = 19,
+    PG_INT8OID = 20,
+    PG_INT2OID = 21,
+    PG_INT4OID = 23,
+    PG_TEXTOID = 25,
+    PG_OIDOID = 26,
+    PG_FLOAT4OID = 700,
+    PG_FLOAT8OID = 701,
+    PG_UNKNOWNOID = 705,
+    PG_BPCHAROID = 1042,
+    PG_VARCHAROID = 1043,
+    PG_TIMESTAMPOID = 1114,
+    PG_TIMESTAMPTZOID = 1184,
+    PG_NUMERICOID = 1700
+};
+
 static const char *result_value(const struct rt_db_result *result, int row, int col)
 {
     const PGresult *res = result->impl;
@@ -24,11 +48,74 @@ static const char *result_value(const struct rt_db_result *result, int row, int 
     return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
 
+/* What the text-format value @text of a column of type @type is (rt_db_result.c reads it). */
+static void describe(Oid type, const char *text, struct rt_db_cell *out)
+{
+    char *end = NULL;
+
+    out->text = text;
+    switch (type) {
+    case PG_INT2OID:
+    case PG_INT4OID:
+    case PG_INT8OID:
+    case PG_OIDOID:
+        out->kind = rt_db_parse_int64(text, &out->i) == 0 ? RT_DB_KIND_INT : RT_DB_KIND_OTHER;
+        break;
+    case PG_FLOAT4OID:
+    case PG_FLOAT8OID:
+        out->f = strtod(text, &end); /* also "NaN", "Infinity", "-Infinity" */
+        out->kind = end != text && *end == '\0' ? RT_DB_KIND_FLOAT : RT_DB_KIND_OTHER;
+        break;
+    case PG_NUMERICOID:
+        out->kind = RT_DB_KIND_NUMERIC;
+        break;
+    case PG_BOOLOID:
+        out->kind = RT_DB_KIND_BOOL;
+        out->i = text[0] == 't';
+        break;
+    case PG_TIMESTAMPOID:
+    case PG_TIMESTAMPTZOID:
+        out->kind = RT_DB_KIND_TIMESTAMP;
+        break;
+    case PG_TEXTOID:
+    case PG_VARCHAROID:
+    case PG_BPCHAROID:
+    case PG_CHAROID:
+    case PG_NAMEOID:
+    case PG_UNKNOWNOID:
+        out->kind = RT_DB_KIND_TEXT;
+        break;
+    case PG_BYTEAOID:
+        out->kind = RT_DB_KIND_BLOB;
+        break;
+    default:
+        out->kind = RT_DB_KIND_OTHER; /* uuid, json, interval, ...: their text form */
+        break;
+    }
+}
+
+/* The result's cell(): every value comes in text format (we never ask for binary). */
+static void result_cell(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out)
+{
+    const PGresult *res = result->impl;
+
+    if (PQgetisnull(res, row, col))
+        out->kind = RT_DB_KIND_NULL;
+    else
+        describe(PQftype(res, col), PQgetvalue(res, row, col), out);
+}
+
 /* Call @q's callback with @status (and @res's rows if RT_DB_OK), then free @q. */
 void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const char *error,
                            const PGresult *res)
 {
-    struct rt_db_result r = {status, error != NULL ? error : "", 0, 0, result_value, res};
+    struct rt_db_result r = {
+        .status = status,
+        .error = error != NULL ? error : "",
+        .value = result_value,
+        .cell = result_cell,
+        .impl = res,
+    };
 
     if (status == RT_DB_OK && res != NULL) {
         r.rows = PQntuples(res);

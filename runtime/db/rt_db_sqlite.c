@@ -168,7 +168,7 @@ static void state_free(struct sqlite_state *st)
     rt_db_sqlite_clear_cache(st);
     if (st->conn != NULL && sqlite3_close(st->conn) != SQLITE_OK)
         rt_log_warning("database: closing: %s", sqlite3_errmsg(st->conn));
-    free(st->offsets);
+    free(st->values);
     free(st->text);
     pthread_mutex_destroy(&st->mu);
     pthread_cond_destroy(&st->cond);

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define RT_SQLITE_QUEUE_MAX 10000               /* jobs waiting for the SQLite thread, over all loops */
@@ -36,11 +37,21 @@
 
 struct sqlite_loop;
 
-/* The copied rows of one result: one heap block, values point into it. */
+/* One value of a copied row, as SQLite typed it. */
+struct sqlite_value {
+    int type; /* its storage class: SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL */
+    union {
+        int64_t i; /* INTEGER */
+        double f;  /* FLOAT */
+    } num;
+    size_t text; /* any but NULL: where its NUL-terminated text starts, after the rows' values */
+};
+
+/* The copied rows of one result: one heap block. */
 struct sqlite_rows {
     int rows;
     int cols;
-    const char *values[]; /* rows * cols entries, NULL for SQL NULL; the text follows the array */
+    struct sqlite_value values[]; /* rows * cols, row by row; the values' text follows the array */
 };
 
 /* One submitted statement, from query() until its callback has run. */
@@ -100,9 +111,9 @@ struct sqlite_state {
     /* The SQLite thread's own (and close()'s, after the join): */
     struct sqlite_cached_stmt *cache[RT_SQLITE_CACHE_BUCKETS];
     sqlite3_stmt *fixed[FX_COUNT];
-    size_t *offsets; /* scratch for collecting rows: value offsets (SIZE_MAX = NULL) */
-    size_t offsets_cap;
-    char *text; /* scratch: the values' text, each NUL-terminated */
+    struct sqlite_value *values; /* scratch for collecting rows: the values */
+    size_t values_cap;           /* bytes */
+    char *text;                  /* scratch: the values' text, each NUL-terminated */
     size_t text_cap;
 };
 

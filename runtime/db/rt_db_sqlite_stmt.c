@@ -203,6 +203,108 @@ static int grow(void **buf, size_t *cap, size_t need)
     return 0;
 }
 
+/* Bind @job's parameters to its statement, as text (NULL for SQL NULL).  @return SQLite's result code. */
+static int bind_params(sqlite3_stmt *stmt, const struct sqlite_job *job)
+{
+    int n = sqlite3_bind_parameter_count(stmt), rc = SQLITE_OK, i;
+
+    for (i = 0; i < n && rc == SQLITE_OK; i++) {
+        if (job->params[i] == NULL)
+            rc = sqlite3_bind_null(stmt, i + 1);
+        else
+            rc = sqlite3_bind_text(stmt, i + 1, job->params[i], -1, SQLITE_STATIC);
+    }
+    return rc;
+}
+
+/* Copy the text of column @c of @stmt's row to the scratch text at *@n_text into @v.  SQLite's code. */
+static int collect_text(struct sqlite_state *st, sqlite3_stmt *stmt, int c, struct sqlite_value *v,
+                        size_t *n_text)
+{
+    const void *value =
+        v->type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c) : (const void *)sqlite3_column_text(stmt, c);
+    size_t len = (size_t)sqlite3_column_bytes(stmt, c);
+
+    if (value == NULL && len > 0)
+        return SQLITE_NOMEM;
+    if (*n_text + len + 1 > RT_SQLITE_RESULT_MAX_BYTES ||
+        grow((void **)&st->text, &st->text_cap, *n_text + len + 1) != 0)
+        return SQLITE_TOOBIG;
+    if (len > 0)
+        memcpy(st->text + *n_text, value, len);
+    st->text[*n_text + len] = '\0';
+    v->text = *n_text;
+    *n_text += len + 1;
+    return SQLITE_OK;
+}
+
+/*
+ * Append the row @stmt is on to the scratch buffers (st->values from
+ * *@n_values on, st->text from *@n_text on).  @return SQLITE_OK,
+ * SQLITE_TOOBIG past RT_SQLITE_RESULT_MAX_BYTES, or SQLite's error code.
+ */
+static int collect_row(struct sqlite_state *st, sqlite3_stmt *stmt, int cols, size_t *n_values,
+                       size_t *n_text)
+{
+    size_t need = (*n_values + (size_t)cols) * sizeof(struct sqlite_value);
+    int c;
+
+    if (need > RT_SQLITE_RESULT_MAX_BYTES || grow((void **)&st->values, &st->values_cap, need) != 0)
+        return SQLITE_TOOBIG;
+    for (c = 0; c < cols; c++) {
+        struct sqlite_value *v = &st->values[(*n_values)++];
+
+        memset(v, 0, sizeof(*v));
+        v->type = sqlite3_column_type(stmt, c); /* before any conversion by sqlite3_column_text() */
+        if (v->type == SQLITE_INTEGER)
+            v->num.i = sqlite3_column_int64(stmt, c);
+        else if (v->type == SQLITE_FLOAT)
+            v->num.f = sqlite3_column_double(stmt, c);
+        if (v->type != SQLITE_NULL) {
+            int rc = collect_text(st, stmt, c, v, n_text);
+
+            if (rc != SQLITE_OK)
+                return rc;
+        }
+    }
+    return SQLITE_OK;
+}
+
+/* Give @job the @n_rows rows of @cols collected in the scratch buffers, in one block.  0, or -1. */
+static int keep_rows(struct sqlite_state *st, struct sqlite_job *job, int n_rows, int cols, size_t n_values,
+                     size_t n_text)
+{
+    size_t values_size = n_values * sizeof(struct sqlite_value);
+    struct sqlite_rows *rows = malloc(sizeof(*rows) + values_size + n_text);
+
+    if (rows == NULL)
+        return -1;
+    rows->rows = n_rows;
+    rows->cols = cols;
+    if (values_size > 0)
+        memcpy(rows->values, st->values, values_size);
+    if (n_text > 0)
+        memcpy((char *)(rows->values + n_values), st->text, n_text);
+    job->rows = rows;
+    job->status = RT_DB_OK;
+    return 0;
+}
+
+/* Release scratch buffers that a large result grew past RT_SQLITE_SCRATCH_KEEP_BYTES. */
+static void trim_scratch(struct sqlite_state *st)
+{
+    if (st->text_cap > RT_SQLITE_SCRATCH_KEEP_BYTES) {
+        free(st->text);
+        st->text = NULL;
+        st->text_cap = 0;
+    }
+    if (st->values_cap > RT_SQLITE_SCRATCH_KEEP_BYTES) {
+        free(st->values);
+        st->values = NULL;
+        st->values_cap = 0;
+    }
+}
+
 /*
  * Bind @job's parameters to its prepared statement, step it to the end and
  * copy the rows into one block.  Sets the job's outcome; leaves the
@@ -211,92 +313,32 @@ static int grow(void **buf, size_t *cap, size_t need)
 int rt_db_sqlite_run_stmt(struct sqlite_state *st, struct sqlite_job *job)
 {
     sqlite3_stmt *stmt = job->prepared;
-    int n_bind = sqlite3_bind_parameter_count(stmt);
     int cols = sqlite3_column_count(stmt);
-    size_t n_values = 0, n_text = 0, i;
-    struct sqlite_rows *rows = NULL;
-    int n_rows = 0, rc = SQLITE_OK, c;
+    size_t n_values = 0, n_text = 0;
+    int n_rows = 0, rc;
 
     rt_db_sqlite_job_reset(job);
-    for (c = 0; c < n_bind && rc == SQLITE_OK; c++) {
-        if (job->params[c] == NULL)
-            rc = sqlite3_bind_null(stmt, c + 1);
-        else
-            rc = sqlite3_bind_text(stmt, c + 1, job->params[c], -1, SQLITE_STATIC);
-    }
-    if (rc != SQLITE_OK)
-        goto sqlite_error;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (n_values + (size_t)cols > RT_SQLITE_RESULT_MAX_BYTES / sizeof(size_t) ||
-            grow((void **)&st->offsets, &st->offsets_cap, (n_values + (size_t)cols) * sizeof(size_t)) != 0)
-            goto too_big;
-        for (c = 0; c < cols; c++) {
-            const void *value;
-            size_t len;
-
-            if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
-                st->offsets[n_values++] = SIZE_MAX;
-                continue;
-            }
-            value = sqlite3_column_type(stmt, c) == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
-                                                                : (const void *)sqlite3_column_text(stmt, c);
-            len = (size_t)sqlite3_column_bytes(stmt, c);
-            if (value == NULL && len > 0) {
-                rc = SQLITE_NOMEM;
-                goto sqlite_error;
-            }
-            if (n_text + len + 1 > RT_SQLITE_RESULT_MAX_BYTES ||
-                grow((void **)&st->text, &st->text_cap, n_text + len + 1) != 0)
-                goto too_big;
-            if (len > 0)
-                memcpy(st->text + n_text, value, len);
-            st->text[n_text + len] = '\0';
-            st->offsets[n_values++] = n_text;
-            n_text += len + 1;
-        }
+    rc = bind_params(stmt, job);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rc = collect_row(st, stmt, cols, &n_values, &n_text);
         n_rows++;
     }
-    if (rc != SQLITE_DONE)
-        goto sqlite_error;
-    rc = SQLITE_OK;
-    if (n_values * sizeof(char *) + n_text > RT_SQLITE_RESULT_MAX_BYTES)
-        goto too_big;
-    rows = malloc(sizeof(*rows) + n_values * sizeof(char *) + n_text);
-    if (rows == NULL) {
-        rt_db_sqlite_job_fail(job, RT_DB_UNAVAILABLE, RT_SQLITE_MSG_NO_MEMORY);
-        rc = SQLITE_NOMEM;
-        goto done;
+    if (rc == SQLITE_DONE && n_values * sizeof(struct sqlite_value) + n_text > RT_SQLITE_RESULT_MAX_BYTES)
+        rc = SQLITE_TOOBIG;
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+        if (keep_rows(st, job, n_rows, cols, n_values, n_text) != 0) {
+            rt_db_sqlite_job_fail(job, RT_DB_UNAVAILABLE, RT_SQLITE_MSG_NO_MEMORY);
+            rc = SQLITE_NOMEM;
+        }
+    } else if (rc == SQLITE_TOOBIG) {
+        rt_db_sqlite_job_fail(job, RT_DB_ERROR, "result too large");
+    } else {
+        rt_db_sqlite_job_fail_copy(job, rt_db_sqlite_map_error(rc), sqlite3_errmsg(st->conn));
     }
-    rows->rows = n_rows;
-    rows->cols = cols;
-    if (n_text > 0)
-        memcpy((char *)(rows->values + n_values), st->text, n_text);
-    for (i = 0; i < n_values; i++)
-        rows->values[i] =
-            st->offsets[i] == SIZE_MAX ? NULL : (const char *)(rows->values + n_values) + st->offsets[i];
-    job->rows = rows;
-    job->status = RT_DB_OK;
-    goto done;
-
-sqlite_error:
-    rt_db_sqlite_job_fail_copy(job, rt_db_sqlite_map_error(rc), sqlite3_errmsg(st->conn));
-    goto done;
-too_big:
-    rt_db_sqlite_job_fail(job, RT_DB_ERROR, "result too large");
-    rc = SQLITE_TOOBIG;
-done:
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
-    if (st->text_cap > RT_SQLITE_SCRATCH_KEEP_BYTES) {
-        free(st->text);
-        st->text = NULL;
-        st->text_cap = 0;
-    }
-    if (st->offsets_cap > RT_SQLITE_SCRATCH_KEEP_BYTES) {
-        free(st->offsets);
-        st->offsets = NULL;
-        st->offsets_cap = 0;
-    }
+    trim_scratch(st);
     return rc;
 }
 

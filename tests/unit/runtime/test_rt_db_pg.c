@@ -72,7 +72,8 @@ static int reentrant_calls; /* callbacks that ran inside query() */
 static void on_result(const struct rt_db_result *r, void *arg)
 {
     struct req *q = arg;
-    const char *v;
+    const char *v = NULL;
+    int64_t i;
 
     if (in_query)
         reentrant_calls++;
@@ -83,10 +84,12 @@ static void on_result(const struct rt_db_result *r, void *arg)
     q->cols = r->cols;
     q->done_ns = rt_time_mono_ns();
     if (r->rows > 0 && r->cols > 0) {
-        v = r->value(r, 0, 0);
-        q->v0_null = v == NULL;
-        snprintf(q->v0, sizeof(q->v0), "%s", v ? v : "");
-        q->v1_null = r->cols > 1 && r->value(r, 0, 1) == NULL;
+        q->v0_null = rt_db_result_is_null(r, 0, 0);
+        if (rt_db_result_int64(r, 0, 0, &i) == RT_DB_VALUE_OK)
+            snprintf(q->v0, sizeof(q->v0), "%lld", (long long)i);
+        else if (rt_db_result_text(r, 0, 0, &v) == RT_DB_VALUE_OK)
+            snprintf(q->v0, sizeof(q->v0), "%s", v);
+        q->v1_null = r->cols > 1 && rt_db_result_is_null(r, 0, 1);
     }
 }
 
@@ -474,6 +477,114 @@ static void test_acquire_timeout(const char *target, struct event_base *base)
     rt_db_pg_backend.close(&db);
 }
 
+/* --- typed values: PostgreSQL's types, read the way rt_db.h promises --- */
+
+static const struct rt_db_statement st_typed = {
+    "t_typed",
+    "SELECT 42::int8, 7::int2, 2.5::float8, 12.50::numeric, 12.00::numeric, true, 'x'::text, NULL::int,"
+    " '2026-11-23T22:36:00.123Z'::timestamptz, '2026-11-23 22:36:00.5'::timestamp,"
+    " '2026-11-23 22:36:00+05:30'::text, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid,"
+    " 'infinity'::timestamptz, '\\x00ff'::bytea, $1, 'NaN'::float8",
+    1};
+
+/* What the typed accessors made of st_typed's columns. */
+struct typed_seen {
+    int calls, rc_int2, rc_int3, rc_text0, rc_int6, rc_text8, rc_null7, rc_ts12, rc_text13, rc_int14;
+    int64_t i0, i1, i4;
+    double d1, d2, d3, d15;
+    bool b5, null7;
+    char text6[8], text11[40], text14[8];
+    char ts8[RT_DB_TIMESTAMP_SIZE], ts9[RT_DB_TIMESTAMP_SIZE], ts10[RT_DB_TIMESTAMP_SIZE];
+};
+
+static void on_typed(const struct rt_db_result *r, void *arg)
+{
+    struct typed_seen *t = arg;
+    const char *text = NULL;
+    char ts[RT_DB_TIMESTAMP_SIZE];
+    int64_t i;
+
+    t->calls++;
+    rt_db_result_int64(r, 0, 0, &t->i0);
+    t->rc_text0 = rt_db_result_text(r, 0, 0, &text);
+    rt_db_result_int64(r, 0, 1, &t->i1);
+    rt_db_result_double(r, 0, 1, &t->d1);
+    rt_db_result_double(r, 0, 2, &t->d2);
+    t->rc_int2 = rt_db_result_int64(r, 0, 2, &i);
+    rt_db_result_double(r, 0, 3, &t->d3);
+    t->rc_int3 = rt_db_result_int64(r, 0, 3, &i);
+    rt_db_result_int64(r, 0, 4, &t->i4);
+    rt_db_result_bool(r, 0, 5, &t->b5);
+    if (rt_db_result_text(r, 0, 6, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text6, sizeof(t->text6), "%s", text);
+    t->rc_int6 = rt_db_result_int64(r, 0, 6, &i);
+    t->null7 = rt_db_result_is_null(r, 0, 7);
+    t->rc_null7 = rt_db_result_int64(r, 0, 7, &i);
+    rt_db_result_timestamp(r, 0, 8, t->ts8);
+    t->rc_text8 = rt_db_result_text(r, 0, 8, &text);
+    rt_db_result_timestamp(r, 0, 9, t->ts9);
+    rt_db_result_timestamp(r, 0, 10, t->ts10);
+    if (rt_db_result_text(r, 0, 11, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text11, sizeof(t->text11), "%s", text);
+    t->rc_ts12 = rt_db_result_timestamp(r, 0, 12, ts);
+    t->rc_text13 = rt_db_result_text(r, 0, 13, &text);
+    if (rt_db_result_text(r, 0, 14, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text14, sizeof(t->text14), "%s", text);
+    t->rc_int14 = rt_db_result_int64(r, 0, 14, &i);
+    rt_db_result_double(r, 0, 15, &t->d15);
+}
+
+/* Run st_typed on @loop and check what came out. */
+static void check_typed(struct event_base *base, void *loop, const char *session)
+{
+    struct typed_seen t = {0};
+    const char *p[] = {"7"};
+    uint64_t end = rt_time_mono_ns() + 5000000000u;
+
+    CHECK(rt_db_pg_backend.query(loop, &st_typed, p, on_typed, &t) == 0);
+    while (t.calls == 0 && rt_time_mono_ns() < end) {
+        event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+        usleep(200);
+    }
+    printf("# typed values, %s session\n", session);
+    CHECK(t.calls == 1);
+    CHECK(t.i0 == 42 && t.rc_text0 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.i1 == 7 && t.d1 == 7.0);
+    CHECK(t.d2 == 2.5 && t.rc_int2 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.d3 == 12.5 && t.rc_int3 == RT_DB_VALUE_WRONG_TYPE && t.i4 == 12);
+    CHECK(t.b5);
+    CHECK(strcmp(t.text6, "x") == 0 && t.rc_int6 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.null7 && t.rc_null7 == RT_DB_VALUE_NULL);
+    CHECK(strcmp(t.ts8, "2026-11-23T22:36:00.123Z") == 0 && t.rc_text8 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(strcmp(t.ts9, "2026-11-23T22:36:00.500Z") == 0);
+    CHECK(strcmp(t.ts10, "2026-11-23T17:06:00.000Z") == 0);
+    CHECK(strcmp(t.text11, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11") == 0);
+    CHECK(t.rc_ts12 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.rc_text13 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(strcmp(t.text14, "7") == 0 && t.rc_int14 == RT_DB_VALUE_WRONG_TYPE); /* a parameter is text */
+    CHECK(t.d15 != t.d15);                                                     /* NaN */
+}
+
+/* The same values from a session in another time zone: timestamps still come out in UTC. */
+static void test_typed_other_zone(const char *target, struct event_base *base)
+{
+    char buf[1024];
+    struct rt_db db;
+    char err[256];
+    void *loop;
+
+    snprintf(buf, sizeof(buf), "%s options='-c TimeZone=Asia/Kolkata'", target);
+    db_init(&db, buf, migrations, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    loop = rt_db_pg_backend.loop_new(&db, base);
+    CHECK(loop != NULL);
+    if (loop != NULL) {
+        check_typed(base, loop, "Asia/Kolkata");
+        rt_db_pg_backend.loop_free(loop);
+    }
+    rt_db_pg_backend.close(&db);
+}
+
 /* --- server restart in the middle of a stream of statements --- */
 
 struct restart {
@@ -580,6 +691,7 @@ int main(void)
     CHECK(loop != NULL);
     if (loop != NULL) {
         test_round_trip(base, loop);
+        check_typed(base, loop, "default");
         test_concurrent(base, loop, target);
         test_large(base, loop);
         test_slow(base, loop);
@@ -592,6 +704,7 @@ int main(void)
     test_loop_free(&db, base);
     rt_db_pg_backend.close(&db);
     test_acquire_timeout(target, base);
+    test_typed_other_zone(target, base);
     CHECK(reentrant_calls == 0);
 
     event_base_free(base);

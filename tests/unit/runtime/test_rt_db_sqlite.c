@@ -111,6 +111,25 @@ static void answer_clear(struct answer *a)
     memset(a, 0, sizeof(*a));
 }
 
+/* A copy of the value at (@row, @col) as text, read with the typed accessors: NULL for SQL NULL. */
+static char *cell_text(const struct rt_db_result *r, int row, int col)
+{
+    char buf[64];
+    const char *text;
+    int64_t i;
+    double d;
+
+    if (rt_db_result_int64(r, row, col, &i) == RT_DB_VALUE_OK) {
+        snprintf(buf, sizeof(buf), "%lld", (long long)i);
+        return strdup(buf);
+    }
+    if (rt_db_result_double(r, row, col, &d) == RT_DB_VALUE_OK) {
+        snprintf(buf, sizeof(buf), "%g", d);
+        return strdup(buf);
+    }
+    return rt_db_result_text(r, row, col, &text) == RT_DB_VALUE_OK ? strdup(text) : NULL;
+}
+
 static void on_answer(const struct rt_db_result *r, void *arg)
 {
     struct answer *a = arg;
@@ -124,10 +143,8 @@ static void on_answer(const struct rt_db_result *r, void *arg)
     a->thread = pthread_self();
     for (row = 0; row < r->rows; row++) {
         for (col = 0; col < r->cols && i < MAX_VALUES; col++, i++) {
-            const char *v = r->value(r, row, col);
-
             free(a->values[i]);
-            a->values[i] = v != NULL ? strdup(v) : NULL;
+            a->values[i] = cell_text(r, row, col);
         }
     }
     if (a->stop != NULL)
@@ -379,6 +396,107 @@ static void test_round_trip(void)
     answer_clear(&a);
 }
 
+/* --- typed values: SQLite's storage classes, read the way rt_db.h promises --- */
+
+static const struct rt_db_statement typed = {
+    "test_typed",
+    "SELECT 42, -9223372036854775807 - 1, 2.5, 'text', NULL, 1, 0, '2026-11-23T22:36:00.123Z',"
+    " '2026-11-23 22:36:00', strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-23 22:36:00.5', '+1 hour'),"
+    " x'00ff', $1, (SELECT age FROM users WHERE email = 'typed@example.com')",
+    1};
+
+/* What the typed accessors made of the columns of typed (above). */
+struct typed_seen {
+    struct event_base *stop;
+    int calls, rc_text0, rc_bool0, rc_int2, rc_int3, rc_ts3, rc_null4, rc_text10, rc_int11, rc_ts99;
+    int64_t i0, i1, i12;
+    double d0, d2;
+    bool null4, null10, null99, b5, b6;
+    char text3[16], text11[16], ts7[RT_DB_TIMESTAMP_SIZE], ts8[RT_DB_TIMESTAMP_SIZE],
+        ts9[RT_DB_TIMESTAMP_SIZE];
+};
+
+static void on_typed(const struct rt_db_result *r, void *arg)
+{
+    struct typed_seen *t = arg;
+    const char *text = NULL;
+    int64_t i = 0;
+    bool b = false;
+    char ts[RT_DB_TIMESTAMP_SIZE];
+
+    t->calls++;
+    rt_db_result_int64(r, 0, 0, &t->i0);
+    rt_db_result_double(r, 0, 0, &t->d0);
+    t->rc_text0 = rt_db_result_text(r, 0, 0, &text);
+    t->rc_bool0 = rt_db_result_bool(r, 0, 0, &b);
+    rt_db_result_int64(r, 0, 1, &t->i1);
+    rt_db_result_double(r, 0, 2, &t->d2);
+    t->rc_int2 = rt_db_result_int64(r, 0, 2, &i);
+    if (rt_db_result_text(r, 0, 3, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text3, sizeof(t->text3), "%s", text);
+    t->rc_int3 = rt_db_result_int64(r, 0, 3, &i);
+    t->rc_ts3 = rt_db_result_timestamp(r, 0, 3, ts);
+    t->null4 = rt_db_result_is_null(r, 0, 4);
+    t->rc_null4 = rt_db_result_int64(r, 0, 4, &i);
+    rt_db_result_bool(r, 0, 5, &t->b5);
+    t->b6 = true;
+    rt_db_result_bool(r, 0, 6, &t->b6);
+    rt_db_result_timestamp(r, 0, 7, t->ts7);
+    rt_db_result_timestamp(r, 0, 8, t->ts8);
+    rt_db_result_timestamp(r, 0, 9, t->ts9);
+    t->null10 = rt_db_result_is_null(r, 0, 10);
+    t->rc_text10 = rt_db_result_text(r, 0, 10, &text);
+    if (rt_db_result_text(r, 0, 11, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text11, sizeof(t->text11), "%s", text);
+    t->rc_int11 = rt_db_result_int64(r, 0, 11, &i);
+    rt_db_result_int64(r, 0, 12, &t->i12);
+    t->null99 = rt_db_result_is_null(r, 0, 99);
+    t->rc_ts99 = rt_db_result_timestamp(r, 1, 7, ts);
+    event_base_loopbreak(t->stop);
+}
+
+static void test_typed(void)
+{
+    struct rt_db db;
+    struct env e;
+    struct answer a = {0};
+    struct typed_seen t = {0};
+    char err[256] = "";
+
+    CHECK(open_db(&db, ":memory:", migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(env_init(&e, &db) == 0);
+    /* a text parameter into an INTEGER column: stored (and read) as an integer */
+    run(&e, &insert_user, (const char *const[]){"typed@example.com", "T", "31"}, &a);
+    CHECK(a.status == RT_DB_OK);
+    t.stop = e.base;
+    CHECK(db.backend->query(e.loop, &typed, (const char *const[]){"7"}, on_typed, &t) == 0);
+    while (t.calls == 0)
+        event_base_dispatch(e.base);
+    CHECK(t.calls == 1);
+    /* integers and reals: numbers, never text; a boolean is 0 or 1 */
+    CHECK(t.i0 == 42 && t.d0 == 42.0 && t.rc_text0 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.rc_bool0 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.i1 == INT64_MIN);
+    CHECK(t.d2 == 2.5 && t.rc_int2 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.b5 && !t.b6);
+    CHECK(t.i12 == 31);
+    /* text: never a number, nor a timestamp unless it holds one */
+    CHECK(strcmp(t.text3, "text") == 0 && t.rc_int3 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.rc_ts3 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(strcmp(t.text11, "7") == 0 && t.rc_int11 == RT_DB_VALUE_WRONG_TYPE); /* a parameter is text */
+    /* NULL, bytes, and what is not there */
+    CHECK(t.null4 && t.rc_null4 == RT_DB_VALUE_NULL);
+    CHECK(!t.null10 && t.rc_text10 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.null99 && t.rc_ts99 == RT_DB_VALUE_NO_CELL);
+    /* timestamps: ours as stored, SQLite's own text and functions as RFC 3339 UTC */
+    CHECK(strcmp(t.ts7, "2026-11-23T22:36:00.123Z") == 0);
+    CHECK(strcmp(t.ts8, "2026-11-23T22:36:00.000Z") == 0);
+    CHECK(strcmp(t.ts9, "2026-11-23T23:36:00.500Z") == 0);
+    env_cleanup(&e);
+    db.backend->close(&db);
+    answer_clear(&a);
+}
+
 /* --- batching: one transaction, a failing statement leaves its neighbours alone --- */
 
 #define BATCH_JOBS 50
@@ -568,13 +686,16 @@ static void on_worker_answer(const struct rt_db_result *r, void *arg)
             char expected[64];
 
             snprintf(expected, sizeof(expected), "w%d-%d@example.com", w->id, j->n);
-            if (r->rows != 1 || !eq(r->value(r, 0, 0), expected))
+            const char *email = NULL;
+
+            if (r->rows != 1 || rt_db_result_text(r, 0, 0, &email) != RT_DB_VALUE_OK || !eq(email, expected))
                 w->mismatched++;
         } else if (r->rows == 1) {
             /* Chain: read back what was inserted, submitted from inside a callback. */
-            const char *id = r->value(r, 0, 0);
+            char *id = cell_text(r, 0, 0);
 
             worker_submit(w, &get_user, (const char *const[]){id}, j->n, true);
+            free(id);
         }
     }
     free(j);
@@ -896,6 +1017,7 @@ int main(void)
     rt_log_set_level(RT_LOG_WARNING);
     test_migrations();
     test_round_trip();
+    test_typed();
     test_batch("batch.db", false);
     test_batch("batch-lost.db", true);
     test_busy();
