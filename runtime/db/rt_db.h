@@ -190,9 +190,6 @@ int rt_db_result_rows(const struct rt_db_result *result);
 /** @return the number of columns (0 unless RT_DB_OK). */
 int rt_db_result_cols(const struct rt_db_result *result);
 
-/** @return the value at @p row, @p col as text, or NULL for SQL NULL or out of range. */
-const char *rt_db_result_value(const struct rt_db_result *result, int row, int col);
-
 /**
  * @return true if the value at @p row, @p col is SQL NULL, or if there is
  *         no such value at all (no such row or column, or the statement

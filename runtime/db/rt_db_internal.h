@@ -41,8 +41,6 @@ struct rt_db_result {
     const char *error; /* "" when status is RT_DB_OK; never NULL; never contains a password */
     int rows;          /* 0 unless RT_DB_OK */
     int cols;          /* 0 unless RT_DB_OK */
-    /* The value at (row, col) as text, NULL for SQL NULL; called only with row < rows, col < cols. */
-    const char *(*value)(const struct rt_db_result *result, int row, int col);
     /* Describe the value at (row, col) into @out; called only with row < rows, col < cols. */
     void (*cell)(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out);
     const void *impl; /* the backend's (a PGresult, or the SQLite backend's copied rows) */

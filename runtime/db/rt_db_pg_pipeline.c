@@ -41,13 +41,6 @@ enum pg_type_oid {
     PG_NUMERICOID = 1700
 };
 
-static const char *result_value(const struct rt_db_result *result, int row, int col)
-{
-    const PGresult *res = result->impl;
-
-    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 /* What the text-format value @text of a column of type @type is (rt_db_result.c reads it). */
 static void describe(Oid type, const char *text, struct rt_db_cell *out)
 {
@@ -112,7 +105,6 @@ void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const c
     struct rt_db_result r = {
         .status = status,
         .error = error != NULL ? error : "",
-        .value = result_value,
         .cell = result_cell,
         .impl = res,
     };

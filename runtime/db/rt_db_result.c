@@ -39,13 +39,6 @@ int rt_db_result_cols(const struct rt_db_result *result)
     return result->status == RT_DB_OK ? result->cols : 0;
 }
 
-const char *rt_db_result_value(const struct rt_db_result *result, int row, int col)
-{
-    if (result->status != RT_DB_OK || row < 0 || col < 0 || row >= result->rows || col >= result->cols)
-        return NULL;
-    return result->value(result, row, col);
-}
-
 /*
  * Have the backend describe the value at (@row, @col) into @cell.
  * @return RT_DB_VALUE_OK, RT_DB_VALUE_NULL or RT_DB_VALUE_NO_CELL.

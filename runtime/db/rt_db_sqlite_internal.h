@@ -44,7 +44,7 @@ struct sqlite_value {
         int64_t i; /* INTEGER */
         double f;  /* FLOAT */
     } num;
-    size_t text; /* any but NULL: where its NUL-terminated text starts, after the rows' values */
+    size_t text; /* TEXT: where its NUL-terminated text starts, after the rows' values */
 };
 
 /* The copied rows of one result: one heap block. */

@@ -90,28 +90,6 @@ void rt_db_sqlite_job_fail_copy(struct sqlite_job *job, enum rt_db_status status
     job->error = job->error_buf != NULL ? job->error_buf : RT_SQLITE_MSG_NO_MEMORY;
 }
 
-/* The value at (@row, @col) of @rows (in range); its text is at text_base + value->text. */
-static const struct sqlite_value *rows_at(const struct sqlite_rows *rows, int row, int col,
-                                          const char **text_base)
-{
-    size_t n = (size_t)rows->rows * (size_t)rows->cols;
-
-    *text_base = (const char *)(rows->values + n);
-    return &rows->values[(size_t)row * (size_t)rows->cols + (size_t)col];
-}
-
-static const char *rows_value(const struct rt_db_result *result, int row, int col)
-{
-    const struct sqlite_rows *rows = result->impl;
-    const struct sqlite_value *v;
-    const char *text;
-
-    if (rows == NULL || row < 0 || col < 0 || row >= rows->rows || col >= rows->cols)
-        return NULL;
-    v = rows_at(rows, row, col, &text);
-    return v->type == SQLITE_NULL ? NULL : text + v->text;
-}
-
 /*
  * The result's cell(): SQLite's storage class says what a value is.  A
  * timestamp is TEXT (SQLite has no type for it); rt_db_result_timestamp()
@@ -119,8 +97,9 @@ static const char *rows_value(const struct rt_db_result *result, int row, int co
  */
 static void rows_cell(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out)
 {
-    const char *text;
-    const struct sqlite_value *v = rows_at(result->impl, row, col, &text);
+    const struct sqlite_rows *rows = result->impl;
+    const struct sqlite_value *v = &rows->values[(size_t)row * (size_t)rows->cols + (size_t)col];
+    const char *text = (const char *)(rows->values + (size_t)rows->rows * (size_t)rows->cols);
 
     switch (v->type) {
     case SQLITE_INTEGER:
@@ -150,7 +129,6 @@ static void job_deliver(struct sqlite_job *job)
     struct rt_db_result result = {
         .status = job->status,
         .error = job->error != NULL ? job->error : "",
-        .value = rows_value,
         .cell = rows_cell,
         .impl = job->rows,
     };
@@ -169,7 +147,6 @@ static void answer_unavailable(rt_db_callback cb, void *arg, const char *message
     struct rt_db_result result = {
         .status = RT_DB_UNAVAILABLE,
         .error = message,
-        .value = rows_value,
         .cell = rows_cell,
         .impl = NULL,
     };

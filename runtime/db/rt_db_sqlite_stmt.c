@@ -217,12 +217,11 @@ static int bind_params(sqlite3_stmt *stmt, const struct sqlite_job *job)
     return rc;
 }
 
-/* Copy the text of column @c of @stmt's row to the scratch text at *@n_text into @v.  SQLite's code. */
+/* Copy the text of column @c of @stmt's row to the scratch text at *@n_text, for @v.  SQLite's code. */
 static int collect_text(struct sqlite_state *st, sqlite3_stmt *stmt, int c, struct sqlite_value *v,
                         size_t *n_text)
 {
-    const void *value =
-        v->type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c) : (const void *)sqlite3_column_text(stmt, c);
+    const unsigned char *value = sqlite3_column_text(stmt, c);
     size_t len = (size_t)sqlite3_column_bytes(stmt, c);
 
     if (value == NULL && len > 0)
@@ -255,17 +254,17 @@ static int collect_row(struct sqlite_state *st, sqlite3_stmt *stmt, int cols, si
         struct sqlite_value *v = &st->values[(*n_values)++];
 
         memset(v, 0, sizeof(*v));
-        v->type = sqlite3_column_type(stmt, c); /* before any conversion by sqlite3_column_text() */
-        if (v->type == SQLITE_INTEGER)
+        v->type = sqlite3_column_type(stmt, c);
+        if (v->type == SQLITE_INTEGER) {
             v->num.i = sqlite3_column_int64(stmt, c);
-        else if (v->type == SQLITE_FLOAT)
+        } else if (v->type == SQLITE_FLOAT) {
             v->num.f = sqlite3_column_double(stmt, c);
-        if (v->type != SQLITE_NULL) {
+        } else if (v->type == SQLITE_TEXT) {
             int rc = collect_text(st, stmt, c, v, n_text);
 
             if (rc != SQLITE_OK)
                 return rc;
-        }
+        } /* a BLOB is not copied: no accessor reads bytes */
     }
     return SQLITE_OK;
 }

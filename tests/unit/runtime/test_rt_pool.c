@@ -291,12 +291,13 @@ struct query_job {
 static void on_insert(const struct rt_db_result *r, void *arg)
 {
     struct query_job *q = arg;
+    int64_t id = 0;
 
     q->calls++;
     q->on_own_thread &= pthread_equal(pthread_self(), q->thread) != 0;
     if (rt_db_result_status(r) == RT_DB_OK) {
         q->ok++;
-        if (rt_db_result_rows(r) == 1 && rt_db_result_value(r, 0, 0) != NULL)
+        if (rt_db_result_rows(r) == 1 && rt_db_result_int64(r, 0, 0, &id) == RT_DB_VALUE_OK && id > 0)
             q->inserted_ids++;
     }
 }
@@ -312,8 +313,12 @@ static void on_list(const struct rt_db_result *r, void *arg)
         return;
     q->ok++;
     q->rows = rt_db_result_rows(r);
-    for (i = 0; i < q->rows && i < 3; i++)
-        snprintf(q->names[i], sizeof(q->names[i]), "%s", rt_db_result_value(r, i, 0));
+    for (i = 0; i < q->rows && i < 3; i++) {
+        const char *name = NULL;
+
+        if (rt_db_result_text(r, i, 0, &name) == RT_DB_VALUE_OK)
+            snprintf(q->names[i], sizeof(q->names[i]), "%s", name);
+    }
 }
 
 static void query_job(struct rt_pool_thread *thread, void *arg)
