@@ -229,13 +229,16 @@ static const struct rt_option options[] = {
 static const struct rt_option_group option_group = {"background tasks", options, 3, NULL};
 
 /*
- * The tasks table.  Append new migrations; never edit one that has shipped
- * (databases record which versions they have applied).  Timestamps are
- * real timestamps on PostgreSQL and RFC 3339 text on SQLite.
+ * The tasks table: the tasks module's migrations, numbered 1, 2, ... within
+ * the module.  Append new migrations; never edit one that has shipped
+ * (databases record which versions of which module they have applied).
+ * Timestamps are real timestamps on PostgreSQL and RFC 3339 text on SQLite.
  */
 static const struct rt_db_migration migrations[] = {
     {
-        .version = 2,
+        .version = 1,
+        .legacy_version =
+            2, /* recorded as schema_version 2 (after users' 1) before versions were per module */
         .description = "background tasks",
         .sqlite_sql =
             "CREATE TABLE tasks ("
@@ -318,10 +321,10 @@ const struct rt_module tasks_module = {
 static void new_uuid(char out[UUID_SIZE])
 {
     unsigned char b[16];
-    size_t i;
 
     if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
         uint64_t t = rt_time_mono_ns();
+        size_t i;
 
         for (i = 0; i < sizeof(b); i++)
             b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)rand();

@@ -19,8 +19,9 @@
 #define USER_COLUMNS "id, email, full_name, created_at"
 
 /*
- * The users table.  Append new migrations; never edit one that has shipped
- * (databases record which versions they have applied).
+ * The users table: the users module's migrations, numbered 1, 2, ... within
+ * the module.  Append new migrations; never edit one that has shipped
+ * (databases record which versions of which module they have applied).
  *
  * Emails are unique case-insensitively: the unique index is on lower(email),
  * and lookups compare lower(email) = lower($1), which that index serves.
@@ -30,6 +31,7 @@
 static const struct rt_db_migration migrations[] = {
     {
         .version = 1,
+        .legacy_version = 1, /* recorded as schema_version 1 before versions were per module */
         .description = "users",
         .sqlite_sql = "CREATE TABLE users ("
                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"

@@ -159,6 +159,8 @@ struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_
     db->settings.url = db->url;
     if (db->backend->open(db, err, errlen) != 0)
         goto err;
+    db->settings.schemas = NULL; /* the caller's, needed by open() only */
+    db->settings.n_schemas = 0;
     return db;
 err:
     db->backend = NULL; /* nothing was opened */

@@ -55,21 +55,41 @@ struct rt_db_statement {
     int n_params;     /* number of placeholders */
 };
 
-/** One step of the schema: applied once, in order of version, recorded in schema_version. */
+/**
+ * One step of a module's tables: applied once, in order of version, and
+ * recorded in the table schema_migrations(module, version, description,
+ * applied_at) in the same transaction.  Never edit one that has shipped:
+ * append another.
+ */
 struct rt_db_migration {
-    int version;             /* 1, 2, 3, ...: strictly increasing */
-    const char *description; /* for the log */
+    int version;             /* 1, 2, 3, ... within its module: strictly increasing */
+    const char *description; /* for the log and schema_migrations */
     const char *sqlite_sql;  /* may hold several statements */
     const char *postgres_sql;
+    /*
+     * The version this step was recorded under in schema_version(version),
+     * when versions were numbered across the whole application rather
+     * than per module; 0 for steps added since.  A database that recorded
+     * it there gets it recorded in schema_migrations instead of running it
+     * again.
+     */
+    int legacy_version;
+};
+
+/** The tables one module owns: its migrations, numbered 1, 2, 3, ... within the module. */
+struct rt_db_schema {
+    const char *module; /* the owner ("users"): unique; recorded with each version, so never renamed */
+    const struct rt_db_migration *migrations; /* in order of version */
+    size_t n_migrations;
 };
 
 struct rt_db_settings {
-    const char *url;        /* DATABASE_URL; copied by rt_db_open() */
-    int pool_size;          /* PostgreSQL connections per loop (DB_POOL_SIZE) */
-    int acquire_timeout_ms; /* how long a statement waits for a usable connection before 503 */
-    int connect_timeout_ms; /* one connection attempt */
-    const struct rt_db_migration *migrations; /* the schema, in order */
-    size_t n_migrations;
+    const char *url;                    /* DATABASE_URL; copied by rt_db_open() */
+    int pool_size;                      /* PostgreSQL connections per loop (DB_POOL_SIZE) */
+    int acquire_timeout_ms;             /* how long a statement waits for a usable connection before 503 */
+    int connect_timeout_ms;             /* one connection attempt */
+    const struct rt_db_schema *schemas; /* every module's tables, in this order; read by rt_db_open() only */
+    size_t n_schemas;
     const char *application_name; /* PostgreSQL's application_name unless the URL sets one (static
                                       storage); NULL: "rt" */
 };
@@ -82,7 +102,8 @@ typedef void (*rt_db_callback)(const struct rt_db_result *result, void *arg);
 
 /**
  * Open the database named by @p settings->url: check that it is reachable
- * and bring its schema up to date (creating it if needed), all before the
+ * and bring its schema up to date (creating it if needed: each module's
+ * migrations not yet recorded, module by module, in order), all before the
  * event loops start; this is the one place where rt_db blocks.
  * @return the database, or NULL with a message in @p err (NULL allowed)
  *         that never contains the password.

@@ -58,11 +58,10 @@ struct rt_db_backend {
     const char *name; /* "sqlite" or "postgresql" */
 
     /*
-     * Connect to db->target and apply db->settings.migrations that are not
-     * yet recorded in the table schema_version(version integer primary key,
-     * description text, applied_at text), each in its own transaction.
-     * Blocking is allowed (no loop runs yet).  Sets db->state.
-     * 0, or -1 with a message in err (never containing the password).
+     * Connect to db->target and bring db->settings.schemas up to date with
+     * rt_db_migrate() (below).  Blocking is allowed (no loop runs yet).
+     * Sets db->state.  0, or -1 with a message in err (never containing
+     * the password).
      */
     int (*open)(struct rt_db *db, char *err, size_t errlen);
 
@@ -83,6 +82,46 @@ struct rt_db_backend {
     int (*query)(void *loop_state, const struct rt_db_statement *stmt, const char *const *params,
                  rt_db_callback cb, void *arg);
 };
+
+/*
+ * A blocking connection as the migrations (rt_db_migrate.c) use it, filled
+ * in by a backend's open().  Statements use $1, $2, ... and text
+ * parameters, as everywhere in rt_db.
+ */
+struct rt_db_migrate_conn {
+    void *conn;                   /* the backend's connection */
+    const char *name;             /* the backend, for messages: "sqlite" or "postgresql" */
+    const char *begin_sql;        /* opens the transaction of one migration: with it, checking and
+                                     applying cannot interleave with a twin process doing the same */
+    const char *legacy_table_sql; /* a query with a row if the table schema_version exists */
+    /* The SQL of @m for this backend (NULL if it has none). */
+    const char *(*sql_of)(const struct rt_db_migration *m);
+    /* Run @sql (several statements allowed, no parameters).  0, or -1 with the message in err. */
+    int (*exec)(void *conn, const char *sql, char *err, size_t errlen);
+    /*
+     * Run the one statement @sql with the @n text parameters @params and
+     * copy the first column of its first row, as text, into @out (of
+     * @outsize bytes; "" for NULL), if there is a row and @out is not NULL.
+     * @return the number of rows, or -1 with the message in err.
+     */
+    int (*query)(void *conn, const char *sql, int n, const char *const *params, char *out, size_t outsize,
+                 char *err, size_t errlen);
+};
+
+/*
+ * Bring the schemas of @settings up to date on @c: each migration not yet
+ * recorded in schema_migrations(module, version, description, applied_at)
+ * is applied and recorded in one transaction (c->begin_sql ... COMMIT), in
+ * order, module by module.  A migration whose legacy_version is recorded
+ * in the older table schema_version (versions numbered across the whole
+ * application) is recorded in schema_migrations, with its original
+ * applied_at, instead of being applied again; schema_version itself is
+ * left as it was.  The caller serializes concurrent starts if begin_sql
+ * alone does not (PostgreSQL: an advisory lock around the call).
+ * @return 0, or -1 with a message in err naming the module and migration.
+ */
+int rt_db_migrate(const struct rt_db_migrate_conn *c, const struct rt_db_settings *settings, char *err,
+                  size_t errlen);
 
 struct rt_db {
     const struct rt_db_backend *backend;

@@ -66,7 +66,6 @@
 #include "rt_db_pg_internal.h"
 #include "rt_err.h"
 #include "rt_log.h"
-#include "rt_time.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -164,130 +163,85 @@ static void pin_host_address(struct pg_db *pdb, PGconn *conn)
                 host, pdb->hostaddr);
 }
 
-/*
- * Run @sql (which may hold several statements) on the blocking connection
- * @conn.  @return 0 if it succeeded, or -1 with "@what: <server message>"
- * in err.
- */
-static int exec_simple(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen)
+/* --- the migrations' connection (struct rt_db_migrate_conn) --- */
+
+static const char *migration_sql(const struct rt_db_migration *m)
+{
+    return m->postgres_sql;
+}
+
+/* Put the error of @res (NULL: of @conn) into err, on one line. */
+static void result_error(PGconn *conn, const PGresult *res, char *err, size_t errlen)
+{
+    char msg[512];
+
+    rt_err_set(
+        err, errlen, "%s",
+        rt_db_pg_one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg, sizeof(msg)));
+}
+
+/* Run @sql (which may hold several statements) on the blocking connection @conn.  0, or -1 (err). */
+static int migrate_exec(void *conn, const char *sql, char *err, size_t errlen)
 {
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res); /* PGRES_FATAL_ERROR for NULL */
     int rc = 0;
 
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-        char msg[512];
-
-        rt_err_set(err, errlen, "%s: %s", what,
-                   rt_db_pg_one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg,
-                                     sizeof(msg)));
+        result_error(conn, res, err, errlen);
         rc = -1;
     }
     PQclear(res);
     return rc;
 }
 
-/* @return 1 if migration @version is recorded in schema_version, 0 if not, -1 on error (in err). */
-static int migration_applied(PGconn *conn, int version, char *err, size_t errlen)
+static int migrate_query(void *conn, const char *sql, int n, const char *const *params, char *out,
+                         size_t outsize, char *err, size_t errlen)
 {
-    char vbuf[16];
-    const char *params[1] = {vbuf};
-    PGresult *res = NULL;
-    char msg[512];
-    int rc = -1;
+    PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    int rows = -1;
 
-    snprintf(vbuf, sizeof(vbuf), "%d", version);
-    res =
-        PQexecParams(conn, "SELECT 1 FROM schema_version WHERE version = $1", 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rt_err_set(err, errlen, "reading schema_version: %s",
-                   rt_db_pg_one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg,
-                                     sizeof(msg)));
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        result_error(conn, res, err, errlen);
         goto done;
     }
-    rc = PQntuples(res) > 0;
+    rows = st == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+    if (rows > 0 && out != NULL)
+        snprintf(out, outsize, "%s", PQgetvalue(res, 0, 0));
 done:
     PQclear(res);
-    return rc;
-}
-
-/* Apply @m and record it, in one transaction.  0, or -1 with err set (and the transaction rolled back). */
-static int migration_apply(PGconn *conn, const struct rt_db_migration *m, char *err, size_t errlen)
-{
-    char vbuf[16], now[40], what[160], msg[512];
-    const char *params[3] = {vbuf, m->description, now};
-    PGresult *res = NULL;
-    int rc = -1;
-
-    snprintf(vbuf, sizeof(vbuf), "%d", m->version);
-    rt_time_format_rfc3339(now, sizeof(now));
-    snprintf(what, sizeof(what), "migration %d (%s)", m->version, m->description);
-    if (exec_simple(conn, "BEGIN", what, err, errlen) < 0)
-        return -1;
-    if (exec_simple(conn, m->postgres_sql, what, err, errlen) < 0)
-        goto done;
-    res = PQexecParams(conn,
-                       "INSERT INTO schema_version (version, description, applied_at) VALUES ($1, $2, $3)", 3,
-                       NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rt_err_set(err, errlen, "%s: recording it: %s", what,
-                   rt_db_pg_one_line(res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(conn), msg,
-                                     sizeof(msg)));
-        goto done;
-    }
-    if (exec_simple(conn, "COMMIT", what, err, errlen) < 0)
-        goto done;
-    rt_log_info("database: applied migration %d (%s)", m->version, m->description);
-    rc = 0;
-done:
-    PQclear(res);
-    if (rc < 0)
-        PQclear(PQexec(conn, "ROLLBACK")); /* best effort: a broken connection rolls back anyway */
-    return rc;
+    return rows;
 }
 
 /*
- * Bring the schema up to date.  The session advisory lock serializes
- * instances starting at the same time: the second one waits, then finds
- * every migration recorded and does nothing.  (CREATE TABLE IF NOT EXISTS
- * alone is not safe against a concurrent twin either, hence it is inside
- * the lock too.)  The lock goes away with the session if we die.
+ * Bring the modules' tables up to date (rt_db_migrate()).  The session
+ * advisory lock serializes instances starting at the same time: the second
+ * one waits, then finds every migration recorded and does nothing.
+ * (CREATE TABLE IF NOT EXISTS alone is not safe against a concurrent twin
+ * either, hence it is inside the lock too.)  The lock goes away with the
+ * session if we die.
  */
 static int migrate(const struct rt_db *db, PGconn *conn, char *err, size_t errlen)
 {
-    const struct rt_db_settings *s = &db->settings;
-    int locked = 0, rc = -1;
-    size_t i;
+    const struct rt_db_migrate_conn c = {
+        .conn = conn,
+        .name = "PostgreSQL",
+        .begin_sql = "BEGIN",
+        .legacy_table_sql = "SELECT 1 WHERE to_regclass('schema_version') IS NOT NULL",
+        .sql_of = migration_sql,
+        .exec = migrate_exec,
+        .query = migrate_query,
+    };
+    char msg[512];
+    int rc;
 
-    for (i = 0; i < s->n_migrations; i++) {
-        if (s->migrations[i].postgres_sql == NULL ||
-            (i > 0 && s->migrations[i].version <= s->migrations[i - 1].version)) {
-            rt_err_set(err, errlen, "migration %d: no PostgreSQL SQL, or versions not strictly increasing",
-                       s->migrations[i].version);
-            return -1;
-        }
+    if (migrate_exec(conn, "SELECT pg_advisory_lock(" PG_MIGRATION_LOCK_KEY ")", msg, sizeof(msg)) < 0) {
+        rt_err_set(err, errlen, "taking the migration lock: %s", msg);
+        return -1;
     }
-    if (exec_simple(conn, "SELECT pg_advisory_lock(" PG_MIGRATION_LOCK_KEY ")", "taking the migration lock",
-                    err, errlen) < 0)
-        goto done;
-    locked = 1;
-    if (exec_simple(conn,
-                    "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, "
-                    "description text NOT NULL, applied_at text NOT NULL)",
-                    "creating schema_version", err, errlen) < 0)
-        goto done;
-    for (i = 0; i < s->n_migrations; i++) {
-        int applied = migration_applied(conn, s->migrations[i].version, err, errlen);
-
-        if (applied < 0)
-            goto done;
-        if (!applied && migration_apply(conn, &s->migrations[i], err, errlen) < 0)
-            goto done;
-    }
-    rc = 0;
-done:
-    if (locked)
-        PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" PG_MIGRATION_LOCK_KEY ")"));
+    rc = rt_db_migrate(&c, &db->settings, err, errlen);
+    PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" PG_MIGRATION_LOCK_KEY ")"));
     return rc;
 }
 
@@ -317,8 +271,8 @@ static int pg_open(struct rt_db *db, char *err, size_t errlen)
     pin_host_address(pdb, conn);
     if (migrate(db, conn, err, errlen) < 0)
         goto done;
-    rt_log_info("database: %s ready (server %d, schema at %zu migrations)", db->display_url,
-                PQserverVersion(conn), db->settings.n_migrations);
+    rt_log_info("database: %s ready (server %d, the tables of %zu module(s) up to date)", db->display_url,
+                PQserverVersion(conn), db->settings.n_schemas);
     db->state = pdb;
     pdb = NULL;
     rc = 0;

@@ -63,95 +63,74 @@
 
 /* --- opening and migrations --- */
 
-/* Run @sql (no rows expected); on failure put "@what: message" in err.  0 or -1. */
-static int exec_sql(sqlite3 *conn, const char *sql, const char *what, char *err, size_t errlen)
+/* --- the migrations' connection (struct rt_db_migrate_conn) --- */
+
+static const char *migration_sql(const struct rt_db_migration *m)
+{
+    return m->sqlite_sql;
+}
+
+static int migrate_exec(void *conn, const char *sql, char *err, size_t errlen)
 {
     char *msg = NULL;
+    int rc = sqlite3_exec(conn, sql, NULL, NULL, &msg);
 
-    if (sqlite3_exec(conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        rt_err_set(err, errlen, "%s: %s", what, msg != NULL ? msg : sqlite3_errmsg(conn));
-        sqlite3_free(msg);
+    if (rc != SQLITE_OK)
+        rt_err_set(err, errlen, "%s", msg != NULL ? msg : sqlite3_errmsg(conn));
+    sqlite3_free(msg);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int migrate_query(void *conn, const char *sql, int n, const char *const *params, char *out,
+                         size_t outsize, char *err, size_t errlen)
+{
+    char *rewritten = rt_db_sqlite_rewrite_placeholders(sql);
+    sqlite3_stmt *stmt = NULL;
+    int rows = 0, rc, i;
+
+    if (rewritten == NULL) {
+        rt_err_set(err, errlen, "out of memory");
         return -1;
     }
-    return 0;
+    rc = sqlite3_prepare_v2(conn, rewritten, -1, &stmt, NULL);
+    for (i = 0; i < n && rc == SQLITE_OK; i++)
+        rc = sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (rows++ == 0 && out != NULL) {
+            const unsigned char *text = sqlite3_column_text(stmt, 0);
+
+            snprintf(out, outsize, "%s", text != NULL ? (const char *)text : "");
+        }
+        rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_DONE) {
+        rt_err_set(err, errlen, "%s", sqlite3_errmsg(conn));
+        rows = -1;
+    }
+    sqlite3_finalize(stmt);
+    free(rewritten);
+    return rows;
 }
 
 /*
- * Apply the migrations of @db not yet recorded in schema_version, each
- * with its schema_version row in one BEGIN IMMEDIATE transaction; the
- * check for "already applied" is inside that transaction, so two processes
- * starting at once cannot both apply one.  0, or -1 with a message.
+ * Bring the modules' tables up to date (rt_db_migrate()).  Each migration
+ * runs in a BEGIN IMMEDIATE transaction, and the check for "already
+ * applied" is inside it, so two processes starting at once cannot both
+ * apply one.  0, or -1 with a message.
  */
 static int migrate(struct rt_db *db, sqlite3 *conn, char *err, size_t errlen)
 {
-    const struct rt_db_migration *m = db->settings.migrations;
-    sqlite3_stmt *check = NULL, *record = NULL;
-    int prev = 0, applied = 0, rc = -1;
-    size_t i;
+    const struct rt_db_migrate_conn c = {
+        .conn = conn,
+        .name = "SQLite",
+        .begin_sql = "BEGIN IMMEDIATE",
+        .legacy_table_sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+        .sql_of = migration_sql,
+        .exec = migrate_exec,
+        .query = migrate_query,
+    };
 
-    if (exec_sql(conn,
-                 "CREATE TABLE IF NOT EXISTS schema_version (version integer primary key, "
-                 "description text not null, applied_at text not null)",
-                 "cannot create schema_version", err, errlen) != 0)
-        goto done;
-    if (sqlite3_prepare_v2(conn, "SELECT 1 FROM schema_version WHERE version = ?1", -1, &check, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(conn,
-                           "INSERT INTO schema_version (version, description, applied_at) "
-                           "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                           -1, &record, NULL) != SQLITE_OK) {
-        rt_err_set(err, errlen, "schema_version: %s", sqlite3_errmsg(conn));
-        goto done;
-    }
-    for (i = 0; i < db->settings.n_migrations; i++, m++) {
-        char what[128];
-        int step;
-
-        snprintf(what, sizeof(what), "migration %d (%s)", m->version, m->description ? m->description : "");
-        if (m->version <= prev || m->sqlite_sql == NULL) {
-            rt_err_set(err, errlen, "%s: versions must increase and SQLite SQL must be given", what);
-            goto done;
-        }
-        prev = m->version;
-        if (exec_sql(conn, "BEGIN IMMEDIATE", what, err, errlen) != 0)
-            goto done;
-        sqlite3_bind_int(check, 1, m->version);
-        step = sqlite3_step(check);
-        sqlite3_reset(check);
-        if (step == SQLITE_ROW) {
-            if (exec_sql(conn, "COMMIT", what, err, errlen) != 0)
-                goto done;
-            continue;
-        }
-        if (step != SQLITE_DONE) {
-            rt_err_set(err, errlen, "%s: %s", what, sqlite3_errmsg(conn));
-            goto done;
-        }
-        if (exec_sql(conn, m->sqlite_sql, what, err, errlen) != 0)
-            goto done;
-        sqlite3_bind_int(record, 1, m->version);
-        sqlite3_bind_text(record, 2, m->description ? m->description : "", -1, SQLITE_STATIC);
-        step = sqlite3_step(record);
-        sqlite3_reset(record);
-        sqlite3_clear_bindings(record);
-        if (step != SQLITE_DONE) {
-            rt_err_set(err, errlen, "%s: recording it: %s", what, sqlite3_errmsg(conn));
-            goto done;
-        }
-        if (exec_sql(conn, "COMMIT", what, err, errlen) != 0)
-            goto done;
-        rt_log_info("database: applied migration %d: %s", m->version, m->description ? m->description : "");
-        applied++;
-    }
-    if (applied == 0)
-        rt_log_debug("database: schema up to date (version %d)", prev);
-    rc = 0;
-done:
-    if (rc != 0 && !sqlite3_get_autocommit(conn))
-        sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_finalize(check);
-    sqlite3_finalize(record);
-    return rc;
+    return rt_db_migrate(&c, &db->settings, err, errlen);
 }
 
 /* Release @st and everything it owns; the SQLite thread must not be running. */
@@ -179,6 +158,7 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
 {
     struct sqlite_state *st = calloc(1, sizeof(*st));
     sqlite3_stmt *mode = NULL;
+    char msg[256];
     int rc;
 
     if (st == NULL) {
@@ -205,8 +185,10 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     }
     sqlite3_extended_result_codes(st->conn, 1);
     sqlite3_busy_timeout(st->conn, st->timeout_ms);
-    if (exec_sql(st->conn, "PRAGMA foreign_keys = ON", "enabling foreign keys", err, errlen) != 0)
+    if (migrate_exec(st->conn, "PRAGMA foreign_keys = ON", msg, sizeof(msg)) != 0) {
+        rt_err_set(err, errlen, "enabling foreign keys: %s", msg);
         goto err;
+    }
     /* WAL: readers do not block the writer.  ":memory:" answers "memory" and stays so. */
     if (sqlite3_prepare_v2(st->conn, "PRAGMA journal_mode = WAL", -1, &mode, NULL) != SQLITE_OK ||
         sqlite3_step(mode) != SQLITE_ROW) {

@@ -158,6 +158,9 @@ int rt_db_sqlite_query(void *loop_state, const struct rt_db_statement *stmt, con
 
 /* --- rt_db_sqlite_stmt.c: statements (on the SQLite thread) --- */
 
+/* A copy of @sql with each $N placeholder turned into ?N (malloc'd; NULL if out of memory). */
+char *rt_db_sqlite_rewrite_placeholders(const char *sql);
+
 /* The prepared statement for @job, from the cache or prepared now; NULL with the job failed. */
 sqlite3_stmt *rt_db_sqlite_get_stmt(struct sqlite_state *st, struct sqlite_job *job);
 

@@ -22,7 +22,7 @@ static bool is_ident_char(char c)
  * literals, quoted identifiers and comments alone.  Caller frees; NULL if
  * out of memory.
  */
-static char *rewrite_placeholders(const char *sql)
+char *rt_db_sqlite_rewrite_placeholders(const char *sql)
 {
     char *out = strdup(sql);
     size_t i = 0;
@@ -120,7 +120,7 @@ sqlite3_stmt *rt_db_sqlite_get_stmt(struct sqlite_state *st, struct sqlite_job *
         rt_db_sqlite_job_fail_copy(job, RT_DB_ERROR, msg);
         return NULL;
     }
-    sql = rewrite_placeholders(def->sql);
+    sql = rt_db_sqlite_rewrite_placeholders(def->sql);
     if (sql == NULL)
         goto nomem;
     rc = sqlite3_prepare_v3(st->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);

@@ -30,18 +30,27 @@
 
 #define N_CONCURRENT 500
 
+/* The items module's migrations; its first was version 1 when versions were numbered across modules. */
 static const struct rt_db_migration migrations[] = {
-    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)"},
+    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)", 1},
     {2, "a row that must exist once", NULL,
-     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)"},
+     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)", 0},
 };
 
 static const struct rt_db_migration bad_migrations[] = {
-    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)"},
-    {2, "a row that must exist once", NULL,
-     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)"},
-    {3, "half a migration", NULL, "CREATE TABLE half (a integer); SELECT no_such_function()"},
+    migrations[0],
+    migrations[1],
+    {3, "half a migration", NULL, "CREATE TABLE half (a integer); SELECT no_such_function()", 0},
 };
+
+/* A second module, numbering from 1 too. */
+static const struct rt_db_migration notes_migrations[] = {
+    {1, "notes", NULL, "CREATE TABLE notes (n text)", 0},
+};
+
+static const struct rt_db_schema schemas[] = {{"items", migrations, 2}, {"notes", notes_migrations, 1}};
+static const struct rt_db_schema bad_schemas[] = {{"items", bad_migrations, 3},
+                                                  {"notes", notes_migrations, 1}};
 
 static const struct rt_db_statement st_insert = {
     "t_insert", "INSERT INTO items (name, note) VALUES ($1, $2) RETURNING id", 2};
@@ -207,7 +216,7 @@ static long scalar(const char *target, const char *sql)
     return v;
 }
 
-static void db_init(struct rt_db *db, char *target, const struct rt_db_migration *m, size_t n)
+static void db_init(struct rt_db *db, char *target, const struct rt_db_schema *s, size_t n)
 {
     memset(db, 0, sizeof(*db));
     db->backend = &rt_db_pg_backend;
@@ -218,8 +227,8 @@ static void db_init(struct rt_db *db, char *target, const struct rt_db_migration
     db->settings.pool_size = 2;
     db->settings.acquire_timeout_ms = 2000;
     db->settings.connect_timeout_ms = 2000;
-    db->settings.migrations = m;
-    db->settings.n_migrations = n;
+    db->settings.schemas = s;
+    db->settings.n_schemas = n;
 }
 
 /* --- open(): migrations --- */
@@ -235,7 +244,7 @@ static void *open_thread(void *p)
     struct open_arg *a = p;
     struct rt_db db;
 
-    db_init(&db, a->target, migrations, 2);
+    db_init(&db, a->target, schemas, 2);
     a->rc = rt_db_pg_backend.open(&db, a->err, sizeof(a->err));
     if (a->rc == 0)
         rt_db_pg_backend.close(&db);
@@ -264,25 +273,75 @@ static void test_migrations(char *target)
         }
     }
     CHECK(all_ok);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
 
     /* a second open is a no-op */
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     rt_db_pg_backend.close(&db);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
     CHECK(scalar(target,
-                 "SELECT count(*) FROM schema_version WHERE applied_at LIKE '____-__-__T__:__:__%Z'") == 2);
+                 "SELECT count(*) FROM schema_migrations WHERE applied_at LIKE '____-__-__T__:__:__%Z'") ==
+          3);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations WHERE module = 'notes' AND version = 1") ==
+          1);
+    CHECK(scalar(target, "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_version'") == 0);
 
     /* a failing migration is rolled back whole and reported */
-    db_init(&db, target, bad_migrations, 3);
+    db_init(&db, target, bad_schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == -1);
-    CHECK(strstr(err, "migration 3") != NULL && strstr(err, "no_such_function") != NULL);
+    CHECK(strstr(err, "items migration 3 (half a migration)") != NULL &&
+          strstr(err, "no_such_function") != NULL);
     CHECK(db.state == NULL);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM pg_tables WHERE tablename = 'half'") == 0);
+}
+
+/*
+ * A database from builds that numbered versions across modules: items'
+ * first migration recorded as version 1 of schema_version.  It is taken
+ * over (running it again would fail: the table exists), the rest is
+ * applied, and schema_version stays as it was.
+ */
+static void test_upgrade(const char *url, const char *scratch)
+{
+    char dbname[96], sql[160], err[256] = "";
+    char *target = NULL;
+    struct rt_db db;
+
+    snprintf(dbname, sizeof(dbname), "%s_legacy", scratch);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
+    target = conninfo_with_dbname(url, dbname);
+    CHECK(target != NULL && admin_exec(url, sql));
+    if (target == NULL)
+        return;
+    CHECK(admin_exec(target,
+                     "CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL, "
+                     "applied_at text NOT NULL);"
+                     "INSERT INTO schema_version VALUES (1, 'items', '2025-01-01T00:00:00.000Z')"));
+    CHECK(admin_exec(target, migrations[0].postgres_sql));
+    db_init(&db, target, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    if (err[0] != '\0')
+        printf("# %s\n", err);
+    if (db.state != NULL)
+        rt_db_pg_backend.close(&db);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations WHERE module = 'items' AND version = 1 "
+                         "AND applied_at = '2025-01-01T00:00:00.000Z'") == 1);
+    CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 1);
+    /* started again: nothing to do */
+    db_init(&db, target, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    if (db.state != NULL)
+        rt_db_pg_backend.close(&db);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
+    snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", dbname);
+    CHECK(admin_exec(url, sql));
+    free(target);
 }
 
 static void test_open_errors(void)
@@ -291,7 +350,7 @@ static void test_open_errors(void)
     char err[512] = "";
     struct rt_db db;
 
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     db.display_url = "postgresql://someone:***@127.0.0.1:1/x";
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == -1);
     CHECK(err[0] != '\0' && strstr(err, "sekrit-pw") == NULL);
@@ -458,7 +517,7 @@ static void test_acquire_timeout(const char *target, struct event_base *base)
     uint64_t t0;
 
     snprintf(buf, sizeof(buf), "%s", target);
-    db_init(&db, buf, migrations, 2);
+    db_init(&db, buf, schemas, 2);
     db.settings.acquire_timeout_ms = 300;
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     snprintf(buf, sizeof(buf), "host=127.0.0.1 port=1 dbname=x");
@@ -574,7 +633,7 @@ static void test_typed_other_zone(const char *target, struct event_base *base)
     void *loop;
 
     snprintf(buf, sizeof(buf), "%s options='-c TimeZone=Asia/Kolkata'", target);
-    db_init(&db, buf, migrations, 2);
+    db_init(&db, buf, schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     loop = rt_db_pg_backend.loop_new(&db, base);
     CHECK(loop != NULL);
@@ -683,9 +742,10 @@ int main(void)
 
     test_open_errors();
     test_migrations(target);
+    test_upgrade(url, dbname);
 
     base = event_base_new();
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     loop = rt_db_pg_backend.loop_new(&db, base);
     CHECK(loop != NULL);

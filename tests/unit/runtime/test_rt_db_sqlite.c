@@ -1,6 +1,7 @@
 /*
  * rt_db_sqlite: the SQLite backend, driven through its rt_db_backend
- * operations (rt_db_internal.h) on real libevent loops: migrations,
+ * operations (rt_db_internal.h) on real libevent loops: migrations (per
+ * module, and the upgrade from versions numbered across modules),
  * round trips, error mapping, batching, two loops on two threads, and
  * rt_db_loop_free with statements pending.  Databases live in a fresh
  * temporary directory, removed at the end.
@@ -25,32 +26,42 @@
 
 static char tmpdir[64];
 
-/* --- the schema --- */
+/* --- the schema: two modules, each numbering its migrations from 1 --- */
 
-static const struct rt_db_migration migrations[] = {
+/* The users module.  Its migration 1 was version 1 when versions were numbered across modules. */
+static const struct rt_db_migration users_migrations[] = {
     {1, "users",
      "CREATE TABLE users (id integer primary key, email text not null unique, name text, age integer);\n"
      "CREATE TRIGGER users_rollback BEFORE INSERT ON users WHEN NEW.email = 'rollback@example.com'\n"
      "BEGIN SELECT RAISE(ROLLBACK, 'rolled back by trigger'); END;",
-     "unused"},
-    {2, "posts and a seed user",
+     "unused", 1},
+    /* would fail on the unique email if it ran twice */
+    {2, "a seed user", "INSERT INTO users (email, name) VALUES ('seed@example.com', 'Seed');", "unused", 0},
+};
+
+/* The posts module.  Its migration 1 was version 2 when versions were numbered across modules. */
+static const struct rt_db_migration posts_migrations[] = {
+    {1, "posts",
      "CREATE TABLE posts (id integer primary key, user_id integer not null references users(id), title "
-     "text);\n"
-     "INSERT INTO users (email, name) VALUES ('seed@example.com', 'Seed');",
-     "unused"},
-    {3, "an index", "CREATE INDEX posts_user ON posts (user_id);", "unused"},
+     "text);",
+     "unused", 2},
+    {2, "an index", "CREATE INDEX posts_user ON posts (user_id);", "unused", 0},
 };
 
-static const struct rt_db_migration broken_migrations[] = {
-    migrations[0],
-    migrations[1],
-    {3, "half broken", "CREATE TABLE t3 (x integer); INSERT INTO nope VALUES (1);", "unused"},
+static const struct rt_db_migration broken_posts[] = {
+    posts_migrations[0],
+    posts_migrations[1],
+    {3, "half broken", "CREATE TABLE t3 (x integer); INSERT INTO nope VALUES (1);", "unused", 0},
 };
 
-static const struct rt_db_migration unordered_migrations[] = {
-    migrations[1],
-    migrations[0],
+static const struct rt_db_migration unordered_posts[] = {
+    posts_migrations[1],
+    posts_migrations[0],
 };
+
+/* What the other tests run on: both modules, all their migrations. */
+static const struct rt_db_schema schema[] = {{"users", users_migrations, 2}, {"posts", posts_migrations, 2}};
+static const struct rt_db_schema users_only[] = {{"users", users_migrations, 1}};
 
 /* --- statements --- */
 
@@ -69,8 +80,12 @@ static const struct rt_db_statement insert_post = {"test_insert_post",
 static const struct rt_db_statement literals = {
     "test_literals", "SELECT '$1 it''s', $1 /* $2 */, \"$1\" -- $2\n FROM (SELECT 7 AS \"$1\")", 1};
 static const struct rt_db_statement echo2 = {"test_echo2", "SELECT $2, $1, $1 IS NULL", 2};
-static const struct rt_db_statement versions = {
-    "test_versions", "SELECT version, description, applied_at FROM schema_version ORDER BY version", 0};
+static const struct rt_db_statement versions = {"test_versions",
+                                                "SELECT module || '/' || version, description, applied_at "
+                                                "FROM schema_migrations ORDER BY module, version",
+                                                0};
+static const struct rt_db_statement legacy_versions = {"test_legacy_versions",
+                                                       "SELECT count(*) FROM schema_version", 0};
 static const struct rt_db_statement table_exists = {
     "test_table_exists", "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1", 1};
 static const struct rt_db_statement journal_mode = {"test_journal_mode", "PRAGMA journal_mode", 0};
@@ -196,15 +211,15 @@ static void run(struct env *e, const struct rt_db_statement *stmt, const char *c
         event_base_dispatch(e->base);
 }
 
-static int open_db(struct rt_db *db, const char *target, const struct rt_db_migration *m, size_t n,
+static int open_db(struct rt_db *db, const char *target, const struct rt_db_schema *schemas, size_t n,
                    int timeout_ms, char *err, size_t errlen)
 {
     memset(db, 0, sizeof(*db));
     db->backend = &rt_db_sqlite_backend;
     db->target = (char *)target;
     db->settings.acquire_timeout_ms = timeout_ms;
-    db->settings.migrations = m;
-    db->settings.n_migrations = n;
+    db->settings.schemas = schemas;
+    db->settings.n_schemas = n;
     return db->backend->open(db, err, errlen);
 }
 
@@ -262,6 +277,10 @@ static void unlock_db(sqlite3 *conn)
 static void test_migrations(void)
 {
     const char *path = path_in_tmp("migrations.db");
+    const struct rt_db_schema first[] = {{"users", users_migrations, 2}, {"posts", posts_migrations, 1}};
+    const struct rt_db_schema broken[] = {{"users", users_migrations, 2}, {"posts", broken_posts, 3}};
+    const struct rt_db_schema unordered[] = {{"users", users_migrations, 2}, {"posts", unordered_posts, 2}};
+    const struct rt_db_schema twice[] = {{"users", users_migrations, 1}, {"users", users_migrations + 1, 1}};
     struct rt_db db;
     struct env e;
     struct answer a = {0};
@@ -269,16 +288,20 @@ static void test_migrations(void)
     char applied_at[64] = "";
     const char *users[] = {"users"};
     const char *t3[] = {"t3"};
+    const char *legacy[] = {"schema_version"};
 
-    /* First start: both applied, file in WAL mode, foreign keys on. */
-    CHECK(open_db(&db, path, migrations, 2, 0, err, sizeof(err)) == 0);
+    /* First start: users 1 and 2, posts 1 (both modules number from 1); WAL; foreign keys on. */
+    CHECK(open_db(&db, path, first, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     run(&e, &versions, NULL, &a);
-    CHECK(a.calls == 1 && a.status == RT_DB_OK && a.rows == 2 && a.cols == 3);
-    CHECK(eq(a.values[0], "1") && eq(a.values[1], "users") && eq(a.values[3], "2"));
-    CHECK(a.values[2] != NULL && strlen(a.values[2]) == 24 &&
-          a.values[2][10] == 'T'); /* 2026-01-02T03:04:05.678Z */
-    snprintf(applied_at, sizeof(applied_at), "%s", a.values[2] ? a.values[2] : "");
+    CHECK(a.calls == 1 && a.status == RT_DB_OK && a.rows == 3 && a.cols == 3);
+    CHECK(eq(a.values[0], "posts/1") && eq(a.values[1], "posts"));
+    CHECK(eq(a.values[3], "users/1") && eq(a.values[6], "users/2") && eq(a.values[7], "a seed user"));
+    CHECK(a.values[5] != NULL && strlen(a.values[5]) == 24 &&
+          a.values[5][10] == 'T'); /* 2026-01-02T03:04:05.678Z */
+    snprintf(applied_at, sizeof(applied_at), "%s", a.values[5] ? a.values[5] : "");
+    run(&e, &table_exists, legacy, &a); /* a new database has no schema_version */
+    CHECK(a.status == RT_DB_OK && eq(a.values[0], "0"));
     run(&e, &journal_mode, NULL, &a);
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "wal"));
     run(&e, &foreign_keys, NULL, &a);
@@ -286,26 +309,30 @@ static void test_migrations(void)
     env_cleanup(&e);
     db.backend->close(&db);
 
-    /* Restart: a no-op (migration 2 would fail on its seed row if it ran again). */
-    CHECK(open_db(&db, path, migrations, 2, 0, err, sizeof(err)) == 0);
+    /* Restart: a no-op (users 2 would fail on its seed row if it ran again). */
+    CHECK(open_db(&db, path, first, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     run(&e, &versions, NULL, &a);
-    CHECK(a.status == RT_DB_OK && a.rows == 2 && eq(a.values[2], applied_at));
+    CHECK(a.status == RT_DB_OK && a.rows == 3 && eq(a.values[5], applied_at));
     env_cleanup(&e);
     db.backend->close(&db);
 
     /* A failing migration: open fails, nothing of it stays, earlier ones stay. */
-    CHECK(open_db(&db, path, broken_migrations, 3, 0, err, sizeof(err)) == -1);
-    CHECK(strstr(err, "migration 3 (half broken)") != NULL && strstr(err, "no such table: nope") != NULL);
+    CHECK(open_db(&db, path, broken, 2, 0, err, sizeof(err)) == -1);
+    CHECK(strstr(err, "posts migration 3 (half broken)") != NULL &&
+          strstr(err, "no such table: nope") != NULL);
     CHECK(db.state == NULL);
-    CHECK(open_db(&db, path, unordered_migrations, 2, 0, err, sizeof(err)) == -1);
-    CHECK(strstr(err, "versions must increase") != NULL);
+    CHECK(open_db(&db, path, unordered, 2, 0, err, sizeof(err)) == -1);
+    CHECK(strstr(err, "posts migration 1: versions must increase") != NULL);
+    CHECK(open_db(&db, path, twice, 2, 0, err, sizeof(err)) == -1);
+    CHECK(strstr(err, "module users: its migrations are listed twice") != NULL);
 
     /* A new migration is applied, only it. */
-    CHECK(open_db(&db, path, migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     run(&e, &versions, NULL, &a);
-    CHECK(a.status == RT_DB_OK && a.rows == 3 && eq(a.values[2], applied_at) && eq(a.values[7], "an index"));
+    CHECK(a.status == RT_DB_OK && a.rows == 4 && eq(a.values[3], "posts/2") && eq(a.values[4], "an index"));
+    CHECK(eq(a.values[6], "users/1") && eq(a.values[8], applied_at));
     run(&e, &table_exists, t3, &a);
     CHECK(a.status == RT_DB_OK && eq(a.values[0], "0"));
     run(&e, &table_exists, users, &a);
@@ -316,8 +343,94 @@ static void test_migrations(void)
     db.backend->close(&db);
 
     /* A database that cannot be opened. */
-    CHECK(open_db(&db, "/nonexistent-dir/x.db", migrations, 1, 0, err, sizeof(err)) == -1);
+    CHECK(open_db(&db, "/nonexistent-dir/x.db", users_only, 1, 0, err, sizeof(err)) == -1);
     CHECK(strstr(err, "cannot open SQLite database /nonexistent-dir/x.db") != NULL);
+    answer_clear(&a);
+}
+
+/*
+ * A database as builds with versions numbered across modules left it:
+ * users' first migration recorded in schema_version as version 1, and (if
+ * @with_posts) posts' first as version 2; and a user.  0, or -1.
+ */
+static int make_legacy_db(const char *path, bool with_posts)
+{
+    sqlite3 *conn = NULL;
+    int rc = sqlite3_open(path, &conn);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(
+            conn,
+            "CREATE TABLE schema_version (version integer primary key, description text not null, "
+            "applied_at text not null);"
+            "INSERT INTO schema_version VALUES (1, 'users', '2025-01-01T00:00:00.000Z');",
+            NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(conn, users_migrations[0].sqlite_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(conn, "INSERT INTO users (email) VALUES ('old@example.com')", NULL, NULL, NULL);
+    if (rc == SQLITE_OK && with_posts)
+        rc = sqlite3_exec(conn, posts_migrations[0].sqlite_sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK && with_posts)
+        rc = sqlite3_exec(conn, "INSERT INTO schema_version VALUES (2, 'posts', '2025-01-02T00:00:00.000Z')",
+                          NULL, NULL, NULL);
+    sqlite3_close(conn);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void test_upgrade(void)
+{
+    const char *path = path_in_tmp("legacy.db");
+    const char *posts[] = {"posts"};
+    struct rt_db db;
+    struct env e;
+    struct answer a = {0};
+    char err[256] = "";
+
+    /*
+     * Both first migrations recorded the old way: taken over with their
+     * applied_at, not run again (their CREATE TABLE would fail); the newer
+     * ones run.  schema_version stays as it was.
+     */
+    CHECK(make_legacy_db(path, true) == 0);
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
+    if (err[0] != '\0')
+        printf("# %s\n", err);
+    CHECK(env_init(&e, &db) == 0);
+    run(&e, &versions, NULL, &a);
+    CHECK(a.status == RT_DB_OK && a.rows == 4);
+    CHECK(eq(a.values[0], "posts/1") && eq(a.values[2], "2025-01-02T00:00:00.000Z"));
+    CHECK(eq(a.values[3], "posts/2") && !eq(a.values[5], "2025-01-02T00:00:00.000Z"));
+    CHECK(eq(a.values[6], "users/1") && eq(a.values[8], "2025-01-01T00:00:00.000Z"));
+    CHECK(eq(a.values[9], "users/2"));
+    run(&e, &count_users, (const char *const[]){"%"}, &a); /* the old user, and the seed */
+    CHECK(a.status == RT_DB_OK && eq(a.values[0], "2"));
+    run(&e, &legacy_versions, NULL, &a);
+    CHECK(a.status == RT_DB_OK && eq(a.values[0], "2"));
+    env_cleanup(&e);
+    db.backend->close(&db);
+
+    /* Started again: nothing to do. */
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
+    CHECK(env_init(&e, &db) == 0);
+    run(&e, &versions, NULL, &a);
+    CHECK(a.status == RT_DB_OK && a.rows == 4 && eq(a.values[8], "2025-01-01T00:00:00.000Z"));
+    env_cleanup(&e);
+    db.backend->close(&db);
+
+    /* From before posts existed: users' first is taken over, posts' runs. */
+    path = path_in_tmp("legacy-users.db");
+    CHECK(make_legacy_db(path, false) == 0);
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
+    CHECK(env_init(&e, &db) == 0);
+    run(&e, &versions, NULL, &a);
+    CHECK(a.status == RT_DB_OK && a.rows == 4);
+    CHECK(eq(a.values[0], "posts/1") && !eq(a.values[2], "2025-01-02T00:00:00.000Z"));
+    CHECK(eq(a.values[6], "users/1") && eq(a.values[8], "2025-01-01T00:00:00.000Z"));
+    run(&e, &table_exists, posts, &a);
+    CHECK(a.status == RT_DB_OK && eq(a.values[0], "1"));
+    env_cleanup(&e);
+    db.backend->close(&db);
     answer_clear(&a);
 }
 
@@ -330,7 +443,7 @@ static void test_round_trip(void)
     char id[32] = "";
 
     /* ":memory:": the migrated connection is the one the thread uses. */
-    CHECK(open_db(&db, ":memory:", migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, ":memory:", schema, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
 
     run(&e, &insert_user, (const char *const[]){"ann@example.com", "Ann", "42"}, &a);
@@ -463,7 +576,7 @@ static void test_typed(void)
     struct typed_seen t = {0};
     char err[256] = "";
 
-    CHECK(open_db(&db, ":memory:", migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, ":memory:", schema, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     /* a text parameter into an INTEGER column: stored (and read) as an integer */
     run(&e, &insert_user, (const char *const[]){"typed@example.com", "T", "31"}, &a);
@@ -535,7 +648,7 @@ static void test_batch(const char *file, bool kill_txn)
     char err[256] = "", email[BATCH_JOBS][32];
     int i, ok = 0, unique = 0, failed = 0, others = 0;
 
-    CHECK(open_db(&db, path, migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     memset(&batch, 0, sizeof(batch));
     batch.base = e.base;
@@ -609,7 +722,7 @@ static void test_busy(void)
     sqlite3 *blocker;
     long t0;
 
-    CHECK(open_db(&db, path, migrations, 1, 200, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path, users_only, 1, 200, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     blocker = lock_db(path);
     CHECK(blocker != NULL);
@@ -732,7 +845,7 @@ static void test_two_loops(void)
     char err[256] = "";
     int i;
 
-    CHECK(open_db(&db, path_in_tmp("threads.db"), migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path_in_tmp("threads.db"), schema, 2, 0, err, sizeof(err)) == 0);
     for (i = 0; i < 2; i++) {
         memset(&workers[i], 0, sizeof(workers[i]));
         workers[i].db = &db;
@@ -837,7 +950,7 @@ static void test_loop_free_pending(void)
     long t0, took;
     int total;
 
-    CHECK(open_db(&db, path, migrations, 3, 0, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path, schema, 2, 0, err, sizeof(err)) == 0);
 
     /* The database is locked: every statement is queued or running (stuck in the busy handler). */
     CHECK(env_init(&e, &db) == 0);
@@ -954,7 +1067,7 @@ static void test_queue_bound(void)
     int i, failed = 0;
 
     /* A long busy timeout (also the queue wait limit): only the blocker decides when the write goes on. */
-    CHECK(open_db(&db, path, migrations, 3, 60000, err, sizeof(err)) == 0);
+    CHECK(open_db(&db, path, schema, 2, 60000, err, sizeof(err)) == 0);
     CHECK(env_init(&e, &db) == 0);
     blocker = lock_db(path);
     CHECK(blocker != NULL);
@@ -1016,6 +1129,7 @@ int main(void)
     }
     rt_log_set_level(RT_LOG_WARNING);
     test_migrations();
+    test_upgrade();
     test_round_trip();
     test_typed();
     test_batch("batch.db", false);

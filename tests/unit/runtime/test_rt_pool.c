@@ -265,8 +265,9 @@ out:
 
 static const struct rt_db_migration migrations[] = {
     {1, "items", "CREATE TABLE items (id integer primary key, owner integer not null, name text not null);",
-     "unused"},
+     "unused", 0},
 };
+static const struct rt_db_schema schema = {"items", migrations, 1};
 
 static const struct rt_db_statement insert_item = {
     "pool_insert_item", "INSERT INTO items (owner, name) VALUES ($1, $2) RETURNING id", 2};
@@ -357,8 +358,8 @@ static void test_query(void)
                                  .pool_size = 2,
                                  .acquire_timeout_ms = 2000,
                                  .connect_timeout_ms = 2000,
-                                 .migrations = migrations,
-                                 .n_migrations = 1};
+                                 .schemas = &schema,
+                                 .n_schemas = 1};
     struct rt_pool_settings s = {2, 16, NULL};
     struct query_job jobs[4];
     struct rt_pool *pool = NULL;
