@@ -270,7 +270,11 @@ static void user_looked_up(const struct rt_db_result *res, void *arg)
         rt_log_error("database error (request %s): %s", rt_req_id(c->req), rt_db_result_error(res));
     if (c->db_status == RT_DB_OK && rt_db_result_rows(res) > 0) {
         c->user = rt_req_alloc(c->req, sizeof(*c->user));
-        users_from_row(c->req, res, 0, c->user);
+        if (users_from_row(c->req, res, 0, c->user) != 0) {
+            rt_log_error("database error (request %s): %s: a value is NULL or not of the expected type",
+                         rt_req_id(c->req), users_select_by_email.name);
+            c->db_status = RT_DB_ERROR; /* answered 500, once the call is back too */
+        }
     }
     if (--c->pending == 0)
         combined_done(c);

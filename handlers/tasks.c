@@ -19,11 +19,10 @@
  */
 #include "tasks.h"
 
-#include "db_common.h"
-
 #include "api.h"
 #include "rt_app.h"
 #include "rt_db.h"
+#include "rt_db_req.h"
 #include "rt_log.h"
 #include "rt_pool.h"
 #include "rt_req.h"
@@ -169,8 +168,15 @@ static void unfinished_loaded(const struct rt_db_result *res, void *arg)
 
     r->status = rt_db_result_status(res);
     for (i = 0; i < rt_db_result_rows(res); i++) {
-        struct task_job *job = task_job_new(rt_db_result_value(res, i, 0), rt_db_result_value(res, i, 1));
+        const char *id = NULL, *message = NULL;
+        struct task_job *job = NULL;
 
+        if (rt_db_result_text(res, i, 0, &id) != RT_DB_VALUE_OK ||
+            rt_db_result_text(res, i, 1, &message) != RT_DB_VALUE_OK) {
+            rt_log_error("%s: row %d: id or message is NULL or not text", select_unfinished.name, i);
+            continue;
+        }
+        job = task_job_new(id, message);
         if (job != NULL && rt_pool_submit_always(pool, run_task, job, task_job_free) == 0)
             r->resumed++;
     }
@@ -223,13 +229,16 @@ static const struct rt_option options[] = {
 static const struct rt_option_group option_group = {"background tasks", options, 3, NULL};
 
 /*
- * The tasks table.  Append new migrations; never edit one that has shipped
- * (databases record which versions they have applied).  Timestamps are
- * real timestamps on PostgreSQL and RFC 3339 text on SQLite.
+ * The tasks table: the tasks module's migrations, numbered 1, 2, ... within
+ * the module.  Append new migrations; never edit one that has shipped
+ * (databases record which versions of which module they have applied).
+ * Timestamps are real timestamps on PostgreSQL and RFC 3339 text on SQLite.
  */
 static const struct rt_db_migration migrations[] = {
     {
-        .version = 2,
+        .version = 1,
+        .legacy_version =
+            2, /* recorded as schema_version 2 (after users' 1) before versions were per module */
         .description = "background tasks",
         .sqlite_sql =
             "CREATE TABLE tasks ("
@@ -312,10 +321,10 @@ const struct rt_module tasks_module = {
 static void new_uuid(char out[UUID_SIZE])
 {
     unsigned char b[16];
-    size_t i;
 
     if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
         uint64_t t = rt_time_mono_ns();
+        size_t i;
 
         for (i = 0; i < sizeof(b); i++)
             b[i] = (unsigned char)(t >> (8 * (i % 8))) ^ (unsigned char)rand();
@@ -346,7 +355,7 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
 
     if (rt_db_result_status(res) != RT_DB_OK) {
         rt_pool_release(pool);
-        if (!db_reply_failure(a->req, res, api_process_data__reply_503_detail))
+        if (!rt_db_req_reply_failure(a->req, res, api_process_data__reply_503_detail))
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
@@ -394,20 +403,24 @@ static void task_loaded(const struct rt_db_result *res, void *arg)
     struct rt_req *req = arg;
     struct api_task task;
 
-    if (db_reply_failure(req, res, api_get_task__reply_503_detail))
+    if (rt_db_req_reply_failure(req, res, api_get_task__reply_503_detail))
         return;
     if (rt_db_result_rows(res) == 0) {
         api_get_task__reply_404_detail(req, "Task not found");
         return;
     }
-    task.task_id = db_text(req, rt_db_result_value(res, 0, 0));
-    task.status = db_text(req, rt_db_result_value(res, 0, 1));
-    task.message = db_text(req, rt_db_result_value(res, 0, 2));
-    task.created_at = db_timestamp(req, rt_db_result_value(res, 0, 3));
-    task.started_at = db_timestamp(req, rt_db_result_value(res, 0, 4));
-    task.finished_at = db_timestamp(req, rt_db_result_value(res, 0, 5));
-    task.result = db_text(req, rt_db_result_value(res, 0, 6));
-    task.error = db_text(req, rt_db_result_value(res, 0, 7));
+    /* started_at, finished_at, result and error are NULL until the task gets there */
+    if (rt_db_req_text(req, res, 0, 0, &task.task_id) != 0 || task.task_id == NULL ||
+        rt_db_req_text(req, res, 0, 1, &task.status) != 0 || task.status == NULL ||
+        rt_db_req_text(req, res, 0, 2, &task.message) != 0 || task.message == NULL ||
+        rt_db_req_timestamp(req, res, 0, 3, &task.created_at) != 0 || task.created_at == NULL ||
+        rt_db_req_timestamp(req, res, 0, 4, &task.started_at) != 0 ||
+        rt_db_req_timestamp(req, res, 0, 5, &task.finished_at) != 0 ||
+        rt_db_req_text(req, res, 0, 6, &task.result) != 0 ||
+        rt_db_req_text(req, res, 0, 7, &task.error) != 0) {
+        rt_db_req_reply_bad_row(req, select_task.name);
+        return;
+    }
     api_get_task__reply_200(req, &task);
 }
 

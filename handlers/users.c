@@ -6,32 +6,32 @@
  * travels only as statement parameters.
  */
 #include "users.h"
-#include "db_common.h"
 
 #include "api.h"
 #include "rt_db.h"
-#include "rt_log.h"
+#include "rt_db_req.h"
 #include "rt_req.h"
 #include "rt_time.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define USER_COLUMNS "id, email, full_name, created_at"
 
 /*
- * The users table.  Append new migrations; never edit one that has shipped
- * (databases record which versions they have applied).
+ * The users table: the users module's migrations, numbered 1, 2, ... within
+ * the module.  Append new migrations; never edit one that has shipped
+ * (databases record which versions of which module they have applied).
  *
  * Emails are unique case-insensitively: the unique index is on lower(email),
  * and lookups compare lower(email) = lower($1), which that index serves.
  * created_at is a real timestamp on PostgreSQL and RFC 3339 text on SQLite
- * (which has no timestamp type); users_from_row() presents both the same way.
+ * (which has no timestamp type); rt_db reads both as RFC 3339 UTC.
  */
 static const struct rt_db_migration migrations[] = {
     {
         .version = 1,
+        .legacy_version = 1, /* recorded as schema_version 1 before versions were per module */
         .description = "users",
         .sqlite_sql = "CREATE TABLE users ("
                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -73,12 +73,14 @@ static const struct rt_db_statement select_user_page = {
     .n_params = 2,
 };
 
-void users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
+int users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
 {
-    user->id = strtoll(rt_db_result_value(res, row, 0), NULL, 10);
-    user->email = db_text(req, rt_db_result_value(res, row, 1));
-    user->full_name = db_text(req, rt_db_result_value(res, row, 2));
-    user->created_at = db_timestamp(req, rt_db_result_value(res, row, 3));
+    if (rt_db_result_int64(res, row, 0, &user->id) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, row, 1, &user->email) != 0 || user->email == NULL ||
+        rt_db_req_text(req, res, row, 2, &user->full_name) != 0 || user->full_name == NULL ||
+        rt_db_req_timestamp(req, res, row, 3, &user->created_at) != 0 || user->created_at == NULL)
+        return -1;
+    return 0;
 }
 
 /* Submit @stmt for @req, or answer 503 if even that is impossible. @return 0 if submitted. */
@@ -104,9 +106,12 @@ static void user_created(const struct rt_db_result *res, void *arg)
         api_create_user__reply_409_detail(req, "Email already registered");
         return;
     }
-    if (db_reply_failure(req, res, api_create_user__reply_503_detail))
+    if (rt_db_req_reply_failure(req, res, api_create_user__reply_503_detail))
         return;
-    users_from_row(req, res, 0, &user);
+    if (users_from_row(req, res, 0, &user) != 0) {
+        rt_db_req_reply_bad_row(req, insert_user.name);
+        return;
+    }
     api_create_user__reply_201(req, &user);
 }
 
@@ -128,13 +133,16 @@ static void user_found(const struct rt_db_result *res, void *arg)
     struct rt_req *req = arg;
     struct api_user user = {0};
 
-    if (db_reply_failure(req, res, api_get_user__reply_503_detail))
+    if (rt_db_req_reply_failure(req, res, api_get_user__reply_503_detail))
         return;
     if (rt_db_result_rows(res) == 0) {
         api_get_user__reply_404_detail(req, "User not found");
         return;
     }
-    users_from_row(req, res, 0, &user);
+    if (users_from_row(req, res, 0, &user) != 0) {
+        rt_db_req_reply_bad_row(req, users_select_by_email.name);
+        return;
+    }
     api_get_user__reply_200(req, &user);
 }
 
@@ -159,13 +167,17 @@ static void page_loaded(const struct rt_db_result *res, void *arg)
     struct api_user_page page = {.limit = q->limit, .offset = q->offset};
     int i, rows;
 
-    if (db_reply_failure(q->req, res, api_list_users__reply_503_detail))
+    if (rt_db_req_reply_failure(q->req, res, api_list_users__reply_503_detail))
         return;
     rows = rt_db_result_rows(res);
     page.items.len = (size_t)rows;
     page.items.items = rt_req_alloc(q->req, (size_t)(rows > 0 ? rows : 1) * sizeof(struct api_user));
-    for (i = 0; i < rows; i++)
-        users_from_row(q->req, res, i, &page.items.items[i]);
+    for (i = 0; i < rows; i++) {
+        if (users_from_row(q->req, res, i, &page.items.items[i]) != 0) {
+            rt_db_req_reply_bad_row(q->req, select_user_page.name);
+            return;
+        }
+    }
     api_list_users__reply_200(q->req, &page);
 }
 

@@ -17,8 +17,9 @@ extern const struct rt_db_statement users_select_by_email;
 /**
  * Fill @p user from row @p row of @p res (columns id, email, full_name,
  * created_at, as the users_* statements return them).  Strings are copied
- * into @p req's memory; created_at is presented as RFC 3339.
+ * into @p req's memory; created_at is RFC 3339 UTC with milliseconds.
+ * @return 0, or -1 if a value is NULL or not of its type (a bug: answer 500).
  */
-void users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user);
+int users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user);
 
 #endif /* HANDLERS_USERS_H */

@@ -159,6 +159,8 @@ struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_
     db->settings.url = db->url;
     if (db->backend->open(db, err, errlen) != 0)
         goto err;
+    db->settings.schemas = NULL; /* the caller's, needed by open() only */
+    db->settings.n_schemas = 0;
     return db;
 err:
     db->backend = NULL; /* nothing was opened */
@@ -266,33 +268,4 @@ struct rt_db_loop *rt_db_loop_current(void)
 void rt_db_loop_set_current(struct rt_db_loop *loop)
 {
     current_loop = loop;
-}
-
-/* --- results --- */
-
-enum rt_db_status rt_db_result_status(const struct rt_db_result *result)
-{
-    return result->status;
-}
-
-const char *rt_db_result_error(const struct rt_db_result *result)
-{
-    return result->error != NULL ? result->error : "";
-}
-
-int rt_db_result_rows(const struct rt_db_result *result)
-{
-    return result->status == RT_DB_OK ? result->rows : 0;
-}
-
-int rt_db_result_cols(const struct rt_db_result *result)
-{
-    return result->status == RT_DB_OK ? result->cols : 0;
-}
-
-const char *rt_db_result_value(const struct rt_db_result *result, int row, int col)
-{
-    if (result->status != RT_DB_OK || row < 0 || col < 0 || row >= result->rows || col >= result->cols)
-        return NULL;
-    return result->value(result, row, col);
 }

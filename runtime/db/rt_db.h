@@ -15,8 +15,9 @@
  *       statements at once.
  *
  * Statements use $1, $2, ... placeholders on both backends and take their
- * parameters as text (NULL for SQL NULL); values come back as text.  User
- * input only ever travels as a parameter, never inside SQL text.
+ * parameters as text (NULL for SQL NULL); values come back typed (see
+ * "results" below), each type the same on both backends.  User input only
+ * ever travels as a parameter, never inside SQL text.
  *
  * Lifetimes: one struct rt_db per process (rt_db_open at start-up, before
  * the loops run; rt_db_close after they have stopped), and one
@@ -30,6 +31,7 @@
 #ifndef RT_DB_H
 #define RT_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,21 +55,41 @@ struct rt_db_statement {
     int n_params;     /* number of placeholders */
 };
 
-/** One step of the schema: applied once, in order of version, recorded in schema_version. */
+/**
+ * One step of a module's tables: applied once, in order of version, and
+ * recorded in the table schema_migrations(module, version, description,
+ * applied_at) in the same transaction.  Never edit one that has shipped:
+ * append another.
+ */
 struct rt_db_migration {
-    int version;             /* 1, 2, 3, ...: strictly increasing */
-    const char *description; /* for the log */
+    int version;             /* 1, 2, 3, ... within its module: strictly increasing */
+    const char *description; /* for the log and schema_migrations */
     const char *sqlite_sql;  /* may hold several statements */
     const char *postgres_sql;
+    /*
+     * The version this step was recorded under in schema_version(version),
+     * when versions were numbered across the whole application rather
+     * than per module; 0 for steps added since.  A database that recorded
+     * it there gets it recorded in schema_migrations instead of running it
+     * again.
+     */
+    int legacy_version;
+};
+
+/** The tables one module owns: its migrations, numbered 1, 2, 3, ... within the module. */
+struct rt_db_schema {
+    const char *module; /* the owner ("users"): unique; recorded with each version, so never renamed */
+    const struct rt_db_migration *migrations; /* in order of version */
+    size_t n_migrations;
 };
 
 struct rt_db_settings {
-    const char *url;        /* DATABASE_URL; copied by rt_db_open() */
-    int pool_size;          /* PostgreSQL connections per loop (DB_POOL_SIZE) */
-    int acquire_timeout_ms; /* how long a statement waits for a usable connection before 503 */
-    int connect_timeout_ms; /* one connection attempt */
-    const struct rt_db_migration *migrations; /* the schema, in order */
-    size_t n_migrations;
+    const char *url;                    /* DATABASE_URL; copied by rt_db_open() */
+    int pool_size;                      /* PostgreSQL connections per loop (DB_POOL_SIZE) */
+    int acquire_timeout_ms;             /* how long a statement waits for a usable connection before 503 */
+    int connect_timeout_ms;             /* one connection attempt */
+    const struct rt_db_schema *schemas; /* every module's tables, in this order; read by rt_db_open() only */
+    size_t n_schemas;
     const char *application_name; /* PostgreSQL's application_name unless the URL sets one (static
                                       storage); NULL: "rt" */
 };
@@ -80,7 +102,8 @@ typedef void (*rt_db_callback)(const struct rt_db_result *result, void *arg);
 
 /**
  * Open the database named by @p settings->url: check that it is reachable
- * and bring its schema up to date (creating it if needed), all before the
+ * and bring its schema up to date (creating it if needed: each module's
+ * migrations not yet recorded, module by module, in order), all before the
  * event loops start; this is the one place where rt_db blocks.
  * @return the database, or NULL with a message in @p err (NULL allowed)
  *         that never contains the password.
@@ -139,7 +162,43 @@ struct rt_db_loop *rt_db_loop_current(void);
 /** Make @p loop what rt_db_loop_current() returns on this thread. */
 void rt_db_loop_set_current(struct rt_db_loop *loop);
 
-/* --- results --- */
+/* --- results ---
+ *
+ * A result, and any text an accessor hands out, is valid only during the
+ * callback it is passed to: copy what must outlive it.  Values are read by
+ * type, and each type reads the same on both backends:
+ *
+ *   accessor       PostgreSQL column types               SQLite values (storage class)
+ *   _int64         smallint, integer, bigint, oid;       INTEGER
+ *                  numeric without a fraction
+ *   _double        real, double precision, numeric,      REAL, INTEGER
+ *                  and the integer types
+ *   _bool          boolean; an integer 0 or 1            INTEGER 0 or 1 (SQLite has no boolean)
+ *   _text          text, varchar, char, name, and types  TEXT
+ *                  with no accessor of their own (uuid,
+ *                  json, interval, ...: their text form)
+ *   _timestamp     timestamptz, timestamp (taken as      TEXT holding RFC 3339, or SQLite's
+ *                  UTC), text holding a timestamp        "YYYY-MM-DD HH:MM[:SS[.fff]]" (taken as UTC)
+ *
+ * Anything else is RT_DB_VALUE_WRONG_TYPE: no accessor turns a number into
+ * text or text into a number, so a statement that selects the wrong column
+ * fails loudly instead of answering in one backend's formatting.
+ * Timestamps always come out as RFC 3339 in UTC with milliseconds
+ * ("2026-11-23T22:36:00.123Z"), whatever the backend stores and whatever
+ * time zone a PostgreSQL session uses; PostgreSQL's must be in its ISO
+ * DateStyle (the server's default).  Years 1 to 9999 only.
+ */
+
+/** What a typed accessor returns; on any error its output is left as documented there. */
+enum rt_db_value_rc {
+    RT_DB_VALUE_OK = 0,          /* the value is in the output */
+    RT_DB_VALUE_NULL = -1,       /* SQL NULL */
+    RT_DB_VALUE_WRONG_TYPE = -2, /* not a value of that type (see the table above), or out of its range */
+    RT_DB_VALUE_NO_CELL = -3     /* no such row or column, or the statement did not succeed */
+};
+
+/** Size of the buffer rt_db_result_timestamp() writes: "2026-11-23T22:36:00.123Z" and its NUL. */
+#define RT_DB_TIMESTAMP_SIZE 25
 
 enum rt_db_status rt_db_result_status(const struct rt_db_result *result);
 
@@ -152,7 +211,46 @@ int rt_db_result_rows(const struct rt_db_result *result);
 /** @return the number of columns (0 unless RT_DB_OK). */
 int rt_db_result_cols(const struct rt_db_result *result);
 
-/** @return the value at @p row, @p col as text, or NULL for SQL NULL or out of range. */
-const char *rt_db_result_value(const struct rt_db_result *result, int row, int col);
+/**
+ * @return true if the value at @p row, @p col is SQL NULL, or if there is
+ *         no such value at all (no such row or column, or the statement
+ *         did not succeed).
+ */
+bool rt_db_result_is_null(const struct rt_db_result *result, int row, int col);
+
+/**
+ * Read the integer at @p row, @p col into @p out.
+ * @return RT_DB_VALUE_OK, or a negative enum rt_db_value_rc (then @p out is untouched).
+ */
+int rt_db_result_int64(const struct rt_db_result *result, int row, int col, int64_t *out);
+
+/**
+ * Read the number at @p row, @p col into @p out (integers are converted).
+ * @return RT_DB_VALUE_OK, or a negative enum rt_db_value_rc (then @p out is untouched).
+ */
+int rt_db_result_double(const struct rt_db_result *result, int row, int col, double *out);
+
+/**
+ * Read the boolean at @p row, @p col into @p out.
+ * @return RT_DB_VALUE_OK, or a negative enum rt_db_value_rc (then @p out is untouched).
+ */
+int rt_db_result_bool(const struct rt_db_result *result, int row, int col, bool *out);
+
+/**
+ * Point @p out at the text at @p row, @p col (NUL-terminated).  The text
+ * belongs to @p result: valid only during the callback, never to be freed.
+ * @return RT_DB_VALUE_OK, or a negative enum rt_db_value_rc (then @p out is set to NULL).
+ */
+int rt_db_result_text(const struct rt_db_result *result, int row, int col, const char **out);
+
+/**
+ * Write the timestamp at @p row, @p col into @p out as RFC 3339 in UTC with
+ * milliseconds ("2026-11-23T22:36:00.123Z", 24 characters and a NUL);
+ * finer fractions are truncated.  @p out is the caller's and stays valid
+ * after the callback.
+ * @return RT_DB_VALUE_OK, or a negative enum rt_db_value_rc (then @p out is "").
+ */
+int rt_db_result_timestamp(const struct rt_db_result *result, int row, int col,
+                           char out[static RT_DB_TIMESTAMP_SIZE]);
 
 #endif /* RT_DB_H */

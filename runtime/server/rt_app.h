@@ -26,9 +26,13 @@ struct rt_req;
 
 /** A part of the application with settings, tables or a lifecycle of its own. */
 struct rt_module {
-    const char *name;                         /* for messages and --help: "tasks" */
-    const struct rt_option_group *options;    /* the settings it declares, or NULL */
-    const struct rt_db_migration *migrations; /* its tables, in order; applied at start-up */
+    /* For messages and --help ("tasks"); also what its migrations are recorded under
+     * (schema_migrations.module), so a module that owns tables keeps its name. */
+    const char *name;
+    const struct rt_option_group *options; /* the settings it declares, or NULL */
+    /* Its tables: migrations numbered 1, 2, ... within the module, applied at start-up (modules in
+     * order). */
+    const struct rt_db_migration *migrations;
     size_t n_migrations;
     /* Settings loaded (also under --check-config): check what the options cannot check alone.  0, or -1
      * after logging why. */

@@ -351,26 +351,11 @@ static void raise_descriptor_limit(void)
         rt_log_debug("descriptor limit raised to %llu", (unsigned long long)rl.rlim_cur);
 }
 
-/* Every module's migrations, in module order (versions are numbered across the application). */
-static struct rt_db_migration *collect_migrations(const struct rt_app *app, size_t *n_out)
-{
-    struct rt_db_migration *all;
-    size_t m, n = 0;
-
-    for (m = 0; m < app->n_modules; m++)
-        n += app->modules[m]->n_migrations;
-    all = rt_xcalloc(n, sizeof(*all));
-    n = 0;
-    for (m = 0; m < app->n_modules; m++) {
-        if (app->modules[m]->n_migrations > 0)
-            memcpy(all + n, app->modules[m]->migrations, app->modules[m]->n_migrations * sizeof(*all));
-        n += app->modules[m]->n_migrations;
-    }
-    *n_out = n;
-    return all;
-}
-
-/* Open the database and bring its schema up to date (blocking: no loop runs yet). */
+/*
+ * Open the database and bring every module's tables up to date, in module
+ * order (blocking: no loop runs yet).  Each module's migrations are
+ * numbered and recorded under its name.
+ */
 static struct rt_db *open_database(const struct rt_settings *cfg, const struct rt_app *app)
 {
     struct rt_db_settings settings = {
@@ -380,13 +365,21 @@ static struct rt_db *open_database(const struct rt_settings *cfg, const struct r
         .connect_timeout_ms = cfg->db_connect_timeout_ms,
         .application_name = app->name,
     };
+    struct rt_db_schema *schemas = rt_xcalloc(app->n_modules + 1, sizeof(*schemas));
     char err[512];
-    struct rt_db_migration *migrations = collect_migrations(app, &settings.n_migrations);
     struct rt_db *db;
+    size_t m;
 
-    settings.migrations = migrations;
+    for (m = 0; m < app->n_modules; m++) {
+        const struct rt_module *mod = app->modules[m];
+
+        if (mod->n_migrations > 0)
+            schemas[settings.n_schemas++] =
+                (struct rt_db_schema){mod->name, mod->migrations, mod->n_migrations};
+    }
+    settings.schemas = schemas;
     db = rt_db_open(&settings, err, sizeof(err));
-    free(migrations);
+    free(schemas);
     if (db == NULL)
         rt_log_error("cannot open the database: %s", err);
     else

@@ -212,6 +212,73 @@ class Outage(unittest.TestCase):
         self.assertGreater(len(created), 10)
 
 
+# What builds that numbered migrations across modules left behind: schema_version 1 was the users
+# module's table, 2 the tasks module's; and a user.
+OLD_TABLES = {
+    "sqlite": """
+        CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, full_name TEXT NOT NULL,
+                            created_at TEXT NOT NULL);
+        CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+        CREATE TABLE tasks (id TEXT PRIMARY KEY, message TEXT NOT NULL,
+                            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+                            result TEXT, error TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT);
+        CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');""",
+    "postgresql": """
+        CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL,
+                            full_name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+        CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+        CREATE TABLE tasks (id uuid PRIMARY KEY, message text NOT NULL,
+                            status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+                            result text, error text, created_at timestamptz NOT NULL, started_at timestamptz,
+                            finished_at timestamptz);
+        CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');""",
+}
+OLD_RECORD = """
+    CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at text NOT NULL);
+    INSERT INTO schema_version VALUES (1, 'users', '2025-06-01T10:00:00.000Z'),
+                                      (2, 'background tasks', '2025-06-01T10:00:00.001Z');
+    INSERT INTO users (email, full_name, created_at) VALUES ('old@example.com', 'Old', '2025-06-01T10:00:01Z');"""
+
+
+class OldSchemaRecord(unittest.TestCase):
+    """A database whose migrations were recorded with versions numbered across modules starts as it is."""
+
+    def test_taken_over_without_running_anything_again(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-old-") as tmp:
+            url = fresh_database_url(tmp)
+            if DB_BACKEND == "postgresql":
+                dbname = url.rsplit("/", 1)[1]
+                pg_cluster().psql(OLD_TABLES[DB_BACKEND] + OLD_RECORD, dbname=dbname)
+
+                def query(sql):
+                    return [tuple(line.split("|")) for line in pg_cluster().psql(sql, dbname=dbname).splitlines()]
+            else:
+                conn = sqlite3.connect(os.path.join(tmp, "test.db"))
+                conn.executescript(OLD_TABLES[DB_BACKEND] + OLD_RECORD)
+                conn.close()
+
+                def query(sql):
+                    conn = sqlite3.connect(os.path.join(tmp, "test.db"))
+                    rows = [tuple(str(v) for v in row) for row in conn.execute(sql)]
+                    conn.close()
+                    return rows
+            # Running either migration again would fail (its table exists): the server would not start.
+            with Server(workers=1, database_url=url) as s:
+                got = s.get("/users/old@example.com")
+                self.assertEqual(got.status, 200, got.body)
+                self.assertEqual(got.json()["created_at"], "2025-06-01T10:00:01.000Z")
+                self.assertEqual(s.post_json("/users/", {"email": "new@example.com", "full_name": "N"}).status, 201)
+                self.assertEqual(s.get("/tasks/00000000-0000-4000-8000-000000000000").status, 404)
+                self.assertIn("was applied as version 2 when versions were numbered across modules", s.log())
+            self.assertEqual(query("SELECT module, version, applied_at FROM schema_migrations ORDER BY module"),
+                             [("tasks", "1", "2025-06-01T10:00:00.001Z"), ("users", "1", "2025-06-01T10:00:00.000Z")])
+            self.assertEqual(query("SELECT count(*) FROM schema_version"), [("2",)])
+            # And once more: nothing to do.
+            with Server(workers=1, database_url=url) as s:
+                self.assertEqual(s.get("/users/new@example.com").status, 200)
+                self.assertNotIn("when versions were numbered across modules", s.log())
+
+
 @unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL host names")
 class HostName(unittest.TestCase):
     """A host name in DATABASE_URL is resolved once, at start-up: reconnects never resolve on a loop."""

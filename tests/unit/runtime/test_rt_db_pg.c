@@ -30,18 +30,27 @@
 
 #define N_CONCURRENT 500
 
+/* The items module's migrations; its first was version 1 when versions were numbered across modules. */
 static const struct rt_db_migration migrations[] = {
-    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)"},
+    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)", 1},
     {2, "a row that must exist once", NULL,
-     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)"},
+     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)", 0},
 };
 
 static const struct rt_db_migration bad_migrations[] = {
-    {1, "items", NULL, "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE, note text)"},
-    {2, "a row that must exist once", NULL,
-     "CREATE TABLE once (n integer NOT NULL); INSERT INTO once (n) VALUES (1)"},
-    {3, "half a migration", NULL, "CREATE TABLE half (a integer); SELECT no_such_function()"},
+    migrations[0],
+    migrations[1],
+    {3, "half a migration", NULL, "CREATE TABLE half (a integer); SELECT no_such_function()", 0},
 };
+
+/* A second module, numbering from 1 too. */
+static const struct rt_db_migration notes_migrations[] = {
+    {1, "notes", NULL, "CREATE TABLE notes (n text)", 0},
+};
+
+static const struct rt_db_schema schemas[] = {{"items", migrations, 2}, {"notes", notes_migrations, 1}};
+static const struct rt_db_schema bad_schemas[] = {{"items", bad_migrations, 3},
+                                                  {"notes", notes_migrations, 1}};
 
 static const struct rt_db_statement st_insert = {
     "t_insert", "INSERT INTO items (name, note) VALUES ($1, $2) RETURNING id", 2};
@@ -72,7 +81,8 @@ static int reentrant_calls; /* callbacks that ran inside query() */
 static void on_result(const struct rt_db_result *r, void *arg)
 {
     struct req *q = arg;
-    const char *v;
+    const char *v = NULL;
+    int64_t i;
 
     if (in_query)
         reentrant_calls++;
@@ -83,10 +93,12 @@ static void on_result(const struct rt_db_result *r, void *arg)
     q->cols = r->cols;
     q->done_ns = rt_time_mono_ns();
     if (r->rows > 0 && r->cols > 0) {
-        v = r->value(r, 0, 0);
-        q->v0_null = v == NULL;
-        snprintf(q->v0, sizeof(q->v0), "%s", v ? v : "");
-        q->v1_null = r->cols > 1 && r->value(r, 0, 1) == NULL;
+        q->v0_null = rt_db_result_is_null(r, 0, 0);
+        if (rt_db_result_int64(r, 0, 0, &i) == RT_DB_VALUE_OK)
+            snprintf(q->v0, sizeof(q->v0), "%lld", (long long)i);
+        else if (rt_db_result_text(r, 0, 0, &v) == RT_DB_VALUE_OK)
+            snprintf(q->v0, sizeof(q->v0), "%s", v);
+        q->v1_null = r->cols > 1 && rt_db_result_is_null(r, 0, 1);
     }
 }
 
@@ -204,7 +216,7 @@ static long scalar(const char *target, const char *sql)
     return v;
 }
 
-static void db_init(struct rt_db *db, char *target, const struct rt_db_migration *m, size_t n)
+static void db_init(struct rt_db *db, char *target, const struct rt_db_schema *s, size_t n)
 {
     memset(db, 0, sizeof(*db));
     db->backend = &rt_db_pg_backend;
@@ -215,8 +227,8 @@ static void db_init(struct rt_db *db, char *target, const struct rt_db_migration
     db->settings.pool_size = 2;
     db->settings.acquire_timeout_ms = 2000;
     db->settings.connect_timeout_ms = 2000;
-    db->settings.migrations = m;
-    db->settings.n_migrations = n;
+    db->settings.schemas = s;
+    db->settings.n_schemas = n;
 }
 
 /* --- open(): migrations --- */
@@ -232,7 +244,7 @@ static void *open_thread(void *p)
     struct open_arg *a = p;
     struct rt_db db;
 
-    db_init(&db, a->target, migrations, 2);
+    db_init(&db, a->target, schemas, 2);
     a->rc = rt_db_pg_backend.open(&db, a->err, sizeof(a->err));
     if (a->rc == 0)
         rt_db_pg_backend.close(&db);
@@ -261,25 +273,75 @@ static void test_migrations(char *target)
         }
     }
     CHECK(all_ok);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
 
     /* a second open is a no-op */
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     rt_db_pg_backend.close(&db);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
     CHECK(scalar(target,
-                 "SELECT count(*) FROM schema_version WHERE applied_at LIKE '____-__-__T__:__:__%Z'") == 2);
+                 "SELECT count(*) FROM schema_migrations WHERE applied_at LIKE '____-__-__T__:__:__%Z'") ==
+          3);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations WHERE module = 'notes' AND version = 1") ==
+          1);
+    CHECK(scalar(target, "SELECT count(*) FROM pg_tables WHERE tablename = 'schema_version'") == 0);
 
     /* a failing migration is rolled back whole and reported */
-    db_init(&db, target, bad_migrations, 3);
+    db_init(&db, target, bad_schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == -1);
-    CHECK(strstr(err, "migration 3") != NULL && strstr(err, "no_such_function") != NULL);
+    CHECK(strstr(err, "items migration 3 (half a migration)") != NULL &&
+          strstr(err, "no_such_function") != NULL);
     CHECK(db.state == NULL);
-    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 2);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
     CHECK(scalar(target, "SELECT count(*) FROM pg_tables WHERE tablename = 'half'") == 0);
+}
+
+/*
+ * A database from builds that numbered versions across modules: items'
+ * first migration recorded as version 1 of schema_version.  It is taken
+ * over (running it again would fail: the table exists), the rest is
+ * applied, and schema_version stays as it was.
+ */
+static void test_upgrade(const char *url, const char *scratch)
+{
+    char dbname[96], sql[160], err[256] = "";
+    char *target = NULL;
+    struct rt_db db;
+
+    snprintf(dbname, sizeof(dbname), "%s_legacy", scratch);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
+    target = conninfo_with_dbname(url, dbname);
+    CHECK(target != NULL && admin_exec(url, sql));
+    if (target == NULL)
+        return;
+    CHECK(admin_exec(target,
+                     "CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL, "
+                     "applied_at text NOT NULL);"
+                     "INSERT INTO schema_version VALUES (1, 'items', '2025-01-01T00:00:00.000Z')"));
+    CHECK(admin_exec(target, migrations[0].postgres_sql));
+    db_init(&db, target, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    if (err[0] != '\0')
+        printf("# %s\n", err);
+    if (db.state != NULL)
+        rt_db_pg_backend.close(&db);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations WHERE module = 'items' AND version = 1 "
+                         "AND applied_at = '2025-01-01T00:00:00.000Z'") == 1);
+    CHECK(scalar(target, "SELECT count(*) FROM once") == 1);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_version") == 1);
+    /* started again: nothing to do */
+    db_init(&db, target, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    if (db.state != NULL)
+        rt_db_pg_backend.close(&db);
+    CHECK(scalar(target, "SELECT count(*) FROM schema_migrations") == 3);
+    snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", dbname);
+    CHECK(admin_exec(url, sql));
+    free(target);
 }
 
 static void test_open_errors(void)
@@ -288,7 +350,7 @@ static void test_open_errors(void)
     char err[512] = "";
     struct rt_db db;
 
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     db.display_url = "postgresql://someone:***@127.0.0.1:1/x";
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == -1);
     CHECK(err[0] != '\0' && strstr(err, "sekrit-pw") == NULL);
@@ -455,7 +517,7 @@ static void test_acquire_timeout(const char *target, struct event_base *base)
     uint64_t t0;
 
     snprintf(buf, sizeof(buf), "%s", target);
-    db_init(&db, buf, migrations, 2);
+    db_init(&db, buf, schemas, 2);
     db.settings.acquire_timeout_ms = 300;
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     snprintf(buf, sizeof(buf), "host=127.0.0.1 port=1 dbname=x");
@@ -471,6 +533,114 @@ static void test_acquire_timeout(const char *target, struct event_base *base)
     CHECK(submit(loop, &st_one, NULL, &r[2]) == 0);
     rt_db_pg_backend.loop_free(loop);
     CHECK(r[2].calls == 1 && r[2].status == RT_DB_UNAVAILABLE);
+    rt_db_pg_backend.close(&db);
+}
+
+/* --- typed values: PostgreSQL's types, read the way rt_db.h promises --- */
+
+static const struct rt_db_statement st_typed = {
+    "t_typed",
+    "SELECT 42::int8, 7::int2, 2.5::float8, 12.50::numeric, 12.00::numeric, true, 'x'::text, NULL::int,"
+    " '2026-11-23T22:36:00.123Z'::timestamptz, '2026-11-23 22:36:00.5'::timestamp,"
+    " '2026-11-23 22:36:00+05:30'::text, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid,"
+    " 'infinity'::timestamptz, '\\x00ff'::bytea, $1, 'NaN'::float8",
+    1};
+
+/* What the typed accessors made of st_typed's columns. */
+struct typed_seen {
+    int calls, rc_int2, rc_int3, rc_text0, rc_int6, rc_text8, rc_null7, rc_ts12, rc_text13, rc_int14;
+    int64_t i0, i1, i4;
+    double d1, d2, d3, d15;
+    bool b5, null7;
+    char text6[8], text11[40], text14[8];
+    char ts8[RT_DB_TIMESTAMP_SIZE], ts9[RT_DB_TIMESTAMP_SIZE], ts10[RT_DB_TIMESTAMP_SIZE];
+};
+
+static void on_typed(const struct rt_db_result *r, void *arg)
+{
+    struct typed_seen *t = arg;
+    const char *text = NULL;
+    char ts[RT_DB_TIMESTAMP_SIZE];
+    int64_t i;
+
+    t->calls++;
+    rt_db_result_int64(r, 0, 0, &t->i0);
+    t->rc_text0 = rt_db_result_text(r, 0, 0, &text);
+    rt_db_result_int64(r, 0, 1, &t->i1);
+    rt_db_result_double(r, 0, 1, &t->d1);
+    rt_db_result_double(r, 0, 2, &t->d2);
+    t->rc_int2 = rt_db_result_int64(r, 0, 2, &i);
+    rt_db_result_double(r, 0, 3, &t->d3);
+    t->rc_int3 = rt_db_result_int64(r, 0, 3, &i);
+    rt_db_result_int64(r, 0, 4, &t->i4);
+    rt_db_result_bool(r, 0, 5, &t->b5);
+    if (rt_db_result_text(r, 0, 6, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text6, sizeof(t->text6), "%s", text);
+    t->rc_int6 = rt_db_result_int64(r, 0, 6, &i);
+    t->null7 = rt_db_result_is_null(r, 0, 7);
+    t->rc_null7 = rt_db_result_int64(r, 0, 7, &i);
+    rt_db_result_timestamp(r, 0, 8, t->ts8);
+    t->rc_text8 = rt_db_result_text(r, 0, 8, &text);
+    rt_db_result_timestamp(r, 0, 9, t->ts9);
+    rt_db_result_timestamp(r, 0, 10, t->ts10);
+    if (rt_db_result_text(r, 0, 11, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text11, sizeof(t->text11), "%s", text);
+    t->rc_ts12 = rt_db_result_timestamp(r, 0, 12, ts);
+    t->rc_text13 = rt_db_result_text(r, 0, 13, &text);
+    if (rt_db_result_text(r, 0, 14, &text) == RT_DB_VALUE_OK)
+        snprintf(t->text14, sizeof(t->text14), "%s", text);
+    t->rc_int14 = rt_db_result_int64(r, 0, 14, &i);
+    rt_db_result_double(r, 0, 15, &t->d15);
+}
+
+/* Run st_typed on @loop and check what came out. */
+static void check_typed(struct event_base *base, void *loop, const char *session)
+{
+    struct typed_seen t = {0};
+    const char *p[] = {"7"};
+    uint64_t end = rt_time_mono_ns() + 5000000000u;
+
+    CHECK(rt_db_pg_backend.query(loop, &st_typed, p, on_typed, &t) == 0);
+    while (t.calls == 0 && rt_time_mono_ns() < end) {
+        event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+        usleep(200);
+    }
+    printf("# typed values, %s session\n", session);
+    CHECK(t.calls == 1);
+    CHECK(t.i0 == 42 && t.rc_text0 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.i1 == 7 && t.d1 == 7.0);
+    CHECK(t.d2 == 2.5 && t.rc_int2 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.d3 == 12.5 && t.rc_int3 == RT_DB_VALUE_WRONG_TYPE && t.i4 == 12);
+    CHECK(t.b5);
+    CHECK(strcmp(t.text6, "x") == 0 && t.rc_int6 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.null7 && t.rc_null7 == RT_DB_VALUE_NULL);
+    CHECK(strcmp(t.ts8, "2026-11-23T22:36:00.123Z") == 0 && t.rc_text8 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(strcmp(t.ts9, "2026-11-23T22:36:00.500Z") == 0);
+    CHECK(strcmp(t.ts10, "2026-11-23T17:06:00.000Z") == 0);
+    CHECK(strcmp(t.text11, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11") == 0);
+    CHECK(t.rc_ts12 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(t.rc_text13 == RT_DB_VALUE_WRONG_TYPE);
+    CHECK(strcmp(t.text14, "7") == 0 && t.rc_int14 == RT_DB_VALUE_WRONG_TYPE); /* a parameter is text */
+    CHECK(t.d15 != t.d15);                                                     /* NaN */
+}
+
+/* The same values from a session in another time zone: timestamps still come out in UTC. */
+static void test_typed_other_zone(const char *target, struct event_base *base)
+{
+    char buf[1024];
+    struct rt_db db;
+    char err[256];
+    void *loop;
+
+    snprintf(buf, sizeof(buf), "%s options='-c TimeZone=Asia/Kolkata'", target);
+    db_init(&db, buf, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
+    loop = rt_db_pg_backend.loop_new(&db, base);
+    CHECK(loop != NULL);
+    if (loop != NULL) {
+        check_typed(base, loop, "Asia/Kolkata");
+        rt_db_pg_backend.loop_free(loop);
+    }
     rt_db_pg_backend.close(&db);
 }
 
@@ -572,14 +742,16 @@ int main(void)
 
     test_open_errors();
     test_migrations(target);
+    test_upgrade(url, dbname);
 
     base = event_base_new();
-    db_init(&db, target, migrations, 2);
+    db_init(&db, target, schemas, 2);
     CHECK(rt_db_pg_backend.open(&db, err, sizeof(err)) == 0);
     loop = rt_db_pg_backend.loop_new(&db, base);
     CHECK(loop != NULL);
     if (loop != NULL) {
         test_round_trip(base, loop);
+        check_typed(base, loop, "default");
         test_concurrent(base, loop, target);
         test_large(base, loop);
         test_slow(base, loop);
@@ -592,6 +764,7 @@ int main(void)
     test_loop_free(&db, base);
     rt_db_pg_backend.close(&db);
     test_acquire_timeout(target, base);
+    test_typed_other_zone(target, base);
     CHECK(reentrant_calls == 0);
 
     event_base_free(base);

@@ -265,8 +265,9 @@ out:
 
 static const struct rt_db_migration migrations[] = {
     {1, "items", "CREATE TABLE items (id integer primary key, owner integer not null, name text not null);",
-     "unused"},
+     "unused", 0},
 };
+static const struct rt_db_schema schema = {"items", migrations, 1};
 
 static const struct rt_db_statement insert_item = {
     "pool_insert_item", "INSERT INTO items (owner, name) VALUES ($1, $2) RETURNING id", 2};
@@ -291,12 +292,13 @@ struct query_job {
 static void on_insert(const struct rt_db_result *r, void *arg)
 {
     struct query_job *q = arg;
+    int64_t id = 0;
 
     q->calls++;
     q->on_own_thread &= pthread_equal(pthread_self(), q->thread) != 0;
     if (rt_db_result_status(r) == RT_DB_OK) {
         q->ok++;
-        if (rt_db_result_rows(r) == 1 && rt_db_result_value(r, 0, 0) != NULL)
+        if (rt_db_result_rows(r) == 1 && rt_db_result_int64(r, 0, 0, &id) == RT_DB_VALUE_OK && id > 0)
             q->inserted_ids++;
     }
 }
@@ -312,8 +314,12 @@ static void on_list(const struct rt_db_result *r, void *arg)
         return;
     q->ok++;
     q->rows = rt_db_result_rows(r);
-    for (i = 0; i < q->rows && i < 3; i++)
-        snprintf(q->names[i], sizeof(q->names[i]), "%s", rt_db_result_value(r, i, 0));
+    for (i = 0; i < q->rows && i < 3; i++) {
+        const char *name = NULL;
+
+        if (rt_db_result_text(r, i, 0, &name) == RT_DB_VALUE_OK)
+            snprintf(q->names[i], sizeof(q->names[i]), "%s", name);
+    }
 }
 
 static void query_job(struct rt_pool_thread *thread, void *arg)
@@ -352,8 +358,8 @@ static void test_query(void)
                                  .pool_size = 2,
                                  .acquire_timeout_ms = 2000,
                                  .connect_timeout_ms = 2000,
-                                 .migrations = migrations,
-                                 .n_migrations = 1};
+                                 .schemas = &schema,
+                                 .n_schemas = 1};
     struct rt_pool_settings s = {2, 16, NULL};
     struct query_job jobs[4];
     struct rt_pool *pool = NULL;

@@ -1,0 +1,394 @@
+/*
+ * rt_db_pg_pipeline — statements on a READY PostgreSQL connection (see
+ * rt_db_pg.c for why each statement has a Sync of its own): send them,
+ * match what PQgetResult hands back to the FIFO of what was sent, and
+ * answer the callbacks.
+ */
+#include "rt_db_pg_internal.h"
+#include "rt_log.h"
+#include "rt_mem.h"
+#include "rt_time.h"
+
+#include <event2/event.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- results --- */
+
+/*
+ * Type OIDs of the built-in types we read (PostgreSQL's
+ * src/include/catalog/pg_type.dat; fixed since the types were created).
+ */
+enum pg_type_oid {
+    PG_BOOLOID = 16,
+    PG_BYTEAOID = 17,
+    PG_CHAROID = 18,
+    PG_NAMEOID = 19,
+    PG_INT8OID = 20,
+    PG_INT2OID = 21,
+    PG_INT4OID = 23,
+    PG_TEXTOID = 25,
+    PG_OIDOID = 26,
+    PG_FLOAT4OID = 700,
+    PG_FLOAT8OID = 701,
+    PG_UNKNOWNOID = 705,
+    PG_BPCHAROID = 1042,
+    PG_VARCHAROID = 1043,
+    PG_TIMESTAMPOID = 1114,
+    PG_TIMESTAMPTZOID = 1184,
+    PG_NUMERICOID = 1700
+};
+
+/* What the text-format value @text of a column of type @type is (rt_db_result.c reads it). */
+static void describe(Oid type, const char *text, struct rt_db_cell *out)
+{
+    char *end = NULL;
+
+    out->text = text;
+    switch (type) {
+    case PG_INT2OID:
+    case PG_INT4OID:
+    case PG_INT8OID:
+    case PG_OIDOID:
+        out->kind = rt_db_parse_int64(text, &out->i) == 0 ? RT_DB_KIND_INT : RT_DB_KIND_OTHER;
+        break;
+    case PG_FLOAT4OID:
+    case PG_FLOAT8OID:
+        out->f = strtod(text, &end); /* also "NaN", "Infinity", "-Infinity" */
+        out->kind = end != text && *end == '\0' ? RT_DB_KIND_FLOAT : RT_DB_KIND_OTHER;
+        break;
+    case PG_NUMERICOID:
+        out->kind = RT_DB_KIND_NUMERIC;
+        break;
+    case PG_BOOLOID:
+        out->kind = RT_DB_KIND_BOOL;
+        out->i = text[0] == 't';
+        break;
+    case PG_TIMESTAMPOID:
+    case PG_TIMESTAMPTZOID:
+        out->kind = RT_DB_KIND_TIMESTAMP;
+        break;
+    case PG_TEXTOID:
+    case PG_VARCHAROID:
+    case PG_BPCHAROID:
+    case PG_CHAROID:
+    case PG_NAMEOID:
+    case PG_UNKNOWNOID:
+        out->kind = RT_DB_KIND_TEXT;
+        break;
+    case PG_BYTEAOID:
+        out->kind = RT_DB_KIND_BLOB;
+        break;
+    default:
+        out->kind = RT_DB_KIND_OTHER; /* uuid, json, interval, ...: their text form */
+        break;
+    }
+}
+
+/* The result's cell(): every value comes in text format (we never ask for binary). */
+static void result_cell(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out)
+{
+    const PGresult *res = result->impl;
+
+    if (PQgetisnull(res, row, col))
+        out->kind = RT_DB_KIND_NULL;
+    else
+        describe(PQftype(res, col), PQgetvalue(res, row, col), out);
+}
+
+/* Call @q's callback with @status (and @res's rows if RT_DB_OK), then free @q. */
+void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const char *error,
+                           const PGresult *res)
+{
+    struct rt_db_result r = {
+        .status = status,
+        .error = error != NULL ? error : "",
+        .cell = result_cell,
+        .impl = res,
+    };
+
+    if (status == RT_DB_OK && res != NULL) {
+        r.rows = PQntuples(res);
+        r.cols = PQnfields(res);
+    } else {
+        r.impl = NULL;
+    }
+    q->cb(&r, q->arg);
+    free(q);
+}
+
+/*
+ * Classify a failed statement's result: its primary message into @msg, and
+ * the status.  A connection that was terminated under the statement
+ * (class 08, or the server shutting down: 57P01..57P03) is RT_DB_UNAVAILABLE
+ * like any other lost connection; so is a libpq-made error (no SQLSTATE)
+ * on a connection that has gone bad.
+ */
+static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *msg, size_t size)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+    rt_db_pg_one_line(primary != NULL ? primary : PQresultErrorMessage(res), msg, size);
+    if (msg[0] == '\0')
+        snprintf(msg, size, "%s", PQresStatus(PQresultStatus(res)));
+    if (state == NULL)
+        return PQstatus(pg) == CONNECTION_BAD ? RT_DB_UNAVAILABLE : RT_DB_ERROR;
+    if (strcmp(state, "23505") == 0)
+        return RT_DB_UNIQUE_VIOLATION;
+    if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+        strcmp(state, "57P03") == 0)
+        return RT_DB_UNAVAILABLE;
+    return RT_DB_ERROR;
+}
+
+/* Answer the EXECUTE of @q, sent on @c, with its result @res (NULL if none came). */
+static void execute_answer(struct pg_conn *c, struct pg_query *q, const PGresult *res)
+{
+    char msg[512];
+    enum rt_db_status status;
+
+    switch (PQresultStatus(res)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+        rt_db_pg_query_answer(q, RT_DB_OK, "", res);
+        return;
+    case PGRES_PIPELINE_ABORTED:
+        /* With a Sync after every statement, only a failed PREPARE of its own can abort an EXECUTE. */
+        snprintf(msg, sizeof(msg), "%s",
+                 c->prepare_error[0] != '\0' ? c->prepare_error : "statement skipped after an earlier error");
+        rt_db_pg_query_answer(q, RT_DB_ERROR, msg, NULL);
+        return;
+    default:
+        status = classify_error(res, c->pg, msg, sizeof(msg));
+        rt_db_pg_query_answer(q, status, msg, NULL);
+        return;
+    }
+}
+
+/* --- one connection --- */
+
+static int conn_is_prepared(const struct pg_conn *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_prepared; i++) {
+        if (strcmp(c->prepared[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void conn_set_prepared(struct pg_conn *c, const char *name)
+{
+    if (c->n_prepared == c->cap_prepared) {
+        size_t cap = c->cap_prepared ? c->cap_prepared * 2 : 16;
+        const char **p = realloc(c->prepared, cap * sizeof(*p));
+
+        if (p == NULL) {
+            fprintf(stderr, "async-demo: out of memory\n");
+            abort();
+        }
+        c->prepared = p;
+        c->cap_prepared = cap;
+    }
+    c->prepared[c->n_prepared++] = name; /* statements have static storage (rt_db.h) */
+}
+
+static void conn_forget_prepared(struct pg_conn *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->n_prepared; i++) {
+        if (strcmp(c->prepared[i], name) == 0) {
+            c->prepared[i] = c->prepared[--c->n_prepared];
+            return;
+        }
+    }
+}
+
+/* Append an op to @c's pipeline FIFO; call it just before sending what it stands for. */
+static void conn_push_op(struct pg_conn *c, enum pg_op_kind kind, const struct rt_db_statement *stmt,
+                         struct pg_query *q)
+{
+    struct pg_op *op = rt_xmalloc(sizeof(*op));
+
+    op->next = NULL;
+    op->kind = kind;
+    op->stmt = stmt;
+    op->query = q;
+    op->result = NULL;
+    if (c->ops_tail != NULL)
+        c->ops_tail->next = op;
+    else
+        c->ops_head = op;
+    c->ops_tail = op;
+    if (kind == PG_OP_EXECUTE) {
+        c->in_flight++;
+        rt_metrics_db_in_use(1);
+    }
+}
+
+static struct pg_op *conn_pop_op(struct pg_conn *c)
+{
+    struct pg_op *op = c->ops_head;
+
+    c->ops_head = op->next;
+    if (c->ops_head == NULL)
+        c->ops_tail = NULL;
+    if (op->kind == PG_OP_EXECUTE) {
+        c->in_flight--;
+        rt_metrics_db_in_use(-1);
+    }
+    return op;
+}
+
+/* Free a detached list of ops, answering each EXECUTE with RT_DB_UNAVAILABLE and @msg. */
+void rt_db_pg_ops_fail(struct pg_op *op, const char *msg)
+{
+    while (op != NULL) {
+        struct pg_op *next = op->next;
+
+        PQclear(op->result);
+        if (op->kind == PG_OP_EXECUTE)
+            rt_db_pg_query_answer(op->query, RT_DB_UNAVAILABLE, msg, NULL);
+        free(op);
+        op = next;
+    }
+}
+
+/*
+ * Push what libpq has buffered towards the server.  If it cannot all go
+ * now (PQflush returns 1), wait for write-ready as well as read-ready: the
+ * server may be blocked writing results to us, and only reading them
+ * (PQconsumeInput) lets it go on reading what we send.
+ * @return 0, or -1 if the connection was lost.
+ */
+int rt_db_pg_conn_flush(struct pg_conn *c)
+{
+    int rc = PQflush(c->pg);
+
+    if (rc < 0) {
+        rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
+        return -1;
+    }
+    c->flushing = rc > 0;
+    if (rt_db_pg_conn_watch(c, c->flushing ? EV_READ | EV_WRITE : EV_READ) < 0) {
+        rt_db_pg_conn_lost(c, "cannot watch the socket");
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Send @q on READY @c: [Parse], Bind/Execute, Sync (see the top of the
+ * file).  If libpq refuses before any of @q went out (PQsendPrepare), @q
+ * goes back to the front of the queue for another connection; after that,
+ * @q is in @c's FIFO and a failure answers it RT_DB_UNAVAILABLE with the
+ * rest.  @return 0, or -1 if @c was lost.  The caller flushes.
+ */
+int rt_db_pg_conn_send(struct pg_conn *c, struct pg_query *q)
+{
+    const struct rt_db_statement *s = q->stmt;
+
+    if (!conn_is_prepared(c, s->name)) {
+        if (!PQsendPrepare(c->pg, s->name, s->sql, s->n_params, NULL)) {
+            rt_db_pg_waiting_push_front(c->loop, q);
+            goto lost;
+        }
+        conn_push_op(c, PG_OP_PREPARE, s, NULL);
+        conn_set_prepared(c, s->name);
+    }
+    /* From here on @q may have partly reached the server. */
+    conn_push_op(c, PG_OP_EXECUTE, s, q);
+    if (!PQsendQueryPrepared(c->pg, s->name, s->n_params, q->params, NULL, NULL, 0))
+        goto lost;
+    conn_push_op(c, PG_OP_SYNC, NULL, NULL);
+    if (!PQpipelineSync(c->pg))
+        goto lost;
+    rt_metrics_db_acquired(rt_time_mono_ns() - q->queued_ns);
+    return 0;
+lost:
+    rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
+    return -1;
+}
+
+/* A PREPARE finished: on failure, forget the name (so the next use prepares again) and keep the message. */
+static void prepare_done(struct pg_conn *c, const struct pg_op *op)
+{
+    if (PQresultStatus(op->result) == PGRES_COMMAND_OK)
+        return;
+    conn_forget_prepared(c, op->stmt->name);
+    classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
+    rt_log_error("postgresql: cannot prepare statement %s: %s", op->stmt->name, c->prepare_error);
+}
+
+/*
+ * Match one PQgetResult() value @res to the head of @c's FIFO.
+ * @return 0, or -1 if @c was dropped because the results are out of step
+ *         with what we sent (which would be a bug, ours or libpq's).
+ */
+static int conn_take_result(struct pg_conn *c, PGresult *res)
+{
+    struct pg_op *op = c->ops_head;
+    int is_sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+
+    if (is_sync != (op->kind == PG_OP_SYNC)) {
+        PQclear(res);
+        rt_db_pg_conn_lost(c, "pipeline results out of step");
+        return -1;
+    }
+    if (res != NULL && !is_sync) {
+        /* A PREPARE or EXECUTE: hold its result until the NULL that ends it. */
+        if (op->result == NULL)
+            op->result = res;
+        else
+            PQclear(res); /* one statement gives one result; ignore anything more */
+        return 0;
+    }
+    PQclear(res);
+    op = conn_pop_op(c);
+    c->last_progress_ns = rt_time_mono_ns();
+    if (op->kind == PG_OP_PREPARE)
+        prepare_done(c, op);
+    else if (op->kind == PG_OP_EXECUTE)
+        execute_answer(c, op->query, op->result);
+    PQclear(op->result);
+    free(op);
+    return 0;
+}
+
+/*
+ * Hand out every complete result libpq has parsed.  PQgetResult is only
+ * called while !PQisBusy, so it never waits.  Callbacks run from here; they
+ * cannot change @c (query() only queues and kicks the dispatcher).
+ */
+void rt_db_pg_conn_drain(struct pg_conn *c)
+{
+    while (c->ops_head != NULL && !PQisBusy(c->pg)) {
+        if (conn_take_result(c, PQgetResult(c->pg)) < 0)
+            return;
+    }
+    if (c->ops_head == NULL)
+        (void)PQisBusy(c->pg); /* let libpq parse stray messages (notices) even when idle */
+    if (PQstatus(c->pg) == CONNECTION_BAD) {
+        rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
+        return;
+    }
+    if (c->in_flight < PG_MAX_IN_FLIGHT)
+        rt_db_pg_loop_kick(c->loop);
+}
+
+/* Socket readiness on a READY connection. */
+void rt_db_pg_conn_on_ready_io(struct pg_conn *c, short what)
+{
+    if ((what & EV_READ) && !PQconsumeInput(c->pg)) {
+        rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
+        return;
+    }
+    if (c->flushing && rt_db_pg_conn_flush(c) < 0)
+        return;
+    rt_db_pg_conn_drain(c);
+}
