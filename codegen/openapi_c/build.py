@@ -9,7 +9,7 @@ from .operations import build_operations
 from .schemas import is_object_schema, model_for
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 2
+CODEGEN_ABI = 3
 
 
 def build(spec, spec_name):
@@ -20,7 +20,6 @@ def build(spec, spec_name):
         if is_object_schema(schema):
             model_for(ctx, "#/components/schemas/" + name, name, schema)
     build_operations(ctx)
-    ctx.client_kinds = sorted({p.rule.kind for op in ctx.ops for p in op.params})
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))

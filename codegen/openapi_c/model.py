@@ -25,7 +25,6 @@ class Ctx:
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)
-        self.client_kinds = []    # the rule kinds of all parameters, for the client's helpers
         self.title_c = self.version_c = None
         self.abi = None           # CODEGEN_ABI
         self.spec_json_lines = []  # the spec as JSON, C literal lines for api_spec.c
