@@ -4,6 +4,7 @@
  * documented models.  See rt_api_client.h.
  */
 #include "rt_api_client.h"
+#include "rt_mem.h"
 #include "rt_valid_errors.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
@@ -24,29 +25,20 @@ struct call {
 
 /* --- text --- */
 
-/* A growing NUL-terminated string; oom is set (and further appends ignored) when memory runs out. */
+/* A growing NUL-terminated string (rt_mem: growing it never fails). */
 struct text {
     char *s;
     size_t len, cap;
-    bool oom;
 };
 
 static void text_add(struct text *t, const char *s, size_t n)
 {
     size_t cap = t->cap != 0 ? t->cap : 128;
-    char *p;
 
-    if (t->oom)
-        return;
     while (cap < t->len + n + 1)
         cap *= 2;
     if (cap != t->cap) {
-        p = realloc(t->s, cap);
-        if (p == NULL) {
-            t->oom = true;
-            return;
-        }
-        t->s = p;
+        t->s = rt_xrealloc(t->s, cap);
         t->cap = cap;
     }
     memcpy(t->s + t->len, s, n);
@@ -134,7 +126,7 @@ static const char *describe_errors(const struct rt_valid_errors *errs, char *buf
             text_add(&t, ".", 1);
         text_add(&t, json_object_get_string(part), strlen(json_object_get_string(part)));
     }
-    snprintf(buf, size, "%s%s%s", t.s != NULL && !t.oom ? t.s : "", t.len > 0 ? ": " : "",
+    snprintf(buf, size, "%s%s%s", t.s != NULL ? t.s : "", t.len > 0 ? ": " : "",
              msg != NULL ? json_object_get_string(msg) : "invalid");
     free(t.s);
     return buf;
@@ -170,13 +162,11 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         if (resp->body != NULL && resp->body_len > 0 &&
             rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
             res.json = NULL;
-        if (res.model != NULL) {
-            body = res.json != NULL ? calloc(1, res.model->size) : NULL;
-            if (res.json == NULL)
-                res.invalid = "the body is not JSON";
-            else if (body == NULL)
-                res.invalid = "out of memory";
-            else if (rt_valid_model_from_json(res.model, res.json, body, &errs, NULL) == 0)
+        if (res.model != NULL && res.json == NULL) {
+            res.invalid = "the body is not JSON";
+        } else if (res.model != NULL) {
+            body = rt_xcalloc(1, res.model->size);
+            if (rt_valid_model_from_json(res.model, res.json, body, &errs, NULL) == 0)
                 res.body = body;
             else
                 res.invalid = describe_errors(&errs, why, sizeof(why));
@@ -279,13 +269,9 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     text_add(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
-    headers = calloc(2 * op->n_params + 1, sizeof(*headers));
-    if (headers == NULL)
-        goto done;
+    headers = rt_xcalloc(2 * op->n_params + 1, sizeof(*headers));
     add_query_and_headers(&url, headers, op, values);
-    call = calloc(1, sizeof(*call));
-    if (url.oom || call == NULL)
-        goto done;
+    call = rt_xcalloc(1, sizeof(*call));
     call->op = op;
     call->deliver = deliver;
     call->cb = cb;
@@ -348,9 +334,7 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
         (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0))
         return -1;
     c->http = http;
-    c->base_url = strdup(base_url);
-    if (c->base_url == NULL)
-        return -1;
+    c->base_url = rt_xstrdup(base_url);
     len = strlen(c->base_url);
     while (len > 0 && c->base_url[len - 1] == '/')
         c->base_url[--len] = '\0';

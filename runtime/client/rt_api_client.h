@@ -42,7 +42,7 @@ struct rt_api_client {
 /**
  * Prepare @p c to call the API at @p base_url (an absolute http:// or
  * https:// URL, copied) through @p http.
- * @return 0, or -1 if @p base_url is not such a URL or memory ran out.
+ * @return 0, or -1 if @p base_url is not such a URL.
  */
 int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const char *base_url);
 
@@ -119,7 +119,8 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
  * required, so that the server can say so).  @p cb(@p res, @p arg) runs
  * exactly once, later, on the loop.
  * @return 0 once started; -1 (and @p cb is never called) if a path value
- * is missing, the URL is unusable or memory ran out.
+ * is missing, or the URL or a header is unusable (rt_client_request()
+ * refuses it).  Memory is rt_mem's: running out aborts.
  */
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg);
