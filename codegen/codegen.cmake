@@ -5,7 +5,7 @@
 # makes a static library <target> of the generated code (api_*.c in <dir>),
 # with <dir> on its include path, linked to the runtime (async_demo_runtime,
 # which must exist).  The files are rewritten whenever the spec, a template or
-# the generator changes; gen.py rewrites a file only when its content changes,
+# the generator (gen.py, openapi_c/*.py) changes; gen.py rewrites a file only when its content changes,
 # so an edit that does not change the output recompiles nothing.  The files
 # are BYPRODUCTS so that Ninja re-checks them after the command (restat).
 #
@@ -18,13 +18,14 @@
 # (check_handlers.cmake): a warning naming each operation without one, or an error when
 # ASYNC_DEMO_STRICT_HANDLERS is ON (CI builds that way).
 #
-# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator and its templates) for callers that need them.
+# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator: gen.py and its package openapi_c/, and its templates) for
+# callers that need them.
 
 option(ASYNC_DEMO_STRICT_HANDLERS "A spec operation without a handler fails the build (else: a warning)" OFF)
 
 set(ASYNC_DEMO_CODEGEN_ROOT ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py
-     ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
+     ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 
 function(async_demo_generate target)
   cmake_parse_arguments(GEN "" "SPEC;OUT" "" ${ARGN})

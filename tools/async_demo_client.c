@@ -1,7 +1,7 @@
 /*
  * async-demo-client — call any operation of the API from the command line,
- * through the generated asynchronous client (generated/api_client.h), once
- * or under load.
+ * through the generated client's operation table (generated/api_client.h)
+ * and rt_api_client_call(), once or under load.
  *
  *   async-demo-client [--url URL] OPERATION [PATH-ARGS...] [--PARAM VALUE...]
  *                     [--json JSON] [--FIELD VALUE...] [--concurrency N [--requests M]]
@@ -50,7 +50,7 @@ struct cli {
     double timeout_s;
     long concurrency; /* 0 unless given */
     long requests;    /* 0 unless given */
-    const struct api_client_op *op;
+    const struct rt_api_client_op *op;
     const char **values;      /* op->n_params entries, NULL = not given */
     const char *json;         /* --json, or NULL */
     struct json_object *body; /* from --FIELD options, or NULL */
@@ -61,7 +61,7 @@ struct slot;
 /* The state of a run (one call, or a load run). */
 struct run {
     struct event_base *base;
-    struct api_client client;
+    struct rt_api_client client;
     const struct cli *cli;
     const char *body; /* the body text to send, or NULL */
     long total;       /* calls to make */
@@ -147,20 +147,20 @@ static const char *metavar(const char *name, char *buf, size_t size)
 }
 
 /* One operation's usage line and its parameters and body fields. */
-static void print_op_help(FILE *f, const struct api_client_op *op)
+static void print_op_help(FILE *f, const struct rt_api_client_op *op)
 {
     char name[128], var[128];
     size_t i;
 
     fprintf(f, "  %s", dashed(op->id, name, sizeof(name)));
     for (i = 0; i < op->n_params; i++)
-        if (op->params[i].in == API_CLIENT_IN_PATH)
+        if (op->params[i].in == RT_API_CLIENT_IN_PATH)
             fprintf(f, " %s", metavar(op->params[i].name, var, sizeof(var)));
     fprintf(f, "\n      %s %s%s%s\n", op->method, op->path, op->summary[0] != '\0' ? ": " : "", op->summary);
     for (i = 0; i < op->n_params; i++) {
-        const struct api_client_param *p = &op->params[i];
+        const struct rt_api_client_param *p = &op->params[i];
 
-        if (p->in == API_CLIENT_IN_PATH)
+        if (p->in == RT_API_CLIENT_IN_PATH)
             snprintf(name, sizeof(name), "%s", metavar(p->name, var, sizeof(var)));
         else
             snprintf(name, sizeof(name), "--%s", p->name);
@@ -277,7 +277,7 @@ static void positional_arg(struct cli *cli, const char *arg, size_t *next_path)
         return;
     }
     while (*next_path < cli->op->n_params &&
-           (cli->op->params[*next_path].in != API_CLIENT_IN_PATH || cli->values[*next_path] != NULL))
+           (cli->op->params[*next_path].in != RT_API_CLIENT_IN_PATH || cli->values[*next_path] != NULL))
         (*next_path)++;
     if (*next_path == cli->op->n_params)
         usage_error("too many arguments: '%s' (the operation's path parameters are all given)", arg);
@@ -381,13 +381,13 @@ static void parse_args(int argc, char **argv, struct cli *cli)
     if (cli->op == NULL)
         usage_error("%s", "no operation given");
     for (i = 0; i < cli->op->n_params; i++)
-        if (cli->op->params[i].in == API_CLIENT_IN_PATH && cli->values[i] == NULL)
+        if (cli->op->params[i].in == RT_API_CLIENT_IN_PATH && cli->values[i] == NULL)
             usage_error("missing the path parameter %s", metavar(cli->op->params[i].name, buf, sizeof(buf)));
 }
 
 /* --- one call --- */
 
-static void on_single(const struct api_client_response *res, void *arg)
+static void on_single(const struct rt_api_client_response *res, void *arg)
 {
     struct run *run = arg;
 
@@ -415,7 +415,7 @@ static void on_single(const struct api_client_response *res, void *arg)
 
 static void launch(struct run *run);
 
-static void on_load(const struct api_client_response *res, void *arg)
+static void on_load(const struct rt_api_client_response *res, void *arg)
 {
     struct slot *slot = arg;
     struct run *run = slot->run;
@@ -442,7 +442,7 @@ static void launch(struct run *run)
 
         s->run = run;
         s->index = run->started;
-        if (api_client_call(&run->client, run->cli->op, run->cli->values, run->body, on_load, s) != 0) {
+        if (rt_api_client_call(&run->client, run->cli->op, run->cli->values, run->body, on_load, s) != 0) {
             fprintf(stderr, "%s: cannot start call %ld\n", prog, s->index + 1);
             exit(1);
         }
@@ -563,11 +563,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, err);
         goto done;
     }
-    if (api_client_init(&run.client, http, cli.url) != 0)
+    if (rt_api_client_init(&run.client, http, cli.url) != 0)
         usage_error("--url must be an http:// or https:// URL, not '%s'", cli.url);
 
     if (run.total == 0) {
-        if (api_client_call(&run.client, cli.op, cli.values, run.body, on_single, &run) != 0) {
+        if (rt_api_client_call(&run.client, cli.op, cli.values, run.body, on_single, &run) != 0) {
             fprintf(stderr, "%s: cannot make the request (URL %s)\n", prog, cli.url);
             goto done;
         }
@@ -582,7 +582,7 @@ int main(int argc, char **argv)
         summary(&run, now_ms() - t0);
     }
 done:
-    api_client_cleanup(&run.client);
+    rt_api_client_cleanup(&run.client);
     rt_client_free(http);
     if (run.base != NULL)
         event_base_free(run.base);

@@ -31,11 +31,14 @@
 
 /**
  * Version of the tables below and of the functions generated code calls
- * (rt_valid_*.h).  Generated files check it with #if and refuse to compile
- * against a runtime they were not generated for; bump it with every change
- * to these structs or those functions' signatures (and regenerate).
+ * (rt_valid_*.h), and of the client's tables and functions
+ * (client/rt_api_client.h).  Generated files check it with #if and refuse
+ * to compile against a runtime they were not generated for; bump it with
+ * every change to these structs or those functions' signatures (and
+ * regenerate).
+ * 3: the generic half of the generated client moved to rt_api_client.
  */
-#define RT_CODEGEN_ABI 2
+#define RT_CODEGEN_ABI 3
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

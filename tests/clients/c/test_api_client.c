@@ -17,7 +17,7 @@
 #include <event2/event.h>
 
 static struct event_base *base;
-static struct api_client client;
+static struct rt_api_client client;
 static int pending; /* calls whose callback has not run */
 
 /* What a callback saw, copied out of the response. */
@@ -36,7 +36,7 @@ struct seen {
     double actual_seconds;
 };
 
-static void seen_common(struct seen *s, const struct api_client_response *r)
+static void seen_common(struct seen *s, const struct rt_api_client_response *r)
 {
     s->status = r->status;
     s->documented = r->documented;
@@ -130,7 +130,7 @@ static void on_read_root(const struct api_client_read_root_response *res, void *
     seen_common(s, &res->r);
 }
 
-static void on_any(const struct api_client_response *res, void *arg)
+static void on_any(const struct rt_api_client_response *res, void *arg)
 {
     seen_common(arg, res);
 }
@@ -212,45 +212,45 @@ static void test_concurrent_calls(void)
 
 static void test_undocumented_status(void)
 {
-    struct api_client other = {0};
+    struct rt_api_client other = {0};
     char url[300];
     struct seen s = {0};
 
     snprintf(url, sizeof(url), "%s/prefix/", client.base_url);
-    CHECK(api_client_init(&other, client.http, url) == 0);
+    CHECK(rt_api_client_init(&other, client.http, url) == 0);
     CHECK(strstr(other.base_url, "/prefix") != NULL && other.base_url[strlen(other.base_url) - 1] != '/');
     CHECK(api_client_read_root(&other, on_read_root, &s) == 0);
     pending = 1;
     run_loop();
     CHECK(s.status == 404 && !s.documented && !s.parsed && s.has_json);
     CHECK(strcmp(s.text, "{\"detail\":\"Not Found\"}") == 0);
-    api_client_cleanup(&other);
-    api_client_cleanup(&other); /* idempotent */
+    rt_api_client_cleanup(&other);
+    rt_api_client_cleanup(&other); /* idempotent */
 }
 
 static void test_refused_before_sending(void)
 {
     struct seen s = {0};
-    const struct api_client_op *op = api_client_find_op("get-user");
+    const struct rt_api_client_op *op = api_client_find_op("get-user");
     const char *values[1] = {NULL};
-    struct api_client bad = {0};
+    struct rt_api_client bad = {0};
 
     CHECK(api_client_create_user(&client, NULL, on_create_user, &s) == -1); /* the body is required */
     CHECK(api_client_get_user(&client, NULL, on_get_user, &s) == -1);       /* a path value is missing */
-    CHECK(op != NULL && api_client_call(&client, op, values, NULL, on_any, &s) == -1);
-    CHECK(api_client_init(&bad, client.http, "ftp://example.com") == -1);
+    CHECK(op != NULL && rt_api_client_call(&client, op, values, NULL, on_any, &s) == -1);
+    CHECK(rt_api_client_init(&bad, client.http, "ftp://example.com") == -1);
     CHECK(s.status == 0);
 }
 
 static void test_operation_table(void)
 {
-    const struct api_client_op *op = api_client_find_op("get-user");
+    const struct rt_api_client_op *op = api_client_find_op("get-user");
     const char *values[2] = {"7", NULL};
     struct seen s = {0};
 
     CHECK(op != NULL && op == api_client_find_op("get_user") && strcmp(op->id, "get_user") == 0);
     CHECK(op != NULL && strcmp(op->method, "GET") == 0 && strcmp(op->path, "/users/{user_email}") == 0);
-    CHECK(op != NULL && op->n_params == 1 && op->params[0].in == API_CLIENT_IN_PATH);
+    CHECK(op != NULL && op->n_params == 1 && op->params[0].in == RT_API_CLIENT_IN_PATH);
     CHECK(api_client_find_op("get-users") == NULL && api_client_find_op("get") == NULL);
     op = api_client_find_op("list-users");
     CHECK(op != NULL && op->n_params == 2 && strcmp(op->params[0].name, "limit") == 0);
@@ -261,7 +261,7 @@ static void test_operation_table(void)
     /* generic call by text: the typed body is still parsed */
     op = api_client_find_op("async-delay");
     values[0] = "0.01";
-    CHECK(api_client_call(&client, op, values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(&client, op, values, NULL, on_any, &s) == 0);
     pending = 1;
     run_loop();
     CHECK(s.status == 200 && s.documented && s.has_json);
@@ -282,7 +282,7 @@ int main(void)
     CHECK(http != NULL);
     if (http == NULL)
         return test_done();
-    CHECK(api_client_init(&client, http, url) == 0);
+    CHECK(rt_api_client_init(&client, http, url) == 0);
     test_create_and_get();
     test_validation_error_is_parsed();
     test_query_parameters();
@@ -290,7 +290,7 @@ int main(void)
     test_undocumented_status();
     test_refused_before_sending();
     test_operation_table();
-    api_client_cleanup(&client);
+    rt_api_client_cleanup(&client);
     rt_client_free(http);
     event_base_free(base);
     return test_done();

@@ -1,0 +1,27 @@
+"""openapi_c: one OpenAPI 3.1 document -> the C sources of generated/ (the package behind codegen/gen.py).
+
+The stages, one module each, in the order a spec goes through them:
+
+  loader      read the YAML, resolve local $ref
+  refusals    SpecError and the tables of what the generator supports; everything else is refused
+  schemas     schema -> Rule (one struct rt_valid_rule) and object schema -> Model (one C struct)
+  params      a parameter -> Param; the path template's segments
+  operations  path item + method -> Operation: parameters, request body, responses
+  client      what the client templates need on top of an Operation
+  build       the whole spec -> Ctx, the one object the templates see
+  render      Ctx -> file texts through templates/*.j2; writing only what changed
+  up_to_date  gen.py --check: compare with a directory and with the committed generated/
+
+Helpers shared by several stages: names (C names, literals and types), regex (pattern -> POSIX ERE),
+model (the classes the stages fill in), paths (where the repository and the templates are).
+"""
+
+from .build import build
+from .loader import load_spec
+from .render import render, spec_display_name
+
+
+def generate(spec_path):
+    """The generated files for the spec at spec_path: {file name: text}. Raises SpecError, OSError, yaml and
+    jinja2 errors."""
+    return render(build(load_spec(spec_path), spec_display_name(spec_path)))

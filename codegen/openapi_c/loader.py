@@ -1,0 +1,41 @@
+"""Loading the OpenAPI document and resolving its local $ref."""
+
+import yaml
+
+from .refusals import SpecError
+
+
+class SpecLoader(yaml.SafeLoader):
+    """YAML without the 1.1 timestamp magic: dates stay strings, as in the JSON we serve."""
+
+
+SpecLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_spec(path):
+    """The document at path as plain dicts and lists (mapping order kept)."""
+    with open(path, encoding="utf-8") as f:
+        spec = yaml.load(f, Loader=SpecLoader)
+    if not isinstance(spec, dict) or "paths" not in spec:
+        raise SpecError("%s: not an OpenAPI document (no 'paths')" % path)
+    return spec
+
+
+def resolve(spec, ref, seen=()):
+    """The node a local $ref ("#/a/b") points to, following chains of $ref; refuses external and cyclic ones."""
+    if not ref.startswith("#/"):
+        raise SpecError("only local $ref are supported, not %r" % ref)
+    node = spec
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            raise SpecError("unresolved $ref %r" % ref)
+        node = node[part]
+    if isinstance(node, dict) and "$ref" in node:
+        if ref in seen:
+            raise SpecError("$ref cycle through %r" % ref)
+        return resolve(spec, node["$ref"], seen + (ref,))
+    return node

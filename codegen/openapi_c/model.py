@@ -1,0 +1,107 @@
+"""The intermediate representation: the classes the build stages fill in and the templates read.
+
+Templates never look at the raw spec, only at these objects (and Param, in params.py).  Attributes ending in
+_c are ready-made C literals (c_string); c_name is a C identifier.
+"""
+
+from .loader import resolve
+from .names import c_comment, c_string, field_name
+from .regex import posix_regex
+
+
+class Ctx:
+    """Everything collected from the spec, handed to the templates as ctx."""
+
+    def __init__(self, spec, spec_name):
+        self.spec = spec
+        self.spec_name = spec_name
+        self.models = []          # Model, in spec order (components first, then inline ones as met)
+        self.models_by_key = {}   # "#/components/schemas/X" or inline name -> Model
+        self.rules = []           # Rule for rules in api_models.c
+        self.op_rules = []        # Rule for rules in api_ops.c
+        self.patterns = []        # Pattern in api_models.c
+        self.op_patterns = []     # Pattern in api_ops.c
+        self.enums = []           # (macro, value) constants for string enums
+        self.ops = []             # Operation, in spec order
+        # set by build.build() once the operations are known
+        self.routes = []          # Operation, in matching order (literal segments first)
+        self.title_c = self.version_c = None
+        self.abi = None           # CODEGEN_ABI
+        self.spec_json_lines = []  # the spec as JSON, C literal lines for api_spec.c
+
+    def resolve(self, ref):
+        return resolve(self.spec, ref)
+
+
+class Pattern:
+    """One struct rt_valid_pattern: a schema's pattern and its POSIX ERE spelling."""
+
+    def __init__(self, name, source):
+        self.name = name
+        self.source = source
+        self.regex = posix_regex(source)
+        self.source_c = c_string(source)
+        self.regex_c = c_string(self.regex)
+
+
+class Rule:
+    """One struct rt_valid_rule."""
+
+    def __init__(self, name):
+        self.name = name
+        self.kind = "RT_VALID_ANY"
+        self.nullable = False
+        self.members = []      # (member, C initializer) in struct order
+        self.summary = []      # words for comments: "0 <= x <= 60", "format email"
+        self.model = None      # Model for objects
+        self.items = None      # Rule for arrays
+        self.enum_name = None
+        self.enum_raw = None   # the enum's values as in the spec
+        self.enum_values = None  # ... as C literals
+        self.pattern = None
+        self.default = None
+
+    @property
+    def c_init(self):
+        return self.members
+
+
+class Field:
+    """One property of a Model: a member of its C struct."""
+
+    def __init__(self, name, rule, required):
+        self.name = name
+        self.c_name = field_name(name)
+        self.name_c = c_string(name)
+        self.rule = rule
+        self.required = required
+        self.has_flag = False
+        self.c_decl = None
+        self.comment = None
+
+
+class Model:
+    """An object schema: struct api_<c_name> and its rt_valid_model table."""
+
+    def __init__(self, schema_name, c_name, description):
+        self.schema_name = schema_name
+        self.c_name = c_name
+        self.schema_name_c = c_string(schema_name)
+        self.description = c_comment(description) if description else None
+        self.fields = []
+        self.is_http_error = False
+
+
+class Response:
+    """One status code an operation answers with (only 1XX..5XX ones: "default" and "4XX" make no code)."""
+
+    def __init__(self, status, model, any_json, detail, text_type=None):
+        self.status = status
+        self.model = model          # Model, or None
+        self.any_json = any_json    # body is {} / not an object schema: struct json_object *
+        self.detail = detail        # HTTPError-shaped: also a _detail variant
+        self.text_type = text_type  # C literal of a text/* media type: the body is text the handler renders
+
+
+class Operation:
+    """One operation (path + method).  operations.py sets its attributes, client.py adds the client's."""

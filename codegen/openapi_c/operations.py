@@ -1,0 +1,129 @@
+"""Operations: each method of each path item -> Operation, with its parameters, request body and responses.
+
+The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
+"""
+
+import re
+
+from .client import client_operation
+from .model import Operation, Response
+from .names import c_comment, c_string, camel, snake
+from .params import build_params, path_template
+from .refusals import SpecError
+from .schemas import build_rule, is_object_schema, model_for
+
+HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+
+def json_content_schema(node, where):
+    """The schema of the JSON (application/json or application/*+json) content of node; None if it has none."""
+    content = node.get("content") or {}
+    for media, body in content.items():
+        mt = media.split(";")[0].strip().lower()
+        if mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json")):
+            return body.get("schema", {}) if isinstance(body, dict) else {}
+    return None
+
+
+def text_content_type(node, where):
+    """The media type of a text/* body (a string schema), as a C literal; None if the content is not text."""
+    content = node.get("content") or {}
+    for media, body in content.items():
+        if not media.split(";")[0].strip().lower().startswith("text/"):
+            continue
+        schema = body.get("schema", {}) if isinstance(body, dict) else {}
+        if schema.get("type") != "string":
+            raise SpecError("%s: a %s body must have a string schema" % (where, media))
+        return c_string(media)
+    return None
+
+
+def build_operations(ctx):
+    """Fill ctx.ops (spec order) and ctx.routes (matching order)."""
+    seen_ids = set()
+    for path, item in ctx.spec["paths"].items():
+        if not path.startswith("/"):
+            raise SpecError("path %r must start with '/'" % path)
+        if "$ref" in item:
+            item = ctx.resolve(item["$ref"])
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                ctx.ops.append(build_operation(ctx, path, method, item[method], shared, seen_ids))
+    # Routes: literal segments before parameters (OpenAPI's matching rule), else spec order.
+    ctx.routes = sorted(ctx.ops, key=lambda o: (o.precedence, o.index))
+
+
+def build_operation(ctx, path, method, spec_op, shared, seen_ids):
+    """The Operation for one method of a path item; shared are the path item's parameters."""
+    op = Operation()
+    op.method = method.upper()
+    op.path = path
+    where = "%s %s" % (op.method, path)
+    if "operationId" not in spec_op:
+        raise SpecError("%s: operationId is required" % where)
+    op.id = spec_op["operationId"]
+    if op.id in seen_ids:
+        raise SpecError("operationId %r is used twice" % op.id)
+    seen_ids.add(op.id)
+    op.c_name = snake(op.id)
+    op.summary = c_comment(spec_op.get("summary", "")) if spec_op.get("summary") else None
+    op.path_c = c_string(path)
+    op.methods_c = "RT_METHOD_GET | RT_METHOD_HEAD" if op.method == "GET" else "RT_METHOD_" + op.method
+    op.not_implemented_c = c_string("Operation '%s' (%s %s) is not implemented yet" % (op.id, op.method, path))
+
+    template_params = path_template(op, where)
+    build_params(ctx, op, list(shared) + list(spec_op.get("parameters", [])), template_params, where)
+    request_body(ctx, op, spec_op, where)
+    op.responses = []
+    for status, resp in (spec_op.get("responses") or {}).items():
+        r = response(ctx, op, str(status), resp, where)
+        if r is not None:
+            op.responses.append(r)
+
+    op.has_params = bool(op.params or op.body)
+    client_operation(op)
+    op.index = len(ctx.ops)
+    op.enum = "API_OP_" + op.c_name.upper()
+    return op
+
+
+def request_body(ctx, op, spec_op, where):
+    """Set op.body (the Model of a JSON object body, or None) and op.body_required."""
+    op.body = None
+    op.body_required = False
+    if "requestBody" not in spec_op:
+        return
+    rb = spec_op["requestBody"]
+    if "$ref" in rb:
+        rb = ctx.resolve(rb["$ref"])
+    schema = json_content_schema(rb, where)
+    if schema is None:
+        raise SpecError("%s: only application/json request bodies are supported" % where)
+    rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, where + " body", camel(op.id) + "Body")
+    if rule.kind != "RT_VALID_OBJECT":
+        raise SpecError("%s: the request body must be an object schema" % where)
+    ctx.rules.remove(rule)  # only its model is used
+    op.body = rule.model
+    op.body_required = bool(rb.get("required", False))
+
+
+def response(ctx, op, status, resp, where):
+    """The Response for one status of op; None for "default" and ranges such as "4XX" (nothing to generate)."""
+    if not re.fullmatch(r"[1-5][0-9][0-9]", status):
+        return None
+    if "$ref" in resp:
+        resp = ctx.resolve(resp["$ref"])
+    schema = json_content_schema(resp, where)
+    model, any_json, text_type = None, False, None
+    if schema is None:
+        text_type = text_content_type(resp, "%s response %s" % (where, status))
+        if text_type is None and resp.get("content"):
+            raise SpecError("%s response %s: only JSON and text/* bodies are supported" % (where, status))
+    elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
+        model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]))
+    elif is_object_schema(schema):
+        model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema)
+    else:
+        any_json = True
+    return Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)

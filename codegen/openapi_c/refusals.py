@@ -1,0 +1,59 @@
+"""What the generator supports, and the refusal of everything else.
+
+Anything in a spec the generator cannot turn into C faithfully is a SpecError naming it, so that nothing is
+silently left unvalidated (tests/codegen/test_codegen.py checks the messages).  This module holds the keyword
+tables and the checks on single keywords; checks on the structure of a spec (paths, parameters, bodies) sit
+where that structure is read (params.py, operations.py).
+"""
+
+
+class SpecError(Exception):
+    """The spec uses something the generator cannot turn into C faithfully."""
+
+
+# Keywords that only document a schema: allowed everywhere, ignored.
+DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
+                "externalDocs", "xml", "discriminator", "$comment", "contentMediaType"}
+
+# The keywords each kind of schema may use (besides DOC_KEYWORDS).
+KEYWORDS = {
+    "$ref": {"$ref"},
+    "union": {"default"},  # anyOf/oneOf of several types, kept as any JSON value
+    "any": {"type", "default", "nullable"},
+    "string": {"type", "minLength", "maxLength", "pattern", "format", "enum", "default", "nullable"},
+    "number": {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "format", "default",
+               "nullable"},
+    "boolean": {"type", "default", "nullable"},
+    "array": {"type", "items", "default", "nullable"},
+    "free-form object": {"type", "additionalProperties", "default", "nullable"},
+    "object": {"type", "properties", "required", "additionalProperties"},  # a model
+}
+
+NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
+STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMAT_DATE_TIME",
+                  "uuid": "RT_VALID_FORMAT_UUID"}
+
+
+def check_keywords(schema, kind, where):
+    """Refuse the keywords of schema that a schema of this kind (a key of KEYWORDS) may not use."""
+    unknown = sorted(set(schema) - KEYWORDS[kind] - DOC_KEYWORDS)
+    if unknown:
+        raise SpecError("%s: unsupported schema keyword(s) %s" % (where, ", ".join(unknown)))
+
+
+def string_format(fmt, where):
+    """The RT_VALID_FORMAT_* constant for a string format; refuses the formats the runtime does not check."""
+    if fmt not in STRING_FORMATS:
+        raise SpecError("%s: string format %r is not supported (supported: %s)"
+                        % (where, fmt, ", ".join(sorted(STRING_FORMATS))))
+    return STRING_FORMATS[fmt]
+
+
+def check_number_format(schema, where):
+    if "format" in schema and schema["format"] not in NUMERIC_FORMATS:
+        raise SpecError("%s: number format %r is not supported" % (where, schema["format"]))
+
+
+def check_string_enum(values, where):
+    if not values or not all(isinstance(v, str) for v in values):
+        raise SpecError("%s: only non-empty enums of strings are supported" % where)

@@ -1,0 +1,277 @@
+"""Schemas: a JSON Schema -> Rule (one struct rt_valid_rule), an object schema -> Model (one C struct).
+
+build_rule() and model_for() call each other: a property's schema may be an object (a Model of its own), an
+object's properties are Rules.  Rules and patterns are listed in ctx in the order they are built, which is the
+order of their definitions in the generated C.
+"""
+
+from .model import Field, Model, Pattern, Rule
+from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
+from .refusals import (DOC_KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
+                       string_format)
+
+
+def is_object_schema(schema):
+    """Whether schema describes an object with properties, i.e. a Model (not a free-form object)."""
+    return isinstance(schema, dict) and "properties" in schema and "$ref" not in schema
+
+
+def rule_list(ctx, for_ops):
+    """Where a rule is defined: api_ops.c (parameters) or api_models.c (everything else)."""
+    return ctx.op_rules if for_ops else ctx.rules
+
+
+def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=False):
+    """Turn a schema into a Rule; inline object schemas become models named inline_name.
+
+    name is the C name of the rule (rule_<owner>_<field>), where names the schema in error messages, for_ops
+    puts the rule in api_ops.c instead of api_models.c, nested says the schema is an array's items.
+    """
+    if not isinstance(schema, dict):
+        raise SpecError("%s: schema must be a mapping" % where)
+    if "$ref" in schema:
+        return ref_rule(ctx, schema, name, where, inline_name, for_ops)
+    schema = dict(schema)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            return union_rule(ctx, schema, key, name, where, inline_name, for_ops, nested)
+    if "allOf" in schema:
+        alts = schema.pop("allOf")
+        if len(alts) != 1:
+            raise SpecError("%s: allOf with more than one schema is not supported" % where)
+        return build_rule(ctx, dict(alts[0]), name, where, inline_name, for_ops, nested)
+
+    rule = Rule(name)
+    t = schema_type(schema, rule, where)
+    if t is None:
+        check_keywords(schema, "any", where)
+        rule.kind = "RT_VALID_ANY"
+    elif t == "string":
+        string_rule(ctx, schema, rule, where, for_ops)
+    elif t in ("integer", "number"):
+        number_rule(schema, rule, t, where)
+    elif t == "boolean":
+        check_keywords(schema, "boolean", where)
+        rule.kind = "RT_VALID_BOOLEAN"
+    elif t == "array":
+        array_rule(ctx, schema, rule, where, inline_name, for_ops, nested)
+    elif t == "object":
+        object_rule(ctx, schema, rule, where, inline_name)
+    else:
+        raise SpecError("%s: type %r is not supported" % (where, t))
+
+    rule.members.insert(0, ("kind", rule.kind))
+    if rule.nullable:
+        rule.members.insert(1, ("nullable", "true"))
+    if "default" in schema and schema["default"] is not None:
+        rule.default = schema["default"]
+    rule_list(ctx, for_ops).append(rule)
+    return rule
+
+
+def ref_rule(ctx, schema, name, where, inline_name, for_ops):
+    """{$ref: ...}: an object schema is used by reference (its Model); a scalar one is validated inline."""
+    check_keywords(schema, "$ref", where)
+    key = schema["$ref"]
+    target = ctx.resolve(key)
+    if not is_object_schema(target):
+        return build_rule(ctx, target, name, where + " -> " + key, inline_name, for_ops)
+    model = model_for(ctx, key, key.rsplit("/", 1)[-1], target)
+    rule = Rule(name)
+    rule.kind, rule.model = "RT_VALID_OBJECT", model
+    rule.members.append(("kind", rule.kind))
+    rule.members.append(("model", "&api_%s__model" % model.c_name))
+    rule_list(ctx, for_ops).append(rule)
+    return rule
+
+
+def union_rule(ctx, schema, key, name, where, inline_name, for_ops, nested):
+    """anyOf/oneOf (key): [X, {type: null}] is a nullable X; a union of several types is any JSON value."""
+    alts = schema.pop(key)
+    non_null = [a for a in alts if not (isinstance(a, dict) and a.get("type") == "null")]
+    if len(non_null) == 1 and len(non_null) < len(alts):
+        # FastAPI's Optional[X]: anyOf [X, {type: null}]
+        outer = {k: v for k, v in schema.items() if k not in DOC_KEYWORDS and k != "default"}
+        inner = build_rule(ctx, dict(non_null[0], **outer), name, where, inline_name, for_ops, nested)
+        inner.nullable = True
+        inner.members.insert(1, ("nullable", "true"))
+        return inner
+    rule = Rule(name)
+    check_keywords(schema, "union", where)
+    rule.summary.append(key)
+    rule.members.append(("kind", rule.kind))
+    rule_list(ctx, for_ops).append(rule)
+    return rule
+
+
+def schema_type(schema, rule, where):
+    """The one non-null type of schema (None: any), setting rule.nullable; refuses several types."""
+    types = schema.get("type")
+    if types is None:
+        types = []
+    elif isinstance(types, str):
+        types = [types]
+    if "null" in types or schema.get("nullable") is True:
+        rule.nullable = True
+    types = [t for t in types if t != "null"]
+    if len(types) > 1:
+        raise SpecError("%s: several types %s are not supported" % (where, types))
+    t = types[0] if types else None
+    if t is None and ("properties" in schema):
+        t = "object"
+    return t
+
+
+def string_rule(ctx, schema, rule, where, for_ops):
+    """type: string, with minLength, maxLength, pattern, format and enum."""
+    check_keywords(schema, "string", where)
+    rule.kind = "RT_VALID_STRING"
+    if "minLength" in schema and schema["minLength"] > 0:
+        rule.members.append(("min_length", str(int(schema["minLength"]))))
+    if "maxLength" in schema:
+        if int(schema["maxLength"]) <= 0:
+            raise SpecError("%s: maxLength must be positive" % where)
+        rule.members.append(("max_length", str(int(schema["maxLength"]))))
+    if "minLength" in schema and "maxLength" in schema:
+        rule.summary.append("%s..%s characters" % (schema["minLength"], schema["maxLength"]))
+    elif "minLength" in schema:
+        rule.summary.append("at least %s characters" % schema["minLength"])
+    elif "maxLength" in schema:
+        rule.summary.append("at most %s characters" % schema["maxLength"])
+    suffix = rule.name[len("rule_"):]
+    if "pattern" in schema:
+        rule.pattern = Pattern("pattern_" + suffix, schema["pattern"])
+        (ctx.op_patterns if for_ops else ctx.patterns).append(rule.pattern)
+        rule.members.append(("pattern", "&" + rule.pattern.name))
+        rule.summary.append("pattern " + c_comment(schema["pattern"]))
+    if "format" in schema:
+        fmt = schema["format"]
+        rule.members.append(("format", string_format(fmt, where)))
+        rule.summary.append("format " + fmt)
+    if "enum" in schema:
+        values = schema["enum"]
+        check_string_enum(values, where)
+        rule.enum_name = "enum_" + suffix
+        rule.enum_raw = list(values)
+        rule.enum_values = [c_string(v) for v in values]
+        rule.members.append(("enum_values", rule.enum_name))
+        rule.summary.append("one of " + ", ".join(values))
+
+
+def number_rule(schema, rule, t, where):
+    """type: integer or number (t), with its bounds in OpenAPI 3.1 or 3.0 spelling."""
+    check_keywords(schema, "number", where)
+    check_number_format(schema, where)
+    rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
+    lo = bound(schema, "minimum", "exclusiveMinimum")
+    hi = bound(schema, "maximum", "exclusiveMaximum")
+    for b in (lo, hi):
+        if b is not None:
+            make_bound(rule, b[0], b[1], b[2])
+    if lo or hi:
+        left = "%s%s" % (py_number_text(lo[1]), " < " if lo[2] else " <= ") if lo else ""
+        right = "%s%s" % (" < " if hi[2] else " <= ", py_number_text(hi[1])) if hi else ""
+        rule.summary.append(left + "x" + right)
+
+
+def bound(schema, inclusive, exclusive):
+    """(member, value, exclusive) for one side of a number's range, or None."""
+    # OpenAPI 3.1: exclusiveMinimum is the bound; 3.0: a flag on minimum.
+    if isinstance(schema.get(exclusive), bool):
+        if schema[exclusive]:
+            return (inclusive, schema[inclusive], True)
+    elif exclusive in schema:
+        return (inclusive, schema[exclusive], True)
+    if inclusive in schema:
+        return (inclusive, schema[inclusive], False)
+    return None
+
+
+def make_bound(rule, member, value, exclusive):
+    """Add the struct rt_valid_bound for rule.<member> (minimum or maximum)."""
+    text = py_number_text(value)
+    is_int = isinstance(value, int)
+    init = "{.text = %s, .value = %s%s%s}" % (c_string(text), c_double(value),
+                                              ", .exclusive = true" if exclusive else "",
+                                              ", .is_int = true" if is_int else "")
+    rule.members.append((member, init))
+
+
+def array_rule(ctx, schema, rule, where, inline_name, for_ops, nested):
+    """type: array: its items get a rule of their own (<name>_items); arrays of arrays are refused."""
+    check_keywords(schema, "array", where)
+    if nested:
+        raise SpecError("%s: arrays of arrays are not supported" % where)
+    rule.kind = "RT_VALID_ARRAY"
+    rule.items = build_rule(ctx, schema.get("items", {}), rule.name + "_items", where + ".items",
+                            inline_name + "Item", for_ops, nested=True)
+    if rule.items.kind == "RT_VALID_ARRAY":
+        raise SpecError("%s: arrays of arrays are not supported" % where)
+    rule.members.append(("items", "&" + rule.items.name))
+
+
+def object_rule(ctx, schema, rule, where, inline_name):
+    """type: object: with properties, an inline Model; without, any JSON object, kept as JSON."""
+    if is_object_schema(schema):
+        model = model_for(ctx, inline_name, inline_name, schema)
+        rule.kind, rule.model = "RT_VALID_OBJECT", model
+        rule.members.append(("model", "&api_%s__model" % model.c_name))
+    else:
+        # a free-form object (additionalProperties only)
+        check_keywords(schema, "free-form object", where)
+        rule.kind = "RT_VALID_ANY"
+
+
+def c_item_type(rule):
+    """The C type of one item of an array whose items have this rule."""
+    if rule.kind == "RT_VALID_OBJECT":
+        return "struct api_%s" % rule.model.c_name
+    return C_SCALAR[rule.kind]
+
+
+def model_for(ctx, key, schema_name, schema):
+    """The Model for an object schema, created (and its fields built) on first use."""
+    if key in ctx.models_by_key:
+        return ctx.models_by_key[key]
+    c_name = snake(schema_name)
+    if any(m.c_name == c_name for m in ctx.models):
+        raise SpecError("two schemas map to the C name api_%s" % c_name)
+    model = Model(schema_name, c_name, schema.get("description") or schema.get("title"))
+    ctx.models_by_key[key] = model
+    ctx.models.append(model)
+    check_keywords(schema, "object", "schema " + schema_name)
+    required = set(schema.get("required", []))
+    for pname, pschema in schema["properties"].items():
+        model.fields.append(build_field(ctx, model, pname, pschema, pname in required))
+    names = [f.name for f in model.fields]
+    model.is_http_error = (names == ["detail"] and model.fields[0].rule.kind == "RT_VALID_STRING"
+                           and model.fields[0].required)
+    return model
+
+
+def build_field(ctx, model, pname, pschema, required):
+    """The Field for property pname of model (and the API_<SCHEMA>_<FIELD>_<VALUE> constants of its enum)."""
+    rule = build_rule(ctx, pschema, "rule_%s_%s" % (model.c_name, field_name(pname)),
+                      "%s.%s" % (model.schema_name, pname), model.schema_name + camel(pname))
+    f = Field(pname, rule, required)
+    if rule.kind == "RT_VALID_ARRAY":
+        f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
+            c_decl(c_item_type(rule.items), "*items"), f.c_name)
+    elif rule.kind == "RT_VALID_OBJECT":
+        f.c_decl = "struct api_%s *%s;" % (rule.model.c_name, f.c_name)
+    else:
+        f.c_decl = c_decl(C_SCALAR[rule.kind], f.c_name) + ";"
+        f.has_flag = rule.kind in ("RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") and (
+            rule.nullable or not f.required)
+    words = ["required" if f.required else "optional"]
+    if rule.nullable:
+        words.append("nullable")
+    words += rule.summary
+    if rule.kind == "RT_VALID_ANY":
+        words.append("any JSON value")
+    f.comment = c_comment(", ".join(words))
+    if rule.enum_values:
+        for v in rule.enum_raw:
+            ctx.enums.append(("API_%s_%s_%s" % (model.c_name.upper(), f.c_name.upper().rstrip("_"),
+                                                snake(v).upper()), c_string(v)))
+    return f

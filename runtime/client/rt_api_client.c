@@ -1,0 +1,351 @@
+/*
+ * rt_api_client — calls described by an operation table (struct
+ * rt_api_client_op), sent through rt_client, answers parsed into the
+ * documented models.  See rt_api_client.h.
+ */
+#include "rt_api_client.h"
+#include "rt_mem.h"
+#include "rt_valid_errors.h"
+#include "rt_valid_json.h"
+#include "rt_valid_model.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One call in flight: which operation, and how to hand the result to the caller's callback. */
+struct call {
+    const struct rt_api_client_op *op;
+    rt_api_client_deliver deliver;
+    void (*cb)(void); /* the caller's callback, of the type deliver expects */
+    void *arg;
+};
+
+/* --- text --- */
+
+/* A growing NUL-terminated string (rt_mem: growing it never fails). */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+    size_t cap = t->cap != 0 ? t->cap : 128;
+
+    while (cap < t->len + n + 1)
+        cap *= 2;
+    if (cap != t->cap) {
+        t->s = rt_xrealloc(t->s, cap);
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}
+
+/* Append @p s percent-encoded: everything but RFC 3986's unreserved characters. */
+static void text_add_encoded(struct text *t, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char esc[3] = {'%', 0, 0};
+    unsigned char ch;
+
+    for (; *s != '\0'; s++) {
+        ch = (unsigned char)*s;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '.' || ch == '_' || ch == '~') {
+            text_add(t, s, 1);
+        } else {
+            esc[1] = hex[ch >> 4];
+            esc[2] = hex[ch & 15];
+            text_add(t, esc, 3);
+        }
+    }
+}
+
+const char *rt_api_client_text_int(char *buf, size_t size, int64_t v)
+{
+    snprintf(buf, size, "%" PRId64, v);
+    return buf;
+}
+
+const char *rt_api_client_text_number(char *buf, size_t size, double v)
+{
+    int prec;
+
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
+/* --- the operation table --- */
+
+const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_op *ops, size_t n_ops,
+                                                     const char *name)
+{
+    size_t i, j;
+
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < n_ops; i++) {
+        const char *id = ops[i].id;
+
+        for (j = 0; id[j] != '\0' && (name[j] == id[j] || (name[j] == '-' && id[j] == '_')); j++)
+            ;
+        if (id[j] == '\0' && name[j] == '\0')
+            return &ops[i];
+    }
+    return NULL;
+}
+
+/* --- answers --- */
+
+/* "loc: msg" of the first error in @p errs, into @p buf. */
+static const char *describe_errors(const struct rt_valid_errors *errs, char *buf, size_t size)
+{
+    struct json_object *e = errs->list != NULL ? json_object_array_get_idx(errs->list, 0) : NULL;
+    struct json_object *loc = NULL, *msg = NULL, *part;
+    struct text t = {0};
+    size_t i;
+
+    if (e == NULL) {
+        snprintf(buf, size, "the body does not match the model");
+        return buf;
+    }
+    json_object_object_get_ex(e, "loc", &loc);
+    json_object_object_get_ex(e, "msg", &msg);
+    for (i = 0; loc != NULL && i < json_object_array_length(loc); i++) {
+        part = json_object_array_get_idx(loc, i);
+        if (i > 0)
+            text_add(&t, ".", 1);
+        text_add(&t, json_object_get_string(part), strlen(json_object_get_string(part)));
+    }
+    snprintf(buf, size, "%s%s%s", t.s != NULL ? t.s : "", t.len > 0 ? ": " : "",
+             msg != NULL ? json_object_get_string(msg) : "invalid");
+    free(t.s);
+    return buf;
+}
+
+/* rt_client's callback: parse the body into the documented model, hand over, free. */
+static void on_response(const struct rt_client_response *resp, void *arg)
+{
+    struct call *call = arg;
+    struct rt_api_client_response res;
+    struct rt_valid_errors errs, json_errs;
+    void *body = NULL;
+    char why[256];
+    size_t i;
+
+    memset(&res, 0, sizeof(res));
+    rt_valid_errors_init(&errs);
+    rt_valid_errors_init(&json_errs);
+    res.status = resp->status;
+    res.error = resp->error;
+    res.text = resp->body;
+    res.text_len = resp->body_len;
+    res.content_type = resp->content_type;
+    res.elapsed_ms = resp->elapsed_ms;
+    if (resp->error == NULL) {
+        for (i = 0; i < call->op->n_responses; i++) {
+            if (call->op->responses[i].status == resp->status) {
+                res.documented = true;
+                res.model = call->op->responses[i].model;
+                break;
+            }
+        }
+        if (resp->body != NULL && resp->body_len > 0 &&
+            rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
+            res.json = NULL;
+        if (res.model != NULL && res.json == NULL) {
+            res.invalid = "the body is not JSON";
+        } else if (res.model != NULL) {
+            body = rt_xcalloc(1, res.model->size);
+            if (rt_valid_model_from_json(res.model, res.json, body, &errs, NULL) == 0)
+                res.body = body;
+            else
+                res.invalid = describe_errors(&errs, why, sizeof(why));
+        }
+    }
+    call->deliver(&res, call->cb, call->arg);
+    if (body != NULL) {
+        rt_valid_model_cleanup(res.model, body);
+        free(body);
+    }
+    json_object_put(res.json);
+    rt_valid_errors_cleanup(&errs);
+    rt_valid_errors_cleanup(&json_errs);
+    free(call);
+}
+
+/* --- requests --- */
+
+/*
+ * Append the path of @p op to @p url, each {name} of its template replaced
+ * by the value of that path parameter, percent-encoded.
+ * @return 0, or -1 if the template names no path parameter of @p op (or a
+ * '{' is not closed).  Precondition: every path value is set.
+ */
+static int add_path(struct text *url, const struct rt_api_client_op *op, const char *const *values)
+{
+    const char *t, *end;
+    size_t i, n;
+
+    for (t = op->path; *t != '\0'; t = end) {
+        if (*t != '{') {
+            end = t + strcspn(t, "{");
+            text_add(url, t, (size_t)(end - t));
+            continue;
+        }
+        end = strchr(t, '}');
+        if (end == NULL)
+            return -1;
+        n = (size_t)(end - t - 1);
+        for (i = 0; i < op->n_params; i++)
+            if (op->params[i].in == RT_API_CLIENT_IN_PATH && strlen(op->params[i].name) == n &&
+                strncmp(op->params[i].name, t + 1, n) == 0)
+                break;
+        if (i == op->n_params)
+            return -1;
+        text_add_encoded(url, values[i]);
+        end++;
+    }
+    return 0;
+}
+
+/*
+ * Append the query parameters of @p op that have a value to @p url
+ * ("?a=1&b=2", percent-encoded), and put its header parameters that have
+ * one into @p headers as name, value pairs (room for 2 * op->n_params
+ * pointers and the NULL after them, which must already be there).
+ */
+static void add_query_and_headers(struct text *url, const char **headers, const struct rt_api_client_op *op,
+                                  const char *const *values)
+{
+    size_t i, n_headers = 0;
+    char sep = '?';
+
+    for (i = 0; values != NULL && i < op->n_params; i++) {
+        if (values[i] == NULL)
+            continue;
+        if (op->params[i].in == RT_API_CLIENT_IN_QUERY) {
+            text_add(url, &sep, 1);
+            sep = '&';
+            text_add_encoded(url, op->params[i].name);
+            text_add(url, "=", 1);
+            text_add_encoded(url, values[i]);
+        } else if (op->params[i].in == RT_API_CLIENT_IN_HEADER) {
+            headers[n_headers++] = op->params[i].name;
+            headers[n_headers++] = values[i];
+        }
+    }
+}
+
+/*
+ * Build the request of @p op from text values and send it; on_response()
+ * hands the answer to @p deliver.  See rt_api_client_call().
+ * @return 0 once started; -1 (and @p deliver is never called) otherwise.
+ */
+static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
+                     const char *json_body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
+{
+    struct text url = {0};
+    struct rt_client_request r;
+    struct call *call = NULL;
+    const char **headers = NULL;
+    size_t i;
+    int rc = -1;
+
+    if (c == NULL || c->base_url == NULL || op == NULL || cb == NULL)
+        return -1;
+    for (i = 0; i < op->n_params; i++)
+        if ((values == NULL || values[i] == NULL) && (op->params[i].in == RT_API_CLIENT_IN_PATH))
+            return -1;
+    text_add(&url, c->base_url, strlen(c->base_url));
+    if (add_path(&url, op, values) != 0)
+        goto done;
+    headers = rt_xcalloc(2 * op->n_params + 1, sizeof(*headers));
+    add_query_and_headers(&url, headers, op, values);
+    call = rt_xcalloc(1, sizeof(*call));
+    call->op = op;
+    call->deliver = deliver;
+    call->cb = cb;
+    call->arg = arg;
+    memset(&r, 0, sizeof(r));
+    r.method = op->method;
+    r.url = url.s;
+    r.body = json_body;
+    r.body_len = json_body != NULL ? strlen(json_body) : 0;
+    r.content_type = json_body != NULL ? "application/json" : NULL;
+    r.headers = headers;
+    if (rt_client_request(c->http, &r, on_response, call) != 0)
+        goto done;
+    call = NULL; /* on_response frees it */
+    rc = 0;
+done:
+    free(call);
+    free(headers);
+    free(url.s);
+    return rc;
+}
+
+static void deliver_any(const struct rt_api_client_response *res, void (*cb)(void), void *arg)
+{
+    ((rt_api_client_cb)cb)(res, arg);
+}
+
+int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
+                       const char *json_body, rt_api_client_cb cb, void *arg)
+{
+    return send_call(c, op, values, json_body, deliver_any, (void (*)(void))cb, arg);
+}
+
+int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
+                        const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
+{
+    struct json_object *j = NULL;
+    int rc;
+
+    if (op == NULL || (body == NULL && op->body_required))
+        return -1;
+    if (body != NULL && (op->body == NULL || (j = rt_valid_model_to_json(op->body, body)) == NULL))
+        return -1;
+    rc = send_call(
+        c, op, values,
+        j != NULL ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+                  : NULL,
+        deliver, cb, arg);
+    json_object_put(j);
+    return rc;
+}
+
+/* --- the client --- */
+
+int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const char *base_url)
+{
+    size_t len;
+
+    if (c == NULL || http == NULL || base_url == NULL ||
+        (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0))
+        return -1;
+    c->http = http;
+    c->base_url = rt_xstrdup(base_url);
+    len = strlen(c->base_url);
+    while (len > 0 && c->base_url[len - 1] == '/')
+        c->base_url[--len] = '\0';
+    return 0;
+}
+
+void rt_api_client_cleanup(struct rt_api_client *c)
+{
+    if (c == NULL)
+        return;
+    free(c->base_url);
+    c->base_url = NULL;
+    c->http = NULL;
+}

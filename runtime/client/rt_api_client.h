@@ -1,0 +1,155 @@
+/*
+ * rt_api_client — the half of a generated API client that is the same for
+ * every spec.
+ *
+ * A generated client (generated/api_client.{h,c}, from
+ * codegen/templates/api_client.*.j2) is a table of operations (struct
+ * rt_api_client_op: method, path template, parameters, documented statuses
+ * and their models) and one typed wrapper per operation, which turns its C
+ * arguments into text and calls rt_api_client_start().  This module does
+ * the rest, from the table alone: it fills the path template and appends
+ * the query (values percent-encoded), adds header parameters, serializes
+ * the body with its model, sends the request through rt_client, and parses
+ * the answer into the model the operation documents for its status.
+ *
+ * The callback runs exactly once, later, on the rt_client's event loop,
+ * never from inside the call that started the request.  A status the spec
+ * does not document, or a body that is not the documented model, is
+ * flagged and comes with the raw body (text, and JSON when it parses).
+ * Everything in a response is valid only during the callback.
+ *
+ * Threading: as rt_client: a struct rt_api_client is used on the thread
+ * of its rt_client's loop.
+ */
+#ifndef RT_API_CLIENT_H
+#define RT_API_CLIENT_H
+
+#include "rt_client.h"
+#include "rt_valid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+
+/** A client of one API at one base URL. */
+struct rt_api_client {
+    struct rt_client *http; /* the HTTP client calls go through; not owned, must outlive the calls */
+    char *base_url;         /* "http://host:port[/prefix]" without a trailing '/'; owned */
+};
+
+/**
+ * Prepare @p c to call the API at @p base_url (an absolute http:// or
+ * https:// URL, copied) through @p http.
+ * @return 0, or -1 if @p base_url is not such a URL.
+ */
+int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const char *base_url);
+
+/** Free what rt_api_client_init() allocated; NULL is fine; idempotent.  Does not free c->http. */
+void rt_api_client_cleanup(struct rt_api_client *c);
+
+/** The outcome of a call, whatever the operation; valid only during the callback. */
+struct rt_api_client_response {
+    int status;                         /* the HTTP status; 0 when no response arrived */
+    const char *error;                  /* NULL once a response arrived, else why not (connect, timeout...) */
+    bool documented;                    /* the spec documents this status for the operation */
+    const struct rt_valid_model *model; /* the model documented for this status, or NULL (none, or {}) */
+    const void *body;                   /* struct api_<model> parsed from the body, or NULL */
+    const char *invalid;                /* model set but body NULL: why the body is not that model */
+    struct json_object *json;           /* the body parsed as JSON, or NULL (empty, or not JSON) */
+    const char *text;                   /* the raw body (NUL-terminated), or NULL */
+    size_t text_len;                    /* bytes in text */
+    const char *content_type;           /* the response's Content-Type, or NULL */
+    double elapsed_ms;                  /* from the call to the callback */
+};
+
+/** The callback of rt_api_client_call(). */
+typedef void (*rt_api_client_cb)(const struct rt_api_client_response *res, void *arg);
+
+/* --- the operation table a generated client describes its API with --- */
+
+/** Where a parameter goes. */
+enum rt_api_client_in { RT_API_CLIENT_IN_PATH, RT_API_CLIENT_IN_QUERY, RT_API_CLIENT_IN_HEADER };
+
+/** One parameter of an operation. */
+struct rt_api_client_param {
+    const char *name;         /* as in the spec */
+    enum rt_api_client_in in; /* path, query or header */
+    enum rt_valid_kind kind;  /* RT_VALID_STRING, _INTEGER, _NUMBER or _BOOLEAN */
+    bool required;            /* path parameters always are */
+    const char *summary;      /* for help texts: "query, optional, default 20, 1 <= x <= 100" */
+};
+
+/** A documented response status and its model. */
+struct rt_api_client_status {
+    int status;                         /* e.g. 200 */
+    const struct rt_valid_model *model; /* NULL: no body, or any JSON */
+};
+
+/** One operation of the spec. */
+struct rt_api_client_op {
+    const char *id;                               /* the operationId, snake_case */
+    const char *method;                           /* "GET", "POST", ... */
+    const char *path;                             /* the path template, "/users/{user_email}" */
+    const char *summary;                          /* the spec's summary, or "" */
+    const struct rt_api_client_param *params;     /* path parameters (in template order) first */
+    size_t n_params;                              /* entries in params */
+    const struct rt_valid_model *body;            /* the request body's model, or NULL for none */
+    bool body_required;                           /* the spec requires a body */
+    const struct rt_api_client_status *responses; /* documented statuses, in spec order */
+    size_t n_responses;                           /* entries in responses */
+};
+
+/**
+ * @return the operation of @p ops (@p n_ops entries) whose id is @p name,
+ * where a '-' in @p name also matches a '_' ("get-user" finds get_user);
+ * NULL if there is none or @p name is NULL.
+ */
+const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_op *ops, size_t n_ops,
+                                                     const char *name);
+
+/* --- calls --- */
+
+/**
+ * Call @p op with parameter values as text: @p values has op->n_params
+ * entries, in op->params order, NULL for a parameter not to send (a
+ * missing path value makes the call fail); @p json_body is sent as is
+ * with Content-Type application/json (NULL: no body, even if one is
+ * required, so that the server can say so).  @p cb(@p res, @p arg) runs
+ * exactly once, later, on the loop.
+ * @return 0 once started; -1 (and @p cb is never called) if a path value
+ * is missing, or the URL or a header is unusable (rt_client_request()
+ * refuses it).  Memory is rt_mem's: running out aborts.
+ */
+int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
+                       const char *json_body, rt_api_client_cb cb, void *arg);
+
+/**
+ * How a typed wrapper hands a response to its caller's callback: @p cb is
+ * the caller's callback, cast back to its own type by the deliverer.
+ */
+typedef void (*rt_api_client_deliver)(const struct rt_api_client_response *res, void (*cb)(void), void *arg);
+
+/**
+ * What a generated api_client_<op>() calls: rt_api_client_call() with a
+ * typed body and a typed callback.  @p body is a struct of op->body's
+ * model, serialized with it (NULL: no body; refused when op->body_required).
+ * @p deliver(@p res, @p cb, @p arg) runs exactly once, later, on the loop.
+ * @return 0 once started; -1 (and @p deliver is never called) as
+ * rt_api_client_call(), or if a required body is missing.
+ */
+int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
+                        const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg);
+
+/** @return @p buf holding @p v in decimal, for a parameter's value (@p size: 21 bytes are enough). */
+const char *rt_api_client_text_int(char *buf, size_t size, int64_t v);
+
+/**
+ * @return @p buf holding the shortest text that reads back as @p v (0.5,
+ * not 0.50000000000000000), for a parameter's value (@p size: 32 bytes are
+ * enough).
+ */
+const char *rt_api_client_text_number(char *buf, size_t size, double v);
+
+#endif /* RT_API_CLIENT_H */
