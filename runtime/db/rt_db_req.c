@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int row, int col, char **out)
+int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int row, int col, const char **out)
 {
     const char *text = NULL;
     int rc = rt_db_result_text(result, row, col, &text);
@@ -22,7 +22,8 @@ int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int ro
     return rc == RT_DB_VALUE_OK || rc == RT_DB_VALUE_NULL ? 0 : -1;
 }
 
-int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col, char **out)
+int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col,
+                        const char **out)
 {
     char *text = rt_req_alloc(req, RT_DB_TIMESTAMP_SIZE);
     int rc = rt_db_result_timestamp(result, row, col, text);

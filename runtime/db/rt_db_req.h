@@ -27,7 +27,7 @@ struct rt_req;
  *         request); -1 if the value is not text or there is no such value
  *         (then *@p out is NULL).
  */
-int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int row, int col, char **out);
+int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int row, int col, const char **out);
 
 /**
  * Write the timestamp at @p row, @p col of @p result as RFC 3339 UTC with
@@ -36,7 +36,8 @@ int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int ro
  *         request); -1 if the value is not a timestamp or there is no such
  *         value (then *@p out is NULL).
  */
-int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col, char **out);
+int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col,
+                        const char **out);
 
 /**
  * Answer @p req for a statement that did not succeed: @p reply_503 (the

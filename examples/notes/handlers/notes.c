@@ -9,11 +9,11 @@
 
 #include "api.h"
 #include "rt_db.h"
+#include "rt_db_req.h"
 #include "rt_req.h"
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The notes table.  Append new migrations; never edit one that has shipped. */
@@ -46,14 +46,14 @@ static const struct rt_db_statement select_note = {
     .n_params = 1,
 };
 
-/* Row 0 of @res (id, title, text) as a note whose strings live in @req's memory. */
-static void note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
+/* Row 0 of @res (id, title, text) as a note whose strings live in @req's memory; 0, or -1 if a value is
+ * missing or of another type than the table's. */
+static int note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
 {
-    const char *title = rt_db_result_value(res, 0, 1), *text = rt_db_result_value(res, 0, 2);
-
-    note->id = strtoll(rt_db_result_value(res, 0, 0), NULL, 10);
-    note->title = rt_req_strndup(req, title, strlen(title));
-    note->text = rt_req_strndup(req, text, strlen(text));
+    if (rt_db_result_int64(res, 0, 0, &note->id) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 1, &note->title) != 0 || rt_db_req_text(req, res, 0, 2, &note->text) != 0)
+        return -1;
+    return note->title != NULL && note->text != NULL ? 0 : -1;
 }
 
 /* Submit @stmt for @req; 0, or -1 when the database cannot take it (the caller answers 503). */
@@ -70,11 +70,12 @@ static void note_created(const struct rt_db_result *res, void *arg)
     struct rt_req *req = arg;
     struct api_note note;
 
-    if (rt_db_result_status(res) != RT_DB_OK || rt_db_result_rows(res) != 1) {
-        api_create_note__reply_503_detail(req, "Database unavailable, try again later");
+    if (rt_db_req_reply_failure(req, res, api_create_note__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) != 1 || note_from_row(req, res, &note) != 0) {
+        rt_db_req_reply_bad_row(req, "the stored note");
         return;
     }
-    note_from_row(req, res, &note);
     api_create_note__reply_201(req, &note);
 }
 
@@ -91,15 +92,16 @@ static void note_found(const struct rt_db_result *res, void *arg)
     struct rt_req *req = arg;
     struct api_note note;
 
-    if (rt_db_result_status(res) != RT_DB_OK) {
-        api_get_note__reply_503_detail(req, "Database unavailable, try again later");
+    if (rt_db_req_reply_failure(req, res, api_get_note__reply_503_detail))
         return;
-    }
     if (rt_db_result_rows(res) == 0) {
         api_get_note__reply_404_detail(req, "Note not found");
         return;
     }
-    note_from_row(req, res, &note);
+    if (note_from_row(req, res, &note) != 0) {
+        rt_db_req_reply_bad_row(req, "the note");
+        return;
+    }
     api_get_note__reply_200(req, &note);
 }
 
