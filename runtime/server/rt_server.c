@@ -425,59 +425,61 @@ static int check_modules(const struct rt_app *app)
     return failed;
 }
 
-int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app)
+/*
+ * What the process needs before anything starts: signals taken by the main
+ * thread only (workers inherit the mask), libevent's threading, the
+ * application's generated code and the documentation pages, the descriptor
+ * limit, and the modules' own checks of their settings.  0, or -1 (logged).
+ */
+static int prepare_process(const struct rt_app *app, sigset_t *signals)
 {
-    struct worker *workers = NULL;
-    SSL_CTX *tls = NULL;
-    char err[512];
-    int *fds = NULL;
-    sigset_t signals;
-    int i, port = 0, status = 1;
-    size_t n_started = 0;
-
-    start_seconds = rt_time_mono_seconds();
-    worker_count = cfg->workers;
     signal(SIGPIPE, SIG_IGN);
-    /* Signals are taken by sigtimedwait() in the main thread only; workers inherit this mask. */
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    sigemptyset(signals);
+    sigaddset(signals, SIGINT);
+    sigaddset(signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, signals, NULL);
     if (evthread_use_pthreads() != 0) {
         rt_log_error("libevent has no pthreads support");
-        return 1;
+        return -1;
     }
     app->init();
     if (rt_docs_init(app->title, app->spec_json, app->spec_json_len) != 0) {
         rt_log_error("cannot prepare the documentation pages");
-        return 1;
+        return -1;
     }
     raise_descriptor_limit();
-    if (check_modules(app) != 0)
-        return 1;
-    /* Before the database: a bad certificate should not wait for a database that is slow to answer. */
-    if (cfg->tls_cert_file[0] != '\0') {
-        tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));
-        if (tls == NULL) {
-            rt_log_error("cannot set up TLS: %s", err);
-            return 1;
+    return check_modules(app) == 0 ? 0 : -1;
+}
+
+/* Start the worker threads; a thread that cannot start stops the others through the normal path. */
+static void start_workers(struct worker *workers, int n)
+{
+    int i;
+
+    atomic_store(&running_workers, n);
+    for (i = 0; i < n; i++) {
+        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
+            rt_log_error("cannot start worker thread %d", i);
+            atomic_fetch_sub(&running_workers, n - i);
+            kill(getpid(), SIGTERM);
+            return;
         }
+        workers[i].started = true;
     }
-    server_db = open_database(cfg, app);
-    if (server_db == NULL) {
-        SSL_CTX_free(tls);
-        return 1;
-    }
-    if (start_modules(app, server_db, &n_started) != 0) {
-        stop_modules(app, n_started, cfg->shutdown_timeout_ms);
-        rt_db_close(server_db);
-        server_db = NULL;
-        SSL_CTX_free(tls);
-        return 1;
-    }
-    workers = calloc((size_t)cfg->workers, sizeof(*workers));
-    fds = calloc((size_t)cfg->workers, sizeof(*fds));
-    if (workers == NULL || fds == NULL || open_listeners(cfg, fds, cfg->workers, &port) != 0)
+}
+
+/*
+ * Listen, run the workers until the signals in @signals stop them, and
+ * free them.  @return the exit status (0 after a graceful shutdown).
+ */
+static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CTX *tls,
+                 const sigset_t *signals)
+{
+    struct worker *workers = rt_xcalloc((size_t)cfg->workers, sizeof(*workers));
+    int *fds = rt_xcalloc((size_t)cfg->workers, sizeof(*fds));
+    int i, port = 0, status = 1;
+
+    if (open_listeners(cfg, fds, cfg->workers, &port) != 0)
         goto out;
     for (i = 0; i < cfg->workers; i++) {
         if (worker_init(&workers[i], i, cfg, app, server_db, tls, fds[i]) != 0) {
@@ -488,20 +490,11 @@ int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app)
         }
     }
     rt_settings_log(cfg);
-    atomic_store(&running_workers, cfg->workers);
-    for (i = 0; i < cfg->workers; i++) {
-        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
-            rt_log_error("cannot start worker thread %d", i);
-            atomic_fetch_sub(&running_workers, cfg->workers - i);
-            kill(getpid(), SIGTERM); /* stop the ones already running, through the normal path */
-            break;
-        }
-        workers[i].started = true;
-    }
+    start_workers(workers, cfg->workers);
     rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
                 strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
                 cfg->workers, cfg->workers == 1 ? "" : "s");
-    status = supervise(workers, cfg->workers, &signals);
+    status = supervise(workers, cfg->workers, signals);
     for (i = 0; i < cfg->workers; i++) {
         if (workers[i].started)
             pthread_join(workers[i].thread, NULL);
@@ -509,11 +502,40 @@ int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app)
     if (status == 0)
         rt_log_info("stopped");
 out:
-    for (i = 0; workers != NULL && i < cfg->workers; i++)
+    for (i = 0; i < cfg->workers; i++)
         worker_cleanup(&workers[i]);
     free(workers);
     free(fds);
+    return status;
+}
+
+int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app)
+{
+    SSL_CTX *tls = NULL;
+    char err[512];
+    sigset_t signals;
+    size_t n_started = 0;
+    int status = 1;
+
+    start_seconds = rt_time_mono_seconds();
+    worker_count = cfg->workers;
+    if (prepare_process(app, &signals) != 0)
+        return 1;
+    /* Before the database: a bad certificate should not wait for a database that is slow to answer. */
+    if (cfg->tls_cert_file[0] != '\0') {
+        tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));
+        if (tls == NULL) {
+            rt_log_error("cannot set up TLS: %s", err);
+            return 1;
+        }
+    }
+    server_db = open_database(cfg, app);
+    if (server_db == NULL)
+        goto out;
+    if (start_modules(app, server_db, &n_started) == 0)
+        status = serve(cfg, app, tls, &signals);
     stop_modules(app, n_started, cfg->shutdown_timeout_ms);
+out:
     rt_db_close(server_db);
     server_db = NULL;
     SSL_CTX_free(tls); /* after the workers: each connection's SSL held a reference */
