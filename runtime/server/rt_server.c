@@ -3,6 +3,7 @@
  */
 #include "rt_server.h"
 #include "rt_client.h"
+#include "rt_client_options.h"
 #include "rt_app.h"
 #include "rt_db.h"
 #include "rt_docs.h"
@@ -279,13 +280,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
     w->cfg = cfg;
     w->app = app;
     w->db = db;
-    w->client_settings = (struct rt_client_settings){
-        .timeout_ms = cfg->outbound_timeout_ms,
-        .max_response_size = cfg->outbound_max_response_size,
-        .ca_file = cfg->outbound_ca_file[0] != '\0' ? cfg->outbound_ca_file : NULL,
-        .max_connections_per_origin = cfg->outbound_max_connections,
-        .idle_timeout_ms = cfg->keepalive_timeout_ms,
-    };
+    rt_client_options_settings(&w->client_settings, cfg->keepalive_timeout_ms);
     w->base = event_base_new();
     if (w->base == NULL)
         goto err;

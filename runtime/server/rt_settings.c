@@ -2,6 +2,7 @@
  * rt_settings — the runtime's settings and their declarations.
  */
 #include "rt_settings.h"
+#include "rt_client_options.h"
 #include "rt_db.h"
 
 #include <stdio.h>
@@ -65,17 +66,6 @@ static const struct rt_option database_options[] = {
      "time one database connection attempt may take", NULL},
 };
 
-static const struct rt_option outbound_options[] = {
-    {"external-api-timeout-ms", "EXTERNAL_API_TIMEOUT_MS", VAL(RT_OPTION_MS, outbound_timeout_ms), "5000",
-     NULL, "milliseconds one outbound call may take", NULL},
-    {"external-ca-file", "EXTERNAL_CA_FILE", STR(outbound_ca_file), NULL, "the system's CA store",
-     "PEM file of CAs trusted for outbound HTTPS", NULL},
-    {"external-max-response-size", "EXTERNAL_MAX_RESPONSE_SIZE",
-     VAL(RT_OPTION_SIZE, outbound_max_response_size), "1MiB", NULL, "largest outbound response body", NULL},
-    {"external-max-connections", "EXTERNAL_MAX_CONNECTIONS", VAL(RT_OPTION_COUNT, outbound_max_connections),
-     "64", NULL, "outbound connections per worker and origin; more calls wait their turn", NULL},
-};
-
 static const struct rt_option tls_options[] = {
     {"tls-cert-file", "TLS_CERT_FILE", STR(tls_cert_file), NULL, "none (plain HTTP)",
      "PEM certificate (chain) to serve HTTPS with; needs tls-key-file", NULL},
@@ -102,11 +92,10 @@ static int check_tls(char *err, size_t errlen)
 static const struct rt_option_group server_group = GROUP("server", server_options, NULL);
 static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
-static const struct rt_option_group outbound_group = GROUP("outbound HTTP", outbound_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
 const struct rt_option_group *const rt_settings_groups[] = {&server_group, &http_group, &database_group,
-                                                            &outbound_group, &tls_group};
+                                                            &rt_client_option_group, &tls_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)

@@ -1,11 +1,11 @@
 /*
  * rt_settings — the runtime's own settings: listening, workers, logs,
- * request limits and deadlines, the database, outbound HTTP and TLS.
- *
- * They are declared here, in the option groups rt_settings_groups[], each
- * pointing at its field of the one struct rt_settings of the process
- * (rt_settings_get()); rt_main() loads them together with the settings the
- * application's modules declare (struct rt_module, rt_app.h).
+ * request limits and deadlines, the database and TLS, declared here in
+ * option groups that point at the fields of the one struct rt_settings of
+ * the process (rt_settings_get()).  rt_settings_groups[] lists them with
+ * the outbound client's group, which the client declares itself
+ * (rt_client_options.h); rt_main() loads them all together with the
+ * settings the application's modules declare (struct rt_module, rt_app.h).
  */
 #ifndef RT_SETTINGS_H
 #define RT_SETTINGS_H
@@ -35,12 +35,8 @@ struct rt_settings {
     int db_pool_size;            /* PostgreSQL connections per worker (DB_POOL_SIZE) */
     int db_acquire_timeout_ms;   /* ms a statement waits for a usable connection; 503 beyond */
     int db_connect_timeout_ms;   /* ms one connection attempt may take (DB_CONNECT_TIMEOUT) */
-    int outbound_timeout_ms;     /* ms per outbound call (EXTERNAL_API_TIMEOUT_MS) */
-    char outbound_ca_file[1024]; /* PEM CA file for HTTPS calls; empty: the system's (EXTERNAL_CA_FILE) */
-    size_t outbound_max_response_size; /* bytes of an outbound response body (EXTERNAL_MAX_RESPONSE_SIZE) */
-    int outbound_max_connections;      /* per worker and origin (EXTERNAL_MAX_CONNECTIONS) */
-    char tls_cert_file[1024];          /* PEM certificate chain; with the key: serve HTTPS (TLS_CERT_FILE) */
-    char tls_key_file[1024];           /* PEM private key of that certificate (TLS_KEY_FILE) */
+    char tls_cert_file[1024];    /* PEM certificate chain; with the key: serve HTTPS (TLS_CERT_FILE) */
+    char tls_key_file[1024];     /* PEM private key of that certificate (TLS_KEY_FILE) */
 };
 
 /** The runtime's option groups, in --help order (they set the fields of rt_settings_get()). */

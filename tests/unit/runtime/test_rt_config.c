@@ -6,6 +6,7 @@
  * list every option of the service is checked against the binary's
  * --list-options (tests/integration/test_options_docs.py).
  */
+#include "rt_client_options.h"
 #include "rt_config.h"
 #include "rt_settings.h"
 #include "test.h"
@@ -154,8 +155,12 @@ static void test_file_syntax(void)
     CHECK(rt_settings_get()->max_body_size == 64 * 1024);
     CHECK(strcmp(urls, "http://a.example/x # not a comment") == 0);
     CHECK(strcmp(rt_settings_get()->database_url, "postgresql://u:p#w@h/db") == 0);
-    CHECK(strcmp(rt_settings_get()->outbound_ca_file, "/etc/ca#1.pem") ==
-          0); /* '#' only starts a comment after a space */
+    {
+        struct rt_client_settings client;
+
+        rt_client_options_settings(&client, 0);
+        CHECK(strcmp(client.ca_file, "/etc/ca#1.pem") == 0); /* '#' only starts a comment after a space */
+    }
     CHECK(rt_settings_get()->access_log == 0);
     unlink(path);
 }
