@@ -24,6 +24,7 @@
 #include "rt_db.h"
 #include "rt_db_req.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 #include "rt_pool.h"
 #include "rt_req.h"
 #include "rt_time.h"
@@ -112,12 +113,9 @@ static void task_job_free(void *arg)
 
 static struct task_job *task_job_new(const char *id, const char *message)
 {
-    struct task_job *job = calloc(1, sizeof(*job));
+    struct task_job *job = rt_xcalloc(1, sizeof(*job));
 
-    if (job == NULL || (job->message = strdup(message)) == NULL) {
-        free(job);
-        return NULL;
-    }
+    job->message = rt_xstrdup(message);
     snprintf(job->id, sizeof(job->id), "%s", id);
     return job;
 }
@@ -169,15 +167,13 @@ static void unfinished_loaded(const struct rt_db_result *res, void *arg)
     r->status = rt_db_result_status(res);
     for (i = 0; i < rt_db_result_rows(res); i++) {
         const char *id = NULL, *message = NULL;
-        struct task_job *job = NULL;
 
         if (rt_db_result_text(res, i, 0, &id) != RT_DB_VALUE_OK ||
             rt_db_result_text(res, i, 1, &message) != RT_DB_VALUE_OK) {
             rt_log_error("%s: row %d: id or message is NULL or not text", select_unfinished.name, i);
             continue;
         }
-        job = task_job_new(id, message);
-        if (job != NULL && rt_pool_submit_always(pool, run_task, job, task_job_free) == 0)
+        if (rt_pool_submit_always(pool, run_task, task_job_new(id, message), task_job_free) == 0)
             r->resumed++;
     }
 }
@@ -344,7 +340,6 @@ struct accept_ctx {
 static void task_recorded(const struct rt_db_result *res, void *arg)
 {
     struct accept_ctx *a = arg;
-    struct task_job *job;
     char status_url[64], text[320];
     struct api_task_accepted accepted = {
         .task_id = a->id,
@@ -359,14 +354,7 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
-    job = task_job_new(a->id, a->message);
-    if (job == NULL) {
-        /* Recorded but not queued: the next start takes it up; say so honestly. */
-        rt_pool_release(pool);
-        rt_req_reply_detail(a->req, 500, "Out of memory; the task will run after the next restart");
-        return;
-    }
-    rt_pool_submit_reserved(pool, run_task, job, task_job_free);
+    rt_pool_submit_reserved(pool, run_task, task_job_new(a->id, a->message), task_job_free);
     snprintf(status_url, sizeof(status_url), "/tasks/%s", a->id);
     snprintf(text, sizeof(text), "Processing '%s' in the background", a->message);
     rt_req_add_header(a->req, "Location", status_url);

@@ -4,6 +4,7 @@
  */
 #include "rt_db_internal.h"
 #include "rt_err.h"
+#include "rt_mem.h"
 
 #include <libpq-fe.h>
 #include <stdarg.h>
@@ -21,15 +22,15 @@ static bool starts_with(const char *s, const char *prefix)
 /*
  * SQLAlchemy's convention: sqlite:///relative.db and sqlite:////absolute.db
  * (three slashes, then the path); sqlite::memory: for an in-memory database.
- * Returns the path (malloc'd) or NULL.
+ * Returns the path (malloc'd), or NULL if @url is not of that form.
  */
 static char *sqlite_target(const char *url)
 {
     if (strcmp(url, "sqlite::memory:") == 0 || strcmp(url, "sqlite:///:memory:") == 0)
-        return strdup(":memory:");
+        return rt_xstrdup(":memory:");
     if (!starts_with(url, "sqlite:///") || url[10] == '\0' || strchr(url + 10, '?') != NULL)
         return NULL;
-    return strdup(url + 10);
+    return rt_xstrdup(url + 10);
 }
 
 /* postgresql://user:secret@host/db -> postgresql://user:***@host/db (and ?password=... likewise). */
@@ -37,10 +38,8 @@ static char *redact_uri(const char *url)
 {
     const char *scheme_end = strstr(url, "://"), *auth, *at, *colon, *p;
     size_t len = strlen(url);
-    char *out = malloc(2 * len + 16), *o; /* "***" may be longer than what it replaces */
+    char *out = rt_xmalloc(2 * len + 16), *o; /* "***" may be longer than what it replaces */
 
-    if (out == NULL)
-        return NULL;
     auth = scheme_end + 3;
     at = strchr(auth, '@');
     colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
@@ -71,11 +70,9 @@ static char *redact_uri(const char *url)
 /* host=h password='x y' dbname=d -> host=h password=*** dbname=d */
 static char *redact_keyvalue(const char *conninfo)
 {
-    char *out = malloc(2 * strlen(conninfo) + 16), *o = out;
+    char *out = rt_xmalloc(2 * strlen(conninfo) + 16), *o = out;
     const char *p = conninfo;
 
-    if (out == NULL)
-        return NULL;
     while (*p != '\0') {
         if ((p == conninfo || p[-1] == ' ' || p[-1] == '\t') && starts_with(p, "password")) {
             const char *v = p + 8;
@@ -114,7 +111,7 @@ static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen
     if (starts_with(url, "sqlite:")) {
         db->backend = &rt_db_sqlite_backend;
         db->target = sqlite_target(url);
-        db->display_url = strdup(url);
+        db->display_url = rt_xstrdup(url);
         if (db->target == NULL) {
             rt_err_set(
                 err, errlen,
@@ -125,11 +122,11 @@ static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen
         }
     } else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
         db->backend = &rt_db_pg_backend;
-        db->target = strdup(url);
+        db->target = rt_xstrdup(url);
         db->display_url = redact_uri(url);
     } else if (strchr(url, '=') != NULL && strstr(url, "://") == NULL) {
         db->backend = &rt_db_pg_backend;
-        db->target = strdup(url);
+        db->target = rt_xstrdup(url);
         db->display_url = redact_keyvalue(url);
     } else {
         rt_err_set(err, errlen,
@@ -137,24 +134,16 @@ static int parse_url(struct rt_db *db, const char *url, char *err, size_t errlen
                    "postgresql://user:password@host:port/dbname or libpq's key=value form");
         return -1;
     }
-    if (db->target == NULL || db->display_url == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        return -1;
-    }
     return 0;
 }
 
 struct rt_db *rt_db_open(const struct rt_db_settings *settings, char *err, size_t errlen)
 {
-    struct rt_db *db = calloc(1, sizeof(*db));
+    struct rt_db *db = rt_xcalloc(1, sizeof(*db));
 
-    if (db == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        return NULL;
-    }
     db->settings = *settings;
-    db->url = strdup(settings->url != NULL ? settings->url : "");
-    if (db->url == NULL || parse_url(db, db->url, err, errlen) != 0)
+    db->url = rt_xstrdup(settings->url != NULL ? settings->url : "");
+    if (parse_url(db, db->url, err, errlen) != 0)
         goto err;
     db->settings.url = db->url;
     if (db->backend->open(db, err, errlen) != 0)
@@ -231,10 +220,8 @@ char *rt_db_redact_url(const char *url)
 
 struct rt_db_loop *rt_db_loop_new(struct rt_db *db, struct event_base *base)
 {
-    struct rt_db_loop *loop = calloc(1, sizeof(*loop));
+    struct rt_db_loop *loop = rt_xcalloc(1, sizeof(*loop));
 
-    if (loop == NULL)
-        return NULL;
     loop->db = db;
     loop->state = db->backend->loop_new(db, base);
     if (loop->state == NULL) {

@@ -128,14 +128,14 @@ int rt_db_check_url(const char *url, char *err, size_t errlen);
 
 /**
  * @return @p url with any password replaced by "***" (malloc'd; the caller
- *         frees it), or NULL if @p url names no backend or memory is short.
+ *         frees it), or NULL if @p url names no backend.
  */
 char *rt_db_redact_url(const char *url);
 
 /**
  * Attach @p db to the event loop @p base (one per worker, on its thread).
  * PostgreSQL connections are opened in the background from here on.
- * @return the handle, or NULL on allocation failure.
+ * @return the handle, or NULL if libevent cannot create the loop's events.
  */
 struct rt_db_loop *rt_db_loop_new(struct rt_db *db, struct event_base *base);
 
@@ -150,8 +150,8 @@ void rt_db_loop_free(struct rt_db_loop *loop);
  * Submit @p stmt with @p params (stmt->n_params strings, or NULL entries
  * for SQL NULL; all copied).  @p cb(@p arg) is called exactly once, later,
  * on this loop.
- * @return 0 once submitted; -1 if it could not even be queued (out of
- *         memory, or the loop is being freed), in which case @p cb is never called.
+ * @return 0 once submitted; -1 if it could not even be queued (the loop is
+ *         being freed, or @p stmt or @p cb is unusable), in which case @p cb is never called.
  */
 int rt_db_query(struct rt_db_loop *loop, const struct rt_db_statement *stmt, const char *const *params,
                 rt_db_callback cb, void *arg);

@@ -66,6 +66,7 @@
 #include "rt_db_pg_internal.h"
 #include "rt_err.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -248,16 +249,11 @@ static int migrate(const struct rt_db *db, PGconn *conn, char *err, size_t errle
 /* The backend's open(): see struct rt_db_backend. */
 static int pg_open(struct rt_db *db, char *err, size_t errlen)
 {
-    struct pg_db *pdb = NULL;
+    struct pg_db *pdb = rt_xcalloc(1, sizeof(*pdb));
     PGconn *conn = NULL;
     char msg[512];
     int rc = -1;
 
-    pdb = calloc(1, sizeof(*pdb));
-    if (pdb == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        goto done;
-    }
     pg_db_init(pdb, db);
     conn = PQconnectdbParams(pdb->keywords, pdb->values, 1);
     if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {

@@ -5,6 +5,7 @@
  * backend's loop_new(), loop_free() and query() (see rt_db_pg.c).
  */
 #include "rt_db_pg_internal.h"
+#include "rt_mem.h"
 #include "rt_time.h"
 
 #include <event2/event.h>
@@ -161,12 +162,9 @@ static void loop_destroy(struct pg_loop *l)
 
 void *rt_db_pg_loop_new(struct rt_db *db, struct event_base *base)
 {
-    struct pg_loop *l = NULL;
+    struct pg_loop *l = rt_xcalloc(1, sizeof(*l));
     int i;
 
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        goto err;
     l->db = db;
     l->pdb = db->state;
     l->base = base;
@@ -174,10 +172,10 @@ void *rt_db_pg_loop_new(struct rt_db *db, struct event_base *base)
     l->rng = rt_time_mono_ns() ^ (uint64_t)(uintptr_t)l;
     if (l->rng == 0)
         l->rng = 1;
-    l->conns = calloc((size_t)l->n_conns, sizeof(*l->conns));
+    l->conns = rt_xcalloc((size_t)l->n_conns, sizeof(*l->conns));
     l->dispatch = event_new(base, -1, 0, loop_on_dispatch, l);
     l->acquire_timer = evtimer_new(base, loop_on_acquire_timeout, l);
-    if (l->conns == NULL || l->dispatch == NULL || l->acquire_timer == NULL)
+    if (l->dispatch == NULL || l->acquire_timer == NULL)
         goto err;
     for (i = 0; i < l->n_conns; i++) {
         if (rt_db_pg_conn_init(&l->conns[i], l, i) < 0)
@@ -232,9 +230,7 @@ int rt_db_pg_query(void *loop_state, const struct rt_db_statement *stmt, const c
     size = sizeof(*q) + n * sizeof(char *);
     for (i = 0; i < n; i++)
         size += params[i] != NULL ? strlen(params[i]) + 1 : 0;
-    q = malloc(size);
-    if (q == NULL)
-        return -1;
+    q = rt_xmalloc(size);
     q->next = NULL;
     q->stmt = stmt;
     q->cb = cb;

@@ -185,13 +185,8 @@ static void conn_set_prepared(struct pg_conn *c, const char *name)
 {
     if (c->n_prepared == c->cap_prepared) {
         size_t cap = c->cap_prepared ? c->cap_prepared * 2 : 16;
-        const char **p = realloc(c->prepared, cap * sizeof(*p));
 
-        if (p == NULL) {
-            fprintf(stderr, "async-demo: out of memory\n");
-            abort();
-        }
-        c->prepared = p;
+        c->prepared = rt_xrealloc(c->prepared, cap * sizeof(*c->prepared));
         c->cap_prepared = cap;
     }
     c->prepared[c->n_prepared++] = name; /* statements have static storage (rt_db.h) */

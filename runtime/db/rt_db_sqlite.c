@@ -55,6 +55,7 @@
 #include "rt_db_sqlite_internal.h"
 #include "rt_err.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 
 #include <stdio.h>
@@ -88,10 +89,6 @@ static int migrate_query(void *conn, const char *sql, int n, const char *const *
     sqlite3_stmt *stmt = NULL;
     int rows = 0, rc, i;
 
-    if (rewritten == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        return -1;
-    }
     rc = sqlite3_prepare_v2(conn, rewritten, -1, &stmt, NULL);
     for (i = 0; i < n && rc == SQLITE_OK; i++)
         rc = sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
@@ -156,15 +153,11 @@ static void state_free(struct sqlite_state *st)
 
 static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
 {
-    struct sqlite_state *st = calloc(1, sizeof(*st));
+    struct sqlite_state *st = rt_xcalloc(1, sizeof(*st));
     sqlite3_stmt *mode = NULL;
     char msg[256];
     int rc;
 
-    if (st == NULL) {
-        rt_err_set(err, errlen, "out of memory");
-        return -1;
-    }
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cond, NULL);
     st->tail = &st->head;

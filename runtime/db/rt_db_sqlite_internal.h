@@ -33,7 +33,6 @@
 #define RT_SQLITE_MSG_LOOP_FREED "the database connection of this worker was closed"
 #define RT_SQLITE_MSG_QUEUE_FULL "too many database statements queued"
 #define RT_SQLITE_MSG_QUEUE_WAIT "timed out waiting for the database"
-#define RT_SQLITE_MSG_NO_MEMORY "out of memory"
 
 struct sqlite_loop;
 
@@ -144,7 +143,7 @@ void rt_db_sqlite_job_free(struct sqlite_job *job);
 /* Record a failure with a static message. */
 void rt_db_sqlite_job_fail(struct sqlite_job *job, enum rt_db_status status, const char *message);
 
-/* Record a failure with a copy of SQLite's message (the static fallback if out of memory). */
+/* Record a failure with a copy of SQLite's message. */
 void rt_db_sqlite_job_fail_copy(struct sqlite_job *job, enum rt_db_status status, const char *message);
 
 /* Hand @job to its loop (the caller holds st->mu, which keeps the loop alive). */
@@ -158,7 +157,7 @@ int rt_db_sqlite_query(void *loop_state, const struct rt_db_statement *stmt, con
 
 /* --- rt_db_sqlite_stmt.c: statements (on the SQLite thread) --- */
 
-/* A copy of @sql with each $N placeholder turned into ?N (malloc'd; NULL if out of memory). */
+/* A copy of @sql with each $N placeholder turned into ?N (malloc'd). */
 char *rt_db_sqlite_rewrite_placeholders(const char *sql);
 
 /* The prepared statement for @job, from the cache or prepared now; NULL with the job failed. */

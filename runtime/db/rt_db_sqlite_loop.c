@@ -5,6 +5,7 @@
  * order).
  */
 #include "rt_db_sqlite_internal.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 
 #include <event2/event.h>
@@ -16,7 +17,7 @@
 
 /*
  * Allocate a job for @stmt with copies of @params (NULL entries, or a NULL
- * array, stand for SQL NULL), all in one block.  NULL if out of memory.
+ * array, stand for SQL NULL), all in one block.
  */
 static struct sqlite_job *job_new(const struct rt_db_statement *stmt, const char *const *params,
                                   rt_db_callback cb, void *arg)
@@ -31,9 +32,7 @@ static struct sqlite_job *job_new(const struct rt_db_statement *stmt, const char
         if (params[i] != NULL)
             size += strlen(params[i]) + 1;
     }
-    job = calloc(1, size);
-    if (job == NULL)
-        return NULL;
+    job = rt_xcalloc(1, size);
     job->stmt = stmt;
     job->cb = cb;
     job->arg = arg;
@@ -81,13 +80,13 @@ void rt_db_sqlite_job_fail(struct sqlite_job *job, enum rt_db_status status, con
     job->error = message;
 }
 
-/* Record a failure with a copy of SQLite's message (the static fallback if out of memory). */
+/* Record a failure with a copy of SQLite's message. */
 void rt_db_sqlite_job_fail_copy(struct sqlite_job *job, enum rt_db_status status, const char *message)
 {
     rt_db_sqlite_job_reset(job);
     job->status = status;
-    job->error_buf = strdup(message != NULL ? message : "");
-    job->error = job->error_buf != NULL ? job->error_buf : RT_SQLITE_MSG_NO_MEMORY;
+    job->error_buf = rt_xstrdup(message != NULL ? message : "");
+    job->error = job->error_buf;
 }
 
 /*
@@ -207,10 +206,8 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 
 void *rt_db_sqlite_loop_new(struct rt_db *db, struct event_base *base)
 {
-    struct sqlite_loop *l = calloc(1, sizeof(*l));
+    struct sqlite_loop *l = rt_xcalloc(1, sizeof(*l));
 
-    if (l == NULL)
-        return NULL;
     l->st = db->state;
     pthread_mutex_init(&l->mu, NULL);
     l->done_tail = &l->done_head;
@@ -311,8 +308,6 @@ int rt_db_sqlite_query(void *loop_state, const struct rt_db_statement *stmt, con
         return -1;
     st = l->st;
     job = job_new(stmt, params, cb, arg);
-    if (job == NULL)
-        return -1;
     job->loop = l;
     pthread_mutex_lock(&st->mu);
     if (st->queued >= RT_SQLITE_QUEUE_MAX || st->stopping) {

@@ -4,6 +4,7 @@
  * statement with its rows copied for the loop.
  */
 #include "rt_db_sqlite_internal.h"
+#include "rt_mem.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,16 +20,13 @@ static bool is_ident_char(char c)
 
 /*
  * Copy @sql with each $N placeholder turned into ?N, leaving string
- * literals, quoted identifiers and comments alone.  Caller frees; NULL if
- * out of memory.
+ * literals, quoted identifiers and comments alone.  Caller frees.
  */
 char *rt_db_sqlite_rewrite_placeholders(const char *sql)
 {
-    char *out = strdup(sql);
+    char *out = rt_xstrdup(sql);
     size_t i = 0;
 
-    if (out == NULL)
-        return NULL;
     while (out[i] != '\0') {
         char c = out[i];
 
@@ -121,8 +119,6 @@ sqlite3_stmt *rt_db_sqlite_get_stmt(struct sqlite_state *st, struct sqlite_job *
         return NULL;
     }
     sql = rt_db_sqlite_rewrite_placeholders(def->sql);
-    if (sql == NULL)
-        goto nomem;
     rc = sqlite3_prepare_v3(st->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
     if (rc != SQLITE_OK) {
         snprintf(msg, sizeof(msg), "statement \"%s\": %s", def->name, sqlite3_errmsg(st->conn));
@@ -142,25 +138,15 @@ sqlite3_stmt *rt_db_sqlite_get_stmt(struct sqlite_state *st, struct sqlite_job *
         rt_db_sqlite_job_fail_copy(job, RT_DB_ERROR, msg);
         goto fail;
     }
-    c = calloc(1, sizeof(*c));
-    if (c == NULL)
-        goto nomem;
-    c->name = strdup(def->name);
-    c->sql = strdup(def->sql);
-    if (c->name == NULL || c->sql == NULL) {
-        free(c->name);
-        free(c->sql);
-        free(c);
-        goto nomem;
-    }
+    c = rt_xcalloc(1, sizeof(*c));
+    c->name = rt_xstrdup(def->name);
+    c->sql = rt_xstrdup(def->sql);
     c->stmt = stmt;
     c->next = *bucket;
     *bucket = c;
     free(sql);
     return stmt;
 
-nomem:
-    rt_db_sqlite_job_fail(job, RT_DB_UNAVAILABLE, RT_SQLITE_MSG_NO_MEMORY);
 fail:
     sqlite3_finalize(stmt);
     free(sql);
@@ -185,22 +171,17 @@ enum rt_db_status rt_db_sqlite_map_error(int rc)
     }
 }
 
-/* Make room for @need bytes in the scratch buffer *@buf of capacity *@cap. 0, or -1 if out of memory. */
-static int grow(void **buf, size_t *cap, size_t need)
+/* Make room for @need bytes (bounded by the caller) in the scratch buffer *@buf of capacity *@cap. */
+static void grow(void **buf, size_t *cap, size_t need)
 {
     size_t n = *cap > 0 ? *cap : 256;
-    void *p;
 
     if (need <= *cap)
-        return 0;
+        return;
     while (n < need)
         n *= 2;
-    p = realloc(*buf, n);
-    if (p == NULL)
-        return -1;
-    *buf = p;
+    *buf = rt_xrealloc(*buf, n);
     *cap = n;
-    return 0;
 }
 
 /* Bind @job's parameters to its statement, as text (NULL for SQL NULL).  @return SQLite's result code. */
@@ -226,9 +207,9 @@ static int collect_text(struct sqlite_state *st, sqlite3_stmt *stmt, int c, stru
 
     if (value == NULL && len > 0)
         return SQLITE_NOMEM;
-    if (*n_text + len + 1 > RT_SQLITE_RESULT_MAX_BYTES ||
-        grow((void **)&st->text, &st->text_cap, *n_text + len + 1) != 0)
+    if (*n_text + len + 1 > RT_SQLITE_RESULT_MAX_BYTES)
         return SQLITE_TOOBIG;
+    grow((void **)&st->text, &st->text_cap, *n_text + len + 1);
     if (len > 0)
         memcpy(st->text + *n_text, value, len);
     st->text[*n_text + len] = '\0';
@@ -248,8 +229,9 @@ static int collect_row(struct sqlite_state *st, sqlite3_stmt *stmt, int cols, si
     size_t need = (*n_values + (size_t)cols) * sizeof(struct sqlite_value);
     int c;
 
-    if (need > RT_SQLITE_RESULT_MAX_BYTES || grow((void **)&st->values, &st->values_cap, need) != 0)
+    if (need > RT_SQLITE_RESULT_MAX_BYTES)
         return SQLITE_TOOBIG;
+    grow((void **)&st->values, &st->values_cap, need);
     for (c = 0; c < cols; c++) {
         struct sqlite_value *v = &st->values[(*n_values)++];
 
@@ -269,15 +251,13 @@ static int collect_row(struct sqlite_state *st, sqlite3_stmt *stmt, int cols, si
     return SQLITE_OK;
 }
 
-/* Give @job the @n_rows rows of @cols collected in the scratch buffers, in one block.  0, or -1. */
-static int keep_rows(struct sqlite_state *st, struct sqlite_job *job, int n_rows, int cols, size_t n_values,
-                     size_t n_text)
+/* Give @job the @n_rows rows of @cols collected in the scratch buffers, in one block. */
+static void keep_rows(struct sqlite_state *st, struct sqlite_job *job, int n_rows, int cols, size_t n_values,
+                      size_t n_text)
 {
     size_t values_size = n_values * sizeof(struct sqlite_value);
-    struct sqlite_rows *rows = malloc(sizeof(*rows) + values_size + n_text);
+    struct sqlite_rows *rows = rt_xmalloc(sizeof(*rows) + values_size + n_text);
 
-    if (rows == NULL)
-        return -1;
     rows->rows = n_rows;
     rows->cols = cols;
     if (values_size > 0)
@@ -286,7 +266,6 @@ static int keep_rows(struct sqlite_state *st, struct sqlite_job *job, int n_rows
         memcpy((char *)(rows->values + n_values), st->text, n_text);
     job->rows = rows;
     job->status = RT_DB_OK;
-    return 0;
 }
 
 /* Release scratch buffers that a large result grew past RT_SQLITE_SCRATCH_KEEP_BYTES. */
@@ -326,10 +305,7 @@ int rt_db_sqlite_run_stmt(struct sqlite_state *st, struct sqlite_job *job)
         rc = SQLITE_TOOBIG;
     if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;
-        if (keep_rows(st, job, n_rows, cols, n_values, n_text) != 0) {
-            rt_db_sqlite_job_fail(job, RT_DB_UNAVAILABLE, RT_SQLITE_MSG_NO_MEMORY);
-            rc = SQLITE_NOMEM;
-        }
+        keep_rows(st, job, n_rows, cols, n_values, n_text);
     } else if (rc == SQLITE_TOOBIG) {
         rt_db_sqlite_job_fail(job, RT_DB_ERROR, "result too large");
     } else {

@@ -29,6 +29,7 @@
  */
 #include "rt_http_internal.h"
 #include "rt_log.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_stream.h"
 #include "rt_time.h"
@@ -216,16 +217,12 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
 {
     struct rt_http *http = arg;
     const struct rt_http_settings *s = &http->settings;
-    struct conn *c = calloc(1, sizeof(*c));
+    struct conn *c = rt_xcalloc(1, sizeof(*c));
     struct rt_stream_callbacks cbs = {conn_readcb, conn_writecb, conn_eventcb, c};
     /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
     size_t read_max = s->max_header_size + s->max_body_size + 64 * 1024;
     int one = 1;
 
-    if (c == NULL) {
-        evutil_closesocket(fd);
-        return;
-    }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->http = http;
     c->timer = evtimer_new(http->base, conn_timercb, c);
@@ -271,10 +268,8 @@ static void accept_errorcb(struct evconnlistener *listener, void *arg)
 struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
                             rt_http_handler handler, void *arg)
 {
-    struct rt_http *http = calloc(1, sizeof(*http));
+    struct rt_http *http = rt_xcalloc(1, sizeof(*http));
 
-    if (http == NULL)
-        return NULL;
     http->base = base;
     http->settings = *settings;
     http->handler = handler;

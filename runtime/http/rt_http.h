@@ -63,7 +63,7 @@ typedef void (*rt_http_handler)(struct rt_req *req, void *arg);
 
 /**
  * Create a server on @p base.  @p settings is copied.
- * @return the server, or NULL on allocation failure.
+ * @return the server (never NULL: running out of memory aborts, see rt_mem.h).
  */
 struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
                             rt_http_handler handler, void *arg);

@@ -9,6 +9,7 @@
  * TLS: a bufferevent_openssl, with its callbacks forwarded.
  */
 #include "rt_stream.h"
+#include "rt_mem.h"
 #include "rt_time.h"
 
 #include <errno.h>
@@ -273,11 +274,9 @@ static int tls_init(struct rt_stream *s, struct event_base *base, int fd, struct
 struct rt_stream *rt_stream_new(struct event_base *base, int fd, struct ssl_ctx_st *tls_ctx, size_t read_max,
                                 int write_timeout_ms, const struct rt_stream_callbacks *cbs)
 {
-    struct rt_stream *s = calloc(1, sizeof(*s));
+    struct rt_stream *s = rt_xcalloc(1, sizeof(*s));
     int rc;
 
-    if (s == NULL)
-        return NULL;
     s->cbs = *cbs;
     s->fd = -1;
     rc = tls_ctx != NULL ? tls_init(s, base, fd, tls_ctx, read_max, write_timeout_ms)

@@ -52,8 +52,8 @@ struct rt_stream_callbacks {
  * pauses while the input holds @p read_max bytes or more (0: no limit) and
  * resumes when the owner has consumed some.  Output that does not drain
  * within @p write_timeout_ms (0: no limit) ends in RT_STREAM_TIMEOUT.
- * @return the stream, which owns @p fd from then on; or NULL (out of
- *         memory), with @p fd still the caller's.
+ * @return the stream, which owns @p fd from then on; or NULL (libevent or
+ *         OpenSSL could not set it up), with @p fd still the caller's.
  */
 struct rt_stream *rt_stream_new(struct event_base *base, int fd, struct ssl_ctx_st *tls_ctx, size_t read_max,
                                 int write_timeout_ms, const struct rt_stream_callbacks *cbs);

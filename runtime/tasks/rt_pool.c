@@ -33,6 +33,7 @@
 #include "rt_err.h"
 
 #include "rt_log.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_time.h"
 
@@ -290,7 +291,7 @@ static int start_threads(struct rt_pool *pool, char *err, size_t errlen)
 
 struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, size_t errlen)
 {
-    struct rt_pool *pool = NULL;
+    struct rt_pool *pool;
     pthread_condattr_t attr;
     bool attr_ok = false, mu_ok = false, stop_mu_ok = false, work_ok = false, changed_ok = false;
     int i;
@@ -303,17 +304,13 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
         rt_err_set(err, errlen, "pool queue capacity must not be negative");
         return NULL;
     }
-    pool = calloc(1, sizeof(*pool));
-    if (pool == NULL)
-        goto nomem;
+    pool = rt_xcalloc(1, sizeof(*pool));
     pool->settings = *settings;
     pool->n_threads = settings->threads;
     atomic_init(&pool->queued, 0);
     atomic_init(&pool->running, 0);
     atomic_init(&pool->cancelled, false);
-    pool->threads = calloc((size_t)pool->n_threads, sizeof(*pool->threads));
-    if (pool->threads == NULL)
-        goto nomem;
+    pool->threads = rt_xcalloc((size_t)pool->n_threads, sizeof(*pool->threads));
     for (i = 0; i < pool->n_threads; i++) {
         pool->threads[i].pool = pool;
         pool->threads[i].index = i;
@@ -347,18 +344,16 @@ nomem:
 err:
     if (attr_ok)
         pthread_condattr_destroy(&attr);
-    if (pool != NULL) {
-        if (changed_ok)
-            pthread_cond_destroy(&pool->changed);
-        if (work_ok)
-            pthread_cond_destroy(&pool->work);
-        if (stop_mu_ok)
-            pthread_mutex_destroy(&pool->stop_mu);
-        if (mu_ok)
-            pthread_mutex_destroy(&pool->mu);
-        free(pool->threads);
-        free(pool);
-    }
+    if (changed_ok)
+        pthread_cond_destroy(&pool->changed);
+    if (work_ok)
+        pthread_cond_destroy(&pool->work);
+    if (stop_mu_ok)
+        pthread_mutex_destroy(&pool->stop_mu);
+    if (mu_ok)
+        pthread_mutex_destroy(&pool->mu);
+    free(pool->threads);
+    free(pool);
     return NULL;
 }
 
@@ -388,22 +383,20 @@ void rt_pool_release(struct rt_pool *pool)
 
 /*
  * Queue a job built from @fn, @arg, @free_arg, taking a reservation back
- * first if @reserved.  If the pool is stopping, or the job record cannot
- * be allocated, free_arg(arg) is called here instead.
+ * first if @reserved.  If the pool is stopping, free_arg(arg) is called
+ * here instead.
  * @return 0 if queued, -1 if not.
  */
 static int submit(struct rt_pool *pool, bool reserved, rt_pool_job_fn fn, void *arg,
                   void (*free_arg)(void *arg))
 {
-    struct job *job = malloc(sizeof(*job));
+    struct job *job = rt_xmalloc(sizeof(*job));
     bool queued = false;
 
-    if (job != NULL) {
-        job->fn = fn;
-        job->arg = arg;
-        job->free_arg = free_arg;
-        job->next = NULL;
-    }
+    job->fn = fn;
+    job->arg = arg;
+    job->free_arg = free_arg;
+    job->next = NULL;
     pthread_mutex_lock(&pool->mu);
     if (reserved) {
         assert(pool->reserved > 0);
@@ -411,7 +404,7 @@ static int submit(struct rt_pool *pool, bool reserved, rt_pool_job_fn fn, void *
             pool->reserved--;
         update_queued(pool);
     }
-    if (!pool->stopping && job != NULL) {
+    if (!pool->stopping) {
         push_job(pool, job);
         queued = true;
     }
@@ -419,8 +412,6 @@ static int submit(struct rt_pool *pool, bool reserved, rt_pool_job_fn fn, void *
     if (queued)
         return 0;
 
-    if (job == NULL)
-        rt_log_error("pool: out of memory: a job is dropped");
     if (free_arg != NULL)
         free_arg(arg);
     free(job);

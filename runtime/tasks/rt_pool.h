@@ -66,7 +66,7 @@ void rt_pool_release(struct rt_pool *pool);
  * @p fn runs it owns @p arg.  If the job is never run (the pool stopped
  * first), @p free_arg(@p arg) is called instead (if not NULL), on the
  * thread that stops the pool; or at once, on the calling thread, if the
- * pool was already stopping (or, rarely, out of memory).
+ * pool was already stopping.
  */
 void rt_pool_submit_reserved(struct rt_pool *pool, rt_pool_job_fn fn, void *arg, void (*free_arg)(void *arg));
 
@@ -88,7 +88,7 @@ size_t rt_pool_running(const struct rt_pool *pool);
  * wait, on this pool thread only, until @p cb has been called (on this
  * thread; a statement is waited for even once the pool is cancelled).
  * @return 0 once @p cb has run; -1 if it could not be submitted (no
- *         database, or out of memory), in which case @p cb is not called.
+ *         database, or rt_db_query() refused it), in which case @p cb is not called.
  */
 int rt_pool_query(struct rt_pool_thread *thread, const struct rt_db_statement *stmt,
                   const char *const *params, rt_db_callback cb, void *arg);
