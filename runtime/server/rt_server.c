@@ -287,7 +287,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
     w->http = rt_http_new(w->base, &s, handle_request, w);
     w->shutdown_ev = event_new(w->base, -1, 0, on_shutdown, w);
     w->deadline_ev = evtimer_new(w->base, on_deadline, w);
-    if (w->http == NULL || w->shutdown_ev == NULL || w->deadline_ev == NULL)
+    if (w->shutdown_ev == NULL || w->deadline_ev == NULL)
         goto err;
     return rt_http_accept_on(w->http, fd);
 err:
