@@ -9,7 +9,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DB_BACKEND, Server, fresh_database_url, main, pg_cluster, run_parallel  # noqa: E402
+from harness import DB_BACKEND, Server, fresh_database_url, main, pg_cluster, private_pg_cluster, run_parallel  # noqa: E402
 
 RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"
 
@@ -161,8 +161,19 @@ class SlowStatement(unittest.TestCase):
 class Outage(unittest.TestCase):
     """PostgreSQL stopped and restarted mid-run: 503 while down, recovery, nothing acknowledged is lost."""
 
+    def setUp(self):
+        # A cluster of its own: stopping the shared one would pull the database from under the other test
+        # programs running at the same time (ctest -j).
+        self.tmp = tempfile.TemporaryDirectory(prefix="async-demo-outage-")
+        os.chmod(self.tmp.name, 0o711)  # the server runs as the postgres user
+        self.cluster = private_pg_cluster(os.path.join(self.tmp.name, "pg"))
+
+    def tearDown(self):
+        self.cluster.destroy()
+        self.tmp.cleanup()
+
     def test_restart_mid_run(self):
-        cluster = pg_cluster()
+        cluster = self.cluster
         url = cluster.new_database()
         created = []
         statuses = []
@@ -280,11 +291,13 @@ class OldSchemaRecord(unittest.TestCase):
 
 
 @unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL host names")
-class HostName(unittest.TestCase):
+class HostName(Outage):
     """A host name in DATABASE_URL is resolved once, at start-up: reconnects never resolve on a loop."""
 
+    test_restart_mid_run = None
+
     def test_named_host_is_pinned_and_reconnects(self):
-        cluster = pg_cluster()
+        cluster = self.cluster
         url = cluster.new_database().replace("@127.0.0.1:", "@localhost:")
         with Server(workers=1, database_url=url, env={"DB_ACQUIRE_TIMEOUT": "1s"}) as s:
             self.assertIn("host localhost is 127.0.0.1", s.log())
