@@ -25,13 +25,8 @@ int main(int argc, char **argv)
 {
     const struct rt_app app = {
         .name = "async-demo",
-        .version = API_VERSION,
         .description = "the FastAPI async tutorial's service, spec-first in C",
-        .init = api_init,
-        .dispatch = api_dispatch,
-        .spec_json = api_spec_json,
-        .spec_json_len = api_spec_json_len,
-        .title = API_TITLE,
+        API_RT_APP_FIELDS,
         .modules = modules,
         .n_modules = sizeof(modules) / sizeof(modules[0]),
     };

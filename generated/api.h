@@ -25,4 +25,13 @@ extern const char api_spec_json[];
 /** Bytes in api_spec_json, without the NUL. */
 extern const size_t api_spec_json_len;
 
+/*
+ * The generated half of a struct rt_app (runtime/server/rt_app.h), for an
+ * application's main():
+ *     const struct rt_app app = {.name = "...", API_RT_APP_FIELDS, .modules = ..., ...};
+ */
+#define API_RT_APP_FIELDS                                                                                    \
+    .version = API_VERSION, .init = api_init, .dispatch = api_dispatch, .spec_json = api_spec_json,           \
+    .spec_json_len = api_spec_json_len, .title = API_TITLE
+
 #endif /* API_H */
