@@ -1,9 +1,11 @@
 """What the generator supports, and the refusal of everything else.
 
 Anything in a spec the generator cannot turn into C faithfully is a SpecError naming it, so that nothing is
-silently left unvalidated (tests/codegen/test_codegen.py checks the messages).  This module holds the keyword
-tables and the checks on single keywords; checks on the structure of a spec (paths, parameters, bodies) sit
-where that structure is read (params.py, operations.py).
+silently left unvalidated (tests/codegen/test_codegen.py checks the messages).  keywords.py is the table of
+every keyword and field (supported, refused, annotation), checked on the whole document with JSON pointers by
+document.py before anything is built; this module holds the keywords each kind of schema may use and the
+checks on the values of single keywords, applied as schemas are built; checks on the structure of a spec (paths,
+parameters, bodies) sit where that structure is read (params.py, operations.py).
 """
 
 
@@ -11,9 +13,10 @@ class SpecError(Exception):
     """The spec uses something the generator cannot turn into C faithfully."""
 
 
-# Keywords that only document a schema: allowed everywhere, ignored.
+# Keywords that only document a schema: allowed in every kind of schema, ignored (readOnly and writeOnly only
+# where keywords.py lets them through: where they have no effect).
 DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
-                "externalDocs", "xml", "discriminator", "$comment", "contentMediaType"}
+                "externalDocs", "xml", "$comment", "contentMediaType", "contentEncoding", "contentSchema"}
 
 # The keywords each kind of schema may use (besides DOC_KEYWORDS).
 KEYWORDS = {
@@ -35,8 +38,9 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
 
 
 def check_keywords(schema, kind, where):
-    """Refuse the keywords of schema that a schema of this kind (a key of KEYWORDS) may not use."""
-    unknown = sorted(set(schema) - KEYWORDS[kind] - DOC_KEYWORDS)
+    """Refuse the keywords of schema that a schema of this kind (a key of KEYWORDS) may not use (x-* extensions
+    are annotations)."""
+    unknown = sorted(k for k in set(schema) - KEYWORDS[kind] - DOC_KEYWORDS if not k.startswith("x-"))
     if unknown:
         raise SpecError("%s: unsupported schema keyword(s) %s" % (where, ", ".join(unknown)))
 

@@ -1,0 +1,373 @@
+"""The table of every construct an OpenAPI 3.1 document can use, and what the generator does with it.
+
+Each schema keyword (JSON Schema 2020-12 and its OpenAPI dialect, plus 3.0's nullable) and each field of each
+OpenAPI object is in exactly one of three categories:
+
+  SUPPORTED   the generator enforces it (a check may restrict it to what is enforced: the values, or the places);
+  REFUSED     the generator cannot enforce it yet: a spec using it fails to build, with the reason.  A few are
+              accepted where they provably have no effect (`security: []`, `servers: [{url: /}]`, readOnly in a
+              schema no request reaches...): the `harmless` predicate says where;
+  ANNOTATION  no effect on validation by design (description, examples, title, deprecated, links, x-*...).
+
+A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
+against the official lists (tests/codegen/keywords/).
+
+Validation keywords constrain what a request may send.  A schema no request reaches (one used only in
+responses) describes what the handler builds: it fixes the C struct, the values are the handler's contract and
+are not checked when written.  So a keyword whose only gap is validation (anyOf of several types, format
+date-time, additionalProperties: false...) is refused where a request reaches it and accepted elsewhere; a
+keyword the C struct cannot represent is refused everywhere.  A schema's context (walked by document.py) is
+PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
+only) or None (a component nothing reaches: it still gets a model, but validates nothing).
+"""
+
+from urllib.parse import urlsplit
+
+SUPPORTED, REFUSED, ANNOTATION = "supported", "refused", "annotation"
+PARAM, BODY, OUTPUT = "param", "body", "output"
+INPUT = (PARAM, BODY)
+
+
+class Entry:
+    """One keyword or field: its category, why (for REFUSED, the error's reason), what its value is (child: how
+    document.py walks it) and, for SUPPORTED, check(value, node, ctx) -> None or why this use is refused; for
+    REFUSED, harmless(value, node, ctx) -> whether this use has no effect and is accepted."""
+
+    def __init__(self, status, reason="", child=None, check=None, harmless=None, ctx=None):
+        self.status, self.reason, self.child = status, reason, child
+        self.check, self.harmless, self.ctx = check, harmless, ctx
+
+    def refusal(self, value, node, ctx):
+        """None if this use is accepted, else the reason it is refused."""
+        if self.status == SUPPORTED:
+            return self.check(value, node, ctx) if self.check else None
+        if self.status == REFUSED:
+            if self.harmless and self.harmless(value, node, ctx):
+                return None
+            return self.reason
+        return None
+
+
+def S(child=None, check=None, ctx=None):
+    return Entry(SUPPORTED, child=child, check=check, ctx=ctx)
+
+
+def R(reason, harmless=None, child=None):
+    return Entry(REFUSED, reason, child=child, harmless=harmless)
+
+
+def A(child=None, note=""):
+    return Entry(ANNOTATION, note, child=child)
+
+
+# --- schema keywords: checks --------------------------------------------------------------------------------
+
+def only_true(value, node, ctx):
+    if ctx in INPUT and value not in (True, {}):
+        return ("additionalProperties other than true is not enforced: unknown properties are accepted and "
+                "ignored, and their values are not validated")
+    return None
+
+
+def one_all_of(value, node, ctx):
+    if not isinstance(value, list) or len(value) != 1:
+        return "allOf with more than one schema is not supported"
+    others = [k for k in node if k != "allOf" and not is_annotation(SCHEMA, k)]
+    if others:
+        return "keywords beside allOf (%s) are not supported: they would be dropped" % ", ".join(sorted(others))
+    return None
+
+
+def nullable_union(value, node, ctx):
+    """anyOf/oneOf [X, {type: null}] is enforced (a nullable X); a union of several types is any JSON value."""
+    if not isinstance(value, list):
+        return "must be a list of schemas"
+    non_null = [a for a in value if not (isinstance(a, dict) and a.get("type") == "null")]
+    if len(non_null) == 1 and len(non_null) < len(value):
+        return None
+    if ctx in INPUT:
+        return ("a union of several schemas is not enforced on requests: any JSON value would be accepted "
+                "(only [X, {type: 'null'}] is; unions are allowed where no request reaches them)")
+    return None
+
+
+def required_declared(value, node, ctx):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "required must be a list of property names"
+    missing = [v for v in value if v not in (node.get("properties") or {})]
+    if missing:
+        return ("required names %s, not under properties: it would not be enforced"
+                % ", ".join(repr(m) for m in missing))
+    return None
+
+
+INPUT_FORMATS = {
+    "int32": "format int32 is not enforced: values outside the 32-bit range would be accepted",
+    "float": "format float is not enforced: values outside the single-precision range would be accepted",
+    "date-time": "format date-time is not fully checked: impossible dates such as 2024-02-30 would be accepted",
+}
+
+
+def input_format(value, node, ctx):
+    if ctx in INPUT and value in INPUT_FORMATS:
+        return INPUT_FORMATS[value] + " (allowed where no request reaches it)"
+    return None
+
+
+def applied_default(value, node, ctx):
+    if ctx == BODY:
+        return "defaults are not applied to request body fields: an absent field would stay absent"
+    if ctx == PARAM and ("anyOf" in node or "oneOf" in node):
+        return "a default beside anyOf/oneOf is not applied: put it in the non-null alternative"
+    return None
+
+
+def object_type(value, node, ctx):
+    types = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    if ctx in INPUT and "object" in types and "properties" not in node:
+        return "type object without properties is not enforced on requests: any JSON value would be accepted"
+    return None
+
+
+def ref_alone(value, node, ctx):
+    others = [k for k in node if k != "$ref" and not is_annotation(SCHEMA, k) and k not in ("readOnly", "writeOnly")]
+    if others:
+        return "keywords beside $ref (%s) are not supported: they would be ignored" % ", ".join(sorted(others))
+    return None
+
+
+def not_true(value, node, ctx):
+    return value is not True
+
+
+NOT_ENFORCED = "not enforced by the generated validation"
+SCHEMA_REF_ONLY = "only $ref to a local JSON pointer (#/...) is supported"
+
+SCHEMA = {
+    # core
+    "$ref": S(check=ref_alone),
+    "$comment": A(),
+    "$schema": R("the dialect is OpenAPI 3.1's"),
+    "$id": R(SCHEMA_REF_ONLY),
+    "$anchor": R(SCHEMA_REF_ONLY),
+    "$dynamicAnchor": R(SCHEMA_REF_ONLY),
+    "$dynamicRef": R(SCHEMA_REF_ONLY),
+    "$vocabulary": R("the dialect is OpenAPI 3.1's"),
+    "$defs": R("put the schemas under components/schemas"),
+    # 2019-09 keywords the 2020-12 meta-schema still lists
+    "$recursiveAnchor": R("a 2019-09 keyword, replaced by $dynamicAnchor in 2020-12"),
+    "$recursiveRef": R("a 2019-09 keyword, replaced by $dynamicRef in 2020-12"),
+    "definitions": R("put the schemas under components/schemas"),
+    "dependencies": R(NOT_ENFORCED),
+    # applicator
+    "properties": S(child="{schema}"),
+    "items": S(child="schema"),
+    "additionalProperties": S(check=only_true),
+    "allOf": S(child="[schema]", check=one_all_of),
+    "anyOf": S(child="[schema]", check=nullable_union),
+    "oneOf": S(child="[schema]", check=nullable_union),
+    "not": R(NOT_ENFORCED),
+    "if": R(NOT_ENFORCED), "then": R(NOT_ENFORCED), "else": R(NOT_ENFORCED),
+    "dependentSchemas": R(NOT_ENFORCED),
+    "prefixItems": R(NOT_ENFORCED),
+    "contains": R(NOT_ENFORCED),
+    "patternProperties": R(NOT_ENFORCED),
+    "propertyNames": R(NOT_ENFORCED),
+    # unevaluated
+    "unevaluatedItems": R(NOT_ENFORCED),
+    "unevaluatedProperties": R(NOT_ENFORCED),
+    # validation
+    "type": S(check=object_type),
+    "enum": S(),  # of strings (refusals.check_string_enum)
+    "required": S(check=required_declared),
+    "minLength": S(), "maxLength": S(), "pattern": S(),
+    "minimum": S(), "maximum": S(), "exclusiveMinimum": S(), "exclusiveMaximum": S(),
+    "const": R(NOT_ENFORCED),
+    "multipleOf": R(NOT_ENFORCED),
+    "minItems": R(NOT_ENFORCED), "maxItems": R(NOT_ENFORCED),
+    "uniqueItems": R(NOT_ENFORCED),
+    "minContains": R(NOT_ENFORCED), "maxContains": R(NOT_ENFORCED),
+    "minProperties": R(NOT_ENFORCED), "maxProperties": R(NOT_ENFORCED),
+    "dependentRequired": R(NOT_ENFORCED),
+    # format (annotation and assertion vocabularies): the formats themselves are in refusals.py
+    "format": S(check=input_format),
+    # meta-data
+    "default": S(check=applied_default),
+    "title": A(), "description": A(), "examples": A(), "deprecated": A(),
+    "readOnly": R("true is not enforced: the property would be required in and accepted from requests "
+                  "(allowed where no request reaches it)", harmless=lambda v, n, c: v is not True or c not in INPUT),
+    "writeOnly": R("true is not enforced: the property would be written in responses "
+                   "(allowed where no response reaches it)", harmless=lambda v, n, c: v is not True or c != OUTPUT),
+    # content: annotations in 2020-12 (the content vocabulary asserts nothing)
+    "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
+    # the OpenAPI 3.1 dialect
+    "discriminator": R("not enforced: the union it selects among is not validated"),
+    "xml": A(note="only JSON is produced"),
+    "externalDocs": A(),
+    "example": A(),
+    # OpenAPI 3.0
+    "nullable": S(),
+}
+
+
+def is_annotation(table, key):
+    return key.startswith("x-") or (key in table and table[key].status == ANNOTATION)
+
+
+# --- OpenAPI objects ----------------------------------------------------------------------------------------
+
+DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+SECURITY = "security requirements are not enforced yet: the operation would be reachable without credentials"
+SERVERS = ("a server URL with a path (or variables) is not supported: the routes answer at /, not under the "
+           "server's path")
+CALLBACKS = "callbacks are not supported: nothing would call them"
+FLOWS = "security schemes are not supported yet: no operation can require one"
+DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
+
+
+def root_servers(value, node, ctx):
+    """Servers whose URLs all serve at the root ("/", or a host without a path) change nothing."""
+    if not isinstance(value, list):
+        return False
+    for server in value:
+        url = server.get("url") if isinstance(server, dict) else None
+        if not isinstance(url, str) or "{" in url or urlsplit(url).path not in ("", "/"):
+            return False
+    return True
+
+
+def no_requirement(value, node, ctx):
+    """security: [] (or only empty requirements: anonymous access) requires nothing."""
+    return isinstance(value, list) and all(r == {} for r in value)
+
+
+def openapi_version(value, node, ctx):
+    if not isinstance(value, str) or not value.startswith(("3.1.", "3.0.")):
+        return "only OpenAPI 3.1 (and 3.0) documents are supported, not %r" % (value,)
+    return None
+
+
+def path_item_ref(value, node, ctx):
+    others = [k for k in node if k != "$ref" and not is_annotation(OBJECTS["path-item"], k)]
+    if others:
+        return "fields beside $ref in a path item (%s) are not supported: they would be ignored" % ", ".join(others)
+    return None
+
+
+def one_media_type(value, node, ctx):
+    if isinstance(value, dict) and len(value) > 1:
+        return ("a request body with several media types (%s) is not supported: only the first JSON one would "
+                "be accepted, the other alternatives would be refused" % ", ".join(value))
+    return None
+
+
+def default_style(value, node, ctx):
+    return value == DEFAULT_STYLE.get(node.get("in"))
+
+
+# child: how document.py walks the value: an object name, "schema", "[x]" a list of x, "{x}" a map of x, "x?"
+# x or a Reference Object; "paths", "responses" and "content" are maps with keys of their own; None: not walked.
+# ctx: the context the value is walked in ("request" or "response"), when the object is reached by a request.
+OBJECTS = {
+    "openapi": {
+        "openapi": S(check=openapi_version), "info": S(child="info"),
+        "jsonSchemaDialect": R("only OpenAPI 3.1's default schema dialect is supported",
+                               harmless=lambda v, n, c: v == DEFAULT_DIALECT),
+        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "paths": S(child="paths"),
+        "webhooks": R("webhooks are not supported: nothing would send them"),
+        "components": S(child="components"),
+        "security": R(SECURITY, harmless=no_requirement),
+        "tags": A(child="[tag]"), "externalDocs": A(child="external-documentation"),
+    },
+    "info": {
+        "title": S(), "version": S(),  # embedded in the generated banner and API description
+        "summary": A(), "description": A(), "termsOfService": A(), "contact": A(child="contact"),
+        "license": A(child="license"),
+    },
+    "contact": {"name": A(), "url": A(), "email": A()},
+    "license": {"name": A(), "identifier": A(), "url": A()},
+    "server": {"url": S(), "description": A(),
+               "variables": R("server variables are not supported: the routes answer at /")},
+    "server-variable": {"enum": R("server variables are not supported"),
+                        "default": R("server variables are not supported"), "description": A()},
+    "components": {
+        "schemas": S(child="{schema}"), "responses": S(child="{response?}"),
+        "parameters": S(child="{parameter?}"), "requestBodies": S(child="{request-body?}"),
+        "pathItems": S(child="{path-item?}"),
+        "headers": A(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
+        "callbacks": R(CALLBACKS),
+        "securitySchemes": R(FLOWS, harmless=lambda v, n, c: v == {}),
+    },
+    "path-item": {
+        "$ref": S(check=path_item_ref), "summary": A(), "description": A(),
+        "get": S(child="operation"), "put": S(child="operation"), "post": S(child="operation"),
+        "delete": S(child="operation"), "options": S(child="operation"), "head": S(child="operation"),
+        "patch": S(child="operation"), "trace": S(child="operation"),
+        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "parameters": S(child="[parameter?]", ctx="request"),
+    },
+    "operation": {
+        "tags": A(), "summary": A(), "description": A(), "externalDocs": A(child="external-documentation"),
+        "operationId": S(), "parameters": S(child="[parameter?]", ctx="request"),
+        "requestBody": S(child="request-body?", ctx="request"), "responses": S(child="responses", ctx="response"),
+        "callbacks": R(CALLBACKS), "deprecated": A(),
+        "security": R(SECURITY, harmless=no_requirement),
+        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+    },
+    "external-documentation": {"description": A(), "url": A()},
+    "parameter": {
+        "name": S(), "in": S(), "required": S(), "schema": S(child="schema", ctx=PARAM),
+        "description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
+        "style": R("only the default style is supported (simple in path and header, form in query): the "
+                   "parameter would be parsed as if it had that style", harmless=default_style),
+        "explode": S(),  # no effect on the scalar parameters the generator accepts (params.py)
+        "allowEmptyValue": R("an empty value is validated against the schema like any other",
+                             harmless=not_true),
+        "allowReserved": R("the generated client percent-encodes reserved characters", harmless=not_true),
+        "content": R("parameters with content (a media type) are not supported: use schema"),
+    },
+    "request-body": {"description": A(), "content": S(child="content", check=one_media_type), "required": S()},
+    "media-type": {
+        "schema": S(child="schema"), "example": A(), "examples": A(child="{example?}"),
+        "encoding": R("encoding is not supported: it applies to multipart and form bodies, which are not"),
+    },
+    "encoding": {key: R("encoding is not supported") for key in
+                 ("contentType", "headers", "style", "explode", "allowReserved")},
+    "responses": {"default": R("a default response gets no reply helper: the handler could not send it")},
+    "response": {
+        "description": A(), "content": S(child="content"), "links": A(child="{link?}"),
+        # Not enforced either: the reply helper takes no parameter for them and the handler sets them itself.
+        # Kept accepted because openapi.yaml uses them (issue 15); see the README.
+        "headers": A(child="{header?}", note="documents headers the handler sets itself; nothing checks them"),
+    },
+    "example": {"summary": A(), "description": A(), "value": A(), "externalValue": A()},
+    "link": {key: A() for key in ("operationRef", "operationId", "parameters", "requestBody", "description",
+                                  "server")},
+    # Header Objects appear only where they document (response headers, components): all annotations for now.
+    "header": {key: A() for key in ("description", "required", "deprecated", "schema", "content", "style",
+                                    "explode", "example", "examples")},
+    "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
+    "reference": {"$ref": S(), "summary": A(), "description": A()},
+    "security-scheme": dict({key: R(FLOWS) for key in ("type", "name", "in", "scheme", "bearerFormat", "flows",
+                                                        "openIdConnectUrl")}, description=A()),
+    "oauth-flows": {key: R(FLOWS) for key in ("implicit", "password", "clientCredentials", "authorizationCode")},
+    "oauth-flow": {key: R(FLOWS) for key in ("authorizationUrl", "tokenUrl", "refreshUrl", "scopes")},
+}
+
+NAMES = {"openapi": "OpenAPI Object", "info": "Info", "contact": "Contact", "license": "License",
+         "server": "Server", "server-variable": "Server Variable", "components": "Components",
+         "path-item": "Path Item", "operation": "Operation", "external-documentation": "External Documentation",
+         "parameter": "Parameter", "request-body": "Request Body", "media-type": "Media Type",
+         "encoding": "Encoding", "responses": "Responses", "response": "Response", "example": "Example",
+         "link": "Link", "header": "Header", "tag": "Tag", "reference": "Reference",
+         "security-scheme": "Security Scheme", "oauth-flows": "OAuth Flows", "oauth-flow": "OAuth Flow"}
+
+
+def counts():
+    """{category: number of entries} over the schema keywords and every object's fields."""
+    out = {SUPPORTED: 0, REFUSED: 0, ANNOTATION: 0}
+    for table in [SCHEMA] + list(OBJECTS.values()):
+        for entry in table.values():
+            out[entry.status] += 1
+    return out
