@@ -3,7 +3,9 @@
 The stages, one module each, in the order a spec goes through them:
 
   loader      read the YAML, resolve local $ref
-  refusals    SpecError and the tables of what the generator supports; everything else is refused
+  document    walk the whole document against keywords.py (every keyword and field: supported, refused or
+              annotation); a refused or unknown one is a SpecError with its JSON pointer
+  refusals    SpecError and the keywords each kind of schema may use; everything else is refused
   schemas     schema -> Rule (one struct rt_valid_rule) and object schema -> Model (one C struct)
   params      a parameter -> Param; the path template's segments
   operations  path item + method -> Operation: parameters, request body, responses

@@ -3,6 +3,7 @@ need about the API as a whole (title, version, the embedded spec)."""
 
 import json
 
+from .document import check_document
 from .model import Ctx
 from .names import c_string
 from .operations import build_operations
@@ -14,6 +15,7 @@ CODEGEN_ABI = 3
 
 def build(spec, spec_name):
     """The Ctx of a loaded spec; spec_name is how the banners name it."""
+    check_document(spec)  # every construct is supported or refused here, with its JSON pointer
     ctx = Ctx(spec, spec_name)
     # Every component schema gets a model, in spec order, used or not.
     for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items():

@@ -5,7 +5,8 @@
 - output is deterministic, has a banner, no timestamps and no absolute paths;
 - files are rewritten only when their content changes;
 - --check notices a changed, missing or hand-edited file;
-- specs the generator cannot represent faithfully are refused with a message.
+- specs the generator cannot represent faithfully are refused with a message (and, for the constructs of
+  codegen/openapi_c/keywords.py, the JSON pointer of the construct); harmless uses stay accepted.
 (That the fixture's output compiles, links and behaves is codegen.fixture.)
 """
 
@@ -97,7 +98,8 @@ def test_properties(tmp):
     return files
 
 
-def refused(tmp, mutate, message):
+def mutated(tmp, mutate):
+    """Generate from the fixture changed by mutate; the result and the output directory."""
     with open(FIXTURE, encoding="utf-8") as f:
         spec = yaml.safe_load(f)
     spec = copy.deepcopy(spec)
@@ -105,9 +107,24 @@ def refused(tmp, mutate, message):
     path = os.path.join(tmp, "bad.yaml")
     with open(path, "w", encoding="utf-8") as f:
         yaml.safe_dump(spec, f)
-    r = gen("--spec", path, "--out", os.path.join(tmp, "bad"))
-    ok(r.returncode == 1 and message in r.stderr, "refused (%s): %s" % (message, r.stderr.strip()))
-    ok(not os.path.exists(os.path.join(tmp, "bad")), "nothing written for a refused spec")
+    out = os.path.join(tmp, "bad")
+    return gen("--spec", path, "--out", out), out
+
+
+def refused(tmp, mutate, message, pointer=None):
+    """The mutated fixture is refused with message (and the JSON pointer of the construct, if given)."""
+    r, out = mutated(tmp, mutate)
+    want = [message] + ([pointer + ": "] if pointer else [])
+    ok(r.returncode == 1 and all(w in r.stderr for w in want),
+       "refused (%s): %s" % (" + ".join(want), r.stderr.strip()))
+    ok(not os.path.exists(out), "nothing written for a refused spec")
+
+
+def accepted(tmp, mutate, what):
+    """The mutated fixture still generates (a construct that is harmless where it is)."""
+    r, out = mutated(tmp, mutate)
+    ok(r.returncode == 0, "accepted (%s): %s" % (what, r.stderr.strip()))
+    subprocess.run(["rm", "-rf", out], check=True)
 
 
 def test_refusals(tmp):
@@ -134,11 +151,106 @@ def test_refusals(tmp):
             "(?...) groups are not supported")
 
 
+ITEM = "#/paths/~1items~1{item_id}/get"
+CREATE = "#/paths/~1items~1/post"
+BODY_REF = CREATE + "/requestBody/content/application~1json/schema/$ref"
+SCHEMAS = "#/components/schemas/"
+
+
+def body_prop(name, schema):
+    """A mutation adding property name (schema) to ItemCreate, the body of create_item."""
+    return lambda s: s["components"]["schemas"]["ItemCreate"]["properties"].update({name: schema})
+
+
+def test_schema_refusals(tmp):
+    """Issue 15: schema constructs that were ignored are refused, naming the construct and its JSON pointer."""
+    schemas = lambda s: s["components"]["schemas"]
+    refused(tmp, lambda s: schemas(s)["ItemCreate"].update(additionalProperties=False),
+            "additionalProperties other than true is not enforced", SCHEMAS + "ItemCreate/additionalProperties")
+    refused(tmp, body_prop("x", {"type": "object", "additionalProperties": {"type": "integer"}}),
+            "additionalProperties other than true", SCHEMAS + "ItemCreate/properties/x/additionalProperties")
+    refused(tmp, body_prop("x", {"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            "a union of several schemas is not enforced on requests", SCHEMAS + "ItemCreate/properties/x/anyOf")
+    refused(tmp, body_prop("x", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            "(reached through %s)" % BODY_REF, SCHEMAS + "ItemCreate/properties/x/oneOf")
+    refused(tmp, body_prop("x", {"allOf": [{"type": "string"}], "maxLength": 3}),
+            "keywords beside allOf (maxLength)", SCHEMAS + "ItemCreate/properties/x/allOf")
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["required"].append("nope"),
+            "required names 'nope', not under properties", SCHEMAS + "ItemCreate/required")
+    refused(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][2]["schema"].update(format="int32"),
+            "'format: int32' is refused", ITEM + "/parameters/2/schema/format")
+    refused(tmp, body_prop("x", {"type": "number", "format": "float"}), "'format: float' is refused",
+            SCHEMAS + "ItemCreate/properties/x/format")
+    refused(tmp, body_prop("x", {"type": "string", "format": "date-time"}), "2024-02-30",
+            SCHEMAS + "ItemCreate/properties/x/format")
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1),
+            "defaults are not applied to request body fields", SCHEMAS + "ItemCreate/properties/quantity/default")
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(readOnly=True),
+            "unsupported schema keyword(s) readOnly", SCHEMAS + "ItemCreate/properties/name/readOnly")
+    refused(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
+            "unsupported schema keyword(s) writeOnly", SCHEMAS + "Item/properties/name/writeOnly")
+    refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
+            "unsupported schema keyword(s) discriminator", SCHEMAS + "Item/discriminator")
+    refused(tmp, body_prop("x", {"type": "object"}), "type object without properties is not enforced",
+            SCHEMAS + "ItemCreate/properties/x/type")
+    refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
+            SCHEMAS + "ItemCreate/properties/x/maxlength")
+
+
+def test_document_refusals(tmp):
+    """Issue 15: OpenAPI fields that were ignored are refused, naming the field and its JSON pointer."""
+    item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
+    refused(tmp, lambda s: item_get(s).update(security=[{"api_key": []}]),
+            "security requirements are not enforced yet", ITEM + "/security")
+    refused(tmp, lambda s: s.update(security=[{"api_key": []}]), "OpenAPI Object field 'security'", "#/security")
+    refused(tmp, lambda s: s["components"].update(securitySchemes={"api_key": {"type": "apiKey"}}),
+            "security schemes are not supported", "#/components/securitySchemes")
+    refused(tmp, lambda s: s.update(servers=[{"url": "/api/v1"}]), "the routes answer at /", "#/servers")
+    refused(tmp, lambda s: s["paths"]["/"].update(servers=[{"url": "/v2"}]), "Path Item field 'servers'",
+            "#/paths/~1/servers")
+    refused(tmp, lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/v2"}]),
+            "Operation field 'servers'", "#/paths/~1/get/servers")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="matrix"), "'style: matrix' is refused",
+            ITEM + "/parameters/0/style")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="label"), "'style: label' is refused",
+            ITEM + "/parameters/0/style")
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(allowEmptyValue=True),
+            "'allowEmptyValue: true' is refused", ITEM + "/parameters/1/allowEmptyValue")
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
+        {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
+            "multipart/form-data)", CREATE + "/requestBody/content")
+    refused(tmp, lambda s: item_get(s)["responses"].update(default={"description": "x"}),
+            "a default response gets no reply helper", ITEM + "/responses/default")
+    refused(tmp, lambda s: item_get(s)["responses"].update({"4XX": {"description": "x"}}),
+            "the status range 4XX is refused", ITEM + "/responses/4XX")
+    refused(tmp, lambda s: item_get(s).update(callbacks={}), "callbacks are not supported", ITEM + "/callbacks")
+    refused(tmp, lambda s: s.update(webhooks={}), "webhooks are not supported", "#/webhooks")
+    refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
+
+
+def test_harmless(tmp):
+    """What changes nothing where it is stays accepted."""
+    schemas = lambda s: s["components"]["schemas"]
+    accepted(tmp, lambda s: s.update(security=[], servers=[{"url": "/"}, {"url": "http://localhost:8000"}]),
+             "security: [] and root servers")
+    accepted(tmp, lambda s: schemas(s)["Item"]["properties"]["id"].update(readOnly=True),
+             "readOnly in a response-only schema")
+    accepted(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(writeOnly=True),
+             "writeOnly in a request-only schema")
+    accepted(tmp, lambda s: schemas(s)["Item"].update({"additionalProperties": False, "x-kind": 1}),
+             "additionalProperties: false in a response-only schema, an x- extension")
+    accepted(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][0].update(
+        style="simple", explode=False, **{"x-note": "n"}), "the default style")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         files = test_properties(tmp)
         test_expected(files)
         test_refusals(tmp)
+        test_schema_refusals(tmp)
+        test_document_refusals(tmp)
+        test_harmless(tmp)
     print("1..%d" % count)
     print("# %d passed, %d failed" % (count - failures, failures))
     return 1 if failures or count == 0 else 0

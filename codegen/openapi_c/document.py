@@ -1,0 +1,202 @@
+"""Walking the whole document against the table of keywords.py, before anything is built.
+
+Every key of every object (root, paths, operations, parameters, bodies, media types, responses, headers,
+components, schemas recursively) must be in the table: a REFUSED one, one a check refuses, and an unknown one
+(x-* extensions excepted) are a SpecError naming the construct and its JSON pointer (RFC 6901), e.g.
+`#/paths/~1users~1{id}/get/security: Operation field 'security' is refused: ...`.
+
+The paths are walked first, in the context of a request (parameters, request bodies) or of a response: a $ref
+is followed into the components in that context, so that a schema is checked against what reaches it (see
+keywords.py); the components are also walked on their own (context None) for what is refused everywhere.
+"""
+
+import re
+
+from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, SCHEMA
+from .refusals import SpecError
+
+STATUS = re.compile(r"[1-5][0-9][0-9]")
+STATUS_RANGE = re.compile(r"[1-5][Xx][Xx]")
+# The context an object is walked in -> the context of a schema under it.
+SCHEMA_CTX = {"request": BODY, "response": OUTPUT, PARAM: PARAM, BODY: BODY, OUTPUT: OUTPUT}
+
+
+def pointer(base, token):
+    """base + one RFC 6901 reference token."""
+    return "%s/%s" % (base, str(token).replace("~", "~0").replace("/", "~1"))
+
+
+def construct(key, value):
+    """How an error names a key: with its value when that is a scalar ('style: matrix')."""
+    if isinstance(value, bool):
+        return "'%s: %s'" % (key, "true" if value else "false")
+    if isinstance(value, (str, int, float)):
+        return "'%s: %s'" % (key, value)
+    return "'%s'" % key
+
+
+def check_document(spec):
+    """Raise SpecError for the first construct of spec the generator does not support (see keywords.py)."""
+    Walker(spec).object(spec, "openapi", "#", None)
+
+
+class Walker:
+    """One walk of one document; seen keeps each (pointer, kind, context) to one visit ($ref cycles)."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.seen = set()
+
+    @staticmethod
+    def fail(at, message, via=None):
+        if via:
+            message += " (reached through %s)" % via
+        raise SpecError("%s: %s" % (at, message))
+
+    def object(self, node, kind, ptr, ctx):
+        """An OpenAPI object of this kind (a key of OBJECTS) at ptr: its fields, then their values."""
+        table, name = OBJECTS[kind], NAMES[kind]
+        if not isinstance(node, dict):
+            self.fail(ptr, "a %s must be a mapping" % name)
+        for key, value in node.items():
+            key = str(key)
+            if key.startswith("x-"):
+                continue
+            at = pointer(ptr, key)
+            entry = table.get(key)
+            if entry is None:
+                self.fail(at, "unknown %s field '%s' (not in OpenAPI 3.1; extensions start with x-)" % (name, key))
+            why = entry.refusal(value, node, ctx)
+            if why:
+                self.fail(at, "%s field %s is refused: %s" % (name, construct(key, value), why))
+            if kind == "path-item" and key == "$ref":
+                self.follow(value, at, "path-item", ctx)
+            elif entry.child:
+                self.child(value, entry.child, at, entry.ctx if entry.ctx and ctx else ctx)
+
+    def child(self, value, spec, at, ctx):
+        """The value of a field, walked as spec says (keywords.py: child)."""
+        if spec.startswith("["):
+            if not isinstance(value, list):
+                self.fail(at, "must be a list")
+            for i, v in enumerate(value):
+                self.child(v, spec[1:-1], pointer(at, i), ctx)
+        elif spec.startswith("{"):
+            if not isinstance(value, dict):
+                self.fail(at, "must be a mapping")
+            for k, v in value.items():
+                self.child(v, spec[1:-1], pointer(at, k), ctx)
+        elif spec.endswith("?"):
+            if isinstance(value, dict) and "$ref" in value:
+                self.object(value, "reference", at, ctx)
+                self.follow(value["$ref"], pointer(at, "$ref"), spec[:-1], ctx)
+            else:
+                self.child(value, spec[:-1], at, ctx)
+        elif spec == "schema":
+            self.schema(value, at, SCHEMA_CTX.get(ctx), None)
+        elif spec == "paths":
+            self.paths(value, at)
+        elif spec == "responses":
+            self.responses(value, at, ctx)
+        elif spec == "content":
+            if not isinstance(value, dict):
+                self.fail(at, "must be a mapping of media types")
+            for media, v in value.items():
+                self.object(v, "media-type", pointer(at, media), ctx)
+        else:
+            self.object(value, spec, at, ctx)
+
+    def target(self, ref, at):
+        """The node the local $ref at `at` points to."""
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            self.fail(at, "only local $ref are supported, not %r" % (ref,))
+        node = self.spec
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                self.fail(at, "unresolved $ref %r" % ref)
+        return node
+
+    def follow(self, ref, at, kind, ctx):
+        """The object a $ref points to, walked as kind in ctx (once)."""
+        node = self.target(ref, at)
+        if (ref, kind, ctx) not in self.seen:
+            self.seen.add((ref, kind, ctx))
+            self.child(node, kind + "?", ref, ctx)
+
+    def paths(self, value, at):
+        """The Paths Object: each path item is where requests come in."""
+        if not isinstance(value, dict):
+            self.fail(at, "paths must be a mapping")
+        for path, item in value.items():
+            if not str(path).startswith("x-"):
+                self.object(item, "path-item", pointer(at, path), "live")
+
+    def responses(self, value, at, ctx):
+        """The Responses Object: a response per status code; default and ranges are refused."""
+        if not isinstance(value, dict):
+            self.fail(at, "responses must be a mapping")
+        for status, resp in value.items():
+            status = str(status)
+            here = pointer(at, status)
+            entry = OBJECTS["responses"].get(status)
+            if status.startswith("x-"):
+                continue
+            if entry is not None:
+                self.fail(here, "Responses field '%s' is refused: %s" % (status, entry.reason))
+            if STATUS_RANGE.fullmatch(status):
+                self.fail(here, "the status range %s is refused: a range gets no reply helper, the handler could "
+                                "not send the responses it describes" % status)
+            if not STATUS.fullmatch(status):
+                self.fail(here, "unknown response status %r (a status code 100-599 is expected)" % status)
+            self.child(resp, "response?", here, ctx)
+
+    def schema(self, node, ptr, ctx, via):
+        """A schema at ptr in context ctx (keywords.PARAM, BODY, OUTPUT or None); via: the $ref a request or a
+        response reached it through, for the messages."""
+        if (ptr, "schema", ctx) in self.seen:
+            return
+        self.seen.add((ptr, "schema", ctx))
+        if not isinstance(node, dict):
+            self.fail(ptr, "a schema must be a mapping", via)
+        for key, value in node.items():
+            key = str(key)
+            if key.startswith("x-"):
+                continue
+            at = pointer(ptr, key)
+            self.schema_keyword(key, value, node, at, ctx, via)
+            self.subschemas(key, value, at, ctx, via)
+
+    def schema_keyword(self, key, value, node, at, ctx, via):
+        """Refuse one keyword of a schema: unknown, REFUSED, or refused by its check in this context."""
+        entry = SCHEMA.get(key)
+        if entry is None:
+            self.fail(at, "unsupported schema keyword(s) %s: not a keyword of JSON Schema 2020-12 or of the OpenAPI "
+                          "dialect (extensions start with x-)" % key, via)
+        why = entry.refusal(value, node, ctx)
+        if why and entry.status == REFUSED:
+            self.fail(at, "unsupported schema keyword(s) %s: %s" % (key, why), via if ctx else None)
+        if why:
+            self.fail(at, "schema keyword %s is refused: %s" % (construct(key, value), why), via if ctx else None)
+
+    def subschemas(self, key, value, at, ctx, via):
+        """Walk the schemas under one keyword: a property's or an item's schema leaves a parameter's top level."""
+        inner = BODY if ctx == PARAM else ctx
+        if key == "$ref":
+            target = self.target(value, at)
+            self.schema(target, value, ctx, via or (at if ctx else None))
+        elif key == "properties":
+            if not isinstance(value, dict):
+                self.fail(at, "properties must be a mapping", via)
+            for name, sub in value.items():
+                self.schema(sub, pointer(at, name), inner, via)
+        elif key in ("items", "additionalProperties") and isinstance(value, dict):
+            self.schema(value, at, inner, via)
+        elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
+            for i, sub in enumerate(value):
+                self.schema(sub, pointer(at, i), ctx, via)
+
