@@ -261,6 +261,12 @@ def one_media_type(value, node, ctx):
     return None
 
 
+def supported_location(value, node, ctx):
+    if value not in ("path", "query", "header"):
+        return "parameters in %r are not supported" % (value,)
+    return None
+
+
 def default_style(value, node, ctx):
     return value == DEFAULT_STYLE.get(node.get("in"))
 
@@ -317,7 +323,7 @@ OBJECTS = {
     },
     "external-documentation": {"description": A(), "url": A()},
     "parameter": {
-        "name": S(), "in": S(), "required": S(), "schema": S(child="schema", ctx=PARAM),
+        "name": S(), "in": S(check=supported_location), "required": S(), "schema": S(child="schema", ctx=PARAM),
         "description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
         "style": R("only the default style is supported (simple in path and header, form in query): the "
                    "parameter would be parsed as if it had that style", harmless=default_style),

@@ -144,7 +144,7 @@ def test_refusals(tmp):
         x={"type": "array", "items": {"type": "array", "items": {}}}), "arrays of arrays are not supported")
     refused(tmp, lambda s: item_get(s)["parameters"].pop(0), "template parameter {item_id} is not declared")
     refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "c", "in": "cookie", "schema": {}}),
-            "parameters in 'cookie' are not supported")
+            "parameters in 'cookie' are not supported", "#/paths/~1items~1{item_id}/get/parameters/7/in")
     refused(tmp, lambda s: item_get(s).pop("operationId"), "operationId is required")
     refused(tmp, lambda s: s["paths"]["/"]["get"].update(operationId="get_item"), "is used twice")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["name"].update(pattern="^(?i)x$"),
