@@ -9,7 +9,6 @@ the spec's examples).  Nothing but openapi.yaml, handlers/echo.c and the regener
 Usage: test_add_endpoint.py SOURCE_DIR
 """
 
-import json
 import os
 import shutil
 import subprocess
