@@ -58,15 +58,35 @@ static void start_request(struct conn *c)
 }
 
 /* 1 when the head was parsed, 0 to wait for more bytes, -1 after rt_http_conn_fail(). */
+/*
+ * RFC 9112 2.2: a server SHOULD ignore at least one empty line (CRLF)
+ * received before the request line (some clients send one after a POST
+ * body).  Every whole CRLF is dropped; a bare LF is not an empty line and
+ * is left for the parser to refuse.  @return 1 when the request line may
+ * have begun, 0 when nothing but (part of) an empty line is buffered.
+ */
+static int skip_empty_lines(struct evbuffer *in)
+{
+    unsigned char two[2];
+    ev_ssize_t got;
+
+    while ((got = evbuffer_copyout(in, two, 2)) == 2 && two[0] == '\r' && two[1] == '\n')
+        evbuffer_drain(in, 2);
+    return got > 0 && !(got == 1 && two[0] == '\r');
+}
+
 static int read_head(struct conn *c, struct evbuffer *in)
 {
     const struct rt_http_settings *s = &c->http->settings;
-    size_t avail = evbuffer_get_length(in), head_len;
+    size_t avail, head_len;
     struct evbuffer_ptr from, end;
     const char *detail = NULL;
     char *head;
     int status;
 
+    if (c->head_scan_from == 0 && !skip_empty_lines(in))
+        return 0;
+    avail = evbuffer_get_length(in);
     evbuffer_ptr_set(in, &from, c->head_scan_from, EVBUFFER_PTR_SET);
     end = evbuffer_search(in, "\r\n\r\n", 4, &from);
     if (end.pos < 0) {

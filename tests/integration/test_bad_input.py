@@ -158,7 +158,8 @@ class BadInput(unittest.TestCase):
         cases = [
             (b"GET\r\n\r\n", 400, line),                                  # method only
             (b"GET /\r\n\r\n", 400, line),                                # HTTP/0.9 simple request
-            (b"\r\n\r\n", 400, line),                                     # empty request line
+            (b"\r\n \r\n\r\n", 400, line),                                 # a request line of white space
+                                                                          # (empty lines before it are skipped)
             (b"GET / HTTP/1.1 extra\r\n" + HOST + b"\r\n", 400, line),    # four parts
             (b"GET  / HTTP/1.1\r\n" + HOST + b"\r\n", 400, line),         # double space
             (b"G@T / HTTP/1.1\r\n" + HOST + b"\r\n", 400, line),          # not a token

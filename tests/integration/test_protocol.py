@@ -122,6 +122,22 @@ class Protocol(unittest.TestCase):
         self.assertEqual(responses[0].json()["detail"][0]["loc"], ["body", "email"])
         self.assertNotEqual(responses[0].header("x-request-id"), "from-trailer")  # trailers are not headers
 
+    def test_empty_lines_before_a_request_line_are_ignored(self):
+        # RFC 9112 2.2: a server SHOULD ignore at least one CRLF before the request line (clients send one
+        # after a POST body); a bare LF is no empty line.
+        responses = self.all_responses(b"\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n\r\n" +
+                                       b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual([r.status for r in responses], [200, 200], responses)
+        s = self.server.connect(5.0)
+        try:
+            s.sendall(b"\r")
+            time.sleep(0.05)
+            s.sendall(b"\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            self.assertEqual(SocketReader(s).read_response().status, 200)
+        finally:
+            s.close()
+        self.assert_json_error(self.raw(b"\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"), 400)
+
     def test_headers_over_limit_get_431_json(self):
         r = self.server.get("/", headers={"X-Big": "y" * 3000})
         self.assert_json_error(r, 431)
