@@ -6,6 +6,7 @@
  * emits.
  */
 #include "test.h"
+#include "valid_test.h"
 
 #include "rt_json.h"
 #include "rt_valid.h"
@@ -130,14 +131,6 @@ static const char *validate(const char *json)
     rt_valid_errors_cleanup(&errs);
     json_object_put(j);
     return out;
-}
-
-static int same(const char *got, const char *expected)
-{
-    if (strcmp(got, expected) == 0)
-        return 1;
-    printf("# expected %s\n#      got %s\n", expected, got);
-    return 0;
 }
 
 #define ERR(type, loc, msg, input)                                                                           \

@@ -4,6 +4,7 @@
  * every failing one), bodies into request memory, and the answers.
  */
 #include "test.h"
+#include "valid_test.h"
 
 #include "rt_json.h"
 #include "rt_req.h"
@@ -14,14 +15,6 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int same(const char *got, const char *expected)
-{
-    if (strcmp(got, expected) == 0)
-        return 1;
-    printf("# expected %s\n#      got %s\n", expected, got);
-    return 0;
-}
 
 static int starts_with(const char *got, const char *prefix)
 {

@@ -4,6 +4,7 @@
  * model around it), and one parameter from its text.
  */
 #include "test.h"
+#include "valid_test.h"
 
 #include "rt_valid.h"
 #include "rt_valid_errors.h"
@@ -15,28 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int same(const char *got, const char *expected)
-{
-    if (got != NULL && strcmp(got, expected) == 0)
-        return 1;
-    printf("# expected %s\n#      got %s\n", expected, got != NULL ? got : "(null)");
-    return 0;
-}
-
-/* The errors in @p errs as compact JSON (static buffer), then none left. */
-static const char *errors_text(struct rt_valid_errors *errs)
-{
-    static char out[2048];
-    struct json_object *detail = rt_valid_errors_to_json(errs);
-
-    snprintf(
-        out, sizeof(out), "%s",
-        json_object_to_json_string_ext(json_object_object_get(detail, "detail"), JSON_C_TO_STRING_PLAIN));
-    json_object_put(detail);
-    rt_valid_errors_cleanup(errs);
-    return out;
-}
 
 /* --- rt_valid_parse --- */
 
