@@ -18,6 +18,7 @@
 #include "rt_app.h"
 #include "rt_client.h"
 #include "rt_db.h"
+#include "rt_db_req.h"
 #include "rt_log.h"
 #include "rt_mem.h"
 #include "rt_req.h"
@@ -46,7 +47,8 @@ static const struct rt_option options[] = {
      NULL},
 };
 
-static const struct rt_option_group option_group = {"external APIs", options, 1, NULL};
+static const struct rt_option_group option_group = {"external APIs", options,
+                                                    sizeof(options) / sizeof(options[0]), NULL};
 
 static void forget_sources(void)
 {
@@ -245,10 +247,10 @@ static void combined_done(struct combined *c)
     case RT_DB_OK:
         break;
     case RT_DB_UNAVAILABLE:
-        api_get_user_with_external_data__reply_503_detail(c->req, "Database unavailable, try again later");
+        rt_db_req_reply_unavailable(c->req, api_get_user_with_external_data__reply_503_detail);
         return;
     default:
-        rt_req_reply_detail(c->req, 500, "Internal database error");
+        rt_db_req_reply_internal(c->req); /* user_looked_up() logged why */
         return;
     }
     if (c->user == NULL) {
@@ -267,12 +269,12 @@ static void user_looked_up(const struct rt_db_result *res, void *arg)
 
     c->db_status = rt_db_result_status(res);
     if (c->db_status == RT_DB_ERROR)
-        rt_log_error("database error (request %s): %s", rt_req_id(c->req), rt_db_result_error(res));
+        rt_db_req_log_error(c->req, users_select_by_email.name, rt_db_result_error(res));
     if (c->db_status == RT_DB_OK && rt_db_result_rows(res) > 0) {
         c->user = rt_req_alloc(c->req, sizeof(*c->user));
         if (users_from_row(c->req, res, 0, c->user) != 0) {
-            rt_log_error("database error (request %s): %s: a value is NULL or not of the expected type",
-                         rt_req_id(c->req), users_select_by_email.name);
+            rt_db_req_log_error(c->req, users_select_by_email.name,
+                                "a value is NULL or not of the expected type");
             c->db_status = RT_DB_ERROR; /* answered 500, once the call is back too */
         }
     }

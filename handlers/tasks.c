@@ -73,7 +73,9 @@ static const struct rt_db_statement select_unfinished = {
 
 /* Set by the module's start before the workers run; read-only afterwards. */
 static struct rt_pool *pool;
-static int iterations;
+
+/* The settings (TASK_*), set before the workers run; read-only afterwards. */
+static int task_workers, task_queue_size, task_iterations;
 
 /* --- the work --- */
 
@@ -139,7 +141,7 @@ static void run_task(struct rt_pool_thread *thread, void *arg)
 
     rt_time_format_rfc3339(now, sizeof(now));
     rt_pool_query(thread, &mark_running, running, check_recorded, "start");
-    if (compute(thread, job->message, iterations, hex) != 0) {
+    if (compute(thread, job->message, task_iterations, hex) != 0) {
         rt_log_info("task %s interrupted by shutdown; it is taken up again at the next start", job->id);
         task_job_free(job);
         return;
@@ -210,9 +212,6 @@ static int recover(void)
     return 0;
 }
 
-/* The settings (TASK_*), read once the workers run. */
-static int task_workers, task_queue_size, task_iterations;
-
 static const struct rt_option options[] = {
     {"task-workers", "TASK_WORKERS", RT_OPTION_THREADS, &task_workers, 0, "auto", "number of CPUs",
      "threads that run background tasks (never the event loops)", NULL},
@@ -222,7 +221,8 @@ static const struct rt_option options[] = {
      "SHA-256 rounds per background task: its CPU cost", NULL},
 };
 
-static const struct rt_option_group option_group = {"background tasks", options, 3, NULL};
+static const struct rt_option_group option_group = {"background tasks", options,
+                                                    sizeof(options) / sizeof(options[0]), NULL};
 
 /*
  * The tasks table: the tasks module's migrations, numbered 1, 2, ... within
@@ -289,7 +289,6 @@ static int start(struct rt_db *db)
     };
     char err[256];
 
-    iterations = task_iterations;
     pool = rt_pool_new(&settings, err, sizeof(err));
     if (pool == NULL) {
         rt_log_error("cannot start the background task pool: %s", err);
@@ -364,7 +363,6 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
 void handle_process_data(struct rt_req *req, const struct api_process_data_params *params)
 {
     struct accept_ctx *a = rt_req_alloc(req, sizeof(*a));
-    struct rt_db_loop *db = rt_db_loop_current();
     char created_at[40];
     const char *values[3] = {a->id, params->message, created_at};
 
@@ -377,11 +375,9 @@ void handle_process_data(struct rt_req *req, const struct api_process_data_param
     a->message = params->message;
     new_uuid(a->id);
     rt_time_format_rfc3339(created_at, sizeof(created_at));
-    if (db == NULL || rt_db_query(db, &insert_task, values, task_recorded, a) != 0) {
+    if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, api_process_data__reply_503_detail) !=
+        0)
         rt_pool_release(pool);
-        rt_req_add_header(req, "Retry-After", "1");
-        api_process_data__reply_503_detail(req, "Database unavailable, try again later");
-    }
 }
 
 /* --- GET /tasks/{task_id} --- */
@@ -398,14 +394,14 @@ static void task_loaded(const struct rt_db_result *res, void *arg)
         return;
     }
     /* started_at, finished_at, result and error are NULL until the task gets there */
-    if (rt_db_req_text(req, res, 0, 0, &task.task_id) != 0 || task.task_id == NULL ||
-        rt_db_req_text(req, res, 0, 1, &task.status) != 0 || task.status == NULL ||
-        rt_db_req_text(req, res, 0, 2, &task.message) != 0 || task.message == NULL ||
-        rt_db_req_timestamp(req, res, 0, 3, &task.created_at) != 0 || task.created_at == NULL ||
-        rt_db_req_timestamp(req, res, 0, 4, &task.started_at) != 0 ||
-        rt_db_req_timestamp(req, res, 0, 5, &task.finished_at) != 0 ||
-        rt_db_req_text(req, res, 0, 6, &task.result) != 0 ||
-        rt_db_req_text(req, res, 0, 7, &task.error) != 0) {
+    if (rt_db_req_text(req, res, 0, 0, &task.task_id) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 1, &task.status) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 2, &task.message) != RT_DB_VALUE_OK ||
+        rt_db_req_timestamp(req, res, 0, 3, &task.created_at) != RT_DB_VALUE_OK ||
+        rt_db_req_timestamp(req, res, 0, 4, &task.started_at) < RT_DB_VALUE_NULL ||
+        rt_db_req_timestamp(req, res, 0, 5, &task.finished_at) < RT_DB_VALUE_NULL ||
+        rt_db_req_text(req, res, 0, 6, &task.result) < RT_DB_VALUE_NULL ||
+        rt_db_req_text(req, res, 0, 7, &task.error) < RT_DB_VALUE_NULL) {
         rt_db_req_reply_bad_row(req, select_task.name);
         return;
     }
@@ -414,7 +410,6 @@ static void task_loaded(const struct rt_db_result *res, void *arg)
 
 void handle_get_task(struct rt_req *req, const struct api_get_task_params *params)
 {
-    struct rt_db_loop *db = rt_db_loop_current();
     char *id = rt_req_strndup(req, params->task_id, strlen(params->task_id));
     const char *values[1] = {id};
     char *p;
@@ -422,6 +417,5 @@ void handle_get_task(struct rt_req *req, const struct api_get_task_params *param
     for (p = id; *p != '\0'; p++) /* ids are stored lower-case; UUIDs compare case-insensitively */
         if (*p >= 'A' && *p <= 'F')
             *p = (char)(*p - 'A' + 'a');
-    if (db == NULL || rt_db_query(db, &select_task, values, task_loaded, req) != 0)
-        api_get_task__reply_503_detail(req, "Database unavailable, try again later");
+    rt_db_req_submit(req, &select_task, values, task_loaded, req, api_get_task__reply_503_detail);
 }

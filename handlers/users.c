@@ -76,23 +76,11 @@ static const struct rt_db_statement select_user_page = {
 int users_from_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_user *user)
 {
     if (rt_db_result_int64(res, row, 0, &user->id) != RT_DB_VALUE_OK ||
-        rt_db_req_text(req, res, row, 1, &user->email) != 0 || user->email == NULL ||
-        rt_db_req_text(req, res, row, 2, &user->full_name) != 0 || user->full_name == NULL ||
-        rt_db_req_timestamp(req, res, row, 3, &user->created_at) != 0 || user->created_at == NULL)
+        rt_db_req_text(req, res, row, 1, &user->email) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, row, 2, &user->full_name) != RT_DB_VALUE_OK ||
+        rt_db_req_timestamp(req, res, row, 3, &user->created_at) != RT_DB_VALUE_OK)
         return -1;
     return 0;
-}
-
-/* Submit @stmt for @req, or answer 503 if even that is impossible. @return 0 if submitted. */
-static int submit(struct rt_req *req, const struct rt_db_statement *stmt, const char *const *params,
-                  rt_db_callback cb, void (*reply_503)(struct rt_req *, const char *))
-{
-    struct rt_db_loop *db = rt_db_loop_current();
-
-    if (db != NULL && rt_db_query(db, stmt, params, cb, req) == 0)
-        return 0;
-    reply_503(req, "Database unavailable, try again later");
-    return -1;
 }
 
 /* --- POST /users/ --- */
@@ -123,7 +111,7 @@ void handle_create_user(struct rt_req *req, const struct api_create_user_params 
     values[0] = params->body.email;
     values[1] = params->body.full_name;
     values[2] = rt_time_format_rfc3339(created_at, sizeof(created_at));
-    submit(req, &insert_user, values, user_created, api_create_user__reply_503_detail);
+    rt_db_req_submit(req, &insert_user, values, user_created, req, api_create_user__reply_503_detail);
 }
 
 /* --- GET /users/{user_email} --- */
@@ -150,7 +138,7 @@ void handle_get_user(struct rt_req *req, const struct api_get_user_params *param
 {
     const char *values[1] = {params->user_email};
 
-    submit(req, &users_select_by_email, values, user_found, api_get_user__reply_503_detail);
+    rt_db_req_submit(req, &users_select_by_email, values, user_found, req, api_get_user__reply_503_detail);
 }
 
 /* --- GET /users/ --- */
@@ -186,13 +174,11 @@ void handle_list_users(struct rt_req *req, const struct api_list_users_params *p
     struct page_query *q = rt_req_alloc(req, sizeof(*q));
     char limit[24], offset[24];
     const char *values[2] = {limit, offset};
-    struct rt_db_loop *db = rt_db_loop_current();
 
     q->req = req;
     q->limit = params->limit;
     q->offset = params->offset;
     snprintf(limit, sizeof(limit), "%lld", (long long)params->limit);
     snprintf(offset, sizeof(offset), "%lld", (long long)params->offset);
-    if (db == NULL || rt_db_query(db, &select_user_page, values, page_loaded, q) != 0)
-        api_list_users__reply_503_detail(req, "Database unavailable, try again later");
+    rt_db_req_submit(req, &select_user_page, values, page_loaded, q, api_list_users__reply_503_detail);
 }

@@ -41,10 +41,27 @@ struct step {
     char what[160]; /* "users migration 1 (users)", for messages */
 };
 
+/* Whether migration @j of schema @i claims an old global version an earlier migration claims too. */
+static bool legacy_claimed(const struct rt_db_settings *s, size_t i, size_t j)
+{
+    int v = s->schemas[i].migrations[j].legacy_version;
+    size_t a, b;
+
+    for (a = 0; v > 0 && a <= i; a++) {
+        for (b = 0; b < (a == i ? j : s->schemas[a].n_migrations); b++) {
+            if (s->schemas[a].migrations[b].legacy_version == v)
+                return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Check what the migrations promise before touching the database: modules
- * named and unique, versions from 1 and increasing within each, SQL for
- * this backend.  0, or -1 with a message.
+ * named and unique, versions 1, 2, 3, ... within each, SQL for this
+ * backend, and no old global version claimed twice (two modules taking
+ * over the same schema_version row would leave one's tables uncreated).
+ * 0, or -1 with a message.
  */
 static int check_schemas(const struct rt_db_migrate_conn *c, const struct rt_db_settings *s, char *err,
                          size_t errlen)
@@ -68,11 +85,16 @@ static int check_schemas(const struct rt_db_migrate_conn *c, const struct rt_db_
         for (j = 0; j < sc->n_migrations; j++) {
             const struct rt_db_migration *m = &sc->migrations[j];
 
-            if (m->version <= prev || m->legacy_version < 0 || c->sql_of(m) == NULL) {
+            if (m->version != prev + 1 || c->sql_of(m) == NULL) {
                 rt_err_set(err, errlen,
-                           "%s migration %d: versions must increase from 1 within a module, and %s SQL "
+                           "%s migration %d: versions must be 1, 2, 3, ... within a module, and %s SQL "
                            "must be given",
                            sc->module, m->version, c->name);
+                return -1;
+            }
+            if (m->legacy_version < 0 || legacy_claimed(s, i, j)) {
+                rt_err_set(err, errlen, "%s migration %d: legacy_version %d is negative or claimed twice",
+                           sc->module, m->version, m->legacy_version);
                 return -1;
             }
             prev = m->version;

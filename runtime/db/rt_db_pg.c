@@ -74,9 +74,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Key of the session advisory lock held while migrating: "asyncdmo" as a bigint. */
-#define PG_MIGRATION_LOCK_KEY "7022089759021624687"
-
 /* --- small helpers --- */
 
 /*

@@ -17,44 +17,64 @@
 #ifndef RT_DB_REQ_H
 #define RT_DB_REQ_H
 
-struct rt_db_result;
+#include "rt_db.h"
+
 struct rt_req;
+
+/** An operation's generated 503 reply with a detail (api_<op>__reply_503_detail). */
+typedef void (*rt_db_req_reply_503)(struct rt_req *req, const char *detail);
+
+/**
+ * Submit @p stmt with @p params on the calling worker's loop; @p cb(@p arg)
+ * is called later, as with rt_db_query().  When it cannot even be queued
+ * (no database on this thread, or the loop is being freed), answer @p req
+ * as rt_db_req_reply_unavailable() does instead.
+ * @return 0 once submitted; -1 if @p req was answered (@p cb is never called).
+ */
+int rt_db_req_submit(struct rt_req *req, const struct rt_db_statement *stmt, const char *const *params,
+                     rt_db_callback cb, void *arg, rt_db_req_reply_503 reply_503);
 
 /**
  * Copy the text at @p row, @p col of @p result (see rt_db_result_text())
  * into @p req's memory.
- * @return 0 with *@p out the copy, or NULL for SQL NULL (freed with the
- *         request); -1 if the value is not text or there is no such value
- *         (then *@p out is NULL).
+ * @return RT_DB_VALUE_OK with *@p out the copy (freed with the request), or
+ *         a negative enum rt_db_value_rc (RT_DB_VALUE_NULL for SQL NULL)
+ *         with *@p out NULL.  A column that may be NULL reads fine when
+ *         the code is >= RT_DB_VALUE_NULL.
  */
 int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int row, int col, const char **out);
 
 /**
- * Write the timestamp at @p row, @p col of @p result as RFC 3339 UTC with
- * milliseconds (see rt_db_result_timestamp()) into @p req's memory.
- * @return 0 with *@p out the text, or NULL for SQL NULL (freed with the
- *         request); -1 if the value is not a timestamp or there is no such
- *         value (then *@p out is NULL).
+ * The timestamp at @p row, @p col of @p result as RFC 3339 UTC with
+ * milliseconds (see rt_db_result_timestamp()), copied into @p req's memory.
+ * @return as rt_db_req_text().
  */
 int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col,
                         const char **out);
 
+/** Answer @p req with @p reply_503 and Retry-After: 1 (the runtime is already reconnecting). */
+void rt_db_req_reply_unavailable(struct rt_req *req, rt_db_req_reply_503 reply_503);
+
+/** Log a database error for @p req: @p what (a statement's name), then @p detail; never sent. */
+void rt_db_req_log_error(const struct rt_req *req, const char *what, const char *detail);
+
+/** Answer @p req 500 "Internal database error" (after rt_db_req_log_error() said why). */
+void rt_db_req_reply_internal(struct rt_req *req);
+
 /**
- * Answer @p req for a statement that did not succeed: @p reply_503 (the
- * operation's generated 503 reply) with Retry-After: 1 for
- * RT_DB_UNAVAILABLE; 500 "Internal database error" for RT_DB_ERROR, the
- * database's message logged with the request id.
+ * Answer @p req for a statement that did not succeed:
+ * rt_db_req_reply_unavailable() for RT_DB_UNAVAILABLE; for RT_DB_ERROR the
+ * database's message logged with the request id, and 500.
  * @return 1 if it answered, 0 for RT_DB_OK and RT_DB_UNIQUE_VIOLATION (the
  *         caller decides; nothing was sent).
  */
 int rt_db_req_reply_failure(struct rt_req *req, const struct rt_db_result *result,
-                            void (*reply_503)(struct rt_req *req, const char *detail));
+                            rt_db_req_reply_503 reply_503);
 
 /**
- * Answer @p req 500 "Internal database error" for a statement that
- * succeeded with values the handler cannot read (a NULL, or a value of
- * another type, where the schema promises otherwise), logging @p what
- * (static text naming the statement or row) with the request id.
+ * Answer @p req 500 for a statement that succeeded with values the handler
+ * cannot read (a NULL, or a value of another type, where the schema
+ * promises otherwise), logging @p what (static text naming the statement).
  */
 void rt_db_req_reply_bad_row(struct rt_req *req, const char *what);
 

@@ -62,8 +62,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- opening and migrations --- */
-
 /* --- the migrations' connection (struct rt_db_migrate_conn) --- */
 
 static const char *migration_sql(const struct rt_db_migration *m)

@@ -161,6 +161,8 @@ class ContractTests(unittest.TestCase):
         else:
             results = self.sqlite_locked(calls)
         self.assertEqual([r.status for r in results], [503] * len(calls), [r.body[:120] for r in results])
+        # The database is being reconnected to: every such 503 says when to retry (but /health, a report).
+        self.assertEqual([r.header("retry-after") for r in results[:-1]], ["1"] * (len(calls) - 1))
         # Each worker reconnects on its own backoff, and a connection lands on either: recovered means
         # several answers in a row are healthy, not the first one.
         self.assertTrue(self.wait_healthy(self.server), "the service must recover by itself:\n" +

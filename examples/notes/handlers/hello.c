@@ -20,7 +20,8 @@ static const struct rt_option options[] = {
      "what GET /hello/{name} says before the name", NULL},
 };
 
-static const struct rt_option_group option_group = {"greetings", options, 1, NULL};
+static const struct rt_option_group option_group = {"greetings", options,
+                                                    sizeof(options) / sizeof(options[0]), NULL};
 
 const struct rt_module hello_module = {
     .name = "hello",

@@ -51,18 +51,10 @@ static const struct rt_db_statement select_note = {
 static int note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
 {
     if (rt_db_result_int64(res, 0, 0, &note->id) != RT_DB_VALUE_OK ||
-        rt_db_req_text(req, res, 0, 1, &note->title) != 0 || rt_db_req_text(req, res, 0, 2, &note->text) != 0)
+        rt_db_req_text(req, res, 0, 1, &note->title) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 2, &note->text) != RT_DB_VALUE_OK)
         return -1;
-    return note->title != NULL && note->text != NULL ? 0 : -1;
-}
-
-/* Submit @stmt for @req; 0, or -1 when the database cannot take it (the caller answers 503). */
-static int submit(struct rt_req *req, const struct rt_db_statement *stmt, const char *const *params,
-                  rt_db_callback cb)
-{
-    struct rt_db_loop *db = rt_db_loop_current();
-
-    return db != NULL && rt_db_query(db, stmt, params, cb, req) == 0 ? 0 : -1;
+    return 0;
 }
 
 static void note_created(const struct rt_db_result *res, void *arg)
@@ -83,8 +75,7 @@ void handle_create_note(struct rt_req *req, const struct api_create_note_params 
 {
     const char *values[2] = {params->body.title, params->body.text};
 
-    if (submit(req, &insert_note, values, note_created) != 0)
-        api_create_note__reply_503_detail(req, "Database unavailable, try again later");
+    rt_db_req_submit(req, &insert_note, values, note_created, req, api_create_note__reply_503_detail);
 }
 
 static void note_found(const struct rt_db_result *res, void *arg)
@@ -111,6 +102,5 @@ void handle_get_note(struct rt_req *req, const struct api_get_note_params *param
     const char *values[1] = {id};
 
     snprintf(id, sizeof(id), "%" PRId64, params->note_id);
-    if (submit(req, &select_note, values, note_found) != 0)
-        api_get_note__reply_503_detail(req, "Database unavailable, try again later");
+    rt_db_req_submit(req, &select_note, values, note_found, req, api_get_note__reply_503_detail);
 }

@@ -33,6 +33,9 @@ static void test_migrations(void)
     const struct rt_db_schema broken[] = {{"users", users_migrations, 2}, {"posts", broken_posts, 3}};
     const struct rt_db_schema unordered[] = {{"users", users_migrations, 2}, {"posts", unordered_posts, 2}};
     const struct rt_db_schema twice[] = {{"users", users_migrations, 1}, {"users", users_migrations + 1, 1}};
+    const struct rt_db_migration gap_posts[2] = {posts_migrations[0], broken_posts[2]};
+    const struct rt_db_schema gap[] = {{"users", users_migrations, 2}, {"posts", gap_posts, 2}};
+    const struct rt_db_schema claimed[] = {{"users", users_migrations, 2}, {"others", users_migrations, 1}};
     struct rt_db db;
     struct env e;
     struct answer a = {0};
@@ -75,7 +78,12 @@ static void test_migrations(void)
           strstr(err, "no such table: nope") != NULL);
     CHECK(db.state == NULL);
     CHECK(open_db(&db, path, unordered, 2, 0, err, sizeof(err)) == -1);
-    CHECK(strstr(err, "posts migration 1: versions must increase") != NULL);
+    CHECK(strstr(err, "posts migration 2: versions must be 1, 2, 3") != NULL);
+    CHECK(open_db(&db, path, gap, 2, 0, err, sizeof(err)) == -1);
+    CHECK(strstr(err, "posts migration 3: versions must be 1, 2, 3") != NULL);
+    CHECK(open_db(&db, path, claimed, 2, 0, err, sizeof(err)) ==
+          -1); /* two modules, one old schema_version row */
+    CHECK(strstr(err, "others migration 1: legacy_version 1 is negative or claimed twice") != NULL);
     CHECK(open_db(&db, path, twice, 2, 0, err, sizeof(err)) == -1);
     CHECK(strstr(err, "module users: its migrations are listed twice") != NULL);
 
