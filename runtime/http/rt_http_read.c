@@ -57,7 +57,6 @@ static void start_request(struct conn *c)
     conn_set_timer(c, c->http->settings.header_timeout_ms);
 }
 
-/* 1 when the head was parsed, 0 to wait for more bytes, -1 after rt_http_conn_fail(). */
 /*
  * RFC 9112 2.2: a server SHOULD ignore at least one empty line (CRLF)
  * received before the request line (some clients send one after a POST
@@ -75,18 +74,16 @@ static int skip_empty_lines(struct evbuffer *in)
     return got > 0 && !(got == 1 && two[0] == '\r');
 }
 
+/* 1 when the head was parsed, 0 to wait for more bytes, -1 after rt_http_conn_fail(). */
 static int read_head(struct conn *c, struct evbuffer *in)
 {
     const struct rt_http_settings *s = &c->http->settings;
-    size_t avail, head_len;
+    size_t avail = evbuffer_get_length(in), head_len;
     struct evbuffer_ptr from, end;
     const char *detail = NULL;
     char *head;
     int status;
 
-    if (c->head_scan_from == 0 && !skip_empty_lines(in))
-        return 0;
-    avail = evbuffer_get_length(in);
     evbuffer_ptr_set(in, &from, c->head_scan_from, EVBUFFER_PTR_SET);
     end = evbuffer_search(in, "\r\n\r\n", 4, &from);
     if (end.pos < 0) {
@@ -234,7 +231,8 @@ void rt_http_conn_process(struct conn *c)
         int rc;
 
         if (c->state == CONN_IDLE) {
-            if (evbuffer_get_length(in) == 0 || evbuffer_get_length(out) > OUTPUT_HIGH)
+            /* Empty lines between requests leave the connection idle, under the keep-alive timer. */
+            if (evbuffer_get_length(out) > OUTPUT_HIGH || !skip_empty_lines(in))
                 break;
             start_request(c);
         }

@@ -137,6 +137,18 @@ class Protocol(unittest.TestCase):
         finally:
             s.close()
         self.assert_json_error(self.raw(b"\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"), 400)
+        # An empty line after an answered request leaves the connection idle: closed at the keep-alive timeout
+        # with nothing sent, not answered with a 408 for a request that never began.
+        s = self.server.connect(5.0)
+        try:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n\r\n")
+            reader = SocketReader(s)
+            self.assertEqual(reader.read_response().status, 200)
+            with self.assertRaises(EOFError):
+                reader.read_response()
+            self.assertEqual(reader.buf, b"")
+        finally:
+            s.close()
 
     def test_headers_over_limit_get_431_json(self):
         r = self.server.get("/", headers={"X-Big": "y" * 3000})
