@@ -140,6 +140,8 @@ struct rt_valid_param {
 
 /* --- where validated values are stored --- */
 
+struct json_object;
+
 /**
  * Memory released all at once, such as a request's: what validation stores
  * (strings, nested objects, array items) is taken from here and never
@@ -147,7 +149,13 @@ struct rt_valid_param {
  */
 struct rt_valid_arena {
     void *(*alloc)(void *ctx, size_t size); /* @p size zeroed bytes valid as long as ctx; never NULL */
-    void *ctx;                              /* the memory's owner, passed to alloc */
+    void *ctx;                              /* the memory's owner, passed to alloc and keep */
+    /*
+     * Take over a reference to @p j (a JSON value stored for a {} field)
+     * and drop it when the memory is released; NULL: the caller keeps the
+     * whole parsed document alive instead.
+     */
+    void (*keep)(void *ctx, struct json_object *j);
 };
 
 /**

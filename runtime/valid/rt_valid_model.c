@@ -108,7 +108,11 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return 1;
     switch (r->kind) {
     case RT_VALID_ANY:
-        *(struct json_object **)dst = c->arena != NULL ? j : json_object_get(j);
+        if (c->arena == NULL)
+            j = json_object_get(j); /* the model holds its own reference */
+        else if (c->arena->keep != NULL)
+            c->arena->keep(c->arena->ctx, json_object_get(j));
+        *(struct json_object **)dst = j;
         return 0;
     case RT_VALID_OBJECT:
         return convert_object(c, r, j, dst, by_value, loc);

@@ -56,7 +56,7 @@ static int param_text(struct rt_req *req, const struct rt_valid_param *p, const 
 int rt_valid_req_params(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
                         const char *const *path_values, void *out, struct rt_valid_errors *errs)
 {
-    const struct rt_valid_arena arena = {req_alloc, req};
+    const struct rt_valid_arena arena = {req_alloc, req, NULL}; /* parameters hold no JSON values */
     size_t i;
 
     for (i = 0; i < n_params; i++) {
@@ -74,19 +74,28 @@ static void put_json(void *j)
     json_object_put(j);
 }
 
+/* A {} field's value outlives the parsed body: until the request ends. */
+static void req_keep(void *req, struct json_object *j)
+{
+    rt_req_defer(req, put_json, j);
+}
+
 int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
                       struct rt_valid_errors *errs)
 {
-    const struct rt_valid_arena arena = {req_alloc, req};
+    const struct rt_valid_arena arena = {req_alloc, req, req_keep};
     struct rt_valid_loc at = {NULL, "body", 0};
     struct json_object *j;
     size_t len = 0;
     const char *text = rt_req_body(req, &len);
+    int rc;
 
     if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
         return 0;
-    rt_req_defer(req, put_json, j); /* the model's JSON values ({} fields) point into it */
-    return rt_valid_model_from_json_arena(model, j, out, &arena, errs, &at) == 0;
+    /* Strings are copied into the request's memory and {} values kept on their own: the tree goes now. */
+    rc = rt_valid_model_from_json_arena(model, j, out, &arena, errs, &at);
+    json_object_put(j);
+    return rc == 0;
 }
 
 /* --- answers --- */

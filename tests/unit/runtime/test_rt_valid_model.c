@@ -386,7 +386,7 @@ static void test_arena(void)
                      "\"main\":{\"name\":\"mm\"},\"extra\":{\"k\":[1,null]}}";
     struct json_object *j = json_tokener_parse(in), *extra = json_object_object_get(j, "extra");
     struct test_arena mem = {{NULL}, 0};
-    const struct rt_valid_arena arena = {test_alloc, &mem};
+    const struct rt_valid_arena arena = {test_alloc, &mem, NULL};
     struct rt_valid_errors errs;
     struct rt_json_buf text = {0}, text2 = {0};
     struct thing t, t2;

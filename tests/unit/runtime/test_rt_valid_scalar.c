@@ -235,7 +235,7 @@ static const struct rt_valid_rule r_num = {.kind = RT_VALID_NUMBER,
 static const struct rt_valid_rule r_bool = {.kind = RT_VALID_BOOLEAN};
 
 static struct test_arena strings;
-static const struct rt_valid_arena strings_arena = {test_alloc, &strings};
+static const struct rt_valid_arena strings_arena = {test_alloc, &strings, NULL};
 
 /* Validate the JSON text @p json against @p r into @p dst at ["v"]; @return the errors or "ok". */
 static const char *scalar(const struct rt_valid_rule *r, const char *json, void *dst)
@@ -317,7 +317,7 @@ static const struct rt_valid_param p_at = {.name = "at",
 static void test_params(void)
 {
     struct test_arena mem = {{NULL}, 0};
-    const struct rt_valid_arena arena = {test_alloc, &mem};
+    const struct rt_valid_arena arena = {test_alloc, &mem, NULL};
     struct params p = {0};
     struct rt_valid_errors errs;
 
