@@ -17,15 +17,20 @@
 #include <unistd.h>
 
 /* The option that names the configuration file: read before everything else, never from the file. */
+static const struct rt_option config_doc = {
+    .name = "config",
+    .env = "CONFIG_FILE",
+    .kind = RT_OPTION_STRING,
+    .def_doc = "none",
+    .help = "read settings from this file first; the environment and flags win"};
+
 static struct rt_option config_option(struct rt_config *cfg)
 {
-    return (struct rt_option){.name = "config",
-                              .env = "CONFIG_FILE",
-                              .kind = RT_OPTION_STRING,
-                              .value = cfg->file,
-                              .size = sizeof(cfg->file),
-                              .def_doc = "none",
-                              .help = "read settings from this file first; the environment and flags win"};
+    struct rt_option o = config_doc;
+
+    o.value = cfg->file;
+    o.size = sizeof(cfg->file);
+    return o;
 }
 
 size_t rt_config_count_options(const struct rt_config *cfg)
@@ -292,7 +297,6 @@ static void print_option(const struct rt_option *o)
 
 static void print_help(struct rt_config *cfg)
 {
-    struct rt_option config = config_option(cfg);
     size_t g, i;
 
     printf("Usage: %s [options]\n\n"
@@ -302,7 +306,7 @@ static void print_help(struct rt_config *cfg)
            "Precedence: defaults < file < environment < flags.\n"
            "Durations take s or ms (10s, 500ms); sizes take k, m or g (64k, 1MiB).\n\n",
            cfg->program, cfg->program, cfg->version, cfg->description);
-    print_option(&config);
+    print_option(&config_doc);
     for (g = 0; g < cfg->n_groups; g++) {
         printf("\n%s:\n", cfg->groups[g]->title);
         for (i = 0; i < cfg->groups[g]->n_options; i++)
@@ -316,19 +320,20 @@ static void print_help(struct rt_config *cfg)
            "show the version and exit");
 }
 
+static void list_option(FILE *out, const struct rt_option *o)
+{
+    fprintf(out, "%s\t--%s\t%s\t%s\t%s\n", o->env, o->name, o->def != NULL ? o->def : "", default_doc(o),
+            o->help);
+}
+
 void rt_config_list(const struct rt_config *cfg, FILE *out)
 {
     size_t g, i;
 
-    fprintf(out, "CONFIG_FILE\t--config\t\tnone\tread settings from this file first; the environment and "
-                 "flags win\n");
+    list_option(out, &config_doc);
     for (g = 0; g < cfg->n_groups; g++) {
-        for (i = 0; i < cfg->groups[g]->n_options; i++) {
-            const struct rt_option *o = &cfg->groups[g]->options[i];
-
-            fprintf(out, "%s\t--%s\t%s\t%s\t%s\n", o->env, o->name, o->def != NULL ? o->def : "",
-                    default_doc(o), o->help);
-        }
+        for (i = 0; i < cfg->groups[g]->n_options; i++)
+            list_option(out, &cfg->groups[g]->options[i]);
     }
 }
 

@@ -117,4 +117,10 @@ void rt_config_write(const struct rt_config *cfg, FILE *out);
  */
 void rt_config_list(const struct rt_config *cfg, FILE *out);
 
+/**
+ * Append one line to @p err (lines separated by '\n'; what does not fit
+ * is cut off; @p err may be NULL): how a group's check reports a problem.
+ */
+void rt_config_add_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif /* RT_CONFIG_H */

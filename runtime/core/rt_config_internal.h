@@ -30,7 +30,4 @@ struct rt_config_found rt_config_find_option(const struct rt_config *cfg, const 
 int rt_config_apply(const struct rt_option *o, const char *value, const char *name, const char *where,
                     const char *from, char *err, size_t errlen);
 
-/* Append one line to @err (lines separated by '\n'); what does not fit is cut off. */
-void rt_config_add_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 #endif /* RT_CONFIG_INTERNAL_H */

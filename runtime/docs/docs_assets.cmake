@@ -62,9 +62,8 @@ if(_docs_missing)
   list(JOIN _docs_missing "\n  " _docs_missing_text)
   message(FATAL_ERROR
     "The documentation assets (Swagger UI, ReDoc) are not installed:\n  ${_docs_missing_text}\n"
-    "Install them from package-lock.json: run `npm ci` in ${ASYNC_DEMO_NODE_MODULES}/.. (or `./demo setup`), or build "
-    "without them: -DASYNC_DEMO_DOCS=OFF.  "
-    "then build again.")
+    "Install them from package-lock.json: run `npm ci` in ${ASYNC_DEMO_NODE_MODULES}/.. (or `./demo setup`), "
+    "then build again; or build without them: -DASYNC_DEMO_DOCS=OFF.")
 endif()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_docs_inputs} "${ASYNC_DEMO_PACKAGE_LOCK}")
 

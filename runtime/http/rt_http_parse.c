@@ -23,6 +23,18 @@ static bool is_tchar(unsigned char ch)
            (ch != '\0' && strchr(specials, ch) != NULL);
 }
 
+/* RFC 9110 OWS/BWS: space and horizontal tab. */
+static bool is_ws(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+/* A control character other than HTAB: never in a field value (RFC 9110 field-vchar, SP, HTAB, obs-text). */
+static bool is_ctl(unsigned char ch)
+{
+    return (ch < 0x20 && ch != '\t') || ch == 0x7f;
+}
+
 static bool is_token(const char *s, size_t len)
 {
     size_t i;
@@ -157,7 +169,7 @@ static int parse_header_line(char *line, size_t len, struct rt_header *h, const 
     char *colon = memchr(line, ':', len), *v, *end = line + len;
     char *p;
 
-    if (line[0] == ' ' || line[0] == '\t') {
+    if (is_ws((unsigned char)line[0])) {
         *detail = "Obsolete header line folding is not supported";
         return 400;
     }
@@ -167,14 +179,12 @@ static int parse_header_line(char *line, size_t len, struct rt_header *h, const 
     }
     *colon = '\0';
     v = colon + 1;
-    while (v < end && (*v == ' ' || *v == '\t'))
+    while (v < end && is_ws((unsigned char)*v))
         v++;
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+    while (end > v && is_ws((unsigned char)end[-1]))
         end--;
     for (p = v; p < end; p++) {
-        unsigned char ch = (unsigned char)*p;
-
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+        if (is_ctl((unsigned char)*p)) {
             *detail = "Invalid character in header field value";
             return 400;
         }
@@ -343,26 +353,10 @@ static int hex_value(unsigned char ch)
     return -1;
 }
 
-static bool is_ws(unsigned char ch)
-{
-    return ch == ' ' || ch == '\t';
-}
-
-static bool is_ctl(unsigned char ch)
-{
-    return (ch < 0x20 && ch != '\t') || ch == 0x7f;
-}
-
 /* RFC 9110 qdtext (and obs-text), the characters of a quoted string other than '"' and '\'. */
 static bool is_qdtext(unsigned char ch)
 {
     return ch == '\t' || ch == ' ' || ch == 0x21 || (ch >= 0x23 && ch <= 0x5b) || (ch >= 0x5d && ch != 0x7f);
-}
-
-/* RFC 9110 field-vchar, SP and HTAB: the bytes of a field value. */
-static bool is_field_text(unsigned char ch)
-{
-    return !is_ctl(ch);
 }
 
 static int chunked_fail(struct rt_http_chunked *d, int status, const char *detail)
@@ -516,7 +510,7 @@ static int trailer_byte(struct rt_http_chunked *d, unsigned char ch)
     case CK_TRAILER_VALUE:
         if (ch == '\r')
             d->state = CK_TRAILER_LF;
-        else if (!is_field_text(ch))
+        else if (!!is_ctl(ch))
             return trailer_fail(d, ch);
         return 0;
     case CK_TRAILER_LF:

@@ -13,6 +13,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define OUTPUT_HIGH (256 * 1024) /* stop reading pipelined requests while this much output is queued */
 #define CHUNK_LINE_MAX 1024      /* longest chunk-size line (with extensions) */
@@ -188,14 +189,21 @@ static int read_chunked_body(struct conn *c, struct evbuffer *in)
     return 0;
 }
 
-/* The chunked body is complete: move it into request memory. */
+/*
+ * The chunked body is complete: the request's body is the collected data,
+ * made contiguous and NUL-terminated in place (no second copy).  It lives
+ * in c->chunks, which is emptied only when the connection's next chunked
+ * body starts, after this request has ended.
+ */
 static void finish_chunked_body(struct conn *c)
 {
     size_t len = evbuffer_get_length(c->chunks);
 
-    c->req.body = rt_req_alloc(&c->req, len + 1);
+    evbuffer_add(c->chunks, "", 1);
+    c->req.body = (char *)evbuffer_pullup(c->chunks, -1);
+    if (c->req.body == NULL)
+        abort(); /* only when memory runs out: rt_mem's policy */
     c->req.body_len = len;
-    evbuffer_remove(c->chunks, c->req.body, len);
 }
 
 /* --- the state machine --- */

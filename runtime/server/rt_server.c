@@ -382,7 +382,7 @@ static struct rt_db *open_database(const struct rt_settings *cfg, const struct r
     return db;
 }
 
-/* Start the modules in order; 0, or -1 after stopping the ones already started. */
+/* Start the modules in order; 0, or -1 with *@started the number started (the caller stops them). */
 static int start_modules(const struct rt_app *app, struct rt_db *db, size_t *started)
 {
     for (*started = 0; *started < app->n_modules; (*started)++) {
@@ -446,8 +446,11 @@ static int prepare_process(const struct rt_app *app, sigset_t *signals)
     return check_modules(app) == 0 ? 0 : -1;
 }
 
-/* Start the worker threads; a thread that cannot start stops the others through the normal path. */
-static void start_workers(struct worker *workers, int n)
+/*
+ * Start the worker threads; a thread that cannot start stops the others
+ * through the normal path.  0, or -1 if one could not start.
+ */
+static int start_workers(struct worker *workers, int n)
 {
     int i;
 
@@ -457,10 +460,11 @@ static void start_workers(struct worker *workers, int n)
             rt_log_error("cannot start worker thread %d", i);
             atomic_fetch_sub(&running_workers, n - i);
             kill(getpid(), SIGTERM);
-            return;
+            return -1;
         }
         workers[i].started = true;
     }
+    return 0;
 }
 
 /*
@@ -472,7 +476,7 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
 {
     struct worker *workers = rt_xcalloc((size_t)cfg->workers, sizeof(*workers));
     int *fds = rt_xcalloc((size_t)cfg->workers, sizeof(*fds));
-    int i, port = 0, status = 1;
+    int i, port = 0, status = 1, started;
 
     if (open_listeners(cfg, fds, cfg->workers, &port) != 0)
         goto out;
@@ -485,11 +489,13 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
         }
     }
     rt_settings_log(cfg);
-    start_workers(workers, cfg->workers);
+    started = start_workers(workers, cfg->workers);
     rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
                 strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
                 cfg->workers, cfg->workers == 1 ? "" : "s");
     status = supervise(workers, cfg->workers, signals);
+    if (started != 0)
+        status = 1; /* the service could not start: not a graceful shutdown */
     for (i = 0; i < cfg->workers; i++) {
         if (workers[i].started)
             pthread_join(workers[i].thread, NULL);

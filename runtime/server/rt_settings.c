@@ -50,14 +50,10 @@ static const struct rt_option http_options[] = {
      "time a response may take to reach a slow client", NULL},
 };
 
-static char *redact_url(const char *url)
-{
-    return rt_db_redact_url(url);
-}
-
 static const struct rt_option database_options[] = {
     {"database-url", "DATABASE_URL", STR(database_url), default_database_url, NULL,
-     "sqlite:///rel.db, sqlite:////abs.db, sqlite::memory: or postgresql://user:pw@host:port/db", redact_url},
+     "sqlite:///rel.db, sqlite:////abs.db, sqlite::memory: or postgresql://user:pw@host:port/db",
+     rt_db_redact_url},
     {"db-pool-size", "DB_POOL_SIZE", VAL(RT_OPTION_COUNT, db_pool_size), "4", NULL,
      "PostgreSQL connections per worker", NULL},
     {"db-acquire-timeout", "DB_ACQUIRE_TIMEOUT", VAL(RT_OPTION_DURATION, db_acquire_timeout_ms), "5s", NULL,
@@ -78,9 +74,9 @@ static int check_tls(char *err, size_t errlen)
 {
     if ((settings.tls_cert_file[0] != '\0') == (settings.tls_key_file[0] != '\0'))
         return 0;
-    snprintf(err, errlen, "%s is set but %s is not: HTTPS needs both the certificate and its key",
-             settings.tls_cert_file[0] != '\0' ? "TLS_CERT_FILE" : "TLS_KEY_FILE",
-             settings.tls_cert_file[0] != '\0' ? "TLS_KEY_FILE" : "TLS_CERT_FILE");
+    rt_config_add_err(err, errlen, "%s is set but %s is not: HTTPS needs both the certificate and its key",
+                      settings.tls_cert_file[0] != '\0' ? "TLS_CERT_FILE" : "TLS_KEY_FILE",
+                      settings.tls_cert_file[0] != '\0' ? "TLS_KEY_FILE" : "TLS_CERT_FILE");
     return -1;
 }
 
