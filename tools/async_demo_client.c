@@ -265,7 +265,6 @@ static long parse_count(const char *opt, const char *v)
     return n;
 }
 
-/* Fill @p cli from argv; exits on usage errors and after --help. */
 /* A word on the command line that is not an option: the operation, then its path parameters in order. */
 static void positional_arg(struct cli *cli, const char *arg, size_t *next_path)
 {
@@ -346,6 +345,7 @@ static void help_and_exit(const struct cli *cli)
     exit(0);
 }
 
+/* Fill @p cli from argv; exits on usage errors and after --help. */
 static void parse_args(int argc, char **argv, struct cli *cli)
 {
     char buf[64];

@@ -4,6 +4,7 @@
  * documented models.  See rt_api_client.h.
  */
 #include "rt_api_client.h"
+#include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_valid_errors.h"
 #include "rt_valid_json.h"
@@ -25,29 +26,8 @@ struct call {
 
 /* --- text --- */
 
-/* A growing NUL-terminated string (rt_mem: growing it never fails). */
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *s, size_t n)
-{
-    size_t cap = t->cap != 0 ? t->cap : 128;
-
-    while (cap < t->len + n + 1)
-        cap *= 2;
-    if (cap != t->cap) {
-        t->s = rt_xrealloc(t->s, cap);
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
-
 /* Append @p s percent-encoded: everything but RFC 3986's unreserved characters. */
-static void text_add_encoded(struct text *t, const char *s)
+static void put_encoded(struct rt_json_buf *t, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     char esc[3] = {'%', 0, 0};
@@ -57,11 +37,11 @@ static void text_add_encoded(struct text *t, const char *s)
         ch = (unsigned char)*s;
         if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
             ch == '.' || ch == '_' || ch == '~') {
-            text_add(t, s, 1);
+            rt_json_put_raw(t, s, 1);
         } else {
             esc[1] = hex[ch >> 4];
             esc[2] = hex[ch & 15];
-            text_add(t, esc, 3);
+            rt_json_put_raw(t, esc, 3);
         }
     }
 }
@@ -110,9 +90,8 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
 static const char *describe_errors(const struct rt_valid_errors *errs, char *buf, size_t size)
 {
     struct json_object *e = errs->list != NULL ? json_object_array_get_idx(errs->list, 0) : NULL;
-    struct json_object *loc = NULL, *msg = NULL, *part;
-    struct text t = {0};
-    size_t i;
+    struct json_object *loc = NULL, *msg = NULL;
+    size_t i, used = 0;
 
     if (e == NULL) {
         snprintf(buf, size, "the body does not match the model");
@@ -120,15 +99,12 @@ static const char *describe_errors(const struct rt_valid_errors *errs, char *buf
     }
     json_object_object_get_ex(e, "loc", &loc);
     json_object_object_get_ex(e, "msg", &msg);
-    for (i = 0; loc != NULL && i < json_object_array_length(loc); i++) {
-        part = json_object_array_get_idx(loc, i);
-        if (i > 0)
-            text_add(&t, ".", 1);
-        text_add(&t, json_object_get_string(part), strlen(json_object_get_string(part)));
-    }
-    snprintf(buf, size, "%s%s%s", t.s != NULL ? t.s : "", t.len > 0 ? ": " : "",
-             msg != NULL ? json_object_get_string(msg) : "invalid");
-    free(t.s);
+    for (i = 0; loc != NULL && i < json_object_array_length(loc) && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i > 0 ? "." : "",
+                                 json_object_get_string(json_object_array_get_idx(loc, i)));
+    if (used < size)
+        snprintf(buf + used, size - used, "%s%s", used > 0 ? ": " : "",
+                 msg != NULL ? json_object_get_string(msg) : "invalid");
     return buf;
 }
 
@@ -191,7 +167,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
  * @return 0, or -1 if the template names no path parameter of @p op (or a
  * '{' is not closed).  Precondition: every path value is set.
  */
-static int add_path(struct text *url, const struct rt_api_client_op *op, const char *const *values)
+static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, const char *const *values)
 {
     const char *t, *end;
     size_t i, n;
@@ -199,7 +175,7 @@ static int add_path(struct text *url, const struct rt_api_client_op *op, const c
     for (t = op->path; *t != '\0'; t = end) {
         if (*t != '{') {
             end = t + strcspn(t, "{");
-            text_add(url, t, (size_t)(end - t));
+            rt_json_put_raw(url, t, (size_t)(end - t));
             continue;
         }
         end = strchr(t, '}');
@@ -212,7 +188,7 @@ static int add_path(struct text *url, const struct rt_api_client_op *op, const c
                 break;
         if (i == op->n_params)
             return -1;
-        text_add_encoded(url, values[i]);
+        put_encoded(url, values[i]);
         end++;
     }
     return 0;
@@ -224,8 +200,8 @@ static int add_path(struct text *url, const struct rt_api_client_op *op, const c
  * one into @p headers as name, value pairs (room for 2 * op->n_params
  * pointers and the NULL after them, which must already be there).
  */
-static void add_query_and_headers(struct text *url, const char **headers, const struct rt_api_client_op *op,
-                                  const char *const *values)
+static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
+                                  const struct rt_api_client_op *op, const char *const *values)
 {
     size_t i, n_headers = 0;
     char sep = '?';
@@ -234,11 +210,11 @@ static void add_query_and_headers(struct text *url, const char **headers, const 
         if (values[i] == NULL)
             continue;
         if (op->params[i].in == RT_API_CLIENT_IN_QUERY) {
-            text_add(url, &sep, 1);
+            rt_json_put_raw(url, &sep, 1);
             sep = '&';
-            text_add_encoded(url, op->params[i].name);
-            text_add(url, "=", 1);
-            text_add_encoded(url, values[i]);
+            put_encoded(url, op->params[i].name);
+            rt_json_put_raw(url, "=", 1);
+            put_encoded(url, values[i]);
         } else if (op->params[i].in == RT_API_CLIENT_IN_HEADER) {
             headers[n_headers++] = op->params[i].name;
             headers[n_headers++] = values[i];
@@ -252,9 +228,10 @@ static void add_query_and_headers(struct text *url, const char **headers, const 
  * @return 0 once started; -1 (and @p deliver is never called) otherwise.
  */
 static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
-                     const char *json_body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
+                     const char *json_body, size_t body_len, rt_api_client_deliver deliver, void (*cb)(void),
+                     void *arg)
 {
-    struct text url = {0};
+    struct rt_json_buf url = {0};
     struct rt_client_request r;
     struct call *call = NULL;
     const char **headers = NULL;
@@ -266,7 +243,7 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     for (i = 0; i < op->n_params; i++)
         if ((values == NULL || values[i] == NULL) && (op->params[i].in == RT_API_CLIENT_IN_PATH))
             return -1;
-    text_add(&url, c->base_url, strlen(c->base_url));
+    rt_json_put_raw(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
     headers = rt_xcalloc(2 * op->n_params + 1, sizeof(*headers));
@@ -278,9 +255,10 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     call->arg = arg;
     memset(&r, 0, sizeof(r));
     r.method = op->method;
-    r.url = url.s;
+    rt_json_put_raw(&url, "", 1); /* the URL as a C string */
+    r.url = url.data;
     r.body = json_body;
-    r.body_len = json_body != NULL ? strlen(json_body) : 0;
+    r.body_len = body_len;
     r.content_type = json_body != NULL ? "application/json" : NULL;
     r.headers = headers;
     if (rt_client_request(c->http, &r, on_response, call) != 0)
@@ -290,7 +268,7 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
 done:
     free(call);
     free(headers);
-    free(url.s);
+    rt_json_buf_free(&url);
     return rc;
 }
 
@@ -302,25 +280,22 @@ static void deliver_any(const struct rt_api_client_response *res, void (*cb)(voi
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg)
 {
-    return send_call(c, op, values, json_body, deliver_any, (void (*)(void))cb, arg);
+    return send_call(c, op, values, json_body, json_body != NULL ? strlen(json_body) : 0, deliver_any,
+                     (void (*)(void))cb, arg);
 }
 
 int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                         const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
 {
-    struct json_object *j = NULL;
+    struct rt_json_buf json = {0};
     int rc;
 
-    if (op == NULL || (body == NULL && op->body_required))
+    if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
         return -1;
-    if (body != NULL && (op->body == NULL || (j = rt_valid_model_to_json(op->body, body)) == NULL))
-        return -1;
-    rc = send_call(
-        c, op, values,
-        j != NULL ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-                  : NULL,
-        deliver, cb, arg);
-    json_object_put(j);
+    if (body != NULL)
+        rt_valid_model_write_json(op->body, body, &json);
+    rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);
+    rt_json_buf_free(&json);
     return rc;
 }
 

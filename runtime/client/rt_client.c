@@ -183,8 +183,6 @@ int rt_client_request(struct rt_client *client, const struct rt_client_request *
     if (req == NULL)
         goto err;
     o = rt_client_pool_origin(client, https, host, port);
-    if (o == NULL)
-        goto err;
     rt_client_req_start(req, o);
     evhttp_uri_free(uri);
     return 0;

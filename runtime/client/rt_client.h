@@ -84,7 +84,7 @@ void rt_client_free(struct rt_client *client);
  * @p cb(@p arg) is called exactly once, later, on the loop.
  * @return 0 once started; -1 if the URL is not an absolute http(s) URL,
  *         the method is not one of those above, a header name or value is
- *         not a valid field (CR, LF) or memory ran out, in which case
+ *         not a valid field (CR, LF) or libevent fails, in which case
  *         @p cb is never called.
  */
 int rt_client_request(struct rt_client *client, const struct rt_client_request *request,
@@ -94,7 +94,7 @@ int rt_client_request(struct rt_client *client, const struct rt_client_request *
  * Start GET @p url (http:// or https://; copied): rt_client_request() with
  * no body.  @p cb(@p arg) is called exactly once, later, on the loop.
  * @return 0 once started; -1 if @p url is not an absolute http(s) URL or
- *         memory ran out, in which case @p cb is never called.
+ *         libevent fails, in which case @p cb is never called.
  */
 int rt_client_get(struct rt_client *client, const char *url, rt_client_callback cb, void *arg);
 

@@ -213,10 +213,7 @@ void rt_client_conn_start(struct rt_client_conn *conn)
         return;
     }
     conn->state = RT_CLIENT_CONN_RESOLVING;
-    if (rt_client_lookup_start(o->client->resolver, o->host, on_resolved, conn, &conn->lookup) != 0) {
-        rt_client_conn_kill(conn);
-        rt_client_req_fail(conn->req, "out of memory");
-    }
+    rt_client_lookup_start(o->client->resolver, o->host, on_resolved, conn, &conn->lookup);
 }
 
 /* --- keep-alive and closing --- */

@@ -76,7 +76,7 @@ SSL_CTX *rt_client_conn_tls_new(const char *ca_file, char *err, size_t errlen);
 
 /**
  * A new connection of @p origin, not yet started and in no list.
- * @return it, or NULL if memory ran out.
+ * @return it, or NULL if libevent cannot make its idle timer.
  */
 struct rt_client_conn *rt_client_conn_new(struct rt_client_origin *origin);
 

@@ -45,8 +45,7 @@ struct rt_client_origin {
 
 /**
  * @return the origin of @p client for @p https, @p host (no brackets;
- *         compared without case) and @p port, created if new; NULL if
- *         memory ran out.
+ *         compared without case) and @p port, created if new.
  */
 struct rt_client_origin *rt_client_pool_origin(struct rt_client *client, bool https, const char *host,
                                                int port);

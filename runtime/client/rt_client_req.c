@@ -98,6 +98,22 @@ static void on_req_event(evutil_socket_t fd, short what, void *arg)
     rt_client_req_deliver(req);
 }
 
+/* "@path?@query" (or @path alone when @query is NULL), malloc'd. */
+static char *target_of(const char *path, const char *query)
+{
+    size_t plen = strlen(path), qlen = query != NULL ? strlen(query) : 0;
+    char *t = rt_xmalloc(plen + 1 + qlen + 1);
+
+    memcpy(t, path, plen);
+    if (query != NULL) {
+        t[plen] = '?';
+        memcpy(t + plen + 1, query, qlen);
+        plen += 1 + qlen;
+    }
+    t[plen] = '\0';
+    return t;
+}
+
 struct rt_client_req *rt_client_req_new(struct rt_client *client, const struct rt_client_request *request,
                                         const char *path, const char *query, rt_client_callback cb, void *arg)
 {
@@ -105,10 +121,7 @@ struct rt_client_req *rt_client_req_new(struct rt_client *client, const struct r
 
     if (path == NULL || path[0] == '\0')
         path = "/";
-    if (asprintf(&req->target, "%s%s%s", path, query != NULL ? "?" : "", query != NULL ? query : "") < 0) {
-        req->target = NULL;
-        goto err;
-    }
+    req->target = target_of(path, query);
     if (copy_send(req, request) != 0)
         goto err;
     req->body = evbuffer_new();

@@ -72,7 +72,8 @@ struct rt_client_req {
  * @p query (or NULL), all copied.  It is in no queue and has no deadline
  * until rt_client_req_start().
  * @return the request, or NULL if the method is not supported, a header
- *         name or value is not a valid field, or memory ran out.
+ *         name or value is not a valid field, or libevent cannot make its
+ *         body buffer or timer.
  */
 struct rt_client_req *rt_client_req_new(struct rt_client *client, const struct rt_client_request *request,
                                         const char *path, const char *query, rt_client_callback cb,

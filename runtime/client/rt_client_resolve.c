@@ -142,8 +142,8 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
         cb(error == NULL ? addr : NULL, error, cbarg);
 }
 
-int rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host, rt_client_resolved_cb cb,
-                           void *arg, struct rt_client_lookup **handle)
+void rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host, rt_client_resolved_cb cb,
+                            void *arg, struct rt_client_lookup **handle)
 {
     struct rt_client_lookup *lk = rt_xcalloc(1, sizeof(*lk));
     struct evdns_getaddrinfo_request *dr;
@@ -163,7 +163,6 @@ int rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host
     dr = evdns_getaddrinfo(resolver->dns, host, NULL, &hints, on_resolved, lk);
     if (dr != NULL)
         lk->dns_req = dr;
-    return 0;
 }
 
 void rt_client_lookup_cancel(struct rt_client_lookup **handle)

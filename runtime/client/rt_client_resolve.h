@@ -56,11 +56,9 @@ int rt_client_resolver_set_nameserver(struct rt_client_resolver *resolver, const
  * set here, and set back to NULL just before @p cb runs and by
  * rt_client_lookup_cancel().  The caller keeps *@p handle's storage alive
  * until then.
- * @return 0; or -1 when memory ran out, in which case @p cb is never called
- *         and *@p handle is NULL.
  */
-int rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host, rt_client_resolved_cb cb,
-                           void *arg, struct rt_client_lookup **handle);
+void rt_client_lookup_start(struct rt_client_resolver *resolver, const char *host, rt_client_resolved_cb cb,
+                            void *arg, struct rt_client_lookup **handle);
 
 /**
  * Cancel the lookup *@p handle, if any (NULL is fine): its callback will
