@@ -5,6 +5,7 @@
 
 #include "rt_log.h"
 #include "rt_mem.h"
+#include "test_loop.h"
 
 #include <event2/thread.h>
 
@@ -149,7 +150,12 @@ void env_cleanup(struct env *e)
     memset(e, 0, sizeof(*e));
 }
 
-/* Run @stmt with @params on @e and wait for the answer (cleared first) in @a. */
+static bool answered(void *a)
+{
+    return ((struct answer *)a)->calls != 0;
+}
+
+/* Run @stmt with @params on @e and wait (30 s at most) for the answer (cleared first) in @a. */
 void run(struct env *e, const struct rt_db_statement *stmt, const char *const *params, struct answer *a)
 {
     answer_clear(a);
@@ -158,8 +164,7 @@ void run(struct env *e, const struct rt_db_statement *stmt, const char *const *p
         a->calls = -1;
         return;
     }
-    while (a->calls == 0)
-        event_base_dispatch(e->base);
+    run_until(e->base, answered, a, 30000); /* no answer: calls stays 0, which the caller's checks see */
 }
 
 /* Open @p db on a copy of @p target (db->target is owned, as rt_db owns it); close it with close_db(). */

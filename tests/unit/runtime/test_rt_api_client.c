@@ -9,6 +9,7 @@
 #include "rt_api_client.h"
 #include "rt_client.h"
 #include "test.h"
+#include "test_loop.h"
 
 #include <arpa/inet.h>
 #include <json-c/json.h>
@@ -180,10 +181,17 @@ static void deliver_thing(const struct rt_api_client_response *res, void (*cb)(v
     ((rt_api_client_cb)cb)(res, arg);
 }
 
+static bool all_answered(void *arg)
+{
+    (void)arg;
+    return pending == 0;
+}
+
+/* Run the loop until the call was answered, 10 s at most (the checks then see what is missing). */
 static void run(void)
 {
     pending = 1;
-    event_base_dispatch(base);
+    run_until(base, all_answered, NULL, 10000);
 }
 
 /* --- tests --- */
