@@ -13,6 +13,9 @@
  *   api_<schema>__to_json()    a new json_object (the caller owns it);
  *   api_<schema>__from_json()  validate and fill a struct (strings and nested
  *                              values malloc'd), one error per failing field;
+ *                              what the generator accepts only in responses
+ *                              (unions, int32/float/date-time ranges,
+ *                              additionalProperties) is not enforced;
  *   api_<schema>__cleanup()    free what from_json allocated; NULL-safe, idempotent.
  */
 #ifndef API_MODELS_H

@@ -3,9 +3,10 @@ need about the API as a whole (title, version, the embedded spec)."""
 
 import json
 
-from .document import check_document
+from .document import check_document, pointer
 from .model import Ctx
 from .names import c_string
+from .refusals import SpecError
 from .operations import build_operations
 from .schemas import is_object_schema, model_for
 
@@ -20,14 +21,29 @@ def build(spec, spec_name):
     # Every component schema gets a model, in spec order, used or not.
     for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items():
         if is_object_schema(schema):
-            model_for(ctx, "#/components/schemas/" + name, name, schema)
+            key = pointer("#/components/schemas", name)
+            model_for(ctx, key, name, schema, key)
     build_operations(ctx)
+    check_struct_names(ctx)
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))
     ctx.abi = CODEGEN_ABI
     ctx.spec_json_lines = spec_json_lines(spec)
     return ctx
+
+
+def check_struct_names(ctx):
+    """A model named like a struct generated for an operation (api_<op>_params, api_client_<op>_params,
+    api_client_<op>_response) would be defined twice."""
+    op_structs = {}
+    for op in ctx.ops:
+        for name in ("%s_params", "client_%s_params", "client_%s_response"):
+            op_structs[name % op.c_name] = op
+    for m in ctx.models:
+        if m.c_name in op_structs:
+            raise SpecError("%s: the schema's C name struct api_%s is also the name of a struct generated for "
+                            "operation %r" % (m.where, m.c_name, op_structs[m.c_name].id))
 
 
 def spec_json_lines(spec):

@@ -12,7 +12,7 @@ keywords.py); the components are also walked on their own (context None) for wha
 
 import re
 
-from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, SCHEMA
+from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
 from .refusals import SpecError
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
@@ -46,6 +46,13 @@ class Walker:
     def __init__(self, spec):
         self.spec = spec
         self.seen = set()
+        self.version = str(spec.get("openapi", ""))
+
+    def versioned(self, entry):
+        """None if the key of entry exists in this document's OpenAPI version, else why it is refused."""
+        if entry.only_in and not self.version.startswith(entry.only_in[0]):
+            return entry.only_in[1]
+        return None
 
     @staticmethod
     def fail(at, message, via=None):
@@ -58,6 +65,9 @@ class Walker:
         table, name = OBJECTS[kind], NAMES[kind]
         if not isinstance(node, dict):
             self.fail(ptr, "a %s must be a mapping" % name)
+        for key in REQUIRED.get(kind, ()):
+            if key not in node:
+                self.fail(ptr, "a %s must have '%s'" % (name, key))
         for key, value in node.items():
             key = str(key)
             if key.startswith("x-"):
@@ -66,7 +76,7 @@ class Walker:
             entry = table.get(key)
             if entry is None:
                 self.fail(at, "unknown %s field '%s' (not in OpenAPI 3.1; extensions start with x-)" % (name, key))
-            why = entry.refusal(value, node, ctx)
+            why = self.versioned(entry) or entry.refusal(value, node, ctx)
             if why:
                 self.fail(at, "%s field %s is refused: %s" % (name, construct(key, value), why))
             if kind == "path-item" and key == "$ref":
@@ -155,9 +165,10 @@ class Walker:
                 self.fail(here, "unknown response status %r (a status code 100-599 is expected)" % status)
             self.child(resp, "response?", here, ctx)
 
-    def schema(self, node, ptr, ctx, via):
+    def schema(self, node, ptr, ctx, via, null_alt=False):
         """A schema at ptr in context ctx (keywords.PARAM, BODY, OUTPUT or None); via: the $ref a request or a
-        response reached it through, for the messages."""
+        response reached it through, for the messages; null_alt: the schema is the {type: 'null'} alternative of
+        an anyOf/oneOf (where type 'null' alone is fine)."""
         if (ptr, "schema", ctx) in self.seen:
             return
         self.seen.add((ptr, "schema", ctx))
@@ -168,7 +179,8 @@ class Walker:
             if key.startswith("x-"):
                 continue
             at = pointer(ptr, key)
-            self.schema_keyword(key, value, node, at, ctx, via)
+            if not (null_alt and key == "type"):
+                self.schema_keyword(key, value, node, at, ctx, via)
             self.subschemas(key, value, at, ctx, via)
 
     def schema_keyword(self, key, value, node, at, ctx, via):
@@ -177,7 +189,7 @@ class Walker:
         if entry is None:
             self.fail(at, "unsupported schema keyword(s) %s: not a keyword of JSON Schema 2020-12 or of the OpenAPI "
                           "dialect (extensions start with x-)" % key, via)
-        why = entry.refusal(value, node, ctx)
+        why = self.versioned(entry) or entry.refusal(value, node, ctx)
         if why and entry.status == REFUSED:
             self.fail(at, "unsupported schema keyword(s) %s: %s" % (key, why), via if ctx else None)
         if why:
@@ -198,5 +210,5 @@ class Walker:
             self.schema(value, at, inner, via)
         elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
             for i, sub in enumerate(value):
-                self.schema(sub, pointer(at, i), ctx, via)
+                self.schema(sub, pointer(at, i), ctx, via, null_alt=is_null_schema(sub))
 

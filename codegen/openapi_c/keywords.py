@@ -16,12 +16,20 @@ Validation keywords constrain what a request may send.  A schema no request reac
 responses) describes what the handler builds: it fixes the C struct, the values are the handler's contract and
 are not checked when written.  So a keyword whose only gap is validation (anyOf of several types, format
 date-time, additionalProperties: false...) is refused where a request reaches it and accepted elsewhere; a
-keyword the C struct cannot represent is refused everywhere.  A schema's context (walked by document.py) is
+keyword the C struct cannot represent is refused everywhere.
+
+What this accepts in responses is NOT enforced when a response is parsed: the generated client
+(runtime/client/rt_api_client.c) and the exported api_<schema>__from_json() read a response with the same model
+tables, so a union of several types is taken as any JSON value, int32/float/date-time are not range- or
+calendar-checked and unknown properties are ignored there.  Everything else (types, bounds, lengths, patterns,
+enums, required) is checked on responses as on requests.  A schema's context (walked by document.py) is
 PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
 
 from urllib.parse import urlsplit
+
+from .regex import compile_error
 
 SUPPORTED, REFUSED, ANNOTATION = "supported", "refused", "annotation"
 PARAM, BODY, OUTPUT = "param", "body", "output"
@@ -31,11 +39,13 @@ INPUT = (PARAM, BODY)
 class Entry:
     """One keyword or field: its category, why (for REFUSED, the error's reason), what its value is (child: how
     document.py walks it) and, for SUPPORTED, check(value, node, ctx) -> None or why this use is refused; for
-    REFUSED, harmless(value, node, ctx) -> whether this use has no effect and is accepted."""
+    REFUSED, harmless(value, node, ctx) -> whether this use has no effect and is accepted.  only_in: the prefix
+    of the `openapi` versions the key exists in (None: all), with the reason it is refused in the others."""
 
-    def __init__(self, status, reason="", child=None, check=None, harmless=None, ctx=None):
+    def __init__(self, status, reason="", child=None, check=None, harmless=None, ctx=None, only_in=None):
         self.status, self.reason, self.child = status, reason, child
         self.check, self.harmless, self.ctx = check, harmless, ctx
+        self.only_in = only_in
 
     def refusal(self, value, node, ctx):
         """None if this use is accepted, else the reason it is refused."""
@@ -48,8 +58,8 @@ class Entry:
         return None
 
 
-def S(child=None, check=None, ctx=None):
-    return Entry(SUPPORTED, child=child, check=check, ctx=ctx)
+def S(child=None, check=None, ctx=None, only_in=None):
+    return Entry(SUPPORTED, child=child, check=check, ctx=ctx, only_in=only_in)
 
 
 def R(reason, harmless=None, child=None):
@@ -78,11 +88,16 @@ def one_all_of(value, node, ctx):
     return None
 
 
+def is_null_schema(schema):
+    """{type: 'null'} (or ['null']): the null alternative of a union."""
+    return isinstance(schema, dict) and schema.get("type") in ("null", ["null"])
+
+
 def nullable_union(value, node, ctx):
     """anyOf/oneOf [X, {type: null}] is enforced (a nullable X); a union of several types is any JSON value."""
     if not isinstance(value, list):
         return "must be a list of schemas"
-    non_null = [a for a in value if not (isinstance(a, dict) and a.get("type") == "null")]
+    non_null = [a for a in value if not is_null_schema(a)]
     if len(non_null) == 1 and len(non_null) < len(value):
         return None
     if ctx in INPUT:
@@ -122,8 +137,18 @@ def applied_default(value, node, ctx):
     return None
 
 
-def object_type(value, node, ctx):
-    types = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+
+
+def schema_type(value, node, ctx):
+    types = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if not types or not all(t in TYPES for t in types):
+        return "type must be one of %s or a non-empty list of them" % ", ".join(TYPES)
+    if types == ["null"]:
+        return ("a schema whose only type is 'null' is not supported: it would accept any JSON value (use it only "
+                "as the null alternative of anyOf/oneOf, or type: [X, 'null'])")
+    if len([t for t in types if t != "null"]) > 1:
+        return "several types (%s) are not supported" % ", ".join(t for t in types if t != "null")
     if ctx in INPUT and "object" in types and "properties" not in node:
         return "type object without properties is not enforced on requests: any JSON value would be accepted"
     return None
@@ -134,6 +159,52 @@ def ref_alone(value, node, ctx):
     if others:
         return "keywords beside $ref (%s) are not supported: they would be ignored" % ", ".join(sorted(others))
     return None
+
+
+def is_nullable(node):
+    """Whether the schema node itself accepts null (type [X, 'null'], or 3.0's nullable: true)."""
+    t = node.get("type")
+    return node.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t)
+
+
+def enum_list(value, node, ctx):
+    if not isinstance(value, list) or not value:
+        return "enum must be a non-empty list"
+    if is_nullable(node) and None not in value:
+        return ("the schema is nullable but its enum does not list null: null would be accepted (add null to the "
+                "enum, or make the schema not nullable)")
+    return None
+
+
+def length(value, node, ctx):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return "must be a non-negative integer"
+    return None
+
+
+def number(value, node, ctx):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a number"
+    return None
+
+
+def exclusive_bound(inclusive):
+    """exclusiveMinimum/Maximum: a number (3.1) or a flag on minimum/maximum (3.0), which needs it."""
+    def check(value, node, ctx):
+        if isinstance(value, bool):
+            if value and inclusive not in node:
+                return "true (OpenAPI 3.0's flag) needs %s beside it: there is no bound to make exclusive" % inclusive
+            return None
+        return number(value, node, ctx)
+    return check
+
+
+def pattern_compiles(value, node, ctx):
+    return compile_error(value)
+
+
+def a_string(value, node, ctx):
+    return None if isinstance(value, str) and value else "must be a non-empty string"
 
 
 def not_true(value, node, ctx):
@@ -177,11 +248,12 @@ SCHEMA = {
     "unevaluatedItems": R(NOT_ENFORCED),
     "unevaluatedProperties": R(NOT_ENFORCED),
     # validation
-    "type": S(check=object_type),
-    "enum": S(),  # of strings (refusals.check_string_enum)
+    "type": S(check=schema_type),
+    "enum": S(check=enum_list),  # of strings (refusals.check_string_enum)
     "required": S(check=required_declared),
-    "minLength": S(), "maxLength": S(), "pattern": S(),
-    "minimum": S(), "maximum": S(), "exclusiveMinimum": S(), "exclusiveMaximum": S(),
+    "minLength": S(check=length), "maxLength": S(check=length), "pattern": S(check=pattern_compiles),
+    "minimum": S(check=number), "maximum": S(check=number),
+    "exclusiveMinimum": S(check=exclusive_bound("minimum")), "exclusiveMaximum": S(check=exclusive_bound("maximum")),
     "const": R(NOT_ENFORCED),
     "multipleOf": R(NOT_ENFORCED),
     "minItems": R(NOT_ENFORCED), "maxItems": R(NOT_ENFORCED),
@@ -205,8 +277,9 @@ SCHEMA = {
     "xml": A(note="only JSON is produced"),
     "externalDocs": A(),
     "example": A(),
-    # OpenAPI 3.0
-    "nullable": S(),
+    # OpenAPI 3.0 (not a keyword of the 3.1 dialect: there, type: [X, 'null'])
+    "nullable": S(only_in=("3.0.", "nullable is an OpenAPI 3.0 keyword, not one of the 3.1 dialect: write "
+                                    "type: [X, 'null'] instead")),
 }
 
 
@@ -323,7 +396,7 @@ OBJECTS = {
     },
     "external-documentation": {"description": A(), "url": A()},
     "parameter": {
-        "name": S(), "in": S(check=supported_location), "required": S(), "schema": S(child="schema", ctx=PARAM),
+        "name": S(check=a_string), "in": S(check=supported_location), "required": S(), "schema": S(child="schema", ctx=PARAM),
         "description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
         "style": R("only the default style is supported (simple in path and header, form in query): the "
                    "parameter would be parsed as if it had that style", harmless=default_style),
@@ -360,6 +433,9 @@ OBJECTS = {
     "oauth-flows": {key: R(FLOWS) for key in ("implicit", "password", "clientCredentials", "authorizationCode")},
     "oauth-flow": {key: R(FLOWS) for key in ("authorizationUrl", "tokenUrl", "refreshUrl", "scopes")},
 }
+
+# The fields an object must have (OpenAPI 3.1 requires them, and the build reads them).
+REQUIRED = {"parameter": ("name", "in"), "reference": ("$ref",)}
 
 NAMES = {"openapi": "OpenAPI Object", "info": "Info", "contact": "Contact", "license": "License",
          "server": "Server", "server-variable": "Server Variable", "components": "Components",

@@ -90,6 +90,7 @@ class Model:
         self.description = c_comment(description) if description else None
         self.fields = []
         self.is_http_error = False
+        self.where = None           # the JSON pointer of the schema (for messages)
 
 
 class Response:

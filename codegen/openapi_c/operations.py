@@ -6,6 +6,7 @@ The operations are kept in spec order (enum api_op, the ops table); ctx.routes o
 import re
 
 from .client import client_operation
+from .document import pointer
 from .model import Operation, Response
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
@@ -16,13 +17,15 @@ HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def json_content_schema(node, where):
-    """The schema of the JSON (application/json or application/*+json) content of node; None if it has none."""
+    """(the schema of the JSON (application/json or application/*+json) content of node, its JSON pointer);
+    (None, None) if it has none.  where: node's pointer."""
     content = node.get("content") or {}
     for media, body in content.items():
         mt = media.split(";")[0].strip().lower()
         if mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json")):
-            return body.get("schema", {}) if isinstance(body, dict) else {}
-    return None
+            return (body.get("schema", {}) if isinstance(body, dict) else {},
+                    pointer(pointer(where + "/content", media), "schema"))
+    return None, None
 
 
 def text_content_type(node, where):
@@ -33,7 +36,7 @@ def text_content_type(node, where):
             continue
         schema = body.get("schema", {}) if isinstance(body, dict) else {}
         if schema.get("type") != "string":
-            raise SpecError("%s: a %s body must have a string schema" % (where, media))
+            raise SpecError("%s: a %s body must have a string schema" % (pointer(where + "/content", media), media))
         return c_string(media)
     return None
 
@@ -42,38 +45,45 @@ def build_operations(ctx):
     """Fill ctx.ops (spec order) and ctx.routes (matching order)."""
     seen_ids = set()
     for path, item in ctx.spec["paths"].items():
+        where = pointer("#/paths", path)
         if not path.startswith("/"):
-            raise SpecError("path %r must start with '/'" % path)
+            raise SpecError("%s: path %r must start with '/'" % (where, path))
         if "$ref" in item:
+            where = item["$ref"]
             item = ctx.resolve(item["$ref"])
-        shared = item.get("parameters", [])
+        shared = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(item.get("parameters", []))]
         for method in HTTP_METHODS:
             if method in item:
-                ctx.ops.append(build_operation(ctx, path, method, item[method], shared, seen_ids))
+                ctx.ops.append(build_operation(ctx, path, method, item[method], shared, seen_ids,
+                                               pointer(where, method)))
     # Routes: literal segments before parameters (OpenAPI's matching rule), else spec order.
     ctx.routes = sorted(ctx.ops, key=lambda o: (o.precedence, o.index))
 
 
-def build_operation(ctx, path, method, spec_op, shared, seen_ids):
-    """The Operation for one method of a path item; shared are the path item's parameters."""
+def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
+    """The Operation for one method of a path item (at JSON pointer where); shared are the path item's
+    parameters, with their pointers."""
     op = Operation()
     op.method = method.upper()
     op.path = path
-    where = "%s %s" % (op.method, path)
     if "operationId" not in spec_op:
         raise SpecError("%s: operationId is required" % where)
     op.id = spec_op["operationId"]
-    if op.id in seen_ids:
-        raise SpecError("operationId %r is used twice" % op.id)
-    seen_ids.add(op.id)
+    if not isinstance(op.id, str):
+        raise SpecError("%s/operationId: operationId must be a string" % where)
     op.c_name = snake(op.id)
+    if op.c_name in seen_ids:
+        raise SpecError("%s/operationId: operationId %r is used twice (or maps to the C name of another: %s)"
+                        % (where, op.id, op.c_name))
+    seen_ids.add(op.c_name)
     op.summary = c_comment(spec_op.get("summary", "")) if spec_op.get("summary") else None
     op.path_c = c_string(path)
     op.methods_c = "RT_METHOD_GET | RT_METHOD_HEAD" if op.method == "GET" else "RT_METHOD_" + op.method
     op.not_implemented_c = c_string("Operation '%s' (%s %s) is not implemented yet" % (op.id, op.method, path))
 
     template_params = path_template(op, where)
-    build_params(ctx, op, list(shared) + list(spec_op.get("parameters", [])), template_params, where)
+    own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
+    build_params(ctx, op, shared + own, template_params, where)
     request_body(ctx, op, spec_op, where)
     op.responses = []
     for status, resp in (spec_op.get("responses") or {}).items():
@@ -97,12 +107,16 @@ def request_body(ctx, op, spec_op, where):
     rb = spec_op["requestBody"]
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
-    schema = json_content_schema(rb, where)
+    at = rb["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    schema, at = json_content_schema(rb, at)
     if schema is None:
-        raise SpecError("%s: only application/json request bodies are supported" % where)
-    rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, where + " body", camel(op.id) + "Body")
+        raise SpecError("%s/requestBody: only application/json request bodies are supported" % where)
+    rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
     if rule.kind != "RT_VALID_OBJECT":
-        raise SpecError("%s: the request body must be an object schema" % where)
+        raise SpecError("%s: the request body must be an object schema" % at)
+    if rule.nullable:
+        raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
+                        "supported: a null body would be refused (422)" % at)
     ctx.rules.remove(rule)  # only its model is used
     op.body = rule.model
     op.body_required = bool(rb.get("required", False))
@@ -112,18 +126,21 @@ def response(ctx, op, status, resp, where):
     """The Response for one status of op; None for "default" and ranges such as "4XX" (nothing to generate)."""
     if not re.fullmatch(r"[1-5][0-9][0-9]", status):
         return None
+    at = pointer(where + "/responses", status)
     if "$ref" in resp:
+        at = resp["$ref"]
         resp = ctx.resolve(resp["$ref"])
-    schema = json_content_schema(resp, where)
+    schema, schema_at = json_content_schema(resp, at)
     model, any_json, text_type = None, False, None
     if schema is None:
-        text_type = text_content_type(resp, "%s response %s" % (where, status))
+        text_type = text_content_type(resp, at)
         if text_type is None and resp.get("content"):
-            raise SpecError("%s response %s: only JSON and text/* bodies are supported" % (where, status))
+            raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
     elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
-        model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]))
+        model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
+                          schema["$ref"])
     elif is_object_schema(schema):
-        model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema)
+        model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema, schema_at)
     else:
         any_json = True
     return Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)

@@ -16,7 +16,7 @@ MAX_PATH_PARAMS = 16
 class Param:
     """One parameter of an operation: a member of struct api_<op>_params."""
 
-    def __init__(self, spec_param, rule, op):
+    def __init__(self, spec_param, rule, where):
         self.name = spec_param["name"]
         self.name_c = c_string(self.name)
         self.c_name = field_name(self.name)
@@ -33,7 +33,7 @@ class Param:
         self.has_flag = not self.required and self.default_c is None and rule.kind != "RT_VALID_STRING"
         t = C_PARAM.get(rule.kind)
         if t is None:
-            raise SpecError("%s: parameter %r must be a string, integer, number or boolean" % (op, self.name))
+            raise SpecError("%s/schema: parameter %r must be a string, integer, number or boolean" % (where, self.name))
         self.c_decl = c_decl(t, self.c_name) + ";"
         words = [self.location, "required" if self.required else "optional"]
         if self.default_c:
@@ -63,25 +63,29 @@ def path_template(op, where):
 
 
 def build_params(ctx, op, spec_params, template_params, where):
-    """Set op.params from the path item's and the operation's parameters (spec_params, in that order):
-    operation-level ones override path-level ones of the same name and place."""
+    """Set op.params from the path item's and the operation's parameters (spec_params: (parameter, its JSON
+    pointer), in that order): operation-level ones override path-level ones of the same name and place."""
     merged = {}
-    for p in spec_params:
+    for p, at in spec_params:
         if "$ref" in p:
+            at = p["$ref"]
             p = ctx.resolve(p["$ref"])
-        merged[(p["name"], p["in"])] = p
+        merged[(p["name"], p["in"])] = (p, at)
     op.params = []
-    for (pname, pin), p in merged.items():
+    for (pname, pin), (p, at) in merged.items():
         if pin not in ("path", "query", "header"):
-            raise SpecError("%s: parameters in %r are not supported" % (where, pin))
+            raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
         if "schema" not in p:
-            raise SpecError("%s: parameter %r needs a schema" % (where, pname))
-        rule = build_rule(ctx, p["schema"], "rule_%s_%s" % (op.c_name, field_name(pname)),
-                          "%s parameter %s" % (where, pname), camel(op.id) + camel(pname), for_ops=True)
-        param = Param(p, rule, where)
+            raise SpecError("%s: parameter %r needs a schema" % (at, pname))
+        rule = build_rule(ctx, p["schema"], "rule_%s_%s" % (op.c_name, field_name(pname)), at + "/schema",
+                          camel(op.id) + camel(pname), for_ops=True)
+        param = Param(p, rule, at)
+        if any(other.c_name == param.c_name for other in op.params):
+            raise SpecError("%s/name: parameter %r maps to the C name %s of another parameter of the operation"
+                            % (at, pname, param.c_name))
         if pin == "path":
             if pname not in template_params:
-                raise SpecError("%s: path parameter %r is not in the template" % (where, pname))
+                raise SpecError("%s: path parameter %r is not in the template" % (at, pname))
             param.path_index = template_params.index(pname)
             param.required = True
             param.has_flag = False
@@ -89,5 +93,3 @@ def build_params(ctx, op, spec_params, template_params, where):
     for tp in template_params:
         if (tp, "path") not in merged:
             raise SpecError("%s: template parameter {%s} is not declared" % (where, tp))
-    if len({p.c_name for p in op.params}) != len(op.params):
-        raise SpecError("%s: two parameters map to the same C name" % where)

@@ -2,13 +2,17 @@
 
 build_rule() and model_for() call each other: a property's schema may be an object (a Model of its own), an
 object's properties are Rules.  Rules and patterns are listed in ctx in the order they are built, which is the
-order of their definitions in the generated C.
+order of their definitions in the generated C.  `where` is the JSON pointer of the schema being built (of the
+target, for a $ref), which the messages name.
 """
 
+from .document import pointer
+from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
 from .refusals import (DOC_KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
+from .regex import search
 
 
 def is_object_schema(schema):
@@ -38,8 +42,8 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     if "allOf" in schema:
         alts = schema.pop("allOf")
         if len(alts) != 1:
-            raise SpecError("%s: allOf with more than one schema is not supported" % where)
-        return build_rule(ctx, dict(alts[0]), name, where, inline_name, for_ops, nested)
+            raise SpecError("%s/allOf: allOf with more than one schema is not supported" % where)
+        return build_rule(ctx, dict(alts[0]), name, where + "/allOf/0", inline_name, for_ops, nested)
 
     rule = Rule(name)
     t = schema_type(schema, rule, where)
@@ -58,15 +62,26 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     elif t == "object":
         object_rule(ctx, schema, rule, where, inline_name)
     else:
-        raise SpecError("%s: type %r is not supported" % (where, t))
+        raise SpecError("%s/type: type %r is not supported" % (where, t))
 
     rule.members.insert(0, ("kind", rule.kind))
     if rule.nullable:
         rule.members.insert(1, ("nullable", "true"))
     if "default" in schema and schema["default"] is not None:
         rule.default = schema["default"]
-    rule_list(ctx, for_ops).append(rule)
+        if for_ops:
+            check_default(schema, t, where)
+    add_rule(ctx, rule, for_ops, where)
     return rule
+
+
+def add_rule(ctx, rule, for_ops, where):
+    """List rule where it is defined; two rules with one C name (a property x_items beside an array x's items
+    rule, ...) are refused."""
+    rules = rule_list(ctx, for_ops)
+    if any(r.name == rule.name for r in rules):
+        raise SpecError("%s: its C name %s is already used by another schema (rename a property)" % (where, rule.name))
+    rules.append(rule)
 
 
 def ref_rule(ctx, schema, name, where, inline_name, for_ops):
@@ -75,32 +90,34 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     key = schema["$ref"]
     target = ctx.resolve(key)
     if not is_object_schema(target):
-        return build_rule(ctx, target, name, where + " -> " + key, inline_name, for_ops)
-    model = model_for(ctx, key, key.rsplit("/", 1)[-1], target)
+        return build_rule(ctx, target, name, key, inline_name, for_ops)
+    model = model_for(ctx, key, key.rsplit("/", 1)[-1], target, key)
     rule = Rule(name)
     rule.kind, rule.model = "RT_VALID_OBJECT", model
     rule.members.append(("kind", rule.kind))
     rule.members.append(("model", "&api_%s__model" % model.c_name))
-    rule_list(ctx, for_ops).append(rule)
+    add_rule(ctx, rule, for_ops, where)
     return rule
 
 
 def union_rule(ctx, schema, key, name, where, inline_name, for_ops, nested):
     """anyOf/oneOf (key): [X, {type: null}] is a nullable X; a union of several types is any JSON value."""
     alts = schema.pop(key)
-    non_null = [a for a in alts if not (isinstance(a, dict) and a.get("type") == "null")]
+    non_null = [a for a in alts if not is_null_schema(a)]
     if len(non_null) == 1 and len(non_null) < len(alts):
         # FastAPI's Optional[X]: anyOf [X, {type: null}]
         outer = {k: v for k, v in schema.items() if k not in DOC_KEYWORDS and k != "default"}
-        inner = build_rule(ctx, dict(non_null[0], **outer), name, where, inline_name, for_ops, nested)
-        inner.nullable = True
-        inner.members.insert(1, ("nullable", "true"))
+        at = "%s/%s/%d" % (where, key, alts.index(non_null[0]))
+        inner = build_rule(ctx, dict(non_null[0], **outer), name, at, inline_name, for_ops, nested)
+        if not inner.nullable:
+            inner.nullable = True
+            inner.members.insert(1, ("nullable", "true"))
         return inner
     rule = Rule(name)
     check_keywords(schema, "union", where)
     rule.summary.append(key)
     rule.members.append(("kind", rule.kind))
-    rule_list(ctx, for_ops).append(rule)
+    add_rule(ctx, rule, for_ops, where)
     return rule
 
 
@@ -115,7 +132,7 @@ def schema_type(schema, rule, where):
         rule.nullable = True
     types = [t for t in types if t != "null"]
     if len(types) > 1:
-        raise SpecError("%s: several types %s are not supported" % (where, types))
+        raise SpecError("%s/type: several types %s are not supported" % (where, types))
     t = types[0] if types else None
     if t is None and ("properties" in schema):
         t = "object"
@@ -130,7 +147,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
         rule.members.append(("min_length", str(int(schema["minLength"]))))
     if "maxLength" in schema:
         if int(schema["maxLength"]) <= 0:
-            raise SpecError("%s: maxLength must be positive" % where)
+            raise SpecError("%s/maxLength: maxLength must be positive" % where)
         rule.members.append(("max_length", str(int(schema["maxLength"]))))
     if "minLength" in schema and "maxLength" in schema:
         rule.summary.append("%s..%s characters" % (schema["minLength"], schema["maxLength"]))
@@ -146,11 +163,13 @@ def string_rule(ctx, schema, rule, where, for_ops):
         rule.summary.append("pattern " + c_comment(schema["pattern"]))
     if "format" in schema:
         fmt = schema["format"]
-        rule.members.append(("format", string_format(fmt, where)))
+        rule.members.append(("format", string_format(fmt, where + "/format")))
         rule.summary.append("format " + fmt)
     if "enum" in schema:
-        values = schema["enum"]
-        check_string_enum(values, where)
+        # null in the enum of a nullable schema is the null the rule accepts (keywords.enum_list refuses a
+        # nullable schema whose enum lacks it); elsewhere type refuses null before the enum is looked at.
+        values = [v for v in schema["enum"] if v is not None]
+        check_string_enum(values, where + "/enum")
         rule.enum_name = "enum_" + suffix
         rule.enum_raw = list(values)
         rule.enum_values = [c_string(v) for v in values]
@@ -161,7 +180,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
 def number_rule(schema, rule, t, where):
     """type: integer or number (t), with its bounds in OpenAPI 3.1 or 3.0 spelling."""
     check_keywords(schema, "number", where)
-    check_number_format(schema, where)
+    check_number_format(schema, where + "/format")
     rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
     lo = bound(schema, "minimum", "exclusiveMinimum")
     hi = bound(schema, "maximum", "exclusiveMaximum")
@@ -176,15 +195,20 @@ def number_rule(schema, rule, t, where):
 
 def bound(schema, inclusive, exclusive):
     """(member, value, exclusive) for one side of a number's range, or None."""
-    # OpenAPI 3.1: exclusiveMinimum is the bound; 3.0: a flag on minimum.
+    # OpenAPI 3.0: exclusiveMinimum is a flag on minimum.
     if isinstance(schema.get(exclusive), bool):
         if schema[exclusive]:
             return (inclusive, schema[inclusive], True)
-    elif exclusive in schema:
-        return (inclusive, schema[exclusive], True)
+        exclusive = None
+    # OpenAPI 3.1: exclusiveMinimum is a bound of its own; with minimum beside it, the tighter one holds (on a
+    # tie, the exclusive one).
+    both = [(inclusive, schema[exclusive], True)] if exclusive in schema else []
     if inclusive in schema:
-        return (inclusive, schema[inclusive], False)
-    return None
+        both.append((inclusive, schema[inclusive], False))
+    if not both:
+        return None
+    lower = inclusive == "minimum"
+    return (max if lower else min)(both, key=lambda b: (b[1], b[2] if lower else not b[2]))
 
 
 def make_bound(rule, member, value, exclusive):
@@ -203,17 +227,21 @@ def array_rule(ctx, schema, rule, where, inline_name, for_ops, nested):
     if nested:
         raise SpecError("%s: arrays of arrays are not supported" % where)
     rule.kind = "RT_VALID_ARRAY"
-    rule.items = build_rule(ctx, schema.get("items", {}), rule.name + "_items", where + ".items",
+    rule.items = build_rule(ctx, schema.get("items", {}), rule.name + "_items", where + "/items",
                             inline_name + "Item", for_ops, nested=True)
     if rule.items.kind == "RT_VALID_ARRAY":
         raise SpecError("%s: arrays of arrays are not supported" % where)
+    if rule.items.nullable and rule.items.kind not in ("RT_VALID_STRING", "RT_VALID_ANY"):
+        raise SpecError("%s/items: nullable items are supported only for strings and any JSON value: a %s item "
+                        "is stored by value in C, where null would read as 0 or an empty object"
+                        % (where, rule.items.kind[len("RT_VALID_"):].lower()))
     rule.members.append(("items", "&" + rule.items.name))
 
 
 def object_rule(ctx, schema, rule, where, inline_name):
     """type: object: with properties, an inline Model; without, any JSON object, kept as JSON."""
     if is_object_schema(schema):
-        model = model_for(ctx, inline_name, inline_name, schema)
+        model = model_for(ctx, inline_name, inline_name, schema, where)
         rule.kind, rule.model = "RT_VALID_OBJECT", model
         rule.members.append(("model", "&api_%s__model" % model.c_name))
     else:
@@ -229,30 +257,38 @@ def c_item_type(rule):
     return C_SCALAR[rule.kind]
 
 
-def model_for(ctx, key, schema_name, schema):
-    """The Model for an object schema, created (and its fields built) on first use."""
+def model_for(ctx, key, schema_name, schema, where):
+    """The Model for an object schema (at JSON pointer where), created (and its fields built) on first use."""
     if key in ctx.models_by_key:
         return ctx.models_by_key[key]
     c_name = snake(schema_name)
-    if any(m.c_name == c_name for m in ctx.models):
-        raise SpecError("two schemas map to the C name api_%s" % c_name)
+    other = [m for m in ctx.models if m.c_name == c_name]
+    if other:
+        raise SpecError("%s: two schemas map to the C name api_%s (%s and %s)"
+                        % (where, c_name, other[0].where, where))
     model = Model(schema_name, c_name, schema.get("description") or schema.get("title"))
+    model.where = where
     ctx.models_by_key[key] = model
     ctx.models.append(model)
-    check_keywords(schema, "object", "schema " + schema_name)
+    check_keywords(schema, "object", where)
     required = set(schema.get("required", []))
     for pname, pschema in schema["properties"].items():
-        model.fields.append(build_field(ctx, model, pname, pschema, pname in required))
+        at = pointer(where + "/properties", pname)
+        same = [f.name for f in model.fields if f.c_name == field_name(pname)]
+        if same:
+            raise SpecError("%s: properties %r and %r map to the same C field %s" % (at, same[0], pname,
+                                                                                     field_name(pname)))
+        model.fields.append(build_field(ctx, model, pname, pschema, pname in required, at))
     names = [f.name for f in model.fields]
     model.is_http_error = (names == ["detail"] and model.fields[0].rule.kind == "RT_VALID_STRING"
                            and model.fields[0].required)
     return model
 
 
-def build_field(ctx, model, pname, pschema, required):
+def build_field(ctx, model, pname, pschema, required, where):
     """The Field for property pname of model (and the API_<SCHEMA>_<FIELD>_<VALUE> constants of its enum)."""
-    rule = build_rule(ctx, pschema, "rule_%s_%s" % (model.c_name, field_name(pname)),
-                      "%s.%s" % (model.schema_name, pname), model.schema_name + camel(pname))
+    rule = build_rule(ctx, pschema, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
+                      model.schema_name + camel(pname))
     f = Field(pname, rule, required)
     if rule.kind == "RT_VALID_ARRAY":
         f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
@@ -272,6 +308,53 @@ def build_field(ctx, model, pname, pschema, required):
     f.comment = c_comment(", ".join(words))
     if rule.enum_values:
         for v in rule.enum_raw:
-            ctx.enums.append(("API_%s_%s_%s" % (model.c_name.upper(), f.c_name.upper().rstrip("_"),
-                                                snake(v).upper()), c_string(v)))
+            macro = "API_%s_%s_%s" % (model.c_name.upper(), f.c_name.upper().rstrip("_"), snake(v).upper())
+            if any(m == macro for m, _ in ctx.enums):
+                raise SpecError("%s: the enum value %r makes the C constant %s, which another enum value already "
+                                "makes" % (where, v, macro))
+            ctx.enums.append((macro, c_string(v)))
     return f
+
+
+def check_default(schema, t, where):
+    """Refuse a parameter's default that its own schema refuses: every request without the parameter would be
+    answered 422."""
+    d, why = schema["default"], None
+    if t == "string":
+        why = string_default(schema, d)
+    elif t in ("integer", "number"):
+        if isinstance(d, bool) or not isinstance(d, (int, float)) or (t == "integer" and d != int(d)):
+            why = "it is not an %s" % t
+        else:
+            why = bound_default(schema, d)
+    elif t == "boolean" and not isinstance(d, bool):
+        why = "it is not a boolean"
+    if why:
+        raise SpecError("%s/default: the default %r does not satisfy its own schema (%s): every request without "
+                        "the parameter would be refused" % (where, d, why))
+
+
+def string_default(schema, d):
+    """Why the string schema refuses its default d (None: it accepts it)."""
+    if not isinstance(d, str):
+        return "it is not a string"
+    if len(d) < schema.get("minLength", 0):
+        return "minLength %s" % schema["minLength"]
+    if "maxLength" in schema and len(d) > schema["maxLength"]:
+        return "maxLength %s" % schema["maxLength"]
+    if "enum" in schema and d not in schema["enum"]:
+        return "not in the enum"
+    if "pattern" in schema and not search(schema["pattern"], d):
+        return "pattern %s" % schema["pattern"]
+    return None
+
+
+def bound_default(schema, d):
+    """Why the bounds of the number schema refuse its default d (None: they accept it)."""
+    lo = bound(schema, "minimum", "exclusiveMinimum")
+    hi = bound(schema, "maximum", "exclusiveMaximum")
+    if lo and (d < lo[1] or (lo[2] and d == lo[1])):
+        return "%s %s" % ("exclusiveMinimum" if lo[2] else "minimum", lo[1])
+    if hi and (d > hi[1] or (hi[2] and d == hi[1])):
+        return "%s %s" % ("exclusiveMaximum" if hi[2] else "maximum", hi[1])
+    return None

@@ -9,7 +9,6 @@ Usage: test_bound_change.py SOURCE_DIR
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,15 +18,7 @@ import yaml
 
 SOURCE_DIR = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import Server  # noqa: E402
-
-def copy_project(src, dst):
-    """The files git tracks in @src (as they are in the working tree), into @dst."""
-    out = subprocess.run(["git", "-C", src, "ls-files"], capture_output=True, text=True, check=True).stdout
-    for path in out.splitlines():
-        if os.path.isfile(os.path.join(src, path)):
-            os.makedirs(os.path.dirname(os.path.join(dst, path)), exist_ok=True)
-            shutil.copy2(os.path.join(src, path), os.path.join(dst, path))
+from harness import Server, copy_tracked  # noqa: E402
 
 
 def read(path):
@@ -43,7 +34,7 @@ def seconds_schema(spec):
 class BoundChange(unittest.TestCase):
     def test_new_maximum_is_enforced_after_rebuild(self):
         with tempfile.TemporaryDirectory(prefix="async-demo-bound-") as tmp:
-            copy_project(SOURCE_DIR, tmp)
+            copy_tracked(SOURCE_DIR, tmp)
             os.symlink(os.path.join(SOURCE_DIR, "node_modules"), os.path.join(tmp, "node_modules"))
             hand_written = {p: read(os.path.join(tmp, p)) for p in ["handlers/demo.c", "runtime/valid/rt_valid_scalar.c"]}
 

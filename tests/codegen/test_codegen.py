@@ -115,7 +115,7 @@ def refused(tmp, mutate, message, pointer=None):
     """The mutated fixture is refused with message (and the JSON pointer of the construct, if given)."""
     r, out = mutated(tmp, mutate)
     want = [message] + ([pointer + ": "] if pointer else [])
-    ok(r.returncode == 1 and all(w in r.stderr for w in want),
+    ok(r.returncode == 1 and all(w in r.stderr for w in want) and "Traceback" not in r.stderr,
        "refused (%s): %s" % (" + ".join(want), r.stderr.strip()))
     ok(not os.path.exists(out), "nothing written for a refused spec")
 
@@ -228,6 +228,97 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
 
 
+def openapi_30(mutate):
+    """mutate, in the fixture declared as an OpenAPI 3.0 document."""
+    return lambda s: (s.update(openapi="3.0.3"), mutate(s))
+
+
+def test_review_refusals(tmp):
+    """Constructs that built and were then ignored or mishandled, or crashed the generator: refused with the
+    construct and its JSON pointer."""
+    params = lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"]
+    x = SCHEMAS + "ItemCreate/properties/x"
+    for t in ("null", ["null"]):
+        refused(tmp, body_prop("x", {"type": t}), "only type is 'null' is not supported", x + "/type")
+    refused(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a"]}), "enum does not list null",
+            x + "/enum")
+    refused(tmp, openapi_30(body_prop("x", {"type": "string", "nullable": True, "enum": ["a"]})),
+            "enum does not list null", x + "/enum")
+    refused(tmp, body_prop("x", {"type": "string", "enum": "abc"}), "enum must be a non-empty list", x + "/enum")
+    refused(tmp, body_prop("x", {"type": "string", "pattern": "a("}), "does not compile", x + "/pattern")
+    refused(tmp, body_prop("x", {"type": "string", "pattern": "^[\\W]$"}), "\\W inside a character class",
+            x + "/pattern")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": ["integer", "null"]}}),
+            "nullable items are supported only for strings", x + "/items")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/Tag"},
+                                                                      {"type": "null"}]}}),
+            "a object item is stored by value", x + "/items")
+    refused(tmp, body_prop("x", {"type": "string", "nullable": True}), "nullable is an OpenAPI 3.0 keyword",
+            x + "/nullable")
+    refused(tmp, lambda s: params(s)[2]["schema"].update(maximum=3), "the default 10 does not satisfy its own "
+            "schema (maximum 3)", ITEM + "/parameters/2/schema/default")
+    refused(tmp, lambda s: params(s)[2]["schema"].update(default="ten"), "(it is not an integer)",
+            ITEM + "/parameters/2/schema/default")
+    refused(tmp, lambda s: params(s)[6]["schema"].update(default="zz"), "(pattern ^[a-f\\d]{4}$)",
+            ITEM + "/parameters/6/schema/default")
+    refused(tmp, lambda s: params(s)[1]["schema"].update(default="abcdef"), "(maxLength 5)",
+            ITEM + "/parameters/1/schema/default")
+    refused(tmp, lambda s: s["paths"]["/echo/{word}/{n}"]["put"]["parameters"][0]["schema"].update(default="pink"),
+            "(not in the enum)", "#/paths/~1echo~1{word}~1{n}/put/parameters/0/schema/default")
+    body = CREATE + "/requestBody/content/application~1json/schema"
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"]["application/json"].update(
+        schema={"anyOf": [{"$ref": SCHEMAS + "ItemCreate"}, {"type": "null"}]}), "a nullable request body", body)
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"]["application/json"].update(
+        schema={"type": ["object", "null"], "properties": {"a": {"type": "string"}}}), "a nullable request body",
+        body)
+
+
+def test_review_crashes(tmp):
+    """What crashed the generator with a traceback is refused with the construct and its pointer."""
+    params = lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"]
+    x = SCHEMAS + "ItemCreate/properties/x"
+    refused(tmp, openapi_30(body_prop("x", {"type": "integer", "exclusiveMinimum": True})),
+            "needs minimum beside it", x + "/exclusiveMinimum")
+    refused(tmp, body_prop("x", {"type": "string", "minLength": "3"}), "must be a non-negative integer",
+            x + "/minLength")
+    refused(tmp, body_prop("x", {"type": "string", "pattern": 5}), "a pattern must be a string", x + "/pattern")
+    refused(tmp, lambda s: params(s).append({"in": "query", "schema": {"type": "string"}}),
+            "a Parameter must have 'name'", ITEM + "/parameters/7")
+    refused(tmp, body_prop("x", {"type": "number", "minimum": "1"}), "must be a number", x + "/minimum")
+
+
+def test_c_names(tmp):
+    """Two constructs that map to one C name are refused (the C would not compile)."""
+    schemas = lambda s: s["components"]["schemas"]
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"].update({"a-b": {"type": "string"},
+                                                                         "a_b": {"type": "string"}}),
+            "properties 'a-b' and 'a_b' map to the same C field a_b", SCHEMAS + "ItemCreate/properties/a_b")
+    refused(tmp, lambda s: schemas(s).update(Item_={"type": "object", "properties": {"a": {"type": "string"}}}),
+            "two schemas map to the C name api_item", SCHEMAS + "Item_")
+    refused(tmp, lambda s: s["paths"]["/"]["get"].update(operationId="getItem"), "maps to the C name of another",
+            ITEM + "/operationId")
+    refused(tmp, body_prop("x", {"type": "string", "enum": ["a-b", "a_b"]}), "API_ITEM_CREATE_X_A_B",
+            SCHEMAS + "ItemCreate/properties/x")
+    array_and_items = lambda s: (body_prop("x", {"type": "array", "items": {"type": "integer"}})(s),
+                                 body_prop("x_items", {"type": "integer"})(s))
+    refused(tmp, array_and_items, "already used by another schema", SCHEMAS + "ItemCreate/properties/x_items")
+    refused(tmp, lambda s: schemas(s).update(GetItemParams={"type": "object", "properties": {"a": {}}}),
+            "also the name of a struct generated for operation 'get_item'", SCHEMAS + "GetItemParams")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "array", "items": {}}}),
+            "arrays of arrays are not supported", SCHEMAS + "ItemCreate/properties/x/items")
+
+
+def test_review_accepted(tmp):
+    """The supported spellings next to those refusals still build."""
+    accepted(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a", None]}), "enum [a, null], nullable")
+    accepted(tmp, body_prop("x", {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": ["null"]}]}),
+             "anyOf [enum, {type: [null]}]")
+    accepted(tmp, openapi_30(body_prop("x", {"type": "string", "nullable": True})), "nullable in 3.0")
+    accepted(tmp, body_prop("x", {"type": "array", "items": {"type": ["string", "null"]}}), "nullable string items")
+    accepted(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][6]["schema"].update(default="ab12"),
+             "a default that matches its pattern")
+
+
 def test_harmless(tmp):
     """What changes nothing where it is stays accepted."""
     schemas = lambda s: s["components"]["schemas"]
@@ -251,6 +342,10 @@ def main():
         test_schema_refusals(tmp)
         test_document_refusals(tmp)
         test_harmless(tmp)
+        test_review_refusals(tmp)
+        test_review_crashes(tmp)
+        test_c_names(tmp)
+        test_review_accepted(tmp)
     print("1..%d" % count)
     print("# %d passed, %d failed" % (count - failures, failures))
     return 1 if failures or count == 0 else 0

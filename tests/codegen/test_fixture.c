@@ -205,12 +205,39 @@ static void test_bodies(void)
     }
 }
 
+/* Patterns translated as ECMA-262 reads them, and the tighter of minimum and exclusiveMinimum. */
+static void test_review(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    static const char *const locs[] = {"code", "line", "level", "tie"};
+    size_t i;
+
+#define BASE "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[],"
+    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a\\\\b\",\"line\":\"a\\nb\",\"level\":4,\"tie\":3}");
+    CHECK(cap.status == 422);
+    for (i = 0; i < sizeof(locs) / sizeof(locs[0]); i++) {
+        char needle[64];
+
+        snprintf(needle, sizeof(needle), "\"loc\":[\"body\",\"%s\"]", locs[i]);
+        CHECK(strstr(cap.body, needle) != NULL);
+    }
+    send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"a\\rb\",\"level\":11}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"less_than_equal\"") != NULL &&
+          strstr(cap.body, "\"string_pattern_mismatch\"") != NULL);
+    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a.b\",\"line\":\"a.b\",\"level\":5,\"tie\":4}");
+    CHECK(cap.status == 201);
+    send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"axb\",\"level\":10}");
+    CHECK(cap.status == 201);
+#undef BASE
+}
+
 int main(void)
 {
     api_init();
     test_routes();
     test_params();
     test_bodies();
+    test_review();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);

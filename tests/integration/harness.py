@@ -286,6 +286,18 @@ def is_closed(sock, timeout=3.0):
     return False
 
 
+def copy_tracked(src, dst):
+    """Copy the files git tracks in @src (as they are in the working tree) into @dst; return their paths."""
+    import shutil
+
+    out = subprocess.run(["git", "-C", src, "ls-files"], capture_output=True, text=True, check=True).stdout
+    paths = [p for p in out.splitlines() if os.path.isfile(os.path.join(src, p))]
+    for path in paths:
+        os.makedirs(os.path.dirname(os.path.join(dst, path)), exist_ok=True)
+        shutil.copy2(os.path.join(src, path), os.path.join(dst, path))
+    return paths
+
+
 def run_parallel(fns):
     """Run callables at the same moment in threads; returns their results (re-raising errors)."""
     results = [None] * len(fns)
