@@ -48,17 +48,33 @@ struct timeval rt_time_tv_seconds(double seconds)
     return tv;
 }
 
+char *rt_time_format_rfc3339_ms(int64_t unix_ms, char *buf, size_t size)
+{
+    time_t seconds = (time_t)(unix_ms / 1000);
+    int ms = (int)(unix_ms % 1000);
+    struct tm tm;
+    int n;
+
+    if (ms < 0) { /* floor, not truncation, before 1970 */
+        ms += 1000;
+        seconds--;
+    }
+    if (gmtime_r(&seconds, &tm) == NULL || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+        return NULL;
+    /* %04d, not strftime's %Y, which does not pad years before 1000 */
+    n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    return n > 0 && (size_t)n < size ? buf : NULL;
+}
+
 char *rt_time_format_rfc3339(char *buf, size_t size)
 {
     struct timespec ts;
-    struct tm tm;
-    size_t n;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (n > 0 && n + 6 <= size)
-        snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    if (rt_time_format_rfc3339_ms((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, buf, size) == NULL &&
+        size > 0)
+        buf[0] = '\0';
     return buf;
 }
 

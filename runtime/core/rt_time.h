@@ -29,6 +29,13 @@ struct timeval rt_time_tv_seconds(double seconds);
 char *rt_time_format_rfc3339(char *buf, size_t size);
 
 /**
+ * Format @p unix_ms (milliseconds since 1970-01-01T00:00:00Z) the same way.
+ * @return @p buf, or NULL when the year is not 1..9999 (RFC 3339 has four
+ *         digits for it) or @p size is under 25.
+ */
+char *rt_time_format_rfc3339_ms(int64_t unix_ms, char *buf, size_t size);
+
+/**
  * Format the wall-clock second @p t as an HTTP date (IMF-fixdate,
  * "Mon, 23 Nov 2026 22:36:00 GMT") into @p buf of @p size bytes (>= 30).
  * @return @p buf.

@@ -9,12 +9,13 @@
  * values for handlers.
  */
 #include "rt_db_internal.h"
+#include "rt_time.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define MS_PER_DAY 86400000
 #define MAX_OFFSET_SECONDS (24 * 3600) /* a zone offset is below a day */
 
 /* --- status and shape --- */
@@ -167,34 +168,6 @@ int rt_db_result_text(const struct rt_db_result *result, int row, int col, const
 
 /* --- timestamps --- */
 
-/* Days from 1970-01-01 to @y-@m-@d, proleptic Gregorian (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The date @days after 1970-01-01, proleptic Gregorian (H. Hinnant's civil_from_days). */
-static void civil_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static int days_in_month(int y, int m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -308,40 +281,12 @@ static int parse_timestamp(const char *text, int64_t *ms)
         return -1;
     if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59)
         return -1;
-    *ms = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - zone) * 1000 + frac;
-    return 0;
-}
+    {
+        struct tm tm = {
+            .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
 
-/* Write @n digits of @v (>= 0) at @out. */
-static void put_digits(char *out, int64_t v, int n)
-{
-    while (n-- > 0) {
-        out[n] = (char)('0' + v % 10);
-        v /= 10;
+        *ms = ((int64_t)timegm(&tm) - zone) * 1000 + frac; /* timegm: the date is valid (checked above) */
     }
-}
-
-/* Format @ms since the epoch as "YYYY-MM-DDTHH:MM:SS.mmmZ".  0, or -1 if the year is not 1..9999. */
-static int format_timestamp(int64_t ms, char out[static RT_DB_TIMESTAMP_SIZE])
-{
-    int64_t days = ms / MS_PER_DAY, rest = ms % MS_PER_DAY, y;
-    int m, d;
-
-    if (rest < 0) {
-        rest += MS_PER_DAY;
-        days--;
-    }
-    civil_from_days(days, &y, &m, &d);
-    if (y < 1 || y > 9999)
-        return -1;
-    memcpy(out, "0000-00-00T00:00:00.000Z", RT_DB_TIMESTAMP_SIZE);
-    put_digits(out, y, 4);
-    put_digits(out + 5, m, 2);
-    put_digits(out + 8, d, 2);
-    put_digits(out + 11, rest / 3600000, 2);
-    put_digits(out + 14, rest / 60000 % 60, 2);
-    put_digits(out + 17, rest / 1000 % 60, 2);
-    put_digits(out + 20, rest % 1000, 3);
     return 0;
 }
 
@@ -356,7 +301,8 @@ int rt_db_result_timestamp(const struct rt_db_result *result, int row, int col,
     if (rc != RT_DB_VALUE_OK)
         return rc;
     if ((cell.kind != RT_DB_KIND_TIMESTAMP && cell.kind != RT_DB_KIND_TEXT) || cell.text == NULL ||
-        parse_timestamp(cell.text, &ms) < 0 || format_timestamp(ms, out) < 0) {
+        parse_timestamp(cell.text, &ms) < 0 ||
+        rt_time_format_rfc3339_ms(ms, out, RT_DB_TIMESTAMP_SIZE) == NULL) {
         out[0] = '\0';
         return RT_DB_VALUE_WRONG_TYPE;
     }

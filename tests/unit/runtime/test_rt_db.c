@@ -69,13 +69,13 @@ static void test_open_errors_hide_the_password(void)
 
 /* --- typed values --- */
 
-/* @text through parse_timestamp() and format_timestamp(); "" if either refuses it. */
+/* @text through parse_timestamp() and rt_time_format_rfc3339_ms(); "" if either refuses it. */
 static const char *timestamp(const char *text)
 {
     static char out[RT_DB_TIMESTAMP_SIZE];
     int64_t ms;
 
-    if (parse_timestamp(text, &ms) < 0 || format_timestamp(ms, out) < 0)
+    if (parse_timestamp(text, &ms) < 0 || rt_time_format_rfc3339_ms(ms, out, sizeof(out)) == NULL)
         out[0] = '\0';
     return out;
 }
