@@ -5,11 +5,13 @@
  * api_client.h.
  */
 #include "api_client.h"
+#include "rt_api_client_param.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 3
-#error "generated/ was made for RT_CODEGEN_ABI 3 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
+#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */
@@ -20,6 +22,7 @@ static const struct rt_api_client_status responses_read_root[] = {
 
 static const struct rt_api_client_param params_async_delay[] = {
     {.name = "seconds", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_NUMBER,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, 0 <= x <= 60"},
 };
 
@@ -31,6 +34,7 @@ static const struct rt_api_client_status responses_async_delay[] = {
 
 static const struct rt_api_client_param params_sync_delay[] = {
     {.name = "seconds", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_NUMBER,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, 0 <= x <= 10"},
 };
 
@@ -41,8 +45,10 @@ static const struct rt_api_client_status responses_sync_delay[] = {
 
 static const struct rt_api_client_param params_list_users[] = {
     {.name = "limit", .in = RT_API_CLIENT_IN_QUERY, .kind = RT_VALID_INTEGER,
+     .style = RT_VALID_STYLE_FORM, .explode = true,
      .required = false, .summary = "query, optional, default 20, 1 <= x <= 100"},
     {.name = "offset", .in = RT_API_CLIENT_IN_QUERY, .kind = RT_VALID_INTEGER,
+     .style = RT_VALID_STYLE_FORM, .explode = true,
      .required = false, .summary = "query, optional, default 0, 0 <= x <= 1000000000"},
 };
 
@@ -61,6 +67,7 @@ static const struct rt_api_client_status responses_create_user[] = {
 
 static const struct rt_api_client_param params_get_user[] = {
     {.name = "user_email", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, at most 254 characters, format email"},
 };
 
@@ -77,6 +84,7 @@ static const struct rt_api_client_status responses_fetch_external_data[] = {
 
 static const struct rt_api_client_param params_get_user_with_external_data[] = {
     {.name = "user_email", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, at most 254 characters, format email"},
 };
 
@@ -89,6 +97,7 @@ static const struct rt_api_client_status responses_get_user_with_external_data[]
 
 static const struct rt_api_client_param params_process_data[] = {
     {.name = "message", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, 1..256 characters"},
 };
 
@@ -100,6 +109,7 @@ static const struct rt_api_client_status responses_process_data[] = {
 
 static const struct rt_api_client_param params_get_task[] = {
     {.name = "task_id", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, format uuid"},
 };
 

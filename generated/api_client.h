@@ -16,10 +16,12 @@
  * parses).  Everything in a response is valid only during the callback;
  * copy what you keep.
  *
- * Path parameters are C arguments, in template order; query and header
- * parameters are in struct api_client_<op>_params (NULL: send none, so the
- * server's defaults apply).  There, a NULL string is not sent, and an
- * integer, number or boolean is sent only when has_<name> is set.
+ * Path parameters are C arguments, in template order (an array: its items
+ * and their count); query, header and cookie parameters are in struct
+ * api_client_<op>_params (NULL: send none, so the server's defaults
+ * apply).  There, a NULL string or object and an empty array are not
+ * sent, and an integer, number or boolean is sent only when has_<name> is
+ * set.  Each is written in its spec's style (rt_api_client_param.h).
  *
  * api_client_ops[] describes every operation for generic callers (the
  * async-demo-client command line tool), which call them from text values
@@ -35,8 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 3
-#error "generated/ was made for RT_CODEGEN_ABI 3 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
+#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */

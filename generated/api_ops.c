@@ -6,14 +6,15 @@
 #include "api_ops.h"
 #include "rt_metrics.h"
 #include "rt_url.h"
+#include "rt_valid_param.h"
 #include "rt_valid_req.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 3
-#error "generated/ was made for RT_CODEGEN_ABI 3 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
+#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */
@@ -76,10 +77,14 @@ static void run_read_root(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_async_delay[] = {
-    {.name = "seconds", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_async_delay_seconds,
+    {.name = "seconds", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_async_delay_seconds,
      .offset = offsetof(struct api_async_delay_params, seconds),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_async_delay(struct rt_req *req, const char *const *path)
@@ -88,7 +93,7 @@ static void run_async_delay(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_async_delay, sizeof(params_async_delay) / sizeof(params_async_delay[0]), path,
+    if (rt_valid_param_read(req, params_async_delay, sizeof(params_async_delay) / sizeof(params_async_delay[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -99,10 +104,14 @@ static void run_async_delay(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_sync_delay[] = {
-    {.name = "seconds", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_sync_delay_seconds,
+    {.name = "seconds", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_sync_delay_seconds,
      .offset = offsetof(struct api_sync_delay_params, seconds),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_sync_delay(struct rt_req *req, const char *const *path)
@@ -111,7 +120,7 @@ static void run_sync_delay(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_sync_delay, sizeof(params_sync_delay) / sizeof(params_sync_delay[0]), path,
+    if (rt_valid_param_read(req, params_sync_delay, sizeof(params_sync_delay) / sizeof(params_sync_delay[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -122,14 +131,22 @@ static void run_sync_delay(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_list_users[] = {
-    {.name = "limit", .in = RT_VALID_IN_QUERY, .path_index = 0,
-     .required = false, .default_text = "20", .rule = &rule_list_users_limit,
+    {.name = "limit", .in = RT_VALID_IN_QUERY, .style = RT_VALID_STYLE_FORM, .explode = true,
+     .path_index = 0, .required = false, .allow_empty = false,
+     .default_text = "20", .default_items = NULL, .rule = &rule_list_users_limit,
      .offset = offsetof(struct api_list_users_params, limit),
-     .has_offset = RT_VALID_NO_OFFSET},
-    {.name = "offset", .in = RT_VALID_IN_QUERY, .path_index = 0,
-     .required = false, .default_text = "0", .rule = &rule_list_users_offset,
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
+    {.name = "offset", .in = RT_VALID_IN_QUERY, .style = RT_VALID_STYLE_FORM, .explode = true,
+     .path_index = 0, .required = false, .allow_empty = false,
+     .default_text = "0", .default_items = NULL, .rule = &rule_list_users_offset,
      .offset = offsetof(struct api_list_users_params, offset),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_list_users(struct rt_req *req, const char *const *path)
@@ -138,7 +155,7 @@ static void run_list_users(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_list_users, sizeof(params_list_users) / sizeof(params_list_users[0]), path,
+    if (rt_valid_param_read(req, params_list_users, sizeof(params_list_users) / sizeof(params_list_users[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -162,10 +179,14 @@ static void run_create_user(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_get_user[] = {
-    {.name = "user_email", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_get_user_user_email,
+    {.name = "user_email", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_get_user_user_email,
      .offset = offsetof(struct api_get_user_params, user_email),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_get_user(struct rt_req *req, const char *const *path)
@@ -174,7 +195,7 @@ static void run_get_user(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_get_user, sizeof(params_get_user) / sizeof(params_get_user[0]), path,
+    if (rt_valid_param_read(req, params_get_user, sizeof(params_get_user) / sizeof(params_get_user[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -191,10 +212,14 @@ static void run_fetch_external_data(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_get_user_with_external_data[] = {
-    {.name = "user_email", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_get_user_with_external_data_user_email,
+    {.name = "user_email", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_get_user_with_external_data_user_email,
      .offset = offsetof(struct api_get_user_with_external_data_params, user_email),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_get_user_with_external_data(struct rt_req *req, const char *const *path)
@@ -203,7 +228,7 @@ static void run_get_user_with_external_data(struct rt_req *req, const char *cons
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_get_user_with_external_data, sizeof(params_get_user_with_external_data) / sizeof(params_get_user_with_external_data[0]), path,
+    if (rt_valid_param_read(req, params_get_user_with_external_data, sizeof(params_get_user_with_external_data) / sizeof(params_get_user_with_external_data[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -214,10 +239,14 @@ static void run_get_user_with_external_data(struct rt_req *req, const char *cons
 }
 
 static const struct rt_valid_param params_process_data[] = {
-    {.name = "message", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_process_data_message,
+    {.name = "message", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_process_data_message,
      .offset = offsetof(struct api_process_data_params, message),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_process_data(struct rt_req *req, const char *const *path)
@@ -226,7 +255,7 @@ static void run_process_data(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_process_data, sizeof(params_process_data) / sizeof(params_process_data[0]), path,
+    if (rt_valid_param_read(req, params_process_data, sizeof(params_process_data) / sizeof(params_process_data[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -237,10 +266,14 @@ static void run_process_data(struct rt_req *req, const char *const *path)
 }
 
 static const struct rt_valid_param params_get_task[] = {
-    {.name = "task_id", .in = RT_VALID_IN_PATH, .path_index = 0,
-     .required = true, .default_text = NULL, .rule = &rule_get_task_task_id,
+    {.name = "task_id", .in = RT_VALID_IN_PATH, .style = RT_VALID_STYLE_SIMPLE, .explode = false,
+     .path_index = 0, .required = true, .allow_empty = false,
+     .default_text = NULL, .default_items = NULL, .rule = &rule_get_task_task_id,
      .offset = offsetof(struct api_get_task_params, task_id),
-     .has_offset = RT_VALID_NO_OFFSET},
+     .has_offset = RT_VALID_NO_OFFSET,
+     .len_offset = RT_VALID_NO_OFFSET,
+     .empty_offset = RT_VALID_NO_OFFSET,
+     .min_items = 0, .max_items = 0, .unique_items = false, .closed = false},
 };
 
 static void run_get_task(struct rt_req *req, const char *const *path)
@@ -249,7 +282,7 @@ static void run_get_task(struct rt_req *req, const char *const *path)
     struct rt_valid_errors errs;
 
     rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, params_get_task, sizeof(params_get_task) / sizeof(params_get_task[0]), path,
+    if (rt_valid_param_read(req, params_get_task, sizeof(params_get_task) / sizeof(params_get_task[0]), path,
                             params, &errs) < 0) {
         rt_valid_errors_cleanup(&errs);
         return; /* answered 400 */
@@ -313,35 +346,35 @@ static const char *const segments_process_data[] = {"process-data", NULL};
 
 static const char *const segments_get_task[] = {"tasks", NULL};
 
-/* Literal segments before parameters, then spec order. */
+/* Literal segments before segments with literal parts, then parameters; then spec order. */
 static const struct rt_url_route routes[] = {
-    {.path = "/", .segments = segments_read_root, .n_segments = 1,
+    {.path = "/", .segments = segments_read_root, .templates = NULL, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_READ_ROOT},
-    {.path = "/fetch-external-data", .segments = segments_fetch_external_data, .n_segments = 1,
+    {.path = "/fetch-external-data", .segments = segments_fetch_external_data, .templates = NULL, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_FETCH_EXTERNAL_DATA},
-    {.path = "/health", .segments = segments_health, .n_segments = 1,
+    {.path = "/health", .segments = segments_health, .templates = NULL, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH},
-    {.path = "/metrics", .segments = segments_metrics, .n_segments = 1,
+    {.path = "/metrics", .segments = segments_metrics, .templates = NULL, .n_segments = 1,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_METRICS},
-    {.path = "/users/", .segments = segments_list_users, .n_segments = 2,
+    {.path = "/users/", .segments = segments_list_users, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_LIST_USERS},
-    {.path = "/users/", .segments = segments_create_user, .n_segments = 2,
+    {.path = "/users/", .segments = segments_create_user, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_POST, .op = API_OP_CREATE_USER},
-    {.path = "/performance/async", .segments = segments_performance_async, .n_segments = 2,
+    {.path = "/performance/async", .segments = segments_performance_async, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_ASYNC},
-    {.path = "/performance/sync", .segments = segments_performance_sync, .n_segments = 2,
+    {.path = "/performance/sync", .segments = segments_performance_sync, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_SYNC},
-    {.path = "/async-delay/{seconds}", .segments = segments_async_delay, .n_segments = 2,
+    {.path = "/async-delay/{seconds}", .segments = segments_async_delay, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_ASYNC_DELAY},
-    {.path = "/sync-delay/{seconds}", .segments = segments_sync_delay, .n_segments = 2,
+    {.path = "/sync-delay/{seconds}", .segments = segments_sync_delay, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_SYNC_DELAY},
-    {.path = "/users/{user_email}", .segments = segments_get_user, .n_segments = 2,
+    {.path = "/users/{user_email}", .segments = segments_get_user, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_USER},
-    {.path = "/user-with-external-data/{user_email}", .segments = segments_get_user_with_external_data, .n_segments = 2,
+    {.path = "/user-with-external-data/{user_email}", .segments = segments_get_user_with_external_data, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_USER_WITH_EXTERNAL_DATA},
-    {.path = "/process-data/{message}", .segments = segments_process_data, .n_segments = 2,
+    {.path = "/process-data/{message}", .segments = segments_process_data, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_POST, .op = API_OP_PROCESS_DATA},
-    {.path = "/tasks/{task_id}", .segments = segments_get_task, .n_segments = 2,
+    {.path = "/tasks/{task_id}", .segments = segments_get_task, .templates = NULL, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_TASK},
 };
 

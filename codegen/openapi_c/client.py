@@ -5,6 +5,7 @@ struct.  Only parameter kinds that are text in a URL or a header occur here (par
 """
 
 from .names import C_PARAM, PARAM_KIND_WORD, c_decl, c_string
+from .schemas import c_item_type
 
 
 def client_operation(op):
@@ -14,11 +15,21 @@ def client_operation(op):
     op.method_c = c_string(op.method)
     op.path_params = sorted([p for p in op.params if p.location == "path"], key=lambda p: p.path_index)
     op.other_params = [p for p in op.params if p.location != "path"]
-    op.client_args = [c_decl(C_PARAM[p.rule.kind], p.c_name) for p in op.path_params]
+    op.client_args = []
+    for p in op.path_params:
+        if p.is_array:  # a pointer and a count
+            t = c_item_type(p.rule.items)
+            t = t + "const" if t.endswith("*") else "const " + t  # const char *const *, const int64_t *
+            op.client_args += [c_decl(t, "*" + p.c_name), "size_t %s_len" % p.c_name]
+        else:
+            op.client_args.append(c_decl(C_PARAM[p.rule.kind], p.c_name))
     for p in op.params:
-        p.client_decl = c_decl(C_PARAM[p.rule.kind], p.c_name) + ";"
-        p.client_has_flag = p.rule.kind != "RT_VALID_STRING"
+        p.client_decl = p.c_decl if (p.is_array or p.is_object) else c_decl(C_PARAM[p.rule.kind], p.c_name) + ";"
+        p.client_has_flag = p.rule.kind not in ("RT_VALID_STRING", "RT_VALID_ARRAY", "RT_VALID_OBJECT")
         p.summary_c = c_string(p.comment)
-        p.kind_word = PARAM_KIND_WORD[p.rule.kind]
+        kind = p.rule.items.kind if p.is_array else p.rule.kind
+        p.kind_word = "object" if p.is_object else PARAM_KIND_WORD[kind] + ("s" if p.is_array else "")
+        p.client_kind = p.rule.kind
     op.client_params = op.path_params + op.other_params  # the order of api_client_ops[].params
+    op.owned_params = [p for p in op.client_params if p.is_array or p.is_object]  # texts the wrapper frees
     op.model_responses = [r for r in op.responses if r.model]

@@ -73,7 +73,8 @@ def A(child=None, note=""):
 # --- schema keywords: checks --------------------------------------------------------------------------------
 
 def only_true(value, node, ctx):
-    if ctx in INPUT and value not in (True, {}):
+    # params.py enforces false on a deepObject parameter and refuses it on the others
+    if ctx in INPUT and value not in (True, {}) and not (ctx == PARAM and value is False):
         return ("additionalProperties other than true is not enforced: unknown properties are accepted and "
                 "ignored, and their values are not validated")
     return None
@@ -212,6 +213,12 @@ def not_true(value, node, ctx):
 
 
 NOT_ENFORCED = "not enforced by the generated validation"
+
+
+def array_param(value, node, ctx):
+    """minItems/maxItems/uniqueItems of a parameter's array schema (params.py refuses them anywhere else)."""
+    return ctx == PARAM and node.get("type") == "array"
+
 SCHEMA_REF_ONLY = "only $ref to a local JSON pointer (#/...) is supported"
 
 SCHEMA = {
@@ -256,8 +263,9 @@ SCHEMA = {
     "exclusiveMinimum": S(check=exclusive_bound("minimum")), "exclusiveMaximum": S(check=exclusive_bound("maximum")),
     "const": R(NOT_ENFORCED),
     "multipleOf": R(NOT_ENFORCED),
-    "minItems": R(NOT_ENFORCED), "maxItems": R(NOT_ENFORCED),
-    "uniqueItems": R(NOT_ENFORCED),
+    # enforced on array parameters (params.py: the parameter's table); refused elsewhere for now
+    "minItems": R(NOT_ENFORCED, harmless=array_param), "maxItems": R(NOT_ENFORCED, harmless=array_param),
+    "uniqueItems": R(NOT_ENFORCED, harmless=array_param),
     "minContains": R(NOT_ENFORCED), "maxContains": R(NOT_ENFORCED),
     "minProperties": R(NOT_ENFORCED), "maxProperties": R(NOT_ENFORCED),
     "dependentRequired": R(NOT_ENFORCED),
@@ -295,7 +303,6 @@ SERVERS = ("a server URL with a path (or variables) is not supported: the routes
            "server's path")
 CALLBACKS = "callbacks are not supported: nothing would call them"
 FLOWS = "security schemes are not supported yet: no operation can require one"
-DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
 
 
 def root_servers(value, node, ctx):
@@ -335,13 +342,27 @@ def one_media_type(value, node, ctx):
 
 
 def supported_location(value, node, ctx):
-    if value not in ("path", "query", "header"):
+    if value not in ("path", "query", "header", "cookie"):
         return "parameters in %r are not supported" % (value,)
     return None
 
 
-def default_style(value, node, ctx):
-    return value == DEFAULT_STYLE.get(node.get("in"))
+# What params.py parses; which types each style may carry is checked there (with the same pointer).
+PARAM_STYLES = {"path": ("simple", "matrix", "label"), "header": ("simple",),
+                "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"), "cookie": ("form",)}
+
+
+def param_style(value, node, ctx):
+    if value not in PARAM_STYLES.get(node.get("in"), (value,)):
+        return "style %r is not supported in %s (supported: %s)" % (
+            value, node.get("in"), ", ".join(PARAM_STYLES[node.get("in")]))
+    return None
+
+
+def query_only(value, node, ctx):
+    if value is True and node.get("in") != "query":
+        return "allowEmptyValue applies to query parameters only"
+    return None
 
 
 # child: how document.py walks the value: an object name, "schema", "[x]" a list of x, "{x}" a map of x, "x?"
@@ -398,11 +419,8 @@ OBJECTS = {
     "parameter": {
         "name": S(check=a_string), "in": S(check=supported_location), "required": S(), "schema": S(child="schema", ctx=PARAM),
         "description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
-        "style": R("only the default style is supported (simple in path and header, form in query): the "
-                   "parameter would be parsed as if it had that style", harmless=default_style),
-        "explode": S(),  # no effect on the scalar parameters the generator accepts (params.py)
-        "allowEmptyValue": R("an empty value is validated against the schema like any other",
-                             harmless=not_true),
+        "style": S(check=param_style), "explode": S(),  # params.py parses each style, per type
+        "allowEmptyValue": S(check=query_only),
         "allowReserved": R("the generated client percent-encodes reserved characters", harmless=not_true),
         "content": R("parameters with content (a media type) are not supported: use schema"),
     },

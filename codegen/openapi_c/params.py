@@ -1,65 +1,210 @@
-"""Parameters: the path template's segments, and each path, query or header parameter -> Param.
+"""Parameters: the path template's segments, and each path, query, header or cookie parameter -> Param.
 
-Parameters are validated by the rules of api_ops.c (build_rule(..., for_ops=True)) and arrive in a handler as
-members of struct api_<op>_params.
+Parameters are validated by the rules of api_ops.c (build_rule(..., for_ops=True)) and the tables of
+runtime/valid/rt_valid_param.c, and arrive in a handler as members of struct api_<op>_params.  What each style
+can carry (OpenAPI 3.1 §4.8.12.4, "Style Values"), and what is refused:
+
+  path     simple, matrix, label          scalars and arrays of scalars
+  query    form                           scalars and arrays of scalars (explode true or false)
+           spaceDelimited, pipeDelimited  arrays of scalars, explode false
+           deepObject                     objects whose properties are scalars (explode true)
+  header   simple                         scalars and arrays of scalars
+  cookie   form                           scalars, and arrays of scalars with explode false
+
+Objects in any other style are refused: their key/value lists ("R,100,G,200") have no C struct the rest of the
+runtime knows, and no spec we have seen uses them.
 """
 
 import re
 
+from .document import pointer
 from .names import C_PARAM, c_comment, c_decl, c_string, camel, field_name, py_number_text
 from .refusals import SpecError
-from .schemas import build_rule
+from .schemas import build_rule, c_item_type
 
 MAX_PATH_PARAMS = 16
+DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
+STYLES = {"path": ("simple", "matrix", "label"), "header": ("simple",),
+          "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"), "cookie": ("form",)}
+STYLE_C = {"simple": "SIMPLE", "form": "FORM", "spaceDelimited": "SPACE_DELIMITED",
+           "pipeDelimited": "PIPE_DELIMITED", "deepObject": "DEEP_OBJECT", "matrix": "MATRIX", "label": "LABEL"}
+ARRAY_KEYWORDS = ("minItems", "maxItems", "uniqueItems")
+SCALARS = ("RT_VALID_STRING", "RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN")
+
+
+def text_of(d):
+    """A default value as the text a request would carry."""
+    return ("true" if d else "false") if isinstance(d, bool) else \
+        py_number_text(d) if isinstance(d, (int, float)) else str(d)
 
 
 class Param:
     """One parameter of an operation: a member of struct api_<op>_params."""
 
-    def __init__(self, spec_param, rule, where):
+    def __init__(self, spec_param, rule, where, array_keys):
         self.name = spec_param["name"]
         self.name_c = c_string(self.name)
         self.c_name = field_name(self.name)
         self.location = spec_param["in"]
         self.required = bool(spec_param.get("required", self.location == "path"))
         self.rule = rule
+        self.style = spec_param.get("style", DEFAULT_STYLE[self.location])
+        self.style_c = "RT_VALID_STYLE_" + STYLE_C.get(self.style, "SIMPLE")
+        self.explode = bool(spec_param.get("explode", self.style == "form"))
+        self.allow_empty = spec_param.get("allowEmptyValue") is True
+        self.min_items = int(array_keys.get("minItems", 0))
+        self.max_items = int(array_keys.get("maxItems", 0))
+        self.unique_items = array_keys.get("uniqueItems") is True
         self.default_c = None
-        if rule.default is not None:
-            d = rule.default
-            text = ("true" if d else "false") if isinstance(d, bool) else \
-                py_number_text(d) if isinstance(d, (int, float)) else str(d)
-            self.default_c = c_string(text)
-        # an absent string parameter is just NULL; other optional ones without default get has_<name>
-        self.has_flag = not self.required and self.default_c is None and rule.kind != "RT_VALID_STRING"
-        t = C_PARAM.get(rule.kind)
-        if t is None:
-            raise SpecError("%s/schema: parameter %r must be a string, integer, number or boolean" % (where, self.name))
-        self.c_decl = c_decl(t, self.c_name) + ";"
+        self.default_items = None
+        self.is_array = rule.kind == "RT_VALID_ARRAY"
+        self.is_object = rule.kind == "RT_VALID_OBJECT"
+        if rule.default is not None and self.is_array:
+            self.default_items = [c_string(text_of(d)) for d in rule.default]
+        elif rule.default is not None:
+            self.default_c = c_string(text_of(rule.default))
+        # an absent string, array or object is NULL or empty; other optional scalars without default: has_<name>
+        self.has_flag = (not self.required and self.default_c is None and rule.kind in SCALARS
+                         and rule.kind != "RT_VALID_STRING")
+        if self.is_array:
+            self.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
+                c_decl(c_item_type(rule.items), "*items"), self.c_name)
+        elif self.is_object:
+            self.c_decl = "const struct api_%s *%s;" % (rule.model.c_name, self.c_name)
+        else:
+            t = C_PARAM.get(rule.kind)
+            if t is None:
+                raise SpecError("%s/schema: parameter %r must be a string, integer, number, boolean, an array of "
+                                "those or (deepObject) an object" % (where, self.name))
+            self.c_decl = c_decl(t, self.c_name) + ";"
         words = [self.location, "required" if self.required else "optional"]
+        if self.style != DEFAULT_STYLE[self.location] or self.is_array:
+            words.append("style %s%s" % (self.style, ", explode" if self.explode else ""))
+        if self.allow_empty:
+            words.append("empty allowed")
         if self.default_c:
             words.append("default " + c_comment(self.default_c.strip('"')))
+        if self.default_items:
+            words.append("default [%s]" % c_comment(", ".join(text_of(d) for d in rule.default)))
+        if self.min_items or self.max_items:
+            words.append("%s..%s items" % (self.min_items, self.max_items or "n"))
+        if self.unique_items:
+            words.append("unique items")
         self.comment = c_comment(", ".join(words + rule.summary))
         self.path_index = 0
+        self.closed = False
 
 
 def path_template(op, where):
-    """Set op.segments (C literals, NULL for a parameter) and op.precedence; return the template's parameter
+    """Set op.segments (C literals, NULL for a parameter), op.templates (for segments mixing literal text and
+    parameters: the segment with "{}" for each, else NULL) and op.precedence; return the template's parameter
     names in order."""
-    op.segments = []
+    op.segments, op.templates = [], []
     template_params = []
+    op.mixed_params = set()
     for seg in op.path[1:].split("/"):
         m = re.fullmatch(r"\{([^{}]+)\}", seg)
         if m:
             op.segments.append("NULL")
+            op.templates.append("NULL")
             template_params.append(m.group(1))
         elif "{" in seg or "}" in seg:
-            raise SpecError("%s: a parameter must be a whole path segment" % where)
+            names = re.findall(r"\{([^{}]*)\}", seg)
+            shape = re.sub(r"\{[^{}]*\}", "{}", seg)
+            if "{" in re.sub(r"\{\}", "", shape) or "}" in re.sub(r"\{\}", "", shape) or "" in names:
+                raise SpecError("%s: the path segment %r has an unbalanced or empty {}" % (where, seg))
+            if "{}{}" in shape:
+                raise SpecError("%s: the path segment %r has two parameters with nothing between them: where one "
+                                "ends and the next begins cannot be told" % (where, seg))
+            op.segments.append("NULL")
+            op.templates.append(c_string(shape))
+            template_params.extend(names)
+            op.mixed_params.update(names)
         else:
             op.segments.append(c_string(seg))
+            op.templates.append("NULL")
     if len(template_params) > MAX_PATH_PARAMS:
         raise SpecError("%s: too many path parameters" % where)
-    op.precedence = tuple(1 if s == "NULL" else 0 for s in op.segments)
+    if len(set(template_params)) != len(template_params):
+        raise SpecError("%s: a path parameter appears twice in the template" % where)
+    # literal segments first, then segments with literal parts, then whole parameters
+    op.precedence = tuple(0 if s != "NULL" else 1 if t != "NULL" else 2 for s, t in zip(op.segments, op.templates))
+    op.has_templates = any(t != "NULL" for t in op.templates)
     return template_params
+
+
+def array_keywords(ctx, schema):
+    """The parameter's schema with minItems/maxItems/uniqueItems (enforced by the parameter's table) taken out,
+    and those keywords."""
+    if isinstance(schema, dict) and "$ref" in schema and len(schema) == 1:
+        target = ctx.resolve(schema["$ref"])
+        if isinstance(target, dict) and target.get("type") == "array":
+            schema = target
+    if not isinstance(schema, dict) or not any(k in schema for k in ARRAY_KEYWORDS):
+        return schema, {}
+    return {k: v for k, v in schema.items() if k not in ARRAY_KEYWORDS}, \
+        {k: v for k, v in schema.items() if k in ARRAY_KEYWORDS}
+
+
+def check_style(ctx, param, p, at):
+    """Refuse what the parameter's place, style, explode and type cannot carry (see the module's table)."""
+    loc, style, kind = param.location, param.style, param.rule.kind
+    if style not in STYLES[loc]:
+        raise SpecError("%s/style: style %r is not supported in %s (supported: %s)"
+                        % (at, style, loc, ", ".join(STYLES[loc])))
+    if param.is_object:
+        if style != "deepObject":
+            raise SpecError("%s/schema: an object parameter is supported only in the query with style deepObject"
+                            % at)
+        if not param.explode:
+            raise SpecError("%s/explode: deepObject is defined for explode true only" % at)
+        for f in param.rule.model.fields:
+            if f.rule.kind not in SCALARS or f.rule.nullable:
+                raise SpecError("%s/schema: property %r of a deepObject parameter must be a string, integer, number "
+                                "or boolean (not null): a query key carries one text" % (at, f.name))
+        schema = p["schema"]
+        if "$ref" in schema:
+            schema = ctx.resolve(schema["$ref"])
+        for pname, ps in schema.get("properties", {}).items():
+            if isinstance(ps, dict) and "default" in ps:
+                raise SpecError("%s/default: defaults of deepObject properties are not applied"
+                                % pointer(at + "/schema/properties", pname))
+        extra = schema.get("additionalProperties", True)
+        if extra not in (True, False, {}):
+            raise SpecError("%s/schema/additionalProperties: only true or false are supported in a deepObject: "
+                            "unknown properties are either ignored or refused" % at)
+        param.closed = extra is False
+    elif style == "deepObject":
+        raise SpecError("%s/style: deepObject needs an object schema with properties" % at)
+    if param.is_array:
+        item = param.rule.items
+        if item.kind not in SCALARS or item.nullable:
+            raise SpecError("%s/schema/items: the items of an array parameter must be strings, integers, numbers or "
+                            "booleans (not null)" % at)
+        if style in ("spaceDelimited", "pipeDelimited") and param.explode:
+            raise SpecError("%s/explode: %s with explode true is the same as style form: use that" % (at, style))
+        if loc == "cookie" and param.explode:
+            raise SpecError("%s/explode: an exploded array cookie would be several cookies of one name, which a "
+                            "Cookie header does not order reliably: set explode: false" % at)
+    elif style in ("spaceDelimited", "pipeDelimited"):
+        raise SpecError("%s/style: %s applies to arrays only" % (at, style))
+    if param.allow_empty and (loc != "query" or kind not in SCALARS or style != "form"):
+        raise SpecError("%s/allowEmptyValue: supported for scalar query parameters of style form only" % at)
+    if param.max_items == 0 and "maxItems" in (p.get("schema") or {}):
+        raise SpecError("%s/schema/maxItems: maxItems 0 is not supported (the parameter could only be empty)" % at)
+    if not param.is_array and (param.min_items or param.max_items or param.unique_items):
+        raise SpecError("%s/schema: minItems/maxItems/uniqueItems apply to arrays only" % at)
+
+
+def check_array_default(param, where):
+    """Refuse an array default that its own schema refuses."""
+    d = param.rule.default
+    if not isinstance(d, list):
+        raise SpecError("%s/schema/default: the default of an array parameter must be a list" % where)
+    if len(d) < param.min_items or (param.max_items and len(d) > param.max_items) or \
+            (param.unique_items and len(set(map(text_of, d))) != len(d)):
+        raise SpecError("%s/schema/default: the default %r does not satisfy minItems/maxItems/uniqueItems: every "
+                        "request without the parameter would be refused" % (where, d))
 
 
 def build_params(ctx, op, spec_params, template_params, where):
@@ -73,19 +218,26 @@ def build_params(ctx, op, spec_params, template_params, where):
         merged[(p["name"], p["in"])] = (p, at)
     op.params = []
     for (pname, pin), (p, at) in merged.items():
-        if pin not in ("path", "query", "header"):
+        if pin not in ("path", "query", "header", "cookie"):
             raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
         if "schema" not in p:
             raise SpecError("%s: parameter %r needs a schema" % (at, pname))
-        rule = build_rule(ctx, p["schema"], "rule_%s_%s" % (op.c_name, field_name(pname)), at + "/schema",
+        schema, array_keys = array_keywords(ctx, p["schema"])
+        rule = build_rule(ctx, schema, "rule_%s_%s" % (op.c_name, field_name(pname)), at + "/schema",
                           camel(op.id) + camel(pname), for_ops=True)
-        param = Param(p, rule, at)
+        param = Param(p, rule, at, array_keys)
+        check_style(ctx, param, p, at)
+        if param.is_array and rule.default is not None:
+            check_array_default(param, at)
         if any(other.c_name == param.c_name for other in op.params):
             raise SpecError("%s/name: parameter %r maps to the C name %s of another parameter of the operation"
                             % (at, pname, param.c_name))
         if pin == "path":
             if pname not in template_params:
                 raise SpecError("%s: path parameter %r is not in the template" % (at, pname))
+            if pname in op.mixed_params and param.style != "simple":
+                raise SpecError("%s/style: a parameter sharing its path segment with literal text must have style "
+                                "simple" % at)
             param.path_index = template_params.index(pname)
             param.required = True
             param.has_flag = False

@@ -4,6 +4,7 @@
  * documented models.  See rt_api_client.h.
  */
 #include "rt_api_client.h"
+#include "rt_api_client_param.h"
 #include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_valid_errors.h"
@@ -25,26 +26,6 @@ struct call {
 };
 
 /* --- text --- */
-
-/* Append @p s percent-encoded: everything but RFC 3986's unreserved characters. */
-static void put_encoded(struct rt_json_buf *t, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char esc[3] = {'%', 0, 0};
-    unsigned char ch;
-
-    for (; *s != '\0'; s++) {
-        ch = (unsigned char)*s;
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-            ch == '.' || ch == '_' || ch == '~') {
-            rt_json_put_raw(t, s, 1);
-        } else {
-            esc[1] = hex[ch >> 4];
-            esc[2] = hex[ch & 15];
-            rt_json_put_raw(t, esc, 3);
-        }
-    }
-}
 
 const char *rt_api_client_text_int(char *buf, size_t size, int64_t v)
 {
@@ -188,7 +169,7 @@ static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, 
                 break;
         if (i == op->n_params)
             return -1;
-        put_encoded(url, values[i]);
+        rt_api_client_param_path(url, &op->params[i], values[i]);
         end++;
     }
     return 0;
@@ -197,12 +178,15 @@ static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, 
 /*
  * Append the query parameters of @p op that have a value to @p url
  * ("?a=1&b=2", percent-encoded), and put its header parameters that have
- * one into @p headers as name, value pairs (room for 2 * op->n_params
- * pointers and the NULL after them, which must already be there).
+ * one, and its cookies as one Cookie header, into @p headers as name, value
+ * pairs (room for 2 * op->n_params + 2 pointers and the NULL after them,
+ * which must already be there).  Header values are allocated: each is also
+ * put into @p owned (room for op->n_params + 1), for the caller to free.
  */
-static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
+static void add_query_and_headers(struct rt_json_buf *url, const char **headers, char **owned,
                                   const struct rt_api_client_op *op, const char *const *values)
 {
+    struct rt_json_buf cookie = {0};
     size_t i, n_headers = 0;
     char sep = '?';
 
@@ -210,16 +194,26 @@ static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
         if (values[i] == NULL)
             continue;
         if (op->params[i].in == RT_API_CLIENT_IN_QUERY) {
-            rt_json_put_raw(url, &sep, 1);
-            sep = '&';
-            put_encoded(url, op->params[i].name);
-            rt_json_put_raw(url, "=", 1);
-            put_encoded(url, values[i]);
+            rt_api_client_param_query(url, &op->params[i], values[i], &sep);
         } else if (op->params[i].in == RT_API_CLIENT_IN_HEADER) {
             headers[n_headers++] = op->params[i].name;
-            headers[n_headers++] = values[i];
+            headers[n_headers++] = *owned++ = rt_api_client_param_header(&op->params[i], values[i]);
+        } else if (op->params[i].in == RT_API_CLIENT_IN_COOKIE) {
+            rt_api_client_param_cookie(&cookie, &op->params[i], values[i]);
         }
     }
+    if (cookie.len > 0) {
+        rt_json_put_raw(&cookie, "", 1);
+        headers[n_headers++] = "Cookie";
+        headers[n_headers++] = *owned = cookie.data;
+    }
+}
+
+static void free_owned(char **owned)
+{
+    for (size_t i = 0; owned != NULL && owned[i] != NULL; i++)
+        free(owned[i]);
+    free(owned);
 }
 
 /*
@@ -235,6 +229,7 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     struct rt_client_request r;
     struct call *call = NULL;
     const char **headers = NULL;
+    char **owned = NULL;
     size_t i;
     int rc = -1;
 
@@ -246,8 +241,9 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     rt_json_put_raw(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
-    headers = rt_xcalloc(2 * op->n_params + 1, sizeof(*headers));
-    add_query_and_headers(&url, headers, op, values);
+    headers = rt_xcalloc(2 * op->n_params + 3, sizeof(*headers));
+    owned = rt_xcalloc(op->n_params + 2, sizeof(*owned));
+    add_query_and_headers(&url, headers, owned, op, values);
     call = rt_xcalloc(1, sizeof(*call));
     call->op = op;
     call->deliver = deliver;
@@ -268,6 +264,7 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
 done:
     free(call);
     free(headers);
+    free_owned(owned);
     rt_json_buf_free(&url);
     return rc;
 }

@@ -70,15 +70,23 @@ typedef void (*rt_api_client_cb)(const struct rt_api_client_response *res, void 
 /* --- the operation table a generated client describes its API with --- */
 
 /** Where a parameter goes. */
-enum rt_api_client_in { RT_API_CLIENT_IN_PATH, RT_API_CLIENT_IN_QUERY, RT_API_CLIENT_IN_HEADER };
+enum rt_api_client_in {
+    RT_API_CLIENT_IN_PATH,
+    RT_API_CLIENT_IN_QUERY,
+    RT_API_CLIENT_IN_HEADER,
+    RT_API_CLIENT_IN_COOKIE
+};
 
 /** One parameter of an operation. */
 struct rt_api_client_param {
     const char *name;         /* as in the spec */
-    enum rt_api_client_in in; /* path, query or header */
-    enum rt_valid_kind kind;  /* RT_VALID_STRING, _INTEGER, _NUMBER or _BOOLEAN */
-    bool required;            /* path parameters always are */
-    const char *summary;      /* for help texts: "query, optional, default 20, 1 <= x <= 100" */
+    enum rt_api_client_in in; /* path, query, header or cookie */
+    enum rt_valid_kind
+        kind; /* RT_VALID_STRING, _INTEGER, _NUMBER, _BOOLEAN, _ARRAY or _OBJECT (deepObject) */
+    enum rt_valid_style style; /* how the value is written (rt_api_client_param.h) */
+    bool explode;
+    bool required;       /* path parameters always are */
+    const char *summary; /* for help texts: "query, optional, default 20, 1 <= x <= 100" */
 };
 
 /** A documented response status and its model. */
@@ -114,7 +122,9 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
 /**
  * Call @p op with parameter values as text: @p values has op->n_params
  * entries, in op->params order, NULL for a parameter not to send (a
- * missing path value makes the call fail); @p json_body is sent as is
+ * missing path value makes the call fail); an array's or an object's value
+ * is a list text ("3,4,5"; rt_api_client_param.h), written in the
+ * parameter's style; @p json_body is sent as is
  * with Content-Type application/json (NULL: no body, even if one is
  * required, so that the server can say so).  @p cb(@p res, @p arg) runs
  * exactly once, later, on the loop.

@@ -148,6 +148,37 @@ int rt_url_query_get(struct rt_req *req, const char *query, const char *name, co
     return result;
 }
 
+size_t rt_url_query_pairs(struct rt_req *req, const char *query, struct rt_url_query_pair **pairs)
+{
+    const char *p;
+    size_t n = 1, i = 0;
+
+    *pairs = NULL;
+    if (query == NULL || *query == '\0')
+        return 0;
+    for (p = query; *p != '\0'; p++)
+        n += *p == '&';
+    *pairs = rt_req_alloc(req, n * sizeof(**pairs));
+    for (p = query; *p != '\0';) {
+        size_t pair_len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', pair_len);
+        size_t key_len = eq != NULL ? (size_t)(eq - p) : pair_len;
+        const char *key;
+        int err;
+
+        if (pair_len > 0 && (key = decode_req(req, p, key_len, true, &err)) != NULL) {
+            (*pairs)[i].key = key;
+            (*pairs)[i].value = eq != NULL ? eq + 1 : "";
+            (*pairs)[i].value_len = eq != NULL ? pair_len - key_len - 1 : 0;
+            i++;
+        }
+        p += pair_len;
+        if (*p == '&')
+            p++;
+    }
+    return i;
+}
+
 /* --- routing --- */
 
 /* A request path split at '/' and decoded segment by segment. */
@@ -182,16 +213,87 @@ static int split_decode(struct rt_req *req, const char *path, struct split_path 
     return RT_URL_OK;
 }
 
-static bool path_matches(const struct rt_url_route *route, const struct split_path *sp)
+/* @return the first occurrence of the @p len bytes at @p text in @p s, or NULL. */
+static const char *find_text(const char *s, const char *text, size_t len)
 {
-    size_t i;
+    for (; *s != '\0'; s++) {
+        if (strncmp(s, text, len) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/*
+ * Match the decoded segment @p seg against @p tmpl ("{}.{}": literal text
+ * and "{}" for each parameter).  A parameter takes a non-empty run ending
+ * at the first occurrence of the literal text after it, the last one the
+ * rest of the segment.  With @p req set, the values are copied into its
+ * memory and appended to @p params at *@p np.
+ */
+static bool template_matches(const char *tmpl, const char *seg, struct rt_req *req, const char **params,
+                             size_t *np)
+{
+    while (*tmpl != '\0') {
+        const char *next, *end;
+        size_t lit_len;
+
+        if (strncmp(tmpl, "{}", 2) != 0) {
+            if (*tmpl++ != *seg++)
+                return false;
+            continue;
+        }
+        tmpl += 2;
+        next = strstr(tmpl, "{}");
+        lit_len = next != NULL ? (size_t)(next - tmpl) : strlen(tmpl);
+        if (lit_len == 0) {
+            end = seg + strlen(seg); /* the last parameter (the generator refuses "{}{}") */
+        } else {
+            end = seg[0] != '\0' ? find_text(seg + 1, tmpl, lit_len) : NULL;
+            if (end == NULL)
+                return false;
+        }
+        if (end == seg)
+            return false;
+        if (req != NULL) {
+            char *v = rt_req_alloc(req, (size_t)(end - seg) + 1);
+
+            memcpy(v, seg, (size_t)(end - seg));
+            assert(*np < RT_URL_MAX_PARAMS);
+            params[(*np)++] = v;
+        }
+        seg = end;
+    }
+    return *seg == '\0';
+}
+
+static bool segment_matches(const struct rt_url_route *route, size_t i, const char *seg, struct rt_req *req,
+                            const char **params, size_t *np)
+{
+    const char *lit = route->segments[i];
+
+    if (route->templates != NULL && route->templates[i] != NULL)
+        return template_matches(route->templates[i], seg, req, params, np);
+    if (lit != NULL)
+        return strcmp(lit, seg) == 0;
+    if (seg[0] == '\0')
+        return false;
+    if (req != NULL) {
+        assert(*np < RT_URL_MAX_PARAMS);
+        params[(*np)++] = seg;
+    }
+    return true;
+}
+
+/* With @p req set, the parameters' values are stored into @p params. */
+static bool path_matches(const struct rt_url_route *route, const struct split_path *sp, struct rt_req *req,
+                         const char **params)
+{
+    size_t i, np = 0;
 
     if (route->n_segments != sp->n)
         return false;
     for (i = 0; i < sp->n; i++) {
-        const char *lit = route->segments[i];
-
-        if (lit != NULL ? strcmp(lit, sp->segs[i]) != 0 : sp->segs[i][0] == '\0')
+        if (!segment_matches(route, i, sp->segs[i], req, params, &np))
             return false;
     }
     return true;
@@ -202,7 +304,7 @@ static bool any_path_matches(const struct rt_url_route *routes, size_t n_routes,
     size_t i;
 
     for (i = 0; i < n_routes; i++) {
-        if (path_matches(&routes[i], sp))
+        if (path_matches(&routes[i], sp, NULL, NULL))
             return true;
     }
     return false;
@@ -265,20 +367,14 @@ const struct rt_url_route *rt_url_route(struct rt_req *req, const struct rt_url_
     }
     for (i = 0; i < n_routes; i++) {
         const struct rt_url_route *r = &routes[i];
-        size_t s, np = 0;
 
-        if (!path_matches(r, &sp))
+        if (!path_matches(r, &sp, NULL, NULL))
             continue;
         if (!(r->methods & method)) {
             allow |= r->methods;
             continue;
         }
-        for (s = 0; s < sp.n; s++) {
-            if (r->segments[s] == NULL) {
-                assert(np < RT_URL_MAX_PARAMS);
-                params[np++] = sp.segs[s];
-            }
-        }
+        path_matches(r, &sp, req, params);
         return r;
     }
     if (allow != 0) {

@@ -56,6 +56,24 @@ long rt_url_utf8_length(const char *s, size_t len);
  */
 int rt_url_query_get(struct rt_req *req, const char *query, const char *name, const char **value);
 
+/** One key=value pair of a query string. */
+struct rt_url_query_pair {
+    const char *key;   /* percent-decoded ('+' is a space), in request memory */
+    const char *value; /* still encoded: points into the query string; "" for a pair without '=' */
+    size_t value_len;  /* bytes of value */
+};
+
+/**
+ * Split the raw query string @p query (NULL: none) into its pairs, in
+ * order, with their keys decoded (pairs whose key cannot be decoded, and
+ * empty pairs, are left out, as rt_url_query_get() skips them).
+ * @return the number of pairs; *@p pairs is an array in request memory (NULL
+ * when there are none).  The values stay encoded: decode them with
+ * rt_url_decode(form: true) once it is known how they split (a "," in a
+ * list is a separator, a "%2C" is not).
+ */
+size_t rt_url_query_pairs(struct rt_req *req, const char *query, struct rt_url_query_pair **pairs);
+
 /* --- routing --- */
 
 /** Most path parameters one route may have. */
@@ -69,9 +87,15 @@ int rt_url_query_get(struct rt_req *req, const char *query, const char *name, co
 struct rt_url_route {
     const char *path;            /* the template as written in the spec, "/users/{user_email}" */
     const char *const *segments; /* n_segments entries, one per '/': a literal, or NULL for a {parameter} */
-    size_t n_segments;           /* "/" is one empty literal segment; "/users/" is "users" and "" */
-    unsigned methods;            /* mask of enum rt_method (GET routes also answer HEAD) */
-    unsigned op;                 /* the caller's index of the operation */
+    /*
+     * NULL, or n_segments entries: for a segment mixing literal text and
+     * parameters ("{name}.{ext}"), the segment with each parameter written
+     * "{}" ("{}.{}"; its segments entry is then NULL); NULL for the others.
+     */
+    const char *const *templates;
+    size_t n_segments; /* "/" is one empty literal segment; "/users/" is "users" and "" */
+    unsigned methods;  /* mask of enum rt_method (GET routes also answer HEAD) */
+    unsigned op;       /* the caller's index of the operation */
 };
 
 /**
@@ -87,7 +111,12 @@ struct rt_url_route {
  *   404 {"detail": "Not Found"}  otherwise.
  * Each segment is percent-decoded on its own, so "%2F" inside a segment is
  * a '/' in the parameter value rather than a separator.  A parameter
- * matches any non-empty segment.
+ * matches any non-empty segment.  In a segment with literal parts
+ * ("{name}.{ext}"), the literal text must match exactly and each parameter
+ * takes a non-empty run of characters ending at the first occurrence of
+ * the literal text that follows it (the last one: the rest of the
+ * segment): "a.tar.gz" is name "a", ext "tar.gz".  The generator refuses
+ * templates this cannot split (two parameters with nothing between).
  * @param params receives the decoded parameter values in template order
  *        (RT_URL_MAX_PARAMS entries; request memory).
  * @return the matched route, or NULL when the request has been answered.

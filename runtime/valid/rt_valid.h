@@ -14,7 +14,8 @@
  *                    format, enum); one parameter from its text
  *   rt_valid_json    request body text to JSON (strict), and doubles as Python prints them
  *   rt_valid_model   model tables: a C struct from JSON, and back to JSON (tree or text)
- *   rt_valid_req     the glue to a request (struct rt_req): parameters, body, 422 and replies
+ *   rt_valid_param   path, query, header and cookie parameters of a request, per their style
+ *   rt_valid_req     the glue to a request (struct rt_req): body, 422 and replies
  * Only rt_valid_req knows the request; the others take what they need
  * (an error list, an arena) and can be used without a server.
  *
@@ -37,8 +38,10 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
+ * 4: parameters have a style (arrays, deepObject, matrix, label), cookies,
+ *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params().
  */
-#define RT_CODEGEN_ABI 3
+#define RT_CODEGEN_ABI 4
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -124,18 +127,43 @@ struct rt_valid_model {
 /* --- parameters --- */
 
 /** Where a parameter comes from. */
-enum rt_valid_in { RT_VALID_IN_PATH, RT_VALID_IN_QUERY, RT_VALID_IN_HEADER };
+enum rt_valid_in { RT_VALID_IN_PATH, RT_VALID_IN_QUERY, RT_VALID_IN_HEADER, RT_VALID_IN_COOKIE };
 
-/** One path, query or header parameter of an operation. */
+/**
+ * How a parameter's value is written (OpenAPI's style; RFC 6570 for the
+ * path ones).  Which combinations of style, place and type are accepted is
+ * the generator's (codegen/openapi_c/params.py) to decide.
+ */
+enum rt_valid_style {
+    RT_VALID_STYLE_SIMPLE = 0,      /* path, header: "5", arrays "3,4,5" */
+    RT_VALID_STYLE_FORM,            /* query, cookie: "x=5", arrays "x=3&x=4" (explode) or "x=3,4" */
+    RT_VALID_STYLE_SPACE_DELIMITED, /* query arrays, not exploded: "x=3%204" */
+    RT_VALID_STYLE_PIPE_DELIMITED,  /* query arrays, not exploded: "x=3|4" */
+    RT_VALID_STYLE_DEEP_OBJECT,     /* query objects: "x[a]=1&x[b]=2" */
+    RT_VALID_STYLE_MATRIX,          /* path: ";x=5", arrays ";x=3,4" or ";x=3;x=4" (explode) */
+    RT_VALID_STYLE_LABEL            /* path: ".5", arrays ".3,4" or ".3.4" (explode) */
+};
+
+/** One path, query, header or cookie parameter of an operation. */
 struct rt_valid_param {
     const char *name; /* as in the spec (header names compare case-insensitively) */
     enum rt_valid_in in;
+    enum rt_valid_style style;
+    bool explode;
     unsigned path_index; /* path: position among the template's {parameters} */
     bool required;
-    const char *default_text;         /* the default, as text parsed like a value; NULL = none */
-    const struct rt_valid_rule *rule; /* scalar rules only (no objects, arrays or any) */
-    size_t offset;                    /* of the value in the params struct */
-    size_t has_offset; /* of bool has_<name> (optional without default), or RT_VALID_NO_OFFSET */
+    bool allow_empty;                 /* query: "?x=" is accepted as given and empty (allowEmptyValue) */
+    const char *default_text;         /* scalar: the default, as text parsed like a value; NULL = none */
+    const char *const *default_items; /* array: the default's items as text, NULL-terminated; NULL = none */
+    const struct rt_valid_rule *rule; /* a scalar, an array of scalars, or (deepObject) a model of scalars */
+    size_t offset;                    /* of the value in the params struct (array: of .items) */
+    size_t has_offset;   /* of bool has_<name> (optional scalar without default), or RT_VALID_NO_OFFSET */
+    size_t len_offset;   /* array: of .len; else RT_VALID_NO_OFFSET */
+    size_t empty_offset; /* allow_empty: of bool <name>_empty; else RT_VALID_NO_OFFSET */
+    size_t min_items;    /* array: minItems */
+    size_t max_items;    /* array: maxItems; 0 = no limit */
+    bool unique_items;   /* array: uniqueItems */
+    bool closed;         /* deepObject: additionalProperties false (unknown keys are errors) */
 };
 
 /* --- where validated values are stored --- */

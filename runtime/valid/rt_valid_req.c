@@ -1,15 +1,13 @@
 /*
- * rt_valid_req — the request side of validation: where parameter values
- * come from, the request's memory as the arena, and the answers.
+ * rt_valid_req — the request side of validation: the body, the request's
+ * memory as the arena, and the answers (parameters: rt_valid_param).
  */
 #include "rt_valid_req.h"
 #include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_req.h"
-#include "rt_url.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
-#include "rt_valid_scalar.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
@@ -21,53 +19,7 @@ static void *req_alloc(void *req, size_t size)
     return rt_req_alloc(req, size);
 }
 
-/* --- parameters and body --- */
-
-/*
- * The text of parameter @p p (NULL: not given) into *@p text.
- * @return 0, or -1 if the request has been answered 400.
- */
-static int param_text(struct rt_req *req, const struct rt_valid_param *p, const char *const *path_values,
-                      const char **text)
-{
-    int rc;
-    char detail[160];
-
-    *text = NULL;
-    switch (p->in) {
-    case RT_VALID_IN_PATH:
-        *text = path_values[p->path_index];
-        return 0;
-    case RT_VALID_IN_HEADER:
-        *text = rt_req_header(req, p->name);
-        return 0;
-    case RT_VALID_IN_QUERY:
-        rc = rt_url_query_get(req, rt_req_query(req), p->name, text);
-        if (rc == RT_URL_OK)
-            return 0;
-        snprintf(detail, sizeof(detail), "Invalid query parameter '%.100s': %s", p->name,
-                 rt_url_strerror(rc));
-        rt_req_reply_detail(req, 400, detail);
-        return -1;
-    }
-    abort();
-}
-
-int rt_valid_req_params(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
-                        const char *const *path_values, void *out, struct rt_valid_errors *errs)
-{
-    const struct rt_valid_arena arena = {req_alloc, req, NULL}; /* parameters hold no JSON values */
-    size_t i;
-
-    for (i = 0; i < n_params; i++) {
-        const char *text;
-
-        if (param_text(req, &params[i], path_values, &text) < 0)
-            return -1;
-        rt_valid_scalar_param(&params[i], text, out, &arena, errs);
-    }
-    return 0;
-}
+/* --- body --- */
 
 static void put_json(void *j)
 {

@@ -1,8 +1,8 @@
 /*
  * rt_valid_req — validation glue to a request: what generated run_<op>()
- * and reply helpers call.  The only rt_valid module that knows struct
- * rt_req: it reads the request's parameters, headers and body, gives the
- * other modules the request's memory as their arena, and answers.
+ * and reply helpers call.  With rt_valid_param (the parameters), the only
+ * rt_valid module that knows struct rt_req: it reads the request's body,
+ * gives the other modules the request's memory as their arena, and answers.
  */
 #ifndef RT_VALID_REQ_H
 #define RT_VALID_REQ_H
@@ -14,17 +14,6 @@
 #include <stddef.h>
 
 struct rt_req;
-
-/**
- * Read and validate the parameters of an operation into @p out (request
- * memory, zeroed), adding an error to @p errs for each failing one
- * (rt_valid_scalar_param()).  @p path_values are the decoded path
- * parameters from rt_url_route().  String values point into request memory.
- * @return 0, or -1 if the request has already been answered (400: a query
- * value with a bad %-escape, %00 or invalid UTF-8).
- */
-int rt_valid_req_params(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
-                        const char *const *path_values, void *out, struct rt_valid_errors *errs);
 
 /**
  * Parse and validate the JSON request body into @p out (a struct of

@@ -143,8 +143,8 @@ def test_refusals(tmp):
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(
         x={"type": "array", "items": {"type": "array", "items": {}}}), "arrays of arrays are not supported")
     refused(tmp, lambda s: item_get(s)["parameters"].pop(0), "template parameter {item_id} is not declared")
-    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "c", "in": "cookie", "schema": {}}),
-            "parameters in 'cookie' are not supported", "#/paths/~1items~1{item_id}/get/parameters/7/in")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "c", "in": "body", "schema": {}}),
+            "parameters in 'body' are not supported", "#/paths/~1items~1{item_id}/get/parameters/7/in")
     refused(tmp, lambda s: item_get(s).pop("operationId"), "operationId is required")
     refused(tmp, lambda s: s["paths"]["/"]["get"].update(operationId="get_item"), "is used twice")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["name"].update(pattern="^(?i)x$"),
@@ -210,12 +210,10 @@ def test_document_refusals(tmp):
             "#/paths/~1/servers")
     refused(tmp, lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/v2"}]),
             "Operation field 'servers'", "#/paths/~1/get/servers")
-    refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="matrix"), "'style: matrix' is refused",
-            ITEM + "/parameters/0/style")
-    refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="label"), "'style: label' is refused",
-            ITEM + "/parameters/0/style")
-    refused(tmp, lambda s: item_get(s)["parameters"][1].update(allowEmptyValue=True),
-            "'allowEmptyValue: true' is refused", ITEM + "/parameters/1/allowEmptyValue")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="form"), "style 'form' is not supported in "
+            "path", ITEM + "/parameters/0/style")
+    refused(tmp, lambda s: item_get(s)["parameters"][6].update(allowEmptyValue=True),
+            "allowEmptyValue applies to query parameters only", ITEM + "/parameters/6/allowEmptyValue")
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
         {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
             "multipart/form-data)", CREATE + "/requestBody/content")
@@ -334,6 +332,55 @@ def test_harmless(tmp):
         style="simple", explode=False, **{"x-note": "n"}), "the default style")
 
 
+SEARCH = "#/paths/~1search/get"
+
+
+def test_param_refusals(tmp):
+    """Issue 15: what a parameter's place, style and type cannot carry is refused, with its pointer."""
+    params = lambda s: s["paths"]["/search"]["get"]["parameters"]
+    ints = {"type": "array", "items": {"type": "integer"}}
+    refused(tmp, lambda s: params(s)[2].update(explode=True), "pipeDelimited with explode true is the same as "
+            "style form", SEARCH + "/parameters/2/explode")
+    refused(tmp, lambda s: params(s)[0].update(style="pipeDelimited", schema={"type": "integer"}),
+            "pipeDelimited applies to arrays only", SEARCH + "/parameters/0/style")
+    refused(tmp, lambda s: params(s)[4].update(style="form"), "an object parameter is supported only in the "
+            "query with style deepObject", SEARCH + "/parameters/4/schema")
+    refused(tmp, lambda s: params(s)[4].update(explode=False), "deepObject is defined for explode true only",
+            SEARCH + "/parameters/4/explode")
+    refused(tmp, lambda s: params(s)[0].update(style="deepObject"), "deepObject needs an object schema",
+            SEARCH + "/parameters/0/style")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"]["properties"].update(tags=ints),
+            "property 'tags' of a deepObject parameter must be a string", SEARCH + "/parameters/4/schema")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"]["properties"]["age"].update(default=3),
+            "defaults are not applied", "#/components/schemas/Filter/properties/age/default")
+    refused(tmp, lambda s: params(s)[6].update(explode=True), "an exploded array cookie",
+            SEARCH + "/parameters/6/explode")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": "array", "items": {}}),
+            "arrays of arrays are not supported", SEARCH + "/parameters/0/schema/items")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": "object", "properties": {"a": {}}}),
+            "the items of an array parameter must be strings", SEARCH + "/parameters/0/schema/items")
+    refused(tmp, lambda s: params(s)[8].update(allowEmptyValue=True, schema=ints), "supported for scalar query "
+            "parameters of style form only", SEARCH + "/parameters/8/allowEmptyValue")
+    refused(tmp, lambda s: params(s)[1]["schema"].update(default=[1, 1]), "does not satisfy minItems/maxItems/"
+            "uniqueItems", SEARCH + "/parameters/1/schema/default")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(maxItems=0), "maxItems 0 is not supported",
+            SEARCH + "/parameters/0/schema/maxItems")
+    refused(tmp, lambda s: params(s)[5]["schema"].update(minItems=1), "minItems: not enforced",
+            SEARCH + "/parameters/5/schema/minItems")
+    refused(tmp, lambda s: params(s)[7].update(style="matrix"), "style 'matrix' is not supported in header",
+            SEARCH + "/parameters/7/style")
+    refused(tmp, lambda s: s["paths"].update({"/f/{a}{b}": {"get": {
+        "operationId": "f", "responses": {"200": {"description": "ok"}}, "parameters": [
+            {"name": "a", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "b", "in": "path", "required": True, "schema": {"type": "string"}}]}}}),
+        "two parameters with nothing between them", "#/paths/~1f~1{a}{b}/get")
+    refused(tmp, lambda s: s["paths"]["/files/{name}.{ext}"]["get"]["parameters"][0].update(style="label"),
+            "a parameter sharing its path segment with literal text must have style simple",
+            "#/paths/~1files~1{name}.{ext}/get/parameters/0/style")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"].update(additionalProperties={"type": "string"}),
+            "additionalProperties", "#/components/schemas/Filter/additionalProperties")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         files = test_properties(tmp)
@@ -342,6 +389,7 @@ def main():
         test_schema_refusals(tmp)
         test_document_refusals(tmp)
         test_harmless(tmp)
+        test_param_refusals(tmp)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
         test_c_names(tmp)

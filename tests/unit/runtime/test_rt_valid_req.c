@@ -1,7 +1,6 @@
 /*
- * rt_valid_req: validation glue on detached requests: parameters from the
- * path, query and headers (400 for undecodable query values, 422 with
- * every failing one), bodies into request memory, and the answers.
+ * rt_valid_req: validation glue on detached requests: bodies into request
+ * memory, and the answers (parameters: test_rt_valid_param.c).
  */
 #include "test.h"
 #include "valid_test.h"
@@ -22,119 +21,6 @@ static int starts_with(const char *got, const char *prefix)
         return 1;
     printf("# expected %s...\n#      got %s\n", prefix, got);
     return 0;
-}
-
-static const struct rt_valid_rule r_flag = {.kind = RT_VALID_BOOLEAN};
-
-/* --- parameters --- */
-
-struct qparams {
-    int64_t limit;
-    bool verbose;
-    bool has_verbose;
-    const char *name;
-    const char *trace;
-    double at;
-};
-
-static const struct rt_valid_rule r_limit = {.kind = RT_VALID_INTEGER,
-                                             .minimum = {.text = "1", .value = 1, .is_int = true}};
-static const struct rt_valid_rule r_str = {.kind = RT_VALID_STRING, .min_length = 1};
-static const struct rt_valid_rule r_num = {.kind = RT_VALID_NUMBER};
-static const struct rt_valid_param qparams[] = {
-    {.name = "limit",
-     .in = RT_VALID_IN_QUERY,
-     .default_text = "10",
-     .rule = &r_limit,
-     .offset = offsetof(struct qparams, limit),
-     .has_offset = RT_VALID_NO_OFFSET},
-    {.name = "verbose",
-     .in = RT_VALID_IN_QUERY,
-     .rule = &r_flag,
-     .offset = offsetof(struct qparams, verbose),
-     .has_offset = offsetof(struct qparams, has_verbose)},
-    {.name = "name",
-     .in = RT_VALID_IN_QUERY,
-     .required = true,
-     .rule = &r_str,
-     .offset = offsetof(struct qparams, name),
-     .has_offset = RT_VALID_NO_OFFSET},
-    {.name = "X-Trace",
-     .in = RT_VALID_IN_HEADER,
-     .required = true,
-     .rule = &r_str,
-     .offset = offsetof(struct qparams, trace),
-     .has_offset = RT_VALID_NO_OFFSET},
-    {.name = "at",
-     .in = RT_VALID_IN_PATH,
-     .path_index = 1,
-     .required = true,
-     .rule = &r_num,
-     .offset = offsetof(struct qparams, at),
-     .has_offset = RT_VALID_NO_OFFSET},
-};
-
-/* Run rt_valid_req_params on a detached request; @return its 422/400 body, or "ok" with *out filled. */
-static const char *params(const char *target, const char *trace, const char *at, struct qparams *out)
-{
-    static char body[2048];
-    struct rt_req_capture cap = {0};
-    const char *headers[] = {"x-trace", trace, NULL};
-    const char *path[] = {"unused", at};
-    struct rt_req *req =
-        rt_req_new_detached(NULL, RT_METHOD_GET, target, trace ? headers : NULL, NULL, 0, &cap);
-    struct rt_valid_errors errs;
-    struct qparams *p = rt_req_alloc(req, sizeof(*p));
-
-    rt_valid_errors_init(&errs);
-    if (rt_valid_req_params(req, qparams, sizeof(qparams) / sizeof(qparams[0]), path, p, &errs) == 0 &&
-        !rt_valid_req_reply_errors(req, &errs)) {
-        *out = *p;
-        out->name = out->trace = NULL; /* request memory, gone after the reply */
-        rt_req_reply(req, 204, NULL, NULL, 0);
-    }
-    snprintf(body, sizeof(body), "%d %s", cap.status, cap.body != NULL ? cap.body : "");
-    rt_req_capture_cleanup(&cap);
-    return body;
-}
-
-static void test_params(void)
-{
-    struct qparams p;
-
-    CHECK(same(params("/x?name=a", "t", "1.5", &p), "204 "));
-    CHECK(p.limit == 10 && !p.has_verbose && p.at == 1.5);
-    CHECK(same(params("/x?name=a&verbose=on&limit=3&limit=4", "t", "2", &p), "204 "));
-    CHECK(p.limit == 4 && p.has_verbose && p.verbose); /* the last value wins */
-    CHECK(same(params("/x?na%6De=a+b", "t", "2", &p), "204 "));
-
-    /* every failing parameter, in declaration order */
-    CHECK(same(
-        params("/x?limit=0&verbose=maybe", NULL, "x", &p),
-        "422 {\"detail\":[{\"type\":\"greater_than_equal\",\"loc\":[\"query\",\"limit\"],\"msg\":\"Input "
-        "should "
-        "be greater than or equal to "
-        "1\",\"input\":\"0\",\"ctx\":{\"ge\":1}},{\"type\":\"bool_parsing\",\"loc\":["
-        "\"query\",\"verbose\"],\"msg\":\"Input should be a valid boolean, unable to interpret "
-        "input\",\"input\":"
-        "\"maybe\"},{\"type\":\"missing\",\"loc\":[\"query\",\"name\"],\"msg\":\"Field "
-        "required\",\"input\":null},"
-        "{\"type\":\"missing\",\"loc\":[\"header\",\"X-Trace\"],\"msg\":\"Field "
-        "required\",\"input\":null},{\"type\":"
-        "\"float_parsing\",\"loc\":[\"path\",\"at\"],\"msg\":\"Input should be a valid number, unable to "
-        "parse "
-        "string as a number\",\"input\":\"x\"}]}"));
-    CHECK(
-        same(params("/x?name=", "t", "1", &p),
-             "422 {\"detail\":[{\"type\":\"string_too_short\",\"loc\":[\"query\",\"name\"],\"msg\":\"String "
-             "should "
-             "have at least 1 character\",\"input\":\"\",\"ctx\":{\"min_length\":1}}]}"));
-    CHECK(same(params("/x?name=%zz", "t", "1", &p),
-               "400 {\"detail\":\"Invalid query parameter 'name': invalid percent-escape\"}"));
-    CHECK(same(params("/x?name=a%00", "t", "1", &p),
-               "400 {\"detail\":\"Invalid query parameter 'name': NUL character\"}"));
-    CHECK(same(params("/x?other=%zz&name=a", "t", "1", &p),
-               "204 ")); /* only the parameters we read are decoded */
 }
 
 /* --- bodies --- */
@@ -224,7 +110,6 @@ static void test_body(void)
 
 int main(void)
 {
-    test_params();
     test_body();
     return test_done();
 }
