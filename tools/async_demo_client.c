@@ -8,10 +8,10 @@
  *
  * OPERATION is an operationId with dashes or underscores (get-user,
  * get_user).  Positional arguments fill the path parameters in order;
- * --name value (or --name=value) fills a query or header parameter, else a
- * field of the request body; --json gives the whole body (sent as is when
- * no --FIELD is given, so invalid JSON reaches the server too).  The
- * operation table, and so --help, comes from openapi.yaml via codegen.
+ * --name value (or --name=value) fills a query, header or cookie parameter
+ * (lists "a,b", objects "key,value,..."), else a field of the request body; --json gives the whole body (sent
+ * as is when no --FIELD is given, so invalid JSON reaches the server too).  The operation table, and so
+ * --help, comes from openapi.yaml via codegen.
  *
  * Once: the status line goes to stderr and the body to stdout (so that it
  * can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for usage
@@ -164,7 +164,11 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
             snprintf(name, sizeof(name), "%s", metavar(p->name, var, sizeof(var)));
         else
             snprintf(name, sizeof(name), "--%s", p->name);
-        fprintf(f, "      %-22s %s; %s\n", name, kind_word(p->kind), p->summary);
+        fprintf(f, "      %-22s %s; %s\n", name, /* lists and objects: list texts (rt_api_client_param.h) */
+                p->kind == RT_VALID_ARRAY    ? "list a,b"
+                : p->kind == RT_VALID_OBJECT ? "key,value,..."
+                                             : kind_word(p->kind),
+                p->summary);
     }
     if (op->body != NULL) {
         fprintf(f, "      --json JSON            body %s (%s)", op->body->name,

@@ -86,8 +86,10 @@ class Param:
             words.append("default " + c_comment(self.default_c.strip('"')))
         if self.default_items:
             words.append("default [%s]" % c_comment(", ".join(text_of(d) for d in rule.default)))
-        if self.min_items or self.max_items:
-            words.append("%s..%s items" % (self.min_items, self.max_items or "n"))
+        if self.min_items and self.max_items:
+            words.append("%s..%s items" % (self.min_items, self.max_items))
+        elif self.min_items or self.max_items:
+            words.append("at %s %s items" % (("least", self.min_items) if self.min_items else ("most", self.max_items)))
         if self.unique_items:
             words.append("unique items")
         self.comment = c_comment(", ".join(words + rule.summary))

@@ -336,9 +336,12 @@ static struct json_object *texts_json(const struct texts *t)
     return a;
 }
 
-/* minItems, maxItems (pydantic's too_short / too_long) and uniqueItems over the @p n valid items. */
+/*
+ * minItems, maxItems (pydantic's too_short / too_long) over all the items,
+ * and uniqueItems over those that are valid (@p valid).
+ */
 static void check_items(struct reader *r, const struct rt_valid_param *p, const struct texts *t,
-                        const char *items, const struct rt_valid_loc *at)
+                        const char *items, const bool *valid, const struct rt_valid_loc *at)
 {
     size_t size = item_size(p->rule->items->kind);
     char msg[160];
@@ -361,7 +364,7 @@ static void check_items(struct reader *r, const struct rt_valid_param *p, const 
         return;
     for (size_t i = 1; i < t->n; i++) {
         for (size_t k = 0; k < i; k++) {
-            if (same_item(p->rule->items->kind, items + i * size, items + k * size)) {
+            if (valid[i] && valid[k] && same_item(p->rule->items->kind, items + i * size, items + k * size)) {
                 struct rt_valid_loc item_at = {at, NULL, (int64_t)i};
 
                 rt_valid_error_add(r->errs, &item_at, "unique_items", "List items should be unique",
@@ -377,7 +380,7 @@ static void read_array(struct reader *r, const struct rt_valid_param *p, struct 
 {
     size_t size = item_size(p->rule->items->kind);
     char *items;
-    bool ok = true;
+    bool *valid, ok = true;
 
     if (!t->given && p->default_items != NULL) {
         for (const char *const *d = p->default_items; *d != NULL; d++)
@@ -390,15 +393,16 @@ static void read_array(struct reader *r, const struct rt_valid_param *p, struct 
         return;
     }
     items = t->n > 0 ? rt_valid_alloc(&r->arena, t->n, size) : NULL;
+    valid = rt_valid_alloc(&r->arena, t->n + 1, sizeof(*valid));
     for (size_t i = 0; i < t->n; i++) {
         struct rt_valid_loc item_at = {at, NULL, (int64_t)i};
 
-        if (convert(r, p->rule->items, t->items[i], items + i * size, &item_at) < 0)
-            ok = false;
+        valid[i] = convert(r, p->rule->items, t->items[i], items + i * size, &item_at) == 0;
+        ok = ok && valid[i];
     }
+    check_items(r, p, t, items, valid, at);
     if (!ok)
         return;
-    check_items(r, p, t, items, at);
     *(void **)at_offset(out, p->offset) = items;
     *(size_t *)at_offset(out, p->len_offset) = t->n;
 }

@@ -108,6 +108,33 @@ def invalid_value(schema):
     return None
 
 
+def quote(value):
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return urllib.parse.quote(text, safe="")
+
+
+def path_text(name, value, style, explode):
+    """A path parameter's example written in its style (simple, matrix, label; lists too)."""
+    items = [quote(v) for v in value] if isinstance(value, list) else [quote(value)]
+    if style == "matrix":
+        return "".join(";%s=%s" % (name, v) for v in items) if explode else ";%s=%s" % (name, ",".join(items))
+    if style == "label":
+        return "." + ("." if explode else ",").join(items)
+    return ",".join(items)
+
+
+def query_pairs(name, value, style, explode):
+    """A query parameter's example as name=value pairs in its style (form lists, deepObject)."""
+    if isinstance(value, dict):
+        return ["%s%%5B%s%%5D=%s" % (name, quote(k), quote(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        if explode is not False:
+            return ["%s=%s" % (name, quote(v)) for v in value]
+        sep = {"pipeDelimited": "|", "spaceDelimited": "%20"}.get(style, ",")
+        return ["%s=%s" % (name, sep.join(quote(v) for v in value))]
+    return ["%s=%s" % (name, quote(value))]
+
+
 def smoke_requests(spec, op_id):
     """(method, path+query, body or None) built from @spec's examples for @op_id, and the same with one
     value made invalid (None when nothing can be), or raise AssertionError naming what lacks an example."""
@@ -130,15 +157,16 @@ def smoke_requests(spec, op_id):
         body = example_of(media)
         assert body is not None, "%s: the JSON request body has no example in the spec (add `example:`)" % op_id
 
+    styles = {p["name"]: (p.get("style"), p.get("explode")) for p in params}
+
     def build(override):
         path, query = template, []
         for name, (where, value) in values.items():
             value = override[1] if override and override[0] == name else value
-            text = str(value).lower() if isinstance(value, bool) else str(value)
             if where == "path":
-                path = path.replace("{%s}" % name, urllib.parse.quote(text, safe=""))
+                path = path.replace("{%s}" % name, path_text(name, value, *styles[name]))
             elif where == "query":
-                query.append("%s=%s" % (name, urllib.parse.quote(text, safe="")))
+                query += query_pairs(name, value, *styles[name])
         return path + ("?" + "&".join(query) if query else "")
 
     good = (method, build(None), body)

@@ -85,6 +85,50 @@ class Notes(unittest.TestCase):
         self.assertEqual(docs.status, 200)
         self.assertIn(b"<title>notes", docs.body)
 
+    def get(self, op_id, target, headers=None):
+        """GET @target (a path and query written by hand, in the parameters' styles), checked against op_id."""
+        return self.spec.check(op_id, self.server.request("GET", target, headers=headers))
+
+    def locs(self, r):
+        self.assertEqual(r.status, 422, r.body)
+        return [e["loc"] for e in r.json()["detail"]]
+
+    def test_4_query_arrays_deep_objects_empty_values_cookies_and_header_arrays(self):
+        r = self.get("list_greetings", "/greetings?to=Ada&to=Bob&style[punctuation]=period&style%5Bshout%5D=true",
+                     {"Cookie": "theme=dark; lang=fr", "X-Titles": "Dr, Ms"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json(), {"messages": ["BONJOUR, DR ADA.", "BONJOUR, MS BOB."]})
+        r = self.get("list_greetings", "/greetings?to=Ada&excited=")  # allowEmptyValue: present and empty
+        self.assertEqual(r.json(), {"messages": ["Hi, Ada!!"]})
+        self.assertEqual(self.get("list_greetings", "/greetings?to=Ada&excited=false").json(),
+                         {"messages": ["Hi, Ada!"]})
+        # one 422 entry per failing item, property, cookie and header item
+        r = self.get("list_greetings", "/greetings?to=Ada&to=&to=Ada&style[punctuation]=comma&style[size]=2"
+                     "&excited=maybe", {"Cookie": "lang=de", "X-Titles": "Dr,Professor Emeritus"})
+        self.assertEqual(self.locs(r), [["query", "to", 1], ["query", "to", 2], ["query", "style", "size"],
+                                        ["query", "style", "punctuation"], ["query", "excited"],
+                                        ["cookie", "lang"], ["header", "X-Titles", 1]])
+        self.assertEqual(r.json()["detail"][1]["type"], "unique_items")
+        self.assertEqual(r.json()["detail"][2]["type"], "extra_forbidden")
+        self.assertEqual(self.locs(self.get("list_greetings", "/greetings")), [["query", "to"]])
+        r = self.get("list_greetings", "/greetings?" + "&".join("to=n%d" % i for i in range(6)))
+        self.assertEqual(r.json()["detail"][0]["type"], "too_long")
+        self.assertEqual(self.locs(self.get("list_greetings", "/greetings?to=Ada&to=x,y&to=Bob",
+                                            {"X-Titles": ",".join(["T"] * 6)})), [["header", "X-Titles"]])
+
+    def test_5_path_styles_and_two_parameters_in_a_segment(self):
+        r = self.get("get_card", "/cards/Ada.json")
+        self.assertEqual(r.json(), {"message": "Hi, Ada!"})
+        self.assertEqual(self.get("get_card", "/cards/Ada.txt").json(), {"message": "Card, Hi, Ada!"})
+        self.assertEqual(self.locs(self.get("get_card", "/cards/Ada.pdf")), [["path", "format"]])
+        self.assertEqual(self.server.get("/cards/Ada").status, 404)
+        r = self.get("cheer", "/cheers/;names=Ada;names=Bob/.3")
+        self.assertEqual(r.json(), {"messages": ["Hooray, Ada!!!", "Hooray, Bob!!!"]})
+        self.assertEqual(self.locs(self.get("cheer", "/cheers/;names=Ada/.4")), [["path", "times"]])
+        self.assertEqual(self.locs(self.get("cheer", "/cheers/names=Ada/3")), [["path", "names"], ["path", "times"]])
+        self.assertEqual(self.locs(self.get("cheer", "/cheers/;names=A;names=B;names=C;names=D/.1")),
+                         [["path", "names"]])
+
     def test_9_every_documented_status_was_produced(self):
         assert_all_covered(self, self.spec, EXEMPT, os.path.relpath(__file__))
 
