@@ -114,13 +114,20 @@ static int split_list(struct reader *r, struct texts *t, const char *s, size_t l
 
 /* --- where each parameter's text is --- */
 
+static const char *in_name(enum rt_valid_in in)
+{
+    static const char *const names[] = {"path", "query", "header", "cookie"};
+
+    return names[in];
+}
+
 /* Answer 400 for a value of @p p that cannot be decoded. @return -1. */
 static int bad_value(struct reader *r, const struct rt_valid_param *p, int rc)
 {
     char detail[160];
 
-    snprintf(detail, sizeof(detail), "Invalid %s parameter '%.100s': %s",
-             p->in == RT_VALID_IN_COOKIE ? "cookie" : "query", p->name, rt_url_strerror(rc));
+    snprintf(detail, sizeof(detail), "Invalid %s parameter '%.100s': %s", in_name(p->in), p->name,
+             rt_url_strerror(rc));
     rt_req_reply_detail(r->req, 400, detail);
     return -1;
 }
@@ -187,16 +194,19 @@ static int cookie_texts(struct reader *r, const struct rt_valid_param *p, struct
     return rc;
 }
 
-static void header_texts(struct reader *r, const struct rt_valid_param *p, struct texts *t)
+static int header_texts(struct reader *r, const struct rt_valid_param *p, struct texts *t)
 {
     const char *value = rt_req_header(r->req, p->name);
 
     if (value == NULL)
-        return;
+        return RT_URL_OK;
+    if (rt_url_utf8_length(value, strlen(value)) < 0)
+        return RT_URL_BAD_UTF8; /* obs-text that is not UTF-8: no string of ours can hold it */
     if (p->rule->kind == RT_VALID_ARRAY)
         split_list(r, t, value, strlen(value), ',', SPLIT_TRIM);
     else
         push(r, t, value);
+    return RT_URL_OK;
 }
 
 /* A path value that does not have the shape its style writes. */
@@ -267,13 +277,6 @@ static int path_texts(struct reader *r, const struct rt_valid_param *p, struct t
 }
 
 /* --- values --- */
-
-static const char *in_name(enum rt_valid_in in)
-{
-    static const char *const names[] = {"path", "query", "header", "cookie"};
-
-    return names[in];
-}
 
 static void *at_offset(void *out, size_t offset)
 {
@@ -540,7 +543,7 @@ static int read_param(struct reader *r, const struct rt_valid_param *p, void *ou
         rc = query_texts(r, p, &t);
         break;
     case RT_VALID_IN_HEADER:
-        header_texts(r, p, &t);
+        rc = header_texts(r, p, &t);
         break;
     case RT_VALID_IN_COOKIE:
         rc = cookie_texts(r, p, &t);

@@ -38,7 +38,8 @@ struct rt_req;
  * counts as given and empty (the empty flag set, no value stored).
  * Strings and arrays live in request memory.
  * @return 0, or -1 if the request has already been answered 400 (a query
- * or cookie value with a bad %-escape, %00 or invalid UTF-8).
+ * or cookie value with a bad %-escape, %00 or invalid UTF-8; a header
+ * value that is not UTF-8).
  */
 int rt_valid_param_read(struct rt_req *req, const struct rt_valid_param *params, size_t n_params,
                         const char *const *path_values, void *out, struct rt_valid_errors *errs);

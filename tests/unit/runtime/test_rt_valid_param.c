@@ -355,6 +355,8 @@ static void test_styles_invalid(void)
         "an integer\",\"input\":\"a\"}]}"));
     CHECK(same(styles("/x?filter[name]=%zz", NULL, "1,2", good_path),
                "400 {\"detail\":\"Invalid query parameter 'filter': invalid percent-escape\"}"));
+    CHECK(same(styles("/x", NULL, "1,\xff", good_path),
+               "400 {\"detail\":\"Invalid header parameter 'X-Ids': invalid UTF-8\"}"));
     CHECK(same(styles("/x", "session=%FF", "1,2", good_path),
                "400 {\"detail\":\"Invalid cookie parameter 'session': invalid UTF-8\"}"));
 }
