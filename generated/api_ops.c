@@ -6,6 +6,7 @@
 #include "api_ops.h"
 #include "rt_metrics.h"
 #include "rt_url.h"
+#include "rt_valid_form.h"
 #include "rt_valid_param.h"
 #include "rt_valid_req.h"
 

@@ -28,6 +28,25 @@ def json_content_schema(node, where):
     return None, None
 
 
+def form_content_schema(node, where):
+    """(the schema of node's application/x-www-form-urlencoded content, its JSON pointer), or (None, None)."""
+    for media, body in (node.get("content") or {}).items():
+        if media.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+            return (body.get("schema", {}) if isinstance(body, dict) else {},
+                    pointer(pointer(where + "/content", media), "schema"))
+    return None, None
+
+
+def check_form_model(model, where):
+    """A form body's fields are text: scalars, or arrays of scalars (a repeated key), never null."""
+    for f in model.fields:
+        kind = f.rule.items.kind if f.rule.kind == "RT_VALID_ARRAY" else f.rule.kind
+        if kind not in ("RT_VALID_STRING", "RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") or \
+                f.rule.nullable or (f.rule.items is not None and f.rule.items.nullable):
+            raise SpecError("%s: property %r of a form body must be a string, integer, number, boolean or an "
+                            "array of those (not null): a form field carries text" % (where, f.name))
+
+
 def text_content_type(node, where):
     """The media type of a text/* body (a string schema), as a C literal; None if the content is not text."""
     content = node.get("content") or {}
@@ -102,15 +121,19 @@ def request_body(ctx, op, spec_op, where):
     """Set op.body (the Model of a JSON object body, or None) and op.body_required."""
     op.body = None
     op.body_required = False
+    op.body_form = False  # application/x-www-form-urlencoded rather than JSON
     if "requestBody" not in spec_op:
         return
     rb = spec_op["requestBody"]
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
     at = rb["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
-    schema, at = json_content_schema(rb, at)
+    form = form_content_schema(rb, at)
+    schema, at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:
-        raise SpecError("%s/requestBody: only application/json request bodies are supported" % where)
+        raise SpecError("%s/requestBody: only application/json and application/x-www-form-urlencoded request "
+                        "bodies are supported" % where)
+    op.body_form = form[0] is not None
     rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
     if rule.kind != "RT_VALID_OBJECT":
         raise SpecError("%s: the request body must be an object schema" % at)
@@ -118,6 +141,8 @@ def request_body(ctx, op, spec_op, where):
         raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
                         "supported: a null body would be refused (422)" % at)
     ctx.rules.remove(rule)  # only its model is used
+    if op.body_form:
+        check_form_model(rule.model, at)
     op.body = rule.model
     op.body_required = bool(rb.get("required", False))
 

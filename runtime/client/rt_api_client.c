@@ -216,14 +216,20 @@ static void free_owned(char **owned)
     free(owned);
 }
 
+/* A request body as sent: copied by rt_client_request(). */
+struct out_body {
+    const char *text; /* NULL: no body */
+    size_t len;
+    const char *content_type;
+};
+
 /*
  * Build the request of @p op from text values and send it; on_response()
  * hands the answer to @p deliver.  See rt_api_client_call().
  * @return 0 once started; -1 (and @p deliver is never called) otherwise.
  */
 static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
-                     const char *json_body, size_t body_len, rt_api_client_deliver deliver, void (*cb)(void),
-                     void *arg)
+                     const struct out_body *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
 {
     struct rt_json_buf url = {0};
     struct rt_client_request r;
@@ -253,9 +259,9 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     r.method = op->method;
     rt_json_put_raw(&url, "", 1); /* the URL as a C string */
     r.url = url.data;
-    r.body = json_body;
-    r.body_len = body_len;
-    r.content_type = json_body != NULL ? "application/json" : NULL;
+    r.body = body->text;
+    r.body_len = body->len;
+    r.content_type = body->text != NULL ? body->content_type : NULL;
     r.headers = headers;
     if (rt_client_request(c->http, &r, on_response, call) != 0)
         goto done;
@@ -274,25 +280,47 @@ static void deliver_any(const struct rt_api_client_response *res, void (*cb)(voi
     ((rt_api_client_cb)cb)(res, arg);
 }
 
+static const char form_type[] = "application/x-www-form-urlencoded";
+
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg)
 {
-    return send_call(c, op, values, json_body, json_body != NULL ? strlen(json_body) : 0, deliver_any,
-                     (void (*)(void))cb, arg);
+    struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0, "application/json"};
+    struct json_object *j = NULL;
+    char *form = NULL;
+    int rc;
+
+    if (op != NULL && op->body_form && json_body != NULL && (j = json_tokener_parse(json_body)) != NULL &&
+        json_object_is_type(j, json_type_object)) {
+        form = rt_api_client_form_from_json(j); /* else sent as is: the server says what is wrong */
+        body = (struct out_body){form, strlen(form), form_type};
+    }
+    rc = send_call(c, op, values, &body, deliver_any, (void (*)(void))cb, arg);
+    json_object_put(j);
+    free(form);
+    return rc;
 }
 
 int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                         const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
 {
     struct rt_json_buf json = {0};
+    struct out_body out = {NULL, 0, "application/json"};
+    char *form = NULL;
     int rc;
 
     if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
         return -1;
-    if (body != NULL)
+    if (body != NULL && op->body_form) {
+        form = rt_api_client_form_text(op->body, body);
+        out = (struct out_body){form, strlen(form), form_type};
+    } else if (body != NULL) {
         rt_valid_model_write_json(op->body, body, &json);
-    rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);
+        out.text = json.data, out.len = json.len;
+    }
+    rc = send_call(c, op, values, &out, deliver, cb, arg);
     rt_json_buf_free(&json);
+    free(form);
     return rc;
 }
 

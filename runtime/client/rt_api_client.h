@@ -97,14 +97,16 @@ struct rt_api_client_status {
 
 /** One operation of the spec. */
 struct rt_api_client_op {
-    const char *id;                               /* the operationId, snake_case */
-    const char *method;                           /* "GET", "POST", ... */
-    const char *path;                             /* the path template, "/users/{user_email}" */
-    const char *summary;                          /* the spec's summary, or "" */
-    const struct rt_api_client_param *params;     /* path parameters (in template order) first */
-    size_t n_params;                              /* entries in params */
-    const struct rt_valid_model *body;            /* the request body's model, or NULL for none */
-    bool body_required;                           /* the spec requires a body */
+    const char *id;                           /* the operationId, snake_case */
+    const char *method;                       /* "GET", "POST", ... */
+    const char *path;                         /* the path template, "/users/{user_email}" */
+    const char *summary;                      /* the spec's summary, or "" */
+    const struct rt_api_client_param *params; /* path parameters (in template order) first */
+    size_t n_params;                          /* entries in params */
+    const struct rt_valid_model *body;        /* the request body's model, or NULL for none */
+    bool body_required;                       /* the spec requires a body */
+    bool body_form; /* the body is sent as application/x-www-form-urlencoded (rt_api_client_param.h), not JSON
+                     */
     const struct rt_api_client_status *responses; /* documented statuses, in spec order */
     size_t n_responses;                           /* entries in responses */
 };
@@ -125,7 +127,8 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
  * missing path value makes the call fail); an array's or an object's value
  * is a list text ("3,4,5"; rt_api_client_param.h), written in the
  * parameter's style; @p json_body is sent as is
- * with Content-Type application/json (NULL: no body, even if one is
+ * with Content-Type application/json (for an op->body_form operation, a
+ * JSON object is sent as the form of its members, anything else as is) (NULL: no body, even if one is
  * required, so that the server can say so).  @p cb(@p res, @p arg) runs
  * exactly once, later, on the loop.
  * @return 0 once started; -1 (and @p cb is never called) if a path value

@@ -7,6 +7,7 @@
 #include "rt_url.h"
 
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,24 +196,28 @@ void rt_api_client_param_cookie(struct rt_json_buf *cookie, const struct rt_api_
 
 /* --- list texts --- */
 
+/* The text of the C value @p v of @p kind (@p buf: room for a number). */
+static const char *raw_item(enum rt_valid_kind kind, const void *v, char *buf, size_t size)
+{
+    switch (kind) {
+    case RT_VALID_STRING:
+        return *(const char *const *)v;
+    case RT_VALID_INTEGER:
+        return rt_api_client_text_int(buf, size, *(const int64_t *)v);
+    case RT_VALID_NUMBER:
+        return rt_api_client_text_number(buf, size, *(const double *)v);
+    default:
+        return *(const bool *)v ? "true" : "false";
+    }
+}
+
+/* Append the C value @p v of @p kind as a list text item ('%' and ',' encoded, and more). */
 static void put_item(struct rt_json_buf *b, enum rt_valid_kind kind, const void *v)
 {
     char buf[32];
+    const char *text = raw_item(kind, v, buf, sizeof(buf));
 
-    switch (kind) {
-    case RT_VALID_STRING:
-        put_pct(b, *(const char *const *)v, strlen(*(const char *const *)v), "!$&'()*+/:;=?@[]");
-        return;
-    case RT_VALID_INTEGER:
-        put_str(b, rt_api_client_text_int(buf, sizeof(buf), *(const int64_t *)v));
-        return;
-    case RT_VALID_NUMBER:
-        put_str(b, rt_api_client_text_number(buf, sizeof(buf), *(const double *)v));
-        return;
-    default:
-        put_str(b, *(const bool *)v ? "true" : "false");
-        return;
-    }
+    put_pct(b, text, strlen(text), kind == RT_VALID_STRING ? "!$&'()*+/:;=?@[]" : "");
 }
 
 static size_t kind_size(enum rt_valid_kind kind)
@@ -254,6 +259,81 @@ char *rt_api_client_object_text(const struct rt_valid_model *m, const void *obj)
         put_pct(&b, f->name, strlen(f->name), "");
         put_str(&b, ",");
         put_item(&b, f->rule->kind, v);
+    }
+    rt_json_put_raw(&b, "", 1);
+    return b.data;
+}
+
+/* --- form bodies --- */
+
+static void put_form_pair(struct rt_json_buf *b, const char *name, const char *value)
+{
+    if (b->len > 0)
+        put_str(b, "&");
+    put_pct(b, name, strlen(name), "");
+    put_str(b, "=");
+    put_pct(b, value, strlen(value), "");
+}
+
+char *rt_api_client_form_text(const struct rt_valid_model *m, const void *obj)
+{
+    struct rt_json_buf b = {0};
+    char buf[32];
+
+    for (size_t i = 0; i < m->n_fields; i++) {
+        const struct rt_valid_field *f = &m->fields[i];
+        const char *v = (const char *)obj + f->offset;
+
+        if (f->rule->kind == RT_VALID_ARRAY) {
+            enum rt_valid_kind kind = f->rule->items->kind;
+            size_t n = *(const size_t *)((const char *)obj + f->aux_offset);
+            const char *items = *(const char *const *)v;
+
+            for (size_t k = 0; k < n; k++)
+                put_form_pair(&b, f->name, raw_item(kind, items + k * kind_size(kind), buf, sizeof(buf)));
+        } else if (f->rule->kind == RT_VALID_STRING
+                       ? *(const char *const *)v != NULL
+                       : f->aux_offset == RT_VALID_NO_OFFSET ||
+                             *(const bool *)((const char *)obj + f->aux_offset)) {
+            put_form_pair(&b, f->name, raw_item(f->rule->kind, v, buf, sizeof(buf)));
+        }
+    }
+    rt_json_put_raw(&b, "", 1);
+    return b.data;
+}
+
+/* The text of a JSON scalar in a form: a string as it is, other scalars as JSON writes them; NULL: left out.
+ */
+static const char *json_form_text(struct json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return json_object_get_string(v);
+    case json_type_int:
+    case json_type_double:
+    case json_type_boolean:
+        return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+    default:
+        return NULL;
+    }
+}
+
+char *rt_api_client_form_from_json(struct json_object *obj)
+{
+    struct rt_json_buf b = {0};
+
+    json_object_object_foreach(obj, key, value)
+    {
+        if (json_object_is_type(value, json_type_array)) {
+            for (size_t k = 0; k < json_object_array_length(value); k++) {
+                const char *text = json_form_text(json_object_array_get_idx(value, k));
+
+                if (text != NULL)
+                    put_form_pair(&b, key, text);
+            }
+        } else if (json_form_text(value) != NULL) {
+            put_form_pair(&b, key, json_form_text(value));
+        }
     }
     rt_json_put_raw(&b, "", 1);
     return b.data;

@@ -58,4 +58,23 @@ char *rt_api_client_list_text(enum rt_valid_kind kind, const void *items, size_t
  */
 char *rt_api_client_object_text(const struct rt_valid_model *m, const void *obj);
 
+/* --- form bodies (application/x-www-form-urlencoded) --- */
+
+struct json_object;
+
+/**
+ * @return the form "name=Ada&tags=a&tags=b" of @p obj, a struct of model
+ * @p m whose fields are scalars or arrays of scalars (a field is written
+ * when set, as for rt_api_client_object_text(); an array's items each as
+ * one pair), newly allocated (rt_mem; the caller frees it).
+ */
+char *rt_api_client_form_text(const struct rt_valid_model *m, const void *obj);
+
+/**
+ * @return the form of the members of the JSON object @p obj (strings as
+ * they are, numbers and booleans as JSON writes them, an array's items each
+ * as one pair; null and nested objects left out), newly allocated (rt_mem).
+ */
+char *rt_api_client_form_from_json(struct json_object *obj);
+
 #endif /* RT_API_CLIENT_PARAM_H */

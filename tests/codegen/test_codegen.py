@@ -377,6 +377,11 @@ def test_param_refusals(tmp):
     refused(tmp, lambda s: s["paths"]["/files/{name}.{ext}"]["get"]["parameters"][0].update(style="label"),
             "a parameter sharing its path segment with literal text must have style simple",
             "#/paths/~1files~1{name}.{ext}/get/parameters/0/style")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"].update(
+        f={"type": "object", "properties": {"a": {"type": "string"}}}), "property 'f' of a form body must be a string",
+        "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    refused(tmp, lambda s: s["paths"]["/forms"]["post"]["requestBody"]["content"].update(
+        {"text/plain": {"schema": {"type": "string"}}}), "several media types", "#/paths/~1forms/post/requestBody/content")
     refused(tmp, lambda s: s["components"]["schemas"]["Filter"].update(additionalProperties={"type": "string"}),
             "additionalProperties", "#/components/schemas/Filter/additionalProperties")
 

@@ -128,6 +128,16 @@ void handle_path_styles(struct rt_req *req, const struct api_path_styles_params 
     rt_req_reply_detail(req, 200, buf);
 }
 
+void handle_submit_form(struct rt_req *req, const struct api_submit_form_params *p)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof(buf), "name=%s age=%d:%lld agree=%d", p->body.name, p->body.has_age,
+             (long long)p->body.age, p->body.agree);
+    put_strs(buf, sizeof(buf), "tags", p->body.tags.items, p->body.tags.len);
+    rt_req_reply_detail(req, 200, buf);
+}
+
 /* --- tests --- */
 
 static void test_routes(void)
@@ -336,6 +346,29 @@ static void test_styles(void)
           strstr(cap.body, "{\"type\":\"parameter_style\",\"loc\":[\"path\",\"l\"]"));
 }
 
+static void test_form(void)
+{
+    const char *form[] = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8", NULL};
+    const char *json[] = {"Content-Type", "application/json", NULL};
+
+    send_req(RT_METHOD_POST, "/forms", form, "name=Ada+L&tags=a&tags=b%2Cc&agree=yes&other=1");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"name=Ada L age=0:0 agree=1 tags=[a],[b,c]\"}"));
+    send_req(RT_METHOD_POST, "/forms", form, "name=&age=-1&tags=abcd&tags=%FF&agree=maybe");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body, "{\"type\":\"string_too_short\",\"loc\":[\"body\",\"name\"]") &&
+          strstr(cap.body, "{\"type\":\"greater_than_equal\",\"loc\":[\"body\",\"age\"]") &&
+          strstr(cap.body, "{\"type\":\"string_too_long\",\"loc\":[\"body\",\"tags\",0]") &&
+          strstr(cap.body, "{\"type\":\"string_unicode\",\"loc\":[\"body\",\"tags\",1]") &&
+          strstr(cap.body, "{\"type\":\"bool_parsing\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms", form, "age=3");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"name\"]") &&
+          strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms", json, "{\"name\":\"a\",\"agree\":true}");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"model_attributes_type\",\"loc\":[\"body\"]"));
+    send_req(RT_METHOD_POST, "/forms", form, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\"]"));
+}
+
 int main(void)
 {
     api_init();
@@ -344,6 +377,7 @@ int main(void)
     test_bodies();
     test_review();
     test_styles();
+    test_form();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the parameter styles (rt_valid_param), the Cookie
- * parser (rt_cookie), path segments with literal parts (rt_url_route) and
+ * libFuzzer target: the parameter styles (rt_valid_param), form bodies
+ * (rt_valid_form), the Cookie parser (rt_cookie), path segments with literal parts (rt_url_route) and
  * the generated client's style writer (rt_api_client_param).
  *
  * Input: one byte choosing where the rest goes:
@@ -9,7 +9,8 @@
  *     (a simple list), 3 four path values split at '/' (matrix scalar and
  *     exploded array, label scalar and array), 4 the path after "/files/"
  *     (route "{}.{}"), 5 a list text the client writes as a query and the
- *     server reads back.
+ *     server reads back, 6 an application/x-www-form-urlencoded body
+ *     (rt_valid_form) into a model of a string, an int array and a boolean.
  * The parameter table is written by hand, as the generator would; what a
  * handler would get is checked against its rules (bounds, item counts,
  * unique items, lengths, UTF-8), and every answer against FastAPI's shapes.
@@ -20,6 +21,7 @@
 #include "rt_cookie.h"
 #include "rt_req.h"
 #include "rt_url.h"
+#include "rt_valid_form.h"
 #include "rt_valid_param.h"
 #include "rt_valid_req.h"
 
@@ -322,6 +324,46 @@ static void client_round_trip(const char *text)
     free(item);
 }
 
+/* A form body into {name: string 1..8, ids: [int <= 9] required, ok: boolean}. */
+static void form_body(const char *text)
+{
+    static const struct rt_valid_rule r_bool = {.kind = RT_VALID_BOOLEAN};
+    static const struct rt_valid_field fields[] = {
+        {.name = "name",
+         .rule = &r_str,
+         .offset = offsetof(struct params, session),
+         .aux_offset = RT_VALID_NO_OFFSET},
+        {.name = "ids",
+         .rule = &r_ints,
+         .required = true,
+         .offset = offsetof(struct params, ids.items),
+         .aux_offset = offsetof(struct params, ids.len)},
+        {.name = "ok",
+         .rule = &r_bool,
+         .offset = offsetof(struct params, q_empty),
+         .aux_offset = offsetof(struct params, has_q)},
+    };
+    static const struct rt_valid_model model = {"Form", sizeof(struct params), fields, 3};
+    const char *headers[] = {"Content-Type", "application/x-www-form-urlencoded", NULL};
+    struct rt_req_capture cap = {0};
+    struct rt_req *req = rt_req_new_detached(NULL, RT_METHOD_POST, "/f", headers, text, strlen(text), &cap);
+    struct params *p = rt_req_alloc(req, sizeof(*p));
+    struct rt_valid_errors errs;
+
+    rt_valid_errors_init(&errs);
+    if (rt_valid_form_body(req, &model, true, p, &errs) == 1 && !rt_valid_req_reply_errors(req, &errs)) {
+        if (p->session != NULL)
+            check_str(p->session, "name");
+        check_ints(&p->ids, 1, 0, true, false, "ids");
+        rt_req_reply(req, 204, NULL, NULL, 0);
+    } else {
+        FUZZ_CHECK(rt_valid_req_reply_errors(req, &errs), "a form refused without an error");
+    }
+    rt_valid_errors_cleanup(&errs);
+    fuzz_check_capture(&cap);
+    rt_req_capture_cleanup(&cap);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path_ok[] = {";mid=1", ";mids=1", ".1", ".a"};
@@ -335,7 +377,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     target = malloc(len + 4);
     if (target == NULL)
         abort();
-    switch (data[0] % 6) {
+    switch (data[0] % 7) {
     case 0:
         snprintf(target, len + 4, "/x?%s", text);
         if (fuzz_is_target_text(text))
@@ -344,7 +386,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 1:
     case 2:
         if (header_text(text)) {
-            const char *headers[] = {data[0] % 6 == 1 ? "Cookie" : "X-Ids", text, NULL};
+            const char *headers[] = {data[0] % 7 == 1 ? "Cookie" : "X-Ids", text, NULL};
             const char *v;
             size_t v_len;
 
@@ -371,8 +413,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fuzz_is_target_text(text))
             route_files(text);
         break;
-    default:
+    case 5:
         client_round_trip(text);
+        break;
+    default:
+        form_body(text);
         break;
     }
     free(target);

@@ -11,6 +11,7 @@
 #include "test.h"
 #include "valid_test.h"
 
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,6 +181,52 @@ static void test_round_trip(void)
     CHECK(round_trip(RT_VALID_STYLE_FORM, false, items + 1, 1));
 }
 
+struct form {
+    const char *name;
+    struct {
+        size_t len;
+        const int64_t *items;
+    } ids;
+    bool ok;
+    bool has_ok;
+};
+
+static void test_form(void)
+{
+    static const struct rt_valid_rule r_s = {.kind = RT_VALID_STRING}, r_i = {.kind = RT_VALID_INTEGER};
+    static const struct rt_valid_rule r_ids = {.kind = RT_VALID_ARRAY, .items = &r_i},
+                                      r_b = {.kind = RT_VALID_BOOLEAN};
+    static const struct rt_valid_field fields[] = {
+        {.name = "name",
+         .rule = &r_s,
+         .offset = offsetof(struct form, name),
+         .aux_offset = RT_VALID_NO_OFFSET},
+        {.name = "ids",
+         .rule = &r_ids,
+         .offset = offsetof(struct form, ids.items),
+         .aux_offset = offsetof(struct form, ids.len)},
+        {.name = "ok",
+         .rule = &r_b,
+         .offset = offsetof(struct form, ok),
+         .aux_offset = offsetof(struct form, has_ok)},
+    };
+    static const struct rt_valid_model m = {"Form", sizeof(struct form), fields, 3};
+    const int64_t ids[] = {3, 4};
+    struct form f = {.name = "a b&c", .ids = {2, ids}};
+    struct json_object *j = json_tokener_parse("{\"name\":\"x=y\",\"n\":1.5,\"t\":[1,true],\"z\":null}");
+    char *t;
+
+    CHECK(same(t = rt_api_client_form_text(&m, &f), "name=a%20b%26c&ids=3&ids=4"));
+    free(t);
+    f.has_ok = true;
+    f.name = NULL;
+    CHECK(same(t = rt_api_client_form_text(&m, &f), "ids=3&ids=4&ok=false"));
+    free(t);
+    CHECK(same(t = rt_api_client_form_from_json(j), "name=x%3Dy&n=1.5&t=1&t=true"));
+    free(t);
+    json_object_put(j);
+}
+
 int main(void)
 {
     test_path();
@@ -187,5 +234,6 @@ int main(void)
     test_header_and_cookie();
     test_list_texts();
     test_round_trip();
+    test_form();
     return test_done();
 }
