@@ -4,7 +4,9 @@
  * from the path template and the query (percent-encoded), header
  * parameters, the body serialized with its model, answers parsed into the
  * documented model (or flagged), calls refused before sending, the
- * operation lookup, the parameter texts and the base URL.
+ * operation lookup, the parameter texts and the base URL; parameters in
+ * each style (matrix, label, query arrays, deepObject, cookies, header
+ * lists) and form bodies as the server receives them.
  */
 #include "rt_api_client.h"
 #include "rt_client.h"
@@ -62,6 +64,32 @@ static const struct rt_api_client_param params_get_thing[] = {
      .required = false,
      .summary = ""},
 };
+/* Every style (rt_api_client_param), and a form body. */
+static const struct rt_api_client_param params_styles[] = {
+    {.name = "m",
+     .in = RT_API_CLIENT_IN_PATH,
+     .kind = RT_VALID_ARRAY,
+     .style = RT_VALID_STYLE_MATRIX,
+     .explode = true},
+    {.name = "l", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_INTEGER, .style = RT_VALID_STYLE_LABEL},
+    {.name = "tag",
+     .in = RT_API_CLIENT_IN_QUERY,
+     .kind = RT_VALID_ARRAY,
+     .style = RT_VALID_STYLE_FORM,
+     .explode = true},
+    {.name = "ids", .in = RT_API_CLIENT_IN_QUERY, .kind = RT_VALID_ARRAY, .style = RT_VALID_STYLE_FORM},
+    {.name = "f",
+     .in = RT_API_CLIENT_IN_QUERY,
+     .kind = RT_VALID_OBJECT,
+     .style = RT_VALID_STYLE_DEEP_OBJECT,
+     .explode = true},
+    {.name = "s", .in = RT_API_CLIENT_IN_COOKIE, .kind = RT_VALID_STRING, .style = RT_VALID_STYLE_FORM},
+    {.name = "p", .in = RT_API_CLIENT_IN_COOKIE, .kind = RT_VALID_ARRAY, .style = RT_VALID_STYLE_FORM},
+    {.name = "X-Trace",
+     .in = RT_API_CLIENT_IN_HEADER,
+     .kind = RT_VALID_ARRAY,
+     .style = RT_VALID_STYLE_SIMPLE},
+};
 static const struct rt_api_client_status responses_get_thing[] = {{.status = 200, .model = &thing_model},
                                                                   {.status = 404, .model = NULL}};
 static const struct rt_api_client_status responses_create_thing[] = {{.status = 201, .model = &thing_model}};
@@ -87,6 +115,23 @@ static const struct rt_api_client_op ops[] = {
      .body_required = true,
      .responses = responses_create_thing,
      .n_responses = 1},
+    {.id = "styles",
+     .method = "GET",
+     .path = "/s/{m}/{l}",
+     .summary = "",
+     .params = params_styles,
+     .n_params = 8,
+     .responses = responses_create_thing,
+     .n_responses = 1},
+    {.id = "form",
+     .method = "POST",
+     .path = "/form",
+     .summary = "",
+     .body = &thing_model,
+     .body_required = true,
+     .body_form = true,
+     .responses = responses_create_thing,
+     .n_responses = 1},
 };
 
 /* --- the server: records what it got, answers what it is told --- */
@@ -100,6 +145,7 @@ static struct {
     char method[16];
     char uri[512];
     char trace[64];
+    char cookie[64];
     char content_type[64];
     char body[512];
     int status;         /* to answer */
@@ -121,6 +167,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     snprintf(srv.uri, sizeof(srv.uri), "%s", evhttp_request_get_uri(req));
     h = evhttp_find_header(in, "X-Trace");
     snprintf(srv.trace, sizeof(srv.trace), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "Cookie");
+    snprintf(srv.cookie, sizeof(srv.cookie), "%s", h != NULL ? h : "");
     h = evhttp_find_header(in, "Content-Type");
     snprintf(srv.content_type, sizeof(srv.content_type), "%s", h != NULL ? h : "");
     if (n >= sizeof(srv.body))
@@ -224,6 +272,27 @@ static void test_only_given_values_are_sent(void)
     CHECK(strcmp(srv.uri, "/api/things/1/%C3%A9?page=2") == 0);
     CHECK(srv.trace[0] == '\0');
     CHECK(s.status == 404 && s.documented && !s.has_model && !s.has_json && !s.parsed);
+}
+
+static void test_styles_and_forms(void)
+{
+    const char *values[8] = {"a,b", "5", "1,2", "3,4", "name,x y", "v 1", "x,y", "t1,t2"};
+    struct thing t = {.name = "a&b", .n = 2, .has_n = true};
+    struct seen s = {0};
+
+    answer(201, "{\"name\":\"box\"}", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[2], values, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.uri, "/api/s/;m=a;m=b/.5?tag=1&tag=2&ids=3,4&f%5Bname%5D=x%20y") == 0);
+    CHECK(strcmp(srv.cookie, "s=v%201; p=x,y") == 0 && strcmp(srv.trace, "t1,t2") == 0);
+    CHECK(s.status == 201);
+    CHECK(rt_api_client_start(&client, &ops[3], NULL, &t, deliver_thing, (void (*)(void))on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.body, "name=a%26b&n=2") == 0 &&
+          strcmp(srv.content_type, "application/x-www-form-urlencoded") == 0);
+    CHECK(rt_api_client_call(&client, &ops[3], NULL, "{\"name\":\"c d\",\"n\":[1,2]}", on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.body, "name=c%20d&n=1&n=2") == 0);
 }
 
 static void test_body_not_the_model(void)
@@ -362,6 +431,7 @@ int main(void)
 
     test_url_headers_and_parsed_body();
     test_only_given_values_are_sent();
+    test_styles_and_forms();
     test_body_not_the_model();
     test_undocumented_status();
     test_typed_body();
