@@ -71,9 +71,10 @@ static int decode_text(struct reader *r, const char *s, size_t len, bool form, c
 
 /* The kinds of splitting a list's text needs. */
 enum split_how {
-    SPLIT_VERBATIM, /* items are taken as they are (path: already decoded) */
-    SPLIT_DECODE,   /* each item is percent-decoded after splitting ('+' a space) */
-    SPLIT_TRIM      /* blanks around items are dropped (header lists, RFC 9110 §5.6.1) */
+    SPLIT_VERBATIM,    /* items are taken as they are (path: already decoded) */
+    SPLIT_DECODE,      /* each item is percent-decoded after splitting ('+' a space: query strings) */
+    SPLIT_DECODE_PLUS, /* the same, '+' kept (cookies) */
+    SPLIT_TRIM         /* blanks around items are dropped (header lists, RFC 9110 §5.6.1) */
 };
 
 /*
@@ -99,8 +100,8 @@ static int split_list(struct reader *r, struct texts *t, const char *s, size_t l
             while (item_end > s && (item_end[-1] == ' ' || item_end[-1] == '\t'))
                 item_end--;
         }
-        if (how == SPLIT_DECODE)
-            rc = decode_text(r, s, (size_t)(item_end - s), true, &item);
+        if (how == SPLIT_DECODE || how == SPLIT_DECODE_PLUS)
+            rc = decode_text(r, s, (size_t)(item_end - s), how == SPLIT_DECODE, &item);
         else
             item = copy_text(r, s, (size_t)(item_end - s));
         if (rc != RT_URL_OK)
@@ -187,8 +188,8 @@ static int cookie_texts(struct reader *r, const struct rt_valid_param *p, struct
     if (!rt_cookie_get(rt_req_header(r->req, "Cookie"), p->name, &value, &len))
         return RT_URL_OK;
     if (p->rule->kind == RT_VALID_ARRAY)
-        return split_list(r, t, value, len, ',', SPLIT_DECODE);
-    rc = decode_text(r, value, len, false, &text);
+        return split_list(r, t, value, len, ',', SPLIT_DECODE_PLUS);
+    rc = decode_text(r, value, len, false, &text); /* '+' is a '+': cookies are not forms */
     if (rc == RT_URL_OK)
         push(r, t, text);
     return rc;

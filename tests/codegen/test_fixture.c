@@ -302,14 +302,14 @@ static void test_review(void)
 
 static void test_styles(void)
 {
-    const char *h[] = {"Cookie", "session=ab; prefs=x,y%20z", "X-Ids", "1, 2", NULL};
+    const char *h[] = {"Cookie", "session=ab; prefs=x,y%20z+", "X-Ids", "1, 2", NULL};
     const char *bad[] = {"Cookie", "session=a; prefs=", "X-Ids", "1", NULL};
 
     send_req(RT_METHOD_GET,
              "/search?tag=1&tag=2&ids=3,4&words=a|b&spaced=c%20d&filter[name]=n&filter%5Bage%5D=4&empty=", h,
              NULL);
     CHECK(cap.status == 200 &&
-          body_is("{\"detail\":\"tag=1,2 ids=3,4 words=[a],[b] spaced=[c],[d] prefs=[x],[y z] "
+          body_is("{\"detail\":\"tag=1,2 ids=3,4 words=[a],[b] spaced=[c],[d] prefs=[x],[y z+] "
                   "x_ids=1,2 filter=n:1:4 session=ab empty=0:1:0\"}"));
     send_req(RT_METHOD_GET, "/search", NULL, NULL); /* ids' default */
     CHECK(cap.status == 200 && body_is("{\"detail\":\"tag= ids=7 words= spaced= prefs= x_ids= filter=-:0:0 "
