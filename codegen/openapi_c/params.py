@@ -50,7 +50,9 @@ class Param:
         self.rule = rule
         self.style = spec_param.get("style", DEFAULT_STYLE[self.location])
         self.style_c = "RT_VALID_STYLE_" + STYLE_C.get(self.style, "SIMPLE")
-        self.explode = bool(spec_param.get("explode", self.style == "form"))
+        # OpenAPI's default is true for form only; deepObject is defined for explode true alone, so a spec
+        # that leaves it out means that (an explicit false is refused in check_style)
+        self.explode = bool(spec_param.get("explode", self.style in ("form", "deepObject")))
         self.allow_empty = spec_param.get("allowEmptyValue") is True
         self.min_items = int(array_keys.get("minItems", 0))
         self.max_items = int(array_keys.get("maxItems", 0))

@@ -347,6 +347,7 @@ def test_param_refusals(tmp):
             "query with style deepObject", SEARCH + "/parameters/4/schema")
     refused(tmp, lambda s: params(s)[4].update(explode=False), "deepObject is defined for explode true only",
             SEARCH + "/parameters/4/explode")
+    accepted(tmp, lambda s: params(s)[4].pop("explode"), "deepObject without explode (true, the only one defined)")
     refused(tmp, lambda s: params(s)[0].update(style="deepObject"), "deepObject needs an object schema",
             SEARCH + "/parameters/0/style")
     refused(tmp, lambda s: s["components"]["schemas"]["Filter"]["properties"].update(tags=ints),
