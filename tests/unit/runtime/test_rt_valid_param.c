@@ -162,7 +162,7 @@ struct sparams {
     struct {
         size_t len;
         int64_t *items;
-    } tag, ids, pipe, hids, mids, lids;
+    } tag, ids, pipe, hids, mids, lids, sids;
     const struct filter *filter;
     const char *session;
     int64_t mid, lid, q;
@@ -247,6 +247,13 @@ static const struct rt_valid_param sparams[] = {
      .rule = &r_ints,
      ARRAY(lids),
      NONE},
+    {.name = "sids",
+     .in = RT_VALID_IN_PATH,
+     .path_index = 4,
+     .required = true,
+     .rule = &r_ints,
+     ARRAY(sids),
+     NONE},
     {.name = "q",
      .in = RT_VALID_IN_QUERY,
      .style = RT_VALID_STYLE_FORM,
@@ -297,7 +304,7 @@ static const char *styles(const char *target, const char *cookie, const char *id
     return body;
 }
 
-static const char *const good_path[] = {";mid=5", ";mids=3;mids=4", ".6", ".1,2,3"};
+static const char *const good_path[] = {";mid=5", ";mids=3;mids=4", ".6", ".1,2,3", "7,8"};
 
 static void test_styles_valid(void)
 {
@@ -308,7 +315,7 @@ static void test_styles_valid(void)
                "204 "));
     CHECK(got.tag.len == 2 && got_tag_last == 2 && got.ids.len == 2 && got_ids_first == 3);
     CHECK(got.pipe.len == 3 && got.hids.len == 3 && got.mid == 5 && got.mids.len == 2 && got.lid == 6 &&
-          got.lids.len == 3);
+          got.lids.len == 3 && got.sids.len == 2);
     CHECK(same(got_session, "sA") && same(got_name, "a b"));
     CHECK(!got.has_q && !got.q_empty);
     /* defaults and absence; allowEmptyValue */
@@ -321,7 +328,7 @@ static void test_styles_valid(void)
 
 static void test_styles_invalid(void)
 {
-    const char *const bad_path[] = {"5", ";mids=3,x", "6", ".1,2,a"};
+    const char *const bad_path[] = {"5", ";mids=3,x", "6", ".1,2,a", "1,2"};
 
     CHECK(same(
         styles("/x?tag=1&tag=x&tag=12&ids=1,1&filter[age]=z&q=y", NULL, "1", good_path),
