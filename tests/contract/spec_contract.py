@@ -153,9 +153,11 @@ def smoke_requests(spec, op_id):
             invalid = (p["name"], bad)
     body = None
     if "requestBody" in op:
-        media = op["requestBody"]["content"].get("application/json")
-        body = example_of(media)
-        assert body is not None, "%s: the JSON request body has no example in the spec (add `example:`)" % op_id
+        content = op["requestBody"]["content"]
+        form = content.get("application/x-www-form-urlencoded")
+        body = example_of(form if form is not None else content.get("application/json"))
+        assert body is not None, "%s: the request body has no example in the spec (add `example:`)" % op_id
+        body = FormBody(body) if form is not None else body
 
     styles = {p["name"]: (p.get("style"), p.get("explode")) for p in params}
 
@@ -173,6 +175,8 @@ def smoke_requests(spec, op_id):
     bad = None
     if invalid is not None:
         bad = (method, build(invalid), body)
+    elif isinstance(body, FormBody):
+        bad = (method, build(None), FormBody({}))  # no field: the required ones are missing
     elif body is not None:
         bad = (method, build(None), [])  # a JSON array where an object is expected
     return good, bad
@@ -188,10 +192,17 @@ def path_of(spec, op_id, **params):
 
 
 
+class FormBody(dict):
+    """A request body sent as application/x-www-form-urlencoded (lists as repeated keys)."""
+
+
 def send(server, method, target, body):
-    """One request to @server (harness.Server); a JSON @body when not None."""
+    """One request to @server (harness.Server); a JSON @body when not None, or a FormBody."""
     if body is None:
         return server.request(method, target)
+    if isinstance(body, FormBody):
+        return server.request(method, target, body=urllib.parse.urlencode(body, doseq=True).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
     return server.request(method, target, body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
 
 

@@ -78,6 +78,29 @@ void handle_create_note(struct rt_req *req, const struct api_create_note_params 
     rt_db_req_submit(req, &insert_note, values, note_created, req, api_create_note__reply_503_detail);
 }
 
+static void note_created_from_form(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_note note;
+
+    if (rt_db_req_reply_failure(req, res, api_create_note_from_form__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) != 1 || note_from_row(req, res, &note) != 0) {
+        rt_db_req_reply_bad_row(req, "the stored note");
+        return;
+    }
+    api_create_note_from_form__reply_201(req, &note);
+}
+
+/* The same note from a form body (application/x-www-form-urlencoded). */
+void handle_create_note_from_form(struct rt_req *req, const struct api_create_note_from_form_params *params)
+{
+    const char *values[2] = {params->body.title, params->body.text};
+
+    rt_db_req_submit(req, &insert_note, values, note_created_from_form, req,
+                     api_create_note_from_form__reply_503_detail);
+}
+
 static void note_found(const struct rt_db_result *res, void *arg)
 {
     struct rt_req *req = arg;
