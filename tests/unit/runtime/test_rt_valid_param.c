@@ -8,7 +8,6 @@
 #include "test.h"
 #include "valid_test.h"
 
-#include "rt_cookie.h"
 #include "rt_req.h"
 #include "rt_valid.h"
 #include "rt_valid_errors.h"
@@ -368,28 +367,10 @@ static void test_styles_invalid(void)
                "400 {\"detail\":\"Invalid cookie parameter 'session': invalid UTF-8\"}"));
 }
 
-static void test_cookie(void)
-{
-    const char *v;
-    size_t len;
-
-    CHECK(rt_cookie_get("a=1; b=2", "b", &v, &len) && len == 1 && v[0] == '2');
-    CHECK(rt_cookie_get("a=1;b=2", "a", &v, &len) && len == 1 && v[0] == '1');
-    CHECK(rt_cookie_get(" a = x y ; a=2", "a", &v, &len) && len == 3 && strncmp(v, "x y", 3) == 0);
-    CHECK(rt_cookie_get("a=\"q\"", "a", &v, &len) && len == 1 && v[0] == 'q');
-    CHECK(rt_cookie_get("a=", "a", &v, &len) && len == 0);
-    CHECK(rt_cookie_get("a=\"", "a", &v, &len) && len == 1); /* a lone quote is kept */
-    CHECK(!rt_cookie_get("ab=1; A=2; a", "a", &v, &len));
-    CHECK(!rt_cookie_get(NULL, "a", &v, &len));
-    CHECK(!rt_cookie_get("=1", "", &v, &len));
-    CHECK(!rt_cookie_get(";;", "a", &v, &len));
-}
-
 int main(void)
 {
     test_params();
     test_styles_valid();
     test_styles_invalid();
-    test_cookie();
     return test_done();
 }
