@@ -223,6 +223,30 @@ static void dispatch(struct conn *c)
 }
 
 /*
+ * Whether the connection waits for bytes from the client: between requests
+ * (unless it waits for its output to drain first), or within a head or body.
+ */
+static bool waiting_for_input(const struct conn *c)
+{
+    if (c->state == CONN_IDLE)
+        return evbuffer_get_length(rt_stream_output(c->stream)) <= OUTPUT_HIGH;
+    return c->state == CONN_HEAD || c->state == CONN_BODY;
+}
+
+/*
+ * The client has half-closed and every request it sent before has been
+ * served: what is left (empty lines, or a request cut short by the FIN) can
+ * never complete.  Flush the answers queued so far and close.
+ */
+static void close_after_output(struct conn *c)
+{
+    c->state = CONN_CLOSING;
+    evtimer_del(c->timer);
+    rt_stream_set_reading(c->stream, false);
+    rt_http_conn_flush(c);
+}
+
+/*
  * Read and dispatch as many requests as the input holds, one at a time
  * (pipelined requests wait until the one before them has been answered).
  */
@@ -272,4 +296,6 @@ void rt_http_conn_process(struct conn *c)
         }
     }
     c->in_process = false;
+    if (c->peer_eof && waiting_for_input(c))
+        close_after_output(c);
 }
