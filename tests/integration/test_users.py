@@ -290,6 +290,32 @@ class OldSchemaRecord(unittest.TestCase):
                 self.assertNotIn("when versions were numbered across modules", s.log())
 
 
+@unittest.skipUnless(DB_BACKEND == "sqlite", "the SQLite database file")
+class SqliteFileLost(unittest.TestCase):
+    """The SQLite file deleted while the service runs: no write is acknowledged into a file nobody will open
+    again; /health says the database is unreachable; a restart creates and serves a new database."""
+
+    def test_deleted_file_refuses_writes_and_health(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-lost-") as tmp:
+            url = fresh_database_url(tmp)
+            with Server(workers=2, database_url=url) as s:
+                self.assertEqual(s.post_json("/users/", {"email": "kept@example.com", "full_name": "K"}).status, 201)
+                os.unlink(os.path.join(tmp, "test.db"))
+                r = s.post_json("/users/", {"email": "lost@example.com", "full_name": "L"})
+                self.assertEqual(r.status, 503, r.body)
+                self.assertIsNotNone(r.header("retry-after"))
+                health = s.get("/health")
+                self.assertEqual(health.status, 503)
+                self.assertFalse(health.json()["database"]["reachable"])
+                self.assertIn("deleted or replaced", health.json()["database"]["error"])
+                self.assertEqual(s.get("/").status, 200)  # the rest of the service stays up
+                self.assertIn("was deleted or replaced while open", s.log())
+            self.assertFalse(os.path.exists(os.path.join(tmp, "test.db")))  # nothing written to a new file
+            with Server(workers=1, database_url=url) as s:
+                self.assertEqual(s.get("/health").status, 200)
+                self.assertEqual(s.get("/users/lost@example.com").status, 404)
+
+
 @unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL host names")
 class HostName(Outage):
     """A host name in DATABASE_URL is resolved once, at start-up: reconnects never resolve on a loop."""
