@@ -429,6 +429,7 @@ static int check_modules(const struct rt_app *app)
 static int prepare_process(const struct rt_app *app, sigset_t *signals)
 {
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a file size limit reached: the write fails (EFBIG) instead of killing us */
     sigemptyset(signals);
     sigaddset(signals, SIGINT);
     sigaddset(signals, SIGTERM);
