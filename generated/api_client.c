@@ -125,6 +125,15 @@ static const struct rt_api_client_status responses_health[] = {
     {.status = 503, .model = &api_health__model},
 };
 
+static const struct rt_api_client_status responses_health_live[] = {
+    {.status = 200, .model = &api_liveness__model},
+};
+
+static const struct rt_api_client_status responses_health_ready[] = {
+    {.status = 200, .model = &api_readiness__model},
+    {.status = 503, .model = &api_readiness__model},
+};
+
 static const struct rt_api_client_status responses_metrics[] = {
     {.status = 200, .model = NULL},
 };
@@ -182,6 +191,14 @@ const struct rt_api_client_op api_client_ops[] = {
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
      .responses = responses_health, .n_responses = 2},
+    {.id = "health_live", .method = "GET", .path = "/health/live", .summary = "Liveness probe",
+     .params = NULL, .n_params = 0,
+     .body = NULL, .body_required = false,
+     .responses = responses_health_live, .n_responses = 1},
+    {.id = "health_ready", .method = "GET", .path = "/health/ready", .summary = "Readiness probe",
+     .params = NULL, .n_params = 0,
+     .body = NULL, .body_required = false,
+     .responses = responses_health_ready, .n_responses = 2},
     {.id = "metrics", .method = "GET", .path = "/metrics", .summary = "Metrics in Prometheus' text format",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
@@ -576,6 +593,53 @@ int api_client_health(struct rt_api_client *c, api_client_health_cb cb, void *ar
                                deliver_health, (void (*)(void))cb, arg);
 }
 
+static void deliver_health_live(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_health_live_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    switch (r->body != NULL ? r->status : 0) {
+    case 200:
+        res.body_200 = r->body;
+        break;
+    default:
+        break;
+    }
+    ((api_client_health_live_cb)cb)(&res, arg);
+}
+
+int api_client_health_live(struct rt_api_client *c, api_client_health_live_cb cb, void *arg)
+{
+    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
+                               deliver_health_live, (void (*)(void))cb, arg);
+}
+
+static void deliver_health_ready(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_health_ready_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    switch (r->body != NULL ? r->status : 0) {
+    case 200:
+        res.body_200 = r->body;
+        break;
+    case 503:
+        res.body_503 = r->body;
+        break;
+    default:
+        break;
+    }
+    ((api_client_health_ready_cb)cb)(&res, arg);
+}
+
+int api_client_health_ready(struct rt_api_client *c, api_client_health_ready_cb cb, void *arg)
+{
+    return rt_api_client_start(c, &api_client_ops[14], NULL, NULL,
+                               deliver_health_ready, (void (*)(void))cb, arg);
+}
+
 static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
 {
     struct api_client_metrics_response res;
@@ -587,6 +651,6 @@ static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(v
 
 int api_client_metrics(struct rt_api_client *c, api_client_metrics_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[15], NULL, NULL,
                                deliver_metrics, (void (*)(void))cb, arg);
 }

@@ -247,6 +247,33 @@ typedef void (*api_client_health_cb)(const struct api_client_health_response *re
 /** GET /health: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
 int api_client_health(struct rt_api_client *c, api_client_health_cb cb, void *arg);
 
+/* --- health_live: GET /health/live (Liveness probe) --- */
+
+/** The outcome of api_client_health_live(); valid only during the callback. */
+struct api_client_health_live_response {
+    struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_liveness *body_200; /* 200: the body, if a valid Liveness */
+};
+
+typedef void (*api_client_health_live_cb)(const struct api_client_health_live_response *res, void *arg);
+
+/** GET /health/live: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_health_live(struct rt_api_client *c, api_client_health_live_cb cb, void *arg);
+
+/* --- health_ready: GET /health/ready (Readiness probe) --- */
+
+/** The outcome of api_client_health_ready(); valid only during the callback. */
+struct api_client_health_ready_response {
+    struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_readiness *body_200; /* 200: the body, if a valid Readiness */
+    const struct api_readiness *body_503; /* 503: the body, if a valid Readiness */
+};
+
+typedef void (*api_client_health_ready_cb)(const struct api_client_health_ready_response *res, void *arg);
+
+/** GET /health/ready: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_health_ready(struct rt_api_client *c, api_client_health_ready_cb cb, void *arg);
+
 /* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
 
 /** The outcome of api_client_metrics(); valid only during the callback. */

@@ -277,6 +277,18 @@ static void run_health(struct rt_req *req, const char *const *path)
     handle_health(req);
 }
 
+static void run_health_live(struct rt_req *req, const char *const *path)
+{
+    (void)path;
+    handle_health_live(req);
+}
+
+static void run_health_ready(struct rt_req *req, const char *const *path)
+{
+    (void)path;
+    handle_health_ready(req);
+}
+
 static void run_metrics(struct rt_req *req, const char *const *path)
 {
     (void)path;
@@ -300,6 +312,10 @@ static const char *const segments_create_user[] = {"users", ""};
 static const char *const segments_performance_async[] = {"performance", "async"};
 
 static const char *const segments_performance_sync[] = {"performance", "sync"};
+
+static const char *const segments_health_live[] = {"health", "live"};
+
+static const char *const segments_health_ready[] = {"health", "ready"};
 
 static const char *const segments_async_delay[] = {"async-delay", NULL};
 
@@ -331,6 +347,10 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_ASYNC},
     {.path = "/performance/sync", .segments = segments_performance_sync, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_SYNC},
+    {.path = "/health/live", .segments = segments_health_live, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH_LIVE},
+    {.path = "/health/ready", .segments = segments_health_ready, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH_READY},
     {.path = "/async-delay/{seconds}", .segments = segments_async_delay, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_ASYNC_DELAY},
     {.path = "/sync-delay/{seconds}", .segments = segments_sync_delay, .n_segments = 2,
@@ -359,6 +379,8 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_PERFORMANCE_ASYNC] = run_performance_async,
     [API_OP_PERFORMANCE_SYNC] = run_performance_sync,
     [API_OP_HEALTH] = run_health,
+    [API_OP_HEALTH_LIVE] = run_health_live,
+    [API_OP_HEALTH_READY] = run_health_ready,
     [API_OP_METRICS] = run_metrics,
 };
 
@@ -390,6 +412,8 @@ static const char *const op_names[API_OP_COUNT] = {
     "performance_async",
     "performance_sync",
     "health",
+    "health_live",
+    "health_ready",
     "metrics",
 };
 
@@ -403,6 +427,8 @@ static const char *const op_methods[API_OP_COUNT] = {
     "GET",
     "GET",
     "POST",
+    "GET",
+    "GET",
     "GET",
     "GET",
     "GET",
@@ -501,6 +527,16 @@ __attribute__((weak)) void handle_performance_sync(struct rt_req *req)
 __attribute__((weak)) void handle_health(struct rt_req *req)
 {
     rt_req_reply_detail(req, 501, "Operation 'health' (GET /health) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_health_live(struct rt_req *req)
+{
+    rt_req_reply_detail(req, 501, "Operation 'health_live' (GET /health/live) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_health_ready(struct rt_req *req)
+{
+    rt_req_reply_detail(req, 501, "Operation 'health_ready' (GET /health/ready) is not implemented yet");
 }
 
 __attribute__((weak)) void handle_metrics(struct rt_req *req)
@@ -748,6 +784,21 @@ void api_health__reply_200(struct rt_req *req, const struct api_health *body)
 void api_health__reply_503(struct rt_req *req, const struct api_health *body)
 {
     rt_valid_req_reply_model(req, 503, &api_health__model, body);
+}
+
+void api_health_live__reply_200(struct rt_req *req, const struct api_liveness *body)
+{
+    rt_valid_req_reply_model(req, 200, &api_liveness__model, body);
+}
+
+void api_health_ready__reply_200(struct rt_req *req, const struct api_readiness *body)
+{
+    rt_valid_req_reply_model(req, 200, &api_readiness__model, body);
+}
+
+void api_health_ready__reply_503(struct rt_req *req, const struct api_readiness *body)
+{
+    rt_valid_req_reply_model(req, 503, &api_readiness__model, body);
 }
 
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)

@@ -39,6 +39,8 @@ enum api_op {
     API_OP_PERFORMANCE_ASYNC, /* GET /performance/async */
     API_OP_PERFORMANCE_SYNC, /* GET /performance/sync */
     API_OP_HEALTH, /* GET /health */
+    API_OP_HEALTH_LIVE, /* GET /health/live */
+    API_OP_HEALTH_READY, /* GET /health/ready */
     API_OP_METRICS, /* GET /metrics */
     API_OP_COUNT
 };
@@ -190,6 +192,17 @@ void api_performance_sync__reply_500_detail(struct rt_req *req, const char *deta
 void handle_health(struct rt_req *req);
 void api_health__reply_200(struct rt_req *req, const struct api_health *body);
 void api_health__reply_503(struct rt_req *req, const struct api_health *body);
+
+/* --- health_live: GET /health/live (Liveness probe) --- */
+
+void handle_health_live(struct rt_req *req);
+void api_health_live__reply_200(struct rt_req *req, const struct api_liveness *body);
+
+/* --- health_ready: GET /health/ready (Readiness probe) --- */
+
+void handle_health_ready(struct rt_req *req);
+void api_health_ready__reply_200(struct rt_req *req, const struct api_readiness *body);
+void api_health_ready__reply_503(struct rt_req *req, const struct api_readiness *body);
 
 /* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
 

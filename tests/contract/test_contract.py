@@ -104,6 +104,8 @@ class ContractTests(unittest.TestCase):
         self.assertEqual(self.call("performance_async").status, 200)
         self.assertEqual(self.call("performance_sync").status, 200)
         self.assertEqual(self.call("health").status, 200)
+        self.assertEqual(self.call("health_live").status, 200)
+        self.assertEqual(self.call("health_ready").status, 200)
         self.assertEqual(self.call("metrics").status, 200)
 
     def test_2_users(self):
@@ -151,6 +153,7 @@ class ContractTests(unittest.TestCase):
                  lambda: self.call("get_user_with_external_data", user_email=email),
                  lambda: self.call("get_task", task_id=task),
                  lambda: self.call("process_data", message="while-down"),
+                 lambda: self.call("health_ready"),
                  lambda: self.call("health")]
         if DB_BACKEND == "postgresql":
             self.cluster.stop("fast")
@@ -161,8 +164,9 @@ class ContractTests(unittest.TestCase):
         else:
             results = self.sqlite_locked(calls)
         self.assertEqual([r.status for r in results], [503] * len(calls), [r.body[:120] for r in results])
-        # The database is being reconnected to: every such 503 says when to retry (but /health, a report).
-        self.assertEqual([r.header("retry-after") for r in results[:-1]], ["1"] * (len(calls) - 1))
+        # The database is being reconnected to: every such 503 says when to retry (but the health reports).
+        self.assertEqual([r.header("retry-after") for r in results[:-2]], ["1"] * (len(calls) - 2))
+        self.assertEqual(self.call("health_live").status, 200)  # alive all along
         # Each worker reconnects on its own backoff, and a connection lands on either: recovered means
         # several answers in a row are healthy, not the first one.
         self.assertTrue(self.wait_healthy(self.server), "the service must recover by itself:\n" +
