@@ -5,6 +5,7 @@
  */
 #include "rt_http_internal.h"
 #include "rt_fmt.h"
+#include "rt_http_chunked.h"
 #include "rt_http_parse.h"
 #include "rt_log.h"
 #include "rt_stream.h"
