@@ -107,6 +107,16 @@ static int read_head(struct conn *c, struct evbuffer *in)
         c->head_scan_from = avail > 3 ? avail - 3 : 0;
         return 0;
     }
+    /*
+     * The same verdict however the head arrived: had it come in pieces, an
+     * empty line ended by a bare LF would have been refused above, before
+     * its end (or its size) was known.
+     */
+    evbuffer_ptr_set(in, &from, 0, EVBUFFER_PTR_SET);
+    if (evbuffer_search_range(in, "\n\n", 2, &from, &end).pos >= 0) {
+        rt_http_conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
+        return -1;
+    }
     head_len = (size_t)end.pos + 4;
     if (head_len > s->max_header_size) {
         rt_http_conn_fail(c, 431, "Request header fields too large");

@@ -14,7 +14,7 @@ is what request smuggling exploits.  Families:
                obs-fold, space before the colon, control bytes)
   lead.*       what comes before a request line (RFC 9112 2.2)
   pipe.*       several requests on one connection; HTTP/1.0 and Connection: close
-  seed.*       the libFuzzer seed corpora (tests/fuzz/corpus), as a head or as a chunked body
+  seed.*       the libFuzzer seed corpora (tests/fuzz/corpus): heads, chunked bodies, whole connections
 
 cases() returns [(name, bytes)], deterministic, names unique.
 """
@@ -259,6 +259,10 @@ def seed_cases(fuzz_corpus):
     for name in sorted(os.listdir(chunk_dir)) if os.path.isdir(chunk_dir) else []:
         with open(os.path.join(chunk_dir, name), "rb") as f:
             out.append(("seed.chunked_" + name, req([b"Transfer-Encoding: chunked"], f.read())))
+    framing_dir = os.path.join(fuzz_corpus, "framing")
+    for name in sorted(os.listdir(framing_dir)) if os.path.isdir(framing_dir) else []:
+        with open(os.path.join(framing_dir, name), "rb") as f:
+            out.append(("seed.framing_" + name, f.read()[4:]))  # the first 4 bytes seed fuzz_framing's cuts
     return out
 
 
