@@ -71,6 +71,19 @@ static const struct rt_api_client_status responses_get_user[] = {
     {.status = 503, .model = &api_http_error__model},
 };
 
+static const struct rt_api_client_param params_delete_user[] = {
+    {.name = "user_email", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .required = true, .summary = "path, required, at most 254 characters, format email"},
+};
+
+static const struct rt_api_client_status responses_delete_user[] = {
+    {.status = 204, .model = NULL},
+    {.status = 401, .model = &api_http_error__model},
+    {.status = 404, .model = &api_http_error__model},
+    {.status = 422, .model = &api_http_validation_error__model},
+    {.status = 503, .model = &api_http_error__model},
+};
+
 static const struct rt_api_client_status responses_fetch_external_data[] = {
     {.status = 200, .model = &api_external_data__model},
 };
@@ -127,6 +140,7 @@ static const struct rt_api_client_status responses_health[] = {
 
 static const struct rt_api_client_status responses_metrics[] = {
     {.status = 200, .model = NULL},
+    {.status = 401, .model = &api_http_error__model},
 };
 
 const struct rt_api_client_op api_client_ops[] = {
@@ -154,6 +168,10 @@ const struct rt_api_client_op api_client_ops[] = {
      .params = params_get_user, .n_params = 1,
      .body = NULL, .body_required = false,
      .responses = responses_get_user, .n_responses = 4},
+    {.id = "delete_user", .method = "DELETE", .path = "/users/{user_email}", .summary = "Delete a user (needs the admin API key)",
+     .params = params_delete_user, .n_params = 1,
+     .body = NULL, .body_required = false,
+     .responses = responses_delete_user, .n_responses = 5},
     {.id = "fetch_external_data", .method = "GET", .path = "/fetch-external-data", .summary = "Call several services concurrently",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
@@ -185,7 +203,7 @@ const struct rt_api_client_op api_client_ops[] = {
     {.id = "metrics", .method = "GET", .path = "/metrics", .summary = "Metrics in Prometheus' text format",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_metrics, .n_responses = 1},
+     .responses = responses_metrics, .n_responses = 2},
 };
 const size_t api_client_n_ops = sizeof(api_client_ops) / sizeof(api_client_ops[0]);
 
@@ -380,6 +398,40 @@ int api_client_get_user(struct rt_api_client *c, const char *user_email, api_cli
                                deliver_get_user, (void (*)(void))cb, arg);
 }
 
+static void deliver_delete_user(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_delete_user_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    switch (r->body != NULL ? r->status : 0) {
+    case 401:
+        res.body_401 = r->body;
+        break;
+    case 404:
+        res.body_404 = r->body;
+        break;
+    case 422:
+        res.body_422 = r->body;
+        break;
+    case 503:
+        res.body_503 = r->body;
+        break;
+    default:
+        break;
+    }
+    ((api_client_delete_user_cb)cb)(&res, arg);
+}
+
+int api_client_delete_user(struct rt_api_client *c, const char *user_email, api_client_delete_user_cb cb, void *arg)
+{
+    const char *values[1] = {NULL};
+
+    values[0] = user_email;
+    return rt_api_client_start(c, &api_client_ops[6], values, NULL,
+                               deliver_delete_user, (void (*)(void))cb, arg);
+}
+
 static void deliver_fetch_external_data(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
 {
     struct api_client_fetch_external_data_response res;
@@ -398,7 +450,7 @@ static void deliver_fetch_external_data(const struct rt_api_client_response *r, 
 
 int api_client_fetch_external_data(struct rt_api_client *c, api_client_fetch_external_data_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[6], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[7], NULL, NULL,
                                deliver_fetch_external_data, (void (*)(void))cb, arg);
 }
 
@@ -432,7 +484,7 @@ int api_client_get_user_with_external_data(struct rt_api_client *c, const char *
     const char *values[1] = {NULL};
 
     values[0] = user_email;
-    return rt_api_client_start(c, &api_client_ops[7], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[8], values, NULL,
                                deliver_get_user_with_external_data, (void (*)(void))cb, arg);
 }
 
@@ -463,7 +515,7 @@ int api_client_process_data(struct rt_api_client *c, const char *message, api_cl
     const char *values[1] = {NULL};
 
     values[0] = message;
-    return rt_api_client_start(c, &api_client_ops[8], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[9], values, NULL,
                                deliver_process_data, (void (*)(void))cb, arg);
 }
 
@@ -497,7 +549,7 @@ int api_client_get_task(struct rt_api_client *c, const char *task_id, api_client
     const char *values[1] = {NULL};
 
     values[0] = task_id;
-    return rt_api_client_start(c, &api_client_ops[9], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[10], values, NULL,
                                deliver_get_task, (void (*)(void))cb, arg);
 }
 
@@ -522,7 +574,7 @@ static void deliver_performance_async(const struct rt_api_client_response *r, vo
 
 int api_client_performance_async(struct rt_api_client *c, api_client_performance_async_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[10], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[11], NULL, NULL,
                                deliver_performance_async, (void (*)(void))cb, arg);
 }
 
@@ -547,7 +599,7 @@ static void deliver_performance_sync(const struct rt_api_client_response *r, voi
 
 int api_client_performance_sync(struct rt_api_client *c, api_client_performance_sync_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[11], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[12], NULL, NULL,
                                deliver_performance_sync, (void (*)(void))cb, arg);
 }
 
@@ -572,7 +624,7 @@ static void deliver_health(const struct rt_api_client_response *r, void (*cb)(vo
 
 int api_client_health(struct rt_api_client *c, api_client_health_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[12], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
                                deliver_health, (void (*)(void))cb, arg);
 }
 
@@ -582,11 +634,18 @@ static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(v
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
+    switch (r->body != NULL ? r->status : 0) {
+    case 401:
+        res.body_401 = r->body;
+        break;
+    default:
+        break;
+    }
     ((api_client_metrics_cb)cb)(&res, arg);
 }
 
 int api_client_metrics(struct rt_api_client *c, api_client_metrics_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[14], NULL, NULL,
                                deliver_metrics, (void (*)(void))cb, arg);
 }

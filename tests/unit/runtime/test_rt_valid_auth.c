@@ -186,20 +186,12 @@ static void test_requirements(void)
     const struct rt_auth_requirement key_only[] = {{use_key, 1}};
     const struct rt_auth_requirement key_or_bearer[] = {{use_key, 1}, {use_bearer, 1}};
     const struct rt_auth_requirement both[] = {{use_key_and_cookie, 2}};
-    const struct rt_auth_requirement anon_or_bearer[] = {{NULL, 0}, {use_bearer, 1}};
-    const struct rt_auth_requirement admin_only[] = {{use_key_admin, 1}};
-    const struct rt_auth_requirement basic_only[] = {{use_basic, 1}};
-    const struct rt_auth_requirement query_only[] = {{use_query, 1}};
     const char *const good_key[] = {"X-API-Key", "good", NULL};
     const char *const bad_key[] = {"X-API-Key", "bad", NULL};
     const char *const good_bearer[] = {"Authorization", "Bearer other", NULL};
     const char *const bad_bearer[] = {"Authorization", "Bearer bad", NULL};
     const char *const malformed_bearer[] = {"Authorization", "Bearer a b", NULL};
     const char *const key_cookie[] = {"X-API-Key", "good", "Cookie", "a=1; sid=other", NULL};
-    const char *const basic_ok[] = {"Authorization", "Basic YW5uOnB3", NULL};  /* ann:pw */
-    const char *const basic_bad[] = {"Authorization", "Basic YW5uOng=", NULL}; /* ann:x */
-    const char *const basic_junk[] = {"Authorization", "Basic ****", NULL};
-    const char *const forbidden_key[] = {"X-API-Key", "other", NULL};
     char ch[512];
     const void *pr[5];
     int st;
@@ -225,6 +217,24 @@ static void test_requirements(void)
     CHECK(st == 401);
     run("/x", key_cookie, both, 1, &st, ch, sizeof(ch), pr);
     CHECK(st == 0 && strcmp(pr[0], "good") == 0 && strcmp(pr[3], "other") == 0);
+}
+
+static void test_requirements_anonymous_and_kinds(void)
+{
+    const struct rt_auth_requirement anon_or_bearer[] = {{NULL, 0}, {use_bearer, 1}};
+    const struct rt_auth_requirement admin_only[] = {{use_key_admin, 1}};
+    const struct rt_auth_requirement basic_only[] = {{use_basic, 1}};
+    const struct rt_auth_requirement query_only[] = {{use_query, 1}};
+    const char *const basic_ok[] = {"Authorization", "Basic YW5uOnB3", NULL};  /* ann:pw */
+    const char *const basic_bad[] = {"Authorization", "Basic YW5uOng=", NULL}; /* ann:x */
+    const char *const basic_junk[] = {"Authorization", "Basic ****", NULL};
+    const char *const forbidden_key[] = {"X-API-Key", "other", NULL};
+    const char *const good_key[] = {"X-API-Key", "good", NULL};
+    const char *const good_bearer[] = {"Authorization", "Bearer other", NULL};
+    const char *const bad_bearer[] = {"Authorization", "Bearer bad", NULL};
+    char ch[512];
+    const void *pr[5];
+    int st;
 
     /* anonymous: admitted when the verifiers agree; a credential sent is still verified */
     anonymous_verdict = 0;
@@ -274,6 +284,7 @@ static const struct test_case cases[] = {
     {"cookie", test_cookie},
     {"challenge", test_challenge},
     {"requirements", test_requirements},
+    {"requirements.anonymous_and_kinds", test_requirements_anonymous_and_kinds},
 };
 
 int main(int argc, char **argv)
