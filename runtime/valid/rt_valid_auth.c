@@ -81,6 +81,9 @@ static long b64_decode(const char *in, size_t len, char *out)
             if (v[k] < 0)
                 return -1;
         }
+        /* The bits below the last character must be zero (RFC 4648 §3.5): one text per credential. */
+        if ((pad == 1 && (v[2] & 3) != 0) || (pad == 2 && (v[1] & 15) != 0))
+            return -1;
         out[o++] = (char)((v[0] << 2) | (v[1] >> 4));
         if (pad < 2)
             out[o++] = (char)(((v[1] & 15) << 4) | (v[2] >> 2));

@@ -101,7 +101,7 @@ const char *rt_valid_auth_token68(const char *header, const char *scheme, size_t
 
 /**
  * Decode Basic credentials (RFC 7617): @p len bytes of base64 (RFC 4648
- * alphabet, padding required) into "user-id:password" in @p buf (room for
+ * alphabet, padding required, unused bits zero) into "user-id:password" in @p buf (room for
  * @p len bytes), split at the first ':'.  The user-id and password must be
  * valid UTF-8 without control characters (either may be empty: whether
  * that is acceptable is the verifier's call).

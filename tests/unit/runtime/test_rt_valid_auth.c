@@ -56,10 +56,12 @@ static void test_basic(void)
     CHECK(basic_is("OnB3", "", "pw"));   /* empty user-id: verifier's call */
     CHECK(basic_is("YWI=", NULL, NULL)); /* no ':' */
     CHECK(basic_is("YTpi", "a", "b"));
-    CHECK(basic_is("YTpi=", NULL, NULL));  /* length not a multiple of 4 */
-    CHECK(basic_is("YT=i", NULL, NULL));   /* '=' inside */
-    CHECK(basic_is("YTpiYw", NULL, NULL)); /* padding missing */
-    CHECK(basic_is("Y*pi", NULL, NULL));   /* not base64 */
+    CHECK(basic_is("YTpi=", NULL, NULL));    /* length not a multiple of 4 */
+    CHECK(basic_is("YT=i", NULL, NULL));     /* '=' inside */
+    CHECK(basic_is("YTpiYw", NULL, NULL));   /* padding missing */
+    CHECK(basic_is("Y*pi", NULL, NULL));     /* not base64 */
+    CHECK(basic_is("YTpiYx==", NULL, NULL)); /* "a:bc" with non-zero unused bits (canonical: YTpiYw==) */
+    CHECK(basic_is("YTpiYw==", "a", "bc"));
     CHECK(basic_is("", NULL, NULL));
     CHECK(basic_is("YToKYg==", NULL, NULL)); /* "a:\nb": a control character */
     CHECK(basic_is("YTr/Yg==", NULL, NULL)); /* "a:\xffb": not UTF-8 */
