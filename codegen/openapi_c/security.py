@@ -116,7 +116,7 @@ def build_security(ctx, op, spec_op, where):
     else:
         reqs, at = ctx.spec.get("security") or [], "#/security"
     op.security, op.auth_schemes = None, []
-    if not reqs:
+    if all(req == {} for req in reqs):  # [] or only anonymous alternatives: nothing to check
         return
     from .document import pointer  # here: document imports keywords, which imports this module's checks
     declared = spec_schemes(ctx)

@@ -261,6 +261,10 @@ def test_security(tmp):
         ok(re.search(r"rt_valid_auth_req\(req, API_OP_SECURE_ANON, schemes_secure_anon, 1,", ops) is not None,
            "an operation's own security overrides the global one")
     subprocess.run(["rm", "-rf", out], check=True)
+    r, out = mutated(tmp, lambda s: s.update(security=[{}]))
+    ok(r.returncode == 0 and "API_OP_GET_ITEM, schemes" not in read_all(out)["api_ops.c"],
+       "security: [{}] (anonymous only) generates no check: " + r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
 
 
 def openapi_30(mutate):
