@@ -42,6 +42,10 @@ static const char *reason_phrase(int status)
         return "Temporary Redirect";
     case 400:
         return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
     case 404:
         return "Not Found";
     case 405:
