@@ -21,6 +21,7 @@
  * time, requests per second); exit status 0 only if every call got a 2xx.
  */
 #include "api_client.h"
+#include "client_auth.h"
 #include "rt_client.h"
 #include "rt_mem.h"
 #include "rt_valid.h"
@@ -114,7 +115,7 @@ static const char *dashed(const char *id, char *buf, size_t size)
     return buf;
 }
 
-static const char *kind_word(enum rt_valid_kind kind)
+static const char *kind_word(enum rt_valid_kind kind, bool param) /* param: lists as rt_api_client_param.h */
 {
     switch (kind) {
     case RT_VALID_STRING:
@@ -126,9 +127,9 @@ static const char *kind_word(enum rt_valid_kind kind)
     case RT_VALID_BOOLEAN:
         return "boolean";
     case RT_VALID_OBJECT:
-        return "object (JSON)";
+        return param ? "key,value,..." : "object (JSON)";
     case RT_VALID_ARRAY:
-        return "array (JSON)";
+        return param ? "list a,b" : "array (JSON)";
     default:
         return "JSON";
     }
@@ -164,11 +165,7 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
             snprintf(name, sizeof(name), "%s", metavar(p->name, var, sizeof(var)));
         else
             snprintf(name, sizeof(name), "--%s", p->name);
-        fprintf(f, "      %-22s %s; %s\n", name, /* lists and objects: list texts (rt_api_client_param.h) */
-                p->kind == RT_VALID_ARRAY    ? "list a,b"
-                : p->kind == RT_VALID_OBJECT ? "key,value,..."
-                                             : kind_word(p->kind),
-                p->summary);
+        fprintf(f, "      %-22s %s; %s\n", name, kind_word(p->kind, true), p->summary);
     }
     if (op->body != NULL) {
         fprintf(f, "      --json JSON            body %s (%s)", op->body->name,
@@ -178,7 +175,7 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
             const struct rt_valid_field *fl = &op->body->fields[i];
 
             snprintf(name, sizeof(name), "--%s", fl->name);
-            fprintf(f, "      %-22s %s, %s\n", name, kind_word(fl->rule->kind),
+            fprintf(f, "      %-22s %s, %s\n", name, kind_word(fl->rule->kind, false),
                     fl->required ? "required" : "optional");
         }
     }
@@ -210,6 +207,7 @@ static void print_help(FILE *f)
             prog, (int)strlen(prog), "", prog, DEFAULT_URL, DEFAULT_TIMEOUT_S);
     for (i = 0; i < api_client_n_ops; i++)
         print_op_help(f, &api_client_ops[i]);
+    client_auth_help(f);
 }
 
 /* A usage error: the message, the operations' names, exit 2. */
@@ -331,6 +329,8 @@ static void option_arg(struct cli *cli, const char *name, size_t len, const char
         cli->concurrency = parse_count("--concurrency", val);
     } else if (name_eq(name, len, "requests")) {
         cli->requests = parse_count("--requests", val);
+    } else if (client_auth_option(name, len, val)) {
+        /* --api-key, --bearer, --basic: client_auth took it */
     } else if (cli->op == NULL) {
         usage_error("unknown option '%s' before the operation", shown);
     } else {
@@ -569,6 +569,7 @@ int main(int argc, char **argv)
     }
     if (rt_api_client_init(&run.client, http, cli.url) != 0)
         usage_error("--url must be an http:// or https:// URL, not '%s'", cli.url);
+    run.client.auth = client_auth_credentials();
 
     if (run.total == 0) {
         if (rt_api_client_call(&run.client, cli.op, cli.values, run.body, on_single, &run) != 0) {

@@ -4,6 +4,7 @@
  * documented models.  See rt_api_client.h.
  */
 #include "rt_api_client.h"
+#include "rt_api_client_auth.h"
 #include "rt_api_client_param.h"
 #include "rt_json.h"
 #include "rt_mem.h"
@@ -26,6 +27,25 @@ struct call {
 };
 
 /* --- text --- */
+
+void rt_api_client_put_encoded(struct rt_json_buf *t, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char esc[3] = {'%', 0, 0};
+    unsigned char ch;
+
+    for (; *s != '\0'; s++) {
+        ch = (unsigned char)*s;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '.' || ch == '_' || ch == '~') {
+            rt_json_put_raw(t, s, 1);
+        } else {
+            esc[1] = hex[ch >> 4];
+            esc[2] = hex[ch & 15];
+            rt_json_put_raw(t, esc, 3);
+        }
+    }
+}
 
 const char *rt_api_client_text_int(char *buf, size_t size, int64_t v)
 {
@@ -178,15 +198,17 @@ static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, 
 /*
  * Append the query parameters of @p op that have a value to @p url
  * ("?a=1&b=2", percent-encoded), and put its header parameters that have
- * one, and its cookies as one Cookie header, into @p headers as name, value
- * pairs (room for 2 * op->n_params + 2 pointers and the NULL after them,
- * which must already be there).  Header values are allocated: each is also
- * put into @p owned (room for op->n_params + 1), for the caller to free.
+ * one, into @p headers as name, value pairs (room for 2 * op->n_params
+ * pointers and the NULL after them, which must already be there); how many
+ * header pointers and the next query separator go to the out-parameters.
+ * Header values are allocated: each is also put into @p owned (room for
+ * op->n_params + 1), for the caller to free.  Cookie parameters go to
+ * @p cookie ("a=1; b=2"), for send_call() to join with the credentials'.
  */
-static void add_query_and_headers(struct rt_json_buf *url, const char **headers, char **owned,
+static void add_query_and_headers(struct rt_json_buf *url, const char **headers, size_t *n_headers_out,
+                                  char *sep_out, char **owned, struct rt_json_buf *cookie,
                                   const struct rt_api_client_op *op, const char *const *values)
 {
-    struct rt_json_buf cookie = {0};
     size_t i, n_headers = 0;
     char sep = '?';
 
@@ -199,14 +221,38 @@ static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
             headers[n_headers++] = op->params[i].name;
             headers[n_headers++] = *owned++ = rt_api_client_param_header(&op->params[i], values[i]);
         } else if (op->params[i].in == RT_API_CLIENT_IN_COOKIE) {
-            rt_api_client_param_cookie(&cookie, &op->params[i], values[i]);
+            rt_api_client_param_cookie(cookie, &op->params[i], values[i]);
         }
     }
-    if (cookie.len > 0) {
-        rt_json_put_raw(&cookie, "", 1);
-        headers[n_headers++] = "Cookie";
-        headers[n_headers++] = *owned = cookie.data;
+    *n_headers_out = n_headers;
+    *sep_out = sep;
+}
+
+/*
+ * One Cookie header (RFC 6265 §5.4: a user agent sends one): the cookie
+ * parameters of @p cookie, then the credentials' cookies, which
+ * rt_api_client_auth_add() may already have put into @p headers.
+ */
+static void add_cookie(const char **headers, size_t *n_headers, struct rt_json_buf *cookie,
+                       const struct rt_api_client_auth *auth)
+{
+    size_t k;
+
+    if (cookie->len == 0)
+        return;
+    for (k = 0; auth->cookie != NULL && k < *n_headers; k += 2) {
+        if (headers[k + 1] == auth->cookie)
+            break;
     }
+    if (auth->cookie != NULL && k < *n_headers) {
+        rt_json_put_raw(cookie, "; ", 2);
+        rt_json_put_raw(cookie, auth->cookie, strlen(auth->cookie));
+    } else {
+        k = (*n_headers += 2) - 2;
+        headers[k] = "Cookie";
+    }
+    rt_json_put_raw(cookie, "", 1);
+    headers[k + 1] = cookie->data;
 }
 
 static void free_owned(char **owned)
@@ -235,8 +281,11 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     struct rt_client_request r;
     struct call *call = NULL;
     const char **headers = NULL;
+    struct rt_api_client_auth auth = {0};
+    struct rt_json_buf cookie = {0};
     char **owned = NULL;
-    size_t i;
+    size_t i, n_headers = 0;
+    char sep = '?';
     int rc = -1;
 
     if (c == NULL || c->base_url == NULL || op == NULL || cb == NULL)
@@ -247,9 +296,11 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     rt_json_put_raw(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
-    headers = rt_xcalloc(2 * op->n_params + 3, sizeof(*headers));
-    owned = rt_xcalloc(op->n_params + 2, sizeof(*owned));
-    add_query_and_headers(&url, headers, owned, op, values);
+    headers = rt_xcalloc(2 * op->n_params + 2 * op->n_schemes + 5, sizeof(*headers));
+    owned = rt_xcalloc(op->n_params + 1, sizeof(*owned));
+    add_query_and_headers(&url, headers, &n_headers, &sep, owned, &cookie, op, values);
+    rt_api_client_auth_add(&c->auth, op, &url, &sep, headers, &n_headers, &auth);
+    add_cookie(headers, &n_headers, &cookie, &auth);
     call = rt_xcalloc(1, sizeof(*call));
     call->op = op;
     call->deliver = deliver;
@@ -271,6 +322,8 @@ done:
     free(call);
     free(headers);
     free_owned(owned);
+    rt_api_client_auth_cleanup(&auth);
+    rt_json_buf_free(&cookie);
     rt_json_buf_free(&url);
     return rc;
 }
@@ -335,6 +388,7 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
         return -1;
     c->http = http;
     c->base_url = rt_xstrdup(base_url);
+    memset(&c->auth, 0, sizeof(c->auth));
     len = strlen(c->base_url);
     while (len > 0 && c->base_url[len - 1] == '/')
         c->base_url[--len] = '\0';

@@ -38,10 +38,12 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
- * 4: parameters have a style (arrays, deepObject, matrix, label), cookies,
- *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params().
+ * 4: security schemes (rt_valid_auth), the client's scheme table.
+ * 5: parameters have a style (arrays, deepObject, matrix, label), cookies,
+ *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params();
+ *    form bodies (rt_valid_form); the client's body_form.
  */
-#define RT_CODEGEN_ABI 4
+#define RT_CODEGEN_ABI 5
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

@@ -3,7 +3,8 @@
  * api_client.c emits) against an evhttp server on the same loop: the URL
  * from the path template and the query (percent-encoded), header
  * parameters, the body serialized with its model, answers parsed into the
- * documented model (or flagged), calls refused before sending, the
+ * documented model (or flagged), credentials where the operation's
+ * security schemes take them, calls refused before sending, the
  * operation lookup, the parameter texts and the base URL; parameters in
  * each style (matrix, label, query arrays, deepObject, cookies, header
  * lists) and form bodies as the server receives them.
@@ -94,6 +95,15 @@ static const struct rt_api_client_status responses_get_thing[] = {{.status = 200
                                                                   {.status = 404, .model = NULL}};
 static const struct rt_api_client_status responses_create_thing[] = {{.status = 201, .model = &thing_model}};
 
+static const struct rt_api_client_scheme schemes_secret[] = {
+    {.name = "h", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-Key"},
+    {.name = "q", .kind = RT_AUTH_API_KEY_QUERY, .param = "key"},
+    {.name = "c1", .kind = RT_AUTH_API_KEY_COOKIE, .param = "sid"},
+    {.name = "c2", .kind = RT_AUTH_API_KEY_COOKIE, .param = "other"},
+    {.name = "b", .kind = RT_AUTH_HTTP_BEARER, .param = NULL},
+    {.name = "u", .kind = RT_AUTH_HTTP_BASIC, .param = NULL},
+};
+
 static const struct rt_api_client_op ops[] = {
     {.id = "get_thing",
      .method = "GET",
@@ -115,6 +125,22 @@ static const struct rt_api_client_op ops[] = {
      .body_required = true,
      .responses = responses_create_thing,
      .n_responses = 1},
+    {.id = "secret",
+     .method = "GET",
+     .path = "/secret",
+     .summary = "",
+     .responses = responses_get_thing,
+     .n_responses = 2,
+     .schemes = schemes_secret,
+     .n_schemes = 6},
+    {.id = "basic_only",
+     .method = "GET",
+     .path = "/basic",
+     .summary = "",
+     .responses = responses_get_thing,
+     .n_responses = 2,
+     .schemes = schemes_secret + 5,
+     .n_schemes = 1},
     {.id = "styles",
      .method = "GET",
      .path = "/s/{m}/{l}",
@@ -145,7 +171,9 @@ static struct {
     char method[16];
     char uri[512];
     char trace[64];
-    char cookie[64];
+    char key[64];
+    char cookie[128];
+    char authorization[128];
     char content_type[64];
     char body[512];
     int status;         /* to answer */
@@ -167,8 +195,12 @@ static void on_request(struct evhttp_request *req, void *arg)
     snprintf(srv.uri, sizeof(srv.uri), "%s", evhttp_request_get_uri(req));
     h = evhttp_find_header(in, "X-Trace");
     snprintf(srv.trace, sizeof(srv.trace), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "X-Key");
+    snprintf(srv.key, sizeof(srv.key), "%s", h != NULL ? h : "");
     h = evhttp_find_header(in, "Cookie");
     snprintf(srv.cookie, sizeof(srv.cookie), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "Authorization");
+    snprintf(srv.authorization, sizeof(srv.authorization), "%s", h != NULL ? h : "");
     h = evhttp_find_header(in, "Content-Type");
     snprintf(srv.content_type, sizeof(srv.content_type), "%s", h != NULL ? h : "");
     if (n >= sizeof(srv.body))
@@ -281,16 +313,16 @@ static void test_styles_and_forms(void)
     struct seen s = {0};
 
     answer(201, "{\"name\":\"box\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[2], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(&client, &ops[4], values, NULL, on_any, &s) == 0);
     run();
     CHECK(strcmp(srv.uri, "/api/s/;m=a;m=b/.5?tag=1&tag=2&ids=3,4&f%5Bname%5D=x%20y") == 0);
     CHECK(strcmp(srv.cookie, "s=v%201; p=x,y") == 0 && strcmp(srv.trace, "t1,t2") == 0);
     CHECK(s.status == 201);
-    CHECK(rt_api_client_start(&client, &ops[3], NULL, &t, deliver_thing, (void (*)(void))on_any, &s) == 0);
+    CHECK(rt_api_client_start(&client, &ops[5], NULL, &t, deliver_thing, (void (*)(void))on_any, &s) == 0);
     run();
     CHECK(strcmp(srv.body, "name=a%26b&n=2") == 0 &&
           strcmp(srv.content_type, "application/x-www-form-urlencoded") == 0);
-    CHECK(rt_api_client_call(&client, &ops[3], NULL, "{\"name\":\"c d\",\"n\":[1,2]}", on_any, &s) == 0);
+    CHECK(rt_api_client_call(&client, &ops[5], NULL, "{\"name\":\"c d\",\"n\":[1,2]}", on_any, &s) == 0);
     run();
     CHECK(strcmp(srv.body, "name=c%20d&n=1&n=2") == 0);
 }
@@ -345,6 +377,32 @@ static void test_text_body(void)
     run();
     CHECK(strcmp(srv.body, "{not json") == 0 && strcmp(srv.content_type, "application/json") == 0);
     CHECK(s.status == 201 && s.parsed && strcmp(s.name, "raw") == 0);
+}
+
+static void test_credentials(void)
+{
+    struct seen s = {0};
+
+    answer(200, "{\"name\":\"s\"}", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0); /* none set: none sent */
+    run();
+    CHECK(strcmp(srv.uri, "/api/secret") == 0 && srv.key[0] == '\0' && srv.cookie[0] == '\0' &&
+          srv.authorization[0] == '\0');
+    client.auth.api_key = "k y&1";
+    client.auth.bearer_token = "tok.123";
+    client.auth.basic_user = "ann";
+    client.auth.basic_password = "p:w";
+    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.uri, "/api/secret?key=k%20y%261") == 0);
+    CHECK(strcmp(srv.key, "k y&1") == 0);
+    CHECK(strcmp(srv.cookie, "sid=k y&1; other=k y&1") == 0);
+    CHECK(strcmp(srv.authorization, "Bearer tok.123") == 0); /* the first http scheme with a credential */
+    CHECK(rt_api_client_call(&client, &ops[3], NULL, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.authorization, "Basic YW5uOnA6dw==") == 0); /* base64("ann:p:w") */
+    CHECK(s.calls == 3 && s.status == 200);
+    memset(&client.auth, 0, sizeof(client.auth));
 }
 
 static void test_refused_before_sending(void)
@@ -436,6 +494,7 @@ int main(void)
     test_undocumented_status();
     test_typed_body();
     test_text_body();
+    test_credentials();
     test_refused_before_sending();
     test_find_op();
     test_texts();
