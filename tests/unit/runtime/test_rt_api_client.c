@@ -148,7 +148,9 @@ static const struct rt_api_client_op ops[] = {
      .params = params_styles,
      .n_params = 8,
      .responses = responses_create_thing,
-     .n_responses = 1},
+     .n_responses = 1,
+     .schemes = schemes_secret + 2, /* an API key in the cookie "sid" */
+     .n_schemes = 1},
     {.id = "form",
      .method = "POST",
      .path = "/form",
@@ -317,6 +319,11 @@ static void test_styles_and_forms(void)
     run();
     CHECK(strcmp(srv.uri, "/api/s/;m=a;m=b/.5?tag=1&tag=2&ids=3,4&f%5Bname%5D=x%20y") == 0);
     CHECK(strcmp(srv.cookie, "s=v%201; p=x,y") == 0 && strcmp(srv.trace, "t1,t2") == 0);
+    client.auth.api_key = "k1"; /* one Cookie header: the parameters', then the credentials' */
+    CHECK(rt_api_client_call(&client, &ops[4], values, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.cookie, "s=v%201; p=x,y; sid=k1") == 0);
+    client.auth.api_key = NULL;
     CHECK(s.status == 201);
     CHECK(rt_api_client_start(&client, &ops[5], NULL, &t, deliver_thing, (void (*)(void))on_any, &s) == 0);
     run();
