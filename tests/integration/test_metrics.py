@@ -141,7 +141,8 @@ class Metrics(unittest.TestCase):
                              ("db_pool_waiting", "gauge"), ("db_pool_wait_seconds", "histogram"),
                              ("db_pool_wait_timeouts_total", "counter"), ("outbound_requests_total", "counter"),
                              ("outbound_request_duration_seconds", "histogram"), ("tasks_queue_depth", "gauge"),
-                             ("tasks_running", "gauge"), ("task_duration_seconds", "histogram"),
+                             ("tasks_running", "gauge"), ("tasks_executed_total", "counter"),
+                             ("task_duration_seconds", "histogram"),
                              ("process_start_time_seconds", "gauge"), ("process_cpu_seconds_total", "counter")]:
             self.assertEqual(types.get(family), kind, family)
 
@@ -240,13 +241,22 @@ class Metrics(unittest.TestCase):
         self.assertEqual(r.status, 202)
         task = r.header("location")
         deadline = time.monotonic() + 30
-        while self.server.get(task).json()["status"] != "done" and time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # done in the database, then counted: wait for both
+            if self.server.get(task).json()["status"] == "done":
+                _, after, _ = self.scrape()
+                if self.value(after, "tasks_running") == 0:
+                    break
             time.sleep(0.05)
-        _, after, _ = self.scrape()
         self.assertEqual(self.value(after, "http_requests_total", operation="process_data", status="202")
                          - self.value(before, "http_requests_total", operation="process_data", status="202"), 1)
         self.assertEqual(self.value(after, "task_duration_seconds_count")
                          - self.value(before, "task_duration_seconds_count"), 1)
+        self.assertEqual(self.value(after, "tasks_executed_total", outcome="done")
+                         - self.value(before, "tasks_executed_total", outcome="done"), 1)
+        # Executions and nothing else: the histogram counts exactly what tasks_executed_total counts.
+        self.assertEqual(sum(self.value(after, "tasks_executed_total", outcome=o)
+                             for o in ("done", "lost_ownership", "interrupted", "unrecorded")),
+                         self.value(after, "task_duration_seconds_count"))
         self.assertEqual(self.value(after, "tasks_queue_depth"), 0)
         self.assertEqual(self.value(after, "tasks_running"), 0)
 

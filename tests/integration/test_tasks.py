@@ -135,7 +135,9 @@ class Tasks(unittest.TestCase):
             self.assertEqual(count_tasks(self.url, self.tmp.name), accepted)
 
     def test_tasks_survive_sigkill(self):
-        env = {"TASK_ITERATIONS": str(rounds(400000)), "TASK_WORKERS": "1"}
+        # The killed instance's leases must expire before the next one takes its tasks over: keep them short.
+        env = {"TASK_ITERATIONS": str(rounds(400000)), "TASK_WORKERS": "1", "TASK_LEASE": "2s",
+               "TASK_HEARTBEAT": "500ms"}
         s = Server(workers=1, database_url=self.url, env=env)
         s.start()
         ids = []
