@@ -24,16 +24,15 @@
  * the mutex and read without it (those two take a const pool).
  *
  * Each pool thread makes, and later frees, its own event_base and (with a
- * database) its own rt_db_loop.  The base holds one persistent hour-long
- * timer ("keepalive"), so that event_base_loop(EVLOOP_ONCE) in
- * rt_pool_query() and while idle sleeps until an event wakes it, instead
- * of returning at once for lack of events.  Answers come from other threads
- * (the SQLite thread's event_active()), so evthread_use_pthreads() must
- * have been called before rt_pool_new().
+ * database) its own rt_db_loop: rt_pool_loop.c, which also holds what a
+ * thread does on its loop (waiting for work, rt_pool_query, rt_pool_wait).
+ * Answers come from other threads (the SQLite thread's event_active()), so
+ * evthread_use_pthreads() must have been called before rt_pool_new().
  *
  * Stopping: "stopping" (under the mutex) stops jobs from starting and
- * wakes every thread's loop (idle threads exit, rt_pool_wait() returns); the stopper waits on "changed" with
- * a deadline (CLOCK_MONOTONIC) for the running count to reach 0, then sets
+ * wakes every thread's loop (idle threads exit, rt_pool_wait() returns);
+ * the stopper waits on "changed" with a deadline (CLOCK_MONOTONIC) for the
+ * running count to reach 0, then sets
  * "cancelled" (an atomic that running jobs poll through
  * rt_pool_cancelled()), joins the threads, and frees the jobs that never
  * ran.  A job that never looks at rt_pool_cancelled() keeps the join, and
@@ -41,6 +40,7 @@
  */
 #include "rt_pool.h"
 #include "rt_err.h"
+#include "rt_pool_internal.h"
 
 #include "rt_log.h"
 #include "rt_mem.h"
@@ -60,48 +60,6 @@
 #include <time.h>
 
 #define MAX_THREADS 1024
-
-/* A queued job. */
-struct job {
-    rt_pool_job_fn fn;
-    void *arg;                   /* owned by the job until fn runs; then fn owns it */
-    void (*free_arg)(void *arg); /* frees arg if fn never runs; may be NULL */
-    struct job *next;
-};
-
-/* Thread setup, as reported to rt_pool_new(). */
-enum thread_setup { SETUP_PENDING = 0, SETUP_OK, SETUP_FAILED };
-
-struct rt_pool_thread {
-    struct rt_pool *pool;
-    int index;                  /* 0 .. threads - 1 */
-    pthread_t thread;           /* valid once started is true */
-    bool started;               /* pthread_create succeeded: join it */
-    pthread_t self;             /* written by the thread itself, for assertions */
-    enum thread_setup setup;    /* under pool->mu */
-    struct event_base *base;    /* owned by the thread: made and freed there */
-    struct event *keepalive;    /* owned by the thread */
-    struct event *wake;         /* owned by the thread; made active by other threads: look at the queue */
-    bool idle;                  /* under pool->mu: in its loop waiting for work, not yet woken */
-    struct rt_db_loop *db_loop; /* owned by the thread; NULL without a database */
-};
-
-struct rt_pool {
-    struct rt_pool_settings settings;
-    pthread_mutex_t mu;
-    pthread_cond_t changed;  /* a thread set up, or a job ended: for rt_pool_new/rt_pool_stop */
-    pthread_mutex_t stop_mu; /* serialises rt_pool_stop() */
-    struct job *head, *tail; /* under mu */
-    size_t jobs;             /* under mu: jobs in the FIFO */
-    size_t reserved;         /* under mu: reserved places */
-    atomic_size_t queued;    /* jobs + reserved; written under mu */
-    atomic_size_t running;   /* jobs running; written under mu */
-    bool stopping;           /* under mu: no job starts any more */
-    bool joined;             /* under stop_mu: the threads are gone */
-    atomic_bool cancelled;   /* the deadline has passed: running jobs should give up */
-    int n_threads;
-    struct rt_pool_thread *threads; /* n_threads */
-};
 
 /* Keep the counter that rt_pool_queued() reads (and the metric) in step; call with mu held. */
 static void update_queued(struct rt_pool *pool)
@@ -174,87 +132,6 @@ static void discard_job(struct job *job)
     free(job);
 }
 
-static void on_keepalive(evutil_socket_t fd, short what, void *arg)
-{
-}
-
-/* Nothing to do: being run makes event_base_loop(EVLOOP_ONCE) return, and the thread looks again. */
-static void on_wake(evutil_socket_t fd, short what, void *arg)
-{
-}
-
-/*
- * Make the thread's event_base, keepalive timer and rt_db_loop, on the
- * thread itself.  @return 0, or -1 (with what was made left for
- * thread_teardown()).
- */
-static int thread_setup(struct rt_pool_thread *th)
-{
-    struct timeval hour = {3600, 0};
-
-    th->base = event_base_new();
-    if (th->base == NULL) {
-        rt_log_error("pool thread %d: cannot create an event loop", th->index);
-        return -1;
-    }
-    th->keepalive = event_new(th->base, -1, EV_PERSIST, on_keepalive, NULL);
-    if (th->keepalive == NULL || event_add(th->keepalive, &hour) != 0) {
-        rt_log_error("pool thread %d: cannot create the loop's timer", th->index);
-        return -1;
-    }
-    th->wake = event_new(th->base, -1, 0, on_wake, NULL);
-    if (th->wake == NULL) {
-        rt_log_error("pool thread %d: cannot create the loop's wake-up event", th->index);
-        return -1;
-    }
-    if (th->pool->settings.db != NULL) {
-        th->db_loop = rt_db_loop_new(th->pool->settings.db, th->base);
-        if (th->db_loop == NULL) {
-            rt_log_error("pool thread %d: cannot attach the database", th->index);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Free what thread_setup() made, on the thread; the database handle first, while the loop exists. */
-static void thread_teardown(struct rt_pool_thread *th)
-{
-    rt_db_loop_free(th->db_loop);
-    th->db_loop = NULL;
-    if (th->keepalive != NULL)
-        event_free(th->keepalive);
-    th->keepalive = NULL;
-    pthread_mutex_lock(&th->pool->mu); /* others look at wake under mu */
-    if (th->wake != NULL)
-        event_free(th->wake);
-    th->wake = NULL;
-    pthread_mutex_unlock(&th->pool->mu);
-    if (th->base != NULL)
-        event_base_free(th->base);
-    th->base = NULL;
-}
-
-/*
- * Run the thread's loop once: until an event (the wake-up, a database
- * answer or connection event, a timer) has run.  Call with mu held; it is
- * held again on return.
- */
-static void idle_once(struct rt_pool_thread *th)
-{
-    struct rt_pool *pool = th->pool;
-    struct timespec pause = {0, 1000000};
-
-    th->idle = true;
-    pthread_mutex_unlock(&pool->mu);
-    if (event_base_loop(th->base, EVLOOP_ONCE) < 0) {
-        rt_log_error("pool thread %d: event loop failed while idle", th->index);
-        nanosleep(&pause, NULL);
-    }
-    pthread_mutex_lock(&pool->mu);
-    th->idle = false;
-}
-
 /*
  * Run jobs until the pool stops, running the thread's event loop while
  * there is none.  A job's fn owns its arg and frees it; the job record
@@ -272,7 +149,7 @@ static void run_jobs(struct rt_pool_thread *th)
         if (pool->stopping)
             break;
         if (pool->head == NULL) {
-            idle_once(th);
+            rt_pool_loop_idle(th);
             continue;
         }
         job = pop_job(pool);
@@ -301,7 +178,7 @@ static void *thread_main(void *arg)
     th->self = pthread_self();
     snprintf(name, sizeof(name), "pool%d", th->index);
     rt_log_set_thread_name(name);
-    rc = thread_setup(th);
+    rc = rt_pool_loop_setup(th);
 
     pthread_mutex_lock(&pool->mu);
     th->setup = rc == 0 ? SETUP_OK : SETUP_FAILED;
@@ -310,7 +187,7 @@ static void *thread_main(void *arg)
 
     if (rc == 0)
         run_jobs(th);
-    thread_teardown(th);
+    rt_pool_loop_teardown(th);
     return NULL;
 }
 
@@ -504,96 +381,6 @@ size_t rt_pool_queued(const struct rt_pool *pool)
 size_t rt_pool_running(const struct rt_pool *pool)
 {
     return atomic_load(&pool->running);
-}
-
-/* What rt_pool_query() waits for. */
-struct query_wait {
-    rt_db_callback cb;
-    void *arg;
-    bool done;
-};
-
-static void on_query_done(const struct rt_db_result *result, void *arg)
-{
-    struct query_wait *w = arg;
-
-    w->cb(result, w->arg);
-    w->done = true;
-}
-
-int rt_pool_query(struct rt_pool_thread *thread, const struct rt_db_statement *stmt,
-                  const char *const *params, rt_db_callback cb, void *arg)
-{
-    struct query_wait w = {cb, arg, false};
-    struct timespec pause = {0, 1000000};
-    int rc;
-
-    assert(pthread_equal(pthread_self(), thread->self));
-    if (thread->db_loop == NULL)
-        return -1;
-    if (rt_db_query(thread->db_loop, stmt, params, on_query_done, &w) != 0)
-        return -1;
-    /*
-     * The callback is certain to come (rt_db answers every statement), and
-     * it points at @w on this stack: so wait for it whatever happens.
-     */
-    while (!w.done) {
-        rc = event_base_loop(thread->base, EVLOOP_ONCE);
-        if (rc < 0 && !w.done) {
-            rt_log_error("pool thread %d: event loop failed; waiting for the database", thread->index);
-            nanosleep(&pause, NULL);
-        }
-    }
-    return 0;
-}
-
-struct rt_db_loop *rt_pool_db_loop(struct rt_pool_thread *thread)
-{
-    assert(pthread_equal(pthread_self(), thread->self));
-    return thread->db_loop;
-}
-
-static void on_wait_over(evutil_socket_t fd, short what, void *arg)
-{
-    *(bool *)arg = true;
-}
-
-bool rt_pool_wait(struct rt_pool_thread *thread, int ms)
-{
-    struct rt_pool *pool = thread->pool;
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-    struct timespec pause = {0, 1000000};
-    struct event *timer;
-    bool over = false, stopping;
-
-    assert(pthread_equal(pthread_self(), thread->self));
-    timer = evtimer_new(thread->base, on_wait_over, &over);
-    if (timer == NULL || evtimer_add(timer, &tv) != 0) {
-        rt_log_error("pool thread %d: cannot set a timer; waiting without the loop", thread->index);
-        over = true;
-    }
-    for (;;) {
-        pthread_mutex_lock(&pool->mu);
-        stopping = pool->stopping;
-        pthread_mutex_unlock(&pool->mu);
-        if (stopping || over)
-            break;
-        if (event_base_loop(thread->base, EVLOOP_ONCE) < 0)
-            nanosleep(&pause, NULL);
-    }
-    if (timer != NULL)
-        event_free(timer);
-    return stopping;
-}
-
-bool rt_pool_cancelled(const struct rt_pool_thread *thread)
-{
-    return atomic_load(&thread->pool->cancelled);
-}
-
-int rt_pool_thread_index(const struct rt_pool_thread *thread)
-{
-    return thread->index;
 }
 
 /* @return the monotonic time @ms milliseconds from now. */

@@ -289,14 +289,14 @@ class Metrics(unittest.TestCase):
                          - self.value(before, "http_requests_total", operation="get_user", status="404"), n)
         self.assertGreaterEqual(self.value(after, "db_pool_wait_seconds_count")
                                 - self.value(before, "db_pool_wait_seconds_count"), n)
-        # SQLite: its one connection; PostgreSQL: DB_POOL_SIZE per loop (2 workers, 1 task thread).
-        pool = 1 if DB_BACKEND == "sqlite" else (2 + 1) * 2
+        # SQLite: its one connection; PostgreSQL: DB_POOL_SIZE per loop (2 workers, 1 task thread, and the
+        # tasks' lease keeper).
+        pool = 1 if DB_BACKEND == "sqlite" else (2 + 1 + 1) * 2
         self.assertEqual(sum(self.value(after, "db_pool_connections", state=s)
                              for s in ("down", "connecting", "ready")), pool)
-        # The workers' loops always run, so their connections all become ready.  A task thread runs
-        # its loop only while one of its jobs waits for the database (rt_pool_query), so its
-        # connections may stay "connecting" until a task needs them.
-        serving = 1 if DB_BACKEND == "sqlite" else 2 * 2
+        # Every loop runs all the time, the task thread's too while it has no task (rt_pool), so every
+        # connection becomes ready without a task needing it.
+        serving = pool
         deadline = time.monotonic() + 10
         while self.value(after, "db_pool_connections", state="ready") < serving and time.monotonic() < deadline:
             time.sleep(0.1)
