@@ -8,7 +8,9 @@
     had in flight ('running' under its id at the kill): counted and asserted;
   - a graceful stop releases the leases of the tasks it did not finish: the other instance takes them up
     at once (long before their lease would have expired), and a starting instance never takes tasks
-    that a live instance holds.
+    that a live instance holds;
+  - an idle task thread's connection, cut by the server, is reconnected without a task (its loop runs
+    while idle).
 
 PostgreSQL only (ASYNC_DEMO_DB=postgresql): SQLite is one process's file (test_tasks.py covers it).
 About 40 s natively.
@@ -174,6 +176,27 @@ class Leases(unittest.TestCase):
         self.assertLess(time.monotonic() - start, 10)  # a round or two, not the minute of the lease
         self.wait_all_done(len(ids), timeout=120)
         self.assertEqual(self.sql("SELECT count(*) FROM tasks WHERE attempts > 2"), "0")
+
+    def test_idle_task_thread_reconnects_without_a_task(self):
+        # One connection per loop: the worker's, the task thread's and the lease keeper's.
+        s = self.start(WORKERS="1", TASK_WORKERS="1", DB_POOL_SIZE="1")
+        backends = ("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+
+        def wait_backends(n, exclude=()):
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                pids = set(self.sql(backends).split()) - set(exclude)
+                if len(pids) == n:
+                    return pids
+                time.sleep(0.1)
+            raise AssertionError("%d of %d connections after 20 s: %s" % (len(pids), n, s.log_tail()))
+
+        before = wait_backends(3)
+        self.sql("SELECT count(pg_terminate_backend(pid)) FROM (%s) AS b" % backends)
+        # No request, no task: every loop must notice and reconnect on its own.
+        wait_backends(3, exclude=before)
+        self.assertEqual(s.get("/health/ready").status, 200)
 
 
 if __name__ == "__main__":
