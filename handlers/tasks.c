@@ -236,7 +236,7 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
-    tasks_lease_submit(pool, a->id, a->message, true);
+    tasks_lease_submit(pool, a->id, a->message);
     snprintf(status_url, sizeof(status_url), "/tasks/%s", a->id);
     snprintf(text, sizeof(text), "Processing '%s' in the background", a->message);
     rt_req_add_header(a->req, "Location", status_url);

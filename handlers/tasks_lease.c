@@ -227,16 +227,13 @@ out:
     task_job_free(job);
 }
 
-void tasks_lease_submit(struct rt_pool *pool, const char *id, const char *message, bool reserved)
+void tasks_lease_submit(struct rt_pool *pool, const char *id, const char *message)
 {
     struct task_job *job = rt_xcalloc(1, sizeof(*job));
 
     job->message = rt_xstrdup(message);
     snprintf(job->id, sizeof(job->id), "%s", id);
-    if (reserved)
-        rt_pool_submit_reserved(pool, run_task, job, task_job_free);
-    else
-        (void)rt_pool_submit_always(pool, run_task, job, task_job_free);
+    rt_pool_submit_reserved(pool, run_task, job, task_job_free);
 }
 
 /* --- the keeper: heartbeat, claims, release --- */
@@ -260,12 +257,13 @@ static void on_claimed(const struct rt_db_result *res, void *arg)
 
         if (rt_db_result_text(res, i, 0, &id) != RT_DB_VALUE_OK ||
             rt_db_result_text(res, i, 1, &message) != RT_DB_VALUE_OK || c->used >= c->reserved) {
-            /* owned and never run here: its lease expires, and another round (or instance) takes it */
+            /* Cannot be (NOT NULL text columns; LIMIT): if it were, the task would stay this
+             * instance's, unrun, until its stop releases it. */
             rt_log_error("%s: row %d: id or message is not text, or more rows than asked", claim_stmt->name,
                          i);
             continue;
         }
-        tasks_lease_submit(task_pool, id, message, true);
+        tasks_lease_submit(task_pool, id, message);
         c->used++;
     }
 }

@@ -61,10 +61,10 @@ const char *tasks_lease_owner(void);
 void tasks_lease_times(char out[TASKS_TIME_SIZE], char now[TASKS_TIME_SIZE]);
 
 /**
- * Queue the task @p id (@p message) on the pool, in a place reserved
- * before (@p reserved) or regardless of the queue's bound.  A pool thread
- * then runs it, if this instance still owns it.
+ * Queue the task @p id (@p message, both copied) on the pool, in a place
+ * reserved before (rt_pool_reserve).  A pool thread then runs it, if this
+ * instance still owns it.
  */
-void tasks_lease_submit(struct rt_pool *pool, const char *id, const char *message, bool reserved);
+void tasks_lease_submit(struct rt_pool *pool, const char *id, const char *message);
 
 #endif /* TASKS_LEASE_H */

@@ -31,7 +31,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * Make the thread's event_base, keepalive timer and rt_db_loop, on the
+ * Make the thread's event_base, keepalive timer, wake-up event and rt_db_loop, on the
  * thread itself.  @return 0, or -1 (with what was made left for
  * rt_pool_loop_teardown()).
  */
@@ -64,7 +64,7 @@ int rt_pool_loop_setup(struct rt_pool_thread *th)
     return 0;
 }
 
-/* Free what thread_setup() made, on the thread; the database handle first, while the loop exists. */
+/* Free what rt_pool_loop_setup() made, on the thread; the database handle first, while the loop exists. */
 void rt_pool_loop_teardown(struct rt_pool_thread *th)
 {
     rt_db_loop_free(th->db_loop);
