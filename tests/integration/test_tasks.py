@@ -69,6 +69,15 @@ def query(url, tmp, sql):
         return None if row is None or row[0] is None else str(row[0])
 
 
+def execute(url, tmp, sql):
+    """Change the database behind the service's back (as another instance would)."""
+    if DB_BACKEND == "postgresql":
+        pg_cluster().psql(sql, dbname=url.rsplit("/", 1)[1])
+        return
+    with sqlite3.connect(os.path.join(tmp, "test.db"), timeout=10) as conn:
+        conn.execute(sql)
+
+
 def count_tasks(url, tmp):
     return int(query(url, tmp, "SELECT count(*) FROM tasks"))
 
@@ -181,6 +190,24 @@ class Tasks(unittest.TestCase):
         # Run twice: only the one in flight at the kill.
         self.assertEqual(int(query(self.url, self.tmp.name, "SELECT sum(attempts) FROM tasks")),
                          len(ids) + len(in_flight))
+
+    def test_result_recorded_only_while_owned(self):
+        """Another instance taking a task over (owner changed) stops this one recording it, or starting it."""
+        env = {"TASK_ITERATIONS": str(rounds(3000000)), "TASK_WORKERS": "1"}
+        with Server(workers=1, database_url=self.url, env=env) as s:
+            running = s.request("POST", "/process-data/stolen").json()["task_id"]
+            queued = s.request("POST", "/process-data/stolen-too").json()["task_id"]
+            wait_running(s, running)
+            execute(self.url, self.tmp.name, "UPDATE tasks SET owner = 'another', lease_until = "
+                    "'9999-12-31T00:00:00.000Z' WHERE id IN ('%s', '%s')" % (running, queued))
+            s.wait_for_log(r"task %s: no longer this instance's" % queued, timeout=slack(30))
+            self.assertEqual(metric(s, 'tasks_executed_total{outcome="lost_ownership"}'), 1)
+            self.assertEqual(metric(s, 'tasks_executed_total{outcome="done"}'), 0)
+            task = s.get("/tasks/" + running).json()
+            self.assertEqual((task["status"], task["result"]), ("running", None))  # the new owner's to finish
+            self.assertEqual(s.get("/tasks/" + queued).json()["status"], "queued")
+            self.assertEqual(query(self.url, self.tmp.name, "SELECT attempts FROM tasks WHERE id = '%s'" % queued),
+                             "0")
 
     def test_heartbeat_must_come_well_within_the_lease(self):
         env = dict(os.environ, TASK_LEASE="1s", TASK_HEARTBEAT="800ms")
