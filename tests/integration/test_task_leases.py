@@ -9,11 +9,13 @@
   - a graceful stop releases the leases of the tasks it did not finish: the other instance takes them up
     at once (long before their lease would have expired), and a starting instance never takes tasks
     that a live instance holds;
+  - 1,000 unowned tasks (as a stopped instance leaves them) claimed by two instances polling at once, in
+    rounds bounded by their free queue places: each claimed and run once (FOR UPDATE SKIP LOCKED);
   - an idle task thread's connection, cut by the server, is reconnected without a task (its loop runs
     while idle).
 
 PostgreSQL only (ASYNC_DEMO_DB=postgresql): SQLite is one process's file (test_tasks.py covers it).
-About 40 s natively.
+About 30-50 s natively.
 """
 
 import os
@@ -176,6 +178,22 @@ class Leases(unittest.TestCase):
         self.assertLess(time.monotonic() - start, 10)  # a round or two, not the minute of the lease
         self.wait_all_done(len(ids), timeout=120)
         self.assertEqual(self.sql("SELECT count(*) FROM tasks WHERE attempts > 2"), "0")
+
+    def test_two_instances_claiming_at_once_take_each_task_once(self):
+        # Small queues and fast rounds: many claims by both instances, racing for the same rows.
+        env = {"TASK_ITERATIONS": "1000", "TASK_QUEUE_SIZE": "50", "TASK_LEASE": "2s", "TASK_HEARTBEAT": "200ms"}
+        a, b = self.start(**env), self.start(**env)
+        self.sql("INSERT INTO tasks (id, message, status, created_at)"
+                 " SELECT gen_random_uuid(), 'unowned' || i, 'queued', now() FROM generate_series(1, %d) AS i" % N)
+        self.wait_all_done(N, timeout=120)
+        self.assertEqual(self.sql("SELECT sum(attempts) FROM tasks"), str(N))
+        self.assertEqual(self.sql("SELECT count(*) FROM tasks WHERE attempts <> 1"), "0")
+        rounds = [int(n) for s in (a, b) for n in re.findall(r"taking up (\d+) unfinished", s.log())]
+        self.assertEqual(sum(rounds), N)
+        self.assertLessEqual(max(rounds), 50)  # never more than the queue's free places
+        print("# claims: %d rounds; instance A ran %s, B %s" % (
+            len(rounds), self.sql("SELECT count(*) FROM tasks WHERE owner = '%s'" % instance_id(a)),
+            self.sql("SELECT count(*) FROM tasks WHERE owner = '%s'" % instance_id(b))), file=sys.stderr)
 
     def test_idle_task_thread_reconnects_without_a_task(self):
         # One connection per loop: the worker's, the task thread's and the lease keeper's.
