@@ -22,6 +22,12 @@ class Ctx:
         self.patterns = []        # Pattern in api_models.c
         self.op_patterns = []     # Pattern in api_ops.c
         self.enums = []           # (macro, value) constants for string enums
+        self.schema_tables = {}   # JSON pointer -> C name of its struct rt_valid_schema (jsonschema.py)
+        self.schema_decls = []    # their forward declarations
+        self.schema_defs = []     # their definitions (and the arrays they point to)
+        self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
+        self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
+        self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)

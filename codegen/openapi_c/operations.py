@@ -6,6 +6,7 @@ The operations are kept in spec order (enum api_op, the ops table); ctx.routes o
 import re
 
 from .client import client_operation
+from .jsonschema import needs_schema
 from .document import pointer
 from .model import Operation, Response
 from .names import c_comment, c_string, camel, snake
@@ -136,6 +137,8 @@ def response(ctx, op, status, resp, where):
         text_type = text_content_type(resp, at)
         if text_type is None and resp.get("content"):
             raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
+    elif needs_schema(ctx, schema) or ("$ref" in schema and needs_schema(ctx, ctx.resolve(schema["$ref"]))):
+        any_json = True  # a schema a C struct cannot represent: the handler writes JSON
     elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
         model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
                           schema["$ref"])

@@ -7,6 +7,7 @@ target, for a $ref), which the messages name.
 """
 
 from .document import pointer
+from .jsonschema import needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
@@ -31,8 +32,8 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     name is the C name of the rule (rule_<owner>_<field>), where names the schema in error messages, for_ops
     puts the rule in api_ops.c instead of api_models.c, nested says the schema is an array's items.
     """
-    if not isinstance(schema, dict):
-        raise SpecError("%s: schema must be a mapping" % where)
+    if needs_schema(ctx, schema, nested):
+        return schema_rule(ctx, schema, name, where, for_ops)
     if "$ref" in schema:
         return ref_rule(ctx, schema, name, where, inline_name, for_ops)
     schema = dict(schema)
@@ -67,10 +68,28 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     rule.members.insert(0, ("kind", rule.kind))
     if rule.nullable:
         rule.members.insert(1, ("nullable", "true"))
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))  # JSON bodies: JSON's types unless --lax (parameters are text)
     if "default" in schema and schema["default"] is not None:
         rule.default = schema["default"]
         if for_ops:
             check_default(schema, t, where)
+    add_rule(ctx, rule, for_ops, where)
+    return rule
+
+
+def schema_rule(ctx, schema, name, where, for_ops):
+    """A schema beyond what a Rule enforces: any JSON value, validated in full against its JSON Schema table
+    (jsonschema.py, rt_valid_schema)."""
+    if for_ops:
+        raise SpecError("%s: this parameter schema is not supported (parameters are scalars: string, integer, "
+                        "number or boolean with their own keywords)" % where)
+    rule = Rule(name)
+    rule.members.append(("kind", rule.kind))
+    rule.members.append(("schema", "&" + schema_table(ctx, schema, where)))
+    rule.summary.append("JSON Schema")
+    if ctx.lax:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 
@@ -88,10 +107,12 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     """{$ref: ...}: an object schema is used by reference (its Model); a scalar one is validated inline."""
     check_keywords(schema, "$ref", where)
     key = schema["$ref"]
-    target = ctx.resolve(key)
-    if not is_object_schema(target):
+    target = ref_target(ctx, key)[0]
+    if not is_object_schema(target) or needs_schema(ctx, target):
         return build_rule(ctx, target, name, key, inline_name, for_ops)
-    model = model_for(ctx, key, key.rsplit("/", 1)[-1], target, key)
+    parts = key.split("/")
+    schema_name = parts[-1] if len(parts) == 4 else camel("_".join(p.strip("$") for p in parts[3:]))
+    model = model_for(ctx, key, schema_name, target, key)
     rule = Rule(name)
     rule.kind, rule.model = "RT_VALID_OBJECT", model
     rule.members.append(("kind", rule.kind))
@@ -229,8 +250,6 @@ def array_rule(ctx, schema, rule, where, inline_name, for_ops, nested):
     rule.kind = "RT_VALID_ARRAY"
     rule.items = build_rule(ctx, schema.get("items", {}), rule.name + "_items", where + "/items",
                             inline_name + "Item", for_ops, nested=True)
-    if rule.items.kind == "RT_VALID_ARRAY":
-        raise SpecError("%s: arrays of arrays are not supported" % where)
     if rule.items.nullable and rule.items.kind not in ("RT_VALID_STRING", "RT_VALID_ANY"):
         raise SpecError("%s/items: nullable items are supported only for strings and any JSON value: a %s item "
                         "is stored by value in C, where null would read as 0 or an empty object"
@@ -302,9 +321,11 @@ def build_field(ctx, model, pname, pschema, required, where):
     words = ["required" if f.required else "optional"]
     if rule.nullable:
         words.append("nullable")
-    words += rule.summary
     if rule.kind == "RT_VALID_ANY":
-        words.append("any JSON value")
+        words.append("a JSON value validated against its JSON Schema" if "JSON Schema" in rule.summary
+                     else "any JSON value")
+    else:
+        words += rule.summary
     f.comment = c_comment(", ".join(words))
     if rule.enum_values:
         for v in rule.enum_raw:

@@ -14,6 +14,7 @@
  *                    format, enum); one parameter from its text
  *   rt_valid_json    request body text to JSON (strict), and doubles as Python prints them
  *   rt_valid_model   model tables: a C struct from JSON, and back to JSON (tree or text)
+ *   rt_valid_schema  JSON Schema 2020-12 over generated tables, for values kept as JSON
  *   rt_valid_req     the glue to a request (struct rt_req): parameters, body, 422 and replies
  * Only rt_valid_req knows the request; the others take what they need
  * (an error list, an arena) and can be used without a server.
@@ -37,8 +38,9 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
+ * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag.
  */
-#define RT_CODEGEN_ABI 3
+#define RT_CODEGEN_ABI 4
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -85,6 +87,7 @@ struct rt_valid_bound {
 };
 
 struct rt_valid_model;
+struct rt_valid_schema;
 
 /** Constraints on one value; generated as static const tables. */
 struct rt_valid_rule {
@@ -99,6 +102,17 @@ struct rt_valid_rule {
     const char *const *enum_values;     /* string; NULL-terminated list, or NULL */
     const struct rt_valid_model *model; /* object */
     const struct rt_valid_rule *items;  /* array: rule for each item (not itself an array) */
+    /*
+     * any: the value is validated in full against this JSON Schema
+     * (rt_valid_schema) and kept as a struct json_object *; NULL = any JSON value.
+     */
+    const struct rt_valid_schema *schema;
+    /*
+     * pydantic's lax conversions in JSON ("3" and true for an integer, 1 and
+     * "yes" for a boolean); false: JSON types strictly, as JSON Schema.
+     * Parameters (text) are parsed either way.
+     */
+    bool lax;
 };
 
 /* --- models --- */

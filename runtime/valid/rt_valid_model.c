@@ -6,6 +6,7 @@
 #include "rt_json.h"
 #include "rt_valid_json.h"
 #include "rt_valid_scalar.h"
+#include "rt_valid_schema.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -108,6 +109,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return 1;
     switch (r->kind) {
     case RT_VALID_ANY:
+        if (r->schema != NULL && !rt_valid_schema_check(r->schema, j, c->errs, loc))
+            return -1;
         if (c->arena == NULL)
             j = json_object_get(j); /* the model holds its own reference */
         else if (c->arena->keep != NULL)
