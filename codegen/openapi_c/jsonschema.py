@@ -88,7 +88,7 @@ def rule_can(ctx, schema, t, keys, nested):
             enum is None or (isinstance(enum, list) and enum and all(isinstance(v, str) or v is None for v in enum)
                              and (None in enum) == nullable))
     if t in ("integer", "number"):
-        return keys <= KEYWORDS["number"] and schema.get("format", "double") in ("int64", "double")
+        return keys <= KEYWORDS["number"] and schema.get("format", "double") in FORMAT_RANGES
     if t == "boolean":
         return keys <= KEYWORDS["boolean"]
     if t == "array":

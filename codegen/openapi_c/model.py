@@ -27,6 +27,7 @@ class Ctx:
         self.schema_defs = []     # their definitions (and the arrays they point to)
         self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
         self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
+        self.body_schemas = []    # (C name, table, JSON pointer) of request bodies kept as JSON values
         self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known

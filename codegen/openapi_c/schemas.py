@@ -7,7 +7,7 @@ target, for a $ref), which the messages name.
 """
 
 from .document import pointer
-from .jsonschema import needs_schema, ref_target, schema_table
+from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
@@ -203,8 +203,8 @@ def number_rule(schema, rule, t, where):
     check_keywords(schema, "number", where)
     check_number_format(schema, where + "/format")
     rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
-    lo = bound(schema, "minimum", "exclusiveMinimum")
-    hi = bound(schema, "maximum", "exclusiveMaximum")
+    lo = format_bound(schema, bound(schema, "minimum", "exclusiveMinimum"), 0)
+    hi = format_bound(schema, bound(schema, "maximum", "exclusiveMaximum"), 1)
     for b in (lo, hi):
         if b is not None:
             make_bound(rule, b[0], b[1], b[2])
@@ -212,6 +212,18 @@ def number_rule(schema, rule, t, where):
         left = "%s%s" % (py_number_text(lo[1]), " < " if lo[2] else " <= ") if lo else ""
         right = "%s%s" % (" < " if hi[2] else " <= ", py_number_text(hi[1])) if hi else ""
         rule.summary.append(left + "x" + right)
+
+
+def format_bound(schema, b, side):
+    """b (a side of the range, as bound() gives it) tightened to the range of format int32, int64 or float
+    (side 0: the lower bound, 1: the upper)."""
+    rng = FORMAT_RANGES.get(schema.get("format"))
+    if rng is None:
+        return b
+    member, lim = ("minimum", "maximum")[side], rng[side]
+    if b is None or (b[1] < lim if side == 0 else b[1] > lim):
+        return (member, lim, False)
+    return b
 
 
 def bound(schema, inclusive, exclusive):
@@ -236,7 +248,8 @@ def make_bound(rule, member, value, exclusive):
     """Add the struct rt_valid_bound for rule.<member> (minimum or maximum)."""
     text = py_number_text(value)
     is_int = isinstance(value, int)
-    init = "{.text = %s, .value = %s%s%s}" % (c_string(text), c_double(value),
+    big = is_int and abs(value) > 2 ** 53  # int64's limits: not an integer literal a double takes as is
+    init = "{.text = %s, .value = %s%s%s}" % (c_string(text), "%.17g" % value if big else c_double(value),
                                               ", .exclusive = true" if exclusive else "",
                                               ", .is_int = true" if is_int else "")
     rule.members.append((member, init))

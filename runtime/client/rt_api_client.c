@@ -290,8 +290,18 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     struct rt_json_buf json = {0};
     int rc;
 
-    if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
+    if (op == NULL || (body == NULL && op->body_required) ||
+        (body != NULL && op->body == NULL && !op->body_json))
         return -1;
+    if (body != NULL && op->body_json) {
+        struct json_object *j;
+        const char *text;
+
+        memcpy(&j, &body, sizeof(j)); /* the caller's json-c value: json-c takes it non-const */
+        text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+
+        return send_call(c, op, values, text, strlen(text), deliver, cb, arg);
+    }
     if (body != NULL)
         rt_valid_model_write_json(op->body, body, &json);
     rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);

@@ -96,6 +96,7 @@ struct rt_api_client_op {
     const struct rt_api_client_param *params;     /* path parameters (in template order) first */
     size_t n_params;                              /* entries in params */
     const struct rt_valid_model *body;            /* the request body's model, or NULL for none */
+    bool body_json;                               /* the body is a struct json_object * sent as is */
     bool body_required;                           /* the spec requires a body */
     const struct rt_api_client_status *responses; /* documented statuses, in spec order */
     size_t n_responses;                           /* entries in responses */
@@ -134,7 +135,8 @@ typedef void (*rt_api_client_deliver)(const struct rt_api_client_response *res, 
 /**
  * What a generated api_client_<op>() calls: rt_api_client_call() with a
  * typed body and a typed callback.  @p body is a struct of op->body's
- * model, serialized with it (NULL: no body; refused when op->body_required).
+ * model, serialized with it, or with op->body_json a struct json_object *
+ * (NULL: no body; refused when op->body_required).
  * @p deliver(@p res, @p cb, @p arg) runs exactly once, later, on the loop.
  * @return 0 once started; -1 (and @p deliver is never called) as
  * rt_api_client_call(), or if a required body is missing.

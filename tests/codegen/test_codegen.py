@@ -130,18 +130,14 @@ def accepted(tmp, mutate, what):
 def test_refusals(tmp):
     schemas = lambda s: s["components"]["schemas"]
     item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["weight"].update(multipleOf=2),
-            "unsupported schema keyword(s) multipleOf")
+    refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["weight"].update(unevaluatedProperties=False),
+            "unsupported schema keyword(s) unevaluatedProperties", SCHEMAS + "Tag/properties/weight/unevaluatedProperties")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
             "unresolved $ref '#/components/schemas/Nope'")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
-            "only local $ref are supported")
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "ipv4"}),
-            "string format 'ipv4' is not supported")
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "integer", "enum": [1, 2]}),
-            "unsupported schema keyword(s) enum")
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(
-        x={"type": "array", "items": {"type": "array", "items": {}}}), "arrays of arrays are not supported")
+            "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
+    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
+            "format 'idn-email' is not supported", SCHEMAS + "Tag/properties/x/format")
     refused(tmp, lambda s: item_get(s)["parameters"].pop(0), "template parameter {item_id} is not declared")
     refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "c", "in": "cookie", "schema": {}}),
             "parameters in 'cookie' are not supported", "#/paths/~1items~1{item_id}/get/parameters/7/in")
@@ -163,26 +159,8 @@ def body_prop(name, schema):
 
 
 def test_schema_refusals(tmp):
-    """Issue 15: schema constructs that were ignored are refused, naming the construct and its JSON pointer."""
+    """Issue 15: schema constructs that are not enforced are refused, naming the construct and its JSON pointer."""
     schemas = lambda s: s["components"]["schemas"]
-    refused(tmp, lambda s: schemas(s)["ItemCreate"].update(additionalProperties=False),
-            "additionalProperties other than true is not enforced", SCHEMAS + "ItemCreate/additionalProperties")
-    refused(tmp, body_prop("x", {"type": "object", "additionalProperties": {"type": "integer"}}),
-            "additionalProperties other than true", SCHEMAS + "ItemCreate/properties/x/additionalProperties")
-    refused(tmp, body_prop("x", {"anyOf": [{"type": "string"}, {"type": "integer"}]}),
-            "a union of several schemas is not enforced on requests", SCHEMAS + "ItemCreate/properties/x/anyOf")
-    refused(tmp, body_prop("x", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
-            "(reached through %s)" % BODY_REF, SCHEMAS + "ItemCreate/properties/x/oneOf")
-    refused(tmp, body_prop("x", {"allOf": [{"type": "string"}], "maxLength": 3}),
-            "keywords beside allOf (maxLength)", SCHEMAS + "ItemCreate/properties/x/allOf")
-    refused(tmp, lambda s: schemas(s)["ItemCreate"]["required"].append("nope"),
-            "required names 'nope', not under properties", SCHEMAS + "ItemCreate/required")
-    refused(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][2]["schema"].update(format="int32"),
-            "'format: int32' is refused", ITEM + "/parameters/2/schema/format")
-    refused(tmp, body_prop("x", {"type": "number", "format": "float"}), "'format: float' is refused",
-            SCHEMAS + "ItemCreate/properties/x/format")
-    refused(tmp, body_prop("x", {"type": "string", "format": "date-time"}), "2024-02-30",
-            SCHEMAS + "ItemCreate/properties/x/format")
     refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1),
             "defaults are not applied to request body fields", SCHEMAS + "ItemCreate/properties/quantity/default")
     refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(readOnly=True),
@@ -191,10 +169,46 @@ def test_schema_refusals(tmp):
             "unsupported schema keyword(s) writeOnly", SCHEMAS + "Item/properties/name/writeOnly")
     refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
             "unsupported schema keyword(s) discriminator", SCHEMAS + "Item/discriminator")
-    refused(tmp, body_prop("x", {"type": "object"}), "type object without properties is not enforced",
-            SCHEMAS + "ItemCreate/properties/x/type")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
+    for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
+        refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
+                "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
+
+
+def test_schema_accepted(tmp):
+    """Issue 15: what JSON Schema 2020-12 says is enforced (rt_valid_schema; the suite's verdicts are checked by
+    codegen.jsonschema_suite), so these build."""
+    schemas = lambda s: s["components"]["schemas"]
+    item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
+    accepted(tmp, lambda s: schemas(s)["ItemCreate"].update(additionalProperties=False), "additionalProperties false")
+    for what, schema in (
+            ("a map", {"type": "object", "additionalProperties": {"type": "integer"}}),
+            ("anyOf", {"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            ("oneOf", {"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            ("allOf with a sibling", {"allOf": [{"type": "string"}], "maxLength": 3}),
+            ("format float", {"type": "number", "format": "float"}),
+            ("format date-time", {"type": "string", "format": "date-time"}),
+            ("type object", {"type": "object"}),
+            ("integer enum", {"type": "integer", "enum": [1, 2]}),
+            ("arrays of arrays", {"type": "array", "items": {"type": "array", "items": {}}}),
+            ("type array", {"type": ["string", "integer"], "multipleOf": 2, "minLength": 1}),
+            ("const, not, if/then/else", {"const": 3, "not": {"type": "string"}, "if": True, "then": {},
+                                          "else": False}),
+            ("array keywords", {"prefixItems": [{}], "items": False, "contains": {}, "minContains": 1,
+                                "maxContains": 2, "minItems": 1, "maxItems": 3, "uniqueItems": True}),
+            ("object keywords", {"patternProperties": {"^a": {}}, "propertyNames": {"maxLength": 3},
+                                 "dependentRequired": {"a": ["b"]}, "dependentSchemas": {"a": {}},
+                                 "minProperties": 1, "maxProperties": 3, "required": ["a"]}),
+            ("$defs and $ref beside keywords", {"$defs": {"d": {"type": "integer"}},
+                                                "$ref": "#/components/schemas/ItemCreate/properties/x/$defs/d",
+                                                "minimum": 0}),
+            ("boolean schemas", {"properties": {"a": True, "b": False}})):
+        accepted(tmp, body_prop("x", schema), what)
+    accepted(tmp, lambda s: schemas(s)["ItemCreate"]["required"].append("nope"), "required not under properties")
+    accepted(tmp, lambda s: item_get(s)["parameters"][2]["schema"].update(format="int32"), "int32 parameter")
+    accepted(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"]["application/json"].update(
+        schema={"type": "array", "items": {"$ref": SCHEMAS + "ItemCreate"}}), "an array request body")
 
 
 def test_document_refusals(tmp):
@@ -238,21 +252,10 @@ def test_review_refusals(tmp):
     construct and its JSON pointer."""
     params = lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"]
     x = SCHEMAS + "ItemCreate/properties/x"
-    for t in ("null", ["null"]):
-        refused(tmp, body_prop("x", {"type": t}), "only type is 'null' is not supported", x + "/type")
-    refused(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a"]}), "enum does not list null",
-            x + "/enum")
-    refused(tmp, openapi_30(body_prop("x", {"type": "string", "nullable": True, "enum": ["a"]})),
-            "enum does not list null", x + "/enum")
-    refused(tmp, body_prop("x", {"type": "string", "enum": "abc"}), "enum must be a non-empty list", x + "/enum")
+    refused(tmp, body_prop("x", {"type": "string", "enum": "abc"}), "enum must be a list", x + "/enum")
     refused(tmp, body_prop("x", {"type": "string", "pattern": "a("}), "does not compile", x + "/pattern")
     refused(tmp, body_prop("x", {"type": "string", "pattern": "^[\\W]$"}), "\\W inside a character class",
             x + "/pattern")
-    refused(tmp, body_prop("x", {"type": "array", "items": {"type": ["integer", "null"]}}),
-            "nullable items are supported only for strings", x + "/items")
-    refused(tmp, body_prop("x", {"type": "array", "items": {"anyOf": [{"$ref": "#/components/schemas/Tag"},
-                                                                      {"type": "null"}]}}),
-            "a object item is stored by value", x + "/items")
     refused(tmp, body_prop("x", {"type": "string", "nullable": True}), "nullable is an OpenAPI 3.0 keyword",
             x + "/nullable")
     refused(tmp, lambda s: params(s)[2]["schema"].update(maximum=3), "the default 10 does not satisfy its own "
@@ -304,8 +307,6 @@ def test_c_names(tmp):
     refused(tmp, array_and_items, "already used by another schema", SCHEMAS + "ItemCreate/properties/x_items")
     refused(tmp, lambda s: schemas(s).update(GetItemParams={"type": "object", "properties": {"a": {}}}),
             "also the name of a struct generated for operation 'get_item'", SCHEMAS + "GetItemParams")
-    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "array", "items": {}}}),
-            "arrays of arrays are not supported", SCHEMAS + "ItemCreate/properties/x/items")
 
 
 def test_review_accepted(tmp):
@@ -315,6 +316,11 @@ def test_review_accepted(tmp):
              "anyOf [enum, {type: [null]}]")
     accepted(tmp, openapi_30(body_prop("x", {"type": "string", "nullable": True})), "nullable in 3.0")
     accepted(tmp, body_prop("x", {"type": "array", "items": {"type": ["string", "null"]}}), "nullable string items")
+    for t in ("null", ["null"]):
+        accepted(tmp, body_prop("x", {"type": t}), "type null alone: only null")
+    accepted(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a"]}), "nullable, enum without null")
+    accepted(tmp, body_prop("x", {"type": "array", "items": {"type": ["integer", "null"]}}),
+             "nullable integer items (an array of JSON values)")
     accepted(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][6]["schema"].update(default="ab12"),
              "a default that matches its pattern")
 
@@ -340,6 +346,7 @@ def main():
         test_expected(files)
         test_refusals(tmp)
         test_schema_refusals(tmp)
+        test_schema_accepted(tmp)
         test_document_refusals(tmp)
         test_harmless(tmp)
         test_review_refusals(tmp)

@@ -155,7 +155,7 @@ static void test_bodies(void)
 
     send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", NULL, NULL);
     CHECK(body_is("{\"word\":\"red\"}")); /* optional body absent: has_body false */
-    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e0b7a4c1e9a8e3f7c1d2b5a60", vnd, "{\"note\":\"hi\"}");
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", vnd, "{\"note\":\"hi\"}");
     CHECK(body_is("{\"word\":\"red\",\"n\":1.5}"));
 
     send_req(
