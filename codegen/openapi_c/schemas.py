@@ -117,6 +117,8 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     rule.kind, rule.model = "RT_VALID_OBJECT", model
     rule.members.append(("kind", rule.kind))
     rule.members.append(("model", "&api_%s__model" % model.c_name))
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 

@@ -59,6 +59,21 @@ def test_expected(files):
             ok(name in files and re.search(rx, files[name], re.M) is not None, "%s matches %s" % (name, rx))
 
 
+def test_lax(tmp, files):
+    """JSON bodies are typed strictly by default; --lax marks every body rule lax (pydantic's conversions, which
+    unit.rt_valid_scalar and unit.rt_valid_model check at run time); parameters are text either way."""
+    ok(".lax = true" not in files["api_models.c"] and ".lax = true" not in files["api_ops.c"],
+       "strict by default: no lax rule")
+    out = os.path.join(tmp, "lax")
+    r = gen("--spec", FIXTURE, "--out", out, "--lax")
+    lax = read_all(out) if r.returncode == 0 else {}
+    rules = re.findall(r"^static const struct rt_valid_rule (rule_\w+) = \{\n(.*?)^\};", lax.get("api_models.c", ""),
+                       re.M | re.S)
+    ok(r.returncode == 0 and rules and all(".lax = true" in body for _, body in rules),
+       "--lax: every body rule is lax (%d rules)" % len(rules))
+    ok(".lax = true" not in lax.get("api_ops.c", "x"), "--lax: parameter rules are not marked (text is parsed)")
+
+
 def test_properties(tmp):
     out1, out2 = os.path.join(tmp, "a"), os.path.join(tmp, "b")
     r1 = gen("--spec", FIXTURE, "--out", out1)
@@ -344,6 +359,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         files = test_properties(tmp)
         test_expected(files)
+        test_lax(tmp, files)
         test_refusals(tmp)
         test_schema_refusals(tmp)
         test_schema_accepted(tmp)

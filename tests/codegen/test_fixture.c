@@ -41,6 +41,12 @@ void handle_get_item(struct rt_req *req, const struct api_get_item_params *p)
     rt_req_reply_detail(req, 200, buf);
 }
 
+/* A body that is not an object model: a JSON value, validated in full before the handler sees it. */
+void handle_batch(struct rt_req *req, const struct api_batch_params *p)
+{
+    api_batch__reply_200(req, json_object_new_int64((int64_t)json_object_array_length(p->body)));
+}
+
 void handle_get_special(struct rt_req *req)
 {
     api_get_special__reply_200(req, json_object_new_string("special"));
@@ -155,7 +161,8 @@ static void test_bodies(void)
 
     send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", NULL, NULL);
     CHECK(body_is("{\"word\":\"red\"}")); /* optional body absent: has_body false */
-    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", vnd, "{\"note\":\"hi\"}");
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", vnd,
+             "{\"note\":\"hi\"}");
     CHECK(body_is("{\"word\":\"red\",\"n\":1.5}"));
 
     send_req(
@@ -212,8 +219,10 @@ static void test_review(void)
     static const char *const locs[] = {"code", "line", "level", "tie"};
     size_t i;
 
-#define BASE "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[],"
-    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a\\\\b\",\"line\":\"a\\nb\",\"level\":4,\"tie\":3}");
+#define BASE                                                                                                 \
+    "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[],"
+    send_req(RT_METHOD_POST, "/items/", json,
+             BASE "\"code\":\"a\\\\b\",\"line\":\"a\\nb\",\"level\":4,\"tie\":3}");
     CHECK(cap.status == 422);
     for (i = 0; i < sizeof(locs) / sizeof(locs[0]); i++) {
         char needle[64];
@@ -224,15 +233,38 @@ static void test_review(void)
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"a\\rb\",\"level\":11}");
     CHECK(cap.status == 422 && strstr(cap.body, "\"less_than_equal\"") != NULL &&
           strstr(cap.body, "\"string_pattern_mismatch\"") != NULL);
-    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a.b\",\"line\":\"a.b\",\"level\":5,\"tie\":4}");
+    send_req(RT_METHOD_POST, "/items/", json,
+             BASE "\"code\":\"a.b\",\"line\":\"a.b\",\"level\":5,\"tie\":4}");
     CHECK(cap.status == 201);
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"axb\",\"level\":10}");
     CHECK(cap.status == 201);
 #undef BASE
 }
 
+static void test_json_value_body(void)
+{
+    send_req(RT_METHOD_POST, "/batch", NULL, "[2, \"x\", 4]");
+    CHECK(cap.status == 200 && body_is("3"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "[]");
+    CHECK(cap.status == 422 &&
+          body_is("{\"detail\":[{\"type\":\"too_short\",\"loc\":[\"body\"],\"msg\":\"List "
+                  "should have at least 1 item after validation, not 0\",\"input\":[],\"ctx\":{"
+                  "\"field_type\":\"List\",\"min_length\":1,\"actual_length\":0}}]}"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "[3, \"4\"]");
+    CHECK(cap.status == 422 &&
+          body_is("{\"detail\":[{\"type\":\"union_no_match\",\"loc\":[\"body\",0],\"msg\":"
+                  "\"Input should match exactly one schema of oneOf, it matches none\",\"input\":3},"
+                  "{\"type\":\"union_no_match\",\"loc\":[\"body\",1],\"msg\":\"Input should "
+                  "match exactly one schema of oneOf, it matches none\",\"input\":\"4\"}]}"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "{\"a\": 1}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"list_type\"") != NULL);
+    send_req(RT_METHOD_POST, "/batch", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"missing\"") != NULL);
+}
+
 int main(void)
 {
+    test_json_value_body();
     api_init();
     test_routes();
     test_params();
