@@ -188,6 +188,7 @@ struct api_validation_error {
     struct json_object *ctx; /* optional, a JSON value validated against its JSON Schema */
 };
 
+
 /* --- conversion --- */
 
 extern const struct rt_valid_model api_welcome__model;

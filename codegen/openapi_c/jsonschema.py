@@ -99,11 +99,25 @@ def rule_can(ctx, schema, t, keys, nested):
     if t == "object":
         extra = schema.get("additionalProperties", True) in (True, {})
         if "properties" not in schema:
-            return False  # kept as JSON: the schema checks it is an object
+            return is_map(ctx, schema, keys, nested)
         props = schema.get("properties")
         return keys <= KEYWORDS["object"] and extra and isinstance(props, dict) and \
             set(schema.get("required", [])) <= set(props)
     return False
+
+
+def is_map(ctx, schema, keys, nested):
+    """additionalProperties with a schema and nothing else: a map, an array of key/value pairs in C, whose
+    values are Rules stored by value (not arrays or maps themselves)."""
+    values = schema.get("additionalProperties")
+    if nested or not isinstance(values, dict) or not values or not keys <= {"type", "additionalProperties"}:
+        return False
+    if needs_schema(ctx, values, True):
+        return True  # JSON values, each checked by its schema
+    target = ref_target(ctx, values["$ref"])[0] if "$ref" in values else values
+    types = simple_types(target) if isinstance(target, dict) else None
+    return item_storable(ctx, values) and types is not None and not set(types) & {"array"} and not (
+        "object" in types and "properties" not in target)
 
 
 def item_storable(ctx, items):

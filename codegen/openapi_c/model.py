@@ -84,6 +84,7 @@ class Field:
         self.required = required
         self.has_flag = False
         self.c_decl = None
+        self.entry_decl = None  # a map's entry struct (key and value), declared before the model
         self.comment = None
 
 

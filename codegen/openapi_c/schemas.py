@@ -279,9 +279,11 @@ def object_rule(ctx, schema, rule, where, inline_name):
         rule.kind, rule.model = "RT_VALID_OBJECT", model
         rule.members.append(("model", "&api_%s__model" % model.c_name))
     else:
-        # a free-form object (additionalProperties only)
-        check_keywords(schema, "free-form object", where)
-        rule.kind = "RT_VALID_ANY"
+        # a map (additionalProperties with a schema): the C struct holds its key/value pairs
+        rule.kind = "RT_VALID_MAP"
+        rule.items = build_rule(ctx, schema["additionalProperties"], rule.name + "_values",
+                                where + "/additionalProperties", inline_name + "Value", nested=True)
+        rule.members.append(("items", "&" + rule.items.name))
 
 
 def c_item_type(rule):
@@ -327,6 +329,13 @@ def build_field(ctx, model, pname, pschema, required, where):
     if rule.kind == "RT_VALID_ARRAY":
         f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
             c_decl(c_item_type(rule.items), "*items"), f.c_name)
+    elif rule.kind == "RT_VALID_MAP":
+        entry = "api_%s_%s_entry" % (model.c_name, f.c_name)
+        f.entry_decl = "struct %s {\n    const char *key;\n    %s;\n};" % (entry, c_decl(c_item_type(rule.items),
+                                                                                              "value"))
+        f.c_decl = "struct {\n        size_t len;\n        struct %s *items;\n    } %s;" % (entry, f.c_name)
+        rule.members.append(("entry_size", "sizeof(struct %s)" % entry))
+        rule.members.append(("value_offset", "offsetof(struct %s, value)" % entry))
     elif rule.kind == "RT_VALID_OBJECT":
         f.c_decl = "struct api_%s *%s;" % (rule.model.c_name, f.c_name)
     else:
@@ -336,6 +345,8 @@ def build_field(ctx, model, pname, pschema, required, where):
     words = ["required" if f.required else "optional"]
     if rule.nullable:
         words.append("nullable")
+    if rule.kind == "RT_VALID_MAP":
+        words.append("a map: its key/value pairs")
     if rule.kind == "RT_VALID_ANY":
         words.append("a JSON value validated against its JSON Schema" if "JSON Schema" in rule.summary
                      else "any JSON value")

@@ -38,7 +38,7 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
- * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag.
+ * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps.
  */
 #define RT_CODEGEN_ABI 4
 
@@ -54,7 +54,9 @@ enum rt_valid_kind {
     RT_VALID_NUMBER,  /* double */
     RT_VALID_BOOLEAN, /* bool */
     RT_VALID_OBJECT,  /* struct api_<schema> * (a field), or by value (an array item) */
-    RT_VALID_ARRAY    /* struct { size_t len; T *items; } */
+    RT_VALID_ARRAY,   /* struct { size_t len; T *items; } */
+    RT_VALID_MAP /* additionalProperties: struct { size_t len; struct { const char *key; T value; } *items; }
+                  */
 };
 
 enum rt_valid_format {
@@ -101,7 +103,10 @@ struct rt_valid_rule {
     enum rt_valid_format format;        /* string */
     const char *const *enum_values;     /* string; NULL-terminated list, or NULL */
     const struct rt_valid_model *model; /* object */
-    const struct rt_valid_rule *items;  /* array: rule for each item (not itself an array) */
+    const struct rt_valid_rule
+        *items;          /* array: rule for each item; map: for each value (not arrays or maps) */
+    size_t entry_size;   /* map: sizeof one key/value pair */
+    size_t value_offset; /* map: offsetof(pair, value) (the key is a const char * at 0) */
     /*
      * any: the value is validated in full against this JSON Schema
      * (rt_valid_schema) and kept as a struct json_object *; NULL = any JSON value.

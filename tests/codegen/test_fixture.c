@@ -47,6 +47,18 @@ void handle_batch(struct rt_req *req, const struct api_batch_params *p)
     api_batch__reply_200(req, json_object_new_int64((int64_t)json_object_array_length(p->body)));
 }
 
+/* Maps (additionalProperties with a schema): key/value pairs in C, written back in order. */
+void handle_put_stock(struct rt_req *req, const struct api_put_stock_params *p)
+{
+    struct api_stock out = p->body;
+
+    if (out.counts.len == 2 && strcmp(out.counts.items[1].key, "b") == 0 && out.counts.items[1].value == 2 &&
+        (out.tags.len == 0 || strcmp(out.tags.items[0].value.name, "abc") == 0))
+        api_put_stock__reply_200(req, &out);
+    else
+        rt_req_reply_detail(req, 500, "unexpected map");
+}
+
 void handle_get_special(struct rt_req *req)
 {
     api_get_special__reply_200(req, json_object_new_string("special"));
@@ -262,8 +274,24 @@ static void test_json_value_body(void)
     CHECK(cap.status == 422 && strstr(cap.body, "\"missing\"") != NULL);
 }
 
+static void test_maps(void)
+{
+    send_req(RT_METHOD_PUT, "/stock", NULL,
+             "{\"counts\":{\"a\":1,\"b\":2},\"tags\":{\"x\":{\"name\":\"abc\"}}}");
+    CHECK(cap.status == 200 && body_is("{\"counts\":{\"a\":1,\"b\":2},\"tags\":{\"x\":{\"name\":\"abc\"}}}"));
+    send_req(RT_METHOD_PUT, "/stock", NULL, "{\"counts\":{\"a\":-1,\"b\":\"2\"},\"tags\":[]}");
+    CHECK(cap.status == 422 &&
+          body_is(
+              "{\"detail\":[{\"type\":\"greater_than_equal\",\"loc\":[\"body\",\"counts\",\"a\"],\"msg\":"
+              "\"Input should be greater than or equal to 0\",\"input\":-1,\"ctx\":{\"ge\":0}},{\"type\":"
+              "\"int_type\",\"loc\":[\"body\",\"counts\",\"b\"],\"msg\":\"Input should be a valid integer\","
+              "\"input\":\"2\"},{\"type\":\"dict_type\",\"loc\":[\"body\",\"tags\"],\"msg\":\"Input should "
+              "be a valid dictionary\",\"input\":[]}]}"));
+}
+
 int main(void)
 {
+    test_maps();
     test_json_value_body();
     api_init();
     test_routes();
