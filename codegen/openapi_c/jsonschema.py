@@ -61,6 +61,8 @@ def needs_schema(ctx, schema, nested=False):
         ref = str(schema["$ref"])
         return keys != {"$ref"} or not ref.startswith("#/components/schemas/") or "%" in ref or (nested and needs_schema(ctx, ref_target(ctx, schema["$ref"])[0], True))
     for key in ("anyOf", "oneOf"):
+        if key in schema and tagged_branches(ctx, schema, key, keys, nested):
+            return False
         if key in schema:
             alts = schema[key]
             non_null = [a for a in alts if not is_null_schema(a)] if isinstance(alts, list) else []
@@ -75,6 +77,24 @@ def needs_schema(ctx, schema, nested=False):
         return True
     t = types[0] if types else ("object" if "properties" in schema else None)
     return not rule_can(ctx, schema, t, keys, nested)
+
+
+def tagged_branches(ctx, schema, key, keys, nested):
+    """Whether the oneOf/anyOf (key) of schema is a tagged union (unions.py): two or more branches, each an
+    object model, nothing beside it but a discriminator, and not an array's items."""
+    alts = schema[key]
+    if nested or keys - {key, "discriminator"} or not isinstance(alts, list) or len(alts) < 2:
+        return False
+    for alt in alts:
+        target = alt
+        if isinstance(alt, dict) and "$ref" in alt:
+            if set(alt) - DOC_KEYWORDS != {"$ref"} or not str(alt["$ref"]).startswith("#/components/schemas/"):
+                return False
+            target = ref_target(ctx, alt["$ref"])[0]
+        if not isinstance(target, dict) or "properties" not in target or "$ref" in target or \
+                needs_schema(ctx, target):
+            return False
+    return True
 
 
 def rule_can(ctx, schema, t, keys, nested):
@@ -212,6 +232,10 @@ def keywords(ctx, t, schema, where):
     for key in schema:
         if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
+    if "discriminator" in schema:
+        raise SpecError("%s/discriminator: a discriminator is supported on a oneOf/anyOf of object schemas (each "
+                        "a $ref, or named by the mapping) that is a property of an object schema, nothing beside it: "
+                        "here it would not pick the branch" % where)
     if "$ref" in schema:
         try:
             target, at = ref_target(ctx, ctx.abs_refs.get(where, schema["$ref"]))

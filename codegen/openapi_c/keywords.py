@@ -190,6 +190,14 @@ def schema_list(value, node, ctx):
     return None if isinstance(value, list) and value else "must be a non-empty list of schemas"
 
 
+def discriminator_check(value, node, ctx):
+    if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+        return "a discriminator needs a propertyName"
+    if "oneOf" not in node and "anyOf" not in node:
+        return "a discriminator needs a oneOf or anyOf beside it: it picks one of its branches"
+    return None
+
+
 def a_boolean(value, node, ctx):
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -254,7 +262,7 @@ SCHEMA = {
     # content: annotations in 2020-12 (the content vocabulary asserts nothing)
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
     # the OpenAPI 3.1 dialect
-    "discriminator": R("not enforced: the union it selects among is not validated"),
+    "discriminator": S(check=discriminator_check),
     "xml": A(note="only JSON is produced"),
     "externalDocs": A(),
     "example": A(),

@@ -67,6 +67,8 @@ class Rule:
         self.enum_values = None  # ... as C literals
         self.pattern = None
         self.default = None
+        self.branches = None   # Rule of each branch, for a tagged union (unions.py)
+        self.aux = []          # C definitions the rule points to, printed just before it
 
     @property
     def c_init(self):
@@ -84,7 +86,8 @@ class Field:
         self.required = required
         self.has_flag = False
         self.c_decl = None
-        self.entry_decl = None  # a map's entry struct (key and value), declared before the model
+        self.entry_decl = None  # a map's entry struct (key and value), declared after the models
+        self.union_decl = None  # a tagged union's enum and struct, declared before the models
         self.comment = None
 
 

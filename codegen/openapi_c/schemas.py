@@ -14,6 +14,7 @@ from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field
 from .refusals import (DOC_KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
 from .regex import search
+from .unions import union_field, union_rule as union_rule_tagged
 
 
 def is_object_schema(schema):
@@ -137,9 +138,10 @@ def union_rule(ctx, schema, key, name, where, inline_name, for_ops, nested):
             inner.members.insert(1, ("nullable", "true"))
         return inner
     rule = Rule(name)
-    check_keywords(schema, "union", where)
-    rule.summary.append(key)
-    rule.members.append(("kind", rule.kind))
+    schema[key] = alts
+    union_rule_tagged(ctx, rule, schema, key, where, inline_name, for_ops)
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 
@@ -329,6 +331,8 @@ def build_field(ctx, model, pname, pschema, required, where):
     if rule.kind == "RT_VALID_ARRAY":
         f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
             c_decl(c_item_type(rule.items), "*items"), f.c_name)
+    elif rule.kind == "RT_VALID_UNION":
+        union_field(model, f)
     elif rule.kind == "RT_VALID_MAP":
         entry = "api_%s_%s_entry" % (model.c_name, f.c_name)
         f.entry_decl = "struct %s {\n    const char *key;\n    %s;\n};" % (entry, c_decl(c_item_type(rule.items),

@@ -38,7 +38,7 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
- * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps.
+ * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.
  */
 #define RT_CODEGEN_ABI 4
 
@@ -55,8 +55,15 @@ enum rt_valid_kind {
     RT_VALID_BOOLEAN, /* bool */
     RT_VALID_OBJECT,  /* struct api_<schema> * (a field), or by value (an array item) */
     RT_VALID_ARRAY,   /* struct { size_t len; T *items; } */
-    RT_VALID_MAP /* additionalProperties: struct { size_t len; struct { const char *key; T value; } *items; }
-                  */
+    RT_VALID_MAP,     /* additionalProperties: struct { size_t len; struct { key; value; } *items; } */
+    RT_VALID_UNION /* oneOf/anyOf of object models: struct { enum kind; union { struct api_<b> *b; } value; }
+                    */
+};
+
+/** A discriminator's tag value and the branch of the union it names. */
+struct rt_valid_tag {
+    const char *value;
+    size_t branch; /* index in rule->branches */
 };
 
 enum rt_valid_format {
@@ -106,7 +113,14 @@ struct rt_valid_rule {
     const struct rt_valid_rule
         *items;          /* array: rule for each item; map: for each value (not arrays or maps) */
     size_t entry_size;   /* map: sizeof one key/value pair */
-    size_t value_offset; /* map: offsetof(pair, value) (the key is a const char * at 0) */
+    size_t value_offset; /* map: offsetof(pair, value) (the key is a const char * at 0);
+                            union: offsetof(its struct, value) (the kind, an enum, is at 0) */
+    const struct rt_valid_rule *const *branches; /* union: one object rule per branch (kind = index + 1) */
+    size_t n_branches;
+    bool one_of;                     /* union: exactly one branch must match; else the first that does */
+    const char *discriminator;       /* union: the property whose value names the branch, or NULL */
+    const struct rt_valid_tag *tags; /* union with a discriminator: its values (n_tags) */
+    size_t n_tags;
     /*
      * any: the value is validated in full against this JSON Schema
      * (rt_valid_schema) and kept as a struct json_object *; NULL = any JSON value.

@@ -7,6 +7,7 @@
 #include "rt_valid_json.h"
 #include "rt_valid_scalar.h"
 #include "rt_valid_schema.h"
+#include "rt_valid_union.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -35,9 +36,10 @@ static size_t item_size(const struct rt_valid_rule *r)
         return sizeof(struct json_object *);
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
+    case RT_VALID_UNION:
         break;
     }
-    abort(); /* arrays and maps as items are JSON values: the generator never makes these */
+    abort(); /* arrays, maps and unions as items are JSON values: the generator never makes these */
 }
 
 /* --- from JSON --- */
@@ -156,6 +158,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return convert_array(c, r, j, dst, len_dst, loc);
     case RT_VALID_MAP:
         return convert_map(c, r, j, dst, len_dst, loc);
+    case RT_VALID_UNION:
+        return rt_valid_union_from_json(r, j, dst, c->arena, c->errs, loc);
     default:
         return rt_valid_scalar_from_json(r, j, dst, c->arena, c->errs, loc);
     }
@@ -258,6 +262,9 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         *len = 0;
         break;
     }
+    case RT_VALID_UNION:
+        rt_valid_union_cleanup(r, p);
+        break;
     default:
         break;
     }
@@ -332,6 +339,12 @@ static struct json_object *value_to_json(const struct rt_valid_rule *r, const vo
         const void *obj = by_value ? p : *(const void *const *)p;
 
         return obj != NULL ? rt_valid_model_to_json(r->model, obj) : NULL;
+    }
+    case RT_VALID_UNION: {
+        const struct rt_valid_model *model = NULL;
+        const void *v = rt_valid_union_value(r, p, &model);
+
+        return v != NULL ? rt_valid_model_to_json(model, v) : NULL;
     }
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
@@ -413,8 +426,12 @@ static void map_write_json(const struct rt_valid_rule *r, const void *pairs, siz
 /* Whether value_to_json() would give NULL (a string or object left NULL). */
 static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
 {
+    const struct rt_valid_model *model;
+
     if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
         return *(const void *const *)p == NULL;
+    if (r->kind == RT_VALID_UNION)
+        return rt_valid_union_value(r, p, &model) == NULL;
     return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
 }
 
@@ -444,6 +461,13 @@ static void value_write_json(const struct rt_valid_rule *r, const void *p, bool 
     case RT_VALID_OBJECT:
         rt_valid_model_write_json(r->model, by_value ? p : *(const void *const *)p, out);
         return;
+    case RT_VALID_UNION: {
+        const struct rt_valid_model *model = NULL;
+        const void *v = rt_valid_union_value(r, p, &model);
+
+        rt_valid_model_write_json(model, v, out); /* not NULL: value_is_null() said so */
+        return;
+    }
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
         break; /* handled by the caller, which knows where the length is */

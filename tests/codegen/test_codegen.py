@@ -183,7 +183,15 @@ def test_schema_refusals(tmp):
     refused(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
             "unsupported schema keyword(s) writeOnly", SCHEMAS + "Item/properties/name/writeOnly")
     refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
-            "unsupported schema keyword(s) discriminator", SCHEMAS + "Item/discriminator")
+            "a discriminator needs a oneOf or anyOf beside it", SCHEMAS + "Item/discriminator")
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"]["application/json"].update(
+        schema={"oneOf": [{"$ref": SCHEMAS + "Cat"}, {"$ref": SCHEMAS + "Dog"}],
+                "discriminator": {"propertyName": "kind"}}),
+            "a discriminator is supported on a oneOf/anyOf of object schemas",
+            CREATE + "/requestBody/content/application~1json/schema/discriminator")
+    refused(tmp, body_prop("x", {"oneOf": [{"$ref": SCHEMAS + "Cat"}, {"type": "object", "properties": {}}],
+                                 "discriminator": {"propertyName": "kind"}}),
+            "an inline branch needs a discriminator mapping naming it", SCHEMAS + "ItemCreate/properties/x/oneOf/1")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
     for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):

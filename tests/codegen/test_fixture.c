@@ -59,6 +59,18 @@ void handle_put_stock(struct rt_req *req, const struct api_put_stock_params *p)
         rt_req_reply_detail(req, 500, "unexpected map");
 }
 
+/* Tagged unions: the enum names the branch, the struct is the branch's. */
+void handle_create_owner(struct rt_req *req, const struct api_create_owner_params *p)
+{
+    const struct api_owner *o = &p->body;
+
+    if ((o->pet.kind == API_OWNER_PET_CAT && o->pet.value.cat->lives == 7) ||
+        (o->pet.kind == API_OWNER_PET_DOG && o->pet.value.dog->barks))
+        api_create_owner__reply_200(req, o);
+    else
+        rt_req_reply_detail(req, 500, "unexpected union");
+}
+
 void handle_get_special(struct rt_req *req)
 {
     api_get_special__reply_200(req, json_object_new_string("special"));
@@ -289,8 +301,37 @@ static void test_maps(void)
               "be a valid dictionary\",\"input\":[]}]}"));
 }
 
+static void test_unions(void)
+{
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"kitty\",\"lives\":7}}");
+    CHECK(cap.status == 200 && body_is("{\"pet\":{\"kind\":\"kitty\",\"lives\":7}}"));
+    send_req(RT_METHOD_POST, "/owners", NULL,
+             "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":false}}");
+    CHECK(cap.status == 200 &&
+          body_is("{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":false}}"));
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"Cat\",\"lives\":7}}");
+    CHECK(cap.status == 422 &&
+          body_is(
+              "{\"detail\":[{\"type\":\"union_tag_invalid\",\"loc\":[\"body\",\"pet\"],\"msg\":\"Input tag "
+              "'Cat' found using 'kind' does not match any of the expected tags: 'kitty', 'Dog'\",\"input\":{"
+              "\"kind\":\"Cat\",\"lives\":7},\"ctx\":{\"discriminator\":\"'kind'\",\"tag\":\"Cat\","
+              "\"expected_tags\":\"'kitty', 'Dog'\"}}]}"));
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"lives\":7}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_tag_not_found\"") != NULL);
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"kitty\",\"lives\":10}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"body\",\"pet\",\"lives\"]") != NULL);
+    /* oneOf without a discriminator: a value matching both branches is refused, one matching none too */
+    send_req(
+        RT_METHOD_POST, "/owners", NULL,
+        "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":true,\"lives\":1}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_multiple_matches\"") != NULL);
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_no_match\"") != NULL);
+}
+
 int main(void)
 {
+    test_unions();
     test_maps();
     test_json_value_body();
     api_init();
