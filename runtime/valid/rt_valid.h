@@ -69,8 +69,13 @@ struct rt_valid_tag {
 enum rt_valid_format {
     RT_VALID_FORMAT_NONE = 0,
     RT_VALID_FORMAT_EMAIL,     /* email-validator-like check; the domain is stored lower-cased */
-    RT_VALID_FORMAT_DATE_TIME, /* RFC 3339 / ISO 8601 date and time, kept as the string */
-    RT_VALID_FORMAT_UUID       /* 8-4-4-4-12 hex digits (or 32 without dashes), kept as the string */
+    RT_VALID_FORMAT_DATE_TIME, /* RFC 3339 date-time, on the calendar, kept as the string */
+    RT_VALID_FORMAT_UUID,      /* 8-4-4-4-12 hex digits, kept as the string */
+    RT_VALID_FORMAT_DATE,      /* RFC 3339 full-date, on the calendar */
+    RT_VALID_FORMAT_TIME,      /* RFC 3339 full-time, with its offset */
+    RT_VALID_FORMAT_IPV4,      /* dotted quad, no leading zeros */
+    RT_VALID_FORMAT_IPV6,      /* RFC 4291 text form, no zone */
+    RT_VALID_FORMAT_URI        /* RFC 3986 URI (with a scheme) */
 };
 
 /**

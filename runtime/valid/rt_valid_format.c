@@ -226,27 +226,23 @@ static int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
-/* "YYYY-MM-DDTHH:MM:SS" (the first 19 bytes, which are there), on the calendar. @return NULL or the reason.
- */
-static const char *date_time_fields_reason(const char *s)
+/* RFC 3339's full-date, YYYY-MM-DD, on the calendar. */
+const char *rt_valid_format_date_reason(const char *s, size_t len)
 {
     int year, month;
 
+    if (len < 10)
+        return "input is too short";
     if (!digits_at(s, 4) || s[4] != '-' || !digits_at(s + 5, 2) || s[7] != '-' || !digits_at(s + 8, 2))
         return "invalid date separator, expected `-`";
-    if (s[10] != 'T' && s[10] != 't')
-        return "invalid datetime separator, expected `T` or `t`";
-    if (!digits_at(s + 11, 2) || s[13] != ':' || !digits_at(s + 14, 2) || s[16] != ':' ||
-        !digits_at(s + 17, 2))
-        return "invalid character in hour, minute or second";
+    if (len > 10)
+        return "unexpected extra characters at the end of the input";
     year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two_digits(s + 2);
     month = two_digits(s + 5);
     if (month < 1 || month > 12)
         return "month value is outside expected range of 1-12";
     if (two_digits(s + 8) < 1 || two_digits(s + 8) > days_in_month(year, month))
         return "day value is outside expected range";
-    if (two_digits(s + 11) > 23 || two_digits(s + 14) > 59 || two_digits(s + 17) > 60)
-        return "time value is outside expected range";
     return NULL;
 }
 
@@ -265,17 +261,19 @@ static const char *offset_reason(const char *s, size_t len, int *minutes)
     return NULL;
 }
 
-/* RFC 3339's date-time: calendar dates, seconds, an offset; a leap second only at 23:59:60 UTC. */
-const char *rt_valid_format_date_time_reason(const char *s, size_t len)
+/* RFC 3339's full-time: HH:MM:SS[.fraction] and an offset; a leap second only at 23:59:60 UTC. */
+const char *rt_valid_format_time_reason(const char *s, size_t len)
 {
-    size_t i = 19;
+    size_t i = 8;
     int offset, utc;
     const char *why;
 
-    if (len < 19)
+    if (len < 8)
         return "input is too short";
-    if ((why = date_time_fields_reason(s)) != NULL)
-        return why;
+    if (!digits_at(s, 2) || s[2] != ':' || !digits_at(s + 3, 2) || s[5] != ':' || !digits_at(s + 6, 2))
+        return "invalid character in hour, minute or second";
+    if (two_digits(s) > 23 || two_digits(s + 3) > 59 || two_digits(s + 6) > 60)
+        return "time value is outside expected range";
     if (i < len && s[i] == '.') {
         size_t f = ++i;
 
@@ -286,10 +284,24 @@ const char *rt_valid_format_date_time_reason(const char *s, size_t len)
     }
     if ((why = offset_reason(s + i, len - i, &offset)) != NULL)
         return why;
-    utc = ((two_digits(s + 11) * 60 + two_digits(s + 14) - offset) % 1440 + 1440) % 1440;
-    if (two_digits(s + 17) == 60 && utc != 23 * 60 + 59)
+    utc = ((two_digits(s) * 60 + two_digits(s + 3) - offset) % 1440 + 1440) % 1440;
+    if (two_digits(s + 6) == 60 && utc != 23 * 60 + 59)
         return "a leap second is only valid at 23:59:60 UTC";
     return NULL;
+}
+
+/* RFC 3339's date-time: full-date "T" full-time. */
+const char *rt_valid_format_date_time_reason(const char *s, size_t len)
+{
+    const char *why;
+
+    if (len < 19)
+        return "input is too short";
+    if ((why = rt_valid_format_date_reason(s, 10)) != NULL)
+        return why;
+    if (s[10] != 'T' && s[10] != 't')
+        return "invalid datetime separator, expected `T` or `t`";
+    return rt_valid_format_time_reason(s + 11, len - 11);
 }
 
 /* --- uuid --- */
@@ -334,8 +346,16 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_uuid_reason(s, len);
         type = "uuid_parsing", prefix = "Input should be a valid UUID, ";
         break;
+    case RT_VALID_FORMAT_DATE:
+        reason = rt_valid_format_date_reason(s, len);
+        type = "date_parsing", prefix = "Input should be a valid date in the format YYYY-MM-DD, ";
+        break;
+    case RT_VALID_FORMAT_TIME:
+        reason = rt_valid_format_time_reason(s, len);
+        type = "time_parsing", prefix = "Input should be in a valid time format, ";
+        break;
     default:
-        return 0;
+        return rt_valid_format_net_check(format, s, len, input, errs, loc);
     }
     if (reason == NULL)
         return 0;
