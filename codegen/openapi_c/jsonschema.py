@@ -222,6 +222,11 @@ def schema_table(ctx, schema, where):
         t.add("kind", "RT_VALID_SCHEMA_FALSE")
     elif not isinstance(schema, dict):
         raise SpecError("%s: a schema must be a mapping or a boolean" % where)
+    elif schema.get("nullable") is True:
+        # OpenAPI 3.0: null is valid whatever the other keywords say (beside type, enum, allOf or $ref alike)
+        inner = {k: v for k, v in schema.items() if k != "nullable"}
+        alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + "/(not null)")]
+        t.add("any_of", "{%s, 2}" % t.array("anyof", "struct rt_valid_schema *const", alts))
     else:
         keywords(ctx, t, schema, where)
     ctx.schema_defs.append(t.c_text())
@@ -237,6 +242,10 @@ def keywords(ctx, t, schema, where):
                         "a $ref, or named by the mapping) that is a property of an object schema, nothing beside it: "
                         "here it would not pick the branch" % where)
     if "$ref" in schema:
+        others = sorted(k for k in schema if k in SCHEMA_KEYWORDS and k != "$ref")
+        if str(ctx.spec.get("openapi", "")).startswith("3.0.") and others:
+            raise SpecError("%s/$ref: in OpenAPI 3.0 the keywords beside $ref (%s) are ignored: put them in an allOf "
+                            "with the $ref (nullable excepted)" % (where, ", ".join(others)))
         try:
             target, at = ref_target(ctx, ctx.abs_refs.get(where, schema["$ref"]))
         except SpecError as e:
@@ -259,8 +268,6 @@ def type_keyword(ctx, t, schema, where):
         types = [types]
     if not isinstance(types, list) or not all(x in TYPE_BITS for x in types):
         raise SpecError("%s/type: type must be one of %s or a list of them" % (where, ", ".join(TYPE_BITS)))
-    if schema.get("nullable") is True and types:
-        types = types + ["null"]
     if types:
         t.add("types", " | ".join(TYPE_BITS[x] for x in dict.fromkeys(types)))
 

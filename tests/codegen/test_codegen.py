@@ -332,6 +332,20 @@ def test_c_names(tmp):
             "also the name of a struct generated for operation 'get_item'", SCHEMAS + "GetItemParams")
 
 
+def test_openapi_30(tmp):
+    """OpenAPI 3.0's rules in a 3.0 document: nullable: true beside allOf or $ref admits null (an anyOf of null and
+    the rest), keywords beside $ref are refused (3.0 ignores them)."""
+    x = SCHEMAS + "ItemCreate/properties/x"
+    r, out = mutated(tmp, openapi_30(body_prop("x", {"nullable": True, "allOf": [{"$ref": SCHEMAS + "Tag"}]})))
+    models = read_all(out).get("api_models.c", "") if r.returncode == 0 else ""
+    ok(re.search(r'"%s/nullable",\n    .types = RT_VALID_T_NULL,' % re.escape(x), models) is not None
+       and re.search(r'"%s",\n    .any_of = ' % re.escape(x), models) is not None,
+       "3.0: nullable beside allOf admits null: %s" % r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
+    refused(tmp, openapi_30(body_prop("x", {"$ref": SCHEMAS + "Tag", "minProperties": 1})),
+            "in OpenAPI 3.0 the keywords beside $ref (minProperties) are ignored", x + "/$ref")
+
+
 def test_review_accepted(tmp):
     """The supported spellings next to those refusals still build."""
     accepted(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a", None]}), "enum [a, null], nullable")
@@ -377,6 +391,7 @@ def main():
         test_review_crashes(tmp)
         test_c_names(tmp)
         test_review_accepted(tmp)
+        test_openapi_30(tmp)
     print("1..%d" % count)
     print("# %d passed, %d failed" % (count - failures, failures))
     return 1 if failures or count == 0 else 0
