@@ -12,17 +12,13 @@ OpenAPI object is in exactly one of three categories:
 A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
 against the official lists (tests/codegen/keywords/).
 
-Validation keywords constrain what a request may send.  A schema no request reaches (one used only in
-responses) describes what the handler builds: it fixes the C struct, the values are the handler's contract and
-are not checked when written.  So a keyword whose only gap is validation (anyOf of several types, format
-date-time, additionalProperties: false...) is refused where a request reaches it and accepted elsewhere; a
-keyword the C struct cannot represent is refused everywhere.
-
-What this accepts in responses is NOT enforced when a response is parsed: the generated client
-(runtime/client/rt_api_client.c) and the exported api_<schema>__from_json() read a response with the same model
-tables, so a union of several types is taken as any JSON value, int32/float/date-time are not range- or
-calendar-checked and unknown properties are ignored there.  Everything else (types, bounds, lengths, patterns,
-enums, required) is checked on responses as on requests.  A schema's context (walked by document.py) is
+Validation keywords constrain what a request may send: JSON Schema 2020-12's, enforced by the Rules and Models
+of schemas.py where they suffice and by the JSON Schema tables of jsonschema.py (runtime/valid/rt_valid_schema)
+elsewhere.  A schema no request reaches (one used only in responses) describes what the handler builds: its
+values are the handler's contract and are not checked when written; the generated client
+(runtime/client/rt_api_client.c) and the exported api_<schema>__from_json() read a response with the same
+tables and validators as a request.  A few keywords are accepted only where they have no effect (the
+`harmless` predicates).  A schema's context (walked by document.py) is
 PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
