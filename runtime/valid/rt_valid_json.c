@@ -112,6 +112,98 @@ static long bad_number_offset(const char *text, size_t len)
 }
 
 /*
+ * json-c clamps integers below INT64_MIN to INT64_MIN, where the validators
+ * could not tell them from INT64_MIN itself.  The integer literals that
+ * json-c reads as INT64_MIN, in document order: for each, whether it was
+ * below (clamped) and where its text is.
+ */
+struct clamped {
+    size_t n, next;
+    struct {
+        bool below;
+        size_t start, len;
+    } at[8];
+};
+
+static void find_clamped(const char *text, size_t len, struct clamped *c)
+{
+    size_t i = 0;
+
+    c->n = c->next = 0;
+    while (i < len && c->n < sizeof(c->at) / sizeof(c->at[0])) {
+        size_t start = i, digits;
+
+        if (text[i] == '"') {
+            i = skip_string(text, len, i);
+            continue;
+        }
+        if (text[i] != '-' || i + 1 >= len || !is_digit(text[i + 1])) {
+            i++;
+            continue;
+        }
+        i = skip_digits(text, len, i + 1);
+        digits = i - start - 1;
+        if ((i < len && (text[i] == '.' || text[i] == 'e' || text[i] == 'E')) || digits < 19)
+            continue; /* a fraction or exponent (a double), or well inside int64 */
+        if (digits == 19 && memcmp(text + start + 1, "9223372036854775808", 19) < 0)
+            continue;
+        c->at[c->n].below = digits > 19 || memcmp(text + start + 1, "9223372036854775808", 19) > 0;
+        c->at[c->n].start = start;
+        c->at[c->n++].len = i - start;
+    }
+}
+
+/*
+ * Replace, in @p j, each integer json-c clamped to INT64_MIN with a double
+ * that keeps the literal's text: the validators then see a value below
+ * int64's range (rt_valid_scalar refuses it, rt_valid_schema compares it).
+ * @return the value to keep in place of @p j.
+ */
+static struct json_object *unclamp(struct json_object *j, const char *text, struct clamped *c)
+{
+    size_t i, n;
+
+    if (json_object_get_type(j) == json_type_int && json_object_get_int64(j) == INT64_MIN && c->next < c->n) {
+        size_t k = c->next++;
+        char lit[64];
+        double d;
+
+        if (!c->at[k].below || c->at[k].len >= sizeof(lit))
+            return j;
+        memcpy(lit, text + c->at[k].start, c->at[k].len);
+        lit[c->at[k].len] = '\0';
+        d = strtod(lit, NULL);
+        if (d >= -9223372036854775808.0) /* rounded up to INT64_MIN: the next double below it instead */
+            d = nextafter(-9223372036854775808.0, -INFINITY);
+        json_object_put(j);
+        return json_object_new_double_s(d, lit);
+    }
+    if (json_object_get_type(j) == json_type_array) {
+        n = json_object_array_length(j);
+        for (i = 0; i < n; i++) {
+            struct json_object *v = json_object_array_get_idx(j, i),
+                               *w = unclamp(json_object_get(v), text, c);
+
+            if (w != v)
+                json_object_array_put_idx(j, i, w);
+            else
+                json_object_put(w);
+        }
+    } else if (json_object_get_type(j) == json_type_object) {
+        json_object_object_foreach(j, key, v)
+        {
+            struct json_object *w = unclamp(json_object_get(v), text, c);
+
+            if (w != v)
+                json_object_object_add(j, key, w);
+            else
+                json_object_put(w);
+        }
+    }
+    return j;
+}
+
+/*
  * Run @p tok over the text; *@p j gets the value, *@p end the offset where
  * parsing stopped.  @return NULL, or why the text is not one JSON value.
  */
@@ -147,6 +239,7 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
     const char *why = "document too large";
     size_t end = 0;
+    struct clamped clamped;
     long bad;
 
     *out = NULL;
@@ -164,7 +257,8 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     }
     if (why != NULL)
         goto fail;
-    *out = j;
+    find_clamped(text, len, &clamped);
+    *out = clamped.n > 0 ? unclamp(j, text, &clamped) : j;
     return 0;
 fail:
     json_object_put(j);
