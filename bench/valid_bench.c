@@ -45,7 +45,7 @@ static int one(const char *name, const char *text)
             rc = api_stock__from_json(j, &s, &errs, NULL);
             api_stock__cleanup(&s);
         } else {
-            rc = rt_valid_schema_check(api_batch__body_schema, j, &errs, NULL) ? 0 : -1;
+            rc = rt_valid_schema_check(&api_batch__body_schema, j, &errs, NULL) ? 0 : -1;
         }
     }
     json_object_put(j);

@@ -187,8 +187,8 @@ def ref_target(ctx, ref):
 class Table:
     """The C text of one struct rt_valid_schema and the arrays it points to."""
 
-    def __init__(self, ctx, name, where):
-        self.ctx, self.name, self.where = ctx, name, where
+    def __init__(self, ctx, name, where, exported=False):
+        self.ctx, self.name, self.where, self.exported = ctx, name, where, exported
         self.aux = []      # definitions before the table
         self.members = [("where", c_string(where))]
 
@@ -205,17 +205,25 @@ class Table:
 
     def c_text(self):
         body = "".join("    .%s = %s,\n" % m for m in self.members)
-        return "\n".join(self.aux + ["static const struct rt_valid_schema %s = {\n%s};" % (self.name, body)])
+        return "\n".join(self.aux + ["%sconst struct rt_valid_schema %s = {\n%s};"
+                                     % ("" if self.exported else "static ", self.name, body)])
 
 
-def schema_table(ctx, schema, where):
-    """The C name of the table of schema (at JSON pointer where), built on first use."""
+def schema_table(ctx, schema, where, export=None):
+    """The C name of the table of schema (at JSON pointer where), built on first use; export: the name of a
+    table other files use (api_models.h declares it), made for this schema."""
+    if export is not None and where in ctx.schema_tables:
+        t = Table(ctx, export, where, True)
+        t.add("ref", "&" + ctx.schema_tables[where])
+        ctx.schema_decls.append("const struct rt_valid_schema %s;" % export)
+        ctx.schema_defs.append(t.c_text())
+        return export
     if where in ctx.schema_tables:
         return ctx.schema_tables[where]
-    name = "schema_%d" % (len(ctx.schema_tables) + 1)
+    name = export or "schema_%d" % (len(ctx.schema_tables) + 1)
     ctx.schema_tables[where] = name
-    ctx.schema_decls.append("static const struct rt_valid_schema %s;" % name)
-    t = Table(ctx, name, where)
+    ctx.schema_decls.append("%sconst struct rt_valid_schema %s;" % ("" if export else "static ", name))
+    t = Table(ctx, name, where, export is not None)
     if schema is True or schema == {}:
         t.add("kind", "RT_VALID_SCHEMA_TRUE")
     elif schema is False:

@@ -27,7 +27,7 @@ class Ctx:
         self.schema_defs = []     # their definitions (and the arrays they point to)
         self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
         self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
-        self.body_schemas = []    # (C name, table, JSON pointer) of request bodies kept as JSON values
+        self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
         self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known
@@ -113,6 +113,7 @@ class Response:
         self.any_json = any_json    # body is {} / not an object schema: struct json_object *
         self.detail = detail        # HTTPError-shaped: also a _detail variant
         self.text_type = text_type  # C literal of a text/* media type: the body is text the handler renders
+        self.schema = None          # any_json with a schema: the C name of its exported JSON Schema table
 
 
 class Operation:

@@ -123,8 +123,8 @@ def request_body(ctx, op, spec_op, where):
                         "supported: a null body would be refused (422)" % at)
     if not is_object_schema(target) or needs_schema(ctx, target):
         # an array, a scalar, a union...: the body is a JSON value (struct json_object *)
-        op.body_schema = "api_%s__body_schema" % op.c_name
-        ctx.body_schemas.append((op.body_schema, schema_table(ctx, schema, at), at))
+        op.body_schema = schema_table(ctx, schema, at, "api_%s__body_schema" % op.c_name)
+        ctx.body_schemas.append((op.body_schema, at))
         return
     rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
     if rule.nullable:
@@ -167,4 +167,9 @@ def response(ctx, op, status, resp, where):
         model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema, schema_at)
     else:
         any_json = True
-    return Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)
+    r = Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)
+    if any_json and schema not in ({}, True):
+        # the client validates a JSON body that is not an object model against its schema
+        r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, status))
+        ctx.body_schemas.append((r.schema, schema_at))
+    return r

@@ -9,6 +9,7 @@
 #include "rt_valid_errors.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
+#include "rt_valid_schema.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -116,6 +117,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
     struct rt_valid_errors errs, json_errs;
     void *body = NULL;
     char why[256];
+    const struct rt_valid_schema *schema = NULL;
     size_t i;
 
     memset(&res, 0, sizeof(res));
@@ -132,6 +134,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
             if (call->op->responses[i].status == resp->status) {
                 res.documented = true;
                 res.model = call->op->responses[i].model;
+                schema = call->op->responses[i].schema;
                 break;
             }
         }
@@ -146,6 +149,11 @@ static void on_response(const struct rt_client_response *resp, void *arg)
                 res.body = body;
             else
                 res.invalid = describe_errors(&errs, why, sizeof(why));
+        } else if (schema != NULL && res.json == NULL && resp->body_len > 0) {
+            res.invalid = "the body is not JSON";
+        } else if (schema != NULL && res.json != NULL &&
+                   !rt_valid_schema_check(schema, res.json, &errs, NULL)) {
+            res.invalid = describe_errors(&errs, why, sizeof(why)); /* the same checks as a request's */
         }
     }
     call->deliver(&res, call->cb, call->arg);

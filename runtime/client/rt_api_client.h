@@ -49,6 +49,8 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
 /** Free what rt_api_client_init() allocated; NULL is fine; idempotent.  Does not free c->http. */
 void rt_api_client_cleanup(struct rt_api_client *c);
 
+struct rt_valid_schema;
+
 /** The outcome of a call, whatever the operation; valid only during the callback. */
 struct rt_api_client_response {
     int status;                         /* the HTTP status; 0 when no response arrived */
@@ -56,7 +58,7 @@ struct rt_api_client_response {
     bool documented;                    /* the spec documents this status for the operation */
     const struct rt_valid_model *model; /* the model documented for this status, or NULL (none, or {}) */
     const void *body;                   /* struct api_<model> parsed from the body, or NULL */
-    const char *invalid;                /* model set but body NULL: why the body is not that model */
+    const char *invalid;                /* why the body is not the documented model or schema, or NULL */
     struct json_object *json;           /* the body parsed as JSON, or NULL (empty, or not JSON) */
     const char *text;                   /* the raw body (NUL-terminated), or NULL */
     size_t text_len;                    /* bytes in text */
@@ -83,8 +85,9 @@ struct rt_api_client_param {
 
 /** A documented response status and its model. */
 struct rt_api_client_status {
-    int status;                         /* e.g. 200 */
-    const struct rt_valid_model *model; /* NULL: no body, or any JSON */
+    int status;                           /* e.g. 200 */
+    const struct rt_valid_model *model;   /* NULL: no body, or JSON (then schema) */
+    const struct rt_valid_schema *schema; /* a JSON body's schema (not an object model), or NULL: any JSON */
 };
 
 /** One operation of the spec. */
