@@ -177,6 +177,11 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
             fprintf(f, "      %-22s %s, %s\n", name, kind_word(fl->rule->kind),
                     fl->required ? "required" : "optional");
         }
+    } else if (op->body_json) {
+        fprintf(f,
+                "      --json JSON            body: a JSON value (%s), checked by the server against its "
+                "schema\n",
+                op->body_required ? "required" : "optional");
     }
 }
 
