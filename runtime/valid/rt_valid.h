@@ -75,7 +75,8 @@ enum rt_valid_format {
     RT_VALID_FORMAT_TIME,      /* RFC 3339 full-time, with its offset */
     RT_VALID_FORMAT_IPV4,      /* dotted quad, no leading zeros */
     RT_VALID_FORMAT_IPV6,      /* RFC 4291 text form, no zone */
-    RT_VALID_FORMAT_URI        /* RFC 3986 URI (with a scheme) */
+    RT_VALID_FORMAT_URI,       /* RFC 3986 URI (with a scheme) */
+    RT_VALID_FORMAT_BYTE       /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
 };
 
 /**

@@ -304,6 +304,25 @@ const char *rt_valid_format_date_time_reason(const char *s, size_t len)
     return rt_valid_format_time_reason(s + 11, len - 11);
 }
 
+/* --- byte (OpenAPI: base64, RFC 4648 with padding) --- */
+
+const char *rt_valid_format_byte_reason(const char *s, size_t len)
+{
+    size_t i, pad = 0;
+
+    if (len % 4 != 0)
+        return "Incorrect padding";
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '=' && i + 2 >= len && (pad > 0 || i + 1 == len || s[i + 1] == '='))
+            pad++;
+        else if (pad > 0 || !(isalnum(c) || c == '+' || c == '/') || c >= 0x80)
+            return "Only base64 data is allowed";
+    }
+    return NULL;
+}
+
 /* --- uuid --- */
 
 const char *rt_valid_format_uuid_reason(const char *s, size_t len)
@@ -349,6 +368,10 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
     case RT_VALID_FORMAT_DATE:
         reason = rt_valid_format_date_reason(s, len);
         type = "date_parsing", prefix = "Input should be a valid date in the format YYYY-MM-DD, ";
+        break;
+    case RT_VALID_FORMAT_BYTE:
+        reason = rt_valid_format_byte_reason(s, len);
+        type = "base64_decode", prefix = "Base64 decoding error: ", key = "error";
         break;
     case RT_VALID_FORMAT_TIME:
         reason = rt_valid_format_time_reason(s, len);

@@ -170,6 +170,18 @@ static void test_date_time(void)
     }
 }
 
+static void test_byte(void)
+{
+    CHECK(rt_valid_format_byte_reason("", 0) == NULL);
+    CHECK(rt_valid_format_byte_reason("aGk=", 4) == NULL);
+    CHECK(rt_valid_format_byte_reason("aA==", 4) == NULL);
+    CHECK(rt_valid_format_byte_reason("aGVsbG8+/w==", 12) == NULL);
+    CHECK(same(rt_valid_format_byte_reason("aGk", 3), "Incorrect padding"));
+    CHECK(same(rt_valid_format_byte_reason("a=Gk", 4), "Only base64 data is allowed"));
+    CHECK(same(rt_valid_format_byte_reason("a===", 4), "Only base64 data is allowed"));
+    CHECK(same(rt_valid_format_byte_reason("aG-k", 4), "Only base64 data is allowed"));
+}
+
 static void test_uuid(void)
 {
     CHECK(rt_valid_format_uuid_reason("6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", 36) == NULL);
@@ -384,6 +396,7 @@ int main(void)
     test_email();
     test_date_time();
     test_uuid();
+    test_byte();
     test_format_check();
     test_scalar_values();
     test_scalar_strict();
