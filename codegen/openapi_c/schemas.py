@@ -33,7 +33,11 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     name is the C name of the rule (rule_<owner>_<field>), where names the schema in error messages, for_ops
     puts the rule in api_ops.c instead of api_models.c, nested says the schema is an array's items.
     """
-    if needs_schema(ctx, schema, nested):
+    try:
+        generic = needs_schema(ctx, schema, nested)
+    except SpecError as e:  # a $ref it followed: name where it was met
+        raise SpecError("%s: %s" % (where, e))
+    if generic:
         return schema_rule(ctx, schema, name, where, for_ops)
     if "$ref" in schema:
         return ref_rule(ctx, schema, name, where, inline_name, for_ops)
@@ -108,7 +112,10 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     """{$ref: ...}: an object schema is used by reference (its Model); a scalar one is validated inline."""
     check_keywords(schema, "$ref", where)
     key = schema["$ref"]
-    target = ref_target(ctx, key)[0]
+    try:
+        target = ref_target(ctx, key)[0]
+    except SpecError as e:
+        raise SpecError("%s/$ref: %s" % (where, e))
     if not is_object_schema(target) or needs_schema(ctx, target):
         return build_rule(ctx, target, name, key, inline_name, for_ops)
     parts = key.split("/")

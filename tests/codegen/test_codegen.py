@@ -148,7 +148,7 @@ def test_refusals(tmp):
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["weight"].update(unevaluatedProperties=False),
             "unsupported schema keyword(s) unevaluatedProperties", SCHEMAS + "Tag/properties/weight/unevaluatedProperties")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
-            "unresolved $ref '#/components/schemas/Nope'")
+            "unresolved $ref '#/components/schemas/Nope'", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
