@@ -53,7 +53,20 @@ def simple_types(schema):
 
 
 def needs_schema(ctx, schema, nested=False):
-    """Whether schema is beyond what a Rule (schemas.build_rule) enforces; nested: it is an array's items."""
+    """Whether schema is beyond what a Rule (schemas.build_rule) enforces; nested: it is an array's items.  A
+    schema met again while deciding (a $ref cycle) is left to the tables, which refuse the cycles that never
+    reach a value."""
+    key = (id(schema), nested)
+    if key in ctx.needs_busy:
+        return True
+    ctx.needs_busy.add(key)
+    try:
+        return decide(ctx, schema, nested)
+    finally:
+        ctx.needs_busy.discard(key)
+
+
+def decide(ctx, schema, nested):
     if not isinstance(schema, dict):
         return True
     keys = {k for k in schema if k not in DOC_KEYWORDS and not k.startswith("x-")}
@@ -192,8 +205,9 @@ class Table:
         self.aux = []      # definitions before the table
         self.members = [("where", c_string(where))]
 
-    def sub(self, schema, where):
-        return "&" + schema_table(self.ctx, schema, where)
+    def sub(self, schema, where, inplace=False):
+        """&table of a subschema; inplace: it applies to the same value (not to a member or an item)."""
+        return "&" + schema_table(self.ctx, schema, where, inplace=inplace)
 
     def add(self, member, value):
         self.members.append((member, value))
@@ -209,9 +223,16 @@ class Table:
                                      % ("" if self.exported else "static ", self.name, body)])
 
 
-def schema_table(ctx, schema, where, export=None):
+def schema_table(ctx, schema, where, export=None, inplace=False):
     """The C name of the table of schema (at JSON pointer where), built on first use; export: the name of a
-    table other files use (api_models.h declares it), made for this schema."""
+    table other files use (api_models.h declares it), made for this schema; inplace: it is reached from the
+    table being built for the same value (a $ref, allOf...), which matters for cycles."""
+    stack = ctx.schema_stack
+    ends = [i for i, (w, _) in enumerate(stack) if w == where]
+    if ends and inplace and all(e for _, e in stack[ends[-1] + 1:]):
+        raise SpecError("%s: the schema refers back to itself without going into a property or an item (through "
+                        "%s): validating any value would never end" % (where, " -> ".join(w for w, _ in
+                                                                                       stack[ends[-1]:])))
     if export is not None and where in ctx.schema_tables:
         t = Table(ctx, export, where, True)
         t.add("ref", "&" + ctx.schema_tables[where])
@@ -233,10 +254,14 @@ def schema_table(ctx, schema, where, export=None):
     elif schema.get("nullable") is True:
         # OpenAPI 3.0: null is valid whatever the other keywords say (beside type, enum, allOf or $ref alike)
         inner = {k: v for k, v in schema.items() if k != "nullable"}
-        alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + "/(not null)")]
+        stack.append((where, inplace))
+        alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + "/(not null)", True)]
+        stack.pop()
         t.add("any_of", "{%s, 2}" % t.array("anyof", "struct rt_valid_schema *const", alts))
     else:
+        stack.append((where, inplace))
         keywords(ctx, t, schema, where)
+        stack.pop()
     ctx.schema_defs.append(t.c_text())
     return name
 
@@ -258,7 +283,7 @@ def keywords(ctx, t, schema, where):
             target, at = ref_target(ctx, ctx.abs_refs.get(where, schema["$ref"]))
         except SpecError as e:
             raise SpecError("%s/$ref: %s" % (where, e))
-        t.add("ref", t.sub(target, at))
+        t.add("ref", t.sub(target, at, True))
     type_keyword(ctx, t, schema, where)
     values(t, schema, where)
     numbers(t, schema, where)
@@ -370,7 +395,7 @@ def schema_list(t, schema, key, where):
     alts = schema[key]
     if not isinstance(alts, list) or (key != "prefixItems" and not alts):
         raise SpecError("%s/%s: must be a non-empty list of schemas" % (where, key))
-    items = [t.sub(a, "%s/%s/%d" % (where, key, i)) for i, a in enumerate(alts)]
+    items = [t.sub(a, "%s/%s/%d" % (where, key, i), key != "prefixItems") for i, a in enumerate(alts)]
     name = t.array(key.lower(), "struct rt_valid_schema *const", items)
     return "{%s, %d}" % (name, len(items))
 
@@ -404,7 +429,8 @@ def objects(ctx, t, schema, where):
                                 ("dependentSchemas", "dependent_schemas", "depschemas")):
         if key in schema:
             props = [(k, pointer(where + "/" + key, k), v) for k, v in schema[key].items()]
-            rows = ["{.name = %s, .schema = %s}" % (c_string(k), t.sub(v, at)) for k, at, v in props]
+            rows = ["{.name = %s, .schema = %s}" % (c_string(k), t.sub(v, at, key == "dependentSchemas"))
+                    for k, at, v in props]
             t.add(member, t.array(suffix, "struct rt_valid_schema_prop", rows))
             t.add("n_" + member, str(len(rows)))
     if "dependentRequired" in schema:
@@ -432,7 +458,7 @@ def composition(t, schema, where):
     for key, member in (("not", "not_schema"), ("if", "if_schema"), ("then", "then_schema"),
                         ("else", "else_schema")):
         if key in schema and (key in ("not", "if") or "if" in schema):
-            t.add(member, t.sub(schema[key], where + "/" + key))
+            t.add(member, t.sub(schema[key], where + "/" + key, True))
 
 
 # --- $id --------------------------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ class Ctx:
         self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
         self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
         self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
+        self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
+        self.needs_busy = set()   # the schemas needs_schema() is deciding (cycles)
+        self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)
         self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known

@@ -116,8 +116,14 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
         target = ref_target(ctx, key)[0]
     except SpecError as e:
         raise SpecError("%s/$ref: %s" % (where, e))
+    if key in ctx.ref_busy:  # a cycle through a union or $ref chain: the tables build (or refuse) it
+        return schema_rule(ctx, target, name, key, for_ops)
     if not is_object_schema(target) or needs_schema(ctx, target):
-        return build_rule(ctx, target, name, key, inline_name, for_ops)
+        ctx.ref_busy.add(key)
+        try:
+            return build_rule(ctx, target, name, key, inline_name, for_ops)
+        finally:
+            ctx.ref_busy.discard(key)
     parts = key.split("/")
     schema_name = parts[-1] if len(parts) == 4 else camel("_".join(p.strip("$") for p in parts[3:]))
     model = model_for(ctx, key, schema_name, target, key)

@@ -346,6 +346,20 @@ def test_openapi_30(tmp):
             "in OpenAPI 3.0 the keywords beside $ref (minProperties) are ignored", x + "/$ref")
 
 
+def test_cycles(tmp):
+    """A schema that refers back to itself without going into a property or an item would never finish
+    validating: refused; through a property or an item it is fine."""
+    schemas = lambda s: s["components"]["schemas"]
+    refused(tmp, lambda s: (schemas(s).update(A={"anyOf": [{"$ref": SCHEMAS + "A"}, {"type": "null"}]}),
+                            body_prop("x", {"$ref": SCHEMAS + "A"})(s)),
+            "refers back to itself without going into a property or an item", SCHEMAS + "A")
+    refused(tmp, lambda s: (schemas(s).update(C={"$ref": SCHEMAS + "D"}, D={"$ref": SCHEMAS + "C"}),
+                            body_prop("x", {"$ref": SCHEMAS + "C"})(s)),
+            "refers back to itself", SCHEMAS + "C")
+    accepted(tmp, lambda s: (schemas(s).update(T={"type": "array", "items": {"$ref": SCHEMAS + "T"}}),
+                             body_prop("x", {"$ref": SCHEMAS + "T"})(s)), "an array of itself")
+
+
 def test_review_accepted(tmp):
     """The supported spellings next to those refusals still build."""
     accepted(tmp, body_prop("x", {"type": ["string", "null"], "enum": ["a", None]}), "enum [a, null], nullable")
@@ -392,6 +406,7 @@ def main():
         test_c_names(tmp)
         test_review_accepted(tmp)
         test_openapi_30(tmp)
+        test_cycles(tmp)
     print("1..%d" % count)
     print("# %d passed, %d failed" % (count - failures, failures))
     return 1 if failures or count == 0 else 0
