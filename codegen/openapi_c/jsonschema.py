@@ -88,7 +88,9 @@ def decide(ctx, schema, nested):
     types = simple_types(schema)
     if types is None:
         return True
-    t = types[0] if types else ("object" if "properties" in schema else None)
+    if not types and keys - KEYWORDS["any"]:
+        return True  # constraints without a type hold for values of their type only: other values are valid
+    t = types[0] if types else None
     return not rule_can(ctx, schema, t, keys, nested)
 
 
