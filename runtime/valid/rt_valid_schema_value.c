@@ -85,23 +85,45 @@ bool rt_valid_schema_equal(struct json_object *a, struct json_object *b)
     }
 }
 
-/* pydantic's literal_error: ctx {"expected": "'a', 1 or null"} (the values as JSON). */
+/* One value as Python prints it in pydantic's messages: 'a', 1, True, None; arrays and objects as JSON. */
+static void py_repr(struct rt_valid_schema_json *v, char *buf, size_t size)
+{
+    struct json_object *j = spec_value(v);
+
+    switch (json_object_get_type(j)) {
+    case json_type_null:
+        snprintf(buf, size, "None");
+        break;
+    case json_type_boolean:
+        snprintf(buf, size, "%s", json_object_get_boolean(j) ? "True" : "False");
+        break;
+    case json_type_string:
+        snprintf(buf, size, "'%s'", json_object_get_string(j));
+        break;
+    default:
+        snprintf(buf, size, "%s", v->text);
+        break;
+    }
+}
+
+/* pydantic's literal_error: ctx {"expected": "'a', 1 or None"}. */
 static void literal_error(struct rt_valid_schema_json *values, size_t n, struct json_object *j,
                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
     struct json_object *ctx;
-    char expected[512] = "", msg[600];
+    char expected[512] = "", one[256], msg[600];
     size_t i, len;
 
     if (errs == NULL)
         return;
     for (i = 0; i < n; i++) {
+        py_repr(&values[i], one, sizeof(one));
         len = strlen(expected);
         snprintf(expected + len, sizeof(expected) - len, "%s%s",
                  i == 0       ? ""
                  : i + 1 == n ? " or "
                               : ", ",
-                 values[i].text);
+                 one);
     }
     snprintf(msg, sizeof(msg), "Input should be %s", expected);
     ctx = json_object_new_object();
