@@ -162,6 +162,13 @@ static void test_json_below_int64(void)
                "{\"a\":-9223372036854775809,\"b\":[-9223372036854775808,-99999999999999999999],\"c\":"
                "\"-9223372036854775809\"}"));
     json_object_put(j);
+    text = "[-9223372036854775809,-9223372036854775809,-9223372036854775809,-9223372036854775809,"
+           "-9223372036854775809,-9223372036854775809,-9223372036854775809,-9223372036854775809,"
+           "-9223372036854775809,-9223372036854775810]";
+    CHECK(rt_valid_json_parse(text, strlen(text), &j, &errs) == 0);
+    CHECK(json_object_get_type(json_object_array_get_idx(j, 9)) ==
+          json_type_double); /* as many as there are */
+    json_object_put(j);
     rt_valid_errors_cleanup(&errs);
 }
 
