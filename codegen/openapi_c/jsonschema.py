@@ -274,8 +274,8 @@ def keywords(ctx, t, schema, where):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
     if "discriminator" in schema:
         raise SpecError("%s/discriminator: a discriminator is supported on a oneOf/anyOf of object schemas (each "
-                        "a $ref, or named by the mapping) that is a property of an object schema, nothing beside it: "
-                        "here it would not pick the branch" % where)
+                        "a $ref, or named by the mapping) that is a property of an object schema or a request body, "
+                        "nothing beside it: here it would not pick the branch" % where)
     if "$ref" in schema:
         others = sorted(k for k in schema if k in SCHEMA_KEYWORDS and k != "$ref")
         if str(ctx.spec.get("openapi", "")).startswith("3.0.") and others:

@@ -28,6 +28,8 @@ class Ctx:
         self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
         self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
         self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
+        self.union_decls = []     # (what, C declarations) of request bodies that are tagged unions
+        self.body_rules = []      # (exported name, rule) of those bodies' rules
         self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
         self.needs_busy = set()   # the schemas needs_schema() is deciding (cycles)
         self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)

@@ -6,7 +6,8 @@ The operations are kept in spec order (enum api_op, the ops table); ctx.routes o
 import re
 
 from .client import client_operation
-from .jsonschema import needs_schema, ref_target, schema_table
+from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
+from .unions import body_union
 from .document import pointer
 from .model import Operation, Response
 from .names import c_comment, c_string, camel, snake
@@ -92,7 +93,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
         if r is not None:
             op.responses.append(r)
 
-    op.has_params = bool(op.params or op.body or op.body_schema)
+    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union)
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
@@ -103,7 +104,7 @@ def request_body(ctx, op, spec_op, where):
     """Set op.body (the Model of a JSON object body, or None), op.body_schema (for any other JSON body: the C
     name of the pointer to its JSON Schema table, the body being a JSON value validated in full) and
     op.body_required."""
-    op.body = op.body_schema = None
+    op.body = op.body_schema = op.body_union = None
     op.body_required = False
     if "requestBody" not in spec_op:
         return
@@ -121,6 +122,11 @@ def request_body(ctx, op, spec_op, where):
     if admits_null(target):
         raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
                         "supported: a null body would be refused (422)" % at)
+    keys = set(target) - DOC_KEYWORDS if isinstance(target, dict) else set()
+    for key in ("oneOf", "anyOf"):
+        if key in keys and tagged_branches(ctx, target, key, keys, False):
+            body_union(ctx, op, target, at if target is schema else schema["$ref"], camel(op.id) + "Body")
+            return
     if not is_object_schema(target) or needs_schema(ctx, target):
         # an array, a scalar, a union...: the body is a JSON value (struct json_object *)
         op.body_schema = schema_table(ctx, schema, at, "api_%s__body_schema" % op.c_name)

@@ -66,15 +66,34 @@ def discriminator(ctx, rule, schema, alts, where):
 
 def union_field(model, f):
     """The C declarations of field f of model, a tagged union (f.rule): its kind enum and struct."""
-    rule = f.rule
-    base = "api_%s_%s" % (model.c_name, f.c_name)
+    f.union_decl = union_decl(f.rule, "api_%s_%s" % (model.c_name, f.c_name))
+    f.c_decl = "struct api_%s_%s %s;" % (model.c_name, f.c_name, f.c_name)
+
+
+def union_decl(rule, base):
+    """The kind enum and the struct (named base) of the tagged union rule; sets its value_offset."""
     macro = base.upper()
     members = [snake(b.model.schema_name) for b in rule.branches]
     kinds = ["%s_NONE = 0" % macro] + ["%s_%s" % (macro, m.upper()) for m in members]
-    f.union_decl = "enum %s_kind { %s };\nstruct %s {\n    enum %s_kind kind; /* which branch matched */\n    " \
-                   "union {\n%s    } value;\n};" % (
-                       base, ", ".join(kinds), base, base,
-                       "".join("        struct api_%s *%s;\n" % (b.model.c_name, m)
-                               for b, m in zip(rule.branches, members)))
-    f.c_decl = "struct %s %s;" % (base, f.c_name)
     rule.members.append(("value_offset", "offsetof(struct %s, value)" % base))
+    return "enum %s_kind { %s };\nstruct %s {\n    enum %s_kind kind; /* which branch matched */\n    " \
+           "union {\n%s    } value;\n};" % (base, ", ".join(kinds), base, base,
+                                         "".join("        struct api_%s *%s;\n" % (b.model.c_name, m)
+                                                 for b, m in zip(rule.branches, members)))
+
+
+def body_union(ctx, op, target, at, inline_name):
+    """op's request body, a tagged union: struct api_<op>_body, validated with rule_<op>_body (exported as
+    api_<op>__body_rule for api_ops.c)."""
+    from .model import Rule
+    from .schemas import add_rule
+    key = "oneOf" if "oneOf" in target else "anyOf"
+    rule = Rule("rule_%s_body" % op.c_name)
+    union_rule(ctx, rule, target, key, at, inline_name, False)
+    if ctx.lax:
+        rule.members.append(("lax", "true"))
+    add_rule(ctx, rule, False, at)
+    base = "api_%s_body" % op.c_name
+    ctx.union_decls.append(("the request body of %s" % op.id, union_decl(rule, base)))
+    op.body_union = "api_%s__body_rule" % op.c_name
+    ctx.body_rules.append((op.body_union, rule.name))

@@ -11,6 +11,7 @@
 #include "rt_valid_model.h"
 #include "rt_valid_scalar.h"
 #include "rt_valid_schema.h"
+#include "rt_valid_union.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
@@ -117,6 +118,23 @@ int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *sc
     req_keep(req, j); /* the handler reads it until the request ends */
     *out = j;
     return 1;
+}
+
+int rt_valid_req_body_union(struct rt_req *req, const struct rt_valid_rule *rule, bool required, void *out,
+                            struct rt_valid_errors *errs)
+{
+    const struct rt_valid_arena arena = {req_alloc, req, req_keep};
+    struct rt_valid_loc at = {NULL, "body", 0};
+    struct json_object *j;
+    size_t len = 0;
+    const char *text = rt_req_body(req, &len);
+    int rc;
+
+    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+        return 0;
+    rc = rt_valid_union_from_json(rule, j, out, &arena, errs, &at); /* strings copied, {} values kept */
+    json_object_put(j);
+    return rc == 0;
 }
 
 /* --- answers --- */

@@ -71,6 +71,19 @@ void handle_create_owner(struct rt_req *req, const struct api_create_owner_param
         rt_req_reply_detail(req, 500, "unexpected union");
 }
 
+/* A request body that is a tagged union: the branch's struct, in request memory. */
+void handle_add_pet(struct rt_req *req, const struct api_add_pet_params *p)
+{
+    char buf[64];
+
+    if (p->body.kind == API_ADD_PET_BODY_CAT)
+        snprintf(buf, sizeof(buf), "cat %lld", (long long)p->body.value.cat->lives);
+    else
+        snprintf(buf, sizeof(buf), "dog %d",
+                 p->body.kind == API_ADD_PET_BODY_DOG && p->body.value.dog->barks);
+    rt_req_reply_detail(req, 200, buf);
+}
+
 void handle_get_special(struct rt_req *req)
 {
     api_get_special__reply_200(req, json_object_new_string("special"));
@@ -329,8 +342,23 @@ static void test_unions(void)
     CHECK(cap.status == 422 && strstr(cap.body, "\"union_no_match\"") != NULL);
 }
 
+static void test_union_body(void)
+{
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cat\",\"lives\":3}");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"cat 3\"}"));
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Dog\",\"barks\":true}");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"dog 1\"}"));
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cow\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_tag_invalid\",\"loc\":[\"body\"]") != NULL);
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cat\",\"lives\":\"3\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"int_type\",\"loc\":[\"body\",\"lives\"]") != NULL);
+    send_req(RT_METHOD_POST, "/pets", NULL, "[]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"model_attributes_type\"") != NULL);
+}
+
 int main(void)
 {
+    test_union_body();
     test_unions();
     test_maps();
     test_json_value_body();
