@@ -13,6 +13,7 @@ import json
 from urllib.parse import unquote
 
 from .document import pointer
+from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
 from .model import Pattern
 from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError
@@ -31,10 +32,6 @@ SCHEMA_KEYWORDS = {
     "contains", "minContains", "maxContains", "minProperties", "maxProperties", "required", "properties",
     "patternProperties", "additionalProperties", "propertyNames", "dependentRequired", "dependentSchemas",
     "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "nullable"}
-
-
-def is_null_schema(schema):
-    return isinstance(schema, dict) and schema.get("type") in ("null", ["null"])
 
 
 # --- which schemas need the full validator ----------------------------------------------------------------
