@@ -8,7 +8,8 @@ The stages, one module each, in the order a spec goes through them:
   refusals    SpecError and the keywords each kind of schema may use; everything else is refused
   schemas     schema -> Rule (one struct rt_valid_rule) and object schema -> Model (one C struct)
   params      a parameter -> Param; the path template's segments
-  operations  path item + method -> Operation: parameters, request body, responses
+  security    securitySchemes and security requirements -> the schemes and alternatives an Operation checks
+  operations  path item + method -> Operation: parameters, request body, security, responses
   client      what the client templates need on top of an Operation
   build       the whole spec -> Ctx, the one object the templates see
   render      Ctx -> file texts through templates/*.j2; writing only what changed

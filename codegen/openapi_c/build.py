@@ -10,9 +10,10 @@ from .names import c_string
 from .refusals import SpecError
 from .operations import build_operations
 from .schemas import is_object_schema, model_for
+from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 4
+CODEGEN_ABI = 5
 
 
 def build(spec, spec_name, lax=False):
@@ -27,8 +28,10 @@ def build(spec, spec_name, lax=False):
         if is_object_schema(schema) and not needs_schema(ctx, schema):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
+    ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
     check_struct_names(ctx)
+    check_verifier_names(ctx)
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))

@@ -14,6 +14,7 @@ from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
 from .refusals import DOC_KEYWORDS, SpecError
 from .schemas import build_rule, is_object_schema, model_for
+from .security import build_security
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
@@ -87,13 +88,14 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
     build_params(ctx, op, shared + own, template_params, where)
     request_body(ctx, op, spec_op, where)
+    build_security(ctx, op, spec_op, where)
     op.responses = []
     for status, resp in (spec_op.get("responses") or {}).items():
         r = response(ctx, op, str(status), resp, where)
         if r is not None:
             op.responses.append(r)
 
-    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union)
+    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.auth_schemes)  # principals travel in params
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()

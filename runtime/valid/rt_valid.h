@@ -38,9 +38,10 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
- * 4: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.
+ * 4: security requirements (rt_valid_auth).
+ * 5: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.
  */
-#define RT_CODEGEN_ABI 4
+#define RT_CODEGEN_ABI 5
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
