@@ -6,11 +6,13 @@ The operations are kept in spec order (enum api_op, the ops table); ctx.routes o
 import re
 
 from .client import client_operation
+from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
+from .unions import body_union
 from .document import pointer
 from .model import Operation, Response
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
-from .refusals import SpecError
+from .refusals import DOC_KEYWORDS, SpecError
 from .schemas import build_rule, is_object_schema, model_for
 from .security import build_security
 
@@ -41,6 +43,10 @@ def form_content_schema(node, where):
 def check_form_model(model, where):
     """A form body's fields are text: scalars, or arrays of scalars (a repeated key), never null."""
     for f in model.fields:
+        if "JSON Schema" in f.rule.summary:
+            raise SpecError("%s: property %r of a form body uses keywords only the JSON Schema validator enforces "
+                            "(minItems, const, a union...), which checks JSON values: a form field carries text"
+                            % (where, f.name))
         kind = f.rule.items.kind if f.rule.kind == "RT_VALID_ARRAY" else f.rule.kind
         if kind not in ("RT_VALID_STRING", "RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") or \
                 f.rule.nullable or (f.rule.items is not None and f.rule.items.nullable):
@@ -112,7 +118,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
         if r is not None:
             op.responses.append(r)
 
-    op.has_params = bool(op.params or op.body or op.auth_schemes)  # principals travel in params
+    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.auth_schemes)  # principals travel in params
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
@@ -120,8 +126,10 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
 
 
 def request_body(ctx, op, spec_op, where):
-    """Set op.body (the Model of a JSON object body, or None) and op.body_required."""
-    op.body = None
+    """Set op.body (the Model of a JSON object body, or None), op.body_schema (for any other JSON body: the C
+    name of the pointer to its JSON Schema table, the body being a JSON value validated in full) and
+    op.body_required."""
+    op.body = op.body_schema = op.body_union = None
     op.body_required = False
     op.body_form = False  # application/x-www-form-urlencoded rather than JSON
     if "requestBody" not in spec_op:
@@ -136,9 +144,31 @@ def request_body(ctx, op, spec_op, where):
         raise SpecError("%s/requestBody: only application/json and application/x-www-form-urlencoded request "
                         "bodies are supported" % where)
     op.body_form = form[0] is not None
+    op.body_required = bool(rb.get("required", False))
+    target = schema
+    if isinstance(schema, dict) and set(schema) - DOC_KEYWORDS == {"$ref"}:
+        target = ref_target(ctx, schema["$ref"])[0]
+    if admits_null(target):
+        raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
+                        "supported: a null body would be refused (422)" % at)
+    if op.body_form:
+        if not is_object_schema(target) or needs_schema(ctx, target):
+            # rt_valid_form fills a model from the fields' text; JSON Schema tables validate JSON values only
+            raise SpecError("%s: a form body must be an object schema with properties, and only the keywords "
+                            "its model enforces (not additionalProperties other than true, minProperties, "
+                            "composition...): the JSON Schema validator checks JSON bodies only" % at)
+    else:
+        keys = set(target) - DOC_KEYWORDS if isinstance(target, dict) else set()
+        for key in ("oneOf", "anyOf"):
+            if key in keys and tagged_branches(ctx, target, key, keys, False):
+                body_union(ctx, op, target, at if target is schema else schema["$ref"], camel(op.id) + "Body")
+                return
+        if not is_object_schema(target) or needs_schema(ctx, target):
+            # an array, a scalar, a union...: the body is a JSON value (struct json_object *)
+            op.body_schema = schema_table(ctx, schema, at, "api_%s__body_schema" % op.c_name)
+            ctx.body_schemas.append((op.body_schema, at))
+            return
     rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
-    if rule.kind != "RT_VALID_OBJECT":
-        raise SpecError("%s: the request body must be an object schema" % at)
     if rule.nullable:
         raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
                         "supported: a null body would be refused (422)" % at)
@@ -146,7 +176,16 @@ def request_body(ctx, op, spec_op, where):
     if op.body_form:
         check_form_model(rule.model, at)
     op.body = rule.model
-    op.body_required = bool(rb.get("required", False))
+
+
+def admits_null(schema):
+    """Whether schema itself says null is valid (a null body reads as no body)."""
+    if not isinstance(schema, dict):
+        return schema is True
+    t = schema.get("type")
+    alts = (schema.get("anyOf") or []) + (schema.get("oneOf") or [])
+    return schema.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t) or any(
+        isinstance(a, dict) and a.get("type") in ("null", ["null"]) for a in alts)
 
 
 def response(ctx, op, status, resp, where):
@@ -163,6 +202,8 @@ def response(ctx, op, status, resp, where):
         text_type = text_content_type(resp, at)
         if text_type is None and resp.get("content"):
             raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
+    elif needs_schema(ctx, schema) or ("$ref" in schema and needs_schema(ctx, ctx.resolve(schema["$ref"]))):
+        any_json = True  # a schema a C struct cannot represent: the handler writes JSON
     elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
         model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
                           schema["$ref"])
@@ -170,4 +211,9 @@ def response(ctx, op, status, resp, where):
         model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema, schema_at)
     else:
         any_json = True
-    return Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)
+    r = Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)
+    if any_json and schema not in ({}, True):
+        # the client validates a JSON body that is not an object model against its schema
+        r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, status))
+        ctx.body_schemas.append((r.schema, schema_at))
+    return r

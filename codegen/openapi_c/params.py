@@ -20,7 +20,8 @@ import re
 from .document import pointer
 from .names import C_PARAM, c_comment, c_decl, c_string, camel, field_name, py_number_text
 from .refusals import SpecError
-from .schemas import build_rule, c_item_type
+from .model import Rule
+from .schemas import build_rule, c_item_type, model_for
 
 MAX_PATH_PARAMS = 16
 DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
@@ -137,20 +138,53 @@ def path_template(op, where):
     return template_params
 
 
-def array_keywords(ctx, schema):
-    """The parameter's schema with minItems/maxItems/uniqueItems (enforced by the parameter's table) taken out,
-    and those keywords."""
+def own_keywords(ctx, schema, at):
+    """(the schema build_rule sees, the keywords the parameter's table enforces itself, the $ref it came from or
+    None): minItems/maxItems/uniqueItems of an array, additionalProperties of an object (deepObject).  Taken out,
+    they leave a schema a Rule enforces, which is what a parameter must be (the JSON Schema tables, which would
+    otherwise take them, validate JSON values; parameters are text)."""
+    key, target = None, schema
     if isinstance(schema, dict) and "$ref" in schema and len(schema) == 1:
-        target = ctx.resolve(schema["$ref"])
-        if isinstance(target, dict) and target.get("type") == "array":
-            schema = target
-    if not isinstance(schema, dict) or not any(k in schema for k in ARRAY_KEYWORDS):
-        return schema, {}
-    return {k: v for k, v in schema.items() if k not in ARRAY_KEYWORDS}, \
-        {k: v for k, v in schema.items() if k in ARRAY_KEYWORDS}
+        key, target = schema["$ref"], ctx.resolve(schema["$ref"])
+    if not isinstance(target, dict):
+        return schema, {}, None
+    if "properties" in target and "additionalProperties" in target:
+        extra = target["additionalProperties"]
+        if extra not in (True, False, {}):
+            raise SpecError("%s/additionalProperties: only true or false are supported in a parameter's object "
+                            "schema: unknown properties are either ignored or refused"
+                            % (key if key else at + "/schema"))
+        own = ("additionalProperties",)
+    elif target.get("type") == "array":
+        own = ARRAY_KEYWORDS
+    else:
+        for k in ARRAY_KEYWORDS:
+            if k in target:
+                raise SpecError("%s/%s: %s applies to array parameters only"
+                                % (key if key else at + "/schema", k, k))
+        return schema, {}, None
+    if not any(k in target for k in own):
+        return schema, {}, None
+    return {k: v for k, v in target.items() if k not in own}, {k: target[k] for k in own if k in target}, key
 
 
-def check_style(ctx, param, p, at):
+def param_rule(ctx, p, op, at):
+    """The Rule of parameter p (at its pointer), and the keywords its table enforces (own_keywords)."""
+    name = "rule_%s_%s" % (op.c_name, field_name(p["name"]))
+    inline = camel(op.id) + camel(p["name"])
+    schema, own, key = own_keywords(ctx, p["schema"], at)
+    if key is None or "additionalProperties" not in own:
+        return build_rule(ctx, schema, name, key or at + "/schema", inline, for_ops=True), own
+    # a component object: its Model keeps the component's name (struct api_<Schema>), as a $ref builds it
+    model = model_for(ctx, key, key.rsplit("/", 1)[-1], schema, key)
+    rule = Rule(name)
+    rule.kind, rule.model = "RT_VALID_OBJECT", model
+    rule.members += [("kind", rule.kind), ("model", "&api_%s__model" % model.c_name)]
+    ctx.op_rules.append(rule)
+    return rule, own
+
+
+def check_style(ctx, param, p, own, at):
     """Refuse what the parameter's place, style, explode and type cannot carry (see the module's table)."""
     loc, style, kind = param.location, param.style, param.rule.kind
     if style not in STYLES[loc]:
@@ -173,11 +207,7 @@ def check_style(ctx, param, p, at):
             if isinstance(ps, dict) and "default" in ps:
                 raise SpecError("%s/default: defaults of deepObject properties are not applied"
                                 % pointer(at + "/schema/properties", pname))
-        extra = schema.get("additionalProperties", True)
-        if extra not in (True, False, {}):
-            raise SpecError("%s/schema/additionalProperties: only true or false are supported in a deepObject: "
-                            "unknown properties are either ignored or refused" % at)
-        param.closed = extra is False
+        param.closed = own.get("additionalProperties", True) is False
     elif style == "deepObject":
         raise SpecError("%s/style: deepObject needs an object schema with properties" % at)
     if param.is_array:
@@ -194,10 +224,8 @@ def check_style(ctx, param, p, at):
         raise SpecError("%s/style: %s applies to arrays only" % (at, style))
     if param.allow_empty and (loc != "query" or kind not in SCALARS or style != "form"):
         raise SpecError("%s/allowEmptyValue: supported for scalar query parameters of style form only" % at)
-    if param.max_items == 0 and "maxItems" in (p.get("schema") or {}):
+    if param.max_items == 0 and "maxItems" in own:
         raise SpecError("%s/schema/maxItems: maxItems 0 is not supported (the parameter could only be empty)" % at)
-    if not param.is_array and (param.min_items or param.max_items or param.unique_items):
-        raise SpecError("%s/schema: minItems/maxItems/uniqueItems apply to arrays only" % at)
 
 
 def check_array_default(param, where):
@@ -226,11 +254,9 @@ def build_params(ctx, op, spec_params, template_params, where):
             raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
         if "schema" not in p:
             raise SpecError("%s: parameter %r needs a schema" % (at, pname))
-        schema, array_keys = array_keywords(ctx, p["schema"])
-        rule = build_rule(ctx, schema, "rule_%s_%s" % (op.c_name, field_name(pname)), at + "/schema",
-                          camel(op.id) + camel(pname), for_ops=True)
-        param = Param(p, rule, at, array_keys)
-        check_style(ctx, param, p, at)
+        rule, own = param_rule(ctx, p, op, at)
+        param = Param(p, rule, at, own)
+        check_style(ctx, param, p, own, at)
         if param.is_array and rule.default is not None:
             check_array_default(param, at)
         if any(other.c_name == param.c_name for other in op.params):

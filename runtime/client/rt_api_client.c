@@ -11,6 +11,7 @@
 #include "rt_valid_errors.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
+#include "rt_valid_schema.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -117,6 +118,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
     struct rt_valid_errors errs, json_errs;
     void *body = NULL;
     char why[256];
+    const struct rt_valid_schema *schema = NULL;
     size_t i;
 
     memset(&res, 0, sizeof(res));
@@ -133,6 +135,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
             if (call->op->responses[i].status == resp->status) {
                 res.documented = true;
                 res.model = call->op->responses[i].model;
+                schema = call->op->responses[i].schema;
                 break;
             }
         }
@@ -147,6 +150,11 @@ static void on_response(const struct rt_client_response *resp, void *arg)
                 res.body = body;
             else
                 res.invalid = describe_errors(&errs, why, sizeof(why));
+        } else if (schema != NULL && res.json == NULL && resp->body_len > 0) {
+            res.invalid = "the body is not JSON";
+        } else if (schema != NULL && res.json != NULL &&
+                   !rt_valid_schema_check(schema, res.json, &errs, NULL)) {
+            res.invalid = describe_errors(&errs, why, sizeof(why)); /* the same checks as a request's */
         }
     }
     call->deliver(&res, call->cb, call->arg);
@@ -362,9 +370,16 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     char *form = NULL;
     int rc;
 
-    if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
+    if (op == NULL || (body == NULL && op->body_required) ||
+        (body != NULL && op->body == NULL && !op->body_json))
         return -1;
-    if (body != NULL && op->body_form) {
+    if (body != NULL && op->body_json) {
+        struct json_object *j;
+
+        memcpy(&j, &body, sizeof(j)); /* the caller's json-c value: json-c takes it non-const */
+        out.text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+        out.len = strlen(out.text);
+    } else if (body != NULL && op->body_form) {
         form = rt_api_client_form_text(op->body, body);
         out = (struct out_body){form, strlen(form), form_type};
     } else if (body != NULL) {

@@ -46,8 +46,6 @@ static int convert(struct rt_req *req, const struct rt_url_query_pair *pair, con
                    const struct rt_valid_loc *loc)
 {
     char *text = rt_req_alloc(req, pair->value_len + 1);
-    struct json_object *j;
-    int rc;
 
     if (rt_url_decode(text, pair->value, pair->value_len, true, NULL) != RT_URL_OK) {
         rt_valid_error_add(errs, loc, "string_unicode",
@@ -55,10 +53,7 @@ static int convert(struct rt_req *req, const struct rt_url_query_pair *pair, con
                            NULL, NULL);
         return -1;
     }
-    j = json_object_new_string(text);
-    rc = rt_valid_scalar_from_json(rule, j, dst, arena, errs, loc);
-    json_object_put(j);
-    return rc;
+    return rt_valid_scalar_from_text(rule, text, dst, arena, errs, loc); /* text, whatever --lax says */
 }
 
 /* Every value of @p f's name, as the items of an array field. */

@@ -294,11 +294,7 @@ static void set_flag(void *out, size_t offset)
 static int convert(struct reader *r, const struct rt_valid_rule *rule, const char *text, void *dst,
                    const struct rt_valid_loc *loc)
 {
-    struct json_object *j = json_object_new_string(text);
-    int rc = rt_valid_scalar_from_json(rule, j, dst, &r->arena, r->errs, loc);
-
-    json_object_put(j);
-    return rc;
+    return rt_valid_scalar_from_text(rule, text, dst, &r->arena, r->errs, loc);
 }
 
 static size_t item_size(enum rt_valid_kind kind)

@@ -34,6 +34,18 @@ int rt_valid_scalar_from_json(const struct rt_valid_rule *r, struct json_object 
                               const struct rt_valid_loc *loc);
 
 /**
+ * Validate @p text, a value that arrived as text (a parameter, a form
+ * field), against the scalar rule @p r into @p dst, as
+ * rt_valid_scalar_from_json() does for a JSON string but always with
+ * pydantic's parsing of strings ("3" is the integer 3): the strict typing
+ * of JSON bodies (a rule without lax) has no meaning for text.
+ * @return 0 if stored, or -1 if an error was added to @p errs at @p loc.
+ */
+int rt_valid_scalar_from_text(const struct rt_valid_rule *r, const char *text, void *dst,
+                              const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc);
+
+/**
  * Validate the parameter @p p from its text @p text (NULL: not given, then
  * its default if it has one, else "missing" if it is required) into the
  * params struct @p out: the value at p->offset, and true at p->has_offset

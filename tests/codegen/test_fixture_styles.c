@@ -1,0 +1,163 @@
+/*
+ * The fixture's parameter styles (query arrays, deepObject, cookies, header
+ * arrays, matrix/label and {name}.{ext} paths, allowEmptyValue) and its
+ * form body, through the generated router: the fixture's code as
+ * test_fixture.c drives it, with the handlers of these operations (the
+ * others keep their weak 501 defaults).
+ */
+#include "../unit/runtime/test.h"
+#include "fixture_harness.h"
+
+#include "api.h"
+#include "rt_req.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* --- handlers: each writes back what it received --- */
+
+/* Append "name=a,b" for the @p n int64_t items at @p items. */
+static void put_ints(char *buf, size_t size, const char *name, const int64_t *items, size_t n)
+{
+    size_t len = strlen(buf);
+
+    len += (size_t)snprintf(buf + len, size - len, " %s=", name);
+    for (size_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? "," : "", (long long)items[i]);
+}
+
+static void put_strs(char *buf, size_t size, const char *name, const char *const *items, size_t n)
+{
+    size_t len = strlen(buf);
+
+    len += (size_t)snprintf(buf + len, size - len, " %s=", name);
+    for (size_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s[%s]", i ? "," : "", items[i]);
+}
+
+void handle_search(struct rt_req *req, const struct api_search_params *p)
+{
+    char buf[512] = "";
+    size_t len;
+
+    put_ints(buf, sizeof(buf), "tag", p->tag.items, p->tag.len);
+    put_ints(buf, sizeof(buf), "ids", p->ids.items, p->ids.len);
+    put_strs(buf, sizeof(buf), "words", p->words.items, p->words.len);
+    put_strs(buf, sizeof(buf), "spaced", p->spaced.items, p->spaced.len);
+    put_strs(buf, sizeof(buf), "prefs", p->prefs.items, p->prefs.len);
+    put_ints(buf, sizeof(buf), "x_ids", p->x_ids.items, p->x_ids.len);
+    len = strlen(buf);
+    snprintf(buf + len, sizeof(buf) - len, " filter=%s:%d:%lld session=%s empty=%d:%d:%lld",
+             p->filter ? p->filter->name : "-", p->filter ? p->filter->has_age : 0,
+             p->filter ? (long long)p->filter->age : 0LL, p->session ? p->session : "-", p->has_empty,
+             p->empty_empty, (long long)p->empty);
+    rt_req_reply_detail(req, 200, buf + 1);
+}
+
+void handle_get_file(struct rt_req *req, const struct api_get_file_params *p)
+{
+    char buf[128];
+
+    snprintf(buf, sizeof(buf), "name=%s ext=%s", p->name, p->ext);
+    rt_req_reply_detail(req, 200, buf);
+}
+
+void handle_path_styles(struct rt_req *req, const struct api_path_styles_params *p)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof(buf), "m=%lld l=%lld", (long long)p->m, (long long)p->l);
+    put_ints(buf, sizeof(buf), "ms", p->ms.items, p->ms.len);
+    put_strs(buf, sizeof(buf), "ls", p->ls.items, p->ls.len);
+    rt_req_reply_detail(req, 200, buf);
+}
+
+void handle_submit_form(struct rt_req *req, const struct api_submit_form_params *p)
+{
+    char buf[256];
+
+    snprintf(buf, sizeof(buf), "name=%s age=%d:%lld agree=%d", p->body.name, p->body.has_age,
+             (long long)p->body.age, p->body.agree);
+    put_strs(buf, sizeof(buf), "tags", p->body.tags.items, p->body.tags.len);
+    rt_req_reply_detail(req, 200, buf);
+}
+
+/* --- tests --- */
+
+static void test_styles(void)
+{
+    const char *h[] = {"Cookie", "session=ab; prefs=x,y%20z+", "X-Ids", "1, 2", NULL};
+    const char *bad[] = {"Cookie", "session=a; prefs=", "X-Ids", "1", NULL};
+
+    send_req(RT_METHOD_GET,
+             "/search?tag=1&tag=2&ids=3,4&words=a|b&spaced=c%20d&filter[name]=n&filter%5Bage%5D=4&empty=", h,
+             NULL);
+    CHECK(cap.status == 200 &&
+          body_is("{\"detail\":\"tag=1,2 ids=3,4 words=[a],[b] spaced=[c],[d] prefs=[x],[y z+] "
+                  "x_ids=1,2 filter=n:1:4 session=ab empty=0:1:0\"}"));
+    send_req(RT_METHOD_GET, "/search", NULL, NULL); /* ids' default */
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"tag= ids=7 words= spaced= prefs= x_ids= filter=-:0:0 "
+                                       "session=- empty=0:0:0\"}"));
+    send_req(RT_METHOD_GET, "/search?tag=1&tag=x&tag=10&ids=5,5&filter[age]=-1&filter[zz]=1&empty=e", bad,
+             NULL);
+    CHECK(cap.status == 422);
+    CHECK(strstr(cap.body, "\"loc\":[\"query\",\"tag\",1]") &&
+          strstr(cap.body, "\"loc\":[\"query\",\"tag\",2]"));
+    CHECK(strstr(cap.body, "{\"type\":\"unique_items\",\"loc\":[\"query\",\"ids\",1]"));
+    CHECK(strstr(cap.body, "{\"type\":\"extra_forbidden\",\"loc\":[\"query\",\"filter\",\"zz\"]"));
+    CHECK(strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"query\",\"filter\",\"name\"]"));
+    CHECK(strstr(cap.body, "{\"type\":\"greater_than_equal\",\"loc\":[\"query\",\"filter\",\"age\"]"));
+    CHECK(strstr(cap.body, "{\"type\":\"string_too_short\",\"loc\":[\"cookie\",\"session\"]"));
+    CHECK(strstr(cap.body, "{\"type\":\"too_short\",\"loc\":[\"header\",\"X-Ids\"]"));
+    CHECK(strstr(cap.body, "{\"type\":\"int_parsing\",\"loc\":[\"query\",\"empty\"]"));
+    send_req(RT_METHOD_GET, "/search?tag=1&tag=2&tag=3&tag=4", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"too_long\",\"loc\":[\"query\",\"tag\"]"));
+
+    send_req(RT_METHOD_GET, "/files/report.tar.gz", NULL, NULL); /* a name stops at the first '.' */
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"path\",\"ext\"]"));
+    send_req(RT_METHOD_GET, "/files/report.gz", NULL, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"name=report ext=gz\"}"));
+    send_req(RT_METHOD_GET, "/files/report", NULL, NULL);
+    CHECK(cap.status == 404);
+    send_req(RT_METHOD_GET, "/files/.gz", NULL, NULL); /* an empty name */
+    CHECK(cap.status == 404);
+
+    send_req(RT_METHOD_GET, "/styles/;m=5/;ms=1;ms=2/.6/.a.b", NULL, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"m=5 l=6 ms=1,2 ls=[a],[b]\"}"));
+    send_req(RT_METHOD_GET, "/styles/5/;ms=x/6/.a", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"parameter_style\",\"loc\":[\"path\",\"m\"]") &&
+          strstr(cap.body, "\"loc\":[\"path\",\"ms\",0]") &&
+          strstr(cap.body, "{\"type\":\"parameter_style\",\"loc\":[\"path\",\"l\"]"));
+}
+
+static void test_form(void)
+{
+    const char *form[] = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8", NULL};
+    const char *json[] = {"Content-Type", "application/json", NULL};
+
+    send_req(RT_METHOD_POST, "/forms", form, "name=Ada+L&tags=a&tags=b%2Cc&agree=yes&other=1");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"name=Ada L age=0:0 agree=1 tags=[a],[b,c]\"}"));
+    send_req(RT_METHOD_POST, "/forms", form, "name=&age=-1&tags=abcd&tags=%FF&agree=maybe");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body, "{\"type\":\"string_too_short\",\"loc\":[\"body\",\"name\"]") &&
+          strstr(cap.body, "{\"type\":\"greater_than_equal\",\"loc\":[\"body\",\"age\"]") &&
+          strstr(cap.body, "{\"type\":\"string_too_long\",\"loc\":[\"body\",\"tags\",0]") &&
+          strstr(cap.body, "{\"type\":\"string_unicode\",\"loc\":[\"body\",\"tags\",1]") &&
+          strstr(cap.body, "{\"type\":\"bool_parsing\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms", form, "age=3");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"name\"]") &&
+          strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms", json, "{\"name\":\"a\",\"agree\":true}");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"model_attributes_type\",\"loc\":[\"body\"]"));
+    send_req(RT_METHOD_POST, "/forms", form, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\"]"));
+}
+
+int main(void)
+{
+    api_init();
+    test_styles();
+    test_form();
+    rt_req_capture_cleanup(&cap);
+    return test_done();
+}
