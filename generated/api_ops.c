@@ -6,6 +6,7 @@
 #include "api_ops.h"
 #include "rt_metrics.h"
 #include "rt_url.h"
+#include "rt_valid_reply.h"
 #include "rt_valid_req.h"
 
 #include <json-c/json.h>
@@ -660,8 +661,9 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
     rt_req_reply_detail(req, 503, detail);
 }
 
-void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body)
+void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location)
 {
+    rt_valid_reply_header_string(req, "Location", location);
     rt_valid_req_reply_model(req, 202, &api_task_accepted__model, body);
 }
 
@@ -670,13 +672,15 @@ void api_process_data__reply_422(struct rt_req *req, const struct api_http_valid
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
+void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 

@@ -152,10 +152,10 @@ struct api_process_data_params {
 };
 
 void handle_process_data(struct rt_req *req, const struct api_process_data_params *params);
-void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body);
+void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location);
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_process_data__reply_503_detail(struct rt_req *req, const char *detail);
+void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- get_task: GET /tasks/{task_id} (A background task's state) --- */
 

@@ -147,22 +147,16 @@ class Walker:
                 self.object(item, "path-item", pointer(at, path), "live")
 
     def responses(self, value, at, ctx):
-        """The Responses Object: a response per status code; default and ranges are refused."""
+        """The Responses Object: a response per status code, range (4XX) or default."""
         if not isinstance(value, dict):
             self.fail(at, "responses must be a mapping")
         for status, resp in value.items():
             status = str(status)
             here = pointer(at, status)
-            entry = OBJECTS["responses"].get(status)
             if status.startswith("x-"):
                 continue
-            if entry is not None:
-                self.fail(here, "Responses field '%s' is refused: %s" % (status, entry.reason))
-            if STATUS_RANGE.fullmatch(status):
-                self.fail(here, "the status range %s is refused: a range gets no reply helper, the handler could "
-                                "not send the responses it describes" % status)
-            if not STATUS.fullmatch(status):
-                self.fail(here, "unknown response status %r (a status code 100-599 is expected)" % status)
+            if not (STATUS.fullmatch(status) or STATUS_RANGE.fullmatch(status) or status == "default"):
+                self.fail(here, "unknown response status %r (a status code 100-599, a range 1XX-5XX or default is expected)" % status)
             self.child(resp, "response?", here, ctx)
 
     def schema(self, node, ptr, ctx, via, null_alt=False):

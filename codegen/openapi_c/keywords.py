@@ -374,7 +374,7 @@ OBJECTS = {
         "schemas": S(child="{schema}"), "responses": S(child="{response?}"),
         "parameters": S(child="{parameter?}"), "requestBodies": S(child="{request-body?}"),
         "pathItems": S(child="{path-item?}"),
-        "headers": A(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
+        "headers": S(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
         "callbacks": R(CALLBACKS),
         "securitySchemes": R(FLOWS, harmless=lambda v, n, c: v == {}),
     },
@@ -413,19 +413,22 @@ OBJECTS = {
     },
     "encoding": {key: R("encoding is not supported") for key in
                  ("contentType", "headers", "style", "explode", "allowReserved")},
-    "responses": {"default": R("a default response gets no reply helper: the handler could not send it")},
+    # default and the ranges (1XX..5XX) get reply helpers that take the status (responses.py)
+    "responses": {"default": S(child="response?")},
     "response": {
         "description": A(), "content": S(child="content"), "links": A(child="{link?}"),
-        # Not enforced either: the reply helper takes no parameter for them and the handler sets them itself.
-        # Kept accepted because openapi.yaml uses them (issue 15); see the README.
-        "headers": A(child="{header?}", note="documents headers the handler sets itself; nothing checks them"),
+        # each one an argument of the reply helper, written as its schema says (responses.py)
+        "headers": S(child="{header?}"),
     },
     "example": {"summary": A(), "description": A(), "value": A(), "externalValue": A()},
     "link": {key: A() for key in ("operationRef", "operationId", "parameters", "requestBody", "description",
                                   "server")},
-    # Header Objects appear only where they document (response headers, components): all annotations for now.
-    "header": {key: A() for key in ("description", "required", "deprecated", "schema", "content", "style",
-                                    "explode", "example", "examples")},
+    # Header Objects: response headers, arguments of the reply helpers (responses.py: scalar schemas only).
+    "header": {"description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
+               "required": S(), "schema": S(child="schema"),
+               "content": R("a header with content (a media type) is not supported: use schema"),
+               "style": R("only style simple is supported for headers", harmless=lambda v, n, c: v == "simple"),
+               "explode": S()},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
     "reference": {"$ref": S(), "summary": A(), "description": A()},
     "security-scheme": dict({key: R(FLOWS) for key in ("type", "name", "in", "scheme", "bearerFormat", "flows",

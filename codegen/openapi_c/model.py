@@ -94,7 +94,8 @@ class Model:
 
 
 class Response:
-    """One status code an operation answers with (only 1XX..5XX ones: "default" and "4XX" make no code)."""
+    """One response of an operation: a status code, "default" or a range such as "4XX" (responses.py adds the
+    reply helper's name, its status range and its headers)."""
 
     def __init__(self, status, model, any_json, detail, text_type=None):
         self.status = status

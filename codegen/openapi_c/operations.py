@@ -3,15 +3,14 @@
 The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
 """
 
-import re
-
 from .client import client_operation
 from .document import pointer
-from .model import Operation, Response
+from .model import Operation
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
 from .refusals import SpecError
-from .schemas import build_rule, is_object_schema, model_for
+from .responses import build_responses
+from .schemas import build_rule
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
@@ -85,11 +84,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
     build_params(ctx, op, shared + own, template_params, where)
     request_body(ctx, op, spec_op, where)
-    op.responses = []
-    for status, resp in (spec_op.get("responses") or {}).items():
-        r = response(ctx, op, str(status), resp, where)
-        if r is not None:
-            op.responses.append(r)
+    build_responses(ctx, op, spec_op, where)
 
     op.has_params = bool(op.params or op.body)
     client_operation(op)
@@ -120,27 +115,3 @@ def request_body(ctx, op, spec_op, where):
     ctx.rules.remove(rule)  # only its model is used
     op.body = rule.model
     op.body_required = bool(rb.get("required", False))
-
-
-def response(ctx, op, status, resp, where):
-    """The Response for one status of op; None for "default" and ranges such as "4XX" (nothing to generate)."""
-    if not re.fullmatch(r"[1-5][0-9][0-9]", status):
-        return None
-    at = pointer(where + "/responses", status)
-    if "$ref" in resp:
-        at = resp["$ref"]
-        resp = ctx.resolve(resp["$ref"])
-    schema, schema_at = json_content_schema(resp, at)
-    model, any_json, text_type = None, False, None
-    if schema is None:
-        text_type = text_content_type(resp, at)
-        if text_type is None and resp.get("content"):
-            raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
-    elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
-        model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
-                          schema["$ref"])
-    elif is_object_schema(schema):
-        model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema, schema_at)
-    else:
-        any_json = True
-    return Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)

@@ -219,13 +219,40 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
         {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
             "multipart/form-data)", CREATE + "/requestBody/content")
-    refused(tmp, lambda s: item_get(s)["responses"].update(default={"description": "x"}),
-            "a default response gets no reply helper", ITEM + "/responses/default")
-    refused(tmp, lambda s: item_get(s)["responses"].update({"4XX": {"description": "x"}}),
-            "the status range 4XX is refused", ITEM + "/responses/4XX")
     refused(tmp, lambda s: item_get(s).update(callbacks={}), "callbacks are not supported", ITEM + "/callbacks")
     refused(tmp, lambda s: s.update(webhooks={}), "webhooks are not supported", "#/webhooks")
     refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
+
+
+REPLY = "#/paths/~1replies~1{mode}/get/responses"
+
+
+def reply_headers(s):
+    return s["paths"]["/replies/{mode}"]["get"]["responses"]["201"]["headers"]
+
+
+def test_response_refusals(tmp):
+    """Response headers become reply-helper arguments: what cannot be one is refused with its pointer."""
+    refused(tmp, lambda s: reply_headers(s).update({"Content-Type": {"schema": {"type": "string"}}}),
+            "response header 'Content-Type' is refused: the runtime sets it", REPLY + "/201/headers/Content-Type")
+    refused(tmp, lambda s: reply_headers(s).update({"X-List": {"schema": {"type": "array", "items": {}}}}),
+            "a response header must be a string, integer, number or boolean", REPLY + "/201/headers/X-List/schema")
+    refused(tmp, lambda s: reply_headers(s).update({"X-N": {"schema": {"type": ["integer", "null"]}}}),
+            "not nullable", REPLY + "/201/headers/X-N/schema")
+    refused(tmp, lambda s: reply_headers(s).update({"X-C": {"content": {"text/plain": {}}}}),
+            "Header field 'content' is refused", REPLY + "/201/headers/X-C/content")
+    refused(tmp, lambda s: reply_headers(s).update({"X-S": {"style": "form", "schema": {"type": "string"}}}),
+            "'style: form' is refused", REPLY + "/201/headers/X-S/style")
+    refused(tmp, lambda s: reply_headers(s).update({"Status": {"schema": {"type": "string"}}}),
+            "maps to the C argument status", REPLY + "/201/headers/Status")
+    refused(tmp, lambda s: reply_headers(s).update({"X_Flag": {"schema": {"type": "string"}}}),
+            "maps to the C argument x_flag, already used by 'X-Flag'", REPLY + "/201/headers/X_Flag")
+    refused(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update({"1XX": {"description": "x"}}),
+            "the range 1XX is refused", REPLY + "/1XX")
+    refused(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update({"6XX": {"description": "x"}}),
+            "unknown response status '6XX'", REPLY + "/6XX")
+    accepted(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update(
+        {"2xx": {"description": "lower-case x"}}), "a range spelled 2xx")
 
 
 def openapi_30(mutate):
@@ -341,6 +368,7 @@ def main():
         test_refusals(tmp)
         test_schema_refusals(tmp)
         test_document_refusals(tmp)
+        test_response_refusals(tmp)
         test_harmless(tmp)
         test_review_refusals(tmp)
         test_review_crashes(tmp)

@@ -72,6 +72,50 @@ void handle_echo(struct rt_req *req, const struct api_echo_params *p)
     api_echo__reply_200(req, &r);
 }
 
+/* Each mode answers through one reply helper: declared headers, ranges, default, and the bugs they refuse. */
+void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p)
+{
+    struct api_message msg = {.message = "made"};
+    struct api_http_error err = {.detail = "bad gateway"};
+    int64_t count = 7, retry = 30;
+    double ratio = 0.1;
+
+    switch (p->mode) {
+    case 1:
+        api_reply_mode__reply_201(req, &msg, "/items/1", &count, &ratio, true);
+        break;
+    case 2:
+        api_reply_mode__reply_201(req, &msg, "/items/2", NULL, NULL, false); /* optional headers left out */
+        break;
+    case 3:
+        api_reply_mode__reply_201(req, &msg, NULL, NULL, NULL, true); /* a required header missing: a bug */
+        break;
+    case 4:
+        api_reply_mode__reply_4xx_detail(req, 418, "teapot", &retry);
+        break;
+    case 5:
+        api_reply_mode__reply_4xx_detail(req, 404, "declared on its own", NULL); /* use reply_404: a bug */
+        break;
+    case 6:
+        api_reply_mode__reply_4xx_detail(req, 503, "not a 4xx", NULL);
+        break;
+    case 7:
+        api_reply_mode__reply_5xx(req, 502, &err);
+        break;
+    case 8:
+        api_reply_mode__reply_default(req, 302);
+        break;
+    case 9:
+        api_reply_mode__reply_default(req, 502); /* 5XX is declared: a bug */
+        break;
+    case 10:
+        api_reply_mode__reply_default(req, 201); /* declared on its own: a bug */
+        break;
+    default:
+        api_reply_mode__reply_default(req, 700); /* not a status */
+    }
+}
+
 /* --- tests --- */
 
 static void test_routes(void)
@@ -212,8 +256,10 @@ static void test_review(void)
     static const char *const locs[] = {"code", "line", "level", "tie"};
     size_t i;
 
-#define BASE "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[],"
-    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a\\\\b\",\"line\":\"a\\nb\",\"level\":4,\"tie\":3}");
+#define BASE                                                                                                 \
+    "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\",\"tags\":[],"
+    send_req(RT_METHOD_POST, "/items/", json,
+             BASE "\"code\":\"a\\\\b\",\"line\":\"a\\nb\",\"level\":4,\"tie\":3}");
     CHECK(cap.status == 422);
     for (i = 0; i < sizeof(locs) / sizeof(locs[0]); i++) {
         char needle[64];
@@ -224,11 +270,46 @@ static void test_review(void)
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"a\\rb\",\"level\":11}");
     CHECK(cap.status == 422 && strstr(cap.body, "\"less_than_equal\"") != NULL &&
           strstr(cap.body, "\"string_pattern_mismatch\"") != NULL);
-    send_req(RT_METHOD_POST, "/items/", json, BASE "\"code\":\"a.b\",\"line\":\"a.b\",\"level\":5,\"tie\":4}");
+    send_req(RT_METHOD_POST, "/items/", json,
+             BASE "\"code\":\"a.b\",\"line\":\"a.b\",\"level\":5,\"tie\":4}");
     CHECK(cap.status == 201);
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"axb\",\"level\":10}");
     CHECK(cap.status == 201);
 #undef BASE
+}
+
+static int header_is(const char *line)
+{
+    if (cap.headers != NULL && strstr(cap.headers, line) != NULL)
+        return 1;
+    printf("# expected header %s\n#      got %s\n", line, cap.headers != NULL ? cap.headers : "(none)");
+    return 0;
+}
+
+/* Response headers as helper arguments, written per their schema; ranges and default take the status. */
+static void test_replies(void)
+{
+    static const char *const bugs[] = {"/replies/3", "/replies/5",  "/replies/6",
+                                       "/replies/9", "/replies/10", "/replies/11"};
+
+    send_req(RT_METHOD_GET, "/replies/1", NULL, NULL);
+    CHECK(cap.status == 201 && body_is("{\"message\":\"made\"}"));
+    CHECK(header_is("Location: /items/1\r\n") && header_is("X-Count: 7\r\n") &&
+          header_is("X-Ratio: 0.1\r\n") && header_is("X-Flag: true\r\n"));
+    send_req(RT_METHOD_GET, "/replies/2", NULL, NULL);
+    CHECK(cap.status == 201 && header_is("Location: /items/2\r\n") && header_is("X-Flag: false\r\n"));
+    CHECK(strstr(cap.headers, "X-Count") == NULL && strstr(cap.headers, "X-Ratio") == NULL);
+    send_req(RT_METHOD_GET, "/replies/4", NULL, NULL);
+    CHECK(cap.status == 418 && body_is("{\"detail\":\"teapot\"}") && header_is("Retry-After: 30\r\n"));
+    send_req(RT_METHOD_GET, "/replies/7", NULL, NULL);
+    CHECK(cap.status == 502 && body_is("{\"detail\":\"bad gateway\"}"));
+    send_req(RT_METHOD_GET, "/replies/8", NULL, NULL);
+    CHECK(cap.status == 302 && cap.body == NULL);
+    for (size_t i = 0; i < sizeof(bugs) / sizeof(bugs[0]); i++) {
+        send_req(RT_METHOD_GET, bugs[i], NULL, NULL);
+        CHECK(cap.status == 500 && body_is("{\"detail\":\"Internal Server Error\"}"));
+        CHECK(cap.headers == NULL || strstr(cap.headers, "Location") == NULL); /* nothing of the bad reply */
+    }
 }
 
 int main(void)
@@ -238,6 +319,7 @@ int main(void)
     test_params();
     test_bodies();
     test_review();
+    test_replies();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);
