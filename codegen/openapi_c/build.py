@@ -8,6 +8,7 @@ from .model import Ctx
 from .names import c_string
 from .refusals import SpecError
 from .operations import build_operations
+from .servers import build_servers
 from .schemas import is_object_schema, model_for
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
@@ -23,6 +24,7 @@ def build(spec, spec_name):
         if is_object_schema(schema):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
+    build_servers(ctx)
     build_operations(ctx)
     check_struct_names(ctx)
     info = spec.get("info", {})

@@ -5,7 +5,7 @@ OpenAPI object is in exactly one of three categories:
 
   SUPPORTED   the generator enforces it (a check may restrict it to what is enforced: the values, or the places);
   REFUSED     the generator cannot enforce it yet: a spec using it fails to build, with the reason.  A few are
-              accepted where they provably have no effect (`security: []`, `servers: [{url: /}]`, readOnly in a
+              accepted where they provably have no effect (`security: []`, readOnly in a
               schema no request reaches...): the `harmless` predicate says where;
   ANNOTATION  no effect on validation by design (description, examples, title, deprecated, links, x-*...).
 
@@ -26,8 +26,6 @@ enums, required) is checked on responses as on requests.  A schema's context (wa
 PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
-
-from urllib.parse import urlsplit
 
 from .regex import compile_error
 
@@ -291,22 +289,9 @@ def is_annotation(table, key):
 
 DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 SECURITY = "security requirements are not enforced yet: the operation would be reachable without credentials"
-SERVERS = ("a server URL with a path (or variables) is not supported: the routes answer at /, not under the "
-           "server's path")
 CALLBACKS = "callbacks are not supported: nothing would call them"
 FLOWS = "security schemes are not supported yet: no operation can require one"
 DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
-
-
-def root_servers(value, node, ctx):
-    """Servers whose URLs all serve at the root ("/", or a host without a path) change nothing."""
-    if not isinstance(value, list):
-        return False
-    for server in value:
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str) or "{" in url or urlsplit(url).path not in ("", "/"):
-            return False
-    return True
 
 
 def no_requirement(value, node, ctx):
@@ -352,7 +337,7 @@ OBJECTS = {
         "openapi": S(check=openapi_version), "info": S(child="info"),
         "jsonSchemaDialect": R("only OpenAPI 3.1's default schema dialect is supported",
                                harmless=lambda v, n, c: v == DEFAULT_DIALECT),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # the first one's path is the base path (servers.py)
         "paths": S(child="paths"),
         "webhooks": R("webhooks are not supported: nothing would send them"),
         "components": S(child="components"),
@@ -366,10 +351,8 @@ OBJECTS = {
     },
     "contact": {"name": A(), "url": A(), "email": A()},
     "license": {"name": A(), "identifier": A(), "url": A()},
-    "server": {"url": S(), "description": A(),
-               "variables": R("server variables are not supported: the routes answer at /")},
-    "server-variable": {"enum": R("server variables are not supported"),
-                        "default": R("server variables are not supported"), "description": A()},
+    "server": {"url": S(), "description": A(), "variables": S(child="{server-variable}")},
+    "server-variable": {"enum": S(), "default": S(), "description": A()},  # the default is substituted
     "components": {
         "schemas": S(child="{schema}"), "responses": S(child="{response?}"),
         "parameters": S(child="{parameter?}"), "requestBodies": S(child="{request-body?}"),
@@ -383,7 +366,7 @@ OBJECTS = {
         "get": S(child="operation"), "put": S(child="operation"), "post": S(child="operation"),
         "delete": S(child="operation"), "options": S(child="operation"), "head": S(child="operation"),
         "patch": S(child="operation"), "trace": S(child="operation"),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # must say the document's base path (servers.py)
         "parameters": S(child="[parameter?]", ctx="request"),
     },
     "operation": {
@@ -392,7 +375,7 @@ OBJECTS = {
         "requestBody": S(child="request-body?", ctx="request"), "responses": S(child="responses", ctx="response"),
         "callbacks": R(CALLBACKS), "deprecated": A(),
         "security": R(SECURITY, harmless=no_requirement),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # must say the document's base path (servers.py)
     },
     "external-documentation": {"description": A(), "url": A()},
     "parameter": {
@@ -438,7 +421,7 @@ OBJECTS = {
 }
 
 # The fields an object must have (OpenAPI 3.1 requires them, and the build reads them).
-REQUIRED = {"parameter": ("name", "in"), "reference": ("$ref",)}
+REQUIRED = {"parameter": ("name", "in"), "reference": ("$ref",), "server": ("url",), "server-variable": ("default",)}
 
 NAMES = {"openapi": "OpenAPI Object", "info": "Info", "contact": "Contact", "license": "License",
          "server": "Server", "server-variable": "Server Variable", "components": "Components",

@@ -26,6 +26,7 @@ class Ctx:
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)
         self.title_c = self.version_c = None
+        self.base_path = self.base_path_c = None  # servers.py: "" or "/a/b", and as a C literal
         self.abi = None           # CODEGEN_ABI
         self.spec_json_lines = []  # the spec as JSON, C literal lines for api_spec.c
 

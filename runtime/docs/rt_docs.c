@@ -18,7 +18,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rt_docs_spec.h"
 #include "rt_metrics.h"
+#include "rt_mem.h"
 #include "rt_req.h"
 
 #ifndef RT_DOCS_ASSETS
@@ -91,19 +93,23 @@ enum {
 
 static struct resource resources[RES_COUNT];
 static bool initialized;
+/* The base path the API is served under ("" for the root): every URL the pages load starts with it.  The
+ * resources' paths do not: rt_docs_handle() sees the path under it (rt_req_path()). */
+static char base[256];
 
 #if RT_DOCS_ASSETS
-/* FastAPI's swagger_ui_default_parameters, plus validatorUrl: null (no badge from validator.swagger.io). */
-static const char docs_init_js[] =
+/* FastAPI's swagger_ui_default_parameters, plus validatorUrl: null (no badge from validator.swagger.io).
+ * Arguments: the base path twice. */
+static const char docs_init_template[] =
     "window.ui = SwaggerUIBundle({\n"
-    "    url: '/openapi.json',\n"
+    "    url: '%s/openapi.json',\n"
     "    dom_id: '#swagger-ui',\n"
     "    layout: 'BaseLayout',\n"
     "    deepLinking: true,\n"
     "    showExtensions: true,\n"
     "    showCommonExtensions: true,\n"
     "    validatorUrl: null,\n"
-    "    oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',\n"
+    "    oauth2RedirectUrl: window.location.origin + '%s/docs/oauth2-redirect',\n"
     "    presets: [\n"
     "        SwaggerUIBundle.presets.apis,\n"
     "        SwaggerUIBundle.SwaggerUIStandalonePreset\n"
@@ -112,6 +118,7 @@ static const char docs_init_js[] =
 
 /* The generated pages; sized with room to spare, rt_docs_init() fails if one does not fit. */
 static char docs_html[2048];
+static char docs_init_js[1024];
 static char oauth2_redirect_html[512];
 static char redoc_html[2048];
 #endif
@@ -214,7 +221,7 @@ static int html_escape(char *out, size_t size, const char *s)
 #define PAGE_PRINTF(buf, ...)                                                                                \
     (snprintf((buf), sizeof(buf), __VA_ARGS__) >= (int)sizeof(buf) ? -1 : (int)strlen(buf))
 
-/* /docs: Swagger UI.  Arguments: the Swagger UI directory twice, the title, the directory. */
+/* /docs: Swagger UI.  Arguments: the Swagger UI directory twice, the title, the directory, the base path. */
 static const char docs_page[] = "<!DOCTYPE html>\n"
                                 "<html lang=\"en\">\n"
                                 "<head>\n"
@@ -229,7 +236,7 @@ static const char docs_page[] = "<!DOCTYPE html>\n"
                                 "</div>\n"
                                 "<script src=\"%s/swagger-ui-bundle.js\"></script>\n"
                                 "<!-- `SwaggerUIBundle` is now available on the page -->\n"
-                                "<script src=\"/docs/swagger-ui-init.js\"></script>\n"
+                                "<script src=\"%s/docs/swagger-ui-init.js\"></script>\n"
                                 "</body>\n"
                                 "</html>\n";
 
@@ -245,8 +252,8 @@ static const char oauth2_page[] = "<!DOCTYPE html>\n"
                                   "</body>\n"
                                   "</html>\n";
 
-/* /redoc: ReDoc, telemetry off.  Arguments: the title, the Swagger UI directory (favicon), the ReDoc
- * directory. */
+/* /redoc: ReDoc, telemetry off.  Arguments: the title, the Swagger UI directory (favicon), the base path,
+ * the ReDoc directory. */
 static const char redoc_page[] =
     "<!DOCTYPE html>\n"
     "<html lang=\"en\">\n"
@@ -266,18 +273,18 @@ static const char redoc_page[] =
     "<noscript>\n"
     "ReDoc requires Javascript to function. Please enable it to browse the documentation.\n"
     "</noscript>\n"
-    "<redoc spec-url=\"/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
+    "<redoc spec-url=\"%s/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
     "<script type=\"module\" src=\"%s/redoc.standalone.js\"></script>\n"
     "</body>\n"
     "</html>\n";
 
 /* The pages' table entries, once they are built (their lengths given). */
-static int add_pages(size_t docs_len, size_t oauth2_len, size_t redoc_len)
+static int add_pages(size_t docs_len, size_t oauth2_len, size_t redoc_len, size_t init_len)
 {
     return set_resource(RES_DOCS, "", "/docs", TYPE_HTML, CACHE_NO_CACHE, docs_html, docs_len, NULL, 0) !=
                        0 ||
                    set_resource(RES_DOCS_INIT, "", "/docs/swagger-ui-init.js", TYPE_JS, CACHE_NO_CACHE,
-                                docs_init_js, sizeof(docs_init_js) - 1, NULL, 0) != 0 ||
+                                docs_init_js, init_len, NULL, 0) != 0 ||
                    set_resource(RES_OAUTH2_REDIRECT, "", "/docs/oauth2-redirect", TYPE_HTML, CACHE_NO_CACHE,
                                 oauth2_redirect_html, oauth2_len, NULL, 0) != 0 ||
                    set_resource(RES_REDOC, "", "/redoc", TYPE_HTML, CACHE_NO_CACHE, redoc_html, redoc_len,
@@ -310,20 +317,24 @@ static int add_assets(const char *swagger_dir, const char *redoc_dir)
 /* Build the pages and their table entries.  Returns 0, or -1 if something did not fit its buffer. */
 static int build_pages(const char *api_title)
 {
-    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE];
-    int docs_len, oauth2_len, redoc_len;
+    /* The directories as served (under the base path, in the pages) and as looked up (below it). */
+    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE], swagger_url[512], redoc_url[512];
+    int docs_len, oauth2_len, redoc_len, init_len;
 
     if (html_escape(title, sizeof(title), api_title) != 0)
         return -1;
     if (PAGE_PRINTF(swagger_dir, "/static/swagger-ui-%s", rt_docs_swagger_ui_version) < 0 ||
-        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0)
+        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0 ||
+        PAGE_PRINTF(swagger_url, "%s%s", base, swagger_dir) < 0 ||
+        PAGE_PRINTF(redoc_url, "%s%s", base, redoc_dir) < 0)
         return -1;
-    docs_len = PAGE_PRINTF(docs_html, docs_page, swagger_dir, swagger_dir, title, swagger_dir);
-    oauth2_len = PAGE_PRINTF(oauth2_redirect_html, oauth2_page, swagger_dir);
-    redoc_len = PAGE_PRINTF(redoc_html, redoc_page, title, swagger_dir, redoc_dir);
-    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0)
+    docs_len = PAGE_PRINTF(docs_html, docs_page, swagger_url, swagger_url, title, swagger_url, base);
+    oauth2_len = PAGE_PRINTF(oauth2_redirect_html, oauth2_page, swagger_url);
+    redoc_len = PAGE_PRINTF(redoc_html, redoc_page, title, swagger_url, base, redoc_url);
+    init_len = PAGE_PRINTF(docs_init_js, docs_init_template, base, base);
+    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0 || init_len < 0)
         return -1;
-    return add_pages((size_t)docs_len, (size_t)oauth2_len, (size_t)redoc_len) == 0 &&
+    return add_pages((size_t)docs_len, (size_t)oauth2_len, (size_t)redoc_len, (size_t)init_len) == 0 &&
                    add_assets(swagger_dir, redoc_dir) == 0
                ? 0
                : -1;
@@ -344,10 +355,22 @@ static int build(const char *api_title, const char *spec_json, size_t spec_json_
 #endif
 }
 
-int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len)
+int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len, const char *base_path,
+                 bool rewrite_servers)
 {
+    /* Kept for the life of the process, like the spec it replaces. */
+    static char *rewritten;
+
     if (initialized)
         return 0;
+    if (snprintf(base, sizeof(base), "%s", base_path) >= (int)sizeof(base))
+        return -1;
+    if (rewrite_servers) {
+        rewritten = rt_docs_spec_with_base(spec_json, spec_json_len, base_path, &spec_json_len);
+        if (rewritten == NULL)
+            return -1;
+        spec_json = rewritten;
+    }
     if (build(title, spec_json, spec_json_len) != 0)
         return -1;
     initialized = true;

@@ -37,6 +37,7 @@ struct rt_settings {
     int db_connect_timeout_ms;   /* ms one connection attempt may take (DB_CONNECT_TIMEOUT) */
     char tls_cert_file[1024];    /* PEM certificate chain; with the key: serve HTTPS (TLS_CERT_FILE) */
     char tls_key_file[1024];     /* PEM private key of that certificate (TLS_KEY_FILE) */
+    char base_path[256];         /* mount the API here; empty: the spec's first server path (BASE_PATH) */
 };
 
 /** The runtime's option groups, in --help order (they set the fields of rt_settings_get()). */

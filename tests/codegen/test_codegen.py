@@ -205,11 +205,6 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: s.update(security=[{"api_key": []}]), "OpenAPI Object field 'security'", "#/security")
     refused(tmp, lambda s: s["components"].update(securitySchemes={"api_key": {"type": "apiKey"}}),
             "security schemes are not supported", "#/components/securitySchemes")
-    refused(tmp, lambda s: s.update(servers=[{"url": "/api/v1"}]), "the routes answer at /", "#/servers")
-    refused(tmp, lambda s: s["paths"]["/"].update(servers=[{"url": "/v2"}]), "Path Item field 'servers'",
-            "#/paths/~1/servers")
-    refused(tmp, lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/v2"}]),
-            "Operation field 'servers'", "#/paths/~1/get/servers")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="matrix"), "'style: matrix' is refused",
             ITEM + "/parameters/0/style")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="label"), "'style: label' is refused",
@@ -253,6 +248,47 @@ def test_response_refusals(tmp):
             "unknown response status '6XX'", REPLY + "/6XX")
     accepted(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update(
         {"2xx": {"description": "lower-case x"}}), "a range spelled 2xx")
+
+
+def base_path_of(tmp, mutate):
+    """API_BASE_PATH generated from the mutated fixture (None if it was refused)."""
+    r, out = mutated(tmp, mutate)
+    if r.returncode != 0:
+        return None
+    with open(os.path.join(out, "api.h"), encoding="utf-8") as f:
+        m = re.search(r'^#define API_BASE_PATH "(.*)"$', f.read(), re.M)
+    subprocess.run(["rm", "-rf", out], check=True)
+    return m.group(1) if m else "(no API_BASE_PATH)"
+
+
+def test_servers(tmp):
+    """The first server URL's path is the base path the routes are mounted under; what cannot be resolved is
+    refused with its pointer, and so are path item and operation servers that say another path."""
+    cases = [(None, ""), ([], ""), ([{"url": "/"}], ""), ([{"url": "/api/v1/"}, {"url": "/other"}], "/api/v1"),
+             ([{"url": "https://api.example.com:8443/base"}], "/base"), ([{"url": "http://h"}], ""),
+             ([{"url": "{scheme}://h/{v}/x", "variables": {"scheme": {"default": "https"},
+                                                           "v": {"default": "v2", "enum": ["v1", "v2"]}}}], "/v2/x")]
+    for servers, want in cases:
+        got = base_path_of(tmp, lambda s: s.update(servers=servers) if servers is not None else s.pop("servers", 0))
+        ok(got == want, "servers %r -> API_BASE_PATH %r (got %r)" % (servers, want, got))
+    root = lambda servers: (lambda s: s.update(servers=servers))
+    refused(tmp, root([{"url": "/{v}"}]), "server variable {v} has no default", "#/servers/0/url")
+    refused(tmp, root([{"url": "/{v}", "variables": {"v": {"enum": ["a"]}}}]), "a Server Variable must have "
+            "'default'", "#/servers/0/variables/v")
+    refused(tmp, root([{"url": "/{v}", "variables": {"v": {"default": "c", "enum": ["a", "b"]}}}]),
+            "the default 'c' is not in its enum", "#/servers/0/variables/v/default")
+    refused(tmp, root([{"url": "api/v1"}]), "does not start with '/'", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a%20b"}]), "characters a base path cannot have", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a?x=1"}]), "has a query or fragment", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a//b"}]), "an empty, '.' or '..' segment", "#/servers/0/url")
+    refused(tmp, root([{"description": "no url"}]), "a Server must have 'url'", "#/servers/0")
+    with_root = lambda mutate: (lambda s: (s.update(servers=[{"url": "/api"}]), mutate(s)))
+    refused(tmp, with_root(lambda s: s["paths"]["/"].update(servers=[{"url": "/v2"}])),
+            "the base path '/v2' differs from the document's '/api'", "#/paths/~1/servers")
+    refused(tmp, with_root(lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/"}])),
+            "the base path '/' differs from the document's '/api'", "#/paths/~1/get/servers")
+    accepted(tmp, with_root(lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "https://h/api/"}])),
+             "operation servers with the document's base path")
 
 
 def openapi_30(mutate):
@@ -369,6 +405,7 @@ def main():
         test_schema_refusals(tmp)
         test_document_refusals(tmp)
         test_response_refusals(tmp)
+        test_servers(tmp)
         test_harmless(tmp)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
