@@ -8,14 +8,15 @@
 
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 3
-#error "generated/ was made for RT_CODEGEN_ABI 3 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
+#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */
 
 static const struct rt_api_client_status responses_read_root[] = {
-    {.status = 200, .model = &api_welcome__model},
+    {.status = 200, .status_hi = 0, .model = &api_welcome__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_async_delay[] = {
@@ -24,9 +25,12 @@ static const struct rt_api_client_param params_async_delay[] = {
 };
 
 static const struct rt_api_client_status responses_async_delay[] = {
-    {.status = 200, .model = &api_delay_result__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_sync_delay[] = {
@@ -35,8 +39,10 @@ static const struct rt_api_client_param params_sync_delay[] = {
 };
 
 static const struct rt_api_client_status responses_sync_delay[] = {
-    {.status = 200, .model = &api_delay_result__model},
-    {.status = 422, .model = &api_http_validation_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_list_users[] = {
@@ -47,16 +53,23 @@ static const struct rt_api_client_param params_list_users[] = {
 };
 
 static const struct rt_api_client_status responses_list_users[] = {
-    {.status = 200, .model = &api_user_page__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user_page__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_create_user[] = {
-    {.status = 201, .model = &api_user__model},
-    {.status = 409, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 201, .status_hi = 0, .model = &api_user__model,
+     .headers = NULL},
+    {.status = 409, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_get_user[] = {
@@ -65,14 +78,19 @@ static const struct rt_api_client_param params_get_user[] = {
 };
 
 static const struct rt_api_client_status responses_get_user[] = {
-    {.status = 200, .model = &api_user__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_fetch_external_data[] = {
-    {.status = 200, .model = &api_external_data__model},
+    {.status = 200, .status_hi = 0, .model = &api_external_data__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_get_user_with_external_data[] = {
@@ -81,10 +99,14 @@ static const struct rt_api_client_param params_get_user_with_external_data[] = {
 };
 
 static const struct rt_api_client_status responses_get_user_with_external_data[] = {
-    {.status = 200, .model = &api_user_with_external_data__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user_with_external_data__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_process_data[] = {
@@ -92,10 +114,17 @@ static const struct rt_api_client_param params_process_data[] = {
      .required = true, .summary = "path, required, 1..256 characters"},
 };
 
+static const char *const headers_process_data_202[] = {"Location", NULL};
+
+static const char *const headers_process_data_503[] = {"Retry-After", NULL};
+
 static const struct rt_api_client_status responses_process_data[] = {
-    {.status = 202, .model = &api_task_accepted__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 202, .status_hi = 0, .model = &api_task_accepted__model,
+     .headers = headers_process_data_202},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_process_data_503},
 };
 
 static const struct rt_api_client_param params_get_task[] = {
@@ -104,29 +133,40 @@ static const struct rt_api_client_param params_get_task[] = {
 };
 
 static const struct rt_api_client_status responses_get_task[] = {
-    {.status = 200, .model = &api_task__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_task__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_performance_async[] = {
-    {.status = 200, .model = &api_performance_result__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_performance_sync[] = {
-    {.status = 200, .model = &api_performance_result__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_health[] = {
-    {.status = 200, .model = &api_health__model},
-    {.status = 503, .model = &api_health__model},
+    {.status = 200, .status_hi = 0, .model = &api_health__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_health__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_metrics[] = {
-    {.status = 200, .model = NULL},
+    {.status = 200, .status_hi = 0, .model = NULL,
+     .headers = NULL},
 };
 
 const struct rt_api_client_op api_client_ops[] = {
@@ -202,13 +242,8 @@ static void deliver_read_root(const struct rt_api_client_response *r, void (*cb)
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_read_root[0])
         res.body_200 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_read_root_cb)cb)(&res, arg);
 }
 
@@ -224,19 +259,12 @@ static void deliver_async_delay(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_async_delay[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_async_delay[1])
         res.body_422 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_async_delay[2])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_async_delay_cb)cb)(&res, arg);
 }
 
@@ -256,16 +284,10 @@ static void deliver_sync_delay(const struct rt_api_client_response *r, void (*cb
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_sync_delay[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_sync_delay[1])
         res.body_422 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_sync_delay_cb)cb)(&res, arg);
 }
 
@@ -285,19 +307,12 @@ static void deliver_list_users(const struct rt_api_client_response *r, void (*cb
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_list_users[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_list_users[1])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_list_users[2])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_list_users_cb)cb)(&res, arg);
 }
 
@@ -321,22 +336,14 @@ static void deliver_create_user(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 201:
+    if (r->body != NULL && r->matched == &responses_create_user[0])
         res.body_201 = r->body;
-        break;
-    case 409:
+    if (r->body != NULL && r->matched == &responses_create_user[1])
         res.body_409 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_create_user[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_create_user[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_create_user_cb)cb)(&res, arg);
 }
 
@@ -352,22 +359,14 @@ static void deliver_get_user(const struct rt_api_client_response *r, void (*cb)(
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_user[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_user[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_user[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_user[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_user_cb)cb)(&res, arg);
 }
 
@@ -386,13 +385,8 @@ static void deliver_fetch_external_data(const struct rt_api_client_response *r, 
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_fetch_external_data[0])
         res.body_200 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_fetch_external_data_cb)cb)(&res, arg);
 }
 
@@ -408,22 +402,14 @@ static void deliver_get_user_with_external_data(const struct rt_api_client_respo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_user_with_external_data_cb)cb)(&res, arg);
 }
 
@@ -442,19 +428,12 @@ static void deliver_process_data(const struct rt_api_client_response *r, void (*
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 202:
+    if (r->body != NULL && r->matched == &responses_process_data[0])
         res.body_202 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_process_data[1])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_process_data[2])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_process_data_cb)cb)(&res, arg);
 }
 
@@ -473,22 +452,14 @@ static void deliver_get_task(const struct rt_api_client_response *r, void (*cb)(
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_task[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_task[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_task[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_task[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_task_cb)cb)(&res, arg);
 }
 
@@ -507,16 +478,10 @@ static void deliver_performance_async(const struct rt_api_client_response *r, vo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_performance_async[0])
         res.body_200 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_performance_async[1])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_performance_async_cb)cb)(&res, arg);
 }
 
@@ -532,16 +497,10 @@ static void deliver_performance_sync(const struct rt_api_client_response *r, voi
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_performance_sync[0])
         res.body_200 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_performance_sync[1])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_performance_sync_cb)cb)(&res, arg);
 }
 
@@ -557,16 +516,10 @@ static void deliver_health(const struct rt_api_client_response *r, void (*cb)(vo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_health[0])
         res.body_200 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_health[1])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_health_cb)cb)(&res, arg);
 }
 

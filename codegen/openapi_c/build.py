@@ -12,7 +12,7 @@ from .servers import build_servers
 from .schemas import is_object_schema, model_for
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 3
+CODEGEN_ABI = 4
 
 
 def build(spec, spec_name):
