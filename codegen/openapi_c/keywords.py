@@ -128,8 +128,7 @@ def input_format(value, node, ctx):
 
 
 def applied_default(value, node, ctx):
-    if ctx == BODY:
-        return "defaults are not applied to request body fields: an absent field would stay absent"
+    # BODY: applied to an absent optional scalar property (schemas.py); document.py refuses it elsewhere
     if ctx == PARAM and ("anyOf" in node or "oneOf" in node):
         return "a default beside anyOf/oneOf is not applied: put it in the non-null alternative"
     return None
@@ -205,6 +204,10 @@ def a_string(value, node, ctx):
     return None if isinstance(value, str) and value else "must be a non-empty string"
 
 
+def a_flag(value, node, ctx):
+    return None if isinstance(value, bool) else "must be true or false"
+
+
 def not_true(value, node, ctx):
     return value is not True
 
@@ -264,10 +267,9 @@ SCHEMA = {
     # meta-data
     "default": S(check=applied_default),
     "title": A(), "description": A(), "examples": A(), "deprecated": A(),
-    "readOnly": R("true is not enforced: the property would be required in and accepted from requests "
-                  "(allowed where no request reaches it)", harmless=lambda v, n, c: v is not True or c not in INPUT),
-    "writeOnly": R("true is not enforced: the property would be written in responses "
-                   "(allowed where no response reaches it)", harmless=lambda v, n, c: v is not True or c != OUTPUT),
+    # on properties (document.py refuses them elsewhere): readOnly ones are not required in requests and refused
+    # there (422), writeOnly ones are never written into responses (rt_valid_model)
+    "readOnly": S(check=a_flag), "writeOnly": S(check=a_flag),
     # content: annotations in 2020-12 (the content vocabulary asserts nothing)
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
     # the OpenAPI 3.1 dialect

@@ -309,7 +309,7 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
         return -1;
     if (body != NULL)
-        rt_valid_model_write_json(op->body, body, &json);
+        rt_valid_model_write_json_request(op->body, body, &json);
     rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);
     rt_json_buf_free(&json);
     return rc;

@@ -111,6 +111,10 @@ struct rt_valid_field {
     size_t offset;                    /* of the value in the C struct (array: of .items) */
     size_t aux_offset;                /* array: of .len; optional/nullable scalar: of bool has_<field>;
                                          else RT_VALID_NO_OFFSET */
+    bool read_only;  /* readOnly: never required in, and refused from, a request (422); sent in responses */
+    bool write_only; /* writeOnly: never written into a response, nor read from one (the client) */
+    const char
+        *default_json; /* a scalar's default as JSON, stored when a request leaves it out; NULL: none */
 };
 
 /** A schema: how a C struct maps to a JSON object. */

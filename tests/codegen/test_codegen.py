@@ -183,18 +183,38 @@ def test_schema_refusals(tmp):
             SCHEMAS + "ItemCreate/properties/x/format")
     refused(tmp, body_prop("x", {"type": "string", "format": "date-time"}), "2024-02-30",
             SCHEMAS + "ItemCreate/properties/x/format")
-    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1),
-            "defaults are not applied to request body fields", SCHEMAS + "ItemCreate/properties/quantity/default")
-    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(readOnly=True),
-            "unsupported schema keyword(s) readOnly", SCHEMAS + "ItemCreate/properties/name/readOnly")
-    refused(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
-            "unsupported schema keyword(s) writeOnly", SCHEMAS + "Item/properties/name/writeOnly")
     refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
             "unsupported schema keyword(s) discriminator", SCHEMAS + "Item/discriminator")
     refused(tmp, body_prop("x", {"type": "object"}), "type object without properties is not enforced",
             SCHEMAS + "ItemCreate/properties/x/type")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
+
+
+def test_access_and_default_refusals(tmp):
+    """readOnly/writeOnly are enforced on properties, body defaults applied to optional scalar properties: what
+    would be ignored elsewhere is refused with its pointer."""
+    schemas = lambda s: s["components"]["schemas"]
+    x = SCHEMAS + "ItemCreate/properties/x"
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(default="n"),
+            "a default on a required property is never applied", SCHEMAS + "ItemCreate/properties/name/default")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "integer"}, "default": []}),
+            "applied to string, integer, number and boolean properties only", x + "/default")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "integer", "default": 1}}),
+            "schema keyword 'default' is refused here", x + "/items/default")
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1000),
+            "the default 1000 does not satisfy its own schema (maximum 100)",
+            SCHEMAS + "ItemCreate/properties/quantity/default")
+    refused(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][1]["schema"].update(readOnly=True),
+            "'readOnly: true' is refused: it is enforced on properties only", ITEM + "/parameters/1/schema/readOnly")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "string", "writeOnly": True}}),
+            "'writeOnly: true' is refused: it is enforced on properties only", x + "/items/writeOnly")
+    refused(tmp, body_prop("x", {"type": "string", "readOnly": True, "writeOnly": True}),
+            "readOnly and writeOnly both true", x)
+    refused(tmp, body_prop("x", {"type": "string", "readOnly": "yes"}), "must be true or false", x + "/readOnly")
+    accepted(tmp, body_prop("x", {"type": ["integer", "null"], "default": 2, "minimum": 1}), "a nullable default")
+    accepted(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
+             "writeOnly in a response schema (never written)")
 
 
 def test_document_refusals(tmp):
@@ -404,6 +424,7 @@ def main():
         test_refusals(tmp)
         test_schema_refusals(tmp)
         test_document_refusals(tmp)
+        test_access_and_default_refusals(tmp)
         test_response_refusals(tmp)
         test_servers(tmp)
         test_harmless(tmp)

@@ -7,7 +7,9 @@
 #include "../unit/runtime/test.h"
 
 #include "api.h"
+#include "rt_json.h"
 #include "rt_req.h"
+#include "rt_valid_model.h"
 
 #include <json-c/json.h>
 #include <string.h>
@@ -114,6 +116,18 @@ void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p
     default:
         api_reply_mode__reply_default(req, 700); /* not a status */
     }
+}
+
+/* Echoes the gadget: what the request may not set (id, owner) is the server's; password never goes back. */
+void handle_create_gadget(struct rt_req *req, const struct api_create_gadget_params *p)
+{
+    struct api_gadget g = p->body;
+    char name[128];
+
+    snprintf(name, sizeof(name), "%s/%s/%d%d%d", g.name, g.password, g.has_size, g.has_ratio, g.has_enabled);
+    g.name = name;
+    g.id = 9;
+    api_create_gadget__reply_201(req, &g);
 }
 
 /* --- tests --- */
@@ -312,6 +326,52 @@ static void test_replies(void)
     }
 }
 
+static int buf_is(const struct rt_json_buf *b, const char *expected)
+{
+    if (b->data != NULL && b->len == strlen(expected) && memcmp(b->data, expected, b->len) == 0)
+        return 1;
+    printf("# expected %s\n#      got %.*s\n", expected, (int)b->len, b->data != NULL ? b->data : "");
+    return 0;
+}
+
+/* readOnly: refused in requests, not required there; writeOnly: never in responses; body defaults applied. */
+static void test_access_and_defaults(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    struct api_tag tag = {.name = "t"};
+    struct api_gadget g = {.id = 1, .name = "n", .password = "pw", .owner = &tag};
+    struct rt_json_buf buf = {0};
+
+    send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\",\"password\":\"pw\"}");
+    CHECK(cap.status == 201);
+    CHECK(body_is(
+        "{\"id\":9,\"name\":\"g/pw/111\",\"color\":\"red\",\"size\":3,\"ratio\":0.5,\"enabled\":true}"));
+    send_req(RT_METHOD_POST, "/gadgets/", json,
+             "{\"name\":\"g\",\"password\":\"pw\",\"color\":\"blue\",\"size\":5,\"ratio\":null,\"enabled\":"
+             "false}");
+    CHECK(cap.status == 201);
+    CHECK(body_is(
+        "{\"id\":9,\"name\":\"g/pw/101\",\"color\":\"blue\",\"size\":5,\"ratio\":null,\"enabled\":false}"));
+    send_req(RT_METHOD_POST, "/gadgets/", json,
+             "{\"id\":1,\"name\":\"g\",\"password\":\"pw\",\"owner\":{\"name\":\"x\"},\"size\":0}");
+    CHECK(cap.status == 422);
+    CHECK(strstr(cap.body,
+                 "{\"type\":\"read_only\",\"loc\":[\"body\",\"id\"],\"msg\":\"Field is read-only and "
+                 "cannot be sent\",\"input\":1}") != NULL);
+    CHECK(strstr(cap.body, "\"loc\":[\"body\",\"owner\"]") != NULL &&
+          strstr(cap.body, "\"loc\":[\"body\",\"size\"]"));
+    send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\"}");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body, "\"loc\":[\"body\",\"password\"]") != NULL); /* writeOnly: sent */
+    /* The generated client writes a request body: readOnly left out, writeOnly sent. */
+    rt_valid_model_write_json_request(&api_gadget__model, &g, &buf);
+    CHECK(buf_is(&buf, "{\"name\":\"n\",\"ratio\":null,\"password\":\"pw\"}"));
+    rt_json_buf_free(&buf);
+    rt_valid_model_write_json(&api_gadget__model, &g, &buf); /* a response: the other way round */
+    CHECK(buf_is(&buf, "{\"id\":1,\"name\":\"n\",\"ratio\":null,\"owner\":{\"name\":\"t\"}}"));
+    rt_json_buf_free(&buf);
+}
+
 int main(void)
 {
     api_init();
@@ -320,6 +380,7 @@ int main(void)
     test_bodies();
     test_review();
     test_replies();
+    test_access_and_defaults();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);
