@@ -5,8 +5,8 @@ OpenAPI object is in exactly one of three categories:
 
   SUPPORTED   the generator enforces it (a check may restrict it to what is enforced: the values, or the places);
   REFUSED     the generator cannot enforce it yet: a spec using it fails to build, with the reason.  A few are
-              accepted where they provably have no effect (`security: []`, readOnly in a
-              schema no request reaches...): the `harmless` predicate says where;
+              accepted where they provably have no effect (`security: []`, `jsonSchemaDialect` naming the
+              default...): the `harmless` predicate says where;
   ANNOTATION  no effect on validation by design (description, examples, title, deprecated, links, x-*...).
 
 A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
