@@ -10,6 +10,7 @@
 #include "api.h"
 #include "rt_app.h"
 
+#include "auth.h"
 #include "external.h"
 #include "tasks.h"
 #include "users.h"
@@ -19,6 +20,7 @@ static const struct rt_module *const modules[] = {
     &users_module,
     &tasks_module,
     &external_module,
+    &auth_module,
 };
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 # Run after linking an application (see async_demo_check_handlers() in codegen.cmake): every operation of
 # its spec should have a handler.  The generated API gives each handle_<operation> a weak default that
 # answers 501, so a missing handler still links; this finds those defaults in the binary (nm: "W") and
-# names each operation.  A warning, or an error when STRICT is on (-DASYNC_DEMO_STRICT_HANDLERS=ON, as CI
+# names each operation; the same for the verifier of each security scheme (handle_security_<scheme>), whose
+# weak default refuses every request.  A warning, or an error when STRICT is on (-DASYNC_DEMO_STRICT_HANDLERS=ON, as CI
 # builds).
 #   cmake -DNM=nm -DBINARY=<executable> -DHEADER=<generated api_ops.h> -DSTRICT=ON|OFF -P check_handlers.cmake
 execute_process(COMMAND ${NM} ${BINARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
@@ -23,10 +24,20 @@ endforeach()
 if(n EQUAL 0)
   message(FATAL_ERROR "no operations found in ${HEADER}")
 endif()
+# The verifier of each security scheme an operation uses: its weak default refuses every request.
+file(STRINGS ${HEADER} schemes REGEX "^/\\* --- security [a-z0-9_]+: ")
+foreach(line IN LISTS schemes)
+  string(REGEX REPLACE "^/\\* --- security ([a-z0-9_]+): (.*) --- \\*/$" "\\1;\\2" parts "${line}")
+  list(GET parts 0 scheme)
+  list(GET parts 1 what)
+  if(symbols MATCHES "[0-9a-f]+ [Ww] handle_security_${scheme}\n")
+    list(APPEND missing "  security scheme ${scheme} (${what}): write handle_security_${scheme}() in a file under handlers/; until then it refuses every request (401)")
+  endif()
+endforeach()
 if(missing)
   list(LENGTH missing n_missing)
   string(REPLACE ";" "\n" missing "${missing}")
-  set(text "${n_missing} operation(s) of the spec have no handler:\n${missing}")
+  set(text "${n_missing} operation(s) or security scheme(s) of the spec have no handler:\n${missing}")
   if(STRICT)
     file(REMOVE ${BINARY}) # so that the next build links and checks again
     message(FATAL_ERROR "${text}\n(ASYNC_DEMO_STRICT_HANDLERS is ON: a missing handler is an error)")

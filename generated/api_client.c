@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */
@@ -88,6 +88,30 @@ static const struct rt_api_client_status responses_get_user[] = {
      .headers = NULL},
 };
 
+static const struct rt_api_client_param params_delete_user[] = {
+    {.name = "user_email", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_STRING,
+     .required = true, .summary = "path, required, at most 254 characters, format email"},
+};
+
+static const char *const headers_delete_user_401[] = {"WWW-Authenticate", NULL};
+
+static const struct rt_api_client_status responses_delete_user[] = {
+    {.status = 204, .status_hi = 0, .model = NULL,
+     .headers = NULL},
+    {.status = 401, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_delete_user_401},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+};
+
+static const struct rt_api_client_scheme schemes_delete_user[] = {
+    {.name = "adminKey", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-API-Key"},
+};
+
 static const struct rt_api_client_status responses_fetch_external_data[] = {
     {.status = 200, .status_hi = 0, .model = &api_external_data__model,
      .headers = NULL},
@@ -164,68 +188,117 @@ static const struct rt_api_client_status responses_health[] = {
      .headers = NULL},
 };
 
+static const struct rt_api_client_status responses_health_live[] = {
+    {.status = 200, .status_hi = 0, .model = &api_liveness__model,
+     .headers = NULL},
+};
+
+static const struct rt_api_client_status responses_health_ready[] = {
+    {.status = 200, .status_hi = 0, .model = &api_readiness__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_readiness__model,
+     .headers = NULL},
+};
+
+static const char *const headers_metrics_401[] = {"WWW-Authenticate", NULL};
+
 static const struct rt_api_client_status responses_metrics[] = {
     {.status = 200, .status_hi = 0, .model = NULL,
      .headers = NULL},
+    {.status = 401, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_metrics_401},
+};
+
+static const struct rt_api_client_scheme schemes_metrics[] = {
+    {.name = "metricsBearer", .kind = RT_AUTH_HTTP_BEARER, .param = NULL},
 };
 
 const struct rt_api_client_op api_client_ops[] = {
     {.id = "read_root", .method = "GET", .path = "/", .summary = "Welcome message",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_read_root, .n_responses = 1},
+     .responses = responses_read_root, .n_responses = 1,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "async_delay", .method = "GET", .path = "/async-delay/{seconds}", .summary = "Wait without blocking the event loop",
      .params = params_async_delay, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_async_delay, .n_responses = 3},
+     .responses = responses_async_delay, .n_responses = 3,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "sync_delay", .method = "GET", .path = "/sync-delay/{seconds}", .summary = "Block the event loop (the anti-pattern)",
      .params = params_sync_delay, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_sync_delay, .n_responses = 2},
+     .responses = responses_sync_delay, .n_responses = 2,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "list_users", .method = "GET", .path = "/users/", .summary = "List users",
      .params = params_list_users, .n_params = 2,
      .body = NULL, .body_required = false,
-     .responses = responses_list_users, .n_responses = 3},
+     .responses = responses_list_users, .n_responses = 3,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "create_user", .method = "POST", .path = "/users/", .summary = "Create a user",
      .params = NULL, .n_params = 0,
      .body = &api_user_create__model, .body_required = true,
-     .responses = responses_create_user, .n_responses = 4},
+     .responses = responses_create_user, .n_responses = 4,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "get_user", .method = "GET", .path = "/users/{user_email}", .summary = "Get a user by email address",
      .params = params_get_user, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_get_user, .n_responses = 4},
+     .responses = responses_get_user, .n_responses = 4,
+     .schemes = NULL, .n_schemes = 0},
+    {.id = "delete_user", .method = "DELETE", .path = "/users/{user_email}", .summary = "Delete a user (needs the admin API key)",
+     .params = params_delete_user, .n_params = 1,
+     .body = NULL, .body_required = false,
+     .responses = responses_delete_user, .n_responses = 5,
+     .schemes = schemes_delete_user, .n_schemes = 1},
     {.id = "fetch_external_data", .method = "GET", .path = "/fetch-external-data", .summary = "Call several services concurrently",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_fetch_external_data, .n_responses = 1},
+     .responses = responses_fetch_external_data, .n_responses = 1,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "get_user_with_external_data", .method = "GET", .path = "/user-with-external-data/{user_email}", .summary = "A user combined with data from another service",
      .params = params_get_user_with_external_data, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_get_user_with_external_data, .n_responses = 4},
+     .responses = responses_get_user_with_external_data, .n_responses = 4,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "process_data", .method = "POST", .path = "/process-data/{message}", .summary = "Queue CPU-heavy work and answer at once",
      .params = params_process_data, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_process_data, .n_responses = 3},
+     .responses = responses_process_data, .n_responses = 3,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "get_task", .method = "GET", .path = "/tasks/{task_id}", .summary = "A background task's state",
      .params = params_get_task, .n_params = 1,
      .body = NULL, .body_required = false,
-     .responses = responses_get_task, .n_responses = 4},
+     .responses = responses_get_task, .n_responses = 4,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "performance_async", .method = "GET", .path = "/performance/async", .summary = "Three waits at once (about 1 s)",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_performance_async, .n_responses = 2},
+     .responses = responses_performance_async, .n_responses = 2,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "performance_sync", .method = "GET", .path = "/performance/sync", .summary = "Three waits one after another (about 3 s)",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_performance_sync, .n_responses = 2},
+     .responses = responses_performance_sync, .n_responses = 2,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "health", .method = "GET", .path = "/health", .summary = "Health check",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_health, .n_responses = 2},
+     .responses = responses_health, .n_responses = 2,
+     .schemes = NULL, .n_schemes = 0},
+    {.id = "health_live", .method = "GET", .path = "/health/live", .summary = "Liveness probe",
+     .params = NULL, .n_params = 0,
+     .body = NULL, .body_required = false,
+     .responses = responses_health_live, .n_responses = 1,
+     .schemes = NULL, .n_schemes = 0},
+    {.id = "health_ready", .method = "GET", .path = "/health/ready", .summary = "Readiness probe",
+     .params = NULL, .n_params = 0,
+     .body = NULL, .body_required = false,
+     .responses = responses_health_ready, .n_responses = 2,
+     .schemes = NULL, .n_schemes = 0},
     {.id = "metrics", .method = "GET", .path = "/metrics", .summary = "Metrics in Prometheus' text format",
      .params = NULL, .n_params = 0,
      .body = NULL, .body_required = false,
-     .responses = responses_metrics, .n_responses = 1},
+     .responses = responses_metrics, .n_responses = 2,
+     .schemes = schemes_metrics, .n_schemes = 1},
 };
 const size_t api_client_n_ops = sizeof(api_client_ops) / sizeof(api_client_ops[0]);
 
@@ -379,6 +452,32 @@ int api_client_get_user(struct rt_api_client *c, const char *user_email, api_cli
                                deliver_get_user, (void (*)(void))cb, arg);
 }
 
+static void deliver_delete_user(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_delete_user_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    if (r->body != NULL && r->matched == &responses_delete_user[1])
+        res.body_401 = r->body;
+    if (r->body != NULL && r->matched == &responses_delete_user[2])
+        res.body_404 = r->body;
+    if (r->body != NULL && r->matched == &responses_delete_user[3])
+        res.body_422 = r->body;
+    if (r->body != NULL && r->matched == &responses_delete_user[4])
+        res.body_503 = r->body;
+    ((api_client_delete_user_cb)cb)(&res, arg);
+}
+
+int api_client_delete_user(struct rt_api_client *c, const char *user_email, api_client_delete_user_cb cb, void *arg)
+{
+    const char *values[1] = {NULL};
+
+    values[0] = user_email;
+    return rt_api_client_start(c, &api_client_ops[6], values, NULL,
+                               deliver_delete_user, (void (*)(void))cb, arg);
+}
+
 static void deliver_fetch_external_data(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
 {
     struct api_client_fetch_external_data_response res;
@@ -392,7 +491,7 @@ static void deliver_fetch_external_data(const struct rt_api_client_response *r, 
 
 int api_client_fetch_external_data(struct rt_api_client *c, api_client_fetch_external_data_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[6], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[7], NULL, NULL,
                                deliver_fetch_external_data, (void (*)(void))cb, arg);
 }
 
@@ -418,7 +517,7 @@ int api_client_get_user_with_external_data(struct rt_api_client *c, const char *
     const char *values[1] = {NULL};
 
     values[0] = user_email;
-    return rt_api_client_start(c, &api_client_ops[7], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[8], values, NULL,
                                deliver_get_user_with_external_data, (void (*)(void))cb, arg);
 }
 
@@ -442,7 +541,7 @@ int api_client_process_data(struct rt_api_client *c, const char *message, api_cl
     const char *values[1] = {NULL};
 
     values[0] = message;
-    return rt_api_client_start(c, &api_client_ops[8], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[9], values, NULL,
                                deliver_process_data, (void (*)(void))cb, arg);
 }
 
@@ -468,7 +567,7 @@ int api_client_get_task(struct rt_api_client *c, const char *task_id, api_client
     const char *values[1] = {NULL};
 
     values[0] = task_id;
-    return rt_api_client_start(c, &api_client_ops[9], values, NULL,
+    return rt_api_client_start(c, &api_client_ops[10], values, NULL,
                                deliver_get_task, (void (*)(void))cb, arg);
 }
 
@@ -487,7 +586,7 @@ static void deliver_performance_async(const struct rt_api_client_response *r, vo
 
 int api_client_performance_async(struct rt_api_client *c, api_client_performance_async_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[10], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[11], NULL, NULL,
                                deliver_performance_async, (void (*)(void))cb, arg);
 }
 
@@ -506,7 +605,7 @@ static void deliver_performance_sync(const struct rt_api_client_response *r, voi
 
 int api_client_performance_sync(struct rt_api_client *c, api_client_performance_sync_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[11], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[12], NULL, NULL,
                                deliver_performance_sync, (void (*)(void))cb, arg);
 }
 
@@ -525,8 +624,44 @@ static void deliver_health(const struct rt_api_client_response *r, void (*cb)(vo
 
 int api_client_health(struct rt_api_client *c, api_client_health_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[12], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
                                deliver_health, (void (*)(void))cb, arg);
+}
+
+static void deliver_health_live(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_health_live_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    if (r->body != NULL && r->matched == &responses_health_live[0])
+        res.body_200 = r->body;
+    ((api_client_health_live_cb)cb)(&res, arg);
+}
+
+int api_client_health_live(struct rt_api_client *c, api_client_health_live_cb cb, void *arg)
+{
+    return rt_api_client_start(c, &api_client_ops[14], NULL, NULL,
+                               deliver_health_live, (void (*)(void))cb, arg);
+}
+
+static void deliver_health_ready(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
+{
+    struct api_client_health_ready_response res;
+
+    memset(&res, 0, sizeof(res));
+    res.r = *r;
+    if (r->body != NULL && r->matched == &responses_health_ready[0])
+        res.body_200 = r->body;
+    if (r->body != NULL && r->matched == &responses_health_ready[1])
+        res.body_503 = r->body;
+    ((api_client_health_ready_cb)cb)(&res, arg);
+}
+
+int api_client_health_ready(struct rt_api_client *c, api_client_health_ready_cb cb, void *arg)
+{
+    return rt_api_client_start(c, &api_client_ops[15], NULL, NULL,
+                               deliver_health_ready, (void (*)(void))cb, arg);
 }
 
 static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(void), void *arg)
@@ -535,11 +670,13 @@ static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(v
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
+    if (r->body != NULL && r->matched == &responses_metrics[1])
+        res.body_401 = r->body;
     ((api_client_metrics_cb)cb)(&res, arg);
 }
 
 int api_client_metrics(struct rt_api_client *c, api_client_metrics_cb cb, void *arg)
 {
-    return rt_api_client_start(c, &api_client_ops[13], NULL, NULL,
+    return rt_api_client_start(c, &api_client_ops[16], NULL, NULL,
                                deliver_metrics, (void (*)(void))cb, arg);
 }

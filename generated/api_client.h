@@ -38,8 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */
@@ -151,6 +151,22 @@ typedef void (*api_client_get_user_cb)(const struct api_client_get_user_response
 /** GET /users/{user_email}: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
 int api_client_get_user(struct rt_api_client *c, const char *user_email, api_client_get_user_cb cb, void *arg);
 
+/* --- delete_user: DELETE /users/{user_email} (Delete a user (needs the admin API key)) --- */
+
+/** The outcome of api_client_delete_user(); valid only during the callback. */
+struct api_client_delete_user_response {
+    struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_http_error *body_401; /* 401: the body, if a valid HTTPError */
+    const struct api_http_error *body_404; /* 404: the body, if a valid HTTPError */
+    const struct api_http_validation_error *body_422; /* 422: the body, if a valid HTTPValidationError */
+    const struct api_http_error *body_503; /* 503: the body, if a valid HTTPError */
+};
+
+typedef void (*api_client_delete_user_cb)(const struct api_client_delete_user_response *res, void *arg);
+
+/** DELETE /users/{user_email}: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_delete_user(struct rt_api_client *c, const char *user_email, api_client_delete_user_cb cb, void *arg);
+
 /* --- fetch_external_data: GET /fetch-external-data (Call several services concurrently) --- */
 
 /** The outcome of api_client_fetch_external_data(); valid only during the callback. */
@@ -253,11 +269,39 @@ typedef void (*api_client_health_cb)(const struct api_client_health_response *re
 /** GET /health: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
 int api_client_health(struct rt_api_client *c, api_client_health_cb cb, void *arg);
 
+/* --- health_live: GET /health/live (Liveness probe) --- */
+
+/** The outcome of api_client_health_live(); valid only during the callback. */
+struct api_client_health_live_response {
+    struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_liveness *body_200; /* 200: the body, if a valid Liveness */
+};
+
+typedef void (*api_client_health_live_cb)(const struct api_client_health_live_response *res, void *arg);
+
+/** GET /health/live: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_health_live(struct rt_api_client *c, api_client_health_live_cb cb, void *arg);
+
+/* --- health_ready: GET /health/ready (Readiness probe) --- */
+
+/** The outcome of api_client_health_ready(); valid only during the callback. */
+struct api_client_health_ready_response {
+    struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_readiness *body_200; /* 200: the body, if a valid Readiness */
+    const struct api_readiness *body_503; /* 503: the body, if a valid Readiness */
+};
+
+typedef void (*api_client_health_ready_cb)(const struct api_client_health_ready_response *res, void *arg);
+
+/** GET /health/ready: 0 once started (@p cb runs once, later), or -1 (@p cb never runs). */
+int api_client_health_ready(struct rt_api_client *c, api_client_health_ready_cb cb, void *arg);
+
 /* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
 
 /** The outcome of api_client_metrics(); valid only during the callback. */
 struct api_client_metrics_response {
     struct rt_api_client_response r; /* status, error, flags, raw body */
+    const struct api_http_error *body_401; /* 401: the body, if a valid HTTPError */
 };
 
 typedef void (*api_client_metrics_cb)(const struct api_client_metrics_response *res, void *arg);

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- rules --- */
@@ -17,6 +17,8 @@ static const char *const enum_task_status[] = {"queued", "running", "done", "fai
 static const char *const enum_performance_result_mode[] = {"concurrent", "sequential", NULL};
 static const char *const enum_health_status[] = {"ok", "degraded", NULL};
 static const char *const enum_database_health_backend[] = {"sqlite", "postgresql", NULL};
+static const char *const enum_liveness_status[] = {"alive", NULL};
+static const char *const enum_readiness_status[] = {"ready", "not_ready", NULL};
 
 static const struct rt_valid_rule rule_welcome_message = {
     .kind = RT_VALID_STRING,
@@ -256,6 +258,25 @@ static const struct rt_valid_rule rule_database_health_error = {
 static const struct rt_valid_rule rule_health_database = {
     .kind = RT_VALID_OBJECT,
     .model = &api_database_health__model,
+};
+
+static const struct rt_valid_rule rule_liveness_status = {
+    .kind = RT_VALID_STRING,
+    .enum_values = enum_liveness_status,
+};
+
+static const struct rt_valid_rule rule_liveness_uptime_seconds = {
+    .kind = RT_VALID_NUMBER,
+};
+
+static const struct rt_valid_rule rule_readiness_status = {
+    .kind = RT_VALID_STRING,
+    .enum_values = enum_readiness_status,
+};
+
+static const struct rt_valid_rule rule_readiness_reason = {
+    .kind = RT_VALID_STRING,
+    .nullable = true,
 };
 
 static const struct rt_valid_rule rule_user_page_items_items = {
@@ -732,6 +753,66 @@ int api_database_health__from_json(struct json_object *j, struct api_database_he
 void api_database_health__cleanup(struct api_database_health *v)
 {
     rt_valid_model_cleanup(&api_database_health__model, v);
+}
+
+static const struct rt_valid_field fields_liveness[] = {
+    {.name = "status", .rule = &rule_liveness_status, .required = true,
+     .offset = offsetof(struct api_liveness, status), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "uptime_seconds", .rule = &rule_liveness_uptime_seconds, .required = true,
+     .offset = offsetof(struct api_liveness, uptime_seconds), .aux_offset = RT_VALID_NO_OFFSET},
+};
+
+const struct rt_valid_model api_liveness__model = {
+    .name = "Liveness",
+    .size = sizeof(struct api_liveness),
+    .fields = fields_liveness,
+    .n_fields = sizeof(fields_liveness) / sizeof(fields_liveness[0]),
+};
+
+struct json_object *api_liveness__to_json(const struct api_liveness *v)
+{
+    return rt_valid_model_to_json(&api_liveness__model, v);
+}
+
+int api_liveness__from_json(struct json_object *j, struct api_liveness *out, struct rt_valid_errors *errs,
+                                 const struct rt_valid_loc *loc)
+{
+    return rt_valid_model_from_json(&api_liveness__model, j, out, errs, loc);
+}
+
+void api_liveness__cleanup(struct api_liveness *v)
+{
+    rt_valid_model_cleanup(&api_liveness__model, v);
+}
+
+static const struct rt_valid_field fields_readiness[] = {
+    {.name = "status", .rule = &rule_readiness_status, .required = true,
+     .offset = offsetof(struct api_readiness, status), .aux_offset = RT_VALID_NO_OFFSET},
+    {.name = "reason", .rule = &rule_readiness_reason, .required = true,
+     .offset = offsetof(struct api_readiness, reason), .aux_offset = RT_VALID_NO_OFFSET},
+};
+
+const struct rt_valid_model api_readiness__model = {
+    .name = "Readiness",
+    .size = sizeof(struct api_readiness),
+    .fields = fields_readiness,
+    .n_fields = sizeof(fields_readiness) / sizeof(fields_readiness[0]),
+};
+
+struct json_object *api_readiness__to_json(const struct api_readiness *v)
+{
+    return rt_valid_model_to_json(&api_readiness__model, v);
+}
+
+int api_readiness__from_json(struct json_object *j, struct api_readiness *out, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc)
+{
+    return rt_valid_model_from_json(&api_readiness__model, j, out, errs, loc);
+}
+
+void api_readiness__cleanup(struct api_readiness *v)
+{
+    rt_valid_model_cleanup(&api_readiness__model, v);
 }
 
 static const struct rt_valid_field fields_user_page[] = {

@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 struct json_object;
@@ -45,6 +45,9 @@ struct json_object;
 #define API_HEALTH_STATUS_DEGRADED "degraded"
 #define API_DATABASE_HEALTH_BACKEND_SQLITE "sqlite"
 #define API_DATABASE_HEALTH_BACKEND_POSTGRESQL "postgresql"
+#define API_LIVENESS_STATUS_ALIVE "alive"
+#define API_READINESS_STATUS_READY "ready"
+#define API_READINESS_STATUS_NOT_READY "not_ready"
 
 /* --- models --- */
 
@@ -151,6 +154,18 @@ struct api_database_health {
     double latency_ms; /* required, nullable */
     bool has_latency_ms; /* latency_ms is set */
     const char *error; /* required, nullable */
+};
+
+/** Liveness: The process answers. */
+struct api_liveness {
+    const char *status; /* required, one of alive */
+    double uptime_seconds; /* required */
+};
+
+/** Readiness: Whether the instance should be sent traffic, and if not, why. */
+struct api_readiness {
+    const char *status; /* required, one of ready, not_ready */
+    const char *reason; /* required, nullable */
 };
 
 /** UserPage: A page of users. */
@@ -261,6 +276,18 @@ struct json_object *api_database_health__to_json(const struct api_database_healt
 int api_database_health__from_json(struct json_object *j, struct api_database_health *out, struct rt_valid_errors *errs,
                                         const struct rt_valid_loc *loc);
 void api_database_health__cleanup(struct api_database_health *v);
+
+extern const struct rt_valid_model api_liveness__model;
+struct json_object *api_liveness__to_json(const struct api_liveness *v);
+int api_liveness__from_json(struct json_object *j, struct api_liveness *out, struct rt_valid_errors *errs,
+                                 const struct rt_valid_loc *loc);
+void api_liveness__cleanup(struct api_liveness *v);
+
+extern const struct rt_valid_model api_readiness__model;
+struct json_object *api_readiness__to_json(const struct api_readiness *v);
+int api_readiness__from_json(struct json_object *j, struct api_readiness *out, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc);
+void api_readiness__cleanup(struct api_readiness *v);
 
 extern const struct rt_valid_model api_user_page__model;
 struct json_object *api_user_page__to_json(const struct api_user_page *v);

@@ -6,6 +6,7 @@
 #include "api_ops.h"
 #include "rt_metrics.h"
 #include "rt_url.h"
+#include "rt_valid_auth.h"
 #include "rt_valid_reply.h"
 #include "rt_valid_req.h"
 
@@ -13,8 +14,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */
@@ -45,6 +46,12 @@ static const struct rt_valid_rule rule_list_users_offset = {
 };
 
 static const struct rt_valid_rule rule_get_user_user_email = {
+    .kind = RT_VALID_STRING,
+    .max_length = 254,
+    .format = RT_VALID_FORMAT_EMAIL,
+};
+
+static const struct rt_valid_rule rule_delete_user_user_email = {
     .kind = RT_VALID_STRING,
     .max_length = 254,
     .format = RT_VALID_FORMAT_EMAIL,
@@ -185,6 +192,46 @@ static void run_get_user(struct rt_req *req, const char *const *path)
     handle_get_user(req, params);
 }
 
+static const struct rt_valid_param params_delete_user[] = {
+    {.name = "user_email", .in = RT_VALID_IN_PATH, .path_index = 0,
+     .required = true, .default_text = NULL, .rule = &rule_delete_user_user_email,
+     .offset = offsetof(struct api_delete_user_params, user_email),
+     .has_offset = RT_VALID_NO_OFFSET},
+};
+
+static const struct rt_auth_scheme schemes_delete_user[] = {
+    {.name = "adminKey", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-API-Key", .realm = NULL, .verify = handle_security_admin_key},
+};
+static const struct rt_auth_use uses_delete_user_0[] = {
+    {.scheme = 0, .scopes = NULL, .n_scopes = 0},
+};
+/* Alternatives: any one passes; every scheme of one must ({.n_uses = 0}: anonymous). */
+static const struct rt_auth_requirement security_delete_user[] = {
+    {.uses = uses_delete_user_0, .n_uses = 1},
+};
+
+static void run_delete_user(struct rt_req *req, const char *const *path)
+{
+    struct api_delete_user_params *params = rt_req_alloc(req, sizeof(*params));
+    struct rt_valid_errors errs;
+    const void *principals[1];
+
+    if (rt_valid_auth_req(req, API_OP_DELETE_USER, schemes_delete_user, 1, security_delete_user,
+                          1, principals) < 0)
+        return; /* answered 401 or 403 */
+    params->auth_admin_key = principals[0];
+
+    rt_valid_errors_init(&errs);
+    if (rt_valid_req_params(req, params_delete_user, sizeof(params_delete_user) / sizeof(params_delete_user[0]), path,
+                            params, &errs) < 0) {
+        rt_valid_errors_cleanup(&errs);
+        return; /* answered 400 */
+    }
+    if (rt_valid_req_reply_errors(req, &errs))
+        return; /* answered 422 */
+    handle_delete_user(req, params);
+}
+
 static void run_fetch_external_data(struct rt_req *req, const char *const *path)
 {
     (void)path;
@@ -278,10 +325,46 @@ static void run_health(struct rt_req *req, const char *const *path)
     handle_health(req);
 }
 
-static void run_metrics(struct rt_req *req, const char *const *path)
+static void run_health_live(struct rt_req *req, const char *const *path)
 {
     (void)path;
-    handle_metrics(req);
+    handle_health_live(req);
+}
+
+static void run_health_ready(struct rt_req *req, const char *const *path)
+{
+    (void)path;
+    handle_health_ready(req);
+}
+
+static const struct rt_auth_scheme schemes_metrics[] = {
+    {.name = "metricsBearer", .kind = RT_AUTH_HTTP_BEARER, .param = NULL, .realm = NULL, .verify = handle_security_metrics_bearer},
+};
+static const struct rt_auth_use uses_metrics_1[] = {
+    {.scheme = 0, .scopes = NULL, .n_scopes = 0},
+};
+/* Alternatives: any one passes; every scheme of one must ({.n_uses = 0}: anonymous). */
+static const struct rt_auth_requirement security_metrics[] = {
+    {.uses = NULL, .n_uses = 0},
+    {.uses = uses_metrics_1, .n_uses = 1},
+};
+
+static void run_metrics(struct rt_req *req, const char *const *path)
+{
+    struct api_metrics_params *params = rt_req_alloc(req, sizeof(*params));
+    struct rt_valid_errors errs;
+    const void *principals[1];
+
+    if (rt_valid_auth_req(req, API_OP_METRICS, schemes_metrics, 1, security_metrics,
+                          2, principals) < 0)
+        return; /* answered 401 or 403 */
+    params->auth_metrics_bearer = principals[0];
+
+    rt_valid_errors_init(&errs);
+    (void)path;
+    if (rt_valid_req_reply_errors(req, &errs))
+        return; /* answered 422 */
+    handle_metrics(req, params);
 }
 
 /* --- routing --- */
@@ -302,11 +385,17 @@ static const char *const segments_performance_async[] = {"performance", "async"}
 
 static const char *const segments_performance_sync[] = {"performance", "sync"};
 
+static const char *const segments_health_live[] = {"health", "live"};
+
+static const char *const segments_health_ready[] = {"health", "ready"};
+
 static const char *const segments_async_delay[] = {"async-delay", NULL};
 
 static const char *const segments_sync_delay[] = {"sync-delay", NULL};
 
 static const char *const segments_get_user[] = {"users", NULL};
+
+static const char *const segments_delete_user[] = {"users", NULL};
 
 static const char *const segments_get_user_with_external_data[] = {"user-with-external-data", NULL};
 
@@ -332,12 +421,18 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_ASYNC},
     {.path = "/performance/sync", .segments = segments_performance_sync, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_PERFORMANCE_SYNC},
+    {.path = "/health/live", .segments = segments_health_live, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH_LIVE},
+    {.path = "/health/ready", .segments = segments_health_ready, .n_segments = 2,
+     .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_HEALTH_READY},
     {.path = "/async-delay/{seconds}", .segments = segments_async_delay, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_ASYNC_DELAY},
     {.path = "/sync-delay/{seconds}", .segments = segments_sync_delay, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_SYNC_DELAY},
     {.path = "/users/{user_email}", .segments = segments_get_user, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_USER},
+    {.path = "/users/{user_email}", .segments = segments_delete_user, .n_segments = 2,
+     .methods = RT_METHOD_DELETE, .op = API_OP_DELETE_USER},
     {.path = "/user-with-external-data/{user_email}", .segments = segments_get_user_with_external_data, .n_segments = 2,
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_USER_WITH_EXTERNAL_DATA},
     {.path = "/process-data/{message}", .segments = segments_process_data, .n_segments = 2,
@@ -353,6 +448,7 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_LIST_USERS] = run_list_users,
     [API_OP_CREATE_USER] = run_create_user,
     [API_OP_GET_USER] = run_get_user,
+    [API_OP_DELETE_USER] = run_delete_user,
     [API_OP_FETCH_EXTERNAL_DATA] = run_fetch_external_data,
     [API_OP_GET_USER_WITH_EXTERNAL_DATA] = run_get_user_with_external_data,
     [API_OP_PROCESS_DATA] = run_process_data,
@@ -360,6 +456,8 @@ static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const 
     [API_OP_PERFORMANCE_ASYNC] = run_performance_async,
     [API_OP_PERFORMANCE_SYNC] = run_performance_sync,
     [API_OP_HEALTH] = run_health,
+    [API_OP_HEALTH_LIVE] = run_health_live,
+    [API_OP_HEALTH_READY] = run_health_ready,
     [API_OP_METRICS] = run_metrics,
 };
 
@@ -384,6 +482,7 @@ static const char *const op_names[API_OP_COUNT] = {
     "list_users",
     "create_user",
     "get_user",
+    "delete_user",
     "fetch_external_data",
     "get_user_with_external_data",
     "process_data",
@@ -391,6 +490,8 @@ static const char *const op_names[API_OP_COUNT] = {
     "performance_async",
     "performance_sync",
     "health",
+    "health_live",
+    "health_ready",
     "metrics",
 };
 
@@ -401,9 +502,12 @@ static const char *const op_methods[API_OP_COUNT] = {
     "GET",
     "POST",
     "GET",
+    "DELETE",
     "GET",
     "GET",
     "POST",
+    "GET",
+    "GET",
     "GET",
     "GET",
     "GET",
@@ -466,6 +570,12 @@ __attribute__((weak)) void handle_get_user(struct rt_req *req, const struct api_
     rt_req_reply_detail(req, 501, "Operation 'get_user' (GET /users/{user_email}) is not implemented yet");
 }
 
+__attribute__((weak)) void handle_delete_user(struct rt_req *req, const struct api_delete_user_params *params)
+{
+    (void)params;
+    rt_req_reply_detail(req, 501, "Operation 'delete_user' (DELETE /users/{user_email}) is not implemented yet");
+}
+
 __attribute__((weak)) void handle_fetch_external_data(struct rt_req *req)
 {
     rt_req_reply_detail(req, 501, "Operation 'fetch_external_data' (GET /fetch-external-data) is not implemented yet");
@@ -504,9 +614,36 @@ __attribute__((weak)) void handle_health(struct rt_req *req)
     rt_req_reply_detail(req, 501, "Operation 'health' (GET /health) is not implemented yet");
 }
 
-__attribute__((weak)) void handle_metrics(struct rt_req *req)
+__attribute__((weak)) void handle_health_live(struct rt_req *req)
 {
+    rt_req_reply_detail(req, 501, "Operation 'health_live' (GET /health/live) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_health_ready(struct rt_req *req)
+{
+    rt_req_reply_detail(req, 501, "Operation 'health_ready' (GET /health/ready) is not implemented yet");
+}
+
+__attribute__((weak)) void handle_metrics(struct rt_req *req, const struct api_metrics_params *params)
+{
+    (void)params;
     rt_req_reply_detail(req, 501, "Operation 'metrics' (GET /metrics) is not implemented yet");
+}
+
+/* Refuses everything until handlers/ defines the real verifier (the build names it). */
+__attribute__((weak)) int handle_security_admin_key(struct rt_req *req, int op, const struct rt_auth_credential *cred,
+    const char *const *scopes, size_t n_scopes, const void **principal)
+{
+    (void)req, (void)op, (void)cred, (void)scopes, (void)n_scopes, (void)principal;
+    return 401;
+}
+
+/* Refuses everything until handlers/ defines the real verifier (the build names it). */
+__attribute__((weak)) int handle_security_metrics_bearer(struct rt_req *req, int op, const struct rt_auth_credential *cred,
+    const char *const *scopes, size_t n_scopes, const void **principal)
+{
+    (void)req, (void)op, (void)cred, (void)scopes, (void)n_scopes, (void)principal;
+    return 401;
 }
 
 /* --- replies --- */
@@ -622,6 +759,48 @@ void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *bo
 }
 
 void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
+{
+    rt_req_reply_detail(req, 503, detail);
+}
+
+void api_delete_user__reply_204(struct rt_req *req)
+{
+    rt_req_reply(req, 204, NULL, NULL, 0);
+}
+
+void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
+{
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
+    rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
+}
+
+void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
+{
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
+    rt_req_reply_detail(req, 401, detail);
+}
+
+void api_delete_user__reply_404(struct rt_req *req, const struct api_http_error *body)
+{
+    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
+}
+
+void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail)
+{
+    rt_req_reply_detail(req, 404, detail);
+}
+
+void api_delete_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
+{
+    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+}
+
+void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body)
+{
+    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+}
+
+void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail)
 {
     rt_req_reply_detail(req, 503, detail);
 }
@@ -754,7 +933,34 @@ void api_health__reply_503(struct rt_req *req, const struct api_health *body)
     rt_valid_req_reply_model(req, 503, &api_health__model, body);
 }
 
+void api_health_live__reply_200(struct rt_req *req, const struct api_liveness *body)
+{
+    rt_valid_req_reply_model(req, 200, &api_liveness__model, body);
+}
+
+void api_health_ready__reply_200(struct rt_req *req, const struct api_readiness *body)
+{
+    rt_valid_req_reply_model(req, 200, &api_readiness__model, body);
+}
+
+void api_health_ready__reply_503(struct rt_req *req, const struct api_readiness *body)
+{
+    rt_valid_req_reply_model(req, 503, &api_readiness__model, body);
+}
+
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
 {
     rt_req_reply(req, 200, "text/plain; version=0.0.4", body, len);
+}
+
+void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
+{
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
+    rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
+}
+
+void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
+{
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
+    rt_req_reply_detail(req, 401, detail);
 }

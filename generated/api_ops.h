@@ -19,9 +19,10 @@
 
 #include "api_models.h"
 #include "rt_req.h"
+#include "rt_valid_auth.h"
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 4
-#error "generated/ was made for RT_CODEGEN_ABI 4 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
+#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /** The operations, in spec order. */
@@ -32,6 +33,7 @@ enum api_op {
     API_OP_LIST_USERS, /* GET /users/ */
     API_OP_CREATE_USER, /* POST /users/ */
     API_OP_GET_USER, /* GET /users/{user_email} */
+    API_OP_DELETE_USER, /* DELETE /users/{user_email} */
     API_OP_FETCH_EXTERNAL_DATA, /* GET /fetch-external-data */
     API_OP_GET_USER_WITH_EXTERNAL_DATA, /* GET /user-with-external-data/{user_email} */
     API_OP_PROCESS_DATA, /* POST /process-data/{message} */
@@ -39,6 +41,8 @@ enum api_op {
     API_OP_PERFORMANCE_ASYNC, /* GET /performance/async */
     API_OP_PERFORMANCE_SYNC, /* GET /performance/sync */
     API_OP_HEALTH, /* GET /health */
+    API_OP_HEALTH_LIVE, /* GET /health/live */
+    API_OP_HEALTH_READY, /* GET /health/ready */
     API_OP_METRICS, /* GET /metrics */
     API_OP_COUNT
 };
@@ -57,6 +61,32 @@ void api_init(void);
  * parameter and body field, else the handler.  Always ends up answering.
  */
 void api_dispatch(struct rt_req *req);
+
+/* --- security admin_key: apiKey in header X-API-Key (scheme adminKey) --- */
+
+/**
+ * The verifier of scheme adminKey: write it in handlers/.  Called after
+ * routing, before parameters are validated, with the credential the
+ * request carries (NULL: may an anonymous request pass, where the
+ * operation admits {}?).  @return 0 to accept (setting *principal for the
+ * handler's params->auth_admin_key, else it gets @p cred), 401 or 403.
+ * Until it is written, a weak default answers 401 to every request.
+ */
+int handle_security_admin_key(struct rt_req *req, int op, const struct rt_auth_credential *cred, const char *const *scopes,
+    size_t n_scopes, const void **principal);
+
+/* --- security metrics_bearer: http bearer (scheme metricsBearer) --- */
+
+/**
+ * The verifier of scheme metricsBearer: write it in handlers/.  Called after
+ * routing, before parameters are validated, with the credential the
+ * request carries (NULL: may an anonymous request pass, where the
+ * operation admits {}?).  @return 0 to accept (setting *principal for the
+ * handler's params->auth_metrics_bearer, else it gets @p cred), 401 or 403.
+ * Until it is written, a weak default answers 401 to every request.
+ */
+int handle_security_metrics_bearer(struct rt_req *req, int op, const struct rt_auth_credential *cred, const char *const *scopes,
+    size_t n_scopes, const void **principal);
 
 /* --- read_root: GET / (Welcome message) --- */
 
@@ -126,6 +156,23 @@ void api_get_user__reply_422(struct rt_req *req, const struct api_http_validatio
 void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body);
 void api_get_user__reply_503_detail(struct rt_req *req, const char *detail);
 
+/* --- delete_user: DELETE /users/{user_email} (Delete a user (needs the admin API key)) --- */
+
+struct api_delete_user_params {
+    const char *user_email; /* path, required, at most 254 characters, format email */
+    const void *auth_admin_key; /* what handle_security_admin_key() accepted, NULL if adminKey was not used */
+};
+
+void handle_delete_user(struct rt_req *req, const struct api_delete_user_params *params);
+void api_delete_user__reply_204(struct rt_req *req);
+void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate);
+void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate);
+void api_delete_user__reply_404(struct rt_req *req, const struct api_http_error *body);
+void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail);
+void api_delete_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
+void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body);
+void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail);
+
 /* --- fetch_external_data: GET /fetch-external-data (Call several services concurrently) --- */
 
 void handle_fetch_external_data(struct rt_req *req);
@@ -191,9 +238,26 @@ void handle_health(struct rt_req *req);
 void api_health__reply_200(struct rt_req *req, const struct api_health *body);
 void api_health__reply_503(struct rt_req *req, const struct api_health *body);
 
+/* --- health_live: GET /health/live (Liveness probe) --- */
+
+void handle_health_live(struct rt_req *req);
+void api_health_live__reply_200(struct rt_req *req, const struct api_liveness *body);
+
+/* --- health_ready: GET /health/ready (Readiness probe) --- */
+
+void handle_health_ready(struct rt_req *req);
+void api_health_ready__reply_200(struct rt_req *req, const struct api_readiness *body);
+void api_health_ready__reply_503(struct rt_req *req, const struct api_readiness *body);
+
 /* --- metrics: GET /metrics (Metrics in Prometheus' text format) --- */
 
-void handle_metrics(struct rt_req *req);
+struct api_metrics_params {
+    const void *auth_metrics_bearer; /* what handle_security_metrics_bearer() accepted, NULL if metricsBearer was not used */
+};
+
+void handle_metrics(struct rt_req *req, const struct api_metrics_params *params);
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len); /* copies body, text/plain; version=0.0.4 */
+void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate);
+void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate);
 
 #endif /* API_OPS_H */

@@ -1,5 +1,6 @@
 /*
- * Users in the database: create, read one, list a page.
+ * Users in the database: create, read one, list a page, delete one (which
+ * the router lets through only with an admin API key, handlers/auth.c).
  *
  * Each handler submits one statement and answers from its callback, on the
  * same event loop; the loop serves other requests meanwhile.  User input
@@ -63,6 +64,13 @@ static const struct rt_db_statement insert_user = {
 const struct rt_db_statement users_select_by_email = {
     .name = "users_by_email",
     .sql = "SELECT " USER_COLUMNS " FROM users WHERE lower(email) = lower($1)",
+    .n_params = 1,
+};
+
+/* RETURNING works on both backends (SQLite >= 3.35); no row: no such user. */
+static const struct rt_db_statement delete_user = {
+    .name = "users_delete",
+    .sql = "DELETE FROM users WHERE lower(email) = lower($1) RETURNING id",
     .n_params = 1,
 };
 
@@ -181,4 +189,26 @@ void handle_list_users(struct rt_req *req, const struct api_list_users_params *p
     snprintf(limit, sizeof(limit), "%lld", (long long)params->limit);
     snprintf(offset, sizeof(offset), "%lld", (long long)params->offset);
     rt_db_req_submit(req, &select_user_page, values, page_loaded, q, api_list_users__reply_503_detail);
+}
+
+/* --- DELETE /users/{user_email} --- */
+
+static void user_deleted(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+
+    if (rt_db_req_reply_failure(req, res, api_delete_user__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) == 0) {
+        api_delete_user__reply_404_detail(req, "User not found");
+        return;
+    }
+    api_delete_user__reply_204(req);
+}
+
+void handle_delete_user(struct rt_req *req, const struct api_delete_user_params *params)
+{
+    const char *values[1] = {params->user_email};
+
+    rt_db_req_submit(req, &delete_user, values, user_deleted, req, api_delete_user__reply_503_detail);
 }

@@ -23,6 +23,7 @@
  * time, requests per second); exit status 0 only if every call got a 2xx.
  */
 #include "api_client.h"
+#include "client_auth.h"
 #include "rt_client.h"
 #include "rt_mem.h"
 #include "rt_valid.h"
@@ -208,6 +209,7 @@ static void print_help(FILE *f)
             prog, (int)strlen(prog), "", prog, DEFAULT_URL, DEFAULT_TIMEOUT_S);
     for (i = 0; i < api_client_n_ops; i++)
         print_op_help(f, &api_client_ops[i]);
+    client_auth_help(f);
 }
 
 /* A usage error: the message, the operations' names, exit 2. */
@@ -329,6 +331,8 @@ static void option_arg(struct cli *cli, const char *name, size_t len, const char
         cli->concurrency = parse_count("--concurrency", val);
     } else if (name_eq(name, len, "requests")) {
         cli->requests = parse_count("--requests", val);
+    } else if (client_auth_option(name, len, val)) {
+        /* --api-key, --bearer, --basic: client_auth took it */
     } else if (cli->op == NULL) {
         usage_error("unknown option '%s' before the operation", shown);
     } else {
@@ -570,6 +574,7 @@ int main(int argc, char **argv)
     }
     if (rt_api_client_init_server(&run.client, http, cli.url, API_CLIENT_BASE_PATH) != 0)
         usage_error("--url must be an http:// or https:// URL, not '%s'", cli.url);
+    run.client.auth = client_auth_credentials();
 
     if (run.total == 0) {
         if (rt_api_client_call(&run.client, cli.op, cli.values, run.body, on_single, &run) != 0) {

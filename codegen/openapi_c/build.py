@@ -10,9 +10,10 @@ from .refusals import SpecError
 from .operations import build_operations
 from .servers import build_servers
 from .schemas import is_object_schema, model_for
+from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 4
+CODEGEN_ABI = 5
 
 
 def build(spec, spec_name):
@@ -25,8 +26,10 @@ def build(spec, spec_name):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
     build_servers(ctx)
+    ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
     check_struct_names(ctx)
+    check_verifier_names(ctx)
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))

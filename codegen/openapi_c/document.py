@@ -3,7 +3,7 @@
 Every key of every object (root, paths, operations, parameters, bodies, media types, responses, headers,
 components, schemas recursively) must be in the table: a REFUSED one, one a check refuses, and an unknown one
 (x-* extensions excepted) are a SpecError naming the construct and its JSON pointer (RFC 6901), e.g.
-`#/paths/~1users~1{id}/get/security: Operation field 'security' is refused: ...`.
+`#/paths/~1users~1{id}/get/callbacks: Operation field 'callbacks' is refused: ...`.
 
 The paths are walked first, in the context of a request (parameters, request bodies) or of a response: a $ref
 is followed into the components in that context, so that a schema is checked against what reaches it (see

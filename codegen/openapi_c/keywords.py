@@ -5,8 +5,8 @@ OpenAPI object is in exactly one of three categories:
 
   SUPPORTED   the generator enforces it (a check may restrict it to what is enforced: the values, or the places);
   REFUSED     the generator cannot enforce it yet: a spec using it fails to build, with the reason.  A few are
-              accepted where they provably have no effect (`security: []`, `jsonSchemaDialect` naming the
-              default...): the `harmless` predicate says where;
+              accepted where they provably have no effect (`jsonSchemaDialect` naming the default...): the
+              `harmless` predicate says where;
   ANNOTATION  no effect on validation by design (description, examples, title, deprecated, links, x-*...).
 
 A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
@@ -28,6 +28,7 @@ only) or None (a component nothing reaches: it still gets a model, but validates
 """
 
 from .regex import compile_error
+from .security import http_scheme, only_for, requirements, scheme_type
 
 SUPPORTED, REFUSED, ANNOTATION = "supported", "refused", "annotation"
 PARAM, BODY, OUTPUT = "param", "body", "output"
@@ -290,15 +291,10 @@ def is_annotation(table, key):
 # --- OpenAPI objects ----------------------------------------------------------------------------------------
 
 DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
-SECURITY = "security requirements are not enforced yet: the operation would be reachable without credentials"
 CALLBACKS = "callbacks are not supported: nothing would call them"
-FLOWS = "security schemes are not supported yet: no operation can require one"
+FLOWS = ("OAuth flows are not supported: security scheme type oauth2 is not supported (supported: apiKey, http "
+         "bearer, http basic)")
 DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
-
-
-def no_requirement(value, node, ctx):
-    """security: [] (or only empty requirements: anonymous access) requires nothing."""
-    return isinstance(value, list) and all(r == {} for r in value)
 
 
 def openapi_version(value, node, ctx):
@@ -343,7 +339,7 @@ OBJECTS = {
         "paths": S(child="paths"),
         "webhooks": R("webhooks are not supported: nothing would send them"),
         "components": S(child="components"),
-        "security": R(SECURITY, harmless=no_requirement),
+        "security": S(check=requirements),  # security.py
         "tags": A(child="[tag]"), "externalDocs": A(child="external-documentation"),
     },
     "info": {
@@ -361,7 +357,7 @@ OBJECTS = {
         "pathItems": S(child="{path-item?}"),
         "headers": S(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
         "callbacks": R(CALLBACKS),
-        "securitySchemes": R(FLOWS, harmless=lambda v, n, c: v == {}),
+        "securitySchemes": S(child="{security-scheme?}"),
     },
     "path-item": {
         "$ref": S(check=path_item_ref), "summary": A(), "description": A(),
@@ -376,7 +372,7 @@ OBJECTS = {
         "operationId": S(), "parameters": S(child="[parameter?]", ctx="request"),
         "requestBody": S(child="request-body?", ctx="request"), "responses": S(child="responses", ctx="response"),
         "callbacks": R(CALLBACKS), "deprecated": A(),
-        "security": R(SECURITY, harmless=no_requirement),
+        "security": S(check=requirements),
         "servers": S(child="[server]"),  # must say the document's base path (servers.py)
     },
     "external-documentation": {"description": A(), "url": A()},
@@ -416,8 +412,13 @@ OBJECTS = {
                "explode": S()},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
     "reference": {"$ref": S(), "summary": A(), "description": A()},
-    "security-scheme": dict({key: R(FLOWS) for key in ("type", "name", "in", "scheme", "bearerFormat", "flows",
-                                                        "openIdConnectUrl")}, description=A()),
+    # security.py: apiKey (header, query, cookie), http bearer and basic; the rest is refused by type's check
+    "security-scheme": {
+        "type": S(check=scheme_type), "name": S(check=only_for("apiKey")), "in": S(check=only_for("apiKey")),
+        "scheme": S(check=http_scheme), "bearerFormat": A(), "description": A(),
+        "flows": R(FLOWS), "openIdConnectUrl": R("security scheme type openIdConnect is not supported (supported: apiKey, http "
+                              "bearer, http basic)"),
+    },
     "oauth-flows": {key: R(FLOWS) for key in ("implicit", "password", "clientCredentials", "authorizationCode")},
     "oauth-flow": {key: R(FLOWS) for key in ("authorizationUrl", "tokenUrl", "refreshUrl", "scopes")},
 }

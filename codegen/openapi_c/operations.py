@@ -11,6 +11,7 @@ from .params import build_params, path_template
 from .refusals import SpecError
 from .responses import build_responses
 from .schemas import build_rule
+from .security import build_security
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
@@ -84,9 +85,10 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
     build_params(ctx, op, shared + own, template_params, where)
     request_body(ctx, op, spec_op, where)
+    build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
 
-    op.has_params = bool(op.params or op.body)
+    op.has_params = bool(op.params or op.body or op.auth_schemes)  # principals travel in params
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()

@@ -4,6 +4,7 @@
  * documented models.  See rt_api_client.h.
  */
 #include "rt_api_client.h"
+#include "rt_api_client_auth.h"
 #include "rt_json.h"
 #include "rt_mem.h"
 #include "rt_valid_errors.h"
@@ -26,8 +27,7 @@ struct call {
 
 /* --- text --- */
 
-/* Append @p s percent-encoded: everything but RFC 3986's unreserved characters. */
-static void put_encoded(struct rt_json_buf *t, const char *s)
+void rt_api_client_put_encoded(struct rt_json_buf *t, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     char esc[3] = {'%', 0, 0};
@@ -204,7 +204,7 @@ static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, 
                 break;
         if (i == op->n_params)
             return -1;
-        put_encoded(url, values[i]);
+        rt_api_client_put_encoded(url, values[i]);
         end++;
     }
     return 0;
@@ -214,10 +214,11 @@ static int add_path(struct rt_json_buf *url, const struct rt_api_client_op *op, 
  * Append the query parameters of @p op that have a value to @p url
  * ("?a=1&b=2", percent-encoded), and put its header parameters that have
  * one into @p headers as name, value pairs (room for 2 * op->n_params
- * pointers and the NULL after them, which must already be there).
+ * pointers and the NULL after them, which must already be there); how many
+ * header pointers and the next query separator go to the out-parameters.
  */
-static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
-                                  const struct rt_api_client_op *op, const char *const *values)
+static void add_query_and_headers(struct rt_json_buf *url, const char **headers, size_t *n_headers_out,
+                                  char *sep_out, const struct rt_api_client_op *op, const char *const *values)
 {
     size_t i, n_headers = 0;
     char sep = '?';
@@ -228,14 +229,16 @@ static void add_query_and_headers(struct rt_json_buf *url, const char **headers,
         if (op->params[i].in == RT_API_CLIENT_IN_QUERY) {
             rt_json_put_raw(url, &sep, 1);
             sep = '&';
-            put_encoded(url, op->params[i].name);
+            rt_api_client_put_encoded(url, op->params[i].name);
             rt_json_put_raw(url, "=", 1);
-            put_encoded(url, values[i]);
+            rt_api_client_put_encoded(url, values[i]);
         } else if (op->params[i].in == RT_API_CLIENT_IN_HEADER) {
             headers[n_headers++] = op->params[i].name;
             headers[n_headers++] = values[i];
         }
     }
+    *n_headers_out = n_headers;
+    *sep_out = sep;
 }
 
 /*
@@ -251,7 +254,9 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     struct rt_client_request r;
     struct call *call = NULL;
     const char **headers = NULL;
-    size_t i;
+    struct rt_api_client_auth auth = {0};
+    size_t i, n_headers = 0;
+    char sep = '?';
     int rc = -1;
 
     if (c == NULL || c->base_url == NULL || op == NULL || cb == NULL)
@@ -262,8 +267,9 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     rt_json_put_raw(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
-    headers = rt_xcalloc(2 * op->n_params + 1, sizeof(*headers));
-    add_query_and_headers(&url, headers, op, values);
+    headers = rt_xcalloc(2 * op->n_params + 2 * op->n_schemes + 3, sizeof(*headers));
+    add_query_and_headers(&url, headers, &n_headers, &sep, op, values);
+    rt_api_client_auth_add(&c->auth, op, &url, &sep, headers, &n_headers, &auth);
     call = rt_xcalloc(1, sizeof(*call));
     call->op = op;
     call->deliver = deliver;
@@ -284,6 +290,7 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
 done:
     free(call);
     free(headers);
+    rt_api_client_auth_cleanup(&auth);
     rt_json_buf_free(&url);
     return rc;
 }
@@ -326,6 +333,7 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
         return -1;
     c->http = http;
     c->base_url = rt_xstrdup(base_url);
+    memset(&c->auth, 0, sizeof(c->auth));
     len = strlen(c->base_url);
     while (len > 0 && c->base_url[len - 1] == '/')
         c->base_url[--len] = '\0';

@@ -26,6 +26,7 @@
 
 #include "rt_client.h"
 #include "rt_valid.h"
+#include "rt_valid_auth.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,10 +34,26 @@
 
 struct json_object;
 
+/**
+ * The credentials a client sends, one per kind of scheme: each call sends
+ * those its operation's security schemes take (an API key in the header,
+ * query parameter or cookie the scheme names; a bearer token or Basic
+ * user-id and password in Authorization, the first of the operation's
+ * schemes that has one).  NULL: none.  Strings are not owned and must
+ * outlive the calls.
+ */
+struct rt_api_client_credentials {
+    const char *api_key;      /* for every apiKey scheme */
+    const char *bearer_token; /* http bearer */
+    const char *basic_user;   /* http basic, with basic_password */
+    const char *basic_password;
+};
+
 /** A client of one API at one base URL. */
 struct rt_api_client {
     struct rt_client *http; /* the HTTP client calls go through; not owned, must outlive the calls */
     char *base_url;         /* "http://host:port[/prefix]" without a trailing '/'; owned */
+    struct rt_api_client_credentials auth; /* set by the caller after rt_api_client_init(): all NULL there */
 };
 
 /**
@@ -110,6 +127,13 @@ struct rt_api_client_status {
     const char *const *headers;         /* the headers the spec declares (names, NULL-terminated), or NULL */
 };
 
+/** A security scheme an operation names: where its credential goes. */
+struct rt_api_client_scheme {
+    const char *name;       /* as in the spec */
+    enum rt_auth_kind kind; /* apiKey in header/query/cookie, http bearer or basic */
+    const char *param;      /* apiKey: the header, query parameter or cookie name; else NULL */
+};
+
 /** One operation of the spec. */
 struct rt_api_client_op {
     const char *id;                           /* the operationId, snake_case */
@@ -121,8 +145,10 @@ struct rt_api_client_op {
     const struct rt_valid_model *body;        /* the request body's model, or NULL for none */
     bool body_required;                       /* the spec requires a body */
     const struct rt_api_client_status
-        *responses;     /* exact statuses in spec order, then ranges, default last */
-    size_t n_responses; /* entries in responses */
+        *responses;                             /* exact statuses in spec order, then ranges, default last */
+    size_t n_responses;                         /* entries in responses */
+    const struct rt_api_client_scheme *schemes; /* every scheme its security names, or NULL (open) */
+    size_t n_schemes;                           /* entries in schemes */
 };
 
 /**

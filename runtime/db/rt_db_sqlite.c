@@ -58,9 +58,11 @@
 #include "rt_mem.h"
 #include "rt_metrics.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* --- the migrations' connection (struct rt_db_migrate_conn) --- */
 
@@ -144,9 +146,32 @@ static void state_free(struct sqlite_state *st)
         rt_log_warning("database: closing: %s", sqlite3_errmsg(st->conn));
     free(st->values);
     free(st->text);
+    free(st->file);
     pthread_mutex_destroy(&st->mu);
     pthread_cond_destroy(&st->cond);
     free(st);
+}
+
+/*
+ * Record which file the connection has open (the path SQLite resolved, also
+ * for a "file:" URI), so that the SQLite thread can tell when it has been
+ * deleted or replaced.  @return 0, or -1 if it cannot be examined.
+ */
+static int remember_file(struct sqlite_state *st, char *err, size_t errlen)
+{
+    const char *file = sqlite3_db_filename(st->conn, "main");
+    struct stat sb;
+
+    if (file == NULL || file[0] == '\0')
+        return 0; /* in memory or temporary: there is no file to lose */
+    if (stat(file, &sb) != 0) {
+        rt_err_set(err, errlen, "cannot examine SQLite database file %s: %s", file, strerror(errno));
+        return -1;
+    }
+    st->file = rt_xstrdup(file);
+    st->file_dev = sb.st_dev;
+    st->file_ino = sb.st_ino;
+    return 0;
 }
 
 static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
@@ -194,6 +219,8 @@ static int sqlite_open(struct rt_db *db, char *err, size_t errlen)
     mode = NULL;
     if (migrate(db, st->conn, err, errlen) != 0)
         goto err;
+    if (remember_file(st, err, errlen) != 0)
+        goto err;
     if (pthread_create(&st->thread, NULL, rt_db_sqlite_thread, st) != 0) {
         rt_err_set(err, errlen, "cannot start the SQLite thread");
         goto err;
@@ -215,7 +242,6 @@ static void sqlite_close(struct rt_db *db)
 
     if (st == NULL)
         return;
-    rt_metrics_db_state(RT_METRICS_DB_READY, -1);
     if (st->thread_started) {
         pthread_mutex_lock(&st->mu);
         st->stopping = true;
@@ -224,6 +250,7 @@ static void sqlite_close(struct rt_db *db)
         pthread_join(st->thread, NULL);
         st->thread_started = false;
     }
+    rt_metrics_db_state(st->file_lost ? RT_METRICS_DB_DOWN : RT_METRICS_DB_READY, -1);
     state_free(st);
     db->state = NULL;
 }

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +34,8 @@
 #define RT_SQLITE_MSG_LOOP_FREED "the database connection of this worker was closed"
 #define RT_SQLITE_MSG_QUEUE_FULL "too many database statements queued"
 #define RT_SQLITE_MSG_QUEUE_WAIT "timed out waiting for the database"
+#define RT_SQLITE_MSG_FILE_LOST                                                                              \
+    "the SQLite database file was deleted or replaced while open (restart the service)"
 
 struct sqlite_loop;
 
@@ -106,6 +109,17 @@ struct sqlite_state {
     bool stopping;
     struct sqlite_job *batch[RT_SQLITE_BATCH_MAX]; /* the jobs the SQLite thread is running */
     int n_batch;
+
+    /*
+     * The database file as opened (NULL for ":memory:" and temporary
+     * databases): its path and identity, checked before every batch so that
+     * a file deleted or replaced under the service is noticed before a
+     * write to it is acknowledged (rt_db_sqlite_thread.c).
+     */
+    char *file;
+    dev_t file_dev;
+    ino_t file_ino;
+    bool file_lost; /* the SQLite thread's: the file is gone, every job is refused */
 
     /* The SQLite thread's own (and close()'s, after the join): */
     struct sqlite_cached_stmt *cache[RT_SQLITE_CACHE_BUCKETS];

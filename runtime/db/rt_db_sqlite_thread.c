@@ -8,6 +8,7 @@
 #include "rt_metrics.h"
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 static const char *const fixed_sql[FX_COUNT] = {
     [FX_BEGIN] = "BEGIN",
@@ -100,6 +101,31 @@ static enum guard_outcome run_guarded(struct sqlite_state *st, struct sqlite_job
 }
 
 /*
+ * Whether the database file is still the one the connection has open.  One
+ * that was deleted (or replaced, say by a restore that renamed another file
+ * over it) still takes reads and writes through the open descriptor, but no
+ * one will ever open what is written there: from the first batch that
+ * finds it gone, every statement is refused as unavailable (so /health says
+ * so, and no write is acknowledged), until the service restarts and opens
+ * the file under that name again.  One stat() per batch, not per statement.
+ */
+static bool file_still_ours(struct sqlite_state *st)
+{
+    struct stat sb;
+
+    if (st->file == NULL || st->file_lost)
+        return !st->file_lost;
+    if (stat(st->file, &sb) == 0 && sb.st_dev == st->file_dev && sb.st_ino == st->file_ino)
+        return true;
+    st->file_lost = true;
+    rt_log_error("database: the SQLite database file %s was deleted or replaced while open; refusing every "
+                 "statement until the service restarts",
+                 st->file);
+    rt_metrics_db_state(RT_METRICS_DB_READY, RT_METRICS_DB_DOWN);
+    return false;
+}
+
+/*
  * Run the @n jobs of a batch, setting each one's outcome.
  *
  * One job runs on its own.  Several run in one transaction, so that a
@@ -125,6 +151,11 @@ static void run_batch(struct sqlite_state *st, struct sqlite_job **jobs, int n)
     bool read_only = true, lost = false;
     int n_live = 0, i, rc;
 
+    if (!file_still_ours(st)) {
+        for (i = 0; i < n; i++)
+            rt_db_sqlite_job_fail(jobs[i], RT_DB_UNAVAILABLE, RT_SQLITE_MSG_FILE_LOST);
+        return;
+    }
     clock_gettime(CLOCK_MONOTONIC, &now);
     for (i = 0; i < n; i++) {
         struct sqlite_job *job = jobs[i];

@@ -117,10 +117,16 @@ static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, vo
     case RT_STREAM_EOF:
         c->peer_eof = true;
         if (c->state == CONN_HANDLING) {
-            /* Perhaps only a half-close: the answer is still written if the socket takes it. */
+            /*
+             * Perhaps only a half-close: the answer is still written if the
+             * socket takes it, and so are those of the requests pipelined
+             * before the FIN (rt_http_conn_request_ended goes on with them).
+             */
             c->req.peer_gone = true;
         } else if (c->state == CONN_CLOSING && evbuffer_get_length(rt_stream_output(stream)) > 0) {
             /* keep flushing; the written callback or an error ends it */
+        } else if (c->state == CONN_IDLE || c->state == CONN_HEAD || c->state == CONN_BODY) {
+            rt_http_conn_process(c); /* serves what was received before the FIN, then closes */
         } else {
             rt_http_conn_free(c);
         }

@@ -15,6 +15,7 @@
 #define RT_HTTP_INTERNAL_H
 
 #include "rt_http.h"
+#include "rt_http_chunked.h"
 #include "rt_http_parse.h"
 #include "rt_req_internal.h"
 #include "rt_time.h"

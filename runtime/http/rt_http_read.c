@@ -5,6 +5,7 @@
  */
 #include "rt_http_internal.h"
 #include "rt_fmt.h"
+#include "rt_http_chunked.h"
 #include "rt_http_parse.h"
 #include "rt_log.h"
 #include "rt_stream.h"
@@ -105,6 +106,16 @@ static int read_head(struct conn *c, struct evbuffer *in)
         }
         c->head_scan_from = avail > 3 ? avail - 3 : 0;
         return 0;
+    }
+    /*
+     * The same verdict however the head arrived: had it come in pieces, an
+     * empty line ended by a bare LF would have been refused above, before
+     * its end (or its size) was known.
+     */
+    evbuffer_ptr_set(in, &from, 0, EVBUFFER_PTR_SET);
+    if (evbuffer_search_range(in, "\n\n", 2, &from, &end).pos >= 0) {
+        rt_http_conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
+        return -1;
     }
     head_len = (size_t)end.pos + 4;
     if (head_len > s->max_header_size) {
@@ -223,6 +234,30 @@ static void dispatch(struct conn *c)
 }
 
 /*
+ * Whether the connection waits for bytes from the client: between requests
+ * (unless it waits for its output to drain first), or within a head or body.
+ */
+static bool waiting_for_input(const struct conn *c)
+{
+    if (c->state == CONN_IDLE)
+        return evbuffer_get_length(rt_stream_output(c->stream)) <= OUTPUT_HIGH;
+    return c->state == CONN_HEAD || c->state == CONN_BODY;
+}
+
+/*
+ * The client has half-closed and every request it sent before has been
+ * served: what is left (empty lines, or a request cut short by the FIN) can
+ * never complete.  Flush the answers queued so far and close.
+ */
+static void close_after_output(struct conn *c)
+{
+    c->state = CONN_CLOSING;
+    evtimer_del(c->timer);
+    rt_stream_set_reading(c->stream, false);
+    rt_http_conn_flush(c);
+}
+
+/*
  * Read and dispatch as many requests as the input holds, one at a time
  * (pipelined requests wait until the one before them has been answered).
  */
@@ -272,4 +307,6 @@ void rt_http_conn_process(struct conn *c)
         }
     }
     c->in_process = false;
+    if (c->peer_eof && waiting_for_input(c))
+        close_after_output(c);
 }

@@ -42,6 +42,10 @@ static const char *reason_phrase(int status)
         return "Temporary Redirect";
     case 400:
         return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
     case 404:
         return "Not Found";
     case 405:
@@ -243,7 +247,9 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
     if (c->stream == NULL)
         return; /* the client is gone; nothing to write to */
     out = rt_stream_output(c->stream);
-    keep = c->keep_alive && !c->http->draining && !c->peer_eof;
+    /* After a half-close, the connection stays open only for requests already received. */
+    keep = c->keep_alive && !c->http->draining &&
+           !(c->peer_eof && evbuffer_get_length(rt_stream_input(c->stream)) == 0);
     c->keep_alive = keep;
     write_head(c, out, status, content_type, len, keep);
     for (h = req->out_headers; h != NULL; h = h->next) {

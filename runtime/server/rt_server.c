@@ -11,6 +11,7 @@
 #include "rt_http.h"
 #include "rt_log.h"
 #include "rt_mem.h"
+#include "rt_notify.h"
 #include "rt_settings.h"
 #include "rt_time.h"
 #include "rt_tls.h"
@@ -50,10 +51,16 @@ static double start_seconds;
 static int worker_count;
 static struct rt_db *server_db;
 static atomic_int running_workers;
+static atomic_bool draining; /* a graceful shutdown has begun */
 
 double rt_server_uptime_seconds(void)
 {
     return rt_time_mono_seconds() - start_seconds;
+}
+
+bool rt_server_draining(void)
+{
+    return atomic_load(&draining);
 }
 
 int rt_server_worker_count(void)
@@ -336,6 +343,8 @@ static int supervise(struct worker *workers, int n, const sigset_t *signals)
             continue;
         }
         shutting_down = true;
+        atomic_store(&draining, true);
+        rt_notify("STOPPING=1\nSTATUS=draining");
         for (i = 0; i < n; i++)
             event_active(workers[i].shutdown_ev, 0, 0);
     }
@@ -441,6 +450,7 @@ static int check_modules(const struct rt_app *app)
 static int prepare_process(const struct rt_app *app, sigset_t *signals)
 {
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a file size limit reached: the write fails (EFBIG) instead of killing us */
     sigemptyset(signals);
     sigaddset(signals, SIGINT);
     sigaddset(signals, SIGTERM);
@@ -508,6 +518,12 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
     rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
                 strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
                 cfg->workers, cfg->workers == 1 ? "" : "s");
+    if (started == 0) {
+        char state[96];
+
+        snprintf(state, sizeof(state), "READY=1\nSTATUS=listening on port %d", port);
+        rt_notify(state); /* Type=notify: systemctl start/restart returns now */
+    }
     status = supervise(workers, cfg->workers, signals);
     if (started != 0)
         status = 1; /* the service could not start: not a graceful shutdown */

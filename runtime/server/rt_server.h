@@ -18,7 +18,9 @@
 #ifndef RT_SERVER_H
 #define RT_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 struct rt_app;
@@ -49,6 +51,12 @@ int rt_server_check_config(const struct rt_settings *cfg, const struct rt_app *a
 
 /** @return seconds since rt_server_run() started. */
 double rt_server_uptime_seconds(void);
+
+/**
+ * @return true once a graceful shutdown has begun (SIGTERM or SIGINT): the
+ * service finishes what it has and takes nothing new, so it is not ready.
+ */
+bool rt_server_draining(void);
 
 /** @return the number of worker threads (event loops). */
 int rt_server_worker_count(void);

@@ -38,7 +38,7 @@
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
  */
-#define RT_CODEGEN_ABI 4
+#define RT_CODEGEN_ABI 5
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

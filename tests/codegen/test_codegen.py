@@ -220,11 +220,6 @@ def test_access_and_default_refusals(tmp):
 def test_document_refusals(tmp):
     """Issue 15: OpenAPI fields that were ignored are refused, naming the field and its JSON pointer."""
     item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
-    refused(tmp, lambda s: item_get(s).update(security=[{"api_key": []}]),
-            "security requirements are not enforced yet", ITEM + "/security")
-    refused(tmp, lambda s: s.update(security=[{"api_key": []}]), "OpenAPI Object field 'security'", "#/security")
-    refused(tmp, lambda s: s["components"].update(securitySchemes={"api_key": {"type": "apiKey"}}),
-            "security schemes are not supported", "#/components/securitySchemes")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="matrix"), "'style: matrix' is refused",
             ITEM + "/parameters/0/style")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="label"), "'style: label' is refused",
@@ -309,6 +304,50 @@ def test_servers(tmp):
             "the base path '/' differs from the document's '/api'", "#/paths/~1/get/servers")
     accepted(tmp, with_root(lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "https://h/api/"}])),
              "operation servers with the document's base path")
+
+
+def test_security(tmp):
+    """Security schemes: the supported ones generate, the others are refused with their pointer; global
+    security applies to every operation without its own, `security: []` opts out."""
+    item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
+    schemes = lambda s: s["components"]["securitySchemes"]
+    sch = "#/components/securitySchemes/"
+    refused(tmp, lambda s: item_get(s).update(security=[{"api_key": []}]),
+            "security scheme 'api_key' is not declared", ITEM + "/security/0/api_key")
+    refused(tmp, lambda s: s.update(security=[{"bearer": "x"}]), "must be a list of strings", "#/security")
+    for name, scheme, what, at in (
+            ("o", {"type": "oauth2", "flows": {}}, "type oauth2 is not supported", "flows"),  # keys sorted
+            ("oidc", {"type": "openIdConnect", "openIdConnectUrl": "https://x"}, "type openIdConnect is not",
+             "openIdConnectUrl"),
+            ("o2", {"type": "oauth2"}, "type oauth2 is not supported", "type"),
+            ("mtls", {"type": "mutualTLS"}, "type mutualTLS is not supported", "type"),
+            ("dig", {"type": "http", "scheme": "digest"}, "scheme 'digest' is not supported", "scheme"),
+            ("k", {"type": "apiKey", "in": "body", "name": "k"}, "needs 'in' of header, query or cookie", "type"),
+            ("k2", {"type": "apiKey", "in": "header"}, "needs a 'name'", "type"),
+            ("h", {"type": "http", "scheme": "bearer", "in": "header"}, "only meaningful for apiKey", "in")):
+        refused(tmp, lambda s, n=name, v=scheme: schemes(s).update({n: v}), what, sch + name + "/" + at)
+    refused(tmp, lambda s: s["paths"].update({"/security/k": {"get": {
+        "operationId": "security_key_h", "responses": {"204": {"description": "x"}},
+        "security": [{"key_h": []}]}}}), "the verifier handle_security_key_h() is also the handler of operation")
+
+    def glob(s):
+        s["security"] = [{"bearer": []}]
+        s["paths"]["/"]["get"]["security"] = []
+    r, out = mutated(tmp, glob)
+    ok(r.returncode == 0, "global security generates: " + r.stderr.strip())
+    if r.returncode == 0:
+        ops = read_all(out)["api_ops.c"]
+        for op in ("get_item", "create_item", "echo"):
+            ok(re.search(r"rt_valid_auth_req\(req, API_OP_%s, schemes_%s, 1," % (op.upper(), op), ops) is not None,
+               "global security applies to %s" % op)
+        ok("API_OP_ROOT, schemes" not in ops, "security: [] opts out")
+        ok(re.search(r"rt_valid_auth_req\(req, API_OP_SECURE_ANON, schemes_secure_anon, 1,", ops) is not None,
+           "an operation's own security overrides the global one")
+    subprocess.run(["rm", "-rf", out], check=True)
+    r, out = mutated(tmp, lambda s: s.update(security=[{}]))
+    ok(r.returncode == 0 and "API_OP_GET_ITEM, schemes" not in read_all(out)["api_ops.c"],
+       "security: [{}] (anonymous only) generates no check: " + r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
 
 
 def openapi_30(mutate):
@@ -427,6 +466,7 @@ def main():
         test_access_and_default_refusals(tmp)
         test_response_refusals(tmp)
         test_servers(tmp)
+        test_security(tmp)
         test_harmless(tmp)
         test_review_refusals(tmp)
         test_review_crashes(tmp)

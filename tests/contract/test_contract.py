@@ -32,6 +32,10 @@ from upstream import Upstream  # noqa: E402
 
 SPEC_PATH = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "openapi.yaml")
 
+ADMIN_KEY = "contract-admin-key-0123456789"
+KEY = {"X-API-Key": ADMIN_KEY}
+METRICS_TOKEN = "contract-metrics-token-0123456789"
+
 # Statuses that cannot be produced from outside: say why, or the test fails.
 EXEMPT = {
     ("async_delay", "500"): "only if libevent cannot allocate a timer (out of memory)",
@@ -57,7 +61,7 @@ class ContractTests(unittest.TestCase):
         else:
             cls.url = fresh_database_url(cls.tmp.name)
         env = {"EXTERNAL_API_URLS": cls.upstream.url("/json"), "TASK_ITERATIONS": "1000",
-               "DB_ACQUIRE_TIMEOUT": "1s", "DB_POOL_SIZE": "2"}
+               "DB_ACQUIRE_TIMEOUT": "1s", "DB_POOL_SIZE": "2", "ADMIN_API_KEYS": "another-key-0123456789," + ADMIN_KEY}
         cls.server = Server(workers=2, database_url=cls.url, env=env).__enter__()
         cls.wait_healthy(cls.server)
 
@@ -80,18 +84,18 @@ class ContractTests(unittest.TestCase):
             cls.cluster.destroy()
         cls.tmp.cleanup()
 
-    def call(self, op_id, query="", body=None, server=None, **params):
+    def call(self, op_id, query="", body=None, server=None, headers=None, **params):
         method, path = path_of(self.contract, op_id, **params)
         s = server or self.server
         if body is not None:
             r = s.post_json(path + query, body)
         else:
-            r = s.request(method, path + query)
+            r = s.request(method, path + query, headers=headers)
         return self.contract.check(op_id, r)
 
     def test_0_smoke_from_the_spec_examples(self):
         """Every operation, with the spec's examples: a documented success; and 422 for one invalid value."""
-        smoke(self, self.contract, self.server, run_parallel)
+        smoke(self, self.contract, self.server, run_parallel, credentials={"delete_user": KEY})
 
     # --- one test per area; together they must produce every documented status ---
 
@@ -104,6 +108,8 @@ class ContractTests(unittest.TestCase):
         self.assertEqual(self.call("performance_async").status, 200)
         self.assertEqual(self.call("performance_sync").status, 200)
         self.assertEqual(self.call("health").status, 200)
+        self.assertEqual(self.call("health_live").status, 200)
+        self.assertEqual(self.call("health_ready").status, 200)
         self.assertEqual(self.call("metrics").status, 200)
 
     def test_2_users(self):
@@ -151,9 +157,11 @@ class ContractTests(unittest.TestCase):
         calls = [lambda: self.call("create_user", body={"email": "down@example.com", "full_name": "D"}),
                  lambda: self.call("list_users"),
                  lambda: self.call("get_user", user_email=email),
+                 lambda: self.call("delete_user", user_email=email, headers=KEY),
                  lambda: self.call("get_user_with_external_data", user_email=email),
                  lambda: self.call("get_task", task_id=task),
                  lambda: self.call("process_data", message="while-down"),
+                 lambda: self.call("health_ready"),
                  lambda: self.call("health")]
         if DB_BACKEND == "postgresql":
             self.cluster.stop("fast")
@@ -164,8 +172,9 @@ class ContractTests(unittest.TestCase):
         else:
             results = self.sqlite_locked(calls)
         self.assertEqual([r.status for r in results], [503] * len(calls), [r.body[:120] for r in results])
-        # The database is being reconnected to: every such 503 says when to retry (but /health, a report).
-        self.assertEqual([r.header("retry-after") for r in results[:-1]], ["1"] * (len(calls) - 1))
+        # The database is being reconnected to: every such 503 says when to retry (but the health reports).
+        self.assertEqual([r.header("retry-after") for r in results[:-2]], ["1"] * (len(calls) - 2))
+        self.assertEqual(self.call("health_live").status, 200)  # alive all along
         # Each worker reconnects on its own backoff, and a connection lands on either: recovered means
         # several answers in a row are healthy, not the first one.
         self.assertTrue(self.wait_healthy(self.server), "the service must recover by itself:\n" +
@@ -187,6 +196,42 @@ class ContractTests(unittest.TestCase):
             conn.rollback()
             conn.close()
         return results
+
+    def test_6_security(self):
+        """DELETE /users/{user_email} needs an API key of ADMIN_API_KEYS; /metrics a bearer token once one is
+        configured.  Credentials are checked before parameters."""
+        self.server.post_json("/users/", {"email": "doomed@example.com", "full_name": "D"})
+        r = self.call("delete_user", user_email="doomed@example.com")
+        self.assertEqual((r.status, r.header("www-authenticate")), (401, 'APIKey header="X-API-Key"'))
+        self.assertEqual(r.json(), {"detail": "Not authenticated"})
+        r = self.call("delete_user", user_email="doomed@example.com", headers={"X-API-Key": ADMIN_KEY[:-1]})
+        self.assertEqual(r.status, 401)  # a wrong key is not authenticated: 401, not 403 (see handlers/auth.c)
+        self.assertEqual(self.call("delete_user", user_email="not-an-email").status, 401)  # before parameters
+        self.assertEqual(self.call("get_user", user_email="doomed@example.com").status, 200)
+        self.assertEqual(self.call("delete_user", user_email="DOOMED@example.com", headers=KEY).status, 204)
+        self.assertEqual(self.call("get_user", user_email="doomed@example.com").status, 404)
+        self.assertEqual(self.call("delete_user", user_email="doomed@example.com", headers=KEY).status, 404)
+        self.assertEqual(self.call("delete_user", user_email="not-an-email", headers=KEY).status, 422)
+        self.assertNotIn(ADMIN_KEY, self.server.log_tail(200))
+        # No token configured: /metrics is open, but a token that is sent is still checked.
+        self.assertEqual(self.call("metrics").status, 200)
+        self.assertEqual(self.call("metrics", headers={"Authorization": "Bearer " + METRICS_TOKEN}).status, 401)
+        env = {"METRICS_TOKEN": METRICS_TOKEN}
+        with tempfile.TemporaryDirectory(prefix="async-demo-contract-auth-") as tmp:
+            with Server(workers=1, database_url=fresh_database_url(tmp), env=env) as locked:
+                r = self.call("metrics", server=locked)
+                self.assertEqual((r.status, r.header("www-authenticate")), (401, "Bearer"))
+                r = self.call("metrics", server=locked, headers={"Authorization": "Bearer wrong-token"})
+                self.assertEqual((r.status, r.header("www-authenticate")), (401, 'Bearer error="invalid_token"'))
+                r = self.call("metrics", server=locked, headers={"Authorization": "bearer " + METRICS_TOKEN})
+                self.assertEqual(r.status, 200)
+                # No ADMIN_API_KEYS: every DELETE is refused, and the log said why at start-up.
+                self.assertEqual(self.call("delete_user", server=locked, user_email="a@example.com",
+                                           headers=KEY).status, 401)
+                log = locked.log_tail(200)
+                self.assertIn("ADMIN_API_KEYS is not set", log)
+                self.assertIn("GET /metrics requires the bearer token", log)
+                self.assertNotIn(METRICS_TOKEN, log)
 
     def test_9_every_documented_status_was_produced(self):
         assert_all_covered(self, self.contract, EXEMPT, os.path.relpath(__file__))

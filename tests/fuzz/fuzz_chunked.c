@@ -10,7 +10,7 @@
  * a decoded body, chunked again, decodes to itself.
  */
 #include "fuzz_common.h"
-#include "rt_http_parse.h"
+#include "rt_http_chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,6 +10,7 @@ Every wait is bounded, and a server that does not stop is killed.
 import json
 import os
 import re
+import resource
 import shlex
 import signal
 import socket
@@ -84,7 +85,8 @@ def fresh_database_url(tmpdir):
 class Server:
     """One running service process.  Use as a context manager."""
 
-    def __init__(self, workers=2, env=None, args=(), database_url="sqlite::memory:", base_path=""):
+    def __init__(self, workers=2, env=None, args=(), database_url="sqlite::memory:", file_size_limit=None,
+                 base_path=""):
         self.binary = os.environ.get("ASYNC_DEMO_BIN")
         if not self.binary:
             raise RuntimeError("ASYNC_DEMO_BIN is not set (run the tests through ctest)")
@@ -94,6 +96,7 @@ class Server:
         self.env.update(env or {})
         self.args = list(args)
         self.base_path = base_path  # prefixed to the paths request() is given (the API's servers path)
+        self.file_size_limit = file_size_limit  # RLIMIT_FSIZE of the process, in bytes (a full disk)
         self.proc = None
         self.port = None
         self.log_file = None
@@ -112,7 +115,7 @@ class Server:
             timeout *= 6
         self.log_file = tempfile.NamedTemporaryFile(prefix="async-demo-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(WRAPPER + [self.binary] + self.args, env=self.env, stdin=subprocess.DEVNULL,
-                                     stdout=self.log_file, stderr=self.log_file)
+                                     stdout=self.log_file, stderr=self.log_file, preexec_fn=self._limit_files)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = LISTEN_RE.search(self.log())
@@ -124,6 +127,10 @@ class Server:
             time.sleep(0.02)
         self.proc.kill()
         raise RuntimeError("server did not start within %.0fs:\n%s" % (timeout, self.log()))
+
+    def _limit_files(self):
+        if self.file_size_limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_size_limit, self.file_size_limit))
 
     def log(self):
         with open(self.log_file.name, "r", errors="replace") as f:

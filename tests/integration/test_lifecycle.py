@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 import time
 import unittest
 
@@ -100,6 +101,38 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
         self.assertLess(time.monotonic() - start, min(slack(5), 15.0))
         conn.close()
+
+    def test_readiness_says_draining_once_a_shutdown_begins(self):
+        s, conn, reader = self.idle_keep_alive_connection("20s")
+        send_request(conn, "GET", "/health/ready")
+        r = reader.read_response()
+        self.assertEqual((r.status, r.json()), (200, {"status": "ready", "reason": None}))
+        s.signal(signal.SIGTERM)
+        self.wait_refused(s)
+        send_request(conn, "GET", "/health/ready")
+        r = reader.read_response()
+        self.assertEqual((r.status, r.json()), (503, {"status": "not_ready", "reason": "draining for a shutdown"}))
+        self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
+        conn.close()
+
+    def test_service_manager_is_told_ready_then_stopping(self):
+        """sd_notify(3): with Type=notify, systemctl start/restart returns once the service says READY=1."""
+        with tempfile.TemporaryDirectory(prefix="async-demo-notify-") as tmp:
+            path = os.path.join(tmp, "notify")
+            manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            manager.bind(path)
+            manager.settimeout(slack(10))
+            try:
+                with Server(workers=2, env={"NOTIFY_SOCKET": path}) as s:
+                    ready = manager.recv(4096).decode()
+                    self.assertIn("READY=1", ready.splitlines())
+                    self.assertIn("STATUS=listening on port %d" % s.port, ready.splitlines())
+                    self.assertEqual(s.get("/health/live").status, 200)
+                    s.signal(signal.SIGTERM)
+                    self.assertIn("STOPPING=1", manager.recv(4096).decode().splitlines())
+                    self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
+            finally:
+                manager.close()
 
     def test_idle_keep_alive_connection_ends_the_drain_when_its_client_closes_it(self):
         s, conn, _ = self.idle_keep_alive_connection("20s")

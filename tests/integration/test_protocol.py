@@ -254,6 +254,24 @@ class Protocol(unittest.TestCase):
             finally:
                 s.close()
 
+    def test_half_close_after_pipelined_async_requests_gets_every_answer(self):
+        """RFC 9112 9.6: three requests to an async route, then the client's half-close (the FIN arrives while
+        the first is still being handled): all three are answered, in order, the last with Connection: close."""
+        for _ in range(3):
+            s = self.server.connect(timeout=10)
+            try:
+                for n in range(3):
+                    send_request(s, "GET", "/async-delay/0.0%d" % (n + 1))
+                s.shutdown(socket.SHUT_WR)
+                reader = SocketReader(s)
+                answers = [reader.read_response() for _ in range(3)]
+                self.assertEqual([a.status for a in answers], [200] * 3)
+                self.assertEqual([json.loads(a.body)["requested_seconds"] for a in answers], [0.01, 0.02, 0.03])
+                self.assertEqual(answers[-1].header("connection"), "close")
+                self.assertEqual((reader.buf, s.recv(1)), (b"", b""))  # nothing more, then the close
+            finally:
+                s.close()
+
     def test_idle_keep_alive_connection_is_closed(self):
         s = self.server.connect()
         try:

@@ -290,6 +290,64 @@ class OldSchemaRecord(unittest.TestCase):
                 self.assertNotIn("when versions were numbered across modules", s.log())
 
 
+@unittest.skipUnless(DB_BACKEND == "sqlite", "the SQLite database file")
+class SqliteFileLost(unittest.TestCase):
+    """The SQLite file deleted while the service runs: no write is acknowledged into a file nobody will open
+    again; /health says the database is unreachable; a restart creates and serves a new database."""
+
+    def test_deleted_file_refuses_writes_and_health(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-lost-") as tmp:
+            url = fresh_database_url(tmp)
+            with Server(workers=2, database_url=url) as s:
+                self.assertEqual(s.post_json("/users/", {"email": "kept@example.com", "full_name": "K"}).status, 201)
+                os.unlink(os.path.join(tmp, "test.db"))
+                r = s.post_json("/users/", {"email": "lost@example.com", "full_name": "L"})
+                self.assertEqual(r.status, 503, r.body)
+                self.assertIsNotNone(r.header("retry-after"))
+                health = s.get("/health")
+                self.assertEqual(health.status, 503)
+                self.assertFalse(health.json()["database"]["reachable"])
+                self.assertIn("deleted or replaced", health.json()["database"]["error"])
+                self.assertEqual(s.get("/").status, 200)  # the rest of the service stays up
+                self.assertIn("was deleted or replaced while open", s.log())
+            self.assertFalse(os.path.exists(os.path.join(tmp, "test.db")))  # nothing written to a new file
+            with Server(workers=1, database_url=url) as s:
+                self.assertEqual(s.get("/health").status, 200)
+                self.assertEqual(s.get("/users/lost@example.com").status, 404)
+
+
+@unittest.skipUnless(DB_BACKEND == "sqlite", "the SQLite database file")
+class SqliteDiskFull(unittest.TestCase):
+    """Writes until the disk is full (a file size limit on the process: writes past it fail with EFBIG, as
+    ENOSPC would on a full disk): 503 with Retry-After, the service stays up, and every write acknowledged
+    before is there after a restart."""
+
+    def test_full_disk_gets_503_and_loses_nothing_acknowledged(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-full-") as tmp:
+            url = fresh_database_url(tmp)
+            acknowledged, refused = [], None
+            with Server(workers=1, database_url=url, file_size_limit=256 * 1024) as s:
+                for i in range(3000):  # about 60 commits fill 256 KiB of write-ahead log
+                    email = "full%d@example.com" % i
+                    r = s.post_json("/users/", {"email": email, "full_name": "F" * 100})
+                    if r.status == 201:
+                        acknowledged.append(email)
+                        continue
+                    refused = r
+                    break
+                self.assertIsNotNone(refused, "the limit was never reached")
+                self.assertEqual(refused.status, 503, refused.body)
+                self.assertTrue(refused.json()["detail"].startswith("Database unavailable"), refused.body)
+                self.assertIsNotNone(refused.header("retry-after"))
+                self.assertGreater(len(acknowledged), 10)
+                self.assertEqual(s.get("/").status, 200)  # the service stays up
+                self.assertEqual(s.post_json("/users/", {"email": "again@example.com", "full_name": "F"}).status,
+                                 503)
+            with Server(workers=1, database_url=url) as s:
+                missing = [e for e in acknowledged if s.get("/users/" + e).status != 200]
+                self.assertEqual(missing, [])
+
+
 @unittest.skipUnless(DB_BACKEND == "postgresql", "PostgreSQL host names")
 class HostName(Outage):
     """A host name in DATABASE_URL is resolved once, at start-up: reconnects never resolve on a loop."""

@@ -25,6 +25,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "integration"))
 from harness import Server  # noqa: E402
 
 CLIENT = os.environ.get("ASYNC_DEMO_CLIENT")
+ADMIN_KEY = "cli-admin-key-0123456789"
+METRICS_TOKEN = "cli-metrics-token-0123456789"
 SPEC = os.path.join(HERE, "..", "..", "..", "openapi.yaml")
 
 
@@ -49,7 +51,7 @@ class CallsOnce(unittest.TestCase):
     def setUpClass(cls):
         if not CLIENT:
             raise RuntimeError("ASYNC_DEMO_CLIENT is not set (run the tests through ctest)")
-        cls.server = Server(workers=2)
+        cls.server = Server(workers=2, env={"ADMIN_API_KEYS": ADMIN_KEY, "METRICS_TOKEN": METRICS_TOKEN})
         cls.server.start()
 
     @classmethod
@@ -71,6 +73,25 @@ class CallsOnce(unittest.TestCase):
         rc, out, err = run(self.server, "create_user", "--json", '{"email":"bob@example.com","full_name":"Bob"}')
         self.assertEqual(rc, 0, err)
         self.assertEqual(json.loads(out)["full_name"], "Bob")
+
+    def test_credentials(self):
+        """--api-key goes in X-API-Key where the operation's scheme says; --bearer in Authorization."""
+        run(self.server, "create-user", "--email", "del@example.com", "--full_name", "Del")
+        rc, out, err = run(self.server, "delete-user", "del@example.com")
+        self.assertEqual((rc, json.loads(out)), (1, {"detail": "Not authenticated"}), err)
+        rc, out, err = run(self.server, "--api-key", ADMIN_KEY, "delete-user", "del@example.com")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("HTTP 204", err)
+        rc, out, err = run(self.server, "delete-user", "del@example.com", "--api-key", ADMIN_KEY)
+        self.assertIn("HTTP 404", err)
+        rc, out, err = run(self.server, "metrics")
+        self.assertIn("HTTP 401", err)
+        rc, out, err = run(self.server, "--bearer", METRICS_TOKEN, "metrics")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("http_requests_total", out)
+        rc, out, err = run(self.server, "--basic", "no-colon", "metrics")
+        self.assertEqual(rc, 2)
+        self.assertIn("--basic needs USER:PASSWORD", err)
 
     def test_conflict_is_documented_409(self):
         run(self.server, "create-user", "--email", "dup@example.com", "--full_name", "One")

@@ -3,7 +3,8 @@
  * api_client.c emits) against an evhttp server on the same loop: the URL
  * from the path template and the query (percent-encoded), header
  * parameters, the body serialized with its model, answers parsed into the
- * documented model (or flagged), calls refused before sending, the
+ * documented model (or flagged), credentials where the operation's
+ * security schemes take them, calls refused before sending, the
  * operation lookup, the parameter texts and the base URL.
  */
 #include "rt_api_client.h"
@@ -69,6 +70,15 @@ static const struct rt_api_client_status responses_create_thing[] = {
     {.status = 201, .model = &thing_model},
     {.status = 400, .status_hi = 499, .model = &thing_model, .headers = headers_4xx}};
 
+static const struct rt_api_client_scheme schemes_secret[] = {
+    {.name = "h", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-Key"},
+    {.name = "q", .kind = RT_AUTH_API_KEY_QUERY, .param = "key"},
+    {.name = "c1", .kind = RT_AUTH_API_KEY_COOKIE, .param = "sid"},
+    {.name = "c2", .kind = RT_AUTH_API_KEY_COOKIE, .param = "other"},
+    {.name = "b", .kind = RT_AUTH_HTTP_BEARER, .param = NULL},
+    {.name = "u", .kind = RT_AUTH_HTTP_BASIC, .param = NULL},
+};
+
 static const struct rt_api_client_op ops[] = {
     {.id = "get_thing",
      .method = "GET",
@@ -90,6 +100,22 @@ static const struct rt_api_client_op ops[] = {
      .body_required = true,
      .responses = responses_create_thing,
      .n_responses = 2},
+    {.id = "secret",
+     .method = "GET",
+     .path = "/secret",
+     .summary = "",
+     .responses = responses_get_thing,
+     .n_responses = 2,
+     .schemes = schemes_secret,
+     .n_schemes = 6},
+    {.id = "basic_only",
+     .method = "GET",
+     .path = "/basic",
+     .summary = "",
+     .responses = responses_get_thing,
+     .n_responses = 2,
+     .schemes = schemes_secret + 5,
+     .n_schemes = 1},
 };
 
 /* --- the server: records what it got, answers what it is told --- */
@@ -103,6 +129,9 @@ static struct {
     char method[16];
     char uri[512];
     char trace[64];
+    char key[64];
+    char cookie[128];
+    char authorization[128];
     char content_type[64];
     char body[512];
     int status;         /* to answer */
@@ -125,6 +154,12 @@ static void on_request(struct evhttp_request *req, void *arg)
     snprintf(srv.uri, sizeof(srv.uri), "%s", evhttp_request_get_uri(req));
     h = evhttp_find_header(in, "X-Trace");
     snprintf(srv.trace, sizeof(srv.trace), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "X-Key");
+    snprintf(srv.key, sizeof(srv.key), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "Cookie");
+    snprintf(srv.cookie, sizeof(srv.cookie), "%s", h != NULL ? h : "");
+    h = evhttp_find_header(in, "Authorization");
+    snprintf(srv.authorization, sizeof(srv.authorization), "%s", h != NULL ? h : "");
     h = evhttp_find_header(in, "Content-Type");
     snprintf(srv.content_type, sizeof(srv.content_type), "%s", h != NULL ? h : "");
     if (n >= sizeof(srv.body))
@@ -312,6 +347,32 @@ static void test_text_body(void)
     CHECK(s.status == 201 && s.parsed && strcmp(s.name, "raw") == 0);
 }
 
+static void test_credentials(void)
+{
+    struct seen s = {0};
+
+    answer(200, "{\"name\":\"s\"}", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0); /* none set: none sent */
+    run();
+    CHECK(strcmp(srv.uri, "/api/secret") == 0 && srv.key[0] == '\0' && srv.cookie[0] == '\0' &&
+          srv.authorization[0] == '\0');
+    client.auth.api_key = "k y&1";
+    client.auth.bearer_token = "tok.123";
+    client.auth.basic_user = "ann";
+    client.auth.basic_password = "p:w";
+    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.uri, "/api/secret?key=k%20y%261") == 0);
+    CHECK(strcmp(srv.key, "k y&1") == 0);
+    CHECK(strcmp(srv.cookie, "sid=k y&1; other=k y&1") == 0);
+    CHECK(strcmp(srv.authorization, "Bearer tok.123") == 0); /* the first http scheme with a credential */
+    CHECK(rt_api_client_call(&client, &ops[3], NULL, NULL, on_any, &s) == 0);
+    run();
+    CHECK(strcmp(srv.authorization, "Basic YW5uOnA6dw==") == 0); /* base64("ann:p:w") */
+    CHECK(s.calls == 3 && s.status == 200);
+    memset(&client.auth, 0, sizeof(client.auth));
+}
+
 static void test_refused_before_sending(void)
 {
     const char *values[5] = {"1", NULL, NULL, NULL, NULL};
@@ -412,6 +473,7 @@ int main(void)
     test_range_and_headers();
     test_typed_body();
     test_text_body();
+    test_credentials();
     test_refused_before_sending();
     test_find_op();
     test_texts();

@@ -5,7 +5,7 @@
  * among them), the limits, and the split-anywhere property: the decoder's
  * result never depends on how the bytes were cut into reads.
  */
-#include "rt_http_parse.h"
+#include "rt_http_chunked.h"
 #include "test.h"
 
 #include <stdlib.h>
@@ -200,6 +200,10 @@ static void test_smuggling_cases(void)
     CHECK(refused("0\r\n\n", 400, "bare LF"));
     CHECK(refused("0\r\nX: y\rz\r\n\r\n", 400, "bare CR"));
     CHECK(refused("0\r\n\rX", 400, "bare CR"));
+    /* framing fields as trailers (RFC 9110 6.5.1; llhttp refuses them too), in any case */
+    CHECK(refused("0\r\nContent-Length: 50\r\n\r\n", 400, "Content-Length and Transfer-Encoding"));
+    CHECK(refused("0\r\nX: 1\r\ntransfer-ENCODING: chunked\r\n\r\n", 400, "Content-Length and Transfer"));
+    CHECK(decodes_to("0\r\nContent-Length-X: 5\r\nContent-Lengt: 5\r\nX-Transfer-Encoding: 1\r\n\r\n", ""));
 }
 
 static void test_malformed_chunk_lines(void)

@@ -4,11 +4,13 @@
  * until answered); max_connections (accepting pauses, then resumes); the
  * graceful drain (the listener closed, requests in progress and one more
  * on an idle connection answered with the close); rt_http_free with
- * connections open.
+ * connections open; a half-close after pipelined requests (every request
+ * sent before the FIN answered, then the close).
  */
 #include "http_harness.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 static void on_drained(void *arg)
 {
@@ -123,11 +125,97 @@ static void test_free_with_open_connections(void)
     client_close(&d);
 }
 
+#define THREE_GETS                                                                                           \
+    "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\r\nHost: t\r\n\r\nGET /c HTTP/1.1\r\nHost: t\r\n\r\n"
+
+/*
+ * The three answers to THREE_GETS, in order, then the close; the last says
+ * "Connection: close" when the FIN was surely seen before it was written
+ * (@p fin_first), and no other one does.
+ */
+static void expect_three_then_close(struct client *c, bool fin_first)
+{
+    static const char *const bodies[] = {"GET /a body=", "GET /b body=", "GET /c body="};
+    struct response r;
+    int i;
+
+    CHECK(wait_responses(c, 3));
+    for (i = 0; i < 3; i++) {
+        const char *conn;
+        bool closing;
+
+        CHECK(take(c, &r, false) && strcmp(r.body, bodies[i]) == 0);
+        conn = header(&r, "Connection");
+        closing = conn != NULL && strcmp(conn, "close") == 0;
+        CHECK(i < 2 ? !closing : closing || !fin_first);
+    }
+    CHECK(wait_eof(c));
+}
+
+/* RFC 9112 9.6: a client may half-close once it has sent its requests; each still gets its answer. */
+static void test_half_close_after_pipelined(void)
+{
+    struct server s;
+    struct client c;
+    int i, before;
+
+    CHECK(server_start(&s, &defaults));
+    /* Answered at once: all three may be read before the FIN is seen, or not. */
+    CHECK(client_open(&c, &s));
+    CHECK(client_send(&c, THREE_GETS) && shutdown(c.fd, SHUT_WR) == 0);
+    expect_three_then_close(&c, false);
+    client_close(&c);
+    /* Answered later (an async handler): the FIN arrives while the first is being handled. */
+    s.app.hold = true;
+    before = s.app.calls;
+    CHECK(client_open(&c, &s));
+    CHECK(client_send(&c, THREE_GETS) && shutdown(c.fd, SHUT_WR) == 0);
+    for (i = 0; i < 3; i++) {
+        if (!wait_calls(&s, before + i + 1) || s.app.n_held != i + 1) {
+            CHECK(!"request reached the application");
+            break;
+        }
+        if (i == 0)
+            CHECK(run_until(s.base, held_peer_gone, &s, WAIT_MS));
+        answer(s.app.held[i]);
+    }
+    expect_three_then_close(&c, true);
+    client_close(&c);
+    CHECK(wait_connections(&s, 0));
+    server_stop(&s);
+}
+
+/* What follows the last whole request can never complete after the FIN: the connection closes. */
+static void test_half_close_mid_request(void)
+{
+    struct server s;
+    struct client c;
+    struct response r;
+
+    CHECK(server_start(&s, &defaults));
+    s.app.hold = true;
+    CHECK(client_open(&c, &s));
+    CHECK(client_send(&c, "GET /a HTTP/1.1\r\nHost: t\r\n\r\nPOST /b HTTP/1.1\r\nHost: t\r\n"
+                          "Content-Length: 10\r\n\r\nhalf") &&
+          shutdown(c.fd, SHUT_WR) == 0);
+    CHECK(wait_calls(&s, 1));
+    CHECK(run_until(s.base, held_peer_gone, &s, WAIT_MS));
+    answer(s.app.held[0]);
+    CHECK(receive(&c, &r) && strcmp(r.body, "GET /a body=") == 0);
+    CHECK(wait_eof(&c));
+    CHECK(s.app.calls == 1 && c.len == 0);
+    client_close(&c);
+    CHECK(wait_connections(&s, 0));
+    server_stop(&s);
+}
+
 static const struct test_case cases[] = {
     {"conn.client_gone_while_handling", test_client_gone_while_handling},
     {"conn.max_connections", test_max_connections},
     {"conn.drain", test_drain},
     {"conn.free_with_open_connections", test_free_with_open_connections},
+    {"conn.half_close_after_pipelined", test_half_close_after_pipelined},
+    {"conn.half_close_mid_request", test_half_close_mid_request},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,197 @@
+/*
+ * rt_valid_auth — credential parsers and challenges (see rt_valid_auth.h).
+ *
+ * Everything here is strict: a credential that is not exactly in its
+ * grammar is malformed (401), never guessed at, so that what a verifier
+ * sees is what the client meant.
+ */
+#include "rt_valid_auth.h"
+
+#include "rt_url.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_token68_char(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+}
+
+const char *rt_valid_auth_token68(const char *header, const char *scheme, size_t *len)
+{
+    size_t n = strlen(scheme), i, start;
+
+    if (header == NULL || strncasecmp(header, scheme, n) != 0 || header[n] != ' ')
+        return NULL;
+    i = n;
+    while (header[i] == ' ')
+        i++;
+    start = i;
+    while (is_token68_char((unsigned char)header[i]))
+        i++;
+    if (i == start)
+        return NULL;
+    while (header[i] == '=')
+        i++;
+    /* Trailing white space is not part of a field value (RFC 9110 §5.5); the parser keeps none, but be sure.
+     */
+    if (header[i] != '\0')
+        return NULL;
+    *len = i - start;
+    return header + start;
+}
+
+/* The value of one base64 character, or -1. */
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* Decode padded base64 (RFC 4648 §4) into out; -1 if malformed.  out has room for len bytes. */
+static long b64_decode(const char *in, size_t len, char *out)
+{
+    size_t i, o = 0;
+
+    if (len == 0 || len % 4 != 0)
+        return -1;
+    for (i = 0; i < len; i += 4) {
+        int v[4], k, pad = 0;
+
+        for (k = 0; k < 4; k++) {
+            if (in[i + k] == '=' && i + 4 == len && k >= 2) {
+                v[k] = 0;
+                pad++;
+                continue;
+            }
+            if (pad > 0) /* a character after '=' */
+                return -1;
+            v[k] = b64_value((unsigned char)in[i + k]);
+            if (v[k] < 0)
+                return -1;
+        }
+        /* The bits below the last character must be zero (RFC 4648 §3.5): one text per credential. */
+        if ((pad == 1 && (v[2] & 3) != 0) || (pad == 2 && (v[1] & 15) != 0))
+            return -1;
+        out[o++] = (char)((v[0] << 2) | (v[1] >> 4));
+        if (pad < 2)
+            out[o++] = (char)(((v[1] & 15) << 4) | (v[2] >> 2));
+        if (pad < 1)
+            out[o++] = (char)(((v[2] & 3) << 6) | v[3]);
+    }
+    return (long)o;
+}
+
+/* Valid UTF-8 without control characters (RFC 7617 §2: user-id and password have none). */
+static bool text_ok(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            return false;
+    }
+    return rt_url_utf8_length(s, len) >= 0;
+}
+
+int rt_valid_auth_basic_decode(const char *b64, size_t len, char *buf, const char **user,
+                               const char **password)
+{
+    long n = b64_decode(b64, len, buf);
+    char *colon;
+
+    if (n < 0)
+        return -1;
+    colon = memchr(buf, ':', (size_t)n);
+    if (colon == NULL || !text_ok(buf, (size_t)(colon - buf)) ||
+        !text_ok(colon + 1, (size_t)(n - (colon + 1 - buf))))
+        return -1;
+    /* n <= len * 3 / 4 < len, so the NUL fits. */
+    buf[n] = '\0';
+    *colon = '\0';
+    *user = buf;
+    *password = colon + 1;
+    return 0;
+}
+
+/* cookie-octet (RFC 6265 §4.1.1): visible US-ASCII except DQUOTE, comma, semicolon and backslash. */
+static bool is_cookie_octet(unsigned char c)
+{
+    return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
+           (c >= 0x5d && c <= 0x7e);
+}
+
+int rt_valid_auth_cookie(const char *header, const char *name, const char **value, size_t *len)
+{
+    size_t name_len = strlen(name);
+    const char *p = header;
+
+    if (header == NULL)
+        return 0;
+    while (*p != '\0') {
+        const char *end = strchr(p, ';'), *v;
+        size_t vlen;
+
+        if (end == NULL)
+            end = p + strlen(p);
+        /* Only our cookie is judged: another application's cookie on the same host (browsers send them all)
+         * may be anything, and must not lock the client out. */
+        if ((size_t)(end - p) > name_len && memcmp(p, name, name_len) == 0 && p[name_len] == '=') {
+            v = p + name_len + 1;
+            vlen = (size_t)(end - v);
+            if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+                v++;
+                vlen -= 2;
+            }
+            for (size_t i = 0; i < vlen; i++)
+                if (!is_cookie_octet((unsigned char)v[i]))
+                    return -1;
+            *value = v;
+            *len = vlen;
+            return 1;
+        }
+        if (*end == '\0')
+            break;
+        /* "; " between pairs (RFC 6265 §4.2.1); a bare ';' or more spaces are tolerated */
+        p = end + 1;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid, char *buf, size_t size)
+{
+    static const char *const where[] = {[RT_AUTH_API_KEY_HEADER] = "header",
+                                        [RT_AUTH_API_KEY_QUERY] = "query",
+                                        [RT_AUTH_API_KEY_COOKIE] = "cookie"};
+
+    switch (scheme->kind) {
+    case RT_AUTH_HTTP_BEARER:
+        if (scheme->realm != NULL)
+            snprintf(buf, size, "Bearer realm=\"%s\"%s", scheme->realm,
+                     invalid ? ", error=\"invalid_token\"" : "");
+        else
+            snprintf(buf, size, "Bearer%s", invalid ? " error=\"invalid_token\"" : "");
+        break;
+    case RT_AUTH_HTTP_BASIC:
+        snprintf(buf, size, "Basic realm=\"%s\", charset=\"UTF-8\"", scheme->realm ? scheme->realm : "api");
+        break;
+    default:
+        snprintf(buf, size, "APIKey %s=\"%s\"", where[scheme->kind], scheme->param);
+        break;
+    }
+    return buf;
+}

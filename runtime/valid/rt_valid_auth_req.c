@@ -1,0 +1,181 @@
+/*
+ * rt_valid_auth_req — an operation's security requirements applied to a
+ * request (see rt_valid_auth.h for the rules).
+ */
+#include "rt_valid_auth.h"
+
+#include "rt_req.h"
+#include "rt_url.h"
+
+#include <string.h>
+#include <strings.h>
+
+enum cred_state { CRED_MISSING, CRED_MALFORMED, CRED_PRESENT };
+
+/* What was read for one scheme. */
+struct cred_read {
+    enum cred_state state;
+    struct rt_auth_credential cred;
+};
+
+/* Read an Authorization credential of scheme `name`: missing when the header is absent or names another
+ * scheme, malformed when it names this one but is not in its grammar. */
+static void read_authorization(struct rt_req *req, const char *name, bool basic, struct cred_read *out)
+{
+    const char *h = rt_req_header(req, "Authorization"), *tok;
+    size_t n = strlen(name), len = 0;
+    char *buf;
+
+    if (h == NULL || strncasecmp(h, name, n) != 0 || (h[n] != ' ' && h[n] != '\0'))
+        return;
+    out->state = CRED_MALFORMED;
+    tok = rt_valid_auth_token68(h, name, &len);
+    if (tok == NULL)
+        return;
+    if (!basic) {
+        out->cred.value = rt_req_strndup(req, tok, len);
+        out->state = CRED_PRESENT;
+        return;
+    }
+    buf = rt_req_alloc(req, len + 1);
+    if (rt_valid_auth_basic_decode(tok, len, buf, &out->cred.value, &out->cred.password) == 0)
+        out->state = CRED_PRESENT;
+}
+
+/* Read the credential of one scheme from the request. */
+static void read_credential(struct rt_req *req, const struct rt_auth_scheme *s, struct cred_read *out)
+{
+    const char *v = NULL;
+    size_t len = 0;
+    int rc;
+
+    out->state = CRED_MISSING;
+    switch (s->kind) {
+    case RT_AUTH_API_KEY_HEADER:
+        v = rt_req_header(req, s->param);
+        break;
+    case RT_AUTH_API_KEY_QUERY:
+        if (rt_url_query_get(req, rt_req_query(req), s->param, &v) < 0) {
+            out->state = CRED_MALFORMED;
+            return;
+        }
+        break;
+    case RT_AUTH_API_KEY_COOKIE:
+        rc = rt_valid_auth_cookie(rt_req_header(req, "Cookie"), s->param, &v, &len);
+        if (rc < 0) {
+            out->state = CRED_MALFORMED;
+            return;
+        }
+        v = rc > 0 ? rt_req_strndup(req, v, len) : NULL;
+        break;
+    case RT_AUTH_HTTP_BEARER:
+        read_authorization(req, "Bearer", false, out);
+        return;
+    case RT_AUTH_HTTP_BASIC:
+        read_authorization(req, "Basic", true, out);
+        return;
+    }
+    if (v != NULL && v[0] != '\0') { /* an empty key is no key */
+        out->cred.value = v;
+        out->state = CRED_PRESENT;
+    }
+}
+
+/* A verifier's answer, folded to 0, 401 or 403. */
+static int verify(struct rt_req *req, int op, const struct rt_auth_scheme *s,
+                  const struct rt_auth_credential *cred, const struct rt_auth_use *use,
+                  const void **principal)
+{
+    int rc;
+
+    *principal = NULL;
+    rc = s->verify(req, op, cred, use ? use->scopes : NULL, use ? use->n_scopes : 0, principal);
+    if (rc == 0 && *principal == NULL)
+        *principal = cred;
+    return rc == 0 || rc == 403 ? rc : 401;
+}
+
+/* Try one alternative: 0 (passed, principals set), 401 or 403. */
+static int try_alternative(struct rt_req *req, int op, const struct rt_auth_scheme *schemes,
+                           const struct cred_read *reads, const struct rt_auth_requirement *alt,
+                           const void **principals)
+{
+    size_t i;
+
+    for (i = 0; i < alt->n_uses; i++)
+        if (reads[alt->uses[i].scheme].state != CRED_PRESENT)
+            return 401;
+    for (i = 0; i < alt->n_uses; i++) {
+        const struct rt_auth_use *use = &alt->uses[i];
+        int rc =
+            verify(req, op, &schemes[use->scheme], &reads[use->scheme].cred, use, &principals[use->scheme]);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Do all the operation's verifiers admit a request that sent no credential? */
+static bool anonymous_admitted(struct rt_req *req, int op, const struct rt_auth_scheme *schemes,
+                               size_t n_schemes)
+{
+    size_t i;
+
+    for (i = 0; i < n_schemes; i++) {
+        const void *principal = NULL;
+        if (verify(req, op, &schemes[i], NULL, NULL, &principal) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Answer 401 with the challenge of every scheme of the operation. */
+static void reply_401(struct rt_req *req, const struct rt_auth_scheme *schemes, size_t n_schemes,
+                      const struct cred_read *reads, bool sent)
+{
+    char challenge[256];
+    size_t i;
+
+    for (i = 0; i < n_schemes; i++)
+        rt_req_add_header(req, "WWW-Authenticate",
+                          rt_valid_auth_challenge(&schemes[i], reads[i].state != CRED_MISSING, challenge,
+                                                  sizeof(challenge)));
+    rt_req_reply_detail(req, 401, sent ? "Invalid authentication credentials" : "Not authenticated");
+}
+
+int rt_valid_auth_req(struct rt_req *req, int op, const struct rt_auth_scheme *schemes, size_t n_schemes,
+                      const struct rt_auth_requirement *alts, size_t n_alts, const void **principals)
+{
+    struct cred_read *reads = rt_req_alloc(req, (n_schemes ? n_schemes : 1) * sizeof(*reads));
+    bool sent = false, anonymous = false, forbidden = false;
+    size_t i, j;
+
+    for (i = 0; i < n_schemes; i++) {
+        read_credential(req, &schemes[i], &reads[i]);
+        sent |= reads[i].state != CRED_MISSING;
+    }
+    for (i = 0; i < n_alts; i++) {
+        int rc;
+
+        if (alts[i].n_uses == 0) {
+            anonymous = true;
+            continue;
+        }
+        for (j = 0; j < n_schemes; j++)
+            principals[j] = NULL;
+        rc = try_alternative(req, op, schemes, reads, &alts[i], principals);
+        if (rc == 0)
+            return 0;
+        forbidden |= rc == 403;
+    }
+    for (j = 0; j < n_schemes; j++)
+        principals[j] = NULL;
+    if (anonymous && !sent && anonymous_admitted(req, op, schemes, n_schemes))
+        return 0;
+    if (forbidden) {
+        rt_req_reply_detail(req, 403, "Not enough permissions");
+        return -1;
+    }
+    reply_401(req, schemes, n_schemes, reads, sent);
+    return -1;
+}
