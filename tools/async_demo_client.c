@@ -1,26 +1,21 @@
 /*
- * async-demo-client — call any operation of the API from the command line,
- * through the generated client's operation table (generated/api_client.h)
- * and rt_api_client_call(), once or under load.
+ * async-demo-client — call any operation of the API from the command line, through the generated
+ * client's operation table (generated/api_client.h) and rt_api_client_call(), once or under load.
  *
  *   async-demo-client [--url URL] OPERATION [PATH-ARGS...] [--PARAM VALUE...]
  *                     [--json JSON] [--FIELD VALUE...] [--concurrency N [--requests M]]
  *
  * --url without a path (http://host:port) gets the spec's first server path; with one (even /), kept.
- * OPERATION is an operationId with dashes or underscores (get-user,
- * get_user).  Positional arguments fill the path parameters in order;
- * --name value (or --name=value) fills a query or header parameter, else a
- * field of the request body; --json gives the whole body (sent as is when
- * no --FIELD is given, so invalid JSON reaches the server too).  The
- * operation table, and so --help, comes from openapi.yaml via codegen.
+ * OPERATION is an operationId with dashes or underscores (get-user, get_user).  Positional arguments fill
+ * the path parameters in order; --name value (or --name=value) fills a query or header parameter, else a
+ * field of the request body; --json gives the whole body (sent as is when no --FIELD is given, so invalid
+ * JSON reaches the server too).  The operation table, and so --help, comes from openapi.yaml via codegen.
  *
- * Once: the status line (and the response headers the spec declares, as
- * "Name: value" lines) goes to stderr and the body to stdout (so that it
- * can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for usage
- * errors.  Load mode (--concurrency and/or --requests): M calls with at
- * most N in flight, one line per call (index, status, ms) as it completes,
- * then a summary (count, ok/failed by status, min/p50/p90/p99/max ms, wall
- * time, requests per second); exit status 0 only if every call got a 2xx.
+ * Once: the status line (and the response headers the spec declares, as "Name: value" lines) goes to
+ * stderr and the body to stdout (so that it can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for
+ * usage errors.  Load mode (--concurrency and/or --requests): M calls with at most N in flight, one line
+ * per call (index, status, ms) as it completes, then a summary (count, ok/failed by status,
+ * min/p50/p90/p99/max ms, wall time, requests per second); exit status 0 only if every call got a 2xx.
  */
 #include "api_client.h"
 #include "client_auth.h"
