@@ -770,12 +770,18 @@ void api_delete_user__reply_204(struct rt_req *req)
 
 void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_delete_user__reply_401", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
 }
 
 void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_delete_user__reply_401_detail", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_req_reply_detail(req, 401, detail);
 }
@@ -842,6 +848,9 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
 
 void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location)
 {
+    if (!rt_valid_reply_text(req, "api_process_data__reply_202", "Location", location, false)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "Location", location);
     rt_valid_req_reply_model(req, 202, &api_task_accepted__model, body);
 }
@@ -955,12 +964,18 @@ void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
 
 void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_metrics__reply_401", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
 }
 
 void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_metrics__reply_401_detail", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_req_reply_detail(req, 401, detail);
 }

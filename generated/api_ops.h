@@ -11,6 +11,13 @@
  * request with exactly one reply (api_<op>__reply_<status>() or
  * rt_req_reply*()), now or later on the request's event loop.
  *
+ * A reply helper takes the response headers the spec declares after the
+ * body: a required one by value, an optional one by pointer (NULL: not
+ * sent).  The helpers of `default` and of ranges (api_<op>__reply_4xx())
+ * take the status.  A status the response does not cover, a required
+ * string header left NULL or a header with a CR/LF is a handler bug: the
+ * client gets 500 and the log names the helper.
+ *
  * Every handler has a weak default that answers 501, so an operation
  * whose handler is not written yet never answers a silent 200.
  */

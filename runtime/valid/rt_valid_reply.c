@@ -34,13 +34,20 @@ bool rt_valid_reply_status(struct rt_req *req, const char *helper, int status,
     return false;
 }
 
-bool rt_valid_reply_required(struct rt_req *req, const char *helper, const char *name, const void *value)
+bool rt_valid_reply_text(struct rt_req *req, const char *helper, const char *name, const char *value,
+                         bool required)
 {
     char what[160];
+    const char *p = value;
 
-    if (value != NULL)
+    while (p != NULL && *p != '\0' && ((unsigned char)*p >= 0x20 || *p == '\t') && *p != 0x7f)
+        p++;
+    if (value != NULL ? *p == '\0' : !required)
         return true;
-    snprintf(what, sizeof(what), "the required header %s is NULL", name);
+    snprintf(what, sizeof(what),
+             value == NULL ? "the required header %s is NULL"
+                           : "the header %s has a control character (CR, LF...)",
+             name);
     reply_bug(req, helper, what);
     return false;
 }

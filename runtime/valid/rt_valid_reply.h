@@ -33,10 +33,14 @@ bool rt_valid_reply_status(struct rt_req *req, const char *helper, int status,
                            const struct rt_valid_status_range *range);
 
 /**
- * Whether the required header @p name was given (@p value not NULL).  If
- * not, answer 500 and log as rt_valid_reply_status() does.
+ * Whether the text @p value of header @p name can be sent: given when
+ * @p required (not NULL), and without control characters (a CR or LF
+ * would end the header and start another: a handler passing on what a
+ * client sent must not be able to inject one).  If not, answer 500 and
+ * log as rt_valid_reply_status() does.
  */
-bool rt_valid_reply_required(struct rt_req *req, const char *helper, const char *name, const void *value);
+bool rt_valid_reply_text(struct rt_req *req, const char *helper, const char *name, const char *value,
+                         bool required);
 
 /** Add header @p name with @p value in decimal (an integer schema); nothing if @p value is NULL. */
 void rt_valid_reply_header_int(struct rt_req *req, const char *name, const int64_t *value);
