@@ -3,16 +3,19 @@
  *
  * POST /process-data/{message}
  *   1. reserve a place in the pool's queue (none: 503 + Retry-After, nothing recorded);
- *   2. record the task as 'queued' in the database (on the request's loop);
+ *   2. record the task as 'queued' in the database, owned by this instance
+ *      under a lease (on the request's loop);
  *   3. hand it to the pool and answer 202 with its id and status URL.
  * A pool thread then marks it 'running', computes, and records 'done' with
- * the result (each step through its own database handle, never a request loop).
+ * the result (each step through its own database handle, never a request
+ * loop, and only while this instance owns the task: tasks_lease.h).
  *
- * Nothing accepted is lost: a task is recorded before the 202, and tasks
- * still 'queued' or 'running' when the service stops or dies are taken up
- * again at the next start (the module's start runs them before any request is
- * served).  The work is deterministic, so running a task twice (after a crash
- * between computing and recording) gives the same result.
+ * Nothing accepted is lost: a task is recorded before the 202; tasks left
+ * 'queued' or 'running' by an instance that stopped (its leases released)
+ * or died (its leases expired) are claimed by a running instance, or by
+ * the next one to start.  No two live instances run one task.  The work is
+ * deterministic, so running a task twice (after a crash between computing
+ * and recording) gives the same result.
  *
  * GET /tasks/{task_id} reads the task's row: any instance on the same
  * database can answer for any task.
@@ -28,9 +31,8 @@
 #include "rt_pool.h"
 #include "rt_req.h"
 #include "rt_time.h"
+#include "tasks_lease.h"
 
-#include <openssl/sha.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +41,12 @@
 
 #define TASK_COLUMNS "id, status, message, created_at, started_at, finished_at, result, error"
 #define UUID_SIZE 37
-#define CANCEL_CHECK_EVERY 4096 /* SHA-256 rounds between looks at rt_pool_cancelled() */
 
 static const struct rt_db_statement insert_task = {
     .name = "tasks_insert",
-    .sql = "INSERT INTO tasks (id, message, status, created_at) VALUES ($1, $2, 'queued', $3)",
-    .n_params = 3,
+    .sql = "INSERT INTO tasks (id, message, status, created_at, owner, lease_until)"
+           " VALUES ($1, $2, 'queued', $3, $4, $5)",
+    .n_params = 5,
 };
 
 static const struct rt_db_statement select_task = {
@@ -53,164 +55,11 @@ static const struct rt_db_statement select_task = {
     .n_params = 1,
 };
 
-static const struct rt_db_statement mark_running = {
-    .name = "tasks_running",
-    .sql = "UPDATE tasks SET status = 'running', started_at = $2 WHERE id = $1",
-    .n_params = 2,
-};
-
-static const struct rt_db_statement mark_done = {
-    .name = "tasks_done",
-    .sql = "UPDATE tasks SET status = 'done', result = $2, finished_at = $3, error = NULL WHERE id = $1",
-    .n_params = 3,
-};
-
-static const struct rt_db_statement select_unfinished = {
-    .name = "tasks_unfinished",
-    .sql = "SELECT id, message FROM tasks WHERE status IN ('queued', 'running') ORDER BY created_at",
-    .n_params = 0,
-};
-
 /* Set by the module's start before the workers run; read-only afterwards. */
 static struct rt_pool *pool;
 
 /* The settings (TASK_*), set before the workers run; read-only afterwards. */
-static int task_workers, task_queue_size, task_iterations;
-
-/* --- the work --- */
-
-/*
- * The task's result: SHA-256 of the message, then of the digest, for
- * @rounds rounds in all, as lower-case hex (what tests/integration
- * recomputes).  @return 0, or -1 if the pool was cancelled meanwhile.
- */
-static int compute(struct rt_pool_thread *thread, const char *message, int rounds, char hex[65])
-{
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    int i;
-
-    SHA256((const unsigned char *)message, strlen(message), digest);
-    for (i = 1; i < rounds; i++) {
-        if (i % CANCEL_CHECK_EVERY == 0 && rt_pool_cancelled(thread))
-            return -1;
-        SHA256(digest, sizeof(digest), digest);
-    }
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    return 0;
-}
-
-struct task_job {
-    char id[UUID_SIZE];
-    char *message;
-};
-
-static void task_job_free(void *arg)
-{
-    struct task_job *job = arg;
-
-    free(job->message);
-    free(job);
-}
-
-static struct task_job *task_job_new(const char *id, const char *message)
-{
-    struct task_job *job = rt_xcalloc(1, sizeof(*job));
-
-    job->message = rt_xstrdup(message);
-    snprintf(job->id, sizeof(job->id), "%s", id);
-    return job;
-}
-
-static void check_recorded(const struct rt_db_result *res, void *arg)
-{
-    const char *what = arg;
-
-    if (rt_db_result_status(res) != RT_DB_OK)
-        rt_log_warning("cannot record task %s: %s (it is taken up again at the next start)", what,
-                       rt_db_result_error(res));
-}
-
-/* A pool thread runs one task: running, the work, done. */
-static void run_task(struct rt_pool_thread *thread, void *arg)
-{
-    struct task_job *job = arg;
-    char now[40], hex[65];
-    const char *running[2] = {job->id, now};
-    const char *done[3] = {job->id, hex, now};
-
-    rt_time_format_rfc3339(now, sizeof(now));
-    rt_pool_query(thread, &mark_running, running, check_recorded, "start");
-    if (compute(thread, job->message, task_iterations, hex) != 0) {
-        rt_log_info("task %s interrupted by shutdown; it is taken up again at the next start", job->id);
-        task_job_free(job);
-        return;
-    }
-    rt_time_format_rfc3339(now, sizeof(now));
-    rt_pool_query(thread, &mark_done, done, check_recorded, "result");
-    task_job_free(job);
-}
-
-/* --- taking up unfinished tasks at start-up --- */
-
-struct recovery {
-    pthread_mutex_t lock;
-    pthread_cond_t finished_cond;
-    bool finished;
-    size_t resumed;
-    enum rt_db_status status;
-};
-
-static void unfinished_loaded(const struct rt_db_result *res, void *arg)
-{
-    struct recovery *r = arg;
-    int i;
-
-    r->status = rt_db_result_status(res);
-    for (i = 0; i < rt_db_result_rows(res); i++) {
-        const char *id = NULL, *message = NULL;
-
-        if (rt_db_result_text(res, i, 0, &id) != RT_DB_VALUE_OK ||
-            rt_db_result_text(res, i, 1, &message) != RT_DB_VALUE_OK) {
-            rt_log_error("%s: row %d: id or message is NULL or not text", select_unfinished.name, i);
-            continue;
-        }
-        if (rt_pool_submit_always(pool, run_task, task_job_new(id, message), task_job_free) == 0)
-            r->resumed++;
-    }
-}
-
-static void recover_job(struct rt_pool_thread *thread, void *arg)
-{
-    struct recovery *r = arg;
-
-    if (rt_pool_query(thread, &select_unfinished, NULL, unfinished_loaded, r) != 0)
-        r->status = RT_DB_UNAVAILABLE;
-    pthread_mutex_lock(&r->lock);
-    r->finished = true;
-    pthread_cond_signal(&r->finished_cond);
-    pthread_mutex_unlock(&r->lock);
-}
-
-/* Queue every unfinished task again, before requests are served (so none is queued twice). */
-static int recover(void)
-{
-    struct recovery r = {.lock = PTHREAD_MUTEX_INITIALIZER, .finished_cond = PTHREAD_COND_INITIALIZER};
-
-    if (rt_pool_submit_always(pool, recover_job, &r, NULL) != 0)
-        return -1;
-    pthread_mutex_lock(&r.lock);
-    while (!r.finished)
-        pthread_cond_wait(&r.finished_cond, &r.lock);
-    pthread_mutex_unlock(&r.lock);
-    if (r.status != RT_DB_OK) {
-        rt_log_error("cannot read the unfinished background tasks");
-        return -1;
-    }
-    if (r.resumed > 0)
-        rt_log_info("taking up %zu unfinished background task(s)", r.resumed);
-    return 0;
-}
+static int task_workers, task_queue_size, task_iterations, task_lease_ms, task_heartbeat_ms;
 
 static const struct rt_option options[] = {
     {"task-workers", "TASK_WORKERS", RT_OPTION_THREADS, &task_workers, 0, "auto", "number of CPUs",
@@ -219,7 +68,23 @@ static const struct rt_option options[] = {
      "background tasks waiting at most; more get 503 with Retry-After and are not recorded", NULL},
     {"task-iterations", "TASK_ITERATIONS", RT_OPTION_COUNT, &task_iterations, 0, "1000000", NULL,
      "SHA-256 rounds per background task: its CPU cost", NULL},
+    {"task-lease", "TASK_LEASE", RT_OPTION_DURATION, &task_lease_ms, 0, "30s", NULL,
+     "how long a task stays this instance's without a heartbeat; then another instance may take it over",
+     NULL},
+    {"task-heartbeat", "TASK_HEARTBEAT", RT_OPTION_DURATION, &task_heartbeat_ms, 0, "10s", NULL,
+     "how often an instance renews its tasks' leases and looks for expired ones (under TASK_LEASE)", NULL},
 };
+
+/* A heartbeat must come well before the lease it renews runs out. */
+static int check(void)
+{
+    if (task_heartbeat_ms <= 0 || task_lease_ms <= 0 || task_heartbeat_ms * 2 > task_lease_ms) {
+        rt_log_error("TASK_HEARTBEAT (%d ms) must be at most half of TASK_LEASE (%d ms)", task_heartbeat_ms,
+                     task_lease_ms);
+        return -1;
+    }
+    return 0;
+}
 
 static const struct rt_option_group option_group = {"background tasks", options,
                                                     sizeof(options) / sizeof(options[0]), NULL};
@@ -259,6 +124,16 @@ static const struct rt_db_migration migrations[] = {
             " finished_at timestamptz);"
             "CREATE INDEX tasks_unfinished ON tasks (created_at) WHERE status IN ('queued', 'running');",
     },
+    {
+        /* owner: the instance id (tasks_lease.h) that may run the task; attempts: runs started */
+        .version = 2,
+        .description = "background tasks: leases (owner, lease_until) and attempts",
+        .sqlite_sql = "ALTER TABLE tasks ADD COLUMN owner TEXT;"
+                      "ALTER TABLE tasks ADD COLUMN lease_until TEXT;"
+                      "ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
+        .postgres_sql = "ALTER TABLE tasks ADD COLUMN owner text, ADD COLUMN lease_until timestamptz,"
+                        " ADD COLUMN attempts integer NOT NULL DEFAULT 0;",
+    },
 };
 
 static void stop(int grace_ms)
@@ -267,18 +142,19 @@ static void stop(int grace_ms)
 
     if (pool == NULL)
         return;
+    /* The keeper renews the leases while the tasks get their grace, and releases the rest after. */
     left = rt_pool_stop(pool, grace_ms);
     if (left > 0)
-        rt_log_warning(
-            "%zu background task(s) still running at the shutdown timeout; taken up at the next start", left);
+        rt_log_warning("%zu background task(s) still running at the shutdown timeout; run again later", left);
+    tasks_lease_stop();
     rt_pool_free(pool);
     pool = NULL;
 }
 
 /*
- * Start the task pool on @db and queue again every task left unfinished by
- * a previous run; returns once they are queued, before any request is
- * served.  0, or -1 (logged).
+ * Start the task pool on @db, and the lease keeper, which at once claims
+ * the tasks left unfinished by instances gone (expired leases) or stopped
+ * (released).  0, or -1 (logged).
  */
 static int start(struct rt_db *db)
 {
@@ -286,6 +162,12 @@ static int start(struct rt_db *db)
         .threads = task_workers,
         .queue_capacity = task_queue_size,
         .db = db,
+        .report_queue = true,
+    };
+    struct tasks_lease_settings lease = {
+        .lease_ms = task_lease_ms,
+        .heartbeat_ms = task_heartbeat_ms,
+        .iterations = task_iterations,
     };
     char err[256];
 
@@ -294,7 +176,7 @@ static int start(struct rt_db *db)
         rt_log_error("cannot start the background task pool: %s", err);
         return -1;
     }
-    if (recover() != 0) {
+    if (tasks_lease_start(db, pool, &lease) != 0) {
         stop(0);
         return -1;
     }
@@ -306,6 +188,7 @@ const struct rt_module tasks_module = {
     .options = &option_group,
     .migrations = migrations,
     .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+    .check = check,
     .start = start,
     .stop = stop,
 };
@@ -363,7 +246,7 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
-    rt_pool_submit_reserved(pool, run_task, task_job_new(a->id, a->message), task_job_free);
+    tasks_lease_submit(pool, a->id, a->message);
     snprintf(status_url, sizeof(status_url), "/tasks/%s", a->id);
     snprintf(text, sizeof(text), "Processing '%s' in the background", a->message);
     api_process_data__reply_202(a->req, &accepted, status_url); /* Location: the spec's header */
@@ -372,8 +255,8 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
 void handle_process_data(struct rt_req *req, const struct api_process_data_params *params)
 {
     struct accept_ctx *a = rt_req_alloc(req, sizeof(*a));
-    char created_at[40];
-    const char *values[3] = {a->id, params->message, created_at};
+    char created_at[TASKS_TIME_SIZE], until[TASKS_TIME_SIZE];
+    const char *values[5] = {a->id, params->message, created_at, tasks_lease_owner(), until};
     const int64_t retry_after = 1; /* a queued task takes about that long to leave the queue */
 
     if (pool == NULL || rt_pool_reserve(pool) != 0) {
@@ -383,7 +266,7 @@ void handle_process_data(struct rt_req *req, const struct api_process_data_param
     a->req = req;
     a->message = params->message;
     new_uuid(a->id);
-    rt_time_format_rfc3339(created_at, sizeof(created_at));
+    tasks_lease_times(until, created_at);
     if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, reply_db_unavailable) != 0)
         rt_pool_release(pool);
 }

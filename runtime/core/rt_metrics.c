@@ -70,7 +70,7 @@ struct shard {
     counter outbound[RT_METRICS_MAX_SOURCES][RT_METRICS_OUTBOUND_OUTCOMES];
     struct hist outbound_time[RT_METRICS_MAX_SOURCES];
     counter tasks_started;
-    counter tasks_finished;
+    counter tasks_executed[RT_METRICS_TASK_OUTCOMES];
     struct hist task_time;
 };
 
@@ -90,6 +90,8 @@ static _Atomic uint64_t tasks_queued; /* a level, not a delta: set by the pool u
 static const char *const outcome_names[RT_METRICS_OUTBOUND_OUTCOMES] = {"ok", "http_error", "timeout",
                                                                         "error"};
 static const char *const db_state_names[RT_METRICS_DB_STATES] = {"down", "connecting", "ready"};
+static const char *const task_outcome_names[RT_METRICS_TASK_OUTCOMES] = {"done", "lost_ownership",
+                                                                         "interrupted", "unrecorded"};
 static const char *const handler_error_names[RT_METRICS_HANDLER_ERRORS] = {"second_answer"};
 
 /* --- recording --- */
@@ -249,11 +251,13 @@ void rt_metrics_task_started(void)
     add(&shard()->tasks_started, 1);
 }
 
-void rt_metrics_task_finished(uint64_t ns)
+void rt_metrics_task_executed(enum rt_metrics_task_outcome outcome, uint64_t ns)
 {
     struct shard *s = shard();
 
-    add(&s->tasks_finished, 1);
+    if (outcome >= RT_METRICS_TASK_OUTCOMES)
+        return;
+    add(&s->tasks_executed[outcome], 1);
     observe(&s->task_time, ns);
 }
 
@@ -274,7 +278,7 @@ struct totals {
     struct hist_sum db_wait;
     uint64_t outbound[RT_METRICS_MAX_SOURCES][RT_METRICS_OUTBOUND_OUTCOMES];
     struct hist_sum outbound_time[RT_METRICS_MAX_SOURCES];
-    uint64_t tasks_started, tasks_finished;
+    uint64_t tasks_started, tasks_executed[RT_METRICS_TASK_OUTCOMES];
     struct hist_sum task_time;
 };
 
@@ -317,7 +321,8 @@ static void shard_add(struct totals *t, const struct shard *s)
         hist_add(&t->outbound_time[i], &s->outbound_time[i]);
     }
     t->tasks_started += load(&s->tasks_started);
-    t->tasks_finished += load(&s->tasks_finished);
+    for (i = 0; i < RT_METRICS_TASK_OUTCOMES; i++)
+        t->tasks_executed[i] += load(&s->tasks_executed[i]);
     hist_add(&t->task_time, &s->task_time);
 }
 
@@ -474,13 +479,23 @@ static void render_outbound(FILE *f, const struct totals *t)
 
 static void render_tasks(FILE *f, const struct totals *t)
 {
+    uint64_t ended = 0;
+    int i;
+
     header(f, "tasks_queue_depth", "gauge",
            "Background tasks waiting for a pool thread (reserved places included).");
     fprintf(f, "tasks_queue_depth %llu\n",
             (unsigned long long)atomic_load_explicit(&tasks_queued, memory_order_relaxed));
+    for (i = 0; i < RT_METRICS_TASK_OUTCOMES; i++)
+        ended += t->tasks_executed[i];
     header(f, "tasks_running", "gauge", "Background tasks running now.");
-    fprintf(f, "tasks_running %llu\n", (unsigned long long)level(t->tasks_started - t->tasks_finished));
-    header(f, "task_duration_seconds", "histogram", "Run time of background tasks on the pool.");
+    fprintf(f, "tasks_running %llu\n", (unsigned long long)level(t->tasks_started - ended));
+    header(f, "tasks_executed_total", "counter",
+           "Executions of background tasks, by outcome (a task run again after a crash counts twice).");
+    for (i = 0; i < RT_METRICS_TASK_OUTCOMES; i++)
+        fprintf(f, "tasks_executed_total{outcome=\"%s\"} %llu\n", task_outcome_names[i],
+                (unsigned long long)t->tasks_executed[i]);
+    header(f, "task_duration_seconds", "histogram", "Run time of background task executions.");
     hist_series(f, "task_duration_seconds", NULL, NULL, &t->task_time);
 }
 

@@ -56,6 +56,16 @@ enum rt_metrics_db_state {
     RT_METRICS_DB_STATES
 };
 
+/** How one execution of a background task ended, for tasks_executed_total{outcome}. */
+enum rt_metrics_task_outcome {
+    RT_METRICS_TASK_DONE,           /* ran to the end and its result was recorded */
+    RT_METRICS_TASK_LOST_OWNERSHIP, /* ran, but another instance owned the task by then: result not recorded
+                                     */
+    RT_METRICS_TASK_INTERRUPTED,    /* cut short by the shutdown */
+    RT_METRICS_TASK_UNRECORDED,     /* ran, but the database refused its result until the shutdown */
+    RT_METRICS_TASK_OUTCOMES
+};
+
 /** Mistakes of the application that the runtime caught, for http_handler_errors_total{kind}. */
 enum rt_metrics_handler_error {
     RT_METRICS_SECOND_ANSWER, /* an answer on a request already answered (or not yet handed over): not sent */
@@ -115,11 +125,15 @@ void rt_metrics_outbound(int source, enum rt_metrics_outcome outcome, uint64_t n
 /** Tasks waiting in the queue (reserved places included) are now @p n. */
 void rt_metrics_tasks_queued(size_t n);
 
-/** A task started running. */
+/** An execution of a background task started (tasks_running counts those not yet ended). */
 void rt_metrics_task_started(void);
 
-/** A task finished after running @p ns. */
-void rt_metrics_task_finished(uint64_t ns);
+/**
+ * An execution of a background task ended with @p outcome after running
+ * @p ns: counted in tasks_executed_total{outcome} and task_duration_seconds.
+ * Only executions of tasks are recorded, never the pool's housekeeping.
+ */
+void rt_metrics_task_executed(enum rt_metrics_task_outcome outcome, uint64_t ns);
 
 /* --- exposition --- */
 

@@ -1,11 +1,21 @@
 /*
  * rt_pool — a bounded pool of threads for CPU-heavy work (see rt_pool.h).
  *
- * One mutex guards the pool's state; two condition variables go with it:
+ * One mutex guards the pool's state; a condition variable goes with it:
  *
- *   work     pool threads wait on it for a job (or for "stopping");
  *   changed  rt_pool_new() waits on it for the threads to report that they
  *            are set up, rt_pool_stop() for the running jobs to finish.
+ *
+ * An idle pool thread does not wait on a condition variable: it runs its
+ * event loop (EVLOOP_ONCE), so that its database connections advance while
+ * no job runs (PostgreSQL's keepalives and answers, a dropped connection
+ * noticed and reconnected at once, not at the next job).  Each thread has
+ * a "wake" event, never added, that rt_pool's submit (for one idle
+ * thread) and rt_pool_stop() (for all) make active with event_active(),
+ * which is thread-safe on a base made after evthread_use_pthreads(); the
+ * loop then returns and the thread looks at the queue again.  An event
+ * made active before the thread enters its loop is not lost: the loop
+ * runs it at once.
  *
  * The queue is a singly linked FIFO of struct job.  Its capacity counts
  * reserved places as well as queued jobs, so a reservation guarantees that
@@ -14,16 +24,15 @@
  * the mutex and read without it (those two take a const pool).
  *
  * Each pool thread makes, and later frees, its own event_base and (with a
- * database) its own rt_db_loop.  The base holds one persistent hour-long
- * timer ("keepalive"), so that event_base_loop(EVLOOP_ONCE) in
- * rt_pool_query() sleeps until the database's answer wakes it, instead of
- * returning at once for lack of events.  Answers come from other threads
- * (the SQLite thread's event_active()), so evthread_use_pthreads() must
- * have been called before rt_pool_new().
+ * database) its own rt_db_loop: rt_pool_loop.c, which also holds what a
+ * thread does on its loop (waiting for work, rt_pool_query, rt_pool_wait).
+ * Answers come from other threads (the SQLite thread's event_active()), so
+ * evthread_use_pthreads() must have been called before rt_pool_new().
  *
  * Stopping: "stopping" (under the mutex) stops jobs from starting and
- * wakes the idle threads, which exit; the stopper waits on "changed" with
- * a deadline (CLOCK_MONOTONIC) for the running count to reach 0, then sets
+ * wakes every thread's loop (idle threads exit, rt_pool_wait() returns);
+ * the stopper waits on "changed" with a deadline (CLOCK_MONOTONIC) for the
+ * running count to reach 0, then sets
  * "cancelled" (an atomic that running jobs poll through
  * rt_pool_cancelled()), joins the threads, and frees the jobs that never
  * ran.  A job that never looks at rt_pool_cancelled() keeps the join, and
@@ -31,11 +40,11 @@
  */
 #include "rt_pool.h"
 #include "rt_err.h"
+#include "rt_pool_internal.h"
 
 #include "rt_log.h"
 #include "rt_mem.h"
 #include "rt_metrics.h"
-#include "rt_time.h"
 
 #include <event2/event.h>
 
@@ -52,52 +61,38 @@
 
 #define MAX_THREADS 1024
 
-/* A queued job. */
-struct job {
-    rt_pool_job_fn fn;
-    void *arg;                   /* owned by the job until fn runs; then fn owns it */
-    void (*free_arg)(void *arg); /* frees arg if fn never runs; may be NULL */
-    struct job *next;
-};
-
-/* Thread setup, as reported to rt_pool_new(). */
-enum thread_setup { SETUP_PENDING = 0, SETUP_OK, SETUP_FAILED };
-
-struct rt_pool_thread {
-    struct rt_pool *pool;
-    int index;                  /* 0 .. threads - 1 */
-    pthread_t thread;           /* valid once started is true */
-    bool started;               /* pthread_create succeeded: join it */
-    pthread_t self;             /* written by the thread itself, for assertions */
-    enum thread_setup setup;    /* under pool->mu */
-    struct event_base *base;    /* owned by the thread: made and freed there */
-    struct event *keepalive;    /* owned by the thread */
-    struct rt_db_loop *db_loop; /* owned by the thread; NULL without a database */
-};
-
-struct rt_pool {
-    struct rt_pool_settings settings;
-    pthread_mutex_t mu;
-    pthread_cond_t work;     /* jobs queued, or stopping: for the pool threads */
-    pthread_cond_t changed;  /* a thread set up, or a job ended: for rt_pool_new/rt_pool_stop */
-    pthread_mutex_t stop_mu; /* serialises rt_pool_stop() */
-    struct job *head, *tail; /* under mu */
-    size_t jobs;             /* under mu: jobs in the FIFO */
-    size_t reserved;         /* under mu: reserved places */
-    atomic_size_t queued;    /* jobs + reserved; written under mu */
-    atomic_size_t running;   /* jobs running; written under mu */
-    bool stopping;           /* under mu: no job starts any more */
-    bool joined;             /* under stop_mu: the threads are gone */
-    atomic_bool cancelled;   /* the deadline has passed: running jobs should give up */
-    int n_threads;
-    struct rt_pool_thread *threads; /* n_threads */
-};
-
-/* Keep the counter that rt_pool_queued() reads in step; call with mu held. */
+/* Keep the counter that rt_pool_queued() reads (and the metric) in step; call with mu held. */
 static void update_queued(struct rt_pool *pool)
 {
     atomic_store(&pool->queued, pool->jobs + pool->reserved);
-    rt_metrics_tasks_queued(pool->jobs + pool->reserved);
+    if (pool->settings.report_queue)
+        rt_metrics_tasks_queued(pool->jobs + pool->reserved);
+}
+
+/* Wake one idle thread (if any) to take a job; call with mu held. */
+static void wake_one(struct rt_pool *pool)
+{
+    int i;
+
+    for (i = 0; i < pool->n_threads; i++) {
+        struct rt_pool_thread *th = &pool->threads[i];
+
+        if (th->idle && th->wake != NULL) {
+            th->idle = false; /* the next job wakes another one */
+            event_active(th->wake, EV_READ, 0);
+            return;
+        }
+    }
+}
+
+/* Wake every thread's loop (stopping); call with mu held. */
+static void wake_all(struct rt_pool *pool)
+{
+    int i;
+
+    for (i = 0; i < pool->n_threads; i++)
+        if (pool->threads[i].setup == SETUP_OK && pool->threads[i].wake != NULL)
+            event_active(pool->threads[i].wake, EV_READ, 0);
 }
 
 /* Append @job to the FIFO; call with mu held. */
@@ -111,7 +106,7 @@ static void push_job(struct rt_pool *pool, struct job *job)
     pool->tail = job;
     pool->jobs++;
     update_queued(pool);
-    pthread_cond_signal(&pool->work);
+    wake_one(pool);
 }
 
 /* Take the first job of the FIFO (which must not be empty); call with mu held. */
@@ -137,55 +132,10 @@ static void discard_job(struct job *job)
     free(job);
 }
 
-static void on_keepalive(evutil_socket_t fd, short what, void *arg)
-{
-}
-
 /*
- * Make the thread's event_base, keepalive timer and rt_db_loop, on the
- * thread itself.  @return 0, or -1 (with what was made left for
- * thread_teardown()).
- */
-static int thread_setup(struct rt_pool_thread *th)
-{
-    struct timeval hour = {3600, 0};
-
-    th->base = event_base_new();
-    if (th->base == NULL) {
-        rt_log_error("pool thread %d: cannot create an event loop", th->index);
-        return -1;
-    }
-    th->keepalive = event_new(th->base, -1, EV_PERSIST, on_keepalive, NULL);
-    if (th->keepalive == NULL || event_add(th->keepalive, &hour) != 0) {
-        rt_log_error("pool thread %d: cannot create the loop's timer", th->index);
-        return -1;
-    }
-    if (th->pool->settings.db != NULL) {
-        th->db_loop = rt_db_loop_new(th->pool->settings.db, th->base);
-        if (th->db_loop == NULL) {
-            rt_log_error("pool thread %d: cannot attach the database", th->index);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Free what thread_setup() made, on the thread; the database handle first, while the loop exists. */
-static void thread_teardown(struct rt_pool_thread *th)
-{
-    rt_db_loop_free(th->db_loop);
-    th->db_loop = NULL;
-    if (th->keepalive != NULL)
-        event_free(th->keepalive);
-    th->keepalive = NULL;
-    if (th->base != NULL)
-        event_base_free(th->base);
-    th->base = NULL;
-}
-
-/*
- * Run jobs until the pool stops.  A job's fn owns its arg and frees it;
- * the job record itself is freed here.
+ * Run jobs until the pool stops, running the thread's event loop while
+ * there is none.  A job's fn owns its arg and frees it; the job record
+ * itself is freed here.
  */
 static void run_jobs(struct rt_pool_thread *th)
 {
@@ -193,14 +143,15 @@ static void run_jobs(struct rt_pool_thread *th)
     struct job *job;
     rt_pool_job_fn fn;
     void *arg;
-    uint64_t started_ns;
 
     pthread_mutex_lock(&pool->mu);
     for (;;) {
-        while (!pool->stopping && pool->head == NULL)
-            pthread_cond_wait(&pool->work, &pool->mu);
         if (pool->stopping)
             break;
+        if (pool->head == NULL) {
+            rt_pool_loop_idle(th);
+            continue;
+        }
         job = pop_job(pool);
         atomic_fetch_add(&pool->running, 1);
         pthread_mutex_unlock(&pool->mu);
@@ -208,10 +159,7 @@ static void run_jobs(struct rt_pool_thread *th)
         fn = job->fn;
         arg = job->arg;
         free(job);
-        started_ns = rt_time_mono_ns();
-        rt_metrics_task_started();
         fn(th, arg);
-        rt_metrics_task_finished(rt_time_mono_ns() - started_ns);
 
         pthread_mutex_lock(&pool->mu);
         atomic_fetch_sub(&pool->running, 1);
@@ -230,7 +178,7 @@ static void *thread_main(void *arg)
     th->self = pthread_self();
     snprintf(name, sizeof(name), "pool%d", th->index);
     rt_log_set_thread_name(name);
-    rc = thread_setup(th);
+    rc = rt_pool_loop_setup(th);
 
     pthread_mutex_lock(&pool->mu);
     th->setup = rc == 0 ? SETUP_OK : SETUP_FAILED;
@@ -239,7 +187,7 @@ static void *thread_main(void *arg)
 
     if (rc == 0)
         run_jobs(th);
-    thread_teardown(th);
+    rt_pool_loop_teardown(th);
     return NULL;
 }
 
@@ -293,7 +241,7 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
 {
     struct rt_pool *pool;
     pthread_condattr_t attr;
-    bool attr_ok = false, mu_ok = false, stop_mu_ok = false, work_ok = false, changed_ok = false;
+    bool attr_ok = false, mu_ok = false, stop_mu_ok = false, changed_ok = false;
     int i;
 
     if (settings == NULL || settings->threads < 1 || settings->threads > MAX_THREADS) {
@@ -326,8 +274,7 @@ struct rt_pool *rt_pool_new(const struct rt_pool_settings *settings, char *err, 
     }
     mu_ok = pthread_mutex_init(&pool->mu, NULL) == 0;
     stop_mu_ok = mu_ok && pthread_mutex_init(&pool->stop_mu, NULL) == 0;
-    work_ok = stop_mu_ok && pthread_cond_init(&pool->work, NULL) == 0;
-    changed_ok = work_ok && pthread_cond_init(&pool->changed, &attr) == 0;
+    changed_ok = stop_mu_ok && pthread_cond_init(&pool->changed, &attr) == 0;
     pthread_condattr_destroy(&attr);
     attr_ok = false;
     if (!changed_ok)
@@ -346,8 +293,6 @@ err:
         pthread_condattr_destroy(&attr);
     if (changed_ok)
         pthread_cond_destroy(&pool->changed);
-    if (work_ok)
-        pthread_cond_destroy(&pool->work);
     if (stop_mu_ok)
         pthread_mutex_destroy(&pool->stop_mu);
     if (mu_ok)
@@ -438,57 +383,6 @@ size_t rt_pool_running(const struct rt_pool *pool)
     return atomic_load(&pool->running);
 }
 
-/* What rt_pool_query() waits for. */
-struct query_wait {
-    rt_db_callback cb;
-    void *arg;
-    bool done;
-};
-
-static void on_query_done(const struct rt_db_result *result, void *arg)
-{
-    struct query_wait *w = arg;
-
-    w->cb(result, w->arg);
-    w->done = true;
-}
-
-int rt_pool_query(struct rt_pool_thread *thread, const struct rt_db_statement *stmt,
-                  const char *const *params, rt_db_callback cb, void *arg)
-{
-    struct query_wait w = {cb, arg, false};
-    struct timespec pause = {0, 1000000};
-    int rc;
-
-    assert(pthread_equal(pthread_self(), thread->self));
-    if (thread->db_loop == NULL)
-        return -1;
-    if (rt_db_query(thread->db_loop, stmt, params, on_query_done, &w) != 0)
-        return -1;
-    /*
-     * The callback is certain to come (rt_db answers every statement), and
-     * it points at @w on this stack: so wait for it whatever happens.
-     */
-    while (!w.done) {
-        rc = event_base_loop(thread->base, EVLOOP_ONCE);
-        if (rc < 0 && !w.done) {
-            rt_log_error("pool thread %d: event loop failed; waiting for the database", thread->index);
-            nanosleep(&pause, NULL);
-        }
-    }
-    return 0;
-}
-
-bool rt_pool_cancelled(const struct rt_pool_thread *thread)
-{
-    return atomic_load(&thread->pool->cancelled);
-}
-
-int rt_pool_thread_index(const struct rt_pool_thread *thread)
-{
-    return thread->index;
-}
-
 /* @return the monotonic time @ms milliseconds from now. */
 static struct timespec deadline_after(int ms)
 {
@@ -515,7 +409,7 @@ size_t rt_pool_stop(struct rt_pool *pool, int deadline_ms)
 
     pthread_mutex_lock(&pool->mu);
     pool->stopping = true;
-    pthread_cond_broadcast(&pool->work);
+    wake_all(pool);
     while (atomic_load(&pool->running) > 0 && deadline_ms > 0) {
         if (pthread_cond_timedwait(&pool->changed, &pool->mu, &deadline) == ETIMEDOUT)
             break;
@@ -559,7 +453,6 @@ void rt_pool_free(struct rt_pool *pool)
         return;
     rt_pool_stop(pool, 0);
     pthread_cond_destroy(&pool->changed);
-    pthread_cond_destroy(&pool->work);
     pthread_mutex_destroy(&pool->stop_mu);
     pthread_mutex_destroy(&pool->mu);
     free(pool->threads);

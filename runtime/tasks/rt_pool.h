@@ -11,7 +11,10 @@
  * Each pool thread has its own private event loop and database handle
  * (struct rt_db_loop), so a job can record its progress with
  * rt_pool_query(), which waits for the statement on the pool thread only
- * and never touches a request loop.
+ * and never touches a request loop.  A pool thread runs its loop while it
+ * waits for work too (never a bare condition variable), so its database
+ * connections advance while idle: answers and keepalives are read, and a
+ * dropped connection is noticed and reconnected without waiting for a job.
  *
  * Stopping is graceful and bounded: rt_pool_stop() stops starting jobs,
  * lets running ones finish until a deadline, then asks them to give up
@@ -38,6 +41,7 @@ struct rt_pool_settings {
     int threads;        /* pool threads (>= 1) */
     int queue_capacity; /* jobs waiting at most (reserved places included) */
     struct rt_db *db;   /* each thread attaches its own rt_db_loop to it; may be NULL */
+    bool report_queue;  /* report the queue's depth as /metrics' tasks_queue_depth (one pool per process) */
 };
 
 /**
@@ -92,6 +96,22 @@ size_t rt_pool_running(const struct rt_pool *pool);
  */
 int rt_pool_query(struct rt_pool_thread *thread, const struct rt_db_statement *stmt,
                   const char *const *params, rt_db_callback cb, void *arg);
+
+/**
+ * On a pool thread, inside a job: @return the thread's own database handle
+ * (NULL without a database), for statements the job does not wait for:
+ * their callbacks run later on this thread, while it runs its loop (in
+ * rt_pool_query(), rt_pool_wait(), or idle between jobs).
+ */
+struct rt_db_loop *rt_pool_db_loop(struct rt_pool_thread *thread);
+
+/**
+ * On a pool thread, inside a job: run the thread's event loop for about
+ * @p ms milliseconds, or until the pool is stopping (for a long-lived job
+ * that does something periodically, and stops with the pool).
+ * @return true if the pool is stopping (the job should return soon).
+ */
+bool rt_pool_wait(struct rt_pool_thread *thread, int ms);
 
 /** On a pool thread: @return true once the pool's deadline has passed and running jobs should give up. */
 bool rt_pool_cancelled(const struct rt_pool_thread *thread);

@@ -141,7 +141,8 @@ class Metrics(unittest.TestCase):
                              ("db_pool_waiting", "gauge"), ("db_pool_wait_seconds", "histogram"),
                              ("db_pool_wait_timeouts_total", "counter"), ("outbound_requests_total", "counter"),
                              ("outbound_request_duration_seconds", "histogram"), ("tasks_queue_depth", "gauge"),
-                             ("tasks_running", "gauge"), ("task_duration_seconds", "histogram"),
+                             ("tasks_running", "gauge"), ("tasks_executed_total", "counter"),
+                             ("task_duration_seconds", "histogram"),
                              ("process_start_time_seconds", "gauge"), ("process_cpu_seconds_total", "counter")]:
             self.assertEqual(types.get(family), kind, family)
 
@@ -240,13 +241,22 @@ class Metrics(unittest.TestCase):
         self.assertEqual(r.status, 202)
         task = r.header("location")
         deadline = time.monotonic() + 30
-        while self.server.get(task).json()["status"] != "done" and time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # done in the database, then counted: wait for both
+            if self.server.get(task).json()["status"] == "done":
+                _, after, _ = self.scrape()
+                if self.value(after, "tasks_running") == 0:
+                    break
             time.sleep(0.05)
-        _, after, _ = self.scrape()
         self.assertEqual(self.value(after, "http_requests_total", operation="process_data", status="202")
                          - self.value(before, "http_requests_total", operation="process_data", status="202"), 1)
         self.assertEqual(self.value(after, "task_duration_seconds_count")
                          - self.value(before, "task_duration_seconds_count"), 1)
+        self.assertEqual(self.value(after, "tasks_executed_total", outcome="done")
+                         - self.value(before, "tasks_executed_total", outcome="done"), 1)
+        # Executions and nothing else: the histogram counts exactly what tasks_executed_total counts.
+        self.assertEqual(sum(self.value(after, "tasks_executed_total", outcome=o)
+                             for o in ("done", "lost_ownership", "interrupted", "unrecorded")),
+                         self.value(after, "task_duration_seconds_count"))
         self.assertEqual(self.value(after, "tasks_queue_depth"), 0)
         self.assertEqual(self.value(after, "tasks_running"), 0)
 
@@ -279,14 +289,14 @@ class Metrics(unittest.TestCase):
                          - self.value(before, "http_requests_total", operation="get_user", status="404"), n)
         self.assertGreaterEqual(self.value(after, "db_pool_wait_seconds_count")
                                 - self.value(before, "db_pool_wait_seconds_count"), n)
-        # SQLite: its one connection; PostgreSQL: DB_POOL_SIZE per loop (2 workers, 1 task thread).
-        pool = 1 if DB_BACKEND == "sqlite" else (2 + 1) * 2
+        # SQLite: its one connection; PostgreSQL: DB_POOL_SIZE per loop (2 workers, 1 task thread, and the
+        # tasks' lease keeper).
+        pool = 1 if DB_BACKEND == "sqlite" else (2 + 1 + 1) * 2
         self.assertEqual(sum(self.value(after, "db_pool_connections", state=s)
                              for s in ("down", "connecting", "ready")), pool)
-        # The workers' loops always run, so their connections all become ready.  A task thread runs
-        # its loop only while one of its jobs waits for the database (rt_pool_query), so its
-        # connections may stay "connecting" until a task needs them.
-        serving = 1 if DB_BACKEND == "sqlite" else 2 * 2
+        # Every loop runs all the time, the task thread's too while it has no task (rt_pool), so every
+        # connection becomes ready without a task needing it.
+        serving = pool
         deadline = time.monotonic() + 10
         while self.value(after, "db_pool_connections", state="ready") < serving and time.monotonic() < deadline:
             time.sleep(0.1)

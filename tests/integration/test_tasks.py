@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import DB_BACKEND, WRAPPER, Server, fresh_database_url, main, pg_cluster, slack  # noqa: E402
+from harness import DB_BACKEND, WRAPPER, Server, fresh_database_url, main, pg_cluster, run_binary, slack  # noqa: E402
 
 # How many times slower a SHA-256 round is under the wrapper (valgrind: about 150).
 ROUND_COST = 150 if WRAPPER else 1
@@ -60,11 +60,34 @@ def wait_running(server, task_id):
     return wait_status(server, task_id, ("running",), 10.0)
 
 
-def count_tasks(url, tmp):
+def query(url, tmp, sql):
+    """One value straight from the database (the service may be down)."""
     if DB_BACKEND == "postgresql":
-        return int(pg_cluster().psql("SELECT count(*) FROM tasks", dbname=url.rsplit("/", 1)[1]))
+        return pg_cluster().psql(sql, dbname=url.rsplit("/", 1)[1]).strip()
     with sqlite3.connect(os.path.join(tmp, "test.db")) as conn:
-        return conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+        row = conn.execute(sql).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+
+def execute(url, tmp, sql):
+    """Change the database behind the service's back (as another instance would)."""
+    if DB_BACKEND == "postgresql":
+        pg_cluster().psql(sql, dbname=url.rsplit("/", 1)[1])
+        return
+    with sqlite3.connect(os.path.join(tmp, "test.db"), timeout=10) as conn:
+        conn.execute(sql)
+
+
+def count_tasks(url, tmp):
+    return int(query(url, tmp, "SELECT count(*) FROM tasks"))
+
+
+def metric(server, name):
+    """The value of one sample (name with its labels, as written) of /metrics, as an int."""
+    for line in server.get("/metrics").body.decode().splitlines():
+        if line.startswith(name + " "):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no %s in /metrics" % name)
 
 
 class Tasks(unittest.TestCase):
@@ -135,7 +158,9 @@ class Tasks(unittest.TestCase):
             self.assertEqual(count_tasks(self.url, self.tmp.name), accepted)
 
     def test_tasks_survive_sigkill(self):
-        env = {"TASK_ITERATIONS": str(rounds(400000)), "TASK_WORKERS": "1"}
+        # The killed instance's leases must expire before the next one takes its tasks over: keep them short.
+        env = {"TASK_ITERATIONS": str(rounds(400000)), "TASK_WORKERS": "1", "TASK_LEASE": "2s",
+               "TASK_HEARTBEAT": "500ms"}
         s = Server(workers=1, database_url=self.url, env=env)
         s.start()
         ids = []
@@ -147,13 +172,50 @@ class Tasks(unittest.TestCase):
         s.signal(signal.SIGKILL)
         s.wait(timeout=10)
         unfinished = [i for i in ids if s2_status(self.url, self.tmp.name, i) != "done"]
+        in_flight = [i for i in ids if s2_status(self.url, self.tmp.name, i) == "running"]
         self.assertTrue(unfinished, "the kill should have left some tasks unfinished")
+        self.assertLessEqual(len(in_flight), 1)  # TASK_WORKERS
         with Server(workers=1, database_url=self.url, env=env) as again:
             for i, task_id in enumerate(ids):
                 task = wait_done(again, task_id, timeout=60)
                 self.assertEqual(task["status"], "done")
                 self.assertEqual(task["result"], expected_result("survivor%d" % i, rounds(400000)))
             self.assertIn("taking up", again.log())
+            # Executions only: the unfinished tasks, each once (no start-up job counted with them).
+            deadline = time.monotonic() + slack(5)
+            while metric(again, "tasks_running") > 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(metric(again, 'tasks_executed_total{outcome="done"}'), len(unfinished))
+            self.assertEqual(metric(again, "task_duration_seconds_count"), len(unfinished))
+        # Run twice: only the one in flight at the kill.
+        self.assertEqual(int(query(self.url, self.tmp.name, "SELECT sum(attempts) FROM tasks")),
+                         len(ids) + len(in_flight))
+
+    def test_result_recorded_only_while_owned(self):
+        """Another instance taking a task over (owner changed) stops this one recording it, or starting it."""
+        env = {"TASK_ITERATIONS": str(rounds(3000000)), "TASK_WORKERS": "1"}
+        with Server(workers=1, database_url=self.url, env=env) as s:
+            running = s.request("POST", "/process-data/stolen").json()["task_id"]
+            queued = s.request("POST", "/process-data/stolen-too").json()["task_id"]
+            wait_running(s, running)
+            execute(self.url, self.tmp.name, "UPDATE tasks SET owner = 'another', lease_until = "
+                    "'9999-12-31T00:00:00.000Z' WHERE id IN ('%s', '%s')" % (running, queued))
+            s.wait_for_log(r"task %s: no longer this instance's" % queued, timeout=slack(30))
+            self.assertEqual(metric(s, 'tasks_executed_total{outcome="lost_ownership"}'), 1)
+            self.assertEqual(metric(s, 'tasks_executed_total{outcome="done"}'), 0)
+            task = s.get("/tasks/" + running).json()
+            self.assertEqual((task["status"], task["result"]), ("running", None))  # the new owner's to finish
+            self.assertEqual(s.get("/tasks/" + queued).json()["status"], "queued")
+            self.assertEqual(query(self.url, self.tmp.name, "SELECT attempts FROM tasks WHERE id = '%s'" % queued),
+                             "0")
+
+    def test_heartbeat_must_come_well_within_the_lease(self):
+        env = dict(os.environ, TASK_LEASE="1s", TASK_HEARTBEAT="800ms")
+        r = run_binary(["--check-config"], env=env)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("TASK_HEARTBEAT", r.stderr)
+        env["TASK_HEARTBEAT"] = "500ms"
+        self.assertEqual(run_binary(["--check-config"], env=env).returncode, 0)
 
     def test_graceful_shutdown_leaves_the_rest_queued(self):
         env = {"TASK_ITERATIONS": "200000000", "TASK_WORKERS": "1", "SHUTDOWN_TIMEOUT": "1s"}

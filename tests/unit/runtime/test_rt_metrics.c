@@ -391,7 +391,7 @@ static void *run_a_task(void *arg)
 {
     (void)arg;
     rt_metrics_task_started();
-    rt_metrics_task_finished(40 * MS);
+    rt_metrics_task_executed(RT_METRICS_TASK_DONE, 40 * MS);
     rt_metrics_task_started(); /* still running */
     return NULL;
 }
@@ -409,9 +409,14 @@ static void test_tasks(void)
     CHECK(value("task_duration_seconds_bucket{le=\"0.025\"}") == 0);
     CHECK(value("task_duration_seconds_bucket{le=\"0.05\"}") == 1);
     CHECK(fabs(value("task_duration_seconds_sum") - 0.04) < 1e-9);
-    rt_metrics_task_finished(0);
+    CHECK(value("tasks_executed_total{outcome=\"done\"}") == 1);
+    CHECK(value("tasks_executed_total{outcome=\"lost_ownership\"}") == 0);
+    rt_metrics_task_executed(RT_METRICS_TASK_LOST_OWNERSHIP, 0);
     rt_metrics_tasks_queued(0);
     CHECK(value("tasks_running") == 0);
+    CHECK(value("tasks_executed_total{outcome=\"lost_ownership\"}") == 1);
+    CHECK(value("tasks_executed_total{outcome=\"interrupted\"}") == 0);
+    CHECK(value("task_duration_seconds_count") == 2);
     CHECK(value("tasks_queue_depth") == 0);
 }
 

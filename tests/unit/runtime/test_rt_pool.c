@@ -164,7 +164,7 @@ static void tally_init(struct tally *t, int threads)
 
 static void test_new_and_free(void)
 {
-    struct rt_pool_settings s = {0, 4, NULL};
+    struct rt_pool_settings s = {0, 4, NULL, false};
     char err[128] = "";
 
     rt_pool_free(NULL);
@@ -187,7 +187,7 @@ static void test_new_and_free(void)
 /* Jobs run on pool threads, at most N at once, all of them. */
 static void test_runs_on_pool_threads(void)
 {
-    struct rt_pool_settings s = {3, 100, NULL};
+    struct rt_pool_settings s = {3, 100, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct tally t;
     int i, ok = 1;
@@ -214,7 +214,7 @@ static void test_runs_on_pool_threads(void)
 /* The bound: reservations count, release gives a place back, submit_always goes past it. */
 static void test_bound(void)
 {
-    struct rt_pool_settings s = {1, 2, NULL};
+    struct rt_pool_settings s = {1, 2, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct gate gate;
     struct tally t;
@@ -360,7 +360,7 @@ static void test_query(void)
                                  .connect_timeout_ms = 2000,
                                  .schemas = &schema,
                                  .n_schemas = 1};
-    struct rt_pool_settings s = {2, 16, NULL};
+    struct rt_pool_settings s = {2, 16, NULL, false};
     struct query_job jobs[4];
     struct rt_pool *pool = NULL;
     struct rt_db *db = NULL;
@@ -463,7 +463,7 @@ static void *open_gate_later(void *arg)
 
 static void test_stop_cancels(void)
 {
-    struct rt_pool_settings s = {1, 8, NULL};
+    struct rt_pool_settings s = {1, 8, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct long_job l;
     struct tally t;
@@ -512,7 +512,7 @@ static void test_stop_cancels(void)
 /* Jobs that end before the deadline: stop returns 0 as soon as they have. */
 static void test_stop_waits_for_short_jobs(void)
 {
-    struct rt_pool_settings s = {2, 8, NULL};
+    struct rt_pool_settings s = {2, 8, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct tally t;
     double t0, elapsed;
@@ -536,7 +536,7 @@ static void test_stop_waits_for_short_jobs(void)
 /* A job that ignores cancellation holds the stop up (in the join) until it returns. */
 static void test_stop_waits_for_stubborn_job(void)
 {
-    struct rt_pool_settings s = {1, 8, NULL};
+    struct rt_pool_settings s = {1, 8, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct gate gate;
     pthread_t opener;
@@ -563,7 +563,7 @@ out:
 /* rt_pool_free on a pool with jobs queued frees them unrun. */
 static void test_free_with_queued_jobs(void)
 {
-    struct rt_pool_settings s = {1, 8, NULL};
+    struct rt_pool_settings s = {1, 8, NULL, false};
     struct rt_pool *pool = rt_pool_new(&s, NULL, 0);
     struct long_job l;
     struct tally t;
