@@ -1,7 +1,9 @@
 # codegen/ as a CMake function: one OpenAPI document -> one library of generated C.
 #
-#   async_demo_generate(<target> SPEC <openapi.yaml> OUT <dir>)
+#   async_demo_generate(<target> SPEC <openapi.yaml> OUT <dir> [LAX])
 #
+# LAX: JSON bodies get pydantic's lax conversions ("3" for an integer, 1 for a boolean: gen.py --lax)
+# instead of JSON Schema's strict types.
 # makes a static library <target> of the generated code (api_*.c in <dir>),
 # with <dir> on its include path, linked to the runtime (async_demo_runtime,
 # which must exist).  The files are rewritten whenever the spec, a template or
@@ -28,18 +30,22 @@ file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}
      ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 
 function(async_demo_generate target)
-  cmake_parse_arguments(GEN "" "SPEC;OUT" "" ${ARGN})
+  cmake_parse_arguments(GEN "LAX" "SPEC;OUT" "" ${ARGN})
   if(NOT GEN_SPEC OR NOT GEN_OUT)
-    message(FATAL_ERROR "async_demo_generate(${target} SPEC <file> OUT <dir>)")
+    message(FATAL_ERROR "async_demo_generate(${target} SPEC <file> OUT <dir> [LAX])")
   endif()
   set(sources ${GEN_OUT}/api_client.c ${GEN_OUT}/api_models.c ${GEN_OUT}/api_ops.c ${GEN_OUT}/api_spec.c)
   set(headers ${GEN_OUT}/api.h ${GEN_OUT}/api_client.h ${GEN_OUT}/api_models.h ${GEN_OUT}/api_ops.h)
   set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${target}.codegen.stamp)
+  set(lax)
+  if(GEN_LAX)
+    set(lax --lax)
+  endif()
   add_custom_command(
     OUTPUT ${stamp}
     BYPRODUCTS ${sources} ${headers}
     COMMAND ${ASYNC_DEMO_PYTHON} ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py --spec ${GEN_SPEC} --out ${GEN_OUT}
-            --stamp ${stamp}
+            --stamp ${stamp} ${lax}
     DEPENDS ${GEN_SPEC} ${ASYNC_DEMO_CODEGEN_INPUTS}
     COMMENT "Generating ${GEN_OUT} from ${GEN_SPEC}"
     VERBATIM)

@@ -39,10 +39,13 @@ def main(argv=None):
     ap.add_argument("--spec", default=DEFAULT_SPEC)
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--check", action="store_true", help="compare with --out (and HEAD) instead of writing")
+    ap.add_argument("--lax", action="store_true",
+                    help="pydantic's lax conversions in JSON bodies (\"3\" is an integer, 1 a boolean); "
+                         "default: JSON types strictly, as JSON Schema")
     ap.add_argument("--stamp", help="touch this file after a successful run (for the build)")
     args = ap.parse_args(argv)
     try:
-        files = generate(args.spec)
+        files = generate(args.spec, args.lax)
     except (SpecError, OSError, yaml.YAMLError, jinja2.TemplateError) as e:
         print("gen.py: %s" % e, file=sys.stderr)
         return 1

@@ -3,12 +3,21 @@
  * Models: the validation tables rt_valid_model walks, and typed wrappers.
  */
 #include "api_models.h"
+#include "rt_valid_schema.h"
 
 #include <stddef.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
+
+/* --- JSON Schemas (rt_valid_schema) of the values kept as JSON --- */
+
+static const struct rt_valid_schema schema_1;
+static const struct rt_valid_schema schema_2;
+static const struct rt_valid_schema schema_3;
+static const struct rt_valid_schema schema_4;
+static const struct rt_valid_schema schema_5;
 
 /* --- rules --- */
 
@@ -303,6 +312,7 @@ static const struct rt_valid_rule rule_http_error_detail = {
 
 static const struct rt_valid_rule rule_validation_error_loc_items = {
     .kind = RT_VALID_ANY,
+    .schema = &schema_1,
 };
 
 static const struct rt_valid_rule rule_validation_error_loc = {
@@ -324,6 +334,7 @@ static const struct rt_valid_rule rule_validation_error_input = {
 
 static const struct rt_valid_rule rule_validation_error_ctx = {
     .kind = RT_VALID_ANY,
+    .schema = &schema_4,
 };
 
 static const struct rt_valid_rule rule_http_validation_error_detail_items = {
@@ -334,6 +345,34 @@ static const struct rt_valid_rule rule_http_validation_error_detail_items = {
 static const struct rt_valid_rule rule_http_validation_error_detail = {
     .kind = RT_VALID_ARRAY,
     .items = &rule_http_validation_error_detail_items,
+};
+
+
+static const struct rt_valid_schema schema_2 = {
+    .where = "#/components/schemas/ValidationError/properties/loc/items/anyOf/0",
+    .types = RT_VALID_T_STRING,
+};
+
+static const struct rt_valid_schema schema_3 = {
+    .where = "#/components/schemas/ValidationError/properties/loc/items/anyOf/1",
+    .types = RT_VALID_T_INTEGER,
+};
+
+static const struct rt_valid_schema *const schema_1_anyof[] = {&schema_2, &schema_3};
+static const struct rt_valid_schema schema_1 = {
+    .where = "#/components/schemas/ValidationError/properties/loc/items",
+    .any_of = {schema_1_anyof, 2},
+};
+
+static const struct rt_valid_schema schema_5 = {
+    .where = "#/components/schemas/ValidationError/properties/ctx/additionalProperties",
+    .kind = RT_VALID_SCHEMA_TRUE,
+};
+
+static const struct rt_valid_schema schema_4 = {
+    .where = "#/components/schemas/ValidationError/properties/ctx",
+    .types = RT_VALID_T_OBJECT,
+    .additional_properties = &schema_5,
 };
 
 

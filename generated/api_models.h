@@ -4,18 +4,19 @@
  *
  * Types: string -> const char * (NUL-terminated UTF-8), integer -> int64_t,
  * number -> double, boolean -> bool, object -> struct api_<schema> * (NULL
- * when absent), array -> struct { size_t len; T *items; }, any JSON ({} or a
- * union) -> struct json_object *.  An optional or nullable integer, number
+ * when absent), array -> struct { size_t len; T *items; }, map (object with
+ * only additionalProperties) -> struct { size_t len; <entry> *items; },
+ * oneOf/anyOf of objects -> a tagged union (kind + the branch's struct), any
+ * other JSON ({}, a union of scalars...) -> struct json_object *, validated
+ * against its JSON Schema.  An optional or nullable integer, number
  * or boolean also has bool has_<field>; an absent or null string, object
  * or JSON value is NULL.
  *
  * Per schema:
  *   api_<schema>__to_json()    a new json_object (the caller owns it);
  *   api_<schema>__from_json()  validate and fill a struct (strings and nested
- *                              values malloc'd), one error per failing field;
- *                              what the generator accepts only in responses
- *                              (unions, int32/float/date-time ranges,
- *                              additionalProperties) is not enforced;
+ *                              values malloc'd), one error per failing field
+ *                              or keyword, as a request body is validated;
  *   api_<schema>__cleanup()    free what from_json allocated; NULL-safe, idempotent.
  */
 #ifndef API_MODELS_H
@@ -27,8 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 struct json_object;
@@ -200,8 +201,9 @@ struct api_validation_error {
     const char *msg; /* required */
     const char *type; /* required */
     struct json_object *input; /* optional, any JSON value */
-    struct json_object *ctx; /* optional, any JSON value */
+    struct json_object *ctx; /* optional, a JSON value validated against its JSON Schema */
 };
+
 
 /* --- conversion --- */
 

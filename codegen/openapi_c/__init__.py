@@ -26,7 +26,7 @@ from .loader import load_spec
 from .render import render, spec_display_name
 
 
-def generate(spec_path):
-    """The generated files for the spec at spec_path: {file name: text}. Raises SpecError, OSError, yaml and
-    jinja2 errors."""
-    return render(build(load_spec(spec_path), spec_display_name(spec_path)))
+def generate(spec_path, lax=False):
+    """The generated files for the spec at spec_path: {file name: text}; lax: pydantic's lax conversions in JSON
+    bodies ("3" for an integer...) instead of JSON's types.  Raises SpecError, OSError, yaml and jinja2 errors."""
+    return render(build(load_spec(spec_path), spec_display_name(spec_path), lax))

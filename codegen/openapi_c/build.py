@@ -4,6 +4,7 @@ need about the API as a whole (title, version, the embedded spec)."""
 import json
 
 from .document import check_document, pointer
+from .jsonschema import collect_ids, needs_schema
 from .model import Ctx
 from .names import c_string
 from .refusals import SpecError
@@ -13,16 +14,19 @@ from .schemas import is_object_schema, model_for
 from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 5
+CODEGEN_ABI = 6
 
 
-def build(spec, spec_name):
-    """The Ctx of a loaded spec; spec_name is how the banners name it."""
+def build(spec, spec_name, lax=False):
+    """The Ctx of a loaded spec; spec_name is how the banners name it; lax: pydantic's lax conversions in JSON
+    bodies (default: JSON types strictly)."""
     check_document(spec)  # every construct is supported or refused here, with its JSON pointer
     ctx = Ctx(spec, spec_name)
+    ctx.lax = lax
+    collect_ids(ctx)
     # Every component schema gets a model, in spec order, used or not.
     for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items():
-        if is_object_schema(schema):
+        if is_object_schema(schema) and not needs_schema(ctx, schema):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
     build_servers(ctx)

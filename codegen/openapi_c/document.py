@@ -11,6 +11,7 @@ keywords.py); the components are also walked on their own (context None) for wha
 """
 
 import re
+from urllib.parse import unquote
 
 from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
 from .refusals import SpecError
@@ -131,6 +132,22 @@ class Walker:
                 self.fail(at, "unresolved $ref %r" % ref)
         return node
 
+    def local_target(self, ref):
+        """The schema a $ref into this document points to; None for one the generator resolves itself
+        (against a $id) or refuses (jsonschema.py)."""
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return None
+        node = self.spec
+        for part in ref[2:].split("/"):
+            part = unquote(part).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                return None
+        return node
+
     def follow(self, ref, at, kind, ctx):
         """The object a $ref points to, walked as kind in ctx (once)."""
         node = self.target(ref, at)
@@ -167,8 +184,10 @@ class Walker:
         if (ptr, "schema", ctx, prop) in self.seen:
             return
         self.seen.add((ptr, "schema", ctx, prop))
+        if isinstance(node, bool):
+            return  # true and false: boolean schemas
         if not isinstance(node, dict):
-            self.fail(ptr, "a schema must be a mapping", via)
+            self.fail(ptr, "a schema must be a mapping or a boolean", via)
         for key, value in node.items():
             key = str(key)
             if key.startswith("x-"):
@@ -200,16 +219,21 @@ class Walker:
         """Walk the schemas under one keyword: a property's or an item's schema leaves a parameter's top level."""
         inner = BODY if ctx == PARAM else ctx
         if key == "$ref":
-            target = self.target(value, at)
-            self.schema(target, value, ctx, via or (at if ctx else None), prop=prop)
-        elif key == "properties":
+            target = self.local_target(value)
+            if target is not None:
+                self.schema(target, value, ctx, via or (at if ctx else None), prop=prop)
+            # a $ref by $id is resolved (and refused when unknown) by jsonschema.py; its target is walked
+            # where it sits, under components
+        elif key in ("properties", "patternProperties", "dependentSchemas", "$defs"):
             if not isinstance(value, dict):
-                self.fail(at, "properties must be a mapping", via)
+                self.fail(at, "%s must be a mapping" % key, via)
             for name, sub in value.items():
-                self.schema(sub, pointer(at, name), inner, via, prop=True)
-        elif key in ("items", "additionalProperties") and isinstance(value, dict):
+                # only a property's schema can carry readOnly, writeOnly or a body default
+                self.schema(sub, pointer(at, name), inner, via, prop=key == "properties")
+        elif key in ("items", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else"):
             self.schema(value, at, inner, via)
-        elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
+        elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):
             for i, sub in enumerate(value):
-                self.schema(sub, pointer(at, i), ctx, via, null_alt=is_null_schema(sub))
+                self.schema(sub, pointer(at, i), ctx if key != "prefixItems" else inner, via,
+                            null_alt=is_null_schema(sub))
 

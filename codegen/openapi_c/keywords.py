@@ -12,17 +12,13 @@ OpenAPI object is in exactly one of three categories:
 A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
 against the official lists (tests/codegen/keywords/).
 
-Validation keywords constrain what a request may send.  A schema no request reaches (one used only in
-responses) describes what the handler builds: it fixes the C struct, the values are the handler's contract and
-are not checked when written.  So a keyword whose only gap is validation (anyOf of several types, format
-date-time, additionalProperties: false...) is refused where a request reaches it and accepted elsewhere; a
-keyword the C struct cannot represent is refused everywhere.
-
-What this accepts in responses is NOT enforced when a response is parsed: the generated client
-(runtime/client/rt_api_client.c) and the exported api_<schema>__from_json() read a response with the same model
-tables, so a union of several types is taken as any JSON value, int32/float/date-time are not range- or
-calendar-checked and unknown properties are ignored there.  Everything else (types, bounds, lengths, patterns,
-enums, required) is checked on responses as on requests.  A schema's context (walked by document.py) is
+Validation keywords constrain what a request may send: JSON Schema 2020-12's, enforced by the Rules and Models
+of schemas.py where they suffice and by the JSON Schema tables of jsonschema.py (runtime/valid/rt_valid_schema)
+elsewhere.  A schema no request reaches (one used only in responses) describes what the handler builds: its
+values are the handler's contract and are not checked when written; the generated client
+(runtime/client/rt_api_client.c) and the exported api_<schema>__from_json() read a response with the same
+tables and validators as a request.  A few keywords are accepted only where they have no effect (the
+`harmless` predicates).  A schema's context (walked by document.py) is
 PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
@@ -71,55 +67,18 @@ def A(child=None, note=""):
 
 # --- schema keywords: checks --------------------------------------------------------------------------------
 
-def only_true(value, node, ctx):
-    if ctx in INPUT and value not in (True, {}):
-        return ("additionalProperties other than true is not enforced: unknown properties are accepted and "
-                "ignored, and their values are not validated")
-    return None
-
-
-def one_all_of(value, node, ctx):
-    if not isinstance(value, list) or len(value) != 1:
-        return "allOf with more than one schema is not supported"
-    others = [k for k in node if k != "allOf" and not is_annotation(SCHEMA, k)]
-    if others:
-        return "keywords beside allOf (%s) are not supported: they would be dropped" % ", ".join(sorted(others))
-    return None
-
-
 def is_null_schema(schema):
     """{type: 'null'} (or ['null']): the null alternative of a union."""
     return isinstance(schema, dict) and schema.get("type") in ("null", ["null"])
 
 
-def nullable_union(value, node, ctx):
-    """anyOf/oneOf [X, {type: null}] is enforced (a nullable X); a union of several types is any JSON value."""
-    if not isinstance(value, list):
-        return "must be a list of schemas"
-    non_null = [a for a in value if not is_null_schema(a)]
-    if len(non_null) == 1 and len(non_null) < len(value):
-        return None
-    if ctx in INPUT:
-        return ("a union of several schemas is not enforced on requests: any JSON value would be accepted "
-                "(only [X, {type: 'null'}] is; unions are allowed where no request reaches them)")
-    return None
-
-
-def required_declared(value, node, ctx):
+def required_names(value, node, ctx):
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return "required must be a list of property names"
-    missing = [v for v in value if v not in (node.get("properties") or {})]
-    if missing:
-        return ("required names %s, not under properties: it would not be enforced"
-                % ", ".join(repr(m) for m in missing))
     return None
 
 
-INPUT_FORMATS = {
-    "int32": "format int32 is not enforced: values outside the 32-bit range would be accepted",
-    "float": "format float is not enforced: values outside the single-precision range would be accepted",
-    "date-time": "format date-time is not fully checked: impossible dates such as 2024-02-30 would be accepted",
-}
+INPUT_FORMATS = {}
 
 
 def input_format(value, node, ctx):
@@ -142,20 +101,6 @@ def schema_type(value, node, ctx):
     types = [value] if isinstance(value, str) else value if isinstance(value, list) else None
     if not types or not all(t in TYPES for t in types):
         return "type must be one of %s or a non-empty list of them" % ", ".join(TYPES)
-    if types == ["null"]:
-        return ("a schema whose only type is 'null' is not supported: it would accept any JSON value (use it only "
-                "as the null alternative of anyOf/oneOf, or type: [X, 'null'])")
-    if len([t for t in types if t != "null"]) > 1:
-        return "several types (%s) are not supported" % ", ".join(t for t in types if t != "null")
-    if ctx in INPUT and "object" in types and "properties" not in node:
-        return "type object without properties is not enforced on requests: any JSON value would be accepted"
-    return None
-
-
-def ref_alone(value, node, ctx):
-    others = [k for k in node if k != "$ref" and not is_annotation(SCHEMA, k) and k not in ("readOnly", "writeOnly")]
-    if others:
-        return "keywords beside $ref (%s) are not supported: they would be ignored" % ", ".join(sorted(others))
     return None
 
 
@@ -166,15 +111,14 @@ def is_nullable(node):
 
 
 def enum_list(value, node, ctx):
-    if not isinstance(value, list) or not value:
-        return "enum must be a non-empty list"
-    if is_nullable(node) and None not in value:
-        return ("the schema is nullable but its enum does not list null: null would be accepted (add null to the "
-                "enum, or make the schema not nullable)")
+    if not isinstance(value, list):
+        return "enum must be a list"
     return None
 
 
 def length(value, node, ctx):
+    if isinstance(value, float) and value == int(value):
+        value = int(value)  # 2.0 is the integer 2 in JSON
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return "must be a non-negative integer"
     return None
@@ -216,17 +160,58 @@ def not_true(value, node, ctx):
 NOT_ENFORCED = "not enforced by the generated validation"
 SCHEMA_REF_ONLY = "only $ref to a local JSON pointer (#/...) is supported"
 
+DIALECTS = ("https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base")
+
+
+def pattern_keys(value, node, ctx):
+    if not isinstance(value, dict):
+        return "must be a mapping of patterns to schemas"
+    for k in value:
+        why = compile_error(k)
+        if why:
+            return "pattern %r: %s" % (k, why)
+    return None
+
+
+def schema_map(value, node, ctx):
+    return None if isinstance(value, dict) else "must be a mapping of names to schemas"
+
+
+def names_map(value, node, ctx):
+    if not isinstance(value, dict) or not all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                                              for v in value.values()):
+        return "must be a mapping of property names to lists of property names"
+    return None
+
+
+def schema_list(value, node, ctx):
+    return None if isinstance(value, list) and value else "must be a non-empty list of schemas"
+
+
+def discriminator_check(value, node, ctx):
+    if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+        return "a discriminator needs a propertyName"
+    if "oneOf" not in node and "anyOf" not in node:
+        return "a discriminator needs a oneOf or anyOf beside it: it picks one of its branches"
+    return None
+
+
+def a_boolean(value, node, ctx):
+    return None if isinstance(value, bool) else "must be true or false"
+
+
 SCHEMA = {
     # core
-    "$ref": S(check=ref_alone),
+    "$ref": S(),
     "$comment": A(),
-    "$schema": R("the dialect is OpenAPI 3.1's"),
-    "$id": R(SCHEMA_REF_ONLY),
+    "$schema": R("only the dialect of JSON Schema 2020-12 (OpenAPI 3.1's) is supported",
+                 harmless=lambda v, n, c: v in DIALECTS),
+    "$id": S(check=a_string),
     "$anchor": R(SCHEMA_REF_ONLY),
     "$dynamicAnchor": R(SCHEMA_REF_ONLY),
     "$dynamicRef": R(SCHEMA_REF_ONLY),
     "$vocabulary": R("the dialect is OpenAPI 3.1's"),
-    "$defs": R("put the schemas under components/schemas"),
+    "$defs": S(child="{schema}", check=schema_map),
     # 2019-09 keywords the 2020-12 meta-schema still lists
     "$recursiveAnchor": R("a 2019-09 keyword, replaced by $dynamicAnchor in 2020-12"),
     "$recursiveRef": R("a 2019-09 keyword, replaced by $dynamicRef in 2020-12"),
@@ -235,34 +220,34 @@ SCHEMA = {
     # applicator
     "properties": S(child="{schema}"),
     "items": S(child="schema"),
-    "additionalProperties": S(check=only_true),
-    "allOf": S(child="[schema]", check=one_all_of),
-    "anyOf": S(child="[schema]", check=nullable_union),
-    "oneOf": S(child="[schema]", check=nullable_union),
-    "not": R(NOT_ENFORCED),
-    "if": R(NOT_ENFORCED), "then": R(NOT_ENFORCED), "else": R(NOT_ENFORCED),
-    "dependentSchemas": R(NOT_ENFORCED),
-    "prefixItems": R(NOT_ENFORCED),
-    "contains": R(NOT_ENFORCED),
-    "patternProperties": R(NOT_ENFORCED),
-    "propertyNames": R(NOT_ENFORCED),
+    "additionalProperties": S(child="schema"),
+    "allOf": S(child="[schema]", check=schema_list),
+    "anyOf": S(child="[schema]", check=schema_list),
+    "oneOf": S(child="[schema]", check=schema_list),
+    "not": S(child="schema"),
+    "if": S(child="schema"), "then": S(child="schema"), "else": S(child="schema"),
+    "dependentSchemas": S(child="{schema}", check=schema_map),
+    "prefixItems": S(child="[schema]", check=schema_list),
+    "contains": S(child="schema"),
+    "patternProperties": S(child="{schema}", check=pattern_keys),
+    "propertyNames": S(child="schema"),
     # unevaluated
     "unevaluatedItems": R(NOT_ENFORCED),
     "unevaluatedProperties": R(NOT_ENFORCED),
     # validation
     "type": S(check=schema_type),
-    "enum": S(check=enum_list),  # of strings (refusals.check_string_enum)
-    "required": S(check=required_declared),
+    "enum": S(check=enum_list),
+    "required": S(check=required_names),
     "minLength": S(check=length), "maxLength": S(check=length), "pattern": S(check=pattern_compiles),
     "minimum": S(check=number), "maximum": S(check=number),
     "exclusiveMinimum": S(check=exclusive_bound("minimum")), "exclusiveMaximum": S(check=exclusive_bound("maximum")),
-    "const": R(NOT_ENFORCED),
-    "multipleOf": R(NOT_ENFORCED),
-    "minItems": R(NOT_ENFORCED), "maxItems": R(NOT_ENFORCED),
-    "uniqueItems": R(NOT_ENFORCED),
-    "minContains": R(NOT_ENFORCED), "maxContains": R(NOT_ENFORCED),
-    "minProperties": R(NOT_ENFORCED), "maxProperties": R(NOT_ENFORCED),
-    "dependentRequired": R(NOT_ENFORCED),
+    "const": S(),
+    "multipleOf": S(check=number),
+    "minItems": S(check=length), "maxItems": S(check=length),
+    "uniqueItems": S(check=a_boolean),
+    "minContains": S(check=length), "maxContains": S(check=length),
+    "minProperties": S(check=length), "maxProperties": S(check=length),
+    "dependentRequired": S(check=names_map),
     # format (annotation and assertion vocabularies): the formats themselves are in refusals.py
     "format": S(check=input_format),
     # meta-data
@@ -274,7 +259,7 @@ SCHEMA = {
     # content: annotations in 2020-12 (the content vocabulary asserts nothing)
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
     # the OpenAPI 3.1 dialect
-    "discriminator": R("not enforced: the union it selects among is not validated"),
+    "discriminator": S(check=discriminator_check),
     "xml": A(note="only JSON is produced"),
     "externalDocs": A(),
     "example": A(),

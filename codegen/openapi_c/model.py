@@ -22,6 +22,18 @@ class Ctx:
         self.patterns = []        # Pattern in api_models.c
         self.op_patterns = []     # Pattern in api_ops.c
         self.enums = []           # (macro, value) constants for string enums
+        self.schema_tables = {}   # JSON pointer -> C name of its struct rt_valid_schema (jsonschema.py)
+        self.schema_decls = []    # their forward declarations
+        self.schema_defs = []     # their definitions (and the arrays they point to)
+        self.schema_ids = {}      # absolute $id -> (schema, JSON pointer)
+        self.abs_refs = {}        # JSON pointer of a $ref under a $id -> the $ref made absolute
+        self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
+        self.union_decls = []     # (what, C declarations) of request bodies that are tagged unions
+        self.body_rules = []      # (exported name, rule) of those bodies' rules
+        self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
+        self.needs_busy = set()   # the schemas needs_schema() is deciding (cycles)
+        self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)
+        self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)
@@ -61,6 +73,8 @@ class Rule:
         self.enum_values = None  # ... as C literals
         self.pattern = None
         self.default = None
+        self.branches = None   # Rule of each branch, for a tagged union (unions.py)
+        self.aux = []          # C definitions the rule points to, printed just before it
 
     @property
     def c_init(self):
@@ -81,6 +95,8 @@ class Field:
         self.write_only = False  # writeOnly: never written into responses
         self.default_json = None  # C literal of the default as JSON, applied when a request leaves it out
         self.c_decl = None
+        self.entry_decl = None  # a map's entry struct (key and value), declared after the models
+        self.union_decl = None  # a tagged union's enum and struct, declared before the models
         self.comment = None
 
 
@@ -107,6 +123,7 @@ class Response:
         self.any_json = any_json    # body is {} / not an object schema: struct json_object *
         self.detail = detail        # HTTPError-shaped: also a _detail variant
         self.text_type = text_type  # C literal of a text/* media type: the body is text the handler renders
+        self.schema = None          # any_json with a schema: the C name of its exported JSON Schema table
 
 
 class Operation:

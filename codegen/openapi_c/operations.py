@@ -4,13 +4,15 @@ The operations are kept in spec order (enum api_op, the ops table); ctx.routes o
 """
 
 from .client import client_operation
+from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
+from .unions import body_union
 from .document import pointer
 from .model import Operation
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
-from .refusals import SpecError
+from .refusals import DOC_KEYWORDS, SpecError
 from .responses import build_responses
-from .schemas import build_rule
+from .schemas import build_rule, is_object_schema
 from .security import build_security
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -88,7 +90,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
 
-    op.has_params = bool(op.params or op.body or op.auth_schemes)  # principals travel in params
+    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.auth_schemes)  # principals travel in params
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
@@ -96,8 +98,10 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
 
 
 def request_body(ctx, op, spec_op, where):
-    """Set op.body (the Model of a JSON object body, or None) and op.body_required."""
-    op.body = None
+    """Set op.body (the Model of a JSON object body, or None), op.body_schema (for any other JSON body: the C
+    name of the pointer to its JSON Schema table, the body being a JSON value validated in full) and
+    op.body_required."""
+    op.body = op.body_schema = op.body_union = None
     op.body_required = False
     if "requestBody" not in spec_op:
         return
@@ -108,12 +112,37 @@ def request_body(ctx, op, spec_op, where):
     schema, at = json_content_schema(rb, at)
     if schema is None:
         raise SpecError("%s/requestBody: only application/json request bodies are supported" % where)
+    op.body_required = bool(rb.get("required", False))
+    target = schema
+    if isinstance(schema, dict) and set(schema) - DOC_KEYWORDS == {"$ref"}:
+        target = ref_target(ctx, schema["$ref"])[0]
+    if admits_null(target):
+        raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
+                        "supported: a null body would be refused (422)" % at)
+    keys = set(target) - DOC_KEYWORDS if isinstance(target, dict) else set()
+    for key in ("oneOf", "anyOf"):
+        if key in keys and tagged_branches(ctx, target, key, keys, False):
+            body_union(ctx, op, target, at if target is schema else schema["$ref"], camel(op.id) + "Body")
+            return
+    if not is_object_schema(target) or needs_schema(ctx, target):
+        # an array, a scalar, a union...: the body is a JSON value (struct json_object *)
+        op.body_schema = schema_table(ctx, schema, at, "api_%s__body_schema" % op.c_name)
+        ctx.body_schemas.append((op.body_schema, at))
+        return
     rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
-    if rule.kind != "RT_VALID_OBJECT":
-        raise SpecError("%s: the request body must be an object schema" % at)
     if rule.nullable:
         raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
                         "supported: a null body would be refused (422)" % at)
     ctx.rules.remove(rule)  # only its model is used
     op.body = rule.model
-    op.body_required = bool(rb.get("required", False))
+
+
+def admits_null(schema):
+    """Whether schema itself says null is valid (a null body reads as no body)."""
+    if not isinstance(schema, dict):
+        return schema is True
+    t = schema.get("type")
+    alts = (schema.get("anyOf") or []) + (schema.get("oneOf") or [])
+    return schema.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t) or any(
+        isinstance(a, dict) and a.get("type") in ("null", ["null"]) for a in alts)
+

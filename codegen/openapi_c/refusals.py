@@ -18,23 +18,24 @@ class SpecError(Exception):
 DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
                 "externalDocs", "xml", "$comment", "contentMediaType", "contentEncoding", "contentSchema"}
 
-# The keywords each kind of schema may use (besides DOC_KEYWORDS).
+# The keywords each kind of Rule may use (besides DOC_KEYWORDS); a schema with others is validated by its JSON
+# Schema table instead (jsonschema.py).
 KEYWORDS = {
     "$ref": {"$ref"},
-    "union": {"default"},  # anyOf/oneOf of several types, kept as any JSON value
     "any": {"type", "default", "nullable"},
     "string": {"type", "minLength", "maxLength", "pattern", "format", "enum", "default", "nullable"},
     "number": {"type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "format", "default",
                "nullable"},
     "boolean": {"type", "default", "nullable"},
     "array": {"type", "items", "default", "nullable"},
-    "free-form object": {"type", "additionalProperties", "default", "nullable"},
     "object": {"type", "properties", "required", "additionalProperties"},  # a model
 }
 
 NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMAT_DATE_TIME",
-                  "uuid": "RT_VALID_FORMAT_UUID"}
+                  "uuid": "RT_VALID_FORMAT_UUID", "date": "RT_VALID_FORMAT_DATE", "time": "RT_VALID_FORMAT_TIME",
+                  "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
+                  "byte": "RT_VALID_FORMAT_BYTE"}
 
 
 def check_keywords(schema, kind, where):

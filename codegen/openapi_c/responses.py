@@ -13,6 +13,7 @@ import re
 
 from . import operations
 from .document import pointer
+from .jsonschema import needs_schema, schema_table
 from .model import Response
 from .names import c_string, camel, field_name
 from .refusals import SpecError
@@ -86,6 +87,8 @@ def response(ctx, op, status, resp, at):
         text_type = operations.text_content_type(resp, at)
         if text_type is None and resp.get("content"):
             raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
+    elif needs_schema(ctx, schema) or ("$ref" in schema and needs_schema(ctx, ctx.resolve(schema["$ref"]))):
+        any_json = True  # a schema a C struct cannot represent: the handler writes JSON
     elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
         model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
                           schema["$ref"])
@@ -97,6 +100,10 @@ def response(ctx, op, status, resp, at):
                  bool(model and model.is_http_error), text_type)
     r.key = status if STATUS.fullmatch(status) or status == "default" else m.group(1) + "XX"
     r.suffix = r.key.lower()
+    if any_json and schema not in ({}, True):
+        # the client validates a JSON body that is not an object model against its schema
+        r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, r.suffix))
+        ctx.body_schemas.append((r.schema, schema_at))
     r.takes_status = not STATUS.fullmatch(status)
     r.status_c = "status" if r.takes_status else str(r.status)
     r.headers = response_headers(ctx, resp.get("headers") or {}, at + "/headers")

@@ -9,12 +9,14 @@ target, for a $ref), which the messages name.
 import json
 
 from .document import pointer
+from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
 from .refusals import (DOC_KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
 from .regex import search
+from .unions import union_field, union_rule as union_rule_tagged
 
 
 def is_object_schema(schema):
@@ -33,8 +35,12 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     name is the C name of the rule (rule_<owner>_<field>), where names the schema in error messages, for_ops
     puts the rule in api_ops.c instead of api_models.c, nested says the schema is an array's items.
     """
-    if not isinstance(schema, dict):
-        raise SpecError("%s: schema must be a mapping" % where)
+    try:
+        generic = needs_schema(ctx, schema, nested)
+    except SpecError as e:  # a $ref it followed: name where it was met
+        raise SpecError("%s: %s" % (where, e))
+    if generic:
+        return schema_rule(ctx, schema, name, where, for_ops)
     if "$ref" in schema:
         return ref_rule(ctx, schema, name, where, inline_name, for_ops)
     schema = dict(schema)
@@ -69,10 +75,28 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
     rule.members.insert(0, ("kind", rule.kind))
     if rule.nullable:
         rule.members.insert(1, ("nullable", "true"))
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))  # JSON bodies: JSON's types unless --lax (parameters are text)
     if "default" in schema and schema["default"] is not None:
         rule.default = schema["default"]
         if for_ops:
             check_default(schema, t, where)
+    add_rule(ctx, rule, for_ops, where)
+    return rule
+
+
+def schema_rule(ctx, schema, name, where, for_ops):
+    """A schema beyond what a Rule enforces: any JSON value, validated in full against its JSON Schema table
+    (jsonschema.py, rt_valid_schema)."""
+    if for_ops:
+        raise SpecError("%s: this parameter schema is not supported (parameters are scalars: string, integer, "
+                        "number or boolean with their own keywords)" % where)
+    rule = Rule(name)
+    rule.members.append(("kind", rule.kind))
+    rule.members.append(("schema", "&" + schema_table(ctx, schema, where)))
+    rule.summary.append("JSON Schema")
+    if ctx.lax:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 
@@ -90,14 +114,27 @@ def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     """{$ref: ...}: an object schema is used by reference (its Model); a scalar one is validated inline."""
     check_keywords(schema, "$ref", where)
     key = schema["$ref"]
-    target = ctx.resolve(key)
-    if not is_object_schema(target):
-        return build_rule(ctx, target, name, key, inline_name, for_ops)
-    model = model_for(ctx, key, key.rsplit("/", 1)[-1], target, key)
+    try:
+        target = ref_target(ctx, key)[0]
+    except SpecError as e:
+        raise SpecError("%s/$ref: %s" % (where, e))
+    if key in ctx.ref_busy:  # a cycle through a union or $ref chain: the tables build (or refuse) it
+        return schema_rule(ctx, target, name, key, for_ops)
+    if not is_object_schema(target) or needs_schema(ctx, target):
+        ctx.ref_busy.add(key)
+        try:
+            return build_rule(ctx, target, name, key, inline_name, for_ops)
+        finally:
+            ctx.ref_busy.discard(key)
+    parts = key.split("/")
+    schema_name = parts[-1] if len(parts) == 4 else camel("_".join(p.strip("$") for p in parts[3:]))
+    model = model_for(ctx, key, schema_name, target, key)
     rule = Rule(name)
     rule.kind, rule.model = "RT_VALID_OBJECT", model
     rule.members.append(("kind", rule.kind))
     rule.members.append(("model", "&api_%s__model" % model.c_name))
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 
@@ -116,9 +153,10 @@ def union_rule(ctx, schema, key, name, where, inline_name, for_ops, nested):
             inner.members.insert(1, ("nullable", "true"))
         return inner
     rule = Rule(name)
-    check_keywords(schema, "union", where)
-    rule.summary.append(key)
-    rule.members.append(("kind", rule.kind))
+    schema[key] = alts
+    union_rule_tagged(ctx, rule, schema, key, where, inline_name, for_ops)
+    if ctx.lax and not for_ops:
+        rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
 
@@ -184,8 +222,8 @@ def number_rule(schema, rule, t, where):
     check_keywords(schema, "number", where)
     check_number_format(schema, where + "/format")
     rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
-    lo = bound(schema, "minimum", "exclusiveMinimum")
-    hi = bound(schema, "maximum", "exclusiveMaximum")
+    lo = format_bound(schema, bound(schema, "minimum", "exclusiveMinimum"), 0)
+    hi = format_bound(schema, bound(schema, "maximum", "exclusiveMaximum"), 1)
     for b in (lo, hi):
         if b is not None:
             make_bound(rule, b[0], b[1], b[2])
@@ -193,6 +231,18 @@ def number_rule(schema, rule, t, where):
         left = "%s%s" % (py_number_text(lo[1]), " < " if lo[2] else " <= ") if lo else ""
         right = "%s%s" % (" < " if hi[2] else " <= ", py_number_text(hi[1])) if hi else ""
         rule.summary.append(left + "x" + right)
+
+
+def format_bound(schema, b, side):
+    """b (a side of the range, as bound() gives it) tightened to the range of format int32, int64 or float
+    (side 0: the lower bound, 1: the upper)."""
+    rng = FORMAT_RANGES.get(schema.get("format"))
+    if rng is None:
+        return b
+    member, lim = ("minimum", "maximum")[side], rng[side]
+    if b is None or (b[1] < lim if side == 0 else b[1] > lim):
+        return (member, lim, False)
+    return b
 
 
 def bound(schema, inclusive, exclusive):
@@ -217,7 +267,8 @@ def make_bound(rule, member, value, exclusive):
     """Add the struct rt_valid_bound for rule.<member> (minimum or maximum)."""
     text = py_number_text(value)
     is_int = isinstance(value, int)
-    init = "{.text = %s, .value = %s%s%s}" % (c_string(text), c_double(value),
+    big = is_int and abs(value) > 2 ** 53  # int64's limits: not an integer literal a double takes as is
+    init = "{.text = %s, .value = %s%s%s}" % (c_string(text), "%.17g" % value if big else c_double(value),
                                               ", .exclusive = true" if exclusive else "",
                                               ", .is_int = true" if is_int else "")
     rule.members.append((member, init))
@@ -231,8 +282,6 @@ def array_rule(ctx, schema, rule, where, inline_name, for_ops, nested):
     rule.kind = "RT_VALID_ARRAY"
     rule.items = build_rule(ctx, schema.get("items", {}), rule.name + "_items", where + "/items",
                             inline_name + "Item", for_ops, nested=True)
-    if rule.items.kind == "RT_VALID_ARRAY":
-        raise SpecError("%s: arrays of arrays are not supported" % where)
     if rule.items.nullable and rule.items.kind not in ("RT_VALID_STRING", "RT_VALID_ANY"):
         raise SpecError("%s/items: nullable items are supported only for strings and any JSON value: a %s item "
                         "is stored by value in C, where null would read as 0 or an empty object"
@@ -247,9 +296,11 @@ def object_rule(ctx, schema, rule, where, inline_name):
         rule.kind, rule.model = "RT_VALID_OBJECT", model
         rule.members.append(("model", "&api_%s__model" % model.c_name))
     else:
-        # a free-form object (additionalProperties only)
-        check_keywords(schema, "free-form object", where)
-        rule.kind = "RT_VALID_ANY"
+        # a map (additionalProperties with a schema): the C struct holds its key/value pairs
+        rule.kind = "RT_VALID_MAP"
+        rule.items = build_rule(ctx, schema["additionalProperties"], rule.name + "_values",
+                                where + "/additionalProperties", inline_name + "Value", nested=True)
+        rule.members.append(("items", "&" + rule.items.name))
 
 
 def c_item_type(rule):
@@ -289,7 +340,11 @@ def model_for(ctx, key, schema_name, schema, where):
 
 def build_field(ctx, model, pname, pschema, required, where):
     """The Field for property pname of model (and the API_<SCHEMA>_<FIELD>_<VALUE> constants of its enum)."""
-    rule = build_rule(ctx, pschema, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
+    # readOnly/writeOnly of the property itself are the field's (access_flags): not left in a JSON-value table,
+    # which refuses them (jsonschema.py)
+    inner = {k: v for k, v in pschema.items() if k not in ("readOnly", "writeOnly")} if isinstance(
+        pschema, dict) and ("readOnly" in pschema or "writeOnly" in pschema) else pschema
+    rule = build_rule(ctx, inner, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
                       model.schema_name + camel(pname))
     f = Field(pname, rule, required)
     access_flags(ctx, f, pschema, where)
@@ -297,6 +352,15 @@ def build_field(ctx, model, pname, pschema, required, where):
     if rule.kind == "RT_VALID_ARRAY":
         f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
             c_decl(c_item_type(rule.items), "*items"), f.c_name)
+    elif rule.kind == "RT_VALID_UNION":
+        union_field(model, f)
+    elif rule.kind == "RT_VALID_MAP":
+        entry = "api_%s_%s_entry" % (model.c_name, f.c_name)
+        f.entry_decl = "struct %s {\n    const char *key;\n    %s;\n};" % (entry, c_decl(c_item_type(rule.items),
+                                                                                              "value"))
+        f.c_decl = "struct {\n        size_t len;\n        struct %s *items;\n    } %s;" % (entry, f.c_name)
+        rule.members.append(("entry_size", "sizeof(struct %s)" % entry))
+        rule.members.append(("value_offset", "offsetof(struct %s, value)" % entry))
     elif rule.kind == "RT_VALID_OBJECT":
         f.c_decl = "struct api_%s *%s;" % (rule.model.c_name, f.c_name)
     else:
@@ -313,9 +377,13 @@ def build_field(ctx, model, pname, pschema, required, where):
             json.dumps(f.default), " (has_%s then true)" % f.c_name if f.has_flag else ""))
     if rule.nullable:
         words.append("nullable")
-    words += rule.summary
+    if rule.kind == "RT_VALID_MAP":
+        words.append("a map: its key/value pairs")
     if rule.kind == "RT_VALID_ANY":
-        words.append("any JSON value")
+        words.append("a JSON value validated against its JSON Schema" if "JSON Schema" in rule.summary
+                     else "any JSON value")
+    else:
+        words += rule.summary
     f.comment = c_comment(", ".join(words))
     if rule.enum_values:
         for v in rule.enum_raw:
@@ -327,9 +395,23 @@ def build_field(ctx, model, pname, pschema, required, where):
     return f
 
 
+def local_ref_target(ctx, pschema, where):
+    """The schema the $ref of the property at where names when it is a pointer into the document, else {}: a
+    $ref by $id (or under one) makes the property a JSON value whose table refuses readOnly, writeOnly and
+    default (jsonschema.py)."""
+    ref = pschema.get("$ref") if isinstance(pschema, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#/") or where in ctx.abs_refs:
+        return {}
+    try:
+        return ctx.resolve(ref)
+    except SpecError:
+        return {}  # it goes on by $id: the same JSON value table
+
+
 def access_flags(ctx, f, pschema, where):
     """readOnly / writeOnly of a property: on its schema, or on the schema its $ref names."""
-    nodes = [pschema] + ([ctx.resolve(pschema["$ref"])] if "$ref" in pschema else [])
+    nodes = [pschema, local_ref_target(ctx, pschema, where)]
+    nodes = [n for n in nodes if isinstance(n, dict)]  # true/false: boolean schemas say neither
     f.read_only = any(n.get("readOnly") is True for n in nodes)
     f.write_only = any(n.get("writeOnly") is True for n in nodes)
     if f.read_only and f.write_only:
@@ -344,8 +426,10 @@ SCALAR_TYPES = {"RT_VALID_STRING": "string", "RT_VALID_INTEGER": "integer", "RT_
 def body_default(ctx, f, pschema, where):
     """The default of a property (on its schema, or the one its $ref names), applied when a request body leaves
     it out: only an optional scalar's (C has no literal for the others), and one its own schema accepts."""
-    node = pschema if "default" in pschema else ctx.resolve(pschema["$ref"]) if "$ref" in pschema else {}
-    if node.get("default") is None:
+    if not isinstance(pschema, dict):
+        return  # a boolean schema has no default
+    node = pschema if "default" in pschema else local_ref_target(ctx, pschema, where)
+    if not isinstance(node, dict) or node.get("default") is None:
         return  # none, or null: absent already reads as null (NULL, has_ false)
     if f.required:
         raise SpecError("%s/default: a default on a required property is never applied" % where)

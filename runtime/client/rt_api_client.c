@@ -10,6 +10,7 @@
 #include "rt_valid_errors.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
+#include "rt_valid_schema.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -136,6 +137,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
     struct rt_valid_errors errs, json_errs;
     void *body = NULL;
     char why[256];
+    const struct rt_valid_schema *schema = NULL;
 
     memset(&res, 0, sizeof(res));
     rt_valid_errors_init(&errs);
@@ -151,6 +153,7 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         res.matched = match_status(call->op, resp->status);
         res.documented = res.matched != NULL;
         res.model = res.matched != NULL ? res.matched->model : NULL;
+        schema = res.matched != NULL ? res.matched->schema : NULL;
         if (resp->body != NULL && resp->body_len > 0 &&
             rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
             res.json = NULL;
@@ -162,6 +165,11 @@ static void on_response(const struct rt_client_response *resp, void *arg)
                 res.body = body;
             else
                 res.invalid = describe_errors(&errs, why, sizeof(why));
+        } else if (schema != NULL && res.json == NULL && resp->body_len > 0) {
+            res.invalid = "the body is not JSON";
+        } else if (schema != NULL && res.json != NULL &&
+                   !rt_valid_schema_check(schema, res.json, &errs, NULL)) {
+            res.invalid = describe_errors(&errs, why, sizeof(why)); /* the same checks as a request's */
         }
     }
     call->deliver(&res, call->cb, call->arg);
@@ -313,8 +321,18 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     struct rt_json_buf json = {0};
     int rc;
 
-    if (op == NULL || (body == NULL && op->body_required) || (body != NULL && op->body == NULL))
+    if (op == NULL || (body == NULL && op->body_required) ||
+        (body != NULL && op->body == NULL && !op->body_json))
         return -1;
+    if (body != NULL && op->body_json) {
+        struct json_object *j;
+        const char *text;
+
+        memcpy(&j, &body, sizeof(j)); /* the caller's json-c value: json-c takes it non-const */
+        text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+
+        return send_call(c, op, values, text, strlen(text), deliver, cb, arg);
+    }
     if (body != NULL)
         rt_valid_model_write_json_request(op->body, body, &json);
     rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);

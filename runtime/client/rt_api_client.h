@@ -77,6 +77,8 @@ int rt_api_client_init_server(struct rt_api_client *c, struct rt_client *http, c
 /** Free what rt_api_client_init() allocated; NULL is fine; idempotent.  Does not free c->http. */
 void rt_api_client_cleanup(struct rt_api_client *c);
 
+struct rt_valid_schema;
+
 /** The outcome of a call, whatever the operation; valid only during the callback. */
 struct rt_api_client_response {
     int status;        /* the HTTP status; 0 when no response arrived */
@@ -86,7 +88,7 @@ struct rt_api_client_response {
                                                    ranges, then default), or NULL */
     const struct rt_valid_model *model; /* the model documented for this status, or NULL (none, or {}) */
     const void *body;                   /* struct api_<model> parsed from the body, or NULL */
-    const char *invalid;                /* model set but body NULL: why the body is not that model */
+    const char *invalid;                /* why the body is not the documented model or schema, or NULL */
     struct json_object *json;           /* the body parsed as JSON, or NULL (empty, or not JSON) */
     const char *text;                   /* the raw body (NUL-terminated), or NULL */
     size_t text_len;                    /* bytes in text */
@@ -123,8 +125,9 @@ struct rt_api_client_param {
 struct rt_api_client_status {
     int status;    /* e.g. 200; the first status of a range (400), or 100 for default */
     int status_hi; /* 0: exactly status; else the last of the range (499; 599: default) */
-    const struct rt_valid_model *model; /* NULL: no body, or any JSON */
-    const char *const *headers;         /* the headers the spec declares (names, NULL-terminated), or NULL */
+    const struct rt_valid_model *model;   /* NULL: no body, or JSON (then schema) */
+    const struct rt_valid_schema *schema; /* a JSON body's schema (not an object model), or NULL: any JSON */
+    const char *const *headers; /* the headers the spec declares (names, NULL-terminated), or NULL */
 };
 
 /** A security scheme an operation names: where its credential goes. */
@@ -143,6 +146,7 @@ struct rt_api_client_op {
     const struct rt_api_client_param *params; /* path parameters (in template order) first */
     size_t n_params;                          /* entries in params */
     const struct rt_valid_model *body;        /* the request body's model, or NULL for none */
+    bool body_json;                           /* the body is a struct json_object * sent as is */
     bool body_required;                       /* the spec requires a body */
     const struct rt_api_client_status
         *responses;                             /* exact statuses in spec order, then ranges, default last */
@@ -184,7 +188,8 @@ typedef void (*rt_api_client_deliver)(const struct rt_api_client_response *res, 
 /**
  * What a generated api_client_<op>() calls: rt_api_client_call() with a
  * typed body and a typed callback.  @p body is a struct of op->body's
- * model, serialized with it (NULL: no body; refused when op->body_required).
+ * model, serialized with it, or with op->body_json a struct json_object *
+ * (NULL: no body; refused when op->body_required).
  * @p deliver(@p res, @p cb, @p arg) runs exactly once, later, on the loop.
  * @return 0 once started; -1 (and @p deliver is never called) as
  * rt_api_client_call(), or if a required body is missing.

@@ -14,6 +14,7 @@
  *                    format, enum); one parameter from its text
  *   rt_valid_json    request body text to JSON (strict), and doubles as Python prints them
  *   rt_valid_model   model tables: a C struct from JSON, and back to JSON (tree or text)
+ *   rt_valid_schema  JSON Schema 2020-12 over generated tables, for values kept as JSON
  *   rt_valid_req     the glue to a request (struct rt_req): parameters, body, 422 and replies
  * Only rt_valid_req knows the request; the others take what they need
  * (an error list, an arena) and can be used without a server.
@@ -37,8 +38,12 @@
  * every change to these structs or those functions' signatures (and
  * regenerate).
  * 3: the generic half of the generated client moved to rt_api_client.
+ * 4: security requirements (rt_valid_auth).
+ * 5: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.
+ * 6: merged with response headers and ranges (rt_valid_reply, rt_api_client_status.status_hi/headers),
+ *    readOnly/writeOnly/default_json on fields, beside 5's schema tables.
  */
-#define RT_CODEGEN_ABI 5
+#define RT_CODEGEN_ABI 6
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -52,14 +57,29 @@ enum rt_valid_kind {
     RT_VALID_NUMBER,  /* double */
     RT_VALID_BOOLEAN, /* bool */
     RT_VALID_OBJECT,  /* struct api_<schema> * (a field), or by value (an array item) */
-    RT_VALID_ARRAY    /* struct { size_t len; T *items; } */
+    RT_VALID_ARRAY,   /* struct { size_t len; T *items; } */
+    RT_VALID_MAP,     /* additionalProperties: struct { size_t len; struct { key; value; } *items; } */
+    RT_VALID_UNION /* oneOf/anyOf of object models: struct { enum kind; union { struct api_<b> *b; } value; }
+                    */
+};
+
+/** A discriminator's tag value and the branch of the union it names. */
+struct rt_valid_tag {
+    const char *value;
+    size_t branch; /* index in rule->branches */
 };
 
 enum rt_valid_format {
     RT_VALID_FORMAT_NONE = 0,
     RT_VALID_FORMAT_EMAIL,     /* email-validator-like check; the domain is stored lower-cased */
-    RT_VALID_FORMAT_DATE_TIME, /* RFC 3339 / ISO 8601 date and time, kept as the string */
-    RT_VALID_FORMAT_UUID       /* 8-4-4-4-12 hex digits (or 32 without dashes), kept as the string */
+    RT_VALID_FORMAT_DATE_TIME, /* RFC 3339 date-time, on the calendar, kept as the string */
+    RT_VALID_FORMAT_UUID,      /* 8-4-4-4-12 hex digits, kept as the string */
+    RT_VALID_FORMAT_DATE,      /* RFC 3339 full-date, on the calendar */
+    RT_VALID_FORMAT_TIME,      /* RFC 3339 full-time, with its offset */
+    RT_VALID_FORMAT_IPV4,      /* dotted quad, no leading zeros */
+    RT_VALID_FORMAT_IPV6,      /* RFC 4291 text form, no zone */
+    RT_VALID_FORMAT_URI,       /* RFC 3986 URI (with a scheme) */
+    RT_VALID_FORMAT_BYTE       /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
 };
 
 /**
@@ -85,6 +105,7 @@ struct rt_valid_bound {
 };
 
 struct rt_valid_model;
+struct rt_valid_schema;
 
 /** Constraints on one value; generated as static const tables. */
 struct rt_valid_rule {
@@ -98,7 +119,28 @@ struct rt_valid_rule {
     enum rt_valid_format format;        /* string */
     const char *const *enum_values;     /* string; NULL-terminated list, or NULL */
     const struct rt_valid_model *model; /* object */
-    const struct rt_valid_rule *items;  /* array: rule for each item (not itself an array) */
+    const struct rt_valid_rule
+        *items;          /* array: rule for each item; map: for each value (not arrays or maps) */
+    size_t entry_size;   /* map: sizeof one key/value pair */
+    size_t value_offset; /* map: offsetof(pair, value) (the key is a const char * at 0);
+                            union: offsetof(its struct, value) (the kind, an enum, is at 0) */
+    const struct rt_valid_rule *const *branches; /* union: one object rule per branch (kind = index + 1) */
+    size_t n_branches;
+    bool one_of;                     /* union: exactly one branch must match; else the first that does */
+    const char *discriminator;       /* union: the property whose value names the branch, or NULL */
+    const struct rt_valid_tag *tags; /* union with a discriminator: its values (n_tags) */
+    size_t n_tags;
+    /*
+     * any: the value is validated in full against this JSON Schema
+     * (rt_valid_schema) and kept as a struct json_object *; NULL = any JSON value.
+     */
+    const struct rt_valid_schema *schema;
+    /*
+     * pydantic's lax conversions in JSON ("3" and true for an integer, 1 and
+     * "yes" for a boolean); false: JSON types strictly, as JSON Schema.
+     * Parameters (text) are parsed either way.
+     */
+    bool lax;
 };
 
 /* --- models --- */

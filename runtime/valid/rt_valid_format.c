@@ -5,6 +5,7 @@
  */
 #include "rt_valid_format.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -118,12 +119,62 @@ static const char *email_domain_reason(const char *dom, const char *end, char *b
  * Check the email address in @p s; put a formatted reason into @p buf when
  * one needs numbers.  See rt_valid_format_email_reason().
  */
+/*
+ * RFC 5321's quoted local part ("joe bloggs"@...): the end of the quoted
+ * string at @p s, or NULL when it is not one (or not closed).
+ */
+static const char *quoted_local_end(const char *s, const char *end)
+{
+    const char *p;
+
+    if (s == end || *s != '"')
+        return NULL;
+    for (p = s + 1; p < end; p++) {
+        if (*p == '\\' && p + 1 < end)
+            p++;
+        else if (*p == '"')
+            return p + 1;
+        else if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7E)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* RFC 5321's address literal: [IPv4] or [IPv6:address]. @return NULL or the reason. */
+static const char *domain_literal_reason(const char *dom, const char *end)
+{
+    char addr[64];
+    unsigned char bin[16];
+    size_t n = (size_t)(end - dom);
+    bool v6 = n > 7 && strncmp(dom + 1, "IPv6:", 5) == 0;
+    size_t skip = v6 ? 6 : 1;
+
+    if (n < 3 || dom[n - 1] != ']' || n - skip - 1 >= sizeof(addr))
+        return "The domain literal is not valid.";
+    memcpy(addr, dom + skip, n - skip - 1);
+    addr[n - skip - 1] = '\0';
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+        return "The domain literal is not a valid IP address.";
+    return NULL;
+}
+
 static const char *email_reason(const char *s, size_t len, char *buf, size_t size)
 {
-    const char *at = memchr(s, '@', len), *end = s + len;
+    const char *end = s + len, *quoted = quoted_local_end(s, end);
+    const char *at = quoted != NULL && quoted < end && *quoted == '@' ? quoted : memchr(s, '@', len);
     size_t local_len;
     const char *why;
 
+    if (quoted == at && at != NULL) {
+        if (memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL)
+            return "The email address is not valid. It must have exactly one @-sign.";
+        if (at + 1 < end && at[1] == '[')
+            return domain_literal_reason(at + 1, end);
+        return email_domain_reason(at + 1, end, buf, size);
+    }
+    if (at != NULL && at + 1 < end && at[1] == '[' && memchr(at + 1, '@', (size_t)(end - at - 1)) == NULL &&
+        email_local_reason(s, (size_t)(at - s), buf, size) == NULL)
+        return domain_literal_reason(at + 1, end);
     if (at == NULL)
         return "An email address must have an @-sign.";
     if (memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL)
@@ -167,64 +218,109 @@ static int two_digits(const char *s)
     return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
-/* "YYYY-MM-DDxHH:MM" (the first 16 bytes, which are there). @return NULL or the reason. */
-static const char *date_hour_minute_reason(const char *s)
+static int days_in_month(int year, int month)
 {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* RFC 3339's full-date, YYYY-MM-DD, on the calendar. */
+const char *rt_valid_format_date_reason(const char *s, size_t len)
+{
+    int year, month;
+
+    if (len < 10)
+        return "input is too short";
     if (!digits_at(s, 4) || s[4] != '-' || !digits_at(s + 5, 2) || s[7] != '-' || !digits_at(s + 8, 2))
         return "invalid date separator, expected `-`";
-    if (!strchr("Tt _", s[10]))
-        return "invalid datetime separator, expected `T`, `t`, `_` or space";
-    if (!digits_at(s + 11, 2) || s[13] != ':' || !digits_at(s + 14, 2))
-        return "invalid character in hour or minute";
-    if (two_digits(s + 5) < 1 || two_digits(s + 5) > 12)
+    if (len > 10)
+        return "unexpected extra characters at the end of the input";
+    year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two_digits(s + 2);
+    month = two_digits(s + 5);
+    if (month < 1 || month > 12)
         return "month value is outside expected range of 1-12";
-    if (two_digits(s + 8) < 1 || two_digits(s + 8) > 31)
+    if (two_digits(s + 8) < 1 || two_digits(s + 8) > days_in_month(year, month))
         return "day value is outside expected range";
-    if (two_digits(s + 11) > 23 || two_digits(s + 14) > 59)
-        return "time value is outside expected range";
     return NULL;
 }
 
-/* ":SS[.fraction]" at *@p i, if there; advances *@p i past it. @return NULL or the reason. */
-static const char *seconds_reason(const char *s, size_t len, size_t *i)
+/* The offset at @p s (Z, or +HH:MM / -HH:MM) in minutes east of UTC. @return NULL or the reason. */
+static const char *offset_reason(const char *s, size_t len, int *minutes)
 {
-    if (*i >= len || s[*i] != ':')
+    *minutes = 0;
+    if (len == 1 && (s[0] == 'Z' || s[0] == 'z'))
         return NULL;
-    if (len < *i + 3 || !digits_at(s + *i + 1, 2) || two_digits(s + *i + 1) > 60)
-        return "invalid character in second";
-    *i += 3;
-    if (*i < len && (s[*i] == '.' || s[*i] == ',')) {
-        size_t f = ++*i;
-
-        while (*i < len && isdigit((unsigned char)s[*i]))
-            (*i)++;
-        if (*i == f)
-            return "second fraction value is missing";
-    }
+    if (len != 6 || (s[0] != '+' && s[0] != '-') || !digits_at(s + 1, 2) || s[3] != ':' ||
+        !digits_at(s + 4, 2))
+        return "invalid timezone: an offset (Z or +HH:MM) is required";
+    if (two_digits(s + 1) > 23 || two_digits(s + 4) > 59)
+        return "timezone offset is outside expected range";
+    *minutes = (s[0] == '-' ? -1 : 1) * (two_digits(s + 1) * 60 + two_digits(s + 4));
     return NULL;
 }
 
-const char *rt_valid_format_date_time_reason(const char *s, size_t len)
+/* RFC 3339's full-time: HH:MM:SS[.fraction] and an offset; a leap second only at 23:59:60 UTC. */
+const char *rt_valid_format_time_reason(const char *s, size_t len)
 {
-    size_t i = 16;
+    size_t i = 8;
+    int offset, utc;
     const char *why;
 
-    if (len < 16)
+    if (len < 8)
         return "input is too short";
-    if ((why = date_hour_minute_reason(s)) != NULL || (why = seconds_reason(s, len, &i)) != NULL)
-        return why;
-    if (i == len)
-        return NULL;
-    if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == len)
-        return NULL;
-    if ((s[i] == '+' || s[i] == '-') && len - i >= 3 && digits_at(s + i + 1, 2)) {
-        i += 3;
-        if (i < len && s[i] == ':')
+    if (!digits_at(s, 2) || s[2] != ':' || !digits_at(s + 3, 2) || s[5] != ':' || !digits_at(s + 6, 2))
+        return "invalid character in hour, minute or second";
+    if (two_digits(s) > 23 || two_digits(s + 3) > 59 || two_digits(s + 6) > 60)
+        return "time value is outside expected range";
+    if (i < len && s[i] == '.') {
+        size_t f = ++i;
+
+        while (i < len && isdigit((unsigned char)s[i]))
             i++;
-        if (i == len || (len - i == 2 && digits_at(s + i, 2)))
-            return NULL;
+        if (i == f)
+            return "second fraction value is missing";
     }
-    return "invalid timezone sign";
+    if ((why = offset_reason(s + i, len - i, &offset)) != NULL)
+        return why;
+    utc = ((two_digits(s) * 60 + two_digits(s + 3) - offset) % 1440 + 1440) % 1440;
+    if (two_digits(s + 6) == 60 && utc != 23 * 60 + 59)
+        return "a leap second is only valid at 23:59:60 UTC";
+    return NULL;
+}
+
+/* RFC 3339's date-time: full-date "T" full-time. */
+const char *rt_valid_format_date_time_reason(const char *s, size_t len)
+{
+    const char *why;
+
+    if (len < 19)
+        return "input is too short";
+    if ((why = rt_valid_format_date_reason(s, 10)) != NULL)
+        return why;
+    if (s[10] != 'T' && s[10] != 't')
+        return "invalid datetime separator, expected `T` or `t`";
+    return rt_valid_format_time_reason(s + 11, len - 11);
+}
+
+/* --- byte (OpenAPI: base64, RFC 4648 with padding) --- */
+
+const char *rt_valid_format_byte_reason(const char *s, size_t len)
+{
+    size_t i, pad = 0;
+
+    if (len % 4 != 0)
+        return "Incorrect padding";
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '=' && i + 2 >= len && (pad > 0 || i + 1 == len || s[i + 1] == '='))
+            pad++;
+        else if (pad > 0 || !(isalnum(c) || c == '+' || c == '/') || c >= 0x80)
+            return "Only base64 data is allowed";
+    }
+    return NULL;
 }
 
 /* --- uuid --- */
@@ -234,10 +330,10 @@ const char *rt_valid_format_uuid_reason(const char *s, size_t len)
     static const int dashes[] = {8, 13, 18, 23};
     size_t i, d = 0;
 
-    if (len != 36 && len != 32)
-        return "invalid length: expected length 32 for simple format or 36 for hyphenated format";
+    if (len != 36)
+        return "invalid length: expected length 36 for the hyphenated format";
     for (i = 0; i < len; i++) {
-        if (len == 36 && d < 4 && (int)i == dashes[d]) {
+        if (d < 4 && (int)i == dashes[d]) {
             if (s[i] != '-')
                 return "invalid group count";
             d++;
@@ -269,8 +365,20 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_uuid_reason(s, len);
         type = "uuid_parsing", prefix = "Input should be a valid UUID, ";
         break;
+    case RT_VALID_FORMAT_DATE:
+        reason = rt_valid_format_date_reason(s, len);
+        type = "date_parsing", prefix = "Input should be a valid date in the format YYYY-MM-DD, ";
+        break;
+    case RT_VALID_FORMAT_BYTE:
+        reason = rt_valid_format_byte_reason(s, len);
+        type = "base64_decode", prefix = "Base64 decoding error: ", key = "error";
+        break;
+    case RT_VALID_FORMAT_TIME:
+        reason = rt_valid_format_time_reason(s, len);
+        type = "time_parsing", prefix = "Input should be in a valid time format, ";
+        break;
     default:
-        return 0;
+        return rt_valid_format_net_check(format, s, len, input, errs, loc);
     }
     if (reason == NULL)
         return 0;

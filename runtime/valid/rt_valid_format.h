@@ -35,6 +35,20 @@ const char *rt_valid_format_date_time_reason(const char *s, size_t len);
  */
 const char *rt_valid_format_uuid_reason(const char *s, size_t len);
 
+/** RFC 3339's full-date (YYYY-MM-DD, on the calendar). @return NULL if valid, else the reason. */
+const char *rt_valid_format_date_reason(const char *s, size_t len);
+
+/** RFC 3339's full-time (HH:MM:SS[.f] and an offset). @return NULL if valid, else the reason. */
+const char *rt_valid_format_time_reason(const char *s, size_t len);
+
+/** OpenAPI's byte: base64 (RFC 4648, padded). @return NULL if valid, else the reason. */
+const char *rt_valid_format_byte_reason(const char *s, size_t len);
+
+/** ipv4, ipv6 and uri (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid). */
+int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
+                              struct json_object *input, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc);
+
 /**
  * Check the @p len bytes at @p s against @p format; if they are not valid,
  * add pydantic's error (value_error, datetime_parsing or uuid_parsing, with

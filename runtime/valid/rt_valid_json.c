@@ -5,6 +5,7 @@
  */
 #include "rt_valid_json.h"
 #include "rt_json.h"
+#include "rt_mem.h"
 #include "rt_url.h"
 
 #include <json-c/json.h>
@@ -86,14 +87,48 @@ static bool json_number(const char *text, size_t len, size_t *i)
 }
 
 /*
+ * json-c clamps integers below INT64_MIN to INT64_MIN, where the validators
+ * could not tell them from INT64_MIN itself.  The integer literals that
+ * json-c reads as INT64_MIN, in document order: for each, whether it was
+ * below (clamped) and where its text is.
+ */
+struct clamped {
+    size_t n, next, cap;
+    struct clamped_at {
+        bool below;
+        size_t start, len;
+    } * at;
+};
+
+/* The number text[start..end) (JSON's grammar, negative, 19+ digits): note it if json-c reads it as
+ * INT64_MIN. */
+static void note_int64_min(const char *text, size_t start, size_t end, struct clamped *c)
+{
+    size_t digits = end - start - 1;
+
+    if (skip_digits(text, end, start + 1) != end)
+        return; /* a fraction or an exponent: a double */
+    if (digits == 19 && memcmp(text + start + 1, "9223372036854775808", 19) < 0)
+        return; /* inside int64 */
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 4;
+        c->at = rt_xrealloc(c->at, c->cap * sizeof(c->at[0]));
+    }
+    c->at[c->n].below = digits > 19 || memcmp(text + start + 1, "9223372036854775808", 19) > 0;
+    c->at[c->n].start = start;
+    c->at[c->n++].len = end - start;
+}
+
+/*
  * json-c's strict mode still takes some numbers that JSON (RFC 8259) does
  * not: NaN, Infinity, -Infinity, 1., 1.e5, -.5 and -01.  They would also
  * come back out verbatim in a 422's "input", which would then not be JSON.
  * Scan @p text (which json-c has parsed: its strings are terminated) for
- * the first number that does not follow JSON's grammar.
+ * the first number that does not follow JSON's grammar, noting in @p c the
+ * integers json-c reads as INT64_MIN on the way.
  * @return its byte offset, or -1 if every number is fine.
  */
-static long bad_number_offset(const char *text, size_t len)
+static long bad_number_offset(const char *text, size_t len, struct clamped *c)
 {
     size_t i = 0;
 
@@ -106,9 +141,61 @@ static long bad_number_offset(const char *text, size_t len)
             i++;
         } else if (!json_number(text, len, &i)) {
             return (long)start;
+        } else if (text[start] == '-' && i - start >= 20) {
+            note_int64_min(text, start, i, c);
         }
     }
     return -1;
+}
+
+/*
+ * Replace, in @p j, each integer json-c clamped to INT64_MIN with a double
+ * that keeps the literal's text: the validators then see a value below
+ * int64's range (rt_valid_scalar refuses it, rt_valid_schema compares it).
+ * @return the value to keep in place of @p j.
+ */
+static struct json_object *unclamp(struct json_object *j, const char *text, struct clamped *c)
+{
+    size_t i, n;
+
+    if (json_object_get_type(j) == json_type_int && json_object_get_int64(j) == INT64_MIN && c->next < c->n) {
+        size_t k = c->next++;
+        char lit[64];
+        double d;
+
+        if (!c->at[k].below || c->at[k].len >= sizeof(lit))
+            return j;
+        memcpy(lit, text + c->at[k].start, c->at[k].len);
+        lit[c->at[k].len] = '\0';
+        d = strtod(lit, NULL);
+        if (d >= -9223372036854775808.0) /* rounded up to INT64_MIN: the next double below it instead */
+            d = nextafter(-9223372036854775808.0, -INFINITY);
+        json_object_put(j);
+        return json_object_new_double_s(d, lit);
+    }
+    if (json_object_get_type(j) == json_type_array) {
+        n = json_object_array_length(j);
+        for (i = 0; i < n; i++) {
+            struct json_object *v = json_object_array_get_idx(j, i),
+                               *w = unclamp(json_object_get(v), text, c);
+
+            if (w != v)
+                json_object_array_put_idx(j, i, w);
+            else
+                json_object_put(w);
+        }
+    } else if (json_object_get_type(j) == json_type_object) {
+        json_object_object_foreach(j, key, v)
+        {
+            struct json_object *w = unclamp(json_object_get(v), text, c);
+
+            if (w != v)
+                json_object_object_add(j, key, w);
+            else
+                json_object_put(w);
+        }
+    }
+    return j;
 }
 
 /*
@@ -147,6 +234,7 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
     const char *why = "document too large";
     size_t end = 0;
+    struct clamped clamped = {0, 0, 0, NULL};
     long bad;
 
     *out = NULL;
@@ -158,15 +246,17 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     why = tokenize(tok, text, len, &j, &end);
     json_tokener_free(tok);
-    if (why == NULL && (bad = bad_number_offset(text, len)) >= 0) {
+    if (why == NULL && (bad = bad_number_offset(text, len, &clamped)) >= 0) {
         why = "invalid number";
         end = (size_t)bad;
     }
     if (why != NULL)
         goto fail;
-    *out = j;
+    *out = clamped.n > 0 ? unclamp(j, text, &clamped) : j;
+    free(clamped.at);
     return 0;
 fail:
+    free(clamped.at);
     json_object_put(j);
     at.index = (int64_t)end;
     rt_valid_error_ctx(errs, &at, "json_invalid", "JSON decode error", json_object_new_object(), "error",

@@ -6,6 +6,8 @@
 #include "rt_json.h"
 #include "rt_valid_json.h"
 #include "rt_valid_scalar.h"
+#include "rt_valid_schema.h"
+#include "rt_valid_union.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -33,9 +35,11 @@ static size_t item_size(const struct rt_valid_rule *r)
     case RT_VALID_ANY:
         return sizeof(struct json_object *);
     case RT_VALID_ARRAY:
+    case RT_VALID_MAP:
+    case RT_VALID_UNION:
         break;
     }
-    abort(); /* arrays of arrays are refused by the generator */
+    abort(); /* arrays, maps and unions as items are JSON values: the generator never makes these */
 }
 
 /* --- from JSON --- */
@@ -95,6 +99,38 @@ static int convert_array(const struct conv *c, const struct rt_valid_rule *r, st
     return rc;
 }
 
+/* A map: its key/value pairs at *@p dst (keys copied), their number at *@p len_dst. */
+static int convert_map(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j, void *dst,
+                       size_t *len_dst, const struct rt_valid_loc *loc)
+{
+    char *pairs, *pair;
+    size_t n;
+    int rc = 0;
+
+    if (json_object_get_type(j) != json_type_object) {
+        rt_valid_error_ref(c->errs, loc, "dict_type", "Input should be a valid dictionary", j);
+        return -1;
+    }
+    n = (size_t)json_object_object_length(j);
+    pairs = rt_valid_alloc(c->arena, n, r->entry_size);
+    *(void **)dst = pairs;
+    *len_dst = n;
+    pair = pairs;
+    json_object_object_foreach(j, key, v)
+    {
+        struct rt_valid_loc at = {loc, key, 0};
+        size_t len = strlen(key);
+        char *copy = rt_valid_alloc(c->arena, len + 1, 1);
+
+        memcpy(copy, key, len);
+        *(char **)pair = copy;
+        if (convert(c, r->items, v, pair + r->value_offset, NULL, true, &at) < 0)
+            rc = -1;
+        pair += r->entry_size;
+    }
+    return rc;
+}
+
 /*
  * Validate @p j (NULL for JSON null) against @p r and store it at @p dst
  * (an array stores its items there and its length at @p len_dst; an object
@@ -109,6 +145,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return 1;
     switch (r->kind) {
     case RT_VALID_ANY:
+        if (r->schema != NULL && !rt_valid_schema_check(r->schema, j, c->errs, loc))
+            return -1;
         if (c->arena == NULL)
             j = json_object_get(j); /* the model holds its own reference */
         else if (c->arena->keep != NULL)
@@ -119,6 +157,10 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return convert_object(c, r, j, dst, by_value, loc);
     case RT_VALID_ARRAY:
         return convert_array(c, r, j, dst, len_dst, loc);
+    case RT_VALID_MAP:
+        return convert_map(c, r, j, dst, len_dst, loc);
+    case RT_VALID_UNION:
+        return rt_valid_union_from_json(r, j, dst, c->arena, c->errs, loc);
     default:
         return rt_valid_scalar_from_json(r, j, dst, c->arena, c->errs, loc);
     }
@@ -151,7 +193,8 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
         const struct rt_valid_field *f = &model->fields[i];
         struct rt_valid_loc at = {loc, f->name, 0};
         struct json_object *v = NULL;
-        bool is_array = f->rule->kind == RT_VALID_ARRAY, present = json_object_object_get_ex(j, f->name, &v);
+        bool is_array = f->rule->kind == RT_VALID_ARRAY || f->rule->kind == RT_VALID_MAP;
+        bool present = json_object_object_get_ex(j, f->name, &v);
         int rc;
 
         if (c->request ? f->read_only : f->write_only) {
@@ -231,9 +274,30 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         *len = 0;
         break;
     }
+    case RT_VALID_MAP: {
+        char *pairs = *(char **)p;
+        size_t i;
+
+        for (i = 0; pairs != NULL && i < *len; i++) {
+            free(*(char **)(pairs + i * r->entry_size));
+            value_cleanup(r->items, pairs + i * r->entry_size + r->value_offset, NULL, true);
+        }
+        free(pairs);
+        *(char **)p = NULL;
+        *len = 0;
+        break;
+    }
+    case RT_VALID_UNION:
+        rt_valid_union_cleanup(r, p);
+        break;
     default:
         break;
     }
+}
+
+static bool has_length(const struct rt_valid_rule *r)
+{
+    return r->kind == RT_VALID_ARRAY || r->kind == RT_VALID_MAP;
 }
 
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
@@ -246,7 +310,7 @@ void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
         const struct rt_valid_field *f = &model->fields[i];
 
         value_cleanup(f->rule, AT(v, f->offset, void),
-                      f->rule->kind == RT_VALID_ARRAY ? AT(v, f->aux_offset, size_t) : NULL, false);
+                      has_length(f->rule) ? AT(v, f->aux_offset, size_t) : NULL, false);
     }
     memset(v, 0, model->size);
 }
@@ -263,6 +327,20 @@ static struct json_object *array_to_json(const struct rt_valid_rule *r, const vo
     for (i = 0; i < n; i++)
         json_object_array_add(arr, value_to_json(r->items, (const char *)items + i * size, true));
     return arr;
+}
+
+static struct json_object *map_to_json(const struct rt_valid_rule *r, const void *pairs, size_t n)
+{
+    struct json_object *obj = json_object_new_object();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *pair = (const char *)pairs + i * r->entry_size;
+
+        json_object_object_add(obj, *(const char *const *)pair,
+                               value_to_json(r->items, pair + r->value_offset, true));
+    }
+    return obj;
 }
 
 /* @p p points at the stored value (for an object field: at the pointer to it). */
@@ -287,7 +365,14 @@ static struct json_object *value_to_json(const struct rt_valid_rule *r, const vo
 
         return obj != NULL ? rt_valid_model_to_json(r->model, obj) : NULL;
     }
+    case RT_VALID_UNION: {
+        const struct rt_valid_model *model = NULL;
+        const void *v = rt_valid_union_value(r, p, &model);
+
+        return v != NULL ? rt_valid_model_to_json(model, v) : NULL;
+    }
     case RT_VALID_ARRAY:
+    case RT_VALID_MAP:
         break; /* handled by the caller, which knows where the length is */
     }
     abort();
@@ -307,6 +392,8 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
             continue; /* never in a response */
         if (f->rule->kind == RT_VALID_ARRAY) {
             value = array_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
+        } else if (f->rule->kind == RT_VALID_MAP) {
+            value = map_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
         } else if (f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool)) {
             if (!f->rule->nullable)
                 continue; /* optional and absent */
@@ -347,11 +434,33 @@ static void array_write_json(const struct rt_valid_rule *r, const void *items, s
     rt_json_put_raw(out, "]", 1);
 }
 
+static void map_write_json(const struct rt_valid_rule *r, const void *pairs, size_t n, bool request,
+                           struct rt_json_buf *out)
+{
+    size_t i;
+
+    rt_json_put_raw(out, "{", 1);
+    for (i = 0; i < n; i++) {
+        const char *pair = (const char *)pairs + i * r->entry_size;
+
+        if (i > 0)
+            rt_json_put_raw(out, ",", 1);
+        rt_json_put_string(out, *(const char *const *)pair);
+        rt_json_put_raw(out, ":", 1);
+        value_write_json(r->items, pair + r->value_offset, true, request, out);
+    }
+    rt_json_put_raw(out, "}", 1);
+}
+
 /* Whether value_to_json() would give NULL (a string or object left NULL). */
 static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
 {
+    const struct rt_valid_model *model;
+
     if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
         return *(const void *const *)p == NULL;
+    if (r->kind == RT_VALID_UNION)
+        return rt_valid_union_value(r, p, &model) == NULL;
     return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
 }
 
@@ -381,7 +490,15 @@ static void value_write_json(const struct rt_valid_rule *r, const void *p, bool 
     case RT_VALID_OBJECT:
         write_model(r->model, by_value ? p : *(const void *const *)p, request, out);
         return;
+    case RT_VALID_UNION: {
+        const struct rt_valid_model *model = NULL;
+        const void *v = rt_valid_union_value(r, p, &model);
+
+        write_model(model, v, request, out); /* not NULL: value_is_null() said so */
+        return;
+    }
     case RT_VALID_ARRAY:
+    case RT_VALID_MAP:
         break; /* handled by the caller, which knows where the length is */
     }
     abort();
@@ -399,8 +516,8 @@ static void write_model(const struct rt_valid_model *model, const void *v, bool 
     for (i = 0; i < model->n_fields; i++) {
         const struct rt_valid_field *f = &model->fields[i];
         const void *p = AT_CONST(v, f->offset, void);
-        bool absent = f->rule->kind != RT_VALID_ARRAY && f->aux_offset != RT_VALID_NO_OFFSET &&
-                      !*AT_CONST(v, f->aux_offset, bool);
+        bool absent =
+            !has_length(f->rule) && f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool);
 
         if (request ? f->read_only : f->write_only)
             continue;
@@ -418,6 +535,9 @@ static void write_model(const struct rt_valid_model *model, const void *v, bool 
         else if (f->rule->kind == RT_VALID_ARRAY)
             array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
                              out);
+        else if (f->rule->kind == RT_VALID_MAP)
+            map_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
+                           out);
         else
             value_write_json(f->rule, p, false, request, out);
     }

@@ -10,6 +10,8 @@
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
 #include "rt_valid_scalar.h"
+#include "rt_valid_schema.h"
+#include "rt_valid_union.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
@@ -94,6 +96,43 @@ int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bo
         return 0;
     /* Strings are copied into the request's memory and {} values kept on their own: the tree goes now. */
     rc = rt_valid_model_from_json_arena(model, j, out, &arena, errs, &at);
+    json_object_put(j);
+    return rc == 0;
+}
+
+int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *schema, bool required,
+                            struct json_object **out, struct rt_valid_errors *errs)
+{
+    struct rt_valid_loc at = {NULL, "body", 0};
+    struct json_object *j;
+    size_t len = 0;
+    const char *text = rt_req_body(req, &len);
+
+    *out = NULL;
+    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+        return 0;
+    if (!rt_valid_schema_check(schema, j, errs, &at)) {
+        json_object_put(j);
+        return 0;
+    }
+    req_keep(req, j); /* the handler reads it until the request ends */
+    *out = j;
+    return 1;
+}
+
+int rt_valid_req_body_union(struct rt_req *req, const struct rt_valid_rule *rule, bool required, void *out,
+                            struct rt_valid_errors *errs)
+{
+    const struct rt_valid_arena arena = {req_alloc, req, req_keep};
+    struct rt_valid_loc at = {NULL, "body", 0};
+    struct json_object *j;
+    size_t len = 0;
+    const char *text = rt_req_body(req, &len);
+    int rc;
+
+    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+        return 0;
+    rc = rt_valid_union_from_json(rule, j, out, &arena, errs, &at); /* strings copied, {} values kept */
     json_object_put(j);
     return rc == 0;
 }

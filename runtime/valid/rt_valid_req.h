@@ -37,6 +37,30 @@ int rt_valid_req_params(struct rt_req *req, const struct rt_valid_param *params,
 int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
                       struct rt_valid_errors *errs);
 
+struct json_object;
+struct rt_valid_schema;
+
+/**
+ * Parse the JSON request body (rt_valid_json_body()) and validate it in
+ * full against @p schema (rt_valid_schema_check(), errors at ["body", ...]):
+ * a body that is not an object model (an array, a scalar, a union...).
+ * *@p out is the parsed value, released when the request ends, or NULL.
+ * @return 1 if a body was present and valid, 0 if absent (and allowed to
+ * be) or invalid (errors added).
+ */
+int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *schema, bool required,
+                            struct json_object **out, struct rt_valid_errors *errs);
+
+/**
+ * Parse the JSON request body and validate it against @p rule, a tagged
+ * union (rt_valid_union_from_json(), errors at ["body", ...]) into @p out,
+ * its struct; what it stores lives in request memory.
+ * @return 1 if a body was present and valid, 0 if absent (and allowed to
+ * be) or invalid (errors added).
+ */
+int rt_valid_req_body_union(struct rt_req *req, const struct rt_valid_rule *rule, bool required, void *out,
+                            struct rt_valid_errors *errs);
+
 /**
  * If @p errs holds errors, answer @p req with 422 and FastAPI's body
  * (rt_valid_errors_to_json()), reset @p errs and return 1 (the request has

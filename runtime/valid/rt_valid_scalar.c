@@ -340,10 +340,39 @@ static int convert_string(const struct rt_valid_rule *r, struct json_object *j, 
 
 /* --- entry points --- */
 
-int rt_valid_scalar_from_json(const struct rt_valid_rule *r, struct json_object *j, void *dst,
-                              const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
-                              const struct rt_valid_loc *loc)
+/*
+ * Strict typing (a rule without lax): JSON Schema's types, no conversion
+ * between them ("3" is not an integer, 1 is not a boolean); 2.0 is an
+ * integer, as JSON Schema says.  @return 0, or -1 with pydantic's type error.
+ */
+static int check_strict_type(const struct rt_valid_rule *r, struct json_object *j,
+                             struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
+    enum json_type t = json_object_get_type(j);
+    bool number = t == json_type_int || t == json_type_double;
+
+    if (r->kind == RT_VALID_INTEGER && !number) {
+        rt_valid_error_ref(errs, loc, "int_type", "Input should be a valid integer", j);
+        return -1;
+    }
+    if (r->kind == RT_VALID_NUMBER && !number) {
+        rt_valid_error_ref(errs, loc, "float_type", "Input should be a valid number", j);
+        return -1;
+    }
+    if (r->kind == RT_VALID_BOOLEAN && t != json_type_boolean) {
+        rt_valid_error_ref(errs, loc, "bool_type", "Input should be a valid boolean", j);
+        return -1;
+    }
+    return 0;
+}
+
+/* One value against @p r, with pydantic's lax conversions when @p lax. */
+static int scalar_convert(const struct rt_valid_rule *r, struct json_object *j, void *dst, bool lax,
+                          const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                          const struct rt_valid_loc *loc)
+{
+    if (!lax && check_strict_type(r, j, errs, loc) < 0)
+        return -1;
     switch (r->kind) {
     case RT_VALID_STRING:
         return convert_string(r, j, dst, arena, errs, loc);
@@ -356,6 +385,13 @@ int rt_valid_scalar_from_json(const struct rt_valid_rule *r, struct json_object 
     default:
         abort(); /* not a scalar rule: the generator never makes one here */
     }
+}
+
+int rt_valid_scalar_from_json(const struct rt_valid_rule *r, struct json_object *j, void *dst,
+                              const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc)
+{
+    return scalar_convert(r, j, dst, r->lax, arena, errs, loc);
 }
 
 static const char *in_name(enum rt_valid_in in)
@@ -379,7 +415,7 @@ int rt_valid_scalar_param(const struct rt_valid_param *p, const char *text, void
         return -1;
     }
     j = json_object_new_string(text);
-    rc = rt_valid_scalar_from_json(p->rule, j, (char *)out + p->offset, arena, errs, &at);
+    rc = scalar_convert(p->rule, j, (char *)out + p->offset, true, arena, errs, &at); /* text: parsed */
     json_object_put(j);
     if (rc == 0 && p->has_offset != RT_VALID_NO_OFFSET)
         *(bool *)((char *)out + p->has_offset) = true;

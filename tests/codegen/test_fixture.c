@@ -43,97 +43,6 @@ void handle_get_item(struct rt_req *req, const struct api_get_item_params *p)
     rt_req_reply_detail(req, 200, buf);
 }
 
-void handle_get_special(struct rt_req *req)
-{
-    api_get_special__reply_200(req, json_object_new_string("special"));
-}
-
-void handle_create_item(struct rt_req *req, const struct api_create_item_params *p)
-{
-    const struct api_item_create *b = &p->body;
-    struct api_item item = {.id = 7,
-                            .name = b->name,
-                            .created_at = "2024-01-01T00:00:00Z",
-                            .has_default_ = true,
-                            .default_ = b->in_stock};
-    const char *tags[] = {b->kind, b->email};
-
-    if (b->tags.len == 2 && b->scores.len == 1 && b->main_tag == NULL && b->dims != NULL &&
-        b->dims->w == 1.5 && b->has_rating && b->rating == 5 && b->comment == NULL && b->extra != NULL &&
-        b->has_quantity == false) {
-        item.tags.len = 2;
-        item.tags.items = tags;
-    }
-    api_create_item__reply_201(req, &item);
-}
-
-void handle_echo(struct rt_req *req, const struct api_echo_params *p)
-{
-    struct api_echo200 r = {.word = p->word, .n = p->n, .has_n = p->has_body};
-
-    api_echo__reply_200(req, &r);
-}
-
-/* Each mode answers through one reply helper: declared headers, ranges, default, and the bugs they refuse. */
-void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p)
-{
-    struct api_message msg = {.message = "made"};
-    struct api_http_error err = {.detail = "bad gateway"};
-    int64_t count = 7, retry = 30;
-    double ratio = 0.1;
-
-    switch (p->mode) {
-    case 1:
-        api_reply_mode__reply_201(req, &msg, "/items/1", &count, &ratio, true);
-        break;
-    case 2:
-        api_reply_mode__reply_201(req, &msg, "/items/2", NULL, NULL, false); /* optional headers left out */
-        break;
-    case 3:
-        api_reply_mode__reply_201(req, &msg, NULL, NULL, NULL, true); /* a required header missing: a bug */
-        break;
-    case 4:
-        api_reply_mode__reply_4xx_detail(req, 418, "teapot", &retry);
-        break;
-    case 5:
-        api_reply_mode__reply_4xx_detail(req, 404, "declared on its own", NULL); /* use reply_404: a bug */
-        break;
-    case 6:
-        api_reply_mode__reply_4xx_detail(req, 503, "not a 4xx", NULL);
-        break;
-    case 7:
-        api_reply_mode__reply_5xx(req, 502, &err);
-        break;
-    case 8:
-        api_reply_mode__reply_default(req, 302);
-        break;
-    case 9:
-        api_reply_mode__reply_default(req, 502); /* 5XX is declared: a bug */
-        break;
-    case 10:
-        api_reply_mode__reply_default(req, 201); /* declared on its own: a bug */
-        break;
-    case 12:
-        api_reply_mode__reply_201(req, &msg, "/a\r\nX-Evil: 1", NULL, NULL,
-                                  true); /* header injection: a bug */
-        break;
-    default:
-        api_reply_mode__reply_default(req, 700); /* not a status */
-    }
-}
-
-/* Echoes the gadget: what the request may not set (id, owner) is the server's; password never goes back. */
-void handle_create_gadget(struct rt_req *req, const struct api_create_gadget_params *p)
-{
-    struct api_gadget g = p->body;
-    char name[128];
-
-    snprintf(name, sizeof(name), "%s/%s/%d%d%d", g.name, g.password, g.has_size, g.has_ratio, g.has_enabled);
-    g.name = name;
-    g.id = 9;
-    api_create_gadget__reply_201(req, &g);
-}
-
 /* --- security: verifiers and handlers that show what passed --- */
 
 /* key_h: "k-admin" has every role, "k-user" none (403 where roles are listed). */
@@ -307,7 +216,8 @@ static void test_bodies(void)
 
     send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", NULL, NULL);
     CHECK(body_is("{\"word\":\"red\"}")); /* optional body absent: has_body false */
-    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e0b7a4c1e9a8e3f7c1d2b5a60", vnd, "{\"note\":\"hi\"}");
+    send_req(RT_METHOD_PUT, "/echo/red/1.5?id=6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", vnd,
+             "{\"note\":\"hi\"}");
     CHECK(body_is("{\"word\":\"red\",\"n\":1.5}"));
 
     send_req(
@@ -467,6 +377,84 @@ static void test_access_and_defaults(void)
     rt_json_buf_free(&buf);
 }
 
+static void test_json_value_body(void)
+{
+    send_req(RT_METHOD_POST, "/batch", NULL, "[2, \"x\", 4]");
+    CHECK(cap.status == 200 && body_is("3"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "[]");
+    CHECK(cap.status == 422 &&
+          body_is("{\"detail\":[{\"type\":\"too_short\",\"loc\":[\"body\"],\"msg\":\"List "
+                  "should have at least 1 item after validation, not 0\",\"input\":[],\"ctx\":{"
+                  "\"field_type\":\"List\",\"min_length\":1,\"actual_length\":0}}]}"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "[3, \"4\"]");
+    CHECK(cap.status == 422 &&
+          body_is("{\"detail\":[{\"type\":\"union_no_match\",\"loc\":[\"body\",0],\"msg\":"
+                  "\"Input should match exactly one schema of oneOf, it matches none\",\"input\":3},"
+                  "{\"type\":\"union_no_match\",\"loc\":[\"body\",1],\"msg\":\"Input should "
+                  "match exactly one schema of oneOf, it matches none\",\"input\":\"4\"}]}"));
+    send_req(RT_METHOD_POST, "/batch", NULL, "{\"a\": 1}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"list_type\"") != NULL);
+    send_req(RT_METHOD_POST, "/batch", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"missing\"") != NULL);
+}
+
+static void test_maps(void)
+{
+    send_req(RT_METHOD_PUT, "/stock", NULL,
+             "{\"counts\":{\"a\":1,\"b\":2},\"tags\":{\"x\":{\"name\":\"abc\"}}}");
+    CHECK(cap.status == 200 && body_is("{\"counts\":{\"a\":1,\"b\":2},\"tags\":{\"x\":{\"name\":\"abc\"}}}"));
+    send_req(RT_METHOD_PUT, "/stock", NULL, "{\"counts\":{\"a\":-1,\"b\":\"2\"},\"tags\":[]}");
+    CHECK(cap.status == 422 &&
+          body_is(
+              "{\"detail\":[{\"type\":\"greater_than_equal\",\"loc\":[\"body\",\"counts\",\"a\"],\"msg\":"
+              "\"Input should be greater than or equal to 0\",\"input\":-1,\"ctx\":{\"ge\":0}},{\"type\":"
+              "\"int_type\",\"loc\":[\"body\",\"counts\",\"b\"],\"msg\":\"Input should be a valid integer\","
+              "\"input\":\"2\"},{\"type\":\"dict_type\",\"loc\":[\"body\",\"tags\"],\"msg\":\"Input should "
+              "be a valid dictionary\",\"input\":[]}]}"));
+}
+
+static void test_unions(void)
+{
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"kitty\",\"lives\":7}}");
+    CHECK(cap.status == 200 && body_is("{\"pet\":{\"kind\":\"kitty\",\"lives\":7}}"));
+    send_req(RT_METHOD_POST, "/owners", NULL,
+             "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":false}}");
+    CHECK(cap.status == 200 &&
+          body_is("{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":false}}"));
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"Cat\",\"lives\":7}}");
+    CHECK(cap.status == 422 &&
+          body_is(
+              "{\"detail\":[{\"type\":\"union_tag_invalid\",\"loc\":[\"body\",\"pet\"],\"msg\":\"Input tag "
+              "'Cat' found using 'kind' does not match any of the expected tags: 'kitty', 'Dog'\",\"input\":{"
+              "\"kind\":\"Cat\",\"lives\":7},\"ctx\":{\"discriminator\":\"'kind'\",\"tag\":\"Cat\","
+              "\"expected_tags\":\"'kitty', 'Dog'\"}}]}"));
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"lives\":7}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_tag_not_found\"") != NULL);
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"kitty\",\"lives\":10}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"body\",\"pet\",\"lives\"]") != NULL);
+    /* oneOf without a discriminator: a value matching both branches is refused, one matching none too */
+    send_req(
+        RT_METHOD_POST, "/owners", NULL,
+        "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{\"kind\":\"x\",\"barks\":true,\"lives\":1}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_multiple_matches\"") != NULL);
+    send_req(RT_METHOD_POST, "/owners", NULL, "{\"pet\":{\"kind\":\"Dog\",\"barks\":true},\"other\":{}}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_no_match\"") != NULL);
+}
+
+static void test_union_body(void)
+{
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cat\",\"lives\":3}");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"cat 3\"}"));
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Dog\",\"barks\":true}");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"dog 1\"}"));
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cow\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"union_tag_invalid\",\"loc\":[\"body\"]") != NULL);
+    send_req(RT_METHOD_POST, "/pets", NULL, "{\"kind\":\"Cat\",\"lives\":\"3\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"int_type\",\"loc\":[\"body\",\"lives\"]") != NULL);
+    send_req(RT_METHOD_POST, "/pets", NULL, "[]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"model_attributes_type\"") != NULL);
+}
+
 /* Alternatives (with roles), a combination, opt-out, anonymous access, a scheme without verifier. */
 static void test_security(void)
 {
@@ -518,6 +506,10 @@ static void test_security(void)
 int main(void)
 {
     api_init();
+    test_union_body();
+    test_unions();
+    test_maps();
+    test_json_value_body();
     test_routes();
     test_params();
     test_bodies();

@@ -23,6 +23,7 @@ KEYWORDS = os.path.join(HERE, "keywords")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "codegen"))
 
 from openapi_c import keywords as kw  # noqa: E402
+from openapi_c.jsonschema import INERT as JS_INERT, SCHEMA_KEYWORDS as JS_KEYWORDS  # noqa: E402
 from openapi_c.refusals import DOC_KEYWORDS, KEYWORDS as KIND_KEYWORDS  # noqa: E402
 
 # $defs of the 3.1 document schema that are not objects of their own: mixins (their fields are counted in the
@@ -118,10 +119,14 @@ def check_schema_keywords():
                                                               and kw.SCHEMA[k].harmless is None))
     ok(not bad, "what the per-kind checks of refusals.py let through is in the table, not refused%s"
        % (": %s" % bad if bad else ""))
-    # allOf, anyOf and oneOf are handled by schemas.build_rule itself
-    bad = sorted(k for k, e in kw.SCHEMA.items() if e.status == kw.SUPPORTED and k not in allowed
-                 and k not in ("allOf", "anyOf", "oneOf"))
-    ok(not bad, "every SUPPORTED schema keyword is let through by the per-kind checks%s" % (": %s" % bad if bad else ""))
+    # what the Rules do not enforce, the JSON Schema tables (jsonschema.py, rt_valid_schema) do
+    enforced = allowed | JS_KEYWORDS | JS_INERT
+    bad = sorted(k for k, e in kw.SCHEMA.items() if e.status == kw.SUPPORTED and k not in enforced)
+    ok(not bad, "every SUPPORTED schema keyword is enforced by a Rule or a JSON Schema table%s"
+       % (": %s" % bad if bad else ""))
+    bad = sorted(k for k in JS_KEYWORDS if k not in kw.SCHEMA or kw.SCHEMA[k].status == kw.REFUSED)
+    ok(not bad, "every keyword the JSON Schema tables enforce is in the table, not refused%s"
+       % (": %s" % bad if bad else ""))
     bad = sorted(k for k, e in kw.SCHEMA.items() if e.status == kw.ANNOTATION and k not in DOC_KEYWORDS)
     ok(not bad, "every ANNOTATION schema keyword is in refusals.DOC_KEYWORDS%s" % (": %s" % bad if bad else ""))
 

@@ -8,6 +8,7 @@
  * operation lookup, the parameter texts and the base URL.
  */
 #include "rt_api_client.h"
+#include "rt_valid_schema.h"
 #include "rt_client.h"
 #include "test.h"
 #include "test_loop.h"
@@ -63,8 +64,12 @@ static const struct rt_api_client_param params_get_thing[] = {
      .required = false,
      .summary = ""},
 };
+/* 202: a JSON body that is not an object model, validated against its schema (a non-negative integer) */
+static const struct rt_valid_schema count_schema = {.types = RT_VALID_T_INTEGER,
+                                                    .minimum = {.text = "0", .value = 0, .is_int = true}};
 static const struct rt_api_client_status responses_get_thing[] = {{.status = 200, .model = &thing_model},
-                                                                  {.status = 404, .model = NULL}};
+                                                                  {.status = 404, .model = NULL},
+                                                                  {.status = 202, .schema = &count_schema}};
 static const char *const headers_4xx[] = {"Retry-After", NULL};
 static const struct rt_api_client_status responses_create_thing[] = {
     {.status = 201, .model = &thing_model},
@@ -89,7 +94,7 @@ static const struct rt_api_client_op ops[] = {
      .body = NULL,
      .body_required = false,
      .responses = responses_get_thing,
-     .n_responses = 2},
+     .n_responses = 3},
     {.id = "create_thing",
      .method = "POST",
      .path = "/things",
@@ -289,6 +294,21 @@ static void test_body_not_the_model(void)
     CHECK(t.documented && !t.has_json && !t.parsed && strcmp(t.invalid, "the body is not JSON") == 0);
 }
 
+static void test_body_not_the_schema(void)
+{
+    const char *values[5] = {"1", "x", NULL, NULL, NULL};
+    struct seen s = {0}, t = {0};
+
+    answer(202, "5", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    run();
+    CHECK(s.status == 202 && s.documented && s.has_json && s.invalid[0] == '\0');
+    answer(202, "-1", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &t) == 0);
+    run();
+    CHECK(t.status == 202 && t.has_json && strstr(t.invalid, "greater than or equal to 0") != NULL);
+}
+
 static void test_undocumented_status(void)
 {
     const char *values[5] = {"1", "x", NULL, NULL, NULL};
@@ -469,6 +489,7 @@ int main(void)
     test_url_headers_and_parsed_body();
     test_only_given_values_are_sent();
     test_body_not_the_model();
+    test_body_not_the_schema();
     test_undocumented_status();
     test_range_and_headers();
     test_typed_body();

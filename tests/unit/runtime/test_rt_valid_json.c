@@ -143,8 +143,38 @@ static void test_json_body(void)
     CHECK(same(body("application/json", "{", false), "0 " JSON_INVALID("1", "unexpected end of data")));
 }
 
+/* json-c clamps integers below INT64_MIN to it: rt_valid_json_parse() keeps them below, with their text. */
+static void test_json_below_int64(void)
+{
+    const char *text = "{\"a\":-9223372036854775809,\"b\":[-9223372036854775808,-99999999999999999999],\"c\":"
+                       "\"-9223372036854775809\"}";
+    struct rt_valid_errors errs;
+    struct json_object *j = NULL, *b;
+
+    rt_valid_errors_init(&errs);
+    CHECK(rt_valid_json_parse(text, strlen(text), &j, &errs) == 0);
+    b = json_object_object_get(j, "b");
+    CHECK(json_object_get_type(json_object_object_get(j, "a")) == json_type_double &&
+          json_object_get_double(json_object_object_get(j, "a")) < -9223372036854775808.0);
+    CHECK(json_object_get_type(json_object_array_get_idx(b, 0)) == json_type_int); /* INT64_MIN itself */
+    CHECK(json_object_get_type(json_object_array_get_idx(b, 1)) == json_type_double);
+    CHECK(same(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+               "{\"a\":-9223372036854775809,\"b\":[-9223372036854775808,-99999999999999999999],\"c\":"
+               "\"-9223372036854775809\"}"));
+    json_object_put(j);
+    text = "[-9223372036854775809,-9223372036854775809,-9223372036854775809,-9223372036854775809,"
+           "-9223372036854775809,-9223372036854775809,-9223372036854775809,-9223372036854775809,"
+           "-9223372036854775809,-9223372036854775810]";
+    CHECK(rt_valid_json_parse(text, strlen(text), &j, &errs) == 0);
+    CHECK(json_object_get_type(json_object_array_get_idx(j, 9)) ==
+          json_type_double); /* as many as there are */
+    json_object_put(j);
+    rt_valid_errors_cleanup(&errs);
+}
+
 int main(void)
 {
+    test_json_below_int64();
     test_json_double();
     test_json_parse();
     test_json_parse_errors();

@@ -136,24 +136,30 @@ static void test_date_time(void)
         const char *text;
         const char *reason; /* NULL: valid */
     } cases[] = {
-        {"2024-05-01T10:20", NULL},
-        {"2024-05-01 10:20:30", NULL},
-        {"2024-05-01t10:20:30.123456Z", NULL},
-        {"2024-05-01_10:20:30,5+02:00", NULL},
-        {"2024-05-01T10:20:30-0530", NULL},
-        {"2024-05-01T10:20:30+05", NULL},
-        {"2024-05-01", "input is too short"},
-        {"2024/05/01T10:20:30", "invalid date separator, expected `-`"},
-        {"2024-05-01X10:20:30", "invalid datetime separator, expected `T`, `t`, `_` or space"},
-        {"2024-05-01T1O:20:30", "invalid character in hour or minute"},
-        {"2024-13-01T10:20:30", "month value is outside expected range of 1-12"},
-        {"2024-05-00T10:20:30", "day value is outside expected range"},
-        {"2024-05-01T24:20:30", "time value is outside expected range"},
-        {"2024-05-01T10:20:61", "invalid character in second"},
-        {"2024-05-01T10:20:3", "invalid character in second"},
-        {"2024-05-01T10:20:30.", "second fraction value is missing"},
-        {"2024-05-01T10:20:30 UTC", "invalid timezone sign"},
-        {"2024-05-01T10:20:30+5", "invalid timezone sign"},
+        /* RFC 3339's date-time, as JSON Schema's format: seconds and an offset required, on the calendar */
+        {"2024-05-01T10:20:30Z", NULL},
+        {"2024-05-01t10:20:30.123456z", NULL},
+        {"2024-05-01T10:20:30.5+02:00", NULL},
+        {"2024-02-29T10:20:30-05:30", NULL},
+        {"1998-12-31T23:59:60Z", NULL},
+        {"1998-12-31T15:59:60.123-08:00", NULL},
+        {"2024-05-01T10:20", "input is too short"},
+        {"2024/05/01T10:20:30Z", "invalid date separator, expected `-`"},
+        {"2024-05-01 10:20:30Z", "invalid datetime separator, expected `T` or `t`"},
+        {"2024-05-01T1O:20:30Z", "invalid character in hour, minute or second"},
+        {"2024-05-01T10:20:3Z", "invalid character in hour, minute or second"},
+        {"2024-13-01T10:20:30Z", "month value is outside expected range of 1-12"},
+        {"2024-05-00T10:20:30Z", "day value is outside expected range"},
+        {"2023-02-29T10:20:30Z", "day value is outside expected range"},
+        {"2024-04-31T10:20:30Z", "day value is outside expected range"},
+        {"2024-05-01T24:20:30Z", "time value is outside expected range"},
+        {"2024-05-01T10:20:61Z", "time value is outside expected range"},
+        {"2024-05-01T22:59:60Z", "a leap second is only valid at 23:59:60 UTC"},
+        {"2024-05-01T10:20:30.Z", "second fraction value is missing"},
+        {"2024-05-01T10:20:30", "invalid timezone: an offset (Z or +HH:MM) is required"},
+        {"2024-05-01T10:20:30 UTC", "invalid timezone: an offset (Z or +HH:MM) is required"},
+        {"2024-05-01T10:20:30+0530", "invalid timezone: an offset (Z or +HH:MM) is required"},
+        {"2024-05-01T10:20:30+24:00", "timezone offset is outside expected range"},
     };
     size_t i;
 
@@ -164,12 +170,24 @@ static void test_date_time(void)
     }
 }
 
+static void test_byte(void)
+{
+    CHECK(rt_valid_format_byte_reason("", 0) == NULL);
+    CHECK(rt_valid_format_byte_reason("aGk=", 4) == NULL);
+    CHECK(rt_valid_format_byte_reason("aA==", 4) == NULL);
+    CHECK(rt_valid_format_byte_reason("aGVsbG8+/w==", 12) == NULL);
+    CHECK(same(rt_valid_format_byte_reason("aGk", 3), "Incorrect padding"));
+    CHECK(same(rt_valid_format_byte_reason("a=Gk", 4), "Only base64 data is allowed"));
+    CHECK(same(rt_valid_format_byte_reason("a===", 4), "Only base64 data is allowed"));
+    CHECK(same(rt_valid_format_byte_reason("aG-k", 4), "Only base64 data is allowed"));
+}
+
 static void test_uuid(void)
 {
     CHECK(rt_valid_format_uuid_reason("6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a60", 36) == NULL);
-    CHECK(rt_valid_format_uuid_reason("6F1C2E4E0B7A4C1E9A8E3F7C1D2B5A60", 32) == NULL);
+    CHECK(rt_valid_format_uuid_reason("6F1C2E4E0B7A4C1E9A8E3F7C1D2B5A60", 32) != NULL); /* hyphens required */
     CHECK(same(rt_valid_format_uuid_reason("6f1c2e4e", 8),
-               "invalid length: expected length 32 for simple format or 36 for hyphenated format"));
+               "invalid length: expected length 36 for the hyphenated format"));
     CHECK(
         same(rt_valid_format_uuid_reason("6f1c2e4e00b7a-4c1e-9a8e-3f7c1d2b5a60", 36), "invalid group count"));
     CHECK(same(rt_valid_format_uuid_reason("6f1c2e4e-0b7a-4c1e-9a8e-3f7c1d2b5a6g", 36),
@@ -226,13 +244,18 @@ static void test_arena_free(struct test_arena *a)
 
 static const struct rt_valid_rule r_email = {
     .kind = RT_VALID_STRING, .max_length = 20, .format = RT_VALID_FORMAT_EMAIL};
+/* lax: pydantic's conversions (gen.py --lax); the strict ones are JSON Schema's types (the default) */
 static const struct rt_valid_rule r_small = {.kind = RT_VALID_INTEGER,
                                              .minimum = {.text = "-5", .value = -5, .is_int = true},
-                                             .maximum = {.text = "5", .value = 5, .is_int = true}};
-static const struct rt_valid_rule r_int = {.kind = RT_VALID_INTEGER};
+                                             .maximum = {.text = "5", .value = 5, .is_int = true},
+                                             .lax = true};
+static const struct rt_valid_rule r_int = {.kind = RT_VALID_INTEGER, .lax = true};
 static const struct rt_valid_rule r_num = {.kind = RT_VALID_NUMBER,
                                            .maximum = {.text = "0.5", .value = 0.5, .exclusive = true}};
-static const struct rt_valid_rule r_bool = {.kind = RT_VALID_BOOLEAN};
+static const struct rt_valid_rule r_bool = {.kind = RT_VALID_BOOLEAN, .lax = true};
+static const struct rt_valid_rule r_strict_int = {.kind = RT_VALID_INTEGER};
+static const struct rt_valid_rule r_strict_num = {.kind = RT_VALID_NUMBER};
+static const struct rt_valid_rule r_strict_bool = {.kind = RT_VALID_BOOLEAN};
 
 static struct test_arena strings;
 static const struct rt_valid_arena strings_arena = {test_alloc, &strings, NULL};
@@ -285,6 +308,29 @@ static void test_scalar_values(void)
     CHECK(same(scalar(&r_bool, "null", &b), "[{\"type\":\"bool_type\",\"loc\":[\"v\"],\"msg\":\"Input should "
                                             "be a valid boolean\",\"input\":null}]"));
     test_arena_free(&strings);
+}
+
+/* Strict typing (rules without lax, the generator's default): no conversion between JSON types. */
+static void test_scalar_strict(void)
+{
+    int64_t i = 0;
+    double d = 0;
+    bool b = false;
+
+    CHECK(same(scalar(&r_strict_int, "\"3\"", &i), "[{\"type\":\"int_type\",\"loc\":[\"v\"],\"msg\":\"Input "
+                                                   "should be a valid integer\",\"input\":\"3\"}]"));
+    CHECK(same(scalar(&r_strict_int, "true", &i), "[{\"type\":\"int_type\",\"loc\":[\"v\"],\"msg\":\"Input "
+                                                  "should be a valid integer\",\"input\":true}]"));
+    CHECK(same(scalar(&r_strict_int, "2.0", &i), "ok") && i == 2); /* JSON Schema: 2.0 is an integer */
+    CHECK(strstr(scalar(&r_strict_int, "2.5", &i), "int_from_float") != NULL);
+    CHECK(same(scalar(&r_strict_num, "\"2.5\"", &d),
+               "[{\"type\":\"float_type\",\"loc\":[\"v\"],\"msg\":"
+               "\"Input should be a valid number\",\"input\":\"2.5\"}]"));
+    CHECK(same(scalar(&r_strict_num, "3", &d), "ok") && d == 3);
+    CHECK(same(scalar(&r_strict_bool, "1", &b), "[{\"type\":\"bool_type\",\"loc\":[\"v\"],\"msg\":\"Input "
+                                                "should be a valid boolean\",\"input\":1}]"));
+    CHECK(strstr(scalar(&r_strict_bool, "\"yes\"", &b), "bool_type") != NULL);
+    CHECK(same(scalar(&r_strict_bool, "false", &b), "ok") && !b);
 }
 
 /* A parameter into a struct, from its text. */
@@ -350,8 +396,10 @@ int main(void)
     test_email();
     test_date_time();
     test_uuid();
+    test_byte();
     test_format_check();
     test_scalar_values();
+    test_scalar_strict();
     test_params();
     return test_done();
 }

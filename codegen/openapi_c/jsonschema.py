@@ -1,0 +1,492 @@
+"""JSON Schema 2020-12 -> struct rt_valid_schema tables (runtime/valid/rt_valid_schema.h).
+
+schemas.py keeps the schemas the model walker checks itself as Rules and Models (C structs); a schema that uses
+more (a union of types, composition, const, array or object keywords, boolean schemas...) becomes a rule of kind
+any whose value is kept as JSON and validated in full by rt_valid_schema against the tables built here.  One
+table per schema, named by its JSON pointer, so $ref (recursive ones too) point to their target's table.
+
+needs_schema(ctx, schema) says which schemas go this way; schema_table(ctx, schema, where) builds one and
+returns its C name.  Refusals name the construct and its JSON pointer.
+"""
+
+import json
+from urllib.parse import unquote
+
+from .document import pointer
+from .keywords import is_null_schema
+from .names import c_double, c_string, py_number_text
+from .model import Pattern
+from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError
+
+TYPE_BITS = {"null": "RT_VALID_T_NULL", "boolean": "RT_VALID_T_BOOLEAN", "object": "RT_VALID_T_OBJECT",
+             "array": "RT_VALID_T_ARRAY", "number": "RT_VALID_T_NUMBER", "integer": "RT_VALID_T_INTEGER",
+             "string": "RT_VALID_T_STRING"}
+# Numeric formats as ranges (float: IEEE single precision's largest finite value).
+FORMAT_RANGES = {"int32": (-2 ** 31, 2 ** 31 - 1), "int64": (-2 ** 63, 2 ** 63 - 1),
+                 "float": (-3.4028234663852886e38, 3.4028234663852886e38), "double": None}
+# Keywords that only hold subschemas for others, or document: no effect of their own.
+INERT = DOC_KEYWORDS | {"$defs", "default", "$comment", "discriminator", "$schema", "$id"}
+SCHEMA_KEYWORDS = {
+    "$ref", "type", "const", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minLength", "maxLength", "pattern", "format", "minItems", "maxItems", "uniqueItems", "prefixItems", "items",
+    "contains", "minContains", "maxContains", "minProperties", "maxProperties", "required", "properties",
+    "patternProperties", "additionalProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "nullable"}
+
+
+# --- which schemas need the full validator ----------------------------------------------------------------
+
+def simple_types(schema):
+    """The non-null types of schema (a list), or None when its type keyword is something the rules do not
+    model (only null, or several types)."""
+    t = schema.get("type")
+    types = [] if t is None else [t] if isinstance(t, str) else list(t) if isinstance(t, list) else None
+    if types is None:
+        return None
+    non_null = [x for x in types if x != "null"]
+    if len(non_null) > 1 or (types and not non_null):
+        return None
+    return non_null
+
+
+def needs_schema(ctx, schema, nested=False):
+    """Whether schema is beyond what a Rule (schemas.build_rule) enforces; nested: it is an array's items.  A
+    schema met again while deciding (a $ref cycle) is left to the tables, which refuse the cycles that never
+    reach a value."""
+    key = (id(schema), nested)
+    if key in ctx.needs_busy:
+        return True
+    ctx.needs_busy.add(key)
+    try:
+        return decide(ctx, schema, nested)
+    finally:
+        ctx.needs_busy.discard(key)
+
+
+def decide(ctx, schema, nested):
+    if not isinstance(schema, dict):
+        return True
+    keys = {k for k in schema if k not in DOC_KEYWORDS and not k.startswith("x-")}
+    if "$ref" in schema:
+        ref = str(schema["$ref"])
+        return keys != {"$ref"} or not ref.startswith("#/components/schemas/") or "%" in ref or (nested and needs_schema(ctx, ref_target(ctx, schema["$ref"])[0], True))
+    for key in ("anyOf", "oneOf"):
+        if key in schema and tagged_branches(ctx, schema, key, keys, nested):
+            return False
+        if key in schema:
+            alts = schema[key]
+            non_null = [a for a in alts if not is_null_schema(a)] if isinstance(alts, list) else []
+            return not (len(non_null) == 1 and len(non_null) < len(alts)) or "allOf" in schema or \
+                "anyOf" in schema and "oneOf" in schema or \
+                needs_schema(ctx, non_null[0], nested)
+    if "allOf" in schema:
+        return not (isinstance(schema["allOf"], list) and len(schema["allOf"]) == 1 and keys == {"allOf"}
+                    and not needs_schema(ctx, schema["allOf"][0], nested))
+    types = simple_types(schema)
+    if types is None:
+        return True
+    if not types and keys - KEYWORDS["any"]:
+        return True  # constraints without a type hold for values of their type only: other values are valid
+    t = types[0] if types else None
+    return not rule_can(ctx, schema, t, keys, nested)
+
+
+def tagged_branches(ctx, schema, key, keys, nested):
+    """Whether the oneOf/anyOf (key) of schema is a tagged union (unions.py): two or more branches, each an
+    object model, nothing beside it but a discriminator, and not an array's items."""
+    alts = schema[key]
+    if nested or keys - {key, "discriminator"} or not isinstance(alts, list) or len(alts) < 2:
+        return False
+    for alt in alts:
+        target = alt
+        if isinstance(alt, dict) and "$ref" in alt:
+            if set(alt) - DOC_KEYWORDS != {"$ref"} or not str(alt["$ref"]).startswith("#/components/schemas/"):
+                return False
+            target = ref_target(ctx, alt["$ref"])[0]
+        if not isinstance(target, dict) or "properties" not in target or "$ref" in target or \
+                needs_schema(ctx, target):
+            return False
+    return True
+
+
+def rule_can(ctx, schema, t, keys, nested):
+    """Whether a Rule of type t enforces every keyword of schema (keys: its validation keywords)."""
+    if t is None:
+        return keys <= KEYWORDS["any"]
+    if t == "string":
+        enum = schema.get("enum")
+        nullable = schema.get("nullable") is True or "null" in (schema.get("type") or [])
+        return keys <= KEYWORDS["string"] and schema.get("format", "email") in STRING_FORMATS and (
+            enum is None or (isinstance(enum, list) and enum and all(isinstance(v, str) or v is None for v in enum)
+                             and (None in enum) == nullable))
+    if t in ("integer", "number"):
+        return keys <= KEYWORDS["number"] and schema.get("format", "double") in FORMAT_RANGES
+    if t == "boolean":
+        return keys <= KEYWORDS["boolean"]
+    if t == "array":
+        items = schema.get("items", {})
+        # items a Rule cannot enforce are JSON values checked by their schema (an array of them)
+        return keys <= KEYWORDS["array"] and not nested and (needs_schema(ctx, items, True) or
+                                                             item_storable(ctx, items))
+    if t == "object":
+        extra = schema.get("additionalProperties", True) in (True, {})
+        if "properties" not in schema:
+            return is_map(ctx, schema, keys, nested)
+        props = schema.get("properties")
+        return keys <= KEYWORDS["object"] and extra and isinstance(props, dict) and \
+            set(schema.get("required", [])) <= set(props)
+    return False
+
+
+def is_map(ctx, schema, keys, nested):
+    """additionalProperties with a schema and nothing else: a map, an array of key/value pairs in C, whose
+    values are Rules stored by value (not arrays or maps themselves)."""
+    values = schema.get("additionalProperties")
+    if nested or not isinstance(values, dict) or not values or not keys <= {"type", "additionalProperties"}:
+        return False
+    if needs_schema(ctx, values, True):
+        return True  # JSON values, each checked by its schema
+    target = ref_target(ctx, values["$ref"])[0] if "$ref" in values else values
+    types = simple_types(target) if isinstance(target, dict) else None
+    return item_storable(ctx, values) and types is not None and not set(types) & {"array"} and not (
+        "object" in types and "properties" not in target)
+
+
+def item_storable(ctx, items):
+    """Array items a C array can hold: not arrays, and null only for strings and JSON values."""
+    target = ref_target(ctx, items["$ref"])[0] if isinstance(items, dict) and "$ref" in items else items
+    if not isinstance(target, dict):
+        return False
+    types = simple_types(target) or []
+    if "array" in types:
+        return False
+    nullable = target.get("nullable") is True or "null" in (target.get("type") or []) or any(
+        is_null_schema(a) for a in target.get("anyOf", []) + target.get("oneOf", []))
+    return not nullable or types in ([], ["string"])
+
+
+# --- $ref -------------------------------------------------------------------------------------------------
+
+def ref_target(ctx, ref):
+    """(the schema a $ref points to, its JSON pointer): local pointers into the document, or a $id
+    (ctx.schema_ids, by absolute URI) with an optional #pointer inside it."""
+    if not isinstance(ref, str):
+        raise SpecError("$ref must be a string, not %r" % (ref,))
+    base, _, frag = ref.partition("#")
+    if base:
+        if base not in ctx.schema_ids:
+            raise SpecError("$ref %r: no schema with that $id in the document (only local $ref and $id of this "
+                            "document are supported)" % ref)
+        node, where = ctx.schema_ids[base]
+    else:
+        node, where = ctx.spec, "#"
+    if frag and not frag.startswith("/"):
+        raise SpecError("$ref %r: anchors are not supported, only JSON pointers" % ref)
+    for part in frag.split("/")[1:] if frag else []:
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise SpecError("unresolved $ref %r" % ref)
+        where = pointer(where, part)
+    return node, where
+
+
+# --- tables -----------------------------------------------------------------------------------------------
+
+class Table:
+    """The C text of one struct rt_valid_schema and the arrays it points to."""
+
+    def __init__(self, ctx, name, where, exported=False):
+        self.ctx, self.name, self.where, self.exported = ctx, name, where, exported
+        self.aux = []      # definitions before the table
+        self.members = [("where", c_string(where))]
+
+    def sub(self, schema, where, inplace=False):
+        """&table of a subschema; inplace: it applies to the same value (not to a member or an item)."""
+        return "&" + schema_table(self.ctx, schema, where, inplace=inplace)
+
+    def add(self, member, value):
+        self.members.append((member, value))
+
+    def array(self, suffix, ctype, items, const=True):
+        name = "%s_%s" % (self.name, suffix)
+        self.aux.append("static %s%s %s[] = {%s};" % ("const " if const else "", ctype, name, ", ".join(items)))
+        return name
+
+    def c_text(self):
+        body = "".join("    .%s = %s,\n" % m for m in self.members)
+        return "\n".join(self.aux + ["%sconst struct rt_valid_schema %s = {\n%s};"
+                                     % ("" if self.exported else "static ", self.name, body)])
+
+
+def schema_table(ctx, schema, where, export=None, inplace=False):
+    """The C name of the table of schema (at JSON pointer where), built on first use; export: the name of a
+    table other files use (api_models.h declares it), made for this schema; inplace: it is reached from the
+    table being built for the same value (a $ref, allOf...), which matters for cycles."""
+    stack = ctx.schema_stack
+    ends = [i for i, (w, _) in enumerate(stack) if w == where]
+    if ends and inplace and all(e for _, e in stack[ends[-1] + 1:]):
+        raise SpecError("%s: the schema refers back to itself without going into a property or an item (through "
+                        "%s): validating any value would never end" % (where, " -> ".join(w for w, _ in
+                                                                                       stack[ends[-1]:])))
+    if export is not None and where in ctx.schema_tables:
+        t = Table(ctx, export, where, True)
+        t.add("ref", "&" + ctx.schema_tables[where])
+        ctx.schema_decls.append("const struct rt_valid_schema %s;" % export)
+        ctx.schema_defs.append(t.c_text())
+        return export
+    if where in ctx.schema_tables:
+        return ctx.schema_tables[where]
+    name = export or "schema_%d" % (len(ctx.schema_tables) + 1)
+    ctx.schema_tables[where] = name
+    ctx.schema_decls.append("%sconst struct rt_valid_schema %s;" % ("" if export else "static ", name))
+    t = Table(ctx, name, where, export is not None)
+    if schema is True or schema == {}:
+        t.add("kind", "RT_VALID_SCHEMA_TRUE")
+    elif schema is False:
+        t.add("kind", "RT_VALID_SCHEMA_FALSE")
+    elif not isinstance(schema, dict):
+        raise SpecError("%s: a schema must be a mapping or a boolean" % where)
+    elif schema.get("nullable") is True:
+        # OpenAPI 3.0: null is valid whatever the other keywords say (beside type, enum, allOf or $ref alike)
+        inner = {k: v for k, v in schema.items() if k != "nullable"}
+        stack.append((where, inplace))
+        alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + "/(not null)", True)]
+        stack.pop()
+        t.add("any_of", "{%s, 2}" % t.array("anyof", "struct rt_valid_schema *const", alts))
+    else:
+        stack.append((where, inplace))
+        keywords(ctx, t, schema, where)
+        stack.pop()
+    ctx.schema_defs.append(t.c_text())
+    return name
+
+
+def keywords(ctx, t, schema, where):
+    for key in schema:
+        if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
+            raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
+    for key in ("readOnly", "writeOnly", "default"):
+        if key in schema and (key == "default" or schema[key] is True):
+            # a value kept as JSON is validated as it is: nothing strips, refuses or fills these properties
+            raise SpecError("%s/%s: schema keyword %s is refused in a schema validated as a JSON value (a union, "
+                            "a composition, an array's items...): it is enforced on the properties of object "
+                            "models only, here it would be ignored" % (where, key, key))
+    if "discriminator" in schema:
+        raise SpecError("%s/discriminator: a discriminator is supported on a oneOf/anyOf of object schemas (each "
+                        "a $ref, or named by the mapping) that is a property of an object schema or a request body, "
+                        "nothing beside it: here it would not pick the branch" % where)
+    if "$ref" in schema:
+        others = sorted(k for k in schema if k in SCHEMA_KEYWORDS and k != "$ref")
+        if str(ctx.spec.get("openapi", "")).startswith("3.0.") and others:
+            raise SpecError("%s/$ref: in OpenAPI 3.0 the keywords beside $ref (%s) are ignored: put them in an allOf "
+                            "with the $ref (nullable excepted)" % (where, ", ".join(others)))
+        try:
+            target, at = ref_target(ctx, ctx.abs_refs.get(where, schema["$ref"]))
+        except SpecError as e:
+            raise SpecError("%s/$ref: %s" % (where, e))
+        t.add("ref", t.sub(target, at, True))
+    type_keyword(ctx, t, schema, where)
+    values(t, schema, where)
+    numbers(t, schema, where)
+    strings(ctx, t, schema, where)
+    arrays(t, schema, where)
+    objects(ctx, t, schema, where)
+    composition(t, schema, where)
+
+
+def type_keyword(ctx, t, schema, where):
+    types = schema.get("type")
+    if types is None:
+        types = []
+    elif isinstance(types, str):
+        types = [types]
+    if not isinstance(types, list) or not all(x in TYPE_BITS for x in types):
+        raise SpecError("%s/type: type must be one of %s or a list of them" % (where, ", ".join(TYPE_BITS)))
+    if types:
+        t.add("types", " | ".join(TYPE_BITS[x] for x in dict.fromkeys(types)))
+
+
+def json_value(v):
+    return "{.text = %s}" % c_string(json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+
+
+def values(t, schema, where):
+    if "const" in schema:
+        t.add("konst", t.array("const", "struct rt_valid_schema_json", [json_value(schema["const"])],
+                                     const=False))
+    if "enum" in schema:
+        enum = schema["enum"]
+        if not isinstance(enum, list):
+            raise SpecError("%s/enum: enum must be a list" % where)
+        if not enum:
+            t.add("kind", "RT_VALID_SCHEMA_FALSE")  # an empty enum admits no value
+            return
+        t.add("enums", t.array("enum", "struct rt_valid_schema_json", [json_value(v) for v in enum], const=False))
+        t.add("n_enums", str(len(enum)))
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def bound_init(value, exclusive):
+    big = isinstance(value, int) and abs(value) > 2 ** 53  # not a C integer literal a double takes as is
+    return "{.text = %s, .value = %s%s%s}" % (c_string(py_number_text(value)),
+                                              "%.17g" % value if big else c_double(value),
+                                              ", .exclusive = true" if exclusive else "",
+                                              ", .is_int = true" if isinstance(value, int) else "")
+
+
+def numbers(t, schema, where):
+    from .schemas import bound
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        if key in schema and not is_number(schema[key]) and not isinstance(schema[key], bool):
+            raise SpecError("%s/%s: must be a number" % (where, key))
+    rng = FORMAT_RANGES.get(schema.get("format")) if "integer" in str(schema.get("type")) or \
+        "number" in str(schema.get("type")) else None
+    for member, inclusive, exclusive, side in (("minimum", "minimum", "exclusiveMinimum", 0),
+                                               ("maximum", "maximum", "exclusiveMaximum", 1)):
+        b = bound(schema, inclusive, exclusive)
+        if rng is not None:
+            lim = rng[side]
+            if b is None or (b[1] < lim if side == 0 else b[1] > lim):
+                b = (inclusive, lim, False)
+        if b is not None:
+            t.add(member, bound_init(b[1], b[2]))
+    if "multipleOf" in schema:
+        m = schema["multipleOf"]
+        if m <= 0:
+            raise SpecError("%s/multipleOf: must be greater than 0" % where)
+        t.add("multiple_of_text", c_string(py_number_text(m)))
+        t.add("multiple_of", c_double(m))
+
+
+def count(t, schema, key, member, where):
+    if key in schema:
+        v = schema[key]
+        if isinstance(v, float) and v == int(v):
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise SpecError("%s/%s: must be a non-negative integer" % (where, key))
+        t.add(member, "{true, %d}" % v)
+
+
+def strings(ctx, t, schema, where):
+    count(t, schema, "minLength", "min_length", where)
+    count(t, schema, "maxLength", "max_length", where)
+    if "pattern" in schema:
+        t.add("pattern", "&" + pattern(ctx, schema["pattern"], where + "/pattern"))
+    fmt = schema.get("format")
+    if fmt is not None and fmt not in FORMAT_RANGES:
+        if fmt not in STRING_FORMATS:
+            raise SpecError("%s/format: format %r is not supported (supported: %s)"
+                            % (where, fmt, ", ".join(sorted(STRING_FORMATS) + sorted(FORMAT_RANGES))))
+        t.add("format", STRING_FORMATS[fmt])
+
+
+def pattern(ctx, source, where):
+    if not isinstance(source, str):
+        raise SpecError("%s: must be a string" % where)
+    p = Pattern("pattern_s%d" % (len(ctx.patterns) + 1), source)
+    ctx.patterns.append(p)
+    return p.name
+
+
+def schema_list(t, schema, key, where):
+    alts = schema[key]
+    if not isinstance(alts, list) or (key != "prefixItems" and not alts):
+        raise SpecError("%s/%s: must be a non-empty list of schemas" % (where, key))
+    items = [t.sub(a, "%s/%s/%d" % (where, key, i), key != "prefixItems") for i, a in enumerate(alts)]
+    name = t.array(key.lower(), "struct rt_valid_schema *const", items)
+    return "{%s, %d}" % (name, len(items))
+
+
+def arrays(t, schema, where):
+    count(t, schema, "minItems", "min_items", where)
+    count(t, schema, "maxItems", "max_items", where)
+    count(t, schema, "minContains", "min_contains", where)
+    count(t, schema, "maxContains", "max_contains", where)
+    if schema.get("uniqueItems") is True:
+        t.add("unique_items", "true")
+    if "prefixItems" in schema:
+        t.add("prefix_items", schema_list(t, schema, "prefixItems", where))
+    for key, member in (("items", "items"), ("contains", "contains")):
+        if key in schema:
+            t.add(member, t.sub(schema[key], where + "/" + key))
+
+
+def names_list(t, suffix, names, where):
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise SpecError("%s: must be a list of property names" % where)
+    return t.array(suffix, "char *const", [c_string(n) for n in names] + ["NULL"])
+
+
+def objects(ctx, t, schema, where):
+    count(t, schema, "minProperties", "min_properties", where)
+    count(t, schema, "maxProperties", "max_properties", where)
+    if "required" in schema:
+        t.add("required", names_list(t, "required", schema["required"], where + "/required"))
+    for key, member, suffix in (("properties", "properties", "props"),
+                                ("dependentSchemas", "dependent_schemas", "depschemas")):
+        if key in schema:
+            props = [(k, pointer(where + "/" + key, k), v) for k, v in schema[key].items()]
+            rows = ["{.name = %s, .schema = %s}" % (c_string(k), t.sub(v, at, key == "dependentSchemas"))
+                    for k, at, v in props]
+            t.add(member, t.array(suffix, "struct rt_valid_schema_prop", rows))
+            t.add("n_" + member, str(len(rows)))
+    if "dependentRequired" in schema:
+        rows = []
+        for i, (k, names) in enumerate(schema["dependentRequired"].items()):
+            at = pointer(where + "/dependentRequired", k)
+            rows.append("{.name = %s, .required = %s}" % (c_string(k), names_list(t, "depreq%d" % i, names, at)))
+        t.add("dependent_required", t.array("depreq", "struct rt_valid_schema_prop", rows))
+        t.add("n_dependent_required", str(len(rows)))
+    if "patternProperties" in schema:
+        rows = ["{.pattern = &%s, .schema = %s}" % (pattern(ctx, k, pointer(where + "/patternProperties", k)),
+                                                   t.sub(v, pointer(where + "/patternProperties", k)))
+                for k, v in schema["patternProperties"].items()]
+        t.add("pattern_properties", t.array("patprops", "struct rt_valid_schema_pat", rows))
+        t.add("n_pattern_properties", str(len(rows)))
+    for key, member in (("additionalProperties", "additional_properties"), ("propertyNames", "property_names")):
+        if key in schema:
+            t.add(member, t.sub(schema[key], where + "/" + key))
+
+
+def composition(t, schema, where):
+    for key, member in (("allOf", "all_of"), ("anyOf", "any_of"), ("oneOf", "one_of")):
+        if key in schema:
+            t.add(member, schema_list(t, schema, key, where))
+    for key, member in (("not", "not_schema"), ("if", "if_schema"), ("then", "then_schema"),
+                        ("else", "else_schema")):
+        if key in schema and (key in ("not", "if") or "if" in schema):
+            t.add(member, t.sub(schema[key], where + "/" + key, True))
+
+
+# --- $id --------------------------------------------------------------------------------------------------
+
+def collect_ids(ctx):
+    """ctx.schema_ids: every $id of the document's schemas (resolved against the $id around it) -> (schema,
+    JSON pointer), for $ref by URI."""
+    from urllib.parse import urljoin
+
+    def walk(node, where, base):
+        if isinstance(node, dict):
+            if isinstance(node.get("$id"), str):
+                base = urljoin(base, node["$id"]).partition("#")[0]
+                ctx.schema_ids[base] = (node, where)
+            for k, v in node.items():
+                if k in ("const", "enum", "examples", "example", "default"):
+                    continue
+                if k == "$ref" and isinstance(v, str) and base:
+                    ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
+                else:
+                    walk(v, pointer(where, k), base)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, pointer(where, i), base)
+
+    walk((ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")

@@ -1,0 +1,165 @@
+/*
+ * rt_valid_format_net — the formats of network names: ipv4 (dotted quad,
+ * no leading zeros), ipv6 (RFC 4291's text forms, no zone or prefix) and
+ * uri (RFC 3986's URI: a scheme, then an optional authority, path, query
+ * and fragment of ASCII characters, %-escapes well formed).  The
+ * addresses are checked by inet_pton(), which refuses what the formats
+ * refuse (a leading zero, a zone, a fifth hex digit).
+ */
+#include "rt_valid_format.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* inet_pton() on the @p len bytes at @p s, which must be made of @p allowed characters. */
+static bool address_ok(int family, const char *s, size_t len, const char *allowed)
+{
+    char buf[64];
+    unsigned char bin[16];
+    size_t i;
+
+    if (len == 0 || len >= sizeof(buf))
+        return false;
+    for (i = 0; i < len; i++)
+        if (s[i] == '\0' || strchr(allowed, s[i]) == NULL)
+            return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return inet_pton(family, buf, bin) == 1;
+}
+
+static bool ipv4_ok(const char *s, size_t len)
+{
+    return address_ok(AF_INET, s, len, "0123456789.");
+}
+
+static bool ipv6_ok(const char *s, size_t len)
+{
+    return address_ok(AF_INET6, s, len, "0123456789abcdefABCDEF:.");
+}
+
+/* --- uri --- */
+
+#define UNRESERVED "-._~"
+#define SUB_DELIMS "!$&'()*+,;="
+
+/* Whether the @p len bytes at @p s are characters of @p extra, letters, digits, "-._~" or %-escapes. */
+static bool chars_ok(const char *s, size_t len, const char *extra)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '%') {
+            if (i + 2 >= len || !isxdigit((unsigned char)s[i + 1]) || !isxdigit((unsigned char)s[i + 2]))
+                return false;
+            i += 2;
+        } else if (c >= 0x80 || c == '\0' || !(isalnum(c) || strchr(UNRESERVED, c) || strchr(extra, c))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* authority = [ userinfo "@" ] host [ ":" port ] */
+static bool authority_ok(const char *s, size_t len)
+{
+    const char *at = memchr(s, '@', len), *host = s, *end = s + len, *colon;
+
+    if (at != NULL) {
+        if (!chars_ok(s, (size_t)(at - s), SUB_DELIMS ":"))
+            return false;
+        host = at + 1;
+    }
+    if (host < end && *host == '[') {
+        const char *close = memchr(host, ']', (size_t)(end - host));
+
+        if (close == NULL || !ipv6_ok(host + 1, (size_t)(close - host - 1)))
+            return false;
+        colon = close + 1 < end ? close + 1 : NULL;
+        if (colon != NULL && *colon != ':')
+            return false;
+    } else {
+        colon = memchr(host, ':', (size_t)(end - host));
+        if (!chars_ok(host, (size_t)((colon != NULL ? colon : end) - host), SUB_DELIMS))
+            return false;
+    }
+    for (colon = colon != NULL ? colon + 1 : end; colon < end; colon++)
+        if (!isdigit((unsigned char)*colon))
+            return false;
+    return true;
+}
+
+static const char *uri_reason(const char *s, size_t len)
+{
+    size_t i = 0, start;
+
+    if (len == 0 || !isalpha((unsigned char)s[0]))
+        return "a URI starts with a scheme, which starts with a letter";
+    while (i < len && (isalnum((unsigned char)s[i]) || strchr("+-.", s[i]) != NULL) && s[i] != '\0')
+        i++;
+    if (i == len || s[i] != ':')
+        return "invalid character in the scheme, or no ':' after it";
+    i++;
+    if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+        start = i += 2;
+        while (i < len && strchr("/?#", s[i]) == NULL)
+            i++;
+        if (!authority_ok(s + start, i - start))
+            return "invalid authority (user information, host or port)";
+    }
+    start = i;
+    while (i < len && s[i] != '?' && s[i] != '#')
+        i++;
+    if (!chars_ok(s + start, i - start, SUB_DELIMS ":@/"))
+        return "invalid character in the path";
+    if (i < len && s[i] == '?') {
+        start = ++i;
+        while (i < len && s[i] != '#')
+            i++;
+        if (!chars_ok(s + start, i - start, SUB_DELIMS ":@/?"))
+            return "invalid character in the query";
+    }
+    if (i < len && !chars_ok(s + i + 1, len - i - 1, SUB_DELIMS ":@/?"))
+        return "invalid character in the fragment";
+    return NULL;
+}
+
+int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
+                              struct json_object *input, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc)
+{
+    const char *reason = NULL, *type = NULL, *msg = NULL;
+    char buf[256];
+
+    switch (format) {
+    case RT_VALID_FORMAT_IPV4:
+        if (!ipv4_ok(s, len))
+            type = "ip_v4_address", msg = "Input is not a valid IPv4 address";
+        break;
+    case RT_VALID_FORMAT_IPV6:
+        if (!ipv6_ok(s, len))
+            type = "ip_v6_address", msg = "Input is not a valid IPv6 address";
+        break;
+    case RT_VALID_FORMAT_URI:
+        if ((reason = uri_reason(s, len)) != NULL) {
+            snprintf(buf, sizeof(buf), "Input should be a valid URI, %s", reason);
+            type = "url_parsing", msg = buf;
+        }
+        break;
+    default:
+        break;
+    }
+    if (type == NULL)
+        return 0;
+    if (reason != NULL)
+        rt_valid_error_ctx(errs, loc, type, msg, json_object_get(input), "error", reason);
+    else
+        rt_valid_error_ref(errs, loc, type, msg, input);
+    return -1;
+}

@@ -1,0 +1,317 @@
+/*
+ * rt_valid_schema — the walk of one schema: boolean schemas, $ref, type,
+ * the number and string keywords, and composition (allOf, anyOf, oneOf,
+ * not, if/then/else).  Values, arrays and objects are in the modules next
+ * to this one (rt_valid_schema.h).
+ */
+#include "rt_valid_schema.h"
+
+#include "rt_valid_format.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+void rt_valid_schema_fail(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
+                          const char *msg, struct json_object *j)
+{
+    if (errs != NULL)
+        rt_valid_error_ref(errs, loc, type, msg, j);
+}
+
+void rt_valid_schema_fail_n(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
+                            const char *msg, struct json_object *j, const char *key, size_t n)
+{
+    struct json_object *ctx;
+
+    if (errs == NULL)
+        return;
+    ctx = json_object_new_object();
+    json_object_object_add(ctx, key, json_object_new_int64((int64_t)n));
+    rt_valid_error_add(errs, loc, type, msg, json_object_get(j), ctx);
+}
+
+/* An error whose ctx is {key: the number written as @p text in the spec}. */
+static void fail_bound(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
+                       const char *msg, struct json_object *j, const char *key, const char *text)
+{
+    struct json_object *ctx;
+
+    if (errs == NULL)
+        return;
+    ctx = json_object_new_object();
+    json_object_object_add(ctx, key, json_tokener_parse(text));
+    rt_valid_error_add(errs, loc, type, msg, json_object_get(j), ctx);
+}
+
+/* --- type --- */
+
+static bool is_integer(struct json_object *j)
+{
+    double d;
+
+    if (json_object_get_type(j) == json_type_int)
+        return true;
+    if (json_object_get_type(j) != json_type_double)
+        return false;
+    d = json_object_get_double(j);
+    return isfinite(d) && floor(d) == d;
+}
+
+static unsigned type_bits(struct json_object *j)
+{
+    switch (json_object_get_type(j)) {
+    case json_type_null:
+        return RT_VALID_T_NULL;
+    case json_type_boolean:
+        return RT_VALID_T_BOOLEAN;
+    case json_type_object:
+        return RT_VALID_T_OBJECT;
+    case json_type_array:
+        return RT_VALID_T_ARRAY;
+    case json_type_string:
+        return RT_VALID_T_STRING;
+    case json_type_int:
+        return RT_VALID_T_NUMBER | RT_VALID_T_INTEGER;
+    case json_type_double:
+        return RT_VALID_T_NUMBER | (is_integer(j) ? RT_VALID_T_INTEGER : 0);
+    }
+    return 0;
+}
+
+static const struct {
+    unsigned bit;
+    const char *name, *type, *msg;
+} TYPES[] = {
+    {RT_VALID_T_STRING, "string", "string_type", "Input should be a valid string"},
+    {RT_VALID_T_INTEGER, "integer", "int_type", "Input should be a valid integer"},
+    {RT_VALID_T_NUMBER, "number", "float_type", "Input should be a valid number"},
+    {RT_VALID_T_BOOLEAN, "boolean", "bool_type", "Input should be a valid boolean"},
+    {RT_VALID_T_ARRAY, "array", "list_type", "Input should be a valid list"},
+    {RT_VALID_T_OBJECT, "object", "dict_type", "Input should be a valid dictionary"},
+    {RT_VALID_T_NULL, "null", "none_required", "Input should be None"},
+};
+
+/* The type error: pydantic's for one type, else json_type naming them all. */
+static bool type_error(unsigned types, struct json_object *j, struct rt_valid_errors *errs,
+                       const struct rt_valid_loc *loc)
+{
+    char msg[160] = "Input should be of type";
+    size_t i, n = 0;
+
+    if (errs == NULL)
+        return false;
+    for (i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++) {
+        if (types == TYPES[i].bit) {
+            rt_valid_error_ref(errs, loc, TYPES[i].type, TYPES[i].msg, j);
+            return false;
+        }
+    }
+    for (i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++) {
+        if (types & TYPES[i].bit) {
+            size_t len = strlen(msg);
+
+            snprintf(msg + len, sizeof(msg) - len, "%s %s", n++ ? " or" : "", TYPES[i].name);
+        }
+    }
+    rt_valid_error_ref(errs, loc, "json_type", msg, j);
+    return false;
+}
+
+/* --- numbers --- */
+
+static long double number_value(struct json_object *j)
+{
+    if (json_object_get_type(j) == json_type_int) {
+        int64_t v = json_object_get_int64(j);
+
+        if (v == INT64_MAX)
+            return (long double)json_object_get_uint64(j);
+        return (long double)v;
+    }
+    return (long double)json_object_get_double(j);
+}
+
+static bool check_multiple(const struct rt_valid_schema *s, struct json_object *j, long double v,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    long double q;
+    char msg[96];
+
+    if (s->multiple_of_text == NULL)
+        return true;
+    if (json_object_get_type(j) == json_type_int && s->multiple_of == floor(s->multiple_of) &&
+        fabs(s->multiple_of) < 9e15) {
+        int64_t m = (int64_t)s->multiple_of;
+
+        if (m != 0 && json_object_get_int64(j) % m == 0)
+            return true;
+    } else {
+        q = v / (long double)s->multiple_of;
+        if (isfinite((double)q) && fabsl(q - nearbyintl(q)) < 1e-9L * fmaxl(1.0L, fabsl(q)))
+            return true;
+    }
+    snprintf(msg, sizeof(msg), "Input should be a multiple of %s", s->multiple_of_text);
+    fail_bound(errs, loc, "multiple_of", msg, j, "multiple_of", s->multiple_of_text);
+    return false;
+}
+
+static bool check_number(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
+                         const struct rt_valid_loc *loc)
+{
+    long double v = number_value(j);
+    const struct rt_valid_bound *lo = &s->minimum, *hi = &s->maximum;
+    bool ok = true;
+    char msg[96];
+
+    if (lo->text != NULL && (v < (long double)lo->value || (lo->exclusive && v == (long double)lo->value))) {
+        snprintf(msg, sizeof(msg), "Input should be greater than %s%s", lo->exclusive ? "" : "or equal to ",
+                 lo->text);
+        fail_bound(errs, loc, lo->exclusive ? "greater_than" : "greater_than_equal", msg, j,
+                   lo->exclusive ? "gt" : "ge", lo->text);
+        ok = false;
+    }
+    if (hi->text != NULL && (v > (long double)hi->value || (hi->exclusive && v == (long double)hi->value))) {
+        snprintf(msg, sizeof(msg), "Input should be less than %s%s", hi->exclusive ? "" : "or equal to ",
+                 hi->text);
+        fail_bound(errs, loc, hi->exclusive ? "less_than" : "less_than_equal", msg, j,
+                   hi->exclusive ? "lt" : "le", hi->text);
+        ok = false;
+    }
+    return check_multiple(s, j, v, errs, loc) && ok;
+}
+
+/* --- strings --- */
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static bool check_format(const struct rt_valid_schema *s, struct json_object *j, const char *str, size_t len,
+                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    struct rt_valid_errors quiet;
+    int rc;
+
+    if (s->format == RT_VALID_FORMAT_NONE)
+        return true;
+    if (errs != NULL)
+        return rt_valid_format_check(s->format, str, len, j, errs, loc) == 0;
+    rt_valid_errors_init(&quiet);
+    rc = rt_valid_format_check(s->format, str, len, j, &quiet, loc);
+    rt_valid_errors_cleanup(&quiet);
+    return rc == 0;
+}
+
+static bool check_string(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
+                         const struct rt_valid_loc *loc)
+{
+    const char *str = json_object_get_string(j);
+    size_t len = (size_t)json_object_get_string_len(j), chars = utf8_chars(str, len);
+    bool ok = true;
+    char msg[128];
+
+    if (s->min_length.set && chars < s->min_length.n) {
+        snprintf(msg, sizeof(msg), "String should have at least %zu character%s", s->min_length.n,
+                 s->min_length.n == 1 ? "" : "s");
+        rt_valid_schema_fail_n(errs, loc, "string_too_short", msg, j, "min_length", s->min_length.n);
+        ok = false;
+    }
+    if (s->max_length.set && chars > s->max_length.n) {
+        snprintf(msg, sizeof(msg), "String should have at most %zu character%s", s->max_length.n,
+                 s->max_length.n == 1 ? "" : "s");
+        rt_valid_schema_fail_n(errs, loc, "string_too_long", msg, j, "max_length", s->max_length.n);
+        ok = false;
+    }
+    if (s->pattern != NULL &&
+        (rt_valid_pattern_compile(s->pattern) < 0 || regexec(&s->pattern->re, str, 0, NULL, 0) != 0)) {
+        snprintf(msg, sizeof(msg), "String should match pattern '%s'", s->pattern->source);
+        if (errs != NULL)
+            rt_valid_error_ctx(errs, loc, "string_pattern_mismatch", msg, json_object_get(j), "pattern",
+                               s->pattern->source);
+        ok = false;
+    }
+    return check_format(s, j, str, len, errs, loc) && ok;
+}
+
+/* --- composition --- */
+
+static size_t count_valid(const struct rt_valid_schema_list *l, struct json_object *j, size_t stop)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < l->n && n < stop; i++)
+        n += rt_valid_schema_check(l->items[i], j, NULL, NULL);
+    return n;
+}
+
+static bool check_composition(const struct rt_valid_schema *s, struct json_object *j,
+                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    bool ok = true;
+    size_t i, n;
+
+    for (i = 0; i < s->all_of.n; i++)
+        ok = rt_valid_schema_check(s->all_of.items[i], j, errs, loc) && ok;
+    if (s->any_of.n > 0 && count_valid(&s->any_of, j, 1) == 0) {
+        rt_valid_schema_fail(errs, loc, "union_no_match", "Input should match at least one schema of anyOf",
+                             j);
+        ok = false;
+    }
+    if (s->one_of.n > 0 && (n = count_valid(&s->one_of, j, 2)) != 1) {
+        rt_valid_schema_fail(errs, loc, n == 0 ? "union_no_match" : "union_multiple_matches",
+                             n == 0 ? "Input should match exactly one schema of oneOf, it matches none"
+                                    : "Input should match exactly one schema of oneOf, it matches several",
+                             j);
+        ok = false;
+    }
+    if (s->not_schema != NULL && rt_valid_schema_check(s->not_schema, j, NULL, NULL)) {
+        rt_valid_schema_fail(errs, loc, "not_forbidden", "Input should not match the schema of 'not'", j);
+        ok = false;
+    }
+    if (s->if_schema != NULL) {
+        const struct rt_valid_schema *next =
+            rt_valid_schema_check(s->if_schema, j, NULL, NULL) ? s->then_schema : s->else_schema;
+
+        if (next != NULL)
+            ok = rt_valid_schema_check(next, j, errs, loc) && ok;
+    }
+    return ok;
+}
+
+/* --- the walk --- */
+
+bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    unsigned bits = type_bits(j);
+    bool ok = true;
+
+    if (s->kind == RT_VALID_SCHEMA_TRUE)
+        return true;
+    if (s->kind == RT_VALID_SCHEMA_FALSE) {
+        rt_valid_schema_fail(errs, loc, "schema_false", "No value is allowed here (schema false)", j);
+        return false;
+    }
+    if (s->ref != NULL)
+        ok = rt_valid_schema_check(s->ref, j, errs, loc);
+    if (s->types != 0 && (bits & s->types) == 0)
+        return type_error(s->types, j, errs, loc);
+    ok = rt_valid_schema_values(s, j, errs, loc) && ok;
+    if (bits & RT_VALID_T_NUMBER)
+        ok = check_number(s, j, errs, loc) && ok;
+    else if (bits & RT_VALID_T_STRING)
+        ok = check_string(s, j, errs, loc) && ok;
+    else if (bits & RT_VALID_T_ARRAY)
+        ok = rt_valid_schema_array(s, j, errs, loc) && ok;
+    else if (bits & RT_VALID_T_OBJECT)
+        ok = rt_valid_schema_object(s, j, errs, loc) && ok;
+    return check_composition(s, j, errs, loc) && ok;
+}

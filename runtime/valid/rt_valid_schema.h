@@ -1,0 +1,156 @@
+/*
+ * rt_valid_schema — a JSON Schema 2020-12 validator over generated tables:
+ * one struct rt_valid_schema per schema (subschemas point to theirs, $ref
+ * to its target's), walked against a parsed JSON value.  The model walker
+ * (rt_valid_model) calls it for a value a C struct cannot represent or a
+ * schema using keywords beyond what it checks itself (rule->schema); the
+ * value is then kept as a struct json_object *, validated in full.
+ * Its modules, one concern each:
+ *   rt_valid_schema        entry, boolean schemas, $ref, type, numbers, strings, composition
+ *   rt_valid_schema_value  const, enum and JSON equality (also for uniqueItems)
+ *   rt_valid_schema_arr    prefixItems, items, contains, min/maxItems, uniqueItems
+ *   rt_valid_schema_obj    properties, patternProperties, additionalProperties,
+ *                          propertyNames, required, dependent*, min/maxProperties
+ * Errors: one FastAPI-shaped entry per failing keyword (pydantic's type
+ * where it has one: too_short, multiple_of, literal_error, extra_forbidden,
+ * ...); subschemas of anyOf, oneOf, not, if and contains are evaluated
+ * without errors (@p errs NULL) and their keyword reports the failure.
+ */
+#ifndef RT_VALID_SCHEMA_H
+#define RT_VALID_SCHEMA_H
+
+#include "rt_valid.h"
+#include "rt_valid_errors.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+/** JSON types, as bits of struct rt_valid_schema.types (0: any type). */
+enum {
+    RT_VALID_T_NULL = 1,
+    RT_VALID_T_BOOLEAN = 2,
+    RT_VALID_T_OBJECT = 4,
+    RT_VALID_T_ARRAY = 8,
+    RT_VALID_T_NUMBER = 16,  /* also every integer */
+    RT_VALID_T_INTEGER = 32, /* numbers without a fractional part (1.0 is one) */
+    RT_VALID_T_STRING = 64
+};
+
+/** A JSON value from the spec (const, enum), parsed once on first use. */
+struct rt_valid_schema_json {
+    const char *text;          /* the value as JSON text */
+    struct json_object *value; /* private: parsed text, once ready */
+    volatile int ready;        /* private */
+};
+
+/** An optional count (minItems, maxLength, ...). */
+struct rt_valid_count {
+    bool set;
+    size_t n;
+};
+
+struct rt_valid_schema;
+
+/** properties / dependentRequired / dependentSchemas: one name and what it brings. */
+struct rt_valid_schema_prop {
+    const char *name;
+    const struct rt_valid_schema *schema; /* properties, dependentSchemas */
+    const char *const *required;          /* dependentRequired: NULL-terminated names */
+};
+
+/** patternProperties: one pattern and the schema of the properties it matches. */
+struct rt_valid_schema_pat {
+    struct rt_valid_pattern *pattern;
+    const struct rt_valid_schema *schema;
+};
+
+/** A list of subschemas (allOf, anyOf, oneOf, prefixItems). */
+struct rt_valid_schema_list {
+    const struct rt_valid_schema *const *items;
+    size_t n;
+};
+
+enum rt_valid_schema_kind {
+    RT_VALID_SCHEMA_KEYWORDS = 0, /* a schema object: its keywords below */
+    RT_VALID_SCHEMA_TRUE,         /* true: anything */
+    RT_VALID_SCHEMA_FALSE         /* false: nothing */
+};
+
+/** One schema; generated as static tables (unset members: no such keyword). */
+struct rt_valid_schema {
+    enum rt_valid_schema_kind kind;
+    const char *where;                  /* its JSON pointer in the spec */
+    unsigned types;                     /* RT_VALID_T_* bits; 0 = no type keyword */
+    const struct rt_valid_schema *ref;  /* $ref (checked besides the siblings) */
+    struct rt_valid_schema_json *konst; /* const */
+    struct rt_valid_schema_json *enums; /* enum: n_enums values */
+    size_t n_enums;
+    /* numbers */
+    struct rt_valid_bound minimum, maximum; /* the tighter of minimum/exclusiveMinimum */
+    const char *multiple_of_text;           /* NULL = no multipleOf */
+    double multiple_of;
+    /* strings */
+    struct rt_valid_count min_length, max_length;
+    struct rt_valid_pattern *pattern;
+    enum rt_valid_format format;
+    /* arrays */
+    struct rt_valid_count min_items, max_items;
+    bool unique_items;
+    struct rt_valid_schema_list prefix_items;
+    const struct rt_valid_schema *items;
+    const struct rt_valid_schema *contains;
+    struct rt_valid_count min_contains, max_contains;
+    /* objects */
+    struct rt_valid_count min_properties, max_properties;
+    const char *const *required; /* NULL-terminated */
+    const struct rt_valid_schema_prop *properties;
+    size_t n_properties;
+    const struct rt_valid_schema_pat *pattern_properties;
+    size_t n_pattern_properties;
+    const struct rt_valid_schema *additional_properties;
+    const struct rt_valid_schema *property_names;
+    const struct rt_valid_schema_prop *dependent_required;
+    size_t n_dependent_required;
+    const struct rt_valid_schema_prop *dependent_schemas;
+    size_t n_dependent_schemas;
+    /* composition */
+    struct rt_valid_schema_list all_of, any_of, one_of;
+    const struct rt_valid_schema *not_schema, *if_schema, *then_schema, *else_schema;
+};
+
+/**
+ * Validate @p j (NULL is JSON null) against @p s, adding an error to
+ * @p errs at @p loc for each failing keyword (@p errs NULL: only the verdict).
+ * @return true if @p j is valid.
+ */
+bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/* --- for the rt_valid_schema modules --- */
+
+/** Add an error without ctx (input: a reference of its own to @p j) unless @p errs is NULL. */
+void rt_valid_schema_fail(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
+                          const char *msg, struct json_object *j);
+
+/** Add an error whose ctx is {@p key: @p n} unless @p errs is NULL. */
+void rt_valid_schema_fail_n(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
+                            const char *msg, struct json_object *j, const char *key, size_t n);
+
+/** const and enum of @p s. @return true if @p j satisfies both. */
+bool rt_valid_schema_values(const struct rt_valid_schema *s, struct json_object *j,
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/** JSON equality: numbers by value (1 == 1.0), objects whatever their key order. */
+bool rt_valid_schema_equal(struct json_object *a, struct json_object *b);
+
+/** The array keywords of @p s on the array @p j. @return true if all hold. */
+bool rt_valid_schema_array(const struct rt_valid_schema *s, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/** The object keywords of @p s on the object @p j. @return true if all hold. */
+bool rt_valid_schema_object(const struct rt_valid_schema *s, struct json_object *j,
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+#endif /* RT_VALID_SCHEMA_H */

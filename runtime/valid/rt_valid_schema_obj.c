@@ -1,0 +1,137 @@
+/*
+ * rt_valid_schema_obj — the object keywords: properties, patternProperties
+ * and additionalProperties (each member against the schemas that apply to
+ * its key), propertyNames, required, dependentRequired, dependentSchemas,
+ * minProperties and maxProperties.
+ */
+#include "rt_valid_schema.h"
+
+#include <json-c/json.h>
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool has_key(struct json_object *j, const char *key)
+{
+    return json_object_object_get_ex(j, key, NULL);
+}
+
+/* The schemas that apply to one member (properties, patternProperties, else additionalProperties). */
+static bool check_member(const struct rt_valid_schema *s, const char *key, struct json_object *v,
+                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    struct rt_valid_loc at = {loc, key, 0};
+    bool ok = true, matched = false;
+    size_t i;
+
+    for (i = 0; i < s->n_properties; i++) {
+        if (strcmp(s->properties[i].name, key) == 0) {
+            matched = true;
+            ok = rt_valid_schema_check(s->properties[i].schema, v, errs, &at) && ok;
+        }
+    }
+    for (i = 0; i < s->n_pattern_properties; i++) {
+        struct rt_valid_pattern *p = s->pattern_properties[i].pattern;
+
+        if (rt_valid_pattern_compile(p) == 0 && regexec(&p->re, key, 0, NULL, 0) == 0) {
+            matched = true;
+            ok = rt_valid_schema_check(s->pattern_properties[i].schema, v, errs, &at) && ok;
+        }
+    }
+    if (!matched && s->additional_properties != NULL) {
+        if (s->additional_properties->kind == RT_VALID_SCHEMA_FALSE) {
+            rt_valid_schema_fail(errs, &at, "extra_forbidden", "Extra inputs are not permitted", v);
+            return false;
+        }
+        ok = rt_valid_schema_check(s->additional_properties, v, errs, &at) && ok;
+    }
+    return ok;
+}
+
+static bool check_name(const struct rt_valid_schema *s, const char *key, struct rt_valid_errors *errs,
+                       const struct rt_valid_loc *loc)
+{
+    struct json_object *name;
+    bool ok;
+
+    if (s->property_names == NULL)
+        return true;
+    name = json_object_new_string(key);
+    ok = rt_valid_schema_check(s->property_names, name, NULL, NULL);
+    if (!ok) {
+        struct rt_valid_loc at = {loc, key, 0};
+
+        rt_valid_schema_fail(errs, &at, "property_name", "Property name does not match 'propertyNames'",
+                             name);
+    }
+    json_object_put(name);
+    return ok;
+}
+
+static bool check_required(const char *const *names, struct json_object *j, struct rt_valid_errors *errs,
+                           const struct rt_valid_loc *loc)
+{
+    bool ok = true;
+
+    for (; names != NULL && *names != NULL; names++) {
+        if (!has_key(j, *names)) {
+            struct rt_valid_loc at = {loc, *names, 0};
+
+            rt_valid_schema_fail(errs, &at, "missing", "Field required", j);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static bool check_dependent(const struct rt_valid_schema *s, struct json_object *j,
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < s->n_dependent_required; i++)
+        if (has_key(j, s->dependent_required[i].name))
+            ok = check_required(s->dependent_required[i].required, j, errs, loc) && ok;
+    for (i = 0; i < s->n_dependent_schemas; i++)
+        if (has_key(j, s->dependent_schemas[i].name))
+            ok = rt_valid_schema_check(s->dependent_schemas[i].schema, j, errs, loc) && ok;
+    return ok;
+}
+
+static bool check_count(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
+                        const struct rt_valid_loc *loc)
+{
+    size_t n = (size_t)json_object_object_length(j);
+    char msg[128];
+
+    if (s->min_properties.set && n < s->min_properties.n) {
+        snprintf(msg, sizeof(msg), "Object should have at least %zu propert%s", s->min_properties.n,
+                 s->min_properties.n == 1 ? "y" : "ies");
+        rt_valid_schema_fail_n(errs, loc, "too_few_properties", msg, j, "min_properties",
+                               s->min_properties.n);
+        return false;
+    }
+    if (s->max_properties.set && n > s->max_properties.n) {
+        snprintf(msg, sizeof(msg), "Object should have at most %zu propert%s", s->max_properties.n,
+                 s->max_properties.n == 1 ? "y" : "ies");
+        rt_valid_schema_fail_n(errs, loc, "too_many_properties", msg, j, "max_properties",
+                               s->max_properties.n);
+        return false;
+    }
+    return true;
+}
+
+bool rt_valid_schema_object(const struct rt_valid_schema *s, struct json_object *j,
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    bool ok = check_required(s->required, j, errs, loc);
+
+    ok = check_count(s, j, errs, loc) && ok;
+    json_object_object_foreach(j, key, v)
+    {
+        ok = check_name(s, key, errs, loc) && ok;
+        ok = check_member(s, key, v, errs, loc) && ok;
+    }
+    return check_dependent(s, j, errs, loc) && ok;
+}

@@ -1,0 +1,121 @@
+/*
+ * rt_valid_schema: the errors of the JSON Schema validator, one per failing
+ * keyword, in FastAPI's shape (pydantic's type and ctx where it has one),
+ * on hand-written tables in the layout codegen/openapi_c/jsonschema.py
+ * emits.  The verdicts themselves are judged by codegen.jsonschema_suite.
+ */
+#include "test.h"
+#include "valid_test.h"
+
+#include "rt_valid_schema.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+static const char *check(const struct rt_valid_schema *s, const char *json)
+{
+    struct json_object *j = json_tokener_parse(json);
+    struct rt_valid_loc body = {NULL, "body", 0};
+    struct rt_valid_errors errs;
+    bool ok;
+
+    rt_valid_errors_init(&errs);
+    ok = rt_valid_schema_check(s, j, &errs, &body);
+    CHECK(ok == (rt_valid_errors_count(&errs) == 0));
+    CHECK(ok == rt_valid_schema_check(s, j, NULL, NULL)); /* the same verdict without errors */
+    json_object_put(j);
+    return ok ? "ok" : errors_text(&errs);
+}
+
+static struct rt_valid_schema_json abc_values[] = {
+    {.text = "\"a\""}, {.text = "1"}, {.text = "true"}, {.text = "null"}};
+static const struct rt_valid_schema s_enum = {.enums = abc_values, .n_enums = 4};
+static struct rt_valid_schema_json three = {.text = "3"};
+static const struct rt_valid_schema s_const = {.konst = &three};
+static const struct rt_valid_schema s_int = {.types = RT_VALID_T_INTEGER};
+static const struct rt_valid_schema s_false = {.kind = RT_VALID_SCHEMA_FALSE};
+static const struct rt_valid_schema_prop props[] = {{.name = "n", .schema = &s_int}};
+static const char *const req[] = {"n", "m", NULL};
+static const struct rt_valid_schema s_object = {.types = RT_VALID_T_OBJECT,
+                                                .properties = props,
+                                                .n_properties = 1,
+                                                .required = req,
+                                                .additional_properties = &s_false,
+                                                .max_properties = {true, 1}};
+static const struct rt_valid_schema s_array = {.types = RT_VALID_T_ARRAY,
+                                               .min_items = {true, 2},
+                                               .unique_items = true,
+                                               .items = &s_int,
+                                               .contains = &s_const};
+static const struct rt_valid_schema s_multiple = {
+    .types = RT_VALID_T_NUMBER | RT_VALID_T_STRING, .multiple_of_text = "0.5", .multiple_of = 0.5};
+static const struct rt_valid_schema *const alts[] = {&s_int, &s_multiple};
+static const struct rt_valid_schema s_one_of = {.one_of = {alts, 2}, .not_schema = &s_const};
+
+static void test_values(void)
+{
+    CHECK(same(check(&s_enum, "true"), "ok"));
+    CHECK(same(check(&s_enum, "1.0"), "ok")); /* 1 == 1.0 in JSON Schema */
+    CHECK(same(
+        check(&s_enum, "\"b\""),
+        "[{\"type\":\"literal_error\",\"loc\":[\"body\"],\"msg\":\"Input should be 'a', 1, True or None\","
+        "\"input\":\"b\",\"ctx\":{\"expected\":\"'a', 1, True or None\"}}]"));
+    CHECK(same(check(&s_const, "[3]"),
+               "[{\"type\":\"literal_error\",\"loc\":[\"body\"],\"msg\":\"Input should be "
+               "3\",\"input\":[3],\"ctx\":{\"expected\":\"3\"}}]"));
+}
+
+static void test_objects_and_arrays(void)
+{
+    CHECK(same(
+        check(&s_object, "{\"n\":\"1\",\"x\":2}"),
+        "[{\"type\":\"missing\",\"loc\":[\"body\",\"m\"],\"msg\":\"Field required\",\"input\":{\"n\":\"1\","
+        "\"x\":2}},{\"type\":\"too_many_properties\",\"loc\":[\"body\"],\"msg\":\"Object should have at "
+        "most 1 property\",\"input\":{\"n\":\"1\",\"x\":2},\"ctx\":{\"max_properties\":1}},{\"type\":"
+        "\"int_type\",\"loc\":[\"body\",\"n\"],\"msg\":\"Input should be a valid integer\",\"input\":\"1\"},"
+        "{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"x\"],\"msg\":\"Extra inputs are not permitted\","
+        "\"input\":2}]"));
+    CHECK(
+        same(check(&s_array, "[3]"),
+             "[{\"type\":\"too_short\",\"loc\":[\"body\"],\"msg\":\"List should have at least 2 items after "
+             "validation, not 1\",\"input\":[3],\"ctx\":{\"field_type\":\"List\",\"min_length\":2,"
+             "\"actual_length\":1}}]"));
+    CHECK(same(
+        check(&s_array, "[1,1.0]"),
+        "[{\"type\":\"unique_items\",\"loc\":[\"body\"],\"msg\":\"List should have unique items\","
+        "\"input\":[1,1.0]},{\"type\":\"contains_too_few\",\"loc\":[\"body\"],\"msg\":\"List should contain "
+        "at least 1 item matching 'contains', not 0\",\"input\":[1,1.0],\"ctx\":{\"min_contains\":1}}]"));
+    CHECK(same(check(&s_array, "[3,\"x\"]"),
+               "[{\"type\":\"int_type\",\"loc\":[\"body\",1],\"msg\":\"Input should "
+               "be a valid integer\",\"input\":\"x\"}]"));
+}
+
+static void test_composition(void)
+{
+    CHECK(same(check(&s_one_of, "2.5"), "ok"));
+    CHECK(same(check(&s_one_of, "2"),
+               "[{\"type\":\"union_multiple_matches\",\"loc\":[\"body\"],\"msg\":\"Input "
+               "should match exactly one schema of oneOf, it matches several\",\"input\":2}]"));
+    CHECK(same(
+        check(&s_one_of, "3"),
+        "[{\"type\":\"union_multiple_matches\",\"loc\":[\"body\"],\"msg\":\"Input should match exactly one "
+        "schema of oneOf, it matches several\",\"input\":3},{\"type\":\"not_forbidden\",\"loc\":[\"body\"],"
+        "\"msg\":\"Input should not match the schema of 'not'\",\"input\":3}]"));
+    CHECK(same(check(&s_one_of, "0.3"),
+               "[{\"type\":\"union_no_match\",\"loc\":[\"body\"],\"msg\":\"Input should "
+               "match exactly one schema of oneOf, it matches none\",\"input\":0.3}]"));
+    CHECK(same(check(&s_multiple, "true"),
+               "[{\"type\":\"json_type\",\"loc\":[\"body\"],\"msg\":\"Input should be "
+               "of type string or number\",\"input\":true}]"));
+    CHECK(same(check(&s_multiple, "0.75"),
+               "[{\"type\":\"multiple_of\",\"loc\":[\"body\"],\"msg\":\"Input should be "
+               "a multiple of 0.5\",\"input\":0.75,\"ctx\":{\"multiple_of\":0.5}}]"));
+}
+
+int main(void)
+{
+    test_values();
+    test_objects_and_arrays();
+    test_composition();
+    return test_done();
+}
