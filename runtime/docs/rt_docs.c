@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rt_gzip.h"
 #include "rt_metrics.h"
 #include "rt_req.h"
 
@@ -386,45 +387,6 @@ static bool etag_listed(const char *header, const char *etag)
     return false;
 }
 
-/*
- * Whether the Accept-Encoding value @header accepts gzip: "gzip" (or
- * "x-gzip") with a non-zero q, or else "*" with a non-zero q.
- */
-static bool accepts_gzip(const char *header)
-{
-    const char *p = header;
-    int star = -1; /* -1 not listed, 0 refused, 1 accepted */
-
-    while (*p != '\0') {
-        const char *tok;
-        size_t tok_len;
-        bool acceptable = true;
-
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
-            p++;
-        tok_len = (size_t)(p - tok);
-        /* Parameters: only q matters; q=0, q=0.0, ... refuses. */
-        while (*p != '\0' && *p != ',') {
-            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=' &&
-                (p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t')) {
-                acceptable = strtod(p + 2, NULL) > 0.0;
-            }
-            p++;
-        }
-        if (tok_len == 0)
-            continue;
-        if ((tok_len == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
-            (tok_len == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
-            return acceptable;
-        if (tok_len == 1 && *tok == '*')
-            star = acceptable;
-    }
-    return star == 1;
-}
-
 int rt_docs_handle(struct rt_req *req)
 {
     const char *path = rt_req_path(req), *inm;
@@ -468,7 +430,7 @@ int rt_docs_handle(struct rt_req *req)
     if (r->gz != NULL) {
         const char *ae = rt_req_header(req, "Accept-Encoding");
 
-        gzip = ae != NULL && accepts_gzip(ae);
+        gzip = rt_gzip_accepted(ae); /* the same parser as dynamic answers' */
         rt_req_add_header(req, "Vary", "Accept-Encoding");
     }
     body = gzip ? r->gz : r->body;
