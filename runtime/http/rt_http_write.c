@@ -316,8 +316,8 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
         evbuffer_add_buffer(out, c->http->gzip_out); /* moves its chain, no copy */
     else if (gzip == GZIP_YES)
         evbuffer_drain(c->http->gzip_out, sent_len);
-    else if (req->method != RT_METHOD_HEAD && len > 0)
-        evbuffer_add(out, body, len);
+    else if (req->method != RT_METHOD_HEAD && len > 0 && status >= 200 && status != 204 && status != 304)
+        evbuffer_add(out, body, len); /* RFC 9110 6.4.1: never a body on 1xx, 204 and 304 */
 }
 
 /*
