@@ -6,11 +6,15 @@
  * path up, checks the method and If-None-Match, and answers from the table
  * without allocating.  The pages follow FastAPI's get_swagger_ui_html(),
  * get_swagger_ui_oauth2_redirect_html() and get_redoc_html(), but point at
- * our own copies of the assets instead of a CDN.
+ * our own copies of the assets instead of a CDN.  The assets carry a gzip
+ * copy made at build time, the spec one made at start (gzip_copy()); which
+ * one goes out follows Accept-Encoding as rt_gzip reads it, for dynamic
+ * answers too.
  */
 #include "rt_docs.h"
 
 #include <assert.h>
+#include <event2/buffer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include <strings.h>
 
 #include "rt_gzip.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_req.h"
 
@@ -331,11 +336,38 @@ static int build_pages(const char *api_title)
 }
 #endif
 
+/*
+ * The gzip copy of the spec, made once at start (kept for the process):
+ * the runtime does not compress answers that carry an ETag (each encoding
+ * needs a validator of its own), so the spec gets its copy here, as the
+ * assets get theirs at build time.  NULL if it could not be made.
+ */
+static char *gzip_copy(const char *data, size_t len, size_t *gz_len)
+{
+    struct rt_gzip *gz = rt_gzip_new();
+    struct evbuffer *out = evbuffer_new();
+    char *copy = NULL;
+    size_t n = 0;
+
+    if (gz != NULL && out != NULL && (n = rt_gzip_compress(gz, data, len, out)) > 0) {
+        copy = rt_xmalloc(n);
+        evbuffer_remove(out, copy, n);
+    }
+    if (out != NULL)
+        evbuffer_free(out);
+    rt_gzip_free(gz);
+    *gz_len = copy != NULL ? n : 0;
+    return copy;
+}
+
 /* Build the table.  Returns 0, or -1 if something did not fit its buffer. */
 static int build(const char *api_title, const char *spec_json, size_t spec_json_len)
 {
+    size_t gz_len;
+    const char *gz = gzip_copy(spec_json, spec_json_len, &gz_len);
+
     if (set_resource(RES_OPENAPI, "", "/openapi.json", "application/json", CACHE_NO_CACHE, spec_json,
-                     spec_json_len, NULL, 0) != 0)
+                     spec_json_len, gz, gz_len) != 0)
         return -1;
 #if RT_DOCS_ASSETS
     return build_pages(api_title);

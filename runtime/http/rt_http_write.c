@@ -242,7 +242,10 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
  * RFC 9110 12.5.5); or gzipped (GZIP_YES).  The cheapest tests come first:
  * an answer below the threshold costs two comparisons, no allocation and
  * no deflate call.  1xx, 204 and 304 have no body to encode; a body that
- * the application encoded already (it set Content-Encoding) is left alone.
+ * the application encoded already (it set Content-Encoding) is left alone,
+ * and so is one with an ETag: a strong validator names one representation
+ * (RFC 9110 8.8.3), and the gzipped one would need its own (rt_docs
+ * compresses what it serves with ETags itself, once).
  */
 enum gzip_choice { GZIP_NO, GZIP_VARY, GZIP_YES };
 
@@ -253,7 +256,7 @@ static enum gzip_choice gzip_choice(struct conn *c, int status, const char *cont
     if (!s->enabled || len == 0 || len < s->min_size || len > s->max_size)
         return GZIP_NO;
     if (status < 200 || status == 204 || status == 304 || !rt_gzip_type_compressible(content_type) ||
-        rt_req_out_header(&c->req, "Content-Encoding") != NULL)
+        rt_req_out_header(&c->req, "Content-Encoding") != NULL || rt_req_out_header(&c->req, "ETag") != NULL)
         return GZIP_NO;
     return rt_gzip_accepted(rt_req_header(&c->req, "Accept-Encoding")) ? GZIP_YES : GZIP_VARY;
 }
@@ -290,7 +293,10 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
         return; /* the client is gone; nothing to write to */
     }
     gzip = gzip_choice(c, status, content_type, len);
-    if (gzip == GZIP_YES && (sent_len = gzip_body(c->http, body, len)) == 0) {
+    if (gzip == GZIP_YES && (sent_len = gzip_body(c->http, body, len)) >= len) {
+        /* Failed (0), or not smaller (a short body of random bytes): as it is. */
+        if (c->http->gzip_out != NULL)
+            evbuffer_drain(c->http->gzip_out, sent_len);
         gzip = GZIP_VARY;
         sent_len = len;
     }

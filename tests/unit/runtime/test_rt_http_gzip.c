@@ -4,8 +4,8 @@
  * client accepting gzip is gzipped with Vary and inflates back to the bytes
  * the application sent; HEAD gets the GET's head; a client that refuses
  * gzip gets the body as it is, with Vary; answers below the threshold or
- * above the bound, of other types, already encoded, without a body (204,
- * 304), or with compression off, are left exactly as the application sent
+ * above the bound, of other types, already encoded or with an ETag,
+ * without a body (304), or with compression off, are left exactly as the application sent
  * them, without Vary.
  */
 #include "http_harness.h"
@@ -192,6 +192,12 @@ static void respond_encoded(struct rt_req *req)
     rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
 }
 
+static void respond_etag(struct rt_req *req)
+{
+    rt_req_add_header(req, "ETag", "\"v1\"");
+    rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
+}
+
 static void respond_json(struct rt_req *req)
 {
     rt_req_reply(req, 201, "application/json; charset=utf-8", filler, sizeof(filler) - 1);
@@ -225,7 +231,8 @@ static void test_head(void)
     CHECK(has(&head, "Content-Length", get_len) && head.body_len == 0);
 }
 
-/* Another type, or encoded already: untouched.  JSON with parameters and any 2xx: compressed. */
+/* Another type, encoded already, or with an ETag: untouched.  JSON with parameters and any 2xx: compressed.
+ */
 static void test_untouched_types(void)
 {
     struct rt_http_settings s = with_gzip(1);
@@ -236,6 +243,9 @@ static void test_untouched_types(void)
     exchange(&s, respond_encoded, "GET", 1, "gzip", &r);
     CHECK(has(&r, "Content-Encoding", "br") && has(&r, "Vary", NULL) && r.body_len == sizeof(filler) - 1);
     CHECK(memcmp(r.body, filler, r.body_len) == 0);
+    /* A strong ETag names the identity body; a gzipped one would need another (RFC 9110 8.8.3). */
+    exchange(&s, respond_etag, "GET", 1, "gzip", &r);
+    CHECK(has(&r, "Content-Encoding", NULL) && has(&r, "ETag", "\"v1\"") && r.body_len == sizeof(filler) - 1);
     exchange(&s, respond_json, "GET", 1, "gzip", &r);
     CHECK(r.status == 201 && has(&r, "Content-Encoding", "gzip") && has(&r, "Vary", "Accept-Encoding"));
 }
