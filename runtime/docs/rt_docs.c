@@ -6,11 +6,15 @@
  * path up, checks the method and If-None-Match, and answers from the table
  * without allocating.  The pages follow FastAPI's get_swagger_ui_html(),
  * get_swagger_ui_oauth2_redirect_html() and get_redoc_html(), but point at
- * our own copies of the assets instead of a CDN.
+ * our own copies of the assets instead of a CDN.  The assets carry a gzip
+ * copy made at build time, the spec one made at start (gzip_copy()); which
+ * one goes out follows Accept-Encoding as rt_gzip reads it, for dynamic
+ * answers too.
  */
 #include "rt_docs.h"
 
 #include <assert.h>
+#include <event2/buffer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +23,8 @@
 #include <strings.h>
 
 #include "rt_docs_spec.h"
+#include "rt_gzip.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_mem.h"
 #include "rt_req.h"
@@ -341,11 +347,38 @@ static int build_pages(const char *api_title)
 }
 #endif
 
+/*
+ * The gzip copy of the spec, made once at start (kept for the process):
+ * the runtime does not compress answers that carry an ETag (each encoding
+ * needs a validator of its own), so the spec gets its copy here, as the
+ * assets get theirs at build time.  NULL if it could not be made.
+ */
+static char *gzip_copy(const char *data, size_t len, size_t *gz_len)
+{
+    struct rt_gzip *gz = rt_gzip_new();
+    struct evbuffer *out = evbuffer_new();
+    char *copy = NULL;
+    size_t n = 0;
+
+    if (gz != NULL && out != NULL && (n = rt_gzip_compress(gz, data, len, out)) > 0) {
+        copy = rt_xmalloc(n);
+        evbuffer_remove(out, copy, n);
+    }
+    if (out != NULL)
+        evbuffer_free(out);
+    rt_gzip_free(gz);
+    *gz_len = copy != NULL ? n : 0;
+    return copy;
+}
+
 /* Build the table.  Returns 0, or -1 if something did not fit its buffer. */
 static int build(const char *api_title, const char *spec_json, size_t spec_json_len)
 {
+    size_t gz_len;
+    const char *gz = gzip_copy(spec_json, spec_json_len, &gz_len);
+
     if (set_resource(RES_OPENAPI, "", "/openapi.json", "application/json", CACHE_NO_CACHE, spec_json,
-                     spec_json_len, NULL, 0) != 0)
+                     spec_json_len, gz, gz_len) != 0)
         return -1;
 #if RT_DOCS_ASSETS
     return build_pages(api_title);
@@ -409,45 +442,6 @@ static bool etag_listed(const char *header, const char *etag)
     return false;
 }
 
-/*
- * Whether the Accept-Encoding value @header accepts gzip: "gzip" (or
- * "x-gzip") with a non-zero q, or else "*" with a non-zero q.
- */
-static bool accepts_gzip(const char *header)
-{
-    const char *p = header;
-    int star = -1; /* -1 not listed, 0 refused, 1 accepted */
-
-    while (*p != '\0') {
-        const char *tok;
-        size_t tok_len;
-        bool acceptable = true;
-
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
-            p++;
-        tok_len = (size_t)(p - tok);
-        /* Parameters: only q matters; q=0, q=0.0, ... refuses. */
-        while (*p != '\0' && *p != ',') {
-            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=' &&
-                (p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t')) {
-                acceptable = strtod(p + 2, NULL) > 0.0;
-            }
-            p++;
-        }
-        if (tok_len == 0)
-            continue;
-        if ((tok_len == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
-            (tok_len == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
-            return acceptable;
-        if (tok_len == 1 && *tok == '*')
-            star = acceptable;
-    }
-    return star == 1;
-}
-
 int rt_docs_handle(struct rt_req *req)
 {
     const char *path = rt_req_path(req), *inm;
@@ -491,7 +485,7 @@ int rt_docs_handle(struct rt_req *req)
     if (r->gz != NULL) {
         const char *ae = rt_req_header(req, "Accept-Encoding");
 
-        gzip = ae != NULL && accepts_gzip(ae);
+        gzip = rt_gzip_accepted(ae); /* the same parser as dynamic answers' */
         rt_req_add_header(req, "Vary", "Accept-Encoding");
     }
     body = gzip ? r->gz : r->body;

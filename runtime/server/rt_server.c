@@ -295,6 +295,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
         .server_name = app->name,
     };
 
+    rt_gzip_options_settings(&s.gzip);
     w->id = id;
     w->cfg = cfg;
     w->app = app;

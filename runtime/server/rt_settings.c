@@ -5,6 +5,7 @@
 #include "rt_base_path.h"
 #include "rt_client_options.h"
 #include "rt_db.h"
+#include "rt_gzip.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -100,8 +101,8 @@ static const struct rt_option_group http_group = GROUP("requests", http_options,
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
-const struct rt_option_group *const rt_settings_groups[] = {&server_group, &http_group, &database_group,
-                                                            &rt_client_option_group, &tls_group};
+const struct rt_option_group *const rt_settings_groups[] = {
+    &server_group, &http_group, &rt_gzip_option_group, &database_group, &rt_client_option_group, &tls_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)

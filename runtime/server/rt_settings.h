@@ -3,8 +3,8 @@
  * request limits and deadlines, the database and TLS, declared here in
  * option groups that point at the fields of the one struct rt_settings of
  * the process (rt_settings_get()).  rt_settings_groups[] lists them with
- * the outbound client's group, which the client declares itself
- * (rt_client_options.h); rt_main() loads them all together with the
+ * the groups of the answers' compression and the outbound client, which
+ * those declare themselves (rt_gzip.h, rt_client_options.h); rt_main() loads them all together with the
  * settings the application's modules declare (struct rt_module, rt_app.h).
  */
 #ifndef RT_SETTINGS_H
