@@ -197,16 +197,19 @@ def check_style(ctx, param, p, own, at):
         if not param.explode:
             raise SpecError("%s/explode: deepObject is defined for explode true only" % at)
         for f in param.rule.model.fields:
+            if f.read_only:
+                raise SpecError("%s/schema: property %r of a deepObject parameter is readOnly, which is refused "
+                                "from JSON bodies only" % (at, f.name))
             if f.rule.kind not in SCALARS or f.rule.nullable:
                 raise SpecError("%s/schema: property %r of a deepObject parameter must be a string, integer, number "
                                 "or boolean (not null): a query key carries one text" % (at, f.name))
-        schema = p["schema"]
+        schema, where = p["schema"], at + "/schema"
         if "$ref" in schema:
-            schema = ctx.resolve(schema["$ref"])
+            schema, where = ctx.resolve(schema["$ref"]), schema["$ref"]
         for pname, ps in schema.get("properties", {}).items():
             if isinstance(ps, dict) and "default" in ps:
-                raise SpecError("%s/default: defaults of deepObject properties are not applied"
-                                % pointer(at + "/schema/properties", pname))
+                raise SpecError("%s/default: defaults are not applied to the properties of a deepObject parameter"
+                                % pointer(where + "/properties", pname))
         param.closed = own.get("additionalProperties", True) is False
     elif style == "deepObject":
         raise SpecError("%s/style: deepObject needs an object schema with properties" % at)

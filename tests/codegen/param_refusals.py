@@ -1,0 +1,80 @@
+"""Issue 15's parameter styles and form bodies: what the generator refuses (and still accepts) there, run by
+test_codegen.py with its refused()/accepted() helpers (kept apart so that each file stays readable)."""
+
+SEARCH = "#/paths/~1search/get"
+
+
+def test_param_refusals(tmp, refused, accepted):
+    """Issue 15: what a parameter's place, style and type cannot carry is refused, with its pointer."""
+    params = lambda s: s["paths"]["/search"]["get"]["parameters"]
+    ints = {"type": "array", "items": {"type": "integer"}}
+    refused(tmp, lambda s: params(s)[2].update(explode=True), "pipeDelimited with explode true is the same as "
+            "style form", SEARCH + "/parameters/2/explode")
+    refused(tmp, lambda s: params(s)[0].update(style="pipeDelimited", schema={"type": "integer"}),
+            "pipeDelimited applies to arrays only", SEARCH + "/parameters/0/style")
+    refused(tmp, lambda s: params(s)[4].update(style="form"), "an object parameter is supported only in the "
+            "query with style deepObject", SEARCH + "/parameters/4/schema")
+    refused(tmp, lambda s: params(s)[4].update(explode=False), "deepObject is defined for explode true only",
+            SEARCH + "/parameters/4/explode")
+    accepted(tmp, lambda s: params(s)[4].pop("explode"), "deepObject without explode (true, the only one defined)")
+    refused(tmp, lambda s: params(s)[0].update(style="deepObject"), "deepObject needs an object schema",
+            SEARCH + "/parameters/0/style")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"]["properties"].update(tags=ints),
+            "property 'tags' of a deepObject parameter must be a string", SEARCH + "/parameters/4/schema")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"]["properties"]["age"].update(default=3),
+            "defaults are not applied", "#/components/schemas/Filter/properties/age/default")
+    refused(tmp, lambda s: params(s)[6].update(explode=True), "an exploded array cookie",
+            SEARCH + "/parameters/6/explode")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": "array", "items": {}}),
+            "this parameter schema is not supported", SEARCH + "/parameters/0/schema/items")  # arrays of arrays
+    refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": "object", "properties": {"a": {}}}),
+            "the items of an array parameter must be strings", SEARCH + "/parameters/0/schema/items")
+    refused(tmp, lambda s: params(s)[8].update(allowEmptyValue=True, schema=ints), "supported for scalar query "
+            "parameters of style form only", SEARCH + "/parameters/8/allowEmptyValue")
+    refused(tmp, lambda s: params(s)[1]["schema"].update(default=[1, 1]), "does not satisfy minItems/maxItems/"
+            "uniqueItems", SEARCH + "/parameters/1/schema/default")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(maxItems=0), "maxItems 0 is not supported",
+            SEARCH + "/parameters/0/schema/maxItems")
+    refused(tmp, lambda s: params(s)[5]["schema"].update(minItems=1), "minItems applies to array parameters only",
+            SEARCH + "/parameters/5/schema/minItems")
+    # parameters are text, never JSON values: what only the JSON Schema validator enforces is refused there
+    refused(tmp, lambda s: params(s)[0]["schema"]["items"].update(multipleOf=2), "this parameter schema is not "
+            "supported", SEARCH + "/parameters/0/schema/items")
+    refused(tmp, lambda s: params(s)[0]["schema"].update(contains={"const": 1}), "this parameter schema is not "
+            "supported", SEARCH + "/parameters/0/schema")
+    accepted(tmp, lambda s: (s["components"]["schemas"].update(Ids={"type": "array", "items": {"type": "integer"},
+                                                                     "minItems": 1, "uniqueItems": True}),
+                             params(s)[1].update(schema={"$ref": "#/components/schemas/Ids"})),
+             "minItems/uniqueItems of an array parameter's component schema")
+    refused(tmp, lambda s: params(s)[7].update(style="matrix"), "style 'matrix' is not supported in header",
+            SEARCH + "/parameters/7/style")
+    refused(tmp, lambda s: s["paths"].update({"/f/{a}{b}": {"get": {
+        "operationId": "f", "responses": {"200": {"description": "ok"}}, "parameters": [
+            {"name": "a", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "b", "in": "path", "required": True, "schema": {"type": "string"}}]}}}),
+        "two parameters with nothing between them", "#/paths/~1f~1{a}{b}/get")
+    refused(tmp, lambda s: s["paths"]["/files/{name}.{ext}"]["get"]["parameters"][0].update(style="label"),
+            "a parameter sharing its path segment with literal text must have style simple",
+            "#/paths/~1files~1{name}.{ext}/get/parameters/0/style")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"].update(
+        f={"type": "object", "properties": {"a": {"type": "string"}}}), "property 'f' of a form body must be a string",
+        "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    refused(tmp, lambda s: s["paths"]["/forms"]["post"]["requestBody"]["content"].update(
+        {"text/plain": {"schema": {"type": "string"}}}), "several media types", "#/paths/~1forms/post/requestBody/content")
+    refused(tmp, lambda s: s["components"]["schemas"]["Filter"].update(additionalProperties={"type": "string"}),
+            "additionalProperties", "#/components/schemas/Filter/additionalProperties")
+    accepted(tmp, lambda s: params(s)[4].update(schema={"type": "object", "additionalProperties": False,
+                                                         "properties": {"a": {"type": "string"}}}),
+             "an inline deepObject schema with additionalProperties: false")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["tags"].update(minItems=1),
+            "property 'tags' of a form body uses keywords only the JSON Schema validator enforces",
+            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["age"].update(default=3),
+            "property 'age' of a form body has a default, which is applied to JSON bodies only",
+            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["age"].update(readOnly=True),
+            "property 'age' of a form body has readOnly",
+            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"].update(additionalProperties=False),
+            "a form body must be an object schema with properties, and only the keywords its model enforces",
+            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
