@@ -32,6 +32,6 @@ extern const size_t api_spec_json_len;
  */
 #define API_RT_APP_FIELDS                                                                                    \
     .version = API_VERSION, .init = api_init, .dispatch = api_dispatch, .spec_json = api_spec_json,           \
-    .spec_json_len = api_spec_json_len, .title = API_TITLE
+    .spec_json_len = api_spec_json_len, .title = API_TITLE, .path_methods = api_path_methods
 
 #endif /* API_H */

@@ -5,6 +5,7 @@
 #include "rt_client.h"
 #include "rt_client_options.h"
 #include "rt_app.h"
+#include "rt_cors.h"
 #include "rt_db.h"
 #include "rt_docs.h"
 #include "rt_http.h"
@@ -72,11 +73,13 @@ struct rt_db *rt_server_db(void)
     return server_db;
 }
 
-/* Every request: the documentation pages, else the application's operations. */
+/* Every request: CORS (a preflight is answered here), the documentation pages, else the operations. */
 static void handle_request(struct rt_req *req, void *arg)
 {
     struct worker *w = arg;
 
+    if (rt_cors_handle(req, w->app->path_methods))
+        return;
     if (rt_docs_handle(req))
         return;
     w->app->dispatch(req);

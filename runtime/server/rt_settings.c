@@ -3,6 +3,7 @@
  */
 #include "rt_settings.h"
 #include "rt_client_options.h"
+#include "rt_cors.h"
 #include "rt_db.h"
 
 #include <stdio.h>
@@ -90,8 +91,8 @@ static const struct rt_option_group http_group = GROUP("requests", http_options,
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
-const struct rt_option_group *const rt_settings_groups[] = {&server_group, &http_group, &database_group,
-                                                            &rt_client_option_group, &tls_group};
+const struct rt_option_group *const rt_settings_groups[] = {
+    &server_group, &http_group, &database_group, &rt_client_option_group, &tls_group, &rt_cors_option_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)
