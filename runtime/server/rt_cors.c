@@ -3,6 +3,7 @@
  * and the headers of actual requests.
  */
 #include "rt_cors.h"
+#include "rt_log.h"
 #include "rt_req.h"
 
 #include <stdio.h>
@@ -253,6 +254,19 @@ int rt_cors_configure(const struct rt_cors_settings *s, char *err, size_t errlen
     snprintf(cors.max_age, sizeof(cors.max_age), "%d", s->max_age_ms / 1000);
     cors.on = true;
     return 0;
+}
+
+void rt_cors_log(void)
+{
+    char who[32];
+
+    if (!cors.on)
+        return; /* the default: nothing to say */
+    snprintf(who, sizeof(who), "%zu origin%s", cors.n_origins, cors.n_origins == 1 ? "" : "s");
+    rt_log_info("CORS: on for %s; preflights allow %s, cached %ss; credentials %s",
+                cors.any_origin ? "every origin (*)" : who,
+                cors.methods != 0 ? "each path's methods within CORS_ALLOW_METHODS" : "each path's methods",
+                cors.max_age, cors.credentials ? "on" : "off");
 }
 
 /* --- requests --- */

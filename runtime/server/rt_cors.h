@@ -55,6 +55,9 @@ extern const struct rt_option_group rt_cors_option_group;
  */
 int rt_cors_configure(const struct rt_cors_settings *s, char *err, size_t errlen);
 
+/** When CORS is on, write its configuration to the log in one line at info level (at start-up). */
+void rt_cors_log(void);
+
 /** @return true when CORS is on (CORS_ALLOW_ORIGINS is set). */
 bool rt_cors_enabled(void);
 

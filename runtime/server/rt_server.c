@@ -502,6 +502,7 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
         }
     }
     rt_settings_log(cfg);
+    rt_cors_log();
     started = start_workers(workers, cfg->workers);
     rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
                 strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,

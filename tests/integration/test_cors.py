@@ -69,6 +69,10 @@ class Origins(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
 
+    def test_start_up_logs_the_configuration(self):
+        self.assertIn("CORS: on for 2 origins; preflights allow each path's methods, cached 600s; credentials off",
+                      self.server.log())
+
     def assert_allowed(self, r, origin=APP):
         self.assertEqual(r.one("Access-Control-Allow-Origin"), origin, r.headers)
         self.assertTrue(r.varies_on_origin(), r.headers)
@@ -168,6 +172,7 @@ class Off(unittest.TestCase):
             self.assertEqual(r.status, 405)
             self.assertEqual(r.cors(), [])
             self.assertFalse(r.varies_on_origin())
+            self.assertNotIn("CORS:", server.log())
             r = request(server, "GET", "/", {"Origin": APP})
             self.assertEqual(r.status, 200)
             self.assertEqual(r.cors(), [])
