@@ -222,18 +222,37 @@ static int parse_headers(const char *what, const char *list, char *dst, size_t s
     return 0;
 }
 
+/* The settings that only mean something with CORS on: refused without it rather than ignored. */
+static int check_off(const struct rt_cors_settings *s, char *err, size_t errlen)
+{
+    int rc = 0;
+
+    if (s->allow_methods[0] != '\0') {
+        rt_config_add_err(err, errlen,
+                          "CORS_ALLOW_METHODS is set but CORS_ALLOW_ORIGINS is not (CORS is off)");
+        rc = -1;
+    }
+    if (s->allow_credentials) {
+        rt_config_add_err(err, errlen,
+                          "CORS_ALLOW_CREDENTIALS is on but CORS_ALLOW_ORIGINS is not (CORS is off)");
+        rc = -1;
+    }
+    return rc;
+}
+
 int rt_cors_configure(const struct rt_cors_settings *s, char *err, size_t errlen)
 {
     int rc = 0;
 
     memset(&cors, 0, sizeof(cors));
-    if (s->allow_origins[0] == '\0')
-        return 0; /* off: the other settings are not used */
     if (strlen(s->allow_origins) >= sizeof(cors.origin_buf)) {
         rt_config_add_err(err, errlen, "CORS_ALLOW_ORIGINS: too long");
         return -1;
     }
-    rc |= parse_origins(s->allow_origins, err, errlen);
+    if (s->allow_origins[0] == '\0')
+        rc |= check_off(s, err, errlen);
+    else
+        rc |= parse_origins(s->allow_origins, err, errlen);
     if (s->allow_methods[0] != '\0')
         rc |= parse_methods(s->allow_methods, err, errlen);
     rc |= parse_headers("CORS_ALLOW_HEADERS", s->allow_headers, cors.allow_headers,
@@ -246,9 +265,9 @@ int rt_cors_configure(const struct rt_cors_settings *s, char *err, size_t errlen
                           "allowed from every origin; list the origins");
         rc = -1;
     }
-    if (rc != 0) {
-        memset(&cors, 0, sizeof(cors));
-        return -1;
+    if (rc != 0 || s->allow_origins[0] == '\0') {
+        memset(&cors, 0, sizeof(cors)); /* off */
+        return rc;
     }
     cors.credentials = s->allow_credentials;
     snprintf(cors.max_age, sizeof(cors.max_age), "%d", s->max_age_ms / 1000);

@@ -49,7 +49,8 @@ extern const struct rt_option_group rt_cors_option_group;
  * Refused: an origin that is not `scheme://host[:port]` (a path or a
  * trailing '/' never matches what a browser sends), `*` next to other
  * origins or with credentials, an unknown method, a header list that is
- * not a list of tokens.  Not thread-safe: before the workers start.
+ * not a list of tokens; CORS_ALLOW_METHODS or credentials without origins
+ * (they would be ignored).  Not thread-safe: before the workers start.
  * @return 0, or -1 with one line per problem appended to @p err (the
  *         configuration is then off).
  */

@@ -214,6 +214,8 @@ class Variants(unittest.TestCase):
             ({"CORS_ALLOW_ORIGINS": "*,https://a.example"}, "stands alone"),
             ({"CORS_ALLOW_ORIGINS": "https://a.example", "CORS_ALLOW_METHODS": "GET,FETCH"}, "'FETCH'"),
             ({"CORS_ALLOW_ORIGINS": "https://a.example", "CORS_ALLOW_HEADERS": "X Bad"}, "not a header name"),
+            ({"CORS_ALLOW_CREDENTIALS": "on"}, "CORS_ALLOW_ORIGINS is not (CORS is off)"),
+            ({"CORS_EXPOSE_HEADERS": "Location,"}, "'' is not a header name"),
         ]
         for env, why in cases:
             full = dict(os.environ, DATABASE_URL="sqlite::memory:", PORT="0", **env)

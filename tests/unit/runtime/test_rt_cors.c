@@ -107,6 +107,8 @@ static void test_settings(void)
     CHECK(refused("null", "", false, "not scheme://host"));
     CHECK(refused("https://a.example", "GET, FETCH", false, "'FETCH' is not one of"));
     CHECK(refused("https://a.example", "get", false, "'get' is not one of"));
+    CHECK(refused("", "GET", false, "CORS_ALLOW_METHODS is set but CORS_ALLOW_ORIGINS is not"));
+    CHECK(refused("", "", true, "CORS_ALLOW_CREDENTIALS is on but CORS_ALLOW_ORIGINS is not"));
     {
         const struct rt_cors_settings s = {
             "https://a.example", "", "Content-Type, X Bad", EXPOSE, false, 1000};
