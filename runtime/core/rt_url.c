@@ -216,13 +216,14 @@ static bool any_path_matches(const struct rt_url_route *routes, size_t n_routes,
 static bool try_redirect_slash(struct rt_req *req, const struct rt_url_route *routes, size_t n_routes,
                                struct split_path *sp)
 {
-    const char *path = rt_req_path(req), *query = rt_req_query(req);
+    /* The Location is the whole path (the API's base path included): only its end changes. */
+    const char *path = rt_req_full_path(req), *query = rt_req_query(req);
     size_t len = strlen(path), qlen = query != NULL ? strlen(query) : 0;
     struct split_path alt = *sp;
     char *location;
     size_t loc_len;
 
-    if (strcmp(path, "/") == 0)
+    if (strcmp(rt_req_path(req), "/") == 0)
         return false;
     if (sp->segs[sp->n - 1][0] == '\0') {
         alt.n--; /* "/users/" -> "/users" */

@@ -55,7 +55,9 @@ struct rt_app {
     unsigned (*path_methods)(struct rt_req *req);
     const char *spec_json; /* the spec as JSON, for /openapi.json (static storage) */
     size_t spec_json_len;
-    const char *title;                      /* the spec's info.title: the documentation pages' title */
+    const char *title; /* the spec's info.title: the documentation pages' title */
+    const char
+        *base_path; /* the path of the spec's first server URL ("" or NULL: the root); BASE_PATH wins */
     const struct rt_module *const *modules; /* in start order (stopped in reverse) */
     size_t n_modules;
 };

@@ -3,6 +3,7 @@
  * and the headers of actual requests.
  */
 #include "rt_cors.h"
+#include "rt_base_path.h"
 #include "rt_log.h"
 #include "rt_req.h"
 
@@ -321,9 +322,9 @@ static void allow_origin(struct rt_req *req, const char *origin)
 /* A preflight from an allowed origin: 204 when the path has the method asked for.  @return true if answered.
  */
 static bool preflight(struct rt_req *req, const char *origin, const char *asked,
-                      unsigned (*path_methods)(struct rt_req *req))
+                      unsigned (*path_methods)(struct rt_req *req), const char *base)
 {
-    unsigned methods = path_methods != NULL ? path_methods(req) : 0;
+    unsigned methods = path_methods != NULL && rt_base_path_mount(req, base) ? path_methods(req) : 0;
     char buf[128];
 
     if (cors.methods != 0)
@@ -339,7 +340,7 @@ static bool preflight(struct rt_req *req, const char *origin, const char *asked,
     return true;
 }
 
-bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req))
+bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req), const char *base)
 {
     const char *origin, *asked;
 
@@ -352,7 +353,7 @@ bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *
         return false;
     asked = rt_req_header(req, "Access-Control-Request-Method");
     if (rt_req_method(req) == RT_METHOD_OPTIONS && asked != NULL)
-        return preflight(req, origin, asked, path_methods);
+        return preflight(req, origin, asked, path_methods, base);
     allow_origin(req, origin);
     if (cors.expose_headers[0] != '\0')
         rt_req_add_header(req, "Access-Control-Expose-Headers", cors.expose_headers);

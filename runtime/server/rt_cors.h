@@ -68,10 +68,12 @@ bool rt_cors_origin_allowed(const char *origin);
 /**
  * Apply CORS to @p req before routing (see the top of this file).
  * @p path_methods gives the methods of the request's path (mask of enum
- * rt_method, 0 for none; NULL: no path has any).
+ * rt_method, 0 for none; NULL: no path has any), looked up under the base
+ * path @p base (a normal form, "" for the root; rt_base_path.h): a path
+ * outside it has none.
  * @return true when the request was a preflight and has been answered,
  *         false when it goes on to routing (with its CORS headers added).
  */
-bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req));
+bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req), const char *base);
 
 #endif /* RT_CORS_H */

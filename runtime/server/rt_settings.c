@@ -2,9 +2,11 @@
  * rt_settings — the runtime's settings and their declarations.
  */
 #include "rt_settings.h"
+#include "rt_base_path.h"
 #include "rt_client_options.h"
 #include "rt_cors.h"
 #include "rt_db.h"
+#include "rt_gzip.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +34,8 @@ static const struct rt_option server_options[] = {
      "debug, info, warning, error or off", NULL},
     {"access-log", "ACCESS_LOG", VAL(RT_OPTION_BOOL, access_log), "on", NULL, "one log line per request",
      NULL},
+    {"base-path", "BASE_PATH", STR(base_path), NULL, "the path of the spec's first server URL",
+     "serve the operations, /docs and /openapi.json under this path (/ for the root)", NULL},
 };
 
 static const struct rt_option http_options[] = {
@@ -86,13 +90,21 @@ static int check_tls(char *err, size_t errlen)
         title, opts, sizeof(opts) / sizeof(opts[0]), check                                                   \
     }
 
-static const struct rt_option_group server_group = GROUP("server", server_options, NULL);
+/* A base path the requests could not match is refused when the settings are loaded, not at the first request.
+ */
+static int check_base_path(char *err, size_t errlen)
+{
+    return rt_base_path_check(settings.base_path, err, errlen);
+}
+
+static const struct rt_option_group server_group = GROUP("server", server_options, check_base_path);
 static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
 const struct rt_option_group *const rt_settings_groups[] = {
-    &server_group, &http_group, &database_group, &rt_client_option_group, &tls_group, &rt_cors_option_group};
+    &server_group,           &http_group, &rt_gzip_option_group, &database_group,
+    &rt_client_option_group, &tls_group,  &rt_cors_option_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)
@@ -112,4 +124,5 @@ void rt_settings_log(const struct rt_settings *s)
         "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s",
         s->workers, s->max_body_size, s->max_header_size, s->header_timeout_ms, s->body_timeout_ms,
         s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off");
+    rt_cors_log();
 }

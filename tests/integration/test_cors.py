@@ -207,6 +207,21 @@ class Variants(unittest.TestCase):
             r = request(server, "GET", "/", {"Origin": EVIL})
             self.assertEqual(r.cors(), [])
 
+    def test_under_a_base_path(self):
+        with Server(env={"CORS_ALLOW_ORIGINS": APP, "BASE_PATH": "/api"}) as server:
+            r = preflight(server, "/api/users/", "POST")
+            self.assertEqual(r.status, 204)
+            self.assertEqual(r.one("Access-Control-Allow-Methods"), "GET, HEAD, POST")
+            r = preflight(server, "/users/", "POST")  # outside the base path: no such path
+            self.assertEqual(r.status, 404)
+            self.assertEqual(r.cors(), [])
+            r = request(server, "GET", "/elsewhere", {"Origin": APP})  # the 404 outside it carries them too
+            self.assertEqual(r.status, 404)
+            self.assertEqual(r.one("Access-Control-Allow-Origin"), APP)
+            r = request(server, "GET", "/api/users/", {"Origin": APP})
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.one("Access-Control-Allow-Origin"), APP)
+
     def test_refused_at_start(self):
         cases = [
             ({"CORS_ALLOW_ORIGINS": "*", "CORS_ALLOW_CREDENTIALS": "on"}, "never allowed from every origin"),

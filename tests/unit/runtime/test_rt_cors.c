@@ -70,6 +70,8 @@ static bool has_name(const struct rt_req_capture *cap, const char *name)
  * set, Access-Control-Request-Method; what rt_cors_handle() did is in @cap:
  * answered by it (returns true), or answered 299 by "routing" after it.
  */
+static const char *base = ""; /* the base path the tests mount under */
+
 static bool run(enum rt_method method, const char *target, const char *origin, const char *asked,
                 struct rt_req_capture *cap)
 {
@@ -83,7 +85,7 @@ static bool run(enum rt_method method, const char *target, const char *origin, c
     else if (asked == NULL)
         headers[2] = NULL;
     req = rt_req_new_detached(NULL, method, target, headers, NULL, 0, cap);
-    answered = rt_cors_handle(req, path_methods);
+    answered = rt_cors_handle(req, path_methods, base);
     if (!answered)
         rt_req_reply(req, 299, NULL, NULL, 0);
     return answered;
@@ -238,11 +240,33 @@ static void test_preflights(void)
         struct rt_req *req = rt_req_new_detached(NULL, RT_METHOD_OPTIONS, "/users/", headers, NULL, 0, &cap);
 
         memset(&cap, 0, sizeof(cap));
-        CHECK(!rt_cors_handle(req, NULL));
+        CHECK(!rt_cors_handle(req, NULL, ""));
         rt_req_reply(req, 299, NULL, NULL, 0);
         CHECK(!has_name(&cap, "Access-Control-"));
         rt_req_capture_cleanup(&cap);
     }
+}
+
+/* Under a base path, a preflight's path is looked up below it; outside it, it has no methods. */
+static void test_base_path(void)
+{
+    struct rt_req_capture cap;
+
+    CHECK(configure("https://a.example", "", false, NULL, 0) == 0);
+    base = "/v1";
+    CHECK(run(RT_METHOD_OPTIONS, "/v1/users/", "https://a.example", "POST", &cap) && cap.status == 204);
+    CHECK(has(&cap, "Access-Control-Allow-Methods: GET, HEAD, POST"));
+    rt_req_capture_cleanup(&cap);
+    CHECK(!run(RT_METHOD_OPTIONS, "/users/", "https://a.example", "POST", &cap));
+    CHECK(!has_name(&cap, "Access-Control-"));
+    rt_req_capture_cleanup(&cap);
+    CHECK(!run(RT_METHOD_OPTIONS, "/v1x/users/", "https://a.example", "POST", &cap));
+    CHECK(!has_name(&cap, "Access-Control-"));
+    rt_req_capture_cleanup(&cap);
+    CHECK(!run(RT_METHOD_GET, "/elsewhere", "https://a.example", NULL, &cap)); /* routing's 404 gets them */
+    CHECK(has(&cap, "Access-Control-Allow-Origin: https://a.example"));
+    rt_req_capture_cleanup(&cap);
+    base = "";
 }
 
 static void test_path_methods(void)
@@ -266,6 +290,7 @@ int main(void)
     test_origins();
     test_actual_requests();
     test_preflights();
+    test_base_path();
     test_path_methods();
     return test_done();
 }
