@@ -120,11 +120,25 @@ void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const c
 }
 
 /*
+ * A statement the database could not serve now, though nothing is wrong
+ * with it: cancelled by statement_timeout or a cancel request (57014), a
+ * lock not obtained in time (55P03), a serialization failure or deadlock
+ * (40001, 40P01), out of resources (class 53: too many connections, disk
+ * or memory full).  Its transaction was rolled back, so the request may be
+ * retried: 503 with Retry-After, not a 500 as for a bug.
+ */
+static int is_transient(const char *state)
+{
+    return strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
+           strcmp(state, "40P01") == 0 || strncmp(state, "53", 2) == 0;
+}
+
+/*
  * Classify a failed statement's result: its primary message into @msg, and
  * the status.  A connection that was terminated under the statement
  * (class 08, or the server shutting down: 57P01..57P03) is RT_DB_UNAVAILABLE
- * like any other lost connection; so is a libpq-made error (no SQLSTATE)
- * on a connection that has gone bad.
+ * like any other lost connection, and so is a transient refusal (above); so is a libpq-made error (no
+ * SQLSTATE) on a connection that has gone bad.
  */
 static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *msg, size_t size)
 {
@@ -140,6 +154,8 @@ static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *m
         return RT_DB_UNIQUE_VIOLATION;
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
         strcmp(state, "57P03") == 0)
+        return RT_DB_UNAVAILABLE;
+    if (is_transient(state))
         return RT_DB_UNAVAILABLE;
     return RT_DB_ERROR;
 }
