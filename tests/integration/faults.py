@@ -26,6 +26,8 @@ DOCUMENTED = {
     "create_task": {202, 503},
     "list_users": {200, 503},
     "get_user": {200, 503},  # only users acknowledged with 201 are asked for: never 404
+    "fetch_external": {200},  # a failing upstream is reported in its source's entry
+    "user_external": {200, 503},
 }
 REQUEST_BOUND = 15.0  # seconds: an answer later than this is a hang
 
@@ -115,12 +117,14 @@ class Traffic:
             method, path, body = "POST", "/users/", json.dumps({"email": email, "full_name": "F %d" % n}).encode()
         elif kind == "create_task":
             method, path = "POST", "/process-data/%s-%d" % (self.prefix, n)
-        elif kind == "get_user":
+        elif kind in ("get_user", "user_external"):
             with self.lock:
                 email = self.users[n % len(self.users)] if self.users else None
             if email is None:
                 return self.one("create_user")
-            method, path = "GET", "/users/" + email
+            method, path = "GET", ("/users/" if kind == "get_user" else "/user-with-external-data/") + email
+        elif kind == "fetch_external":
+            method, path = "GET", "/fetch-external-data"
         else:
             method, path = "GET", "/users/?limit=10"
         rec = Record(kind, "%s %s" % (method, path))
@@ -179,6 +183,10 @@ class Traffic:
                 return "an error without a JSON detail"
         if rec.status == 503 and not rec.headers.get("retry-after"):
             return "503 without Retry-After"
+        try:
+            json.loads(rec.body)
+        except ValueError:
+            return "a body that is not JSON"
         return None
 
     # --- figures ---
@@ -236,6 +244,40 @@ def hold_locks(cluster, dbname, seconds):
     t = threading.Thread(target=hold, daemon=True)
     t.start()
     return t
+
+
+def slow_reader(port, asked, seconds):
+    """Pipeline @asked GET /users/?limit=100 on one connection with a small receive buffer, read 16 bytes
+    every 0.25 s for @seconds, then read fast.  Returns (bytes received, seconds the fast read took to
+    reach the end of the connection, or None if it did not end within 5 s)."""
+    reader = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    received = 0
+    drain = None
+    try:
+        reader.settimeout(5)
+        reader.connect(("127.0.0.1", port))
+        reader.sendall(b"GET /users/?limit=100 HTTP/1.1\r\nHost: x\r\n\r\n" * asked)
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            chunk = reader.recv(16)
+            if not chunk:
+                return received, 0.0
+            received += len(chunk)
+            time.sleep(0.25)
+        drain = time.monotonic()
+        while True:
+            chunk = reader.recv(1 << 20)
+            if not chunk:
+                break
+            received += len(chunk)
+    except ConnectionResetError:
+        pass
+    except OSError:
+        return received, None
+    finally:
+        reader.close()
+    return received, (time.monotonic() - drain) if drain is not None else 0.0
 
 
 # --- the audit ---
