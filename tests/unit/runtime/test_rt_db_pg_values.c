@@ -2,7 +2,9 @@
  * rt_db_pg, statements and their values against a live server
  * (pg_harness.h): round trips, never answered from inside query(); a
  * unique violation, after which the connection keeps working; bad SQL
- * (its PREPARE fails, and again when re-prepared); and PostgreSQL's types
+ * (its PREPARE fails, and again when re-prepared); a statement cancelled
+ * under way (57014, as by statement_timeout) is RT_DB_UNAVAILABLE, not an
+ * error (the request gets 503, not 500); and PostgreSQL's types
  * read with the typed accessors the way rt_db.h promises, from a session
  * in another time zone too (timestamps still come out in UTC).
  */
@@ -61,6 +63,30 @@ static void round_trip(struct event_base *base, void *loop)
 static void test_round_trip(void)
 {
     pg_with_session(round_trip);
+}
+
+/* --- a statement the database could not serve now: unavailable (503), not an error (500) --- */
+
+/* It cancels itself: query_canceled (57014), as statement_timeout or a cancel request would. */
+static const struct rt_db_statement st_cancelled = {
+    "t_cancelled", "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(2)", 0};
+
+static void transient(struct event_base *base, void *loop)
+{
+    struct req r[2];
+
+    CHECK(submit(loop, &st_cancelled, NULL, &r[0]) == 0);
+    CHECK(wait_all(base, r, 1, 5000));
+    CHECK(r[0].status == RT_DB_UNAVAILABLE && strstr(r[0].error, "cancel") != NULL);
+    printf("# cancelled statement: %s\n", r[0].error);
+    CHECK(submit(loop, &st_one, NULL, &r[1]) == 0); /* and the connection keeps working */
+    CHECK(wait_all(base, &r[1], 1, 5000));
+    CHECK(r[1].status == RT_DB_OK && strcmp(r[1].v0, "1") == 0);
+}
+
+static void test_transient(void)
+{
+    pg_with_session(transient);
 }
 
 /* --- typed values: PostgreSQL's types, read the way rt_db.h promises --- */
@@ -185,6 +211,7 @@ static void test_typed_other_zone(void)
 
 static const struct test_case cases[] = {
     {"statements.round_trip_and_errors", test_round_trip},
+    {"statements.cancelled_is_unavailable", test_transient},
     {"typed.default_session", test_typed_default},
     {"typed.other_time_zone", test_typed_other_zone},
 };
