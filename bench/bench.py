@@ -237,12 +237,7 @@ def main():
     parser.add_argument("--seed", type=int, help="--soak: the random seed (default: the time; printed)")
     args = parser.parse_args()
     if args.soak is not None:
-        if args.soak <= 0:
-            parser.error("--soak takes a positive number of minutes")
-        if not args.no_build and not args.binary:
-            build(args.build_dir)
-        import soak
-        return soak.main(args.soak, args.binary or os.path.join(args.build_dir, "async-demo"), args.seed)
+        return run_soak(parser, args)
     args.duration = args.duration or (1.0 if args.smoke else 5.0)
     args.warmup = args.warmup or (1.0 if args.smoke else 2.0)
     if not args.smoke and not args.only:  # a partial run leaves the recorded full run alone
@@ -300,6 +295,16 @@ def main():
             log("FAILED:\n  " + "\n  ".join(problems))
             return 1
     return 0
+
+
+def run_soak(parser, args):
+    """--soak MINUTES: bench/soak.py on the release build (or --binary)."""
+    if args.soak <= 0:
+        parser.error("--soak takes a positive number of minutes")
+    if not args.no_build and not args.binary:
+        build(args.build_dir)
+    import soak
+    return soak.main(args.soak, args.binary or os.path.join(args.build_dir, "async-demo"), args.seed)
 
 
 def strict_problems(report, scenarios):
