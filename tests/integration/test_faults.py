@@ -239,6 +239,7 @@ class FaultMatrix(unittest.TestCase):
             traffic.tolerate = lambda r: (r.ended or time.monotonic()) >= killed
             s.signal(signal.SIGKILL)
             s.exit_code = s.wait(timeout=10)
+            os.unlink(s.log_file.name)  # stop() removes a stopped server's log, not a killed one's
             acknowledged = (len(traffic.users), len(traffic.tasks))
             with self.serve() as again:
                 holder["s"] = again
