@@ -5,6 +5,8 @@
                                  bench/results.json and bench/results.png
     bench/bench.py --smoke       a few seconds per scenario (what the tests run)
     bench/bench.py --only get_user_pg,root --duration 5
+    ./demo bench --soak 10       10 minutes of mixed traffic with faults injected at random, then an
+                                 audit that no acknowledged write was lost (bench/soak.py; not in CI)
 
 Each scenario loads one operation with wrk on loopback and measures, in the same
 run on the same machine:
@@ -229,7 +231,13 @@ def main():
                         "--smoke or --only: none)")
     parser.add_argument("--chart", help="where to draw the chart (default bench/results.png; --smoke or --only: none)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any scenario saw an error or non-2xx")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="instead of the scenarios: mixed traffic with faults injected at random for MINUTES, "
+                        "then the audit of acknowledged writes (bench/soak.py); exit 1 if one was lost")
+    parser.add_argument("--seed", type=int, help="--soak: the random seed (default: the time; printed)")
     args = parser.parse_args()
+    if args.soak is not None:
+        return run_soak(parser, args)
     args.duration = args.duration or (1.0 if args.smoke else 5.0)
     args.warmup = args.warmup or (1.0 if args.smoke else 2.0)
     if not args.smoke and not args.only:  # a partial run leaves the recorded full run alone
@@ -287,6 +295,16 @@ def main():
             log("FAILED:\n  " + "\n  ".join(problems))
             return 1
     return 0
+
+
+def run_soak(parser, args):
+    """--soak MINUTES: bench/soak.py on the release build (or --binary)."""
+    if args.soak <= 0:
+        parser.error("--soak takes a positive number of minutes")
+    if not args.no_build and not args.binary:
+        build(args.build_dir)
+    import soak
+    return soak.main(args.soak, args.binary or os.path.join(args.build_dir, "async-demo"), args.seed)
 
 
 def strict_problems(report, scenarios):

@@ -34,6 +34,7 @@ extern const size_t api_spec_json_len;
  */
 #define API_RT_APP_FIELDS                                                                                    \
     .version = API_VERSION, .init = api_init, .dispatch = api_dispatch, .spec_json = api_spec_json,           \
-    .spec_json_len = api_spec_json_len, .title = API_TITLE, .base_path = API_BASE_PATH
+    .spec_json_len = api_spec_json_len, .title = API_TITLE, .base_path = API_BASE_PATH,                       \
+    .path_methods = api_path_methods
 
 #endif /* API_H */

@@ -510,6 +510,11 @@ void api_dispatch(struct rt_req *req)
     run_op[route->op](req, path);
 }
 
+unsigned api_path_methods(struct rt_req *req)
+{
+    return rt_url_path_methods(req, routes, sizeof(routes) / sizeof(routes[0]));
+}
+
 /* --- start-up --- */
 
 /* Operation names and methods, in enum api_op order, for the metrics' labels. */

@@ -69,6 +69,13 @@ void api_init(void);
  */
 void api_dispatch(struct rt_req *req);
 
+/**
+ * The methods (mask of enum rt_method) of the operations on @p req's path,
+ * found by the same route table as api_dispatch(), or 0 when no operation
+ * has that path.  Answers nothing: the runtime's CORS preflights use it.
+ */
+unsigned api_path_methods(struct rt_req *req);
+
 /* --- security admin_key: apiKey in header X-API-Key (scheme adminKey) --- */
 
 /**

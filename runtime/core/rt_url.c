@@ -389,3 +389,18 @@ const struct rt_url_route *rt_url_route(struct rt_req *req, const struct rt_url_
         rt_req_reply_detail(req, 404, "Not Found");
     return NULL;
 }
+
+unsigned rt_url_path_methods(struct rt_req *req, const struct rt_url_route *routes, size_t n_routes)
+{
+    struct split_path sp;
+    unsigned methods = 0;
+    size_t i;
+
+    if (split_decode(req, rt_req_path(req), &sp) != RT_URL_OK)
+        return 0;
+    for (i = 0; i < n_routes; i++) {
+        if (path_matches(&routes[i], &sp, NULL, NULL)) /* templates too: {name}.{ext} */
+            methods |= routes[i].methods;
+    }
+    return methods;
+}

@@ -44,7 +44,9 @@ struct rt_db_result;
 enum rt_db_status {
     RT_DB_OK = 0,           /* rows (possibly none) are in the result */
     RT_DB_UNIQUE_VIOLATION, /* a UNIQUE constraint refused the change; nothing was written */
-    RT_DB_UNAVAILABLE,      /* no usable connection in time, or the database went away; retry later (503) */
+    RT_DB_UNAVAILABLE,      /* no usable connection in time, the database went away, or it could not serve
+                               the statement now (statement timeout, lock, deadlock, out of resources): nothing
+                               was written; retry later (503) */
     RT_DB_ERROR             /* any other error (a bug, or bad SQL): see rt_db_result_error() */
 };
 

@@ -69,6 +69,8 @@ struct pg_op {
     const struct rt_db_statement *stmt; /* PREPARE, EXECUTE */
     struct pg_query *query;             /* EXECUTE: owned by the op until answered */
     PGresult *result;                   /* the first result received, kept until the NULL ending the op */
+    struct pg_op *executed;             /* SYNC: the EXECUTE before it, answered only when the Sync
+                                           arrives (its implicit transaction commits there), or NULL */
 };
 
 struct pg_loop;

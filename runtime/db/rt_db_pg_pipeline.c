@@ -120,11 +120,25 @@ void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const c
 }
 
 /*
+ * A statement the database could not serve now, though nothing is wrong
+ * with it: cancelled by statement_timeout or a cancel request (57014), a
+ * lock not obtained in time (55P03), a serialization failure or deadlock
+ * (40001, 40P01), out of resources (class 53: too many connections, disk
+ * or memory full).  Its transaction was rolled back, so the request may be
+ * retried: 503 with Retry-After, not a 500 as for a bug.
+ */
+static int is_transient(const char *state)
+{
+    return strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
+           strcmp(state, "40P01") == 0 || strncmp(state, "53", 2) == 0;
+}
+
+/*
  * Classify a failed statement's result: its primary message into @msg, and
  * the status.  A connection that was terminated under the statement
  * (class 08, or the server shutting down: 57P01..57P03) is RT_DB_UNAVAILABLE
- * like any other lost connection; so is a libpq-made error (no SQLSTATE)
- * on a connection that has gone bad.
+ * like any other lost connection, and so is a transient refusal (above); so is a libpq-made error (no
+ * SQLSTATE) on a connection that has gone bad.
  */
 static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *msg, size_t size)
 {
@@ -140,6 +154,8 @@ static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *m
         return RT_DB_UNIQUE_VIOLATION;
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
         strcmp(state, "57P03") == 0)
+        return RT_DB_UNAVAILABLE;
+    if (is_transient(state))
         return RT_DB_UNAVAILABLE;
     return RT_DB_ERROR;
 }
@@ -215,6 +231,7 @@ static void conn_push_op(struct pg_conn *c, enum pg_op_kind kind, const struct r
     op->stmt = stmt;
     op->query = q;
     op->result = NULL;
+    op->executed = NULL;
     if (c->ops_tail != NULL)
         c->ops_tail->next = op;
     else
@@ -249,6 +266,7 @@ void rt_db_pg_ops_fail(struct pg_op *op, const char *msg)
         PQclear(op->result);
         if (op->kind == PG_OP_EXECUTE)
             rt_db_pg_query_answer(op->query, RT_DB_UNAVAILABLE, msg, NULL);
+        rt_db_pg_ops_fail(op->executed, msg); /* executed, but its commit was never confirmed */
         free(op);
         op = next;
     }
@@ -320,6 +338,14 @@ static void prepare_done(struct pg_conn *c, const struct pg_op *op)
     rt_log_error("postgresql: cannot prepare statement %s: %s", op->stmt->name, c->prepare_error);
 }
 
+/* The Sync after an EXECUTE arrived: its transaction is over (committed, unless it failed): answer it. */
+static void sync_answer(struct pg_conn *c, struct pg_op *executed)
+{
+    execute_answer(c, executed->query, executed->result);
+    PQclear(executed->result);
+    free(executed);
+}
+
 /*
  * Match one PQgetResult() value @res to the head of @c's FIFO.
  * @return 0, or -1 if @c was dropped because the results are out of step
@@ -330,6 +356,15 @@ static int conn_take_result(struct pg_conn *c, PGresult *res)
     struct pg_op *op = c->ops_head;
     int is_sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
 
+    if (op->kind == PG_OP_SYNC && !is_sync && op->executed != NULL) {
+        /* The commit at the Sync failed (a deferred constraint, the server going away): that is the
+         * statement's outcome, not the EXECUTE's own result. */
+        if (res != NULL) {
+            PQclear(op->executed->result);
+            op->executed->result = res;
+        }
+        return 0;
+    }
     if (is_sync != (op->kind == PG_OP_SYNC)) {
         PQclear(res);
         rt_db_pg_conn_lost(c, "pipeline results out of step");
@@ -346,10 +381,27 @@ static int conn_take_result(struct pg_conn *c, PGresult *res)
     PQclear(res);
     op = conn_pop_op(c);
     c->last_progress_ns = rt_time_mono_ns();
+    if (op->kind == PG_OP_EXECUTE) {
+        /*
+         * Not answered yet: its implicit transaction commits when the server
+         * processes the Sync sent after it.  Answering now would acknowledge
+         * a write that a connection lost before the Sync's result rolls back
+         * (the fault matrix's audit found such 201s missing).  Its Sync is
+         * next in the FIFO (rt_db_pg_conn_send pushes them together).
+         */
+        op->next = NULL;
+        if (c->ops_head == NULL || c->ops_head->kind != PG_OP_SYNC) {
+            rt_db_pg_conn_lost(c, "pipeline out of step");
+            rt_db_pg_ops_fail(op, "pipeline out of step");
+            return -1;
+        }
+        c->ops_head->executed = op;
+        return 0;
+    }
     if (op->kind == PG_OP_PREPARE)
         prepare_done(c, op);
-    else if (op->kind == PG_OP_EXECUTE)
-        execute_answer(c, op->query, op->result);
+    else if (op->executed != NULL)
+        sync_answer(c, op->executed);
     PQclear(op->result);
     free(op);
     return 0;

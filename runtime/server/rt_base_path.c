@@ -87,17 +87,24 @@ bool rt_base_path_same(const char *base, const char *spec)
     return strlen(base) == n && strncmp(base, spec != NULL ? spec : "", n) == 0;
 }
 
-int rt_base_path_enter(struct rt_req *req, const char *base)
+bool rt_base_path_mount(struct rt_req *req, const char *base)
 {
     const char *path = rt_req_full_path(req);
     size_t n = strlen(base);
 
     if (n == 0)
-        return 1;
+        return true;
     if (strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/')) {
         rt_req_set_mount(req, n);
-        return 1;
+        return true;
     }
+    return false;
+}
+
+int rt_base_path_enter(struct rt_req *req, const char *base)
+{
+    if (rt_base_path_mount(req, base))
+        return 1;
     rt_req_reply_detail(req, 404, "Not Found");
     return 0;
 }

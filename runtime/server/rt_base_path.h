@@ -45,6 +45,13 @@ int rt_base_path_choose(const char *setting, const char *spec, char *out, size_t
 bool rt_base_path_same(const char *base, const char *spec);
 
 /**
+ * Mount @p req under @p base (a normal form) if its path is @p base or below
+ * it (rt_req_path() then gives the rest); answers nothing.  @return whether
+ * it was (CORS preflights look a path up this way, then routing enters it).
+ */
+bool rt_base_path_mount(struct rt_req *req, const char *base);
+
+/**
  * Mount @p req under @p base (a normal form): 1 if its path is @p base or
  * below it (rt_req_path() now gives the rest), else 0 after answering 404.
  */

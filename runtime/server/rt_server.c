@@ -5,6 +5,7 @@
 #include "rt_client.h"
 #include "rt_client_options.h"
 #include "rt_app.h"
+#include "rt_cors.h"
 #include "rt_db.h"
 #include "rt_base_path.h"
 #include "rt_docs.h"
@@ -82,13 +83,13 @@ const char *rt_server_base_path(void)
     return base_path;
 }
 
-/* Every request: under the base path only; the documentation pages, else the application's operations. */
+/* Every request: CORS, under the base path only: the documentation pages, else the operations. */
 static void handle_request(struct rt_req *req, void *arg)
 {
     struct worker *w = arg;
 
-    if (!rt_base_path_enter(req, base_path))
-        return;
+    if (rt_cors_handle(req, w->app->path_methods, base_path) || !rt_base_path_enter(req, base_path))
+        return; /* a CORS preflight answered, or 404 outside the base path (with the CORS headers) */
     if (rt_docs_handle(req))
         return;
     w->app->dispatch(req);

@@ -4,6 +4,7 @@
 #include "rt_settings.h"
 #include "rt_base_path.h"
 #include "rt_client_options.h"
+#include "rt_cors.h"
 #include "rt_db.h"
 #include "rt_gzip.h"
 
@@ -102,7 +103,8 @@ static const struct rt_option_group database_group = GROUP("database", database_
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
 const struct rt_option_group *const rt_settings_groups[] = {
-    &server_group, &http_group, &rt_gzip_option_group, &database_group, &rt_client_option_group, &tls_group};
+    &server_group,           &http_group, &rt_gzip_option_group, &database_group,
+    &rt_client_option_group, &tls_group,  &rt_cors_option_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)
@@ -122,4 +124,5 @@ void rt_settings_log(const struct rt_settings *s)
         "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s",
         s->workers, s->max_body_size, s->max_header_size, s->header_timeout_ms, s->body_timeout_ms,
         s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off");
+    rt_cors_log();
 }

@@ -50,7 +50,7 @@ struct rt_settings *rt_settings_get(void);
 /** Name the default database file after @p program ("sqlite:///<program>.db"); before loading. */
 void rt_settings_init(const char *program);
 
-/** Write a one-line summary of @p s to the log at info level. */
+/** Write a one-line summary of @p s to the log at info level (and CORS's, rt_cors_log()). */
 void rt_settings_log(const struct rt_settings *s);
 
 #endif /* RT_SETTINGS_H */

@@ -121,6 +121,19 @@ static void test_styles(void)
     CHECK(cap.status == 404);
     send_req(RT_METHOD_GET, "/files/.gz", NULL, NULL); /* an empty name */
     CHECK(cap.status == 404);
+    /* a CORS preflight's methods (api_path_methods) see the segments with literal parts too */
+    {
+        struct rt_req_capture c1 = {0}, c2 = {0};
+        struct rt_req *r1 =
+            rt_req_new_detached(NULL, RT_METHOD_OPTIONS, "/files/report.gz", NULL, NULL, 0, &c1);
+        struct rt_req *r2 = rt_req_new_detached(NULL, RT_METHOD_OPTIONS, "/files/report", NULL, NULL, 0, &c2);
+
+        CHECK(api_path_methods(r1) == (RT_METHOD_GET | RT_METHOD_HEAD) && api_path_methods(r2) == 0);
+        rt_req_reply(r1, 204, NULL, NULL, 0); /* answered: the detached requests free themselves */
+        rt_req_reply(r2, 204, NULL, NULL, 0);
+        rt_req_capture_cleanup(&c1);
+        rt_req_capture_cleanup(&c2);
+    }
 
     send_req(RT_METHOD_GET, "/styles/;m=5/;ms=1;ms=2/.6/.a.b", NULL, NULL);
     CHECK(cap.status == 200 && body_is("{\"detail\":\"m=5 l=6 ms=1,2 ls=[a],[b]\"}"));

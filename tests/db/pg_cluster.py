@@ -38,8 +38,11 @@ def free_port():
 
 
 class Cluster:
-    def __init__(self, directory):
+    def __init__(self, directory, durable=False):
         self.dir = os.path.abspath(directory)
+        # durable: fsync and synchronous_commit on, so that a crash (stop -m immediate) loses no
+        # acknowledged commit; the shared test cluster trades that for speed.
+        self.durable = durable
         self.data = os.path.join(self.dir, "data")
         self.url_file = os.path.join(self.dir, "url")
 
@@ -82,9 +85,10 @@ class Cluster:
             f.write("postgresql://postgres@127.0.0.1:%d/postgres\n" % port)
 
     def start(self):
-        opts = ("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-                % (self.port, self.dir))
+        durability = ("-c fsync=on -c synchronous_commit=on -c full_page_writes=on" if self.durable else
+                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        opts = ("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s %s -c max_connections=300"
+                % (self.port, self.dir, durability))
         out = self._run([server_bin("pg_ctl"), "-D", self.data, "-l", os.path.join(self.dir, "server.log"),
                          "-o", opts, "-w", "-t", "60", "start"], timeout=90, check=False)
         if out.returncode != 0:

@@ -63,9 +63,10 @@ def pg_cluster():
     return pg_cluster_module().Cluster(directory)
 
 
-def private_pg_cluster(directory):
-    """A PostgreSQL cluster of the caller's own, initialized and started in @directory (destroy() it)."""
-    cluster = pg_cluster_module().Cluster(directory)
+def private_pg_cluster(directory, durable=False):
+    """A PostgreSQL cluster of the caller's own, initialized and started in @directory (destroy() it);
+    @durable: fsync and synchronous_commit on (a crash loses no acknowledged commit)."""
+    cluster = pg_cluster_module().Cluster(directory, durable=durable)
     try:
         cluster.init()
         cluster.start()

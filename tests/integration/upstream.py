@@ -7,13 +7,16 @@ optionally with TLS, whose answers are steered by the request:
     /text                           text/plain, not JSON
     /big?bytes=N                    a JSON string of N bytes
     /hang                           never answers (the connection is held up to 30 s, then closed)
+    /reset?bytes=N                  a 200 head announcing 2N bytes of JSON, N of them, then a TCP reset
 
 Only the standard library and the openssl command-line tool are used.
 """
 
 import json
 import os
+import socket
 import ssl
+import struct
 import subprocess
 import sys
 import threading
@@ -35,6 +38,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:  # /reset closed the socket under the handler
+            pass
+
+    def _reset_mid_body(self, sent):
+        """Half of the announced body, then RST (SO_LINGER 0): a peer dying mid-answer."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(2 * sent))
+        self.end_headers()
+        self.wfile.write(b'{"data":"' + b"x" * max(0, sent - 9))
+        self.wfile.flush()
+        time.sleep(0.05)  # let the head and the first half arrive before the reset
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
     def do_GET(self):  # noqa: N802 - the name http.server calls
         self.server.requests += 1
         url = urlparse(self.path)
@@ -44,7 +66,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         time.sleep(int(q.get("delay_ms", "0")) / 1000.0)
-        if url.path == "/json":
+        if url.path == "/reset":
+            self._reset_mid_body(int(q.get("bytes", "100")))
+        elif url.path == "/json":
             body = json.dumps({"source": self.server.name, "path": self.path}).encode()
             self._send(int(q.get("status", "200")), body)
         elif url.path == "/text":

@@ -2,7 +2,11 @@
  * rt_db_pg, statements and their values against a live server
  * (pg_harness.h): round trips, never answered from inside query(); a
  * unique violation, after which the connection keeps working; bad SQL
- * (its PREPARE fails, and again when re-prepared); and PostgreSQL's types
+ * (its PREPARE fails, and again when re-prepared); a statement cancelled
+ * under way (57014, as by statement_timeout) is RT_DB_UNAVAILABLE, not an
+ * error (the request gets 503, not 500); a statement is answered only once
+ * its transaction committed (a deferred constraint failing at the commit is
+ * the statement's outcome, never RT_DB_OK); and PostgreSQL's types
  * read with the typed accessors the way rt_db.h promises, from a session
  * in another time zone too (timestamps still come out in UTC).
  */
@@ -61,6 +65,58 @@ static void round_trip(struct event_base *base, void *loop)
 static void test_round_trip(void)
 {
     pg_with_session(round_trip);
+}
+
+/* --- a statement the database could not serve now: unavailable (503), not an error (500) --- */
+
+/* It cancels itself: query_canceled (57014), as statement_timeout or a cancel request would. */
+static const struct rt_db_statement st_cancelled = {
+    "t_cancelled", "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(2)", 0};
+
+static void transient(struct event_base *base, void *loop)
+{
+    struct req r[2];
+
+    CHECK(submit(loop, &st_cancelled, NULL, &r[0]) == 0);
+    CHECK(wait_all(base, r, 1, 5000));
+    CHECK(r[0].status == RT_DB_UNAVAILABLE && strstr(r[0].error, "cancel") != NULL);
+    printf("# cancelled statement: %s\n", r[0].error);
+    CHECK(submit(loop, &st_one, NULL, &r[1]) == 0); /* and the connection keeps working */
+    CHECK(wait_all(base, &r[1], 1, 5000));
+    CHECK(r[1].status == RT_DB_OK && strcmp(r[1].v0, "1") == 0);
+}
+
+static void test_transient(void)
+{
+    pg_with_session(transient);
+}
+
+/* --- answered after the commit: a deferred unique constraint fails at the Sync, not at the EXECUTE --- */
+
+static const struct rt_db_statement st_deferred = {"t_deferred", "INSERT INTO deferred_u (v) VALUES ($1)", 1};
+
+static void deferred(struct event_base *base, void *loop)
+{
+    const char *p_v[] = {"same"};
+    struct req r[3];
+
+    CHECK(submit(loop, &st_deferred, p_v, &r[0]) == 0);
+    CHECK(wait_all(base, r, 1, 5000));
+    CHECK(r[0].status == RT_DB_OK);
+    CHECK(submit(loop, &st_deferred, p_v, &r[1]) == 0); /* its INSERT succeeds; its commit does not */
+    CHECK(wait_all(base, &r[1], 1, 5000));
+    CHECK(r[1].status == RT_DB_UNIQUE_VIOLATION);
+    printf("# deferred constraint at the commit: %s\n", r[1].error);
+    CHECK(scalar(pg_target, "SELECT count(*) FROM deferred_u") == 1);
+    CHECK(submit(loop, &st_one, NULL, &r[2]) == 0); /* and the connection keeps working */
+    CHECK(wait_all(base, &r[2], 1, 5000));
+    CHECK(r[2].status == RT_DB_OK && strcmp(r[2].v0, "1") == 0);
+}
+
+static void test_deferred(void)
+{
+    CHECK(admin_exec(pg_target, "CREATE TABLE deferred_u (v text UNIQUE DEFERRABLE INITIALLY DEFERRED)"));
+    pg_with_session(deferred);
 }
 
 /* --- typed values: PostgreSQL's types, read the way rt_db.h promises --- */
@@ -185,6 +241,8 @@ static void test_typed_other_zone(void)
 
 static const struct test_case cases[] = {
     {"statements.round_trip_and_errors", test_round_trip},
+    {"statements.cancelled_is_unavailable", test_transient},
+    {"statements.answered_after_the_commit", test_deferred},
     {"typed.default_session", test_typed_default},
     {"typed.other_time_zone", test_typed_other_zone},
 };
