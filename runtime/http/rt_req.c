@@ -270,6 +270,21 @@ const char *rt_req_id(const struct rt_req *req)
     return req->id;
 }
 
+const char *rt_req_trace_id(const struct rt_req *req)
+{
+    return req->trace.trace_id;
+}
+
+const struct rt_trace *rt_req_trace(const struct rt_req *req)
+{
+    return &req->trace;
+}
+
+void rt_req_trace_start(struct rt_req *req)
+{
+    rt_trace_start(&req->trace, rt_req_header(req, "traceparent"), rt_req_header(req, "tracestate"));
+}
+
 void rt_req_set_operation(struct rt_req *req, int op)
 {
     req->op_plus_2 = op + 2;
@@ -449,6 +464,7 @@ struct rt_req *rt_req_new_detached(struct event_base *base, enum rt_method metho
         req->body_len = body_len;
     }
     snprintf(req->id, sizeof(req->id), "detached-%lu", ++counter);
+    rt_req_trace_start(req);
     req->start_ns = rt_time_mono_ns();
     req->active = true;
     return req;

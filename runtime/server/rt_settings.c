@@ -31,7 +31,21 @@ static const struct rt_option server_options[] = {
      "debug, info, warning, error or off", NULL},
     {"access-log", "ACCESS_LOG", VAL(RT_OPTION_BOOL, access_log), "on", NULL, "one log line per request",
      NULL},
+    {"log-format", "LOG_FORMAT", STR(log_format), "text", NULL,
+     "text, or json: one JSON object per line (access lines with request and trace ids)", NULL},
 };
+
+/* LOG_FORMAT names one of rt_log's formats; rt_main applies it with the level. */
+static int check_log_format(char *err, size_t errlen)
+{
+    enum rt_log_format format;
+
+    if (rt_log_parse_format(settings.log_format, &format) == 0)
+        return 0;
+    rt_config_add_err(err, errlen, "LOG_FORMAT: '%s' is not a log format (text or json)",
+                      settings.log_format);
+    return -1;
+}
 
 static const struct rt_option http_options[] = {
     {"max-body-size", "MAX_BODY_SIZE", VAL(RT_OPTION_SIZE, max_body_size), "1MiB", NULL,
@@ -85,7 +99,7 @@ static int check_tls(char *err, size_t errlen)
         title, opts, sizeof(opts) / sizeof(opts[0]), check                                                   \
     }
 
-static const struct rt_option_group server_group = GROUP("server", server_options, NULL);
+static const struct rt_option_group server_group = GROUP("server", server_options, check_log_format);
 static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
