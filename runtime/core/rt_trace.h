@@ -16,11 +16,11 @@
  * asks a parser of a later version to downgrade to the one it knows).
  *
  * The current context is per thread: the connection layer makes the
- * request's current while its handler runs, and rt_client makes a copy of
- * it current again around the callback of a call started under it, so a
- * call started from that callback still belongs to the request's trace.
- * (Database callbacks do not restore it yet: a call started from one goes
- * out without a traceparent.)
+ * request's current while its handler runs, and rt_client and rt_db make
+ * a copy of it current again around the callback of a call or statement
+ * started under it, so a call started from that callback still belongs
+ * to the request's trace.  (A handler's own timers do not: a call started
+ * from one goes out without a traceparent.)
  */
 #ifndef RT_TRACE_H
 #define RT_TRACE_H

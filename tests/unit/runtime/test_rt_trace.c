@@ -6,9 +6,11 @@
  */
 #include "test.h"
 
+#include "rt_db.h"
 #include "rt_req.h"
 #include "rt_trace.h"
 
+#include <event2/event.h>
 #include <string.h>
 
 #define TID "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -202,6 +204,75 @@ static void test_request(void)
     rt_req_capture_cleanup(&cap);
 }
 
+struct seen {
+    int calls;
+    char trace_id[33];
+    char state[32];
+    const struct rt_trace *current;
+};
+
+static void statement_done(const struct rt_db_result *result, void *arg)
+{
+    struct seen *seen = arg;
+    const struct rt_trace *t = rt_trace_current();
+
+    (void)result;
+    seen->calls++;
+    seen->current = t;
+    if (t != NULL) {
+        snprintf(seen->trace_id, sizeof(seen->trace_id), "%s", t->trace_id);
+        snprintf(seen->state, sizeof(seen->state), "%.*s", (int)t->state_len, t->state ? t->state : "");
+    }
+}
+
+/*
+ * A statement's callback runs under the context it was submitted under
+ * (a copy: the request, and the header its tracestate was in, may be gone),
+ * so a call started from it carries the trace; without one, none.
+ */
+static void test_db_callback(void)
+{
+    static const struct rt_db_statement one = {"trace_one", "SELECT 1", 0};
+    struct rt_db_settings dbs = {
+        .url = "sqlite::memory:", .pool_size = 1, .acquire_timeout_ms = 2000, .connect_timeout_ms = 2000};
+    struct event_base *base = event_base_new();
+    struct rt_db *db;
+    struct rt_db_loop *loop;
+    struct seen with = {0}, without = {0};
+    struct rt_trace t;
+    char state[] = "rojo=1";
+    char err[256];
+    int i;
+
+    db = rt_db_open(&dbs, err, sizeof(err));
+    CHECK(db != NULL);
+    if (db == NULL) {
+        printf("# %s\n", err);
+        event_base_free(base);
+        return;
+    }
+    loop = rt_db_loop_new(db, base);
+    CHECK(loop != NULL);
+    rt_trace_start(&t, "00-" TID "-" PID "-01", state);
+    rt_trace_set_current(&t);
+    CHECK(rt_db_query(loop, &one, NULL, statement_done, &with) == 0);
+    rt_trace_set_current(NULL);
+    CHECK(rt_db_query(loop, &one, NULL, statement_done, &without) == 0);
+    memset(&t, 0, sizeof(t)); /* the request has ended */
+    memset(state, 'x', sizeof(state) - 1);
+    for (i = 0; i < 200 && (with.calls == 0 || without.calls == 0); i++)
+        event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK), usleep(5000);
+    CHECK(with.calls == 1 && without.calls == 1);
+    CHECK(strcmp(with.trace_id, TID) == 0);
+    CHECK(strcmp(with.state, "rojo=1") == 0);
+    CHECK(with.current != NULL && with.current != &t);
+    CHECK(without.current == NULL);
+    CHECK(rt_trace_current() == NULL); /* put back after each callback */
+    rt_db_loop_free(loop);
+    rt_db_close(db);
+    event_base_free(base);
+}
+
 static const struct test_case cases[] = {
     {"parse.valid", test_valid},
     {"parse.malformed", test_malformed},
@@ -214,6 +285,7 @@ static const struct test_case cases[] = {
     {"child.traceparent", test_child},
     {"current", test_current},
     {"request", test_request},
+    {"db.callback", test_db_callback},
 };
 
 int main(int argc, char **argv)
