@@ -254,7 +254,7 @@ static size_t text_line(char *buf, enum rt_log_level level, const char *message,
                  a->trace_id && a->trace_id[0] ? a->trace_id : "-", a->operation ? a->operation : "-",
                  a->client_gone ? " (client gone)" : "");
     else
-        snprintf(buf + n, RT_LOG_LINE_MAX - (size_t)n - 1, "%s", message);
+        snprintf(buf + n, RT_LOG_LINE_MAX - (size_t)n - 1, "%s", message != NULL ? message : "");
     n = (int)strlen(buf); /* snprintf truncated at the room left: the newline still fits */
     buf[n++] = '\n';
     return (size_t)n;
