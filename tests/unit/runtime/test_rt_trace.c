@@ -189,6 +189,10 @@ static void test_request(void)
 {
     const char *good[] = {"traceparent", "00-" TID "-" PID "-01", "tracestate", "rojo=1", NULL};
     const char *bad[] = {"traceparent", "00-" TID "-" PID "-01-x", NULL};
+    const char *twice[] = {"traceparent", "00-" TID "-" PID "-01", "traceparent", "00-" TID "-" PID "-01",
+                           NULL};
+    const char *states[] = {
+        "traceparent", "00-" TID "-" PID "-01", "tracestate", "rojo=1", "tracestate", "congo=2", NULL};
     struct rt_req_capture cap;
     struct rt_req *req;
 
@@ -199,6 +203,14 @@ static void test_request(void)
     rt_req_reply(req, 204, NULL, NULL, 0);
     req = rt_req_new_detached(NULL, RT_METHOD_GET, "/x", bad, NULL, 0, &cap);
     CHECK(is_lower_hex(rt_req_trace_id(req), 32) && strcmp(rt_req_trace_id(req), TID) != 0);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    /* Two traceparent fields: invalid (a new trace); two tracestate fields: one list. */
+    req = rt_req_new_detached(NULL, RT_METHOD_GET, "/x", twice, NULL, 0, &cap);
+    CHECK(is_lower_hex(rt_req_trace_id(req), 32) && strcmp(rt_req_trace_id(req), TID) != 0);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    req = rt_req_new_detached(NULL, RT_METHOD_GET, "/x", states, NULL, 0, &cap);
+    CHECK(strcmp(rt_req_trace_id(req), TID) == 0);
+    CHECK(rt_req_trace(req)->state_len == 14 && strncmp(rt_req_trace(req)->state, "rojo=1,congo=2", 14) == 0);
     rt_req_reply(req, 204, NULL, NULL, 0);
     CHECK(cap.status == 204);
     rt_req_capture_cleanup(&cap);
