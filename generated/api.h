@@ -11,14 +11,16 @@
 
 #include <stddef.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- spec --- */
 
 #define API_TITLE "async-demo"
 #define API_VERSION "0.1.0"
+/** The path of the first server URL: the routes, /docs and /openapi.json are served under it ("" for the root). */
+#define API_BASE_PATH ""
 
 /** The spec as compact JSON (NUL-terminated), for GET /openapi.json. */
 extern const char api_spec_json[];
@@ -32,6 +34,7 @@ extern const size_t api_spec_json_len;
  */
 #define API_RT_APP_FIELDS                                                                                    \
     .version = API_VERSION, .init = api_init, .dispatch = api_dispatch, .spec_json = api_spec_json,           \
-    .spec_json_len = api_spec_json_len, .title = API_TITLE
+    .spec_json_len = api_spec_json_len, .title = API_TITLE, .base_path = API_BASE_PATH,                       \
+    .path_methods = api_path_methods
 
 #endif /* API_H */

@@ -8,14 +8,15 @@
 
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */
 
 static const struct rt_api_client_status responses_read_root[] = {
-    {.status = 200, .model = &api_welcome__model},
+    {.status = 200, .status_hi = 0, .model = &api_welcome__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_async_delay[] = {
@@ -24,9 +25,12 @@ static const struct rt_api_client_param params_async_delay[] = {
 };
 
 static const struct rt_api_client_status responses_async_delay[] = {
-    {.status = 200, .model = &api_delay_result__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_sync_delay[] = {
@@ -35,8 +39,10 @@ static const struct rt_api_client_param params_sync_delay[] = {
 };
 
 static const struct rt_api_client_status responses_sync_delay[] = {
-    {.status = 200, .model = &api_delay_result__model},
-    {.status = 422, .model = &api_http_validation_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_list_users[] = {
@@ -47,16 +53,23 @@ static const struct rt_api_client_param params_list_users[] = {
 };
 
 static const struct rt_api_client_status responses_list_users[] = {
-    {.status = 200, .model = &api_user_page__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user_page__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_create_user[] = {
-    {.status = 201, .model = &api_user__model},
-    {.status = 409, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 201, .status_hi = 0, .model = &api_user__model,
+     .headers = NULL},
+    {.status = 409, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_get_user[] = {
@@ -65,10 +78,14 @@ static const struct rt_api_client_param params_get_user[] = {
 };
 
 static const struct rt_api_client_status responses_get_user[] = {
-    {.status = 200, .model = &api_user__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_delete_user[] = {
@@ -76,12 +93,19 @@ static const struct rt_api_client_param params_delete_user[] = {
      .required = true, .summary = "path, required, at most 254 characters, format email"},
 };
 
+static const char *const headers_delete_user_401[] = {"WWW-Authenticate", NULL};
+
 static const struct rt_api_client_status responses_delete_user[] = {
-    {.status = 204, .model = NULL},
-    {.status = 401, .model = &api_http_error__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 204, .status_hi = 0, .model = NULL,
+     .headers = NULL},
+    {.status = 401, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_delete_user_401},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_scheme schemes_delete_user[] = {
@@ -89,7 +113,8 @@ static const struct rt_api_client_scheme schemes_delete_user[] = {
 };
 
 static const struct rt_api_client_status responses_fetch_external_data[] = {
-    {.status = 200, .model = &api_external_data__model},
+    {.status = 200, .status_hi = 0, .model = &api_external_data__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_get_user_with_external_data[] = {
@@ -98,10 +123,14 @@ static const struct rt_api_client_param params_get_user_with_external_data[] = {
 };
 
 static const struct rt_api_client_status responses_get_user_with_external_data[] = {
-    {.status = 200, .model = &api_user_with_external_data__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_user_with_external_data__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_param params_process_data[] = {
@@ -109,10 +138,17 @@ static const struct rt_api_client_param params_process_data[] = {
      .required = true, .summary = "path, required, 1..256 characters"},
 };
 
+static const char *const headers_process_data_202[] = {"Location", NULL};
+
+static const char *const headers_process_data_503[] = {"Retry-After", NULL};
+
 static const struct rt_api_client_status responses_process_data[] = {
-    {.status = 202, .model = &api_task_accepted__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 202, .status_hi = 0, .model = &api_task_accepted__model,
+     .headers = headers_process_data_202},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_process_data_503},
 };
 
 static const struct rt_api_client_param params_get_task[] = {
@@ -121,39 +157,56 @@ static const struct rt_api_client_param params_get_task[] = {
 };
 
 static const struct rt_api_client_status responses_get_task[] = {
-    {.status = 200, .model = &api_task__model},
-    {.status = 404, .model = &api_http_error__model},
-    {.status = 422, .model = &api_http_validation_error__model},
-    {.status = 503, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_task__model,
+     .headers = NULL},
+    {.status = 404, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
+    {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_performance_async[] = {
-    {.status = 200, .model = &api_performance_result__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_performance_sync[] = {
-    {.status = 200, .model = &api_performance_result__model},
-    {.status = 500, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
+     .headers = NULL},
+    {.status = 500, .status_hi = 0, .model = &api_http_error__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_health[] = {
-    {.status = 200, .model = &api_health__model},
-    {.status = 503, .model = &api_health__model},
+    {.status = 200, .status_hi = 0, .model = &api_health__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_health__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_health_live[] = {
-    {.status = 200, .model = &api_liveness__model},
+    {.status = 200, .status_hi = 0, .model = &api_liveness__model,
+     .headers = NULL},
 };
 
 static const struct rt_api_client_status responses_health_ready[] = {
-    {.status = 200, .model = &api_readiness__model},
-    {.status = 503, .model = &api_readiness__model},
+    {.status = 200, .status_hi = 0, .model = &api_readiness__model,
+     .headers = NULL},
+    {.status = 503, .status_hi = 0, .model = &api_readiness__model,
+     .headers = NULL},
 };
 
+static const char *const headers_metrics_401[] = {"WWW-Authenticate", NULL};
+
 static const struct rt_api_client_status responses_metrics[] = {
-    {.status = 200, .model = NULL},
-    {.status = 401, .model = &api_http_error__model},
+    {.status = 200, .status_hi = 0, .model = NULL,
+     .headers = NULL},
+    {.status = 401, .status_hi = 0, .model = &api_http_error__model,
+     .headers = headers_metrics_401},
 };
 
 static const struct rt_api_client_scheme schemes_metrics[] = {
@@ -262,13 +315,8 @@ static void deliver_read_root(const struct rt_api_client_response *r, void (*cb)
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_read_root[0])
         res.body_200 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_read_root_cb)cb)(&res, arg);
 }
 
@@ -284,19 +332,12 @@ static void deliver_async_delay(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_async_delay[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_async_delay[1])
         res.body_422 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_async_delay[2])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_async_delay_cb)cb)(&res, arg);
 }
 
@@ -316,16 +357,10 @@ static void deliver_sync_delay(const struct rt_api_client_response *r, void (*cb
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_sync_delay[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_sync_delay[1])
         res.body_422 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_sync_delay_cb)cb)(&res, arg);
 }
 
@@ -345,19 +380,12 @@ static void deliver_list_users(const struct rt_api_client_response *r, void (*cb
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_list_users[0])
         res.body_200 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_list_users[1])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_list_users[2])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_list_users_cb)cb)(&res, arg);
 }
 
@@ -381,22 +409,14 @@ static void deliver_create_user(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 201:
+    if (r->body != NULL && r->matched == &responses_create_user[0])
         res.body_201 = r->body;
-        break;
-    case 409:
+    if (r->body != NULL && r->matched == &responses_create_user[1])
         res.body_409 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_create_user[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_create_user[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_create_user_cb)cb)(&res, arg);
 }
 
@@ -412,22 +432,14 @@ static void deliver_get_user(const struct rt_api_client_response *r, void (*cb)(
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_user[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_user[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_user[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_user[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_user_cb)cb)(&res, arg);
 }
 
@@ -446,22 +458,14 @@ static void deliver_delete_user(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 401:
+    if (r->body != NULL && r->matched == &responses_delete_user[1])
         res.body_401 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_delete_user[2])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_delete_user[3])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_delete_user[4])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_delete_user_cb)cb)(&res, arg);
 }
 
@@ -480,13 +484,8 @@ static void deliver_fetch_external_data(const struct rt_api_client_response *r, 
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_fetch_external_data[0])
         res.body_200 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_fetch_external_data_cb)cb)(&res, arg);
 }
 
@@ -502,22 +501,14 @@ static void deliver_get_user_with_external_data(const struct rt_api_client_respo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_user_with_external_data[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_user_with_external_data_cb)cb)(&res, arg);
 }
 
@@ -536,19 +527,12 @@ static void deliver_process_data(const struct rt_api_client_response *r, void (*
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 202:
+    if (r->body != NULL && r->matched == &responses_process_data[0])
         res.body_202 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_process_data[1])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_process_data[2])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_process_data_cb)cb)(&res, arg);
 }
 
@@ -567,22 +551,14 @@ static void deliver_get_task(const struct rt_api_client_response *r, void (*cb)(
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_get_task[0])
         res.body_200 = r->body;
-        break;
-    case 404:
+    if (r->body != NULL && r->matched == &responses_get_task[1])
         res.body_404 = r->body;
-        break;
-    case 422:
+    if (r->body != NULL && r->matched == &responses_get_task[2])
         res.body_422 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_get_task[3])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_get_task_cb)cb)(&res, arg);
 }
 
@@ -601,16 +577,10 @@ static void deliver_performance_async(const struct rt_api_client_response *r, vo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_performance_async[0])
         res.body_200 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_performance_async[1])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_performance_async_cb)cb)(&res, arg);
 }
 
@@ -626,16 +596,10 @@ static void deliver_performance_sync(const struct rt_api_client_response *r, voi
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_performance_sync[0])
         res.body_200 = r->body;
-        break;
-    case 500:
+    if (r->body != NULL && r->matched == &responses_performance_sync[1])
         res.body_500 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_performance_sync_cb)cb)(&res, arg);
 }
 
@@ -651,16 +615,10 @@ static void deliver_health(const struct rt_api_client_response *r, void (*cb)(vo
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_health[0])
         res.body_200 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_health[1])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_health_cb)cb)(&res, arg);
 }
 
@@ -676,13 +634,8 @@ static void deliver_health_live(const struct rt_api_client_response *r, void (*c
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_health_live[0])
         res.body_200 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_health_live_cb)cb)(&res, arg);
 }
 
@@ -698,16 +651,10 @@ static void deliver_health_ready(const struct rt_api_client_response *r, void (*
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 200:
+    if (r->body != NULL && r->matched == &responses_health_ready[0])
         res.body_200 = r->body;
-        break;
-    case 503:
+    if (r->body != NULL && r->matched == &responses_health_ready[1])
         res.body_503 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_health_ready_cb)cb)(&res, arg);
 }
 
@@ -723,13 +670,8 @@ static void deliver_metrics(const struct rt_api_client_response *r, void (*cb)(v
 
     memset(&res, 0, sizeof(res));
     res.r = *r;
-    switch (r->body != NULL ? r->status : 0) {
-    case 401:
+    if (r->body != NULL && r->matched == &responses_metrics[1])
         res.body_401 = r->body;
-        break;
-    default:
-        break;
-    }
     ((api_client_metrics_cb)cb)(&res, arg);
 }
 

@@ -13,7 +13,10 @@
  * the model the spec documents for that status (from_json, validated).  A
  * status the spec does not document, or a body that is not the documented
  * model, is flagged and comes with the raw body (text, and JSON when it
- * parses).  Everything in a response is valid only during the callback;
+ * parses).  A range (body_4xx) or default (body_default) holds the body of
+ * a status without a response of its own.  The response's headers (those
+ * the spec declares among them) are read with rt_api_client_header(&res->r,
+ * "Location").  Everything in a response is valid only during the callback;
  * copy what you keep.
  *
  * Path parameters are C arguments, in template order; query and header
@@ -35,11 +38,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */
+
+/** The path of the spec's first server URL ("" for the root): see rt_api_client_init_server(). */
+#define API_CLIENT_BASE_PATH ""
 
 /** Every operation, in spec order. */
 extern const struct rt_api_client_op api_client_ops[];

@@ -7,14 +7,15 @@
 #include "rt_metrics.h"
 #include "rt_url.h"
 #include "rt_valid_auth.h"
+#include "rt_valid_reply.h"
 #include "rt_valid_req.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */
@@ -471,6 +472,11 @@ void api_dispatch(struct rt_req *req)
     run_op[route->op](req, path);
 }
 
+unsigned api_path_methods(struct rt_req *req)
+{
+    return rt_url_path_methods(req, routes, sizeof(routes) / sizeof(routes[0]));
+}
+
 /* --- start-up --- */
 
 /* Operation names and methods, in enum api_op order, for the metrics' labels. */
@@ -767,13 +773,21 @@ void api_delete_user__reply_204(struct rt_req *req)
     rt_req_reply(req, 204, NULL, NULL, 0);
 }
 
-void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body)
+void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_delete_user__reply_401", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
 }
 
-void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail)
+void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_delete_user__reply_401_detail", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_req_reply_detail(req, 401, detail);
 }
 
@@ -837,8 +851,12 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
     rt_req_reply_detail(req, 503, detail);
 }
 
-void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body)
+void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location)
 {
+    if (!rt_valid_reply_text(req, "api_process_data__reply_202", "Location", location, false)) {
+        return;
+    }
+    rt_valid_reply_header_string(req, "Location", location);
     rt_valid_req_reply_model(req, 202, &api_task_accepted__model, body);
 }
 
@@ -847,13 +865,15 @@ void api_process_data__reply_422(struct rt_req *req, const struct api_http_valid
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_process_data__reply_503_detail(struct rt_req *req, const char *detail)
+void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -947,12 +967,20 @@ void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
     rt_req_reply(req, 200, "text/plain; version=0.0.4", body, len);
 }
 
-void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body)
+void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_metrics__reply_401", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
 }
 
-void api_metrics__reply_401_detail(struct rt_req *req, const char *detail)
+void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
 {
+    if (!rt_valid_reply_text(req, "api_metrics__reply_401_detail", "WWW-Authenticate", www_authenticate, false)) {
+        return;
+    }
+    rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
     rt_req_reply_detail(req, 401, detail);
 }

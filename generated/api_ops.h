@@ -11,6 +11,13 @@
  * request with exactly one reply (api_<op>__reply_<status>() or
  * rt_req_reply*()), now or later on the request's event loop.
  *
+ * A reply helper takes the response headers the spec declares after the
+ * body: a required one by value, an optional one by pointer (NULL: not
+ * sent).  The helpers of `default` and of ranges (api_<op>__reply_4xx())
+ * take the status.  A status the response does not cover, a required
+ * string header left NULL or a header with a CR/LF is a handler bug: the
+ * client gets 500 and the log names the helper.
+ *
  * Every handler has a weak default that answers 501, so an operation
  * whose handler is not written yet never answers a silent 200.
  */
@@ -21,8 +28,8 @@
 #include "rt_req.h"
 #include "rt_valid_auth.h"
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 5
-#error "generated/ was made for RT_CODEGEN_ABI 5 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 6
+#error "generated/ was made for RT_CODEGEN_ABI 6 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /** The operations, in spec order. */
@@ -61,6 +68,13 @@ void api_init(void);
  * parameter and body field, else the handler.  Always ends up answering.
  */
 void api_dispatch(struct rt_req *req);
+
+/**
+ * The methods (mask of enum rt_method) of the operations on @p req's path,
+ * found by the same route table as api_dispatch(), or 0 when no operation
+ * has that path.  Answers nothing: the runtime's CORS preflights use it.
+ */
+unsigned api_path_methods(struct rt_req *req);
 
 /* --- security admin_key: apiKey in header X-API-Key (scheme adminKey) --- */
 
@@ -165,8 +179,8 @@ struct api_delete_user_params {
 
 void handle_delete_user(struct rt_req *req, const struct api_delete_user_params *params);
 void api_delete_user__reply_204(struct rt_req *req);
-void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body);
-void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail);
+void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate);
+void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate);
 void api_delete_user__reply_404(struct rt_req *req, const struct api_http_error *body);
 void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail);
 void api_delete_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
@@ -199,10 +213,10 @@ struct api_process_data_params {
 };
 
 void handle_process_data(struct rt_req *req, const struct api_process_data_params *params);
-void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body);
+void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location);
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_process_data__reply_503_detail(struct rt_req *req, const char *detail);
+void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- get_task: GET /tasks/{task_id} (A background task's state) --- */
 
@@ -257,7 +271,7 @@ struct api_metrics_params {
 
 void handle_metrics(struct rt_req *req, const struct api_metrics_params *params);
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len); /* copies body, text/plain; version=0.0.4 */
-void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body);
-void api_metrics__reply_401_detail(struct rt_req *req, const char *detail);
+void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate);
+void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate);
 
 #endif /* API_OPS_H */

@@ -9,6 +9,7 @@
  */
 #include "api.h"
 #include "rt_req.h"
+#include "rt_server.h"
 #include "rt_time.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* The /performance endpoints wait PERF_TASKS times PERF_TASK_SECONDS. */
@@ -28,13 +30,24 @@ static double round_ms(double seconds)
     return round(seconds * 1000.0) / 1000.0;
 }
 
+/* A path of the documentation under the base path the service is served under (BASE_PATH). */
+static const char *under_base(struct rt_req *req, const char *path)
+{
+    const char *base = rt_server_base_path();
+    size_t n = strlen(base) + strlen(path) + 1;
+    char *out = rt_req_alloc(req, n);
+
+    snprintf(out, n, "%s%s", base, path);
+    return out;
+}
+
 void handle_read_root(struct rt_req *req)
 {
     struct api_welcome welcome = {
         .message = "Welcome to async-demo: the FastAPI async tutorial's service, spec-first in C",
-        .docs = "/docs",
-        .redoc = "/redoc",
-        .openapi = "/openapi.json",
+        .docs = under_base(req, "/docs"),
+        .redoc = under_base(req, "/redoc"),
+        .openapi = under_base(req, "/openapi.json"),
     };
 
     api_read_root__reply_200(req, &welcome);

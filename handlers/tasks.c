@@ -219,6 +219,16 @@ struct accept_ctx {
     const char *message;
 };
 
+/*
+ * The database could not take the insert: rt_db_req_reply_unavailable() has
+ * added Retry-After: 1 already (it does so for every database 503), so the
+ * header argument stays NULL here rather than sending it twice.
+ */
+static void reply_db_unavailable(struct rt_req *req, const char *detail)
+{
+    api_process_data__reply_503_detail(req, detail, NULL);
+}
+
 static void task_recorded(const struct rt_db_result *res, void *arg)
 {
     struct accept_ctx *a = arg;
@@ -232,15 +242,14 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
 
     if (rt_db_result_status(res) != RT_DB_OK) {
         rt_pool_release(pool);
-        if (!rt_db_req_reply_failure(a->req, res, api_process_data__reply_503_detail))
+        if (!rt_db_req_reply_failure(a->req, res, reply_db_unavailable))
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
     tasks_lease_submit(pool, a->id, a->message);
     snprintf(status_url, sizeof(status_url), "/tasks/%s", a->id);
     snprintf(text, sizeof(text), "Processing '%s' in the background", a->message);
-    rt_req_add_header(a->req, "Location", status_url);
-    api_process_data__reply_202(a->req, &accepted);
+    api_process_data__reply_202(a->req, &accepted, status_url); /* Location: the spec's header */
 }
 
 void handle_process_data(struct rt_req *req, const struct api_process_data_params *params)
@@ -248,18 +257,17 @@ void handle_process_data(struct rt_req *req, const struct api_process_data_param
     struct accept_ctx *a = rt_req_alloc(req, sizeof(*a));
     char created_at[TASKS_TIME_SIZE], until[TASKS_TIME_SIZE];
     const char *values[5] = {a->id, params->message, created_at, tasks_lease_owner(), until};
+    const int64_t retry_after = 1; /* a queued task takes about that long to leave the queue */
 
     if (pool == NULL || rt_pool_reserve(pool) != 0) {
-        rt_req_add_header(req, "Retry-After", "1");
-        api_process_data__reply_503_detail(req, "Background queue is full, try again later");
+        api_process_data__reply_503_detail(req, "Background queue is full, try again later", &retry_after);
         return;
     }
     a->req = req;
     a->message = params->message;
     new_uuid(a->id);
     tasks_lease_times(until, created_at);
-    if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, api_process_data__reply_503_detail) !=
-        0)
+    if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, reply_db_unavailable) != 0)
         rt_pool_release(pool);
 }
 

@@ -1,24 +1,21 @@
 /*
- * async-demo-client — call any operation of the API from the command line,
- * through the generated client's operation table (generated/api_client.h)
- * and rt_api_client_call(), once or under load.
+ * async-demo-client — call any operation of the API from the command line, through the generated
+ * client's operation table (generated/api_client.h) and rt_api_client_call(), once or under load.
  *
  *   async-demo-client [--url URL] OPERATION [PATH-ARGS...] [--PARAM VALUE...]
  *                     [--json JSON] [--FIELD VALUE...] [--concurrency N [--requests M]]
  *
- * OPERATION is an operationId with dashes or underscores (get-user,
- * get_user).  Positional arguments fill the path parameters in order;
- * --name value (or --name=value) fills a query or header parameter, else a
- * field of the request body; --json gives the whole body (sent as is when
- * no --FIELD is given, so invalid JSON reaches the server too).  The
- * operation table, and so --help, comes from openapi.yaml via codegen.
+ * --url without a path (http://host:port) gets the spec's first server path; with one (even /), kept.
+ * OPERATION is an operationId with dashes or underscores (get-user, get_user).  Positional arguments fill
+ * the path parameters in order; --name value (or --name=value) fills a query or header parameter, else a
+ * field of the request body; --json gives the whole body (sent as is when no --FIELD is given, so invalid
+ * JSON reaches the server too).  The operation table, and so --help, comes from openapi.yaml via codegen.
  *
- * Once: the status line goes to stderr and the body to stdout (so that it
- * can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for usage
- * errors.  Load mode (--concurrency and/or --requests): M calls with at
- * most N in flight, one line per call (index, status, ms) as it completes,
- * then a summary (count, ok/failed by status, min/p50/p90/p99/max ms, wall
- * time, requests per second); exit status 0 only if every call got a 2xx.
+ * Once: the status line (and the response headers the spec declares, as "Name: value" lines) goes to
+ * stderr and the body to stdout (so that it can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for
+ * usage errors.  Load mode (--concurrency and/or --requests): M calls with at most N in flight, one line
+ * per call (index, status, ms) as it completes, then a summary (count, ok/failed by status,
+ * min/p50/p90/p99/max ms, wall time, requests per second); exit status 0 only if every call got a 2xx.
  */
 #include "api_client.h"
 #include "client_auth.h"
@@ -400,6 +397,9 @@ static void on_single(const struct rt_api_client_response *res, void *arg)
         run->exit_code = 1;
     } else {
         fprintf(stderr, "HTTP %d (%s, %.1f ms)\n", res->status, run->cli->op->id, res->elapsed_ms);
+        for (const char *const *h = res->matched != NULL ? res->matched->headers : NULL; h && *h; h++)
+            if (rt_api_client_header(res, *h) != NULL) /* the headers the spec declares, as received */
+                fprintf(stderr, "%s: %s\n", *h, rt_api_client_header(res, *h));
         if (!res->documented)
             fprintf(stderr, "note: %d is not a documented status of %s; the raw body follows\n", res->status,
                     run->cli->op->id);
@@ -567,7 +567,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", prog, err);
         goto done;
     }
-    if (rt_api_client_init(&run.client, http, cli.url) != 0)
+    if (rt_api_client_init_server(&run.client, http, cli.url, API_CLIENT_BASE_PATH) != 0)
         usage_error("--url must be an http:// or https:// URL, not '%s'", cli.url);
     run.client.auth = client_auth_credentials();
 

@@ -9,7 +9,9 @@ The stages, one module each, in the order a spec goes through them:
   schemas     schema -> Rule (one struct rt_valid_rule) and object schema -> Model (one C struct)
   params      a parameter -> Param; the path template's segments
   security    securitySchemes and security requirements -> the schemes and alternatives an Operation checks
-  operations  path item + method -> Operation: parameters, request body, security, responses
+  servers     the first server URL's path: the base path everything is served under
+  operations  path item + method -> Operation: parameters, request body, security
+  responses   an operation's responses -> reply helpers (statuses, ranges, default, response headers)
   client      what the client templates need on top of an Operation
   build       the whole spec -> Ctx, the one object the templates see
   render      Ctx -> file texts through templates/*.j2; writing only what changed

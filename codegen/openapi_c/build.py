@@ -9,11 +9,12 @@ from .model import Ctx
 from .names import c_string
 from .refusals import SpecError
 from .operations import build_operations
+from .servers import build_servers
 from .schemas import is_object_schema, model_for
 from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 5
+CODEGEN_ABI = 6
 
 
 def build(spec, spec_name, lax=False):
@@ -28,6 +29,7 @@ def build(spec, spec_name, lax=False):
         if is_object_schema(schema) and not needs_schema(ctx, schema):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
+    build_servers(ctx)
     ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
     check_struct_names(ctx)

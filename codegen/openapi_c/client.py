@@ -21,4 +21,12 @@ def client_operation(op):
         p.summary_c = c_string(p.comment)
         p.kind_word = PARAM_KIND_WORD[p.rule.kind]
     op.client_params = op.path_params + op.other_params  # the order of api_client_ops[].params
-    op.model_responses = [r for r in op.responses if r.model]
+    # The client's table: exact statuses, then ranges, default last (rt_api_client matches in that order).
+    op.client_replies = op.responses + sorted((r for r in op.replies if r.takes_status),
+                                              key=lambda r: r.key == "default")
+    for i, r in enumerate(op.client_replies):
+        r.client_index = i
+        r.client_lo, r.client_hi = (r.status, 0) if not r.takes_status else (100 if r.key == "default" else r.lo,
+                                                                             r.hi)
+        r.header_names_c = [c_string(h.name) for h in r.headers]
+    op.model_responses = [r for r in op.client_replies if r.model]

@@ -164,31 +164,26 @@ class Walker:
                 self.object(item, "path-item", pointer(at, path), "live")
 
     def responses(self, value, at, ctx):
-        """The Responses Object: a response per status code; default and ranges are refused."""
+        """The Responses Object: a response per status code, range (4XX) or default."""
         if not isinstance(value, dict):
             self.fail(at, "responses must be a mapping")
         for status, resp in value.items():
             status = str(status)
             here = pointer(at, status)
-            entry = OBJECTS["responses"].get(status)
             if status.startswith("x-"):
                 continue
-            if entry is not None:
-                self.fail(here, "Responses field '%s' is refused: %s" % (status, entry.reason))
-            if STATUS_RANGE.fullmatch(status):
-                self.fail(here, "the status range %s is refused: a range gets no reply helper, the handler could "
-                                "not send the responses it describes" % status)
-            if not STATUS.fullmatch(status):
-                self.fail(here, "unknown response status %r (a status code 100-599 is expected)" % status)
+            if not (STATUS.fullmatch(status) or STATUS_RANGE.fullmatch(status) or status == "default"):
+                self.fail(here, "unknown response status %r (a status code 100-599, a range 1XX-5XX or default is expected)" % status)
             self.child(resp, "response?", here, ctx)
 
-    def schema(self, node, ptr, ctx, via, null_alt=False):
+    def schema(self, node, ptr, ctx, via, null_alt=False, prop=False):
         """A schema at ptr in context ctx (keywords.PARAM, BODY, OUTPUT or None); via: the $ref a request or a
         response reached it through, for the messages; null_alt: the schema is the {type: 'null'} alternative of
-        an anyOf/oneOf (where type 'null' alone is fine)."""
-        if (ptr, "schema", ctx) in self.seen:
+        an anyOf/oneOf (where type 'null' alone is fine); prop: it is a property's schema (or the one its $ref
+        names), the only place readOnly and writeOnly have an effect."""
+        if (ptr, "schema", ctx, prop) in self.seen:
             return
-        self.seen.add((ptr, "schema", ctx))
+        self.seen.add((ptr, "schema", ctx, prop))
         if isinstance(node, bool):
             return  # true and false: boolean schemas
         if not isinstance(node, dict):
@@ -200,7 +195,13 @@ class Walker:
             at = pointer(ptr, key)
             if not (null_alt and key == "type"):
                 self.schema_keyword(key, value, node, at, ctx, via)
-            self.subschemas(key, value, at, ctx, via)
+            if key in ("readOnly", "writeOnly") and value is True and not prop and ctx is not None:
+                self.fail(at, "schema keyword '%s: true' is refused: it is enforced on properties only (here it "
+                              "would be ignored)" % key, via)
+            if key == "default" and ctx == BODY and not prop:
+                self.fail(at, "schema keyword 'default' is refused here: a request body's defaults are applied to "
+                              "absent properties only (an item's or a whole body's would be ignored)", via)
+            self.subschemas(key, value, at, ctx, via, prop)
 
     def schema_keyword(self, key, value, node, at, ctx, via):
         """Refuse one keyword of a schema: unknown, REFUSED, or refused by its check in this context."""
@@ -214,20 +215,21 @@ class Walker:
         if why:
             self.fail(at, "schema keyword %s is refused: %s" % (construct(key, value), why), via if ctx else None)
 
-    def subschemas(self, key, value, at, ctx, via):
+    def subschemas(self, key, value, at, ctx, via, prop=False):
         """Walk the schemas under one keyword: a property's or an item's schema leaves a parameter's top level."""
         inner = BODY if ctx == PARAM else ctx
         if key == "$ref":
             target = self.local_target(value)
             if target is not None:
-                self.schema(target, value, ctx, via or (at if ctx else None))
+                self.schema(target, value, ctx, via or (at if ctx else None), prop=prop)
             # a $ref by $id is resolved (and refused when unknown) by jsonschema.py; its target is walked
             # where it sits, under components
         elif key in ("properties", "patternProperties", "dependentSchemas", "$defs"):
             if not isinstance(value, dict):
                 self.fail(at, "%s must be a mapping" % key, via)
             for name, sub in value.items():
-                self.schema(sub, pointer(at, name), inner, via)
+                # only a property's schema can carry readOnly, writeOnly or a body default
+                self.schema(sub, pointer(at, name), inner, via, prop=key == "properties")
         elif key in ("items", "additionalProperties", "contains", "propertyNames", "not", "if", "then", "else"):
             self.schema(value, at, inner, via)
         elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):

@@ -5,8 +5,8 @@ OpenAPI object is in exactly one of three categories:
 
   SUPPORTED   the generator enforces it (a check may restrict it to what is enforced: the values, or the places);
   REFUSED     the generator cannot enforce it yet: a spec using it fails to build, with the reason.  A few are
-              accepted where they provably have no effect (`servers: [{url: /}]`, readOnly in a
-              schema no request reaches...): the `harmless` predicate says where;
+              accepted where they provably have no effect (`jsonSchemaDialect` naming the default...): the
+              `harmless` predicate says where;
   ANNOTATION  no effect on validation by design (description, examples, title, deprecated, links, x-*...).
 
 A key in none of them is an error too.  document.py walks a spec with this table; test_keywords.py checks it
@@ -22,8 +22,6 @@ tables and validators as a request.  A few keywords are accepted only where they
 PARAM (the schema of a parameter), BODY (any other schema a request reaches), OUTPUT (reached from a response
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
-
-from urllib.parse import urlsplit
 
 from .regex import compile_error
 from .security import http_scheme, only_for, requirements, scheme_type
@@ -90,8 +88,7 @@ def input_format(value, node, ctx):
 
 
 def applied_default(value, node, ctx):
-    if ctx == BODY:
-        return "defaults are not applied to request body fields: an absent field would stay absent"
+    # BODY: applied to an absent optional scalar property (schemas.py); document.py refuses it elsewhere
     if ctx == PARAM and ("anyOf" in node or "oneOf" in node):
         return "a default beside anyOf/oneOf is not applied: put it in the non-null alternative"
     return None
@@ -150,6 +147,10 @@ def pattern_compiles(value, node, ctx):
 
 def a_string(value, node, ctx):
     return None if isinstance(value, str) and value else "must be a non-empty string"
+
+
+def a_flag(value, node, ctx):
+    return None if isinstance(value, bool) else "must be true or false"
 
 
 def not_true(value, node, ctx):
@@ -252,10 +253,9 @@ SCHEMA = {
     # meta-data
     "default": S(check=applied_default),
     "title": A(), "description": A(), "examples": A(), "deprecated": A(),
-    "readOnly": R("true is not enforced: the property would be required in and accepted from requests "
-                  "(allowed where no request reaches it)", harmless=lambda v, n, c: v is not True or c not in INPUT),
-    "writeOnly": R("true is not enforced: the property would be written in responses "
-                   "(allowed where no response reaches it)", harmless=lambda v, n, c: v is not True or c != OUTPUT),
+    # on properties (document.py refuses them elsewhere): readOnly ones are not required in requests and refused
+    # there (422), writeOnly ones are never written into responses (rt_valid_model)
+    "readOnly": S(check=a_flag), "writeOnly": S(check=a_flag),
     # content: annotations in 2020-12 (the content vocabulary asserts nothing)
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
     # the OpenAPI 3.1 dialect
@@ -276,23 +276,10 @@ def is_annotation(table, key):
 # --- OpenAPI objects ----------------------------------------------------------------------------------------
 
 DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
-SERVERS = ("a server URL with a path (or variables) is not supported: the routes answer at /, not under the "
-           "server's path")
 CALLBACKS = "callbacks are not supported: nothing would call them"
 FLOWS = ("OAuth flows are not supported: security scheme type oauth2 is not supported (supported: apiKey, http "
          "bearer, http basic)")
 DEFAULT_STYLE = {"path": "simple", "header": "simple", "query": "form", "cookie": "form"}
-
-
-def root_servers(value, node, ctx):
-    """Servers whose URLs all serve at the root ("/", or a host without a path) change nothing."""
-    if not isinstance(value, list):
-        return False
-    for server in value:
-        url = server.get("url") if isinstance(server, dict) else None
-        if not isinstance(url, str) or "{" in url or urlsplit(url).path not in ("", "/"):
-            return False
-    return True
 
 
 def openapi_version(value, node, ctx):
@@ -333,7 +320,7 @@ OBJECTS = {
         "openapi": S(check=openapi_version), "info": S(child="info"),
         "jsonSchemaDialect": R("only OpenAPI 3.1's default schema dialect is supported",
                                harmless=lambda v, n, c: v == DEFAULT_DIALECT),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # the first one's path is the base path (servers.py)
         "paths": S(child="paths"),
         "webhooks": R("webhooks are not supported: nothing would send them"),
         "components": S(child="components"),
@@ -347,15 +334,13 @@ OBJECTS = {
     },
     "contact": {"name": A(), "url": A(), "email": A()},
     "license": {"name": A(), "identifier": A(), "url": A()},
-    "server": {"url": S(), "description": A(),
-               "variables": R("server variables are not supported: the routes answer at /")},
-    "server-variable": {"enum": R("server variables are not supported"),
-                        "default": R("server variables are not supported"), "description": A()},
+    "server": {"url": S(), "description": A(), "variables": S(child="{server-variable}")},
+    "server-variable": {"enum": S(), "default": S(), "description": A()},  # the default is substituted
     "components": {
         "schemas": S(child="{schema}"), "responses": S(child="{response?}"),
         "parameters": S(child="{parameter?}"), "requestBodies": S(child="{request-body?}"),
         "pathItems": S(child="{path-item?}"),
-        "headers": A(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
+        "headers": S(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
         "callbacks": R(CALLBACKS),
         "securitySchemes": S(child="{security-scheme?}"),
     },
@@ -364,7 +349,7 @@ OBJECTS = {
         "get": S(child="operation"), "put": S(child="operation"), "post": S(child="operation"),
         "delete": S(child="operation"), "options": S(child="operation"), "head": S(child="operation"),
         "patch": S(child="operation"), "trace": S(child="operation"),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # must say the document's base path (servers.py)
         "parameters": S(child="[parameter?]", ctx="request"),
     },
     "operation": {
@@ -373,7 +358,7 @@ OBJECTS = {
         "requestBody": S(child="request-body?", ctx="request"), "responses": S(child="responses", ctx="response"),
         "callbacks": R(CALLBACKS), "deprecated": A(),
         "security": S(check=requirements),
-        "servers": R(SERVERS, harmless=root_servers, child="[server]"),
+        "servers": S(child="[server]"),  # must say the document's base path (servers.py)
     },
     "external-documentation": {"description": A(), "url": A()},
     "parameter": {
@@ -394,19 +379,22 @@ OBJECTS = {
     },
     "encoding": {key: R("encoding is not supported") for key in
                  ("contentType", "headers", "style", "explode", "allowReserved")},
-    "responses": {"default": R("a default response gets no reply helper: the handler could not send it")},
+    # default and the ranges (1XX..5XX) get reply helpers that take the status (responses.py)
+    "responses": {"default": S(child="response?")},
     "response": {
         "description": A(), "content": S(child="content"), "links": A(child="{link?}"),
-        # Not enforced either: the reply helper takes no parameter for them and the handler sets them itself.
-        # Kept accepted because openapi.yaml uses them (issue 15); see the README.
-        "headers": A(child="{header?}", note="documents headers the handler sets itself; nothing checks them"),
+        # each one an argument of the reply helper, written as its schema says (responses.py)
+        "headers": S(child="{header?}"),
     },
     "example": {"summary": A(), "description": A(), "value": A(), "externalValue": A()},
     "link": {key: A() for key in ("operationRef", "operationId", "parameters", "requestBody", "description",
                                   "server")},
-    # Header Objects appear only where they document (response headers, components): all annotations for now.
-    "header": {key: A() for key in ("description", "required", "deprecated", "schema", "content", "style",
-                                    "explode", "example", "examples")},
+    # Header Objects: response headers, arguments of the reply helpers (responses.py: scalar schemas only).
+    "header": {"description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
+               "required": S(), "schema": S(child="schema"),
+               "content": R("a header with content (a media type) is not supported: use schema"),
+               "style": R("only style simple is supported for headers", harmless=lambda v, n, c: v == "simple"),
+               "explode": S()},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
     "reference": {"$ref": S(), "summary": A(), "description": A()},
     # security.py: apiKey (header, query, cookie), http bearer and basic; the rest is refused by type's check
@@ -421,7 +409,7 @@ OBJECTS = {
 }
 
 # The fields an object must have (OpenAPI 3.1 requires them, and the build reads them).
-REQUIRED = {"parameter": ("name", "in"), "reference": ("$ref",)}
+REQUIRED = {"parameter": ("name", "in"), "reference": ("$ref",), "server": ("url",), "server-variable": ("default",)}
 
 NAMES = {"openapi": "OpenAPI Object", "info": "Info", "contact": "Contact", "license": "License",
          "server": "Server", "server-variable": "Server Variable", "components": "Components",

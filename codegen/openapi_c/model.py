@@ -38,6 +38,7 @@ class Ctx:
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)
         self.title_c = self.version_c = None
+        self.base_path = self.base_path_c = None  # servers.py: "" or "/a/b", and as a C literal
         self.abi = None           # CODEGEN_ABI
         self.spec_json_lines = []  # the spec as JSON, C literal lines for api_spec.c
 
@@ -90,6 +91,9 @@ class Field:
         self.rule = rule
         self.required = required
         self.has_flag = False
+        self.read_only = False   # readOnly: refused from requests (422), not required there
+        self.write_only = False  # writeOnly: never written into responses
+        self.default_json = None  # C literal of the default as JSON, applied when a request leaves it out
         self.c_decl = None
         self.entry_decl = None  # a map's entry struct (key and value), declared after the models
         self.union_decl = None  # a tagged union's enum and struct, declared before the models
@@ -110,7 +114,8 @@ class Model:
 
 
 class Response:
-    """One status code an operation answers with (only 1XX..5XX ones: "default" and "4XX" make no code)."""
+    """One response of an operation: a status code, "default" or a range such as "4XX" (responses.py adds the
+    reply helper's name, its status range and its headers)."""
 
     def __init__(self, status, model, any_json, detail, text_type=None):
         self.status = status

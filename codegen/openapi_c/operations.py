@@ -3,17 +3,16 @@
 The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
 """
 
-import re
-
 from .client import client_operation
 from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
 from .unions import body_union
 from .document import pointer
-from .model import Operation, Response
+from .model import Operation
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
 from .refusals import DOC_KEYWORDS, SpecError
-from .schemas import build_rule, is_object_schema, model_for
+from .responses import build_responses
+from .schemas import build_rule, is_object_schema
 from .security import build_security
 
 HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -89,11 +88,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     build_params(ctx, op, shared + own, template_params, where)
     request_body(ctx, op, spec_op, where)
     build_security(ctx, op, spec_op, where)
-    op.responses = []
-    for status, resp in (spec_op.get("responses") or {}).items():
-        r = response(ctx, op, str(status), resp, where)
-        if r is not None:
-            op.responses.append(r)
+    build_responses(ctx, op, spec_op, where)
 
     op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.auth_schemes)  # principals travel in params
     client_operation(op)
@@ -151,33 +146,3 @@ def admits_null(schema):
     return schema.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t) or any(
         isinstance(a, dict) and a.get("type") in ("null", ["null"]) for a in alts)
 
-
-def response(ctx, op, status, resp, where):
-    """The Response for one status of op; None for "default" and ranges such as "4XX" (nothing to generate)."""
-    if not re.fullmatch(r"[1-5][0-9][0-9]", status):
-        return None
-    at = pointer(where + "/responses", status)
-    if "$ref" in resp:
-        at = resp["$ref"]
-        resp = ctx.resolve(resp["$ref"])
-    schema, schema_at = json_content_schema(resp, at)
-    model, any_json, text_type = None, False, None
-    if schema is None:
-        text_type = text_content_type(resp, at)
-        if text_type is None and resp.get("content"):
-            raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
-    elif needs_schema(ctx, schema) or ("$ref" in schema and needs_schema(ctx, ctx.resolve(schema["$ref"]))):
-        any_json = True  # a schema a C struct cannot represent: the handler writes JSON
-    elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
-        model = model_for(ctx, schema["$ref"], schema["$ref"].rsplit("/", 1)[-1], ctx.resolve(schema["$ref"]),
-                          schema["$ref"])
-    elif is_object_schema(schema):
-        model = model_for(ctx, camel(op.id) + status, camel(op.id) + status, schema, schema_at)
-    else:
-        any_json = True
-    r = Response(int(status), model, any_json, bool(model and model.is_http_error), text_type)
-    if any_json and schema not in ({}, True):
-        # the client validates a JSON body that is not an object model against its schema
-        r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, status))
-        ctx.body_schemas.append((r.schema, schema_at))
-    return r

@@ -13,8 +13,8 @@ class SpecError(Exception):
     """The spec uses something the generator cannot turn into C faithfully."""
 
 
-# Keywords that only document a schema: allowed in every kind of schema, ignored (readOnly and writeOnly only
-# where keywords.py lets them through: where they have no effect).
+# Keywords that only document a schema: allowed in every kind of schema and ignored when the rule is built
+# (readOnly and writeOnly are read from a property's schema by schemas.py, and refused elsewhere by document.py).
 DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
                 "externalDocs", "xml", "$comment", "contentMediaType", "contentEncoding", "contentSchema"}
 

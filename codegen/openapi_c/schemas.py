@@ -6,6 +6,8 @@ order of their definitions in the generated C.  `where` is the JSON pointer of t
 target, for a $ref), which the messages name.
 """
 
+import json
+
 from .document import pointer
 from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
@@ -338,9 +340,15 @@ def model_for(ctx, key, schema_name, schema, where):
 
 def build_field(ctx, model, pname, pschema, required, where):
     """The Field for property pname of model (and the API_<SCHEMA>_<FIELD>_<VALUE> constants of its enum)."""
-    rule = build_rule(ctx, pschema, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
+    # readOnly/writeOnly of the property itself are the field's (access_flags): not left in a JSON-value table,
+    # which refuses them (jsonschema.py)
+    inner = {k: v for k, v in pschema.items() if k not in ("readOnly", "writeOnly")} if isinstance(
+        pschema, dict) and ("readOnly" in pschema or "writeOnly" in pschema) else pschema
+    rule = build_rule(ctx, inner, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
                       model.schema_name + camel(pname))
     f = Field(pname, rule, required)
+    access_flags(ctx, f, pschema, where)
+    body_default(ctx, f, pschema, where)
     if rule.kind == "RT_VALID_ARRAY":
         f.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
             c_decl(c_item_type(rule.items), "*items"), f.c_name)
@@ -360,6 +368,13 @@ def build_field(ctx, model, pname, pschema, required, where):
         f.has_flag = rule.kind in ("RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") and (
             rule.nullable or not f.required)
     words = ["required" if f.required else "optional"]
+    if f.required and (f.read_only or f.write_only):
+        words = ["required in %s" % ("responses" if f.read_only else "requests")]
+    words += ["read-only (refused in requests)"] if f.read_only else []
+    words += ["write-only (never in responses)"] if f.write_only else []
+    if f.default_json:
+        words.append("default %s when absent from a request%s" % (
+            json.dumps(f.default), " (has_%s then true)" % f.c_name if f.has_flag else ""))
     if rule.nullable:
         words.append("nullable")
     if rule.kind == "RT_VALID_MAP":
@@ -378,6 +393,53 @@ def build_field(ctx, model, pname, pschema, required, where):
                                 "makes" % (where, v, macro))
             ctx.enums.append((macro, c_string(v)))
     return f
+
+
+def local_ref_target(ctx, pschema, where):
+    """The schema the $ref of the property at where names when it is a pointer into the document, else {}: a
+    $ref by $id (or under one) makes the property a JSON value whose table refuses readOnly, writeOnly and
+    default (jsonschema.py)."""
+    ref = pschema.get("$ref") if isinstance(pschema, dict) else None
+    if not isinstance(ref, str) or not ref.startswith("#/") or where in ctx.abs_refs:
+        return {}
+    try:
+        return ctx.resolve(ref)
+    except SpecError:
+        return {}  # it goes on by $id: the same JSON value table
+
+
+def access_flags(ctx, f, pschema, where):
+    """readOnly / writeOnly of a property: on its schema, or on the schema its $ref names."""
+    nodes = [pschema, local_ref_target(ctx, pschema, where)]
+    nodes = [n for n in nodes if isinstance(n, dict)]  # true/false: boolean schemas say neither
+    f.read_only = any(n.get("readOnly") is True for n in nodes)
+    f.write_only = any(n.get("writeOnly") is True for n in nodes)
+    if f.read_only and f.write_only:
+        raise SpecError("%s: readOnly and writeOnly both true: the property could be neither sent nor received"
+                        % where)
+
+
+SCALAR_TYPES = {"RT_VALID_STRING": "string", "RT_VALID_INTEGER": "integer", "RT_VALID_NUMBER": "number",
+                "RT_VALID_BOOLEAN": "boolean"}
+
+
+def body_default(ctx, f, pschema, where):
+    """The default of a property (on its schema, or the one its $ref names), applied when a request body leaves
+    it out: only an optional scalar's (C has no literal for the others), and one its own schema accepts."""
+    if not isinstance(pschema, dict):
+        return  # a boolean schema has no default
+    node = pschema if "default" in pschema else local_ref_target(ctx, pschema, where)
+    if not isinstance(node, dict) or node.get("default") is None:
+        return  # none, or null: absent already reads as null (NULL, has_ false)
+    if f.required:
+        raise SpecError("%s/default: a default on a required property is never applied" % where)
+    if f.rule.kind not in SCALAR_TYPES:
+        raise SpecError("%s/default: a default is applied to string, integer, number and boolean properties only"
+                        % where)
+    if "anyOf" not in node and "oneOf" not in node:
+        check_default(node, SCALAR_TYPES[f.rule.kind], where)
+    f.default = node["default"]
+    f.default_json = c_string(json.dumps(f.default))
 
 
 def check_default(schema, t, where):

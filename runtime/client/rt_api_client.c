@@ -109,6 +109,26 @@ static const char *describe_errors(const struct rt_valid_errors *errs, char *buf
     return buf;
 }
 
+const char *rt_api_client_header(const struct rt_api_client_response *res, const char *name)
+{
+    return rt_client_header(res->headers, name);
+}
+
+/* The documented response @p status is: its own entry, else the first range (or default) it falls in. */
+static const struct rt_api_client_status *match_status(const struct rt_api_client_op *op, int status)
+{
+    for (size_t i = 0; i < op->n_responses; i++) {
+        if (op->responses[i].status_hi == 0 && op->responses[i].status == status)
+            return &op->responses[i];
+    }
+    for (size_t i = 0; i < op->n_responses; i++) {
+        if (op->responses[i].status_hi != 0 && op->responses[i].status <= status &&
+            status <= op->responses[i].status_hi)
+            return &op->responses[i];
+    }
+    return NULL;
+}
+
 /* rt_client's callback: parse the body into the documented model, hand over, free. */
 static void on_response(const struct rt_client_response *resp, void *arg)
 {
@@ -118,7 +138,6 @@ static void on_response(const struct rt_client_response *resp, void *arg)
     void *body = NULL;
     char why[256];
     const struct rt_valid_schema *schema = NULL;
-    size_t i;
 
     memset(&res, 0, sizeof(res));
     rt_valid_errors_init(&errs);
@@ -128,16 +147,13 @@ static void on_response(const struct rt_client_response *resp, void *arg)
     res.text = resp->body;
     res.text_len = resp->body_len;
     res.content_type = resp->content_type;
+    res.headers = resp->headers;
     res.elapsed_ms = resp->elapsed_ms;
     if (resp->error == NULL) {
-        for (i = 0; i < call->op->n_responses; i++) {
-            if (call->op->responses[i].status == resp->status) {
-                res.documented = true;
-                res.model = call->op->responses[i].model;
-                schema = call->op->responses[i].schema;
-                break;
-            }
-        }
+        res.matched = match_status(call->op, resp->status);
+        res.documented = res.matched != NULL;
+        res.model = res.matched != NULL ? res.matched->model : NULL;
+        schema = res.matched != NULL ? res.matched->schema : NULL;
         if (resp->body != NULL && resp->body_len > 0 &&
             rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
             res.json = NULL;
@@ -318,7 +334,7 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
         return send_call(c, op, values, text, strlen(text), deliver, cb, arg);
     }
     if (body != NULL)
-        rt_valid_model_write_json(op->body, body, &json);
+        rt_valid_model_write_json_request(op->body, body, &json);
     rc = send_call(c, op, values, json.data, json.len, deliver, cb, arg);
     rt_json_buf_free(&json);
     return rc;
@@ -340,6 +356,23 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
     while (len > 0 && c->base_url[len - 1] == '/')
         c->base_url[--len] = '\0';
     return 0;
+}
+
+int rt_api_client_init_server(struct rt_api_client *c, struct rt_client *http, const char *server_url,
+                              const char *base_path)
+{
+    const char *host = server_url != NULL ? strstr(server_url, "://") : NULL;
+    char *joined;
+    int rc;
+
+    if (host == NULL || strchr(host + 3, '/') != NULL || base_path == NULL)
+        return rt_api_client_init(c, http, server_url);
+    joined = rt_xmalloc(strlen(server_url) + strlen(base_path) + 1);
+    strcpy(joined, server_url);
+    strcat(joined, base_path);
+    rc = rt_api_client_init(c, http, joined);
+    free(joined);
+    return rc;
 }
 
 void rt_api_client_cleanup(struct rt_api_client *c)

@@ -63,6 +63,17 @@ struct rt_api_client {
  */
 int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const char *base_url);
 
+/**
+ * rt_api_client_init() for a server at @p server_url serving the API under
+ * @p base_path (the path of the spec's first server URL, "" or "/a/b":
+ * API_CLIENT_BASE_PATH): a URL without a path ("http://host:port") gets
+ * @p base_path appended; one with a path, even "/", is taken as the whole
+ * base URL (for a server whose BASE_PATH moved the API elsewhere).
+ * @return as rt_api_client_init().
+ */
+int rt_api_client_init_server(struct rt_api_client *c, struct rt_client *http, const char *server_url,
+                              const char *base_path);
+
 /** Free what rt_api_client_init() allocated; NULL is fine; idempotent.  Does not free c->http. */
 void rt_api_client_cleanup(struct rt_api_client *c);
 
@@ -70,9 +81,11 @@ struct rt_valid_schema;
 
 /** The outcome of a call, whatever the operation; valid only during the callback. */
 struct rt_api_client_response {
-    int status;                         /* the HTTP status; 0 when no response arrived */
-    const char *error;                  /* NULL once a response arrived, else why not (connect, timeout...) */
-    bool documented;                    /* the spec documents this status for the operation */
+    int status;        /* the HTTP status; 0 when no response arrived */
+    const char *error; /* NULL once a response arrived, else why not (connect, timeout...) */
+    bool documented;   /* the spec documents this status for the operation */
+    const struct rt_api_client_status *matched; /* the documented response it is (exact status first, then
+                                                   ranges, then default), or NULL */
     const struct rt_valid_model *model; /* the model documented for this status, or NULL (none, or {}) */
     const void *body;                   /* struct api_<model> parsed from the body, or NULL */
     const char *invalid;                /* why the body is not the documented model or schema, or NULL */
@@ -80,8 +93,16 @@ struct rt_api_client_response {
     const char *text;                   /* the raw body (NUL-terminated), or NULL */
     size_t text_len;                    /* bytes in text */
     const char *content_type;           /* the response's Content-Type, or NULL */
+    const char *const *headers;         /* every header received: name, value, ..., NULL; or NULL */
     double elapsed_ms;                  /* from the call to the callback */
 };
+
+/**
+ * @return the value of the response header @p name (any case) of @p res
+ * (the spec's response headers among them, as text: "1", "/tasks/..."),
+ * or NULL if it was not received.  Valid only during the callback.
+ */
+const char *rt_api_client_header(const struct rt_api_client_response *res, const char *name);
 
 /** The callback of rt_api_client_call(). */
 typedef void (*rt_api_client_cb)(const struct rt_api_client_response *res, void *arg);
@@ -100,11 +121,13 @@ struct rt_api_client_param {
     const char *summary;      /* for help texts: "query, optional, default 20, 1 <= x <= 100" */
 };
 
-/** A documented response status and its model. */
+/** A documented response: a status, a range (4XX) or default, its model and its headers. */
 struct rt_api_client_status {
-    int status;                           /* e.g. 200 */
+    int status;    /* e.g. 200; the first status of a range (400), or 100 for default */
+    int status_hi; /* 0: exactly status; else the last of the range (499; 599: default) */
     const struct rt_valid_model *model;   /* NULL: no body, or JSON (then schema) */
     const struct rt_valid_schema *schema; /* a JSON body's schema (not an object model), or NULL: any JSON */
+    const char *const *headers; /* the headers the spec declares (names, NULL-terminated), or NULL */
 };
 
 /** A security scheme an operation names: where its credential goes. */
@@ -116,19 +139,20 @@ struct rt_api_client_scheme {
 
 /** One operation of the spec. */
 struct rt_api_client_op {
-    const char *id;                               /* the operationId, snake_case */
-    const char *method;                           /* "GET", "POST", ... */
-    const char *path;                             /* the path template, "/users/{user_email}" */
-    const char *summary;                          /* the spec's summary, or "" */
-    const struct rt_api_client_param *params;     /* path parameters (in template order) first */
-    size_t n_params;                              /* entries in params */
-    const struct rt_valid_model *body;            /* the request body's model, or NULL for none */
-    bool body_json;                               /* the body is a struct json_object * sent as is */
-    bool body_required;                           /* the spec requires a body */
-    const struct rt_api_client_status *responses; /* documented statuses, in spec order */
-    size_t n_responses;                           /* entries in responses */
-    const struct rt_api_client_scheme *schemes;   /* every scheme its security names, or NULL (open) */
-    size_t n_schemes;                             /* entries in schemes */
+    const char *id;                           /* the operationId, snake_case */
+    const char *method;                       /* "GET", "POST", ... */
+    const char *path;                         /* the path template, "/users/{user_email}" */
+    const char *summary;                      /* the spec's summary, or "" */
+    const struct rt_api_client_param *params; /* path parameters (in template order) first */
+    size_t n_params;                          /* entries in params */
+    const struct rt_valid_model *body;        /* the request body's model, or NULL for none */
+    bool body_json;                           /* the body is a struct json_object * sent as is */
+    bool body_required;                       /* the spec requires a body */
+    const struct rt_api_client_status
+        *responses;                             /* exact statuses in spec order, then ranges, default last */
+    size_t n_responses;                         /* entries in responses */
+    const struct rt_api_client_scheme *schemes; /* every scheme its security names, or NULL (open) */
+    size_t n_schemes;                           /* entries in schemes */
 };
 
 /**

@@ -217,3 +217,12 @@ int rt_client_set_nameserver(struct rt_client *client, const char *addr)
 {
     return rt_client_resolver_set_nameserver(client->resolver, addr);
 }
+
+const char *rt_client_header(const char *const *headers, const char *name)
+{
+    for (; headers != NULL && headers[0] != NULL && headers[1] != NULL; headers += 2) {
+        if (strcasecmp(headers[0], name) == 0)
+            return headers[1];
+    }
+    return NULL;
+}

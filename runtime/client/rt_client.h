@@ -41,13 +41,21 @@ struct rt_client_settings {
 
 /** The outcome of one request; valid only during the callback. */
 struct rt_client_response {
-    int status;               /* the HTTP status, or 0 when no response was received */
-    const char *error;        /* NULL when a response was received (whatever its status), else why not */
-    const char *body;         /* the body (NUL-terminated, the NUL not counted), or NULL */
-    size_t body_len;          /* bytes in body */
-    const char *content_type; /* the Content-Type header, or NULL */
-    double elapsed_ms;        /* from rt_client_request() to this callback */
+    int status;                 /* the HTTP status, or 0 when no response was received */
+    const char *error;          /* NULL when a response was received (whatever its status), else why not */
+    const char *body;           /* the body (NUL-terminated, the NUL not counted), or NULL */
+    size_t body_len;            /* bytes in body */
+    const char *content_type;   /* the Content-Type header, or NULL */
+    const char *const *headers; /* every header received: name, value, ..., NULL; or NULL (no response) */
+    double elapsed_ms;          /* from rt_client_request() to this callback */
 };
+
+/**
+ * @return the value of the first header named @p name (any case) in
+ * @p headers (name, value, ..., NULL, as in struct rt_client_response), or
+ * NULL if there is none or @p headers is NULL.
+ */
+const char *rt_client_header(const char *const *headers, const char *name);
 
 /** What to send; everything is copied by rt_client_request(). */
 struct rt_client_request {

@@ -17,6 +17,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 
 #define USER_AGENT "async-demo/0.1"
 
@@ -105,6 +106,23 @@ static void on_error(enum evhttp_request_error error, void *arg)
         fail_exchange(req, conn, error);
 }
 
+/* The response's headers into req->resp_headers, in order (repeated names kept), for the caller. */
+static void copy_headers(struct rt_client_req *req, struct evkeyvalq *in)
+{
+    struct evkeyval *h;
+    size_t n = 0, i = 0;
+
+    rt_client_req_free_headers(req);
+    TAILQ_FOREACH(h, in, next)
+    n++;
+    req->resp_headers = rt_xcalloc(2 * n + 1, sizeof(*req->resp_headers));
+    TAILQ_FOREACH(h, in, next)
+    {
+        req->resp_headers[i++] = rt_xstrdup(h->key);
+        req->resp_headers[i++] = rt_xstrdup(h->value);
+    }
+}
+
 /*
  * evhttp: the request completed.  @p evreq is NULL after on_error (already
  * handled); a request with response code 0 means the connection could not
@@ -145,6 +163,7 @@ static void on_response(struct evhttp_request *evreq, void *arg)
     ctype = evhttp_find_header(evhttp_request_get_input_headers(evreq), "Content-Type");
     free(req->content_type);
     req->content_type = ctype != NULL ? rt_xstrdup(ctype) : NULL;
+    copy_headers(req, evhttp_request_get_input_headers(evreq));
     rt_client_conn_release(conn);
     rt_client_req_done(req, code);
 }

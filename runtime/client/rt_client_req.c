@@ -241,6 +241,7 @@ void rt_client_req_fail(struct rt_client_req *req, const char *fmt, ...)
     evbuffer_drain(req->body, evbuffer_get_length(req->body));
     free(req->content_type);
     req->content_type = NULL;
+    rt_client_req_free_headers(req);
     req_due(req);
 }
 
@@ -262,6 +263,7 @@ void rt_client_req_deliver(struct rt_client_req *req)
     resp.status = req->status;
     resp.error = req->error[0] != '\0' ? req->error : NULL;
     resp.content_type = req->content_type;
+    resp.headers = (const char *const *)req->resp_headers;
     resp.elapsed_ms = req->elapsed_ms;
     if (resp.error == NULL && evbuffer_add(req->body, "", 1) == 0) {
         resp.body = (const char *)evbuffer_pullup(req->body, -1);
@@ -276,6 +278,14 @@ void rt_client_req_deliver(struct rt_client_req *req)
     rt_client_req_free(req);
 }
 
+void rt_client_req_free_headers(struct rt_client_req *req)
+{
+    for (char **h = req->resp_headers; h != NULL && *h != NULL; h++)
+        free(*h);
+    free(req->resp_headers);
+    req->resp_headers = NULL;
+}
+
 void rt_client_req_free(struct rt_client_req *req)
 {
     char **h;
@@ -287,6 +297,7 @@ void rt_client_req_free(struct rt_client_req *req)
     if (req->body != NULL)
         evbuffer_free(req->body);
     free(req->content_type);
+    rt_client_req_free_headers(req);
     free(req->target);
     free(req->send_body);
     free(req->send_ctype);

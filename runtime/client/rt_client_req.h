@@ -64,6 +64,7 @@ struct rt_client_req {
     /* the result, valid once DONE */
     int status;
     char *content_type;
+    char **resp_headers; /* the response's headers: name, value, ..., NULL (rt_xmalloc'd), or NULL */
     struct evbuffer *body;
     double elapsed_ms;
     char error[256]; /* "" when a response was received */
@@ -106,5 +107,8 @@ void rt_client_req_deliver(struct rt_client_req *req);
 
 /** Free @p req and everything it owns (NULL is fine); it must be in no list. */
 void rt_client_req_free(struct rt_client_req *req);
+
+/** Free req->resp_headers (a retried request's, or a failed one's); NULL after. */
+void rt_client_req_free_headers(struct rt_client_req *req);
 
 #endif /* RT_CLIENT_REQ_H */

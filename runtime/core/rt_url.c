@@ -216,13 +216,14 @@ static bool any_path_matches(const struct rt_url_route *routes, size_t n_routes,
 static bool try_redirect_slash(struct rt_req *req, const struct rt_url_route *routes, size_t n_routes,
                                struct split_path *sp)
 {
-    const char *path = rt_req_path(req), *query = rt_req_query(req);
+    /* The Location is the whole path (the API's base path included): only its end changes. */
+    const char *path = rt_req_full_path(req), *query = rt_req_query(req);
     size_t len = strlen(path), qlen = query != NULL ? strlen(query) : 0;
     struct split_path alt = *sp;
     char *location;
     size_t loc_len;
 
-    if (strcmp(path, "/") == 0)
+    if (strcmp(rt_req_path(req), "/") == 0)
         return false;
     if (sp->segs[sp->n - 1][0] == '\0') {
         alt.n--; /* "/users/" -> "/users" */
@@ -291,4 +292,19 @@ const struct rt_url_route *rt_url_route(struct rt_req *req, const struct rt_url_
     if (!try_redirect_slash(req, routes, n_routes, &sp))
         rt_req_reply_detail(req, 404, "Not Found");
     return NULL;
+}
+
+unsigned rt_url_path_methods(struct rt_req *req, const struct rt_url_route *routes, size_t n_routes)
+{
+    struct split_path sp;
+    unsigned methods = 0;
+    size_t i;
+
+    if (split_decode(req, rt_req_path(req), &sp) != RT_URL_OK)
+        return 0;
+    for (i = 0; i < n_routes; i++) {
+        if (path_matches(&routes[i], &sp))
+            methods |= routes[i].methods;
+    }
+    return methods;
 }

@@ -95,4 +95,13 @@ struct rt_url_route {
 const struct rt_url_route *rt_url_route(struct rt_req *req, const struct rt_url_route *routes,
                                         size_t n_routes, const char **params);
 
+/**
+ * The methods the request's path has, without routing or answering it:
+ * the union of the methods of every route whose path matches (what a 405's
+ * Allow would list), 0 when none matches or the path cannot be decoded.
+ * For CORS preflights (runtime/server/rt_cors.h), through the generated
+ * api_path_methods().
+ */
+unsigned rt_url_path_methods(struct rt_req *req, const struct rt_url_route *routes, size_t n_routes);
+
 #endif /* RT_URL_H */

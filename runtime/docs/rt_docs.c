@@ -6,11 +6,15 @@
  * path up, checks the method and If-None-Match, and answers from the table
  * without allocating.  The pages follow FastAPI's get_swagger_ui_html(),
  * get_swagger_ui_oauth2_redirect_html() and get_redoc_html(), but point at
- * our own copies of the assets instead of a CDN.
+ * our own copies of the assets instead of a CDN.  The assets carry a gzip
+ * copy made at build time, the spec one made at start (gzip_copy()); which
+ * one goes out follows Accept-Encoding as rt_gzip reads it, for dynamic
+ * answers too.
  */
 #include "rt_docs.h"
 
 #include <assert.h>
+#include <event2/buffer.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +22,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rt_docs_spec.h"
+#include "rt_gzip.h"
+#include "rt_mem.h"
 #include "rt_metrics.h"
+#include "rt_mem.h"
 #include "rt_req.h"
 
 #ifndef RT_DOCS_ASSETS
@@ -91,19 +99,23 @@ enum {
 
 static struct resource resources[RES_COUNT];
 static bool initialized;
+/* The base path the API is served under ("" for the root): every URL the pages load starts with it.  The
+ * resources' paths do not: rt_docs_handle() sees the path under it (rt_req_path()). */
+static char base[256];
 
 #if RT_DOCS_ASSETS
-/* FastAPI's swagger_ui_default_parameters, plus validatorUrl: null (no badge from validator.swagger.io). */
-static const char docs_init_js[] =
+/* FastAPI's swagger_ui_default_parameters, plus validatorUrl: null (no badge from validator.swagger.io).
+ * Arguments: the base path twice. */
+static const char docs_init_template[] =
     "window.ui = SwaggerUIBundle({\n"
-    "    url: '/openapi.json',\n"
+    "    url: '%s/openapi.json',\n"
     "    dom_id: '#swagger-ui',\n"
     "    layout: 'BaseLayout',\n"
     "    deepLinking: true,\n"
     "    showExtensions: true,\n"
     "    showCommonExtensions: true,\n"
     "    validatorUrl: null,\n"
-    "    oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect',\n"
+    "    oauth2RedirectUrl: window.location.origin + '%s/docs/oauth2-redirect',\n"
     "    presets: [\n"
     "        SwaggerUIBundle.presets.apis,\n"
     "        SwaggerUIBundle.SwaggerUIStandalonePreset\n"
@@ -112,6 +124,7 @@ static const char docs_init_js[] =
 
 /* The generated pages; sized with room to spare, rt_docs_init() fails if one does not fit. */
 static char docs_html[2048];
+static char docs_init_js[1024];
 static char oauth2_redirect_html[512];
 static char redoc_html[2048];
 #endif
@@ -214,7 +227,7 @@ static int html_escape(char *out, size_t size, const char *s)
 #define PAGE_PRINTF(buf, ...)                                                                                \
     (snprintf((buf), sizeof(buf), __VA_ARGS__) >= (int)sizeof(buf) ? -1 : (int)strlen(buf))
 
-/* /docs: Swagger UI.  Arguments: the Swagger UI directory twice, the title, the directory. */
+/* /docs: Swagger UI.  Arguments: the Swagger UI directory twice, the title, the directory, the base path. */
 static const char docs_page[] = "<!DOCTYPE html>\n"
                                 "<html lang=\"en\">\n"
                                 "<head>\n"
@@ -229,7 +242,7 @@ static const char docs_page[] = "<!DOCTYPE html>\n"
                                 "</div>\n"
                                 "<script src=\"%s/swagger-ui-bundle.js\"></script>\n"
                                 "<!-- `SwaggerUIBundle` is now available on the page -->\n"
-                                "<script src=\"/docs/swagger-ui-init.js\"></script>\n"
+                                "<script src=\"%s/docs/swagger-ui-init.js\"></script>\n"
                                 "</body>\n"
                                 "</html>\n";
 
@@ -245,8 +258,8 @@ static const char oauth2_page[] = "<!DOCTYPE html>\n"
                                   "</body>\n"
                                   "</html>\n";
 
-/* /redoc: ReDoc, telemetry off.  Arguments: the title, the Swagger UI directory (favicon), the ReDoc
- * directory. */
+/* /redoc: ReDoc, telemetry off.  Arguments: the title, the Swagger UI directory (favicon), the base path,
+ * the ReDoc directory. */
 static const char redoc_page[] =
     "<!DOCTYPE html>\n"
     "<html lang=\"en\">\n"
@@ -266,18 +279,18 @@ static const char redoc_page[] =
     "<noscript>\n"
     "ReDoc requires Javascript to function. Please enable it to browse the documentation.\n"
     "</noscript>\n"
-    "<redoc spec-url=\"/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
+    "<redoc spec-url=\"%s/openapi.json\" disable-telemetry=\"true\"></redoc>\n"
     "<script type=\"module\" src=\"%s/redoc.standalone.js\"></script>\n"
     "</body>\n"
     "</html>\n";
 
 /* The pages' table entries, once they are built (their lengths given). */
-static int add_pages(size_t docs_len, size_t oauth2_len, size_t redoc_len)
+static int add_pages(size_t docs_len, size_t oauth2_len, size_t redoc_len, size_t init_len)
 {
     return set_resource(RES_DOCS, "", "/docs", TYPE_HTML, CACHE_NO_CACHE, docs_html, docs_len, NULL, 0) !=
                        0 ||
                    set_resource(RES_DOCS_INIT, "", "/docs/swagger-ui-init.js", TYPE_JS, CACHE_NO_CACHE,
-                                docs_init_js, sizeof(docs_init_js) - 1, NULL, 0) != 0 ||
+                                docs_init_js, init_len, NULL, 0) != 0 ||
                    set_resource(RES_OAUTH2_REDIRECT, "", "/docs/oauth2-redirect", TYPE_HTML, CACHE_NO_CACHE,
                                 oauth2_redirect_html, oauth2_len, NULL, 0) != 0 ||
                    set_resource(RES_REDOC, "", "/redoc", TYPE_HTML, CACHE_NO_CACHE, redoc_html, redoc_len,
@@ -310,31 +323,62 @@ static int add_assets(const char *swagger_dir, const char *redoc_dir)
 /* Build the pages and their table entries.  Returns 0, or -1 if something did not fit its buffer. */
 static int build_pages(const char *api_title)
 {
-    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE];
-    int docs_len, oauth2_len, redoc_len;
+    /* The directories as served (under the base path, in the pages) and as looked up (below it). */
+    char title[256], swagger_dir[PATH_SIZE], redoc_dir[PATH_SIZE], swagger_url[512], redoc_url[512];
+    int docs_len, oauth2_len, redoc_len, init_len;
 
     if (html_escape(title, sizeof(title), api_title) != 0)
         return -1;
     if (PAGE_PRINTF(swagger_dir, "/static/swagger-ui-%s", rt_docs_swagger_ui_version) < 0 ||
-        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0)
+        PAGE_PRINTF(redoc_dir, "/static/redoc-%s", rt_docs_redoc_version) < 0 ||
+        PAGE_PRINTF(swagger_url, "%s%s", base, swagger_dir) < 0 ||
+        PAGE_PRINTF(redoc_url, "%s%s", base, redoc_dir) < 0)
         return -1;
-    docs_len = PAGE_PRINTF(docs_html, docs_page, swagger_dir, swagger_dir, title, swagger_dir);
-    oauth2_len = PAGE_PRINTF(oauth2_redirect_html, oauth2_page, swagger_dir);
-    redoc_len = PAGE_PRINTF(redoc_html, redoc_page, title, swagger_dir, redoc_dir);
-    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0)
+    docs_len = PAGE_PRINTF(docs_html, docs_page, swagger_url, swagger_url, title, swagger_url, base);
+    oauth2_len = PAGE_PRINTF(oauth2_redirect_html, oauth2_page, swagger_url);
+    redoc_len = PAGE_PRINTF(redoc_html, redoc_page, title, swagger_url, base, redoc_url);
+    init_len = PAGE_PRINTF(docs_init_js, docs_init_template, base, base);
+    if (docs_len < 0 || oauth2_len < 0 || redoc_len < 0 || init_len < 0)
         return -1;
-    return add_pages((size_t)docs_len, (size_t)oauth2_len, (size_t)redoc_len) == 0 &&
+    return add_pages((size_t)docs_len, (size_t)oauth2_len, (size_t)redoc_len, (size_t)init_len) == 0 &&
                    add_assets(swagger_dir, redoc_dir) == 0
                ? 0
                : -1;
 }
 #endif
 
+/*
+ * The gzip copy of the spec, made once at start (kept for the process):
+ * the runtime does not compress answers that carry an ETag (each encoding
+ * needs a validator of its own), so the spec gets its copy here, as the
+ * assets get theirs at build time.  NULL if it could not be made.
+ */
+static char *gzip_copy(const char *data, size_t len, size_t *gz_len)
+{
+    struct rt_gzip *gz = rt_gzip_new();
+    struct evbuffer *out = evbuffer_new();
+    char *copy = NULL;
+    size_t n = 0;
+
+    if (gz != NULL && out != NULL && (n = rt_gzip_compress(gz, data, len, out)) > 0) {
+        copy = rt_xmalloc(n);
+        evbuffer_remove(out, copy, n);
+    }
+    if (out != NULL)
+        evbuffer_free(out);
+    rt_gzip_free(gz);
+    *gz_len = copy != NULL ? n : 0;
+    return copy;
+}
+
 /* Build the table.  Returns 0, or -1 if something did not fit its buffer. */
 static int build(const char *api_title, const char *spec_json, size_t spec_json_len)
 {
+    size_t gz_len;
+    const char *gz = gzip_copy(spec_json, spec_json_len, &gz_len);
+
     if (set_resource(RES_OPENAPI, "", "/openapi.json", "application/json", CACHE_NO_CACHE, spec_json,
-                     spec_json_len, NULL, 0) != 0)
+                     spec_json_len, gz, gz_len) != 0)
         return -1;
 #if RT_DOCS_ASSETS
     return build_pages(api_title);
@@ -344,10 +388,22 @@ static int build(const char *api_title, const char *spec_json, size_t spec_json_
 #endif
 }
 
-int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len)
+int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len, const char *base_path,
+                 bool rewrite_servers)
 {
+    /* Kept for the life of the process, like the spec it replaces. */
+    static char *rewritten;
+
     if (initialized)
         return 0;
+    if (snprintf(base, sizeof(base), "%s", base_path) >= (int)sizeof(base))
+        return -1;
+    if (rewrite_servers) {
+        rewritten = rt_docs_spec_with_base(spec_json, spec_json_len, base_path, &spec_json_len);
+        if (rewritten == NULL)
+            return -1;
+        spec_json = rewritten;
+    }
     if (build(title, spec_json, spec_json_len) != 0)
         return -1;
     initialized = true;
@@ -384,45 +440,6 @@ static bool etag_listed(const char *header, const char *etag)
             p++;
     }
     return false;
-}
-
-/*
- * Whether the Accept-Encoding value @header accepts gzip: "gzip" (or
- * "x-gzip") with a non-zero q, or else "*" with a non-zero q.
- */
-static bool accepts_gzip(const char *header)
-{
-    const char *p = header;
-    int star = -1; /* -1 not listed, 0 refused, 1 accepted */
-
-    while (*p != '\0') {
-        const char *tok;
-        size_t tok_len;
-        bool acceptable = true;
-
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        tok = p;
-        while (*p != '\0' && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
-            p++;
-        tok_len = (size_t)(p - tok);
-        /* Parameters: only q matters; q=0, q=0.0, ... refuses. */
-        while (*p != '\0' && *p != ',') {
-            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=' &&
-                (p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t')) {
-                acceptable = strtod(p + 2, NULL) > 0.0;
-            }
-            p++;
-        }
-        if (tok_len == 0)
-            continue;
-        if ((tok_len == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
-            (tok_len == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
-            return acceptable;
-        if (tok_len == 1 && *tok == '*')
-            star = acceptable;
-    }
-    return star == 1;
 }
 
 int rt_docs_handle(struct rt_req *req)
@@ -468,7 +485,7 @@ int rt_docs_handle(struct rt_req *req)
     if (r->gz != NULL) {
         const char *ae = rt_req_header(req, "Accept-Encoding");
 
-        gzip = ae != NULL && accepts_gzip(ae);
+        gzip = rt_gzip_accepted(ae); /* the same parser as dynamic answers' */
         rt_req_add_header(req, "Vary", "Accept-Encoding");
     }
     body = gzip ? r->gz : r->body;

@@ -7,7 +7,7 @@
  * 404 saying so, and /openapi.json is still served.
  *
  * Paths answered (GET and HEAD; any other method gets 405 with an Allow
- * header):
+ * header), below the API's base path if it has one (see rt_docs_init()):
  *   /openapi.json                  the spec the application hands over
  *   /docs                          Swagger UI page
  *   /docs/swagger-ui-init.js       its configuration (url: /openapi.json, ...)
@@ -33,6 +33,7 @@
 #ifndef RT_DOCS_H
 #define RT_DOCS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct rt_req;
@@ -40,12 +41,21 @@ struct rt_req;
 /**
  * Prepare the pages, URLs and ETags (hashes the embedded files once) for
  * the spec @p spec_json (@p spec_json_len bytes, static storage) titled
- * @p title.  Call it once before rt_docs_handle(), before workers start;
+ * @p title, served under @p base_path ("" for the root, else "/a/b": see
+ * rt_base_path.h).  The paths above are then those under @p base_path (the
+ * caller mounts the request first), and every URL the pages load starts
+ * with it.  @p rewrite_servers: the spec's own `servers` do not say
+ * @p base_path (BASE_PATH overrides them), so the /openapi.json served
+ * gets `servers: [{url: <base_path>}]` instead (and loses the path items'
+ * and operations' own servers), for Swagger UI's "Try it out" to call this
+ * server.  Call it once before rt_docs_handle(), before workers start;
  * calling it again is a no-op.
- * @return 0 on success, -1 on failure (a page did not fit its buffer: a
- * programming error, logged nowhere; the caller reports it).
+ * @return 0 on success, -1 on failure (a page did not fit its buffer, or
+ * the spec is not JSON: programming errors, logged nowhere; the caller
+ * reports it).
  */
-int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len);
+int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len, const char *base_path,
+                 bool rewrite_servers);
 
 /**
  * Answer @p req if its path is one of the documentation paths above.

@@ -369,5 +369,8 @@ void rt_http_free(struct rt_http *http)
         c->req.active = false; /* abandoned: the loop has stopped, its handler never answers */
         rt_http_conn_free(c);
     }
+    rt_gzip_free(http->gzip);
+    if (http->gzip_out != NULL)
+        evbuffer_free(http->gzip_out);
     free(http);
 }

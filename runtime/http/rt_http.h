@@ -28,6 +28,8 @@
 #ifndef RT_HTTP_H
 #define RT_HTTP_H
 
+#include "rt_gzip.h"
+
 #include <stddef.h>
 
 struct event_base;
@@ -47,6 +49,12 @@ struct rt_http_settings {
     int max_connections;      /* open connections; accepting pauses beyond */
     int access_log;           /* 1 to log one line per request */
     const char *server_name;  /* the Server header (static storage; 64 bytes at most are sent); NULL: none */
+    /*
+     * Answers the application sends with a JSON or text type and a body
+     * within these sizes are gzipped for clients that accept it (all zero:
+     * never); see rt_http_write.c.
+     */
+    struct rt_gzip_settings gzip;
     /*
      * NULL for plain HTTP; else every connection is TLS with this context
      * (borrowed: it must outlive the server).  The handshake must finish

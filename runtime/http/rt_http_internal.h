@@ -14,6 +14,7 @@
 #ifndef RT_HTTP_INTERNAL_H
 #define RT_HTTP_INTERNAL_H
 
+#include "rt_gzip.h"
 #include "rt_http.h"
 #include "rt_http_chunked.h"
 #include "rt_http_parse.h"
@@ -72,6 +73,8 @@ struct rt_http {
     time_t date_second;    /* the second head_fixed[] was formatted for */
     size_t head_fixed_len; /* "Server: ...\r\nDate: ...\r\n", the same for every answer in a second */
     char head_fixed[160];
+    struct rt_gzip *gzip;      /* the worker's one deflate state, made on its first compressed answer */
+    struct evbuffer *gzip_out; /* a compressed body, until its head is queued before it */
 };
 
 /* Arm the connection's one timer for the deadline of its state, in @ms (0: none). */

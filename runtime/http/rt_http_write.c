@@ -246,23 +246,82 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
 
 /* --- answering (called through rt_req_reply) --- */
 
-/* Queue the answer of the current request: head, the handler's headers, body (none for HEAD). */
+/*
+ * What an answer's body goes out as: as it is, and it could not have gone
+ * otherwise (GZIP_NO); as it is, but a client accepting gzip would have
+ * had it compressed, so caches must know (GZIP_VARY: Vary: Accept-Encoding,
+ * RFC 9110 12.5.5); or gzipped (GZIP_YES).  The cheapest tests come first:
+ * an answer below the threshold costs two comparisons, no allocation and
+ * no deflate call.  1xx, 204 and 304 have no body to encode; a body that
+ * the application encoded already (it set Content-Encoding) is left alone,
+ * and so is one with an ETag: a strong validator names one representation
+ * (RFC 9110 8.8.3), and the gzipped one would need its own (rt_docs
+ * compresses what it serves with ETags itself, once).
+ */
+enum gzip_choice { GZIP_NO, GZIP_VARY, GZIP_YES };
+
+static enum gzip_choice gzip_choice(struct conn *c, int status, const char *content_type, size_t len)
+{
+    const struct rt_gzip_settings *s = &c->http->settings.gzip;
+
+    if (!s->enabled || len == 0 || len < s->min_size || len > s->max_size)
+        return GZIP_NO;
+    if (status < 200 || status == 204 || status == 304 || !rt_gzip_type_compressible(content_type) ||
+        rt_req_out_header(&c->req, "Content-Encoding") != NULL || rt_req_out_header(&c->req, "ETag") != NULL)
+        return GZIP_NO;
+    return rt_gzip_accepted(rt_req_header(&c->req, "Accept-Encoding")) ? GZIP_YES : GZIP_VARY;
+}
+
+/*
+ * Compress @body into http->gzip_out with the worker's one deflate state
+ * (made here the first time).  Returns the compressed length, or 0 if it
+ * could not be compressed (the answer then goes as it is).
+ */
+static size_t gzip_body(struct rt_http *http, const void *body, size_t len)
+{
+    if (http->gzip == NULL && (http->gzip = rt_gzip_new()) == NULL)
+        return 0;
+    if (http->gzip_out == NULL && (http->gzip_out = evbuffer_new()) == NULL)
+        return 0;
+    return rt_gzip_compress(http->gzip, body, len, http->gzip_out);
+}
+
+/*
+ * Queue the answer of the current request: head, the handler's headers,
+ * body (none for HEAD, whose head is the GET's: compressed the same way).
+ */
 void rt_http_conn_send(struct rt_req *req, int status, const char *content_type, const void *body, size_t len)
 {
     struct conn *c = req->owner;
     const struct rt_out_header *h;
     struct evbuffer *out;
+    enum gzip_choice gzip;
+    size_t sent_len = len;
     bool keep;
 
-    access_log(c, status, len);
-    if (c->stream == NULL)
+    if (c->stream == NULL) {
+        access_log(c, status, len);
         return; /* the client is gone; nothing to write to */
+    }
+    gzip = gzip_choice(c, status, content_type, len);
+    if (gzip == GZIP_YES && (sent_len = gzip_body(c->http, body, len)) >= len) {
+        /* Failed (0), or not smaller (a short body of random bytes): as it is. */
+        if (c->http->gzip_out != NULL)
+            evbuffer_drain(c->http->gzip_out, sent_len);
+        gzip = GZIP_VARY;
+        sent_len = len;
+    }
+    access_log(c, status, sent_len);
     out = rt_stream_output(c->stream);
     /* After a half-close, the connection stays open only for requests already received. */
     keep = c->keep_alive && !c->http->draining &&
            !(c->peer_eof && evbuffer_get_length(rt_stream_input(c->stream)) == 0);
     c->keep_alive = keep;
-    write_head(c, out, status, content_type, len, keep);
+    write_head(c, out, status, content_type, sent_len, keep);
+    if (gzip != GZIP_NO)
+        evbuffer_add(out, "Vary: Accept-Encoding\r\n", 23);
+    if (gzip == GZIP_YES)
+        evbuffer_add(out, "Content-Encoding: gzip\r\n", 24);
     for (h = req->out_headers; h != NULL; h = h->next) {
         evbuffer_add(out, h->name, strlen(h->name));
         evbuffer_add(out, ": ", 2);
@@ -270,8 +329,12 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
         evbuffer_add(out, "\r\n", 2);
     }
     evbuffer_add(out, "\r\n", 2);
-    if (req->method != RT_METHOD_HEAD && len > 0)
-        evbuffer_add(out, body, len);
+    if (gzip == GZIP_YES && req->method != RT_METHOD_HEAD)
+        evbuffer_add_buffer(out, c->http->gzip_out); /* moves its chain, no copy */
+    else if (gzip == GZIP_YES)
+        evbuffer_drain(c->http->gzip_out, sent_len);
+    else if (req->method != RT_METHOD_HEAD && len > 0 && status >= 200 && status != 204 && status != 304)
+        evbuffer_add(out, body, len); /* RFC 9110 6.4.1: never a body on 1xx, 204 and 304 */
 }
 
 /*

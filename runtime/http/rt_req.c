@@ -234,7 +234,17 @@ enum rt_method rt_req_method(const struct rt_req *req)
 
 const char *rt_req_path(const struct rt_req *req)
 {
+    return req->mounted != NULL ? req->mounted : req->path;
+}
+
+const char *rt_req_full_path(const struct rt_req *req)
+{
     return req->path;
+}
+
+void rt_req_set_mount(struct rt_req *req, size_t len)
+{
+    req->mounted = req->path[len] != '\0' ? req->path + len : "/";
 }
 
 const char *rt_req_query(const struct rt_req *req)

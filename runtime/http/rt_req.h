@@ -58,8 +58,22 @@ char *rt_method_mask_format(unsigned mask, char *buf, size_t size);
 /** @return the request's method. */
 enum rt_method rt_req_method(const struct rt_req *req);
 
-/** @return the raw (still percent-encoded) path, without the query; starts with '/'. */
+/**
+ * @return the raw (still percent-encoded) path, without the query; starts
+ * with '/'.  Under a mount (rt_req_set_mount()), the part after it.
+ */
 const char *rt_req_path(const struct rt_req *req);
+
+/** @return the whole raw path, mount included (see rt_req_set_mount()). */
+const char *rt_req_full_path(const struct rt_req *req);
+
+/**
+ * Serve @p req under a mount (the API's base path): from now on
+ * rt_req_path() gives what follows the first @p len bytes of the path, or
+ * "/" when nothing follows.  The caller has checked that the path starts
+ * with the mount.
+ */
+void rt_req_set_mount(struct rt_req *req, size_t len);
 
 /** @return the raw query string after '?', without the '?', or NULL if the target had none. */
 const char *rt_req_query(const struct rt_req *req);

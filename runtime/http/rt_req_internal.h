@@ -49,6 +49,7 @@ struct rt_req {
     enum rt_method method;
     const char *method_name; /* as received */
     char *path;              /* raw path, NUL-terminated */
+    const char *mounted;     /* the path under the mount (rt_req_set_mount()), or NULL */
     char *query;             /* raw query without '?', or NULL */
     int http_minor;          /* 0 for HTTP/1.0, 1 for HTTP/1.1 */
     struct rt_header *headers;

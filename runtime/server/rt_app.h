@@ -50,9 +50,14 @@ struct rt_app {
     const char *description; /* one line for --help */
     void (*init)(void);      /* the generated api_init(): once, before workers start */
     void (*dispatch)(struct rt_req *req); /* the generated api_dispatch(): every request that is not docs */
-    const char *spec_json;                /* the spec as JSON, for /openapi.json (static storage) */
+    /* The generated api_path_methods(): the methods of the request's path, for CORS preflights (NULL: none)
+     */
+    unsigned (*path_methods)(struct rt_req *req);
+    const char *spec_json; /* the spec as JSON, for /openapi.json (static storage) */
     size_t spec_json_len;
-    const char *title;                      /* the spec's info.title: the documentation pages' title */
+    const char *title; /* the spec's info.title: the documentation pages' title */
+    const char
+        *base_path; /* the path of the spec's first server URL ("" or NULL: the root); BASE_PATH wins */
     const struct rt_module *const *modules; /* in start order (stopped in reverse) */
     size_t n_modules;
 };

@@ -5,7 +5,9 @@
 #include "rt_client.h"
 #include "rt_client_options.h"
 #include "rt_app.h"
+#include "rt_cors.h"
 #include "rt_db.h"
+#include "rt_base_path.h"
 #include "rt_docs.h"
 #include "rt_http.h"
 #include "rt_log.h"
@@ -72,11 +74,22 @@ struct rt_db *rt_server_db(void)
     return server_db;
 }
 
-/* Every request: the documentation pages, else the application's operations. */
+/* The base path everything is served under ("" for the root): BASE_PATH, else the spec's; set before workers.
+ */
+static char base_path[256];
+
+const char *rt_server_base_path(void)
+{
+    return base_path;
+}
+
+/* Every request: CORS, under the base path only: the documentation pages, else the operations. */
 static void handle_request(struct rt_req *req, void *arg)
 {
     struct worker *w = arg;
 
+    if (rt_cors_handle(req, w->app->path_methods, base_path) || !rt_base_path_enter(req, base_path))
+        return; /* a CORS preflight answered, or 404 outside the base path (with the CORS headers) */
     if (rt_docs_handle(req))
         return;
     w->app->dispatch(req);
@@ -283,6 +296,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
         .server_name = app->name,
     };
 
+    rt_gzip_options_settings(&s.gzip);
     w->id = id;
     w->cfg = cfg;
     w->app = app;
@@ -432,7 +446,7 @@ static int check_modules(const struct rt_app *app)
 /*
  * What the process needs before anything starts: signals taken by the main
  * thread only (workers inherit the mask), libevent's threading, the
- * application's generated code and the documentation pages, the descriptor
+ * application's generated code, the base path and the documentation pages, the descriptor
  * limit, and the modules' own checks of their settings.  0, or -1 (logged).
  */
 static int prepare_process(const struct rt_app *app, sigset_t *signals)
@@ -448,7 +462,10 @@ static int prepare_process(const struct rt_app *app, sigset_t *signals)
         return -1;
     }
     app->init();
-    if (rt_docs_init(app->title, app->spec_json, app->spec_json_len) != 0) {
+    if (rt_base_path_choose(rt_settings_get()->base_path, app->base_path, base_path, sizeof(base_path)) != 0)
+        return -1;
+    if (rt_docs_init(app->title, app->spec_json, app->spec_json_len, base_path,
+                     !rt_base_path_same(base_path, app->base_path)) != 0) {
         rt_log_error("cannot prepare the documentation pages");
         return -1;
     }

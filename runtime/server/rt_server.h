@@ -64,4 +64,7 @@ int rt_server_worker_count(void);
 /** @return the database the service runs on (valid while it runs). */
 struct rt_db *rt_server_db(void);
 
+/** @return the base path the API is served under: "" for the root, else "/a/b" (BASE_PATH or the spec's). */
+const char *rt_server_base_path(void);
+
 #endif /* RT_SERVER_H */

@@ -2,8 +2,11 @@
  * rt_settings — the runtime's settings and their declarations.
  */
 #include "rt_settings.h"
+#include "rt_base_path.h"
 #include "rt_client_options.h"
+#include "rt_cors.h"
 #include "rt_db.h"
+#include "rt_gzip.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +36,8 @@ static const struct rt_option server_options[] = {
      NULL},
     {"log-format", "LOG_FORMAT", STR(log_format), "text", NULL,
      "text, or json: one JSON object per line (access lines with request and trace ids)", NULL},
+    {"base-path", "BASE_PATH", STR(base_path), NULL, "the path of the spec's first server URL",
+     "serve the operations, /docs and /openapi.json under this path (/ for the root)", NULL},
 };
 
 /* LOG_FORMAT names one of rt_log's formats; rt_main applies it with the level. */
@@ -99,13 +104,31 @@ static int check_tls(char *err, size_t errlen)
         title, opts, sizeof(opts) / sizeof(opts[0]), check                                                   \
     }
 
-static const struct rt_option_group server_group = GROUP("server", server_options, check_log_format);
+/* A base path the requests could not match is refused when the settings are loaded, not at the first request.
+ */
+static int check_base_path(char *err, size_t errlen)
+{
+    return rt_base_path_check(settings.base_path, err, errlen);
+}
+
+/* The server group's settings: each check adds its own error. */
+static int check_server(char *err, size_t errlen)
+{
+    int rc = check_base_path(err, errlen);
+
+    if (check_log_format(err, errlen) != 0)
+        rc = -1;
+    return rc;
+}
+
+static const struct rt_option_group server_group = GROUP("server", server_options, check_server);
 static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);
 
-const struct rt_option_group *const rt_settings_groups[] = {&server_group, &http_group, &database_group,
-                                                            &rt_client_option_group, &tls_group};
+const struct rt_option_group *const rt_settings_groups[] = {
+    &server_group,           &http_group, &rt_gzip_option_group, &database_group,
+    &rt_client_option_group, &tls_group,  &rt_cors_option_group};
 const size_t rt_settings_n_groups = sizeof(rt_settings_groups) / sizeof(rt_settings_groups[0]);
 
 struct rt_settings *rt_settings_get(void)
@@ -125,4 +148,5 @@ void rt_settings_log(const struct rt_settings *s)
         "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s",
         s->workers, s->max_body_size, s->max_header_size, s->header_timeout_ms, s->body_timeout_ms,
         s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off");
+    rt_cors_log();
 }

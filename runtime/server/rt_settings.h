@@ -3,8 +3,8 @@
  * request limits and deadlines, the database and TLS, declared here in
  * option groups that point at the fields of the one struct rt_settings of
  * the process (rt_settings_get()).  rt_settings_groups[] lists them with
- * the outbound client's group, which the client declares itself
- * (rt_client_options.h); rt_main() loads them all together with the
+ * the groups of the answers' compression and the outbound client, which
+ * those declare themselves (rt_gzip.h, rt_client_options.h); rt_main() loads them all together with the
  * settings the application's modules declare (struct rt_module, rt_app.h).
  */
 #ifndef RT_SETTINGS_H
@@ -38,6 +38,7 @@ struct rt_settings {
     int db_connect_timeout_ms;   /* ms one connection attempt may take (DB_CONNECT_TIMEOUT) */
     char tls_cert_file[1024];    /* PEM certificate chain; with the key: serve HTTPS (TLS_CERT_FILE) */
     char tls_key_file[1024];     /* PEM private key of that certificate (TLS_KEY_FILE) */
+    char base_path[256];         /* mount the API here; empty: the spec's first server path (BASE_PATH) */
 };
 
 /** The runtime's option groups, in --help order (they set the fields of rt_settings_get()). */
@@ -50,7 +51,7 @@ struct rt_settings *rt_settings_get(void);
 /** Name the default database file after @p program ("sqlite:///<program>.db"); before loading. */
 void rt_settings_init(const char *program);
 
-/** Write a one-line summary of @p s to the log at info level. */
+/** Write a one-line summary of @p s to the log at info level (and CORS's, rt_cors_log()). */
 void rt_settings_log(const struct rt_settings *s);
 
 #endif /* RT_SETTINGS_H */

@@ -40,8 +40,10 @@
  * 3: the generic half of the generated client moved to rt_api_client.
  * 4: security requirements (rt_valid_auth).
  * 5: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.
+ * 6: merged with response headers and ranges (rt_valid_reply, rt_api_client_status.status_hi/headers),
+ *    readOnly/writeOnly/default_json on fields, beside 5's schema tables.
  */
-#define RT_CODEGEN_ABI 5
+#define RT_CODEGEN_ABI 6
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -151,6 +153,10 @@ struct rt_valid_field {
     size_t offset;                    /* of the value in the C struct (array: of .items) */
     size_t aux_offset;                /* array: of .len; optional/nullable scalar: of bool has_<field>;
                                          else RT_VALID_NO_OFFSET */
+    bool read_only;  /* readOnly: never required in, and refused from, a request (422); sent in responses */
+    bool write_only; /* writeOnly: never written into a response, nor read from one (the client) */
+    const char
+        *default_json; /* a scalar's default as JSON, stored when a request leaves it out; NULL: none */
 };
 
 /** A schema: how a C struct maps to a JSON object. */

@@ -48,6 +48,7 @@ static size_t item_size(const struct rt_valid_rule *r)
 struct conv {
     const struct rt_valid_arena *arena; /* NULL: malloc, and JSON values hold a reference of their own */
     struct rt_valid_errors *errs;
+    bool request; /* a request body (readOnly fields refused), else a response (writeOnly fields skipped) */
 };
 
 static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
@@ -165,6 +166,19 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
     }
 }
 
+/* A request left out @p f, which has a default: store it as if sent (has_<field> set, as for a query
+ * default). */
+static void apply_default(const struct conv *c, const struct rt_valid_field *f, void *out,
+                          const struct rt_valid_loc *at)
+{
+    struct json_object *d = json_tokener_parse(f->default_json); /* a scalar: nothing in out points into it */
+
+    if (convert(c, f->rule, d, AT(out, f->offset, void), NULL, false, at) == 0 &&
+        f->aux_offset != RT_VALID_NO_OFFSET)
+        *AT(out, f->aux_offset, bool) = true;
+    json_object_put(d);
+}
+
 static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
                      void *out, const struct rt_valid_loc *loc)
 {
@@ -178,11 +192,22 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
     for (i = 0; i < model->n_fields; i++) {
         const struct rt_valid_field *f = &model->fields[i];
         struct rt_valid_loc at = {loc, f->name, 0};
-        struct json_object *v;
+        struct json_object *v = NULL;
         bool is_array = f->rule->kind == RT_VALID_ARRAY || f->rule->kind == RT_VALID_MAP;
+        bool present = json_object_object_get_ex(j, f->name, &v);
         int rc;
 
-        if (!json_object_object_get_ex(j, f->name, &v)) {
+        if (c->request ? f->read_only : f->write_only) {
+            /* Mass assignment: a client must not set what only the server writes (readOnly). */
+            if (c->request && present)
+                rt_valid_error_ref(c->errs, &at, "read_only", "Field is read-only and cannot be sent", v);
+            continue;
+        }
+        if (!present && c->request && f->default_json != NULL) {
+            apply_default(c, f, out, &at);
+            continue;
+        }
+        if (!present) {
             if (f->required)
                 rt_valid_error_ref(c->errs, &at, "missing", "Field required", j);
             continue;
@@ -198,7 +223,7 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
 int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_object *j, void *out,
                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
-    const struct conv c = {NULL, errs};
+    const struct conv c = {NULL, errs, false};
 
     return from_json(&c, model, j, out, loc);
 }
@@ -207,7 +232,7 @@ int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct js
                                    const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                                    const struct rt_valid_loc *loc)
 {
-    const struct conv c = {arena, errs};
+    const struct conv c = {arena, errs, true};
 
     if (arena == NULL)
         abort(); /* a caller's bug: it would leak what rt_valid_model_cleanup() is not called for */
@@ -363,6 +388,8 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
         const void *p = AT_CONST(v, f->offset, void);
         struct json_object *value;
 
+        if (f->write_only)
+            continue; /* never in a response */
         if (f->rule->kind == RT_VALID_ARRAY) {
             value = array_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
         } else if (f->rule->kind == RT_VALID_MAP) {
@@ -388,10 +415,12 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
  * straight into @p out: what answers use, without building a json-c tree.
  * unit.rt_valid_model checks that both give the same bytes.
  */
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
                              struct rt_json_buf *out);
+static void write_model(const struct rt_valid_model *model, const void *v, bool request,
+                        struct rt_json_buf *out);
 
-static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n,
+static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n, bool request,
                              struct rt_json_buf *out)
 {
     size_t i, size = item_size(r->items);
@@ -400,12 +429,12 @@ static void array_write_json(const struct rt_valid_rule *r, const void *items, s
     for (i = 0; i < n; i++) {
         if (i > 0)
             rt_json_put_raw(out, ",", 1);
-        value_write_json(r->items, (const char *)items + i * size, true, out);
+        value_write_json(r->items, (const char *)items + i * size, true, request, out);
     }
     rt_json_put_raw(out, "]", 1);
 }
 
-static void map_write_json(const struct rt_valid_rule *r, const void *pairs, size_t n,
+static void map_write_json(const struct rt_valid_rule *r, const void *pairs, size_t n, bool request,
                            struct rt_json_buf *out)
 {
     size_t i;
@@ -418,7 +447,7 @@ static void map_write_json(const struct rt_valid_rule *r, const void *pairs, siz
             rt_json_put_raw(out, ",", 1);
         rt_json_put_string(out, *(const char *const *)pair);
         rt_json_put_raw(out, ":", 1);
-        value_write_json(r->items, pair + r->value_offset, true, out);
+        value_write_json(r->items, pair + r->value_offset, true, request, out);
     }
     rt_json_put_raw(out, "}", 1);
 }
@@ -435,7 +464,7 @@ static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_
     return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
 }
 
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value,
+static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
                              struct rt_json_buf *out)
 {
     if (value_is_null(r, p, by_value)) {
@@ -459,13 +488,13 @@ static void value_write_json(const struct rt_valid_rule *r, const void *p, bool 
         rt_json_put_bool(out, *(const bool *)p);
         return;
     case RT_VALID_OBJECT:
-        rt_valid_model_write_json(r->model, by_value ? p : *(const void *const *)p, out);
+        write_model(r->model, by_value ? p : *(const void *const *)p, request, out);
         return;
     case RT_VALID_UNION: {
         const struct rt_valid_model *model = NULL;
         const void *v = rt_valid_union_value(r, p, &model);
 
-        rt_valid_model_write_json(model, v, out); /* not NULL: value_is_null() said so */
+        write_model(model, v, request, out); /* not NULL: value_is_null() said so */
         return;
     }
     case RT_VALID_ARRAY:
@@ -475,7 +504,10 @@ static void value_write_json(const struct rt_valid_rule *r, const void *p, bool 
     abort();
 }
 
-void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
+/* @p request: a request body (the client's: readOnly fields left out), else a response (writeOnly left out).
+ */
+static void write_model(const struct rt_valid_model *model, const void *v, bool request,
+                        struct rt_json_buf *out)
 {
     bool first = true;
     size_t i;
@@ -487,6 +519,8 @@ void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v
         bool absent =
             !has_length(f->rule) && f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool);
 
+        if (request ? f->read_only : f->write_only)
+            continue;
         if (absent && !f->rule->nullable)
             continue; /* optional and absent */
         if (!absent && value_is_null(f->rule, p, false) && !f->rule->nullable && !f->required)
@@ -499,11 +533,24 @@ void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v
         if (absent)
             rt_json_put_null(out);
         else if (f->rule->kind == RT_VALID_ARRAY)
-            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), out);
+            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
+                             out);
         else if (f->rule->kind == RT_VALID_MAP)
-            map_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), out);
+            map_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
+                           out);
         else
-            value_write_json(f->rule, p, false, out);
+            value_write_json(f->rule, p, false, request, out);
     }
     rt_json_put_raw(out, "}", 1);
+}
+
+void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
+{
+    write_model(model, v, false, out);
+}
+
+void rt_valid_model_write_json_request(const struct rt_valid_model *model, const void *v,
+                                       struct rt_json_buf *out)
+{
+    write_model(model, v, true, out);
 }

@@ -21,7 +21,8 @@ struct rt_json_buf;
  * model_attributes_type error at @p loc).  Unknown keys are ignored.
  * Strings and nested values are malloc'd and JSON values ({} fields) hold
  * a reference of their own; release them with rt_valid_model_cleanup(),
- * also after a failure.
+ * also after a failure.  @p j is read as a response (what the generated
+ * client gets): writeOnly fields are skipped (neither read nor required).
  * @return 0 if all fields were valid, else -1.
  */
 int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_object *j, void *out,
@@ -31,7 +32,9 @@ int rt_valid_model_from_json(const struct rt_valid_model *model, struct json_obj
  * The same as rt_valid_model_from_json(), with nothing to release: strings,
  * nested objects and array items are taken from @p arena, and JSON values
  * ({} fields) point into @p j, which must outlive @p out.  Do not call
- * rt_valid_model_cleanup() on @p out.
+ * rt_valid_model_cleanup() on @p out.  @p j is read as a request body: a
+ * readOnly field is not required, and one that is sent is a "read_only"
+ * error (422: a client must not set what only the server writes).
  * @return 0 if all fields were valid, else -1.
  */
 int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct json_object *j, void *out,
@@ -45,14 +48,21 @@ void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
  * @return @p v serialized as a new JSON object (fields in spec order;
  * absent optional fields omitted, nullable ones written as null); the
  * caller owns it.  A NULL string or object in a required field is written
- * as null (a handler bug the client can see).
+ * as null (a handler bug the client can see).  A response: writeOnly
+ * fields are left out.
  */
 struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v);
 
 /**
  * Append @p v to @p out as JSON text, byte for byte what
  * rt_valid_model_to_json() and json-c would print, without building the tree.
+ * A response: writeOnly fields are left out.
  */
 void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out);
+
+/** The same, as a request body (the generated client's): readOnly fields are left out, writeOnly ones sent.
+ */
+void rt_valid_model_write_json_request(const struct rt_valid_model *model, const void *v,
+                                       struct rt_json_buf *out);
 
 #endif /* RT_VALID_MODEL_H */

@@ -176,12 +176,6 @@ def body_prop(name, schema):
 def test_schema_refusals(tmp):
     """Issue 15: schema constructs that are not enforced are refused, naming the construct and its JSON pointer."""
     schemas = lambda s: s["components"]["schemas"]
-    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1),
-            "defaults are not applied to request body fields", SCHEMAS + "ItemCreate/properties/quantity/default")
-    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(readOnly=True),
-            "unsupported schema keyword(s) readOnly", SCHEMAS + "ItemCreate/properties/name/readOnly")
-    refused(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
-            "unsupported schema keyword(s) writeOnly", SCHEMAS + "Item/properties/name/writeOnly")
     refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
             "a discriminator needs a oneOf or anyOf beside it", SCHEMAS + "Item/discriminator")
     refused(tmp, body_prop("x", {"type": "array", "items": {"oneOf": [{"$ref": SCHEMAS + "Cat"},
@@ -234,14 +228,45 @@ def test_schema_accepted(tmp):
         schema={"type": "array", "items": {"$ref": SCHEMAS + "ItemCreate"}}), "an array request body")
 
 
+def test_access_and_default_refusals(tmp):
+    """readOnly/writeOnly are enforced on properties, body defaults applied to optional scalar properties: what
+    would be ignored elsewhere is refused with its pointer."""
+    schemas = lambda s: s["components"]["schemas"]
+    x = SCHEMAS + "ItemCreate/properties/x"
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["name"].update(default="n"),
+            "a default on a required property is never applied", SCHEMAS + "ItemCreate/properties/name/default")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "integer"}, "default": []}),
+            "applied to string, integer, number and boolean properties only", x + "/default")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "integer", "default": 1}}),
+            "schema keyword 'default' is refused here", x + "/items/default")
+    refused(tmp, lambda s: schemas(s)["ItemCreate"]["properties"]["quantity"].update(default=1000),
+            "the default 1000 does not satisfy its own schema (maximum 100)",
+            SCHEMAS + "ItemCreate/properties/quantity/default")
+    refused(tmp, lambda s: s["paths"]["/items/{item_id}"]["get"]["parameters"][1]["schema"].update(readOnly=True),
+            "'readOnly: true' is refused: it is enforced on properties only", ITEM + "/parameters/1/schema/readOnly")
+    refused(tmp, body_prop("x", {"type": "array", "items": {"type": "string", "writeOnly": True}}),
+            "'writeOnly: true' is refused: it is enforced on properties only", x + "/items/writeOnly")
+    refused(tmp, body_prop("x", {"type": "string", "readOnly": True, "writeOnly": True}),
+            "readOnly and writeOnly both true", x)
+    refused(tmp, body_prop("x", {"type": "string", "readOnly": "yes"}), "must be true or false", x + "/readOnly")
+    union = lambda prop: {"type": "array", "items": {"oneOf": [
+        {"type": "integer"}, {"type": "object", "properties": {"a": prop}}]}}
+    for key, prop in (("readOnly", {"type": "string", "readOnly": True}),
+                      ("writeOnly", {"type": "string", "writeOnly": True}),
+                      ("default", {"type": "string", "default": "d"})):
+        # a property of an object inside a JSON value: the schema validator neither strips nor fills it
+        refused(tmp, body_prop("x", union(prop)), "keyword %s is refused in a schema validated as a JSON value" % key,
+                x + "/items/oneOf/1/properties/a/" + key)
+    accepted(tmp, body_prop("x", {"type": ["string", "integer"], "readOnly": True}),
+             "readOnly on a property that is a JSON value (the field's)")
+    accepted(tmp, body_prop("x", {"type": ["integer", "null"], "default": 2, "minimum": 1}), "a nullable default")
+    accepted(tmp, lambda s: schemas(s)["Item"]["properties"]["name"].update(writeOnly=True),
+             "writeOnly in a response schema (never written)")
+
+
 def test_document_refusals(tmp):
     """Issue 15: OpenAPI fields that were ignored are refused, naming the field and its JSON pointer."""
     item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
-    refused(tmp, lambda s: s.update(servers=[{"url": "/api/v1"}]), "the routes answer at /", "#/servers")
-    refused(tmp, lambda s: s["paths"]["/"].update(servers=[{"url": "/v2"}]), "Path Item field 'servers'",
-            "#/paths/~1/servers")
-    refused(tmp, lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/v2"}]),
-            "Operation field 'servers'", "#/paths/~1/get/servers")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="matrix"), "'style: matrix' is refused",
             ITEM + "/parameters/0/style")
     refused(tmp, lambda s: item_get(s)["parameters"][0].update(style="label"), "'style: label' is refused",
@@ -251,13 +276,81 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
         {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
             "multipart/form-data)", CREATE + "/requestBody/content")
-    refused(tmp, lambda s: item_get(s)["responses"].update(default={"description": "x"}),
-            "a default response gets no reply helper", ITEM + "/responses/default")
-    refused(tmp, lambda s: item_get(s)["responses"].update({"4XX": {"description": "x"}}),
-            "the status range 4XX is refused", ITEM + "/responses/4XX")
     refused(tmp, lambda s: item_get(s).update(callbacks={}), "callbacks are not supported", ITEM + "/callbacks")
     refused(tmp, lambda s: s.update(webhooks={}), "webhooks are not supported", "#/webhooks")
     refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
+
+
+REPLY = "#/paths/~1replies~1{mode}/get/responses"
+
+
+def reply_headers(s):
+    return s["paths"]["/replies/{mode}"]["get"]["responses"]["201"]["headers"]
+
+
+def test_response_refusals(tmp):
+    """Response headers become reply-helper arguments: what cannot be one is refused with its pointer."""
+    refused(tmp, lambda s: reply_headers(s).update({"Content-Type": {"schema": {"type": "string"}}}),
+            "response header 'Content-Type' is refused: the runtime sets it", REPLY + "/201/headers/Content-Type")
+    refused(tmp, lambda s: reply_headers(s).update({"X-List": {"schema": {"type": "array", "items": {}}}}),
+            "a response header must be a string, integer, number or boolean", REPLY + "/201/headers/X-List/schema")
+    refused(tmp, lambda s: reply_headers(s).update({"X-N": {"schema": {"type": ["integer", "null"]}}}),
+            "not nullable", REPLY + "/201/headers/X-N/schema")
+    refused(tmp, lambda s: reply_headers(s).update({"X-C": {"content": {"text/plain": {}}}}),
+            "Header field 'content' is refused", REPLY + "/201/headers/X-C/content")
+    refused(tmp, lambda s: reply_headers(s).update({"X-S": {"style": "form", "schema": {"type": "string"}}}),
+            "'style: form' is refused", REPLY + "/201/headers/X-S/style")
+    refused(tmp, lambda s: reply_headers(s).update({"Status": {"schema": {"type": "string"}}}),
+            "maps to the C argument status", REPLY + "/201/headers/Status")
+    refused(tmp, lambda s: reply_headers(s).update({"X_Flag": {"schema": {"type": "string"}}}),
+            "maps to the C argument x_flag, already used by 'X-Flag'", REPLY + "/201/headers/X_Flag")
+    refused(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update({"1XX": {"description": "x"}}),
+            "the range 1XX is refused", REPLY + "/1XX")
+    refused(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update({"6XX": {"description": "x"}}),
+            "unknown response status '6XX'", REPLY + "/6XX")
+    accepted(tmp, lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"].update(
+        {"2xx": {"description": "lower-case x"}}), "a range spelled 2xx")
+
+
+def base_path_of(tmp, mutate):
+    """API_BASE_PATH generated from the mutated fixture (None if it was refused)."""
+    r, out = mutated(tmp, mutate)
+    if r.returncode != 0:
+        return None
+    with open(os.path.join(out, "api.h"), encoding="utf-8") as f:
+        m = re.search(r'^#define API_BASE_PATH "(.*)"$', f.read(), re.M)
+    subprocess.run(["rm", "-rf", out], check=True)
+    return m.group(1) if m else "(no API_BASE_PATH)"
+
+
+def test_servers(tmp):
+    """The first server URL's path is the base path the routes are mounted under; what cannot be resolved is
+    refused with its pointer, and so are path item and operation servers that say another path."""
+    cases = [(None, ""), ([], ""), ([{"url": "/"}], ""), ([{"url": "/api/v1/"}, {"url": "/other"}], "/api/v1"),
+             ([{"url": "https://api.example.com:8443/base"}], "/base"), ([{"url": "http://h"}], ""),
+             ([{"url": "{scheme}://h/{v}/x", "variables": {"scheme": {"default": "https"},
+                                                           "v": {"default": "v2", "enum": ["v1", "v2"]}}}], "/v2/x")]
+    for servers, want in cases:
+        got = base_path_of(tmp, lambda s: s.update(servers=servers) if servers is not None else s.pop("servers", 0))
+        ok(got == want, "servers %r -> API_BASE_PATH %r (got %r)" % (servers, want, got))
+    root = lambda servers: (lambda s: s.update(servers=servers))
+    refused(tmp, root([{"url": "/{v}"}]), "server variable {v} has no default", "#/servers/0/url")
+    refused(tmp, root([{"url": "/{v}", "variables": {"v": {"enum": ["a"]}}}]), "a Server Variable must have "
+            "'default'", "#/servers/0/variables/v")
+    refused(tmp, root([{"url": "/{v}", "variables": {"v": {"default": "c", "enum": ["a", "b"]}}}]),
+            "the default 'c' is not in its enum", "#/servers/0/variables/v/default")
+    refused(tmp, root([{"url": "api/v1"}]), "does not start with '/'", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a%20b"}]), "characters a base path cannot have", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a?x=1"}]), "has a query or fragment", "#/servers/0/url")
+    refused(tmp, root([{"url": "/a//b"}]), "an empty, '.' or '..' segment", "#/servers/0/url")
+    refused(tmp, root([{"description": "no url"}]), "a Server must have 'url'", "#/servers/0")
+    with_root = lambda mutate: (lambda s: (s.update(servers=[{"url": "/api"}]), mutate(s)))
+    refused(tmp, with_root(lambda s: s["paths"]["/"].update(servers=[{"url": "/v2"}])),
+            "the base path '/v2' differs from the document's '/api'", "#/paths/~1/servers")
+    refused(tmp, with_root(lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "http://h/"}])),
+            "the base path '/' differs from the document's '/api'", "#/paths/~1/get/servers")
+    accepted(tmp, with_root(lambda s: s["paths"]["/"]["get"].update(servers=[{"url": "https://h/api/"}])),
+             "operation servers with the document's base path")
 
 
 def test_security(tmp):
@@ -439,6 +532,9 @@ def main():
         test_schema_refusals(tmp)
         test_schema_accepted(tmp)
         test_document_refusals(tmp)
+        test_access_and_default_refusals(tmp)
+        test_response_refusals(tmp)
+        test_servers(tmp)
         test_security(tmp)
         test_harmless(tmp)
         test_review_refusals(tmp)

@@ -7,7 +7,9 @@
 #include "../unit/runtime/test.h"
 
 #include "api.h"
+#include "rt_json.h"
 #include "rt_req.h"
+#include "rt_valid_model.h"
 
 #include <json-c/json.h>
 #include <string.h>
@@ -39,80 +41,6 @@ void handle_get_item(struct rt_req *req, const struct api_get_item_params *p)
              (long long)p->item_id, p->q != NULL ? p->q : "(null)", (long long)p->limit, p->has_ratio,
              p->ratio, p->verbose, p->has_flag, p->flag, p->x_trace != NULL ? p->x_trace : "(null)");
     rt_req_reply_detail(req, 200, buf);
-}
-
-/* A body that is not an object model: a JSON value, validated in full before the handler sees it. */
-void handle_batch(struct rt_req *req, const struct api_batch_params *p)
-{
-    api_batch__reply_200(req, json_object_new_int64((int64_t)json_object_array_length(p->body)));
-}
-
-/* Maps (additionalProperties with a schema): key/value pairs in C, written back in order. */
-void handle_put_stock(struct rt_req *req, const struct api_put_stock_params *p)
-{
-    struct api_stock out = p->body;
-
-    if (out.counts.len == 2 && strcmp(out.counts.items[1].key, "b") == 0 && out.counts.items[1].value == 2 &&
-        (out.tags.len == 0 || strcmp(out.tags.items[0].value.name, "abc") == 0))
-        api_put_stock__reply_200(req, &out);
-    else
-        rt_req_reply_detail(req, 500, "unexpected map");
-}
-
-/* Tagged unions: the enum names the branch, the struct is the branch's. */
-void handle_create_owner(struct rt_req *req, const struct api_create_owner_params *p)
-{
-    const struct api_owner *o = &p->body;
-
-    if ((o->pet.kind == API_OWNER_PET_CAT && o->pet.value.cat->lives == 7) ||
-        (o->pet.kind == API_OWNER_PET_DOG && o->pet.value.dog->barks))
-        api_create_owner__reply_200(req, o);
-    else
-        rt_req_reply_detail(req, 500, "unexpected union");
-}
-
-/* A request body that is a tagged union: the branch's struct, in request memory. */
-void handle_add_pet(struct rt_req *req, const struct api_add_pet_params *p)
-{
-    char buf[64];
-
-    if (p->body.kind == API_ADD_PET_BODY_CAT)
-        snprintf(buf, sizeof(buf), "cat %lld", (long long)p->body.value.cat->lives);
-    else
-        snprintf(buf, sizeof(buf), "dog %d",
-                 p->body.kind == API_ADD_PET_BODY_DOG && p->body.value.dog->barks);
-    rt_req_reply_detail(req, 200, buf);
-}
-
-void handle_get_special(struct rt_req *req)
-{
-    api_get_special__reply_200(req, json_object_new_string("special"));
-}
-
-void handle_create_item(struct rt_req *req, const struct api_create_item_params *p)
-{
-    const struct api_item_create *b = &p->body;
-    struct api_item item = {.id = 7,
-                            .name = b->name,
-                            .created_at = "2024-01-01T00:00:00Z",
-                            .has_default_ = true,
-                            .default_ = b->in_stock};
-    const char *tags[] = {b->kind, b->email};
-
-    if (b->tags.len == 2 && b->scores.len == 1 && b->main_tag == NULL && b->dims != NULL &&
-        b->dims->w == 1.5 && b->has_rating && b->rating == 5 && b->comment == NULL && b->extra != NULL &&
-        b->has_quantity == false) {
-        item.tags.len = 2;
-        item.tags.items = tags;
-    }
-    api_create_item__reply_201(req, &item);
-}
-
-void handle_echo(struct rt_req *req, const struct api_echo_params *p)
-{
-    struct api_echo200 r = {.word = p->word, .n = p->n, .has_n = p->has_body};
-
-    api_echo__reply_200(req, &r);
 }
 
 /* --- security: verifiers and handlers that show what passed --- */
@@ -368,6 +296,87 @@ static void test_review(void)
 #undef BASE
 }
 
+static int header_is(const char *line)
+{
+    if (cap.headers != NULL && strstr(cap.headers, line) != NULL)
+        return 1;
+    printf("# expected header %s\n#      got %s\n", line, cap.headers != NULL ? cap.headers : "(none)");
+    return 0;
+}
+
+/* Response headers as helper arguments, written per their schema; ranges and default take the status. */
+static void test_replies(void)
+{
+    static const char *const bugs[] = {"/replies/3",  "/replies/5",  "/replies/6", "/replies/9",
+                                       "/replies/10", "/replies/11", "/replies/12"};
+
+    send_req(RT_METHOD_GET, "/replies/1", NULL, NULL);
+    CHECK(cap.status == 201 && body_is("{\"message\":\"made\"}"));
+    CHECK(header_is("Location: /items/1\r\n") && header_is("X-Count: 7\r\n") &&
+          header_is("X-Ratio: 0.1\r\n") && header_is("X-Flag: true\r\n"));
+    send_req(RT_METHOD_GET, "/replies/2", NULL, NULL);
+    CHECK(cap.status == 201 && header_is("Location: /items/2\r\n") && header_is("X-Flag: false\r\n"));
+    CHECK(strstr(cap.headers, "X-Count") == NULL && strstr(cap.headers, "X-Ratio") == NULL);
+    send_req(RT_METHOD_GET, "/replies/4", NULL, NULL);
+    CHECK(cap.status == 418 && body_is("{\"detail\":\"teapot\"}") && header_is("Retry-After: 30\r\n"));
+    send_req(RT_METHOD_GET, "/replies/7", NULL, NULL);
+    CHECK(cap.status == 502 && body_is("{\"detail\":\"bad gateway\"}"));
+    send_req(RT_METHOD_GET, "/replies/8", NULL, NULL);
+    CHECK(cap.status == 302 && cap.body == NULL);
+    for (size_t i = 0; i < sizeof(bugs) / sizeof(bugs[0]); i++) {
+        send_req(RT_METHOD_GET, bugs[i], NULL, NULL);
+        CHECK(cap.status == 500 && body_is("{\"detail\":\"Internal Server Error\"}"));
+        CHECK(cap.headers == NULL || /* nothing of the bad reply */
+              (strstr(cap.headers, "Location") == NULL && strstr(cap.headers, "X-Evil") == NULL));
+    }
+}
+
+static int buf_is(const struct rt_json_buf *b, const char *expected)
+{
+    if (b->data != NULL && b->len == strlen(expected) && memcmp(b->data, expected, b->len) == 0)
+        return 1;
+    printf("# expected %s\n#      got %.*s\n", expected, (int)b->len, b->data != NULL ? b->data : "");
+    return 0;
+}
+
+/* readOnly: refused in requests, not required there; writeOnly: never in responses; body defaults applied. */
+static void test_access_and_defaults(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    struct api_tag tag = {.name = "t"};
+    struct api_gadget g = {.id = 1, .name = "n", .password = "pw", .owner = &tag};
+    struct rt_json_buf buf = {0};
+
+    send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\",\"password\":\"pw\"}");
+    CHECK(cap.status == 201);
+    CHECK(body_is(
+        "{\"id\":9,\"name\":\"g/pw/111\",\"color\":\"red\",\"size\":3,\"ratio\":0.5,\"enabled\":true}"));
+    send_req(RT_METHOD_POST, "/gadgets/", json,
+             "{\"name\":\"g\",\"password\":\"pw\",\"color\":\"blue\",\"size\":5,\"ratio\":null,\"enabled\":"
+             "false}");
+    CHECK(cap.status == 201);
+    CHECK(body_is(
+        "{\"id\":9,\"name\":\"g/pw/101\",\"color\":\"blue\",\"size\":5,\"ratio\":null,\"enabled\":false}"));
+    send_req(RT_METHOD_POST, "/gadgets/", json,
+             "{\"id\":1,\"name\":\"g\",\"password\":\"pw\",\"owner\":{\"name\":\"x\"},\"size\":0}");
+    CHECK(cap.status == 422);
+    CHECK(strstr(cap.body,
+                 "{\"type\":\"read_only\",\"loc\":[\"body\",\"id\"],\"msg\":\"Field is read-only and "
+                 "cannot be sent\",\"input\":1}") != NULL);
+    CHECK(strstr(cap.body, "\"loc\":[\"body\",\"owner\"]") != NULL &&
+          strstr(cap.body, "\"loc\":[\"body\",\"size\"]"));
+    send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\"}");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body, "\"loc\":[\"body\",\"password\"]") != NULL); /* writeOnly: sent */
+    /* The generated client writes a request body: readOnly left out, writeOnly sent. */
+    rt_valid_model_write_json_request(&api_gadget__model, &g, &buf);
+    CHECK(buf_is(&buf, "{\"name\":\"n\",\"ratio\":null,\"password\":\"pw\"}"));
+    rt_json_buf_free(&buf);
+    rt_valid_model_write_json(&api_gadget__model, &g, &buf); /* a response: the other way round */
+    CHECK(buf_is(&buf, "{\"id\":1,\"name\":\"n\",\"ratio\":null,\"owner\":{\"name\":\"t\"}}"));
+    rt_json_buf_free(&buf);
+}
+
 static void test_json_value_body(void)
 {
     send_req(RT_METHOD_POST, "/batch", NULL, "[2, \"x\", 4]");
@@ -505,6 +514,8 @@ int main(void)
     test_params();
     test_bodies();
     test_review();
+    test_replies();
+    test_access_and_defaults();
     test_security();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);

@@ -2,7 +2,7 @@
 
 Spec(path) loads a document; Spec.check(op_id, response) asserts the answer is documented for the
 operation (status, Content-Type, body against its JSON Schema 2020-12 with Debian's python3-jsonschema,
-declared headers) and records the (operation, status) pair as covered; Spec.smoke_requests(op_id)
+declared headers present and their text of their schema) and records the (operation, status) pair as covered; Spec.smoke_requests(op_id)
 builds, from the spec's own `example`s, a request that must succeed and one with a single value made
 invalid (422).  tests/contract/test_contract.py uses it for async-demo, tests/examples/ for the example
 service.
@@ -66,11 +66,35 @@ class Spec:
                 op_id, status, "; ".join(e.message for e in errors[:3]), r.body[:300])
         else:
             assert r.body == b"", "%s %s: documented without a body, got %r" % (op_id, status, r.body[:100])
-        for name in response.get("headers", {}):
-            assert r.header(name) is not None, "%s %s: documented header %s missing" % (op_id, status, name)
+        for name, header in response.get("headers", {}).items():
+            self.check_header(op_id, status, name, header, r.header(name))
         with self.lock:
             self.covered.add((op_id, status))
         return r
+
+
+    def check_header(self, op_id, status, name, header, text):
+        """A response header the spec declares: present (the service sends every one its spec declares), and
+        its text the value its schema describes (an integer Retry-After...)."""
+        if "$ref" in header:
+            header = self.resolver.resolve(header["$ref"])[1]
+        assert text is not None, "%s %s: documented header %s missing" % (op_id, status, name)
+        schema = header.get("schema", {})
+        if "$ref" in schema:
+            schema = self.resolver.resolve(schema["$ref"])[1]
+        value = text
+        try:
+            if schema.get("type") == "integer":
+                value = int(text, 10)
+            elif schema.get("type") == "number":
+                value = float(text)
+            elif schema.get("type") == "boolean":
+                value = {"true": True, "false": False}[text]
+        except (ValueError, KeyError):
+            raise AssertionError("%s %s: header %s: %r is not a %s" % (op_id, status, name, text, schema["type"]))
+        errors = list(jsonschema.Draft202012Validator(schema, format_checker=FORMATS).iter_errors(value))
+        assert not errors, "%s %s: header %s: %r does not match the spec: %s" % (
+            op_id, status, name, text, errors[0].message)
 
 
 def example_of(obj):

@@ -134,6 +134,7 @@ class ContractTests(unittest.TestCase):
         r = self.call("process_data", message="contract")
         self.assertEqual(r.status, 202)
         task_id = r.json()["task_id"]
+        self.assertEqual(r.header("location"), r.json()["status_url"])  # the spec's Location header
         deadline = time.monotonic() + 30
         while self.call("get_task", task_id=task_id).json()["status"] != "done" and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -144,8 +145,10 @@ class ContractTests(unittest.TestCase):
         env = {"TASK_WORKERS": "1", "TASK_QUEUE_SIZE": "1", "TASK_ITERATIONS": "100000000", "SHUTDOWN_TIMEOUT": "1s"}
         with tempfile.TemporaryDirectory(prefix="async-demo-contract-q-") as tmp:
             with Server(workers=1, database_url=fresh_database_url(tmp), env=env) as full:
-                statuses = [self.call("process_data", server=full, message="fill%d" % i).status for i in range(4)]
-                self.assertIn(503, statuses)
+                answers = [self.call("process_data", server=full, message="fill%d" % i) for i in range(4)]
+                self.assertIn(503, [a.status for a in answers])
+                # The spec's Retry-After (an integer) on the queue-full 503, through the reply helper.
+                self.assertEqual({a.header("retry-after") for a in answers if a.status == 503}, {"1"})
 
     def test_5_database_unavailable(self):
         """Every operation that needs the database answers 503 while it cannot be reached."""

@@ -33,7 +33,7 @@ class Notes(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="notes-")
         cls.server = Server(workers=2, database_url="sqlite:///" + os.path.join(cls.tmp.name, "notes.db"),
-                            env={"GREETING": "Hi"}).__enter__()
+                            env={"GREETING": "Hi"}, base_path="/v1").__enter__()  # its servers: /{version}
 
     @classmethod
     def tearDownClass(cls):
@@ -80,10 +80,28 @@ class Notes(unittest.TestCase):
     def test_3_its_own_spec_and_docs(self):
         r = self.server.get("/openapi.json")
         self.assertEqual(r.json()["info"]["title"], "notes")
+        self.assertEqual(r.json()["servers"][0]["url"], "/{version}")  # served as written: it says /v1
         self.assertEqual(r.header("server"), "notes")
         docs = self.server.get("/docs")
         self.assertEqual(docs.status, 200)
         self.assertIn(b"<title>notes", docs.body)
+        self.assertIn(b'src="/v1/docs/swagger-ui-init.js"', docs.body)
+
+    def test_4_served_under_its_servers_path(self):
+        """servers: [{url: /{version}}] with default v1: everything under /v1, nothing outside it."""
+        for path in ("/hello/Ada", "/openapi.json", "/docs", "/notes/1"):
+            r = self.server.request("GET", path, raw=True)
+            self.assertEqual((path, r.status, r.json()), (path, 404, {"detail": "Not Found"}))
+        self.assertEqual(self.server.get("/hello/Ada").status, 200)
+        self.assertEqual(self.server.request("GET", "/v1x/hello/Ada", raw=True).status, 404)
+        r = self.server.request("GET", "/notes?a=1")  # the trailing-slash redirect keeps the base path
+        self.assertEqual((r.status, r.header("location")), (307, "/v1/notes/?a=1"))
+        # BASE_PATH=/ serves it at the root instead, and the spec served says so for "Try it out".
+        with Server(workers=1, env={"BASE_PATH": "/"}) as root:
+            self.assertEqual(root.get("/hello/Ada").status, 200)
+            self.assertEqual(root.get("/v1/hello/Ada").status, 404)
+            self.assertEqual(root.get("/openapi.json").json()["servers"], [
+                {"url": "/", "description": "This server (the base path set by BASE_PATH)"}])
 
     def test_9_every_documented_status_was_produced(self):
         assert_all_covered(self, self.spec, EXEMPT, os.path.relpath(__file__))

@@ -85,7 +85,8 @@ def fresh_database_url(tmpdir):
 class Server:
     """One running service process.  Use as a context manager."""
 
-    def __init__(self, workers=2, env=None, args=(), database_url="sqlite::memory:", file_size_limit=None):
+    def __init__(self, workers=2, env=None, args=(), database_url="sqlite::memory:", file_size_limit=None,
+                 base_path=""):
         self.binary = os.environ.get("ASYNC_DEMO_BIN")
         if not self.binary:
             raise RuntimeError("ASYNC_DEMO_BIN is not set (run the tests through ctest)")
@@ -94,6 +95,7 @@ class Server:
                          "DATABASE_URL": database_url})
         self.env.update(env or {})
         self.args = list(args)
+        self.base_path = base_path  # prefixed to the paths request() is given (the API's servers path)
         self.file_size_limit = file_size_limit  # RLIMIT_FSIZE of the process, in bytes (a full disk)
         self.proc = None
         self.port = None
@@ -197,11 +199,11 @@ class Server:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return s
 
-    def request(self, method, path, body=None, headers=None, timeout=30.0):
-        """One request on a new connection; returns a Response."""
+    def request(self, method, path, body=None, headers=None, timeout=30.0, raw=False):
+        """One request on a new connection, to base_path + path (to path alone if raw); returns a Response."""
         s = self.connect(timeout)
         try:
-            send_request(s, method, path, body, headers)
+            send_request(s, method, path if raw else self.base_path + path, body, headers)
             return read_response(s, head=(method == "HEAD"))
         finally:
             s.close()

@@ -68,7 +68,7 @@ class RuntimeAlone(unittest.TestCase):
                                text=True, timeout=1200)
             self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-3000:])
             os.environ["ASYNC_DEMO_BIN"] = os.path.join(notes, "notes")
-            with Server(workers=1) as s:
+            with Server(workers=1, base_path="/v1") as s:  # its servers: /{version}, v1
                 for page in ("/docs", "/redoc"):
                     r = s.get(page)
                     self.assertEqual(r.status, 404, page)

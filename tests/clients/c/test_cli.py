@@ -141,6 +141,7 @@ class CallsOnce(unittest.TestCase):
         self.assertIn("HTTP 202", err)
         accepted = json.loads(out)
         self.assertIn(message, accepted["message"])
+        self.assertIn("\nLocation: /tasks/%s\n" % accepted["task_id"], err)  # a header the spec declares
         rc, out, err = run(self.server, "get-task", accepted["task_id"])
         self.assertEqual(rc, 0, err)
         self.assertEqual(json.loads(out)["message"], message)

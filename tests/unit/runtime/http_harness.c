@@ -47,7 +47,10 @@ static void handler(struct rt_req *req, void *arg)
         a->held[a->n_held++] = req;
         return;
     }
-    answer(req);
+    if (a->respond != NULL)
+        a->respond(req);
+    else
+        answer(req);
     if (a->twice)
         answer(req);
 }
@@ -248,7 +251,9 @@ bool take(struct client *c, struct response *r, bool no_body)
     snprintf(r->head, sizeof(r->head), "%.*s", (int)hl, c->buf);
     r->status = atoi(r->head + 9);
     r->body_len = n - hl;
-    snprintf(r->body, sizeof(r->body), "%.*s", (int)r->body_len, c->buf + hl);
+    /* memcpy, not snprintf: a gzipped body has NUL bytes. */
+    memcpy(r->body, c->buf + hl, r->body_len < sizeof(r->body) ? r->body_len : sizeof(r->body) - 1);
+    r->body[r->body_len < sizeof(r->body) ? r->body_len : sizeof(r->body) - 1] = '\0';
     memmove(c->buf, c->buf + n, c->len - n);
     c->len -= n;
     c->buf[c->len] = '\0';

@@ -28,9 +28,10 @@
 #define MAX_HELD 8
 
 struct app {
-    bool hold;  /* keep requests in held[] instead of answering */
-    bool twice; /* answer twice (a handler bug the runtime must catch) */
-    int calls;  /* requests that reached the handler */
+    bool hold;                           /* keep requests in held[] instead of answering */
+    bool twice;                          /* answer twice (a handler bug the runtime must catch) */
+    void (*respond)(struct rt_req *req); /* answers instead of answer(), if set */
+    int calls;                           /* requests that reached the handler */
     struct rt_req *held[MAX_HELD];
     int n_held; /* held requests, answered or not */
     enum rt_method method;
@@ -92,7 +93,7 @@ void client_pump(struct client *c);
 struct response {
     int status;
     char head[2048]; /* status line and header lines, NUL-terminated */
-    char body[2048];
+    char body[2048]; /* the body's first bytes as they came (binary ones too), NUL-terminated */
     size_t body_len;
 };
 

@@ -70,7 +70,10 @@ static const struct rt_valid_schema count_schema = {.types = RT_VALID_T_INTEGER,
 static const struct rt_api_client_status responses_get_thing[] = {{.status = 200, .model = &thing_model},
                                                                   {.status = 404, .model = NULL},
                                                                   {.status = 202, .schema = &count_schema}};
-static const struct rt_api_client_status responses_create_thing[] = {{.status = 201, .model = &thing_model}};
+static const char *const headers_4xx[] = {"Retry-After", NULL};
+static const struct rt_api_client_status responses_create_thing[] = {
+    {.status = 201, .model = &thing_model},
+    {.status = 400, .status_hi = 499, .model = &thing_model, .headers = headers_4xx}};
 
 static const struct rt_api_client_scheme schemes_secret[] = {
     {.name = "h", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-Key"},
@@ -101,7 +104,7 @@ static const struct rt_api_client_op ops[] = {
      .body = &thing_model,
      .body_required = true,
      .responses = responses_create_thing,
-     .n_responses = 1},
+     .n_responses = 2},
     {.id = "secret",
      .method = "GET",
      .path = "/secret",
@@ -139,6 +142,7 @@ static struct {
     int status;         /* to answer */
     const char *answer; /* body to answer */
     const char *ctype;  /* its Content-Type */
+    const char *retry;  /* a Retry-After to answer, or NULL */
 } srv;
 
 static void on_request(struct evhttp_request *req, void *arg)
@@ -168,6 +172,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     evbuffer_copyout(body, srv.body, n);
     srv.body[n] = '\0';
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", srv.ctype);
+    if (srv.retry != NULL)
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", srv.retry);
     evbuffer_add(out, srv.answer, strlen(srv.answer));
     evhttp_send_reply(req, srv.status, "X", out);
     evbuffer_free(out);
@@ -192,6 +198,8 @@ struct seen {
     char name[64];
     int64_t n;
     bool parsed;
+    const struct rt_api_client_status *matched;
+    char retry[16]; /* the Retry-After received, or "" */
 };
 
 static void on_any(const struct rt_api_client_response *res, void *arg)
@@ -204,6 +212,10 @@ static void on_any(const struct rt_api_client_response *res, void *arg)
     s->documented = res->documented;
     s->has_model = res->model != NULL;
     s->has_json = res->json != NULL;
+    s->matched = res->matched;
+    snprintf(s->retry, sizeof(s->retry), "%s",
+             rt_api_client_header(res, "retry-after") != NULL ? rt_api_client_header(res, "retry-after")
+                                                              : "");
     snprintf(s->error, sizeof(s->error), "%s", res->error != NULL ? res->error : "");
     snprintf(s->invalid, sizeof(s->invalid), "%s", res->invalid != NULL ? res->invalid : "");
     if (t != NULL) {
@@ -306,6 +318,28 @@ static void test_undocumented_status(void)
     CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
     run();
     CHECK(s.status == 500 && !s.documented && !s.has_model && s.has_json && s.error[0] == '\0');
+}
+
+/* A range response (4XX) documents the statuses without their own, with its model; headers reach the
+ * callback. */
+static void test_range_and_headers(void)
+{
+    struct seen s = {0}, t = {0};
+
+    answer(429, "{\"name\":\"slow down\"}", "application/json");
+    srv.retry = "9";
+    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &s) == 0);
+    run();
+    CHECK(s.status == 429 && s.documented && s.matched == &responses_create_thing[1] && s.parsed);
+    CHECK(strcmp(s.name, "slow down") == 0 && strcmp(s.retry, "9") == 0);
+    answer(201, "{\"name\":\"made\"}", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &t) == 0);
+    run();
+    CHECK(t.matched == &responses_create_thing[0] && t.parsed && t.retry[0] == '\0');
+    answer(503, "{}", "application/json");
+    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &t) == 0);
+    run();
+    CHECK(t.status == 503 && !t.documented && t.matched == NULL);
 }
 
 static void test_typed_body(void)
@@ -414,6 +448,17 @@ static void test_init(void)
     CHECK(c.base_url != NULL && strcmp(c.base_url, "https://example.com/v1") == 0 && c.http == http);
     rt_api_client_cleanup(&c);
     CHECK(c.base_url == NULL && c.http == NULL);
+    /* The spec's server path: appended to a URL without a path, not to one with a path. */
+    CHECK(rt_api_client_init_server(&c, http, "http://h:8000", "/api/v1") == 0);
+    CHECK(strcmp(c.base_url, "http://h:8000/api/v1") == 0);
+    rt_api_client_cleanup(&c);
+    CHECK(rt_api_client_init_server(&c, http, "http://h:8000/", "/api/v1") == 0);
+    CHECK(strcmp(c.base_url, "http://h:8000") == 0);
+    rt_api_client_cleanup(&c);
+    CHECK(rt_api_client_init_server(&c, http, "http://h/other", "/api/v1") == 0);
+    CHECK(strcmp(c.base_url, "http://h/other") == 0);
+    rt_api_client_cleanup(&c);
+    CHECK(rt_api_client_init_server(&c, http, "h:8000", "/api/v1") == -1);
     rt_api_client_cleanup(&c); /* idempotent */
     rt_api_client_cleanup(NULL);
 }
@@ -446,6 +491,7 @@ int main(void)
     test_body_not_the_model();
     test_body_not_the_schema();
     test_undocumented_status();
+    test_range_and_headers();
     test_typed_body();
     test_text_body();
     test_credentials();

@@ -53,6 +53,14 @@ static void test_target(void)
     req = rt_req_new_detached(NULL, RT_METHOD_GET, "/plain", NULL, NULL, 0, &cap);
     CHECK(strcmp(rt_req_path(req), "/plain") == 0 && rt_req_query(req) == NULL);
     rt_req_reply(req, 204, NULL, NULL, 0);
+    req = rt_req_new_detached(NULL, RT_METHOD_GET, "/api/v1/users?x", NULL, NULL, 0, &cap);
+    rt_req_set_mount(req, 7); /* under the base path /api/v1 */
+    CHECK(strcmp(rt_req_path(req), "/users") == 0 && strcmp(rt_req_full_path(req), "/api/v1/users") == 0);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    req = rt_req_new_detached(NULL, RT_METHOD_GET, "/api/v1", NULL, NULL, 0, &cap);
+    rt_req_set_mount(req, 7);
+    CHECK(strcmp(rt_req_path(req), "/") == 0); /* the base path alone is its root */
+    rt_req_reply(req, 204, NULL, NULL, 0);
     req = rt_req_new_detached(NULL, RT_METHOD_GET, "/empty?", NULL, NULL, 0, &cap);
     CHECK(rt_req_query(req) != NULL && rt_req_query(req)[0] == '\0');
     rt_req_reply(req, 204, NULL, NULL, 0);
