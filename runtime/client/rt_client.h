@@ -88,7 +88,10 @@ void rt_client_free(struct rt_client *client);
 /**
  * Start @p request (copied: the caller may free it and what it points to
  * on return).  A body is sent with Content-Length (and @p content_type if
- * given); Host, User-Agent and Accept: application/json are added.
+ * given); Host, User-Agent and Accept: application/json are added, and,
+ * when the calling thread has a current trace context (while a request is
+ * handled, see rt_trace.h), traceparent (a new span of that trace) and
+ * tracestate, unless @p request sets traceparent itself.
  * @p cb(@p arg) is called exactly once, later, on the loop.
  * @return 0 once started; -1 if the URL is not an absolute http(s) URL,
  *         the method is not one of those above, a header name or value is

@@ -9,11 +9,13 @@
 #include "rt_client_priv.h"
 #include "rt_metrics.h"
 #include "rt_time.h"
+#include "rt_trace.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -45,6 +47,46 @@ static bool header_ok(const char *s, bool is_name)
     return strpbrk(s, "\r\n") == NULL;
 }
 
+/* @return 1 if the caller's headers (@p n strings) already have a field named @p name. */
+static int has_header(char *const *headers, size_t n, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < n; i += 2)
+        if (strcasecmp(headers[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A call started under a request's trace context carries it (W3C Trace
+ * Context): traceparent with the request's trace id and a new span id,
+ * and the request's tracestate; unless the caller set traceparent itself.
+ * The context is copied, to be made current again around the callback
+ * (rt_client_req_deliver), when the request may have ended already.
+ * Headers 0..@p n are the caller's; there is room for four more.
+ */
+static void add_trace_headers(struct rt_client_req *req, size_t n)
+{
+    const struct rt_trace *t = rt_trace_current();
+    char parent[RT_TRACEPARENT_LEN + 1];
+
+    if (t == NULL || t->trace_id[0] == '\0' || has_header(req->send_headers, n, "traceparent"))
+        return;
+    req->trace = *t;
+    req->trace.state = NULL;
+    req->trace.state_len = 0;
+    req->has_trace = true;
+    req->send_headers[n++] = rt_xstrdup("traceparent");
+    req->send_headers[n++] = rt_xstrdup(rt_trace_child_parent(t, parent, sizeof(parent)));
+    if (t->state_len > 0 && !has_header(req->send_headers, n, "tracestate")) {
+        req->send_headers[n++] = rt_xstrdup("tracestate");
+        req->send_headers[n] = rt_xstrndup(t->state, t->state_len);
+        req->trace.state = req->send_headers[n];
+        req->trace.state_len = t->state_len;
+    }
+}
+
 /* Copy what @p r asks to send into @p req.  @return 0, or -1 (invalid or out of memory). */
 static int copy_send(struct rt_client_req *req, const struct rt_client_request *r)
 {
@@ -65,16 +107,16 @@ static int copy_send(struct rt_client_req *req, const struct rt_client_request *
             return -1;
         req->send_ctype = rt_xstrdup(r->content_type);
     }
-    if (r->headers == NULL)
-        return 0;
-    while (r->headers[n] != NULL && r->headers[n + 1] != NULL)
+    while (r->headers != NULL && r->headers[n] != NULL && r->headers[n + 1] != NULL)
         n += 2;
-    req->send_headers = rt_xcalloc(n + 1, sizeof(char *));
+    /* Room for traceparent and tracestate, name and value each, and the NULL. */
+    req->send_headers = rt_xcalloc(n + 5, sizeof(char *));
     for (i = 0; i < n; i++) {
         if (!header_ok(r->headers[i], i % 2 == 0))
             return -1;
         req->send_headers[i] = rt_xstrdup(r->headers[i]);
     }
+    add_trace_headers(req, n);
     return 0;
 }
 
@@ -215,6 +257,7 @@ void rt_client_req_deliver(struct rt_client_req *req)
 {
     struct rt_client_response resp;
     size_t len = evbuffer_get_length(req->body);
+    const struct rt_trace *prev;
 
     memset(&resp, 0, sizeof(resp));
     resp.status = req->status;
@@ -228,7 +271,10 @@ void rt_client_req_deliver(struct rt_client_req *req)
     }
     TAILQ_REMOVE(&req->client->requests, req, all_link);
     rt_metrics_outbound(req->metrics_source, outbound_outcome(req), (uint64_t)(req->elapsed_ms * 1e6));
+    /* Calls the callback starts belong to the trace this one did (add_trace_headers). */
+    prev = rt_trace_set_current(req->has_trace ? &req->trace : NULL);
     req->cb(&resp, req->arg);
+    rt_trace_set_current(prev);
     rt_client_req_free(req);
 }
 

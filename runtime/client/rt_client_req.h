@@ -18,6 +18,7 @@
 #define RT_CLIENT_REQ_H
 
 #include "rt_client.h"
+#include "rt_trace.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,10 +55,12 @@ struct rt_client_req {
     struct event *ev;  /* the deadline timer; activated by hand when done */
     uint64_t start_ns; /* rt_time_mono_ns() when started */
     enum rt_client_req_state state;
-    bool retried;       /* already retried once on a fresh connection */
-    bool need_fresh;    /* must go on a new connection (the retry) */
-    bool got_headers;   /* the response's headers arrived */
-    int metrics_source; /* the origin's slot in outbound_requests_total{source} */
+    bool retried;          /* already retried once on a fresh connection */
+    bool need_fresh;       /* must go on a new connection (the retry) */
+    bool got_headers;      /* the response's headers arrived */
+    int metrics_source;    /* the origin's slot in outbound_requests_total{source} */
+    bool has_trace;        /* started under a request's trace context: trace is a copy of it */
+    struct rt_trace trace; /* its state points into send_headers */
     /* the result, valid once DONE */
     int status;
     char *content_type;

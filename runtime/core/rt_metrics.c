@@ -154,6 +154,11 @@ void rt_metrics_set_operations(const char *const *names, const char *const *meth
     start_time_seconds = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
+const char *rt_metrics_operation_name(int op)
+{
+    return op >= 0 && (size_t)op < n_ops && op_names != NULL ? op_names[op] : NULL;
+}
+
 void rt_metrics_request(int op, int status, uint64_t ns)
 {
     struct shard *s = shard();

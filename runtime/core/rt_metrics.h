@@ -79,6 +79,12 @@ enum rt_metrics_handler_error {
  */
 void rt_metrics_set_operations(const char *const *names, const char *const *methods, size_t n);
 
+/**
+ * @return the name given to operation @p op by rt_metrics_set_operations(),
+ * or NULL for RT_METRICS_OP_UNMATCHED, RT_METRICS_OP_DOCS or an unknown op.
+ */
+const char *rt_metrics_operation_name(int op);
+
 /* --- recording: each one a few relaxed loads and stores on the caller's shard --- */
 
 /**

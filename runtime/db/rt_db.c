@@ -5,6 +5,7 @@
 #include "rt_db_internal.h"
 #include "rt_err.h"
 #include "rt_mem.h"
+#include "rt_trace.h"
 
 #include <libpq-fe.h>
 #include <stdarg.h>
@@ -241,10 +242,51 @@ void rt_db_loop_free(struct rt_db_loop *loop)
     free(loop);
 }
 
+/*
+ * A statement submitted under a request's trace context (rt_trace.h) gives
+ * its callback the same context, so an outbound call started from the
+ * callback still carries the request's trace.  A copy: the request may
+ * have ended by then (the callback runs at the latest when the loop is
+ * freed), and with it the memory its tracestate lives in.
+ */
+struct traced_call {
+    rt_db_callback cb;
+    void *arg;
+    struct rt_trace trace;
+    char state[]; /* trace.state points here */
+};
+
+static void traced_done(const struct rt_db_result *result, void *arg)
+{
+    struct traced_call *t = arg;
+    const struct rt_trace *prev = rt_trace_set_current(&t->trace);
+
+    t->cb(result, t->arg);
+    rt_trace_set_current(prev);
+    free(t);
+}
+
 int rt_db_query(struct rt_db_loop *loop, const struct rt_db_statement *stmt, const char *const *params,
                 rt_db_callback cb, void *arg)
 {
-    return loop->db->backend->query(loop->state, stmt, params, cb, arg);
+    const struct rt_trace *current = rt_trace_current();
+    struct traced_call *t;
+
+    if (current == NULL || current->trace_id[0] == '\0')
+        return loop->db->backend->query(loop->state, stmt, params, cb, arg);
+    t = rt_xmalloc(sizeof(*t) + current->state_len + 1);
+    t->cb = cb;
+    t->arg = arg;
+    t->trace = *current;
+    if (current->state_len > 0)
+        memcpy(t->state, current->state, current->state_len);
+    t->state[current->state_len] = '\0';
+    t->trace.state = current->state_len > 0 ? t->state : NULL;
+    if (loop->db->backend->query(loop->state, stmt, params, traced_done, t) != 0) {
+        free(t);
+        return -1;
+    }
+    return 0;
 }
 
 struct rt_db_loop *rt_db_loop_current(void)

@@ -151,7 +151,9 @@ void rt_db_loop_free(struct rt_db_loop *loop);
 /**
  * Submit @p stmt with @p params (stmt->n_params strings, or NULL entries
  * for SQL NULL; all copied).  @p cb(@p arg) is called exactly once, later,
- * on this loop.
+ * on this loop, under the trace context current at submission (rt_trace.h:
+ * the request's, so calls it starts carry the request's trace).  The
+ * context never goes into the statement: the SQL text stays as prepared.
  * @return 0 once submitted; -1 if it could not even be queued (the loop is
  *         being freed, or @p stmt or @p cb is unusable), in which case @p cb is never called.
  */

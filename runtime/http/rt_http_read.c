@@ -10,6 +10,7 @@
 #include "rt_log.h"
 #include "rt_stream.h"
 #include "rt_time.h"
+#include "rt_trace.h"
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -133,6 +134,7 @@ static int read_head(struct conn *c, struct evbuffer *in)
     }
     if (c->req.id[0] == '\0')
         rt_http_new_request_id(c);
+    rt_req_trace_start(&c->req);
     c->keep_alive = c->info.keep_alive;
     return 1;
 }
@@ -222,6 +224,7 @@ static void finish_chunked_body(struct conn *c)
 static void dispatch(struct conn *c)
 {
     const struct rt_req *req = &c->req;
+    const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
     evtimer_del(c->timer);
@@ -230,7 +233,10 @@ static void dispatch(struct conn *c)
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
                  req->method_name ? req->method_name : "-", req->path ? req->path : "-",
                  req->query ? "?" : "", req->query ? req->query : "", req->http_minor, req->id);
+    /* Outbound calls the handler starts belong to the request's trace (rt_trace.h). */
+    prev = rt_trace_set_current(&c->req.trace);
     c->http->handler(&c->req, c->http->handler_arg);
+    rt_trace_set_current(prev);
 }
 
 /*

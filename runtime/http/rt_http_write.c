@@ -122,15 +122,26 @@ static char *put_string(char *p, const char *s)
 static void access_log(struct conn *c, int status, size_t body_len)
 {
     const struct rt_req *req = &c->req;
-    double ms;
+    struct rt_log_access a;
 
     if (!c->http->settings.access_log || !rt_log_enabled(RT_LOG_INFO))
         return;
-    ms = req->start_ns ? (double)(rt_time_mono_ns() - req->start_ns) / 1e6 : 0.0;
-    rt_log_info("%s \"%s %s%s%s HTTP/1.%d\" %d %zuB %.3fms id=%s%s", c->peer,
-                req->method_name ? req->method_name : "-", req->path ? req->path : "-", req->query ? "?" : "",
-                req->query ? req->query : "", req->http_minor, status, body_len, ms,
-                req->id[0] ? req->id : "-", req->peer_gone ? " (client gone)" : "");
+    a = (struct rt_log_access){
+        .peer = c->peer,
+        .method = req->method_name,
+        .path = req->path,
+        .query = req->query,
+        .http_minor = req->http_minor,
+        .request_id = req->id,
+        .trace_id = req->trace.trace_id, /* "" for a request refused before its head was read */
+        .operation = rt_metrics_operation_name(req->op_plus_2 - 2),
+        .status = status,
+        .duration_ms = req->start_ns ? (double)(rt_time_mono_ns() - req->start_ns) / 1e6 : 0.0,
+        .bytes_in = req->body_len,
+        .bytes_out = body_len,
+        .client_gone = req->peer_gone,
+    };
+    rt_log_access(&a);
 }
 
 /* Append the status line and the runtime's headers to @out. */

@@ -280,6 +280,51 @@ const char *rt_req_id(const struct rt_req *req)
     return req->id;
 }
 
+const char *rt_req_trace_id(const struct rt_req *req)
+{
+    return req->trace.trace_id;
+}
+
+const struct rt_trace *rt_req_trace(const struct rt_req *req)
+{
+    return &req->trace;
+}
+
+/*
+ * W3C Trace Context 3.2 and 3.3: more than one traceparent field makes the
+ * context invalid (a new trace); several tracestate fields are one list,
+ * joined with commas as RFC 9110 5.3 combines fields.
+ */
+void rt_req_trace_start(struct rt_req *req)
+{
+    const char *parent = NULL, *state = NULL;
+    size_t i, parents = 0, states = 0, len = 0;
+
+    for (i = 0; i < req->n_headers; i++) {
+        if (strcasecmp(req->headers[i].name, "traceparent") == 0) {
+            parent = req->headers[i].value;
+            parents++;
+        } else if (strcasecmp(req->headers[i].name, "tracestate") == 0) {
+            state = state == NULL ? req->headers[i].value : state;
+            len += strlen(req->headers[i].value) + 1;
+            states++;
+        }
+    }
+    if (states > 1) {
+        char *joined = rt_req_alloc(req, len), *p = joined;
+
+        for (i = 0; i < req->n_headers; i++) {
+            if (strcasecmp(req->headers[i].name, "tracestate") != 0)
+                continue;
+            if (p != joined)
+                *p++ = ',';
+            p = stpcpy(p, req->headers[i].value);
+        }
+        state = joined;
+    }
+    rt_trace_start(&req->trace, parents == 1 ? parent : NULL, state);
+}
+
 void rt_req_set_operation(struct rt_req *req, int op)
 {
     req->op_plus_2 = op + 2;
@@ -459,6 +504,7 @@ struct rt_req *rt_req_new_detached(struct event_base *base, enum rt_method metho
         req->body_len = body_len;
     }
     snprintf(req->id, sizeof(req->id), "detached-%lu", ++counter);
+    rt_req_trace_start(req);
     req->start_ns = rt_time_mono_ns();
     req->active = true;
     return req;

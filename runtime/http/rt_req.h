@@ -97,6 +97,19 @@ struct event_base *rt_req_base(const struct rt_req *req);
 /** @return the request id (the client's X-Request-ID if it was sane, else one we made). */
 const char *rt_req_id(const struct rt_req *req);
 
+struct rt_trace;
+
+/**
+ * @return the request's W3C trace id (32 lower-case hex digits): the one
+ * of the client's traceparent when it was well-formed, else a new one.
+ * Outbound calls started while the request is handled carry it (see
+ * rt_trace.h); it is in the access log.
+ */
+const char *rt_req_trace_id(const struct rt_req *req);
+
+/** @return the request's trace context (trace id, the client's span, our span, tracestate). */
+const struct rt_trace *rt_req_trace(const struct rt_req *req);
+
 /**
  * Record which operation @p req is, for the metrics: its index in the
  * generated operation table (enum api_op), or RT_METRICS_OP_DOCS.  A

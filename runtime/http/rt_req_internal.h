@@ -6,6 +6,7 @@
 #define RT_REQ_INTERNAL_H
 
 #include "rt_req.h"
+#include "rt_trace.h"
 
 #include <stdbool.h>
 
@@ -57,6 +58,7 @@ struct rt_req {
     size_t body_len;
     struct event_base *base;
     char id[72];
+    struct rt_trace trace; /* set with the id, from traceparent/tracestate (rt_req_trace_start) */
     struct rt_defer *defers;
     struct rt_out_header *out_headers; /* in the order added */
     uint64_t start_ns;                 /* monotonic time the first byte arrived */
@@ -79,6 +81,12 @@ void rt_req_init(struct rt_req *req, struct event_base *base);
  * rt_req_reply()); the owner clears it when the next request starts.
  */
 void rt_req_reset(struct rt_req *req);
+
+/**
+ * Give @p req its trace context from its traceparent and tracestate
+ * headers, or a new one (never an error: see rt_trace.h).
+ */
+void rt_req_trace_start(struct rt_req *req);
 
 /** Free everything @p req holds (it must not be active); NULL is fine. */
 void rt_req_cleanup(struct rt_req *req);

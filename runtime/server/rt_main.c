@@ -75,7 +75,11 @@ int rt_main(const struct rt_app *app, int argc, char **argv)
             fprintf(stderr, "configuration invalid\n");
         rc = 2;
     } else {
+        enum rt_log_format format = RT_LOG_TEXT;
+
         rt_log_set_level(rt_settings_get()->log_level);
+        rt_log_parse_format(rt_settings_get()->log_format, &format); /* checked by check_log_format */
+        rt_log_set_format(format);
         rc = cfg.check_config ? check_config(&cfg, app) : rt_server_run(rt_settings_get(), app);
     }
     free(groups);

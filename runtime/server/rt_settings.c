@@ -34,9 +34,23 @@ static const struct rt_option server_options[] = {
      "debug, info, warning, error or off", NULL},
     {"access-log", "ACCESS_LOG", VAL(RT_OPTION_BOOL, access_log), "on", NULL, "one log line per request",
      NULL},
+    {"log-format", "LOG_FORMAT", STR(log_format), "text", NULL,
+     "text, or json: one JSON object per line (access lines with request and trace ids)", NULL},
     {"base-path", "BASE_PATH", STR(base_path), NULL, "the path of the spec's first server URL",
      "serve the operations, /docs and /openapi.json under this path (/ for the root)", NULL},
 };
+
+/* LOG_FORMAT names one of rt_log's formats; rt_main applies it with the level. */
+static int check_log_format(char *err, size_t errlen)
+{
+    enum rt_log_format format;
+
+    if (rt_log_parse_format(settings.log_format, &format) == 0)
+        return 0;
+    rt_config_add_err(err, errlen, "LOG_FORMAT: '%s' is not a log format (text or json)",
+                      settings.log_format);
+    return -1;
+}
 
 static const struct rt_option http_options[] = {
     {"max-body-size", "MAX_BODY_SIZE", VAL(RT_OPTION_SIZE, max_body_size), "1MiB", NULL,
@@ -97,7 +111,17 @@ static int check_base_path(char *err, size_t errlen)
     return rt_base_path_check(settings.base_path, err, errlen);
 }
 
-static const struct rt_option_group server_group = GROUP("server", server_options, check_base_path);
+/* The server group's settings: each check adds its own error. */
+static int check_server(char *err, size_t errlen)
+{
+    int rc = check_base_path(err, errlen);
+
+    if (check_log_format(err, errlen) != 0)
+        rc = -1;
+    return rc;
+}
+
+static const struct rt_option_group server_group = GROUP("server", server_options, check_server);
 static const struct rt_option_group http_group = GROUP("requests", http_options, NULL);
 static const struct rt_option_group database_group = GROUP("database", database_options, NULL);
 static const struct rt_option_group tls_group = GROUP("TLS", tls_options, check_tls);

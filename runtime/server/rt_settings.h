@@ -24,6 +24,7 @@ struct rt_settings {
     int shutdown_timeout_ms;     /* ms in-flight requests get after SIGTERM/SIGINT (SHUTDOWN_TIMEOUT) */
     enum rt_log_level log_level; /* lowest level logged (LOG_LEVEL) */
     int access_log;              /* 1 to log one line per request (ACCESS_LOG) */
+    char log_format[8];          /* "text" or "json" (LOG_FORMAT); see rt_log.h */
     size_t max_body_size;        /* bytes; larger bodies get 413 (MAX_BODY_SIZE) */
     size_t max_header_size;      /* bytes of request line + headers; larger get 431 (MAX_HEADER_SIZE) */
     int max_header_count;        /* headers per request; more get 431 (MAX_HEADER_COUNT) */

@@ -6,6 +6,7 @@ Runs once per database backend (ASYNC_DEMO_DB), like the users tests.
 import asyncio
 import json
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -190,6 +191,119 @@ class UserWithExternalData(unittest.TestCase):
                 self.assertTrue(r.json()["external"]["error"])
                 self.assertIsNone(r.json()["external"]["status"])
 
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_ID = "00f067aa0ba902b7"
+TRACEPARENT_RE = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+def json_log(server):
+    """Every line of @server's log as a JSON object (LOG_FORMAT=json); fails on a line that is not one."""
+    lines = server.log().splitlines()
+    return [json.loads(line) for line in lines if line]
+
+
+def access_line(server, request_id):
+    found = [o for o in json_log(server) if o.get("request_id") == request_id]
+    assert len(found) == 1, (request_id, found)
+    return found[0]
+
+
+class TraceContext(unittest.TestCase):
+    """W3C Trace Context: one trace id from the client, through the handler's outbound call, to the log."""
+
+    def test_one_trace_id_from_client_to_upstream_and_log(self):
+        with tempfile.TemporaryDirectory(prefix="async-demo-trace-") as tmp, Upstream("svc") as svc:
+            env = {"EXTERNAL_API_URLS": svc.url("/json"), "LOG_FORMAT": "json"}
+            with Server(workers=1, database_url=fresh_database_url(tmp), env=env) as s:
+                self.assertEqual(s.post_json("/users/", {"email": "t@example.com", "full_name": "T"}).status, 201)
+                r = s.get("/user-with-external-data/t@example.com",
+                          headers={"traceparent": "00-%s-%s-01" % (TRACE_ID, PARENT_ID),
+                                   "tracestate": "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7",
+                                   "X-Request-ID": "trace-follow-1"})
+                self.assertEqual(r.status, 200, r.body)
+                self.assertEqual(r.json()["external"]["status"], 200)
+                got = svc.received[-1]
+                m = TRACEPARENT_RE.match(got.get("traceparent", ""))
+                self.assertTrue(m, got)
+                self.assertEqual(m.group(1), TRACE_ID)  # the same trace ...
+                self.assertNotEqual(m.group(2), PARENT_ID)  # ... in a span of ours
+                self.assertNotEqual(m.group(2), "0" * 16)
+                self.assertEqual(m.group(3), "01")
+                self.assertEqual(got.get("tracestate"), "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7")
+                line = access_line(s, "trace-follow-1")
+                self.assertEqual(line["trace_id"], TRACE_ID)
+                self.assertEqual(line["operation"], "get_user_with_external_data")
+                self.assertEqual((line["method"], line["path"], line["status"]),
+                                 ("GET", "/user-with-external-data/t@example.com", 200))
+                for key in ("time", "level", "worker", "duration_ms", "bytes_in", "bytes_out", "peer"):
+                    self.assertIn(key, line)
+                self.assertEqual(line["bytes_out"], len(r.body))
+
+    def test_malformed_traceparent_is_replaced_never_refused(self):
+        bad = ["00-%s-%s-01" % (TRACE_ID.upper(), PARENT_ID), "00-%s-%s-01" % ("0" * 32, PARENT_ID),
+               "00-%s-%s-01" % (TRACE_ID, "0" * 16), "ff-%s-%s-01" % (TRACE_ID, PARENT_ID),
+               "00-%s-%s-01-extra" % (TRACE_ID, PARENT_ID), "garbage", ""]
+        with tempfile.TemporaryDirectory(prefix="async-demo-trace-") as tmp, Upstream("svc") as svc:
+            env = {"EXTERNAL_API_URLS": svc.url("/json"), "LOG_FORMAT": "json"}
+            with Server(workers=1, database_url=fresh_database_url(tmp), env=env) as s:
+                s.post_json("/users/", {"email": "m@example.com", "full_name": "M"})
+                seen = set()
+                for i, value in enumerate(bad):
+                    rid = "trace-bad-%d" % i
+                    r = s.get("/user-with-external-data/m@example.com",
+                              headers={"traceparent": value, "tracestate": "congo=x", "X-Request-ID": rid})
+                    self.assertEqual(r.status, 200, (value, r.body))
+                    got = svc.received[-1]
+                    m = TRACEPARENT_RE.match(got.get("traceparent", ""))
+                    self.assertTrue(m, (value, got))
+                    self.assertNotEqual(m.group(1), TRACE_ID, value)
+                    self.assertNotIn("tracestate", got, value)  # dropped with the traceparent it came with
+                    self.assertEqual(access_line(s, rid)["trace_id"], m.group(1), value)
+                    seen.add(m.group(1))
+                self.assertEqual(len(seen), len(bad), "a new trace id per request")
+                # Without any traceparent: a new trace too, propagated and logged the same way.
+                s.get("/user-with-external-data/m@example.com", headers={"X-Request-ID": "trace-none"})
+                m = TRACEPARENT_RE.match(svc.received[-1]["traceparent"])
+                self.assertEqual(access_line(s, "trace-none")["trace_id"], m.group(1))
+
+    def test_every_outbound_call_gets_its_own_span_and_text_log_has_the_trace(self):
+        with Upstream("a") as a, Upstream("b") as b, Upstream("c") as c:
+            env = {"EXTERNAL_API_URLS": ",".join(u.url("/json") for u in (a, b, c))}
+            with Server(workers=2, env=env) as s:
+                r = s.get("/fetch-external-data", headers={"traceparent": "00-%s-%s-00" % (TRACE_ID, PARENT_ID),
+                                                             "X-Request-ID": "trace-fan-out"})
+                self.assertEqual(r.status, 200, r.body)
+                parents = [TRACEPARENT_RE.match(u.received[-1]["traceparent"]) for u in (a, b, c)]
+                self.assertTrue(all(parents), [u.received for u in (a, b, c)])
+                self.assertEqual({m.group(1) for m in parents}, {TRACE_ID})
+                self.assertEqual(len({m.group(2) for m in parents}), 3, "a new span id per call")
+                self.assertEqual({m.group(3) for m in parents}, {"00"})
+                lines = [l for l in s.log().splitlines() if "id=trace-fan-out" in l]
+                self.assertEqual(len(lines), 1, lines)
+                self.assertIn("trace=%s op=fetch_external_data" % TRACE_ID, lines[0])
+
+    def test_hostile_request_targets_cannot_break_a_json_line(self):
+        # The parser refuses raw control bytes and non-ASCII in a target (400); their lines must still be whole
+        # JSON.  (Whatever bytes a logged string holds are escaped: unit.rt_log feeds them to the formatter.)
+        with Server(workers=1, env={"LOG_FORMAT": "json"}) as s:
+            targets = [b"/users/a\x01\x1b[2J\"},{\"x\":1", b"/users/\xff\xfe\xc0\xaf", b"/users/a\x7f\"\n"]
+            for t in targets:
+                with s.connect() as sock:
+                    sock.sendall(b"GET " + t + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    head = b""
+                    while True:
+                        chunk = sock.recv(65536)
+                        if not chunk:
+                            break
+                        head += chunk
+                    self.assertTrue(head.startswith(b"HTTP/1.1 400 "), head[:80])
+            r = s.get("/users/%22%0A%7B%7D", headers={"X-Request-ID": "after-hostile"})
+            lines = json_log(s)  # each line parses, so none was broken
+            self.assertEqual(len([o for o in lines if o.get("status") == 400]), len(targets), lines)
+            line = access_line(s, "after-hostile")
+            self.assertEqual((line["status"], line["path"]), (r.status, "/users/%22%0A%7B%7D"))  # as received
+            self.assertFalse([o for o in lines if "x" in o], "a target cannot add a field")
 
 if __name__ == "__main__":
     threading.stack_size(512 * 1024)

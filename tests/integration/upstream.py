@@ -59,6 +59,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - the name http.server calls
         self.server.requests += 1
+        with self.server.count_lock:
+            self.server.received.append({k.lower(): v for k, v in self.headers.items()})
         url = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         if url.path == "/hang":
@@ -114,6 +116,7 @@ class Upstream:
         self.server.max_open_connections = 0
         self.server.count_lock = threading.Lock()
         self.server.hung = threading.Event()
+        self.server.received = []  # the header fields of each request, lower-case names, in arrival order
         self.scheme = "http"
         if cert is not None:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -139,6 +142,12 @@ class Upstream:
     @property
     def requests(self):
         return self.server.requests
+
+    @property
+    def received(self):
+        """The header fields (a dict, lower-case names) of every request received so far, oldest first."""
+        with self.server.count_lock:
+            return list(self.server.received)
 
     @property
     def connections(self):

@@ -16,6 +16,8 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sys/queue.h>
 #include <event2/listener.h>
 
 struct upstream up_a, up_b, up_v6, up_tls, up_tls_other;
@@ -146,6 +148,7 @@ static void srv_big(struct evhttp_request *req, struct upstream *u, bool chunked
 static void srv_note_headers(struct upstream *u, struct evhttp_request *req)
 {
     struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    struct evkeyval *h;
     const char *v;
 
     pthread_mutex_lock(&u->lock);
@@ -155,6 +158,13 @@ static void srv_note_headers(struct upstream *u, struct evhttp_request *req)
     snprintf(u->accept, sizeof(u->accept), "%s", v ? v : "");
     v = evhttp_find_header(in, "Host");
     snprintf(u->host, sizeof(u->host), "%s", v ? v : "");
+    v = evhttp_find_header(in, "traceparent");
+    snprintf(u->traceparent, sizeof(u->traceparent), "%s", v ? v : "");
+    v = evhttp_find_header(in, "tracestate");
+    snprintf(u->tracestate, sizeof(u->tracestate), "%s", v ? v : "");
+    u->traceparents = 0;
+    for (h = TAILQ_FIRST(in); h != NULL; h = TAILQ_NEXT(h, next))
+        u->traceparents += evutil_ascii_strcasecmp(h->key, "traceparent") == 0;
     pthread_mutex_unlock(&u->lock);
 }
 

@@ -41,6 +41,8 @@ struct upstream {
     struct evhttp_connection *conns[UPSTREAM_MAX_LIVE];
     pthread_mutex_t lock;
     char user_agent[64], accept[64], host[64]; /* of the last request, under lock */
+    char traceparent[80], tracestate[80];      /* of the last request ("" when absent), under lock */
+    int traceparents;                          /* traceparent fields in the last request, under lock */
 };
 
 enum raw_mode {

@@ -6,6 +6,7 @@
  */
 #include "client_dns.h"
 #include "client_harness.h"
+#include "rt_trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,70 @@ static void test_shutdown(void)
     close(fd);
 }
 
+/* What a callback saw of the current trace context. */
+static void trace_seen(const struct rt_client_response *resp, void *arg)
+{
+    char *seen = arg;
+    const struct rt_trace *t = rt_trace_current();
+
+    (void)resp;
+    snprintf(seen, 33, "%s", t != NULL ? t->trace_id : "none");
+}
+
+/* Copy the traceparent and tracestate the upstream last received. */
+static void last_trace(char *parent, char *state, int *count)
+{
+    pthread_mutex_lock(&up_a.lock);
+    snprintf(parent, 80, "%s", up_a.traceparent);
+    snprintf(state, 80, "%s", up_a.tracestate);
+    *count = up_a.traceparents;
+    pthread_mutex_unlock(&up_a.lock);
+}
+
+/*
+ * W3C Trace Context: a call started under a context carries traceparent
+ * (its trace id, a new span id) and tracestate, and its callback runs under
+ * that context; outside one, no traceparent; the caller's own is kept.
+ */
+static void test_trace_context(void)
+{
+    struct rt_client *c = client_new(5000, 0, NULL, 0, 0);
+    const char *own[] = {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", NULL};
+    struct rt_client_request rq = {"GET", NULL, NULL, 0, NULL, own};
+    struct rt_trace t;
+    struct result r;
+    char u[128], parent[80], state[80], seen[33] = "";
+    int count, i;
+
+    url(u, sizeof(u), "http", "127.0.0.1", up_a.port, "/json");
+    rt_trace_start(&t, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "rojo=1,congo=2");
+    rt_trace_set_current(&t);
+    CHECK(rt_client_get(c, u, trace_seen, seen) == 0);
+    rt_trace_set_current(NULL);
+    for (i = 0; i < 500 && seen[0] == '\0'; i++)
+        run_for(10);
+    CHECK(strcmp(seen, "4bf92f3577b34da6a3ce929d0e0e4736") == 0); /* the callback ran under it */
+    CHECK(rt_trace_current() == NULL);
+    last_trace(parent, state, &count);
+    CHECK(strncmp(parent, "00-4bf92f3577b34da6a3ce929d0e0e4736-", 36) == 0 && strlen(parent) == 55);
+    CHECK(strstr(parent, "00f067aa0ba902b7") == NULL && strcmp(parent + 52, "-01") == 0);
+    CHECK(strcmp(state, "rojo=1,congo=2") == 0 && count == 1);
+    /* The caller's own traceparent goes as it is, once. */
+    rt_trace_set_current(&t);
+    rq.url = u;
+    CHECK(request(c, &rq, &r) == 0);
+    rt_trace_set_current(NULL);
+    CHECK(wait_all(5000) && r.status == 200);
+    last_trace(parent, state, &count);
+    CHECK(strcmp(parent, own[1]) == 0 && count == 1);
+    /* Outside any context: nothing. */
+    CHECK(get(c, u, &r) == 0);
+    CHECK(wait_all(5000) && r.status == 200);
+    last_trace(parent, state, &count);
+    CHECK(parent[0] == '\0' && state[0] == '\0' && count == 0);
+    rt_client_free(c);
+}
+
 int main(void)
 {
     static const struct harness_case cases[] = {
@@ -221,6 +286,7 @@ int main(void)
         {"bad_urls", test_bad_urls},
         {"settings", test_settings},
         {"shutdown", test_shutdown},
+        {"trace_context", test_trace_context},
     };
 
     return harness_main(cases, sizeof(cases) / sizeof(cases[0]), false);
