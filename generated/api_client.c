@@ -58,14 +58,18 @@ static const struct rt_api_client_param params_list_users[] = {
      .required = false, .summary = "query, optional, default 0, 0 <= x <= 1000000000"},
 };
 
+static const char *const headers_list_users_503[] = {"Retry-After", NULL};
+
 static const struct rt_api_client_status responses_list_users[] = {
     {.status = 200, .status_hi = 0, .model = &api_user_page__model,
      .headers = NULL},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_list_users_503},
 };
+
+static const char *const headers_create_user_503[] = {"Retry-After", NULL};
 
 static const struct rt_api_client_status responses_create_user[] = {
     {.status = 201, .status_hi = 0, .model = &api_user__model,
@@ -75,7 +79,7 @@ static const struct rt_api_client_status responses_create_user[] = {
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_create_user_503},
 };
 
 static const struct rt_api_client_param params_get_user[] = {
@@ -83,6 +87,8 @@ static const struct rt_api_client_param params_get_user[] = {
      .style = RT_VALID_STYLE_SIMPLE, .explode = false,
      .required = true, .summary = "path, required, at most 254 characters, format email"},
 };
+
+static const char *const headers_get_user_503[] = {"Retry-After", NULL};
 
 static const struct rt_api_client_status responses_get_user[] = {
     {.status = 200, .status_hi = 0, .model = &api_user__model,
@@ -92,7 +98,7 @@ static const struct rt_api_client_status responses_get_user[] = {
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_get_user_503},
 };
 
 static const struct rt_api_client_param params_delete_user[] = {
@@ -102,6 +108,8 @@ static const struct rt_api_client_param params_delete_user[] = {
 };
 
 static const char *const headers_delete_user_401[] = {"WWW-Authenticate", NULL};
+
+static const char *const headers_delete_user_503[] = {"Retry-After", NULL};
 
 static const struct rt_api_client_status responses_delete_user[] = {
     {.status = 204, .status_hi = 0, .model = NULL,
@@ -113,7 +121,7 @@ static const struct rt_api_client_status responses_delete_user[] = {
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_delete_user_503},
 };
 
 static const struct rt_api_client_scheme schemes_delete_user[] = {
@@ -131,6 +139,8 @@ static const struct rt_api_client_param params_get_user_with_external_data[] = {
      .required = true, .summary = "path, required, at most 254 characters, format email"},
 };
 
+static const char *const headers_get_user_with_external_data_503[] = {"Retry-After", NULL};
+
 static const struct rt_api_client_status responses_get_user_with_external_data[] = {
     {.status = 200, .status_hi = 0, .model = &api_user_with_external_data__model,
      .headers = NULL},
@@ -139,7 +149,7 @@ static const struct rt_api_client_status responses_get_user_with_external_data[]
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_get_user_with_external_data_503},
 };
 
 static const struct rt_api_client_param params_process_data[] = {
@@ -167,6 +177,8 @@ static const struct rt_api_client_param params_get_task[] = {
      .required = true, .summary = "path, required, format uuid"},
 };
 
+static const char *const headers_get_task_503[] = {"Retry-After", NULL};
+
 static const struct rt_api_client_status responses_get_task[] = {
     {.status = 200, .status_hi = 0, .model = &api_task__model,
      .headers = NULL},
@@ -175,7 +187,7 @@ static const struct rt_api_client_status responses_get_task[] = {
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
      .headers = NULL},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = headers_get_task_503},
 };
 
 static const struct rt_api_client_status responses_performance_async[] = {

@@ -736,13 +736,15 @@ void api_list_users__reply_422(struct rt_req *req, const struct api_http_validat
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_list_users__reply_503_detail(struct rt_req *req, const char *detail)
+void api_list_users__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -766,13 +768,15 @@ void api_create_user__reply_422(struct rt_req *req, const struct api_http_valida
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_create_user__reply_503_detail(struct rt_req *req, const char *detail)
+void api_create_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -796,13 +800,15 @@ void api_get_user__reply_422(struct rt_req *req, const struct api_http_validatio
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_get_user__reply_503_detail(struct rt_req *req, const char *detail)
+void api_get_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -844,13 +850,15 @@ void api_delete_user__reply_422(struct rt_req *req, const struct api_http_valida
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail)
+void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -879,13 +887,15 @@ void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail)
+void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 
@@ -935,13 +945,15 @@ void api_get_task__reply_422(struct rt_req *req, const struct api_http_validatio
     rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
 }
 
-void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body)
+void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
 }
 
-void api_get_task__reply_503_detail(struct rt_req *req, const char *detail)
+void api_get_task__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
 {
+    rt_valid_reply_header_int(req, "Retry-After", retry_after);
     rt_req_reply_detail(req, 503, detail);
 }
 

@@ -139,8 +139,8 @@ struct api_list_users_params {
 void handle_list_users(struct rt_req *req, const struct api_list_users_params *params);
 void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body);
 void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_list_users__reply_503_detail(struct rt_req *req, const char *detail);
+void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_list_users__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- create_user: POST /users/ (Create a user) --- */
 
@@ -153,8 +153,8 @@ void api_create_user__reply_201(struct rt_req *req, const struct api_user *body)
 void api_create_user__reply_409(struct rt_req *req, const struct api_http_error *body);
 void api_create_user__reply_409_detail(struct rt_req *req, const char *detail);
 void api_create_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_create_user__reply_503_detail(struct rt_req *req, const char *detail);
+void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_create_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- get_user: GET /users/{user_email} (Get a user by email address) --- */
 
@@ -167,8 +167,8 @@ void api_get_user__reply_200(struct rt_req *req, const struct api_user *body);
 void api_get_user__reply_404(struct rt_req *req, const struct api_http_error *body);
 void api_get_user__reply_404_detail(struct rt_req *req, const char *detail);
 void api_get_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_get_user__reply_503_detail(struct rt_req *req, const char *detail);
+void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_get_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- delete_user: DELETE /users/{user_email} (Delete a user (needs the admin API key)) --- */
 
@@ -184,8 +184,8 @@ void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, c
 void api_delete_user__reply_404(struct rt_req *req, const struct api_http_error *body);
 void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail);
 void api_delete_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail);
+void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- fetch_external_data: GET /fetch-external-data (Call several services concurrently) --- */
 
@@ -203,8 +203,8 @@ void api_get_user_with_external_data__reply_200(struct rt_req *req, const struct
 void api_get_user_with_external_data__reply_404(struct rt_req *req, const struct api_http_error *body);
 void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const char *detail);
 void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail);
+void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- process_data: POST /process-data/{message} (Queue CPU-heavy work and answer at once) --- */
 
@@ -229,8 +229,8 @@ void api_get_task__reply_200(struct rt_req *req, const struct api_task *body);
 void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body);
 void api_get_task__reply_404_detail(struct rt_req *req, const char *detail);
 void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body);
-void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body);
-void api_get_task__reply_503_detail(struct rt_req *req, const char *detail);
+void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after);
+void api_get_task__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /* --- performance_async: GET /performance/async (Three waits at once (about 1 s)) --- */
 

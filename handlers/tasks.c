@@ -219,16 +219,6 @@ struct accept_ctx {
     const char *message;
 };
 
-/*
- * The database could not take the insert: rt_db_req_reply_unavailable() has
- * added Retry-After: 1 already (it does so for every database 503), so the
- * header argument stays NULL here rather than sending it twice.
- */
-static void reply_db_unavailable(struct rt_req *req, const char *detail)
-{
-    api_process_data__reply_503_detail(req, detail, NULL);
-}
-
 static void task_recorded(const struct rt_db_result *res, void *arg)
 {
     struct accept_ctx *a = arg;
@@ -242,7 +232,7 @@ static void task_recorded(const struct rt_db_result *res, void *arg)
 
     if (rt_db_result_status(res) != RT_DB_OK) {
         rt_pool_release(pool);
-        if (!rt_db_req_reply_failure(a->req, res, reply_db_unavailable))
+        if (!rt_db_req_reply_failure(a->req, res, api_process_data__reply_503_detail))
             rt_req_reply_detail(a->req, 500, "Internal database error");
         return;
     }
@@ -267,7 +257,8 @@ void handle_process_data(struct rt_req *req, const struct api_process_data_param
     a->message = params->message;
     new_uuid(a->id);
     tasks_lease_times(until, created_at);
-    if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, reply_db_unavailable) != 0)
+    if (rt_db_req_submit(req, &insert_task, values, task_recorded, a, api_process_data__reply_503_detail) !=
+        0)
         rt_pool_release(pool);
 }
 

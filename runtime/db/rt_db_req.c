@@ -44,8 +44,9 @@ int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, i
 
 void rt_db_req_reply_unavailable(struct rt_req *req, rt_db_req_reply_503 reply_503)
 {
-    rt_req_add_header(req, "Retry-After", "1"); /* reconnecting is already under way */
-    reply_503(req, UNAVAILABLE_DETAIL);
+    const int64_t retry_after = 1; /* reconnecting is already under way */
+
+    reply_503(req, UNAVAILABLE_DETAIL, &retry_after);
 }
 
 void rt_db_req_log_error(const struct rt_req *req, const char *what, const char *detail)

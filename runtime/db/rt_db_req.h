@@ -19,10 +19,18 @@
 
 #include "rt_db.h"
 
+#include <stdint.h>
+
 struct rt_req;
 
-/** An operation's generated 503 reply with a detail (api_<op>__reply_503_detail). */
-typedef void (*rt_db_req_reply_503)(struct rt_req *req, const char *detail);
+/**
+ * An operation's generated 503 reply with a detail and the optional
+ * Retry-After its spec declares on that response (api_<op>__reply_503_detail):
+ * an API that answers database outages through rt_db_req documents them as
+ * `headers: {Retry-After: {schema: {type: integer}}}` on its 503s, and the
+ * runtime fills the header in.
+ */
+typedef void (*rt_db_req_reply_503)(struct rt_req *req, const char *detail, const int64_t *retry_after);
 
 /**
  * Submit @p stmt with @p params on the calling worker's loop; @p cb(@p arg)
@@ -52,7 +60,7 @@ int rt_db_req_text(struct rt_req *req, const struct rt_db_result *result, int ro
 int rt_db_req_timestamp(struct rt_req *req, const struct rt_db_result *result, int row, int col,
                         const char **out);
 
-/** Answer @p req with @p reply_503 and Retry-After: 1 (the runtime is already reconnecting). */
+/** Answer @p req with @p reply_503 and Retry-After 1 (the runtime is already reconnecting). */
 void rt_db_req_reply_unavailable(struct rt_req *req, rt_db_req_reply_503 reply_503);
 
 /** Log a database error for @p req: @p what (a statement's name), then @p detail; never sent. */
