@@ -152,6 +152,22 @@ class BadInput(unittest.TestCase):
 
     # --- malformed request lines, bad methods, HTTP/0.9 ---
 
+    def test_range_and_conditionals_that_do_not_apply_are_ignored(self):
+        """RFC 9110 14.2 and 13.1: a server that does not support ranges on a resource ignores Range (and
+        If-Range); a condition on a validator the resource does not have is not a reason to refuse."""
+        whole = self.server.get("/users/?limit=5")
+        self.assertEqual(whole.status, 200)
+        for headers in ({"Range": "bytes=0-3"}, {"Range": "bytes=0-3", "If-Range": '"x"'}, {"Range": "junk"},
+                        {"If-Modified-Since": "Sat, 28 Nov 2026 00:00:00 GMT"},
+                        {"If-Unmodified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}, {"If-None-Match": '"nope"'}):
+            r = self.server.get("/users/?limit=5", headers=headers)
+            self.assertEqual((r.status, r.body), (200, whole.body), headers)
+            self.assertIsNone(r.header("content-range"), headers)
+        spec = self.server.get("/openapi.json", headers={"Range": "bytes=0-9", "If-None-Match": '"other"'})
+        self.assertEqual(spec.status, 200)
+        self.assertIsNone(spec.header("content-range"))
+        self.assertEqual(len(spec.body), int(spec.header("content-length")))
+
     def test_malformed_request_lines(self):
         line = "Malformed request line"
         target = "Invalid request target: expected an absolute path such as /users/"
