@@ -172,7 +172,8 @@ static const char *email_reason(const char *s, size_t len, char *buf, size_t siz
             return domain_literal_reason(at + 1, end);
         return email_domain_reason(at + 1, end, buf, size);
     }
-    if (at != NULL && at + 1 < end && at[1] == '[' && memchr(at + 1, '@', (size_t)(end - at - 1)) == NULL &&
+    if (at != NULL && at > s && at + 1 < end && at[1] == '[' &&
+        memchr(at + 1, '@', (size_t)(end - at - 1)) == NULL &&
         email_local_reason(s, (size_t)(at - s), buf, size) == NULL)
         return domain_literal_reason(at + 1, end);
     if (at == NULL)

@@ -83,6 +83,7 @@ static void test_email(void)
         {"j\xc3\xb6rg@exa\xcc\x88mple.de", NULL},
         {"nope", "An email address must have an @-sign."},
         {"a@b@example.com", "The email address is not valid. It must have exactly one @-sign."},
+        {"@[127.0.0.1]", "There must be something before the @-sign."}, /* found by fuzz.router: read s[-1] */
         {"@example.com", "There must be something before the @-sign."},
         {"a@", "There must be something after the @-sign."},
         {"a b@example.com", "The email address contains invalid characters before the @-sign: SPACE."},
