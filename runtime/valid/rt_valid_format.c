@@ -166,6 +166,8 @@ static const char *email_reason(const char *s, size_t len, char *buf, size_t siz
     const char *why;
 
     if (quoted == at && at != NULL) {
+        if (at + 1 == end)
+            return "There must be something after the @-sign.";
         if (memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL)
             return "The email address is not valid. It must have exactly one @-sign.";
         if (at + 1 < end && at[1] == '[')

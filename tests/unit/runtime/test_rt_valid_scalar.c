@@ -84,6 +84,7 @@ static void test_email(void)
         {"nope", "An email address must have an @-sign."},
         {"a@b@example.com", "The email address is not valid. It must have exactly one @-sign."},
         {"@[127.0.0.1]", "There must be something before the @-sign."}, /* found by fuzz.router: read s[-1] */
+        {"\"\"@", "There must be something after the @-sign."}, /* found by fuzz.params: read past the end */
         {"@example.com", "There must be something before the @-sign."},
         {"a@", "There must be something after the @-sign."},
         {"a b@example.com", "The email address contains invalid characters before the @-sign: SPACE."},
