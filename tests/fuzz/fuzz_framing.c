@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -156,17 +157,46 @@ static bool drain_answers(int fd, struct outcome *o)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+/*
+ * A blocking connect that libFuzzer's timer signal may interrupt: the
+ * handshake goes on in the kernel, so wait for it rather than fail.
+ */
+static int connect_to(int fd, const struct sockaddr_in *sin)
+{
+    int tries;
+
+    if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0)
+        return 0;
+    for (tries = 0; tries < 100 && (errno == EINTR || errno == EALREADY); tries++) {
+        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+        poll(&pfd, 1, 10);
+        if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == 0 || errno == EISCONN)
+            return 0;
+    }
+    return -1;
+}
+
 static void send_stream(const uint8_t *data, size_t size, uint32_t seed, struct outcome *o)
 {
     struct sockaddr_in sin = {
         .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    static uint32_t next_src;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     size_t from = 0;
     int rounds;
 
     o->requests.len = o->answers.len = 0;
     current = o;
-    FUZZ_CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0, "cannot connect");
+    /*
+     * Each input opens two connections, thousands a second, and the server
+     * closes first: its TIME_WAITs would use up the client ports of one
+     * source address within seconds.  Loopback is a /8: spread the sources.
+     */
+    src.sin_addr.s_addr = htonl(0x7f010000u | (1 + next_src++ % 65000));
+    FUZZ_CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&src, sizeof(src)) == 0 && connect_to(fd, &sin) == 0,
+               "cannot connect: %s", strerror(errno));
     let_server_run(); /* accepted */
     while (from < size) {
         size_t n = next_cut(&seed, size - from);
