@@ -28,6 +28,7 @@ import http.client
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -35,10 +36,12 @@ import urllib.request
 
 import jsonschema
 import yaml
-from hypothesis import HealthCheck, Phase, find, given, seed, settings
-from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Hypothesis keeps a directory of its own (examples database, caches): not in the caller's working tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "async-demo-contract-hypothesis"))
+from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
+from hypothesis.errors import NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_gen import FORMATS, TEMPLATE, deref, negatives, positive  # noqa: E402
 from contract_report import curl, junit, table  # noqa: E402
 
@@ -330,44 +333,51 @@ class Run:
         return failures, status, built
 
     def follow(self, op, status, body):
-        """Call the operations the answer's `links` point to with the values they pick; each must answer 2xx
-        and echo those values in its body."""
-        out = []
+        """Call the operations the answer's `links` point to with the values they pick; each must answer 2xx,
+        echo those values at the same place, and agree on every other field both bodies have (but the ones
+        the link's `x-contract-changes` lists: state that moves on, a task's status)."""
         links = (self.judge.response(op, status) or {}).get("links", {})
+        if not links:
+            return []
         try:
-            value = json.loads(body) if links else None
+            created = json.loads(body)
         except ValueError:
             return [("link", "a body with links is not JSON")]
+        out = []
         for name, link in links.items():
-            target = self.by_id.get(link.get("operationId"))
-            if target is None:
-                out.append(("link", "link %s: operation %r not in the spec" % (name, link.get("operationId"))))
-                continue
-            values = {p: pointer(value, e) for p, e in link.get("parameters", {}).items()}
-            req = {"op": target[2]["operationId"], "path": {}, "query": {}, "header": {}, "cookie": {}, "body": None,
-                   "media": None, "raw": None, "auth": True, "violates": None}
-            for p in target[2].get("parameters", []):
-                if p["name"] in values:
-                    req[p["in"]][p["name"]] = values[p["name"]]
-            status2, headers2, body2 = self.target.send(*self.target.build(*target, req, self.spec))
-            with self.lock:
-                self.stats[op["operationId"]]["links"] += 1
-            if not 200 <= status2 < 300:
-                out.append(("link", "link %s -> %s answered %d: %r" % (name, req["op"], status2, body2[:200])))
-                continue
-            out += [(c, "link %s: %s" % (name, m)) for c, m in self.judge.judge(target[2], req, status2, headers2, body2)]
-            try:
-                echoed = json.loads(body2)
-            except ValueError:
-                echoed = None
-            for p, v in values.items():
-                if isinstance(echoed, dict) and p not in echoed and any(e.endswith("/" + p) for e in [
-                        link["parameters"][p]]):
-                    continue
-                picked = link["parameters"][p].split("#", 1)[1]
-                if pointer(echoed, "$response.body#" + picked) != v:
+            out += self.follow_one(op, name, link, created)
+        return out
+
+    def follow_one(self, op, name, link, created):
+        target = self.by_id.get(link.get("operationId"))
+        if target is None:
+            return [("link", "link %s: operation %r not in the spec" % (name, link.get("operationId")))]
+        values = {p: pointer(created, e) for p, e in link.get("parameters", {}).items()}
+        req = {"op": target[2]["operationId"], "path": {}, "query": {}, "header": {}, "cookie": {}, "body": None,
+               "media": None, "raw": None, "auth": True, "violates": None}
+        for p in target[2].get("parameters", []):
+            if p["name"] in values:
+                req[p["in"]][p["name"]] = values[p["name"]]
+        status, headers, body = self.target.send(*self.target.build(*target, req, self.spec))
+        with self.lock:
+            self.stats[op["operationId"]]["links"] += 1
+        if not 200 <= status < 300:
+            return [("link", "link %s -> %s answered %d: %r" % (name, req["op"], status, body[:200]))]
+        out = [(c, "link %s: %s" % (name, m)) for c, m in self.judge.judge(target[2], req, status, headers, body)]
+        try:
+            read = json.loads(body)
+        except ValueError:
+            return out + [("link_echo", "link %s: the linked answer is not JSON" % name)]
+        for p, expression in link.get("parameters", {}).items():
+            if pointer(read, expression) != values[p]:
+                out.append(("link_echo", "link %s -> %s: %s is %r, the created resource has %r" % (
+                    name, req["op"], expression.split("#", 1)[1], pointer(read, expression), values[p])))
+        if isinstance(created, dict) and isinstance(read, dict):
+            changes = set(link.get("x-contract-changes", []))
+            for key in sorted(set(created) & set(read) - changes):
+                if created[key] != read[key]:
                     out.append(("link_echo", "link %s -> %s: %s is %r, the created resource has %r" % (
-                        name, req["op"], picked, pointer(echoed, "$response.body#" + picked), v)))
+                        name, req["op"], key, read[key], created[key])))
         return out
 
     def run(self, work):
