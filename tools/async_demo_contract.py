@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Hypothesis keeps a directory of its own (examples database, caches): not in the caller's working tree.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "async-demo-contract-hypothesis"))
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
-from hypothesis.errors import NoSuchExample, Unsatisfiable  # noqa: E402
+from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_gen import FORMATS, TEMPLATE, deref, negatives, positive  # noqa: E402
 from contract_report import curl, junit, table  # noqa: E402
 
@@ -406,23 +406,29 @@ class Run:
         return first
 
     def shrink(self, op_id, check, strategy, req, budget):
-        """A minimal request failing @check (hypothesis.find over the same strategy), or @req."""
+        """A minimal request failing @check (hypothesis.find over the same strategy), or @req.  A failure that
+        depends on state (a user created by the first try answers 409 to the replay) makes Hypothesis call the
+        property flaky: then the last request seen failing is the answer."""
         stop = time.monotonic() + budget
+        seen = [req]
 
         def fails(candidate):
             if time.monotonic() > stop:
                 return False
             try:
-                return any(c == check for c, _ in self.exchange(op_id, candidate)[0])
+                failed = any(c == check for c, _ in self.exchange(op_id, candidate)[0])
             except (OSError, http.client.HTTPException):
-                return check == "connection"
+                failed = check == "connection"
+            if failed:
+                seen.append(candidate)
+            return failed
 
         try:
             return find(strategy, fails, settings=settings(
                 max_examples=200, database=None, deadline=None, derandomize=True,
                 suppress_health_check=list(HealthCheck)))
-        except (NoSuchExample, Unsatisfiable):
-            return req
+        except (NoSuchExample, Unsatisfiable, Flaky):
+            return seen[-1]
 
 
 def parse_args(argv):
