@@ -1,0 +1,348 @@
+"""Request generation for async-demo-contract: Hypothesis strategies built from an OpenAPI 3.1 document.
+
+positive(op) draws requests that satisfy every constraint of the operation's parameters and body;
+negatives(op) lists the single-constraint violations an operation allows, each a (name, strategy) pair
+whose requests break exactly that constraint (checked with the schema itself: a mutation that still
+validates is discarded, so a "negative" request is never accidentally valid).
+
+A request is a plain dict {"op", "path": {name: value}, "query", "header", "cookie", "body", "media",
+"raw", "auth", "violates"}; the driver (async_demo_contract.py) turns it into HTTP.
+"""
+
+import copy
+import json
+import re
+
+import jsonschema
+from hypothesis import strategies as st
+
+# Draft 2020-12's format checkers, and date-time and time, which python3-jsonschema checks only with
+# rfc3339-validator installed (not a Debian dependency): without these, a date-time would go unchecked.
+FORMATS = jsonschema.FormatChecker(formats=())
+FORMATS.checkers = dict(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+RFC3339_TIME = r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)"
+
+
+@FORMATS.checks("date-time")
+def is_date_time(value):
+    if not isinstance(value, str):
+        return True
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[Tt]" + RFC3339_TIME, value)
+    return m is not None and FORMATS.conforms(m.group(1), "date")
+
+
+@FORMATS.checks("time")
+def is_time(value):
+    return not isinstance(value, str) or re.fullmatch(RFC3339_TIME, value) is not None
+TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
+NO_DELIMITERS = "x-contract-no-delimiters"  # a string schema whose values leave out , ; = .
+HEADER_TEXT = "\0header"  # a key of caps: draw strings for a header or cookie
+BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def deref(spec, obj, depth=0):
+    """@obj with every $ref replaced by what it points to (within @spec), recursively (bounded)."""
+    if depth > 40:
+        raise ValueError("schema nests deeper than 40 levels (recursive $ref?)")
+    if isinstance(obj, dict):
+        if "$ref" in obj:
+            target = spec
+            for part in obj["$ref"].lstrip("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            rest = {k: v for k, v in obj.items() if k != "$ref"}
+            return deref(spec, {**target, **rest}, depth + 1)
+        return {k: deref(spec, v, depth + 1) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [deref(spec, v, depth + 1) for v in obj]
+    return obj
+
+
+def valid(schema, value):
+    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS).is_valid(value)
+
+
+EMAILS = st.builds(lambda a, b, c: "%s@%s.%s" % (a, b, c), st.from_regex(r"[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?", fullmatch=True),
+                   st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True), st.sampled_from(["com", "org", "example"]))
+FORMAT_STRATEGIES = {
+    "email": EMAILS,
+    "uuid": st.uuids().map(str),
+    "date": st.dates().map(lambda d: d.isoformat()),
+    "date-time": st.datetimes(timezones=st.just(None)).map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+}
+
+
+def caps_for(schema, name, caps):
+    """@schema with the user's cap on parameter @name (--cap NAME=MAX) applied to its maximum."""
+    if name in caps and schema.get("type") in ("number", "integer"):
+        schema = dict(schema, maximum=min(schema.get("maximum", caps[name]), caps[name]))
+    return schema
+
+
+def from_schema(schema, name="", caps=None):
+    """A strategy for values valid against @schema (dereferenced)."""
+    caps = caps or {}
+    schema = caps_for(schema, name, caps)
+    if "const" in schema:
+        return st.just(schema["const"])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            options = [from_schema({**{k: v for k, v in schema.items() if k != key}, **s}, name, caps)
+                       for s in schema[key]]
+            return st.one_of(options).filter(lambda v: valid(schema, v))
+    if "allOf" in schema:
+        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        for s in schema["allOf"]:
+            merged = {**merged, **s, "properties": {**merged.get("properties", {}), **s.get("properties", {})},
+                      "required": merged.get("required", []) + s.get("required", [])}
+        return from_schema(merged, name, caps)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return st.one_of([from_schema(dict(schema, type=k), name, caps) for k in kind])
+    return TYPED.get(kind, lambda s, c: st.none() | st.booleans() | st.integers() | st.text())(schema, caps)
+
+
+def strings(schema, caps):
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if schema.get("format") in FORMAT_STRATEGIES:
+        base = FORMAT_STRATEGIES[schema["format"]]
+    elif "pattern" in schema:
+        base = st.from_regex(schema["pattern"], fullmatch=True)
+    else:
+        # A header's text is visible ASCII (http.client sends Latin-1; leading/trailing space is trimmed), and
+    # no comma, which separates the items of an array in the simple style.
+        banned = ",;=." if schema.get(NO_DELIMITERS) else ""
+        alphabet = st.characters(min_codepoint=0x21, max_codepoint=0x7e, blacklist_characters=",") if caps.get(HEADER_TEXT) else \
+            st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=banned)
+        return st.text(alphabet, min_size=low, max_size=min(high if high is not None else 40, low + 40))
+    return base.filter(lambda v: low <= len(v) and (high is None or len(v) <= high) and valid(schema, v))
+
+
+def numbers(schema, caps):
+    integer = schema.get("type") == "integer"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if "exclusiveMinimum" in schema:
+        low = schema["exclusiveMinimum"] + (1 if integer else 0)
+    if "exclusiveMaximum" in schema:
+        high = schema["exclusiveMaximum"] - (1 if integer else 0)
+    if integer:
+        # An integer without bounds is drawn as an int64 (format int32 narrower): the width OpenAPI's formats
+        # name and this project's services parse; wider is an implementation limit, not a finding.
+        bits = 31 if schema.get("format") == "int32" else 63
+        low = max(low, -2 ** bits) if low is not None else -2 ** bits
+        high = min(high, 2 ** bits - 1) if high is not None else 2 ** bits - 1
+        base = st.integers(low, high)
+    else:
+        base = st.floats(low, high, allow_nan=False, allow_infinity=False,
+                         exclude_min="exclusiveMinimum" in schema, exclude_max="exclusiveMaximum" in schema)
+        base = base.map(lambda v: round(v, 6)).filter(lambda v: valid(schema, v))
+    if "multipleOf" in schema:
+        base = base.filter(lambda v: valid(schema, v))
+    return base
+
+
+def arrays(schema, caps):
+    items = from_schema(schema.get("items", {}), "", caps)
+    low, high = schema.get("minItems", 0), schema.get("maxItems")
+    high = min(high if high is not None else low + 5, low + 5)
+    return st.lists(items, min_size=low, max_size=high, unique_by=(lambda v: json.dumps(v, sort_keys=True))
+                    if schema.get("uniqueItems") else None)
+
+
+def objects(schema, caps):
+    props = schema.get("properties", {})
+    required = [k for k in schema.get("required", []) if k in props]
+    optional = [k for k in props if k not in required and not props[k].get("readOnly")]
+    fixed = st.fixed_dictionaries({k: from_schema(props[k], k, caps) for k in required},
+                                  optional={k: from_schema(props[k], k, caps) for k in optional})
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict) and not props:  # a map
+        keys = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
+        return st.dictionaries(keys, from_schema(extra, "", caps), max_size=4).filter(lambda v: valid(schema, v))
+    return fixed.filter(lambda v: valid(schema, v))
+
+
+TYPED = {"string": strings, "integer": numbers, "number": numbers, "boolean": lambda s, c: st.booleans(),
+         "null": lambda s, c: st.none(), "array": arrays, "object": objects}
+
+
+def body_media(op):
+    """(media type, schema, required) of @op's request body we can generate, or None."""
+    body = op.get("requestBody")
+    if not body:
+        return None
+    for media in BODY_TYPES:
+        if media in body.get("content", {}):
+            return media, body["content"][media].get("schema", {}), body.get("required", False)
+    return None
+
+
+def routable(schema, style, inner=False):
+    """A path parameter's @schema narrowed so its text is never empty: an empty segment or an empty list
+    routes to another path (or none), so such a value cannot be sent to this operation at all.  Items of a
+    list (and label/matrix values) also leave out the style's delimiters: this project's router decodes a
+    segment before it splits it, so an encoded ',' ';' '=' '.' inside an item is split anyway (a known
+    limitation, docs/CONTRACT.md)."""
+    if schema.get("type") == "string":
+        out = dict(schema, minLength=max(1, schema.get("minLength", 0)))
+        if inner or style in ("matrix", "label"):
+            out[NO_DELIMITERS] = True
+        return out
+    if schema.get("type") == "array":
+        return dict(schema, minItems=max(1, schema.get("minItems", 0)), items=routable(schema.get("items", {}), style, True))
+    return schema
+
+
+def positive(op, caps):
+    """A strategy for valid requests of @op (dereferenced operation, with "operationId")."""
+    params = {"path": {}, "query": {}, "header": {}, "cookie": {}}
+    optional = {"path": {}, "query": {}, "header": {}, "cookie": {}}
+    for p in op.get("parameters", []):
+        # A parameter sharing its segment with other text ({name}.{format}) cannot hold that text's delimiter.
+        shared = "/{%s}/" % p["name"] not in op.get(TEMPLATE, "") + "/"
+        schema = routable(p.get("schema", {}), "label" if shared else p.get("style", "simple")) if p["in"] == "path" else p.get("schema", {})
+        target = params if p.get("required") or p["in"] == "path" else optional
+        where_caps = dict(caps, **{HEADER_TEXT: 1}) if p["in"] in ("header", "cookie") else caps
+        target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps)
+    parts = {where: st.fixed_dictionaries(params[where], optional=optional[where]) for where in params}
+    media = body_media(op)
+    body = st.none()
+    if media:
+        body = from_schema(media[1], "", caps)
+        if not media[2]:
+            body = st.none() | body
+    return st.builds(lambda path, query, header, cookie, body: {
+        "op": op["operationId"], "path": path, "query": query, "header": header, "cookie": cookie, "body": body,
+        "media": media[0] if media and body is not None else None, "raw": None, "auth": True, "violates": None},
+        parts["path"], parts["query"], parts["header"], parts["cookie"], body)
+
+
+def bad_values(schema):
+    """(constraint, value) pairs, each breaking one constraint of @schema (checked against it)."""
+    kind, out = schema.get("type"), []
+    out.append(("type", {"string": 12345, "integer": "not-a-number", "number": "not-a-number",
+                         "boolean": "maybe", "array": 7, "object": 7}.get(kind)))
+    if "minimum" in schema:
+        out.append(("minimum", schema["minimum"] - 1))
+    if "maximum" in schema:
+        out.append(("maximum", schema["maximum"] + 1))
+    if "maxLength" in schema:
+        out.append(("maxLength", "x" * (schema["maxLength"] + 1)))
+    if schema.get("minLength", 0) > 0:
+        out.append(("minLength", ""))
+    if "format" in schema or "pattern" in schema:
+        out.append(("format" if "format" in schema else "pattern", "not valid!"))
+    if "enum" in schema:
+        out.append(("enum", "not-one-of-the-enum"))
+    return [(c, v) for c, v in out if v is not None and not valid(schema, v)]
+
+
+def text_of(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def param_mutations(op):
+    """(name, mutate) for each single-parameter violation of @op: a bad value, or a missing required one."""
+    out = []
+    for p in op.get("parameters", []):
+        schema, where, name = p.get("schema", {}), p["in"], p["name"]
+        if schema.get("type") in ("array", "object"):
+            continue  # a bad element is written like a good one in most styles: not one clear violation
+        for constraint, value in bad_values(schema):
+            # In a path, query or header the value is text: "12345" is a valid string, so type is moot there.
+            if constraint == "type" and schema.get("type") == "string":
+                continue
+            if where == "path" and text_of(value) == "":
+                continue  # an empty path segment routes elsewhere
+            out.append(("%s %s: %s" % (where, name, constraint), where, name, value))
+        if p.get("required") and where != "path":
+            out.append(("%s %s: required" % (where, name), where, name, None))
+    return out
+
+
+def body_mutations(op):
+    """(name, mutate(body) -> body or None) for single violations of @op's JSON body."""
+    media = body_media(op)
+    if not media:
+        return []
+    schema, out = media[1], []
+    out.append(("body: malformed JSON" if media[0] == "application/json" else "body: malformed form", "raw", None))
+    out.append(("body: wrong Content-Type", "media", None))
+    if media[2]:
+        out.append(("body: required", "drop", None))
+    if schema.get("type") == "object":
+        for key in schema.get("required", []):
+            out.append(("body %s: required" % key, "del", key))
+        if schema.get("additionalProperties") is False:
+            out.append(("body: additionalProperties", "extra", None))
+        for key, sub in schema.get("properties", {}).items():
+            for constraint, value in bad_values(sub):
+                if media[0] != "application/json" and constraint == "type" and sub.get("type") == "string":
+                    continue
+                out.append(("body %s: %s" % (key, constraint), "set", (key, value)))
+    return out
+
+
+def apply_body(req, kind, arg, schema):
+    req = copy.deepcopy(req)
+    body = req["body"] if req["body"] is not None else {}
+    if kind == "raw":
+        req["raw"] = b'{"unterminated": ' if req["media"] == "application/json" or req["media"] is None else b"%zz=%"
+        req["media"] = req["media"] or "application/json"
+    elif kind == "media":
+        req["raw"], req["media"] = (json.dumps(body).encode(), "text/plain")
+    elif kind == "drop":
+        req["body"], req["media"] = None, None
+    elif kind == "del":
+        body.pop(arg, None)
+    elif kind == "extra":
+        body["x_unexpected_property"] = 1
+    elif kind == "set":
+        body[arg[0]] = arg[1]
+    if kind in ("del", "extra", "set"):
+        req["body"] = body
+        req["media"] = req["media"] or "application/json"
+        if valid(schema, body):
+            return None
+    return req
+
+
+def negatives(op, caps, secured):
+    """[(violation, strategy)] of @op: requests each breaking exactly one constraint."""
+    base = positive(op, caps)
+    out = []
+    for name, where, pname, value in param_mutations(op):
+        def mutate(req, where=where, pname=pname, value=value, name=name):
+            req = copy.deepcopy(req)
+            if value is None:
+                req[where].pop(pname, None)
+            else:
+                req[where][pname] = value
+            req["violates"] = name
+            return req
+        out.append((name, base.map(mutate)))
+    media = body_media(op)
+    for name, kind, arg in body_mutations(op):
+        def mutate_body(req, kind=kind, arg=arg, name=name):
+            req = apply_body(req, kind, arg, media[1])
+            if req is not None:
+                req["violates"] = name
+            return req
+        out.append((name, base.map(mutate_body).filter(lambda r: r is not None)))
+    if secured:
+        out.append(("credentials: missing", base.map(lambda r: dict(r, auth=False, violates="credentials: missing"))))
+    return out
+
+
+def compile_patterns_ok(op):
+    """Patterns Hypothesis can generate (Python's re); names of those it cannot, to report and skip."""
+    bad = []
+    for p in op.get("parameters", []):
+        pattern = p.get("schema", {}).get("pattern")
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error:
+                bad.append(p["name"])
+    return bad
