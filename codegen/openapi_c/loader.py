@@ -1,18 +1,24 @@
 """Loading the OpenAPI document and resolving its local $ref."""
 
+import re
+
 import yaml
 
 from .refusals import SpecError
 
 
 class SpecLoader(yaml.SafeLoader):
-    """YAML without the 1.1 timestamp magic: dates stay strings, as in the JSON we serve."""
+    """YAML read as 1.2 reads it (OpenAPI 3.1 asks for 1.2), not 1.1: dates stay strings, as in the JSON we
+    serve, and only true/false are booleans, so a property named `on`, `off`, `yes` or `no` stays a name."""
 
+
+BOOL_12 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 SpecLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+SpecLoader.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_12, list("tTfF"))
 
 
 def load_spec(path):

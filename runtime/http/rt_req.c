@@ -354,6 +354,12 @@ void rt_req_add_header(struct rt_req *req, const char *name, const char *value)
 
     if (!req->active)
         return; /* answered already: the header would go out with the connection's next answer */
+    if (strpbrk(name, "\r\n: ") != NULL || name[0] == '\0' || strpbrk(value, "\r\n") != NULL) {
+        /* A line break would let the value write headers (or a body) of its own: response splitting. */
+        rt_log_error("request %s: header %s not sent: its name or value would break the header line", req->id,
+                     name);
+        return;
+    }
     h = rt_xmalloc(sizeof(*h));
     h->name = rt_xstrdup(name);
     h->value = rt_xstrdup(value);

@@ -142,6 +142,8 @@ void rt_req_defer(struct rt_req *req, void (*fn)(void *arg), void *arg);
  * Content-Length, Connection, Date, Server and X-Request-ID are set by the
  * runtime and must not be added here.  Does nothing on a request that has
  * been answered (the answer that follows is refused, see rt_req_reply()).
+ * A name that is empty or holds a space, a colon or a line break, or a
+ * value with a CR or LF (response splitting), is not sent: logged as an error.
  */
 void rt_req_add_header(struct rt_req *req, const char *name, const char *value);
 

@@ -523,6 +523,25 @@ def test_harmless(tmp):
         style="simple", explode=False, **{"x-note": "n"}), "the default style")
 
 
+def test_yaml_12(tmp):
+    """OpenAPI 3.1 reads YAML as 1.2: `on`, `off`, `yes` and `no` are strings (a property may be named so, an
+    enum may list them), only true/false are booleans."""
+    spec = os.path.join(tmp, "yaml12.yaml")
+    with open(spec, "w", encoding="utf-8") as f:
+        f.write("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    post:\n      operationId: x\n"
+                "      requestBody:\n        required: true\n        content:\n          application/json:\n"
+                "            schema:\n              type: object\n              properties:\n"
+                "                on: {type: boolean, default: false}\n"
+                "                yes: {type: string, enum: [no, off]}\n"
+                "      responses:\n        '200': {description: ok}\n")
+    out = os.path.join(tmp, "yaml12")
+    r = gen("--spec", spec, "--out", out)
+    ok(r.returncode == 0, "a spec with properties named on and yes generates: " + r.stderr.strip())
+    models = read_all(out).get("api_models.h", "") if r.returncode == 0 else ""
+    ok("bool on;" in models and "const char *yes;" in models and "one of no, off" in models,
+       "on/yes are property names and no/off enum strings, not YAML 1.1 booleans")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         files = test_properties(tmp)
@@ -544,6 +563,7 @@ def main():
         test_review_accepted(tmp)
         test_openapi_30(tmp)
         test_cycles(tmp)
+        test_yaml_12(tmp)
     print("1..%d" % count)
     print("# %d passed, %d failed" % (count - failures, failures))
     return 1 if failures or count == 0 else 0

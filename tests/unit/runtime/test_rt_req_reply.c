@@ -68,6 +68,11 @@ static void test_out_headers(void)
     CHECK(strcmp(name, "Xocation") == 0 && strcmp(value, "Xusers/1") == 0);
     rt_req_add_header(req, "Allow", "GET, HEAD");
     rt_req_add_header(req, "X-Empty", "");
+    /* response splitting: none of these is sent */
+    rt_req_add_header(req, "X-Split", "a\r\nSet-Cookie: evil=1");
+    rt_req_add_header(req, "X-Lf", "a\nb");
+    rt_req_add_header(req, "X-Bad: name", "v");
+    rt_req_add_header(req, "", "v");
     CHECK(strcmp(rt_req_out_header(req, "location"), "/users/1") == 0);
     CHECK(strcmp(rt_req_out_header(req, "ALLOW"), "GET, HEAD") == 0);
     CHECK(rt_req_out_header(req, "Xocation") == NULL);
