@@ -16,24 +16,8 @@ import re
 import jsonschema
 from hypothesis import strategies as st
 
-# Draft 2020-12's format checkers, and date-time and time, which python3-jsonschema checks only with
-# rfc3339-validator installed (not a Debian dependency): without these, a date-time would go unchecked.
-FORMATS = jsonschema.FormatChecker(formats=())
-FORMATS.checkers = dict(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
-RFC3339_TIME = r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)"
+from contract_formats import FORMATS  # this folder
 
-
-@FORMATS.checks("date-time")
-def is_date_time(value):
-    if not isinstance(value, str):
-        return True
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[Tt]" + RFC3339_TIME, value)
-    return m is not None and FORMATS.conforms(m.group(1), "date")
-
-
-@FORMATS.checks("time")
-def is_time(value):
-    return not isinstance(value, str) or re.fullmatch(RFC3339_TIME, value) is not None
 TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
 NO_DELIMITERS = "x-contract-no-delimiters"  # a string schema whose values leave out , ; = .
 HEADER_TEXT = "\0header"  # a key of caps: draw strings for a header or cookie

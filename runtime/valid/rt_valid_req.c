@@ -34,17 +34,25 @@ static void req_keep(void *req, struct json_object *j)
     rt_req_defer(req, put_json, j);
 }
 
+/* The request's body as JSON (rt_valid_json_body(): its Content-Type, syntax and presence). */
+static bool parse_body(struct rt_req *req, bool required, struct json_object **j,
+                       struct rt_valid_errors *errs)
+{
+    size_t len = 0;
+    const char *text = rt_req_body(req, &len);
+
+    return rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, j, errs) != 0;
+}
+
 int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
                       struct rt_valid_errors *errs)
 {
     const struct rt_valid_arena arena = {req_alloc, req, req_keep};
     struct rt_valid_loc at = {NULL, "body", 0};
     struct json_object *j;
-    size_t len = 0;
-    const char *text = rt_req_body(req, &len);
     int rc;
 
-    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+    if (!parse_body(req, required, &j, errs))
         return 0;
     /* Strings are copied into the request's memory and {} values kept on their own: the tree goes now. */
     rc = rt_valid_model_from_json_arena(model, j, out, &arena, errs, &at);
@@ -57,11 +65,9 @@ int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *sc
 {
     struct rt_valid_loc at = {NULL, "body", 0};
     struct json_object *j;
-    size_t len = 0;
-    const char *text = rt_req_body(req, &len);
 
     *out = NULL;
-    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+    if (!parse_body(req, required, &j, errs))
         return 0;
     if (!rt_valid_schema_check(schema, j, errs, &at)) {
         json_object_put(j);
@@ -78,11 +84,9 @@ int rt_valid_req_body_union(struct rt_req *req, const struct rt_valid_rule *rule
     const struct rt_valid_arena arena = {req_alloc, req, req_keep};
     struct rt_valid_loc at = {NULL, "body", 0};
     struct json_object *j;
-    size_t len = 0;
-    const char *text = rt_req_body(req, &len);
     int rc;
 
-    if (!rt_valid_json_body(rt_req_header(req, "Content-Type"), text, len, required, &j, errs))
+    if (!parse_body(req, required, &j, errs))
         return 0;
     rc = rt_valid_union_from_json(rule, j, out, &arena, errs, &at); /* strings copied, {} values kept */
     json_object_put(j);

@@ -9,12 +9,16 @@ service.
 """
 
 import json
-import re
+import os
+import sys
 import threading
 import urllib.parse
 
 import jsonschema
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from contract_formats import FORMATS  # noqa: E402  (shared with async-demo-contract)
 
 
 def documented(spec):
@@ -29,24 +33,6 @@ def documented(spec):
     return out
 
 
-# Draft 2020-12's format checkers, and date-time and time: python3-jsonschema checks those only with
-# rfc3339-validator installed (not a Debian dependency), and would otherwise let any text pass.
-FORMATS = jsonschema.FormatChecker(formats=())
-FORMATS.checkers = dict(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
-RFC3339_TIME = r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)"
-
-
-@FORMATS.checks("date-time")
-def is_date_time(value):
-    if not isinstance(value, str):
-        return True
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[Tt]" + RFC3339_TIME, value)
-    return m is not None and FORMATS.conforms(m.group(1), "date")
-
-
-@FORMATS.checks("time")
-def is_time(value):
-    return not isinstance(value, str) or re.fullmatch(RFC3339_TIME, value) is not None
 
 
 class Spec:

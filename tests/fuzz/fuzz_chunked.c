@@ -37,22 +37,6 @@ static void collect(void *arg, const char *data, size_t len)
     o->body_len += len;
 }
 
-/* The next read's length: 1..16 bytes, from a xorshift32 state (0 means "everything left"). */
-static size_t next_cut(uint32_t *state, size_t left)
-{
-    uint32_t x = *state;
-    size_t n;
-
-    if (x == 0)
-        return left;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *state = x;
-    n = (x & 15) + 1;
-    return n < left ? n : left;
-}
-
 /* Decode @p len bytes of @p in, cut into reads by @p seed (or byte by byte when @p bytewise). */
 static void decode(const char *in, size_t len, uint32_t seed, int bytewise, struct outcome *o)
 {
@@ -62,7 +46,7 @@ static void decode(const char *in, size_t len, uint32_t seed, int bytewise, stru
     memset(o, 0, offsetof(struct outcome, body));
     rt_http_chunked_init(&d, &limits, collect, o);
     do {
-        size_t n = bytewise ? (len - from > 0 ? 1 : 0) : next_cut(&seed, len - from), used = 0;
+        size_t n = bytewise ? (len - from > 0 ? 1 : 0) : fuzz_next_cut(&seed, len - from, 15), used = 0;
 
         o->rc = rt_http_chunked_feed(&d, in + from, n, &used);
         FUZZ_CHECK(used <= n, "used %zu of %zu bytes", used, n);

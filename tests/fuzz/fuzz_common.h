@@ -13,6 +13,8 @@
 
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,26 @@ static inline void fuzz_fail(const char *fmt, ...)
         if (!(cond))                                                                                         \
             fuzz_fail(__VA_ARGS__);                                                                          \
     } while (0)
+
+/*
+ * The length of the next read (or write) when an input is cut into pieces:
+ * 1 .. @p mask + 1 bytes from a xorshift32 @p state, at most @p left; a zero
+ * state means "everything left" (the input at once).
+ */
+static inline size_t fuzz_next_cut(uint32_t *state, size_t left, uint32_t mask)
+{
+    uint32_t x = *state;
+    size_t n;
+
+    if (x == 0)
+        return left;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    n = (size_t)(x & mask) + 1;
+    return n < left ? n : left;
+}
 
 /* Is @p key of @p obj a JSON value of @p type? */
 static inline int fuzz_has(struct json_object *obj, const char *key, enum json_type type)

@@ -107,22 +107,6 @@ static void start_server(void)
     FUZZ_CHECK(rt_http_accept_on(http, fd) == 0, "rt_http_accept_on failed");
 }
 
-/* The next write's length: 1..64 bytes, from a xorshift32 state (0 means "everything left"). */
-static size_t next_cut(uint32_t *state, size_t left)
-{
-    uint32_t x = *state;
-    size_t n;
-
-    if (x == 0)
-        return left;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *state = x;
-    n = (x & 63) + 1;
-    return n < left ? n : left;
-}
-
 /* Let the server read what has arrived (loopback delivers at once). */
 static void let_server_run(void)
 {
@@ -199,7 +183,7 @@ static void send_stream(const uint8_t *data, size_t size, uint32_t seed, struct 
                "cannot connect: %s", strerror(errno));
     let_server_run(); /* accepted */
     while (from < size) {
-        size_t n = next_cut(&seed, size - from);
+        size_t n = fuzz_next_cut(&seed, size - from, 63);
 
         if (send(fd, data + from, n, MSG_NOSIGNAL) != (ssize_t)n)
             break; /* the server closed after an error: the rest is not read anyway */
