@@ -29,8 +29,10 @@ from faults import Traffic, wait_until
 from harness import Server, main, private_pg_cluster, slack
 from upstream import Upstream
 
+# A short task lease: a task the SIGKILLed instance held is taken over once its lease expires (the default
+# 30 s would outlast the audit's wait, and did under ASan).
 ENV = {"TASK_ITERATIONS": "1000", "TASK_WORKERS": "2", "DB_POOL_SIZE": "2", "DB_ACQUIRE_TIMEOUT": "1s",
-       "WRITE_TIMEOUT": "2s", "SHUTDOWN_TIMEOUT": "5s"}
+       "WRITE_TIMEOUT": "2s", "SHUTDOWN_TIMEOUT": "5s", "TASK_LEASE": "2s", "TASK_HEARTBEAT": "500ms"}
 
 
 class FaultMatrix(unittest.TestCase):
