@@ -92,7 +92,8 @@ struct pg_conn {
     uint64_t last_progress_ns;         /* when an op last completed, to break ties between connections */
     const char **prepared;             /* statement names prepared (or being prepared) on pg */
     size_t n_prepared, cap_prepared;
-    char prepare_error[256]; /* the last failed PREPARE's message, for the EXECUTE it aborted */
+    char prepare_error[256];          /* the last failed PREPARE's message, for the EXECUTE it aborted */
+    enum rt_db_status prepare_status; /* and its status (RT_DB_UNAVAILABLE if it was cancelled) */
 };
 
 struct pg_loop {

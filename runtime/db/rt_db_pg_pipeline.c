@@ -172,10 +172,16 @@ static void execute_answer(struct pg_conn *c, struct pg_query *q, const PGresult
         rt_db_pg_query_answer(q, RT_DB_OK, "", res);
         return;
     case PGRES_PIPELINE_ABORTED:
-        /* With a Sync after every statement, only a failed PREPARE of its own can abort an EXECUTE. */
-        snprintf(msg, sizeof(msg), "%s",
-                 c->prepare_error[0] != '\0' ? c->prepare_error : "statement skipped after an earlier error");
-        rt_db_pg_query_answer(q, RT_DB_ERROR, msg, NULL);
+        /*
+         * With a Sync after every statement, only a failed PREPARE of its
+         * own can abort an EXECUTE: it shares the PREPARE's status, so a
+         * PREPARE cancelled while waiting on a lock is a 503, not a 500.
+         */
+        if (c->prepare_error[0] != '\0') {
+            rt_db_pg_query_answer(q, c->prepare_status, c->prepare_error, NULL);
+            return;
+        }
+        rt_db_pg_query_answer(q, RT_DB_ERROR, "statement skipped after an earlier error", NULL);
         return;
     default:
         status = classify_error(res, c->pg, msg, sizeof(msg));
@@ -334,7 +340,7 @@ static void prepare_done(struct pg_conn *c, const struct pg_op *op)
     if (PQresultStatus(op->result) == PGRES_COMMAND_OK)
         return;
     conn_forget_prepared(c, op->stmt->name);
-    classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
+    c->prepare_status = classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
     rt_log_error("postgresql: cannot prepare statement %s: %s", op->stmt->name, c->prepare_error);
 }
 

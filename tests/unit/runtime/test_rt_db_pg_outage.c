@@ -12,9 +12,11 @@
 
 #include "rt_time.h"
 
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* loop_free answers what is in flight and what waits, exactly once, with RT_DB_UNAVAILABLE. */
@@ -85,6 +87,44 @@ static void test_acquire_timeout(void)
     rt_db_pg_backend.loop_free(loop);
     CHECK(r[2].calls == 1 && r[2].status == RT_DB_UNAVAILABLE);
     rt_db_pg_backend.close(&db);
+}
+
+/*
+ * A PREPARE waits on a lock another session holds until statement_timeout
+ * cancels it (57014): the EXECUTE it aborts is answered RT_DB_UNAVAILABLE
+ * with the cancellation's message; once the lock is gone the statement is
+ * prepared again and runs.
+ */
+static void test_prepare_cancelled(void)
+{
+    const char *params[] = {"locked", NULL};
+    char target[1024];
+    struct pg_session s;
+    struct req r[2];
+    PGconn *locker = PQconnectdb(pg_target);
+    PGresult *res;
+
+    CHECK(PQstatus(locker) == CONNECTION_OK);
+    snprintf(target, sizeof(target), "%s options='-c statement_timeout=300'", pg_target);
+    db_init(&s.db, target, schemas, 2);
+    CHECK(rt_db_pg_backend.open(&s.db, r[0].error, sizeof(r[0].error)) == 0);
+    s.loop = s.db.state != NULL ? rt_db_pg_backend.loop_new(&s.db, pg_base) : NULL;
+    res = PQexec(locker, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
+    CHECK(PQresultStatus(res) == PGRES_COMMAND_OK);
+    PQclear(res);
+    if (s.loop != NULL) {
+        CHECK(submit(s.loop, &st_insert, params, &r[0]) == 0);
+        CHECK(wait_all(pg_base, r, 1, 5000));
+        CHECK(r[0].status == RT_DB_UNAVAILABLE && strstr(r[0].error, "statement timeout") != NULL);
+        printf("# while locked: %s\n", r[0].error);
+    }
+    PQclear(PQexec(locker, "COMMIT"));
+    if (s.loop != NULL) {
+        CHECK(submit(s.loop, &st_insert, params, &r[1]) == 0);
+        CHECK(wait_all(pg_base, &r[1], 1, 5000) && r[1].status == RT_DB_OK);
+    }
+    PQfinish(locker);
+    pg_session_close(&s);
 }
 
 /* --- server restart in the middle of a stream of statements --- */
@@ -171,6 +211,7 @@ static void test_restart(void)
 static const struct test_case cases[] = {
     {"loop_free.answers_unavailable", test_loop_free},
     {"acquire_timeout.unreachable_server", test_acquire_timeout},
+    {"prepare.cancelled_is_unavailable", test_prepare_cancelled},
     {"restart.recovers", test_restart},
 };
 
