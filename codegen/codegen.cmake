@@ -45,8 +45,9 @@ function(async_demo_generate target)
     OUTPUT ${stamp}
     BYPRODUCTS ${sources} ${headers}
     COMMAND ${ASYNC_DEMO_PYTHON} ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py --spec ${GEN_SPEC} --out ${GEN_OUT}
-            --stamp ${stamp} ${lax}
+            --stamp ${stamp} --depfile ${stamp}.d ${lax}
     DEPENDS ${GEN_SPEC} ${ASYNC_DEMO_CODEGEN_INPUTS}
+    DEPFILE ${stamp}.d # the other files the spec's $ref read
     COMMENT "Generating ${GEN_OUT} from ${GEN_SPEC}"
     VERBATIM)
   add_custom_target(${target}_codegen DEPENDS ${stamp})

@@ -175,8 +175,9 @@ def ref_target(ctx, ref):
     base, _, frag = ref.partition("#")
     if base:
         if base not in ctx.schema_ids:
-            raise SpecError("$ref %r: no schema with that $id in the document (only local $ref and $id of this "
-                            "document are supported)" % ref)
+            raise SpecError("$ref %r: no schema with that $id in the document, nor a .yaml/.yml/.json file beside "
+                            "the spec (only local $ref and $id of this document are supported, and other local "
+                            "files; remote references are not fetched)" % ref)
         node, where = ctx.schema_ids[base]
     else:
         node, where = ctx.spec, "#"
