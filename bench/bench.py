@@ -164,6 +164,11 @@ class Bench:
 SCENARIOS = [
     {"name": "root", "title": "GET /", "path": "/", "script": "get.lua", "connections": 256, "nginx": True,
      "targets": [("nginx", 0.8), ("fastapi", 3.0)]},
+    {"name": "pipelined_256", "title": "GET /, 16 pipelined per connection, 256 connections", "path": "/",
+     "script": "pipeline.lua", "connections": 256, "nginx": True, "targets": [("nginx", 1.3)]},
+    {"name": "pipelined_4k", "title": "GET /, 16 pipelined per connection, 4,096 connections", "path": "/",
+     "script": "pipeline.lua", "connections": 4096, "smoke_connections": 256, "nginx": True, "timeout": 10,
+     "targets": [("nginx", 1.3)]},
     {"name": "async_delay_10k", "title": "GET /async-delay/1, 10,000 connections", "path": "/async-delay/1",
      "script": "get.lua", "connections": 10000, "smoke_connections": 200, "timeout": 10, "delay": 1.0,
      "duration": 11, "smoke_duration": 3, "rounds": 1, "targets": []},
