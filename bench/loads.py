@@ -104,18 +104,38 @@ def start_nginx(tmp, ref_port, upstream_ports, logdir):
     return proc
 
 
-def run_pgbench(cluster, connections, duration, logdir):
+# POST /users/'s statement, as the service runs it (handlers/users.c), on the same table and index.
+USERS_TABLE = ("CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, "
+               "full_name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
+               "CREATE UNIQUE INDEX users_email_lower ON users (lower(email))")
+INSERT_SCRIPT = """\\set n random(1, 1000000000)
+INSERT INTO users (email, full_name, created_at) VALUES ('pg' || :client_id || '-' || :n || '@pgbench.example', \
+'Bench User', now()) RETURNING id, email, full_name, created_at;
+"""
+
+
+def run_pgbench(cluster, connections, duration, logdir, insert=False):
+    """pgbench at @connections clients: -S (the read-only select) by default, or, with @insert, a custom
+    script running POST /users/'s INSERT ... RETURNING on its table; both -M prepared."""
     pgbench = pg_cluster.server_bin("pgbench")
     cluster.psql("DROP DATABASE IF EXISTS bench_pgbench")
     cluster.psql("CREATE DATABASE bench_pgbench")
     common = ["-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres"]
-    subprocess.run([pgbench, "-i", "-q", "-s", "1"] + common + ["bench_pgbench"], check=True, timeout=300,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    out = subprocess.run([pgbench, "-S", "-M", "prepared", "-n", "-c", str(connections), "-j", str(WORKERS),
-                          "-T", str(max(1, round(duration)))] + common + ["bench_pgbench"],
+    if insert:
+        cluster.psql(USERS_TABLE, dbname="bench_pgbench")
+        script = os.path.join(logdir, "pgbench-insert.sql")
+        with open(script, "w") as f:
+            f.write(INSERT_SCRIPT)
+        workload = ["-f", script]
+    else:
+        subprocess.run([pgbench, "-i", "-q", "-s", "1"] + common + ["bench_pgbench"], check=True, timeout=300,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workload = ["-S"]
+    out = subprocess.run([pgbench] + workload + ["-M", "prepared", "-n", "-c", str(connections), "-j", str(WORKERS),
+                                                 "-T", str(max(1, round(duration)))] + common + ["bench_pgbench"],
                          check=True, timeout=duration + 120, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True)
-    with open(os.path.join(logdir, "pgbench.log"), "w") as f:
+    with open(os.path.join(logdir, "pgbench-insert.log" if insert else "pgbench.log"), "w") as f:
         f.write(out.stdout)
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
     lat = re.search(r"latency average = ([\d.]+) ms", out.stdout)
