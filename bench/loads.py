@@ -150,7 +150,8 @@ def run_pgbench(cluster, connections, duration, logdir, insert=False):
 # --- wrk ---
 
 
-def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKERS):
+def wrk_script(scenario):
+    """The scenario's wrk script with the report appended, in a temporary file (the caller removes it)."""
     script_dir = os.path.join(HERE, "wrk")
     with open(os.path.join(script_dir, scenario["script"])) as f:
         script = f.read()
@@ -158,23 +159,35 @@ def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKE
         script += "\n" + f.read()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-        script_path = f.name
+        return f.name
+
+
+def wrk_argv(script_path, host, port, path, scenario, connections, duration, threads):
+    # wrk takes whole seconds.
+    return ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", "%ds" % max(1, round(duration)),
+            "--timeout", "%ds" % scenario.get("timeout", 5), "-s", script_path, "http://%s:%d%s" % (host, port, path)]
+
+
+def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKERS):
+    script_path = wrk_script(scenario)
     try:
-        # wrk takes whole seconds.
-        argv = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", "%ds" % max(1, round(duration)),
-                "--timeout", "%ds" % scenario.get("timeout", 5), "-s", script_path,
-                "http://127.0.0.1:%d%s" % (port, scenario["path"])]
         env = dict(os.environ)
         env.update(env_extra or {})
+        argv = wrk_argv(script_path, "127.0.0.1", port, scenario["path"], scenario, connections, duration, threads)
         out = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              timeout=duration + 120, preexec_fn=raise_nofile)
     finally:
         os.unlink(script_path)
-    m = re.search(r"^BENCH_JSON (.*)$", out.stdout, re.M)
-    if out.returncode != 0 or not m:
-        raise RuntimeError("wrk failed (%s):\n%s" % (out.returncode, out.stdout))
+    return wrk_figures(out.returncode, out.stdout)
+
+
+def wrk_figures(returncode, stdout):
+    """What one wrk run printed (the report.lua line and its own counters) as the benchmark's figures."""
+    m = re.search(r"^BENCH_JSON (.*)$", stdout, re.M)
+    if returncode != 0 or not m:
+        raise RuntimeError("wrk failed (%s):\n%s" % (returncode, stdout))
     figures = json.loads(m.group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", stdout)
     errors = figures["errors"]
     return {
         "requests": figures["requests"],

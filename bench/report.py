@@ -34,6 +34,10 @@ def print_table(report):
             print(head % (sc["title"][:44], impl, fmt(r["rps"], ".0f"), spread(r.get("rounds")),
                           fmt(r["p50_ms"], ".2f"), fmt(r["p99_ms"], ".2f"), r["errors"] + r["non2xx"],
                           fmt(r.get("cpu_us_per_req"), ".2f"), fmt(r["rss_mb"], ".1f"), ratio))
+            if "instances" in r:
+                print("    %s: %d instances, peak PSS together %.1f MB (RSS summed: %.1f MB), listen queue %s, "
+                      "req/s per instance %s" % (impl, r["instances"], r["pss_mb"], r["rss_mb"], r.get("nstat"),
+                                                 r.get("per_instance_rps")))
         for t in sc["targets"]:
             print("    target %-40s %10s (needed %s) %s" % (t["what"], t["value"], t["needed"],
                                                             "met" if t["met"] else "NOT MET"))
