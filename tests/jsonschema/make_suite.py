@@ -33,7 +33,7 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # Files refused whole: the keywords they test are not implemented (dynamicRef, anchor, unevaluated*,
 # vocabulary, remote refs), or they test formats as annotations while we assert them (format.json: the
 # formats we support are tested by optional/format/*.json instead).
-FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri")
+FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname")
 SKIPPED = ("format.json",)
 
 
