@@ -269,9 +269,11 @@ def keywords(ctx, t, schema, where):
     for key in schema:
         if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
-    for key in ("readOnly", "writeOnly", "default"):
-        if key in schema and (key == "default" or schema[key] is True):
-            # a value kept as JSON is validated as it is: nothing strips, refuses or fills these properties
+    # default here is JSON Schema's annotation (the suite's default.json): a value kept as JSON is validated as
+    # sent and never filled in; body defaults are applied to the properties of object models only (schemas.py)
+    for key in ("readOnly", "writeOnly"):
+        if schema.get(key) is True:
+            # a value kept as JSON is validated as it is: nothing strips or refuses these properties
             raise SpecError("%s/%s: schema keyword %s is refused in a schema validated as a JSON value (a union, "
                             "a composition, an array's items...): it is enforced on the properties of object "
                             "models only, here it would be ignored" % (where, key, key))

@@ -254,11 +254,13 @@ def test_access_and_default_refusals(tmp):
     union = lambda prop: {"type": "array", "items": {"oneOf": [
         {"type": "integer"}, {"type": "object", "properties": {"a": prop}}]}}
     for key, prop in (("readOnly", {"type": "string", "readOnly": True}),
-                      ("writeOnly", {"type": "string", "writeOnly": True}),
-                      ("default", {"type": "string", "default": "d"})):
-        # a property of an object inside a JSON value: the schema validator neither strips nor fills it
+                      ("writeOnly", {"type": "string", "writeOnly": True})):
+        # a property of an object inside a JSON value: the schema validator neither strips nor refuses it
         refused(tmp, body_prop("x", union(prop)), "keyword %s is refused in a schema validated as a JSON value" % key,
                 x + "/items/oneOf/1/properties/a/" + key)
+    # there a default is JSON Schema's annotation (validated as sent, never filled in), even one its schema refuses
+    accepted(tmp, body_prop("x", union({"type": "string", "minLength": 4, "default": "d"})),
+             "a default inside a JSON value (an annotation)")
     accepted(tmp, body_prop("x", {"type": ["string", "integer"], "readOnly": True}),
              "readOnly on a property that is a JSON value (the field's)")
     accepted(tmp, body_prop("x", {"type": ["integer", "null"], "default": 2, "minimum": 1}), "a nullable default")
