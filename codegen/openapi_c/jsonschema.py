@@ -167,6 +167,9 @@ def item_storable(ctx, items):
 
 # --- $ref -------------------------------------------------------------------------------------------------
 
+# The $id of JSON Schema's own meta-schemas (the suite's defs.json refers to the 2020-12 one).
+META_SCHEMAS = ("https://json-schema.org/draft/", "http://json-schema.org/draft")
+
 def ref_target(ctx, ref):
     """(the schema a $ref points to, its JSON pointer): local pointers into the document, or a $id
     (ctx.schema_ids, by absolute URI) with an optional #pointer inside it."""
@@ -174,6 +177,9 @@ def ref_target(ctx, ref):
         raise SpecError("$ref must be a string, not %r" % (ref,))
     base, _, frag = ref.partition("#")
     if base:
+        if base not in ctx.schema_ids and base.startswith(META_SCHEMAS):
+            raise SpecError("$ref %r: the JSON Schema meta-schemas are not bundled (they are built on $dynamicRef, "
+                            "which is refused; only local $ref and $id of this document are supported)" % ref)
         if base not in ctx.schema_ids:
             raise SpecError("$ref %r: no schema with that $id in the document (only local $ref and $id of this "
                             "document are supported)" % ref)

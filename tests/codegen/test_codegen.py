@@ -190,6 +190,9 @@ def test_schema_refusals(tmp):
             "an inline branch needs a discriminator mapping naming it", SCHEMAS + "ItemCreate/properties/x/oneOf/1")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
+    meta = "https://json-schema.org/draft/2020-12/schema"
+    refused(tmp, body_prop("x", {"allOf": [{"$ref": meta}]}), "$ref '%s': the JSON Schema meta-schemas are not "
+            "bundled (they are built on $dynamicRef, which is refused" % meta, SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
