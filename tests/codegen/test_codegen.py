@@ -190,9 +190,14 @@ def test_schema_refusals(tmp):
             "an inline branch needs a discriminator mapping naming it", SCHEMAS + "ItemCreate/properties/x/oneOf/1")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
-    meta = "https://json-schema.org/draft/2020-12/schema"
-    refused(tmp, body_prop("x", {"allOf": [{"$ref": meta}]}), "$ref '%s': the JSON Schema meta-schemas are not "
-            "bundled (they are built on $dynamicRef, which is refused" % meta, SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
+    # the 2020-12 meta-schema is bundled, entered through its root only (its $dynamicRef resolve to the root)
+    meta = "https://json-schema.org/draft/2020-12/"
+    refused(tmp, body_prop("x", {"allOf": [{"$ref": meta + "meta/core"}]}), "$ref '%smeta/core': of JSON Schema's "
+            "meta-schemas only the whole 2020-12 one" % meta, SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
+    refused(tmp, body_prop("x", {"allOf": [{"$ref": "http://json-schema.org/draft-07/schema#"}]}),
+            "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
+            SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
+    accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
     for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))

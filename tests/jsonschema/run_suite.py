@@ -5,9 +5,9 @@ Usage: run_suite.py DRIVER OUT_DIR   (OUT_DIR: what make_suite.py wrote; DRIVER:
 
 Prints, per file of the suite, the cases passed, failed, and refused (groups the generator refused, with its
 message; a file make_suite.py skipped counts as one refused entry), then "N passed, N failed".  Fails on any
-failed case, if fewer than MIN_PASSED cases of the main folder pass, if a file outside REFUSABLE (and
-REFUSABLE_BEYOND_ISSUE) is refused whole (none of its cases ran: all its groups refused, or the file skipped), or
-if the generator accepted a group that uses a keyword keywords.py refuses (make_suite.py lists them).
+failed case, if fewer than MIN_PASSED cases of the main folder pass, if a file outside REFUSABLE is refused whole
+(none of its cases ran: all its groups refused, or the file skipped), or if the generator accepted a group that
+uses a keyword keywords.py refuses (make_suite.py lists them).
 """
 
 import collections
@@ -21,11 +21,6 @@ MIN_PASSED = 750
 # were all refused, or make_suite.py skipped it.
 REFUSABLE = {"dynamicRef.json", "anchor.json", "unevaluatedItems.json", "unevaluatedProperties.json",
              "vocabulary.json", "refRemote.json", "format.json"}
-# One more, outside the issue's list: defs.json's only group validates a schema against the 2020-12 meta-schema
-# ($ref https://json-schema.org/draft/2020-12/schema), which is not bundled: it is built on $dynamicRef (refused)
-# and asserts formats the generator does not check (uri-reference, regex).  The generator refuses that $ref
-# saying so; refusing the group is refusing the file.
-REFUSABLE_BEYOND_ISSUE = {"defs.json"}
 
 
 def main(argv):
@@ -54,12 +49,9 @@ def main(argv):
         p, fl, rf = stats[fname]
         print("%-36s %6d %6d %8d" % (fname, p, fl, rf))
     passed, failed = sum(v[0] for v in stats.values()), sum(v[1] for v in stats.values())
-    allowed = REFUSABLE | REFUSABLE_BEYOND_ISSUE
-    whole = sorted(k for k, v in stats.items() if v[0] + v[1] == 0 and k not in allowed)
+    whole = sorted(k for k, v in stats.items() if v[0] + v[1] == 0 and k not in REFUSABLE)
     for k in whole:
-        print("REFUSED WHOLE %s: only %s may be" % (k, ", ".join(sorted(allowed))))
-    for k in sorted(k for k in REFUSABLE_BEYOND_ISSUE if k in stats and sum(stats[k][:2]) == 0):
-        print("refused whole beyond issue 15's list: %s" % k)
+        print("REFUSED WHOLE %s: only %s may be" % (k, ", ".join(sorted(REFUSABLE))))
     with open(os.path.join(out, "unrefused.txt"), encoding="utf-8") as f:
         unrefused = [line.strip() for line in f if line.strip()]
     for u in unrefused:
