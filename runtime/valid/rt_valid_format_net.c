@@ -50,14 +50,20 @@ static bool ipv6_ok(const char *s, size_t len)
 
 /* --- hostname --- */
 
-/* An A-label ("xn--" and Punycode, as sent: DNS's canonical lower case) that decodes to a valid U-label. */
+/*
+ * An A-label ("xn--" and Punycode) that decodes to a valid U-label.  DNS
+ * names are case-insensitive (RFC 4343) and RFC 5891 compares an A-label
+ * with its re-encoding ignoring case: it is checked lower-cased.
+ */
 static bool alabel_ok(const char *s, size_t len)
 {
     char buf[64];
     uint8_t *out = NULL;
+    size_t i;
     int rc;
 
-    memcpy(buf, s, len); /* len <= 63: checked by the caller */
+    for (i = 0; i < len; i++) /* len <= 63: checked by the caller */
+        buf[i] = (char)tolower((unsigned char)s[i]);
     buf[len] = '\0';
     rc = idn2_register_u8(NULL, (const uint8_t *)buf, &out, 0);
     idn2_free(out);

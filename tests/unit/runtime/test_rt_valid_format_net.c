@@ -67,6 +67,7 @@ static void test_hostname_alabels(void)
 
     CHECK(same(host("xn--9n2bp8q.xn--9t4b11yi5a"), "ok"));    /* example.test in Hangul */
     CHECK(same(host("xn--ll-0ea"), "ok"));                    /* MIDDLE DOT between two l's */
+    CHECK(same(host("XN--9N2BP8Q.example"), "ok"));           /* DNS ignores case */
     CHECK(same(host("xn--X"), bad));                          /* not Punycode */
     CHECK(same(host("xn--07jt112bpxg.xn--9t4b11yi5a"), bad)); /* U+302E, disallowed */
     CHECK(same(host("xn--hello-txk"), bad));                  /* begins with a combining mark */
