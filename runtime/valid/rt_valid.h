@@ -47,8 +47,10 @@
  *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params();
  *    form bodies (rt_valid_form); the client's body_form (wt-params' 6,
  *    merged over main's 6).
+ * 8: text and bytes request bodies (rt_valid_raw), vendor JSON media types
+ *    matched exactly; the client's body_media/body_raw, rt_api_client_start_raw().
  */
-#define RT_CODEGEN_ABI 7
+#define RT_CODEGEN_ABI 8
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
