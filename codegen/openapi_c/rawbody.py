@@ -19,7 +19,7 @@ import re
 
 from .document import pointer
 from .names import c_string
-from .refusals import SpecError
+from .refusals import SpecError, check_string_enum, string_format
 from .schemas import build_rule
 
 FORM = "application/x-www-form-urlencoded"
@@ -143,6 +143,10 @@ def text_rule(ctx, op, body, schema, where):
         if "enum" in schema or not isinstance(schema["const"], str):
             raise SpecError("%s/const: a text body's const must be a string, without enum" % where)
         schema["enum"] = [schema.pop("const")]
+    if "format" in schema:  # before build_rule, whose refusal would speak of parameters
+        string_format(schema["format"], where + "/format")
+    if "enum" in schema:
+        check_string_enum(schema["enum"], where + "/enum")
     body.rule = build_rule(ctx, schema, "rule_%s__body" % op.c_name, where, "", for_ops=True)
     if body.rule.kind != "RT_VALID_STRING":  # keywords only the JSON Schema validator enforces
         raise SpecError("%s: this %s body's schema is not supported" % (where, body.media))

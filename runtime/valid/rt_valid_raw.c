@@ -58,7 +58,7 @@ bool rt_valid_raw_charset_ok(const char *content_type)
             name++, len--;
         while (len > 0 && is_space(name[len - 1]))
             len--;
-        if (len > 8 && strncasecmp(name, "charset", 7) == 0) {
+        if (len >= 7 && strncasecmp(name, "charset", 7) == 0) {
             const char *v = name + 7;
             size_t vlen = len - 7;
 

@@ -70,9 +70,10 @@ void handle_digest_blob(struct rt_req *req, const struct api_digest_blob_params 
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     char hex[2 * EVP_MAX_MD_SIZE + 1];
+    const char *body = params->has_body ? params->body : ""; /* no body: the digest of nothing */
     struct api_digest digest = {.size = (int64_t)params->body_len, .sha256 = hex};
 
-    if (EVP_Digest(params->body, params->body_len, md, &md_len, EVP_sha256(), NULL) != 1) {
+    if (EVP_Digest(body, params->body_len, md, &md_len, EVP_sha256(), NULL) != 1) {
         rt_req_reply_detail(req, 500, "Internal Server Error");
         return;
     }
