@@ -103,7 +103,7 @@ def raw_body(ctx, op, rb, at):
     if schema is True:
         schema = {}
     if not isinstance(schema, dict):
-        raise SpecError("%s: a %s body's schema must be an object" % (schema_at, mt))
+        raise SpecError("%s: the schema of a body of type %s must be an object" % (schema_at, mt))
     if body.text:
         text_rule(ctx, op, body, schema, schema_at)
     else:
@@ -127,7 +127,7 @@ def check_params(params, text, where):
 def unknown_keywords(schema, allowed, where, mt):
     unknown = sorted(k for k in schema if k not in allowed and k not in ANNOTATIONS and not k.startswith("x-"))
     if unknown:
-        raise SpecError("%s: keyword(s) %s are not supported in the schema of a %s body (supported: %s)"
+        raise SpecError("%s: keyword(s) %s are not supported in the schema of a body of type %s (supported: %s)"
                         % (where, ", ".join(unknown), mt, ", ".join(sorted(allowed))))
 
 
@@ -136,7 +136,7 @@ def text_rule(ctx, op, body, schema, where):
     unknown_keywords(schema, TEXT_KEYWORDS, where, body.media)
     schema = dict((k, v) for k, v in schema.items() if k in TEXT_KEYWORDS)
     if schema.get("type", "string") != "string":
-        raise SpecError("%s/type: a %s body is text: its schema's type must be string, not %r"
+        raise SpecError("%s/type: a body of type %s is text: its schema's type must be string, not %r"
                         % (where, body.media, schema["type"]))
     schema["type"] = "string"
     if "const" in schema:
@@ -149,17 +149,17 @@ def text_rule(ctx, op, body, schema, where):
         check_string_enum(schema["enum"], where + "/enum")
     body.rule = build_rule(ctx, schema, "rule_%s__body" % op.c_name, where, "", for_ops=True)
     if body.rule.kind != "RT_VALID_STRING":  # keywords only the JSON Schema validator enforces
-        raise SpecError("%s: this %s body's schema is not supported" % (where, body.media))
+        raise SpecError("%s: the schema of this body of type %s is not supported" % (where, body.media))
 
 
 def bytes_limits(body, schema, where):
     """A bytes body's schema says what it is (binary) and bounds its length in bytes; nothing else."""
     unknown_keywords(schema, BYTES_KEYWORDS, where, body.media)
     if schema.get("type", "string") != "string":
-        raise SpecError("%s/type: a %s body is bytes: its schema's type, if any, must be string (with format "
+        raise SpecError("%s/type: a body of type %s is bytes: its schema's type, if any, must be string (with format "
                         "binary or contentMediaType), not %r" % (where, body.media, schema["type"]))
     if schema.get("format", "binary") != "binary":
-        raise SpecError("%s/format: a %s body is bytes: format %r is not supported (only binary)"
+        raise SpecError("%s/format: a body of type %s is bytes: format %r is not supported (only binary)"
                         % (where, body.media, schema["format"]))
     for key in ("minLength", "maxLength"):
         if key in schema and (not isinstance(schema[key], int) or isinstance(schema[key], bool) or schema[key] < 0):

@@ -19,10 +19,10 @@ def test_rawbody_refusals(tmp, refused, accepted):
     wildcards, foreign charsets, media type parameters and several media types are refused, with the pointer."""
     plain = RAW + "/content/text~1plain/schema"
     octets = RAW + "/content/application~1octet-stream/schema"
-    refused(tmp, lambda s: raw_op(s, text({"type": "integer"})), "a text/plain body is text: its schema's type "
+    refused(tmp, lambda s: raw_op(s, text({"type": "integer"})), "a body of type text/plain is text: its schema's type "
             "must be string", plain + "/type")
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "minItems": 1})), "keyword(s) minItems are not "
-            "supported in the schema of a text/plain body", plain)
+            "supported in the schema of a body of type text/plain", plain)
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "default": "x"})), "a request body's defaults are "
             "applied to absent properties only", plain + "/default")  # document.py, before rawbody.py
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "format": "binary"})), "string format 'binary' is "
@@ -39,9 +39,9 @@ def test_rawbody_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "format": "byte"}, "application/octet-stream")),
             "format 'byte' is not supported (only binary)", octets + "/format")
     refused(tmp, lambda s: raw_op(s, text({"type": "object"}, "application/octet-stream")),
-            "a application/octet-stream body is bytes: its schema's type", octets + "/type")
+            "a body of type application/octet-stream is bytes: its schema's type", octets + "/type")
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "pattern": "^a"}, "application/octet-stream")),
-            "keyword(s) pattern are not supported in the schema of a application/octet-stream body", octets)
+            "keyword(s) pattern are not supported in the schema of a body of type application/octet-stream", octets)
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "contentEncoding": "base64"},
                                           "application/octet-stream")), "keyword(s) contentEncoding", octets)
     refused(tmp, lambda s: raw_op(s, text({"type": "string", "maxLength": 0}, "application/octet-stream")),
