@@ -9,6 +9,7 @@
 #include "rt_valid_auth.h"
 #include "rt_valid_form.h"
 #include "rt_valid_param.h"
+#include "rt_valid_raw.h"
 #include "rt_valid_reply.h"
 #include "rt_valid_req.h"
 

@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "async-demo-contract-hypothesis"))
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
-from contract_gen import FORMATS, TEMPLATE, deref, negatives, positive  # noqa: E402
+from contract_gen import FORMATS, TEMPLATE, body_media, deref, negatives, positive, raw_media  # noqa: E402
 from contract_report import curl, junit, table  # noqa: E402
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -310,7 +310,7 @@ class Run:
         work = []
         for n, (method, template, op) in enumerate(self.ops):
             body = op.get("requestBody", {}).get("content", {})
-            if body and not any(m in body for m in ("application/json", "application/x-www-form-urlencoded")):
+            if body and body_media(op) is None and raw_media(op) is None:
                 self.unsupported.append("%s: request body %s" % (op["operationId"], ", ".join(body)))
                 continue
             encoded = [p["name"] for p in op.get("parameters", []) if "schema" not in p]

@@ -47,7 +47,10 @@
  *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params();
  *    form bodies (rt_valid_form); the client's body_form (wt-params' 6,
  *    merged over main's 6).
- * 8: RT_VALID_FORMAT_HOSTNAME (appended to enum rt_valid_format).
+ * 8: RT_VALID_FORMAT_HOSTNAME (appended to enum rt_valid_format); text and
+ *    bytes request bodies (rt_valid_raw), vendor JSON media types matched
+ *    exactly; the client's body_media/body_raw, rt_api_client_start_raw()
+ *    (wt-suite's and wt-rawbody's 8, merged).
  */
 #define RT_CODEGEN_ABI 8
 

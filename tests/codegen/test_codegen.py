@@ -20,6 +20,7 @@ import tempfile
 import yaml
 
 import param_refusals  # this folder
+import rawbody_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -567,6 +568,7 @@ def main():
         test_security(tmp)
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
+        rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
         test_c_names(tmp)

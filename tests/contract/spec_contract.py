@@ -183,9 +183,11 @@ def smoke_requests(spec, op_id):
     if "requestBody" in op:
         content = op["requestBody"]["content"]
         form = content.get("application/x-www-form-urlencoded")
-        body = example_of(form if form is not None else content.get("application/json"))
+        media = next(iter(content))
+        body = example_of(form if form is not None else content.get("application/json", content[media]))
         assert body is not None, "%s: the request body has no example in the spec (add `example:`)" % op_id
-        body = FormBody(body) if form is not None else body
+        body = FormBody(body) if form is not None else body if "application/json" in content else \
+            RawBody(media, body)
 
     styles = {p["name"]: (p.get("style"), p.get("explode")) for p in params}
 
@@ -205,6 +207,8 @@ def smoke_requests(spec, op_id):
         bad = (method, build(invalid), body)
     elif isinstance(body, FormBody):
         bad = (method, build(None), FormBody({}))  # no field: the required ones are missing
+    elif isinstance(body, RawBody):
+        bad = (method, build(None), RawBody(body.media, [])) if body.media.endswith("+json") else None
     elif body is not None:
         bad = (method, build(None), [])  # a JSON array where an object is expected
     return good, bad
@@ -224,11 +228,25 @@ class FormBody(dict):
     """A request body sent as application/x-www-form-urlencoded (lists as repeated keys)."""
 
 
+class RawBody:
+    """A request body sent with its own media type (text, bytes, a vendor JSON type): @value is the
+    spec's example, as JSON for a +json type, else as UTF-8 text."""
+
+    def __init__(self, media, value):
+        self.media, self.value = media, value
+
+    def encode(self):
+        return json.dumps(self.value).encode() if self.media.endswith("+json") else str(self.value).encode()
+
+
 def send(server, method, target, body, headers=None):
     """One request to @server (harness.Server); a JSON @body when not None, or a FormBody; extra @headers."""
     headers = dict(headers or {})
     if body is None:
         return server.request(method, target, headers=headers)
+    if isinstance(body, RawBody):
+        headers["Content-Type"] = body.media
+        return server.request(method, target, body=body.encode(), headers=headers)
     if isinstance(body, FormBody):
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         return server.request(method, target, body=urllib.parse.urlencode(body, doseq=True).encode(),
