@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from contract_formats import FORMATS  # noqa: E402  (shared with async-demo-contract)
+from contract_formats import FORMATS, write_only_missing  # noqa: E402  (shared with async-demo-contract)
 
 
 def documented(spec):
@@ -36,17 +36,6 @@ def documented(spec):
     return out
 
 
-def write_only_missing(error):
-    """Whether @error is a `required` one for properties that are all writeOnly: an answer never has them
-    (OpenAPI: such a property is required in requests only)."""
-    if error.validator != "required" or not isinstance(error.instance, dict):
-        return False
-    props = error.schema.get("properties", {})
-    missing = [k for k in error.validator_value if k not in error.instance]
-    return bool(missing) and all(isinstance(props.get(k), dict) and props[k].get("writeOnly") is True
-                                 for k in missing)
-
-
 def documented_as(statuses, status):
     """The key of @statuses that documents @status: itself, else its range ("4XX"), else "default", or None."""
     for key in (status, status[0] + "XX", "default"):
@@ -60,10 +49,7 @@ def documented_as(statuses, status):
 class Spec:
     """An OpenAPI document, and the (operation, status) pairs answers have covered so far."""
 
-    def __init__(self, path, optional_headers=False):
-        """@optional_headers: a response header the spec does not mark required may be absent (by default every
-        declared header must be sent, as async-demo and notes do)."""
-        self.optional_headers = optional_headers
+    def __init__(self, path):
         with open(path) as f:
             self.spec = yaml.safe_load(f)
         self.documented = documented(self.spec)
@@ -107,8 +93,6 @@ class Spec:
         its text the value its schema describes (an integer Retry-After...)."""
         if "$ref" in header:
             header = self.resolver.resolve(header["$ref"])[1]
-        if text is None and self.optional_headers and not header.get("required"):
-            return
         assert text is not None, "%s %s: documented header %s missing" % (op_id, status, name)
         schema = header.get("schema", {})
         if "$ref" in schema:

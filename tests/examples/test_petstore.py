@@ -44,7 +44,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class Petstore(unittest.TestCase):
-    spec = Spec(SPEC_PATH, optional_headers=True)  # X-Correlation-ID comes back only when sent
+    spec = Spec(SPEC_PATH)
 
     @classmethod
     def setUpClass(cls):
@@ -266,6 +266,8 @@ class Petstore(unittest.TestCase):
         uuid = "123e4567-e89b-12d3-a456-426614174000"
         r = self.call("list_pets", "GET", "/pets?limit=1", headers=dict(WITH_KEY, **{"X-Correlation-ID": uuid}))
         self.assertEqual(r.header("x-correlation-id"), uuid)  # a header parameter, and a response header
+        r = self.call("list_pets", "GET", "/pets?limit=1", headers=WITH_KEY)
+        self.assertRegex(r.header("x-correlation-id"), "^[0-9a-f]{8}-[0-9a-f]{4}-4")  # a new one when none is sent
         r = self.call("list_pets", "GET", "/pets?status=sold&status=adopted&status=adopted&tags=A,b&ids=1%20x"
                       "&sizes=1|4&filter%5Bname%5D=&filter%5Bzz%5D=1&limit=0&include_adopted=maybe",
                       headers=dict(WITH_KEY, **{"X-Correlation-ID": "nope"}))

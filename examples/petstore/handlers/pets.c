@@ -208,6 +208,7 @@ void handle_list_pets(struct rt_req *req, const struct api_list_pets_params *par
     struct snapshot *s = rt_req_alloc(req, sizeof(*s));
     struct api_pet_list list = {.pets = {0, rt_req_alloc(req, MAX_LISTED * sizeof(struct api_pet_summary))}};
     int64_t limit, remaining;
+    const char *correlation = params->x_correlation_id;
 
     if (!ps_rate_take(&limit, &remaining)) {
         api_list_pets__reply_429_detail(req, "Too many requests: try again next minute");
@@ -230,5 +231,11 @@ void handle_list_pets(struct rt_req *req, const struct api_list_pets_params *par
         out->status = ps_string(pet, "status");
         list.pets.len++;
     }
-    api_list_pets__reply_200(req, &list, limit, &remaining, params->x_correlation_id);
+    if (correlation == NULL) { /* a new one, for the client to quote */
+        char *id = rt_req_alloc(req, 37);
+
+        ps_uuid(id);
+        correlation = id;
+    }
+    api_list_pets__reply_200(req, &list, limit, &remaining, correlation);
 }
