@@ -176,13 +176,16 @@ class Petstore(unittest.TestCase):
         self.assertEqual(r.header("etag"), '"%d.1"' % pet["id"])
         r = self.call("get_pet", "GET", "/pets/%d" % pet["id"], headers=WITH_TOKEN)
         self.assertEqual((r.json(), r.header("etag")), ({"pet": pet, "version": 1}, '"%d.1"' % pet["id"]))
-        dog = {"petType": "dog", "name": "Rex", "bark": "loud", "size": 3, "weight_kg": 12.5, "chip": None}
+        dog = {"petType": "dog", "name": "Rex", "bark": "loud", "size": 3, "weight_kg": 12.5, "chip": None,
+               "vaccines": {"rabies": "2025-03-01", "parvo": "2024-12-31"}}
         r = self.call("create_pet", "POST", "/pets", dog, WITH_KEY)
         self.assertEqual(r.json()["pet"], dict(dog, id=r.json()["pet"]["id"], status="available"))
         r = self.call("get_pet", "GET", "/pets/999999", headers=WITH_KEY)
         self.assertEqual((r.status, r.json()), (404, {"detail": "Pet not found"}))  # a 4XX response
         r = self.call("get_pet", "GET", "/pets/x", headers=WITH_KEY)
         self.assertEqual(self.errors(r), [(["path", "petId"], "int_parsing")])
+        r = self.call("get_pet", "GET", "/pets/9223372036854775808", headers=WITH_KEY)  # format int64
+        self.assertEqual(len(self.errors(r)), 1)
         # the discriminator picks the branch; a tag it does not map is refused as such
         r = self.call("create_pet", "POST", "/pets", {"petType": "bird", "name": "Tweety"}, WITH_KEY)
         self.assertEqual(self.errors(r), [(["body"], "union_tag_invalid")])
@@ -211,6 +214,10 @@ class Petstore(unittest.TestCase):
             self.assertEqual(self.errors(r), [(["body", "weight_kg"], kind)])
         r = self.call("create_pet", "POST", "/pets", {"petType": "dog", "name": "R"}, WITH_KEY)
         self.assertEqual(self.errors(r), [(["body", "bark"], "missing")])
+        r = self.call("create_pet", "POST", "/pets", {"petType": "dog", "name": "R", "bark": "soft",
+                                                      "vaccines": {"rabies": "2025-02-30", "parvo": 1}}, WITH_KEY)
+        self.assertEqual(self.errors(r), [(["body", "vaccines", "rabies"], "date_parsing"),
+                                          (["body", "vaccines", "parvo"], "string_type")])  # a map's values
         r = self.call("create_pet", "POST", "/pets", {"petType": "dog", "name": 5, "bark": "soft", "size": "2"},
                       WITH_KEY)  # JSON is typed strictly
         self.assertEqual([e[0] for e in self.errors(r)], [["body", "name"], ["body", "size"]])
