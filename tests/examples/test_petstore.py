@@ -383,6 +383,18 @@ class Petstore(unittest.TestCase):
             (["body", "level"], "less_than")])
         self.assertEqual(self.errors(self.call("create_user", "POST", "/users", {"username": "abc"})),
                          [(["body", "email"], "missing"), (["body", "password"], "missing")])
+        # a oneOf without a discriminator: the branches are tried, and exactly one must match
+        base = {"email": "h@example.com", "password": "a long password"}
+        for name, contact in (("hopper", {"mail": "grace@navy.example"}), ("hopper2", {"phone": "+15550001",
+                                                                                       "hours": "day"})):
+            r = self.call("create_user", "POST", "/users", dict(base, username=name, contact=contact))
+            self.assertEqual((r.status, r.json()["contact"]), (201, contact))
+            self.assertEqual(self.call("get_user", "GET", "/users/" + name, headers={
+                "Cookie": "SESSION=" + self.session("grace", "cobol forever")}).json()["contact"], contact)
+        for contact, kind in (({"mail": "x@example.com", "phone": "+15550001"}, "union_multiple_matches"),
+                              ({"fax": "+15550001"}, "union_no_match"), ({"phone": "+1"}, "union_no_match")):
+            r = self.call("create_user", "POST", "/users", dict(base, username="hopper3", contact=contact))
+            self.assertEqual(self.errors(r), [(["body", "contact"], kind)])
 
     def test_9_a_form_body_a_session_cookie_and_response_headers(self):
         self.call("create_user", "POST", "/users", {"username": "linus", "email": "l@example.com",
