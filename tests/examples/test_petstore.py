@@ -230,7 +230,8 @@ class Petstore(unittest.TestCase):
         self.assertEqual([(p["petType"], p["name"]) for p in r.json()["pets"]], [("cat", "Ann"), ("cat", "Bo")])
         ann = self.call("get_pet", "GET", "/pets/%d" % r.json()["pets"][0]["id"], headers=WITH_KEY).json()["pet"]
         self.assertEqual(ann["tags"], ["white"])
-        self.assertEqual(self.errors(self.call("add_litter", "POST", "/pets/litter", [], auth)), [(["body"], "too_short")])
+        self.assertEqual(self.errors(self.call("add_litter", "POST", "/pets/litter", [], auth)),
+                         [(["body"], "too_short")])
         self.assertEqual(self.errors(self.call("add_litter", "POST", "/pets/litter", [{"name": "k"}] * 7, auth)),
                          [(["body"], "too_long")])
         r = self.call("add_litter", "POST", "/pets/litter", [{"name": ""}, {"birthday": "2020-13-01"}], auth)
@@ -409,7 +410,8 @@ class Petstore(unittest.TestCase):
         self.assertEqual((r.json()["username"], r.header("x-theme")), ("linus", "light"))  # a cookie's default
         r = self.call("get_user", "GET", "/users/linus", headers={"Cookie": "theme=dark; " + cookie, "X-Trace": "true"})
         self.assertEqual(r.header("x-theme"), "dark")
-        r = self.call("get_user", "GET", "/users/Linus", headers={"Cookie": "theme=blue; " + cookie, "X-Trace": "maybe"})
+        r = self.call("get_user", "GET", "/users/Linus",
+                      headers={"Cookie": "theme=blue; " + cookie, "X-Trace": "maybe"})
         self.assertEqual(self.errors(r), [(["path", "username"], "string_pattern_mismatch"),
                                           (["header", "X-Trace"], "bool_parsing"), (["cookie", "theme"], "enum")])
         self.assertEqual(self.call("get_user", "GET", "/users/nobody", headers={"Cookie": cookie}).status, 404)
