@@ -239,6 +239,10 @@ class Petstore(unittest.TestCase):
                                           (["body", 1, "birthday"], "date_parsing")])
         self.assertEqual(self.errors(self.call("add_litter", "POST", "/pets/litter", {"name": "k"}, auth)),
                          [(["body"], "list_type")])
+        # a kitten's other properties are not a Cat's: a litter is stored as the Kittens it declares
+        r = self.call("add_litter", "POST", "/pets/litter", [{"name": "Odd", "lives": 99, "petType": "dog"}], auth)
+        pet = self.call("get_pet", "GET", "/pets/%d" % r.json()["pets"][0]["id"], headers=WITH_KEY).json()["pet"]
+        self.assertEqual((pet["petType"], pet["name"], "lives" in pet), ("cat", "Odd", False))
 
     # --- parameters -------------------------------------------------------------------------------------
 
@@ -312,6 +316,7 @@ class Petstore(unittest.TestCase):
         labels = {"color": "black", "x-vet": "Dr Who, at the clinic on the corner of the street, Tuesdays"}
         r = self.call("set_pet_labels", "PUT", "/pets/%d/labels" % pet, labels, WITH_KEY)
         self.assertEqual((r.status, r.json()), (200, labels))
+        self.assertEqual(self.call("get_pet", "GET", "/pets/%d" % pet, headers=WITH_KEY).json()["labels"], labels)
         r = self.call("set_pet_labels", "PUT", "/pets/%d/labels" % pet, {"color": "black and white and grey",
                                                                          "n": 1, "x-a": 2}, WITH_KEY)
         self.assertEqual(self.errors(r), [(["body", "color"], "string_too_long"), (["body", "n"], "string_type"),

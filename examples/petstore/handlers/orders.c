@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 static void cleanup_receipt(void *arg)
@@ -43,8 +44,7 @@ void handle_place_order(struct rt_req *req, const struct api_place_order_params 
         api_place_order__reply_507_detail(req, "The store is full");
         return;
     }
-    strcpy(suffix, "/store/orders/");
-    strcat(suffix, id);
+    snprintf(suffix, sizeof(suffix), "/store/orders/%s", id);
     api_place_order__reply_201(req, &r, ps_location(req, suffix));
 }
 

@@ -34,6 +34,8 @@ int pets_entry(struct rt_req *req, int64_t id, const char *doc, int64_t version,
     struct json_object *j = ps_parse(req, doc);
     const char *type = j != NULL ? ps_string(j, "petType") : NULL;
     struct rt_valid_errors errs;
+    struct store_rec labels;
+    char key[24];
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
@@ -57,6 +59,9 @@ int pets_entry(struct rt_req *req, int64_t id, const char *doc, int64_t version,
     rt_valid_errors_cleanup(&errs);
     if (rc != 0)
         rt_log_error("pet %" PRId64 ": its stored document is not a pet", id);
+    snprintf(key, sizeof(key), "%" PRId64, id);
+    if (rc == 0 && store_get(req, STORE_LABELS, 0, key, &labels) == 0)
+        out->labels = ps_parse(req, labels.doc); /* as PUT .../labels validated them */
     return rc;
 }
 
