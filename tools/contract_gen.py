@@ -9,6 +9,7 @@ A request is a plain dict {"op", "path": {name: value}, "query", "header", "cook
 "raw", "auth", "violates"}; the driver (async_demo_contract.py) turns it into HTTP.
 """
 
+import base64
 import copy
 import json
 import re
@@ -52,6 +53,12 @@ FORMAT_STRATEGIES = {
     "uuid": st.uuids().map(str),
     "date": st.dates().map(lambda d: d.isoformat()),
     "date-time": st.datetimes(timezones=st.just(None)).map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+    # python3-jsonschema checks none of these without optional modules (rfc3987) or at all (byte): drawn valid
+    "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
+    "uri": st.builds(lambda host, path: "https://%s.example/%s" % (host, path),
+                     st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True), st.from_regex(r"[a-z0-9_/-]{0,12}", fullmatch=True)),
+    "ipv4": st.ip_addresses(v=4).map(str),
+    "ipv6": st.ip_addresses(v=6).map(str),
 }
 
 
@@ -236,6 +243,8 @@ def positive(op, caps):
 def bad_values(schema):
     """(constraint, value) pairs, each breaking one constraint of @schema (checked against it)."""
     kind, out = schema.get("type"), []
+    if isinstance(kind, list):  # OpenAPI 3.1's nullable: [X, "null"]; a value of no listed type breaks it
+        kind = next((k for k in kind if k != "null"), None)
     out.append(("type", {"string": 12345, "integer": "not-a-number", "number": "not-a-number",
                          "boolean": "maybe", "array": 7, "object": 7}.get(kind)))
     if "minimum" in schema:
