@@ -99,7 +99,7 @@ class Bench:
             proc = Process("fastapi-%s-%d" % (host, port),
                            [PYTHON, "-m", "uvicorn", "fastapi_app:app", "--host", host, "--port", str(port),
                             "--workers", str(WORKERS), "--loop", "uvloop", "--http", "httptools",
-                            "--no-access-log", "--log-level", "warning", "--backlog", "4096"],
+                            "--no-access-log", "--log-level", "warning", "--backlog", "65535"],
                            env=env, cwd=HERE, logdir=self.logdir)
         try:
             wait_ready(proc, port, host=host)

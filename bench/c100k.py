@@ -17,6 +17,7 @@ pages counted once, sampled every 0.5 s), the memory the instances really take; 
 PSS.
 """
 
+import contextlib
 import math
 import re
 import subprocess
@@ -40,6 +41,36 @@ def nstat():
     except (OSError, subprocess.SubprocessError):
         return {}
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)", out, re.M)}
+
+
+# What a host that takes bursts of connects is given (as root; restored afterwards): Linux cuts a listen
+# backlog to net.core.somaxconn (4096 here by default) and keeps at most tcp_max_syn_backlog half-open
+# connections before it answers with SYN cookies.
+SYSCTLS = {"net/core/somaxconn": 65535, "net/ipv4/tcp_max_syn_backlog": 65535}
+
+
+@contextlib.contextmanager
+def kernel_settings(enabled=True):
+    """Raise SYSCTLS where they are lower and writable (root); yield what was changed; restore it."""
+    changed = {}
+    for name, want in SYSCTLS.items() if enabled else ():
+        path = "/proc/sys/" + name
+        try:
+            with open(path) as f:
+                have = int(f.read().split()[0])
+            if have < want:
+                with open(path, "w") as f:
+                    f.write(str(want))
+                changed[name] = (have, want)
+        except (OSError, ValueError):
+            continue
+    try:
+        yield changed
+    finally:
+        for name, (have, _) in changed.items():
+            with contextlib.suppress(OSError):
+                with open("/proc/sys/" + name, "w") as f:
+                    f.write(str(have))
 
 
 def run_wrks(hosts, port, path, scenario, per, duration, env):
@@ -83,6 +114,16 @@ def measure(bench, impl, scenario, connections, duration):
     hosts = addresses(n)
     per = math.ceil(connections / n)
     port = bench.free_port_on(hosts)
+    with kernel_settings(not bench.args.smoke) as changed:  # the smoke run (in the tests) leaves the host alone
+        if changed:
+            log("%s: raised for this run: %s" % (scenario["name"], ", ".join(
+                "%s %d -> %d" % (k, a, b) for k, (a, b) in changed.items())))
+        return load_instances(bench, impl, scenario, hosts, port, per, duration)
+
+
+def load_instances(bench, impl, scenario, hosts, port, per, duration):
+    """Start len(hosts) instances of impl on hosts:port, warm them up, load each with per connections."""
+    n = len(hosts)
     procs = []
     try:
         for host in hosts:

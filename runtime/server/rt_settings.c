@@ -27,7 +27,8 @@ static const struct rt_option server_options[] = {
      "worker threads, one event loop each", NULL},
     {"max-connections", "MAX_CONNECTIONS", VAL(RT_OPTION_COUNT, max_connections), "100000", NULL,
      "open connections per worker; more wait in the backlog", NULL},
-    {"backlog", "BACKLOG", VAL(RT_OPTION_COUNT, backlog), "4096", NULL, "listen backlog", NULL},
+    {"backlog", "BACKLOG", VAL(RT_OPTION_COUNT, backlog), "65535", NULL,
+     "listen backlog (Linux: at most somaxconn)", NULL},
     {"shutdown-timeout", "SHUTDOWN_TIMEOUT", VAL(RT_OPTION_DURATION, shutdown_timeout_ms), "10s", NULL,
      "grace period for in-flight requests on SIGTERM/SIGINT", NULL},
     {"log-level", "LOG_LEVEL", VAL(RT_OPTION_LOG_LEVEL, log_level), "info", NULL,
@@ -141,12 +142,34 @@ void rt_settings_init(const char *program)
     snprintf(default_database_url, sizeof(default_database_url), "sqlite:///%s.db", program);
 }
 
+/*
+ * The backlog listen(2) really gets: Linux cuts a larger one to
+ * net.core.somaxconn without a word, and a burst of connects beyond it
+ * overflows the accept queue (the kernel's ListenOverflows counter) and
+ * waits for SYN-ACK retransmissions, a second or more.
+ */
+static int effective_backlog(int asked)
+{
+    FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
+    int cap = -1;
+
+    if (f != NULL) {
+        if (fscanf(f, "%d", &cap) != 1)
+            cap = -1;
+        fclose(f);
+    }
+    return cap > 0 && cap < asked ? cap : asked;
+}
+
 void rt_settings_log(const struct rt_settings *s)
 {
+    int backlog = effective_backlog(s->backlog);
+
     rt_log_info(
         "config: workers=%d max_body_size=%zu max_header_size=%zu header_timeout=%dms body_timeout=%dms "
-        "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s",
+        "keepalive_timeout=%dms shutdown_timeout=%dms access_log=%s backlog=%d%s",
         s->workers, s->max_body_size, s->max_header_size, s->header_timeout_ms, s->body_timeout_ms,
-        s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off");
+        s->keepalive_timeout_ms, s->shutdown_timeout_ms, s->access_log ? "on" : "off", backlog,
+        backlog < s->backlog ? " (net.core.somaxconn)" : "");
     rt_cors_log();
 }

@@ -47,13 +47,13 @@ static struct rt_config program(void)
 static int load(struct rt_config *cfg, char *err, int argc, char **argv)
 {
     *cfg = program();
-    return rt_config_load(cfg, argc, argv, err, 256);
+    return rt_config_load(cfg, argc, argv, err, 1024); /* every err here holds 1024 */
 }
 
 /* Back to the defaults; 0 if they are all valid. */
 static int defaults(struct rt_config *cfg)
 {
-    char err[256] = "";
+    char err[1024] = "";
 
     *cfg = program();
     return rt_config_defaults(cfg, err, sizeof(err));
@@ -62,7 +62,7 @@ static int defaults(struct rt_config *cfg)
 static void test_defaults(void)
 {
     struct rt_config cfg;
-    char err[256] = "";
+    char err[1024] = "";
     char *argv[] = {"async-demo", NULL};
 
     CHECK(load(&cfg, err, 1, argv) == 0);
@@ -76,7 +76,7 @@ static void test_defaults(void)
 static void test_env_then_flags(void)
 {
     struct rt_config cfg;
-    char err[256] = "";
+    char err[1024] = "";
     char *argv[] = {"async-demo", "--port", "9001", "--max-body-size=64k", "--header-timeout", "500ms", NULL};
 
     setenv("PORT", "7000", 1);
@@ -99,7 +99,7 @@ static void test_env_then_flags(void)
 static void test_refusals(void)
 {
     struct rt_config cfg;
-    char err[256] = "";
+    char err[1024] = "";
     char *bad_port[] = {"async-demo", "--port", "70000", NULL};
     char *bad_size[] = {"async-demo", "--max-body-size", "12q", NULL};
     char *unknown[] = {"async-demo", "--nope", NULL};
@@ -321,7 +321,7 @@ static void test_list(void)
 static void test_module_option(void)
 {
     struct rt_config cfg;
-    char err[256] = "";
+    char err[1024] = "";
     char *auto_argv[] = {"async-demo", "--test-rounds", "auto", NULL};
     char *bad[] = {"async-demo", "--test-rounds=0", NULL};
 
