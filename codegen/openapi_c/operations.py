@@ -8,6 +8,7 @@ from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
 from .unions import body_union
 from .document import pointer
 from .model import Operation
+from .multipart import multipart_body
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
 from .refusals import DOC_KEYWORDS, SpecError
@@ -137,6 +138,8 @@ def request_body(ctx, op, spec_op, where):
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
     at = rb["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts (multipart.py)
+        return
     form = form_content_schema(rb, at)
     schema, at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:
