@@ -278,6 +278,10 @@ static const char *part_headers(const char *body, const char *p, const char *end
         }
         if (eol == p)
             break;
+        if (end - eol > 2 && is_ws((unsigned char)eol[2])) { /* the next line continues this one */
+            fail(err, "obsolete line folding in a part's headers", (size_t)(eol + 2 - body));
+            return NULL;
+        }
         if (header_line(body, p, eol, part, a, &seen, err) < 0)
             return NULL;
         p = eol + 2;

@@ -19,6 +19,7 @@ import tempfile
 
 import yaml
 
+import multipart_refusals  # this folder
 import param_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -557,6 +558,7 @@ def main():
         test_security(tmp)
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
+        multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
         test_c_names(tmp)
