@@ -7,6 +7,7 @@ in --help, --list-options, the environment and the configuration file, its docs 
 Usage: test_notes.py SPEC  (ASYNC_DEMO_BIN: the notes binary)
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -218,6 +219,26 @@ class Notes(unittest.TestCase):
         self.assertIn("closing delimiter", r.json()["detail"][0]["ctx"]["error"])
         r = self.spec.check("add_attachment", self.server.post_json("/notes/%d/attachments" % note["id"], {"file": "x"}))
         self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], [(["body"], "model_attributes_type")])
+
+    def test_7_the_generated_client_uploads(self):
+        """notes-client (tools/async_demo_client.c on notes' generated client): --file @PATH sends the file."""
+        note = self.call("create_note", body={"title": "CLI", "text": "upload"}).json()
+        url = "http://127.0.0.1:%d/v1" % self.server.port
+        with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+            data = b"\x00\r\n--rt-form-\xff" * 50
+            f.write(data)
+            f.flush()
+            r = subprocess.run([os.environ["NOTES_CLIENT"], "--url", url, "add-attachment", str(note["id"]),
+                                "--file", "@" + f.name, "--caption", "from the CLI"], capture_output=True,
+                               timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = json.loads(r.stdout)
+            self.assertEqual((got["filename"], got["content_type"], got["size"], got["checksum"], got["caption"]),
+                             (os.path.basename(f.name), "application/octet-stream", len(data), self.fnv1a(data),
+                              "from the CLI"))
+            r = subprocess.run([os.environ["NOTES_CLIENT"], "--url", url, "add-attachment", str(note["id"]),
+                                "--file", "@/nonexistent/file"], capture_output=True, timeout=30)
+            self.assertNotEqual(r.returncode, 0)
 
     def test_8_the_body_size_limit_covers_the_whole_upload(self):
         with tempfile.TemporaryDirectory(prefix="notes-") as tmp, Server(

@@ -3,12 +3,16 @@
  * or not, 1..70 bchars), and bodies split into parts (RFC 7578): its §4
  * example, preamble and epilogue, quoted-string escapes, binary bytes with
  * NUL and CRLF inside a file, and every refusal (no closing delimiter, a
- * part without a name, obsolete line folding, bare LF, filename*, ...).
+ * part without a name, obsolete line folding, bare LF, filename*, ...);
+ * and the generated client's writer (rt_api_client_multipart) read back.
  */
 #include "test.h"
 
+#include "rt_api_client_multipart.h"
 #include "rt_mem.h"
 #include "rt_multipart.h"
+
+#include <json-c/json.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +202,68 @@ static void test_refusals(void)
     CHECK(parse("--x\r\n", 5, "") == -1);
 }
 
+/* The generated client's writer, read back by the parser: names escaped, bytes as given, a boundary of its
+ * own. */
+static void test_client_round_trip(void)
+{
+    static const unsigned char bin[] = {0, '\r', '\n', '-', '-', 0xff, 'x'};
+    const struct rt_api_client_part in[] = {
+        {"a \"q\" \\", NULL, NULL, (const unsigned char *)"caf\xc3\xa9", 5},
+        {"f", "C:\\x\".bin", "image/png", bin, sizeof(bin)},
+        {"e", "", NULL, (const unsigned char *)"", 0},
+    };
+    const struct rt_api_client_part bad = {"a\r\nX: y", NULL, NULL, (const unsigned char *)"", 0};
+    char boundary[RT_MULTIPART_BOUNDARY_MAX + 1], again[RT_MULTIPART_BOUNDARY_MAX + 1];
+    size_t len = 0;
+    char *body = rt_api_client_multipart_text(in, 3, boundary, &len), *other;
+
+    CHECK(body != NULL && strlen(boundary) >= 16 && strncmp(body, "--", 2) == 0);
+    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 3);
+    CHECK(part_is(0, "a \"q\" \\", NULL, NULL, "caf\xc3\xa9", 5));
+    CHECK(part_is(1, "f", "C:\\x\".bin", "image/png", (const char *)bin, sizeof(bin)));
+    CHECK(part_is(2, "e", "", NULL, "", 0));
+    other = rt_api_client_multipart_text(in, 1, again, &len);
+    CHECK(other != NULL && strcmp(boundary, again) != 0); /* random: never the same twice */
+    CHECK(rt_api_client_multipart_text(&bad, 1, boundary, &len) == NULL);
+    free(body);
+    free(other);
+}
+
+/* A JSON object for a model with a file field (the command-line client): "@PATH" reads the file. */
+static void test_client_from_json(void)
+{
+    static const struct rt_valid_rule file = {.kind = RT_VALID_FILE}, text = {.kind = RT_VALID_STRING};
+    static const struct rt_valid_field fields[] = {{.name = "file", .rule = &file},
+                                                   {.name = "n", .rule = &text}};
+    static const struct rt_valid_model m = {"M", 0, fields, 2};
+    char path[] = "/tmp/rt_multipart_XXXXXX", boundary[RT_MULTIPART_BOUNDARY_MAX + 1], at[40];
+    int fd = mkstemp(path);
+    struct json_object *j = json_object_new_object();
+    size_t len = 0;
+    char *body;
+
+    CHECK(fd >= 0 && write(fd, "A\0B", 3) == 3);
+    close(fd);
+    snprintf(at, sizeof(at), "@%s", path);
+    json_object_object_add(j, "file", json_object_new_string(at));
+    json_object_object_add(j, "n", json_object_new_int(3));
+    json_object_object_add(j, "tags", json_object_new_string("x"));
+    body = rt_api_client_multipart_from_json(&m, j, boundary, &len);
+    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 3);
+    CHECK(part_is(0, "file", strrchr(path, '/') + 1, "application/octet-stream", "A\0B", 3));
+    CHECK(part_is(1, "n", NULL, NULL, "3", 1) && part_is(2, "tags", NULL, NULL, "x", 1));
+    free(body);
+    unlink(path);
+    json_object_object_add(j, "file", json_object_new_string(at)); /* the file is gone */
+    CHECK(rt_api_client_multipart_from_json(&m, j, boundary, &len) == NULL);
+    json_object_object_add(j, "file", json_object_new_string("inline text"));
+    body = rt_api_client_multipart_from_json(&m, j, boundary, &len);
+    CHECK(body != NULL && parse(body, len, boundary) == 0 &&
+          part_is(0, "file", "file", NULL, "inline text", 11));
+    free(body);
+    json_object_put(j);
+}
+
 int main(int argc, char **argv)
 {
     static const struct test_case cases[] = {
@@ -206,6 +272,8 @@ int main(int argc, char **argv)
         {"parse.quoted_and_headers", test_quoted_and_headers},
         {"parse.binary_bytes", test_binary_bytes},
         {"parse.refusals", test_refusals},
+        {"client.round_trip", test_client_round_trip},
+        {"client.from_json", test_client_from_json},
     };
     int rc = test_run(cases, TEST_N(cases), argc, argv);
 
