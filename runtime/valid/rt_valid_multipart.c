@@ -103,9 +103,10 @@ static int read_file(struct rt_req *req, const struct rt_multipart_part *part, c
         char *msg = rt_req_alloc(req, strlen(list) + 64);
 
         snprintf(msg, strlen(list) + 64, "The file's Content-Type should be %s", list);
-        rt_valid_error_ctx(errs, loc, "content_type", msg,
-                           part->content_type != NULL ? json_object_new_string(part->content_type) : NULL,
-                           "expected", list);
+        rt_valid_error_ctx(
+            errs, loc, "content_type", msg,
+            text_input(part->content_type, part->content_type != NULL ? strlen(part->content_type) : 0),
+            "expected", list);
         return -1;
     }
     dst->name = part->name;
@@ -133,7 +134,8 @@ static int read_text(struct rt_req *req, const struct rt_multipart_part *part, c
                    : r->kind == RT_VALID_BOOLEAN ? 3
                                                  : 0;
 
-        rt_valid_error_add(errs, loc, types[k][0], types[k][1], json_object_new_string(part->filename), NULL);
+        rt_valid_error_add(errs, loc, types[k][0], types[k][1],
+                           text_input(part->filename, strlen(part->filename)), NULL);
         return -1;
     }
     if (memchr(part->data, '\0', part->size) != NULL || rt_url_utf8_length(part->data, part->size) < 0) {
