@@ -166,6 +166,12 @@ def file_field(ctx, model, f, file_schema, ranges, where):
     if ranges is None and "contentMediaType" in schema:
         ranges = media_ranges(schema["contentMediaType"], where + ("/items" if many else "") + "/contentMediaType")
     rule = f.rule.items if many else f.rule
+    accepted = sorted(ranges or [])
+    if getattr(rule, "file_types", accepted) != accepted:  # the model of a component another body already uses
+        raise SpecError("%s: two multipart bodies use this schema with different accepted Content-Types for %r "
+                        "(encoding contentType): its one C table cannot hold both; give one body a schema of its "
+                        "own" % (where, f.name))
+    rule.file_types = accepted
     rule.kind, rule.summary = "RT_VALID_FILE", []
     rule.members = [("kind", "RT_VALID_FILE")]
     if ranges and "*/*" not in ranges:

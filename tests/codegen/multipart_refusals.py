@@ -78,6 +78,13 @@ def test_multipart(tmp, refused, accepted, mutated, ok):
         "application/x-www-form-urlencoded"].update(encoding={"name": {"contentType": "text/plain"}}),
         "encoding is supported for multipart/form-data bodies only",
         "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/encoding")
+    refused(tmp, upload_op(encoding={"file": {"contentType": "image/png"}}, extra=lambda s: s["paths"].update(
+        {"/uploads2": {"post": dict(s["paths"]["/uploads"]["post"], operationId="upload2", requestBody={
+            "content": {"multipart/form-data": {"schema": {"$ref": SCHEMA}}}})}})),
+        "two multipart bodies use this schema with different accepted Content-Types", SCHEMA + "/properties/file")
+    accepted(tmp, upload_op(extra=lambda s: s["paths"].update(
+        {"/uploads2": {"post": dict(s["paths"]["/uploads"]["post"], operationId="upload2")}})),
+        "two multipart bodies on one schema")
     refused(tmp, upload_op(extra=lambda s: s["paths"]["/items/"]["post"].update(
         requestBody={"content": {"application/json": {"schema": {"$ref": SCHEMA}}}})),
         "format 'binary' is not supported", SCHEMA + "/properties/file/format")  # files in a JSON body
