@@ -160,19 +160,24 @@ struct alloc {
     void *ctx;
 };
 
-/* Content-Disposition: form-data; name="..."; filename="..." (@p line: the value, NUL-terminated). */
+/*
+ * Content-Disposition: form-data; name="..."; filename="..." (@p line: the
+ * value, NUL-terminated).  Each value is unescaped into one scratch buffer;
+ * only name and filename are kept, in memory of their own size (a line of
+ * many parameters costs its length twice, never its length per parameter).
+ */
 static int disposition(const char *line, struct rt_multipart_part *part, const struct alloc *a,
                        struct rt_multipart_error *err, size_t at)
 {
     const char *s = line, *name;
     size_t name_len, len, cap = strlen(line) + 1;
-    char *out;
+    char *scratch = a->fn(a->ctx, cap), *kept;
     int rc;
 
     if (strncasecmp(s, "form-data", 9) != 0 || (s[9] != '\0' && s[9] != ';' && !is_ws((unsigned char)s[9])))
         return fail(err, "a part's Content-Disposition is not form-data", at);
     s += 9;
-    while ((rc = next_param(&s, &name, &name_len, out = a->fn(a->ctx, cap), cap, &len)) == 1) {
+    while ((rc = next_param(&s, &name, &name_len, scratch, cap, &len)) == 1) {
         if (name_is(name, name_len, "filename*"))
             return fail(err, "filename* (RFC 5987) is not accepted: RFC 7578 says senders must not use it",
                         at);
@@ -181,7 +186,9 @@ static int disposition(const char *line, struct rt_multipart_part *part, const s
 
             if (*dst != NULL)
                 return fail(err, "a Content-Disposition parameter is given twice", at);
-            *dst = out;
+            kept = a->fn(a->ctx, len + 1);
+            memcpy(kept, scratch, len);
+            *dst = kept;
         }
     }
     if (rc < 0)
@@ -295,16 +302,24 @@ static const char *part_headers(const char *body, const char *p, const char *end
 
 /* --- the body --- */
 
-/* @return how many delimiters follow @p p: at most one part each. */
-static size_t count_delims(const char *p, const char *end, const struct delim *d)
+/*
+ * Room for one more part in *@p out (*@p cap of them): a new array twice
+ * as large when full.  Arena memory is never freed, so the old arrays add
+ * up to the last one at most; a part takes at least ~45 bytes of body
+ * ("--b", CRLF, "Content-Disposition: form-data; name=x", CRLF CRLF), so
+ * the arrays stay within about twice the body's size.
+ */
+static void grow(struct rt_multipart_part **out, size_t n, size_t *cap, const struct alloc *a)
 {
-    size_t n = 0;
+    struct rt_multipart_part *bigger;
 
-    while ((p = memmem(p, (size_t)(end - p), d->text, d->len)) != NULL) {
-        n++;
-        p += d->len;
-    }
-    return n;
+    if (n < *cap)
+        return;
+    *cap = *cap ? 2 * *cap : 8;
+    bigger = a->fn(a->ctx, *cap * sizeof(*bigger));
+    if (n > 0)
+        memcpy(bigger, *out, n * sizeof(*bigger));
+    *out = bigger;
 }
 
 /*
@@ -349,9 +364,9 @@ int rt_multipart_parse(const char *body, size_t len, const char *boundary,
 {
     const struct alloc a = {alloc, ctx};
     const char *end = body + len, *p, *data, *next;
-    struct rt_multipart_part *out;
+    struct rt_multipart_part *out = NULL;
     struct delim d;
-    size_t n = 0, max;
+    size_t n = 0, cap = 0;
     int rc;
 
     *parts = NULL;
@@ -364,11 +379,8 @@ int rt_multipart_parse(const char *body, size_t len, const char *boundary,
     p = first_delim(body, len, &d); /* p: at "--boundary" */
     if (p == NULL)
         return fail(err, "no delimiter line (--boundary) in the body", 0);
-    max = count_delims(p, end, &d) + 1;
-    out = alloc(ctx, max * sizeof(*out));
     while ((rc = after_delim(body, p + d.len - 2, end, &p, err)) == 0) {
-        if (n == max) /* never: each part ends at a delimiter that was counted */
-            return fail(err, "more parts than delimiters", (size_t)(p - body));
+        grow(&out, n, &cap, &a);
         if ((data = part_headers(body, p, end, &out[n], &a, err)) == NULL)
             return -1;
         next = memmem(data, (size_t)(end - data), d.text, d.len);
