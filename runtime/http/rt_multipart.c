@@ -33,32 +33,33 @@ static const char *skip_ows(const char *s)
 
 /*
  * The value at @p s (a token, or a quoted-string whose quoted-pairs are
- * unescaped) into @p out (@p cap bytes with its NUL; it may be @p s's own
- * memory: it is written behind the reader).
- * @return the end of the value in @p s, or NULL (malformed, or too long).
+ * unescaped) into @p out (@p cap bytes with its NUL): a longer value is
+ * cut there, NUL-terminated, and *@p out_len is its whole length (more
+ * than @p cap - 1 says it was cut).
+ * @return the end of the value in @p s, or NULL (malformed).
  */
 static const char *param_value(const char *s, char *out, size_t cap, size_t *out_len)
 {
     size_t n = 0;
 
     if (*s != '"') {
-        for (; is_tchar((unsigned char)*s); s++) {
-            if (n + 1 >= cap)
-                return NULL;
-            out[n++] = *s;
+        for (; is_tchar((unsigned char)*s); s++, n++) {
+            if (n + 1 < cap)
+                out[n] = *s;
         }
-        out[n] = '\0';
+        out[n < cap ? n : cap - 1] = '\0';
         *out_len = n;
         return n > 0 ? s : NULL;
     }
-    for (s++; *s != '"'; s++) {
+    for (s++; *s != '"'; s++, n++) {
         if (*s == '\\')
             s++;
-        if (*s == '\0' || is_ctl((unsigned char)*s) || n + 1 >= cap)
-            return NULL; /* unterminated, a control character, or too long */
-        out[n++] = *s;
+        if (*s == '\0' || is_ctl((unsigned char)*s))
+            return NULL; /* unterminated, or a control character */
+        if (n + 1 < cap)
+            out[n] = *s;
     }
-    out[n] = '\0';
+    out[n < cap ? n : cap - 1] = '\0';
     *out_len = n;
     return s + 1;
 }
@@ -131,14 +132,14 @@ enum rt_multipart_type rt_multipart_boundary(const char *content_type, char *out
             continue;
         if (found)
             return bad_boundary(err, "the boundary parameter is given twice", (size_t)(name - content_type));
+        if (len > RT_MULTIPART_BOUNDARY_MAX) /* value holds its first 71 characters only */
+            return bad_boundary(err, "the boundary is longer than 70 characters",
+                                (size_t)(name - content_type));
         for (size_t i = 0; i < len; i++) {
             if (!is_bchar((unsigned char)value[i]))
                 return bad_boundary(err, "the boundary has a character RFC 2046 does not allow",
                                     (size_t)(name - content_type));
         }
-        if (len > RT_MULTIPART_BOUNDARY_MAX)
-            return bad_boundary(err, "the boundary is longer than 70 characters",
-                                (size_t)(name - content_type));
         if (len == 0 || value[len - 1] == ' ')
             return bad_boundary(err, "the boundary is empty or ends with a space",
                                 (size_t)(name - content_type));
@@ -146,8 +147,7 @@ enum rt_multipart_type rt_multipart_boundary(const char *content_type, char *out
         found = true;
     }
     if (rc < 0)
-        return bad_boundary(err, "malformed parameters (or a boundary longer than 70 characters)",
-                            (size_t)(s - content_type));
+        return bad_boundary(err, "malformed parameters", (size_t)(s - content_type));
     if (!found)
         return bad_boundary(err, "the boundary parameter is missing", 0);
     return RT_MULTIPART_FORM_DATA;

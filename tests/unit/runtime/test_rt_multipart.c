@@ -65,7 +65,7 @@ static bool part_is(size_t i, const char *name, const char *filename, const char
 static void test_boundary(void)
 {
     char b[RT_MULTIPART_BOUNDARY_MAX + 1];
-    char long_ct[160];
+    char long_ct[200];
 
     CHECK(rt_multipart_boundary("multipart/form-data; boundary=AaB03x", b, &err) == RT_MULTIPART_FORM_DATA &&
           strcmp(b, "AaB03x") == 0);
@@ -87,6 +87,11 @@ static void test_boundary(void)
     CHECK(rt_multipart_boundary(long_ct, b, &err) == RT_MULTIPART_FORM_DATA && strlen(b) == 70);
     snprintf(long_ct, sizeof(long_ct), "multipart/form-data; boundary=%071d", 7);
     CHECK(rt_multipart_boundary(long_ct, b, &err) == RT_MULTIPART_BAD_BOUNDARY);
+    snprintf(long_ct, sizeof(long_ct), "multipart/form-data; note=\"%0100d\"; boundary=z", 7);
+    CHECK(rt_multipart_boundary(long_ct, b, &err) == RT_MULTIPART_FORM_DATA && strcmp(b, "z") == 0);
+    snprintf(long_ct, sizeof(long_ct), "multipart/form-data; boundary=\"%0100d\"", 7);
+    CHECK(rt_multipart_boundary(long_ct, b, &err) == RT_MULTIPART_BAD_BOUNDARY &&
+          strstr(err.why, "70") != NULL);
     CHECK(rt_multipart_boundary("multipart/mixed; boundary=x", b, &err) == RT_MULTIPART_OTHER_TYPE);
     CHECK(rt_multipart_boundary("multipart/form-datax; boundary=x", b, &err) == RT_MULTIPART_OTHER_TYPE);
     CHECK(rt_multipart_boundary("application/json", b, &err) == RT_MULTIPART_OTHER_TYPE);
