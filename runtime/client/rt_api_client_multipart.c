@@ -102,7 +102,8 @@ char *rt_api_client_multipart_text(const struct rt_api_client_part *parts, size_
             put(&b, parts[i].content_type);
         }
         put(&b, "\r\n\r\n");
-        rt_json_put_raw(&b, (const char *)parts[i].data, parts[i].size);
+        if (parts[i].size > 0)
+            rt_json_put_raw(&b, (const char *)parts[i].data, parts[i].size);
         put(&b, "\r\n");
     }
     put(&b, "--");
