@@ -104,18 +104,38 @@ def start_nginx(tmp, ref_port, upstream_ports, logdir):
     return proc
 
 
-def run_pgbench(cluster, connections, duration, logdir):
+# POST /users/'s statement, as the service runs it (handlers/users.c), on the same table and index.
+USERS_TABLE = ("CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL, "
+               "full_name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
+               "CREATE UNIQUE INDEX users_email_lower ON users (lower(email))")
+INSERT_SCRIPT = """\\set n random(1, 1000000000)
+INSERT INTO users (email, full_name, created_at) VALUES ('pg' || :client_id || '-' || :n || '@pgbench.example', \
+'Bench User', now()) RETURNING id, email, full_name, created_at;
+"""
+
+
+def run_pgbench(cluster, connections, duration, logdir, insert=False):
+    """pgbench at @connections clients: -S (the read-only select) by default, or, with @insert, a custom
+    script running POST /users/'s INSERT ... RETURNING on its table; both -M prepared."""
     pgbench = pg_cluster.server_bin("pgbench")
     cluster.psql("DROP DATABASE IF EXISTS bench_pgbench")
     cluster.psql("CREATE DATABASE bench_pgbench")
     common = ["-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres"]
-    subprocess.run([pgbench, "-i", "-q", "-s", "1"] + common + ["bench_pgbench"], check=True, timeout=300,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    out = subprocess.run([pgbench, "-S", "-M", "prepared", "-n", "-c", str(connections), "-j", str(WORKERS),
-                          "-T", str(max(1, round(duration)))] + common + ["bench_pgbench"],
+    if insert:
+        cluster.psql(USERS_TABLE, dbname="bench_pgbench")
+        script = os.path.join(logdir, "pgbench-insert.sql")
+        with open(script, "w") as f:
+            f.write(INSERT_SCRIPT)
+        workload = ["-f", script]
+    else:
+        subprocess.run([pgbench, "-i", "-q", "-s", "1"] + common + ["bench_pgbench"], check=True, timeout=300,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workload = ["-S"]
+    out = subprocess.run([pgbench] + workload + ["-M", "prepared", "-n", "-c", str(connections), "-j", str(WORKERS),
+                                                 "-T", str(max(1, round(duration)))] + common + ["bench_pgbench"],
                          check=True, timeout=duration + 120, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True)
-    with open(os.path.join(logdir, "pgbench.log"), "w") as f:
+    with open(os.path.join(logdir, "pgbench-insert.log" if insert else "pgbench.log"), "w") as f:
         f.write(out.stdout)
     tps = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
     lat = re.search(r"latency average = ([\d.]+) ms", out.stdout)
@@ -130,7 +150,8 @@ def run_pgbench(cluster, connections, duration, logdir):
 # --- wrk ---
 
 
-def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKERS):
+def wrk_script(scenario):
+    """The scenario's wrk script with the report appended, in a temporary file (the caller removes it)."""
     script_dir = os.path.join(HERE, "wrk")
     with open(os.path.join(script_dir, scenario["script"])) as f:
         script = f.read()
@@ -138,23 +159,35 @@ def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKE
         script += "\n" + f.read()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-        script_path = f.name
+        return f.name
+
+
+def wrk_argv(script_path, host, port, path, scenario, connections, duration, threads):
+    # wrk takes whole seconds.
+    return ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", "%ds" % max(1, round(duration)),
+            "--timeout", "%ds" % scenario.get("timeout", 5), "-s", script_path, "http://%s:%d%s" % (host, port, path)]
+
+
+def run_wrk(port, scenario, connections, duration, env_extra=None, threads=WORKERS):
+    script_path = wrk_script(scenario)
     try:
-        # wrk takes whole seconds.
-        argv = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", "%ds" % max(1, round(duration)),
-                "--timeout", "%ds" % scenario.get("timeout", 5), "-s", script_path,
-                "http://127.0.0.1:%d%s" % (port, scenario["path"])]
         env = dict(os.environ)
         env.update(env_extra or {})
+        argv = wrk_argv(script_path, "127.0.0.1", port, scenario["path"], scenario, connections, duration, threads)
         out = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              timeout=duration + 120, preexec_fn=raise_nofile)
     finally:
         os.unlink(script_path)
-    m = re.search(r"^BENCH_JSON (.*)$", out.stdout, re.M)
-    if out.returncode != 0 or not m:
-        raise RuntimeError("wrk failed (%s):\n%s" % (out.returncode, out.stdout))
+    return wrk_figures(out.returncode, out.stdout)
+
+
+def wrk_figures(returncode, stdout):
+    """What one wrk run printed (the report.lua line and its own counters) as the benchmark's figures."""
+    m = re.search(r"^BENCH_JSON (.*)$", stdout, re.M)
+    if returncode != 0 or not m:
+        raise RuntimeError("wrk failed (%s):\n%s" % (returncode, stdout))
     figures = json.loads(m.group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", stdout)
     errors = figures["errors"]
     return {
         "requests": figures["requests"],

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -83,6 +84,44 @@ def peak_rss_mb(pids):
     return total / 1024.0
 
 
+def pss_mb(pids):
+    """The proportional set size of pids together, in MB: pages shared between them (the binary, the
+    libraries) counted once, not once per process as a sum of RSS does."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            with open("/proc/%d/smaps_rollup" % pid) as f:
+                m = re.search(r"^Pss:\s+(\d+) kB", f.read(), re.M)
+            if m:
+                total += int(m.group(1))
+    return total / 1024.0
+
+
+class PeakSampler:
+    """The peak of pss_mb(pids()) sampled every interval seconds in a thread, between start() and stop()."""
+
+    def __init__(self, pids, interval=0.5):
+        self.pids = pids
+        self.interval = interval
+        self.peak = 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        while not self.done.is_set():
+            self.peak = max(self.peak, pss_mb(self.pids()))
+            self.done.wait(self.interval)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(timeout=30)
+        return self.peak
+
+
 class Process:
     """A server under test: started in its own process group, stopped with SIGTERM (then SIGKILL)."""
 
@@ -114,8 +153,8 @@ class Process:
             return f.read()[-3000:]
 
 
-def http_request(port, method, path, body=None, timeout=10.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def http_request(port, method, path, body=None, timeout=10.0, host="127.0.0.1"):
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         conn.request(method, path, body=body, headers=headers)
@@ -125,13 +164,13 @@ def http_request(port, method, path, body=None, timeout=10.0):
         conn.close()
 
 
-def wait_ready(proc, port, timeout=60.0):
+def wait_ready(proc, port, timeout=60.0, host="127.0.0.1"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.proc.poll() is not None:
             raise RuntimeError("%s exited with %s:\n%s" % (proc.name, proc.proc.returncode, proc.log_tail()))
         with contextlib.suppress(OSError, http.client.HTTPException):
-            if http_request(port, "GET", "/", timeout=2.0)[0] == 200:
+            if http_request(port, "GET", "/", timeout=2.0, host=host)[0] == 200:
                 return
         time.sleep(0.1)
     raise RuntimeError("%s did not answer on port %d within %.0f s:\n%s" % (proc.name, port, timeout,

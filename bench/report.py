@@ -12,16 +12,32 @@ def fmt(value, spec):
     return "-" if value is None else format(value, spec)
 
 
+def spread(rounds):
+    """The rounds' range as a share of their median: "±N%" (half the range), or "" for one round."""
+    values = sorted(v for v in rounds or [] if v)
+    if len(values) < 2:
+        return ""
+    return "±%.0f%%" % (50.0 * (values[-1] - values[0]) / values[len(values) // 2])
+
+
 def print_table(report):
-    head = "%-44s %-11s %10s %9s %9s %7s %7s %8s  %s"
-    print(head % ("scenario", "server", "req/s", "p50 ms", "p99 ms", "errors", "CPU s", "RSS MB", "ratio"))
+    """req/s is each implementation's median round, with the spread of its rounds; CPU µs/req is that
+    round's CPU time (user + system, all its processes) per request, steadier than req/s on a shared
+    machine."""
+    head = "%-44s %-11s %10s %6s %9s %9s %7s %10s %8s  %s"
+    print(head % ("scenario", "server", "req/s", "spread", "p50 ms", "p99 ms", "errors", "CPU us/req", "RSS MB",
+                  "ratio"))
     for sc in report["scenarios"]:
         ours = sc["results"]["async-demo"]["rps"]
         for impl, r in sc["results"].items():
             ratio = "" if impl == "async-demo" or not r["rps"] else "async-demo = %.2fx" % (ours / r["rps"])
-            print(head % (sc["title"][:44], impl, fmt(r["rps"], ".0f"), fmt(r["p50_ms"], ".2f"),
-                          fmt(r["p99_ms"], ".2f"), r["errors"] + r["non2xx"], fmt(r["cpu_s"], ".1f"),
-                          fmt(r["rss_mb"], ".1f"), ratio))
+            print(head % (sc["title"][:44], impl, fmt(r["rps"], ".0f"), spread(r.get("rounds")),
+                          fmt(r["p50_ms"], ".2f"), fmt(r["p99_ms"], ".2f"), r["errors"] + r["non2xx"],
+                          fmt(r.get("cpu_us_per_req"), ".2f"), fmt(r["rss_mb"], ".1f"), ratio))
+            if "instances" in r:
+                print("    %s: %d instances, peak PSS together %.1f MB (RSS summed: %.1f MB), listen queue %s, "
+                      "req/s per instance %s" % (impl, r["instances"], r["pss_mb"], r["rss_mb"], r.get("nstat"),
+                                                 r.get("per_instance_rps")))
         for t in sc["targets"]:
             print("    target %-40s %10s (needed %s) %s" % (t["what"], t["value"], t["needed"],
                                                             "met" if t["met"] else "NOT MET"))

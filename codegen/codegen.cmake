@@ -20,14 +20,15 @@
 # (check_handlers.cmake): a warning naming each operation without one, or an error when
 # ASYNC_DEMO_STRICT_HANDLERS is ON (CI builds that way).
 #
-# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator: gen.py and its package openapi_c/, and its templates) for
+# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator: gen.py and its package openapi_c/ with its bundled meta-schema, and its templates) for
 # callers that need them.
 
 option(ASYNC_DEMO_STRICT_HANDLERS "A spec operation without a handler fails the build (else: a warning)" OFF)
 
 set(ASYNC_DEMO_CODEGEN_ROOT ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py
-     ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
+     ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/metaschema/*.json
+     ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 
 function(async_demo_generate target)
   cmake_parse_arguments(GEN "LAX" "SPEC;OUT" "" ${ARGN})
@@ -45,8 +46,9 @@ function(async_demo_generate target)
     OUTPUT ${stamp}
     BYPRODUCTS ${sources} ${headers}
     COMMAND ${ASYNC_DEMO_PYTHON} ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py --spec ${GEN_SPEC} --out ${GEN_OUT}
-            --stamp ${stamp} ${lax}
+            --stamp ${stamp} --depfile ${stamp}.d ${lax}
     DEPENDS ${GEN_SPEC} ${ASYNC_DEMO_CODEGEN_INPUTS}
+    DEPFILE ${stamp}.d # the other files the spec's $ref read
     COMMENT "Generating ${GEN_OUT} from ${GEN_SPEC}"
     VERBATIM)
   add_custom_target(${target}_codegen DEPENDS ${stamp})

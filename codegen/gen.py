@@ -43,9 +43,12 @@ def main(argv=None):
                     help="pydantic's lax conversions in JSON bodies (\"3\" is an integer, 1 a boolean); "
                          "default: JSON types strictly, as JSON Schema")
     ap.add_argument("--stamp", help="touch this file after a successful run (for the build)")
+    ap.add_argument("--depfile", help="with --stamp: write the files the spec spans (it may $ref others) to this "
+                                      "Makefile-style dependency file")
     args = ap.parse_args(argv)
+    inputs = []
     try:
-        files = generate(args.spec, args.lax)
+        files = generate(args.spec, args.lax, inputs)
     except (SpecError, OSError, yaml.YAMLError, jinja2.TemplateError) as e:
         print("gen.py: %s" % e, file=sys.stderr)
         return 1
@@ -64,7 +67,16 @@ def main(argv=None):
     if args.stamp:
         with open(args.stamp, "w", encoding="utf-8") as f:
             f.write("")
+        if args.depfile:
+            write_depfile(args.depfile, args.stamp, inputs)
     return 0
+
+
+def write_depfile(path, target, inputs):
+    """target depends on inputs, in the make syntax CMake's DEPFILE reads (spaces escaped)."""
+    esc = lambda p: os.path.abspath(p).replace("\\", "\\\\").replace(" ", "\\ ").replace("$", "$$")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("%s: %s\n" % (esc(target), " ".join(esc(p) for p in inputs)))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@
  * and the rt_client calls go through).  api_client_<op>() builds the URL
  * from the base URL and the path template (path and query values
  * percent-encoded), serializes the body with its model, sends the
- * request and returns at once.  The callback runs exactly once, later,
+ * request and returns at once.  A text or bytes body (text/plain,
+ * application/octet-stream...) is `const char *body, size_t body_len`,
+ * sent as is with the declared media type; a vendor JSON body
+ * (application/vnd.x+json) goes with that type.  The callback runs exactly once, later,
  * on the rt_client's event loop, with the status and the body parsed into
  * the model the spec documents for that status (from_json, validated).  A
  * status the spec does not document, or a body that is not the documented
@@ -40,8 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 8
-#error "generated/ was made for RT_CODEGEN_ABI 8 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 9
+#error "generated/ was made for RT_CODEGEN_ABI 9 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */

@@ -18,6 +18,14 @@
  * string header left NULL or a header with a CR/LF is a handler bug: the
  * client gets 500 and the log names the helper.
  *
+ * A text/<x> request body arrives as `const char *body; size_t body_len`:
+ * UTF-8 text, valid against its string schema; any other non-JSON,
+ * non-form media type (application/octet-stream, image/png...) as the
+ * bytes sent, with the same two members.  A body sent under another media
+ * type than the one declared is answered 415 before the handler runs (a
+ * JSON body: 422, as FastAPI; a vendor type, application/vnd.x+json, takes
+ * only that type).
+ *
  * Every handler has a weak default that answers 501, so an operation
  * whose handler is not written yet never answers a silent 200.
  */
@@ -28,8 +36,8 @@
 #include "rt_req.h"
 #include "rt_valid_auth.h"
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 8
-#error "generated/ was made for RT_CODEGEN_ABI 8 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 9
+#error "generated/ was made for RT_CODEGEN_ABI 9 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /** The operations, in spec order. */

@@ -42,7 +42,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "async-demo-contract-hypothesis"))
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
-from contract_gen import FORMATS, TEMPLATE, deref, negatives, positive  # noqa: E402
+from contract_formats import write_only_missing  # noqa: E402
+from contract_gen import FORMATS, TEMPLATE, body_media, deref, negatives, positive, raw_media  # noqa: E402
 from contract_report import curl, junit, table  # noqa: E402
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -229,7 +230,7 @@ class Judge:
         except ValueError as e:
             return [("body_schema", "body is not %s: %s" % (media, e))]
         validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver, format_checker=FORMATS)
-        errors = sorted(validator.iter_errors(value), key=str)
+        errors = sorted((e for e in validator.iter_errors(value) if not write_only_missing(e)), key=str)
         if errors:
             return [("body_schema", "%d body does not match the schema: %s at /%s" % (
                 status, errors[0].message[:200], "/".join(str(p) for p in errors[0].absolute_path)))]
@@ -310,7 +311,7 @@ class Run:
         work = []
         for n, (method, template, op) in enumerate(self.ops):
             body = op.get("requestBody", {}).get("content", {})
-            if body and not any(m in body for m in ("application/json", "application/x-www-form-urlencoded")):
+            if body and body_media(op) is None and raw_media(op) is None:
                 self.unsupported.append("%s: request body %s" % (op["operationId"], ", ".join(body)))
                 continue
             encoded = [p["name"] for p in op.get("parameters", []) if "schema" not in p]

@@ -9,6 +9,7 @@ A request is a plain dict {"op", "path": {name: value}, "query", "header", "cook
 "raw", "auth", "violates"}; the driver (async_demo_contract.py) turns it into HTTP.
 """
 
+import base64
 import copy
 import json
 import re
@@ -52,6 +53,12 @@ FORMAT_STRATEGIES = {
     "uuid": st.uuids().map(str),
     "date": st.dates().map(lambda d: d.isoformat()),
     "date-time": st.datetimes(timezones=st.just(None)).map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+    # python3-jsonschema checks none of these without optional modules (rfc3987) or at all (byte): drawn valid
+    "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
+    "uri": st.builds(lambda host, path: "https://%s.example/%s" % (host, path),
+                     st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True), st.from_regex(r"[a-z0-9_/-]{0,12}", fullmatch=True)),
+    "ipv4": st.ip_addresses(v=4).map(str),
+    "ipv6": st.ip_addresses(v=6).map(str),
 }
 
 
@@ -159,7 +166,35 @@ def body_media(op):
     for media in BODY_TYPES:
         if media in body.get("content", {}):
             return media, body["content"][media].get("schema", {}), body.get("required", False)
+    for media, obj in body.get("content", {}).items():  # a vendor JSON type, application/vnd.x+json
+        mt = media.split(";")[0].strip().lower()
+        if mt.startswith("application/") and mt.endswith("+json"):
+            return media, obj.get("schema", {}), body.get("required", False)
     return None
+
+
+def raw_media(op):
+    """(media type, schema, required) of @op's text or bytes request body (its one media type, concrete, and
+    neither JSON, a form nor multipart), or None."""
+    body = op.get("requestBody") or {}
+    content = body.get("content", {})
+    if len(content) != 1 or body_media(op) is not None:
+        return None
+    media = next(iter(content))
+    mt = media.split(";")[0].strip().lower()
+    if "*" in mt or mt.startswith("multipart/") or mt.endswith("json"):
+        return None
+    return media, content[media].get("schema") or {}, body.get("required", False)
+
+
+def raw_strategy(media, schema, caps):
+    """Bodies of a raw media type: UTF-8 text for text/*, else bytes; never empty (that is no body)."""
+    low, high = max(1, schema.get("minLength", 0)), schema.get("maxLength")
+    if media.lower().startswith("text/"):
+        text = strings(dict(schema, type="string", minLength=low), caps)
+        return text.filter(lambda v: "\0" not in v and not any(0xD800 <= ord(c) <= 0xDFFF for c in v)).map(
+            lambda v: v.encode("utf-8"))
+    return st.binary(min_size=low, max_size=min(high if high is not None else 64, low + 64))
 
 
 def routable(schema, style, inner=False):
@@ -191,20 +226,25 @@ def positive(op, caps):
         target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps)
     parts = {where: st.fixed_dictionaries(params[where], optional=optional[where]) for where in params}
     media = body_media(op)
+    raw = raw_media(op)
     body = st.none()
-    if media:
-        body = from_schema(media[1], "", caps)
-        if not media[2]:
+    if media or raw:
+        body = from_schema(media[1], "", caps) if media else raw_strategy(raw[0], raw[1], caps)
+        if not (media or raw)[2]:
             body = st.none() | body
+        media = media or raw
     return st.builds(lambda path, query, header, cookie, body: {
-        "op": op["operationId"], "path": path, "query": query, "header": header, "cookie": cookie, "body": body,
-        "media": media[0] if media and body is not None else None, "raw": None, "auth": True, "violates": None},
+        "op": op["operationId"], "path": path, "query": query, "header": header, "cookie": cookie,
+        "body": None if raw else body, "media": media[0] if media and body is not None else None,
+        "raw": body if raw else None, "auth": True, "violates": None},
         parts["path"], parts["query"], parts["header"], parts["cookie"], body)
 
 
 def bad_values(schema):
     """(constraint, value) pairs, each breaking one constraint of @schema (checked against it)."""
     kind, out = schema.get("type"), []
+    if isinstance(kind, list):  # OpenAPI 3.1's nullable: [X, "null"]; a value of no listed type breaks it
+        kind = next((k for k in kind if k != "null"), None)
     out.append(("type", {"string": 12345, "integer": "not-a-number", "number": "not-a-number",
                          "boolean": "maybe", "array": 7, "object": 7}.get(kind)))
     if "minimum" in schema:
@@ -292,6 +332,30 @@ def apply_body(req, kind, arg, schema):
     return req
 
 
+def raw_mutations(op):
+    """(name, kind) of the single violations of @op's text or bytes body."""
+    raw = raw_media(op)
+    if not raw:
+        return []
+    out = [("body: wrong Content-Type", "media")]
+    if raw[2]:
+        out.append(("body: required", "drop"))
+    if "maxLength" in raw[1]:
+        out.append(("body: maxLength", "long"))
+    return out
+
+
+def apply_raw(req, kind, raw):
+    req = copy.deepcopy(req)
+    if kind == "drop":
+        req["raw"], req["media"] = None, None
+    elif kind == "media":  # a type no operation declares
+        req["raw"], req["media"] = req["raw"] or b"x", "application/x-contract-other"
+    elif kind == "long":  # one character (one byte) too many
+        req["raw"], req["media"] = b"x" * (raw[1]["maxLength"] + 1), raw[0]
+    return req
+
+
 def negatives(op, caps, secured):
     """[(violation, strategy)] of @op: requests each breaking exactly one constraint."""
     base = positive(op, caps)
@@ -314,6 +378,9 @@ def negatives(op, caps, secured):
                 req["violates"] = name
             return req
         out.append((name, base.map(mutate_body).filter(lambda r: r is not None)))
+    for name, kind in raw_mutations(op):
+        out.append((name, base.map(lambda req, kind=kind, name=name: dict(apply_raw(req, kind, raw_media(op)),
+                                                                           violates=name))))
     if secured:
         out.append(("credentials: missing", base.map(lambda r: dict(r, auth=False, violates="credentials: missing"))))
     return out

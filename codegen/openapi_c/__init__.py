@@ -3,6 +3,7 @@
 The stages, one module each, in the order a spec goes through them:
 
   loader      read the YAML, resolve local $ref
+  bundle      a document split over several files -> one, with local $ref only
   document    walk the whole document against keywords.py (every keyword and field: supported, refused or
               annotation); a refused or unknown one is a SpecError with its JSON pointer
   refusals    SpecError and the keywords each kind of schema may use; everything else is refused
@@ -22,11 +23,15 @@ model (the classes the stages fill in), paths (where the repository and the temp
 """
 
 from .build import build
-from .loader import load_spec
+from .loader import load_spec_files
 from .render import render, spec_display_name
 
 
-def generate(spec_path, lax=False):
+def generate(spec_path, lax=False, inputs=None):
     """The generated files for the spec at spec_path: {file name: text}; lax: pydantic's lax conversions in JSON
-    bodies ("3" for an integer...) instead of JSON's types.  Raises SpecError, OSError, yaml and jinja2 errors."""
-    return render(build(load_spec(spec_path), spec_display_name(spec_path), lax))
+    bodies ("3" for an integer...) instead of JSON's types; inputs: a list to which the spec's files are added
+    (the spec's, then those its $ref read).  Raises SpecError, OSError, yaml and jinja2 errors."""
+    spec, files = load_spec_files(spec_path)
+    if inputs is not None:
+        inputs.extend(files)
+    return render(build(spec, spec_display_name(spec_path), lax))

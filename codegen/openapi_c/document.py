@@ -120,7 +120,8 @@ class Walker:
     def target(self, ref, at):
         """The node the local $ref at `at` points to."""
         if not isinstance(ref, str) or not ref.startswith("#/"):
-            self.fail(at, "only local $ref are supported, not %r" % (ref,))
+            self.fail(at, "only local $ref (and .yaml/.yml/.json files beside the spec) are supported, not %r"
+                      % (ref,))
         node = self.spec
         for part in ref[2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")

@@ -10,8 +10,9 @@ returns its C name.  Refusals name the construct and its JSON pointer.
 """
 
 import json
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
+from . import metaschema
 from .document import pointer
 from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
@@ -167,16 +168,27 @@ def item_storable(ctx, items):
 
 # --- $ref -------------------------------------------------------------------------------------------------
 
+# The $id of JSON Schema's own meta-schemas: 2020-12's is bundled (metaschema.py), the older drafts' are not.
+META_SCHEMAS = ("https://json-schema.org/draft/", "http://json-schema.org/draft")
+
+
 def ref_target(ctx, ref):
     """(the schema a $ref points to, its JSON pointer): local pointers into the document, or a $id
-    (ctx.schema_ids, by absolute URI) with an optional #pointer inside it."""
+    (ctx.schema_ids, by absolute URI, the bundled 2020-12 meta-schema's too) with an optional #pointer inside it."""
     if not isinstance(ref, str):
         raise SpecError("$ref must be a string, not %r" % (ref,))
     base, _, frag = ref.partition("#")
     if base:
+        if base == metaschema.ROOT and base not in ctx.schema_ids:
+            for uri, schema in metaschema.load():
+                walk_ids(ctx, schema, uri + "#", uri)
+        if base not in ctx.schema_ids and base.startswith(META_SCHEMAS):
+            raise SpecError("$ref %r: of JSON Schema's meta-schemas only 2020-12's (%s) is bundled (only local $ref "
+                            "and $id of this document are supported)" % (ref, metaschema.ROOT))
         if base not in ctx.schema_ids:
-            raise SpecError("$ref %r: no schema with that $id in the document (only local $ref and $id of this "
-                            "document are supported)" % ref)
+            raise SpecError("$ref %r: no schema with that $id in the document, nor a .yaml/.yml/.json file beside "
+                            "the spec (only local $ref and $id of this document are supported, and other local "
+                            "files; remote references are not fetched)" % ref)
         node, where = ctx.schema_ids[base]
     else:
         node, where = ctx.spec, "#"
@@ -269,9 +281,11 @@ def keywords(ctx, t, schema, where):
     for key in schema:
         if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
-    for key in ("readOnly", "writeOnly", "default"):
-        if key in schema and (key == "default" or schema[key] is True):
-            # a value kept as JSON is validated as it is: nothing strips, refuses or fills these properties
+    # default here is JSON Schema's annotation (the suite's default.json): a value kept as JSON is validated as
+    # sent and never filled in; body defaults are applied to the properties of object models only (schemas.py)
+    for key in ("readOnly", "writeOnly"):
+        if schema.get(key) is True:
+            # a value kept as JSON is validated as it is: nothing strips or refuses these properties
             raise SpecError("%s/%s: schema keyword %s is refused in a schema validated as a JSON value (a union, "
                             "a composition, an array's items...): it is enforced on the properties of object "
                             "models only, here it would be ignored" % (where, key, key))
@@ -281,11 +295,14 @@ def keywords(ctx, t, schema, where):
                         "nothing beside it: here it would not pick the branch" % where)
     if "$ref" in schema:
         others = sorted(k for k in schema if k in SCHEMA_KEYWORDS and k != "$ref")
-        if str(ctx.spec.get("openapi", "")).startswith("3.0.") and others:
+        in_bundle = where.startswith(metaschema.PREFIX)  # the bundled meta-schema is 2020-12 whatever the document
+        if str(ctx.spec.get("openapi", "")).startswith("3.0.") and others and not in_bundle:
             raise SpecError("%s/$ref: in OpenAPI 3.0 the keywords beside $ref (%s) are ignored: put them in an allOf "
                             "with the $ref (nullable excepted)" % (where, ", ".join(others)))
+        uri = ctx.abs_refs.get(where, schema["$ref"])
+        metaschema.check_entry(uri, where)
         try:
-            target, at = ref_target(ctx, ctx.abs_refs.get(where, schema["$ref"]))
+            target, at = ref_target(ctx, uri)
         except SpecError as e:
             raise SpecError("%s/$ref: %s" % (where, e))
         t.add("ref", t.sub(target, at, True))
@@ -471,22 +488,22 @@ def composition(t, schema, where):
 def collect_ids(ctx):
     """ctx.schema_ids: every $id of the document's schemas (resolved against the $id around it) -> (schema,
     JSON pointer), for $ref by URI."""
-    from urllib.parse import urljoin
+    walk_ids(ctx, (ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")
 
-    def walk(node, where, base):
-        if isinstance(node, dict):
-            if isinstance(node.get("$id"), str):
-                base = urljoin(base, node["$id"]).partition("#")[0]
-                ctx.schema_ids[base] = (node, where)
-            for k, v in node.items():
-                if k in ("const", "enum", "examples", "example", "default"):
-                    continue
-                if k == "$ref" and isinstance(v, str) and base:
-                    ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
-                else:
-                    walk(v, pointer(where, k), base)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, pointer(where, i), base)
 
-    walk((ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")
+def walk_ids(ctx, node, where, base):
+    """collect_ids() on node (at where, under the $id base), and the $ref under a $id made absolute."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$id"), str):
+            base = urljoin(base, node["$id"]).partition("#")[0]
+            ctx.schema_ids[base] = (node, where)
+        for k, v in node.items():
+            if k in ("const", "enum", "examples", "example", "default"):
+                continue
+            if k == "$ref" and isinstance(v, str) and base:
+                ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
+            else:
+                walk_ids(ctx, v, pointer(where, k), base)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            walk_ids(ctx, v, pointer(where, i), base)

@@ -298,8 +298,9 @@ def path_item_ref(value, node, ctx):
 
 def one_media_type(value, node, ctx):
     if isinstance(value, dict) and len(value) > 1:
-        return ("a request body with several media types (%s) is not supported: only the first JSON one would "
-                "be accepted, the other alternatives would be refused" % ", ".join(value))
+        return ("a request body with several media types (%s) is not supported: the generated code takes one "
+                "media type per operation (no dispatch on Content-Type); give each its own operation"
+                % ", ".join(value))
     return None
 
 

@@ -1,9 +1,10 @@
-"""Loading the OpenAPI document and resolving its local $ref."""
+"""Loading the OpenAPI document (bundled, when it spans several files) and resolving its local $ref."""
 
 import re
 
 import yaml
 
+from .bundle import bundle
 from .refusals import SpecError
 
 
@@ -21,19 +22,30 @@ SpecLoader.yaml_implicit_resolvers = {
 SpecLoader.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_12, list("tTfF"))
 
 
-def load_spec(path):
-    """The document at path as plain dicts and lists (mapping order kept)."""
+def load_yaml(path):
+    """One YAML (or JSON) file as plain dicts and lists (mapping order kept)."""
     with open(path, encoding="utf-8") as f:
-        spec = yaml.load(f, Loader=SpecLoader)
+        return yaml.load(f, Loader=SpecLoader)
+
+
+def load_spec_files(path):
+    """(the document at path, bundled: $ref to other local files made local (bundle.py); the files read)."""
+    spec = load_yaml(path)
     if not isinstance(spec, dict) or "paths" not in spec:
         raise SpecError("%s: not an OpenAPI document (no 'paths')" % path)
-    return spec
+    return bundle(path, spec, load_yaml)
+
+
+def load_spec(path):
+    """The document at path, bundled (load_spec_files())."""
+    return load_spec_files(path)[0]
 
 
 def resolve(spec, ref, seen=()):
     """The node a local $ref ("#/a/b") points to, following chains of $ref; refuses external and cyclic ones."""
     if not ref.startswith("#/"):
-        raise SpecError("only local $ref are supported, not %r" % ref)
+        raise SpecError("$ref %r: not a pointer into the document, nor a .yaml/.yml/.json file beside it "
+                        "(remote references are not fetched: save the file next to the spec)" % ref)
     node = spec
     for part in ref[2:].split("/"):
         part = part.replace("~1", "/").replace("~0", "~")

@@ -11,6 +11,7 @@ from .model import Operation
 from .multipart import multipart_body
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
+from .rawbody import json_media, raw_body
 from .refusals import DOC_KEYWORDS, SpecError
 from .responses import build_responses
 from .schemas import build_rule, is_object_schema
@@ -118,7 +119,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
 
-    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.auth_schemes)  # principals travel in params
+    op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.auth_schemes)  # principals travel in params
     client_operation(op)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
@@ -132,14 +133,18 @@ def request_body(ctx, op, spec_op, where):
     op.body = op.body_schema = op.body_union = None
     op.body_required = False
     op.body_form = False  # application/x-www-form-urlencoded rather than JSON
+    op.body_raw = op.body_json_media_c = None  # rawbody.py: a text or bytes body; a vendor JSON type
     if "requestBody" not in spec_op:
         return
     rb = spec_op["requestBody"]
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
-    at = rb["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    at = spec_op["requestBody"]["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    if raw_body(ctx, op, rb, at):
+        return
     if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts (multipart.py)
         return
+    op.body_json_media_c = json_media(rb)
     form = form_content_schema(rb, at)
     schema, at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:

@@ -35,7 +35,7 @@ NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMAT_DATE_TIME",
                   "uuid": "RT_VALID_FORMAT_UUID", "date": "RT_VALID_FORMAT_DATE", "time": "RT_VALID_FORMAT_TIME",
                   "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
-                  "byte": "RT_VALID_FORMAT_BYTE"}
+                  "byte": "RT_VALID_FORMAT_BYTE", "hostname": "RT_VALID_FORMAT_HOSTNAME"}
 
 
 def check_keywords(schema, kind, where):

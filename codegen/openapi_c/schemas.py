@@ -445,8 +445,8 @@ def body_default(ctx, f, pschema, where):
 
 
 def check_default(schema, t, where):
-    """Refuse a parameter's default that its own schema refuses: every request without the parameter would be
-    answered 422."""
+    """Refuse a default (a parameter's, a body property's) that its own schema refuses: every request leaving it
+    out would be answered 422."""
     d, why = schema["default"], None
     if t == "string":
         why = string_default(schema, d)
@@ -458,8 +458,8 @@ def check_default(schema, t, where):
     elif t == "boolean" and not isinstance(d, bool):
         why = "it is not a boolean"
     if why:
-        raise SpecError("%s/default: the default %r does not satisfy its own schema (%s): every request without "
-                        "the parameter would be refused" % (where, d, why))
+        raise SpecError("%s/default: the default %r does not satisfy its own schema (%s): it is applied to every "
+                        "request leaving it out, which would then be refused" % (where, d, why))
 
 
 def string_default(schema, d):

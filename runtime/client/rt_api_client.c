@@ -384,7 +384,8 @@ static char *multipart_body(const struct rt_api_client_op *op, struct json_objec
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg)
 {
-    struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0, "application/json"};
+    struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0,
+                            op != NULL && op->body_media != NULL ? op->body_media : "application/json"};
     struct json_object *j = NULL;
     char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
@@ -415,9 +416,11 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
 
-    if (op == NULL || (body == NULL && op->body_required) ||
+    if (op == NULL || op->body_raw || (body == NULL && op->body_required) ||
         (body != NULL && op->body == NULL && !op->body_json))
         return -1;
+    if (op->body_media != NULL)
+        out.content_type = op->body_media; /* a vendor JSON type */
     if (body != NULL && op->body_json) {
         struct json_object *j;
 
@@ -438,6 +441,18 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     rt_json_buf_free(&json);
     free(form);
     return rc;
+}
+
+int rt_api_client_start_raw(struct rt_api_client *c, const struct rt_api_client_op *op,
+                            const char *const *values, const char *body, size_t len,
+                            rt_api_client_deliver deliver, void (*cb)(void), void *arg)
+{
+    struct out_body out = {body, body != NULL ? len : 0, NULL};
+
+    if (op == NULL || !op->body_raw || op->body_media == NULL || (body == NULL && op->body_required))
+        return -1;
+    out.content_type = op->body_media;
+    return send_call(c, op, values, &out, deliver, cb, arg);
 }
 
 /* --- the client --- */

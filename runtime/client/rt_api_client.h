@@ -157,7 +157,10 @@ struct rt_api_client_op {
     bool body_json;                           /* the body is a struct json_object * sent as is */
     bool body_required;                       /* the spec requires a body */
     bool body_form; /* body (a model) goes as application/x-www-form-urlencoded (rt_api_client_param.h) */
-    bool body_multipart; /* body (a model) goes as multipart/form-data (rt_api_client_multipart.h) */
+    bool body_multipart;    /* body (a model) goes as multipart/form-data (rt_api_client_multipart.h) */
+    const char *body_media; /* the Content-Type of the body when it is not application/json or a form: a
+                               vendor JSON type, or a body_raw's type; NULL otherwise */
+    bool body_raw;          /* the body is text or bytes sent as is (rt_api_client_start_raw()) */
     const struct rt_api_client_status
         *responses;                             /* exact statuses in spec order, then ranges, default last */
     size_t n_responses;                         /* entries in responses */
@@ -181,7 +184,9 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
  * missing path value makes the call fail); an array's or an object's value
  * is a list text ("3,4,5"; rt_api_client_param.h), written in the
  * parameter's style; @p json_body is sent as is
- * with Content-Type application/json (for an op->body_form operation, a
+ * with Content-Type application/json, or op->body_media when it has one
+ * (for an op->body_raw operation, the text is the body; for an
+ * op->body_form operation, a
  * JSON object is sent as the form of its members, anything else as is; for an op->body_multipart one,
  * as multipart/form-data: rt_api_client_multipart_from_json(), a file field's "@PATH" the file at PATH)
  * (NULL: no body, even if one is required, so that the server can say so).  @p cb(@p res, @p arg) runs
@@ -210,6 +215,18 @@ typedef void (*rt_api_client_deliver)(const struct rt_api_client_response *res, 
  */
 int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                         const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg);
+
+/**
+ * rt_api_client_start() for an op->body_raw operation: the @p len bytes at
+ * @p body are sent as is with Content-Type op->body_media (NULL: no body;
+ * refused when op->body_required).
+ * @return 0 once started; -1 (and @p deliver is never called) as
+ * rt_api_client_call(), or if @p op has no raw body or a required body is
+ * missing.
+ */
+int rt_api_client_start_raw(struct rt_api_client *c, const struct rt_api_client_op *op,
+                            const char *const *values, const char *body, size_t len,
+                            rt_api_client_deliver deliver, void (*cb)(void), void *arg);
 
 /** @return @p buf holding @p v in decimal, for a parameter's value (@p size: 21 bytes are enough). */
 const char *rt_api_client_text_int(char *buf, size_t size, int64_t v);

@@ -281,6 +281,8 @@ void rt_http_conn_process(struct conn *c)
 
         if (c->state == CONN_IDLE) {
             /* Empty lines between requests leave the connection idle, under the keep-alive timer. */
+            if (evbuffer_get_length(out) > OUTPUT_HIGH)
+                rt_http_conn_flush(c); /* what the kernel takes; the rest resumes us from conn_writecb */
             if (evbuffer_get_length(out) > OUTPUT_HIGH || !skip_empty_lines(in))
                 break;
             start_request(c);
@@ -313,6 +315,9 @@ void rt_http_conn_process(struct conn *c)
         }
     }
     c->in_process = false;
+    /* The answers to pipelined requests of this read, queued together (rt_http_conn_request_ended). */
+    if (c->state != CONN_CLOSING && c->state != CONN_LINGER && evbuffer_get_length(out) > 0)
+        rt_http_conn_flush(c);
     if (c->peer_eof && waiting_for_input(c))
         close_after_output(c);
 }

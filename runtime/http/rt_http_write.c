@@ -366,6 +366,9 @@ void rt_http_conn_request_ended(struct rt_req *req)
     }
     c->state = CONN_IDLE;
     conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+    if (c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
+        return; /* rt_http_conn_process() reads the pipelined request next, and flushes the answers together
+                 */
     rt_http_conn_flush(c);
     if (!c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
         rt_stream_notify_written(c->stream); /* conn_writecb reads the pipelined request, from the loop */

@@ -47,10 +47,14 @@
  *    allowEmptyValue; rt_valid_param_read() replaces rt_valid_req_params();
  *    form bodies (rt_valid_form); the client's body_form (wt-params' 6,
  *    merged over main's 6).
- * 8: multipart/form-data bodies (rt_valid_multipart, RT_VALID_FILE, struct
- *    rt_valid_file); the client's body_multipart.
+ * 8: RT_VALID_FORMAT_HOSTNAME (appended to enum rt_valid_format); text and
+ *    bytes request bodies (rt_valid_raw), vendor JSON media types matched
+ *    exactly; the client's body_media/body_raw, rt_api_client_start_raw()
+ *    (wt-suite's and wt-rawbody's 8, merged).
+ * 9: multipart/form-data bodies (rt_valid_multipart, RT_VALID_FILE, struct
+ *    rt_valid_file); the client's body_multipart (wt-multipart's 8, over main's 8).
  */
-#define RT_CODEGEN_ABI 8
+#define RT_CODEGEN_ABI 9
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -102,7 +106,8 @@ enum rt_valid_format {
     RT_VALID_FORMAT_IPV4,      /* dotted quad, no leading zeros */
     RT_VALID_FORMAT_IPV6,      /* RFC 4291 text form, no zone */
     RT_VALID_FORMAT_URI,       /* RFC 3986 URI (with a scheme) */
-    RT_VALID_FORMAT_BYTE       /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
+    RT_VALID_FORMAT_BYTE,      /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
+    RT_VALID_FORMAT_HOSTNAME   /* RFC 1123 host name; an xn-- label must be a valid A-label (IDNA2008) */
 };
 
 /**

@@ -1,6 +1,7 @@
 /*
  * rt_valid_format — the string formats of the spec (format: email,
- * date-time, uuid), checked as pydantic checks them, with its messages.
+ * date-time, uuid...), checked as pydantic checks them, with its messages
+ * (hostname, which pydantic lacks: a value_error, as a custom validator's).
  */
 #ifndef RT_VALID_FORMAT_H
 #define RT_VALID_FORMAT_H
@@ -44,7 +45,17 @@ const char *rt_valid_format_time_reason(const char *s, size_t len);
 /** OpenAPI's byte: base64 (RFC 4648, padded). @return NULL if valid, else the reason. */
 const char *rt_valid_format_byte_reason(const char *s, size_t len);
 
-/** ipv4, ipv6 and uri (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid). */
+/**
+ * Check an RFC 1123 host name: 1 to 253 characters, dot-separated labels
+ * of 1 to 63 ASCII letters, digits and hyphens, neither starting nor
+ * ending with a hyphen, no trailing dot; a label starting with "xn--" must
+ * be a valid A-label (IDNA2008, checked by libidn2).
+ * @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_hostname_reason(const char *s, size_t len);
+
+/** ipv4, ipv6, uri and hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is
+ * valid). */
 int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
                               struct json_object *input, struct rt_valid_errors *errs,
                               const struct rt_valid_loc *loc);

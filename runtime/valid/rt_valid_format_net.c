@@ -1,19 +1,25 @@
 /*
  * rt_valid_format_net — the formats of network names: ipv4 (dotted quad,
- * no leading zeros), ipv6 (RFC 4291's text forms, no zone or prefix) and
- * uri (RFC 3986's URI: a scheme, then an optional authority, path, query
- * and fragment of ASCII characters, %-escapes well formed).  The
- * addresses are checked by inet_pton(), which refuses what the formats
- * refuse (a leading zero, a zone, a fifth hex digit).
+ * no leading zeros), ipv6 (RFC 4291's text forms, no zone or prefix), uri
+ * (RFC 3986's URI: a scheme, then an optional authority, path, query and
+ * fragment of ASCII characters, %-escapes well formed) and hostname (RFC
+ * 1123).  The addresses are checked by inet_pton(), which refuses what the
+ * formats refuse (a leading zero, a zone, a fifth hex digit); a host
+ * name's A-labels (xn--...) by libidn2, which decodes the Punycode and
+ * applies IDNA2008's rules (RFC 5891/5892: disallowed code points,
+ * CONTEXTJ/CONTEXTO, leading combining marks) as JSON Schema's hostname
+ * format asks.
  */
 #include "rt_valid_format.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <idn2.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* inet_pton() on the @p len bytes at @p s, which must be made of @p allowed characters. */
 static bool address_ok(int family, const char *s, size_t len, const char *allowed)
@@ -40,6 +46,54 @@ static bool ipv4_ok(const char *s, size_t len)
 static bool ipv6_ok(const char *s, size_t len)
 {
     return address_ok(AF_INET6, s, len, "0123456789abcdefABCDEF:.");
+}
+
+/* --- hostname --- */
+
+/*
+ * An A-label ("xn--" and Punycode) that decodes to a valid U-label.  DNS
+ * names are case-insensitive (RFC 4343) and RFC 5891 compares an A-label
+ * with its re-encoding ignoring case: it is checked lower-cased.
+ */
+static bool alabel_ok(const char *s, size_t len)
+{
+    char buf[64];
+    uint8_t *out = NULL;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < len; i++) /* len <= 63: checked by the caller */
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[len] = '\0';
+    rc = idn2_register_u8(NULL, (const uint8_t *)buf, &out, 0);
+    idn2_free(out);
+    return rc == IDN2_OK;
+}
+
+const char *rt_valid_format_hostname_reason(const char *s, size_t len)
+{
+    size_t i = 0, start;
+
+    if (len == 0)
+        return "a host name is not empty";
+    if (len > 253)
+        return "a host name is at most 253 characters long";
+    for (start = 0; start <= len; start = ++i) {
+        while (i < len && s[i] != '.')
+            i++;
+        if (i == start)
+            return "a label (between dots, no leading or trailing dot) is not empty";
+        if (i - start > 63)
+            return "a label is at most 63 characters long";
+        if (s[start] == '-' || s[i - 1] == '-')
+            return "a label neither starts nor ends with a hyphen";
+        for (size_t j = start; j < i; j++)
+            if (!isalnum((unsigned char)s[j]) && s[j] != '-')
+                return "a label is made of ASCII letters, digits and hyphens";
+        if (i - start >= 4 && strncasecmp(s + start, "xn--", 4) == 0 && !alabel_ok(s + start, i - start))
+            return "a label starting with xn-- is not a valid A-label (IDNA2008 Punycode)";
+    }
+    return NULL;
 }
 
 /* --- uri --- */
@@ -150,6 +204,12 @@ int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t
         if ((reason = uri_reason(s, len)) != NULL) {
             snprintf(buf, sizeof(buf), "Input should be a valid URI, %s", reason);
             type = "url_parsing", msg = buf;
+        }
+        break;
+    case RT_VALID_FORMAT_HOSTNAME:
+        if ((reason = rt_valid_format_hostname_reason(s, len)) != NULL) {
+            snprintf(buf, sizeof(buf), "value is not a valid host name: %s", reason);
+            type = "value_error", msg = buf;
         }
         break;
     default:

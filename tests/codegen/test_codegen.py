@@ -21,6 +21,7 @@ import yaml
 
 import multipart_refusals  # this folder
 import param_refusals  # this folder
+import rawbody_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -191,6 +192,14 @@ def test_schema_refusals(tmp):
             "an inline branch needs a discriminator mapping naming it", SCHEMAS + "ItemCreate/properties/x/oneOf/1")
     refused(tmp, body_prop("x", {"type": "string", "maxlength": 3}), "unsupported schema keyword(s) maxlength",
             SCHEMAS + "ItemCreate/properties/x/maxlength")
+    # the 2020-12 meta-schema is bundled, entered through its root only (its $dynamicRef resolve to the root)
+    meta = "https://json-schema.org/draft/2020-12/"
+    refused(tmp, body_prop("x", {"allOf": [{"$ref": meta + "meta/core"}]}), "$ref '%smeta/core': of JSON Schema's "
+            "meta-schemas only the whole 2020-12 one" % meta, SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
+    refused(tmp, body_prop("x", {"allOf": [{"$ref": "http://json-schema.org/draft-07/schema#"}]}),
+            "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
+            SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
+    accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
     for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
@@ -255,11 +264,13 @@ def test_access_and_default_refusals(tmp):
     union = lambda prop: {"type": "array", "items": {"oneOf": [
         {"type": "integer"}, {"type": "object", "properties": {"a": prop}}]}}
     for key, prop in (("readOnly", {"type": "string", "readOnly": True}),
-                      ("writeOnly", {"type": "string", "writeOnly": True}),
-                      ("default", {"type": "string", "default": "d"})):
-        # a property of an object inside a JSON value: the schema validator neither strips nor fills it
+                      ("writeOnly", {"type": "string", "writeOnly": True})):
+        # a property of an object inside a JSON value: the schema validator neither strips nor refuses it
         refused(tmp, body_prop("x", union(prop)), "keyword %s is refused in a schema validated as a JSON value" % key,
                 x + "/items/oneOf/1/properties/a/" + key)
+    # there a default is JSON Schema's annotation (validated as sent, never filled in), even one its schema refuses
+    accepted(tmp, body_prop("x", union({"type": "string", "minLength": 4, "default": "d"})),
+             "a default inside a JSON value (an annotation)")
     accepted(tmp, body_prop("x", {"type": ["string", "integer"], "readOnly": True}),
              "readOnly on a property that is a JSON value (the field's)")
     accepted(tmp, body_prop("x", {"type": ["integer", "null"], "default": 2, "minimum": 1}), "a nullable default")
@@ -559,6 +570,7 @@ def main():
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
+        rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
         test_c_names(tmp)

@@ -2,6 +2,7 @@
 
 Usage: test_tool.py service SPEC  (ASYNC_DEMO_BIN: async-demo; ASYNC_DEMO_DB, ASYNC_DEMO_PG_DIR as ctest sets)
        test_tool.py notes SPEC    (ASYNC_DEMO_BIN: the example service, examples/notes)
+       test_tool.py petstore SPEC (ASYNC_DEMO_BIN: the pet store, examples/petstore)
 The run is bounded (CONTRACT_EXAMPLES requests per operation and kind, CONTRACT_BUDGET seconds of sending),
 the delay endpoints capped to 0.05 s, and seeded by CONTRACT_SEED (default 1) so a failure reproduces.
 """
@@ -73,6 +74,17 @@ class ToolTests(unittest.TestCase):
             with Server(workers=2, database_url="sqlite:///" + os.path.join(tmp, "notes.db"),
                         env={"GREETING": "Hi"}) as server:
                 self.check_clean("http://127.0.0.1:%d/v1" % server.port)
+
+    def test_petstore(self):
+        """The tool sends an API key in a header and a bearer token; the operations that take only basic
+        credentials, a query key or the session cookie are answered their documented 401 (examples.petstore
+        sends those)."""
+        if MODE != "petstore":
+            self.skipTest("mode %s" % MODE)
+        env = {"PETSTORE_API_KEY": ADMIN_KEY, "PETSTORE_TOKEN": METRICS_TOKEN, "PETSTORE_RATE_LIMIT": "1000000"}
+        with Server(workers=2, env=env) as server:
+            self.check_clean("http://127.0.0.1:%d/api/v3" % server.port, "--api-key", ADMIN_KEY,
+                             "--bearer", METRICS_TOKEN)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,15 @@
  * their size, and a parsed document is converted into every model of the
  * spec (nested objects, arrays, nullable and optional fields, enums,
  * formats): a model that converts must convert to JSON and back again.
+ * And as a raw body (rt_valid_raw): up to the first newline the
+ * Content-Type, the rest a text/plain body against a string rule and an
+ * octet-stream body within byte bounds.
  */
 #include "api.h"
 #include "fuzz_common.h"
 #include "rt_valid_format.h"
 #include "rt_valid_json.h"
+#include "rt_valid_raw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -98,6 +102,72 @@ static void fuzz_model(const struct rt_valid_model *model, struct json_object *j
     free(v);
 }
 
+static struct rt_valid_pattern raw_pattern = {.source = "^[a-z ]*$", .regex = "^[a-z ]*$"};
+static const struct rt_valid_rule raw_rule = {
+    .kind = RT_VALID_STRING, .min_length = 1, .max_length = 8, .pattern = &raw_pattern};
+static const struct rt_valid_raw_body raw_text = {.media = "text/plain", .text = true, .rule = &raw_rule};
+static const struct rt_valid_raw_body raw_bytes = {
+    .media = "application/octet-stream", .min_bytes = 2, .max_bytes = 8, .required = true};
+
+static void *raw_alloc(void *ctx, size_t size)
+{
+    return rt_req_alloc(ctx, size);
+}
+
+/* @p body (@p len bytes and a NUL) sent as @p ct against @p b: what it accepts is what @p b declares. */
+static void fuzz_raw(const struct rt_valid_raw_body *b, const char *ct, const char *body, size_t len)
+{
+    struct rt_req_capture cap = {0};
+    struct rt_req *req = rt_req_new_detached(NULL, RT_METHOD_POST, "/raw", NULL, NULL, 0, &cap);
+    const struct rt_valid_arena arena = {raw_alloc, req, NULL};
+    struct rt_valid_errors errs;
+    const char *out;
+    size_t out_len;
+    int rc;
+
+    rt_valid_errors_init(&errs);
+    rc = rt_valid_raw_check(b, ct, body, len, &out, &out_len, &arena, &errs);
+    FUZZ_CHECK((rc == RT_VALID_RAW_VALID) == (out != NULL) &&
+                   (rc == RT_VALID_RAW_NONE) ==
+                       (rt_valid_errors_count(&errs) > 0 || (len == 0 && !b->required)),
+               "raw: rc %d with %zu errors", rc, rt_valid_errors_count(&errs));
+    FUZZ_CHECK(rc != RT_VALID_RAW_UNSUPPORTED || (ct != NULL && !rt_valid_raw_media_is(ct, b->media)) ||
+                   (ct != NULL && b->text && !rt_valid_raw_charset_ok(ct)),
+               "raw: %s refused for %s", ct != NULL ? ct : "(none)", b->media);
+    if (rc == RT_VALID_RAW_VALID && b->text) {
+        long n = rt_url_utf8_length(out, out_len);
+
+        FUZZ_CHECK(n >= 1 && n <= 8 && strlen(out) == out_len &&
+                       strspn(out, "abcdefghijklmnopqrstuvwxyz ") == out_len,
+                   "raw: text %s accepted", out);
+    }
+    if (rc == RT_VALID_RAW_VALID && !b->text)
+        FUZZ_CHECK(out == body && out_len == len && len >= 2 && len <= 8, "raw: %zu bytes accepted", len);
+    rt_valid_errors_cleanup(&errs);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    rt_req_capture_cleanup(&cap);
+}
+
+static void fuzz_raw_bodies(const uint8_t *data, size_t size)
+{
+    const uint8_t *nl = memchr(data, '\n', size);
+    size_t ct_len = nl != NULL ? (size_t)(nl - data) : 0, len = nl != NULL ? size - ct_len - 1 : size;
+    char *ct = nl != NULL ? malloc(ct_len + 1) : NULL, *body = malloc(len + 1);
+
+    if (body == NULL || (nl != NULL && ct == NULL))
+        abort();
+    if (ct != NULL) {
+        memcpy(ct, data, ct_len);
+        ct[ct_len] = '\0'; /* a NUL inside ends it: what a header can hold */
+    }
+    memcpy(body, nl != NULL ? nl + 1 : data, len);
+    body[len] = '\0'; /* rt_req_body()'s */
+    fuzz_raw(&raw_text, ct, body, len);
+    fuzz_raw(&raw_bytes, ct, body, len);
+    free(body);
+    free(ct);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const headers[] = {"Content-Type", "application/json", NULL};
@@ -128,5 +198,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rt_valid_errors_cleanup(&errs);
     free(exact);
+    fuzz_raw_bodies(data, size);
     return 0;
 }

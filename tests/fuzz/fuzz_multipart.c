@@ -7,7 +7,7 @@
  *   0, 1  a body sent with "boundary=b0undary" (0) or the quoted
  *         "boundary=\"a b'()+_,-./:=?\"" (1): split by rt_multipart_parse()
  *         (every part's bytes inside the body, names NUL-terminated), then
- *         read into a model of a file, an array of image/* files, a caption
+ *         read into a model of a file, an array of image files, a caption
  *         (1..8 characters), an integer and an array of booleans, answered
  *         204 (every stored value checked against its rule) or 422 in
  *         FastAPI's shape;

@@ -74,7 +74,7 @@ class Package(unittest.TestCase):
 
     def test_2_dependencies_are_runtime_libraries(self):
         depends = sh("dpkg-deb", "-f", self.deb, "Depends").stdout
-        for lib in ("libevent-core", "libjson-c", "libpq5", "libsqlite3", "libssl", "zlib1g"):
+        for lib in ("libevent-core", "libjson-c", "libpq5", "libsqlite3", "libssl", "zlib1g", "libidn2"):
             self.assertIn(lib, depends)
         self.assertNotIn("-dev", depends)
 

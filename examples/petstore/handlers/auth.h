@@ -1,0 +1,18 @@
+/*
+ * Who may do what (handlers/auth.c): the verifiers of the spec's five
+ * security schemes and the settings they read.
+ */
+#ifndef PETSTORE_AUTH_H
+#define PETSTORE_AUTH_H
+
+#include "rt_app.h"
+
+#include <stdbool.h>
+
+/** Its settings: PETSTORE_API_KEY, PETSTORE_TOKEN, PETSTORE_ADMIN. */
+extern const struct rt_module auth_module;
+
+/** SHA-256 of @p secret into @p out (32 bytes): what is stored and compared instead of a secret. */
+void auth_digest(const char *secret, unsigned char *out);
+
+#endif /* PETSTORE_AUTH_H */

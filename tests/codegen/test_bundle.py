@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""A spec split over several files (ctest codegen.bundle): codegen/openapi_c/bundle.py and gen.py on it.
+
+- the bundled document equals the same spec written as one file by hand: components referenced in
+  another file land under the same name, a schema kept in a file of its own becomes a component named
+  after the file, path items and parameters are copied in place, a part used twice is placed once;
+- a schema that refers to itself through its own file stays finite;
+- gen.py generates from the split spec the same C as from the single file, and --depfile lists every file;
+- a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref and two
+  different components of one name are refused with a message.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "codegen"))
+sys.dont_write_bytecode = True
+
+from openapi_c.loader import load_spec_files  # noqa: E402
+from openapi_c.refusals import SpecError  # noqa: E402
+
+GEN = os.path.join(REPO, "codegen", "gen.py")
+failures = 0
+count = 0
+
+
+def ok(cond, what):
+    global failures, count
+    count += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", count, what))
+    if not cond:
+        failures += 1
+
+
+def write(root, files):
+    for name, doc in files.items():
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(doc, f, sort_keys=False)
+
+
+PET = {"type": "object", "required": ["name"],
+       "properties": {"name": {"type": "string", "maxLength": 20}, "tag": {"type": "string"}}}
+ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}}
+PET_ID = {"name": "pet_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def json_content(schema):
+    return {"application/json": {"schema": schema}}
+
+
+SPLIT = {
+    "main.yaml": {
+        "openapi": "3.1.0", "info": {"title": "split", "version": "1"},
+        "paths": {
+            "/pets": {"$ref": "paths/pets.yaml"},
+            "/pets/{pet_id}": {"get": {
+                "operationId": "getPet",
+                "parameters": [{"$ref": "common.yaml#/components/parameters/PetId"}],
+                "responses": {"200": {"description": "ok", "content": json_content({"$ref": "schemas/Pet.yaml"})},
+                              "default": {"$ref": "common.yaml#/components/responses/Problem"}}}},
+        },
+    },
+    "paths/pets.yaml": {"post": {
+        "operationId": "addPet",
+        "requestBody": {"required": True, "content": json_content({"$ref": "../schemas/Pet.yaml"})},
+        "responses": {"201": {"description": "created", "content": json_content({"$ref": "../schemas/Pet.yaml"})}},
+    }},
+    "schemas/Pet.yaml": PET,
+    "common.yaml": {"components": {
+        "parameters": {"PetId": PET_ID},
+        "responses": {"Problem": {"description": "problem",
+                                  "content": json_content({"$ref": "#/components/schemas/Error"})}},
+        "schemas": {"Error": ERROR},
+    }},
+}
+
+# The same spec in one file, as the bundler should write it.
+SINGLE = {
+    "openapi": "3.1.0", "info": {"title": "split", "version": "1"},
+    "paths": {
+        "/pets": {"post": {
+            "operationId": "addPet",
+            "requestBody": {"required": True, "content": json_content({"$ref": "#/components/schemas/Pet"})},
+            "responses": {"201": {"description": "created", "content": json_content({"$ref": "#/components/schemas/Pet"})}},
+        }},
+        "/pets/{pet_id}": {"get": {
+            "operationId": "getPet",
+            "parameters": [{"$ref": "#/components/parameters/PetId"}],
+            "responses": {"200": {"description": "ok", "content": json_content({"$ref": "#/components/schemas/Pet"})},
+                          "default": {"$ref": "#/components/responses/Problem"}}}},
+    },
+    "components": {
+        "schemas": {"Pet": PET, "Error": ERROR},
+        "parameters": {"PetId": PET_ID},
+        "responses": {"Problem": {"description": "problem", "content": json_content({"$ref": "#/components/schemas/Error"})}},
+    },
+}
+
+
+def test_bundled_equals_single(tmp):
+    write(tmp, SPLIT)
+    spec, files = load_spec_files(os.path.join(tmp, "main.yaml"))
+    ok(spec == SINGLE, "the split spec bundles into the single-file spec")
+    if spec != SINGLE:
+        print("# bundled: %s" % yaml.safe_dump(spec, sort_keys=False))
+    names = sorted(os.path.relpath(f, tmp) for f in files)
+    ok(names == ["common.yaml", "main.yaml", "paths/pets.yaml", "schemas/Pet.yaml"], "files read: %s" % names)
+
+
+def test_recursive_file(tmp):
+    write(tmp, {"main.yaml": {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+                              "components": {"schemas": {"Tree": {"$ref": "node.yaml"}}}},
+                "node.yaml": {"type": "object", "properties": {
+                    "children": {"type": "array", "items": {"$ref": "node.yaml"}}}}})
+    spec, _ = load_spec_files(os.path.join(tmp, "main.yaml"))
+    tree = spec["components"]["schemas"]["Tree"]
+    ok(tree.get("properties", {}).get("children", {}).get("items") == {"$ref": "#/components/schemas/Tree"},
+       "a schema referring to its own file becomes a reference to where it was placed: %s" % tree)
+
+
+def gen(*args):
+    return subprocess.run(["/usr/bin/python3", GEN] + list(args), capture_output=True, text=True, cwd=REPO)
+
+
+def test_generated_same(tmp):
+    split, single = os.path.join(tmp, "split"), os.path.join(tmp, "single")
+    write(split, SPLIT)
+    write(single, {"main.yaml": SINGLE})
+    stamp, dep = os.path.join(tmp, "stamp"), os.path.join(tmp, "stamp.d")
+    a = gen("--spec", os.path.join(split, "main.yaml"), "--out", os.path.join(tmp, "out-split"),
+            "--stamp", stamp, "--depfile", dep)
+    b = gen("--spec", os.path.join(single, "main.yaml"), "--out", os.path.join(tmp, "out-single"))
+    ok(a.returncode == 0 and b.returncode == 0, "gen.py on both: %s %s" % (a.stderr.strip(), b.stderr.strip()))
+    if a.returncode or b.returncode:
+        return
+    same = True
+    for name in sorted(os.listdir(os.path.join(tmp, "out-single"))):
+        with open(os.path.join(tmp, "out-split", name), encoding="utf-8") as f1, \
+                open(os.path.join(tmp, "out-single", name), encoding="utf-8") as f2:
+            if f1.read() != f2.read():
+                same = False
+                print("# %s differs" % name)
+    ok(same, "the split spec generates the same C as the single file")
+    with open(dep, encoding="utf-8") as f:
+        text = f.read()
+    ok(text.startswith(stamp + ": ") and all(os.path.join(split, n) in text for n in SPLIT),
+       "--depfile: the stamp depends on every file of the spec: %s" % text.strip())
+
+
+def refused(tmp, files, message):
+    write(tmp, files)
+    try:
+        load_spec_files(os.path.join(tmp, "main.yaml"))
+        ok(False, "refused: %s (it was accepted)" % message)
+    except SpecError as e:
+        ok(message in str(e), "refused: %s (%s)" % (message, e))
+
+
+def test_refusals(tmp):
+    base = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}
+    for i, (files, message) in enumerate([
+        ({"main.yaml": dict(base, paths={"/a": {"$ref": "../outside.yaml"}}), "../outside.yaml": {}},
+         "leaves the directory of main.yaml"),
+        ({"main.yaml": dict(base, paths={"/a": {"$ref": "a.yaml", "summary": "x"}}), "a.yaml": {}},
+         "with keywords beside it"),
+        ({"main.yaml": dict(base, paths={"/a": {"$ref": "a.yaml#/nope"}}), "a.yaml": {}},
+         "unresolved $ref 'a.yaml#/nope'"),
+        ({"main.yaml": dict(base, paths={}, components={"schemas": {
+            "Error": {"type": "string"}, "E2": {"$ref": "c.yaml#/components/schemas/Error"}}}),
+          "c.yaml": {"components": {"schemas": {"Error": {"type": "integer"}}}}},
+         "are different schemas named 'Error'"),
+    ]):
+        d = os.path.join(tmp, "r%d" % i, "spec")
+        os.makedirs(d)
+        if "../outside.yaml" in files:
+            write(os.path.dirname(d), {"outside.yaml": {}})
+            files = {k: v for k, v in files.items() if k != "../outside.yaml"}
+        refused(d, files, message)
+    write(os.path.join(tmp, "m"), {"main.yaml": dict(base, paths={"/a": {"get": {
+        "operationId": "a", "responses": {"200": {"description": "ok",
+                                                  "content": json_content({"$ref": "gone.yaml"})}}}}})})
+    missing = gen("--spec", os.path.join(tmp, "m", "main.yaml"), "--out", os.path.join(tmp, "m-out"))
+    ok(missing.returncode != 0 and "nor a .yaml/.yml/.json file beside" in missing.stderr,
+       "a $ref to a file that does not exist: %s" % missing.stderr.strip())
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, t in enumerate([test_bundled_equals_single, test_recursive_file, test_generated_same, test_refusals]):
+            d = os.path.join(tmp, str(i))
+            os.makedirs(d)
+            t(d)
+    print("1..%d" % count)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
