@@ -140,9 +140,9 @@ def request_body(ctx, op, spec_op, where):
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
     at = spec_op["requestBody"]["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
-    if raw_body(ctx, op, rb, at):
+    if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts; refuses encoding elsewhere
         return
-    if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts (multipart.py)
+    if raw_body(ctx, op, rb, at):
         return
     op.body_json_media_c = json_media(rb)
     form = form_content_schema(rb, at)

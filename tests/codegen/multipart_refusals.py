@@ -85,6 +85,10 @@ def test_multipart(tmp, refused, accepted, mutated, ok):
     accepted(tmp, upload_op(extra=lambda s: s["paths"].update(
         {"/uploads2": {"post": dict(s["paths"]["/uploads"]["post"], operationId="upload2")}})),
         "two multipart bodies on one schema")
+    refused(tmp, upload_op(schema={}, extra=lambda s: s["paths"]["/uploads"]["post"]["requestBody"].update(
+        content={"text/plain": {"schema": {"type": "string"}, "encoding": {}}})),
+        "encoding is supported for multipart/form-data bodies only",
+        "#/paths/~1uploads/post/requestBody/content/text~1plain/encoding")
     refused(tmp, upload_op(extra=lambda s: s["paths"]["/items/"]["post"].update(
         requestBody={"content": {"application/json": {"schema": {"$ref": SCHEMA}}}})),
         "format 'binary' is not supported", SCHEMA + "/properties/file/format")  # files in a JSON body
