@@ -8,6 +8,7 @@
 #include "rt_url.h"
 #include "rt_valid_auth.h"
 #include "rt_valid_form.h"
+#include "rt_valid_multipart.h"
 #include "rt_valid_param.h"
 #include "rt_valid_raw.h"
 #include "rt_valid_reply.h"
@@ -17,8 +18,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 8
-#error "generated/ was made for RT_CODEGEN_ABI 8 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 9
+#error "generated/ was made for RT_CODEGEN_ABI 9 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */

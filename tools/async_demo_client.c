@@ -128,7 +128,7 @@ static const char *kind_word(enum rt_valid_kind kind, bool param) /* param: list
     case RT_VALID_ARRAY:
         return param ? "list a,b" : "array (JSON)";
     default:
-        return "JSON";
+        return kind == RT_VALID_FILE ? "file: @PATH (or its text)" : "JSON";
     }
 }
 

@@ -6,6 +6,7 @@ import json
 from .document import check_document, pointer
 from .jsonschema import collect_ids, needs_schema
 from .model import Ctx
+from .multipart import has_file_parts  # built where a multipart body uses them
 from .names import c_string
 from .refusals import SpecError
 from .operations import build_operations
@@ -14,7 +15,7 @@ from .schemas import is_object_schema, model_for
 from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 8
+CODEGEN_ABI = 9
 
 
 def build(spec, spec_name, lax=False):
@@ -26,7 +27,7 @@ def build(spec, spec_name, lax=False):
     collect_ids(ctx)
     # Every component schema gets a model, in spec order, used or not.
     for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items():
-        if is_object_schema(schema) and not needs_schema(ctx, schema):
+        if is_object_schema(schema) and not needs_schema(ctx, schema) and not has_file_parts(schema):
             key = pointer("#/components/schemas", name)
             model_for(ctx, key, name, schema, key)
     build_servers(ctx)

@@ -304,6 +304,12 @@ def one_media_type(value, node, ctx):
     return None
 
 
+def request_only(value, node, ctx):
+    if ctx == "response":
+        return "encoding applies to request bodies only: in a response it would be ignored"
+    return None
+
+
 def supported_location(value, node, ctx):
     if value not in ("path", "query", "header", "cookie"):
         return "parameters in %r are not supported" % (value,)
@@ -388,10 +394,12 @@ OBJECTS = {
     "request-body": {"description": A(), "content": S(child="content", check=one_media_type), "required": S()},
     "media-type": {
         "schema": S(child="schema"), "example": A(), "examples": A(child="{example?}"),
-        "encoding": R("encoding is not supported: it applies to multipart and form bodies, which are not"),
+        # multipart/form-data request bodies only (multipart.py refuses it on the others)
+        "encoding": S(child="{encoding}", check=request_only),
     },
-    "encoding": {key: R("encoding is not supported") for key in
-                 ("contentType", "headers", "style", "explode", "allowReserved")},
+    # multipart.py: contentType is the accepted Content-Types of a file part (rt_valid_multipart)
+    "encoding": dict({key: R("encoding %s is not supported (only contentType, on file parts)" % key) for key in
+                      ("headers", "style", "explode", "allowReserved")}, contentType=S()),
     # default and the ranges (1XX..5XX) get reply helpers that take the status (responses.py)
     "responses": {"default": S(child="response?")},
     "response": {

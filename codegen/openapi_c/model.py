@@ -128,3 +128,5 @@ class Response:
 
 class Operation:
     """One operation (path + method).  operations.py sets its attributes, client.py adds the client's."""
+
+    body_multipart = False  # the body (op.body, a Model) is multipart/form-data (multipart.py)

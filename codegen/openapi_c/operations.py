@@ -8,6 +8,7 @@ from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
 from .unions import body_union
 from .document import pointer
 from .model import Operation
+from .multipart import multipart_body
 from .names import c_comment, c_string, camel, snake
 from .params import build_params, path_template
 from .rawbody import json_media, raw_body
@@ -139,6 +140,8 @@ def request_body(ctx, op, spec_op, where):
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
     at = spec_op["requestBody"]["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts; refuses encoding elsewhere
+        return
     if raw_body(ctx, op, rb, at):
         return
     op.body_json_media_c = json_media(rb)

@@ -5,6 +5,7 @@
  */
 #include "rt_api_client.h"
 #include "rt_api_client_auth.h"
+#include "rt_api_client_multipart.h"
 #include "rt_api_client_param.h"
 #include "rt_json.h"
 #include "rt_mem.h"
@@ -359,19 +360,47 @@ static void deliver_any(const struct rt_api_client_response *res, void (*cb)(voi
 
 static const char form_type[] = "application/x-www-form-urlencoded";
 
+/*
+ * The multipart/form-data body of @p j (the command line's JSON) or of
+ * @p obj (a struct of op->body) into @p out, its Content-Type in @p ct.
+ * @return the body (rt_mem, the caller frees it), or NULL (a file that
+ * cannot be read, a name a header cannot carry).
+ */
+static char *multipart_body(const struct rt_api_client_op *op, struct json_object *j, const void *obj,
+                            struct out_body *out, char *ct, size_t ct_size)
+{
+    char boundary[RT_MULTIPART_BOUNDARY_MAX + 1];
+    size_t len = 0;
+    char *text = j != NULL ? rt_api_client_multipart_from_json(op->body, j, boundary, &len)
+                           : rt_api_client_multipart_model(op->body, obj, boundary, &len);
+
+    if (text != NULL) {
+        snprintf(ct, ct_size, "multipart/form-data; boundary=%s", boundary);
+        *out = (struct out_body){text, len, ct};
+    }
+    return text;
+}
+
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg)
 {
     struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0,
                             op != NULL && op->body_media != NULL ? op->body_media : "application/json"};
     struct json_object *j = NULL;
-    char *form = NULL;
+    char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
 
-    if (op != NULL && op->body_form && json_body != NULL && (j = json_tokener_parse(json_body)) != NULL &&
-        json_object_is_type(j, json_type_object)) {
-        form = rt_api_client_form_from_json(j); /* else sent as is: the server says what is wrong */
-        body = (struct out_body){form, strlen(form), form_type};
+    if (op != NULL && (op->body_form || op->body_multipart) && json_body != NULL &&
+        (j = json_tokener_parse(json_body)) != NULL && json_object_is_type(j, json_type_object)) {
+        /* else sent as is: the server says what is wrong */
+        if (op->body_multipart && (form = multipart_body(op, j, NULL, &body, ct, sizeof(ct))) == NULL) {
+            json_object_put(j);
+            return -1;
+        }
+        if (op->body_form) {
+            form = rt_api_client_form_from_json(j);
+            body = (struct out_body){form, strlen(form), form_type};
+        }
     }
     rc = send_call(c, op, values, &body, deliver_any, (void (*)(void))cb, arg);
     json_object_put(j);
@@ -384,7 +413,7 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
 {
     struct rt_json_buf json = {0};
     struct out_body out = {NULL, 0, "application/json"};
-    char *form = NULL;
+    char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
 
     if (op == NULL || op->body_raw || (body == NULL && op->body_required) ||
@@ -398,6 +427,9 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
         memcpy(&j, &body, sizeof(j)); /* the caller's json-c value: json-c takes it non-const */
         out.text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
         out.len = strlen(out.text);
+    } else if (body != NULL && op->body_multipart) {
+        if ((form = multipart_body(op, NULL, body, &out, ct, sizeof(ct))) == NULL)
+            return -1;
     } else if (body != NULL && op->body_form) {
         form = rt_api_client_form_text(op->body, body);
         out = (struct out_body){form, strlen(form), form_type};

@@ -157,6 +157,7 @@ struct rt_api_client_op {
     bool body_json;                           /* the body is a struct json_object * sent as is */
     bool body_required;                       /* the spec requires a body */
     bool body_form; /* body (a model) goes as application/x-www-form-urlencoded (rt_api_client_param.h) */
+    bool body_multipart;    /* body (a model) goes as multipart/form-data (rt_api_client_multipart.h) */
     const char *body_media; /* the Content-Type of the body when it is not application/json or a form: a
                                vendor JSON type, or a body_raw's type; NULL otherwise */
     bool body_raw;          /* the body is text or bytes sent as is (rt_api_client_start_raw()) */
@@ -186,11 +187,12 @@ const struct rt_api_client_op *rt_api_client_find_op(const struct rt_api_client_
  * with Content-Type application/json, or op->body_media when it has one
  * (for an op->body_raw operation, the text is the body; for an
  * op->body_form operation, a
- * JSON object is sent as the form of its members, anything else as is) (NULL: no body, even if one is
- * required, so that the server can say so).  @p cb(@p res, @p arg) runs
+ * JSON object is sent as the form of its members, anything else as is; for an op->body_multipart one,
+ * as multipart/form-data: rt_api_client_multipart_from_json(), a file field's "@PATH" the file at PATH)
+ * (NULL: no body, even if one is required, so that the server can say so).  @p cb(@p res, @p arg) runs
  * exactly once, later, on the loop.
  * @return 0 once started; -1 (and @p cb is never called) if a path value
- * is missing, or the URL or a header is unusable (rt_client_request()
+ * is missing, a file to upload cannot be read, or the URL or a header is unusable (rt_client_request()
  * refuses it).  Memory is rt_mem's: running out aborts.
  */
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,

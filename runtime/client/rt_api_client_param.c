@@ -196,8 +196,7 @@ void rt_api_client_param_cookie(struct rt_json_buf *cookie, const struct rt_api_
 
 /* --- list texts --- */
 
-/* The text of the C value @p v of @p kind (@p buf: room for a number). */
-static const char *raw_item(enum rt_valid_kind kind, const void *v, char *buf, size_t size)
+const char *rt_api_client_item_text(enum rt_valid_kind kind, const void *v, char *buf, size_t size)
 {
     switch (kind) {
     case RT_VALID_STRING:
@@ -215,7 +214,7 @@ static const char *raw_item(enum rt_valid_kind kind, const void *v, char *buf, s
 static void put_item(struct rt_json_buf *b, enum rt_valid_kind kind, const void *v)
 {
     char buf[32];
-    const char *text = raw_item(kind, v, buf, sizeof(buf));
+    const char *text = rt_api_client_item_text(kind, v, buf, sizeof(buf));
 
     put_pct(b, text, strlen(text), kind == RT_VALID_STRING ? "!$&'()*+/:;=?@[]" : "");
 }
@@ -290,12 +289,13 @@ char *rt_api_client_form_text(const struct rt_valid_model *m, const void *obj)
             const char *items = *(const char *const *)v;
 
             for (size_t k = 0; k < n; k++)
-                put_form_pair(&b, f->name, raw_item(kind, items + k * kind_size(kind), buf, sizeof(buf)));
+                put_form_pair(&b, f->name,
+                              rt_api_client_item_text(kind, items + k * kind_size(kind), buf, sizeof(buf)));
         } else if (f->rule->kind == RT_VALID_STRING
                        ? *(const char *const *)v != NULL
                        : f->aux_offset == RT_VALID_NO_OFFSET ||
                              *(const bool *)((const char *)obj + f->aux_offset)) {
-            put_form_pair(&b, f->name, raw_item(f->rule->kind, v, buf, sizeof(buf)));
+            put_form_pair(&b, f->name, rt_api_client_item_text(f->rule->kind, v, buf, sizeof(buf)));
         }
     }
     rt_json_put_raw(&b, "", 1);

@@ -58,6 +58,13 @@ char *rt_api_client_list_text(enum rt_valid_kind kind, const void *items, size_t
  */
 char *rt_api_client_object_text(const struct rt_valid_model *m, const void *obj);
 
+/**
+ * @return the text of the C value @p v of the scalar kind @p kind as a form
+ * field carries it: a string itself, a number as rt_api_client_text_int()
+ * or _number() write it into @p buf (@p size bytes), true or false.
+ */
+const char *rt_api_client_item_text(enum rt_valid_kind kind, const void *v, char *buf, size_t size);
+
 /* --- form bodies (application/x-www-form-urlencoded) --- */
 
 struct json_object;

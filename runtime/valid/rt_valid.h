@@ -51,8 +51,10 @@
  *    bytes request bodies (rt_valid_raw), vendor JSON media types matched
  *    exactly; the client's body_media/body_raw, rt_api_client_start_raw()
  *    (wt-suite's and wt-rawbody's 8, merged).
+ * 9: multipart/form-data bodies (rt_valid_multipart, RT_VALID_FILE, struct
+ *    rt_valid_file); the client's body_multipart (wt-multipart's 8, over main's 8).
  */
-#define RT_CODEGEN_ABI 8
+#define RT_CODEGEN_ABI 9
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -68,8 +70,24 @@ enum rt_valid_kind {
     RT_VALID_OBJECT,  /* struct api_<schema> * (a field), or by value (an array item) */
     RT_VALID_ARRAY,   /* struct { size_t len; T *items; } */
     RT_VALID_MAP,     /* additionalProperties: struct { size_t len; struct { key; value; } *items; } */
-    RT_VALID_UNION /* oneOf/anyOf of object models: struct { enum kind; union { struct api_<b> *b; } value; }
-                    */
+    RT_VALID_UNION, /* oneOf/anyOf of object models: struct { enum kind; union { struct api_<b> *b; } value; }
+                     */
+    RT_VALID_FILE   /* a file part of a multipart/form-data body: struct rt_valid_file (rt_valid_multipart);
+                       enum_values: the media types its Content-Type must match, or NULL for any */
+};
+
+/**
+ * A file part of a multipart/form-data request body (RFC 7578), as
+ * FastAPI's UploadFile: stored by value in the body's struct (an array of
+ * files: their array).  Everything points into request memory, the bytes
+ * into the request's body itself; nothing to free.
+ */
+struct rt_valid_file {
+    const char *name;          /* the form field's name; NULL: the (optional) file was not sent */
+    const char *filename;      /* the filename the client gave, unescaped ("" if it sent an empty one) */
+    const char *content_type;  /* the part's Content-Type as sent; NULL: none (text/plain, RFC 7578 §4.4) */
+    const unsigned char *data; /* the file's bytes (any bytes, NUL included): NOT NUL-terminated */
+    size_t size;               /* bytes at data */
 };
 
 /** A discriminator's tag value and the branch of the union it names. */

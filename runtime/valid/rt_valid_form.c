@@ -29,14 +29,6 @@ static bool is_form_media_type(const char *ct)
     return len == sizeof(form) - 1 && strncasecmp(ct, form, len) == 0;
 }
 
-static size_t item_size(enum rt_valid_kind kind)
-{
-    return kind == RT_VALID_STRING    ? sizeof(const char *)
-           : kind == RT_VALID_INTEGER ? sizeof(int64_t)
-           : kind == RT_VALID_NUMBER  ? sizeof(double)
-                                      : sizeof(bool);
-}
-
 /*
  * Decode @p pair's value and validate it against @p rule into @p dst.
  * @return 0, or -1 (error added at @p loc).
@@ -61,7 +53,7 @@ static void read_array(struct rt_req *req, const struct rt_url_query_pair *pairs
                        const struct rt_valid_field *f, char *out, const struct rt_valid_arena *arena,
                        struct rt_valid_errors *errs, const struct rt_valid_loc *at)
 {
-    size_t n = 0, k = 0, size = item_size(f->rule->items->kind);
+    size_t n = 0, k = 0, size = rt_valid_scalar_size(f->rule->items->kind);
     char *items;
 
     for (size_t i = 0; i < n_pairs; i++)

@@ -34,6 +34,8 @@ static size_t item_size(const struct rt_valid_rule *r)
         return r->model->size;
     case RT_VALID_ANY:
         return sizeof(struct json_object *);
+    case RT_VALID_FILE:
+        return sizeof(struct rt_valid_file);
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
     case RT_VALID_UNION:
@@ -161,6 +163,10 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return convert_map(c, r, j, dst, len_dst, loc);
     case RT_VALID_UNION:
         return rt_valid_union_from_json(r, j, dst, c->arena, c->errs, loc);
+    case RT_VALID_FILE: /* a file part comes in a multipart body (rt_valid_multipart), never in JSON */
+        rt_valid_error_ref(c->errs, loc, "file_type",
+                           "Input should be a file part of a multipart/form-data body", j);
+        return -1;
     default:
         return rt_valid_scalar_from_json(r, j, dst, c->arena, c->errs, loc);
     }
@@ -374,6 +380,8 @@ static struct json_object *value_to_json(const struct rt_valid_rule *r, const vo
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
         break; /* handled by the caller, which knows where the length is */
+    case RT_VALID_FILE:
+        return NULL; /* a file part of a multipart request: no JSON of its own (null) */
     }
     abort();
 }
@@ -500,6 +508,9 @@ static void value_write_json(const struct rt_valid_rule *r, const void *p, bool 
     case RT_VALID_ARRAY:
     case RT_VALID_MAP:
         break; /* handled by the caller, which knows where the length is */
+    case RT_VALID_FILE:
+        rt_json_put_null(out); /* a file part of a multipart request: no JSON of its own */
+        return;
     }
     abort();
 }

@@ -429,3 +429,11 @@ int rt_valid_scalar_param(const struct rt_valid_param *p, const char *text, void
         *(bool *)((char *)out + p->has_offset) = true;
     return rc;
 }
+
+size_t rt_valid_scalar_size(enum rt_valid_kind kind)
+{
+    return kind == RT_VALID_STRING    ? sizeof(const char *)
+           : kind == RT_VALID_INTEGER ? sizeof(int64_t)
+           : kind == RT_VALID_NUMBER  ? sizeof(double)
+                                      : sizeof(bool);
+}

@@ -55,4 +55,10 @@ int rt_valid_scalar_from_text(const struct rt_valid_rule *r, const char *text, v
 int rt_valid_scalar_param(const struct rt_valid_param *p, const char *text, void *out,
                           const struct rt_valid_arena *arena, struct rt_valid_errors *errs);
 
+/**
+ * @return the bytes a value of the scalar kind @p kind (string, integer,
+ * number, boolean) takes in C: an array item of a form or multipart field.
+ */
+size_t rt_valid_scalar_size(enum rt_valid_kind kind);
+
 #endif /* RT_VALID_SCALAR_H */

@@ -19,6 +19,7 @@ import tempfile
 
 import yaml
 
+import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
 
@@ -568,6 +569,7 @@ def main():
         test_security(tmp)
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
+        multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         test_review_refusals(tmp)
         test_review_crashes(tmp)

@@ -196,11 +196,16 @@ def smoke_requests(spec, op_id):
     if "requestBody" in op:
         content = op["requestBody"]["content"]
         form = content.get("application/x-www-form-urlencoded")
+        multipart = content.get("multipart/form-data")
         media = next(iter(content))
-        body = example_of(form if form is not None else content.get("application/json", content[media]))
+        body = example_of(form if form is not None else multipart if multipart is not None else
+                          content.get("application/json", content[media]))
         assert body is not None, "%s: the request body has no example in the spec (add `example:`)" % op_id
-        body = FormBody(body) if form is not None else body if "application/json" in content else \
-            RawBody(media, body)
+        if multipart is not None:
+            body = MultipartBody(body, multipart_files(spec, multipart))
+        else:
+            body = FormBody(body) if form is not None else body if "application/json" in content else \
+                RawBody(media, body)
 
     styles = {p["name"]: (p.get("style"), p.get("explode")) for p in params}
 
@@ -220,6 +225,8 @@ def smoke_requests(spec, op_id):
         bad = (method, build(invalid), body)
     elif isinstance(body, FormBody):
         bad = (method, build(None), FormBody({}))  # no field: the required ones are missing
+    elif isinstance(body, MultipartBody):
+        bad = (method, build(None), MultipartBody({}, body.files))  # no part: the required ones are missing
     elif isinstance(body, RawBody):
         bad = (method, build(None), RawBody(body.media, [])) if body.media.endswith("+json") else None
     elif body is not None:
@@ -241,6 +248,45 @@ class FormBody(dict):
     """A request body sent as application/x-www-form-urlencoded (lists as repeated keys)."""
 
 
+class MultipartBody(dict):
+    """A request body sent as multipart/form-data (lists as repeated parts); files: {file property: the
+    Content-Type its part is sent with}."""
+
+    def __init__(self, values, files):
+        super().__init__(values)
+        self.files = files
+
+
+def multipart_files(spec, media):
+    """{file property: a Content-Type the spec accepts} of a multipart/form-data Media Type Object: properties
+    {type: string, format: binary} or with contentMediaType; the type from encoding's contentType, else
+    contentMediaType, else application/octet-stream (the first one without a wildcard)."""
+    schema = media.get("schema", {})
+    if "$ref" in schema:
+        schema = spec.resolver.resolve(schema["$ref"])[1]
+    files = {}
+    for name, prop in schema.get("properties", {}).items():
+        item = prop.get("items", {}) if prop.get("type") == "array" else prop
+        if item.get("format") == "binary" or "contentMediaType" in item:
+            accepted = media.get("encoding", {}).get(name, {}).get("contentType") or item.get("contentMediaType")
+            types = [t.strip() for t in (accepted or "").split(",") if t.strip() and "*" not in t]
+            files[name] = types[0] if types else "application/octet-stream"
+    return files
+
+
+def multipart_bytes(body, boundary=b"spec-contract-boundary"):
+    """The multipart/form-data encoding of a MultipartBody (a file part named after its property)."""
+    out = []
+    for name, value in body.items():
+        for v in value if isinstance(value, list) else [value]:
+            head = 'Content-Disposition: form-data; name="%s"' % name
+            if name in body.files:
+                head += '; filename="%s.bin"\r\nContent-Type: %s' % (name, body.files[name])
+            data = v if isinstance(v, bytes) else (v if isinstance(v, str) else json.dumps(v)).encode()
+            out.append(b"--" + boundary + b"\r\n" + head.encode() + b"\r\n\r\n" + data + b"\r\n")
+    return b"".join(out) + b"--" + boundary + b"--\r\n"
+
+
 class RawBody:
     """A request body sent with its own media type (text, bytes, a vendor JSON type): @value is the
     spec's example, as JSON for a +json type, else as UTF-8 text."""
@@ -257,6 +303,9 @@ def send(server, method, target, body, headers=None):
     headers = dict(headers or {})
     if body is None:
         return server.request(method, target, headers=headers)
+    if isinstance(body, MultipartBody):
+        headers["Content-Type"] = "multipart/form-data; boundary=spec-contract-boundary"
+        return server.request(method, target, body=multipart_bytes(body), headers=headers)
     if isinstance(body, RawBody):
         headers["Content-Type"] = body.media
         return server.request(method, target, body=body.encode(), headers=headers)

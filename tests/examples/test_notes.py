@@ -26,6 +26,7 @@ EXEMPT = {
     ("create_note", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("get_note", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("create_note_from_form", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
+    ("add_attachment", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("replace_note_text", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("import_note", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
 }
@@ -166,6 +167,96 @@ class Notes(unittest.TestCase):
         r = self.spec.check("create_note_from_form", self.server.post_json("/notes/form", {"title": "a", "text": "b"}))
         self.assertEqual(self.locs(r), [["body"]])
 
+    def upload(self, note_id, parts, boundary="b0undary", content_type=None, server=None):
+        """POST a multipart body of parts [(name, filename or None, Content-Type or None, bytes)]."""
+        body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\"%s\r\n%s\r\n%s\r\n" % (
+            boundary.encode(), name.encode(), b'; filename="%s"' % fn.replace("\\", "\\\\").replace('"', '\\"').encode() if fn is not None else b"",
+            b"Content-Type: %s\r\n" % ct.encode() if ct else b"", data) for name, fn, ct, data in parts)
+        body += b"--%s--\r\n" % boundary.encode()
+        headers = {"Content-Type": content_type or "multipart/form-data; boundary=" + boundary}
+        r = (server or self.server).request("POST", "/notes/%d/attachments" % note_id, body=body, headers=headers)
+        return r if server else self.spec.check("add_attachment", r)
+
+    @staticmethod
+    def fnv1a(data):
+        h = 0xcbf29ce484222325
+        for b in data:
+            h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+        return "%016x" % h
+
+    def test_7_a_multipart_upload(self):
+        note = self.call("create_note", body={"title": "Scan", "text": "See the attachment."}).json()
+        data = bytes(range(256)) + b"\r\n--b0undar\r\n\x00\r\n"  # every byte, NUL, CRLF, a near-delimiter
+        r = self.upload(note["id"], [("caption", None, None, "Reçu".encode()),
+                                     ("file", 'scan "1".png', "image/png", data), ("other", None, None, b"x")])
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual({k: v for k, v in r.json().items() if k != "id"}, {
+            "note_id": note["id"], "filename": 'scan "1".png', "content_type": "image/png", "size": len(data),
+            "checksum": self.fnv1a(data), "caption": "Reçu"})
+        r = self.upload(note["id"], [("file", "a.txt", None, b"")])  # no Content-Type: text/plain; empty file
+        self.assertEqual((r.status, r.json()["content_type"], r.json()["size"]), (201, "text/plain", 0), r.body)
+        self.assertNotIn("caption", r.json())
+        self.assertEqual(self.upload(999999, [("file", "a.txt", "text/plain", b"x")]).status, 404)
+        # 422: one entry per failing field
+        r = self.upload(note["id"], [("caption", None, None, b"x" * 201)])
+        self.assertEqual(self.locs(r), [["body", "file"], ["body", "caption"]])
+        self.assertEqual([e["type"] for e in r.json()["detail"]], ["missing", "string_too_long"])
+        r = self.upload(note["id"], [("file", None, None, b"text, not a file"), ("caption", "c.txt", None, b"x")])
+        self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]],
+                         [(["body", "file"], "value_error"), (["body", "caption"], "string_type")])
+        r = self.upload(note["id"], [("file", "a.exe", "application/x-msdownload", b"MZ")])
+        self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], [(["body", "file"], "content_type")])
+        r = self.upload(note["id"], [("file", "a.txt", None, b"1"), ("file", "b.txt", None, b"2")])
+        self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], [(["body", "file"], "value_error")])
+        # a malformed body: one multipart_invalid entry; another media type: model_attributes_type
+        r = self.upload(note["id"], [("file", "a.txt", None, b"x")], content_type="multipart/form-data")
+        self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], [(["body"], "multipart_invalid")])
+        self.assertIn("boundary", r.json()["detail"][0]["ctx"]["error"])
+        r = self.upload(note["id"], [("file", "a.txt", None, b"x")],
+                        content_type="multipart/form-data; boundary=" + "x" * 71)
+        self.assertEqual(self.locs(r), [["body"]])
+        r = self.spec.check("add_attachment", self.server.request(
+            "POST", "/notes/%d/attachments" % note["id"], body=b"--b\r\nContent-Disposition: form-data; "
+            b"name=\"file\"; filename=\"a\"\r\n\r\ntruncated", headers={"Content-Type": "multipart/form-data; boundary=b"}))
+        self.assertEqual([(e["loc"][0], e["type"]) for e in r.json()["detail"]], [("body", "multipart_invalid")])
+        self.assertIn("closing delimiter", r.json()["detail"][0]["ctx"]["error"])
+        r = self.spec.check("add_attachment", self.server.post_json("/notes/%d/attachments" % note["id"], {"file": "x"}))
+        self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], [(["body"], "model_attributes_type")])
+
+    def test_7_the_generated_client_uploads(self):
+        """notes-client (tools/async_demo_client.c on notes' generated client): --file @PATH sends the file."""
+        note = self.call("create_note", body={"title": "CLI", "text": "upload"}).json()
+        url = "http://127.0.0.1:%d/v1" % self.server.port
+        with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+            data = b"\x00\r\n--rt-form-\xff" * 50
+            f.write(data)
+            f.flush()
+            r = subprocess.run([os.environ["NOTES_CLIENT"], "--url", url, "add-attachment", str(note["id"]),
+                                "--file", "@" + f.name, "--caption", "from the CLI"], capture_output=True,
+                               timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = json.loads(r.stdout)
+            self.assertEqual((got["filename"], got["content_type"], got["size"], got["checksum"], got["caption"]),
+                             (os.path.basename(f.name), "application/octet-stream", len(data), self.fnv1a(data),
+                              "from the CLI"))
+            r = subprocess.run([os.environ["NOTES_CLIENT"], "--url", url, "add-attachment", str(note["id"]),
+                                "--file", "@/nonexistent/file"], capture_output=True, timeout=30)
+            self.assertNotEqual(r.returncode, 0)
+
+    def test_8_the_body_size_limit_covers_the_whole_upload(self):
+        with tempfile.TemporaryDirectory(prefix="notes-") as tmp, Server(
+                workers=1, env={"MAX_BODY_SIZE": "2048"}, base_path="/v1",
+                database_url="sqlite:///" + os.path.join(tmp, "notes.db")) as small:
+            r = small.request("POST", "/notes/", body=b'{"title": "t", "text": "x"}',
+                              headers={"Content-Type": "application/json"})
+            self.assertEqual(r.status, 201, r.body)
+            note_id = r.json()["id"]
+            ok = self.upload(note_id, [("file", "a.bin", None, b"x" * 1800)], server=small)
+            self.assertEqual((ok.status, ok.json()["size"]), (201, 1800), ok.body)
+            # the same file with a caption making the whole body pass the limit: 413, whatever the parts
+            r = self.upload(note_id, [("file", "a.bin", None, b"x" * 1800), ("caption", None, None, b"y" * 200)],
+                            server=small)
+            self.assertEqual(r.status, 413, r.body)
     # --- text, bytes and vendor JSON request bodies (issue 15, wt-rawbody) ---
 
     def send_raw(self, op_id, path, body, content_type, method="POST"):

@@ -26,6 +26,18 @@ static const struct rt_db_migration migrations[] = {
         .postgres_sql = "CREATE TABLE notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
                         " title text NOT NULL, text text NOT NULL);",
     },
+    {
+        .version = 2,
+        .description = "attachments (what was uploaded: not the bytes)",
+        .sqlite_sql =
+            "CREATE TABLE attachments (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " note_id INTEGER NOT NULL REFERENCES notes (id), filename TEXT NOT NULL,"
+            " content_type TEXT NOT NULL, size INTEGER NOT NULL, checksum TEXT NOT NULL, caption TEXT);",
+        .postgres_sql =
+            "CREATE TABLE attachments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+            " note_id bigint NOT NULL REFERENCES notes (id), filename text NOT NULL,"
+            " content_type text NOT NULL, size bigint NOT NULL, checksum text NOT NULL, caption text);",
+    },
 };
 
 const struct rt_module notes_module = {
@@ -126,4 +138,64 @@ void handle_get_note(struct rt_req *req, const struct api_get_note_params *param
 
     snprintf(id, sizeof(id), "%" PRId64, params->note_id);
     rt_db_req_submit(req, &select_note, values, note_found, req, api_get_note__reply_503_detail);
+}
+
+/* Stored only if the note exists: no row comes back otherwise (404). */
+static const struct rt_db_statement insert_attachment = {
+    .name = "attachments_insert",
+    .sql = "INSERT INTO attachments (note_id, filename, content_type, size, checksum, caption)"
+           " SELECT id, $2, $3, CAST($4 AS BIGINT), $5, $6 FROM notes WHERE id = CAST($1 AS BIGINT)"
+           " RETURNING id, note_id, filename, content_type, size, checksum, caption",
+    .n_params = 6,
+};
+
+static void attachment_stored(const struct rt_db_result *res, void *arg)
+{
+    struct rt_req *req = arg;
+    struct api_attachment a = {0};
+    int rc;
+
+    if (rt_db_req_reply_failure(req, res, api_add_attachment__reply_503_detail))
+        return;
+    if (rt_db_result_rows(res) == 0) {
+        api_add_attachment__reply_404_detail(req, "Note not found");
+        return;
+    }
+    rc = rt_db_req_text(req, res, 0, 6, &a.caption);
+    if (rt_db_result_int64(res, 0, 0, &a.id) != RT_DB_VALUE_OK ||
+        rt_db_result_int64(res, 0, 1, &a.note_id) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 2, &a.filename) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 3, &a.content_type) != RT_DB_VALUE_OK ||
+        rt_db_result_int64(res, 0, 4, &a.size) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, 0, 5, &a.checksum) != RT_DB_VALUE_OK ||
+        (rc != RT_DB_VALUE_OK && rc != RT_DB_VALUE_NULL)) {
+        rt_db_req_reply_bad_row(req, "the stored attachment");
+        return;
+    }
+    api_add_attachment__reply_201(req, &a);
+}
+
+/* FNV-1a, 64 bits: a checksum the client can recompute to see its bytes arrived as sent. */
+static uint64_t fnv1a(const unsigned char *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 0x100000001b3u;
+    return h;
+}
+
+/* A file part and a caption (multipart/form-data): what was sent is stored with the note. */
+void handle_add_attachment(struct rt_req *req, const struct api_add_attachment_params *params)
+{
+    const struct rt_valid_file *file = &params->body.file;
+    char id[24], size[24], checksum[17];
+    const char *values[6] = {id,   file->filename, file->content_type ? file->content_type : "text/plain",
+                             size, checksum,       params->body.caption};
+
+    snprintf(id, sizeof(id), "%" PRId64, params->note_id);
+    snprintf(size, sizeof(size), "%zu", file->size);
+    snprintf(checksum, sizeof(checksum), "%016" PRIx64, fnv1a(file->data, file->size));
+    rt_db_req_submit(req, &insert_attachment, values, attachment_stored, req,
+                     api_add_attachment__reply_503_detail);
 }
