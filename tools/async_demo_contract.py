@@ -43,7 +43,7 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gett
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_formats import write_only_missing  # noqa: E402
-from contract_gen import FORMATS, TEMPLATE, body_media, deref, negatives, positive, raw_media  # noqa: E402
+from contract_gen import FORMATS, TEMPLATE, body_media, deref, multipart_body, negatives, positive, raw_media  # noqa: E402
 from contract_report import curl, junit, table  # noqa: E402
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -166,14 +166,16 @@ class Target:
         headers.update({name: header_text(v) for name, v in req["header"].items()})
         if req["cookie"]:
             headers["Cookie"] = "; ".join("%s=%s" % (k, quote(header_text(v))) for k, v in req["cookie"].items())
-        body = req["raw"]
+        body, media = req["raw"], req["media"]
         if body is None and req["body"] is not None:
-            if req["media"] == "application/x-www-form-urlencoded":
+            if media == "application/x-www-form-urlencoded":
                 body = urllib.parse.urlencode(req["body"], doseq=True).encode()
+            elif media == "multipart/form-data":
+                body, media = multipart_body(op, req["body"], req.get("part_types", {}))
             else:
                 body = json.dumps(req["body"]).encode()
         if body is not None:
-            headers["Content-Type"] = req["media"]
+            headers["Content-Type"] = media
         return method, target, headers, body
 
     def send(self, method, target, headers, body):

@@ -22,7 +22,9 @@ from contract_formats import FORMATS  # this folder
 TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
 NO_DELIMITERS = "x-contract-no-delimiters"  # a string schema whose values leave out , ; = .
 HEADER_TEXT = "\0header"  # a key of caps: draw strings for a header or cookie
-BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+MULTIPART = "multipart/form-data"
+BOUNDARY = "contract-boundary-7MA4YWxkTrZu0gW"
 
 
 def deref(spec, obj, depth=0):
@@ -291,16 +293,20 @@ def body_mutations(op):
     if not media:
         return []
     schema, out = media[1], []
-    out.append(("body: malformed JSON" if media[0] == "application/json" else "body: malformed form", "raw", None))
+    out.append(("body: malformed JSON" if media[0] == "application/json" else "body: malformed " + media[0], "raw", None))
     out.append(("body: wrong Content-Type", "media", None))
     if media[2]:
         out.append(("body: required", "drop", None))
     if schema.get("type") == "object":
         for key in schema.get("required", []):
             out.append(("body %s: required" % key, "del", key))
+        out += multipart_mutations(op)
         if schema.get("additionalProperties") is False:
             out.append(("body: additionalProperties", "extra", None))
+        files = file_fields(op)
         for key, sub in schema.get("properties", {}).items():
+            if key in files:
+                continue  # a file's bytes have no constraint the generator accepts; multipart_mutations()
             for constraint, value in bad_values(sub):
                 if media[0] != "application/json" and constraint == "type" and sub.get("type") == "string":
                     continue
@@ -308,10 +314,79 @@ def body_mutations(op):
     return out
 
 
+# --- multipart/form-data: files are the string properties in binary (format binary, contentMediaType) ---
+
+
+def is_file(schema):
+    return schema.get("type") == "string" and (schema.get("format") == "binary" or "contentMediaType" in schema)
+
+
+def file_fields(op):
+    """{property: its schema} of @op's multipart body's files (an array of files: the items' schema)."""
+    media = body_media(op)
+    if not media or media[0] != MULTIPART:
+        return {}
+    out = {}
+    for key, sub in media[1].get("properties", {}).items():
+        item = sub.get("items", {}) if sub.get("type") == "array" else sub
+        if is_file(item):
+            out[key] = item
+    return out
+
+
+def part_type(op, field, schema):
+    """The Content-Type a valid file part of @field is sent with: the first its encoding accepts."""
+    encoding = (op.get("requestBody") or {}).get("content", {}).get(MULTIPART, {}).get("encoding", {})
+    accepted = encoding.get(field, {}).get("contentType") or schema.get("contentMediaType") or ""
+    first = accepted.split(",")[0].strip() or "application/octet-stream"
+    return "application/octet-stream" if first == "*/*" else first.replace("/*", "/x-contract")
+
+
+def multipart_body(op, body, part_types):
+    """@body (a dict of the schema's properties) as (multipart/form-data bytes, its Content-Type); files as file
+    parts (their Content-Type from @part_types, else part_type()), the rest as text parts, lists repeated."""
+    files, out = file_fields(op), b""
+    for key, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            text = (str(item).lower() if isinstance(item, bool) else str(item)).encode("utf-8")
+            disp = 'form-data; name="%s"' % key
+            head = ""
+            if key in files and key not in part_types.get("as_text", ()):
+                disp += '; filename="%s.bin"' % key
+                head = "Content-Type: %s\r\n" % part_types.get(key, part_type(op, key, files[key]))
+            out += ("--%s\r\nContent-Disposition: %s\r\n%s\r\n" % (BOUNDARY, disp, head)).encode() + text + b"\r\n"
+    return out + ("--%s--\r\n" % BOUNDARY).encode(), "%s; boundary=%s" % (MULTIPART, BOUNDARY)
+
+
+def multipart_mutations(op):
+    """(name, kind, field) of the violations only a multipart body has: a file part of a type its encoding does
+    not accept, a file sent as a text part."""
+    out = []
+    encoding = (op.get("requestBody") or {}).get("content", {}).get(MULTIPART, {}).get("encoding", {})
+    for key in file_fields(op):
+        if encoding.get(key, {}).get("contentType", "*/*").strip() != "*/*":
+            out.append(("body %s: contentType" % key, "part_type", key))
+        out.append(("body %s: text, not a file" % key, "as_text", key))
+    return out
+
+
 def apply_body(req, kind, arg, schema):
     req = copy.deepcopy(req)
     body = req["body"] if req["body"] is not None else {}
+    if kind in ("part_type", "as_text"):  # multipart only: a file part sent wrong
+        if arg not in body:
+            return None
+        types = req.setdefault("part_types", {})
+        if kind == "part_type":
+            types[arg] = "application/x-contract-other"
+        else:
+            types["as_text"] = [arg]
+        return req
     if kind == "raw":
+        if req["media"] == MULTIPART:  # no closing delimiter
+            req["raw"] = ('--%s\r\nContent-Disposition: form-data; name="x"\r\n\r\ncut' % BOUNDARY).encode()
+            req["media"] = "%s; boundary=%s" % (MULTIPART, BOUNDARY)
+            return req
         req["raw"] = b'{"unterminated": ' if req["media"] == "application/json" or req["media"] is None else b"%zz=%"
         req["media"] = req["media"] or "application/json"
     elif kind == "media":

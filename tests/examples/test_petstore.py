@@ -32,6 +32,14 @@ ENV = {"PETSTORE_API_KEY": KEY, "PETSTORE_TOKEN": TOKEN, "PETSTORE_ADMIN": "%s:%
 EXEMPT = {}
 
 
+def fnv1a(data):
+    """FNV-1a, 64 bits (the pet store's checksum of a chip's dump)."""
+    h = 14695981039346656037
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
 def basic(user, password):
     return {"Authorization": "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()}
 
@@ -430,6 +438,72 @@ class Petstore(unittest.TestCase):
                                           (["body", "remember"], "bool_parsing")])
         r = self.call("login_user", "POST", "/users/login", {"username": "linus", "password": "penguins rule"})
         self.assertEqual(self.errors(r), [(["body"], "model_attributes_type")])  # JSON where a form is declared
+
+    # --- bodies other than JSON: multipart, text, bytes --------------------------------------------------
+
+    @staticmethod
+    def multipart(*parts, boundary="petstore-boundary-1"):
+        """A multipart/form-data body of (name, filename or None, content type or None, bytes) parts, and
+        its Content-Type header."""
+        out = b""
+        for name, filename, ctype, data in parts:
+            disp = 'form-data; name="%s"' % name + ('; filename="%s"' % filename if filename else "")
+            out += b"--%s\r\nContent-Disposition: %s\r\n" % (boundary.encode(), disp.encode())
+            out += (b"Content-Type: %s\r\n" % ctype.encode()) if ctype else b""
+            out += b"\r\n" + data + b"\r\n"
+        return out + b"--%s--\r\n" % boundary.encode(), \
+            dict(WITH_KEY, **{"Content-Type": "multipart/form-data; boundary=%s" % boundary})
+
+    def test_13_multipart_text_and_bytes_bodies(self):
+        pet = self.add_pet({"petType": "cat", "name": "Photogenic", "huntingSkill": "lazy"})
+        png = b"\x89PNG\r\n\x1a\n\x00\x00\r\n--not-a-boundary\x00" * 20
+        body, headers = self.multipart(("file", "cat.png", "image/png", png),
+                                       ("additionalMetadata", None, None, b"on the sofa"))
+        r = self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, body, headers)
+        self.assertEqual((r.status, r.json()["type"]), (200, "image/png"), r.body)
+        self.assertTrue(r.json()["message"].startswith("cat.png: %d bytes" % len(png)), r.body)
+        self.assertTrue(r.json()["message"].endswith("; on the sofa"), r.body)
+        body, headers = self.multipart(("file", "cat.txt", "text/plain", b"meow"),
+                                       ("additionalMetadata", None, None, b"x" * 101))
+        r = self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, body, headers)
+        self.assertEqual(self.errors(r), [(["body", "file"], "content_type"),
+                                          (["body", "additionalMetadata"], "string_too_long")])
+        body, headers = self.multipart(("additionalMetadata", None, None, b"no file"))
+        r = self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, body, headers)
+        self.assertEqual(self.errors(r), [(["body", "file"], "missing")])
+        body, headers = self.multipart(("file", "cat.png", "image/png", png))
+        r = self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, body[:-4], headers)  # no end
+        self.assertEqual([t for _, t in self.errors(r)], ["multipart_invalid"])
+        self.assertEqual(self.call("upload_pet_image", "POST", "/pets/999/uploadImage", body, headers).status, 404)
+        big, headers = self.multipart(("file", "big.png", "image/png", b"\0" * (1024 * 1024 + 1)))
+        self.assertEqual(self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, big, headers).status,
+                         413)  # the whole upload counts against the body size limit
+        self.assertEqual(self.call("upload_pet_image", "POST", "/pets/%d/uploadImage" % pet, body,
+                                   {"Content-Type": headers["Content-Type"]}).status, 401)
+
+        text = dict(WITH_KEY, **{"Content-Type": "text/plain; charset=utf-8"})
+        note = "Likes the sun; déteste l'eau".encode()
+        r = self.call("set_pet_note", "PUT", "/pets/%d/note" % pet, note, text)
+        self.assertEqual((r.status, r.body, r.header("content-type").split(";")[0]), (200, note, "text/plain"))
+        r = self.call("set_pet_note", "PUT", "/pets/%d/note" % pet, b"x" * 281, text)
+        self.assertEqual(self.errors(r), [(["body"], "string_too_long")])
+        r = self.call("set_pet_note", "PUT", "/pets/%d/note" % pet, b"caf\xe9", text)  # Latin-1, not UTF-8
+        self.assertEqual(self.errors(r), [(["body"], "string_unicode")])
+        r = self.call("set_pet_note", "PUT", "/pets/%d/note" % pet, b'"json"', dict(WITH_KEY, **JSON))
+        self.assertEqual(r.status, 415, r.body)
+        self.assertEqual(self.call("set_pet_note", "PUT", "/pets/999/note", note, text).status, 404)
+
+        raw = dict(WITH_KEY, **{"Content-Type": "application/octet-stream"})
+        r = self.call("read_pet_chip", "PUT", "/pets/%d/chip" % pet, b"\x00\xff\r\n", raw)
+        self.assertEqual((r.status, r.json()["bytes"]), (200, 4), r.body)
+        self.assertEqual(r.json()["checksum"], "%016x" % fnv1a(b"\x00\xff\r\n"))
+        r = self.call("read_pet_chip", "PUT", "/pets/%d/chip" % pet, b"abc", raw)
+        self.assertEqual(self.errors(r), [(["body"], "bytes_too_short")])
+        r = self.call("read_pet_chip", "PUT", "/pets/%d/chip" % pet, b"\x01" * 65, raw)
+        self.assertEqual(self.errors(r), [(["body"], "bytes_too_long")])
+        r = self.call("read_pet_chip", "PUT", "/pets/%d/chip" % pet, b"abcd", dict(WITH_KEY, **{"Content-Type": "image/png"}))
+        self.assertEqual(r.status, 415, r.body)
+        self.assertEqual(self.call("read_pet_chip", "PUT", "/pets/999/chip", b"abcd", raw).status, 404)
 
     # --- the base path, the limits ------------------------------------------------------------------------
 

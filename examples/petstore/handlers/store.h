@@ -1,5 +1,5 @@
 /*
- * The pet store's records (handlers/store.c): pets, their labels, orders,
+ * The pet store's records (handlers/store.c): pets, their labels and notes, orders,
  * users and login sessions, kept in memory by one store that every worker
  * thread shares (under a mutex), for as long as the process runs.
  *
@@ -20,7 +20,15 @@
 
 struct rt_req;
 
-enum store_table { STORE_PETS, STORE_LABELS, STORE_ORDERS, STORE_USERS, STORE_SESSIONS, STORE_N_TABLES };
+enum store_table {
+    STORE_PETS,
+    STORE_LABELS,
+    STORE_NOTES,
+    STORE_ORDERS,
+    STORE_USERS,
+    STORE_SESSIONS,
+    STORE_N_TABLES
+};
 
 #define STORE_FULL (-1)      /* the table holds PETSTORE_CAPACITY records */
 #define STORE_TAKEN (-2)     /* another record has this key */
