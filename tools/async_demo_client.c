@@ -2,21 +2,20 @@
  * async-demo-client — call any operation of the API from the command line, through the generated
  * client's operation table (generated/api_client.h) and rt_api_client_call(), once or under load.
  *
- *   async-demo-client [--url URL] OPERATION [PATH-ARGS...] [--PARAM VALUE...]
- *                     [--json JSON] [--FIELD VALUE...] [--concurrency N [--requests M]]
+ *   async-demo-client [--url URL] OPERATION [PATH-ARGS...] [--PARAM VALUE...] [--json JSON] [--FIELD
+ * VALUE...]
+ *                     [--concurrency N [--requests M]]
  *
  * --url without a path (http://host:port) gets the spec's first server path; with one (even /), kept.
  * OPERATION is an operationId with dashes or underscores (get-user, get_user).  Positional arguments fill the
  * path parameters in order; --name value (or --name=value) fills a query, header or cookie parameter (lists
  * "a,b", objects "key,value,..."), else a body field; --json gives the whole body (sent as is when no --FIELD
  * is given, so invalid JSON reaches the server too).  The operations (and --help) come from openapi.yaml.
- *
- * Once: the status line (and the response headers the spec declares, as "Name: value" lines) goes to
- * stderr and the body to stdout (so that it can be piped to jq); exit status 0 for 2xx, 1 otherwise, 2 for
- * usage errors.  Load mode (--concurrency and/or --requests): M calls with at most N in flight, one line
- * per call (index, status, ms) as it completes, then a summary (count, ok/failed by status,
- * min/p50/p90/p99/max ms, wall time, requests per second); exit status 0 only if every call got a 2xx.
+ * Once: status line and the spec's response headers to stderr, body to stdout; exit 0 for 2xx, 1 otherwise, 2
+ * for usage errors.  Load mode (--concurrency, --requests): M calls, N in flight, a line each, a summary (by
+ * status, percentiles, req/s).  It speaks with the name it is run by, of the spec's title.
  */
+#include "api.h" /* API_TITLE */
 #include "api_client.h"
 #include "client_auth.h"
 #include "rt_client.h"
@@ -79,7 +78,7 @@ struct slot {
     long index;
 };
 
-static const char *prog = "async-demo-client";
+static const char *prog = "async-demo-client"; /* the name it was run by (main) */
 
 static double now_ms(void)
 {
@@ -188,7 +187,7 @@ static void print_help(FILE *f)
             "       %*s [--json JSON] [--FIELD VALUE...] [--concurrency N] [--requests M]\n"
             "       %s [OPERATION] --help\n"
             "\n"
-            "Calls one operation of the async-demo API (default --url %s) and prints the status\n"
+            "Calls one operation of the %s API (default --url %s) and prints the status\n"
             "(stderr) and the JSON body (stdout).  Positional arguments fill the path parameters\n"
             "in order, --PARAM VALUE the query parameters, --json or --FIELD VALUE the body.\n"
             "Exit status: 0 for a 2xx answer, 1 otherwise, 2 for usage errors.\n"
@@ -201,7 +200,7 @@ static void print_help(FILE *f)
             "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
             "\n"
             "operations:\n",
-            prog, (int)strlen(prog), "", prog, DEFAULT_URL, DEFAULT_TIMEOUT_S);
+            prog, (int)strlen(prog), "", prog, API_TITLE, DEFAULT_URL, DEFAULT_TIMEOUT_S);
     for (i = 0; i < api_client_n_ops; i++)
         print_op_help(f, &api_client_ops[i]);
     client_auth_help(f);
@@ -541,6 +540,7 @@ int main(int argc, char **argv)
 
     memset(&cli, 0, sizeof(cli));
     memset(&run, 0, sizeof(run));
+    prog = argc < 1 ? prog : strrchr(argv[0], '/') != NULL ? strrchr(argv[0], '/') + 1 : argv[0];
     signal(SIGPIPE, SIG_IGN);
     rt_valid_init();
     parse_args(argc, argv, &cli);

@@ -242,6 +242,12 @@ class Notes(unittest.TestCase):
             r = subprocess.run([os.environ["NOTES_CLIENT"], "--url", url, "add-attachment", str(note["id"]),
                                 "--file", "@/nonexistent/file"], capture_output=True, timeout=30)
             self.assertNotEqual(r.returncode, 0)
+        # Built for notes' spec, it speaks of notes, by the name it is run by: nothing says async-demo.
+        r = subprocess.run([os.environ["NOTES_CLIENT"], "--help"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("usage: notes-client ", r.stdout)
+        self.assertIn("Calls one operation of the notes API", r.stdout)
+        self.assertNotIn("async-demo", r.stdout + r.stderr)
 
     def test_8_the_body_size_limit_covers_the_whole_upload(self):
         with tempfile.TemporaryDirectory(prefix="notes-") as tmp, Server(
