@@ -74,8 +74,8 @@ def c_string(s):
 
 
 def c_comment(s):
-    """Text safe inside /* */ on one line."""
-    return re.sub(r"\s+", " ", str(s)).replace("*/", "* /").strip()
+    """Text safe inside /* */ on one line: no "*/" to end it early, no "/*" (-Wcomment)."""
+    return re.sub(r"\s+", " ", str(s)).replace("*/", "* /").replace("/*", "/ *").strip()
 
 
 def py_number_text(v):
