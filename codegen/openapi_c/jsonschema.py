@@ -18,6 +18,7 @@ from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
 from .model import Pattern
 from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError
+from .unions import discriminator_tags
 
 TYPE_BITS = {"null": "RT_VALID_T_NULL", "boolean": "RT_VALID_T_BOOLEAN", "object": "RT_VALID_T_OBJECT",
              "array": "RT_VALID_T_ARRAY", "number": "RT_VALID_T_NUMBER", "integer": "RT_VALID_T_INTEGER",
@@ -290,9 +291,7 @@ def keywords(ctx, t, schema, where):
                             "a composition, an array's items...): it is enforced on the properties of object "
                             "models only, here it would be ignored" % (where, key, key))
     if "discriminator" in schema:
-        raise SpecError("%s/discriminator: a discriminator is supported on a oneOf/anyOf of object schemas (each "
-                        "a $ref, or named by the mapping) that is a property of an object schema or a request body, "
-                        "nothing beside it: here it would not pick the branch" % where)
+        discriminator(t, schema, where)
     if "$ref" in schema:
         others = sorted(k for k in schema if k in SCHEMA_KEYWORDS and k != "$ref")
         in_bundle = where.startswith(metaschema.PREFIX)  # the bundled meta-schema is 2020-12 whatever the document
@@ -471,6 +470,19 @@ def objects(ctx, t, schema, where):
     for key, member in (("additionalProperties", "additional_properties"), ("propertyNames", "property_names")):
         if key in schema:
             t.add(member, t.sub(schema[key], where + "/" + key))
+
+
+def discriminator(t, schema, where):
+    """OpenAPI's discriminator on the oneOf/anyOf of a schema validated as a JSON value: its propertyName's value
+    picks the one branch checked (as for a tagged union of models, unions.py)."""
+    keys = [k for k in ("oneOf", "anyOf") if k in schema]
+    if len(keys) != 1 or not isinstance(schema[keys[0]], list):
+        raise SpecError("%s/discriminator: a discriminator goes beside exactly one oneOf or anyOf (its branches)"
+                        % where)
+    prop, tags = discriminator_tags(schema, schema[keys[0]], where)
+    values = t.array("tags", "struct rt_valid_tag", ["{%s, %d}" % (c_string(tag), i) for tag, i in tags])
+    t.add("discriminator", t.array("disc", "struct rt_valid_schema_disc",
+                                   ["{%s, %s, %d}" % (c_string(prop), values, len(tags))]))
 
 
 def composition(t, schema, where):

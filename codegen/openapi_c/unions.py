@@ -38,7 +38,9 @@ def union_rule(ctx, rule, schema, key, where, inline_name, for_ops):
         discriminator(ctx, rule, schema, alts, where)
 
 
-def discriminator(ctx, rule, schema, alts, where):
+def discriminator_tags(schema, alts, where):
+    """(propertyName, [(tag, branch index)]) of the discriminator of schema (at where), whose oneOf/anyOf is
+    alts: the mapping's values, then the schema name of each $ref branch the mapping does not name."""
     d = schema["discriminator"]
     at = where + "/discriminator"
     if not isinstance(d, dict) or not isinstance(d.get("propertyName"), str):
@@ -57,6 +59,12 @@ def discriminator(ctx, rule, schema, alts, where):
                                 % (where, "oneOf" if "oneOf" in schema else "anyOf", i))
         elif ref not in mapping.values():
             tags.append((ref.rsplit("/", 1)[-1], i))  # the implicit tag: the schema's name
+    return d["propertyName"], tags
+
+
+def discriminator(ctx, rule, schema, alts, where):
+    d = schema["discriminator"]
+    tags = discriminator_tags(schema, alts, where)[1]
     rule.aux.append("static const struct rt_valid_tag %s_tags[] = {%s};" % (
         rule.name, ", ".join("{%s, %d}" % (c_string(t), b) for t, b in tags)))
     rule.members += [("discriminator", c_string(d["propertyName"])), ("tags", rule.name + "_tags"),

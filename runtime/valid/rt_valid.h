@@ -53,8 +53,10 @@
  *    (wt-suite's and wt-rawbody's 8, merged).
  * 9: multipart/form-data bodies (rt_valid_multipart, RT_VALID_FILE, struct
  *    rt_valid_file); the client's body_multipart (wt-multipart's 8, over main's 8).
+ * 10: struct rt_valid_schema.discriminator (struct rt_valid_schema_disc): a
+ *    discriminated oneOf/anyOf validated as a JSON value.
  */
-#define RT_CODEGEN_ABI 9
+#define RT_CODEGEN_ABI 10
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

@@ -7,6 +7,7 @@
 #include "rt_valid_schema.h"
 
 #include "rt_valid_format.h"
+#include "rt_valid_union.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -252,6 +253,27 @@ static size_t count_valid(const struct rt_valid_schema_list *l, struct json_obje
     return n;
 }
 
+/*
+ * A discriminated oneOf/anyOf: the tag picks the branch, and only it is
+ * checked, its errors reported (as for the unions of models, rt_valid_union);
+ * the branches are objects, so anything else is refused as they would.
+ */
+static bool check_tagged(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
+                         const struct rt_valid_loc *loc)
+{
+    const struct rt_valid_schema_list *branches = s->one_of.n > 0 ? &s->one_of : &s->any_of;
+    const struct rt_valid_schema_disc *d = s->discriminator;
+    long b;
+
+    if (json_object_get_type(j) != json_type_object) {
+        rt_valid_schema_fail(errs, loc, "model_attributes_type",
+                             "Input should be a valid dictionary or object to extract fields from", j);
+        return false;
+    }
+    b = rt_valid_union_pick(d->property, d->tags, d->n_tags, j, errs, loc);
+    return b >= 0 && (size_t)b < branches->n && rt_valid_schema_check(branches->items[b], j, errs, loc);
+}
+
 static bool check_composition(const struct rt_valid_schema *s, struct json_object *j,
                               struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
@@ -260,12 +282,14 @@ static bool check_composition(const struct rt_valid_schema *s, struct json_objec
 
     for (i = 0; i < s->all_of.n; i++)
         ok = rt_valid_schema_check(s->all_of.items[i], j, errs, loc) && ok;
-    if (s->any_of.n > 0 && count_valid(&s->any_of, j, 1) == 0) {
+    if (s->discriminator != NULL)
+        ok = check_tagged(s, j, errs, loc) && ok;
+    else if (s->any_of.n > 0 && count_valid(&s->any_of, j, 1) == 0) {
         rt_valid_schema_fail(errs, loc, "union_no_match", "Input should match at least one schema of anyOf",
                              j);
         ok = false;
     }
-    if (s->one_of.n > 0 && (n = count_valid(&s->one_of, j, 2)) != 1) {
+    if (s->discriminator == NULL && s->one_of.n > 0 && (n = count_valid(&s->one_of, j, 2)) != 1) {
         rt_valid_schema_fail(errs, loc, n == 0 ? "union_no_match" : "union_multiple_matches",
                              n == 0 ? "Input should match exactly one schema of oneOf, it matches none"
                                     : "Input should match exactly one schema of oneOf, it matches several",

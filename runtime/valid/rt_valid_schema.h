@@ -72,6 +72,16 @@ struct rt_valid_schema_list {
     size_t n;
 };
 
+/**
+ * OpenAPI's discriminator beside a oneOf/anyOf: the value of @c property
+ * picks the one branch checked (tags[i].branch indexes the oneOf/anyOf).
+ */
+struct rt_valid_schema_disc {
+    const char *property;
+    const struct rt_valid_tag *tags;
+    size_t n_tags;
+};
+
 enum rt_valid_schema_kind {
     RT_VALID_SCHEMA_KEYWORDS = 0, /* a schema object: its keywords below */
     RT_VALID_SCHEMA_TRUE,         /* true: anything */
@@ -117,6 +127,7 @@ struct rt_valid_schema {
     size_t n_dependent_schemas;
     /* composition */
     struct rt_valid_schema_list all_of, any_of, one_of;
+    const struct rt_valid_schema_disc *discriminator; /* NULL: the oneOf/anyOf counts its matches */
     const struct rt_valid_schema *not_schema, *if_schema, *then_schema, *else_schema;
 };
 

@@ -32,18 +32,19 @@ static void *branch_from_json(const struct rt_valid_rule *b, struct json_object 
 }
 
 /* pydantic's union_tag_invalid: ctx {discriminator, tag, expected_tags}. */
-static void tag_invalid(const struct rt_valid_rule *r, const char *tag, struct json_object *j,
-                        struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+static void tag_invalid(const char *discriminator, const struct rt_valid_tag *tags, size_t n_tags,
+                        const char *tag, struct json_object *j, struct rt_valid_errors *errs,
+                        const struct rt_valid_loc *loc)
 {
     char expected[512] = "", disc[160], msg[1024];
     struct json_object *ctx = json_object_new_object();
     size_t i, len;
 
-    for (i = 0; i < r->n_tags; i++) {
+    for (i = 0; i < n_tags; i++) {
         len = strlen(expected);
-        snprintf(expected + len, sizeof(expected) - len, "%s'%s'", i > 0 ? ", " : "", r->tags[i].value);
+        snprintf(expected + len, sizeof(expected) - len, "%s'%s'", i > 0 ? ", " : "", tags[i].value);
     }
-    snprintf(disc, sizeof(disc), "'%s'", r->discriminator);
+    snprintf(disc, sizeof(disc), "'%s'", discriminator);
     snprintf(msg, sizeof(msg), "Input tag '%s' found using %s does not match any of the expected tags: %s",
              tag, disc, expected);
     json_object_object_add(ctx, "discriminator", json_object_new_string(disc));
@@ -52,32 +53,44 @@ static void tag_invalid(const struct rt_valid_rule *r, const char *tag, struct j
     rt_valid_error_add(errs, loc, "union_tag_invalid", msg, json_object_get(j), ctx);
 }
 
-static int by_tag(const struct rt_valid_rule *r, struct json_object *j, void *dst,
-                  const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
-                  const struct rt_valid_loc *loc)
+long rt_valid_union_pick(const char *discriminator, const struct rt_valid_tag *tags, size_t n_tags,
+                         struct json_object *j, struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
     struct json_object *t;
     const char *tag;
     char msg[200], disc[160];
     size_t i;
 
-    if (!json_object_object_get_ex(j, r->discriminator, &t) || json_object_get_type(t) != json_type_string) {
-        snprintf(msg, sizeof(msg), "Unable to extract tag using discriminator '%s'", r->discriminator);
-        snprintf(disc, sizeof(disc), "'%s'", r->discriminator);
+    if (!json_object_object_get_ex(j, discriminator, &t) || json_object_get_type(t) != json_type_string) {
+        if (errs == NULL)
+            return -1;
+        snprintf(msg, sizeof(msg), "Unable to extract tag using discriminator '%s'", discriminator);
+        snprintf(disc, sizeof(disc), "'%s'", discriminator);
         rt_valid_error_ctx(errs, loc, "union_tag_not_found", msg, json_object_get(j), "discriminator", disc);
         return -1;
     }
     tag = json_object_get_string(t);
-    for (i = 0; i < r->n_tags && strcmp(r->tags[i].value, tag) != 0; i++)
-        continue;
-    if (i == r->n_tags) {
-        tag_invalid(r, tag, j, errs, loc);
-        return -1;
+    for (i = 0; i < n_tags; i++) {
+        if (strcmp(tags[i].value, tag) == 0)
+            return (long)tags[i].branch;
     }
-    *VALUE(r, dst) = branch_from_json(r->branches[r->tags[i].branch], j, arena, errs, loc);
+    if (errs != NULL)
+        tag_invalid(discriminator, tags, n_tags, tag, j, errs, loc);
+    return -1;
+}
+
+static int by_tag(const struct rt_valid_rule *r, struct json_object *j, void *dst,
+                  const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                  const struct rt_valid_loc *loc)
+{
+    long b = rt_valid_union_pick(r->discriminator, r->tags, r->n_tags, j, errs, loc);
+
+    if (b < 0)
+        return -1;
+    *VALUE(r, dst) = branch_from_json(r->branches[b], j, arena, errs, loc);
     if (*VALUE(r, dst) == NULL)
         return -1;
-    *KIND(dst) = (int)r->tags[i].branch + 1;
+    *KIND(dst) = (int)b + 1;
     return 0;
 }
 

@@ -25,6 +25,17 @@ int rt_valid_union_from_json(const struct rt_valid_rule *r, struct json_object *
                              const struct rt_valid_loc *loc);
 
 /**
+ * The branch OpenAPI's discriminator picks for the JSON object @p j: the
+ * index (tags[i].branch) of the tag its property @p discriminator holds, or
+ * -1 with pydantic's union_tag_not_found (no such string property) or
+ * union_tag_invalid (a value none of the @p n_tags names) added to @p errs
+ * (unless NULL) at @p loc.  Shared by the unions of models and by
+ * rt_valid_schema's discriminated oneOf/anyOf.
+ */
+long rt_valid_union_pick(const char *discriminator, const struct rt_valid_tag *tags, size_t n_tags,
+                         struct json_object *j, struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/**
  * @return the struct stored in the union at @p p and its model in *@p model,
  * or NULL when no branch is stored (kind 0).
  */

@@ -18,6 +18,12 @@ void handle_batch(struct rt_req *req, const struct api_batch_params *p)
     api_batch__reply_200(req, json_object_new_int64((int64_t)json_object_array_length(p->body)));
 }
 
+/* A discriminated union as array items (each checked against the branch its tag names): the first back. */
+void handle_pets_batch(struct rt_req *req, const struct api_pets_batch_params *p)
+{
+    api_pets_batch__reply_200(req, json_object_get(json_object_array_get_idx(p->body, 0)));
+}
+
 /* Maps (additionalProperties with a schema): key/value pairs in C, written back in order. */
 void handle_put_stock(struct rt_req *req, const struct api_put_stock_params *p)
 {

@@ -392,6 +392,30 @@ static void test_json_value_body(void)
     CHECK(cap.status == 422 && strstr(cap.body, "\"missing\"") != NULL);
 }
 
+/* A discriminated oneOf validated as a JSON value (array items): the tag picks the one branch checked. */
+static void test_discriminated_json_values(void)
+{
+    send_req(RT_METHOD_POST, "/pets-batch", NULL,
+             "[{\"kind\": \"Cat\", \"lives\": 3}, {\"kind\": \"Dog\", \"barks\": true}]");
+    CHECK(cap.status == 200 && body_is("{\"kind\":\"Cat\",\"lives\":3}"));
+    send_req(RT_METHOD_POST, "/pets-batch", NULL,
+             "[{\"kind\": \"Cat\", \"lives\": 10}, {\"kind\": \"Cow\"}, {\"lives\": 1}, 5]");
+    CHECK(
+        cap.status == 422 &&
+        body_is("{\"detail\":[{\"type\":\"less_than_equal\",\"loc\":[\"body\",0,\"lives\"],\"msg\":"
+                "\"Input should be less than or equal to 9\",\"input\":10,\"ctx\":{\"le\":9}},"
+                "{\"type\":\"union_tag_invalid\",\"loc\":[\"body\",1],\"msg\":\"Input tag 'Cow' found using "
+                "'kind' does not match any of the expected tags: 'Cat', 'Dog'\",\"input\":{\"kind\":\"Cow\"},"
+                "\"ctx\":{\"discriminator\":\"'kind'\",\"tag\":\"Cow\",\"expected_tags\":\"'Cat', "
+                "'Dog'\"}},{\"type\":\"union_tag_not_found\",\"loc\":[\"body\",2],\"msg\":\"Unable to "
+                "extract tag using discriminator 'kind'\",\"input\":{\"lives\":1},\"ctx\":{\"discriminator\":"
+                "\"'kind'\"}},{\"type\":\"model_attributes_type\",\"loc\":[\"body\",3],\"msg\":\"Input "
+                "should be a valid dictionary or object to extract fields from\",\"input\":5}]}"));
+    /* A Dog's fields under the tag Cat: checked as a Cat (lives missing), not matched to Dog. */
+    send_req(RT_METHOD_POST, "/pets-batch", NULL, "[{\"kind\": \"Cat\", \"barks\": true}]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"missing\",\"loc\":[\"body\",0,\"lives\"]") != NULL);
+}
+
 static void test_maps(void)
 {
     send_req(RT_METHOD_PUT, "/stock", NULL,
@@ -504,6 +528,7 @@ int main(void)
     test_unions();
     test_maps();
     test_json_value_body();
+    test_discriminated_json_values();
     test_routes();
     test_params();
     test_bodies();
