@@ -13,7 +13,7 @@ from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
-from .refusals import (DOC_KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
+from .refusals import (DOC_KEYWORDS, KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
 from .regex import search
 from .unions import union_field, union_rule as union_rule_tagged
@@ -39,6 +39,10 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
         generic = needs_schema(ctx, schema, nested)
     except SpecError as e:  # a $ref it followed: name where it was met
         raise SpecError("%s: %s" % (where, e))
+    if generic and for_ops:
+        rule = checked_scalar_rule(ctx, schema, name, where, inline_name, nested)
+        if rule is not None:
+            return rule
     if generic:
         return schema_rule(ctx, schema, name, where, for_ops)
     if "$ref" in schema:
@@ -101,6 +105,47 @@ def schema_rule(ctx, schema, name, where, for_ops):
         rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
+
+
+def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):
+    """A parameter's string, integer, number or boolean schema with keywords beyond its Rule (an integer enum,
+    const, multipleOf, not...): the Rule reads the text into its type within its own keywords, then the whole
+    schema, a JSON Schema table (rule->schema), checks the value read.  None if the schema is not one."""
+    target = schema
+    while isinstance(target, dict) and set(target) - DOC_KEYWORDS == {"$ref"}:
+        target = ref_target(ctx, target["$ref"])[0]
+    kind = target.get("type") if isinstance(target, dict) else None
+    if kind not in ("string", "integer", "number", "boolean") or target.get("nullable") is True:
+        return None
+    kind_keys = KEYWORDS["number" if kind in ("integer", "number") else kind]
+    reduced = {k: v for k, v in target.items() if k in kind_keys or k in DOC_KEYWORDS}
+    if kind == "string" and not all(isinstance(v, str) for v in reduced.get("enum", [""])):
+        del reduced["enum"]  # a string rule's enum holds strings; the table checks the others
+    if needs_schema(ctx, reduced, nested):
+        return None
+    rule = build_rule(ctx, reduced, name, where, inline_name, True, nested)
+    if rule.default is not None and not jsonschema_valid(ctx, schema, rule.default, where):
+        raise SpecError("%s/default: the default %r is not valid against its own schema" % (where, rule.default))
+    # the rule is in api_ops.c, the tables in api_models.c: exported (api_models.h declares it)
+    table = schema_table(ctx, schema, where, export="api_%s__schema" % name)
+    ctx.body_schemas.append((table, where))
+    rule.members.append(("schema", "&" + table))
+    rule.summary.append("then its whole JSON Schema")
+    return rule
+
+
+def jsonschema_valid(ctx, schema, value, where):
+    """Whether value satisfies schema's keywords that a Rule leaves to the table (enum, const, multipleOf...)."""
+    target = schema
+    while isinstance(target, dict) and set(target) - DOC_KEYWORDS == {"$ref"}:
+        target = ref_target(ctx, target["$ref"])[0]
+    if "enum" in target and value not in target["enum"]:
+        return False
+    if "const" in target and value != target["const"]:
+        return False
+    m = target.get("multipleOf")
+    return not (isinstance(m, (int, float)) and isinstance(value, (int, float)) and m > 0 and
+                abs(value / m - round(value / m)) > 1e-9)
 
 
 def add_rule(ctx, rule, for_ops, where):

@@ -54,7 +54,8 @@
  * 9: multipart/form-data bodies (rt_valid_multipart, RT_VALID_FILE, struct
  *    rt_valid_file); the client's body_multipart (wt-multipart's 8, over main's 8).
  * 10: struct rt_valid_schema.discriminator (struct rt_valid_schema_disc): a
- *    discriminated oneOf/anyOf validated as a JSON value.
+ *    discriminated oneOf/anyOf validated as a JSON value; rule->schema on a
+ *    parameter's scalar rule (its keywords beyond the rule).
  */
 #define RT_CODEGEN_ABI 10
 
@@ -163,6 +164,9 @@ struct rt_valid_rule {
     /*
      * any: the value is validated in full against this JSON Schema
      * (rt_valid_schema) and kept as a struct json_object *; NULL = any JSON value.
+     * A parameter's string, integer, number or boolean: read by the rule,
+     * then checked against this schema's keywords beyond it (an integer
+     * enum, const, multipleOf...); NULL = the rule says it all.
      */
     const struct rt_valid_schema *schema;
     /*

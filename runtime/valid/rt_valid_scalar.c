@@ -5,7 +5,9 @@
  */
 #include "rt_valid_scalar.h"
 #include "rt_valid_format.h"
+#include "rt_valid_json.h"
 #include "rt_valid_parse.h"
+#include "rt_valid_schema.h"
 #include "rt_url.h"
 
 #include <ctype.h>
@@ -394,6 +396,38 @@ int rt_valid_scalar_from_json(const struct rt_valid_rule *r, struct json_object 
     return scalar_convert(r, j, dst, r->lax, arena, errs, loc);
 }
 
+/*
+ * A parameter's scalar whose schema has keywords beyond its rule (an integer
+ * enum, const, multipleOf...): the value read, as JSON, against the whole
+ * schema (rule->schema).  @return 0, or -1 with its errors added.
+ */
+static int check_schema(const struct rt_valid_rule *r, const void *dst, struct rt_valid_errors *errs,
+                        const struct rt_valid_loc *loc)
+{
+    struct json_object *j;
+    bool ok;
+
+    switch (r->kind) {
+    case RT_VALID_STRING:
+        j = json_object_new_string(*(const char *const *)dst);
+        break;
+    case RT_VALID_INTEGER:
+        j = json_object_new_int64(*(const int64_t *)dst);
+        break;
+    case RT_VALID_NUMBER:
+        j = rt_valid_json_double(*(const double *)dst);
+        break;
+    case RT_VALID_BOOLEAN:
+        j = json_object_new_boolean(*(const bool *)dst);
+        break;
+    default:
+        return 0;
+    }
+    ok = rt_valid_schema_check(r->schema, j, errs, loc);
+    json_object_put(j);
+    return ok ? 0 : -1;
+}
+
 int rt_valid_scalar_from_text(const struct rt_valid_rule *r, const char *text, void *dst,
                               const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                               const struct rt_valid_loc *loc)
@@ -402,6 +436,8 @@ int rt_valid_scalar_from_text(const struct rt_valid_rule *r, const char *text, v
     int rc = scalar_convert(r, j, dst, true, arena, errs, loc); /* text: parsed, never strictly typed */
 
     json_object_put(j);
+    if (rc == 0 && r->schema != NULL && !(r->kind == RT_VALID_STRING && *(const char *const *)dst == NULL))
+        rc = check_schema(r, dst, errs, loc);
     return rc;
 }
 

@@ -37,9 +37,12 @@ def test_param_refusals(tmp, refused, accepted):
             SEARCH + "/parameters/0/schema/maxItems")
     refused(tmp, lambda s: params(s)[5]["schema"].update(minItems=1), "minItems applies to array parameters only",
             SEARCH + "/parameters/5/schema/minItems")
-    # parameters are text, never JSON values: what only the JSON Schema validator enforces is refused there
-    refused(tmp, lambda s: params(s)[0]["schema"]["items"].update(multipleOf=2), "this parameter schema is not "
-            "supported", SEARCH + "/parameters/0/schema/items")
+    # a scalar (or array item) with keywords beyond its rule is read, then checked against its whole schema
+    accepted(tmp, lambda s: params(s)[0]["schema"]["items"].update(multipleOf=2),
+             "multipleOf on an array parameter's integer items")
+    # otherwise parameters are text, never JSON values: what only the JSON Schema validator enforces is refused
+    refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": ["integer", "string"]}),
+            "this parameter schema is not supported", SEARCH + "/parameters/0/schema/items")
     refused(tmp, lambda s: params(s)[0]["schema"].update(contains={"const": 1}), "this parameter schema is not "
             "supported", SEARCH + "/parameters/0/schema")
     accepted(tmp, lambda s: (s["components"]["schemas"].update(Ids={"type": "array", "items": {"type": "integer"},

@@ -411,6 +411,19 @@ static void test_discriminated_json_values(void)
                 "extract tag using discriminator 'kind'\",\"input\":{\"lives\":1},\"ctx\":{\"discriminator\":"
                 "\"'kind'\"}},{\"type\":\"model_attributes_type\",\"loc\":[\"body\",3],\"msg\":\"Input "
                 "should be a valid dictionary or object to extract fields from\",\"input\":5}]}"));
+    /* Parameters whose schema goes beyond their rule: an integer enum, multipleOf, a string const. */
+    static const char *const fast[] = {"X-Mode", "fast", NULL}, *const slow[] = {"X-Mode", "slow", NULL};
+
+    send_req(RT_METHOD_POST, "/pets-batch?level=2&step=1.5", fast, "[{\"kind\": \"Dog\", \"barks\": true}]");
+    CHECK(cap.status == 200);
+    send_req(RT_METHOD_POST, "/pets-batch?level=4&step=1.2", slow, "[{\"kind\": \"Dog\", \"barks\": true}]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"query\",\"level\"]") != NULL &&
+          strstr(cap.body, "\"loc\":[\"query\",\"step\"]") != NULL &&
+          strstr(cap.body, "\"type\":\"multiple_of\"") != NULL &&
+          strstr(cap.body, "\"loc\":[\"header\",\"X-Mode\"]") != NULL);
+    send_req(RT_METHOD_POST, "/pets-batch?level=x&step=11", NULL, "[{\"kind\": \"Dog\", \"barks\": true}]");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"int_parsing\"") != NULL &&
+          strstr(cap.body, "\"less_than_equal\"") != NULL && strstr(cap.body, "multiple_of") == NULL);
     /* A Dog's fields under the tag Cat: checked as a Cat (lives missing), not matched to Dog. */
     send_req(RT_METHOD_POST, "/pets-batch", NULL, "[{\"kind\": \"Cat\", \"barks\": true}]");
     CHECK(cap.status == 422 && strstr(cap.body, "\"missing\",\"loc\":[\"body\",0,\"lives\"]") != NULL);
