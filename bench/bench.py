@@ -211,7 +211,7 @@ SCENARIOS = [
      "duration": 11, "smoke_duration": 3, "targets": []},
     {"name": "c100k", "title": "GET /async-delay/10, 100,000 connections, 6 instances", "path": "/async-delay/10",
      "smoke_path": "/async-delay/1", "warmup_path": "/async-delay/1", "script": "get.lua", "connections": 100000,
-     "smoke_connections": 3000, "instances": 6, "timeout": 30, "delay": 10.0, "smoke_delay": 1.0, "duration": 35,
+     "smoke_connections": 1200, "instances": 6, "smoke_instances": 2, "timeout": 30, "delay": 10.0, "smoke_delay": 1.0, "duration": 35,
      "smoke_duration": 3, "p99_max_ms": 10300, "rss_max_mb": 300, "rss_vs": ("fastapi", 0.2), "targets": []},
     {"name": "get_user_sqlite", "title": "GET /users/{email}, SQLite", "path": "/users/", "script": "users_get.lua",
      "connections": 64, "db": "sqlite", "users": True, "targets": [("fastapi", 20.0)]},

@@ -110,7 +110,7 @@ def combine(runs):
 
 def measure(bench, impl, scenario, connections, duration):
     """Start scenario["instances"] instances of impl, load them, stop them: the combined figures."""
-    n = scenario["instances"]
+    n = scenario["smoke_instances"] if bench.args.smoke else scenario["instances"]
     hosts = addresses(n)
     per = math.ceil(connections / n)
     port = bench.free_port_on(hosts)
