@@ -124,8 +124,9 @@ def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):
     if needs_schema(ctx, reduced, nested):
         return None
     rule = build_rule(ctx, reduced, name, where, inline_name, True, nested)
-    if rule.default is not None and not jsonschema_valid(ctx, schema, rule.default, where):
-        raise SpecError("%s/default: the default %r is not valid against its own schema" % (where, rule.default))
+    if rule.default is not None and not beyond_rule_valid(target, rule.default):
+        raise SpecError("%s/default: the default %r is not valid against its own schema (its enum, const or "
+                        "multipleOf)" % (where, rule.default))
     # the rule is in api_ops.c, the tables in api_models.c: exported (api_models.h declares it)
     table = schema_table(ctx, schema, where, export="api_%s__schema" % name)
     ctx.body_schemas.append((table, where))
@@ -134,16 +135,14 @@ def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):
     return rule
 
 
-def jsonschema_valid(ctx, schema, value, where):
-    """Whether value satisfies schema's keywords that a Rule leaves to the table (enum, const, multipleOf...)."""
-    target = schema
-    while isinstance(target, dict) and set(target) - DOC_KEYWORDS == {"$ref"}:
-        target = ref_target(ctx, target["$ref"])[0]
-    if "enum" in target and value not in target["enum"]:
+def beyond_rule_valid(schema, value):
+    """Whether value satisfies the keywords of schema (no $ref) that a Rule leaves to the table and that a
+    default can break (enum, const, multipleOf); the Rule's own keywords checked it already."""
+    if "enum" in schema and value not in schema["enum"]:
         return False
-    if "const" in target and value != target["const"]:
+    if "const" in schema and value != schema["const"]:
         return False
-    m = target.get("multipleOf")
+    m = schema.get("multipleOf")
     return not (isinstance(m, (int, float)) and isinstance(value, (int, float)) and m > 0 and
                 abs(value / m - round(value / m)) > 1e-9)
 

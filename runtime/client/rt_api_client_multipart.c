@@ -228,21 +228,6 @@ static char *read_whole(const char *path, size_t *size)
     return b.data;
 }
 
-/* The text a JSON scalar is sent as: a string itself, another scalar as JSON writes it; NULL: left out. */
-static const char *json_text(struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_string:
-        return json_object_get_string(v);
-    case json_type_int:
-    case json_type_double:
-    case json_type_boolean:
-        return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-    default:
-        return NULL;
-    }
-}
-
 /* One value of a file field: "@PATH" the file at PATH, else the text itself. @return false if unreadable. */
 static bool add_json_file(struct parts *p, const char *name, const char *text)
 {
@@ -285,7 +270,7 @@ char *rt_api_client_multipart_from_json(const struct rt_valid_model *m, struct j
         size_t n = many ? json_object_array_length(value) : 1;
 
         for (size_t k = 0; k < n && ok; k++) {
-            const char *text = json_text(many ? json_object_array_get_idx(value, k) : value);
+            const char *text = rt_api_client_json_text(many ? json_object_array_get_idx(value, k) : value);
 
             if (text != NULL && is_file_field(m, key))
                 ok = add_json_file(&p, key, text);

@@ -302,9 +302,7 @@ char *rt_api_client_form_text(const struct rt_valid_model *m, const void *obj)
     return b.data;
 }
 
-/* The text of a JSON scalar in a form: a string as it is, other scalars as JSON writes them; NULL: left out.
- */
-static const char *json_form_text(struct json_object *v)
+const char *rt_api_client_json_text(struct json_object *v)
 {
     switch (json_object_get_type(v)) {
     case json_type_string:
@@ -326,13 +324,13 @@ char *rt_api_client_form_from_json(struct json_object *obj)
     {
         if (json_object_is_type(value, json_type_array)) {
             for (size_t k = 0; k < json_object_array_length(value); k++) {
-                const char *text = json_form_text(json_object_array_get_idx(value, k));
+                const char *text = rt_api_client_json_text(json_object_array_get_idx(value, k));
 
                 if (text != NULL)
                     put_form_pair(&b, key, text);
             }
-        } else if (json_form_text(value) != NULL) {
-            put_form_pair(&b, key, json_form_text(value));
+        } else if (rt_api_client_json_text(value) != NULL) {
+            put_form_pair(&b, key, rt_api_client_json_text(value));
         }
     }
     rt_json_put_raw(&b, "", 1);

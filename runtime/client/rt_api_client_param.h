@@ -65,6 +65,15 @@ char *rt_api_client_object_text(const struct rt_valid_model *m, const void *obj)
  */
 const char *rt_api_client_item_text(enum rt_valid_kind kind, const void *v, char *buf, size_t size);
 
+struct json_object;
+
+/**
+ * The text a JSON scalar @p v is sent as in a form or a multipart text
+ * part: a string as it is, a number or boolean as JSON writes it (owned by
+ * @p v); NULL for anything else (left out).
+ */
+const char *rt_api_client_json_text(struct json_object *v);
+
 /* --- form bodies (application/x-www-form-urlencoded) --- */
 
 struct json_object;

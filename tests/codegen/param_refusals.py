@@ -40,6 +40,9 @@ def test_param_refusals(tmp, refused, accepted):
     # a scalar (or array item) with keywords beyond its rule is read, then checked against its whole schema
     accepted(tmp, lambda s: params(s)[0]["schema"]["items"].update(multipleOf=2),
              "multipleOf on an array parameter's integer items")
+    refused(tmp, lambda s: params(s).append({"name": "lvl", "in": "query",
+                                             "schema": {"type": "integer", "enum": [1, 2], "default": 3}}),
+            "is not valid against its own schema", SEARCH + "/parameters/9/schema/default")
     # otherwise parameters are text, never JSON values: what only the JSON Schema validator enforces is refused
     refused(tmp, lambda s: params(s)[0]["schema"].update(items={"type": ["integer", "string"]}),
             "this parameter schema is not supported", SEARCH + "/parameters/0/schema/items")
