@@ -30,14 +30,22 @@ static double round_ms(double seconds)
     return round(seconds * 1000.0) / 1000.0;
 }
 
-/* A path of the documentation under the base path the service is served under (BASE_PATH). */
+/*
+ * A path of the documentation under the base path the service is served
+ * under (BASE_PATH): the path itself at the root, the common case, which
+ * GET / answers without copying anything.
+ */
 static const char *under_base(struct rt_req *req, const char *path)
 {
     const char *base = rt_server_base_path();
-    size_t n = strlen(base) + strlen(path) + 1;
-    char *out = rt_req_alloc(req, n);
+    size_t base_len = strlen(base), path_len = strlen(path);
+    char *out;
 
-    snprintf(out, n, "%s%s", base, path);
+    if (base_len == 0)
+        return path;
+    out = rt_req_alloc(req, base_len + path_len + 1);
+    memcpy(out, base, base_len);
+    memcpy(out + base_len, path, path_len + 1);
     return out;
 }
 

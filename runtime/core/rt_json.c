@@ -39,6 +39,33 @@ void rt_json_put_raw(struct rt_json_buf *b, const char *s, size_t n)
 }
 
 /*
+ * Whether any of the 8 bytes in @p w is a control character, '"' or '\\'.
+ * Each test is the classic "has a byte less than n" bit trick: exact as to
+ * whether some byte matches, which is all the caller needs.
+ */
+static bool word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+
+    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
+}
+
+/* The length of the front of @p s (@p n bytes) that needs no escape, 8 bytes at a time. */
+static size_t plain_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t w;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (word_needs_escape(w))
+            break;
+    }
+    return i;
+}
+
+/*
  * What json-c escapes: the quote, the backslash, the five control
  * characters with short escapes, and the other control characters as
  * \u00xx (lowercase hex).  Everything else, UTF-8 included, goes as it is.
@@ -53,7 +80,7 @@ void rt_json_put_string(struct rt_json_buf *b, const char *s)
     reserve(b, n * 6 + 2);
     p = b->data + b->len;
     *p++ = '"';
-    for (i = 0; i < n; i++) {
+    for (i = plain_prefix(s, n); i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc;
 

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define OUTPUT_HIGH (256 * 1024) /* stop reading pipelined requests while this much output is queued */
 #define CHUNK_LINE_MAX 1024      /* longest chunk-size line (with extensions) */
@@ -77,30 +78,75 @@ static int skip_empty_lines(struct evbuffer *in)
     return got > 0 && !(got == 1 && two[0] == '\r');
 }
 
+/*
+ * The end of a head in @p n contiguous bytes, looking at the line feeds from
+ * @p from on (each with the bytes before it).  @return the head's length
+ * through its CRLF CRLF, 0 when it has not ended yet, -1 when an empty line
+ * ends with a bare LF before that.
+ */
+static ev_ssize_t scan_head_end(const char *p, size_t n, size_t from)
+{
+    const char *lf;
+
+    for (; from < n && (lf = memchr(p + from, '\n', n - from)) != NULL; from = (size_t)(lf - p) + 1) {
+        size_t at = (size_t)(lf - p);
+
+        if (at >= 1 && p[at - 1] == '\n')
+            return -1;
+        if (at >= 3 && p[at - 1] == '\r' && p[at - 2] == '\n' && p[at - 3] == '\r')
+            return (ev_ssize_t)at + 1;
+    }
+    return 0;
+}
+
+/* scan_head_end() over a head that may lie in several chains of @p in. */
+static ev_ssize_t search_head_end(struct evbuffer *in, size_t from)
+{
+    struct evbuffer_ptr at, end;
+
+    evbuffer_ptr_set(in, &at, from, EVBUFFER_PTR_SET);
+    end = evbuffer_search(in, "\r\n\r\n", 4, &at);
+    /*
+     * An empty line ended by a bare LF can only come from a client that
+     * ends lines with LF alone: its head would never complete, so refuse it
+     * now rather than at the head deadline, and the same way however the
+     * head arrived (everything before the end belongs to the head).
+     */
+    evbuffer_ptr_set(in, &at, from > 0 ? from - 1 : 0, EVBUFFER_PTR_SET);
+    if (evbuffer_search_range(in, "\n\n", 2, &at, end.pos >= 0 ? &end : NULL).pos >= 0)
+        return -1;
+    return end.pos >= 0 ? (ev_ssize_t)end.pos + 4 : 0;
+}
+
+/*
+ * Where the head ends (see scan_head_end()).  A head mostly arrives in one
+ * read, so it lies in the input's first chain and is scanned there in one
+ * pass; the evbuffer's own search serves a head split over chains.
+ */
+static ev_ssize_t find_head_end(struct evbuffer *in, size_t avail, size_t from)
+{
+    struct evbuffer_iovec first;
+
+    if (evbuffer_peek(in, -1, NULL, &first, 1) >= 1 && first.iov_len >= avail)
+        return scan_head_end(first.iov_base, avail, from);
+    return search_head_end(in, from);
+}
+
 /* 1 when the head was parsed, 0 to wait for more bytes, -1 after rt_http_conn_fail(). */
 static int read_head(struct conn *c, struct evbuffer *in)
 {
     const struct rt_http_settings *s = &c->http->settings;
     size_t avail = evbuffer_get_length(in), head_len;
-    struct evbuffer_ptr from, end;
+    ev_ssize_t found = find_head_end(in, avail, c->head_scan_from);
     const char *detail = NULL;
     char *head;
     int status;
 
-    evbuffer_ptr_set(in, &from, c->head_scan_from, EVBUFFER_PTR_SET);
-    end = evbuffer_search(in, "\r\n\r\n", 4, &from);
-    if (end.pos < 0) {
-        /*
-         * An empty line ended by a bare LF can only come from a client that
-         * ends lines with LF alone: its head would never complete, so refuse
-         * it now rather than at the head deadline.  (Before the end of the
-         * head is found, everything buffered belongs to the head.)
-         */
-        evbuffer_ptr_set(in, &from, c->head_scan_from > 0 ? c->head_scan_from - 1 : 0, EVBUFFER_PTR_SET);
-        if (evbuffer_search(in, "\n\n", 2, &from).pos >= 0) {
-            rt_http_conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
-            return -1;
-        }
+    if (found < 0) {
+        rt_http_conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
+        return -1;
+    }
+    if (found == 0) {
         if (avail > s->max_header_size) {
             rt_http_conn_fail(c, 431, "Request header fields too large");
             return -1;
@@ -108,17 +154,7 @@ static int read_head(struct conn *c, struct evbuffer *in)
         c->head_scan_from = avail > 3 ? avail - 3 : 0;
         return 0;
     }
-    /*
-     * The same verdict however the head arrived: had it come in pieces, an
-     * empty line ended by a bare LF would have been refused above, before
-     * its end (or its size) was known.
-     */
-    evbuffer_ptr_set(in, &from, 0, EVBUFFER_PTR_SET);
-    if (evbuffer_search_range(in, "\n\n", 2, &from, &end).pos >= 0) {
-        rt_http_conn_fail(c, 400, "Malformed request head: lines must end with CRLF");
-        return -1;
-    }
-    head_len = (size_t)end.pos + 4;
+    head_len = (size_t)found;
     if (head_len > s->max_header_size) {
         rt_http_conn_fail(c, 431, "Request header fields too large");
         return -1;

@@ -59,6 +59,59 @@ static void test_one_read_one_write(void)
     server_stop(&s);
 }
 
+#define MANY 300
+
+/* Request @p i with a header padded by a length that varies, so heads end at every offset of a chain. */
+static void padded_request(char *out, size_t size, int i)
+{
+    char pad[64];
+
+    memset(pad, 'x', (size_t)(i % 61));
+    pad[i % 61] = '\0';
+    snprintf(out, size, "GET /p%d HTTP/1.1\r\nHost: t\r\nX-Pad: %s\r\n\r\n", i, pad);
+}
+
+/*
+ * MANY pipelined heads over two reads, the second larger than what the
+ * input's first chain has room for: heads then lie across chains of the
+ * input buffer (the evbuffer search) as well as within one (the one-pass
+ * scan), and each is found whole, once: MANY answers, in order.
+ */
+static void test_heads_across_chains(void)
+{
+    static char batch[MANY * 128];
+    size_t cut = 0;
+    struct server s;
+    struct client c;
+    struct response r;
+    int i, bad = 0;
+
+    batch[0] = '\0';
+    for (i = 0; i < MANY; i++) {
+        char one[128];
+
+        padded_request(one, sizeof(one), i);
+        strcat(batch, one);
+        if (i == 9)
+            cut = strlen(batch) + 20; /* inside the 11th head */
+    }
+    CHECK(server_start(&s, &defaults));
+    CHECK(client_open(&c, &s));
+    CHECK(send(c.fd, batch, cut, MSG_NOSIGNAL) == (ssize_t)cut);
+    CHECK(wait_responses(&c, 10));
+    CHECK(client_send(&c, batch + cut));
+    for (i = 0; i < MANY; i++) {
+        char want[64];
+
+        snprintf(want, sizeof(want), "GET /p%d body=", i);
+        if (!(receive(&c, &r) && r.status == 200 && strcmp(r.body, want) == 0) && bad++ == 0)
+            printf("# answer %d: status %d, body %s\n", i, r.status, r.body);
+    }
+    CHECK(bad == 0);
+    client_close(&c);
+    server_stop(&s);
+}
+
 static struct rt_req *held;
 
 /* Hold /hold (an async handler that answers later), answer the rest at once. */
@@ -101,6 +154,7 @@ static void test_ready_answer_not_held_back(void)
 static const struct test_case cases[] = {
     {"pipelined.one_read_one_write", test_one_read_one_write},
     {"pipelined.ready_answer_not_held_back", test_ready_answer_not_held_back},
+    {"pipelined.heads_across_chains", test_heads_across_chains},
 };
 
 int main(int argc, char **argv)

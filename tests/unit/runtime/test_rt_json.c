@@ -49,6 +49,31 @@ static void test_every_byte_in_a_string(void)
     rt_json_buf_free(&b);
 }
 
+/*
+ * Every byte at every position of a 17-byte string: the writer skips plain
+ * text 8 bytes at a time, so a byte it must escape has to be found at any
+ * offset within a word, and in the tail after the last whole word.
+ */
+static void test_every_byte_at_every_offset(void)
+{
+    struct rt_json_buf b = {0};
+    char s[18];
+    int c, at, bad = 0;
+
+    for (c = 1; c < 256; c++) {
+        for (at = 0; at < 17; at++) {
+            memset(s, 'q', 17);
+            s[17] = '\0';
+            s[at] = (char)c;
+            rt_json_put_string(&b, s);
+            if (!same_as_jsonc(&b, json_object_new_string(s)))
+                bad++;
+        }
+    }
+    CHECK(bad == 0);
+    rt_json_buf_free(&b);
+}
+
 static void test_strings(void)
 {
     static const char *const cases[] = {
@@ -197,6 +222,7 @@ static void test_literals_and_values(void)
 int main(void)
 {
     test_every_byte_in_a_string();
+    test_every_byte_at_every_offset();
     test_strings();
     test_numbers();
     test_doubles_against_the_reference();
