@@ -253,7 +253,9 @@ def evaluate(scenario, results, connections, duration, smoke=False):
         done = ours["requests"] / room
         checks.append(("completed / room in the window", round(done, 3), 0.97, done >= 0.97))
         p99_max = scenario.get("p99_max_ms", 1100) if not smoke else delay * 1000 * 1.1
-        checks.append(("p99 (ms)", round(ours["p99_ms"], 1), p99_max, ours["p99_ms"] <= p99_max))
+        p99 = ours["p99_ms"]
+        checks.append(("p99 (ms)", None if p99 is None else round(p99, 1), p99_max,
+                       p99 is not None and p99 <= p99_max))
         rss_max = scenario.get("rss_max_mb", 100)
         mem = "pss_mb" if "pss_mb" in ours else "rss_mb"  # several instances: shared pages counted once
         checks.append(("peak %s (MB)" % mem[:3].upper(), round(ours[mem], 1), rss_max, ours[mem] <= rss_max))

@@ -73,6 +73,13 @@ def kernel_settings(enabled=True):
                     f.write(str(have))
 
 
+def worst_known(values, median=False):
+    """The largest of the instances' latencies (or their median), None if any wrk gave none."""
+    if any(v is None for v in values):
+        return None
+    return sorted(values)[len(values) // 2] if median else max(values)
+
+
 def run_wrks(hosts, port, path, scenario, per, duration, env):
     """One wrk per host, started together, each with per connections and one thread; their figures."""
     script = wrk_script(scenario)
@@ -98,8 +105,8 @@ def combine(runs):
     return {
         "requests": requests,
         "rps": sum(r["rps"] for r in runs),
-        "p50_ms": sorted(r["p50_ms"] for r in runs)[len(runs) // 2],
-        "p99_ms": max(r["p99_ms"] for r in runs),
+        "p50_ms": worst_known([r["p50_ms"] for r in runs], median=True),
+        "p99_ms": worst_known([r["p99_ms"] for r in runs]),
         "max_ms": max(r["max_ms"] for r in runs),
         "mean_ms": sum(r["mean_ms"] * r["requests"] for r in runs) / requests if requests else None,
         "errors": sum(r["errors"] for r in runs),

@@ -39,7 +39,8 @@ def print_table(report):
                       "req/s per instance %s" % (impl, r["instances"], r["pss_mb"], r["rss_mb"], r.get("nstat"),
                                                  r.get("per_instance_rps")))
         for t in sc["targets"]:
-            print("    target %-40s %10s (needed %s) %s" % (t["what"], t["value"], t["needed"],
+            value = "n/a" if t["value"] is None else t["value"]
+            print("    target %-40s %10s (needed %s) %s" % (t["what"], value, t["needed"],
                                                             "met" if t["met"] else "NOT MET"))
 
 
