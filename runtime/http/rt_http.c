@@ -185,7 +185,7 @@ void rt_http_conn_free(struct conn *c)
     if (c->state == CONN_IDLE && c->stream != NULL)
         rt_stream_close_notify(c->stream); /* keep-alive time over, or draining */
     rt_stream_free(c->stream);
-    event_free(c->timer);
+    event_del(c->timer); /* assigned in c's own memory */
     if (c->chunks != NULL)
         evbuffer_free(c->chunks);
     rt_req_cleanup(&c->req);
@@ -223,7 +223,7 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
 {
     struct rt_http *http = arg;
     const struct rt_http_settings *s = &http->settings;
-    struct conn *c = rt_xcalloc(1, sizeof(*c));
+    struct conn *c = rt_xcalloc(1, sizeof(*c) + event_get_struct_event_size());
     struct rt_stream_callbacks cbs = {conn_readcb, conn_writecb, conn_eventcb, c};
     /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
     size_t read_max = s->max_header_size + s->max_body_size + 64 * 1024;
@@ -231,13 +231,11 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
 
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->http = http;
-    c->timer = evtimer_new(http->base, conn_timercb, c);
-    if (c->timer != NULL)
+    c->timer = (struct event *)(void *)c->timer_mem;
+    if (evtimer_assign(c->timer, http->base, conn_timercb, c) == 0)
         c->stream = rt_stream_new(http->base, fd, s->tls_ctx, read_max, s->write_timeout_ms, &cbs);
     if (c->stream == NULL) {
         evutil_closesocket(fd);
-        if (c->timer != NULL)
-            event_free(c->timer);
         free(c);
         return;
     }
@@ -271,6 +269,31 @@ static void accept_errorcb(struct evconnlistener *listener, void *arg)
 
 /* --- the server --- */
 
+const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct timeval *scratch)
+{
+    for (size_t i = 0; i < sizeof(http->timeouts) / sizeof(http->timeouts[0]); i++) {
+        if (http->timeouts[i].ms == ms && http->timeouts[i].tv != NULL)
+            return http->timeouts[i].tv;
+    }
+    *scratch = rt_time_tv_ms(ms);
+    return scratch;
+}
+
+/* Make the four connection timeouts common timeouts of the loop (see struct rt_http_timeout). */
+static void init_timeouts(struct rt_http *http)
+{
+    const int ms[] = {http->settings.keepalive_timeout_ms, http->settings.header_timeout_ms,
+                      http->settings.body_timeout_ms, RT_HTTP_LINGER_MS};
+
+    for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+        struct timeval tv = rt_time_tv_ms(ms[i]);
+
+        http->timeouts[i].ms = ms[i];
+        /* NULL (none, or too many on the loop) leaves that duration to the timer heap. */
+        http->timeouts[i].tv = ms[i] > 0 ? event_base_init_common_timeout(http->base, &tv) : NULL;
+    }
+}
+
 struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
                             rt_http_handler handler, void *arg)
 {
@@ -281,6 +304,7 @@ struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settin
     http->handler = handler;
     http->handler_arg = arg;
     LIST_INIT(&http->conns);
+    init_timeouts(http);
     if (getrandom(&http->id_nonce, sizeof(http->id_nonce), 0) != sizeof(http->id_nonce))
         http->id_nonce = (uint32_t)rt_time_mono_ns() ^ (uint32_t)getpid();
     return http;

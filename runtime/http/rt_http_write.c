@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINGER_MS 2000 /* how long a closing connection drains what the client still sends */
-
 /* --- the head of an answer --- */
 
 static const char *reason_phrase(int status)
@@ -208,7 +206,7 @@ void rt_http_conn_linger(struct conn *c)
     in = rt_stream_input(c->stream);
     evbuffer_drain(in, evbuffer_get_length(in));
     rt_stream_set_reading(c->stream, true);
-    conn_set_timer(c, LINGER_MS);
+    conn_set_timer(c, RT_HTTP_LINGER_MS);
 }
 
 /*
