@@ -46,13 +46,13 @@ struct conn {
     enum conn_state state;
     struct rt_req req;
     struct rt_http_head_info info;
-    size_t head_scan_from;          /* where to resume looking for the end of the head */
-    size_t body_got;                /* body bytes read so far */
-    struct evbuffer *chunks;        /* chunked body being collected, or NULL */
-    struct rt_http_chunked chunked; /* the decoder of the chunked body being read */
-    bool keep_alive;                /* the current exchange may be followed by another */
-    bool in_process;                /* rt_http_conn_process() is on the stack */
-    bool peer_eof;                  /* the client closed its side */
+    size_t head_scan_from;           /* where to resume looking for the end of the head */
+    size_t body_got;                 /* body bytes read so far */
+    struct evbuffer *chunks;         /* chunked body being collected, or NULL (freed when its request ends) */
+    struct rt_http_chunked *chunked; /* the decoder of the chunked body being read, in the request's arena */
+    bool keep_alive;                 /* the current exchange may be followed by another */
+    bool in_process;                 /* rt_http_conn_process() is on the stack */
+    bool peer_eof;                   /* the client closed its side */
     char peer[INET6_ADDRSTRLEN + 8];
     /* The timer's struct event (event_assign), in the same allocation: its size is known at run time only. */
     _Alignas(16) unsigned char timer_mem[];

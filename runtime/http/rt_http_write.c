@@ -351,6 +351,10 @@ void rt_http_conn_request_ended(struct rt_req *req)
 {
     struct conn *c = req->owner;
 
+    if (c->chunks != NULL) {
+        evbuffer_free(c->chunks); /* the request's chunked body: not kept while the connection waits */
+        c->chunks = NULL;
+    }
     if (c->stream == NULL) {
         c->state = CONN_CLOSING;
         event_active(c->timer, EV_TIMEOUT, 1); /* conn_timercb frees it */
