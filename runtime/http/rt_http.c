@@ -85,7 +85,9 @@ static void conn_drop_socket(struct conn *c)
     c->peer_eof = true;
     rt_stream_free(c->stream);
     c->stream = NULL;
-    evtimer_del(c->timer);
+    evtimer_del(c->timer); /* a zombie's timer only runs when its request ends (rt_http_conn_request_ended) */
+    c->timer_at_ns = 0;
+    c->deadline_ns = 0;
 }
 
 /* The reason a TLS connection failed, at debug level: a port on the internet sees many. */
@@ -138,10 +140,48 @@ static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, vo
     }
 }
 
+/* Arm the timer to fire in @p ms, or tick_ms if that is sooner. */
+static void conn_arm_timer(struct conn *c, uint64_t now, int ms)
+{
+    struct timeval scratch;
+
+    if (c->http->tick_ms > 0 && ms > c->http->tick_ms)
+        ms = c->http->tick_ms;
+    evtimer_add(c->timer, rt_http_timeout_tv(c->http, ms, &scratch));
+    c->timer_at_ns = now + (uint64_t)ms * 1000000u;
+}
+
+void rt_http_conn_set_timer(struct conn *c, int ms)
+{
+    uint64_t now;
+
+    if (ms <= 0) {
+        c->deadline_ns = 0; /* an armed timer finds nothing due, and stops */
+        return;
+    }
+    now = rt_time_mono_ns();
+    c->deadline_ns = now + (uint64_t)ms * 1000000u;
+    if (c->timer_at_ns != 0 && c->timer_at_ns <= c->deadline_ns)
+        return; /* it fires first, and arms itself again for the rest */
+    conn_arm_timer(c, now, ms);
+}
+
 static void conn_timercb(evutil_socket_t fd, short what, void *arg)
 {
     struct conn *c = arg;
 
+    c->timer_at_ns = 0;
+    if (c->stream != NULL) { /* a zombie's comes from its request's end: no deadline to check */
+        uint64_t now = rt_time_mono_ns();
+
+        if (c->deadline_ns == 0)
+            return; /* the state has no deadline (handling, flushing an answer) */
+        if (now < c->deadline_ns) {
+            /* Early, for this state's deadline (or by the loop's coarser clock): wait for the rest. */
+            conn_arm_timer(c, now, (int)((c->deadline_ns - now + 999999u) / 1000000u));
+            return;
+        }
+    }
     switch (c->state) {
     case CONN_HEAD:
         rt_http_conn_fail(c, 408, "Request timeout: the request head was not received in time");
@@ -291,6 +331,10 @@ static void init_timeouts(struct rt_http *http)
         http->timeouts[i].ms = ms[i];
         /* NULL (none, or too many on the loop) leaves that duration to the timer heap. */
         http->timeouts[i].tv = ms[i] > 0 ? event_base_init_common_timeout(http->base, &tv) : NULL;
+        /* Not lingering's (the last): a connection lingers once, and every armed timer would wake every 2 s.
+         */
+        if (ms[i] > 0 && i < 3 && (http->tick_ms == 0 || ms[i] < http->tick_ms))
+            http->tick_ms = ms[i];
     }
 }
 

@@ -42,7 +42,9 @@ struct conn {
     LIST_ENTRY(conn) link;
     struct rt_http *http;
     struct rt_stream *stream; /* NULL once the socket is closed (zombie) */
-    struct event *timer;      /* in timer_mem[] */
+    struct event *timer;      /* in timer_mem[]; see rt_http_conn_set_timer() */
+    uint64_t deadline_ns;     /* monotonic time the current state's deadline passes; 0: none */
+    uint64_t timer_at_ns;     /* when the armed timer fires; 0: not armed */
     enum conn_state state;
     struct rt_req req;
     struct rt_http_head_info info;
@@ -92,21 +94,29 @@ struct rt_http {
     struct rt_gzip *gzip;      /* the worker's one deflate state, made on its first compressed answer */
     struct evbuffer *gzip_out; /* a compressed body, until its head is queued before it */
     struct rt_http_timeout timeouts[4]; /* keep-alive, head, body, linger */
+    int tick_ms; /* the shortest of the four: an armed timer fires at most this long after it was armed */
 };
 
 /* The timeval to arm a connection's timer with for @p ms (> 0): a common timeout when it is one of the four.
  */
 const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct timeval *scratch);
 
-/* Arm the connection's one timer for the deadline of its state, in @ms (0: none). */
+/*
+ * The connection's deadline for its state: @p ms from now (0: none).
+ *
+ * Checked lazily: the timer is not deleted and added again with each
+ * request (three times per request: head, dispatch, keep-alive), it stays
+ * armed and, when it fires, compares the time with the deadline of the
+ * moment, arming itself again for the rest if that is later.  An armed
+ * timer fires at most tick_ms (the shortest connection timeout) after it
+ * was armed, so a later deadline never needs it moved; only a deadline
+ * earlier than the armed time (lingering) re-arms it at once.
+ */
+void rt_http_conn_set_timer(struct conn *c, int ms);
+
 static inline void conn_set_timer(struct conn *c, int ms)
 {
-    struct timeval scratch;
-
-    if (ms > 0)
-        evtimer_add(c->timer, rt_http_timeout_tv(c->http, ms, &scratch));
-    else
-        evtimer_del(c->timer);
+    rt_http_conn_set_timer(c, ms);
 }
 
 /* --- rt_http.c --- */

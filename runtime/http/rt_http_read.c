@@ -231,7 +231,7 @@ static void dispatch(struct conn *c)
     const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     c->req.active = true;
     /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
@@ -262,7 +262,7 @@ static bool waiting_for_input(const struct conn *c)
 static void close_after_output(struct conn *c)
 {
     c->state = CONN_CLOSING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }

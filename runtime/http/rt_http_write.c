@@ -237,7 +237,7 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
