@@ -21,8 +21,8 @@
  * connection keeps it while idle or waiting (100,000 connections waiting on
  * /async-delay hold 100,000 of them).  512 bytes hold what a short request
  * takes: wrk's GET /async-delay/10 (one header) uses 432 with the delay's
- * timer, curl's (three headers) 496; it was 1,024 bytes, and a waiting
- * connection took 2.6 KB of memory instead of 2.1.  A longer request (a
+ * timer, curl's (three headers) 496.  At 1,024 bytes, a connection waiting
+ * on /async-delay took 2,654 bytes of PSS; at 512, 2,073.  A longer request (a
  * browser's head with cookies) takes chunks twice the size of the last one,
  * up to ARENA_CHUNK_SIZE: 512 + 1,024 bytes for a head of about 1 KB.
  */
