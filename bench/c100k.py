@@ -14,7 +14,8 @@ the worst instance's p99 and the requests-weighted mean.  Memory is reported twi
 process's peak RSS, which counts the pages the instances share (the binary and its libraries, about
 16 MB of each async-demo's 20 MB at rest) once per process, and the peak of their PSS together (shared
 pages counted once, sampled every 0.5 s), the memory the instances really take; the targets judge the
-PSS.
+PSS.  The PSS at rest (after the warm-up, before the load) is reported too, and from it what one waiting
+connection costs: (peak - rest) / connections.
 """
 
 import contextlib
@@ -23,7 +24,7 @@ import re
 import subprocess
 
 from loads import wrk_argv, wrk_figures, wrk_script
-from procs import PeakSampler, cpu_seconds, log, peak_rss_mb, raise_nofile, reset_peak_rss
+from procs import PeakSampler, cpu_seconds, log, peak_rss_mb, pss_mb, raise_nofile, reset_peak_rss
 
 NSTAT_COUNTERS = ("TcpExtListenOverflows", "TcpExtListenDrops", "TcpExtSyncookiesSent")
 
@@ -141,6 +142,7 @@ def load_instances(bench, impl, scenario, hosts, port, per, duration):
         run_wrks(hosts, port, scenario["warmup_path"], scenario, max(1, per // 10), 2, env)
         pids = [pid for p in procs for pid in p.pids()]
         reset_peak_rss(pids)
+        rest = pss_mb(pids)  # after the warm-up: what the instances hold with no connection open
         cpu0 = cpu_seconds(pids)
         before = nstat()
         sampler = PeakSampler(lambda: [pid for p in procs for pid in p.pids()]).start()
@@ -150,6 +152,9 @@ def load_instances(bench, impl, scenario, hosts, port, per, duration):
             pss = sampler.stop()
         result = combine(runs)
         result["pss_mb"] = pss
+        result["pss_rest_mb"] = rest
+        # What one waiting connection costs: the peak over the rest, per connection (all of them wait at the peak).
+        result["pss_bytes_per_conn"] = round((pss - rest) * 1024 * 1024 / (per * n)) if per else None
         after = nstat()
         pids = [pid for p in procs for pid in p.pids()]
         result["cpu_s"] = cpu_seconds(pids) - cpu0
@@ -157,7 +162,9 @@ def load_instances(bench, impl, scenario, hosts, port, per, duration):
         result["rss_mb"] = peak_rss_mb(pids)
         result["nstat"] = {k: after.get(k, 0) - before.get(k, 0) for k in after}
         result["instances"] = n
-        log("%s: %s: %s; listen queue: %s" % (scenario["name"], impl, result["per_instance_rps"], result["nstat"]))
+        log("%s: %s: %s; listen queue: %s; PSS %.0f MB at rest, %.0f MB at the peak (%s bytes per connection)" % (
+            scenario["name"], impl, result["per_instance_rps"], result["nstat"], rest, pss,
+            result["pss_bytes_per_conn"]))
         return result
     finally:
         for p in procs:

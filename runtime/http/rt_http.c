@@ -85,7 +85,9 @@ static void conn_drop_socket(struct conn *c)
     c->peer_eof = true;
     rt_stream_free(c->stream);
     c->stream = NULL;
-    evtimer_del(c->timer);
+    evtimer_del(c->timer); /* a zombie's timer only runs when its request ends (rt_http_conn_request_ended) */
+    c->timer_at_ns = 0;
+    c->deadline_ns = 0;
 }
 
 /* The reason a TLS connection failed, at debug level: a port on the internet sees many. */
@@ -138,10 +140,48 @@ static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, vo
     }
 }
 
+/* Arm the timer to fire in @p ms, or tick_ms if that is sooner. */
+static void conn_arm_timer(struct conn *c, uint64_t now, int ms)
+{
+    struct timeval scratch;
+
+    if (c->http->tick_ms > 0 && ms > c->http->tick_ms)
+        ms = c->http->tick_ms;
+    evtimer_add(c->timer, rt_http_timeout_tv(c->http, ms, &scratch));
+    c->timer_at_ns = now + (uint64_t)ms * 1000000u;
+}
+
+void rt_http_conn_set_timer(struct conn *c, int ms)
+{
+    uint64_t now;
+
+    if (ms <= 0) {
+        c->deadline_ns = 0; /* an armed timer finds nothing due, and stops */
+        return;
+    }
+    now = rt_time_mono_ns();
+    c->deadline_ns = now + (uint64_t)ms * 1000000u;
+    if (c->timer_at_ns != 0 && c->timer_at_ns <= c->deadline_ns)
+        return; /* it fires first, and arms itself again for the rest */
+    conn_arm_timer(c, now, ms);
+}
+
 static void conn_timercb(evutil_socket_t fd, short what, void *arg)
 {
     struct conn *c = arg;
 
+    c->timer_at_ns = 0;
+    if (c->stream != NULL) { /* a zombie's comes from its request's end: no deadline to check */
+        uint64_t now = rt_time_mono_ns();
+
+        if (c->deadline_ns == 0)
+            return; /* the state has no deadline (handling, flushing an answer) */
+        if (now < c->deadline_ns) {
+            /* Early, for this state's deadline (or by the loop's coarser clock): wait for the rest. */
+            conn_arm_timer(c, now, (int)((c->deadline_ns - now + 999999u) / 1000000u));
+            return;
+        }
+    }
     switch (c->state) {
     case CONN_HEAD:
         rt_http_conn_fail(c, 408, "Request timeout: the request head was not received in time");
@@ -185,7 +225,7 @@ void rt_http_conn_free(struct conn *c)
     if (c->state == CONN_IDLE && c->stream != NULL)
         rt_stream_close_notify(c->stream); /* keep-alive time over, or draining */
     rt_stream_free(c->stream);
-    event_free(c->timer);
+    event_del(c->timer); /* assigned in c's own memory */
     if (c->chunks != NULL)
         evbuffer_free(c->chunks);
     rt_req_cleanup(&c->req);
@@ -223,7 +263,7 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
 {
     struct rt_http *http = arg;
     const struct rt_http_settings *s = &http->settings;
-    struct conn *c = rt_xcalloc(1, sizeof(*c));
+    struct conn *c = rt_xcalloc(1, sizeof(*c) + event_get_struct_event_size());
     struct rt_stream_callbacks cbs = {conn_readcb, conn_writecb, conn_eventcb, c};
     /* Bound what one connection buffers: a full head and body, plus a little pipelining. */
     size_t read_max = s->max_header_size + s->max_body_size + 64 * 1024;
@@ -231,13 +271,11 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
 
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     c->http = http;
-    c->timer = evtimer_new(http->base, conn_timercb, c);
-    if (c->timer != NULL)
+    c->timer = (struct event *)(void *)c->timer_mem;
+    if (evtimer_assign(c->timer, http->base, conn_timercb, c) == 0)
         c->stream = rt_stream_new(http->base, fd, s->tls_ctx, read_max, s->write_timeout_ms, &cbs);
     if (c->stream == NULL) {
         evutil_closesocket(fd);
-        if (c->timer != NULL)
-            event_free(c->timer);
         free(c);
         return;
     }
@@ -271,6 +309,35 @@ static void accept_errorcb(struct evconnlistener *listener, void *arg)
 
 /* --- the server --- */
 
+const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct timeval *scratch)
+{
+    for (size_t i = 0; i < sizeof(http->timeouts) / sizeof(http->timeouts[0]); i++) {
+        if (http->timeouts[i].ms == ms && http->timeouts[i].tv != NULL)
+            return http->timeouts[i].tv;
+    }
+    *scratch = rt_time_tv_ms(ms);
+    return scratch;
+}
+
+/* Make the four connection timeouts common timeouts of the loop (see struct rt_http_timeout). */
+static void init_timeouts(struct rt_http *http)
+{
+    const int ms[] = {http->settings.keepalive_timeout_ms, http->settings.header_timeout_ms,
+                      http->settings.body_timeout_ms, RT_HTTP_LINGER_MS};
+
+    for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+        struct timeval tv = rt_time_tv_ms(ms[i]);
+
+        http->timeouts[i].ms = ms[i];
+        /* NULL (none, or too many on the loop) leaves that duration to the timer heap. */
+        http->timeouts[i].tv = ms[i] > 0 ? event_base_init_common_timeout(http->base, &tv) : NULL;
+        /* Not lingering's (the last): a connection lingers once, and every armed timer would wake every 2 s.
+         */
+        if (ms[i] > 0 && i < 3 && (http->tick_ms == 0 || ms[i] < http->tick_ms))
+            http->tick_ms = ms[i];
+    }
+}
+
 struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
                             rt_http_handler handler, void *arg)
 {
@@ -281,6 +348,7 @@ struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settin
     http->handler = handler;
     http->handler_arg = arg;
     LIST_INIT(&http->conns);
+    init_timeouts(http);
     if (getrandom(&http->id_nonce, sizeof(http->id_nonce), 0) != sizeof(http->id_nonce))
         http->id_nonce = (uint32_t)rt_time_mono_ns() ^ (uint32_t)getpid();
     return http;

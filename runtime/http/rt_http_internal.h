@@ -35,25 +35,43 @@ struct rt_stream;
 
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_HANDLING, CONN_CLOSING, CONN_LINGER };
 
+/* How long a closing connection drains what the client still sends. */
+#define RT_HTTP_LINGER_MS 2000
+
 struct conn {
     LIST_ENTRY(conn) link;
     struct rt_http *http;
     struct rt_stream *stream; /* NULL once the socket is closed (zombie) */
-    struct event *timer;
+    struct event *timer;      /* in timer_mem[]; see rt_http_conn_set_timer() */
+    uint64_t deadline_ns;     /* monotonic time the current state's deadline passes; 0: none */
+    uint64_t timer_at_ns;     /* when the armed timer fires; 0: not armed */
     enum conn_state state;
     struct rt_req req;
     struct rt_http_head_info info;
-    size_t head_scan_from;          /* where to resume looking for the end of the head */
-    size_t body_got;                /* body bytes read so far */
-    struct evbuffer *chunks;        /* chunked body being collected, or NULL */
-    struct rt_http_chunked chunked; /* the decoder of the chunked body being read */
-    bool keep_alive;                /* the current exchange may be followed by another */
-    bool in_process;                /* rt_http_conn_process() is on the stack */
-    bool peer_eof;                  /* the client closed its side */
+    size_t head_scan_from;           /* where to resume looking for the end of the head */
+    size_t body_got;                 /* body bytes read so far */
+    struct evbuffer *chunks;         /* chunked body being collected, or NULL (freed when its request ends) */
+    struct rt_http_chunked *chunked; /* the decoder of the chunked body being read, in the request's arena */
+    bool keep_alive;                 /* the current exchange may be followed by another */
+    bool in_process;                 /* rt_http_conn_process() is on the stack */
+    bool peer_eof;                   /* the client closed its side */
     char peer[INET6_ADDRSTRLEN + 8];
+    /* The timer's struct event (event_assign), in the same allocation: its size is known at run time only. */
+    _Alignas(16) unsigned char timer_mem[];
 };
 
 LIST_HEAD(conn_list, conn);
+
+/*
+ * A connection timeout as a libevent common timeout: every connection's
+ * timer of one duration goes into one queue (O(1) to add and delete, one
+ * entry of the timer heap for the whole queue) instead of the heap, which
+ * holds a hundred thousand timers at 100,000 connections.
+ */
+struct rt_http_timeout {
+    int ms;
+    const struct timeval *tv; /* event_base_init_common_timeout()'s, or NULL */
+};
 
 struct rt_http {
     struct event_base *base;
@@ -75,17 +93,30 @@ struct rt_http {
     char head_fixed[160];
     struct rt_gzip *gzip;      /* the worker's one deflate state, made on its first compressed answer */
     struct evbuffer *gzip_out; /* a compressed body, until its head is queued before it */
+    struct rt_http_timeout timeouts[4]; /* keep-alive, head, body, linger */
+    int tick_ms; /* the shortest of the four: an armed timer fires at most this long after it was armed */
 };
 
-/* Arm the connection's one timer for the deadline of its state, in @ms (0: none). */
+/* The timeval to arm a connection's timer with for @p ms (> 0): a common timeout when it is one of the four.
+ */
+const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct timeval *scratch);
+
+/*
+ * The connection's deadline for its state: @p ms from now (0: none).
+ *
+ * Checked lazily: the timer is not deleted and added again with each
+ * request (three times per request: head, dispatch, keep-alive), it stays
+ * armed and, when it fires, compares the time with the deadline of the
+ * moment, arming itself again for the rest if that is later.  An armed
+ * timer fires at most tick_ms (the shortest connection timeout) after it
+ * was armed, so a later deadline never needs it moved; only a deadline
+ * earlier than the armed time (lingering) re-arms it at once.
+ */
+void rt_http_conn_set_timer(struct conn *c, int ms);
+
 static inline void conn_set_timer(struct conn *c, int ms)
 {
-    struct timeval tv = rt_time_tv_ms(ms);
-
-    if (ms > 0)
-        evtimer_add(c->timer, &tv);
-    else
-        evtimer_del(c->timer);
+    rt_http_conn_set_timer(c, ms);
 }
 
 /* --- rt_http.c --- */

@@ -196,7 +196,10 @@ static void chunk_data(void *arg, const char *data, size_t len)
     evbuffer_add(arg, data, len);
 }
 
-/* A chunked body starts: a fresh decoder, and the buffer kept from the last one (or a new one). */
+/*
+ * A chunked body starts: a fresh decoder in the request's memory (a
+ * connection does not carry one while it waits), and a buffer.
+ */
 static void start_chunked_body(struct conn *c)
 {
     const struct rt_http_settings *s = &c->http->settings;
@@ -209,7 +212,8 @@ static void start_chunked_body(struct conn *c)
         c->chunks = evbuffer_new();
     else
         evbuffer_drain(c->chunks, evbuffer_get_length(c->chunks));
-    rt_http_chunked_init(&c->chunked, &limits, chunk_data, c->chunks);
+    c->chunked = rt_req_alloc(&c->req, sizeof(*c->chunked));
+    rt_http_chunked_init(c->chunked, &limits, chunk_data, c->chunks);
 }
 
 /*
@@ -226,12 +230,12 @@ static int read_chunked_body(struct conn *c, struct evbuffer *in)
         int rc;
 
         evbuffer_peek(in, -1, NULL, &seg, 1);
-        rc = rt_http_chunked_feed(&c->chunked, seg.iov_base, seg.iov_len, &used);
+        rc = rt_http_chunked_feed(c->chunked, seg.iov_base, seg.iov_len, &used);
         evbuffer_drain(in, used);
         if (rc == RT_HTTP_CHUNKED_DONE)
             return 1;
         if (rc != RT_HTTP_CHUNKED_MORE) {
-            conn_fail_status(c, rc, c->chunked.detail);
+            conn_fail_status(c, rc, c->chunked->detail);
             return -1;
         }
     }
@@ -241,8 +245,8 @@ static int read_chunked_body(struct conn *c, struct evbuffer *in)
 /*
  * The chunked body is complete: the request's body is the collected data,
  * made contiguous and NUL-terminated in place (no second copy).  It lives
- * in c->chunks, which is emptied only when the connection's next chunked
- * body starts, after this request has ended.
+ * in c->chunks, which is freed when the request has ended
+ * (rt_http_conn_request_ended).
  */
 static void finish_chunked_body(struct conn *c)
 {
@@ -263,7 +267,7 @@ static void dispatch(struct conn *c)
     const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     c->req.active = true;
     /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
@@ -294,7 +298,7 @@ static bool waiting_for_input(const struct conn *c)
 static void close_after_output(struct conn *c)
 {
     c->state = CONN_CLOSING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }

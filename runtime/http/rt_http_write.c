@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINGER_MS 2000 /* how long a closing connection drains what the client still sends */
-
 /* --- the head of an answer --- */
 
 static const char *reason_phrase(int status)
@@ -208,7 +206,7 @@ void rt_http_conn_linger(struct conn *c)
     in = rt_stream_input(c->stream);
     evbuffer_drain(in, evbuffer_get_length(in));
     rt_stream_set_reading(c->stream, true);
-    conn_set_timer(c, LINGER_MS);
+    conn_set_timer(c, RT_HTTP_LINGER_MS);
 }
 
 /*
@@ -239,7 +237,7 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
-    evtimer_del(c->timer);
+    conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
@@ -353,6 +351,10 @@ void rt_http_conn_request_ended(struct rt_req *req)
 {
     struct conn *c = req->owner;
 
+    if (c->chunks != NULL) {
+        evbuffer_free(c->chunks); /* the request's chunked body: not kept while the connection waits */
+        c->chunks = NULL;
+    }
     if (c->stream == NULL) {
         c->state = CONN_CLOSING;
         event_active(c->timer, EV_TIMEOUT, 1); /* conn_timercb frees it */

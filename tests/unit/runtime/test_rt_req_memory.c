@@ -43,7 +43,7 @@ static void test_arena_zeroed_aligned(void)
 {
     struct answer a;
     struct rt_req req;
-    size_t sizes[] = {1, 7, 16, 33, 100, 0, 500};
+    size_t sizes[] = {1, 7, 16, 33, 100, 0, 250};
     size_t i;
 
     req_setup(&req, &a, "arena");
@@ -54,7 +54,7 @@ static void test_arena_zeroed_aligned(void)
         memset(p, 0xAB, sizes[i]);                    /* dirty it: the next piece must still come zeroed */
     }
     CHECK(chunk_count(&req) == 1); /* a small head fits the first chunk */
-    CHECK(req.arena->size <= 1024);
+    CHECK(req.arena->size <= 512);
     req.active = false;
     rt_req_cleanup(&req);
 }
@@ -80,6 +80,33 @@ static void test_arena_large_pieces(void)
     CHECK(chunk_count(&req) == 3);
     CHECK(big[9999] == 1 && small1[0] == 0 && small2[0] == 0);
     req.active = false;
+    rt_req_cleanup(&req);
+}
+
+/*
+ * The first chunk is small (a waiting connection keeps it); a longer
+ * request takes chunks twice the size of the last, up to 4 KiB, and the
+ * first one is what stays for the next request.
+ */
+static void test_arena_chunks_grow(void)
+{
+    struct answer a;
+    struct rt_req req;
+    struct rt_arena_chunk *first;
+    size_t want[] = {512, 1024, 2048, 4096};
+    size_t i;
+
+    req_setup(&req, &a, "arena-grow");
+    rt_req_alloc(&req, 100);
+    first = req.arena;
+    CHECK(first->size == 512);
+    for (i = 1; i < sizeof(want) / sizeof(want[0]); i++) {
+        rt_req_alloc(&req, req.arena->size - req.arena->used + 16); /* just past the current chunk */
+        CHECK(chunk_count(&req) == i + 1);
+        CHECK(req.arena->size == want[i]);
+    }
+    rt_req_reply(&req, 204, NULL, NULL, 0);
+    CHECK(req.arena == first && chunk_count(&req) == 1);
     rt_req_cleanup(&req);
 }
 
@@ -188,6 +215,7 @@ static const struct test_case cases[] = {
     {"arena.zeroed_aligned", test_arena_zeroed_aligned},
     {"arena.large_pieces", test_arena_large_pieces},
     {"arena.many_pieces", test_arena_many_pieces},
+    {"arena.chunks_grow", test_arena_chunks_grow},
     {"arena.reset_keeps_first_chunk", test_arena_reset_keeps_first_chunk},
     {"arena.strndup", test_strndup},
     {"defer.newest_first_after_reply", test_defer_order_at_reply},
