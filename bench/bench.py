@@ -247,7 +247,8 @@ def evaluate(scenario, results, connections, duration, smoke=False):
         # and a second check shows that every connection kept completing requests:
         # completing k requests takes more than k * delay, so a window of
         # `duration` seconds has room for ceil(duration / delay) - 1 per connection.
-        share = delay / (ours["mean_ms"] / 1000.0)
+        mean_ms = ours["mean_ms"]
+        share = delay / (mean_ms / 1000.0) if mean_ms else 0.0  # no answers at all: none of the rate
         checks.append(("steady req/s / (connections / delay)", round(share, 3), 0.97, share >= 0.97))
         room = connections * (math.ceil(duration / delay) - 1)
         done = ours["requests"] / room
@@ -265,7 +266,7 @@ def evaluate(scenario, results, connections, duration, smoke=False):
         ratio = ours[mem] / results[ref][mem]
         checks.append(("peak %s vs %s (at most)" % (mem[:3].upper(), ref), round(ratio, 2), most, ratio <= most))
     failures = ours["errors"] + ours["non2xx"]
-    checks.append(("errors + non-2xx", failures, 0, failures == 0))
+    checks.append(("errors + non-2xx", failures, 0, failures == 0 and ours["requests"] > 0))  # no answers: failed
     return [{"what": w, "value": v, "needed": n, "met": m} for w, v, n, m in checks]
 
 

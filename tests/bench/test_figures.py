@@ -37,7 +37,11 @@ def main():
     ours = dict(bad, rps=9900.0, mean_ms=1010.0, rss_mb=40.0, errors=0, non2xx=0, requests=100000)
     checks = {c["what"]: c for c in bench.evaluate(scenario, {"async-demo": ours}, 10000, 11)}
     ok(checks["p99 (ms)"]["value"] is None and not checks["p99 (ms)"]["met"], "an unknown p99 is not met")
-    print("1..%d" % 6)
+    none = dict(ours, requests=0, mean_ms=None, p99_ms=None)
+    checks = {c["what"]: c for c in bench.evaluate(scenario, {"async-demo": none}, 10000, 11)}
+    ok(not any(c["met"] for w, c in checks.items() if not w.startswith("peak")),
+       "a run without answers meets no target (and the evaluation does not fail)")
+    print("1..%d" % 7)
     return 1 if FAILED else 0
 
 
