@@ -134,7 +134,8 @@ static void loop_on_dispatch(evutil_socket_t fd, short what, void *arg)
          * sent while it waits to write (pqSendSome), and results parked in
          * libpq's buffer would raise no read event of their own.
          */
-        if (c->state == PG_CONN_READY && c->unflushed && rt_db_pg_conn_flush(c) == 0)
+        if (c->state == PG_CONN_READY && c->unflushed && rt_db_pg_conn_end_batch(c) == 0 &&
+            rt_db_pg_conn_flush(c) == 0)
             rt_db_pg_conn_drain(c);
         c->unflushed = 0;
     }
@@ -201,11 +202,8 @@ void rt_db_pg_loop_free(void *loop_state)
     l->closing = 1; /* from here query() refuses, so the callbacks below cannot add work */
     for (i = 0; i < l->n_conns; i++) {
         struct pg_conn *c = &l->conns[i];
-        struct pg_op *ops = c->ops_head;
+        struct pg_op *ops = rt_db_pg_conn_detach_ops(c);
 
-        c->ops_head = c->ops_tail = NULL;
-        rt_metrics_db_in_use(-c->in_flight);
-        c->in_flight = 0;
         rt_db_pg_conn_close(c);
         rt_db_pg_ops_fail(ops, "database loop closed");
     }
@@ -233,6 +231,7 @@ int rt_db_pg_query(void *loop_state, const struct rt_db_statement *stmt, const c
     q = rt_xmalloc(size);
     q->next = NULL;
     q->stmt = stmt;
+    q->retry = 0;
     q->cb = cb;
     q->arg = arg;
     q->queued_ns = rt_time_mono_ns();
