@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define PG_MAX_IN_FLIGHT 128 /* EXECUTEs sent and not yet answered, per connection */
-#define PG_MAX_BATCH 32      /* EXECUTEs under one Sync (one implicit transaction), per connection */
+#define PG_MAX_BATCH 16      /* EXECUTEs under one Sync (one implicit transaction): a connection's batch */
 #define PG_BACKOFF_MIN_MS 100
 #define PG_BACKOFF_MAX_MS 5000
 #define PG_MAX_PARAMS 65535 /* the protocol's limit (a 16-bit count) */
