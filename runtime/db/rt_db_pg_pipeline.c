@@ -453,6 +453,7 @@ static int batch_retry(struct pg_conn *c, struct pg_op *batch)
         q->retry = 1;
         if (rt_db_pg_conn_send(c, q) < 0) {
             rt_db_pg_ops_fail(batch, "database connection lost");
+            rt_db_pg_loop_kick(c->loop); /* @q may be back in the queue: dispatch it, arm its deadline */
             return -1;
         }
     }
