@@ -17,35 +17,42 @@
  *      +---------------------+--------------------------------+
  *
  * A READY connection is nonblocking and in pipeline mode, and carries many
- * requests' statements at once.  Each statement goes out as
+ * requests' statements at once.  The statements the dispatcher gives a
+ * connection in one loop turn go out as one batch:
  *
- *   [Parse (PQsendPrepare), once per connection and statement name]
- *   Bind/Execute (PQsendQueryPrepared, text parameters)
- *   Sync (PQpipelineSync)
+ *   for each: [Parse (PQsendPrepare), once per connection and statement name]
+ *             Bind/Execute (PQsendQueryPrepared, text parameters)
+ *   then:     Sync (PQpipelineSync), one for the batch (at most PG_MAX_BATCH)
  *
  * and the connection keeps a FIFO of what it sent (struct pg_op) to match
  * the results PQgetResult hands back in the same order: a PREPARE or
  * EXECUTE ends with a NULL from PQgetResult, a SYNC is one
  * PGRES_PIPELINE_SYNC result.
  *
- * Why one Sync per statement and not one per batch: statements between
- * two Syncs form one implicit transaction.  If requests' statements shared
- * a Sync, one request's unique violation would roll back another request's
- * INSERT that had already been reported as done, and abort (as
- * PGRES_PIPELINE_ABORTED) the statements queued behind it.  A Sync per
- * statement keeps each statement in its own transaction, as on SQLite, and
- * the only PGRES_PIPELINE_ABORTED we can see is an EXECUTE whose own
- * PREPARE failed; it is answered with that PREPARE's error.  The price is
- * one send() per statement (libpq 15's PQpipelineSync flushes; libpq 17's
- * PQsendPipelineSync would not), but never a round trip: the pipeline
- * stays full.
+ * Why batches: one Sync per statement cost a send() on each side and a
+ * commit per statement, and under load (issue 19) that made the database
+ * side of a request dearer than pgbench's own.  The statements between two
+ * Syncs form one implicit transaction, which commits at the Sync: so no
+ * statement of a batch is answered before its Sync's result arrives (a
+ * write acknowledged earlier could be rolled back by a session cut before
+ * the commit).  If one statement of a batch fails (a unique violation, a
+ * deferred constraint at the commit, a failed PREPARE), the server rolls
+ * the whole transaction back and skips the rest (PGRES_PIPELINE_ABORTED):
+ * none of the batch is committed, so each of its statements is sent again
+ * with a Sync of its own, and gets its own outcome (one request's unique
+ * violation stays that request's 409; the others are committed once).  A
+ * statement sent alone, and a batch of one, is answered with whatever its
+ * outcome is, a failed commit included.  A statement that controls
+ * transactions (BEGIN, COMMIT, ...) always goes alone: batched, it could
+ * commit part of a batch that is then sent again.  rt_db has no explicit
+ * transactions, so every statement is an autocommit one.
  *
  * Statements first go to a per-loop FIFO of waiting queries; a deferred
  * "dispatch" event moves them to the least-loaded READY connection with
  * fewer than PG_MAX_IN_FLIGHT statements in flight.  So callbacks never run
  * inside query(), and statements submitted in one loop iteration go out
- * together.  A statement that has not found a connection after
- * settings.acquire_timeout_ms is answered RT_DB_UNAVAILABLE.
+ * together, in one batch per connection.  A statement that has not found a
+ * connection after settings.acquire_timeout_ms is answered RT_DB_UNAVAILABLE.
  *
  * A lost connection answers every statement in flight on it with
  * RT_DB_UNAVAILABLE (never retried: it may have been executed), and is

@@ -52,7 +52,7 @@ int rt_db_pg_conn_watch(struct pg_conn *c, short what)
 /* Drop the PGconn and its events.  The op list must already be detached (or empty). */
 void rt_db_pg_conn_close(struct pg_conn *c)
 {
-    assert(c->ops_head == NULL && c->in_flight == 0);
+    assert(c->ops_head == NULL && c->done_head == NULL && c->in_flight == 0);
     if (c->io != NULL) {
         event_free(c->io);
         c->io = NULL;
@@ -123,15 +123,13 @@ static void conn_attempt_failed(struct pg_conn *c, const char *why)
  */
 void rt_db_pg_conn_lost(struct pg_conn *c, const char *why)
 {
-    struct pg_op *ops = c->ops_head;
+    struct pg_op *ops;
     char msg[512];
 
     rt_db_pg_one_line(why, msg, sizeof(msg));
     rt_log_warning("postgresql: connection %d lost (%d statement(s) in flight): %s", c->index, c->in_flight,
                    msg[0] != '\0' ? msg : "unknown reason");
-    c->ops_head = c->ops_tail = NULL;
-    rt_metrics_db_in_use(-c->in_flight);
-    c->in_flight = 0;
+    ops = rt_db_pg_conn_detach_ops(c);
     rt_db_pg_conn_close(c);
     c->backoff_ms = PG_BACKOFF_MIN_MS;
     conn_backoff(c);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #define PG_MAX_IN_FLIGHT 128 /* EXECUTEs sent and not yet answered, per connection */
+#define PG_MAX_BATCH 16      /* EXECUTEs under one Sync (one implicit transaction): a connection's batch */
 #define PG_BACKOFF_MIN_MS 100
 #define PG_BACKOFF_MAX_MS 5000
 #define PG_MAX_PARAMS 65535 /* the protocol's limit (a 16-bit count) */
@@ -54,6 +55,7 @@ struct pg_query {
     uint64_t queued_ns;   /* CLOCK_MONOTONIC: when it was submitted */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC: when waiting for a connection gives up */
     const char **params;  /* stmt->n_params entries, pointing into this same allocation */
+    int retry;            /* its batch failed: sent again with a Sync of its own */
 };
 
 enum pg_op_kind {
@@ -69,8 +71,6 @@ struct pg_op {
     const struct rt_db_statement *stmt; /* PREPARE, EXECUTE */
     struct pg_query *query;             /* EXECUTE: owned by the op until answered */
     PGresult *result;                   /* the first result received, kept until the NULL ending the op */
-    struct pg_op *executed;             /* SYNC: the EXECUTE before it, answered only when the Sync
-                                           arrives (its implicit transaction commits there), or NULL */
 };
 
 struct pg_loop;
@@ -87,10 +87,15 @@ struct pg_conn {
     int failures;        /* attempts failed in a row, to log the first one loudly and the rest quietly */
     int flushing;        /* PQflush returned 1: also wait for write-ready */
     int unflushed;       /* statements sent by the current dispatch, not yet flushed */
-    struct pg_op *ops_head, *ops_tail; /* sent, in pipeline order */
-    int in_flight;                     /* EXECUTEs among them */
-    uint64_t last_progress_ns;         /* when an op last completed, to break ties between connections */
-    const char **prepared;             /* statement names prepared (or being prepared) on pg */
+    struct pg_op *ops_head, *ops_tail;   /* sent, in pipeline order */
+    int in_flight;                       /* EXECUTEs among them */
+    int batch_open;                      /* EXECUTEs sent since the last Sync (the batch being sent) */
+    struct pg_op *done_head, *done_tail; /* EXECUTEs whose results arrived, waiting for their Sync (the
+                                            batch's commit) to be answered */
+    int batch_failed;                    /* one of them (or a PREPARE among them) failed */
+    PGresult *commit_error;              /* what the server said instead of the Sync: the commit failed */
+    uint64_t last_progress_ns;           /* when an op last completed, to break ties between connections */
+    const char **prepared;               /* statement names prepared (or being prepared) on pg */
     size_t n_prepared, cap_prepared;
     char prepare_error[256];          /* the last failed PREPARE's message, for the EXECUTE it aborted */
     enum rt_db_status prepare_status; /* and its status (RT_DB_UNAVAILABLE if it was cancelled) */
@@ -160,8 +165,19 @@ void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const c
 /* Free a detached list of ops, answering each EXECUTE with RT_DB_UNAVAILABLE and @msg. */
 void rt_db_pg_ops_fail(struct pg_op *op, const char *msg);
 
-/* Send @q on READY @c ([Parse], Bind/Execute, Sync); 0, or -1 if @c was lost.  The caller flushes. */
+/*
+ * Send @q on READY @c: [Parse], Bind/Execute, and a Sync if @q goes alone or
+ * the batch is full; 0, or -1 if @c was lost.  The caller ends the batch
+ * (rt_db_pg_conn_end_batch) and flushes.
+ */
 int rt_db_pg_conn_send(struct pg_conn *c, struct pg_query *q);
+
+/* Close the batch being sent on @c with a Sync (if it has statements); 0, or -1 if @c was lost. */
+int rt_db_pg_conn_end_batch(struct pg_conn *c);
+
+/* Detach everything sent on @c and not answered (in_flight and the batch state reset); the caller fails it.
+ */
+struct pg_op *rt_db_pg_conn_detach_ops(struct pg_conn *c);
 
 /* Push what libpq has buffered towards the server; 0, or -1 if @c was lost. */
 int rt_db_pg_conn_flush(struct pg_conn *c);

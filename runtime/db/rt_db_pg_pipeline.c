@@ -1,8 +1,9 @@
 /*
  * rt_db_pg_pipeline — statements on a READY PostgreSQL connection (see
- * rt_db_pg.c for why each statement has a Sync of its own): send them,
- * match what PQgetResult hands back to the FIFO of what was sent, and
- * answer the callbacks.
+ * rt_db_pg.c for the batches: several statements under one Sync): send
+ * them, match what PQgetResult hands back to the FIFO of what was sent,
+ * and answer the callbacks when their batch's Sync (its commit) arrives,
+ * or send a failed batch's statements again, each alone.
  */
 #include "rt_db_pg_internal.h"
 #include "rt_log.h"
@@ -11,9 +12,11 @@
 
 #include <event2/event.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- results --- */
 
@@ -237,7 +240,6 @@ static void conn_push_op(struct pg_conn *c, enum pg_op_kind kind, const struct r
     op->stmt = stmt;
     op->query = q;
     op->result = NULL;
-    op->executed = NULL;
     if (c->ops_tail != NULL)
         c->ops_tail->next = op;
     else
@@ -263,6 +265,30 @@ static struct pg_op *conn_pop_op(struct pg_conn *c)
     return op;
 }
 
+/*
+ * Detach everything sent on @c and not answered: the executed statements
+ * waiting for their Sync (their commit was never confirmed), then the ops
+ * in flight.  The caller fails them (rt_db_pg_ops_fail).
+ */
+struct pg_op *rt_db_pg_conn_detach_ops(struct pg_conn *c)
+{
+    struct pg_op *ops = c->ops_head;
+
+    if (c->done_head != NULL) {
+        c->done_tail->next = ops;
+        ops = c->done_head;
+    }
+    c->ops_head = c->ops_tail = NULL;
+    c->done_head = c->done_tail = NULL;
+    rt_metrics_db_in_use(-c->in_flight);
+    c->in_flight = 0;
+    c->batch_open = 0;
+    c->batch_failed = 0;
+    PQclear(c->commit_error);
+    c->commit_error = NULL;
+    return ops;
+}
+
 /* Free a detached list of ops, answering each EXECUTE with RT_DB_UNAVAILABLE and @msg. */
 void rt_db_pg_ops_fail(struct pg_op *op, const char *msg)
 {
@@ -272,7 +298,6 @@ void rt_db_pg_ops_fail(struct pg_op *op, const char *msg)
         PQclear(op->result);
         if (op->kind == PG_OP_EXECUTE)
             rt_db_pg_query_answer(op->query, RT_DB_UNAVAILABLE, msg, NULL);
-        rt_db_pg_ops_fail(op->executed, msg); /* executed, but its commit was never confirmed */
         free(op);
         op = next;
     }
@@ -302,16 +327,60 @@ int rt_db_pg_conn_flush(struct pg_conn *c)
 }
 
 /*
- * Send @q on READY @c: [Parse], Bind/Execute, Sync (see the top of the
- * file).  If libpq refuses before any of @q went out (PQsendPrepare), @q
- * goes back to the front of the queue for another connection; after that,
- * @q is in @c's FIFO and a failure answers it RT_DB_UNAVAILABLE with the
- * rest.  @return 0, or -1 if @c was lost.  The caller flushes.
+ * @return whether @sql begins with a transaction-control keyword.  Such a
+ * statement would end (or open) the implicit transaction of its batch:
+ * with others around it, a failed batch could not be sent again without
+ * committing part of it twice.  It always goes with a Sync of its own.
+ */
+static int controls_transactions(const char *sql)
+{
+    static const char *const words[] = {"BEGIN", "START",     "COMMIT",  "END",    "ROLLBACK",
+                                        "ABORT", "SAVEPOINT", "RELEASE", "PREPARE"};
+    size_t i, n;
+
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
+        sql++;
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        n = strlen(words[i]);
+        if (strncasecmp(sql, words[i], n) == 0 && !isalnum((unsigned char)sql[n]) && sql[n] != '_')
+            return 1;
+    }
+    return 0;
+}
+
+/* Close the batch being sent on @c with a Sync (if it has statements); 0, or -1 if @c was lost. */
+int rt_db_pg_conn_end_batch(struct pg_conn *c)
+{
+    if (c->batch_open == 0)
+        return 0;
+    c->batch_open = 0;
+    conn_push_op(c, PG_OP_SYNC, NULL, NULL);
+    if (!PQpipelineSync(c->pg)) {
+        rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Send @q on READY @c: [Parse], Bind/Execute, added to the batch being
+ * sent (see the top of rt_db_pg.c); a statement sent again after its batch
+ * failed, or one that controls transactions, goes alone (the batch before
+ * it is closed first, and it gets its Sync at once).  If libpq refuses
+ * before any of @q went out, @q goes back to the front of the queue for
+ * another connection; after that, @q is in @c's FIFO and a failure answers
+ * it RT_DB_UNAVAILABLE with the rest.  @return 0, or -1 if @c was lost.
+ * The caller ends the batch and flushes.
  */
 int rt_db_pg_conn_send(struct pg_conn *c, struct pg_query *q)
 {
     const struct rt_db_statement *s = q->stmt;
+    int alone = q->retry || controls_transactions(s->sql);
 
+    if (alone && rt_db_pg_conn_end_batch(c) < 0) {
+        rt_db_pg_waiting_push_front(c->loop, q);
+        return -1;
+    }
     if (!conn_is_prepared(c, s->name)) {
         if (!PQsendPrepare(c->pg, s->name, s->sql, s->n_params, NULL)) {
             rt_db_pg_waiting_push_front(c->loop, q);
@@ -324,32 +393,105 @@ int rt_db_pg_conn_send(struct pg_conn *c, struct pg_query *q)
     conn_push_op(c, PG_OP_EXECUTE, s, q);
     if (!PQsendQueryPrepared(c->pg, s->name, s->n_params, q->params, NULL, NULL, 0))
         goto lost;
-    conn_push_op(c, PG_OP_SYNC, NULL, NULL);
-    if (!PQpipelineSync(c->pg))
-        goto lost;
-    rt_metrics_db_acquired(rt_time_mono_ns() - q->queued_ns);
+    if (!q->retry)
+        rt_metrics_db_acquired(rt_time_mono_ns() - q->queued_ns);
+    c->batch_open++;
+    if (alone || c->batch_open >= PG_MAX_BATCH)
+        return rt_db_pg_conn_end_batch(c);
     return 0;
 lost:
     rt_db_pg_conn_lost(c, PQerrorMessage(c->pg));
     return -1;
 }
 
-/* A PREPARE finished: on failure, forget the name (so the next use prepares again) and keep the message. */
+/*
+ * A PREPARE finished: on failure, forget the name (so the next use prepares
+ * again) and keep the message.  Its failure aborts its batch's transaction,
+ * statements before it included.
+ */
 static void prepare_done(struct pg_conn *c, const struct pg_op *op)
 {
     if (PQresultStatus(op->result) == PGRES_COMMAND_OK)
         return;
+    c->batch_failed = 1;
     conn_forget_prepared(c, op->stmt->name);
     c->prepare_status = classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
     rt_log_error("postgresql: cannot prepare statement %s: %s", op->stmt->name, c->prepare_error);
 }
 
-/* The Sync after an EXECUTE arrived: its transaction is over (committed, unless it failed): answer it. */
-static void sync_answer(struct pg_conn *c, struct pg_op *executed)
+/* An EXECUTE's results are all in: it waits for its batch's Sync in c->done (the answer comes then). */
+static void execute_done(struct pg_conn *c, struct pg_op *op)
 {
-    execute_answer(c, executed->query, executed->result);
-    PQclear(executed->result);
-    free(executed);
+    ExecStatusType st = PQresultStatus(op->result);
+
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+        c->batch_failed = 1;
+    op->next = NULL;
+    if (c->done_tail != NULL)
+        c->done_tail->next = op;
+    else
+        c->done_head = op;
+    c->done_tail = op;
+}
+
+/*
+ * Send the statements of a failed batch @batch (detached, in order) again,
+ * each alone: the batch's transaction was rolled back, so none of them is
+ * committed, and alone each gets its own outcome (a unique violation is
+ * the 409 of its own request only).  @return 0, or -1 if @c was lost (the
+ * statements not sent again are answered RT_DB_UNAVAILABLE).
+ */
+static int batch_retry(struct pg_conn *c, struct pg_op *batch)
+{
+    while (batch != NULL) {
+        struct pg_op *op = batch;
+        struct pg_query *q = op->query;
+
+        batch = op->next;
+        PQclear(op->result);
+        free(op);
+        q->retry = 1;
+        if (rt_db_pg_conn_send(c, q) < 0) {
+            rt_db_pg_ops_fail(batch, "database connection lost");
+            rt_db_pg_loop_kick(c->loop); /* @q may be back in the queue: dispatch it, arm its deadline */
+            return -1;
+        }
+    }
+    return rt_db_pg_conn_flush(c);
+}
+
+/*
+ * The Sync of a batch arrived: its implicit transaction is over.  If it
+ * committed, answer each statement with its result; a batch of one is
+ * answered with its outcome, whatever it is (a failed commit included),
+ * as a statement alone always was.  A larger batch that failed is sent
+ * again (batch_retry).  @return 0, or -1 if @c was lost.
+ */
+static int sync_answer(struct pg_conn *c)
+{
+    struct pg_op *batch = c->done_head;
+    int failed = c->batch_failed || c->commit_error != NULL;
+
+    c->done_head = c->done_tail = NULL;
+    c->batch_failed = 0;
+    if (batch != NULL && batch->next == NULL && c->commit_error != NULL) {
+        PQclear(batch->result);
+        batch->result = c->commit_error;
+        c->commit_error = NULL;
+    }
+    PQclear(c->commit_error);
+    c->commit_error = NULL;
+    if (batch != NULL && batch->next != NULL && failed)
+        return batch_retry(c, batch);
+    while (batch != NULL) {
+        struct pg_op *op = batch;
+
+        batch = op->next;
+        execute_answer(c, op->query, op->result);
+        PQclear(op->result);
+        free(op);
+    }
+    return 0;
 }
 
 /*
@@ -362,12 +504,12 @@ static int conn_take_result(struct pg_conn *c, PGresult *res)
     struct pg_op *op = c->ops_head;
     int is_sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
 
-    if (op->kind == PG_OP_SYNC && !is_sync && op->executed != NULL) {
+    if (op->kind == PG_OP_SYNC && !is_sync && c->done_head != NULL) {
         /* The commit at the Sync failed (a deferred constraint, the server going away): that is the
-         * statement's outcome, not the EXECUTE's own result. */
+         * batch's outcome, not its EXECUTEs' own results. */
         if (res != NULL) {
-            PQclear(op->executed->result);
-            op->executed->result = res;
+            PQclear(c->commit_error);
+            c->commit_error = res;
         }
         return 0;
     }
@@ -390,27 +532,19 @@ static int conn_take_result(struct pg_conn *c, PGresult *res)
     if (op->kind == PG_OP_EXECUTE) {
         /*
          * Not answered yet: its implicit transaction commits when the server
-         * processes the Sync sent after it.  Answering now would acknowledge
-         * a write that a connection lost before the Sync's result rolls back
-         * (the fault matrix's audit found such 201s missing).  Its Sync is
-         * next in the FIFO (rt_db_pg_conn_send pushes them together).
+         * processes the Sync that ends its batch.  Answering now would
+         * acknowledge a write that a connection lost before the Sync's result
+         * rolls back (the fault matrix's audit found such 201s missing).
          */
-        op->next = NULL;
-        if (c->ops_head == NULL || c->ops_head->kind != PG_OP_SYNC) {
-            rt_db_pg_conn_lost(c, "pipeline out of step");
-            rt_db_pg_ops_fail(op, "pipeline out of step");
-            return -1;
-        }
-        c->ops_head->executed = op;
+        execute_done(c, op);
         return 0;
     }
+    is_sync = op->kind == PG_OP_SYNC;
     if (op->kind == PG_OP_PREPARE)
         prepare_done(c, op);
-    else if (op->executed != NULL)
-        sync_answer(c, op->executed);
     PQclear(op->result);
     free(op);
-    return 0;
+    return is_sync ? sync_answer(c) : 0;
 }
 
 /*

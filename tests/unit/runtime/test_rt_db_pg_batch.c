@@ -1,0 +1,212 @@
+/*
+ * rt_db_pg, batches against a live server (pg_harness.h): statements
+ * submitted in one loop turn go to a connection under one Sync (one
+ * implicit transaction: they share its transaction id); when one of a
+ * batch fails (a unique violation, a deferred constraint at the commit),
+ * the others are not lost with its rolled-back transaction but sent again,
+ * each alone, so that every statement gets its own outcome and is
+ * committed once; a statement that controls transactions never shares a
+ * batch (else a failed batch, sent again, would commit part of it twice).
+ */
+#include "pg_harness.h"
+
+#include "rt_db_pg_internal.h" /* PG_MAX_BATCH */
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct rt_db_statement st_xid = {"t_xid", "SELECT txid_current()::text", 0};
+static const struct rt_db_statement st_deferred = {"t_deferred", "INSERT INTO deferred_u (v) VALUES ($1)", 1};
+static const struct rt_db_statement st_commit = {"t_commit", "COMMIT", 0};
+static const struct rt_db_statement st_bad = {"t_bad", "SELECT a FROM no_such_table WHERE a = $1", 1};
+
+/* A session on a pool of @pool_size connections; as pg_session_open(). */
+static bool open_pool(struct pg_session *s, int pool_size)
+{
+    char err[256] = "";
+
+    db_init(&s->db, pg_target, schemas, 2);
+    s->db.settings.pool_size = pool_size;
+    s->loop = NULL;
+    if (rt_db_pg_backend.open(&s->db, err, sizeof(err)) != 0) {
+        printf("# open: %s\n", err);
+        CHECK(0);
+        return false;
+    }
+    s->loop = rt_db_pg_backend.loop_new(&s->db, pg_base);
+    CHECK(s->loop != NULL);
+    if (s->loop == NULL)
+        rt_db_pg_backend.close(&s->db);
+    return s->loop != NULL;
+}
+
+/* Wait until every connection of the pool is READY (one statement at a time per connection, twice). */
+static void warm(void *loop)
+{
+    struct req r[4];
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        CHECK(submit(loop, &st_one, NULL, &r[i]) == 0);
+        CHECK(wait_all(pg_base, &r[i], 1, 5000));
+    }
+}
+
+/* @n statements in one turn on @loop: how many transactions they ran in (0 if one failed). */
+static int transactions(void *loop, int n)
+{
+    struct req r[2 * PG_MAX_BATCH];
+    char distinct[2 * PG_MAX_BATCH][32];
+    int i, j, n_distinct = 0, ok = 0;
+
+    for (i = 0; i < n; i++)
+        CHECK(submit(loop, &st_xid, NULL, &r[i]) == 0);
+    CHECK(wait_all(pg_base, r, n, 5000));
+    for (i = 0; i < n; i++) {
+        ok += r[i].status == RT_DB_OK && r[i].calls == 1;
+        for (j = 0; j < n_distinct && strcmp(distinct[j], r[i].v0) != 0; j++)
+            ;
+        if (j == n_distinct)
+            snprintf(distinct[n_distinct++], sizeof(distinct[0]), "%s", r[i].v0);
+    }
+    printf("# %d statements in one turn: %d transaction(s)\n", n, n_distinct);
+    return ok == n ? n_distinct : 0;
+}
+
+/*
+ * Statements of one turn on a pool of 2: one connection takes them, under
+ * one Sync, until its batch is full (PG_MAX_BATCH); then the other one.
+ */
+static void test_one_transaction(void)
+{
+    struct pg_session s;
+
+    if (!open_pool(&s, 2))
+        return;
+    warm(s.loop);
+    CHECK(transactions(s.loop, PG_MAX_BATCH - 4) == 1);
+    CHECK(transactions(s.loop, PG_MAX_BATCH + 4) == 2);
+    pg_session_close(&s);
+}
+
+/*
+ * A batch (one connection) with a name already taken and a name used twice
+ * in the batch itself: those two are the only unique violations, every
+ * other statement is answered OK once, and each name is in the table once.
+ */
+static void test_unique_violation(void)
+{
+    static const char *const names[] = {"b-1", "b-taken", "b-2", "b-twice", "b-3", "b-twice", "b-4"};
+    enum { N = sizeof(names) / sizeof(names[0]) };
+    struct pg_session s;
+    struct req r[N];
+    int i, ok = 0, once = 1;
+
+    if (!open_pool(&s, 1))
+        return;
+    CHECK(admin_exec(pg_target, "INSERT INTO items (name) VALUES ('b-taken')"));
+    warm(s.loop);
+    for (i = 0; i < N; i++) {
+        const char *p[] = {names[i], NULL};
+
+        CHECK(submit(s.loop, &st_insert, p, &r[i]) == 0);
+    }
+    CHECK(wait_all(pg_base, r, N, 5000));
+    for (i = 0; i < N; i++) {
+        ok += r[i].status == RT_DB_OK;
+        once &= r[i].calls == 1;
+    }
+    CHECK(once);
+    CHECK(ok == N - 2);
+    CHECK(r[1].status == RT_DB_UNIQUE_VIOLATION);                                      /* b-taken */
+    CHECK(r[3].status == RT_DB_OK && r[5].status == RT_DB_UNIQUE_VIOLATION);           /* b-twice, in order */
+    CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name LIKE 'b-%'") == 6); /* 4 + taken + twice */
+    CHECK(scalar(pg_target, "SELECT count(DISTINCT name) FROM items WHERE name LIKE 'b-%'") == 6);
+    pg_session_close(&s);
+}
+
+/* A batch whose commit fails (a deferred constraint): the others are committed once, it is the violation. */
+static void test_commit_fails(void)
+{
+    const char *p_same[] = {"same"};
+    const char *p_c1[] = {"c-1", NULL}, *p_c2[] = {"c-2", NULL};
+    struct pg_session s;
+    struct req r[3];
+
+    CHECK(admin_exec(pg_target, "CREATE TABLE deferred_u (v text UNIQUE DEFERRABLE INITIALLY DEFERRED)"));
+    CHECK(admin_exec(pg_target, "INSERT INTO deferred_u (v) VALUES ('same')"));
+    if (!open_pool(&s, 1))
+        return;
+    warm(s.loop);
+    CHECK(submit(s.loop, &st_insert, p_c1, &r[0]) == 0);
+    CHECK(submit(s.loop, &st_deferred, p_same, &r[1]) == 0); /* its INSERT succeeds; the commit does not */
+    CHECK(submit(s.loop, &st_insert, p_c2, &r[2]) == 0);
+    CHECK(wait_all(pg_base, r, 3, 5000));
+    CHECK(r[0].status == RT_DB_OK && r[0].calls == 1);
+    CHECK(r[1].status == RT_DB_UNIQUE_VIOLATION && r[1].calls == 1);
+    CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
+    CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('c-1', 'c-2')") == 2);
+    CHECK(scalar(pg_target, "SELECT count(*) FROM deferred_u") == 1);
+    pg_session_close(&s);
+}
+
+/* A statement that cannot be prepared, in a batch: it is the error, the others are committed once. */
+static void test_prepare_fails(void)
+{
+    const char *p_d1[] = {"d-1", NULL}, *p_d2[] = {"d-2", NULL}, *p_x[] = {"x"};
+    struct pg_session s;
+    struct req r[3];
+
+    if (!open_pool(&s, 1))
+        return;
+    warm(s.loop);
+    CHECK(submit(s.loop, &st_insert, p_d1, &r[0]) == 0);
+    CHECK(submit(s.loop, &st_bad, p_x, &r[1]) == 0);
+    CHECK(submit(s.loop, &st_insert, p_d2, &r[2]) == 0);
+    CHECK(wait_all(pg_base, r, 3, 5000));
+    CHECK(r[0].status == RT_DB_OK && r[0].calls == 1);
+    CHECK(r[1].status == RT_DB_ERROR && strstr(r[1].error, "no_such_table") != NULL);
+    CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
+    CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('d-1', 'd-2')") == 2);
+    pg_session_close(&s);
+}
+
+/*
+ * A COMMIT between two statements of one turn goes alone: batched, it
+ * would commit the INSERT before it, and when the failing INSERT after it
+ * sent the batch again, that INSERT would run twice (a unique violation
+ * for a row that was committed).
+ */
+static void test_transaction_control_alone(void)
+{
+    const char *p_x[] = {"x-1", NULL}, *p_taken[] = {"x-taken", NULL};
+    struct pg_session s;
+    struct req r[3];
+
+    if (!open_pool(&s, 1))
+        return;
+    CHECK(admin_exec(pg_target, "INSERT INTO items (name) VALUES ('x-taken')"));
+    warm(s.loop);
+    CHECK(submit(s.loop, &st_insert, p_x, &r[0]) == 0);
+    CHECK(submit(s.loop, &st_commit, NULL, &r[1]) == 0);
+    CHECK(submit(s.loop, &st_insert, p_taken, &r[2]) == 0);
+    CHECK(wait_all(pg_base, r, 3, 5000));
+    CHECK(r[0].status == RT_DB_OK && r[0].calls == 1);
+    CHECK(r[1].status == RT_DB_OK);
+    CHECK(r[2].status == RT_DB_UNIQUE_VIOLATION);
+    CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name = 'x-1'") == 1);
+    pg_session_close(&s);
+}
+
+static const struct test_case cases[] = {
+    {"batch.one_transaction", test_one_transaction},
+    {"batch.unique_violation", test_unique_violation},
+    {"batch.commit_fails", test_commit_fails},
+    {"batch.prepare_fails", test_prepare_fails},
+    {"batch.transaction_control_alone", test_transaction_control_alone},
+};
+
+int main(int argc, char **argv)
+{
+    return pg_test_main(cases, TEST_N(cases), argc, argv);
+}
