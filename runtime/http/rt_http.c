@@ -363,7 +363,8 @@ int rt_http_accept_on(struct rt_http *http, int fd)
         return -1;
     }
     evutil_make_socket_nonblocking(fd);
-    l = evconnlistener_new(http->base, acceptcb, http, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    /* 0: @p fd already listens with the backlog asked for; -1 would make libevent listen() again with 128. */
+    l = evconnlistener_new(http->base, acceptcb, http, LEV_OPT_CLOSE_ON_FREE, 0, fd);
     if (l == NULL) {
         close(fd);
         return -1;

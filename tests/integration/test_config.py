@@ -26,6 +26,31 @@ def run(args, env=None, timeout=30):
                           text=True, timeout=timeout)
 
 
+def listen_backlogs(port):
+    """The backlog of each socket listening on @port, as the kernel holds it (ss, from iproute2, which ./demo
+    installs: the Send-Q of a listener)."""
+    out = subprocess.run(["ss", "-ltnH", "sport = :%d" % port], capture_output=True, text=True, check=True).stdout
+    return [int(line.split()[2]) for line in out.splitlines() if line.startswith("LISTEN")]
+
+
+def somaxconn():
+    with open("/proc/sys/net/core/somaxconn") as f:
+        return int(f.read())
+
+
+class Backlog(unittest.TestCase):
+    """BACKLOG reaches listen(2) of every worker's socket (capped by net.core.somaxconn), and stays."""
+
+    def test_each_listener_has_the_backlog_asked_for(self):
+        asked = min(1000, somaxconn())
+        with Server(workers=2, env={"BACKLOG": str(asked)}) as s:
+            self.assertEqual(listen_backlogs(s.port), [asked, asked])
+
+    def test_default_is_the_largest_allowed(self):
+        with Server(workers=1) as s:
+            self.assertEqual(listen_backlogs(s.port), [min(65535, somaxconn())])
+
+
 class ConfigFile(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="async-demo-config-")
