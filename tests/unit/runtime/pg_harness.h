@@ -107,13 +107,18 @@ struct pg_session {
     void *loop; /* NULL if the open or the loop failed */
 };
 
-/** Open @p s on the scratch database.  @return whether it has a loop (checked). */
-static inline bool pg_session_open(struct pg_session *s)
+/**
+ * Open @p s on the scratch database with @p pool_size connections per loop
+ * (0: the default).  @return whether it has a loop (checked).
+ */
+static inline bool pg_session_open_pool(struct pg_session *s, int pool_size)
 {
     char err[256] = "";
     int open_rc;
 
     db_init(&s->db, pg_target, schemas, 2);
+    if (pool_size > 0)
+        s->db.settings.pool_size = pool_size;
     open_rc = rt_db_pg_backend.open(&s->db, err, sizeof(err));
     CHECK(open_rc == 0);
     if (open_rc != 0) {
@@ -126,6 +131,12 @@ static inline bool pg_session_open(struct pg_session *s)
     if (s->loop == NULL)
         rt_db_pg_backend.close(&s->db);
     return s->loop != NULL;
+}
+
+/** Open @p s on the scratch database, with the default pool.  @return whether it has a loop (checked). */
+static inline bool pg_session_open(struct pg_session *s)
+{
+    return pg_session_open_pool(s, 0);
 }
 
 /** Free the loop of @p s (opened by pg_session_open()) and close its database. */

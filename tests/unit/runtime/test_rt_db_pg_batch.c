@@ -20,26 +20,6 @@ static const struct rt_db_statement st_deferred = {"t_deferred", "INSERT INTO de
 static const struct rt_db_statement st_commit = {"t_commit", "COMMIT", 0};
 static const struct rt_db_statement st_bad = {"t_bad", "SELECT a FROM no_such_table WHERE a = $1", 1};
 
-/* A session on a pool of @pool_size connections; as pg_session_open(). */
-static bool open_pool(struct pg_session *s, int pool_size)
-{
-    char err[256] = "";
-
-    db_init(&s->db, pg_target, schemas, 2);
-    s->db.settings.pool_size = pool_size;
-    s->loop = NULL;
-    if (rt_db_pg_backend.open(&s->db, err, sizeof(err)) != 0) {
-        printf("# open: %s\n", err);
-        CHECK(0);
-        return false;
-    }
-    s->loop = rt_db_pg_backend.loop_new(&s->db, pg_base);
-    CHECK(s->loop != NULL);
-    if (s->loop == NULL)
-        rt_db_pg_backend.close(&s->db);
-    return s->loop != NULL;
-}
-
 /* Wait until every connection of the pool is READY (one statement at a time per connection, twice). */
 static void warm(void *loop)
 {
@@ -81,7 +61,7 @@ static void test_one_transaction(void)
 {
     struct pg_session s;
 
-    if (!open_pool(&s, 2))
+    if (!pg_session_open_pool(&s, 2))
         return;
     warm(s.loop);
     CHECK(transactions(s.loop, PG_MAX_BATCH - 4) == 1);
@@ -102,7 +82,7 @@ static void test_unique_violation(void)
     struct req r[N];
     int i, ok = 0, once = 1;
 
-    if (!open_pool(&s, 1))
+    if (!pg_session_open_pool(&s, 1))
         return;
     CHECK(admin_exec(pg_target, "INSERT INTO items (name) VALUES ('b-taken')"));
     warm(s.loop);
@@ -135,7 +115,7 @@ static void test_commit_fails(void)
 
     CHECK(admin_exec(pg_target, "CREATE TABLE deferred_u (v text UNIQUE DEFERRABLE INITIALLY DEFERRED)"));
     CHECK(admin_exec(pg_target, "INSERT INTO deferred_u (v) VALUES ('same')"));
-    if (!open_pool(&s, 1))
+    if (!pg_session_open_pool(&s, 1))
         return;
     warm(s.loop);
     CHECK(submit(s.loop, &st_insert, p_c1, &r[0]) == 0);
@@ -157,7 +137,7 @@ static void test_prepare_fails(void)
     struct pg_session s;
     struct req r[3];
 
-    if (!open_pool(&s, 1))
+    if (!pg_session_open_pool(&s, 1))
         return;
     warm(s.loop);
     CHECK(submit(s.loop, &st_insert, p_d1, &r[0]) == 0);
@@ -183,7 +163,7 @@ static void test_transaction_control_alone(void)
     struct pg_session s;
     struct req r[3];
 
-    if (!open_pool(&s, 1))
+    if (!pg_session_open_pool(&s, 1))
         return;
     CHECK(admin_exec(pg_target, "INSERT INTO items (name) VALUES ('x-taken')"));
     warm(s.loop);
