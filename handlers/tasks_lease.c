@@ -40,6 +40,7 @@
 #define RETRY_MS 1000           /* between two tries of a statement the database refused */
 #define CLAIM_MAX 500           /* tasks claimed at most per round (and never more than free places) */
 #define UUID_SIZE 37
+#define KEEPER_STOP_MS 5000 /* for the keeper to release the leases and return before it is called late */
 
 static const struct rt_db_statement mark_running = {
     .name = "tasks_running",
@@ -358,7 +359,11 @@ void tasks_lease_stop(void)
 {
     if (keeper == NULL)
         return;
-    rt_pool_stop(keeper, 0); /* the keeper's job ends its wait at once, releases, and returns */
+    /*
+     * The keeper's job ends its wait at once, releases, and returns: waited
+     * for, not called late ("still running at the deadline") on every stop.
+     */
+    rt_pool_stop(keeper, KEEPER_STOP_MS);
     rt_pool_free(keeper);
     keeper = NULL;
 }
