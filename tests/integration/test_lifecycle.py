@@ -49,6 +49,8 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(s.wait(timeout=10), 0, s.log_tail())
         self.assertLess(time.monotonic() - start, 1.5 + slack(3.5))
         self.assertIn("shutting down gracefully", s.log())
+        # A clean stop warns of nothing still running (the task lease keeper used to be called late).
+        self.assertNotIn("still running at the deadline", s.log())
 
     def test_shutdown_deadline_bounds_the_wait(self):
         s = Server(workers=1, env={"SHUTDOWN_TIMEOUT": "1s", "LOG_LEVEL": "debug"})
