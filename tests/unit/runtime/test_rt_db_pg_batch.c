@@ -36,7 +36,7 @@ static void warm(void *loop)
 static int transactions(void *loop, int n)
 {
     struct req r[2 * PG_MAX_BATCH];
-    char distinct[2 * PG_MAX_BATCH][32];
+    char distinct[2 * PG_MAX_BATCH][sizeof(r[0].v0)];
     int i, j, n_distinct = 0, ok = 0;
 
     for (i = 0; i < n; i++)
