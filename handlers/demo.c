@@ -63,56 +63,11 @@ void handle_read_root(struct rt_req *req)
 
 /* --- /async-delay: a timer on the loop --- */
 
-/*
- * The timer of a waiting request is a libevent common timeout when it can
- * be: timers of one duration share one queue (O(1) to add), where the
- * timer heap would hold one entry per waiting request (100,000 at c100k).
- * The durations are cached per thread for its loop, at most DELAY_COMMON of
- * them; others go to the heap.  A worker thread runs one loop for its whole
- * life (rt_server), so a cache found for another loop is simply started
- * over.
- */
-#define DELAY_COMMON 16
-
-struct delay_timeouts {
-    struct event_base *base;
-    int n;
-    struct {
-        struct timeval tv;            /* the duration */
-        const struct timeval *common; /* its common timeout on base */
-    } t[DELAY_COMMON];
-};
-
-static _Thread_local struct delay_timeouts delay_timeouts;
-
-static const struct timeval *delay_tv(struct event_base *base, const struct timeval *tv)
-{
-    struct delay_timeouts *dt = &delay_timeouts;
-    const struct timeval *common;
-
-    if (dt->base != base) {
-        dt->base = base;
-        dt->n = 0;
-    }
-    for (int i = 0; i < dt->n; i++) {
-        if (dt->t[i].tv.tv_sec == tv->tv_sec && dt->t[i].tv.tv_usec == tv->tv_usec)
-            return dt->t[i].common;
-    }
-    if (dt->n == DELAY_COMMON || (common = event_base_init_common_timeout(base, tv)) == NULL)
-        return tv;
-    dt->t[dt->n].tv = *tv;
-    dt->t[dt->n].common = common;
-    dt->n++;
-    return common;
-}
-
-/* A waiting request's state, in its own memory (rt_req_alloc), timer included. */
+/* A waiting request's state, in its own memory (rt_req_alloc). */
 struct delay {
     struct rt_req *req;
     double seconds;
     uint64_t start_ns;
-    _Alignas(
-        16) unsigned char timer[]; /* a struct event (event_assign): its size is known at run time only */
 };
 
 static void reply_delay(struct rt_req *req, double requested, uint64_t start_ns, bool blocking)
@@ -140,29 +95,16 @@ static void delay_done(evutil_socket_t fd, short what, void *arg)
     reply_delay(d->req, d->seconds, d->start_ns, false);
 }
 
-/* The request ended (answered, or abandoned with its loop): its timer, in its memory, goes with it. */
-static void delay_cancel(void *arg)
-{
-    struct delay *d = arg;
-
-    event_del((struct event *)(void *)d->timer);
-}
-
 void handle_async_delay(struct rt_req *req, const struct api_async_delay_params *params)
 {
-    struct delay *d = rt_req_alloc(req, sizeof(*d) + event_get_struct_event_size());
-    struct event *timer = (struct event *)(void *)d->timer;
-    struct event_base *base = rt_req_base(req);
+    struct delay *d = rt_req_alloc(req, sizeof(*d));
     struct timeval tv = rt_time_tv_seconds(params->seconds);
 
     d->req = req;
     d->seconds = params->seconds;
     d->start_ns = rt_time_mono_ns();
-    if (evtimer_assign(timer, base, delay_done, d) != 0 || evtimer_add(timer, delay_tv(base, &tv)) != 0) {
+    if (rt_req_timer_start(req, &tv, delay_done, d) != 0)
         api_async_delay__reply_500_detail(req, "Cannot schedule the timer");
-        return;
-    }
-    rt_req_defer(req, delay_cancel, d);
 }
 
 /* --- /sync-delay: the pitfall, on purpose --- */
@@ -231,7 +173,7 @@ static int schedule_wait(struct perf_run *run)
 {
     struct timeval tv = rt_time_tv_seconds(PERF_TASK_SECONDS);
 
-    return event_base_once(rt_req_base(run->req), -1, EV_TIMEOUT, wait_done, run, &tv);
+    return rt_req_timer_start(run->req, &tv, wait_done, run);
 }
 
 static void start_perf_run(struct rt_req *req, bool concurrent)
@@ -244,12 +186,9 @@ static void start_perf_run(struct rt_req *req, bool concurrent)
     run->start_ns = rt_time_mono_ns();
     for (i = 0; i < started; i++) {
         if (schedule_wait(run) != 0) {
-            /* Waits already scheduled would fire into a finished request: this is fatal for the loop. */
-            if (i == 0) {
-                rt_req_reply_detail(req, 500, "Cannot schedule the timer");
-                return;
-            }
-            abort();
+            /* The waits already scheduled are the request's: they go when it ends, unfired. */
+            rt_req_reply_detail(req, 500, "Cannot schedule the timer");
+            return;
         }
     }
 }

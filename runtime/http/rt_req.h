@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct timeval;
+
 struct event_base;
 struct json_object;
 struct rt_req;
@@ -93,6 +95,17 @@ const char *rt_req_body(const struct rt_req *req, size_t *len);
 
 /** @return the event loop the request runs on; timers and I/O for it go there. */
 struct event_base *rt_req_base(const struct rt_req *req);
+
+/**
+ * Call @p fn(-1, EV_TIMEOUT, @p arg) once, @p tv from now, on the request's
+ * loop (rt_req_timer.c).  The timer lives in the request's memory and is
+ * deleted when the request ends, answered or not, so @p fn never runs for
+ * a request that is gone.  Timers of one duration share one libevent
+ * common-timeout queue (a few durations per loop; others use the heap).
+ * @return 0, or -1 if it could not be scheduled.
+ */
+int rt_req_timer_start(struct rt_req *req, const struct timeval *tv,
+                       void (*fn)(int fd, short what, void *arg), void *arg);
 
 /** @return the request id (the client's X-Request-ID if it was sane, else one we made). */
 const char *rt_req_id(const struct rt_req *req);
