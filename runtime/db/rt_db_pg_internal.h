@@ -156,11 +156,24 @@ void rt_db_pg_conn_lost(struct pg_conn *c, const char *why);
 /* Make c->io wait for @what on the connection's socket; 0, or -1. */
 int rt_db_pg_conn_watch(struct pg_conn *c, short what);
 
-/* --- rt_db_pg_pipeline.c --- */
+/* --- rt_db_pg_answer.c --- */
 
 /* Call @q's callback with @status (and @res's rows if RT_DB_OK), then free @q. */
 void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const char *error,
                            const PGresult *res);
+
+/*
+ * A failed statement's (or PREPARE's) status from its result @res on @pg:
+ * RT_DB_UNIQUE_VIOLATION, RT_DB_UNAVAILABLE (a lost connection, or a
+ * transient refusal that may be retried) or RT_DB_ERROR; its primary
+ * message into @msg (of @size > 0).
+ */
+enum rt_db_status rt_db_pg_classify_error(const PGresult *res, PGconn *pg, char *msg, size_t size);
+
+/* Answer the EXECUTE of @q, sent on @c, with its result @res (NULL if none came), then free @q. */
+void rt_db_pg_execute_answer(struct pg_conn *c, struct pg_query *q, const PGresult *res);
+
+/* --- rt_db_pg_pipeline.c --- */
 
 /* Free a detached list of ops, answering each EXECUTE with RT_DB_UNAVAILABLE and @msg. */
 void rt_db_pg_ops_fail(struct pg_op *op, const char *msg);

@@ -2,8 +2,9 @@
  * rt_db_pg_pipeline — statements on a READY PostgreSQL connection (see
  * rt_db_pg.c for the batches: several statements under one Sync): send
  * them, match what PQgetResult hands back to the FIFO of what was sent,
- * and answer the callbacks when their batch's Sync (its commit) arrives,
- * or send a failed batch's statements again, each alone.
+ * and answer the callbacks when their batch's Sync (its commit) arrives
+ * (rt_db_pg_answer.c turns a result into an answer), or send a failed
+ * batch's statements again, each alone.
  */
 #include "rt_db_pg_internal.h"
 #include "rt_log.h"
@@ -17,181 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* --- results --- */
-
-/*
- * Type OIDs of the built-in types we read (PostgreSQL's
- * src/include/catalog/pg_type.dat; fixed since the types were created).
- */
-enum pg_type_oid {
-    PG_BOOLOID = 16,
-    PG_BYTEAOID = 17,
-    PG_CHAROID = 18,
-    PG_NAMEOID = 19,
-    PG_INT8OID = 20,
-    PG_INT2OID = 21,
-    PG_INT4OID = 23,
-    PG_TEXTOID = 25,
-    PG_OIDOID = 26,
-    PG_FLOAT4OID = 700,
-    PG_FLOAT8OID = 701,
-    PG_UNKNOWNOID = 705,
-    PG_BPCHAROID = 1042,
-    PG_VARCHAROID = 1043,
-    PG_TIMESTAMPOID = 1114,
-    PG_TIMESTAMPTZOID = 1184,
-    PG_NUMERICOID = 1700
-};
-
-/* What the text-format value @text of a column of type @type is (rt_db_result.c reads it). */
-static void describe(Oid type, const char *text, struct rt_db_cell *out)
-{
-    char *end = NULL;
-
-    out->text = text;
-    switch (type) {
-    case PG_INT2OID:
-    case PG_INT4OID:
-    case PG_INT8OID:
-    case PG_OIDOID:
-        out->kind = rt_db_parse_int64(text, &out->i) == 0 ? RT_DB_KIND_INT : RT_DB_KIND_OTHER;
-        break;
-    case PG_FLOAT4OID:
-    case PG_FLOAT8OID:
-        out->f = strtod(text, &end); /* also "NaN", "Infinity", "-Infinity" */
-        out->kind = end != text && *end == '\0' ? RT_DB_KIND_FLOAT : RT_DB_KIND_OTHER;
-        break;
-    case PG_NUMERICOID:
-        out->kind = RT_DB_KIND_NUMERIC;
-        break;
-    case PG_BOOLOID:
-        out->kind = RT_DB_KIND_BOOL;
-        out->i = text[0] == 't';
-        break;
-    case PG_TIMESTAMPOID:
-    case PG_TIMESTAMPTZOID:
-        out->kind = RT_DB_KIND_TIMESTAMP;
-        break;
-    case PG_TEXTOID:
-    case PG_VARCHAROID:
-    case PG_BPCHAROID:
-    case PG_CHAROID:
-    case PG_NAMEOID:
-    case PG_UNKNOWNOID:
-        out->kind = RT_DB_KIND_TEXT;
-        break;
-    case PG_BYTEAOID:
-        out->kind = RT_DB_KIND_BLOB;
-        break;
-    default:
-        out->kind = RT_DB_KIND_OTHER; /* uuid, json, interval, ...: their text form */
-        break;
-    }
-}
-
-/* The result's cell(): every value comes in text format (we never ask for binary). */
-static void result_cell(const struct rt_db_result *result, int row, int col, struct rt_db_cell *out)
-{
-    const PGresult *res = result->impl;
-
-    if (PQgetisnull(res, row, col))
-        out->kind = RT_DB_KIND_NULL;
-    else
-        describe(PQftype(res, col), PQgetvalue(res, row, col), out);
-}
-
-/* Call @q's callback with @status (and @res's rows if RT_DB_OK), then free @q. */
-void rt_db_pg_query_answer(struct pg_query *q, enum rt_db_status status, const char *error,
-                           const PGresult *res)
-{
-    struct rt_db_result r = {
-        .status = status,
-        .error = error != NULL ? error : "",
-        .cell = result_cell,
-        .impl = res,
-    };
-
-    if (status == RT_DB_OK && res != NULL) {
-        r.rows = PQntuples(res);
-        r.cols = PQnfields(res);
-    } else {
-        r.impl = NULL;
-    }
-    q->cb(&r, q->arg);
-    free(q);
-}
-
-/*
- * A statement the database could not serve now, though nothing is wrong
- * with it: cancelled by statement_timeout or a cancel request (57014), a
- * lock not obtained in time (55P03), a serialization failure or deadlock
- * (40001, 40P01), out of resources (class 53: too many connections, disk
- * or memory full).  Its transaction was rolled back, so the request may be
- * retried: 503 with Retry-After, not a 500 as for a bug.
- */
-static int is_transient(const char *state)
-{
-    return strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
-           strcmp(state, "40P01") == 0 || strncmp(state, "53", 2) == 0;
-}
-
-/*
- * Classify a failed statement's result: its primary message into @msg, and
- * the status.  A connection that was terminated under the statement
- * (class 08, or the server shutting down: 57P01..57P03) is RT_DB_UNAVAILABLE
- * like any other lost connection, and so is a transient refusal (above); so is a libpq-made error (no
- * SQLSTATE) on a connection that has gone bad.
- */
-static enum rt_db_status classify_error(const PGresult *res, PGconn *pg, char *msg, size_t size)
-{
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-
-    rt_db_pg_one_line(primary != NULL ? primary : PQresultErrorMessage(res), msg, size);
-    if (msg[0] == '\0')
-        snprintf(msg, size, "%s", PQresStatus(PQresultStatus(res)));
-    if (state == NULL)
-        return PQstatus(pg) == CONNECTION_BAD ? RT_DB_UNAVAILABLE : RT_DB_ERROR;
-    if (strcmp(state, "23505") == 0)
-        return RT_DB_UNIQUE_VIOLATION;
-    if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
-        strcmp(state, "57P03") == 0)
-        return RT_DB_UNAVAILABLE;
-    if (is_transient(state))
-        return RT_DB_UNAVAILABLE;
-    return RT_DB_ERROR;
-}
-
-/* Answer the EXECUTE of @q, sent on @c, with its result @res (NULL if none came). */
-static void execute_answer(struct pg_conn *c, struct pg_query *q, const PGresult *res)
-{
-    char msg[512];
-    enum rt_db_status status;
-
-    switch (PQresultStatus(res)) {
-    case PGRES_TUPLES_OK:
-    case PGRES_COMMAND_OK:
-        rt_db_pg_query_answer(q, RT_DB_OK, "", res);
-        return;
-    case PGRES_PIPELINE_ABORTED:
-        /*
-         * With a Sync after every statement, only a failed PREPARE of its
-         * own can abort an EXECUTE: it shares the PREPARE's status, so a
-         * PREPARE cancelled while waiting on a lock is a 503, not a 500.
-         */
-        if (c->prepare_error[0] != '\0') {
-            rt_db_pg_query_answer(q, c->prepare_status, c->prepare_error, NULL);
-            return;
-        }
-        rt_db_pg_query_answer(q, RT_DB_ERROR, "statement skipped after an earlier error", NULL);
-        return;
-    default:
-        status = classify_error(res, c->pg, msg, sizeof(msg));
-        rt_db_pg_query_answer(q, status, msg, NULL);
-        return;
-    }
-}
 
 /* --- one connection --- */
 
@@ -415,7 +241,8 @@ static void prepare_done(struct pg_conn *c, const struct pg_op *op)
         return;
     c->batch_failed = 1;
     conn_forget_prepared(c, op->stmt->name);
-    c->prepare_status = classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
+    c->prepare_status =
+        rt_db_pg_classify_error(op->result, c->pg, c->prepare_error, sizeof(c->prepare_error));
     rt_log_error("postgresql: cannot prepare statement %s: %s", op->stmt->name, c->prepare_error);
 }
 
@@ -461,16 +288,39 @@ static int batch_retry(struct pg_conn *c, struct pg_op *batch)
 }
 
 /*
+ * A failed batch whose first statement is the one that failed: that
+ * statement ran exactly as it would have alone (first in its transaction,
+ * with its own statement_timeout), so its error is its own outcome.
+ * Answer it and @return the rest, to be sent again; a statement that timed
+ * out is then not run a second time.  A later statement's error may come
+ * from the rolled-back ones before it, so it goes again with them: @return
+ * @batch unchanged.
+ */
+static struct pg_op *answer_first_failed(struct pg_conn *c, struct pg_op *batch)
+{
+    struct pg_op *rest = batch->next;
+
+    if (batch->result == NULL || PQresultStatus(batch->result) != PGRES_FATAL_ERROR)
+        return batch;
+    rt_db_pg_execute_answer(c, batch->query, batch->result);
+    PQclear(batch->result);
+    free(batch);
+    return rest;
+}
+
+/*
  * The Sync of a batch arrived: its implicit transaction is over.  If it
  * committed, answer each statement with its result; a batch of one is
  * answered with its outcome, whatever it is (a failed commit included),
  * as a statement alone always was.  A larger batch that failed is sent
- * again (batch_retry).  @return 0, or -1 if @c was lost.
+ * again (batch_retry), but for a first statement that failed on its own
+ * (answer_first_failed).  @return 0, or -1 if @c was lost.
  */
 static int sync_answer(struct pg_conn *c)
 {
     struct pg_op *batch = c->done_head;
-    int failed = c->batch_failed || c->commit_error != NULL;
+    int commit_failed = c->commit_error != NULL;
+    int failed = c->batch_failed || commit_failed;
 
     c->done_head = c->done_tail = NULL;
     c->batch_failed = 0;
@@ -481,13 +331,16 @@ static int sync_answer(struct pg_conn *c)
     }
     PQclear(c->commit_error);
     c->commit_error = NULL;
-    if (batch != NULL && batch->next != NULL && failed)
+    if (batch != NULL && batch->next != NULL && failed) {
+        if (!commit_failed) /* a failed commit is the batch's: no statement's own */
+            batch = answer_first_failed(c, batch);
         return batch_retry(c, batch);
+    }
     while (batch != NULL) {
         struct pg_op *op = batch;
 
         batch = op->next;
-        execute_answer(c, op->query, op->result);
+        rt_db_pg_execute_answer(c, op->query, op->result);
         PQclear(op->result);
         free(op);
     }

@@ -6,7 +6,9 @@
  * the others are not lost with its rolled-back transaction but sent again,
  * each alone, so that every statement gets its own outcome and is
  * committed once; a statement that controls transactions never shares a
- * batch (else a failed batch, sent again, would commit part of it twice).
+ * batch (else a failed batch, sent again, would commit part of it twice);
+ * statement_timeout counts per statement, and a batch's first statement
+ * that fails is answered with its own error, not run again.
  */
 #include "pg_harness.h"
 
@@ -19,6 +21,11 @@ static const struct rt_db_statement st_xid = {"t_xid", "SELECT txid_current()::t
 static const struct rt_db_statement st_deferred = {"t_deferred", "INSERT INTO deferred_u (v) VALUES ($1)", 1};
 static const struct rt_db_statement st_commit = {"t_commit", "COMMIT", 0};
 static const struct rt_db_statement st_bad = {"t_bad", "SELECT a FROM no_such_table WHERE a = $1", 1};
+/* pg_sleep($1) after a nextval() of the sequence slow_runs: how many times it ran. */
+static const struct rt_db_statement st_counted_sleep = {
+    "t_counted_sleep", "SELECT pg_sleep($1::float8)::text FROM (SELECT nextval('slow_runs')) AS run", 1};
+static const struct rt_db_statement st_slow_xid = {
+    "t_slow_xid", "SELECT txid_current()::text FROM pg_sleep($1::float8)", 1};
 
 /* Wait until every connection of the pool is READY (one statement at a time per connection, twice). */
 static void warm(void *loop)
@@ -178,12 +185,90 @@ static void test_transaction_control_alone(void)
     pg_session_close(&s);
 }
 
+/* Set statement_timeout for the scratch database's new sessions (NULL: reset it). */
+static void set_statement_timeout(const char *value)
+{
+    char sql[160];
+
+    if (value != NULL)
+        snprintf(sql, sizeof(sql), "ALTER DATABASE %s SET statement_timeout = '%s'", pg_dbname, value);
+    else
+        snprintf(sql, sizeof(sql), "ALTER DATABASE %s RESET statement_timeout", pg_dbname);
+    CHECK(admin_exec(pg_target, sql));
+}
+
+/*
+ * statement_timeout counts per statement inside a batch, as it does for
+ * statements sent alone: statements that each fit it share their batch
+ * (one transaction id) and none is cancelled, though together they take
+ * longer than the timeout.  (If PostgreSQL counted from the batch's first
+ * message to its Sync, batching would turn them into 503s or resends.)
+ */
+static void test_timeout_per_statement(void)
+{
+    enum { N = 4 };
+    const char *p[] = {"0.08"}; /* 4 x 80 ms under one Sync: 320 ms > 200 ms; each < 200 ms */
+    struct pg_session s;
+    struct req r[N];
+    int i, ok = 0, once = 1, shared = 1;
+
+    set_statement_timeout("200ms");
+    if (pg_session_open_pool(&s, 1)) {
+        warm(s.loop);
+        for (i = 0; i < N; i++)
+            CHECK(submit(s.loop, &st_slow_xid, p, &r[i]) == 0);
+        CHECK(wait_all(pg_base, r, N, 5000));
+        for (i = 0; i < N; i++) {
+            ok += r[i].status == RT_DB_OK;
+            once &= r[i].calls == 1;
+            shared &= strcmp(r[i].v0, r[0].v0) == 0;
+        }
+        CHECK(ok == N && once);
+        CHECK(shared); /* one batch, not cancelled and sent again alone */
+        pg_session_close(&s);
+    }
+    set_statement_timeout(NULL);
+}
+
+/*
+ * A batch whose first statement fails on its own (statement_timeout): that
+ * error is its answer, and it is not run again (it would wait for the
+ * timeout twice); the statements after it, skipped, are sent again and
+ * succeed.  A sequence counts the runs: nextval() is not rolled back.
+ */
+static void test_first_failed_runs_once(void)
+{
+    const char *p_slow[] = {"0.5"}, *p_e1[] = {"e-1", NULL}, *p_e2[] = {"e-2", NULL};
+    struct pg_session s;
+    struct req r[3];
+
+    CHECK(admin_exec(pg_target, "CREATE SEQUENCE slow_runs"));
+    set_statement_timeout("200ms");
+    if (pg_session_open_pool(&s, 1)) {
+        warm(s.loop);
+        CHECK(submit(s.loop, &st_counted_sleep, p_slow, &r[0]) == 0);
+        CHECK(submit(s.loop, &st_insert, p_e1, &r[1]) == 0);
+        CHECK(submit(s.loop, &st_insert, p_e2, &r[2]) == 0);
+        CHECK(wait_all(pg_base, r, 3, 5000));
+        printf("# the slow statement: status %d (%s)\n", r[0].status, r[0].error);
+        CHECK(r[0].status == RT_DB_UNAVAILABLE && r[0].calls == 1); /* 57014: a 503, may be retried */
+        CHECK(scalar(pg_target, "SELECT last_value FROM slow_runs") == 1);
+        CHECK(r[1].status == RT_DB_OK && r[1].calls == 1);
+        CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
+        CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('e-1', 'e-2')") == 2);
+        pg_session_close(&s);
+    }
+    set_statement_timeout(NULL);
+}
+
 static const struct test_case cases[] = {
     {"batch.one_transaction", test_one_transaction},
     {"batch.unique_violation", test_unique_violation},
     {"batch.commit_fails", test_commit_fails},
     {"batch.prepare_fails", test_prepare_fails},
     {"batch.transaction_control_alone", test_transaction_control_alone},
+    {"batch.timeout_per_statement", test_timeout_per_statement},
+    {"batch.first_failed_runs_once", test_first_failed_runs_once},
 };
 
 int main(int argc, char **argv)
