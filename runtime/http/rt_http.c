@@ -108,7 +108,7 @@ static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, vo
     case RT_STREAM_CONNECTED:
         /* TLS handshake done: from now on an idle connection has the keep-alive time. */
         if (c->state == CONN_IDLE)
-            conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+            rt_http_conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
         break;
     case RT_STREAM_ERROR:
         /* On a TLS port this includes failed handshakes (plain HTTP sent to it, say). */
@@ -289,7 +289,7 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     rt_metrics_conn_opened();
     c->state = CONN_IDLE;
     /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
-    conn_set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
+    rt_http_conn_set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
     if (http->n_conns >= (unsigned)s->max_connections && !http->accept_paused) {
         int i;
 

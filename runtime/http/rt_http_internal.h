@@ -114,11 +114,6 @@ const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct ti
  */
 void rt_http_conn_set_timer(struct conn *c, int ms);
 
-static inline void conn_set_timer(struct conn *c, int ms)
-{
-    rt_http_conn_set_timer(c, ms);
-}
-
 /* --- rt_http.c --- */
 
 /*

@@ -58,7 +58,7 @@ static void start_request(struct conn *c)
     c->req.start_ns = rt_time_mono_ns();
     c->head_scan_from = 0;
     c->body_got = 0;
-    conn_set_timer(c, c->http->settings.header_timeout_ms);
+    rt_http_conn_set_timer(c, c->http->settings.header_timeout_ms);
 }
 
 /*
@@ -267,7 +267,7 @@ static void dispatch(struct conn *c)
     const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     c->req.active = true;
     /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
@@ -298,7 +298,7 @@ static bool waiting_for_input(const struct conn *c)
 static void close_after_output(struct conn *c)
 {
     c->state = CONN_CLOSING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
@@ -335,7 +335,7 @@ void rt_http_conn_process(struct conn *c)
                 c->state = CONN_BODY;
                 if (c->info.chunked)
                     start_chunked_body(c);
-                conn_set_timer(c, c->http->settings.body_timeout_ms);
+                rt_http_conn_set_timer(c, c->http->settings.body_timeout_ms);
                 if (c->info.expect_continue && evbuffer_get_length(in) == 0) {
                     evbuffer_add(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
                     rt_http_conn_flush(c);

@@ -206,7 +206,7 @@ void rt_http_conn_linger(struct conn *c)
     in = rt_stream_input(c->stream);
     evbuffer_drain(in, evbuffer_get_length(in));
     rt_stream_set_reading(c->stream, true);
-    conn_set_timer(c, RT_HTTP_LINGER_MS);
+    rt_http_conn_set_timer(c, RT_HTTP_LINGER_MS);
 }
 
 /*
@@ -237,7 +237,7 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
@@ -367,7 +367,7 @@ void rt_http_conn_request_ended(struct rt_req *req)
         return; /* the write callback lingers and closes once the answer is out */
     }
     c->state = CONN_IDLE;
-    conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+    rt_http_conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
     if (c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
         return; /* rt_http_conn_process() reads the pipelined request next, and flushes the answers together
                  */
