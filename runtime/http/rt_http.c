@@ -354,6 +354,12 @@ struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settin
     return http;
 }
 
+void rt_http_set_refusal_hook(struct rt_http *http, rt_http_refusal_hook hook, void *arg)
+{
+    http->refusal_hook = hook;
+    http->refusal_arg = arg;
+}
+
 int rt_http_accept_on(struct rt_http *http, int fd)
 {
     struct evconnlistener *l;

@@ -78,6 +78,8 @@ struct rt_http {
     struct rt_http_settings settings;
     rt_http_handler handler;
     void *handler_arg;
+    rt_http_refusal_hook refusal_hook; /* or NULL */
+    void *refusal_arg;
     struct evconnlistener *listeners[4];
     int n_listeners;
     bool accept_paused; /* max_connections reached */

@@ -53,7 +53,8 @@ static void conn_fail_status(struct conn *c, int status, const char *detail)
 
 static void start_request(struct conn *c)
 {
-    c->req.id[0] = '\0'; /* the last request's, kept for a late second answer's log line */
+    c->req.id[0] = '\0';                  /* the last request's, kept for a late second answer's log line */
+    memset(&c->info, 0, sizeof(c->info)); /* the last request's headers are gone (rt_http_conn_fail) */
     c->state = CONN_HEAD;
     c->req.start_ns = rt_time_mono_ns();
     c->head_scan_from = 0;
@@ -164,13 +165,14 @@ static int read_head(struct conn *c, struct evbuffer *in)
     status = rt_http_parse_head(&c->req, head, head_len, s->max_header_count, &c->info, &detail);
     if (status == 0 && c->info.content_length > (int64_t)s->max_body_size)
         status = 413;
+    if (c->info.fields_parsed)
+        rt_req_trace_start(&c->req); /* a refusal too is logged with the client's trace id */
     if (status != 0) {
         conn_fail_status(c, status, detail);
         return -1;
     }
     if (c->req.id[0] == '\0')
         rt_http_new_request_id(c);
-    rt_req_trace_start(&c->req);
     c->keep_alive = c->info.keep_alive;
     return 1;
 }

@@ -316,7 +316,15 @@ void rt_http_conn_flush(struct conn *c)
         rt_stream_notify_written(c->stream);
 }
 
-/* Queue a JSON error for a request that never reached the application, then close. */
+/*
+ * Queue a JSON error for a request that never reached the application,
+ * then close.  Once the request's header fields were read (every error
+ * of the body, and those of the head but a malformed line, 431, 505 and
+ * the head's deadline: rt_http_parse_head() stops before them), the
+ * refusal hook adds its headers (CORS's, from rt_server), as an
+ * application adds them to its errors.  Earlier, no header is known, not
+ * even the Origin: the error goes without them.
+ */
 void rt_http_conn_fail(struct conn *c, int status, const char *detail)
 {
     struct evbuffer *out = rt_stream_output(c->stream);
@@ -325,7 +333,13 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_json_put_detail(&body, detail);
     if (c->req.id[0] == '\0')
         rt_http_new_request_id(c);
+    if (c->info.fields_parsed && c->http->refusal_hook != NULL) {
+        c->req.refusing = true; /* takes headers, not an answer */
+        c->http->refusal_hook(&c->req, c->http->refusal_arg);
+        c->req.refusing = false;
+    }
     write_head(c, out, status, "application/json", body.len, false);
+    write_headers(&c->req, out, false);
     evbuffer_add(out, "\r\n", 2);
     evbuffer_add(out, body.data, body.len);
     access_log(c, status, body.len);
