@@ -93,6 +93,16 @@ static void handle_request(struct rt_req *req, void *arg)
     w->app->dispatch(req);
 }
 
+/*
+ * A request rt_http refuses before it reaches handle_request() (a body too
+ * large, say), once its headers are known: the CORS headers any other
+ * answer gets, so that a page on another origin can read the status.
+ */
+static void on_refused(struct rt_req *req, void *arg)
+{
+    rt_cors_add_headers(req);
+}
+
 /* --- workers --- */
 
 static void on_drained(void *arg)
@@ -197,6 +207,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
     if (w->base == NULL)
         goto err;
     w->http = rt_http_new(w->base, &s, handle_request, w);
+    rt_http_set_refusal_hook(w->http, on_refused, w);
     w->shutdown_ev = event_new(w->base, -1, 0, on_shutdown, w);
     w->deadline_ev = evtimer_new(w->base, on_deadline, w);
     if (w->shutdown_ev == NULL || w->deadline_ev == NULL)
