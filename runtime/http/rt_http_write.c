@@ -270,7 +270,8 @@ static void write_headers(struct rt_req *req, struct evbuffer *out, bool vary_ae
         }
         if (!star && vary_ae)
             vary_add(line, &len, "Accept-Encoding");
-        evbuffer_add_printf(out, "Vary: %.*s\r\n", star ? 1 : (int)len, star ? "*" : line);
+        if (star || len > 0) /* not when they were all empty */
+            evbuffer_add_printf(out, "Vary: %.*s\r\n", star ? 1 : (int)len, star ? "*" : line);
     }
     for (h = req->out_headers; h != NULL; h = h->next) {
         if (n_vary > 1 && strcasecmp(h->name, "Vary") == 0)

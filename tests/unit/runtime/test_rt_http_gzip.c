@@ -302,6 +302,13 @@ static void respond_vary_star(struct rt_req *req)
     rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
 }
 
+static void respond_vary_empty(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", " ");
+    rt_req_add_header(req, "Vary", ",");
+    rt_req_reply(req, 200, "image/png", filler, sizeof(filler) - 1);
+}
+
 static void respond_vary_png(struct rt_req *req)
 {
     rt_req_add_header(req, "Vary", "Origin");
@@ -345,6 +352,8 @@ static void test_one_vary_line(void)
           has(&r, "Vary", "origin, Cookie, ACCEPT-ENCODING") && has(&r, "X-Between", "1"));
     exchange(&s, respond_vary_star, "GET", 1, "gzip", &r);
     CHECK(has(&r, "Content-Encoding", "gzip") && vary_lines(&r) == 1 && has(&r, "Vary", "*"));
+    exchange(&s, respond_vary_empty, "GET", 1, "gzip", &r); /* nothing in them: no line */
+    CHECK(r.status == 200 && vary_lines(&r) == 0);
     exchange(&s, respond_vary_png, "GET", 1, "gzip", &r); /* one Vary of the application's own: as it is */
     CHECK(has(&r, "Content-Encoding", NULL) && vary_lines(&r) == 1 && has(&r, "Vary", "Origin"));
 }
