@@ -63,12 +63,26 @@ static void put(struct rt_json_buf *b, const char *s)
     rt_json_put_raw(b, s, strlen(s));
 }
 
-/* @p s as a quoted-string: '"' and '\' escaped with '\'. */
+/*
+ * A '%' that a browser's escape of '"', CR or LF would begin (%22, %0D,
+ * %0A: the HTML standard's multipart/form-data encoding, which servers
+ * such as rt_multipart decode in names and filenames).
+ */
+static bool begins_form_escape(const char *s)
+{
+    return s[0] == '%' && ((s[1] == '2' && s[2] == '2') || (s[1] == '0' && (s[2] == 'D' || s[2] == 'A')));
+}
+
+/*
+ * @p s as a quoted-string: '"' and '\' escaped with '\', and so is a '%'
+ * that begins_form_escape(), so that a name holding "%22" is not read
+ * back as one holding '"'.
+ */
 static void put_quoted(struct rt_json_buf *b, const char *s)
 {
     put(b, "\"");
     for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
+        if (*s == '"' || *s == '\\' || begins_form_escape(s))
             put(b, "\\");
         rt_json_put_raw(b, s, 1);
     }

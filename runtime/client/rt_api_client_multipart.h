@@ -29,7 +29,8 @@ struct rt_api_client_part {
  * allocated with rt_mem, the caller frees it; NUL-terminated, *@p len
  * bytes without the NUL), its boundary written to @p boundary
  * (RT_MULTIPART_BOUNDARY_MAX + 1 bytes): random, and found in no part's
- * bytes.  Names and filenames go as quoted-strings ('"' and '\' escaped).
+ * bytes.  Names and filenames go as quoted-strings ('"' and '\' escaped, and a '%'
+ * beginning %22, %0D or %0A, which rt_multipart would decode).
  * NULL if a name, filename or Content-Type holds a control character (CR,
  * LF, NUL...), which no header can carry.
  */

@@ -108,7 +108,7 @@ static void conn_eventcb(struct rt_stream *stream, enum rt_stream_event what, vo
     case RT_STREAM_CONNECTED:
         /* TLS handshake done: from now on an idle connection has the keep-alive time. */
         if (c->state == CONN_IDLE)
-            conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+            rt_http_conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
         break;
     case RT_STREAM_ERROR:
         /* On a TLS port this includes failed handshakes (plain HTTP sent to it, say). */
@@ -289,7 +289,7 @@ static void acceptcb(struct evconnlistener *listener, evutil_socket_t fd, struct
     rt_metrics_conn_opened();
     c->state = CONN_IDLE;
     /* A TLS handshake is part of getting the first request's head in: the same deadline bounds it. */
-    conn_set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
+    rt_http_conn_set_timer(c, s->tls_ctx != NULL ? s->header_timeout_ms : s->keepalive_timeout_ms);
     if (http->n_conns >= (unsigned)s->max_connections && !http->accept_paused) {
         int i;
 
@@ -352,6 +352,12 @@ struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settin
     if (getrandom(&http->id_nonce, sizeof(http->id_nonce), 0) != sizeof(http->id_nonce))
         http->id_nonce = (uint32_t)rt_time_mono_ns() ^ (uint32_t)getpid();
     return http;
+}
+
+void rt_http_set_refusal_hook(struct rt_http *http, rt_http_refusal_hook hook, void *arg)
+{
+    http->refusal_hook = hook;
+    http->refusal_arg = arg;
 }
 
 int rt_http_accept_on(struct rt_http *http, int fd)

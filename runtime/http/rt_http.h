@@ -24,6 +24,13 @@
  *   431 head larger than max_header_size or more than max_header_count headers
  *   501 a Transfer-Encoding other than chunked
  *   505 an HTTP version other than 1.0 and 1.1
+ * Each carries an X-Request-ID: the client's when its header fields were
+ * read, else a new one.  Once they were (every error above but a malformed
+ * head, 431, 505 and a 408 for the head), the request's trace context is
+ * taken too (the access line's trace id), and the refusal hook
+ * (rt_http_set_refusal_hook()) may add headers, as an application adds
+ * them to its own errors: rt_server adds CORS's, so that a page on another
+ * origin sees the status instead of a network error.
  */
 #ifndef RT_HTTP_H
 #define RT_HTTP_H
@@ -70,11 +77,23 @@ struct rt_http_settings {
 typedef void (*rt_http_handler)(struct rt_req *req, void *arg);
 
 /**
+ * Called on the loop's thread with a request refused before it reached the
+ * application (see the top of this file) once its header fields were read.
+ * The callee may read the request (rt_req_header(), rt_req_path(), ...)
+ * and add headers to the error with rt_req_add_header(); it must not
+ * answer it (an answer is refused as a second one, see rt_req.h).
+ */
+typedef void (*rt_http_refusal_hook)(struct rt_req *req, void *arg);
+
+/**
  * Create a server on @p base.  @p settings is copied.
  * @return the server (never NULL: running out of memory aborts, see rt_mem.h).
  */
 struct rt_http *rt_http_new(struct event_base *base, const struct rt_http_settings *settings,
                             rt_http_handler handler, void *arg);
+
+/** Set the hook (NULL: none, the default) called with @p arg for refused requests (rt_http_refusal_hook). */
+void rt_http_set_refusal_hook(struct rt_http *http, rt_http_refusal_hook hook, void *arg);
 
 /**
  * Accept connections on @p fd, a bound and listening socket.  The server

@@ -78,6 +78,8 @@ struct rt_http {
     struct rt_http_settings settings;
     rt_http_handler handler;
     void *handler_arg;
+    rt_http_refusal_hook refusal_hook; /* or NULL */
+    void *refusal_arg;
     struct evconnlistener *listeners[4];
     int n_listeners;
     bool accept_paused; /* max_connections reached */
@@ -113,11 +115,6 @@ const struct timeval *rt_http_timeout_tv(struct rt_http *http, int ms, struct ti
  * earlier than the armed time (lingering) re-arms it at once.
  */
 void rt_http_conn_set_timer(struct conn *c, int ms);
-
-static inline void conn_set_timer(struct conn *c, int ms)
-{
-    rt_http_conn_set_timer(c, ms);
-}
 
 /* --- rt_http.c --- */
 

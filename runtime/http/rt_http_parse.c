@@ -197,6 +197,21 @@ static int64_t parse_content_length(const char *s)
     return i > 0 ? v : -1;
 }
 
+/*
+ * The client's X-Request-ID (the last sane one) as the request's id,
+ * before the framing headers are checked: an answer that refuses what
+ * they say echoes it too.
+ */
+static void take_request_id(struct rt_req *req)
+{
+    size_t i;
+
+    for (i = 0; i < req->n_headers; i++) {
+        if (strcasecmp(req->headers[i].name, "X-Request-ID") == 0 && is_request_id(req->headers[i].value))
+            snprintf(req->id, sizeof(req->id), "%s", req->headers[i].value);
+    }
+}
+
 /* Interpret the headers that frame the message or steer the connection. */
 static int apply_headers(struct rt_req *req, struct rt_http_head_info *info, const char **detail)
 {
@@ -236,8 +251,6 @@ static int apply_headers(struct rt_req *req, struct rt_http_head_info *info, con
                 return 417;
             }
             info->expect_continue = true;
-        } else if (strcasecmp(name, "X-Request-ID") == 0 && is_request_id(value)) {
-            snprintf(req->id, sizeof(req->id), "%s", value);
         }
     }
     if (te != NULL) {
@@ -306,5 +319,7 @@ int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_heade
             return rc;
         req->n_headers++;
     }
+    info->fields_parsed = true;
+    take_request_id(req);
     return apply_headers(req, info, detail);
 }

@@ -20,6 +20,12 @@ struct rt_http_head_info {
     bool chunked;           /* Transfer-Encoding: chunked */
     bool keep_alive;        /* the client allows another request on this connection */
     bool expect_continue;   /* Expect: 100-continue */
+    /*
+     * The request line and every header field line were read: the request's
+     * headers (and the id of its X-Request-ID) are known, also when the head
+     * is then refused for what a header says (400, 417, 501).
+     */
+    bool fields_parsed;
 };
 
 /**
@@ -28,7 +34,9 @@ struct rt_http_head_info {
  * e.g. in the request's memory).  On success fills the method, path,
  * query, version and headers of @p req and @p info.
  * @return 0 on success, or the HTTP status to answer with (400, 431, 501,
- *         505, 417) with *@p detail set to a static explanation.
+ *         505, 417) with *@p detail set to a static explanation (and
+ *         @p info->fields_parsed telling whether @p req's headers were
+ *         read before that).
  */
 int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_headers,
                        struct rt_http_head_info *info, const char **detail);

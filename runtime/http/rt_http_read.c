@@ -53,12 +53,13 @@ static void conn_fail_status(struct conn *c, int status, const char *detail)
 
 static void start_request(struct conn *c)
 {
-    c->req.id[0] = '\0'; /* the last request's, kept for a late second answer's log line */
+    c->req.id[0] = '\0';                  /* the last request's, kept for a late second answer's log line */
+    memset(&c->info, 0, sizeof(c->info)); /* the last request's headers are gone (rt_http_conn_fail) */
     c->state = CONN_HEAD;
     c->req.start_ns = rt_time_mono_ns();
     c->head_scan_from = 0;
     c->body_got = 0;
-    conn_set_timer(c, c->http->settings.header_timeout_ms);
+    rt_http_conn_set_timer(c, c->http->settings.header_timeout_ms);
 }
 
 /*
@@ -164,13 +165,14 @@ static int read_head(struct conn *c, struct evbuffer *in)
     status = rt_http_parse_head(&c->req, head, head_len, s->max_header_count, &c->info, &detail);
     if (status == 0 && c->info.content_length > (int64_t)s->max_body_size)
         status = 413;
+    if (c->info.fields_parsed)
+        rt_req_trace_start(&c->req); /* a refusal too is logged with the client's trace id */
     if (status != 0) {
         conn_fail_status(c, status, detail);
         return -1;
     }
     if (c->req.id[0] == '\0')
         rt_http_new_request_id(c);
-    rt_req_trace_start(&c->req);
     c->keep_alive = c->info.keep_alive;
     return 1;
 }
@@ -267,7 +269,7 @@ static void dispatch(struct conn *c)
     const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     c->req.active = true;
     /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,
@@ -298,7 +300,7 @@ static bool waiting_for_input(const struct conn *c)
 static void close_after_output(struct conn *c)
 {
     c->state = CONN_CLOSING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
@@ -335,7 +337,7 @@ void rt_http_conn_process(struct conn *c)
                 c->state = CONN_BODY;
                 if (c->info.chunked)
                     start_chunked_body(c);
-                conn_set_timer(c, c->http->settings.body_timeout_ms);
+                rt_http_conn_set_timer(c, c->http->settings.body_timeout_ms);
                 if (c->info.expect_continue && evbuffer_get_length(in) == 0) {
                     evbuffer_add(out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
                     rt_http_conn_flush(c);

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- the head of an answer --- */
 
@@ -186,6 +187,102 @@ static void write_head(struct conn *c, struct evbuffer *out, int status, const c
     evbuffer_commit_space(out, &v, 1);
 }
 
+/*
+ * Whether the comma-separated list @p list (@p len bytes) holds the token
+ * @p tok (@p n bytes), in any case.
+ */
+static bool list_has(const char *list, size_t len, const char *tok, size_t n)
+{
+    const char *p = list, *end = list + len;
+
+    while (p < end) {
+        const char *comma = memchr(p, ',', (size_t)(end - p)), *stop = comma != NULL ? comma : end;
+
+        while (p < stop && (*p == ' ' || *p == '\t'))
+            p++;
+        if ((size_t)(stop - p) >= n && strncasecmp(p, tok, n) == 0 &&
+            strspn(p + n, " \t") >= (size_t)(stop - p) - n)
+            return true;
+        p = stop + 1;
+    }
+    return false;
+}
+
+/*
+ * Append the fields of the Vary value @p v that @p line (*@p len bytes so
+ * far, zeroed after them, with room for twice @p v's length) lacks.
+ * @return true when one is "*".
+ */
+static bool vary_add(char *line, size_t *len, const char *v)
+{
+    while (*v != '\0') {
+        size_t n;
+
+        v += strspn(v, " \t,");
+        n = strcspn(v, ",");
+        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        if (n == 1 && v[0] == '*')
+            return true;
+        if (n > 0 && !list_has(line, *len, v, n)) {
+            if (*len > 0) {
+                memcpy(line + *len, ", ", 2);
+                *len += 2;
+            }
+            memcpy(line + *len, v, n);
+            *len += n;
+        }
+        v += n;
+        v += strcspn(v, ",");
+    }
+    return false;
+}
+
+/*
+ * The application's headers, after the runtime's own.  Every Vary (the
+ * application's, and ours when @p vary_ae: Accept-Encoding, see
+ * gzip_choice()) goes out as one line with each field once, as nginx and
+ * h2o send it: RFC 9110 5.3 allows the lines to be combined, and caches
+ * and proxies handle one line better than several (CORS adds Vary: Origin,
+ * the docs their own Vary: Accept-Encoding).  "*" among them is the whole
+ * value (RFC 9110 12.5.5).
+ */
+static void write_headers(struct rt_req *req, struct evbuffer *out, bool vary_ae)
+{
+    const struct rt_out_header *h;
+    size_t n_vary = vary_ae, room = 32, len = 0;
+    bool star = false;
+    char *line;
+
+    for (h = req->out_headers; h != NULL; h = h->next) {
+        if (strcasecmp(h->name, "Vary") == 0) {
+            n_vary++;
+            room += 2 * strlen(h->value) + 2; /* "a,b" may become "a, b" */
+        }
+    }
+    if (n_vary == 1 && vary_ae)
+        evbuffer_add(out, "Vary: Accept-Encoding\r\n", 23);
+    if (n_vary > 1) {
+        line = rt_req_alloc(req, room);
+        for (h = req->out_headers; h != NULL && !star; h = h->next) {
+            if (strcasecmp(h->name, "Vary") == 0)
+                star = vary_add(line, &len, h->value);
+        }
+        if (!star && vary_ae)
+            vary_add(line, &len, "Accept-Encoding");
+        if (star || len > 0) /* not when they were all empty */
+            evbuffer_add_printf(out, "Vary: %.*s\r\n", star ? 1 : (int)len, star ? "*" : line);
+    }
+    for (h = req->out_headers; h != NULL; h = h->next) {
+        if (n_vary > 1 && strcasecmp(h->name, "Vary") == 0)
+            continue; /* in the one line above */
+        evbuffer_add(out, h->name, strlen(h->name));
+        evbuffer_add(out, ": ", 2);
+        evbuffer_add(out, h->value, strlen(h->value));
+        evbuffer_add(out, "\r\n", 2);
+    }
+}
+
 /* --- closing, and errors that close --- */
 
 /*
@@ -206,7 +303,7 @@ void rt_http_conn_linger(struct conn *c)
     in = rt_stream_input(c->stream);
     evbuffer_drain(in, evbuffer_get_length(in));
     rt_stream_set_reading(c->stream, true);
-    conn_set_timer(c, RT_HTTP_LINGER_MS);
+    rt_http_conn_set_timer(c, RT_HTTP_LINGER_MS);
 }
 
 /*
@@ -220,7 +317,15 @@ void rt_http_conn_flush(struct conn *c)
         rt_stream_notify_written(c->stream);
 }
 
-/* Queue a JSON error for a request that never reached the application, then close. */
+/*
+ * Queue a JSON error for a request that never reached the application,
+ * then close.  Once the request's header fields were read (every error
+ * of the body, and those of the head but a malformed line, 431, 505 and
+ * the head's deadline: rt_http_parse_head() stops before them), the
+ * refusal hook adds its headers (CORS's, from rt_server), as an
+ * application adds them to its errors.  Earlier, no header is known, not
+ * even the Origin: the error goes without them.
+ */
 void rt_http_conn_fail(struct conn *c, int status, const char *detail)
 {
     struct evbuffer *out = rt_stream_output(c->stream);
@@ -229,7 +334,13 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_json_put_detail(&body, detail);
     if (c->req.id[0] == '\0')
         rt_http_new_request_id(c);
+    if (c->info.fields_parsed && c->http->refusal_hook != NULL) {
+        c->req.refusing = true; /* takes headers, not an answer */
+        c->http->refusal_hook(&c->req, c->http->refusal_arg);
+        c->req.refusing = false;
+    }
     write_head(c, out, status, "application/json", body.len, false);
+    write_headers(&c->req, out, false);
     evbuffer_add(out, "\r\n", 2);
     evbuffer_add(out, body.data, body.len);
     access_log(c, status, body.len);
@@ -237,7 +348,7 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_metrics_request(RT_METRICS_OP_UNMATCHED, status, rt_time_mono_ns() - c->req.start_ns);
     rt_req_reset(&c->req);
     c->state = CONN_CLOSING;
-    conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, 0);
     rt_stream_set_reading(c->stream, false);
     rt_http_conn_flush(c);
 }
@@ -291,7 +402,6 @@ static size_t gzip_body(struct rt_http *http, const void *body, size_t len)
 void rt_http_conn_send(struct rt_req *req, int status, const char *content_type, const void *body, size_t len)
 {
     struct conn *c = req->owner;
-    const struct rt_out_header *h;
     struct evbuffer *out;
     enum gzip_choice gzip;
     size_t sent_len = len;
@@ -316,16 +426,9 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
            !(c->peer_eof && evbuffer_get_length(rt_stream_input(c->stream)) == 0);
     c->keep_alive = keep;
     write_head(c, out, status, content_type, sent_len, keep);
-    if (gzip != GZIP_NO)
-        evbuffer_add(out, "Vary: Accept-Encoding\r\n", 23);
     if (gzip == GZIP_YES)
         evbuffer_add(out, "Content-Encoding: gzip\r\n", 24);
-    for (h = req->out_headers; h != NULL; h = h->next) {
-        evbuffer_add(out, h->name, strlen(h->name));
-        evbuffer_add(out, ": ", 2);
-        evbuffer_add(out, h->value, strlen(h->value));
-        evbuffer_add(out, "\r\n", 2);
-    }
+    write_headers(req, out, gzip != GZIP_NO);
     evbuffer_add(out, "\r\n", 2);
     if (gzip == GZIP_YES && req->method != RT_METHOD_HEAD)
         evbuffer_add_buffer(out, c->http->gzip_out); /* moves its chain, no copy */
@@ -367,7 +470,7 @@ void rt_http_conn_request_ended(struct rt_req *req)
         return; /* the write callback lingers and closes once the answer is out */
     }
     c->state = CONN_IDLE;
-    conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
+    rt_http_conn_set_timer(c, c->http->settings.keepalive_timeout_ms);
     if (c->in_process && evbuffer_get_length(rt_stream_input(c->stream)) > 0)
         return; /* rt_http_conn_process() reads the pipelined request next, and flushes the answers together
                  */

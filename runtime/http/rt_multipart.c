@@ -32,32 +32,63 @@ static const char *skip_ows(const char *s)
 }
 
 /*
+ * The HTML standard's escapes in a field name or filename (its
+ * multipart/form-data encoding algorithm, what every browser sends): '"'
+ * as %22, CR as %0D, LF as %0A, and no other byte escaped (a '%' itself
+ * goes as it is, so "%41" is those three characters).  @return the byte
+ * @p s begins the escape of, or 0.
+ */
+static char form_escape(const char *s)
+{
+    if (s[0] != '%')
+        return 0;
+    if (s[1] == '2' && s[2] == '2')
+        return '"';
+    if (s[1] == '0' && s[2] == 'D')
+        return '\r';
+    if (s[1] == '0' && s[2] == 'A')
+        return '\n';
+    return 0;
+}
+
+/*
  * The value at @p s (a token, or a quoted-string whose quoted-pairs are
- * unescaped) into @p out (@p cap bytes with its NUL): a longer value is
- * cut there, NUL-terminated, and *@p out_len is its whole length (more
- * than @p cap - 1 says it was cut).
+ * unescaped; with @p escapes, form_escape()'s three escapes decoded too,
+ * except after a backslash: "\\%22" is "%22") into @p out (@p cap bytes
+ * with its NUL): a longer value is cut there, NUL-terminated, and
+ * *@p out_len is its whole length (more than @p cap - 1 says it was cut).
  * @return the end of the value in @p s, or NULL (malformed).
  */
-static const char *param_value(const char *s, char *out, size_t cap, size_t *out_len)
+static const char *param_value(const char *s, bool escapes, char *out, size_t cap, size_t *out_len)
 {
     size_t n = 0;
+    char ch;
 
     if (*s != '"') {
         for (; is_tchar((unsigned char)*s); s++, n++) {
+            ch = escapes ? form_escape(s) : 0;
+            if (ch != 0)
+                s += 2;
             if (n + 1 < cap)
-                out[n] = *s;
+                out[n] = ch != 0 ? ch : *s;
         }
         out[n < cap ? n : cap - 1] = '\0';
         *out_len = n;
         return n > 0 ? s : NULL;
     }
     for (s++; *s != '"'; s++, n++) {
-        if (*s == '\\')
-            s++;
-        if (*s == '\0' || is_ctl((unsigned char)*s))
-            return NULL; /* unterminated, or a control character */
+        ch = escapes ? form_escape(s) : 0;
+        if (ch != 0) {
+            s += 2; /* a decoded CR or LF is data, not the control character refused below */
+        } else {
+            if (*s == '\\')
+                s++;
+            if (*s == '\0' || is_ctl((unsigned char)*s))
+                return NULL; /* unterminated, or a control character */
+            ch = *s;
+        }
         if (n + 1 < cap)
-            out[n] = *s;
+            out[n] = ch;
     }
     out[n < cap ? n : cap - 1] = '\0';
     *out_len = n;
@@ -65,11 +96,12 @@ static const char *param_value(const char *s, char *out, size_t cap, size_t *out
 }
 
 /*
- * One parameter at *@p s into @p name (its span in *@p s) and @p out.
+ * One parameter at *@p s into @p name (its span in *@p s) and @p out
+ * (param_value(), with @p escapes).
  * @return 1 (and *@p s past it), 0 if only blanks are left, -1 if malformed.
  */
-static int next_param(const char **s, const char **name, size_t *name_len, char *out, size_t cap,
-                      size_t *out_len)
+static int next_param(const char **s, bool escapes, const char **name, size_t *name_len, char *out,
+                      size_t cap, size_t *out_len)
 {
     const char *p = skip_ows(*s);
 
@@ -84,7 +116,7 @@ static int next_param(const char **s, const char **name, size_t *name_len, char 
     *name_len = (size_t)(p - *name);
     if (*name_len == 0 || *p != '=')
         return -1;
-    p = param_value(p + 1, out, cap, out_len);
+    p = param_value(p + 1, escapes, out, cap, out_len);
     if (p == NULL)
         return -1;
     *s = p;
@@ -127,7 +159,7 @@ enum rt_multipart_type rt_multipart_boundary(const char *content_type, char *out
          !is_ws((unsigned char)s[sizeof(type) - 1])))
         return RT_MULTIPART_OTHER_TYPE;
     s += sizeof(type) - 1;
-    while ((rc = next_param(&s, &name, &name_len, value, sizeof(value), &len)) == 1) {
+    while ((rc = next_param(&s, false, &name, &name_len, value, sizeof(value), &len)) == 1) {
         if (!name_is(name, name_len, "boundary"))
             continue;
         if (found)
@@ -162,7 +194,9 @@ struct alloc {
 
 /*
  * Content-Disposition: form-data; name="..."; filename="..." (@p line: the
- * value, NUL-terminated).  Each value is unescaped into one scratch buffer;
+ * value, NUL-terminated).  Each value is unescaped into one scratch buffer
+ * (a browser's %22, %0D and %0A too: form_escape(); the values of other
+ * parameters are decoded the same way, and dropped);
  * only name and filename are kept, in memory of their own size (a line of
  * many parameters costs its length twice, never its length per parameter).
  */
@@ -177,7 +211,7 @@ static int disposition(const char *line, struct rt_multipart_part *part, const s
     if (strncasecmp(s, "form-data", 9) != 0 || (s[9] != '\0' && s[9] != ';' && !is_ws((unsigned char)s[9])))
         return fail(err, "a part's Content-Disposition is not form-data", at);
     s += 9;
-    while ((rc = next_param(&s, &name, &name_len, scratch, cap, &len)) == 1) {
+    while ((rc = next_param(&s, true, &name, &name_len, scratch, cap, &len)) == 1) {
         if (name_is(name, name_len, "filename*"))
             return fail(err, "filename* (RFC 5987) is not accepted: RFC 7578 says senders must not use it",
                         at);

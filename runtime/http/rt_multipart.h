@@ -16,6 +16,13 @@
  *     senders MUST NOT use it (browsers send filename="..." only);
  *   - Content-Transfer-Encoding other than 7bit, 8bit or binary is refused
  *     (RFC 7578 §4.7 deprecates it; decoding it is not supported).
+ * A name or filename is unescaped: a quoted-string's quoted-pairs, and
+ * the three escapes of the HTML standard's multipart/form-data encoding
+ * (what browsers send): %22 for '"', %0D for CR, %0A for LF, upper-case as
+ * sent, and no other percent sequence ("%41" stays "%41": browsers send a
+ * '%' as it is, so only these three are escapes).  A '%' after a backslash
+ * begins no escape ("\%22" is "%22"), which is how rt_api_client's writer
+ * sends a name that really holds "%22".
  * A preamble before the first delimiter and an epilogue after the closing
  * one are skipped, as are transport padding (blanks) after a delimiter and
  * part headers other than the three above.

@@ -370,7 +370,7 @@ void rt_req_add_header(struct rt_req *req, const char *name, const char *value)
 {
     struct rt_out_header *h, **tail = &req->out_headers;
 
-    if (!req->active)
+    if (!req->active && !req->refusing)
         return; /* answered already: the header would go out with the connection's next answer */
     if (strpbrk(name, "\r\n: ") != NULL || name[0] == '\0' || strpbrk(value, "\r\n") != NULL) {
         /* A line break would let the value write headers (or a body) of its own: response splitting. */

@@ -64,6 +64,7 @@ struct rt_req {
     uint64_t start_ns;                 /* monotonic time the first byte arrived */
     int op_plus_2;                     /* rt_req_set_operation()'s op + 2; 0 (zeroed) when never set */
     bool active;                       /* handed to the application and not yet answered: takes one answer */
+    bool refusing;                     /* refused before the application: takes headers (rt_http's hook) */
     bool peer_gone;                    /* the client closed its side */
     rt_req_send_fn send;               /* how the answer leaves */
     void (*ended)(struct rt_req *req); /* after the request has ended, or NULL */

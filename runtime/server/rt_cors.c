@@ -340,22 +340,31 @@ static bool preflight(struct rt_req *req, const char *origin, const char *asked,
     return true;
 }
 
-bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req), const char *base)
+void rt_cors_add_headers(struct rt_req *req)
 {
-    const char *origin, *asked;
+    const char *origin;
 
     if (!cors.on)
-        return false;
+        return;
     /* Every answer depends on the Origin sent (allowed or not): caches must keep them apart. */
     rt_req_add_header(req, "Vary", "Origin");
     origin = rt_req_header(req, "Origin");
     if (!rt_cors_origin_allowed(origin))
-        return false;
-    asked = rt_req_header(req, "Access-Control-Request-Method");
-    if (rt_req_method(req) == RT_METHOD_OPTIONS && asked != NULL)
-        return preflight(req, origin, asked, path_methods, base);
+        return;
     allow_origin(req, origin);
     if (cors.expose_headers[0] != '\0')
         rt_req_add_header(req, "Access-Control-Expose-Headers", cors.expose_headers);
+}
+
+bool rt_cors_handle(struct rt_req *req, unsigned (*path_methods)(struct rt_req *req), const char *base)
+{
+    const char *origin = rt_req_header(req, "Origin"), *asked;
+
+    asked = rt_req_header(req, "Access-Control-Request-Method");
+    if (rt_cors_origin_allowed(origin) && rt_req_method(req) == RT_METHOD_OPTIONS && asked != NULL) {
+        rt_req_add_header(req, "Vary", "Origin");
+        return preflight(req, origin, asked, path_methods, base);
+    }
+    rt_cors_add_headers(req);
     return false;
 }

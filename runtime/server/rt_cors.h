@@ -14,7 +14,9 @@
  *     no CORS header, so the browser blocks the request;
  *   - any other request from an allowed origin gets
  *     Access-Control-Allow-Origin (and -Allow-Credentials, -Expose-Headers
- *     when configured) on whatever it is answered with, errors included.
+ *     when configured) on whatever it is answered with, errors included,
+ *     also those rt_http answers before routing once it has read the
+ *     request's headers (413, 408 for the body, 400 or 501 for the framing).
  * An origin that is not allowed gets no CORS header and is never echoed.
  * Credentials are never combined with `*`: that configuration is refused.
  *
@@ -64,6 +66,16 @@ bool rt_cors_enabled(void);
 
 /** @return true when @p origin is allowed (an exact match, or any origin with `*`). */
 bool rt_cors_origin_allowed(const char *origin);
+
+/**
+ * The headers of an answer that is not a preflight's (see the top of this
+ * file): Vary: Origin, and for an allowed origin Access-Control-Allow-Origin
+ * (and -Allow-Credentials, -Expose-Headers when configured); nothing when
+ * CORS is off.  rt_cors_handle() adds them to what goes on to routing;
+ * rt_server adds them to the errors rt_http answers before that (a body too
+ * large, say: rt_http_set_refusal_hook()).
+ */
+void rt_cors_add_headers(struct rt_req *req);
 
 /**
  * Apply CORS to @p req before routing (see the top of this file).

@@ -1,5 +1,6 @@
 /*
- * rt_server — listeners, workers, signals, graceful shutdown.
+ * rt_server — workers, signals, graceful shutdown (the listening sockets
+ * are rt_listen.c's).
  */
 #include "rt_server.h"
 #include "rt_client.h"
@@ -10,6 +11,7 @@
 #include "rt_base_path.h"
 #include "rt_docs.h"
 #include "rt_http.h"
+#include "rt_listen.h"
 #include "rt_log.h"
 #include "rt_mem.h"
 #include "rt_notify.h"
@@ -17,11 +19,8 @@
 #include "rt_time.h"
 #include "rt_tls.h"
 
-#include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 struct worker {
@@ -95,111 +93,14 @@ static void handle_request(struct rt_req *req, void *arg)
     w->app->dispatch(req);
 }
 
-/* --- listening sockets --- */
-
 /*
- * Open a listening socket on @ai with SO_REUSEPORT, so that every worker
- * can have one on the same address.  Returns the fd or -1.
+ * A request rt_http refuses before it reaches handle_request() (a body too
+ * large, say), once its headers are known: the CORS headers any other
+ * answer gets, so that a page on another origin can read the status.
  */
-static int open_listener(const struct addrinfo *ai, int backlog)
+static void on_refused(struct rt_req *req, void *arg)
 {
-    int fd, one = 1;
-
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0)
-        return -1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0 ||
-        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
-        int saved = errno;
-
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
-/*
- * SO_REUSEPORT would let a second copy of the service bind the same port and
- * silently take half of its connections.  A plain bind without it fails
- * with EADDRINUSE in that case, so try one first.  0, or -1 with errno set.
- */
-static int check_port_free(const struct addrinfo *ai)
-{
-    int fd, one = 1, rc;
-
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0)
-        return -1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
-    if (rc != 0) {
-        int saved = errno;
-
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
-/* The port a socket is bound to (port 0 in the configuration means "any free one"). */
-static int bound_port(int fd)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
-        return -1;
-    if (ss.ss_family == AF_INET6)
-        return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
-    return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
-}
-
-/* Open one listener per worker into @fds; 0, or -1 with everything closed. */
-static int open_listeners(const struct rt_settings *cfg, int *fds, int n, int *port_out)
-{
-    struct addrinfo hints, *ai = NULL;
-    char port[16];
-    int i, rc, port_num = cfg->port;
-
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    for (i = 0; i < n; i++)
-        fds[i] = -1;
-    for (i = 0; i < n; i++) {
-        snprintf(port, sizeof(port), "%d", port_num);
-        rc = getaddrinfo(cfg->host, port, &hints, &ai);
-        if (rc != 0) {
-            rt_log_error("cannot resolve HOST '%s': %s", cfg->host, gai_strerror(rc));
-            goto err;
-        }
-        if (i == 0 && port_num != 0 && check_port_free(ai) != 0) {
-            rt_log_error("cannot listen on %s:%d: %s", cfg->host, port_num, strerror(errno));
-            freeaddrinfo(ai);
-            goto err;
-        }
-        fds[i] = open_listener(ai, cfg->backlog);
-        freeaddrinfo(ai);
-        if (fds[i] < 0) {
-            rt_log_error("cannot listen on %s:%d: %s", cfg->host, port_num, strerror(errno));
-            goto err;
-        }
-        if (i == 0)
-            port_num = bound_port(fds[0]); /* the others join the port the first one got */
-    }
-    *port_out = port_num;
-    return 0;
-err:
-    for (i = 0; i < n; i++) {
-        if (fds[i] >= 0)
-            close(fds[i]);
-    }
-    return -1;
+    rt_cors_add_headers(req);
 }
 
 /* --- workers --- */
@@ -306,6 +207,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
     if (w->base == NULL)
         goto err;
     w->http = rt_http_new(w->base, &s, handle_request, w);
+    rt_http_set_refusal_hook(w->http, on_refused, w);
     w->shutdown_ev = event_new(w->base, -1, 0, on_shutdown, w);
     w->deadline_ev = evtimer_new(w->base, on_deadline, w);
     if (w->shutdown_ev == NULL || w->deadline_ev == NULL)
@@ -505,7 +407,7 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
     int *fds = rt_xcalloc((size_t)cfg->workers, sizeof(*fds));
     int i, port = 0, status = 1, started;
 
-    if (open_listeners(cfg, fds, cfg->workers, &port) != 0)
+    if (rt_listen_open(cfg, fds, cfg->workers, &port) != 0)
         goto out;
     for (i = 0; i < cfg->workers; i++) {
         if (worker_init(&workers[i], i, cfg, app, server_db, tls, fds[i]) != 0) {

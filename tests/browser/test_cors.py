@@ -7,7 +7,9 @@ Headless Chromium (driven over the DevTools protocol, cdp_pipe.py; every host bu
 opens each page and runs fetch() in it:
   - from the allowed origin: a simple GET /users/ succeeds (no preflight), and a JSON POST /users/, which needs
     a preflight, succeeds (the preflight is seen in the server's access log as OPTIONS /users/ 204, and the
-    user exists afterwards); the exposed X-Request-ID is readable by the script;
+    user exists afterwards); the exposed X-Request-ID is readable by the script; a POST whose body is over
+    MAX_BODY_SIZE, refused by the connection layer before routing, is seen by the script as a 413 with its
+    JSON detail (it carries the CORS headers too), not as a network error;
   - from the disallowed origin: the same GET and POST are blocked by the browser (fetch rejects with a
     TypeError), and the POST never reached a handler (its preflight got no CORS header: no user created).
 
@@ -69,6 +71,18 @@ CALLS = r'''
 '''
 
 
+# A body over MAX_BODY_SIZE (4 KiB here): refused before routing, after its preflight.
+TOO_LARGE = r'''
+(async (api) => {
+  try {
+    const r = await fetch(api + '/users/', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                          body: JSON.stringify({email: 'big@example.com', full_name: 'x'.repeat(8192)})});
+    return {status: r.status, body: await r.json(), requestId: r.headers.get('X-Request-ID')};
+  } catch (e) { return {error: e.name, message: String(e.message)}; }
+})(%s)
+'''
+
+
 def run_page(b, page_origin, api, email):
     b.open(page_origin + '/')
     deadline = time.monotonic() + 30
@@ -96,6 +110,10 @@ def drive(results, chromium, api, allowed, disallowed, workdir, server):
         preflights = [line for line in server.lines if 'OPTIONS /users/' in line and ' 204 ' in line]
         results.check(len(preflights) == 1, 'the POST was preflighted: OPTIONS /users/ answered 204 (access log)',
                       server.log_tail())
+        big = b.evaluate(TOO_LARGE % json.dumps(api))
+        results.check(big.get('status') == 413 and 'too large' in str(big.get('body', {}).get('detail')) and
+                      bool(big.get('requestId')),
+                      'allowed origin: a body over MAX_BODY_SIZE is a readable 413, not a network error', big)
 
         got = run_page(b, disallowed, api, 'blocked@example.com')
         results.check(got['get'].get('error') == 'TypeError',
@@ -117,7 +135,7 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix='async-demo-cors-')
     allowed_srv, allowed = page_server()
     disallowed_srv, disallowed = page_server()
-    os.environ.update(CORS_ALLOW_ORIGINS=allowed, DATABASE_URL='sqlite:///' + os.path.join(workdir, 'test.db'))
+    os.environ.update(CORS_ALLOW_ORIGINS=allowed, MAX_BODY_SIZE='4KiB', DATABASE_URL='sqlite:///' + os.path.join(workdir, 'test.db'))
     server = Server(os.path.abspath(argv[1]))
     try:
         port = server.wait_ready()
@@ -133,7 +151,7 @@ def main(argv):
         status, _, _ = http_get(api + '/users/blocked@example.com')
         results.check(status == 404, 'the disallowed page created no user (its preflight failed)',
                       f'status {status}')
-        blocked = [line for line in server.lines if 'POST /users/' in line]
+        blocked = [line for line in server.lines if 'POST /users/' in line and ' 413 ' not in line]
         results.check(len(blocked) == 1, 'only the allowed page\'s POST reached the service', '\n'.join(blocked))
     finally:
         code = server.stop()

@@ -2,7 +2,7 @@
 
 Every header line of an answer is kept (http.client), so a second Vary or an Access-Control-* header
 that should not be there is seen.  Covers: allowed and disallowed origins on successes and errors
-(404, 422, 401), preflights answered 204 with the path's methods from the spec, preflights for a
+(404, 422, 401, and those answered before routing: 413, 408, 400, 417, 501), one Vary line, preflights answered 204 with the path's methods from the spec, preflights for a
 missing path or a method the path does not have (no CORS header), `*`, credentials, CORS off (the
 default), and the settings refused at start-up.
 """
@@ -161,6 +161,106 @@ class Origins(unittest.TestCase):
         self.assertEqual(r.status, 405)
         self.assert_allowed(r)
         self.assertIsNone(r.one("Access-Control-Allow-Methods"))
+
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def raw(server, data):
+    """Send @data as it is on a new connection; the answer, every header line kept."""
+    s = server.connect()
+    try:
+        s.sendall(data)
+        r = http.client.HTTPResponse(s)
+        r.begin()
+        return Answer(r.status, [(k.lower(), v) for k, v in r.getheaders()], r.read())
+    finally:
+        s.close()
+
+
+def head(request_line, *lines, origin=APP, host=True):
+    """A request head whose Origin, X-Request-ID and traceparent come after @lines (a refusal is for one
+    of those: the fields after it are read all the same)."""
+    fields = (["Host: 127.0.0.1"] if host else []) + list(lines) + [
+        "Origin: " + origin, "X-Request-ID: refused-1", "traceparent: 00-%s-00f067aa0ba902b7-01" % TRACE_ID]
+    return ("\r\n".join([request_line] + fields) + "\r\n\r\n").encode()
+
+
+class RefusedBeforeRouting(unittest.TestCase):
+    """Errors rt_http answers itself before routing, once it has read the request's header fields (a body
+    too large or too slow, a framing it refuses, a missing Host): the CORS headers, one Vary line, and the
+    client's X-Request-ID and trace id, as a routed error gets.  Before the fields are read (a broken
+    request line or header line, 431) nothing of the request is known, not even its Origin."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(env={"CORS_ALLOW_ORIGINS": APP, "MAX_BODY_SIZE": "1KiB", "BODY_TIMEOUT": "500ms",
+                                 "MAX_HEADER_SIZE": "2KiB", "COMPRESS_MIN_SIZE": "16"}).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def assert_like_a_routed_error(self, r, status):
+        self.assertEqual(r.status, status, r.body)
+        self.assertEqual(r.one("Access-Control-Allow-Origin"), APP, r.headers)
+        self.assertEqual(r.one("Access-Control-Expose-Headers"), "Location, Retry-After, X-Request-ID")
+        self.assertEqual(r.all("vary"), ["Origin"])
+        self.assertEqual(r.one("X-Request-ID"), "refused-1")
+        self.assertIn("detail", json.loads(r.body))
+
+    def test_body_too_large(self):
+        r = raw(self.server, head("POST /users/ HTTP/1.1", "Content-Type: application/json", "Content-Length: 2048"))
+        self.assert_like_a_routed_error(r, 413)
+        self.server.wait_for_log(r'"POST /users/ HTTP/1\.1" 413 .* id=refused-1 trace=%s' % TRACE_ID)
+        r = raw(self.server, head("POST /users/ HTTP/1.1", "Transfer-Encoding: chunked") + b"800\r\n" + b"x" * 64)
+        self.assert_like_a_routed_error(r, 413)
+
+    def test_framing_refused(self):
+        cases = [
+            (head("POST /users/ HTTP/1.1", "Transfer-Encoding: gzip"), 501),
+            (head("POST /users/ HTTP/1.1", "Content-Length: x"), 400),
+            (head("POST /users/ HTTP/1.1", "Transfer-Encoding: chunked") + b"zz\r\n", 400),
+            (head("GET /users/ HTTP/1.1", "Expect: tea"), 417),
+            (head("GET /users/ HTTP/1.1", host=False), 400),
+        ]
+        for data, status in cases:
+            with self.subTest(data=data):
+                self.assert_like_a_routed_error(raw(self.server, data), status)
+
+    def test_body_timeout(self):
+        r = raw(self.server, head("POST /users/ HTTP/1.1", "Content-Type: application/json", "Content-Length: 10")
+                + b'{"a"')
+        self.assert_like_a_routed_error(r, 408)
+
+    def test_disallowed_origin_is_not_echoed(self):
+        r = raw(self.server, head("POST /users/ HTTP/1.1", "Content-Length: 2048", origin=EVIL))
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.cors(), [])
+        self.assertEqual(r.all("vary"), ["Origin"])
+        self.assertFalse(any("evil" in v for _, v in r.headers), r.headers)
+
+    def test_before_the_fields_are_read_nothing_is_known(self):
+        cases = [
+            (head("GET /users/ HTTP/1.1 extra"), 400),  # the request line
+            (head("GET /users/ HTTP/1.1", "Bad header line"), 400),
+            (head("GET /users/ HTTP/1.1", "X-Big: " + "b" * 3000), 431),
+        ]
+        for data, status in cases:
+            with self.subTest(data=data):
+                r = raw(self.server, data)
+                self.assertEqual(r.status, status)
+                self.assertEqual(r.cors(), [])
+                self.assertEqual(r.all("vary"), [])
+                self.assertNotIn(r.one("X-Request-ID"), (None, "refused-1"))  # one of ours
+
+    def test_one_vary_line_with_compression(self):
+        r = request(self.server, "GET", "/", {"Origin": APP, "Accept-Encoding": "gzip"})
+        self.assertEqual((r.status, r.one("Content-Encoding")), (200, "gzip"))
+        self.assertEqual(r.all("vary"), ["Origin, Accept-Encoding"])
+        r = request(self.server, "GET", "/openapi.json", {"Origin": APP, "Accept-Encoding": "gzip"})
+        self.assertEqual((r.status, r.one("Content-Encoding")), (200, "gzip"))  # the docs' own, with their Vary
+        self.assertEqual(r.all("vary"), ["Origin, Accept-Encoding"])
 
 
 class Off(unittest.TestCase):

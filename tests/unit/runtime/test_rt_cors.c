@@ -184,6 +184,43 @@ static void test_actual_requests(void)
     rt_req_capture_cleanup(&cap);
 }
 
+/*
+ * rt_cors_add_headers(), what rt_server gives the errors rt_http answers
+ * before routing: an actual request's headers, also on what looks like a
+ * preflight (it is being refused: never answered 204 here), and nothing
+ * when CORS is off.
+ */
+static void test_add_headers(void)
+{
+    const char *preflight[] = {"Origin", "https://a.example", "Access-Control-Request-Method", "POST", NULL};
+    const char *evil[] = {"Origin", "https://evil.example", NULL};
+    struct rt_req_capture cap = {0};
+    struct rt_req *req;
+
+    CHECK(configure("https://a.example", "", true, NULL, 0) == 0);
+    req = rt_req_new_detached(NULL, RT_METHOD_OPTIONS, "/users/", preflight, NULL, 0, &cap);
+    rt_cors_add_headers(req);
+    CHECK(!cap.replied);
+    rt_req_reply(req, 413, NULL, NULL, 0);
+    CHECK(cap.status == 413 && has(&cap, "Vary: Origin"));
+    CHECK(has(&cap, "Access-Control-Allow-Origin: https://a.example"));
+    CHECK(has(&cap, "Access-Control-Allow-Credentials: true") &&
+          has(&cap, "Access-Control-Expose-Headers: " EXPOSE));
+    CHECK(!has_name(&cap, "Access-Control-Allow-Methods"));
+    rt_req_capture_cleanup(&cap);
+    req = rt_req_new_detached(NULL, RT_METHOD_POST, "/users/", evil, NULL, 0, &cap);
+    rt_cors_add_headers(req);
+    rt_req_reply(req, 413, NULL, NULL, 0);
+    CHECK(has(&cap, "Vary: Origin") && !has_name(&cap, "Access-Control-") && !strstr(cap.headers, "evil"));
+    rt_req_capture_cleanup(&cap);
+    CHECK(configure("", "", false, NULL, 0) == 0);
+    req = rt_req_new_detached(NULL, RT_METHOD_POST, "/users/", preflight, NULL, 0, &cap);
+    rt_cors_add_headers(req);
+    rt_req_reply(req, 413, NULL, NULL, 0);
+    CHECK(cap.headers == NULL);
+    rt_req_capture_cleanup(&cap);
+}
+
 static void test_preflights(void)
 {
     struct rt_req_capture cap;
@@ -289,6 +326,7 @@ int main(void)
     test_settings();
     test_origins();
     test_actual_requests();
+    test_add_headers();
     test_preflights();
     test_base_path();
     test_path_methods();

@@ -3,11 +3,14 @@
  * a malformed head, a missing Host, bare LF line ends, an unsupported
  * expectation, transfer coding or version, a bad chunk size, a head or a
  * body over its limit: each answered with a JSON {"detail"} and the close,
- * the handler never called; and the answer to an error arrives whole
+ * the handler never called; the refusal hook (rt_http_set_refusal_hook)
+ * and the client's X-Request-ID and trace id once the head's header
+ * fields were read, and neither before; and the answer to an error arrives whole
  * however much unread input is behind it (the connection lingers).
  */
 #include "http_harness.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -64,6 +67,107 @@ static void test_error_body_too_large(void)
                  "limit 16 bytes");
 }
 
+/* --- cases: the refusal hook (what rt_server adds CORS with) --- */
+
+#define TID "4bf92f3577b34da6a3ce929d0e0e4736"
+/* After the header a refusal is for: read all the same once the head's lines were. */
+#define LATER                                                                                                \
+    "Origin: https://a.example\r\nX-Request-ID: rid-1\r\ntraceparent: 00-" TID "-00f067aa0ba902b7-01\r\n"
+
+static struct {
+    int calls;
+    char trace[40]; /* the request's trace id as the hook saw it */
+} refused;
+
+static void on_refused(struct rt_req *req, void *arg)
+{
+    const char *origin = rt_req_header(req, "Origin");
+
+    (void)arg;
+    refused.calls++;
+    snprintf(refused.trace, sizeof(refused.trace), "%s", rt_req_trace_id(req));
+    rt_req_add_header(req, "X-Refused", origin != NULL ? origin : "-");
+}
+
+static bool header_is(const struct response *r, const char *name, const char *value)
+{
+    const char *v = header(r, name);
+
+    return value == NULL ? v == NULL : v != NULL && strcmp(v, value) == 0;
+}
+
+/*
+ * Send @p request (@p n answers expected, the last one the refusal with
+ * @p status); @p known: its header fields were read, so the hook ran (its
+ * header went out), and the client's X-Request-ID and trace id were taken.
+ */
+static void expect_refusal(const struct rt_http_settings *st, const char *request, int n, int status,
+                           bool known)
+{
+    struct server s;
+    struct client c;
+    struct response r;
+
+    memset(&refused, 0, sizeof(refused));
+    CHECK(server_start(&s, st));
+    rt_http_set_refusal_hook(s.http, on_refused, NULL);
+    CHECK(client_open(&c, &s));
+    CHECK(client_send(&c, request));
+    CHECK(wait_responses(&c, n));
+    for (int i = 1; i < n; i++) /* the requests before it, answered by the application */
+        CHECK(take(&c, &r, false) && r.status == 200 && header_is(&r, "X-Refused", NULL));
+    CHECK(take(&c, &r, false) && r.status == status);
+    CHECK(refused.calls == (known ? 1 : 0));
+    CHECK(header_is(&r, "X-Refused", known ? "https://a.example" : NULL));
+    CHECK(known ? header_is(&r, "X-Request-ID", "rid-1")
+                : header(&r, "X-Request-ID") != NULL && !header_is(&r, "X-Request-ID", "rid-1"));
+    CHECK(!known || strcmp(refused.trace, TID) == 0);
+    CHECK(strncmp(r.body, "{\"detail\":\"", 11) == 0 && s.app.calls == n - 1);
+    client_close(&c);
+    CHECK(wait_connections(&s, 0));
+    server_stop(&s);
+}
+
+static void test_refusal_hook_known(void)
+{
+    struct rt_http_settings st = defaults;
+
+    st.max_body_size = 16;
+    st.body_timeout_ms = 100;
+    expect_refusal(&st, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n" LATER "\r\n", 1, 413, true);
+    expect_refusal(&st, "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n" LATER "\r\n20\r\n", 1,
+                   413, true);
+    expect_refusal(&st, "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n" LATER "\r\nzz\r\n", 1,
+                   400, true);
+    expect_refusal(&st, "GET / HTTP/1.1\r\nHost: t\r\nExpect: tea\r\n" LATER "\r\n", 1, 417, true);
+    expect_refusal(
+        &st,
+        "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n" LATER
+        "\r\n",
+        1, 501, true);
+    expect_refusal(&st, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n" LATER "\r\n", 1, 400, true);
+    expect_refusal(&st, "GET / HTTP/1.1\r\n" LATER "\r\n", 1, 400, true); /* no Host */
+    expect_refusal(&st, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n" LATER "\r\nab", 1, 408, true);
+}
+
+/* Refused before the head's lines were all read: no header is known, not even the Origin. */
+static void test_refusal_hook_unknown(void)
+{
+    struct rt_http_settings st = defaults;
+    char big[1024];
+
+    st.max_header_size = 512;
+    st.header_timeout_ms = 100;
+    expect_refusal(&st, "GET / HTTP/1.1\r\nHost: t\r\nBad header line\r\n" LATER "\r\n", 1, 400, false);
+    expect_refusal(&st, "GET / HTTP/3.0\r\nHost: t\r\n" LATER "\r\n", 1, 505, false);
+    expect_refusal(&st, "GET / HTTP/1.1\r\nHost: t\r\n" LATER, 1, 408, false);
+    snprintf(big, sizeof(big), "GET / HTTP/1.1\r\nHost: t\r\n" LATER "X-Big: %0500d\r\n\r\n", 0);
+    expect_refusal(&st, big, 1, 431, false);
+    /* The request before, on the same connection, had them: they are not taken for this one's. */
+    expect_refusal(&st, "GET /ok HTTP/1.1\r\nHost: t\r\n" LATER "\r\nGET / HTTP/1.1\r\nHost: t\r\n", 2, 408,
+                   false);
+}
+
 /* --- cases: closing --- */
 
 static void test_linger(void)
@@ -110,6 +214,8 @@ static const struct test_case cases[] = {
     {"error.417_501_505_chunk", test_error_statuses},
     {"error.head_too_large_431", test_error_head_too_large},
     {"error.body_too_large_413", test_error_body_too_large},
+    {"refusal_hook.headers_known", test_refusal_hook_known},
+    {"refusal_hook.headers_unknown", test_refusal_hook_unknown},
     {"close.linger_after_error", test_linger},
 };
 

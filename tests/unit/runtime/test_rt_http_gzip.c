@@ -6,7 +6,7 @@
  * gzip gets the body as it is, with Vary; answers below the threshold or
  * above the bound, of other types, already encoded or with an ETag,
  * without a body (304), or with compression off, are left exactly as the application sent
- * them, without Vary.
+ * them, without Vary; our Vary and the application's go out as one line.
  */
 #include "http_harness.h"
 
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 static struct rt_http_settings with_gzip(int enabled)
@@ -272,6 +273,91 @@ static void test_not_modified(void)
     server_stop(&srv);
 }
 
+static void respond_vary_origin(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", "Origin"); /* what rt_cors adds to every answer */
+    rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
+}
+
+static void respond_vary_docs(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", "Origin");
+    rt_req_add_header(req, "Vary", "Accept-Encoding"); /* what rt_docs adds to what it compresses itself */
+    rt_req_add_header(req, "ETag", "\"v1\"");
+    rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
+}
+
+static void respond_vary_repeated(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", "origin,Cookie");
+    rt_req_add_header(req, "X-Between", "1");
+    rt_req_add_header(req, "vary", " ACCEPT-ENCODING , Origin,, cookie ");
+    rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
+}
+
+static void respond_vary_star(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", "Origin");
+    rt_req_add_header(req, "Vary", "*");
+    rt_req_reply(req, 200, "application/json", filler, sizeof(filler) - 1);
+}
+
+static void respond_vary_empty(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", " ");
+    rt_req_add_header(req, "Vary", ",");
+    rt_req_reply(req, 200, "image/png", filler, sizeof(filler) - 1);
+}
+
+static void respond_vary_png(struct rt_req *req)
+{
+    rt_req_add_header(req, "Vary", "Origin");
+    rt_req_reply(req, 200, "image/png", filler, sizeof(filler) - 1);
+}
+
+/* How many header lines of @p r's head are named Vary (any case): the raw bytes, not a parsed value. */
+static int vary_lines(const struct response *r)
+{
+    const char *p = r->head;
+    int n = 0;
+
+    while ((p = strstr(p, "\r\n")) != NULL) {
+        p += 2;
+        n += strncasecmp(p, "Vary:", 5) == 0;
+    }
+    return n;
+}
+
+/*
+ * Our Vary: Accept-Encoding and the application's Vary (CORS's Origin, the
+ * docs' own Accept-Encoding) go out as one line, each field once (its first
+ * spelling), "*" alone; other headers keep their order.
+ */
+static void test_one_vary_line(void)
+{
+    struct rt_http_settings s = with_gzip(1);
+    struct response r;
+
+    exchange(&s, respond_vary_origin, "GET", 1, "gzip", &r);
+    CHECK(has(&r, "Content-Encoding", "gzip") && vary_lines(&r) == 1 &&
+          has(&r, "Vary", "Origin, Accept-Encoding"));
+    exchange(&s, respond_vary_origin, "GET", 1, "identity", &r); /* not compressed, but could have been */
+    CHECK(has(&r, "Content-Encoding", NULL) && vary_lines(&r) == 1 &&
+          has(&r, "Vary", "Origin, Accept-Encoding"));
+    exchange(&s, respond_vary_docs, "GET", 1, "gzip", &r);
+    CHECK(has(&r, "Content-Encoding", NULL) && vary_lines(&r) == 1 &&
+          has(&r, "Vary", "Origin, Accept-Encoding"));
+    exchange(&s, respond_vary_repeated, "GET", 1, "gzip", &r);
+    CHECK(has(&r, "Content-Encoding", "gzip") && vary_lines(&r) == 1 &&
+          has(&r, "Vary", "origin, Cookie, ACCEPT-ENCODING") && has(&r, "X-Between", "1"));
+    exchange(&s, respond_vary_star, "GET", 1, "gzip", &r);
+    CHECK(has(&r, "Content-Encoding", "gzip") && vary_lines(&r) == 1 && has(&r, "Vary", "*"));
+    exchange(&s, respond_vary_empty, "GET", 1, "gzip", &r); /* nothing in them: no line */
+    CHECK(r.status == 200 && vary_lines(&r) == 0);
+    exchange(&s, respond_vary_png, "GET", 1, "gzip", &r); /* one Vary of the application's own: as it is */
+    CHECK(has(&r, "Content-Encoding", NULL) && vary_lines(&r) == 1 && has(&r, "Vary", "Origin"));
+}
+
 static const struct test_case cases[] = {
     {"gzip.compressed", test_compressed},
     {"gzip.keep_alive_one_state", test_keep_alive},
@@ -280,6 +366,7 @@ static const struct test_case cases[] = {
     {"gzip.untouched_sizes", test_untouched_sizes},
     {"gzip.untouched_types", test_untouched_types},
     {"gzip.not_modified", test_not_modified},
+    {"gzip.one_vary_line", test_one_vary_line},
 };
 
 int main(int argc, char **argv)

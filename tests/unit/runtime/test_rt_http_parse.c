@@ -149,6 +149,31 @@ static void test_request_id(void)
     CHECK(strcmp(req.id, "abc-123.x_y") == 0);
     CHECK(parse(&req, "GET / HTTP/1.1\r\nHost: h\r\nX-Request-ID: a b\r\n\r\n", &info) == 0);
     CHECK(req.id[0] == '\0'); /* unsafe: the connection layer makes a new one */
+    CHECK(parse(&req, "GET / HTTP/1.1\r\nHost: h\r\nX-Request-ID: a\r\nX-Request-ID: b\r\n\r\n", &info) == 0);
+    CHECK(strcmp(req.id, "b") == 0); /* the last sane one */
+    rt_req_cleanup(&req);
+}
+
+/*
+ * fields_parsed: every header line was read, also when the head is then
+ * refused for what one says, and then the X-Request-ID after it is taken
+ * too (the refusal echoes it); not when a line or the request line is bad.
+ */
+static void test_fields_parsed(void)
+{
+    struct rt_req req = {0};
+    struct rt_http_head_info info;
+
+    CHECK(parse(&req, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", &info) == 0 && info.fields_parsed);
+    CHECK(parse(&req, "GET / HTTP/1.1\r\nHost: h\r\nExpect: tea\r\nX-Request-ID: r1\r\n\r\n", &info) == 417);
+    CHECK(info.fields_parsed && strcmp(req.id, "r1") == 0 &&
+          strcmp(rt_req_header(&req, "x-request-id"), "r1") == 0);
+    CHECK(parse(&req, "GET / HTTP/1.1\r\nContent-Length: x\r\nX-Request-ID: r2\r\n\r\n", &info) == 400);
+    CHECK(info.fields_parsed && strcmp(req.id, "r2") == 0);
+    CHECK(parse(&req, "GET / HTTP/1.1\r\nX-Request-ID: r3\r\nBad line\r\n\r\n", &info) == 400);
+    CHECK(!info.fields_parsed && req.id[0] == '\0');
+    CHECK(parse(&req, "GET / HTTP/2.0\r\nX-Request-ID: r4\r\n\r\n", &info) == 505);
+    CHECK(!info.fields_parsed && req.id[0] == '\0');
     rt_req_cleanup(&req);
 }
 
@@ -161,5 +186,6 @@ int main(void)
     test_malformed();
     test_header_count_limit();
     test_request_id();
+    test_fields_parsed();
     return test_done();
 }

@@ -1,7 +1,8 @@
 /*
  * rt_multipart: the boundary from a Content-Type (RFC 2046 §5.1.1: quoted
  * or not, 1..70 bchars), and bodies split into parts (RFC 7578): its §4
- * example, preamble and epilogue, quoted-string escapes, binary bytes with
+ * example, preamble and epilogue, quoted-string escapes, a browser's
+ * %22/%0D/%0A in names and filenames, binary bytes with
  * NUL and CRLF inside a file, and every refusal (no closing delimiter, a
  * part without a name, obsolete line folding, bare LF, filename*, ...);
  * and the generated client's writer (rt_api_client_multipart) read back.
@@ -137,6 +138,42 @@ static void test_quoted_and_headers(void)
         part_is(0, "f", "C:\\t\\a b.txt", NULL, "abc", 3));
 }
 
+/*
+ * What a browser sends for names and filenames holding '"', CR or LF (the
+ * HTML standard's multipart/form-data encoding: %22, %0D, %0A, nothing
+ * else escaped; a newline in a name is first made CRLF, one in a filename
+ * is not), as Chrome writes it for
+ *   fd.append('a"b\nc', '1'); fd.append('f', new File(['hi'], '"q"\r %41.txt'))
+ * decoded; any other percent sequence stays as it is.
+ */
+static void test_browser_escapes(void)
+{
+    static const char body[] =
+        "------WebKitFormBoundaryq3Zr0xX1X0T4DbwX\r\n"
+        "Content-Disposition: form-data; name=\"a%22b%0D%0Ac\"\r\n"
+        "\r\n"
+        "1\r\n"
+        "------WebKitFormBoundaryq3Zr0xX1X0T4DbwX\r\n"
+        "Content-Disposition: form-data; name=\"f\"; filename=\"%22q%22%0D %41.txt\"\r\n"
+        "Content-Type: text/plain\r\n"
+        "\r\n"
+        "hi\r\n"
+        "------WebKitFormBoundaryq3Zr0xX1X0T4DbwX--\r\n";
+
+    CHECK(PARSE(body, "----WebKitFormBoundaryq3Zr0xX1X0T4DbwX") == 0 && n_parts == 2);
+    CHECK(part_is(0, "a\"b\r\nc", NULL, NULL, "1", 1));
+    CHECK(part_is(1, "f", "\"q\"\r %41.txt", "text/plain", "hi", 2));
+    /* Only the three, upper-case as browsers write them; in a token too; not after a backslash. */
+    CHECK(PARSE("--x\r\nContent-Disposition: form-data; name=\"%0a%0d%2522%2%\"; filename=\"\\%22%\"\r\n"
+                "\r\nD\r\n--x--",
+                "x") == 0 &&
+          part_is(0, "%0a%0d%2522%2%", "%22%", NULL, "D", 1));
+    CHECK(PARSE("--x\r\nContent-Disposition: form-data; name=a%22b%0A\r\n\r\nD\r\n--x--", "x") == 0 &&
+          part_is(0, "a\"b\n", NULL, NULL, "D", 1));
+    /* A decoded name is data: a raw CR in the quoted-string is still refused. */
+    CHECK(PARSE("--x\r\nContent-Disposition: form-data; name=\"a\rb\"\r\n\r\nD\r\n--x--", "x") == -1);
+}
+
 /* A file holding every byte value, NUL, CRLF and near-delimiters: given back as is, not copied. */
 static void test_binary_bytes(void)
 {
@@ -216,17 +253,19 @@ static void test_client_round_trip(void)
         {"a \"q\" \\", NULL, NULL, (const unsigned char *)"caf\xc3\xa9", 5},
         {"f", "C:\\x\".bin", "image/png", bin, sizeof(bin)},
         {"e", "", NULL, (const unsigned char *)"", 0},
+        {"%22 %0A %0D %0a %41 %", "%22.txt", NULL, (const unsigned char *)"", 0},
     };
     const struct rt_api_client_part bad = {"a\r\nX: y", NULL, NULL, (const unsigned char *)"", 0};
     char boundary[RT_MULTIPART_BOUNDARY_MAX + 1], again[RT_MULTIPART_BOUNDARY_MAX + 1];
     size_t len = 0;
-    char *body = rt_api_client_multipart_text(in, 3, boundary, &len), *other;
+    char *body = rt_api_client_multipart_text(in, 4, boundary, &len), *other;
 
     CHECK(body != NULL && strlen(boundary) >= 16 && strncmp(body, "--", 2) == 0);
-    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 3);
+    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 4);
     CHECK(part_is(0, "a \"q\" \\", NULL, NULL, "caf\xc3\xa9", 5));
     CHECK(part_is(1, "f", "C:\\x\".bin", "image/png", (const char *)bin, sizeof(bin)));
     CHECK(part_is(2, "e", "", NULL, "", 0));
+    CHECK(part_is(3, "%22 %0A %0D %0a %41 %", "%22.txt", NULL, "", 0)); /* not read as browser escapes */
     other = rt_api_client_multipart_text(in, 1, again, &len);
     CHECK(other != NULL && strcmp(boundary, again) != 0); /* random: never the same twice */
     CHECK(rt_api_client_multipart_text(&bad, 1, boundary, &len) == NULL);
@@ -275,6 +314,7 @@ int main(int argc, char **argv)
         {"boundary.content_type", test_boundary},
         {"parse.rfc7578_example", test_rfc7578_example},
         {"parse.quoted_and_headers", test_quoted_and_headers},
+        {"parse.browser_escapes", test_browser_escapes},
         {"parse.binary_bytes", test_binary_bytes},
         {"parse.refusals", test_refusals},
         {"client.round_trip", test_client_round_trip},
