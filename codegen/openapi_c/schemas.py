@@ -8,6 +8,7 @@ target, for a $ref), which the messages name.
 
 import json
 
+from . import formats
 from .document import pointer
 from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
@@ -518,6 +519,9 @@ def string_default(schema, d):
         return "not in the enum"
     if "pattern" in schema and not search(schema["pattern"], d):
         return "pattern %s" % schema["pattern"]
+    why = formats.reason(schema.get("format"), d)  # the runtime's own format checks, mirrored
+    if why:
+        return "format %s: %s" % (schema["format"], why)
     return None
 
 
