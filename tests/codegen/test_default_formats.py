@@ -8,6 +8,8 @@ checks it (codegen/openapi_c/formats.py, a Python mirror of runtime/valid/rt_val
   (the suite the generated C validators pass in full: codegen.jsonschema_suite), and on base64 (byte);
 - a body property's or a parameter's default that its format refuses is refused with the default's JSON pointer
   (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname); a valid one builds;
+- an array parameter's default with an item its items' schema refuses (format, maxLength, maximum) is refused
+  with the item's pointer (only the array's own minItems/maxItems/uniqueItems were checked);
 - the contract checkers judge formats with the same checks (tools/contract_formats.py).
 """
 
@@ -84,6 +86,17 @@ def test_defaults(tmp):
                                               "schema": {"type": "string", "format": "date-time",
                                                          "default": "2024-01-31T12:00:00Z"}}),
              "a query parameter's valid date-time default")
+    # an array parameter's default: each item against the items' schema (format, length, bound), at its pointer
+    for items, bad, message in (({"type": "string", "format": "email"}, ["a@example.com", "nope"], "format email: "),
+                                ({"type": "string", "maxLength": 2}, ["ab", "toolong"], "maxLength 2"),
+                                ({"type": "integer", "maximum": 3}, [1, 10], "maximum 3")):
+        refused(tmp, lambda s: params(s).append({"name": "tags", "in": "query",
+                                                 "schema": {"type": "array", "items": items, "default": bad}}),
+                "the default %r does not satisfy its own schema (%s" % (bad[1], message),
+                ITEM + "/parameters/7/schema/default/1")
+    accepted(tmp, lambda s: params(s).append({"name": "tags", "in": "query", "schema": {
+        "type": "array", "items": {"type": "string", "format": "email"}, "default": ["a@example.com"]}}),
+        "an array parameter's default whose items are valid")
 
 
 def test_contract_checkers_share_it():
