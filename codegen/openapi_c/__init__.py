@@ -19,7 +19,8 @@ The stages, one module each, in the order a spec goes through them:
   up_to_date  gen.py --check: compare with a directory and with the committed generated/
 
 Helpers shared by several stages: names (C names, literals and types), regex (pattern -> POSIX ERE),
-model (the classes the stages fill in), paths (where the repository and the templates are).
+formats (the runtime's string format checks, mirrored: a default its format refuses is refused), model (the
+classes the stages fill in), paths (where the repository and the templates are).
 """
 
 from .build import build

@@ -8,6 +8,7 @@ target, for a $ref), which the messages name.
 
 import json
 
+from . import formats
 from .document import pointer
 from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
@@ -333,6 +334,22 @@ def array_rule(ctx, schema, rule, where, inline_name, for_ops, nested):
                         "is stored by value in C, where null would read as 0 or an empty object"
                         % (where, rule.items.kind[len("RT_VALID_"):].lower()))
     rule.members.append(("items", "&" + rule.items.name))
+    if for_ops and isinstance(schema.get("default"), list):
+        check_item_defaults(ctx, schema, rule.items, where)
+
+
+def check_item_defaults(ctx, schema, items, where):
+    """Refuse an array parameter's default with an item its items' schema refuses (a format, a bound, a length,
+    an enum...): each item is checked as a scalar default is (params.py checks the array's own keywords)."""
+    target = schema.get("items", {})
+    while isinstance(target, dict) and "$ref" in target:
+        target = ref_target(ctx, target["$ref"])[0]
+    if items.kind not in SCALAR_TYPES or not isinstance(target, dict):
+        return
+    for i, d in enumerate(schema["default"]):
+        if d is None and items.nullable:
+            continue
+        check_default(dict(target, default=d), SCALAR_TYPES[items.kind], where, "%s/default/%d" % (where, i))
 
 
 def object_rule(ctx, schema, rule, where, inline_name):
@@ -488,9 +505,9 @@ def body_default(ctx, f, pschema, where):
     f.default_json = c_string(json.dumps(f.default))
 
 
-def check_default(schema, t, where):
+def check_default(schema, t, where, at=None):
     """Refuse a default (a parameter's, a body property's) that its own schema refuses: every request leaving it
-    out would be answered 422."""
+    out would be answered 422.  at: the default's pointer, if not where/default (an item of an array's)."""
     d, why = schema["default"], None
     if t == "string":
         why = string_default(schema, d)
@@ -502,8 +519,8 @@ def check_default(schema, t, where):
     elif t == "boolean" and not isinstance(d, bool):
         why = "it is not a boolean"
     if why:
-        raise SpecError("%s/default: the default %r does not satisfy its own schema (%s): it is applied to every "
-                        "request leaving it out, which would then be refused" % (where, d, why))
+        raise SpecError("%s: the default %r does not satisfy its own schema (%s): it is applied to every "
+                        "request leaving it out, which would then be refused" % (at or where + "/default", d, why))
 
 
 def string_default(schema, d):
@@ -518,6 +535,9 @@ def string_default(schema, d):
         return "not in the enum"
     if "pattern" in schema and not search(schema["pattern"], d):
         return "pattern %s" % schema["pattern"]
+    why = formats.reason(schema.get("format"), d)  # the runtime's own format checks, mirrored
+    if why:
+        return "format %s: %s" % (schema["format"], why)
     return None
 
 

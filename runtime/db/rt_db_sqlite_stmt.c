@@ -4,6 +4,7 @@
  * statement with its rows copied for the loop.
  */
 #include "rt_db_sqlite_internal.h"
+#include "rt_hash.h"
 #include "rt_mem.h"
 
 #include <stdint.h>
@@ -77,15 +78,6 @@ static bool controls_transactions(const char *sql)
     return false;
 }
 
-static size_t hash_name(const char *name)
-{
-    size_t h = 2166136261u;
-
-    for (; *name != '\0'; name++)
-        h = (h ^ (unsigned char)*name) * 16777619u;
-    return h;
-}
-
 /*
  * The prepared statement for @job->stmt, from the cache or prepared now
  * (and cached).  On failure the job is finished with an error and NULL is
@@ -94,7 +86,7 @@ static size_t hash_name(const char *name)
 sqlite3_stmt *rt_db_sqlite_get_stmt(struct sqlite_state *st, struct sqlite_job *job)
 {
     const struct rt_db_statement *def = job->stmt;
-    struct sqlite_cached_stmt **bucket = &st->cache[hash_name(def->name) % RT_SQLITE_CACHE_BUCKETS];
+    struct sqlite_cached_stmt **bucket = &st->cache[rt_hash_fnv1a_str(def->name) % RT_SQLITE_CACHE_BUCKETS];
     struct sqlite_cached_stmt *c;
     sqlite3_stmt *stmt = NULL;
     const char *tail = NULL;

@@ -24,6 +24,7 @@
 
 #include "rt_docs_spec.h"
 #include "rt_gzip.h"
+#include "rt_hash.h"
 #include "rt_mem.h"
 #include "rt_metrics.h"
 #include "rt_mem.h"
@@ -131,22 +132,10 @@ static char redoc_html[2048];
 
 /* --- building --- */
 
-/* 64-bit FNV-1a: ETags only need to change when the content does. */
-static uint64_t fnv1a(const char *data, size_t len)
-{
-    uint64_t h = UINT64_C(14695981039346656037);
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)data[i];
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
-}
-
+/* ETags only need to change when the content does: FNV-1a is enough. */
 static void make_etag(char *out, const char *data, size_t len)
 {
-    snprintf(out, ETAG_SIZE, "\"%016llx\"", (unsigned long long)fnv1a(data, len));
+    snprintf(out, ETAG_SIZE, "\"%016llx\"", (unsigned long long)rt_hash_fnv1a(data, len));
 }
 
 /*

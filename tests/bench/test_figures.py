@@ -5,17 +5,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import bench  # noqa: E402
 import c100k  # noqa: E402
 from loads import wrk_figures  # noqa: E402
-
-FAILED = []
-
-
-def ok(cond, what):
-    print("%s - %s" % ("ok" if cond else "not ok", what))
-    if not cond:
-        FAILED.append(what)
+from tap import done, ok  # noqa: E402  (tests/tap.py)
 
 
 def report(p50, p99, requests=1000):
@@ -41,8 +35,7 @@ def main():
     checks = {c["what"]: c for c in bench.evaluate(scenario, {"async-demo": none}, 10000, 11)}
     ok(not any(c["met"] for w, c in checks.items() if not w.startswith("peak")),
        "a run without answers meets no target (and the evaluation does not fail)")
-    print("1..%d" % 7)
-    return 1 if FAILED else 0
+    return done()
 
 
 if __name__ == "__main__":

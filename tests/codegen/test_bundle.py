@@ -20,22 +20,14 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "codegen"))
+sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 
 from openapi_c.loader import load_spec_files  # noqa: E402
 from openapi_c.refusals import SpecError  # noqa: E402
+from tap import done, ok  # noqa: E402  (tests/tap.py)
 
 GEN = os.path.join(REPO, "codegen", "gen.py")
-failures = 0
-count = 0
-
-
-def ok(cond, what):
-    global failures, count
-    count += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", count, what))
-    if not cond:
-        failures += 1
 
 
 def write(root, files):
@@ -198,8 +190,7 @@ def main():
             d = os.path.join(tmp, str(i))
             os.makedirs(d)
             t(d)
-    print("1..%d" % count)
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -25,20 +25,12 @@ import rawbody_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from tap import done, ok  # noqa: E402  (tests/tap.py)
+
 GEN = os.path.join(REPO, "codegen", "gen.py")
 FIXTURE = os.path.join(HERE, "fixture.yaml")
 PYTHON = "/usr/bin/python3"
-
-failures = 0
-count = 0
-
-
-def ok(cond, what):
-    global failures, count
-    count += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", count, what))
-    if not cond:
-        failures += 1
 
 
 def gen(*args):
@@ -580,9 +572,7 @@ def main():
         test_openapi_30(tmp)
         test_cycles(tmp)
         test_yaml_12(tmp)
-    print("1..%d" % count)
-    print("# %d passed, %d failed" % (count - failures, failures))
-    return 1 if failures or count == 0 else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYWORDS = os.path.join(HERE, "keywords")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "codegen"))
+sys.path.insert(0, os.path.dirname(HERE))
 
 from openapi_c import keywords as kw  # noqa: E402
 from openapi_c.jsonschema import INERT as JS_INERT, SCHEMA_KEYWORDS as JS_KEYWORDS  # noqa: E402
 from openapi_c.refusals import DOC_KEYWORDS, KEYWORDS as KIND_KEYWORDS  # noqa: E402
+from tap import done, ok  # noqa: E402  (tests/tap.py)
 
 # $defs of the 3.1 document schema that are not objects of their own: mixins (their fields are counted in the
 # objects that $ref them), maps, either-or wrappers (*-or-reference) and the schema (checked keyword by keyword).
@@ -33,17 +35,6 @@ NOT_OBJECTS = {"examples", "explode-for-form", "specification-extensions", "map-
 
 # Keywords whose values are the schemas of an object's members or a map's values, not of the object itself.
 MAP_VALUES = {"properties", "patternProperties", "additionalProperties", "unevaluatedProperties", "propertyNames"}
-
-failures = 0
-count = 0
-
-
-def ok(cond, what):
-    global failures, count
-    count += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", count, what))
-    if not cond:
-        failures += 1
 
 
 def load(rel):
@@ -168,9 +159,7 @@ def main():
     check_objects()
     check_entries()
     print_counts()
-    print("1..%d" % count)
-    print("# %d passed, %d failed" % (count - failures, failures))
-    return 1 if failures or count == 0 else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include "api.h"
 #include "rt_db.h"
 #include "rt_db_req.h"
+#include "rt_hash.h"
 #include "rt_req.h"
 
 #include <inttypes.h>
@@ -175,16 +176,6 @@ static void attachment_stored(const struct rt_db_result *res, void *arg)
     api_add_attachment__reply_201(req, &a);
 }
 
-/* FNV-1a, 64 bits: a checksum the client can recompute to see its bytes arrived as sent. */
-static uint64_t fnv1a(const unsigned char *data, size_t size)
-{
-    uint64_t h = 0xcbf29ce484222325u;
-
-    for (size_t i = 0; i < size; i++)
-        h = (h ^ data[i]) * 0x100000001b3u;
-    return h;
-}
-
 /* A file part and a caption (multipart/form-data): what was sent is stored with the note. */
 void handle_add_attachment(struct rt_req *req, const struct api_add_attachment_params *params)
 {
@@ -195,7 +186,7 @@ void handle_add_attachment(struct rt_req *req, const struct api_add_attachment_p
 
     snprintf(id, sizeof(id), "%" PRId64, params->note_id);
     snprintf(size, sizeof(size), "%zu", file->size);
-    snprintf(checksum, sizeof(checksum), "%016" PRIx64, fnv1a(file->data, file->size));
+    snprintf(checksum, sizeof(checksum), "%016" PRIx64, rt_hash_fnv1a(file->data, file->size));
     rt_db_req_submit(req, &insert_attachment, values, attachment_stored, req,
                      api_add_attachment__reply_503_detail);
 }

@@ -7,6 +7,7 @@
  */
 #include "api_ops.h"
 #include "petstore.h"
+#include "rt_hash.h"
 #include "rt_req.h"
 #include "store.h"
 
@@ -14,17 +15,6 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-
-/* FNV-1a, 64 bits: a checksum that says the bytes arrived as sent. */
-static uint64_t fnv1a(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    uint64_t h = 14695981039346656037ULL;
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
-}
 
 static bool pet_exists(struct rt_req *req, int64_t id)
 {
@@ -46,7 +36,7 @@ void handle_upload_pet_image(struct rt_req *req, const struct api_upload_pet_ima
         return;
     }
     snprintf(message, len, "%s: %zu bytes (fnv1a %016" PRIx64 ")%s%s",
-             file->filename ? file->filename : "photo", file->size, fnv1a(file->data, file->size),
+             file->filename ? file->filename : "photo", file->size, rt_hash_fnv1a(file->data, file->size),
              about ? "; " : "", about ? about : "");
     api_upload_pet_image__reply_200(req, &out);
 }
@@ -79,6 +69,6 @@ void handle_read_pet_chip(struct rt_req *req, const struct api_read_pet_chip_par
         api_read_pet_chip__reply_404_detail(req, "Pet not found");
         return;
     }
-    snprintf(checksum, sizeof(checksum), "%016" PRIx64, fnv1a(params->body, params->body_len));
+    snprintf(checksum, sizeof(checksum), "%016" PRIx64, rt_hash_fnv1a(params->body, params->body_len));
     api_read_pet_chip__reply_200(req, &out);
 }
