@@ -20,6 +20,7 @@ The primary media type is the JSON one when declared, else the first declared: a
 read as it (and answered as an operation of that media type alone would), and the generated client sends it.
 """
 
+from .jsonschema import ref_target
 from .multipart import MEDIA as MULTIPART, multipart_content
 from .names import c_string
 from .rawbody import FORM, is_json, media_type
@@ -108,6 +109,6 @@ def same_schema(ctx, node):
     beside it aside)."""
     schema = node.get("schema", {}) if isinstance(node, dict) else {}
     if isinstance(schema, dict) and "$ref" in schema and not set(schema) - DOC_KEYWORDS - {"$ref"}:
-        return ctx.resolve(schema["$ref"])
+        return ref_target(ctx, schema["$ref"])[0]
     return schema
 
