@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The declared type whose type/subtype the Content-Type names, exactly first, then application/json for a
+ * +json type; the primary one when there is nothing to tell by (no Content-Type, no body); NULL for none. */
 const struct rt_valid_media *rt_valid_media_select(const struct rt_valid_media_body *b,
                                                    const char *content_type, size_t body_len)
 {
@@ -49,6 +51,8 @@ static void reply_unsupported(struct rt_req *req, const struct rt_valid_media_bo
     rt_req_reply_detail(req, 415, detail);
 }
 
+/* The reader of the selected media type, on the one model (each reader checks the Content-Type's parameters
+ * and the body itself as it does for an operation of that media type alone); 415 when none is selected. */
 int rt_valid_media_req_body(struct rt_req *req, const struct rt_valid_media_body *b, void *out,
                             struct rt_valid_errors *errs)
 {

@@ -84,6 +84,10 @@ def test_bodymedia(tmp, refused, accepted, mutated, ok):
         "content"][FORM].update(encoding={"name": {"contentType": "text/plain"}})),
         "encoding is supported for multipart/form-data bodies only", MANY + "/" + FORM.replace("/", "~1") + "/encoding")
 
+    refused(tmp, many_op({JSON: FORM_IN, MULTI: FORM_IN}, extra=lambda s: s["paths"]["/many"]["post"]["requestBody"][
+        "content"][MULTI].update(encoding={"name": {"contentType": "text/plain"}})),
+        "contentType is enforced on file parts only", MANY + "/" + MULTI.replace("/", "~1") + "/encoding/name/contentType")
+
     def shared(s):  # the requestBody in components: its pointer is the component's
         s["components"]["requestBodies"] = {"Many": s["paths"]["/many"]["post"]["requestBody"]}
         s["paths"]["/many"]["post"]["requestBody"] = {"$ref": "#/components/requestBodies/Many"}
