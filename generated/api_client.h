@@ -11,7 +11,10 @@
  * request and returns at once.  A text or bytes body (text/plain,
  * application/octet-stream...) is `const char *body, size_t body_len`,
  * sent as is with the declared media type; a vendor JSON body
- * (application/vnd.x+json) goes with that type.  The callback runs exactly once, later,
+ * (application/vnd.x+json) goes with that type.  A body the spec declares
+ * under several media types (JSON, a form, multipart/form-data with one
+ * schema) is sent as its primary one: JSON when declared, else the first
+ * (the operation's comment below names it).  The callback runs exactly once, later,
  * on the rt_client's event loop, with the status and the body parsed into
  * the model the spec documents for that status (from_json, validated).  A
  * status the spec does not document, or a body that is not the documented
@@ -43,8 +46,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 10
-#error "generated/ was made for RT_CODEGEN_ABI 10 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 11
+#error "generated/ was made for RT_CODEGEN_ABI 11 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */

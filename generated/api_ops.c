@@ -8,6 +8,7 @@
 #include "rt_url.h"
 #include "rt_valid_auth.h"
 #include "rt_valid_form.h"
+#include "rt_valid_media.h"
 #include "rt_valid_multipart.h"
 #include "rt_valid_param.h"
 #include "rt_valid_raw.h"
@@ -18,8 +19,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 10
-#error "generated/ was made for RT_CODEGEN_ABI 10 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 11
+#error "generated/ was made for RT_CODEGEN_ABI 11 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */

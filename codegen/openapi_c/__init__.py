@@ -12,6 +12,7 @@ The stages, one module each, in the order a spec goes through them:
   security    securitySchemes and security requirements -> the schemes and alternatives an Operation checks
   servers     the first server URL's path: the base path everything is served under
   operations  path item + method -> Operation: parameters, request body, security
+  bodymedia   a request body of several media types with one schema: a reader per media type (rt_valid_media)
   responses   an operation's responses -> reply helpers (statuses, ranges, default, response headers)
   client      what the client templates need on top of an Operation
   build       the whole spec -> Ctx, the one object the templates see

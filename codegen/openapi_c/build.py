@@ -15,7 +15,7 @@ from .schemas import is_object_schema, model_for
 from .security import check_verifier_names
 
 # Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 10
+CODEGEN_ABI = 11
 
 
 def build(spec, spec_name, lax=False):

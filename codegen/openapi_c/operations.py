@@ -3,6 +3,7 @@
 The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
 """
 
+from .bodymedia import several_media
 from .client import client_operation
 from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
 from .unions import body_union
@@ -134,12 +135,19 @@ def request_body(ctx, op, spec_op, where):
     op.body_required = False
     op.body_form = False  # application/x-www-form-urlencoded rather than JSON
     op.body_raw = op.body_json_media_c = None  # rawbody.py: a text or bytes body; a vendor JSON type
+    op.body_media, op.body_primary = None, 0  # bodymedia.py: the media types of a body of several, the primary's index
     if "requestBody" not in spec_op:
         return
     rb = spec_op["requestBody"]
     if "$ref" in rb:
         rb = ctx.resolve(rb["$ref"])
     at = spec_op["requestBody"]["$ref"] if "$ref" in spec_op["requestBody"] else where + "/requestBody"
+    if not several_media(ctx, op, rb, at, one_media_body):
+        one_media_body(ctx, op, rb, at)
+
+
+def one_media_body(ctx, op, rb, at):
+    """The body of the Request Body Object rb (at JSON pointer at) of one media type into op (request_body())."""
     if multipart_body(ctx, op, rb, at):  # multipart/form-data, file parts; refuses encoding elsewhere
         return
     if raw_body(ctx, op, rb, at):
@@ -148,8 +156,8 @@ def request_body(ctx, op, spec_op, where):
     form = form_content_schema(rb, at)
     schema, at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:
-        raise SpecError("%s/requestBody: only application/json and application/x-www-form-urlencoded request "
-                        "bodies are supported" % where)
+        raise SpecError("%s: only application/json and application/x-www-form-urlencoded request "
+                        "bodies are supported" % at)
     op.body_form = form[0] is not None
     op.body_required = bool(rb.get("required", False))
     target = schema

@@ -76,12 +76,12 @@ def json_media(rb):
 def raw_body(ctx, op, rb, at):
     """If the requestBody rb (at pointer at) has a text or bytes media type, set op.body_raw (a RawBody) and
     op.body_required and return True; False for JSON, form and multipart content (request_body() reads them).
-    Several media types are refused by keywords.py (one_media_type) before this runs."""
+    A body of several media types is bodymedia.py's (which refuses text and bytes among them) before this runs."""
     content = rb.get("content") or {}
     raw = [m for m in content if is_raw(media_type(m)[0])]
     if not raw:
         return False
-    if len(content) > 1:  # keywords.py refuses it first; kept so that nothing is dropped if that changes
+    if len(content) > 1:  # bodymedia.py refuses it first; kept so that nothing is dropped if that changes
         raise SpecError("%s/content: a request body with several media types (%s) is not supported"
                         % (at, ", ".join(content)))
     media = raw[0]

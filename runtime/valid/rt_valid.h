@@ -56,8 +56,10 @@
  * 10: struct rt_valid_schema.discriminator (struct rt_valid_schema_disc): a
  *    discriminated oneOf/anyOf validated as a JSON value; rule->schema on a
  *    parameter's scalar rule (its keywords beyond the rule).
+ * 11: a request body of several media types (rt_valid_media: struct
+ *    rt_valid_media_body, rt_valid_media_req_body()) (wt-media).
  */
-#define RT_CODEGEN_ABI 10
+#define RT_CODEGEN_ABI 11
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

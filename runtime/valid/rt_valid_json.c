@@ -271,8 +271,7 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* application/json or application/<anything>+json, parameters ignored, any case. */
-static bool is_json_media_type(const char *ct)
+bool rt_valid_json_media_type(const char *ct)
 {
     const char *sub;
     size_t len;
@@ -299,7 +298,7 @@ int rt_valid_json_body(const char *content_type, const char *text, size_t len, b
     *out = NULL;
     if (text == NULL || len == 0)
         goto missing;
-    if (content_type != NULL && !is_json_media_type(content_type)) {
+    if (content_type != NULL && !rt_valid_json_media_type(content_type)) {
         struct json_object *input = rt_url_utf8_length(text, len) >= 0 && memchr(text, '\0', len) == NULL
                                         ? json_object_new_string_len(text, (int)len)
                                         : NULL;

@@ -31,6 +31,12 @@ struct json_object *rt_valid_json_double(double value);
 int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs);
 
 /**
+ * @return whether the Content-Type @p ct names a JSON media type:
+ * application/json or application/<x>+json, parameters ignored, any case.
+ */
+bool rt_valid_json_media_type(const char *ct);
+
+/**
  * Take a request body the way FastAPI does for a body model, given its
  * Content-Type header (NULL: none) and its @p len bytes at @p text (NULL:
  * none):

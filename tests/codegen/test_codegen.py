@@ -19,6 +19,7 @@ import tempfile
 
 import yaml
 
+import bodymedia_refusals  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
@@ -565,6 +566,7 @@ def main():
         param_refusals.test_param_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
+        bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
         test_c_names(tmp)

@@ -1,7 +1,8 @@
 /*
  * The fixture's parameter styles (query arrays, deepObject, cookies, header
- * arrays, matrix/label and {name}.{ext} paths, allowEmptyValue) and its
- * form body, through the generated router: the fixture's code as
+ * arrays, matrix/label and {name}.{ext} paths, allowEmptyValue), its
+ * form body and its bodies of several media types (JSON, form, multipart:
+ * the Content-Type picks the reader), through the generated router: the fixture's code as
  * test_fixture.c drives it, with the handlers of these operations (the
  * others keep their weak 501 defaults).
  */
@@ -72,13 +73,35 @@ void handle_path_styles(struct rt_req *req, const struct api_path_styles_params 
     rt_req_reply_detail(req, 200, buf);
 }
 
+/* "name=... age=... agree=... tags=..." of a FormIn body. */
+static void put_form_in(char *buf, size_t size, const struct api_form_in *b)
+{
+    snprintf(buf, size, "name=%s age=%d:%lld agree=%d", b->name, b->has_age, (long long)b->age, b->agree);
+    put_strs(buf, size, "tags", b->tags.items, b->tags.len);
+}
+
 void handle_submit_form(struct rt_req *req, const struct api_submit_form_params *p)
 {
     char buf[256];
 
-    snprintf(buf, sizeof(buf), "name=%s age=%d:%lld agree=%d", p->body.name, p->body.has_age,
-             (long long)p->body.age, p->body.agree);
-    put_strs(buf, sizeof(buf), "tags", p->body.tags.items, p->body.tags.len);
+    put_form_in(buf, sizeof(buf), &p->body);
+    rt_req_reply_detail(req, 200, buf);
+}
+
+void handle_submit_any(struct rt_req *req, const struct api_submit_any_params *p)
+{
+    char buf[256];
+
+    put_form_in(buf, sizeof(buf), &p->body);
+    rt_req_reply_detail(req, 200, buf);
+}
+
+void handle_submit_any_opt(struct rt_req *req, const struct api_submit_any_opt_params *p)
+{
+    char buf[256] = "no body";
+
+    if (p->has_body)
+        put_form_in(buf, sizeof(buf), &p->body);
     rt_req_reply_detail(req, 200, buf);
 }
 
@@ -166,11 +189,78 @@ static void test_form(void)
     CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\"]"));
 }
 
+#define ADA "{\"detail\":\"name=Ada L age=0:0 agree=1 tags=[a],[b,c]\"}"
+#define BOUNDARY "b0undary"
+#define MULTIPART_ADA                                                                                        \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda L\r\n"                       \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n"                           \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb,c\r\n"                         \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"agree\"\r\n\r\ntrue\r\n"                       \
+    "--" BOUNDARY "--\r\n"
+
+/* One body under several media types: each Content-Type its reader, the same handler result; 415 for
+ * another type. */
+static void test_several_media(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    const char *vendor[] = {"Content-Type", "application/vnd.x+json; charset=utf-8", NULL};
+    const char *form[] = {"Content-Type", "Application/X-WWW-Form-URLEncoded; charset=utf-8", NULL};
+    const char *multi[] = {"Content-Type", "multipart/form-data; boundary=" BOUNDARY, NULL};
+    const char *text[] = {"Content-Type", "text/plain", NULL};
+
+    send_req(RT_METHOD_POST, "/forms/any", json,
+             "{\"name\":\"Ada L\",\"tags\":[\"a\",\"b,c\"],\"agree\":true}");
+    CHECK(cap.status == 200 && body_is(ADA));
+    send_req(RT_METHOD_POST, "/forms/any", vendor,
+             "{\"name\":\"Ada L\",\"tags\":[\"a\",\"b,c\"],\"agree\":true}");
+    CHECK(cap.status == 200 && body_is(ADA)); /* application/json takes every +json type */
+    send_req(RT_METHOD_POST, "/forms/any", NULL,
+             "{\"name\":\"Ada L\",\"tags\":[\"a\",\"b,c\"],\"agree\":true}");
+    CHECK(cap.status == 200 && body_is(ADA)); /* no Content-Type: the primary type, JSON */
+    send_req(RT_METHOD_POST, "/forms/any", form, "name=Ada+L&tags=a&tags=b%2Cc&agree=true");
+    CHECK(cap.status == 200 && body_is(ADA));
+    send_req(RT_METHOD_POST, "/forms/any", multi, MULTIPART_ADA);
+    CHECK(cap.status == 200 && body_is(ADA));
+
+    send_req(RT_METHOD_POST, "/forms/any", text, "name=Ada+L&agree=true");
+    CHECK(cap.status == 415 &&
+          body_is("{\"detail\":\"Unsupported Media Type: this operation takes a body of type "
+                  "application/json, application/x-www-form-urlencoded or "
+                  "multipart/form-data\"}"));
+    send_req(RT_METHOD_POST, "/forms/any", form, "name=&agree=maybe");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body,
+                 "{\"detail\":[{\"type\":\"string_too_short\",\"loc\":[\"body\",\"name\"],\"msg\":") &&
+          strstr(cap.body, "{\"type\":\"bool_parsing\",\"loc\":[\"body\",\"agree\"],\"msg\":") &&
+          strstr(cap.body, "\"input\":\"maybe\""));
+    send_req(RT_METHOD_POST, "/forms/any", json, "{\"name\":\"a\",\"agree\":\"true\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"bool_type\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms/any", multi,
+             "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"multipart_invalid\",\"loc\":[\"body\","));
+    send_req(RT_METHOD_POST, "/forms/any", text, NULL); /* no body: missing, whatever the type */
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\"]"));
+
+    /* optional, multipart first and no JSON: a body without Content-Type is read as multipart */
+    send_req(RT_METHOD_POST, "/forms/optional", NULL, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"no body\"}"));
+    send_req(RT_METHOD_POST, "/forms/optional", form, "name=Ada+L&tags=a&tags=b%2Cc&agree=true");
+    CHECK(cap.status == 200 && body_is(ADA));
+    send_req(RT_METHOD_POST, "/forms/optional", multi, MULTIPART_ADA);
+    CHECK(cap.status == 200 && body_is(ADA));
+    send_req(RT_METHOD_POST, "/forms/optional", json, "{\"name\":\"Ada L\",\"agree\":true}");
+    CHECK(cap.status == 415 && strstr(cap.body, "takes a body of type multipart/form-data or "
+                                                "application/x-www-form-urlencoded\"}"));
+    send_req(RT_METHOD_POST, "/forms/optional", NULL, "name=Ada+L&agree=true");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"model_attributes_type\",\"loc\":[\"body\"]"));
+}
+
 int main(void)
 {
     api_init();
     test_styles();
     test_form();
+    test_several_media();
     rt_req_capture_cleanup(&cap);
     return test_done();
 }

@@ -1,0 +1,77 @@
+/*
+ * rt_valid_media — one request body under several media types: the
+ * Content-Type picks the reader (rt_valid_req, rt_valid_form,
+ * rt_valid_multipart), which fills the one model.
+ */
+#include "rt_valid_media.h"
+#include "rt_req.h"
+#include "rt_valid_form.h"
+#include "rt_valid_json.h"
+#include "rt_valid_multipart.h"
+#include "rt_valid_raw.h"
+#include "rt_valid_req.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The declared type whose type/subtype the Content-Type names, exactly first, then application/json for a
+ * +json type; the primary one when there is nothing to tell by (no Content-Type, no body); NULL for none. */
+const struct rt_valid_media *rt_valid_media_select(const struct rt_valid_media_body *b,
+                                                   const char *content_type, size_t body_len)
+{
+    assert(b->n_media > 0 && b->primary < b->n_media);
+    if (content_type == NULL || body_len == 0)
+        return &b->media[b->primary]; /* its reader answers as a one-media-type operation would */
+    for (size_t i = 0; i < b->n_media; i++)
+        if (rt_valid_raw_media_is(content_type, b->media[i].media))
+            return &b->media[i];
+    /* application/json takes every JSON type, as a JSON-only operation does (rt_valid_json_body()) */
+    if (rt_valid_json_media_type(content_type))
+        for (size_t i = 0; i < b->n_media; i++)
+            if (strcmp(b->media[i].media, "application/json") == 0)
+                return &b->media[i];
+    return NULL;
+}
+
+/* 415 {"detail": "Unsupported Media Type: this operation takes a body of type a, b or c"}. */
+static void reply_unsupported(struct rt_req *req, const struct rt_valid_media_body *b)
+{
+    char detail[256];
+    size_t len = (size_t)snprintf(detail, sizeof(detail),
+                                  "Unsupported Media Type: this operation takes a body "
+                                  "of type ");
+
+    for (size_t i = 0; i < b->n_media && len < sizeof(detail); i++)
+        len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s",
+                                i == 0                ? ""
+                                : i + 1 == b->n_media ? " or "
+                                                      : ", ",
+                                b->media[i].media);
+    rt_req_reply_detail(req, 415, detail);
+}
+
+/* The reader of the selected media type, on the one model (each reader checks the Content-Type's parameters
+ * and the body itself as it does for an operation of that media type alone); 415 when none is selected. */
+int rt_valid_media_req_body(struct rt_req *req, const struct rt_valid_media_body *b, void *out,
+                            struct rt_valid_errors *errs)
+{
+    size_t len = 0;
+    const struct rt_valid_media *m;
+
+    (void)rt_req_body(req, &len);
+    m = rt_valid_media_select(b, rt_req_header(req, "Content-Type"), len);
+    if (m == NULL) {
+        reply_unsupported(req, b);
+        return RT_VALID_MEDIA_UNSUPPORTED;
+    }
+    switch (m->kind) {
+    case RT_VALID_MEDIA_FORM:
+        return rt_valid_form_body(req, b->model, b->required, out, errs);
+    case RT_VALID_MEDIA_MULTIPART:
+        return rt_valid_multipart_body(req, b->model, b->required, out, errs);
+    case RT_VALID_MEDIA_JSON:
+        break;
+    }
+    return rt_valid_req_body(req, b->model, b->required, out, errs);
+}
