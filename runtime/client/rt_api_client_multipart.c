@@ -48,10 +48,16 @@ static bool in_parts(const struct rt_api_client_part *parts, size_t n, const cha
     return false;
 }
 
-/* Whether a header can carry @p s: no control character but tab (NULL is fine: not sent). */
-static bool header_safe(const char *s)
+/*
+ * Whether a header can carry @p s: no control character but tab, and CR
+ * and LF too when @p cr_lf_escaped (a name or filename, where they go as
+ * %0D and %0A).  NULL is fine: not sent.
+ */
+static bool header_safe(const char *s, bool cr_lf_escaped)
 {
     for (; s != NULL && *s != '\0'; s++) {
+        if (cr_lf_escaped && (*s == '\r' || *s == '\n'))
+            continue;
         if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
             return false;
     }
@@ -76,12 +82,17 @@ static bool begins_form_escape(const char *s)
 /*
  * @p s as a quoted-string: '"' and '\' escaped with '\', and so is a '%'
  * that begins_form_escape(), so that a name holding "%22" is not read
- * back as one holding '"'.
+ * back as one holding '"'; CR and LF, which no header line can hold, as
+ * %0D and %0A, as browsers send them.
  */
 static void put_quoted(struct rt_json_buf *b, const char *s)
 {
     put(b, "\"");
     for (; *s != '\0'; s++) {
+        if (*s == '\r' || *s == '\n') {
+            put(b, *s == '\r' ? "%0D" : "%0A");
+            continue;
+        }
         if (*s == '"' || *s == '\\' || begins_form_escape(s))
             put(b, "\\");
         rt_json_put_raw(b, s, 1);
@@ -95,8 +106,8 @@ char *rt_api_client_multipart_text(const struct rt_api_client_part *parts, size_
     struct rt_json_buf b = {0};
 
     for (size_t i = 0; i < n; i++) {
-        if (!header_safe(parts[i].name) || !header_safe(parts[i].filename) ||
-            !header_safe(parts[i].content_type))
+        if (!header_safe(parts[i].name, true) || !header_safe(parts[i].filename, true) ||
+            !header_safe(parts[i].content_type, false))
             return NULL;
     }
     do

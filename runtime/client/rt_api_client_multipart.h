@@ -30,9 +30,10 @@ struct rt_api_client_part {
  * bytes without the NUL), its boundary written to @p boundary
  * (RT_MULTIPART_BOUNDARY_MAX + 1 bytes): random, and found in no part's
  * bytes.  Names and filenames go as quoted-strings ('"' and '\' escaped, and a '%'
- * beginning %22, %0D or %0A, which rt_multipart would decode).
- * NULL if a name, filename or Content-Type holds a control character (CR,
- * LF, NUL...), which no header can carry.
+ * beginning %22, %0D or %0A, which rt_multipart would decode), with CR and
+ * LF as %0D and %0A (the HTML standard's encoding, which browsers send).
+ * NULL if a Content-Type holds a control character, or a name or filename
+ * one other than CR, LF and tab (NUL...): no header can carry it.
  */
 char *rt_api_client_multipart_text(const struct rt_api_client_part *parts, size_t n, char *boundary,
                                    size_t *len);

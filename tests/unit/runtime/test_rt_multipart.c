@@ -254,21 +254,28 @@ static void test_client_round_trip(void)
         {"f", "C:\\x\".bin", "image/png", bin, sizeof(bin)},
         {"e", "", NULL, (const unsigned char *)"", 0},
         {"%22 %0A %0D %0a %41 %", "%22.txt", NULL, (const unsigned char *)"", 0},
+        {"two\r\nlines", "a\nb.txt", NULL, (const unsigned char *)"", 0}, /* as %0D%0A, %0A */
     };
-    const struct rt_api_client_part bad = {"a\r\nX: y", NULL, NULL, (const unsigned char *)"", 0};
+    const struct rt_api_client_part bad = {"a\x01b", NULL, NULL, (const unsigned char *)"", 0};
+    const struct rt_api_client_part bad_type = {"t", NULL, "text/plain\r\nX: y", (const unsigned char *)"",
+                                                0};
+    const char *escaped = "name=\"two%0D%0Alines\"; filename=\"a%0Ab.txt\"";
     char boundary[RT_MULTIPART_BOUNDARY_MAX + 1], again[RT_MULTIPART_BOUNDARY_MAX + 1];
     size_t len = 0;
-    char *body = rt_api_client_multipart_text(in, 4, boundary, &len), *other;
+    char *body = rt_api_client_multipart_text(in, 5, boundary, &len), *other;
 
     CHECK(body != NULL && strlen(boundary) >= 16 && strncmp(body, "--", 2) == 0);
-    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 4);
+    CHECK(body != NULL && memmem(body, len, escaped, strlen(escaped)) != NULL); /* the bytes hold a NUL */
+    CHECK(body != NULL && parse(body, len, boundary) == 0 && n_parts == 5);
     CHECK(part_is(0, "a \"q\" \\", NULL, NULL, "caf\xc3\xa9", 5));
     CHECK(part_is(1, "f", "C:\\x\".bin", "image/png", (const char *)bin, sizeof(bin)));
     CHECK(part_is(2, "e", "", NULL, "", 0));
     CHECK(part_is(3, "%22 %0A %0D %0a %41 %", "%22.txt", NULL, "", 0)); /* not read as browser escapes */
+    CHECK(part_is(4, "two\r\nlines", "a\nb.txt", NULL, "", 0));
     other = rt_api_client_multipart_text(in, 1, again, &len);
     CHECK(other != NULL && strcmp(boundary, again) != 0); /* random: never the same twice */
     CHECK(rt_api_client_multipart_text(&bad, 1, boundary, &len) == NULL);
+    CHECK(rt_api_client_multipart_text(&bad_type, 1, boundary, &len) == NULL);
     free(body);
     free(other);
 }
