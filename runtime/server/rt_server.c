@@ -100,6 +100,7 @@ static void handle_request(struct rt_req *req, void *arg)
  */
 static void on_refused(struct rt_req *req, void *arg)
 {
+    (void)arg; /* the CORS settings are global (rt_cors_configure) */
     rt_cors_add_headers(req);
 }
 
@@ -207,7 +208,7 @@ static int worker_init(struct worker *w, int id, const struct rt_settings *cfg, 
     if (w->base == NULL)
         goto err;
     w->http = rt_http_new(w->base, &s, handle_request, w);
-    rt_http_set_refusal_hook(w->http, on_refused, w);
+    rt_http_set_refusal_hook(w->http, on_refused, NULL);
     w->shutdown_ev = event_new(w->base, -1, 0, on_shutdown, w);
     w->deadline_ev = evtimer_new(w->base, on_deadline, w);
     if (w->shutdown_ev == NULL || w->deadline_ev == NULL)
