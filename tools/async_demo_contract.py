@@ -6,12 +6,14 @@ Usage: async_demo_contract.py --spec FILE_OR_URL --base-url URL [--seed N] [--ma
          [--bearer TOKEN] [--junit FILE] [--workers N]
 
 For every operation, tools/contract_gen.py builds Hypothesis strategies from the spec's schemas: positive
-requests (every constraint satisfied) and negative ones (exactly one constraint broken, recorded).  Hypothesis
+requests (every constraint satisfied) and negative ones (exactly one constraint broken, recorded); a body
+declared under several media types gets both under each (JSON, form, multipart/form-data).  Hypothesis
 runs examples one by one, so it is used here only to *draw* them (a @given test that collects its examples,
 seeded by --seed: the same seed draws the same requests); a thread pool sends them concurrently and each
 answer is judged (see judge()): documented status, no 422 or undocumented 5xx for a valid request (a
 documented 503 with its headers is counted, not failed), a 4xx for an invalid one, the body valid against
-the documented schema (Draft 2020-12, components resolved), declared headers present and of their schema.
+the documented schema (Draft 2020-12, components resolved), declared headers present and of their schema, no
+415 for a body of a declared type, and 415 for an undeclared one (text/plain) where several are declared.
 After a 2xx whose response declares `links`, the linked operation is called with the values the links'
 runtime expressions ($response.body#/...) pick, and must answer 2xx echoing them.
 
