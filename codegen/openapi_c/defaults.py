@@ -14,6 +14,7 @@ from .jsonschema import ref_target
 from .refusals import SpecError
 from .regex import search
 
+
 def bound(schema, inclusive, exclusive):
     """(member, value, exclusive) for one side of a number's range, or None."""
     # OpenAPI 3.0: exclusiveMinimum is a flag on minimum.
@@ -93,9 +94,6 @@ def bound_default(schema, d):
     if hi and (d > hi[1] or (hi[2] and d == hi[1])):
         return "%s %s" % ("exclusiveMaximum" if hi[2] else "maximum", hi[1])
     return None
-
-
-JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
 
 def json_type(d):
