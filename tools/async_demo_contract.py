@@ -6,12 +6,14 @@ Usage: async_demo_contract.py --spec FILE_OR_URL --base-url URL [--seed N] [--ma
          [--bearer TOKEN] [--junit FILE] [--workers N]
 
 For every operation, tools/contract_gen.py builds Hypothesis strategies from the spec's schemas: positive
-requests (every constraint satisfied) and negative ones (exactly one constraint broken, recorded).  Hypothesis
+requests (every constraint satisfied) and negative ones (exactly one constraint broken, recorded); a body
+declared under several media types gets both under each (JSON, form, multipart/form-data).  Hypothesis
 runs examples one by one, so it is used here only to *draw* them (a @given test that collects its examples,
 seeded by --seed: the same seed draws the same requests); a thread pool sends them concurrently and each
 answer is judged (see judge()): documented status, no 422 or undocumented 5xx for a valid request (a
 documented 503 with its headers is counted, not failed), a 4xx for an invalid one, the body valid against
-the documented schema (Draft 2020-12, components resolved), declared headers present and of their schema.
+the documented schema (Draft 2020-12, components resolved), declared headers present and of their schema, no
+415 for a body of a declared type, and 415 for an undeclared one (text/plain) where several are declared.
 After a 2xx whose response declares `links`, the linked operation is called with the values the links'
 runtime expressions ($response.body#/...) pick, and must answer 2xx echoing them.
 
@@ -41,7 +43,8 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gett
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_formats import write_only_missing  # noqa: E402
-from contract_gen import FORMATS, TEMPLATE, body_media, deref, multipart_body, negatives, positive, raw_media  # noqa: E402
+from contract_gen import (FORMATS, TEMPLATE, body_media, body_medias, deref, form_body, multipart_body,  # noqa: E402
+                          negatives, positives, raw_media)
 from contract_report import curl, junit, table  # noqa: E402
 from contract_spec import LOAD_ERRORS, load_spec  # noqa: E402  (codegen's loader: bundled, YAML 1.2)
 
@@ -160,7 +163,7 @@ class Target:
         body, media = req["raw"], req["media"]
         if body is None and req["body"] is not None:
             if media == "application/x-www-form-urlencoded":
-                body = urllib.parse.urlencode(req["body"], doseq=True).encode()
+                body = form_body(req["body"])
             elif media == "multipart/form-data":
                 body, media = multipart_body(op, req["body"], req.get("part_types", {}))
             else:
@@ -203,6 +206,13 @@ class Judge:
             out.append(("positive_no_5xx", "a valid request got an undocumented %d: %r" % (status, body[:300])))
         if negative and not 400 <= status < 500:
             out.append(("negative_4xx", "a request violating %s got %d" % (req["violates"], status)))
+        elif negative and req.get("expect_status") and status != req["expect_status"]:
+            out.append(("unsupported_media_415", "a body of an undeclared type (%s) got %d, not %d: the operation "
+                        "declares %s" % (req["media"], status, req["expect_status"],
+                                         ", ".join(m[0] for m in body_medias(op)))))
+        if not negative and status == 415:
+            out.append(("positive_media_accepted", "a valid request with a body of a declared type (%s) got 415: %r"
+                        % (req["media"], body[:300])))
         if documented is not None:
             out += self.body(documented, status, headers, body) + self.headers(documented, headers)
         return out
@@ -312,10 +322,12 @@ class Run:
                 self.unsupported.append("%s: parameters with content: %s" % (op["operationId"], ", ".join(encoded)))
                 continue
             caps = self.args.caps
-            strategies = [("positive", positive(op, caps))] + negatives(op, caps, self.secured(op))
-            per_negative = max(2, self.args.max_examples // max(1, len(strategies) - 1))
+            valid = positives(op, caps)  # one per media type of a body declared under several
+            strategies = valid + negatives(op, caps, self.secured(op))
+            per_positive = max(2, self.args.max_examples // len(valid))
+            per_negative = max(2, self.args.max_examples // max(1, len(strategies) - len(valid)))
             for k, (name, strategy) in enumerate(strategies):
-                count = self.args.max_examples if name == "positive" else per_negative
+                count = per_positive if k < len(valid) else per_negative
                 for req in collect(strategy, count, self.args.seed * 1000003 + n * 1009 + k):
                     work.append((op["operationId"], name, strategy, req))
         return work

@@ -13,6 +13,7 @@ import base64
 import copy
 import json
 import re
+import urllib.parse
 
 import jsonschema
 from hypothesis import strategies as st
@@ -160,19 +161,28 @@ TYPED = {"string": strings, "integer": numbers, "number": numbers, "boolean": la
          "null": lambda s, c: st.none(), "array": arrays, "object": objects}
 
 
+def is_json(media):
+    """Whether @media is application/json or a vendor JSON type (application/vnd.x+json)."""
+    mt = (media or "").split(";")[0].strip().lower()
+    return mt == "application/json" or (mt.startswith("application/") and mt.endswith("+json"))
+
+
+def body_medias(op):
+    """[(media type, schema, required)] of every structured media type of @op's request body we can generate:
+    JSON (application/json, else a vendor JSON type), then a form, then multipart/form-data.  A body declared
+    under several is tested under each (the Content-Type picks the reader on the server)."""
+    body = op.get("requestBody") or {}
+    content = body.get("content", {})
+    json_types = [m for m in content if m == "application/json"] or [m for m in content if is_json(m)]
+    return [(m, content[m].get("schema", {}), body.get("required", False))
+            for m in json_types[:1] + [m for m in BODY_TYPES[1:] if m in content]]
+
+
 def body_media(op):
-    """(media type, schema, required) of @op's request body we can generate, or None."""
-    body = op.get("requestBody")
-    if not body:
-        return None
-    for media in BODY_TYPES:
-        if media in body.get("content", {}):
-            return media, body["content"][media].get("schema", {}), body.get("required", False)
-    for media, obj in body.get("content", {}).items():  # a vendor JSON type, application/vnd.x+json
-        mt = media.split(";")[0].strip().lower()
-        if mt.startswith("application/") and mt.endswith("+json"):
-            return media, obj.get("schema", {}), body.get("required", False)
-    return None
+    """(media type, schema, required) of @op's primary request body we can generate (JSON when declared), or
+    None."""
+    medias = body_medias(op)
+    return medias[0] if medias else None
 
 
 def raw_media(op):
@@ -215,8 +225,18 @@ def routable(schema, style, inner=False):
     return schema
 
 
-def positive(op, caps):
-    """A strategy for valid requests of @op (dereferenced operation, with "operationId")."""
+def positives(op, caps):
+    """[(name, strategy)] of valid requests of @op: one strategy, or one per media type of a body declared under
+    several ("positive application/x-www-form-urlencoded"...)."""
+    medias = body_medias(op)
+    if len(medias) < 2:
+        return [("positive", positive(op, caps))]
+    return [("positive " + m[0], positive(op, caps, m)) for m in medias]
+
+
+def positive(op, caps, media=None):
+    """A strategy for valid requests of @op (dereferenced operation, with "operationId"); @media: the body's
+    media type, one of body_medias(op) (default the primary one)."""
     params = {"path": {}, "query": {}, "header": {}, "cookie": {}}
     optional = {"path": {}, "query": {}, "header": {}, "cookie": {}}
     for p in op.get("parameters", []):
@@ -227,7 +247,7 @@ def positive(op, caps):
         where_caps = dict(caps, **{HEADER_TEXT: 1}) if p["in"] in ("header", "cookie") else caps
         target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps)
     parts = {where: st.fixed_dictionaries(params[where], optional=optional[where]) for where in params}
-    media = body_media(op)
+    media = media or body_media(op)
     raw = raw_media(op)
     body = st.none()
     if media or raw:
@@ -287,28 +307,35 @@ def param_mutations(op):
     return out
 
 
-def body_mutations(op):
-    """(name, mutate(body) -> body or None) for single violations of @op's JSON body."""
-    media = body_media(op)
+def body_mutations(op, media=None):
+    """(name, kind, arg) for single violations of @op's body as @media (one of body_medias(op), default the
+    primary one); the violations of the body as a whole (wrong Content-Type, a required body left out) come
+    with the primary media type only."""
+    primary = body_media(op)
+    media = media or primary
     if not media:
         return []
     schema, out = media[1], []
     out.append(("body: malformed JSON" if media[0] == "application/json" else "body: malformed " + media[0], "raw", None))
-    out.append(("body: wrong Content-Type", "media", None))
-    if media[2]:
-        out.append(("body: required", "drop", None))
+    if media == primary:
+        out.append(("body: wrong Content-Type", "media", None))
+        if media[2]:
+            out.append(("body: required", "drop", None))
     if schema.get("type") == "object":
         for key in schema.get("required", []):
             out.append(("body %s: required" % key, "del", key))
-        out += multipart_mutations(op)
+        if media[0] == MULTIPART:
+            out += multipart_mutations(op)
         if schema.get("additionalProperties") is False:
             out.append(("body: additionalProperties", "extra", None))
         files = file_fields(op)
         for key, sub in schema.get("properties", {}).items():
-            if key in files:
+            if key in files and media[0] == MULTIPART:
                 continue  # a file's bytes have no constraint the generator accepts; multipart_mutations()
             for constraint, value in bad_values(sub):
-                if media[0] != "application/json" and constraint == "type" and sub.get("type") == "string":
+                # A form's or a part's field is text: a number is a valid string, one item a valid list.
+                if not is_json(media[0]) and constraint == "type" and sub.get("type") not in (
+                        "integer", "number", "boolean"):
                     continue
                 out.append(("body %s: %s" % (key, constraint), "set", (key, value)))
     return out
@@ -323,8 +350,8 @@ def is_file(schema):
 
 def file_fields(op):
     """{property: its schema} of @op's multipart body's files (an array of files: the items' schema)."""
-    media = body_media(op)
-    if not media or media[0] != MULTIPART:
+    media = next((m for m in body_medias(op) if m[0] == MULTIPART), None)
+    if media is None:
         return {}
     out = {}
     for key, sub in media[1].get("properties", {}).items():
@@ -342,20 +369,35 @@ def part_type(op, field, schema):
     return "application/octet-stream" if first == "*/*" else first.replace("/*", "/x-contract")
 
 
+def text_items(body):
+    """[(field, its text)] of a form or multipart @body (a dict of the schema's properties), lists repeated."""
+    return [(key, str(item).lower() if isinstance(item, bool) else str(item))
+            for key, value in body.items() for item in (value if isinstance(value, list) else [value])]
+
+
+def form_body(body):
+    """@body as application/x-www-form-urlencoded bytes (booleans as true/false, lists as repeated keys)."""
+    return urllib.parse.urlencode(text_items(body)).encode()
+
+
 def multipart_body(op, body, part_types):
     """@body (a dict of the schema's properties) as (multipart/form-data bytes, its Content-Type); files as file
-    parts (their Content-Type from @part_types, else part_type()), the rest as text parts, lists repeated."""
-    files, out = file_fields(op), b""
-    for key, value in body.items():
-        for item in value if isinstance(value, list) else [value]:
-            text = (str(item).lower() if isinstance(item, bool) else str(item)).encode("utf-8")
-            disp = 'form-data; name="%s"' % key
-            head = ""
-            if key in files and key not in part_types.get("as_text", ()):
-                disp += '; filename="%s.bin"' % key
-                head = "Content-Type: %s\r\n" % part_types.get(key, part_type(op, key, files[key]))
-            out += ("--%s\r\nContent-Disposition: %s\r\n%s\r\n" % (BOUNDARY, disp, head)).encode() + text + b"\r\n"
-    return out + ("--%s--\r\n" % BOUNDARY).encode(), "%s; boundary=%s" % (MULTIPART, BOUNDARY)
+    parts (their Content-Type from @part_types, else part_type()), the rest as text parts, lists repeated.  The
+    boundary is one no part's content holds (RFC 2046 5.1.1)."""
+    files, parts = file_fields(op), []
+    for key, text in text_items(body):
+        disp = 'form-data; name="%s"' % key
+        head = ""
+        if key in files and key not in part_types.get("as_text", ()):
+            disp += '; filename="%s.bin"' % key
+            head = "Content-Type: %s\r\n" % part_types.get(key, part_type(op, key, files[key]))
+        parts.append(("Content-Disposition: %s\r\n%s\r\n" % (disp, head), text.encode("utf-8")))
+    boundary, n = BOUNDARY, 0
+    while any(boundary.encode() in data for _, data in parts):
+        n += 1
+        boundary = "%s-%d" % (BOUNDARY, n)
+    out = b"".join(("--%s\r\n%s" % (boundary, head)).encode() + data + b"\r\n" for head, data in parts)
+    return out + ("--%s--\r\n" % boundary).encode(), "%s; boundary=%s" % (MULTIPART, boundary)
 
 
 def multipart_mutations(op):
@@ -370,7 +412,9 @@ def multipart_mutations(op):
     return out
 
 
-def apply_body(req, kind, arg, schema):
+def apply_body(req, kind, arg, schema, media="application/json"):
+    """@req with the body violation (@kind, @arg) applied (None: the mutation leaves it valid); @media: the type
+    of the body mutated, when the drawn request has none (an optional body left out)."""
     req = copy.deepcopy(req)
     body = req["body"] if req["body"] is not None else {}
     if kind in ("part_type", "as_text"):  # multipart only: a file part sent wrong
@@ -383,13 +427,13 @@ def apply_body(req, kind, arg, schema):
             types["as_text"] = [arg]
         return req
     if kind == "raw":
+        req["media"] = req["media"] or media
         if req["media"] == MULTIPART:  # no closing delimiter
             req["raw"] = ('--%s\r\nContent-Disposition: form-data; name="x"\r\n\r\ncut' % BOUNDARY).encode()
             req["media"] = "%s; boundary=%s" % (MULTIPART, BOUNDARY)
             return req
-        req["raw"] = b'{"unterminated": ' if req["media"] == "application/json" or req["media"] is None else b"%zz=%"
-        req["media"] = req["media"] or "application/json"
-    elif kind == "media":
+        req["raw"] = b'{"unterminated": ' if is_json(req["media"]) else b"%zz=%"
+    elif kind == "media":  # a type the operation does not declare
         req["raw"], req["media"] = (json.dumps(body).encode(), "text/plain")
     elif kind == "drop":
         req["body"], req["media"] = None, None
@@ -401,7 +445,7 @@ def apply_body(req, kind, arg, schema):
         body[arg[0]] = arg[1]
     if kind in ("del", "extra", "set"):
         req["body"] = body
-        req["media"] = req["media"] or "application/json"
+        req["media"] = req["media"] or media
         if valid(schema, body):
             return None
     return req
@@ -432,7 +476,9 @@ def apply_raw(req, kind, raw):
 
 
 def negatives(op, caps, secured):
-    """[(violation, strategy)] of @op: requests each breaking exactly one constraint."""
+    """[(violation, strategy)] of @op: requests each breaking exactly one constraint.  A body declared under
+    several media types gets its violations under each (named "... [media type]"), and a body of an undeclared
+    type (text/plain) must then be answered 415: the Content-Type picks the reader, and there is none for it."""
     base = positive(op, caps)
     out = []
     for name, where, pname, value in param_mutations(op):
@@ -445,14 +491,20 @@ def negatives(op, caps, secured):
             req["violates"] = name
             return req
         out.append((name, base.map(mutate)))
-    media = body_media(op)
-    for name, kind, arg in body_mutations(op):
-        def mutate_body(req, kind=kind, arg=arg, name=name):
-            req = apply_body(req, kind, arg, media[1])
-            if req is not None:
-                req["violates"] = name
-            return req
-        out.append((name, base.map(mutate_body).filter(lambda r: r is not None)))
+    medias = body_medias(op)
+    for media in medias:
+        media_base = positive(op, caps, media) if media != medias[0] else base
+        for name, kind, arg in body_mutations(op, media):
+            if len(medias) > 1 and kind != "media" and kind != "drop":
+                name = "%s [%s]" % (name, media[0])
+            expect = 415 if kind == "media" and len(medias) > 1 else None
+
+            def mutate_body(req, kind=kind, arg=arg, name=name, schema=media[1], expect=expect, media=media):
+                req = apply_body(req, kind, arg, schema, media[0])
+                if req is not None:
+                    req["violates"], req["expect_status"] = name, expect
+                return req
+            out.append((name, media_base.map(mutate_body).filter(lambda r: r is not None)))
     for name, kind in raw_mutations(op):
         out.append((name, base.map(lambda req, kind=kind, name=name: dict(apply_raw(req, kind, raw_media(op)),
                                                                            violates=name))))

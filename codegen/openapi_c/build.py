@@ -2,6 +2,7 @@
 need about the API as a whole (title, version, the embedded spec)."""
 
 import json
+import re
 
 from .document import check_document, pointer
 from .jsonschema import collect_ids, needs_schema
@@ -10,12 +11,26 @@ from .multipart import has_file_parts  # built where a multipart body uses them
 from .names import c_string
 from .refusals import SpecError
 from .operations import build_operations
+from .paths import RT_VALID_H
 from .servers import build_servers
 from .schemas import is_object_schema, model_for
 from .security import check_verifier_names
 
-# Must match RT_CODEGEN_ABI in runtime/valid/rt_valid.h.
-CODEGEN_ABI = 11
+ABI_DEFINE = re.compile(r"^#define RT_CODEGEN_ABI ([0-9]+)[ \t]*$", re.M)
+
+
+def codegen_abi(header=RT_VALID_H):
+    """RT_CODEGEN_ABI as runtime/valid/rt_valid.h defines it: the one place the value is written, so a bump there
+    regenerates (the codegen target depends on the header) and the generated #if check always agrees."""
+    try:
+        with open(header, encoding="utf-8") as f:
+            found = ABI_DEFINE.findall(f.read())
+    except OSError as e:
+        raise SpecError("cannot read RT_CODEGEN_ABI from %s: %s" % (header, e))
+    if len(found) != 1:
+        raise SpecError("cannot read RT_CODEGEN_ABI from %s: expected one line '#define RT_CODEGEN_ABI <number>', "
+                        "found %d" % (header, len(found)))
+    return int(found[0])
 
 
 def build(spec, spec_name, lax=False):
@@ -38,7 +53,7 @@ def build(spec, spec_name, lax=False):
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
     ctx.version_c = c_string(str(info.get("version", "")))
-    ctx.abi = CODEGEN_ABI
+    ctx.abi = codegen_abi()
     ctx.spec_json_lines = spec_json_lines(spec)
     return ctx
 

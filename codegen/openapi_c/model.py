@@ -39,7 +39,7 @@ class Ctx:
         self.routes = []          # Operation, in matching order (literal segments first)
         self.title_c = self.version_c = None
         self.base_path = self.base_path_c = None  # servers.py: "" or "/a/b", and as a C literal
-        self.abi = None           # CODEGEN_ABI
+        self.abi = None           # RT_CODEGEN_ABI (build.codegen_abi)
         self.spec_json_lines = []  # the spec as JSON, C literal lines for api_spec.c
 
     def resolve(self, ref):

@@ -8,7 +8,7 @@ target, for a $ref), which the messages name.
 
 import json
 
-from . import formats
+from .defaults import beyond_rule_valid, bound, check_default, check_union_default
 from .document import pointer
 from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
 from .keywords import is_null_schema
@@ -16,7 +16,6 @@ from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
 from .refusals import (DOC_KEYWORDS, KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
-from .regex import search
 from .unions import union_field, union_rule as union_rule_tagged
 
 
@@ -134,18 +133,6 @@ def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):
     rule.members.append(("schema", "&" + table))
     rule.summary.append("then its whole JSON Schema")
     return rule
-
-
-def beyond_rule_valid(schema, value):
-    """Whether value satisfies the keywords of schema (no $ref) that a Rule leaves to the table and that a
-    default can break (enum, const, multipleOf); the Rule's own keywords checked it already."""
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    if "const" in schema and value != schema["const"]:
-        return False
-    m = schema.get("multipleOf")
-    return not (isinstance(m, (int, float)) and isinstance(value, (int, float)) and m > 0 and
-                abs(value / m - round(value / m)) > 1e-9)
 
 
 def add_rule(ctx, rule, for_ops, where):
@@ -290,24 +277,6 @@ def format_bound(schema, b, side):
     if b is None or (b[1] < lim if side == 0 else b[1] > lim):
         return (member, lim, False)
     return b
-
-
-def bound(schema, inclusive, exclusive):
-    """(member, value, exclusive) for one side of a number's range, or None."""
-    # OpenAPI 3.0: exclusiveMinimum is a flag on minimum.
-    if isinstance(schema.get(exclusive), bool):
-        if schema[exclusive]:
-            return (inclusive, schema[inclusive], True)
-        exclusive = None
-    # OpenAPI 3.1: exclusiveMinimum is a bound of its own; with minimum beside it, the tighter one holds (on a
-    # tie, the exclusive one).
-    both = [(inclusive, schema[exclusive], True)] if exclusive in schema else []
-    if inclusive in schema:
-        both.append((inclusive, schema[inclusive], False))
-    if not both:
-        return None
-    lower = inclusive == "minimum"
-    return (max if lower else min)(both, key=lambda b: (b[1], b[2] if lower else not b[2]))
 
 
 def make_bound(rule, member, value, exclusive):
@@ -499,54 +468,9 @@ def body_default(ctx, f, pschema, where):
     if f.rule.kind not in SCALAR_TYPES:
         raise SpecError("%s/default: a default is applied to string, integer, number and boolean properties only"
                         % where)
-    if "anyOf" not in node and "oneOf" not in node:
+    if "anyOf" in node or "oneOf" in node:  # [X, null]: the default is checked against the union as a whole
+        check_union_default(ctx, node, where)
+    else:
         check_default(node, SCALAR_TYPES[f.rule.kind], where)
     f.default = node["default"]
     f.default_json = c_string(json.dumps(f.default))
-
-
-def check_default(schema, t, where, at=None):
-    """Refuse a default (a parameter's, a body property's) that its own schema refuses: every request leaving it
-    out would be answered 422.  at: the default's pointer, if not where/default (an item of an array's)."""
-    d, why = schema["default"], None
-    if t == "string":
-        why = string_default(schema, d)
-    elif t in ("integer", "number"):
-        if isinstance(d, bool) or not isinstance(d, (int, float)) or (t == "integer" and d != int(d)):
-            why = "it is not an %s" % t
-        else:
-            why = bound_default(schema, d)
-    elif t == "boolean" and not isinstance(d, bool):
-        why = "it is not a boolean"
-    if why:
-        raise SpecError("%s: the default %r does not satisfy its own schema (%s): it is applied to every "
-                        "request leaving it out, which would then be refused" % (at or where + "/default", d, why))
-
-
-def string_default(schema, d):
-    """Why the string schema refuses its default d (None: it accepts it)."""
-    if not isinstance(d, str):
-        return "it is not a string"
-    if len(d) < schema.get("minLength", 0):
-        return "minLength %s" % schema["minLength"]
-    if "maxLength" in schema and len(d) > schema["maxLength"]:
-        return "maxLength %s" % schema["maxLength"]
-    if "enum" in schema and d not in schema["enum"]:
-        return "not in the enum"
-    if "pattern" in schema and not search(schema["pattern"], d):
-        return "pattern %s" % schema["pattern"]
-    why = formats.reason(schema.get("format"), d)  # the runtime's own format checks, mirrored
-    if why:
-        return "format %s: %s" % (schema["format"], why)
-    return None
-
-
-def bound_default(schema, d):
-    """Why the bounds of the number schema refuse its default d (None: they accept it)."""
-    lo = bound(schema, "minimum", "exclusiveMinimum")
-    hi = bound(schema, "maximum", "exclusiveMaximum")
-    if lo and (d < lo[1] or (lo[2] and d == lo[1])):
-        return "%s %s" % ("exclusiveMinimum" if lo[2] else "minimum", lo[1])
-    if hi and (d > hi[1] or (hi[2] and d == hi[1])):
-        return "%s %s" % ("exclusiveMaximum" if hi[2] else "maximum", hi[1])
-    return None

@@ -29,9 +29,11 @@ def check(files, out_dir, spec_path):
     if git("rev-parse", "--verify", "-q", "HEAD").returncode != 0:
         print("gen.py --check: not a git checkout with commits; skipped the comparison with HEAD")
         return problems
-    dirty = git("status", "--porcelain", "--", "openapi.yaml", "codegen/")
+    # rt_valid.h: RT_CODEGEN_ABI, which generated/ carries, is read from it
+    dirty = git("status", "--porcelain", "--", "openapi.yaml", "codegen/", "runtime/valid/rt_valid.h")
     if dirty.returncode != 0 or dirty.stdout.strip():
-        print("gen.py --check: openapi.yaml or codegen/ has uncommitted changes; skipped the comparison with HEAD")
+        print("gen.py --check: openapi.yaml, codegen/ or runtime/valid/rt_valid.h has uncommitted changes; skipped "
+              "the comparison with HEAD")
         return problems
     return problems + committed_problems(files)
 

@@ -37,7 +37,9 @@
  * (client/rt_api_client.h).  Generated files check it with #if and refuse
  * to compile against a runtime they were not generated for; bump it with
  * every change to these structs or those functions' signatures (and
- * regenerate).
+ * regenerate).  This line is the only place the value is written: codegen
+ * reads it (codegen/openapi_c/build.py), and the codegen targets depend on
+ * this header, so a bump regenerates.
  * 3: the generic half of the generated client moved to rt_api_client.
  * 4: security schemes (rt_valid_auth), the client's scheme table.
  * 5: rules carry a JSON Schema (rule->schema, rt_valid_schema) and a lax flag; maps; tagged unions.

@@ -10,6 +10,8 @@ checks it (codegen/openapi_c/formats.py, a Python mirror of runtime/valid/rt_val
   (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname); a valid one builds;
 - an array parameter's default with an item its items' schema refuses (format, maxLength, maximum) is refused
   with the item's pointer (only the array's own minItems/maxItems/uniqueItems were checked);
+- a body property's default under anyOf/oneOf (a nullable [X, null]) is checked against the schema as a whole (a
+  branch at least for anyOf, exactly one for oneOf, with the keywords beside the union), with its pointer;
 - the contract checkers judge formats with the same checks (tools/contract_formats.py).
 """
 
@@ -99,6 +101,49 @@ def test_defaults(tmp):
         "an array parameter's default whose items are valid")
 
 
+def with_small(schema):
+    """A mutation adding the property x (schema) to ItemCreate and the component Small, an integer up to 5."""
+    def mutate(s):
+        s["components"]["schemas"]["Small"] = {"type": "integer", "maximum": 5}
+        body_prop("x", schema)(s)
+    return mutate
+
+
+def test_union_defaults(tmp):
+    """A body property's default under anyOf/oneOf ([X, null]) is checked against the schema as a whole, as the
+    runtime validates the value: a branch at least for anyOf, exactly one for oneOf, and the keywords beside."""
+    x = SCHEMAS + "ItemCreate/properties/x/default"
+    null = {"type": "null"}
+    for key in ("anyOf", "oneOf"):
+        refused(tmp, body_prop("x", {key: [{"type": "integer", "maximum": 5}, null], "default": 10}),
+                "the default 10 does not satisfy its own schema (no branch of /%s accepts it: /%s/0: maximum 5" % (
+                    key, key), x)
+        accepted(tmp, body_prop("x", {key: [{"type": "integer", "maximum": 5}, null], "default": 5}),
+                 "a %s default its non-null branch accepts" % key)
+    for branch, bad, good, why in (({"type": "string", "maxLength": 2}, "abc", "ab", "maxLength 2"),
+                                   ({"type": "string", "format": "email"}, "nope", "a@example.com", "format email"),
+                                   ({"type": "string", "enum": ["a", "b"]}, "c", "b", "not in the enum"),
+                                   ({"type": "number", "exclusiveMinimum": 0}, 0, 0.5, "exclusiveMinimum 0"),
+                                   ({"type": "string", "pattern": "^[a-z]+$"}, "A1", "ab", "pattern ^[a-z]+$"),
+                                   ({"type": "boolean"}, "yes", True, "it is not a boolean")):
+        refused(tmp, body_prop("x", {"anyOf": [branch, null], "default": bad}),
+                "the default %r does not satisfy its own schema (no branch of /anyOf accepts it: /anyOf/0: %s" % (
+                    bad, why), x)
+        accepted(tmp, body_prop("x", {"anyOf": [branch, null], "default": good}), "a default %r of %s" % (good, branch))
+    # the keywords beside the union apply too, and a branch that is a $ref is checked as its target
+    refused(tmp, body_prop("x", {"anyOf": [{"type": "integer"}, null], "maximum": 5, "default": 6}),
+            "the default 6 does not satisfy its own schema (maximum 5)", x)
+    refused(tmp, with_small({"oneOf": [{"$ref": "#/components/schemas/Small"}, null], "default": 9}),
+            "(no branch of /oneOf accepts it: /oneOf/0/$ref: maximum 5", x)
+    accepted(tmp, with_small({"oneOf": [{"$ref": "#/components/schemas/Small"}, null], "default": 4}),
+             "a oneOf default its $ref branch accepts")
+    # a property that is a $ref to a nullable union: its default, on the target, is checked there too
+    refused(tmp, lambda s: (s["components"]["schemas"].update(Opt={"anyOf": [{"type": "integer", "minimum": 1}, null],
+                                                                   "default": 0}),
+                            body_prop("x", {"$ref": "#/components/schemas/Opt"})(s)),
+            "the default 0 does not satisfy its own schema (no branch of /anyOf accepts it: /anyOf/0: minimum 1", x)
+
+
 def test_contract_checkers_share_it():
     for fmt, bad, good in CASES:
         ok(not FORMATS.conforms(bad, fmt) and FORMATS.conforms(good, fmt),
@@ -109,6 +154,7 @@ def main():
     test_mirror_agrees_with_the_suite()
     with tempfile.TemporaryDirectory() as tmp:
         test_defaults(tmp)
+        test_union_defaults(tmp)
     test_contract_checkers_share_it()
     return done()
 

@@ -3,8 +3,8 @@
 Spec(path) loads a document; Spec.check(op_id, response) asserts the answer is documented for the
 operation (status, Content-Type, body against its JSON Schema 2020-12 with Debian's python3-jsonschema,
 declared headers present and their text of their schema) and records the (operation, status) pair as covered; Spec.smoke_requests(op_id)
-builds, from the spec's own `example`s, a request that must succeed and one with a single value made
-invalid (422).  tests/contract/test_contract.py uses it for async-demo, tests/examples/ for the example
+builds, from the spec's own `example`s, requests that must succeed (one per media type of the body) and ones
+with a single value made invalid (422).  tests/contract/test_contract.py uses it for async-demo, tests/examples/ for the example
 service.
 """
 
@@ -175,8 +175,10 @@ def query_pairs(name, value, style, explode):
 
 
 def smoke_requests(spec, op_id):
-    """(method, path+query, body or None) built from @spec's examples for @op_id, and the same with one
-    value made invalid (None when nothing can be), or raise AssertionError naming what lacks an example."""
+    """([(method, path+query, body or None)], [the same with one value made invalid]) built from @spec's examples
+    for @op_id: one request per media type of its body (each sent as itself: a form as a form, multipart as
+    multipart), and the invalid ones (a bad parameter, else a bad body of each media type; none when nothing can
+    be made invalid), or raise AssertionError naming what lacks an example."""
     method, template, _ = next(v for (op, _), v in spec.documented.items() if op == op_id)
     op = spec.spec["paths"][template][method.lower()]
     own = {(p["name"], p["in"]) for p in op.get("parameters", [])}  # they override the path item's
@@ -192,20 +194,7 @@ def smoke_requests(spec, op_id):
         bad = invalid_value(p.get("schema", {}))
         if invalid is None and bad is not None:
             invalid = (p["name"], bad)
-    body = None
-    if "requestBody" in op:
-        content = op["requestBody"]["content"]
-        form = content.get("application/x-www-form-urlencoded")
-        multipart = content.get("multipart/form-data")
-        media = next(iter(content))
-        body = example_of(form if form is not None else multipart if multipart is not None else
-                          content.get("application/json", content[media]))
-        assert body is not None, "%s: the request body has no example in the spec (add `example:`)" % op_id
-        if multipart is not None:
-            body = MultipartBody(body, multipart_files(spec, multipart))
-        else:
-            body = FormBody(body) if form is not None else body if "application/json" in content else \
-                RawBody(media, body)
+    bodies = request_bodies(spec, op_id, op["requestBody"]["content"]) if "requestBody" in op else [None]
 
     styles = {p["name"]: (p.get("style"), p.get("explode")) for p in params}
 
@@ -219,19 +208,44 @@ def smoke_requests(spec, op_id):
                 query += query_pairs(name, value, *styles[name])
         return path + ("?" + "&".join(query) if query else "")
 
-    good = (method, build(None), body)
-    bad = None
+    goods = [(method, build(None), body) for body in bodies]
     if invalid is not None:
-        bad = (method, build(invalid), body)
-    elif isinstance(body, FormBody):
-        bad = (method, build(None), FormBody({}))  # no field: the required ones are missing
-    elif isinstance(body, MultipartBody):
-        bad = (method, build(None), MultipartBody({}, body.files))  # no part: the required ones are missing
-    elif isinstance(body, RawBody):
-        bad = (method, build(None), RawBody(body.media, [])) if body.media.endswith("+json") else None
-    elif body is not None:
-        bad = (method, build(None), [])  # a JSON array where an object is expected
-    return good, bad
+        return goods, [(method, build(invalid), bodies[0])]
+    bads = [(method, build(None), b) for b in (invalid_body(body) for body in bodies) if b is not None]
+    return goods, bads
+
+
+def request_bodies(spec, op_id, content):
+    """The spec's example body of each declared media type, each sent as itself: JSON, a FormBody, a
+    MultipartBody or a RawBody.  A media type without an example takes another's (a body declared under several
+    media types has one schema)."""
+    examples = [example_of(obj) for obj in content.values()]
+    fallback = next((e for e in examples if e is not None), None)
+    assert fallback is not None, "%s: the request body has no example in the spec (add `example:`)" % op_id
+    bodies = []
+    for (media, obj), example in zip(content.items(), examples):
+        example = fallback if example is None else example
+        kind = media.split(";")[0].strip().lower()
+        if kind == "application/x-www-form-urlencoded":
+            bodies.append(FormBody(example))
+        elif kind == "multipart/form-data":
+            bodies.append(MultipartBody(example, multipart_files(spec, obj)))
+        elif kind == "application/json":
+            bodies.append(example)
+        else:
+            bodies.append(RawBody(media, example))
+    return bodies
+
+
+def invalid_body(body):
+    """A body like @body (same media type) that its schema refuses, or None."""
+    if isinstance(body, FormBody):
+        return FormBody({})  # no field: the required ones are missing
+    if isinstance(body, MultipartBody):
+        return MultipartBody({}, body.files)  # no part: the required ones are missing
+    if isinstance(body, RawBody):
+        return RawBody(body.media, []) if body.media.endswith("+json") else None
+    return [] if body is not None else None  # a JSON array where an object is expected
 
 
 def path_of(spec, op_id, **params):
@@ -325,10 +339,10 @@ def smoke(test, spec, server, run_parallel, credentials=None):
     credentials = credentials or {}
     cases = []
     for op_id in sorted(spec.operations):
-        good, bad = smoke_requests(spec, op_id)
-        cases.append((op_id, good, False))
-        if bad is not None and documented_as({s for o, s in spec.documented if o == op_id}, "422") is not None:
-            cases.append((op_id, bad, True))
+        goods, bads = smoke_requests(spec, op_id)  # a body declared under several media types: one each
+        cases += [(op_id, good, False) for good in goods]
+        if documented_as({s for o, s in spec.documented if o == op_id}, "422") is not None:
+            cases += [(op_id, bad, True) for bad in bads]
     results = run_parallel([lambda c=c: spec.check(c[0], send(server, *c[1], credentials.get(c[0])))
                             for c in cases])
     for (op_id, (method, target, _), negative), r in zip(cases, results):
