@@ -34,13 +34,18 @@ const struct rt_valid_media *rt_valid_media_select(const struct rt_valid_media_b
     return NULL;
 }
 
-/* 415 {"detail": "Unsupported Media Type: this operation takes a body of type a, b or c"}. */
+/*
+ * 415 {"detail": "Unsupported Media Type: this operation takes a body of
+ * type a, b or c"}, with Accept: a, b, c (RFC 9110 15.5.16: the media types
+ * the request could have had).
+ */
 static void reply_unsupported(struct rt_req *req, const struct rt_valid_media_body *b)
 {
-    char detail[256];
+    char detail[256], accept[192];
     size_t len = (size_t)snprintf(detail, sizeof(detail),
                                   "Unsupported Media Type: this operation takes a body "
-                                  "of type ");
+                                  "of type "),
+           alen = 0;
 
     for (size_t i = 0; i < b->n_media && len < sizeof(detail); i++)
         len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s",
@@ -48,6 +53,11 @@ static void reply_unsupported(struct rt_req *req, const struct rt_valid_media_bo
                                 : i + 1 == b->n_media ? " or "
                                                       : ", ",
                                 b->media[i].media);
+    for (size_t i = 0; i < b->n_media && alen < sizeof(accept); i++)
+        alen += (size_t)snprintf(accept + alen, sizeof(accept) - alen, "%s%s", i == 0 ? "" : ", ",
+                                 b->media[i].media);
+    if (alen < sizeof(accept)) /* else a list cut short: none rather than a wrong one */
+        rt_req_add_header(req, "Accept", accept);
     rt_req_reply_detail(req, 415, detail);
 }
 

@@ -174,6 +174,7 @@ int rt_valid_raw_req_body(struct rt_req *req, const struct rt_valid_raw_body *b,
         return rc;
     snprintf(detail, sizeof(detail), "Unsupported Media Type: this operation takes a %s body%s", b->media,
              b->text ? " in UTF-8" : "");
+    rt_req_add_header(req, "Accept", b->media); /* RFC 9110 15.5.16: what the request could have had */
     rt_req_reply_detail(req, 415, detail);
     return rc;
 }

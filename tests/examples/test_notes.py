@@ -188,6 +188,7 @@ class Notes(unittest.TestCase):
         self.assertEqual((r.status, r.json()), (415, {"detail": "Unsupported Media Type: this operation takes a body of "
                                                       "type application/json, application/x-www-form-urlencoded or "
                                                       "multipart/form-data"}))
+        self.assertEqual(r.header("accept"), "application/json, application/x-www-form-urlencoded, multipart/form-data")
         r = post(b"title=" + b"x" * 101 + b"&text=ok", "application/x-www-form-urlencoded")
         self.assertEqual(r.status, 422, r.body)
         self.assertEqual(r.json(), {"detail": [{"type": "string_too_long", "loc": ["body", "title"],
@@ -320,6 +321,7 @@ class Notes(unittest.TestCase):
             r = self.send_raw("replace_note_text", path, b'"text"', ct, "PUT")
             self.assertEqual(r.status, 415, ct)
             self.assertIn("text/plain", r.json()["detail"])
+            self.assertEqual(r.header("accept"), "text/plain", ct)  # RFC 9110 15.5.16
         self.assertEqual(self.call("get_note", note_id=note["id"]).json()["text"], "no type given")
 
     def test_7_a_bytes_body(self):
