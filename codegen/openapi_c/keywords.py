@@ -24,7 +24,7 @@ only) or None (a component nothing reaches: it still gets a model, but validates
 """
 
 from .regex import compile_error
-from .security import http_scheme, only_for, requirements, scheme_type
+from .security import a_url, http_scheme, oauth_flow, only_for, requirements, scheme_type
 
 SUPPORTED, REFUSED, ANNOTATION = "supported", "refused", "annotation"
 PARAM, BODY, OUTPUT = "param", "body", "output"
@@ -279,8 +279,6 @@ def is_annotation(table, key):
 
 DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 CALLBACKS = "callbacks are not supported: nothing would call them"
-FLOWS = ("OAuth flows are not supported: security scheme type oauth2 is not supported (supported: apiKey, http "
-         "bearer, http basic)")
 
 
 def openapi_version(value, node, ctx):
@@ -412,15 +410,21 @@ OBJECTS = {
                "explode": S()},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
     "reference": {"$ref": S(), "summary": A(), "description": A()},
-    # security.py: apiKey (header, query, cookie), http bearer and basic; the rest is refused by type's check
+    # security.py: apiKey (header, query, cookie), http bearer and basic, oauth2 and openIdConnect (bearer tokens);
+    # the rest is refused by type's check
     "security-scheme": {
         "type": S(check=scheme_type), "name": S(check=only_for("apiKey")), "in": S(check=only_for("apiKey")),
         "scheme": S(check=http_scheme), "bearerFormat": A(), "description": A(),
-        "flows": R(FLOWS), "openIdConnectUrl": R("security scheme type openIdConnect is not supported (supported: apiKey, http "
-                              "bearer, http basic)"),
+        # where a client gets its token: for the docs (Swagger UI's Authorize dialog); the server reads the
+        # token as a bearer token, and the verifier judges it
+        "flows": S(child="oauth-flows", check=only_for("oauth2")),
+        "openIdConnectUrl": S(check=lambda v, n, c: only_for("openIdConnect")(v, n, c) or a_url(v, n, c)),
     },
-    "oauth-flows": {key: R(FLOWS) for key in ("implicit", "password", "clientCredentials", "authorizationCode")},
-    "oauth-flow": {key: R(FLOWS) for key in ("authorizationUrl", "tokenUrl", "refreshUrl", "scopes")},
+    # each flow: the URLs its kind requires (security.py oauth_flow), and its scopes
+    "oauth-flows": {key: S(child="oauth-flow", check=oauth_flow(key))
+                    for key in ("implicit", "password", "clientCredentials", "authorizationCode")},
+    # the URLs are for the docs; scopes are what a requirement may list (security.py check_scopes)
+    "oauth-flow": {"authorizationUrl": A(), "tokenUrl": A(), "refreshUrl": A(), "scopes": S()},
 }
 
 # The fields an object must have (OpenAPI 3.1 requires them, and the build reads them).

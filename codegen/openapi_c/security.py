@@ -1,8 +1,14 @@
 """Security: components/securitySchemes and the `security` requirements -> what the router checks.
 
-Supported schemes: apiKey (in header, query or cookie) and http with scheme bearer or basic.  oauth2,
-openIdConnect, mutualTLS and other http schemes are refused (keywords.py checks the Security Scheme Object
-field by field; scheme_type() and http_scheme() below are its checks), since nothing would verify them.
+Supported schemes: apiKey (in header, query or cookie), http with scheme bearer or basic, and oauth2 and
+openIdConnect, which are read and enforced as bearer tokens (RFC 6750: `Authorization: Bearer <token>`, as
+FastAPI's OAuth2PasswordBearer does): the server does not run the flows, the client gets a token from the
+flow's URL (the service's own token endpoint, or an identity provider) and the verifier judges it and the
+scopes the requirement lists.  The flows and their URLs are annotations for the docs (Swagger UI's Authorize
+dialog), checked only for what OpenAPI requires of them; an oauth2 requirement's scopes must be declared by
+one of the scheme's flows (an undeclared one, a typo, could never be granted).  mutualTLS and other http
+schemes are refused (keywords.py checks the Security Scheme Object field by field; scheme_type(),
+http_scheme() and oauth_flow() below are its checks), since nothing would verify them.
 
 An operation's requirements are its own `security`, else the document's; `security: []` (or no security at
 all) makes it open.  Each requirement object is an alternative: any one satisfies the operation, and every
@@ -22,6 +28,11 @@ from .refusals import SpecError
 API_KEY_KINDS = {"header": "RT_AUTH_API_KEY_HEADER", "query": "RT_AUTH_API_KEY_QUERY",
                  "cookie": "RT_AUTH_API_KEY_COOKIE"}
 HTTP_KINDS = {"bearer": "RT_AUTH_HTTP_BEARER", "basic": "RT_AUTH_HTTP_BASIC"}
+# oauth2 and openIdConnect carry their access token as an RFC 6750 bearer token
+TOKEN_TYPES = ("oauth2", "openIdConnect")
+# The URLs each OAuth flow must have (OpenAPI 3.1, OAuth Flow Object), and those it may have.
+FLOW_URLS = {"implicit": ("authorizationUrl",), "password": ("tokenUrl",), "clientCredentials": ("tokenUrl",),
+             "authorizationCode": ("authorizationUrl", "tokenUrl")}
 
 
 # --- checks keywords.py runs on the Security Scheme Object ---------------------------------------------------
@@ -38,9 +49,19 @@ def scheme_type(value, node, ctx):
         if not isinstance(node.get("scheme"), str):
             return "an http scheme needs a 'scheme' (bearer or basic)"
         return None
-    if value in ("oauth2", "openIdConnect", "mutualTLS"):
-        return ("security scheme type %s is not supported (supported: apiKey, http bearer, http basic): nothing "
-                "would obtain or verify its credentials" % value)
+    if value == "oauth2":
+        flows = node.get("flows")
+        if not isinstance(flows, dict) or not any(k in FLOW_URLS for k in flows):
+            return "an oauth2 scheme needs 'flows' with at least one flow (implicit, password, clientCredentials, " \
+                   "authorizationCode)"
+        return None
+    if value == "openIdConnect":
+        if not isinstance(node.get("openIdConnectUrl"), str) or not node["openIdConnectUrl"]:
+            return "an openIdConnect scheme needs an 'openIdConnectUrl' (its OpenID Connect discovery document)"
+        return None
+    if value == "mutualTLS":
+        return ("security scheme type mutualTLS is not supported (supported: apiKey, http bearer, http basic, "
+                "oauth2, openIdConnect): nothing would verify the client's certificate")
     return "unknown security scheme type %r" % (value,)
 
 
@@ -48,6 +69,30 @@ def http_scheme(value, node, ctx):
     if node.get("type") == "http" and str(value).lower() not in HTTP_KINDS:
         return ("HTTP authentication scheme %r is not supported (supported: bearer, basic): nothing would read "
                 "its credentials" % (value,))
+    return None
+
+
+def oauth_flow(kind):
+    """An OAuth Flow Object of this kind: the URLs it requires (and no other kind's), scopes a map of strings."""
+    def check(value, node, ctx):
+        if not isinstance(value, dict):
+            return "an OAuth flow must be a mapping"
+        for url in FLOW_URLS[kind]:
+            if not isinstance(value.get(url), str) or not value[url]:
+                return "a %s flow needs '%s'" % (kind, url)
+        extra = [k for k in ("authorizationUrl", "tokenUrl") if k in value and k not in FLOW_URLS[kind]]
+        if extra:
+            return "a %s flow has no %s" % (kind, " or ".join(extra))
+        scopes = value.get("scopes")
+        if not isinstance(scopes, dict) or not all(isinstance(v, str) for v in scopes.values()):
+            return "a %s flow needs 'scopes', a map of scope names to descriptions ({} for none)" % kind
+        return None
+    return check
+
+
+def a_url(value, node, ctx):
+    if not isinstance(value, str) or not value:
+        return "must be a URL (a string)"
     return None
 
 
@@ -88,6 +133,9 @@ class Scheme:
             self.param_c = c_string(spec_scheme["name"])
             self.realm_c = "NULL"
             self.describe = "apiKey in %s %s" % (spec_scheme["in"], spec_scheme["name"])
+        elif spec_scheme["type"] in TOKEN_TYPES:
+            self.kind, self.param_c, self.realm_c = "RT_AUTH_HTTP_BEARER", "NULL", "NULL"
+            self.describe = "%s, a bearer token" % spec_scheme["type"]
         else:
             word = spec_scheme["scheme"].lower()
             self.kind = HTTP_KINDS[word]
@@ -131,12 +179,29 @@ def build_security(ctx, op, spec_op, where):
             if name not in by_name:
                 by_name[name] = len(op.auth_schemes)
                 op.auth_schemes.append(scheme_for(ctx, name, declared[name]))
+            check_scopes(name, declared[name], scopes, pointer(pointer(at, i), name))
             uses.append((by_name[name], [c_string(s) for s in scopes]))
         op.security.append(Alternative(uses))
     for s in op.auth_schemes:
         if ("auth_" + s.c_name) in {p.c_name for p in op.params}:
             raise SpecError("%s: the principal of scheme %r would be params->auth_%s, which is also a parameter's "
                             "C name" % (where, s.name, s.c_name))
+
+
+def check_scopes(name, spec_scheme, scopes, at):
+    """An oauth2 requirement's scopes must be declared by one of the scheme's flows.  openIdConnect's are in
+    its discovery document, which the build does not fetch: the verifier judges them."""
+    if spec_scheme.get("type") != "oauth2":
+        return
+    from .document import pointer
+    declared = set()
+    for kind, flow in spec_scheme["flows"].items():
+        if kind in FLOW_URLS:
+            declared |= set(flow.get("scopes") or {})
+    for i, scope in enumerate(scopes):
+        if scope not in declared:
+            raise SpecError("%s: scope %r is not declared by any flow of oauth2 scheme %r (declared: %s)"
+                            % (pointer(at, i), scope, name, ", ".join(sorted(declared)) or "none"))
 
 
 def scheme_for(ctx, name, spec_scheme):

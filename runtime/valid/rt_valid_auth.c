@@ -172,7 +172,50 @@ int rt_valid_auth_cookie(const char *header, const char *name, const char **valu
     return 0;
 }
 
-char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid, char *buf, size_t size)
+/* scope-token (RFC 6750 §3): %x21 / %x23-5B / %x5D-7E; a scope with another character is left out. */
+static bool is_scope_token(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++)
+        if (!(*s == 0x21 || (*s >= 0x23 && *s <= 0x5b) || (*s >= 0x5d && *s <= 0x7e)))
+            return false;
+    return true;
+}
+
+/* Bearer's challenge (RFC 6750 §3): its auth-params after "Bearer ", comma-separated.  The length it needs
+ * (snprintf's), which is >= size if it was truncated. */
+static size_t bearer_challenge(const struct rt_auth_scheme *scheme, bool invalid,
+                               const struct rt_auth_use *use, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "Bearer"), n_scopes = 0;
+    const char *sep = " ";
+
+    if (scheme->realm != NULL) {
+        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%srealm=\"%s\"", sep, scheme->realm);
+        sep = ", ";
+    }
+    if (invalid) {
+        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%serror=\"invalid_token\"", sep);
+        sep = ", ";
+    }
+    for (size_t i = 0; use != NULL && i < use->n_scopes; i++) {
+        const char *scope = use->scopes[i];
+
+        if (!is_scope_token(scope))
+            continue;
+        if (n_scopes++ == 0)
+            len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%sscope=\"%s", sep, scope);
+        else
+            len += (size_t)snprintf(buf + len, size > len ? size - len : 0, " %s", scope);
+    }
+    if (n_scopes > 0)
+        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "\"");
+    return len;
+}
+
+char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
+                              const struct rt_auth_use *use, char *buf, size_t size)
 {
     static const char *const where[] = {[RT_AUTH_API_KEY_HEADER] = "header",
                                         [RT_AUTH_API_KEY_QUERY] = "query",
@@ -180,11 +223,9 @@ char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
 
     switch (scheme->kind) {
     case RT_AUTH_HTTP_BEARER:
-        if (scheme->realm != NULL)
-            snprintf(buf, size, "Bearer realm=\"%s\"%s", scheme->realm,
-                     invalid ? ", error=\"invalid_token\"" : "");
-        else
-            snprintf(buf, size, "Bearer%s", invalid ? " error=\"invalid_token\"" : "");
+        /* scopes that do not fit are left out rather than cut: a cut one would name another scope */
+        if (bearer_challenge(scheme, invalid, use, buf, size) >= size)
+            bearer_challenge(scheme, invalid, NULL, buf, size);
         break;
     case RT_AUTH_HTTP_BASIC:
         snprintf(buf, size, "Basic realm=\"%s\", charset=\"UTF-8\"", scheme->realm ? scheme->realm : "api");

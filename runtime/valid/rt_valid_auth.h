@@ -24,7 +24,9 @@
  *
  * Answers: a missing or malformed credential, or a verifier's 401, is 401
  * {"detail": ...} with one WWW-Authenticate challenge per scheme of the
- * operation; a verifier's 403 is 403 when no alternative passed.  No
+ * operation (a bearer scheme's lists the scopes of the first alternative
+ * that names it with scopes); a verifier's 403 is 403 when no alternative
+ * passed.  No
  * credential is ever logged or copied into an answer.
  */
 #ifndef RT_VALID_AUTH_H
@@ -40,7 +42,7 @@ enum rt_auth_kind {
     RT_AUTH_API_KEY_HEADER, /* apiKey, in: header (the header named param) */
     RT_AUTH_API_KEY_QUERY,  /* apiKey, in: query (the query parameter named param) */
     RT_AUTH_API_KEY_COOKIE, /* apiKey, in: cookie (the cookie named param) */
-    RT_AUTH_HTTP_BEARER,    /* http, scheme: bearer: Authorization: Bearer <token68> */
+    RT_AUTH_HTTP_BEARER,    /* http, scheme: bearer; oauth2; openIdConnect: Authorization: Bearer <token68> */
     RT_AUTH_HTTP_BASIC      /* http, scheme: basic: Authorization: Basic base64(user-id:password) */
 };
 
@@ -126,13 +128,17 @@ int rt_valid_auth_cookie(const char *header, const char *name, const char **valu
 
 /**
  * Write the WWW-Authenticate challenge of @p scheme into @p buf:
- * `Bearer` (RFC 6750 §3, with realm if set, and error="invalid_token" when
- * @p invalid), `Basic realm="...", charset="UTF-8"` (RFC 7617), and for an
- * API key, which has no registered scheme, `APIKey header="X-API-Key"`
- * (or query=, cookie=) naming where the key goes.
+ * `Bearer` (RFC 6750 §3, with realm if set, error="invalid_token" when
+ * @p invalid, and scope="..." listing the scopes of @p use, the
+ * requirement's, when it has any: those that are not scope-tokens are left
+ * out, all of them if they do not fit), `Basic realm="...", charset="UTF-8"`
+ * (RFC 7617), and for an API key, which has no registered scheme,
+ * `APIKey header="X-API-Key"` (or query=, cookie=) naming where the key goes.
+ * @param use the scheme's use in a requirement, or NULL (no scopes)
  * @return @p buf, NUL-terminated (truncated if @p size is too small).
  */
-char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid, char *buf, size_t size);
+char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
+                              const struct rt_auth_use *use, char *buf, size_t size);
 
 /* --- requests (rt_valid_auth_req.c) --- */
 

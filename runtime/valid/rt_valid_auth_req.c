@@ -129,17 +129,29 @@ static bool anonymous_admitted(struct rt_req *req, int op, const struct rt_auth_
     return true;
 }
 
+/* The use of scheme @p scheme in the first alternative that names it with scopes, or NULL. */
+static const struct rt_auth_use *scoped_use(const struct rt_auth_requirement *alts, size_t n_alts,
+                                            size_t scheme)
+{
+    for (size_t i = 0; i < n_alts; i++)
+        for (size_t j = 0; j < alts[i].n_uses; j++)
+            if (alts[i].uses[j].scheme == scheme && alts[i].uses[j].n_scopes > 0)
+                return &alts[i].uses[j];
+    return NULL;
+}
+
 /* Answer 401 with the challenge of every scheme of the operation. */
 static void reply_401(struct rt_req *req, const struct rt_auth_scheme *schemes, size_t n_schemes,
-                      const struct cred_read *reads, bool sent)
+                      const struct rt_auth_requirement *alts, size_t n_alts, const struct cred_read *reads,
+                      bool sent)
 {
-    char challenge[256];
+    char challenge[512];
     size_t i;
 
     for (i = 0; i < n_schemes; i++)
         rt_req_add_header(req, "WWW-Authenticate",
-                          rt_valid_auth_challenge(&schemes[i], reads[i].state != CRED_MISSING, challenge,
-                                                  sizeof(challenge)));
+                          rt_valid_auth_challenge(&schemes[i], reads[i].state != CRED_MISSING,
+                                                  scoped_use(alts, n_alts, i), challenge, sizeof(challenge)));
     rt_req_reply_detail(req, 401, sent ? "Invalid authentication credentials" : "Not authenticated");
 }
 
@@ -176,6 +188,6 @@ int rt_valid_auth_req(struct rt_req *req, int op, const struct rt_auth_scheme *s
         rt_req_reply_detail(req, 403, "Not enough permissions");
         return -1;
     }
-    reply_401(req, schemes, n_schemes, reads, sent);
+    reply_401(req, schemes, n_schemes, alts, n_alts, reads, sent);
     return -1;
 }

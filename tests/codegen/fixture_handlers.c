@@ -2,13 +2,15 @@
  * Handlers of tests/codegen/fixture.yaml's operations that only echo what
  * they received through their reply helpers (JSON-value, map and union
  * bodies; response headers, ranges and default; readOnly/writeOnly and body
- * defaults): test_fixture.c sends the requests and checks the replies.  Kept
+ * defaults), and the verifiers of the oauth2 and openIdConnect schemes:
+ * test_fixture.c sends the requests and checks the replies.  Kept
  * apart from it to keep each file to one concern and under the size limit.
  */
 #include "api.h"
 #include "rt_req.h"
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -150,4 +152,61 @@ void handle_create_gadget(struct rt_req *req, const struct api_create_gadget_par
     g.name = name;
     g.id = 9;
     api_create_gadget__reply_201(req, &g);
+}
+
+/* --- oauth2 and openIdConnect: bearer tokens whose scopes the verifier judges --- */
+
+/* The requirement's scopes, space-separated, in request memory: the principal the handler echoes. */
+static const char *scope_list(struct rt_req *req, const char *const *scopes, size_t n_scopes)
+{
+    size_t len = 1;
+    char *out;
+
+    for (size_t i = 0; i < n_scopes; i++)
+        len += strlen(scopes[i]) + 1;
+    out = rt_req_alloc(req, len);
+    out[0] = '\0';
+    for (size_t i = 0; i < n_scopes; i++) {
+        if (i > 0)
+            strcat(out, " ");
+        strcat(out, scopes[i]);
+    }
+    return out;
+}
+
+/* Token "o-all" is granted the scopes me and items, "o-me" only me (403 where items is asked for). */
+int handle_security_oauth(struct rt_req *req, int op, const struct rt_auth_credential *cred,
+                          const char *const *scopes, size_t n_scopes, const void **principal)
+{
+    bool all;
+
+    (void)op;
+    if (cred == NULL || (strcmp(cred->value, "o-all") != 0 && strcmp(cred->value, "o-me") != 0))
+        return 401;
+    all = strcmp(cred->value, "o-all") == 0;
+    for (size_t i = 0; i < n_scopes; i++)
+        if (strcmp(scopes[i], "me") != 0 && !(all && strcmp(scopes[i], "items") == 0))
+            return 403;
+    *principal = scope_list(req, scopes, n_scopes);
+    return 0;
+}
+
+int handle_security_oidc(struct rt_req *req, int op, const struct rt_auth_credential *cred,
+                         const char *const *scopes, size_t n_scopes, const void **principal)
+{
+    (void)op;
+    if (cred == NULL || strcmp(cred->value, "id-tok") != 0)
+        return 401;
+    *principal = scope_list(req, scopes, n_scopes);
+    return 0;
+}
+
+void handle_secure_oauth(struct rt_req *req, const struct api_secure_oauth_params *p)
+{
+    rt_req_reply_detail(req, 200, p->auth_oauth);
+}
+
+void handle_secure_oidc(struct rt_req *req, const struct api_secure_oidc_params *p)
+{
+    rt_req_reply_detail(req, 200, p->auth_oidc);
 }

@@ -23,6 +23,7 @@ import bodymedia_refusals  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
+import security_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -360,50 +361,6 @@ def test_servers(tmp):
              "operation servers with the document's base path")
 
 
-def test_security(tmp):
-    """Security schemes: the supported ones generate, the others are refused with their pointer; global
-    security applies to every operation without its own, `security: []` opts out."""
-    item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
-    schemes = lambda s: s["components"]["securitySchemes"]
-    sch = "#/components/securitySchemes/"
-    refused(tmp, lambda s: item_get(s).update(security=[{"api_key": []}]),
-            "security scheme 'api_key' is not declared", ITEM + "/security/0/api_key")
-    refused(tmp, lambda s: s.update(security=[{"bearer": "x"}]), "must be a list of strings", "#/security")
-    for name, scheme, what, at in (
-            ("o", {"type": "oauth2", "flows": {}}, "type oauth2 is not supported", "flows"),  # keys sorted
-            ("oidc", {"type": "openIdConnect", "openIdConnectUrl": "https://x"}, "type openIdConnect is not",
-             "openIdConnectUrl"),
-            ("o2", {"type": "oauth2"}, "type oauth2 is not supported", "type"),
-            ("mtls", {"type": "mutualTLS"}, "type mutualTLS is not supported", "type"),
-            ("dig", {"type": "http", "scheme": "digest"}, "scheme 'digest' is not supported", "scheme"),
-            ("k", {"type": "apiKey", "in": "body", "name": "k"}, "needs 'in' of header, query or cookie", "type"),
-            ("k2", {"type": "apiKey", "in": "header"}, "needs a 'name'", "type"),
-            ("h", {"type": "http", "scheme": "bearer", "in": "header"}, "only meaningful for apiKey", "in")):
-        refused(tmp, lambda s, n=name, v=scheme: schemes(s).update({n: v}), what, sch + name + "/" + at)
-    refused(tmp, lambda s: s["paths"].update({"/security/k": {"get": {
-        "operationId": "security_key_h", "responses": {"204": {"description": "x"}},
-        "security": [{"key_h": []}]}}}), "the verifier handle_security_key_h() is also the handler of operation")
-
-    def glob(s):
-        s["security"] = [{"bearer": []}]
-        s["paths"]["/"]["get"]["security"] = []
-    r, out = mutated(tmp, glob)
-    ok(r.returncode == 0, "global security generates: " + r.stderr.strip())
-    if r.returncode == 0:
-        ops = read_all(out)["api_ops.c"]
-        for op in ("get_item", "create_item", "echo"):
-            ok(re.search(r"rt_valid_auth_req\(req, API_OP_%s, schemes_%s, 1," % (op.upper(), op), ops) is not None,
-               "global security applies to %s" % op)
-        ok("API_OP_ROOT, schemes" not in ops, "security: [] opts out")
-        ok(re.search(r"rt_valid_auth_req\(req, API_OP_SECURE_ANON, schemes_secure_anon, 1,", ops) is not None,
-           "an operation's own security overrides the global one")
-    subprocess.run(["rm", "-rf", out], check=True)
-    r, out = mutated(tmp, lambda s: s.update(security=[{}]))
-    ok(r.returncode == 0 and "API_OP_GET_ITEM, schemes" not in read_all(out)["api_ops.c"],
-       "security: [{}] (anonymous only) generates no check: " + r.stderr.strip())
-    subprocess.run(["rm", "-rf", out], check=True)
-
-
 def openapi_30(mutate):
     """mutate, in the fixture declared as an OpenAPI 3.0 document."""
     return lambda s: (s.update(openapi="3.0.3"), mutate(s))
@@ -561,7 +518,8 @@ def main():
         test_access_and_default_refusals(tmp)
         test_response_refusals(tmp)
         test_servers(tmp)
-        test_security(tmp)
+        security_refusals.test_security(tmp, refused, accepted, mutated, read_all, ok)
+        security_refusals.test_oauth(tmp, refused, accepted, mutated, read_all, ok)
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)

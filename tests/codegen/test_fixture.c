@@ -534,6 +534,35 @@ static void test_security(void)
     CHECK(cap.status == 401); /* the weak default verifier refuses */
 }
 
+/* oauth2 (FastAPI's OAuth2PasswordBearer) and openIdConnect: Authorization: Bearer, the scopes to the
+ * verifier. */
+static void test_oauth(void)
+{
+    const char *all[] = {"Authorization", "Bearer o-all", NULL},
+               *me[] = {"Authorization", "Bearer o-me", NULL};
+    const char *bad[] = {"Authorization", "Bearer nope", NULL}, *empty[] = {"Authorization", "Bearer ", NULL};
+    const char *id[] = {"Authorization", "Bearer id-tok", NULL};
+
+    send_req(RT_METHOD_GET, "/secure/oauth", NULL, NULL);
+    CHECK(cap.status == 401 && body_is("{\"detail\":\"Not authenticated\"}"));
+    CHECK(strstr(cap.headers, "WWW-Authenticate: Bearer scope=\"me items\"\r\n") != NULL);
+    send_req(RT_METHOD_GET, "/secure/oauth", empty, NULL);
+    CHECK(cap.status == 401 &&
+          strstr(cap.headers, "WWW-Authenticate: Bearer error=\"invalid_token\", scope=\"me items\"\r\n"));
+    send_req(RT_METHOD_GET, "/secure/oauth", bad, NULL);
+    CHECK(cap.status == 401 && body_is("{\"detail\":\"Invalid authentication credentials\"}"));
+    send_req(RT_METHOD_GET, "/secure/oauth", all, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"me items\"}")); /* the verifier got the scopes */
+    send_req(RT_METHOD_GET, "/secure/oauth", me, NULL);
+    CHECK(cap.status == 403 && body_is("{\"detail\":\"Not enough permissions\"}"));
+
+    send_req(RT_METHOD_GET, "/secure/oidc", all, NULL);
+    CHECK(cap.status == 401 && strstr(cap.headers, "WWW-Authenticate: Bearer error=\"invalid_token\", "
+                                                   "scope=\"openid\"\r\n") != NULL);
+    send_req(RT_METHOD_GET, "/secure/oidc", id, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"openid\"}"));
+}
+
 int main(void)
 {
     api_init();
@@ -549,6 +578,7 @@ int main(void)
     test_replies();
     test_access_and_defaults();
     test_security();
+    test_oauth();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);

@@ -110,18 +110,33 @@ static void test_challenge(void)
     struct rt_auth_scheme bearer = {"b", RT_AUTH_HTTP_BEARER, NULL, NULL, no_verify};
     struct rt_auth_scheme bearer_realm = {"b", RT_AUTH_HTTP_BEARER, NULL, "demo", no_verify};
     struct rt_auth_scheme basic = {"u", RT_AUTH_HTTP_BASIC, NULL, "demo", no_verify};
+    static const char *const scopes[] = {"me", "items"}, *const odd_scopes[] = {"a b", "a:b", "q\"", ""};
+    struct rt_auth_use use = {0, scopes, 2}, odd = {0, odd_scopes, 4};
     char buf[128];
 
-    CHECK(strcmp(rt_valid_auth_challenge(&key, false, buf, sizeof(buf)), "APIKey header=\"X-API-Key\"") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&q, true, buf, sizeof(buf)), "APIKey query=\"api_key\"") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&c, false, buf, sizeof(buf)), "APIKey cookie=\"session\"") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&bearer, false, buf, sizeof(buf)), "Bearer") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&bearer, true, buf, sizeof(buf)),
+    CHECK(strcmp(rt_valid_auth_challenge(&key, false, NULL, buf, sizeof(buf)),
+                 "APIKey header=\"X-API-Key\"") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&q, true, NULL, buf, sizeof(buf)), "APIKey query=\"api_key\"") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&c, false, NULL, buf, sizeof(buf)), "APIKey cookie=\"session\"") ==
+          0);
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer, false, NULL, buf, sizeof(buf)), "Bearer") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer, true, NULL, buf, sizeof(buf)),
                  "Bearer error=\"invalid_token\"") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&bearer_realm, true, buf, sizeof(buf)),
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer_realm, true, NULL, buf, sizeof(buf)),
                  "Bearer realm=\"demo\", error=\"invalid_token\"") == 0);
-    CHECK(strcmp(rt_valid_auth_challenge(&basic, false, buf, sizeof(buf)),
+    CHECK(strcmp(rt_valid_auth_challenge(&basic, false, NULL, buf, sizeof(buf)),
                  "Basic realm=\"demo\", charset=\"UTF-8\"") == 0);
+    /* RFC 6750 §3's scope: the requirement's scope-tokens; one that is not (a space, a quote) is left out,
+     * and all of them when they do not fit */
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer, false, &use, buf, sizeof(buf)),
+                 "Bearer scope=\"me items\"") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer_realm, true, &use, buf, sizeof(buf)),
+                 "Bearer realm=\"demo\", error=\"invalid_token\", scope=\"me items\"") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer, true, &odd, buf, sizeof(buf)),
+                 "Bearer error=\"invalid_token\", scope=\"a:b\"") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&bearer, false, &use, buf, 20), "Bearer") == 0);
+    CHECK(strcmp(rt_valid_auth_challenge(&key, false, &use, buf, sizeof(buf)),
+                 "APIKey header=\"X-API-Key\"") == 0);
 }
 
 /* --- requests --- */
