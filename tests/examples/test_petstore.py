@@ -170,6 +170,27 @@ class Petstore(unittest.TestCase):
         self.assertEqual(self.call("get_inventory", "GET", "/store/inventory",
                                    headers={"Cookie": "SESSION=forged"}).status, 401)
 
+    def test_14_oauth2_a_session_as_bearer_token_and_its_scopes(self):
+        """oauth2 (password flow, tokenUrl users/login), as FastAPI's OAuth2PasswordBearer: the session in
+        Authorization: Bearer; the scope admin is the verifier's to grant (403 for another user's session)."""
+        pet = self.add_pet({"petType": "dog", "name": "Scoped", "bark": "soft"})
+        status, ch, body = self.challenges("delete_pet", "DELETE", "/pets/%d" % pet)
+        self.assertEqual((status, body, ch), (401, {"detail": "Not authenticated"},
+                                              ['Basic realm="petstore", charset="UTF-8"', 'Bearer scope="admin"']))
+        status, ch, _ = self.challenges("delete_pet", "DELETE", "/pets/%d" % pet, {"Authorization": "Bearer forged"})
+        self.assertEqual((status, ch[1]), (401, 'Bearer error="invalid_token", scope="admin"'))
+        carol = {"Authorization": "Bearer " + self.session("carol", "carols password")}
+        r = self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=carol)
+        self.assertEqual((r.status, r.json()), (403, {"detail": "Not enough permissions"}))
+        self.call("create_user", "POST", "/users", {"username": ADMIN[0], "email": "a@example.com",
+                                                    "password": "an admin imposter"})
+        r = self.call("login_user", "POST", "/users/login", b"username=admin&password=an+admin+imposter", FORM)
+        self.assertEqual(r.status, 401)  # signing up under the administrator's name gives no admin session
+        r = self.call("login_user", "POST", "/users/login", urllib.parse.urlencode(dict(
+            zip(("username", "password"), ADMIN))).encode(), FORM)
+        admin = {"Authorization": "Bearer " + r.json()["session"]}
+        self.assertEqual(self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=admin).status, 204)
+
     # --- bodies: a discriminated union, its branches' keywords, readOnly, defaults --------------------------
 
     def test_2_a_discriminated_union_as_body_and_in_responses(self):

@@ -8,6 +8,9 @@
  *                           authenticated but not an administrator: 403 where the
  *                           requirement asks for the role admin
  *   session                 the SESSION cookie POST /users/login hands out
+ *   oauth2                  the same session, as a bearer token (the password
+ *                           flow's tokenUrl is POST /users/login); the scope
+ *                           admin is the administrator's session only (403)
  *
  * A secret that is not configured lets nobody in (401), as the start-up log
  * says.  Secrets are compared through their SHA-256 digests with
@@ -120,6 +123,12 @@ static bool matches(const char *secret, const unsigned char *digest, bool set)
     return (CRYPTO_memcmp(d, digest, sizeof(d)) == 0) & set;
 }
 
+bool auth_admin_login(const char *user, const char *password, bool *admin_name)
+{
+    *admin_name = admin_user[0] != '\0' && strcmp(user, admin_user) == 0;
+    return *admin_name && matches(password, admin_digest, true);
+}
+
 int handle_security_api_key(struct rt_req *req, int op, const struct rt_auth_credential *cred,
                             const char *const *scopes, size_t n_scopes, const void **principal)
 {
@@ -190,5 +199,20 @@ int handle_security_session(struct rt_req *req, int op, const struct rt_auth_cre
         return 401;
     }
     *principal = user + 1;
+    return 0;
+}
+
+/* oauth2: the session as a bearer token (FastAPI's OAuth2PasswordBearer); its scopes are SecurityScopes':
+ * only the administrator's session has admin, another user's is authenticated but refused 403. */
+int handle_security_oauth2(struct rt_req *req, int op, const struct rt_auth_credential *cred,
+                           const char *const *scopes, size_t n_scopes, const void **principal)
+{
+    int rc = handle_security_session(req, op, cred, NULL, 0, principal);
+
+    if (rc != 0)
+        return rc;
+    for (size_t i = 0; i < n_scopes; i++)
+        if (strcmp(scopes[i], "admin") != 0 || admin_user[0] == '\0' || strcmp(*principal, admin_user) != 0)
+            return 403;
     return 0;
 }

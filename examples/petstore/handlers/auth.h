@@ -1,5 +1,5 @@
 /*
- * Who may do what (handlers/auth.c): the verifiers of the spec's five
+ * Who may do what (handlers/auth.c): the verifiers of the spec's six
  * security schemes and the settings they read.
  */
 #ifndef PETSTORE_AUTH_H
@@ -14,5 +14,12 @@ extern const struct rt_module auth_module;
 
 /** SHA-256 of @p secret into @p out (32 bytes): what is stored and compared instead of a secret. */
 void auth_digest(const char *secret, unsigned char *out);
+
+/**
+ * Whether @p user and @p password are the administrator's (PETSTORE_ADMIN), for POST /users/login.
+ * @param admin_name out: whether @p user is the administrator's name (then only its password logs in: a user
+ *        who signed up under that name must not get the administrator's session)
+ */
+bool auth_admin_login(const char *user, const char *password, bool *admin_name);
 
 #endif /* PETSTORE_AUTH_H */

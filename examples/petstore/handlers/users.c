@@ -84,13 +84,16 @@ void handle_login_user(struct rt_req *req, const struct api_login_user_params *p
         life = params->body.has_remember && params->body.remember ? REMEMBER_SECONDS : SESSION_SECONDS;
     char token[2 * sizeof(raw) + 1], doc[96], expires[32];
     struct api_session session = {.session = token, .expires_at = expires};
+    bool admin_name;
 
     if (!ps_rate_take(&limit, &remaining)) {
         api_login_user__reply_429_detail(req, "Too many requests: try again next minute");
         return;
     }
     auth_digest(params->body.password, digest);
-    if (!store_secret_matches(STORE_USERS, params->body.username, digest)) {
+    /* the administrator's session (its name: oauth2's scope admin) comes from PETSTORE_ADMIN only */
+    if (!auth_admin_login(params->body.username, params->body.password, &admin_name) &&
+        (admin_name || !store_secret_matches(STORE_USERS, params->body.username, digest))) {
         api_login_user__reply_401_detail(req, "Wrong username or password");
         return;
     }
