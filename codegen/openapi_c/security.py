@@ -30,7 +30,7 @@ API_KEY_KINDS = {"header": "RT_AUTH_API_KEY_HEADER", "query": "RT_AUTH_API_KEY_Q
 HTTP_KINDS = {"bearer": "RT_AUTH_HTTP_BEARER", "basic": "RT_AUTH_HTTP_BASIC"}
 # oauth2 and openIdConnect carry their access token as an RFC 6750 bearer token
 TOKEN_TYPES = ("oauth2", "openIdConnect")
-# The URLs each OAuth flow must have (OpenAPI 3.1, OAuth Flow Object), and those it may have.
+# The URLs each OAuth flow must have (OpenAPI 3.1, OAuth Flow Object); it may have no other kind's.
 FLOW_URLS = {"implicit": ("authorizationUrl",), "password": ("tokenUrl",), "clientCredentials": ("tokenUrl",),
              "authorizationCode": ("authorizationUrl", "tokenUrl")}
 
@@ -86,8 +86,18 @@ def oauth_flow(kind):
         scopes = value.get("scopes")
         if not isinstance(scopes, dict) or not all(isinstance(v, str) for v in scopes.values()):
             return "a %s flow needs 'scopes', a map of scope names to descriptions ({} for none)" % kind
+        for scope in scopes:
+            if not scope_token(scope):
+                return ("scope %r is not an OAuth scope-token (RFC 6749 section 3.3: printable ASCII without "
+                        "space, '\"' or '\\'): no client could ask for it" % (scope,))
         return None
     return check
+
+
+def scope_token(scope):
+    """RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )."""
+    return isinstance(scope, str) and scope != "" and all(c == "\x21" or "\x23" <= c <= "\x5b" or
+                                                          "\x5d" <= c <= "\x7e" for c in scope)
 
 
 def a_url(value, node, ctx):

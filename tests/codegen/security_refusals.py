@@ -94,8 +94,10 @@ def test_oauth(tmp, refused, accepted, mutated, read_all, ok):
             ("implicit", {"tokenUrl": "/t", "scopes": {}}, "needs 'authorizationUrl'"),
             ("authorizationCode", {"authorizationUrl": "/a", "scopes": {}}, "needs 'tokenUrl'"),
             ("password", {"tokenUrl": "/t", "authorizationUrl": "/a", "scopes": {}}, "has no authorizationUrl"),
-            ("password", {"tokenUrl": "/t"}, "needs 'scopes'")):
-        refused(tmp, oauth_op(with_flows({kind: flow}), []), "a %s flow %s" % (kind, what), SCH + "o/flows/" + kind)
+            ("password", {"tokenUrl": "/t"}, "needs 'scopes'"),
+            ("password", {"tokenUrl": "/t", "scopes": {"read items": "x"}}, "scope 'read items' is not an OAuth")):
+        refused(tmp, oauth_op(with_flows({kind: flow}), []), what if what.startswith("scope") else
+                "a %s flow %s" % (kind, what), SCH + "o/flows/" + kind)
     refused(tmp, oauth_op(with_flows({"password": dict(FASTAPI_OAUTH["flows"]["password"], x=1)}), []),
             "unknown OAuth Flow field 'x'", SCH + "o/flows/password/x")
     refused(tmp, oauth_op(with_flows({}), []), "an oauth2 scheme needs 'flows' with at least one flow",
