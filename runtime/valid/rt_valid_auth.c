@@ -9,6 +9,7 @@
 
 #include "rt_url.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -183,34 +184,46 @@ static bool is_scope_token(const char *s)
     return true;
 }
 
-/* Bearer's challenge (RFC 6750 §3): its auth-params after "Bearer ", comma-separated.  The length it needs
- * (snprintf's), which is >= size if it was truncated. */
+/* Append to the @p size bytes at @p buf, whose text so far needs *@p len (more than size once truncated). */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size, size_t *len, const char *fmt,
+                                                         ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(*len < size ? buf + *len : NULL, *len < size ? size - *len : 0, fmt, ap);
+    va_end(ap);
+    *len += n > 0 ? (size_t)n : 0;
+}
+
+/* Bearer's challenge (RFC 6750 §3): its auth-params after "Bearer ", comma-separated.  The length it needs,
+ * which is >= size if it was truncated. */
 static size_t bearer_challenge(const struct rt_auth_scheme *scheme, bool invalid,
                                const struct rt_auth_use *use, char *buf, size_t size)
 {
-    size_t len = (size_t)snprintf(buf, size, "Bearer"), n_scopes = 0;
+    size_t len = 0, n_scopes = 0;
     const char *sep = " ";
 
+    append(buf, size, &len, "Bearer");
     if (scheme->realm != NULL) {
-        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%srealm=\"%s\"", sep, scheme->realm);
+        append(buf, size, &len, "%srealm=\"%s\"", sep, scheme->realm);
         sep = ", ";
     }
     if (invalid) {
-        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%serror=\"invalid_token\"", sep);
+        append(buf, size, &len, "%serror=\"invalid_token\"", sep);
         sep = ", ";
     }
     for (size_t i = 0; use != NULL && i < use->n_scopes; i++) {
-        const char *scope = use->scopes[i];
-
-        if (!is_scope_token(scope))
+        if (!is_scope_token(use->scopes[i]))
             continue;
         if (n_scopes++ == 0)
-            len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "%sscope=\"%s", sep, scope);
+            append(buf, size, &len, "%sscope=\"%s", sep, use->scopes[i]);
         else
-            len += (size_t)snprintf(buf + len, size > len ? size - len : 0, " %s", scope);
+            append(buf, size, &len, " %s", use->scopes[i]);
     }
     if (n_scopes > 0)
-        len += (size_t)snprintf(buf + len, size > len ? size - len : 0, "\"");
+        append(buf, size, &len, "\"");
     return len;
 }
 

@@ -26,8 +26,7 @@
  * {"detail": ...} with one WWW-Authenticate challenge per scheme of the
  * operation (a bearer scheme's lists the scopes of the first alternative
  * that names it with scopes); a verifier's 403 is 403 when no alternative
- * passed.  No
- * credential is ever logged or copied into an answer.
+ * passed.  No credential is ever logged or copied into an answer.
  */
 #ifndef RT_VALID_AUTH_H
 #define RT_VALID_AUTH_H
