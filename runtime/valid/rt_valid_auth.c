@@ -199,7 +199,7 @@ __attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size,
 
 /* Bearer's challenge (RFC 6750 §3): its auth-params after "Bearer ", comma-separated.  The length it needs,
  * which is >= size if it was truncated. */
-static size_t bearer_challenge(const struct rt_auth_scheme *scheme, bool invalid,
+static size_t bearer_challenge(const struct rt_auth_scheme *scheme, const char *error,
                                const struct rt_auth_use *use, char *buf, size_t size)
 {
     size_t len = 0, n_scopes = 0;
@@ -210,8 +210,8 @@ static size_t bearer_challenge(const struct rt_auth_scheme *scheme, bool invalid
         append(buf, size, &len, "%srealm=\"%s\"", sep, scheme->realm);
         sep = ", ";
     }
-    if (invalid) {
-        append(buf, size, &len, "%serror=\"invalid_token\"", sep);
+    if (error != NULL) {
+        append(buf, size, &len, "%serror=\"%s\"", sep, error);
         sep = ", ";
     }
     for (size_t i = 0; use != NULL && i < use->n_scopes; i++) {
@@ -237,8 +237,8 @@ char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
     switch (scheme->kind) {
     case RT_AUTH_HTTP_BEARER:
         /* scopes that do not fit are left out rather than cut: a cut one would name another scope */
-        if (bearer_challenge(scheme, invalid, use, buf, size) >= size)
-            bearer_challenge(scheme, invalid, NULL, buf, size);
+        if (bearer_challenge(scheme, invalid ? "invalid_token" : NULL, use, buf, size) >= size)
+            bearer_challenge(scheme, invalid ? "invalid_token" : NULL, NULL, buf, size);
         break;
     case RT_AUTH_HTTP_BASIC:
         snprintf(buf, size, "Basic realm=\"%s\", charset=\"UTF-8\"", scheme->realm ? scheme->realm : "api");
@@ -247,5 +247,15 @@ char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
         snprintf(buf, size, "APIKey %s=\"%s\"", where[scheme->kind], scheme->param);
         break;
     }
+    return buf;
+}
+
+char *rt_valid_auth_insufficient_scope(const struct rt_auth_scheme *scheme, const struct rt_auth_use *use,
+                                       char *buf, size_t size)
+{
+    if (scheme->kind != RT_AUTH_HTTP_BEARER || use == NULL || use->n_scopes == 0)
+        return NULL;
+    if (bearer_challenge(scheme, "insufficient_scope", use, buf, size) >= size)
+        bearer_challenge(scheme, "insufficient_scope", NULL, buf, size);
     return buf;
 }

@@ -139,6 +139,18 @@ int rt_valid_auth_cookie(const char *header, const char *name, const char **valu
 char *rt_valid_auth_challenge(const struct rt_auth_scheme *scheme, bool invalid,
                               const struct rt_auth_use *use, char *buf, size_t size);
 
+/**
+ * The challenge of a 403 from a Bearer scheme (http bearer, oauth2,
+ * openIdConnect) whose requirement @p use lists scopes (RFC 6750 §3.1:
+ * `Bearer error="insufficient_scope", scope="..."`, with realm if set): the
+ * token is good, the scopes it carries are not enough.  Into @p buf as
+ * rt_valid_auth_challenge() writes it.
+ * @return @p buf, or NULL for another kind of scheme or a use without scopes
+ *         (no challenge to give).
+ */
+char *rt_valid_auth_insufficient_scope(const struct rt_auth_scheme *scheme, const struct rt_auth_use *use,
+                                       char *buf, size_t size);
+
 /* --- requests (rt_valid_auth_req.c) --- */
 
 /**

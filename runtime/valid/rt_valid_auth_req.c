@@ -95,10 +95,13 @@ static int verify(struct rt_req *req, int op, const struct rt_auth_scheme *s,
     return rc == 0 || rc == 403 ? rc : 401;
 }
 
-/* Try one alternative: 0 (passed, principals set), 401 or 403. */
+/*
+ * Try one alternative: 0 (passed, principals set), 401 or 403 (*@p refused:
+ * the use whose verifier answered it).
+ */
 static int try_alternative(struct rt_req *req, int op, const struct rt_auth_scheme *schemes,
                            const struct cred_read *reads, const struct rt_auth_requirement *alt,
-                           const void **principals)
+                           const void **principals, const struct rt_auth_use **refused)
 {
     size_t i;
 
@@ -109,10 +112,28 @@ static int try_alternative(struct rt_req *req, int op, const struct rt_auth_sche
         const struct rt_auth_use *use = &alt->uses[i];
         int rc =
             verify(req, op, &schemes[use->scheme], &reads[use->scheme].cred, use, &principals[use->scheme]);
-        if (rc != 0)
+        if (rc != 0) {
+            *refused = use;
             return rc;
+        }
     }
     return 0;
+}
+
+/*
+ * Answer 403; when the use @p refused (the first a verifier forbade) is a
+ * Bearer scheme's with scopes, with its insufficient_scope challenge (RFC
+ * 6750 §3.1), so an OAuth client knows which scopes to ask for.
+ */
+static void reply_403(struct rt_req *req, const struct rt_auth_scheme *schemes,
+                      const struct rt_auth_use *refused)
+{
+    char challenge[512];
+
+    if (refused != NULL && rt_valid_auth_insufficient_scope(&schemes[refused->scheme], refused, challenge,
+                                                            sizeof(challenge)) != NULL)
+        rt_req_add_header(req, "WWW-Authenticate", challenge);
+    rt_req_reply_detail(req, 403, "Not enough permissions");
 }
 
 /* Do all the operation's verifiers admit a request that sent no credential? */
@@ -159,7 +180,8 @@ int rt_valid_auth_req(struct rt_req *req, int op, const struct rt_auth_scheme *s
                       const struct rt_auth_requirement *alts, size_t n_alts, const void **principals)
 {
     struct cred_read *reads = rt_req_alloc(req, (n_schemes ? n_schemes : 1) * sizeof(*reads));
-    bool sent = false, anonymous = false, forbidden = false;
+    bool sent = false, anonymous = false;
+    const struct rt_auth_use *forbidden = NULL; /* the first use a verifier answered 403 */
     size_t i, j;
 
     for (i = 0; i < n_schemes; i++) {
@@ -175,17 +197,20 @@ int rt_valid_auth_req(struct rt_req *req, int op, const struct rt_auth_scheme *s
         }
         for (j = 0; j < n_schemes; j++)
             principals[j] = NULL;
-        rc = try_alternative(req, op, schemes, reads, &alts[i], principals);
+        const struct rt_auth_use *refused = NULL;
+
+        rc = try_alternative(req, op, schemes, reads, &alts[i], principals, &refused);
         if (rc == 0)
             return 0;
-        forbidden |= rc == 403;
+        if (rc == 403 && forbidden == NULL)
+            forbidden = refused;
     }
     for (j = 0; j < n_schemes; j++)
         principals[j] = NULL;
     if (anonymous && !sent && anonymous_admitted(req, op, schemes, n_schemes))
         return 0;
-    if (forbidden) {
-        rt_req_reply_detail(req, 403, "Not enough permissions");
+    if (forbidden != NULL) {
+        reply_403(req, schemes, forbidden);
         return -1;
     }
     reply_401(req, schemes, n_schemes, alts, n_alts, reads, sent);

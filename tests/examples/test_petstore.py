@@ -153,6 +153,7 @@ class Petstore(unittest.TestCase):
         self.session("bob", "bobs password")  # a user: authenticated by basic, but not an administrator
         r = self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=basic("bob", "bobs password"))
         self.assertEqual((r.status, r.json()), (403, {"detail": "Not enough permissions"}))
+        self.assertIsNone(r.header("www-authenticate"))  # Basic has no insufficient-scope challenge
         self.assertEqual(self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=basic("bob", "nope")).status, 401)
         self.assertEqual(self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=AS_ADMIN).status, 204)
         self.assertEqual(self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=AS_ADMIN).status, 404)
@@ -182,6 +183,8 @@ class Petstore(unittest.TestCase):
         carol = {"Authorization": "Bearer " + self.session("carol", "carols password")}
         r = self.call("delete_pet", "DELETE", "/pets/%d" % pet, headers=carol)
         self.assertEqual((r.status, r.json()), (403, {"detail": "Not enough permissions"}))
+        # RFC 6750 §3.1: a good token without the scope: which scope to ask for
+        self.assertEqual(r.header("www-authenticate"), 'Bearer error="insufficient_scope", scope="admin"')
         self.call("create_user", "POST", "/users", {"username": ADMIN[0], "email": "a@example.com",
                                                     "password": "an admin imposter"})
         r = self.call("login_user", "POST", "/users/login", b"username=admin&password=an+admin+imposter", FORM)

@@ -137,6 +137,14 @@ static void test_challenge(void)
     CHECK(strcmp(rt_valid_auth_challenge(&bearer, false, &use, buf, 20), "Bearer") == 0);
     CHECK(strcmp(rt_valid_auth_challenge(&key, false, &use, buf, sizeof(buf)),
                  "APIKey header=\"X-API-Key\"") == 0);
+    /* RFC 6750 §3.1's insufficient_scope, for a 403: Bearer schemes with scopes only */
+    CHECK(strcmp(rt_valid_auth_insufficient_scope(&bearer_realm, &use, buf, sizeof(buf)),
+                 "Bearer realm=\"demo\", error=\"insufficient_scope\", scope=\"me items\"") == 0);
+    CHECK(strcmp(rt_valid_auth_insufficient_scope(&bearer, &use, buf, 40),
+                 "Bearer error=\"insufficient_scope\"") == 0);
+    CHECK(rt_valid_auth_insufficient_scope(&bearer, NULL, buf, sizeof(buf)) == NULL);
+    CHECK(rt_valid_auth_insufficient_scope(&basic, &use, buf, sizeof(buf)) == NULL);
+    CHECK(rt_valid_auth_insufficient_scope(&key, &use, buf, sizeof(buf)) == NULL);
 }
 
 /* --- requests --- */
