@@ -70,20 +70,10 @@ static void put(struct rt_json_buf *b, const char *s)
 }
 
 /*
- * A '%' that a browser's escape of '"', CR or LF would begin (%22, %0D,
- * %0A: the HTML standard's multipart/form-data encoding, which servers
- * such as rt_multipart decode in names and filenames).
- */
-static bool begins_form_escape(const char *s)
-{
-    return s[0] == '%' && ((s[1] == '2' && s[2] == '2') || (s[1] == '0' && (s[2] == 'D' || s[2] == 'A')));
-}
-
-/*
  * @p s as a quoted-string: '"' and '\' escaped with '\', and so is a '%'
- * that begins_form_escape(), so that a name holding "%22" is not read
- * back as one holding '"'; CR and LF, which no header line can hold, as
- * %0D and %0A, as browsers send them.
+ * that begins a browser's escape (rt_multipart_form_escape()), so that a
+ * name holding "%22" is not read back as one holding '"'; CR and LF, which
+ * no header line can hold, as %0D and %0A, as browsers send them.
  */
 static void put_quoted(struct rt_json_buf *b, const char *s)
 {
@@ -93,7 +83,7 @@ static void put_quoted(struct rt_json_buf *b, const char *s)
             put(b, *s == '\r' ? "%0D" : "%0A");
             continue;
         }
-        if (*s == '"' || *s == '\\' || begins_form_escape(s))
+        if (*s == '"' || *s == '\\' || rt_multipart_form_escape(s) != 0)
             put(b, "\\");
         rt_json_put_raw(b, s, 1);
     }

@@ -31,14 +31,7 @@ static const char *skip_ows(const char *s)
     return s;
 }
 
-/*
- * The HTML standard's escapes in a field name or filename (its
- * multipart/form-data encoding algorithm, what every browser sends): '"'
- * as %22, CR as %0D, LF as %0A, and no other byte escaped (a '%' itself
- * goes as it is, so "%41" is those three characters).  @return the byte
- * @p s begins the escape of, or 0.
- */
-static char form_escape(const char *s)
+char rt_multipart_form_escape(const char *s)
 {
     if (s[0] != '%')
         return 0;
@@ -53,7 +46,7 @@ static char form_escape(const char *s)
 
 /*
  * The value at @p s (a token, or a quoted-string whose quoted-pairs are
- * unescaped; with @p escapes, form_escape()'s three escapes decoded too,
+ * unescaped; with @p escapes, rt_multipart_form_escape()'s three escapes decoded too,
  * except after a backslash: "\\%22" is "%22") into @p out (@p cap bytes
  * with its NUL): a longer value is cut there, NUL-terminated, and
  * *@p out_len is its whole length (more than @p cap - 1 says it was cut).
@@ -66,7 +59,7 @@ static const char *param_value(const char *s, bool escapes, char *out, size_t ca
 
     if (*s != '"') {
         for (; is_tchar((unsigned char)*s); s++, n++) {
-            ch = escapes ? form_escape(s) : 0;
+            ch = escapes ? rt_multipart_form_escape(s) : 0;
             if (ch != 0)
                 s += 2;
             if (n + 1 < cap)
@@ -77,7 +70,7 @@ static const char *param_value(const char *s, bool escapes, char *out, size_t ca
         return n > 0 ? s : NULL;
     }
     for (s++; *s != '"'; s++, n++) {
-        ch = escapes ? form_escape(s) : 0;
+        ch = escapes ? rt_multipart_form_escape(s) : 0;
         if (ch != 0) {
             s += 2; /* a decoded CR or LF is data, not the control character refused below */
         } else {
@@ -195,7 +188,7 @@ struct alloc {
 /*
  * Content-Disposition: form-data; name="..."; filename="..." (@p line: the
  * value, NUL-terminated).  Each value is unescaped into one scratch buffer
- * (a browser's %22, %0D and %0A too: form_escape(); the values of other
+ * (a browser's %22, %0D and %0A too: rt_multipart_form_escape(); the values of other
  * parameters are decoded the same way, and dropped);
  * only name and filename are kept, in memory of their own size (a line of
  * many parameters costs its length twice, never its length per parameter).

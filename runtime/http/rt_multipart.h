@@ -70,6 +70,16 @@ enum rt_multipart_type rt_multipart_boundary(const char *content_type, char *out
                                              struct rt_multipart_error *err);
 
 /**
+ * The HTML standard's escapes in a field name or filename (its
+ * multipart/form-data encoding algorithm, what every browser sends): '"'
+ * as %22, CR as %0D, LF as %0A, and no other byte escaped (a '%' itself
+ * goes as it is, so "%41" is those three characters).  The parser decodes
+ * them; a writer escapes a '%' that would begin one.
+ * @return the byte @p s (NUL-terminated) begins the escape of, or 0.
+ */
+char rt_multipart_form_escape(const char *s);
+
+/**
  * Split @p body (@p len bytes; any bytes, NUL included) into its parts,
  * delimited by @p boundary (from rt_multipart_boundary()).  *@p parts is
  * an array of *@p n_parts parts (none: a body of only the closing
