@@ -288,24 +288,44 @@ static int batch_retry(struct pg_conn *c, struct pg_op *batch)
 }
 
 /*
- * A failed batch whose first statement is the one that failed: that
- * statement ran exactly as it would have alone (first in its transaction,
- * with its own statement_timeout), so its error is its own outcome.
- * Answer it and @return the rest, to be sent again; a statement that timed
- * out is then not run a second time.  A later statement's error may come
- * from the rolled-back ones before it, so it goes again with them: @return
- * @batch unchanged.
+ * @return whether a statement's error @res is its own outcome, whatever
+ * the statements before it in the batch did: a timeout (57014, cancelled
+ * by statement_timeout, which counts per statement in a batch; 55P03, a
+ * lock not obtained in time).  A statement never waits for its own
+ * transaction's locks, so its batch did not make it wait.  (One case it
+ * did: a concurrent transaction waiting for a lock of the batch, while
+ * this statement waits for it, and statement_timeout below
+ * deadlock_timeout; that 503 is spurious, not wrong: nothing committed.)
+ * Any other error may come from the rolled-back statements before it.
  */
-static struct pg_op *answer_first_failed(struct pg_conn *c, struct pg_op *batch)
+static int error_is_own(const PGresult *res)
 {
-    struct pg_op *rest = batch->next;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-    if (batch->result == NULL || PQresultStatus(batch->result) != PGRES_FATAL_ERROR)
+    return state != NULL && (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0);
+}
+
+/*
+ * A failed batch @batch: answer the statement that failed if its error is
+ * its own outcome, and @return the rest, to be sent again (a statement
+ * that timed out is not run a second time, waiting for its timeout twice).
+ * The batch's first statement ran exactly as it would have alone (first
+ * in its transaction), so any error of its is its own; a later one's only
+ * if error_is_own().  Otherwise @return @batch unchanged.
+ */
+static struct pg_op *answer_own_failure(struct pg_conn *c, struct pg_op *batch)
+{
+    struct pg_op **link = &batch, *op;
+
+    while ((op = *link) != NULL && (op->result == NULL || PQresultStatus(op->result) != PGRES_FATAL_ERROR))
+        link = &op->next;
+    if (op == NULL || (op != batch && !error_is_own(op->result)))
         return batch;
-    rt_db_pg_execute_answer(c, batch->query, batch->result);
-    PQclear(batch->result);
-    free(batch);
-    return rest;
+    *link = op->next;
+    rt_db_pg_execute_answer(c, op->query, op->result);
+    PQclear(op->result);
+    free(op);
+    return batch;
 }
 
 /*
@@ -313,8 +333,8 @@ static struct pg_op *answer_first_failed(struct pg_conn *c, struct pg_op *batch)
  * committed, answer each statement with its result; a batch of one is
  * answered with its outcome, whatever it is (a failed commit included),
  * as a statement alone always was.  A larger batch that failed is sent
- * again (batch_retry), but for a first statement that failed on its own
- * (answer_first_failed).  @return 0, or -1 if @c was lost.
+ * again (batch_retry), but for a statement that failed on its own
+ * (answer_own_failure).  @return 0, or -1 if @c was lost.
  */
 static int sync_answer(struct pg_conn *c)
 {
@@ -333,7 +353,7 @@ static int sync_answer(struct pg_conn *c)
     c->commit_error = NULL;
     if (batch != NULL && batch->next != NULL && failed) {
         if (!commit_failed) /* a failed commit is the batch's: no statement's own */
-            batch = answer_first_failed(c, batch);
+            batch = answer_own_failure(c, batch);
         return batch_retry(c, batch);
     }
     while (batch != NULL) {

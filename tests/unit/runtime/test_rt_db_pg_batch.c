@@ -7,8 +7,9 @@
  * each alone, so that every statement gets its own outcome and is
  * committed once; a statement that controls transactions never shares a
  * batch (else a failed batch, sent again, would commit part of it twice);
- * statement_timeout counts per statement, and a batch's first statement
- * that fails is answered with its own error, not run again.
+ * statement_timeout counts per statement, and a statement that fails on
+ * its own (first in its batch, or timed out anywhere in it) is answered
+ * with its own error, not run again.
  */
 #include "pg_harness.h"
 
@@ -24,6 +25,10 @@ static const struct rt_db_statement st_bad = {"t_bad", "SELECT a FROM no_such_ta
 /* pg_sleep($1) after a nextval() of the sequence slow_runs: how many times it ran. */
 static const struct rt_db_statement st_counted_sleep = {
     "t_counted_sleep", "SELECT pg_sleep($1::float8)::text FROM (SELECT nextval('slow_runs')) AS run", 1};
+/* The same, counted by the sequence later_runs. */
+static const struct rt_db_statement st_counted_sleep_later = {
+    "t_counted_sleep_later", "SELECT pg_sleep($1::float8)::text FROM (SELECT nextval('later_runs')) AS run",
+    1};
 static const struct rt_db_statement st_slow_xid = {
     "t_slow_xid", "SELECT txid_current()::text FROM pg_sleep($1::float8)", 1};
 
@@ -261,6 +266,38 @@ static void test_first_failed_runs_once(void)
     set_statement_timeout(NULL);
 }
 
+/*
+ * A statement that times out later in its batch: the timeout is its own
+ * (statement_timeout counts per statement, and it did not wait for its
+ * own transaction's locks), so it is answered with it and not run again;
+ * the statement before it, rolled back, and the one after it, skipped,
+ * are sent again and committed once.
+ */
+static void test_later_timeout_runs_once(void)
+{
+    const char *p_slow[] = {"0.5"}, *p_g1[] = {"g-1", NULL}, *p_g2[] = {"g-2", NULL};
+    struct pg_session s;
+    struct req r[3];
+
+    CHECK(admin_exec(pg_target, "CREATE SEQUENCE later_runs"));
+    set_statement_timeout("200ms");
+    if (pg_session_open_pool(&s, 1)) {
+        warm(s.loop);
+        CHECK(submit(s.loop, &st_insert, p_g1, &r[0]) == 0);
+        CHECK(submit(s.loop, &st_counted_sleep_later, p_slow, &r[1]) == 0);
+        CHECK(submit(s.loop, &st_insert, p_g2, &r[2]) == 0);
+        CHECK(wait_all(pg_base, r, 3, 5000));
+        printf("# the slow statement: status %d (%s)\n", r[1].status, r[1].error);
+        CHECK(r[1].status == RT_DB_UNAVAILABLE && r[1].calls == 1);
+        CHECK(scalar(pg_target, "SELECT last_value FROM later_runs") == 1);
+        CHECK(r[0].status == RT_DB_OK && r[0].calls == 1);
+        CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
+        CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('g-1', 'g-2')") == 2);
+        pg_session_close(&s);
+    }
+    set_statement_timeout(NULL);
+}
+
 static const struct test_case cases[] = {
     {"batch.one_transaction", test_one_transaction},
     {"batch.unique_violation", test_unique_violation},
@@ -269,6 +306,7 @@ static const struct test_case cases[] = {
     {"batch.transaction_control_alone", test_transaction_control_alone},
     {"batch.timeout_per_statement", test_timeout_per_statement},
     {"batch.first_failed_runs_once", test_first_failed_runs_once},
+    {"batch.later_timeout_runs_once", test_later_timeout_runs_once},
 };
 
 int main(int argc, char **argv)
