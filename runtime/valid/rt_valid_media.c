@@ -35,29 +35,37 @@ const struct rt_valid_media *rt_valid_media_select(const struct rt_valid_media_b
 }
 
 /*
+ * Write @b's media types into @out (@size bytes) as "a, b, c", or with
+ * @last_sep before the last one ("a, b or c").  @return the length the
+ * list needs: @size or more when it was cut short.
+ */
+static size_t join_types(char *out, size_t size, const struct rt_valid_media_body *b, const char *last_sep)
+{
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < b->n_media && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%s",
+                                i == 0                ? ""
+                                : i + 1 == b->n_media ? last_sep
+                                                      : ", ",
+                                b->media[i].media);
+    return len;
+}
+
+/*
  * 415 {"detail": "Unsupported Media Type: this operation takes a body of
  * type a, b or c"}, with Accept: a, b, c (RFC 9110 15.5.16: the media types
  * the request could have had).
  */
 static void reply_unsupported(struct rt_req *req, const struct rt_valid_media_body *b)
 {
-    char detail[256], accept[192];
-    size_t len = (size_t)snprintf(detail, sizeof(detail),
-                                  "Unsupported Media Type: this operation takes a body "
-                                  "of type "),
-           alen = 0;
+    char types[192], detail[256];
 
-    for (size_t i = 0; i < b->n_media && len < sizeof(detail); i++)
-        len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s",
-                                i == 0                ? ""
-                                : i + 1 == b->n_media ? " or "
-                                                      : ", ",
-                                b->media[i].media);
-    for (size_t i = 0; i < b->n_media && alen < sizeof(accept); i++)
-        alen += (size_t)snprintf(accept + alen, sizeof(accept) - alen, "%s%s", i == 0 ? "" : ", ",
-                                 b->media[i].media);
-    if (alen < sizeof(accept)) /* else a list cut short: none rather than a wrong one */
-        rt_req_add_header(req, "Accept", accept);
+    if (join_types(types, sizeof(types), b, ", ") < sizeof(types)) /* else none rather than a wrong list */
+        rt_req_add_header(req, "Accept", types);
+    (void)join_types(types, sizeof(types), b, " or ");
+    snprintf(detail, sizeof(detail), "Unsupported Media Type: this operation takes a body of type %s", types);
     rt_req_reply_detail(req, 415, detail);
 }
 
