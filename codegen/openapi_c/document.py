@@ -14,17 +14,12 @@ import re
 from urllib.parse import unquote
 
 from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
-from .refusals import SpecError
+from .refusals import SpecError, pointer
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
 STATUS_RANGE = re.compile(r"[1-5][Xx][Xx]")
 # The context an object is walked in -> the context of a schema under it.
 SCHEMA_CTX = {"request": BODY, "response": OUTPUT, PARAM: PARAM, BODY: BODY, OUTPUT: OUTPUT}
-
-
-def pointer(base, token):
-    """base + one RFC 6901 reference token."""
-    return "%s/%s" % (base, str(token).replace("~", "~0").replace("/", "~1"))
 
 
 def construct(key, value):

@@ -13,6 +13,11 @@ class SpecError(Exception):
     """The spec uses something the generator cannot turn into C faithfully."""
 
 
+def pointer(base, token):
+    """base + one RFC 6901 reference token: where a SpecError says the construct is."""
+    return "%s/%s" % (base, str(token).replace("~", "~0").replace("/", "~1"))
+
+
 # Keywords that only document a schema: allowed in every kind of schema and ignored when the rule is built
 # (readOnly and writeOnly are read from a property's schema by schemas.py, and refused elsewhere by document.py).
 DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",

@@ -23,7 +23,7 @@ principal in the operation's params struct (auth_<scheme>).
 """
 
 from .names import c_string, snake
-from .refusals import SpecError
+from .refusals import SpecError, pointer
 
 API_KEY_KINDS = {"header": "RT_AUTH_API_KEY_HEADER", "query": "RT_AUTH_API_KEY_QUERY",
                  "cookie": "RT_AUTH_API_KEY_COOKIE"}
@@ -176,7 +176,6 @@ def build_security(ctx, op, spec_op, where):
     op.security, op.auth_schemes = None, []
     if all(req == {} for req in reqs):  # [] or only anonymous alternatives: nothing to check
         return
-    from .document import pointer  # here: document imports keywords, which imports this module's checks
     declared = spec_schemes(ctx)
     by_name = {}
     op.security = []
@@ -203,7 +202,6 @@ def check_scopes(name, spec_scheme, scopes, at):
     its discovery document, which the build does not fetch: the verifier judges them."""
     if spec_scheme.get("type") != "oauth2":
         return
-    from .document import pointer
     declared = set()
     for kind, flow in spec_scheme["flows"].items():
         if kind in FLOW_URLS:
