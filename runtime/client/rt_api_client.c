@@ -159,16 +159,14 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         if (resp->body != NULL && resp->body_len > 0 &&
             rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
             res.json = NULL;
-        if (res.model != NULL && res.json == NULL) {
-            res.invalid = "the body is not JSON";
+        if (res.json == NULL && (res.model != NULL || (schema != NULL && resp->body_len > 0))) {
+            res.invalid = "the body is not JSON"; /* a model needs a body; a schema judges one if sent */
         } else if (res.model != NULL) {
             body = rt_xcalloc(1, res.model->size);
             if (rt_valid_model_from_json(res.model, res.json, body, &errs, NULL) == 0)
                 res.body = body;
             else
                 res.invalid = describe_errors(&errs, why, sizeof(why));
-        } else if (schema != NULL && res.json == NULL && resp->body_len > 0) {
-            res.invalid = "the body is not JSON";
         } else if (schema != NULL && res.json != NULL &&
                    !rt_valid_schema_check(schema, res.json, &errs, NULL)) {
             res.invalid = describe_errors(&errs, why, sizeof(why)); /* the same checks as a request's */
@@ -424,7 +422,8 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
     if (body != NULL && op->body_json) {
         struct json_object *j;
 
-        memcpy(&j, &body, sizeof(j)); /* the caller's json-c value: json-c takes it non-const */
+        /* the caller's json-c value, copied as a pointer: json-c takes it non-const */
+        memcpy(&j, &body, sizeof(j)); /* NOLINT(bugprone-sizeof-expression) */
         out.text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
         out.len = strlen(out.text);
     } else if (body != NULL && op->body_multipart) {
@@ -477,14 +476,17 @@ int rt_api_client_init_server(struct rt_api_client *c, struct rt_client *http, c
                               const char *base_path)
 {
     const char *host = server_url != NULL ? strstr(server_url, "://") : NULL;
+    size_t url_len, path_len;
     char *joined;
     int rc;
 
     if (host == NULL || strchr(host + 3, '/') != NULL || base_path == NULL)
         return rt_api_client_init(c, http, server_url);
-    joined = rt_xmalloc(strlen(server_url) + strlen(base_path) + 1);
-    strcpy(joined, server_url);
-    strcat(joined, base_path);
+    url_len = strlen(server_url);
+    path_len = strlen(base_path);
+    joined = rt_xmalloc(url_len + path_len + 1);
+    memcpy(joined, server_url, url_len);
+    memcpy(joined + url_len, base_path, path_len + 1);
     rc = rt_api_client_init(c, http, joined);
     free(joined);
     return rc;

@@ -130,8 +130,9 @@ void rt_json_put_string(struct rt_json_buf *b, const char *s)
 void rt_json_put_int(struct rt_json_buf *b, int64_t v)
 {
     char buf[24];
+    const char *end = rt_fmt_i64(buf, v); /* written before buf is read */
 
-    rt_json_put_raw(b, buf, (size_t)(rt_fmt_i64(buf, v) - buf));
+    rt_json_put_raw(b, buf, (size_t)(end - buf));
 }
 
 /*
@@ -196,8 +197,11 @@ void rt_json_put_double(struct rt_json_buf *b, double v)
         rt_json_put_raw(b, "NaN", 3);
     else if (isinf(v))
         rt_json_put_raw(b, v > 0 ? "Infinity" : "-Infinity", v > 0 ? 8 : 9);
-    else
-        rt_json_put_raw(b, buf, rt_json_format_double(v, buf));
+    else {
+        size_t n = rt_json_format_double(v, buf);
+
+        rt_json_put_raw(b, buf, n);
+    }
 }
 
 void rt_json_put_bool(struct rt_json_buf *b, bool v)

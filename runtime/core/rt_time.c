@@ -73,7 +73,7 @@ char *rt_time_format_rfc3339(char *buf, size_t size)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     if (rt_time_format_rfc3339_ms((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, buf, size) == NULL &&
-        size > 0)
+        buf != NULL && size > 0)
         buf[0] = '\0';
     return buf;
 }

@@ -325,7 +325,9 @@ static void init_timeouts(struct rt_http *http)
     const int ms[] = {http->settings.keepalive_timeout_ms, http->settings.header_timeout_ms,
                       http->settings.body_timeout_ms, RT_HTTP_LINGER_MS};
 
-    for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+    const size_t n = sizeof(ms) / sizeof(ms[0]);
+
+    for (size_t i = 0; i < n; i++) {
         struct timeval tv = rt_time_tv_ms(ms[i]);
 
         http->timeouts[i].ms = ms[i];
@@ -333,7 +335,7 @@ static void init_timeouts(struct rt_http *http)
         http->timeouts[i].tv = ms[i] > 0 ? event_base_init_common_timeout(http->base, &tv) : NULL;
         /* Not lingering's (the last): a connection lingers once, and every armed timer would wake every 2 s.
          */
-        if (ms[i] > 0 && i < 3 && (http->tick_ms == 0 || ms[i] < http->tick_ms))
+        if (i + 1 < n && ms[i] > 0 && (http->tick_ms == 0 || ms[i] < http->tick_ms))
             http->tick_ms = ms[i];
     }
 }
@@ -440,7 +442,9 @@ void rt_http_free(struct rt_http *http)
     for (i = 0; i < http->n_listeners; i++)
         evconnlistener_free(http->listeners[i]);
     http->n_listeners = 0; /* rt_http_conn_free() below must not resume accepting on them */
+    /* rt_http_conn_free() unlinks c (LIST_REMOVE) before it frees it: the analyzer does not follow that */
     while ((c = LIST_FIRST(&http->conns)) != NULL) {
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
         c->req.active = false; /* abandoned: the loop has stopped, its handler never answers */
         rt_http_conn_free(c);
     }

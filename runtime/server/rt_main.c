@@ -26,8 +26,9 @@ static void print_errors(const char *program, const char *msg)
 /* The runtime's option groups, then every module's that has settings. */
 static const struct rt_option_group **collect_groups(const struct rt_app *app, size_t *n_out)
 {
-    const struct rt_option_group **groups =
-        rt_xcalloc(rt_settings_n_groups + app->n_modules, sizeof(*groups));
+    size_t n_groups = rt_settings_n_groups + app->n_modules;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, each sizeof(*groups) */
+    const struct rt_option_group **groups = rt_xcalloc(n_groups, sizeof(*groups));
     size_t i, n = 0;
 
     for (i = 0; i < rt_settings_n_groups; i++)

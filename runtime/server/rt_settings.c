@@ -102,7 +102,7 @@ static int check_tls(char *err, size_t errlen)
 
 #define GROUP(title, opts, check)                                                                            \
     {                                                                                                        \
-        title, opts, sizeof(opts) / sizeof(opts[0]), check                                                   \
+        title, opts, sizeof(opts) / sizeof((opts)[0]), check                                                 \
     }
 
 /* A base path the requests could not match is refused when the settings are loaded, not at the first request.

@@ -44,12 +44,12 @@ static size_t join_types(char *out, size_t size, const struct rt_valid_media_bod
     size_t len = 0;
 
     out[0] = '\0';
-    for (size_t i = 0; i < b->n_media && len < size; i++)
-        len += (size_t)snprintf(out + len, size - len, "%s%s",
-                                i == 0                ? ""
-                                : i + 1 == b->n_media ? last_sep
-                                                      : ", ",
-                                b->media[i].media);
+    for (size_t i = 0; i < b->n_media && len < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == b->n_media ? last_sep : ", ";
+
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): b->media has b->n_media entries */
+        len += (size_t)snprintf(out + len, size - len, "%s%s", sep, b->media[i].media);
+    }
     return len;
 }
 

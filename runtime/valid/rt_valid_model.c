@@ -84,6 +84,8 @@ static int convert_array(const struct conv *c, const struct rt_valid_rule *r, st
     char *items;
     int rc = 0;
 
+    if (len_dst == NULL)
+        abort(); /* arrays are fields, stored with their length, never items (see item_size()) */
     if (json_object_get_type(j) != json_type_array) {
         rt_valid_error_ref(c->errs, loc, "list_type", "Input should be a valid list", j);
         return -1;
@@ -109,6 +111,8 @@ static int convert_map(const struct conv *c, const struct rt_valid_rule *r, stru
     size_t n;
     int rc = 0;
 
+    if (len_dst == NULL)
+        abort(); /* maps are fields, stored with their length, never items (see item_size()) */
     if (json_object_get_type(j) != json_type_object) {
         rt_valid_error_ref(c->errs, loc, "dict_type", "Input should be a valid dictionary", j);
         return -1;
@@ -273,6 +277,8 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         char *items = *(char **)p;
         size_t i, size = item_size(r->items);
 
+        if (len == NULL)
+            abort(); /* a field, with its length: as in convert_array() */
         for (i = 0; items != NULL && i < *len; i++)
             value_cleanup(r->items, items + i * size, NULL, true);
         free(items);
@@ -284,6 +290,8 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         char *pairs = *(char **)p;
         size_t i;
 
+        if (len == NULL)
+            abort(); /* a field, with its length: as in convert_map() */
         for (i = 0; pairs != NULL && i < *len; i++) {
             free(*(char **)(pairs + i * r->entry_size));
             value_cleanup(r->items, pairs + i * r->entry_size + r->value_offset, NULL, true);

@@ -71,15 +71,20 @@ static bool type_accepted(const char *ct, const char *const *accepted)
 static const char *accepted_list(struct rt_req *req, const char *const *accepted)
 {
     size_t len = 1, n = 0;
-    char *out;
+    char *out, *at;
 
     for (; accepted[n] != NULL; n++)
         len += strlen(accepted[n]) + 4;
-    out = rt_req_alloc(req, len);
+    out = at = rt_req_alloc(req, len);
     for (size_t i = 0; i < n; i++) {
-        strcat(out, i == 0 ? "" : i + 1 == n ? " or " : ", ");
-        strcat(out, accepted[i]);
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        size_t sep_len = strlen(sep), item_len = strlen(accepted[i]);
+
+        memcpy(at, sep, sep_len);
+        memcpy(at + sep_len, accepted[i], item_len);
+        at += sep_len + item_len;
     }
+    *at = '\0';
     return out;
 }
 

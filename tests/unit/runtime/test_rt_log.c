@@ -103,7 +103,7 @@ static void test_utf8(void)
     CHECK(o && strstr(line, "\\ufffd") != NULL &&
           strstr(field(o, "message"), "a\xef\xbf\xbd"
                                       "b") != NULL);
-    CHECK(o && strchr(field(o, "message"), '\xff') == NULL && strchr(field(o, "message"), '\x80') == NULL);
+    CHECK(o && strchr(field(o, "message"), 0xff) == NULL && strchr(field(o, "message"), 0x80) == NULL);
     json_object_put(o);
 }
 

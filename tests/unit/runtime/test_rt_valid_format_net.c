@@ -104,7 +104,8 @@ static void *test_alloc(void *ctx, size_t size)
 
     if (p == NULL || *keep != NULL) /* one allocation per test call */
         abort();
-    return *keep = p;
+    *keep = p; /* the test frees it */
+    return p;
 }
 
 static const struct rt_valid_rule r_host = {.kind = RT_VALID_STRING, .format = RT_VALID_FORMAT_HOSTNAME};
