@@ -25,10 +25,6 @@ static const struct rt_db_statement st_bad = {"t_bad", "SELECT a FROM no_such_ta
 /* pg_sleep($1) after a nextval() of the sequence slow_runs: how many times it ran. */
 static const struct rt_db_statement st_counted_sleep = {
     "t_counted_sleep", "SELECT pg_sleep($1::float8)::text FROM (SELECT nextval('slow_runs')) AS run", 1};
-/* The same, counted by the sequence later_runs. */
-static const struct rt_db_statement st_counted_sleep_later = {
-    "t_counted_sleep_later", "SELECT pg_sleep($1::float8)::text FROM (SELECT nextval('later_runs')) AS run",
-    1};
 static const struct rt_db_statement st_slow_xid = {
     "t_slow_xid", "SELECT txid_current()::text FROM pg_sleep($1::float8)", 1};
 
@@ -236,66 +232,57 @@ static void test_timeout_per_statement(void)
 }
 
 /*
- * A batch whose first statement fails on its own (statement_timeout): that
- * error is its answer, and it is not run again (it would wait for the
- * timeout twice); the statements after it, skipped, are sent again and
- * succeed.  A sequence counts the runs: nextval() is not rolled back.
+ * A batch of three statements, the one at @slow_at timing out
+ * (statement_timeout), the others INSERTs of @name_a and @name_b: the
+ * timeout is its answer, and it is not run again (it would wait for the
+ * timeout twice); the others, rolled back or skipped, are sent again and
+ * committed once.  A sequence counts the runs: nextval() is not rolled back.
  */
-static void test_first_failed_runs_once(void)
+static void timeout_runs_once(int slow_at, const char *name_a, const char *name_b)
 {
-    const char *p_slow[] = {"0.5"}, *p_e1[] = {"e-1", NULL}, *p_e2[] = {"e-2", NULL};
+    const char *p_slow[] = {"0.5"}, *p_a[] = {name_a, NULL}, *p_b[] = {name_b, NULL};
+    const char *const *inserts[] = {p_a, p_b};
     struct pg_session s;
     struct req r[3];
+    char sql[160];
+    int i, n_insert = 0;
 
+    CHECK(admin_exec(pg_target, "DROP SEQUENCE IF EXISTS slow_runs"));
     CHECK(admin_exec(pg_target, "CREATE SEQUENCE slow_runs"));
     set_statement_timeout("200ms");
     if (pg_session_open_pool(&s, 1)) {
         warm(s.loop);
-        CHECK(submit(s.loop, &st_counted_sleep, p_slow, &r[0]) == 0);
-        CHECK(submit(s.loop, &st_insert, p_e1, &r[1]) == 0);
-        CHECK(submit(s.loop, &st_insert, p_e2, &r[2]) == 0);
+        for (i = 0; i < 3; i++)
+            CHECK(i == slow_at ? submit(s.loop, &st_counted_sleep, p_slow, &r[i]) == 0
+                               : submit(s.loop, &st_insert, inserts[n_insert++], &r[i]) == 0);
         CHECK(wait_all(pg_base, r, 3, 5000));
-        printf("# the slow statement: status %d (%s)\n", r[0].status, r[0].error);
-        CHECK(r[0].status == RT_DB_UNAVAILABLE && r[0].calls == 1); /* 57014: a 503, may be retried */
+        printf("# the slow statement, at %d: status %d (%s)\n", slow_at, r[slow_at].status, r[slow_at].error);
+        CHECK(r[slow_at].status == RT_DB_UNAVAILABLE &&
+              r[slow_at].calls == 1); /* 57014: a 503, may be retried */
         CHECK(scalar(pg_target, "SELECT last_value FROM slow_runs") == 1);
-        CHECK(r[1].status == RT_DB_OK && r[1].calls == 1);
-        CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
-        CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('e-1', 'e-2')") == 2);
+        for (i = 0; i < 3; i++)
+            CHECK(i == slow_at || (r[i].status == RT_DB_OK && r[i].calls == 1));
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM items WHERE name IN ('%s', '%s')", name_a, name_b);
+        CHECK(scalar(pg_target, sql) == 2);
         pg_session_close(&s);
     }
     set_statement_timeout(NULL);
 }
 
+/* A batch's first statement ran as it would have alone: any error of its is its own. */
+static void test_first_failed_runs_once(void)
+{
+    timeout_runs_once(0, "e-1", "e-2");
+}
+
 /*
- * A statement that times out later in its batch: the timeout is its own
- * (statement_timeout counts per statement, and it did not wait for its
- * own transaction's locks), so it is answered with it and not run again;
- * the statement before it, rolled back, and the one after it, skipped,
- * are sent again and committed once.
+ * A statement that times out later in its batch: the timeout is its own too
+ * (statement_timeout counts per statement, and a statement never waits for
+ * its own transaction's locks).
  */
 static void test_later_timeout_runs_once(void)
 {
-    const char *p_slow[] = {"0.5"}, *p_g1[] = {"g-1", NULL}, *p_g2[] = {"g-2", NULL};
-    struct pg_session s;
-    struct req r[3];
-
-    CHECK(admin_exec(pg_target, "CREATE SEQUENCE later_runs"));
-    set_statement_timeout("200ms");
-    if (pg_session_open_pool(&s, 1)) {
-        warm(s.loop);
-        CHECK(submit(s.loop, &st_insert, p_g1, &r[0]) == 0);
-        CHECK(submit(s.loop, &st_counted_sleep_later, p_slow, &r[1]) == 0);
-        CHECK(submit(s.loop, &st_insert, p_g2, &r[2]) == 0);
-        CHECK(wait_all(pg_base, r, 3, 5000));
-        printf("# the slow statement: status %d (%s)\n", r[1].status, r[1].error);
-        CHECK(r[1].status == RT_DB_UNAVAILABLE && r[1].calls == 1);
-        CHECK(scalar(pg_target, "SELECT last_value FROM later_runs") == 1);
-        CHECK(r[0].status == RT_DB_OK && r[0].calls == 1);
-        CHECK(r[2].status == RT_DB_OK && r[2].calls == 1);
-        CHECK(scalar(pg_target, "SELECT count(*) FROM items WHERE name IN ('g-1', 'g-2')") == 2);
-        pg_session_close(&s);
-    }
-    set_statement_timeout(NULL);
+    timeout_runs_once(1, "g-1", "g-2");
 }
 
 static const struct test_case cases[] = {
