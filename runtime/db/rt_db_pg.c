@@ -41,11 +41,12 @@
  * none of the batch is committed, so each of its statements is sent again
  * with a Sync of its own, and gets its own outcome (one request's unique
  * violation stays that request's 409; the others are committed once).  The
- * exception is a batch's first statement failing: it ran as it would have
- * alone, so its error is its answer and only the rest go again (a statement
- * that hit statement_timeout does not wait for it twice; the timeout counts
- * per statement in a batch, not per batch: unit.rt_db_pg_batch checks
- * both).  A statement sent alone, and a batch of one, is answered with
+ * exception is a statement whose error is its own: the batch's first (it
+ * ran as it would have alone), or one that timed out anywhere in it (the
+ * timeout counts per statement in a batch, not per batch, and a statement
+ * never waits for its own transaction's locks); its error is its answer and
+ * only the rest go again, so it does not wait for the timeout twice
+ * (unit.rt_db_pg_batch checks all three).  A statement sent alone, and a batch of one, is answered with
  * whatever its outcome is, a failed commit included.  A statement that controls
  * transactions (BEGIN, COMMIT, ...) always goes alone: batched, it could
  * commit part of a batch that is then sent again.  rt_db has no explicit
