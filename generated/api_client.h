@@ -13,8 +13,11 @@
  * sent as is with the declared media type; a vendor JSON body
  * (application/vnd.x+json) goes with that type.  A body the spec declares
  * under several media types (JSON, a form, multipart/form-data with one
- * schema) is sent as its primary one: JSON when declared, else the first
- * (the operation's comment below names it).  The callback runs exactly once, later,
+ * schema) is sent as the `const char *media_type` after it names (one of
+ * the declared types, any case: "application/x-www-form-urlencoded"), or
+ * with NULL as its primary one: JSON when declared, else the first (the
+ * operation's comment below names them); a type the operation does not
+ * declare makes the call fail (-1), never sent as another.  The callback runs exactly once, later,
  * on the rt_client's event loop, with the status and the body parsed into
  * the model the spec documents for that status (from_json, validated).  A
  * status the spec does not document, or a body that is not the documented
@@ -46,8 +49,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 11
-#error "generated/ was made for RT_CODEGEN_ABI 11 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 12
+#error "generated/ was made for RT_CODEGEN_ABI 12 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */

@@ -131,7 +131,8 @@ static void launch(struct run *run)
 
         s->run = run;
         s->index = run->started;
-        if (rt_api_client_call(&run->client, run->cli->op, run->cli->values, run->body, on_load, s) != 0) {
+        if (rt_api_client_call_as(&run->client, run->cli->op, run->cli->values, run->body,
+                                  run->cli->media_type, on_load, s) != 0) {
             fprintf(stderr, "%s: cannot start call %ld\n", client_args_prog(), s->index + 1);
             exit(1);
         }
@@ -234,7 +235,8 @@ int main(int argc, char **argv)
     run.client.auth = client_auth_credentials();
 
     if (run.total == 0) {
-        if (rt_api_client_call(&run.client, cli.op, cli.values, run.body, on_single, &run) != 0) {
+        if (rt_api_client_call_as(&run.client, cli.op, cli.values, run.body, cli.media_type, on_single,
+                                  &run) != 0) {
             fprintf(stderr, "%s: cannot make the request (URL %s)\n", client_args_prog(), cli.url);
             goto done;
         }

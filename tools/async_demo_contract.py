@@ -44,7 +44,7 @@ from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: 
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_formats import write_only_missing  # noqa: E402
 from contract_gen import (FORMATS, TEMPLATE, body_media, body_medias, deref, form_body, multipart_body,  # noqa: E402
-                          negatives, positives, raw_media)
+                          negatives, positives, raw_media, text_of)
 from contract_report import curl, junit, table  # noqa: E402
 from contract_spec import LOAD_ERRORS, load_spec  # noqa: E402  (codegen's loader: bundled, YAML 1.2)
 
@@ -71,7 +71,7 @@ def operations(spec):
 
 
 def quote(value):
-    return urllib.parse.quote(str(value).lower() if isinstance(value, bool) else str(value), safe="")
+    return urllib.parse.quote(text_of(value), safe="")
 
 
 def path_text(p, value):
@@ -112,10 +112,18 @@ def query_pairs(p, value):
 
 def header_text(value):
     if isinstance(value, list):
-        return ",".join(str(v).lower() if isinstance(v, bool) else str(v) for v in value)
+        return ",".join(text_of(v) for v in value)
     if isinstance(value, dict):
-        return ",".join("%s,%s" % kv for kv in value.items())
-    return str(value).lower() if isinstance(value, bool) else str(value)
+        return ",".join("%s,%s" % (k, text_of(v)) for k, v in value.items())
+    return text_of(value)
+
+
+def is_bearer(scheme):
+    """Whether the security scheme takes a bearer token in Authorization: http bearer (the scheme's name in any
+    case, RFC 7235), and oauth2 and openIdConnect, whose tokens go as RFC 6750 bearer tokens (as codegen's
+    security.py enforces them: TOKEN_TYPES)."""
+    return (scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer") or \
+        scheme.get("type") in ("oauth2", "openIdConnect")
 
 
 class Target:
@@ -127,7 +135,8 @@ class Target:
         self.base_path = url.path.rstrip("/")
         self.base_url = base_url.rstrip("/")
         self.headers, self.api_key, self.bearer = headers, api_key, bearer
-        self.schemes = spec.get("components", {}).get("securitySchemes", {})
+        self.schemes = {name: deref(spec, scheme) for name, scheme in
+                        spec.get("components", {}).get("securitySchemes", {}).items()}
 
     def credentials(self, op, spec):
         """Headers that satisfy @op's security (the first requirement the supplied options meet)."""
@@ -137,7 +146,7 @@ class Target:
                 scheme = self.schemes.get(name, {})
                 if scheme.get("type") == "apiKey" and scheme.get("in") == "header" and self.api_key:
                     headers[scheme["name"]] = self.api_key
-                elif scheme.get("type") == "http" and scheme.get("scheme") == "bearer" and self.bearer:
+                elif is_bearer(scheme) and self.bearer:
                     headers["Authorization"] = "Bearer " + self.bearer
                 else:
                     break
@@ -452,7 +461,8 @@ def parse_args(argv):
     a.add_argument("--skip", action="append", default=[], help="an operationId not to test")
     a.add_argument("--header", action="append", default=[], help="K:V sent with every request")
     a.add_argument("--api-key", help="the value of every apiKey security scheme in a header")
-    a.add_argument("--bearer", help="the token of every http bearer security scheme")
+    a.add_argument("--bearer", help="the token of every http bearer, oauth2 and openIdConnect security scheme "
+                   "(each sent as Authorization: Bearer TOKEN)")
     a.add_argument("--junit", help="write the results as JUnit XML to this file")
     a.add_argument("--workers", type=int, default=8, help="requests in flight")
     a.add_argument("--shrink-budget", type=float, default=30.0, help="seconds for shrinking, all failures together")

@@ -83,6 +83,19 @@ static const char *metavar(const char *name, char *buf, size_t size)
     return buf;
 }
 
+/* The media type @p op's body goes as without --content-type, or NULL if it takes none. */
+static const char *primary_type(const struct rt_api_client_op *op)
+{
+    enum rt_valid_media_kind kind;
+    const char *ct;
+
+    if (rt_api_client_body_media(op, NULL, &kind, &ct) != 0)
+        return NULL;
+    return kind == RT_VALID_MEDIA_MULTIPART ? "multipart/form-data"
+           : kind == RT_VALID_MEDIA_FORM    ? "application/x-www-form-urlencoded"
+                                            : ct;
+}
+
 /* One operation's usage line and its parameters and body fields. */
 static void print_op_help(FILE *f, const struct rt_api_client_op *op)
 {
@@ -103,6 +116,12 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
             snprintf(name, sizeof(name), "--%s", p->name);
         fprintf(f, "      %-22s %s; %s\n", name, kind_word(p->kind, true), p->summary);
     }
+    if (op->n_media > 0) {
+        fprintf(f, "      --content-type TYPE    the body's media type:");
+        for (i = 0; i < op->n_media; i++)
+            fprintf(f, "%s %s", i > 0 ? "," : "", op->media[i].media);
+        fprintf(f, " (default %s)\n", primary_type(op));
+    }
     if (op->body != NULL) {
         fprintf(f, "      --json JSON            body %s (%s)", op->body->name,
                 op->body_required ? "required" : "optional");
@@ -121,27 +140,30 @@ static void print_help(FILE *f)
 {
     size_t i;
 
-    fprintf(f,
-            "usage: %s [--url URL] [--ca-file PEM] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM "
-            "VALUE...]\n"
-            "       %*s [--json JSON] [--FIELD VALUE...] [--concurrency N] [--requests M]\n"
-            "       %s [OPERATION] --help\n"
-            "\n"
-            "Calls one operation of the %s API (default --url %s) and prints the status\n"
-            "(stderr) and the JSON body (stdout).  Positional arguments fill the path parameters\n"
-            "in order, --PARAM VALUE the query parameters, --json or --FIELD VALUE the body.\n"
-            "Exit status: 0 for a 2xx answer, 1 otherwise, 2 for usage errors.\n"
-            "\n"
-            "Load mode: --concurrency N --requests M (default M = N) makes M calls, at most N at a\n"
-            "time, prints one line per call (index, status, ms) and a summary (min/p50/p90/p99/max,\n"
-            "wall time, requests per second).  Exit status 0 only if every call got a 2xx.\n"
-            "\n"
-            "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
-            "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
-            "\n"
-            "operations:\n",
-            prog, (int)strlen(prog), "", prog, API_TITLE, CLIENT_ARGS_DEFAULT_URL,
-            CLIENT_ARGS_DEFAULT_TIMEOUT_S);
+    fprintf(
+        f,
+        "usage: %s [--url URL] [--ca-file PEM] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM "
+        "VALUE...]\n"
+        "       %*s [--json JSON] [--FIELD VALUE...] [--content-type TYPE] [--concurrency N] [--requests M]\n"
+        "       %s [OPERATION] --help\n"
+        "\n"
+        "Calls one operation of the %s API (default --url %s) and prints the status\n"
+        "(stderr) and the JSON body (stdout).  Positional arguments fill the path parameters\n"
+        "in order, --PARAM VALUE the query parameters, --json or --FIELD VALUE the body.\n"
+        "Exit status: 0 for a 2xx answer, 1 otherwise, 2 for usage errors.\n"
+        "\n"
+        "Load mode: --concurrency N --requests M (default M = N) makes M calls, at most N at a\n"
+        "time, prints one line per call (index, status, ms) and a summary (min/p50/p90/p99/max,\n"
+        "wall time, requests per second).  Exit status 0 only if every call got a 2xx.\n"
+        "\n"
+        "--content-type TYPE sends the body as TYPE, one of the media types the operation declares\n"
+        "for it (a form or multipart/form-data is made of the JSON object's members).\n"
+        "\n"
+        "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
+        "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
+        "\n"
+        "operations:\n",
+        prog, (int)strlen(prog), "", prog, API_TITLE, CLIENT_ARGS_DEFAULT_URL, CLIENT_ARGS_DEFAULT_TIMEOUT_S);
     for (i = 0; i < api_client_n_ops; i++)
         print_op_help(f, &api_client_ops[i]);
     client_auth_help(f);
@@ -263,6 +285,8 @@ static void option_arg(struct client_args *cli, const char *name, size_t len, co
         cli->timeout_s = strtod(val, &end);
         if (*val == '\0' || *end != '\0' || !(cli->timeout_s > 0) || cli->timeout_s > 86400)
             client_args_usage_error("--timeout needs a number of seconds, not '%s'", val);
+    } else if (name_eq(name, len, "content-type")) {
+        cli->media_type = val; /* checked against the operation's body once it is known */
     } else if (name_eq(name, len, "concurrency")) {
         cli->concurrency = parse_count("--concurrency", val);
     } else if (name_eq(name, len, "requests")) {
@@ -274,6 +298,27 @@ static void option_arg(struct client_args *cli, const char *name, size_t len, co
     } else {
         operation_option(cli, name, len, val, shown);
     }
+}
+
+/* --content-type: a media type the operation declares for its body (the call would fail otherwise). */
+static void check_media_type(const struct client_args *cli)
+{
+    enum rt_valid_media_kind kind;
+    const char *ct;
+    size_t i;
+
+    if (cli->media_type == NULL || rt_api_client_body_media(cli->op, cli->media_type, &kind, &ct) == 0)
+        return;
+    if (primary_type(cli->op) == NULL)
+        client_args_usage_error("--content-type '%s': this operation takes no body", cli->media_type);
+    fprintf(stderr,
+            "%s: --content-type '%s' is not a media type this operation declares for its body: it takes",
+            prog, cli->media_type);
+    for (i = 0; i < cli->op->n_media; i++)
+        fprintf(stderr, "%s %s", i > 0 ? "," : "", cli->op->media[i].media);
+    fprintf(stderr, "%s%s\n", cli->op->n_media > 0 ? "" : " ",
+            cli->op->n_media > 0 ? "" : primary_type(cli->op));
+    exit(EXIT_USAGE);
 }
 
 static void help_and_exit(const struct client_args *cli)
@@ -326,6 +371,7 @@ void client_args_parse(int argc, char **argv, struct client_args *cli)
         if (cli->op->params[i].in == RT_API_CLIENT_IN_PATH && cli->values[i] == NULL)
             client_args_usage_error("missing the path parameter %s",
                                     metavar(cli->op->params[i].name, buf, sizeof(buf)));
+    check_media_type(cli);
 }
 
 const char *client_args_body(struct client_args *cli)

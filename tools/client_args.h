@@ -1,8 +1,8 @@
 /*
  * client_args — async-demo-client's command line: the operation and its arguments (path parameters in order,
  * --PARAM VALUE, --json or --FIELD VALUE for the body), the tool's own settings (--url, --ca-file, --timeout,
- * --concurrency, --requests; the credential options are client_auth's), the help built from the generated
- * operation table (generated/api_client.h), and usage errors (exit status 2).
+ * --content-type, --concurrency, --requests; the credential options are client_auth's), the help built from
+ * the generated operation table (generated/api_client.h), and usage errors (exit status 2).
  */
 #ifndef CLIENT_ARGS_H
 #define CLIENT_ARGS_H
@@ -24,6 +24,7 @@ struct client_args {
     const struct rt_api_client_op *op;
     const char **values;      /* op->n_params entries, NULL = not given */
     const char *json;         /* --json, or NULL */
+    const char *media_type;   /* --content-type: one of the media types op declares for its body, or NULL */
     struct json_object *body; /* from --FIELD options, or NULL */
 };
 

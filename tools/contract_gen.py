@@ -11,7 +11,9 @@ A request is a plain dict {"op", "path": {name: value}, "query", "header", "cook
 
 import base64
 import copy
+import decimal
 import json
+import math
 import re
 import urllib.parse
 
@@ -285,7 +287,15 @@ def bad_values(schema):
 
 
 def text_of(value):
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """@value as text in a parameter, a form field or a multipart part: booleans as true/false, and a float in plain
+    decimal notation, exactly its shortest repr's digits (0.0000001 and 10000000000000000, not Python's str()
+    1e-07 and 1e+16): digits, a point and digits are what every form reader takes as a number (pydantic's and
+    runtime/valid's rt_valid_parse_number() take an exponent too, a stricter reader may not)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and math.isfinite(value):
+        return format(decimal.Decimal(repr(value)), "f")
+    return str(value)
 
 
 def param_mutations(op):
@@ -371,8 +381,7 @@ def part_type(op, field, schema):
 
 def text_items(body):
     """[(field, its text)] of a form or multipart @body (a dict of the schema's properties), lists repeated."""
-    return [(key, str(item).lower() if isinstance(item, bool) else str(item))
-            for key, value in body.items() for item in (value if isinstance(value, list) else [value])]
+    return [(key, text_of(item)) for key, value in body.items() for item in (value if isinstance(value, list) else [value])]
 
 
 def form_body(body):

@@ -20,7 +20,7 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "codegen"))
 from openapi_c import metaschema  # noqa: E402
-from openapi_c.bundle import Bundler  # noqa: E402
+from openapi_c.bundle import references  # noqa: E402
 from openapi_c.jsonschema import collect_ids  # noqa: E402
 from openapi_c.loader import SpecLoader, load_spec_files  # noqa: E402
 from openapi_c.refusals import SpecError  # noqa: E402
@@ -29,29 +29,12 @@ from openapi_c.refusals import SpecError  # noqa: E402
 LOAD_ERRORS = (OSError, ValueError, yaml.YAMLError, SpecError)
 
 
-class RefWalk(Bundler):
-    """codegen's bundling walk over an already bundled document (the same keys are references, the same are
-    data), collecting each $ref's pointer and text instead of placing it."""
-
-    def __init__(self, spec):
-        super().__init__("openapi.yaml", spec, None)
-        self.refs = []
-
-    def place(self, node, ref, file, at, in_schema):
-        self.refs.append((at, ref))
-
-
 def outside_refs(spec):
     """[(JSON pointer, $ref)] of the references of spec that point outside it (see the module's docstring)."""
     ids = types.SimpleNamespace(spec=spec, schema_ids={}, abs_refs={})
     collect_ids(ids)  # codegen's: every schema $id, and the $ref under one made absolute
-    walk = RefWalk(spec)
-    walk.bundle()
     out = []
-    for at, ref in walk.refs:
-        if not isinstance(ref, str):
-            out.append((at, ref))
-            continue
+    for at, ref in references(spec):  # codegen's bundling walk: the same keys are references, the same are data
         base = ids.abs_refs.get(at, ref).partition("#")[0]
         if base and base not in ids.schema_ids and base != metaschema.ROOT:
             out.append((at, ref))

@@ -17,7 +17,8 @@ them as body/body_len, not as the typed body), other multipart/* types, wildcard
 types, one media type written twice, different schemas.
 
 The primary media type is the JSON one when declared, else the first declared: a body without Content-Type is
-read as it (and answered as an operation of that media type alone would), and the generated client sends it.
+read as it (and answered as an operation of that media type alone would), and the generated client sends it
+unless its caller names another declared type (api_client_<op>()'s media_type).
 """
 
 from .jsonschema import ref_target
@@ -78,7 +79,8 @@ def several_media(ctx, op, rb, at, one_media_body):
     op.body_primary = next((i for i, m in enumerate(media) if m.kind == KINDS["json"]), 0)
     op.body_media = media
     primary = media[op.body_primary]
-    # what the generated client sends: the primary media type (the server template reads op.body_media)
+    # what the generated client sends by default: the primary media type; its caller may name another of
+    # op.body_media (the client's media table; the server template reads op.body_media too)
     op.body_form = primary.kind == KINDS[FORM]
     op.body_multipart = primary.kind == KINDS[MULTIPART]
     op.body_json_media_c = primary.media_c if primary.kind == KINDS["json"] and \

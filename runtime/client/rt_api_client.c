@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One call in flight: which operation, and how to hand the result to the caller's callback. */
 struct call {
@@ -379,23 +380,65 @@ static char *multipart_body(const struct rt_api_client_op *op, struct json_objec
     return text;
 }
 
+int rt_api_client_body_media(const struct rt_api_client_op *op, const char *media_type,
+                             enum rt_valid_media_kind *kind, const char **content_type)
+{
+    const char *declared;
+    size_t i;
+
+    if (op == NULL || (op->body == NULL && !op->body_json && !op->body_raw))
+        return -1;
+    *kind = op->body_multipart ? RT_VALID_MEDIA_MULTIPART
+            : op->body_form    ? RT_VALID_MEDIA_FORM
+                               : RT_VALID_MEDIA_JSON;
+    *content_type = op->body_media != NULL ? op->body_media : "application/json";
+    /* the type a form or multipart body is declared as: its Content-Type is written when sending */
+    declared = *kind == RT_VALID_MEDIA_MULTIPART ? "multipart/form-data"
+               : *kind == RT_VALID_MEDIA_FORM    ? form_type
+                                                 : *content_type;
+    if (media_type == NULL)
+        return 0;
+    for (i = 0; i < op->n_media; i++) {
+        if (strcasecmp(op->media[i].media, media_type) == 0) {
+            *kind = op->media[i].kind;
+            *content_type = op->media[i].media;
+            return 0;
+        }
+    }
+    /* a body of one media type: that one alone */
+    return op->n_media == 0 && strcasecmp(declared, media_type) == 0 ? 0 : -1;
+}
+
 int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                        const char *json_body, rt_api_client_cb cb, void *arg)
 {
-    struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0,
-                            op != NULL && op->body_media != NULL ? op->body_media : "application/json"};
+    return rt_api_client_call_as(c, op, values, json_body, NULL, cb, arg);
+}
+
+int rt_api_client_call_as(struct rt_api_client *c, const struct rt_api_client_op *op,
+                          const char *const *values, const char *json_body, const char *media_type,
+                          rt_api_client_cb cb, void *arg)
+{
+    struct out_body body = {json_body, json_body != NULL ? strlen(json_body) : 0, "application/json"};
+    enum rt_valid_media_kind kind = RT_VALID_MEDIA_JSON;
     struct json_object *j = NULL;
     char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
 
-    if (op != NULL && (op->body_form || op->body_multipart) && json_body != NULL &&
-        (j = json_tokener_parse(json_body)) != NULL && json_object_is_type(j, json_type_object)) {
+    if (op == NULL)
+        return -1;
+    /* no body declared: whatever was given goes as JSON, for the server to refuse */
+    if (rt_api_client_body_media(op, media_type, &kind, &body.content_type) != 0 && media_type != NULL)
+        return -1;
+    if (kind != RT_VALID_MEDIA_JSON && json_body != NULL && (j = json_tokener_parse(json_body)) != NULL &&
+        json_object_is_type(j, json_type_object)) {
         /* else sent as is: the server says what is wrong */
-        if (op->body_multipart && (form = multipart_body(op, j, NULL, &body, ct, sizeof(ct))) == NULL) {
+        if (kind == RT_VALID_MEDIA_MULTIPART &&
+            (form = multipart_body(op, j, NULL, &body, ct, sizeof(ct))) == NULL) {
             json_object_put(j);
             return -1;
         }
-        if (op->body_form) {
+        if (kind == RT_VALID_MEDIA_FORM) {
             form = rt_api_client_form_from_json(j);
             body = (struct out_body){form, strlen(form), form_type};
         }
@@ -409,16 +452,24 @@ int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *o
 int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                         const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg)
 {
+    return rt_api_client_start_as(c, op, values, body, NULL, deliver, cb, arg);
+}
+
+int rt_api_client_start_as(struct rt_api_client *c, const struct rt_api_client_op *op,
+                           const char *const *values, const void *body, const char *media_type,
+                           rt_api_client_deliver deliver, void (*cb)(void), void *arg)
+{
     struct rt_json_buf json = {0};
     struct out_body out = {NULL, 0, "application/json"};
+    enum rt_valid_media_kind kind = RT_VALID_MEDIA_JSON;
     char *form = NULL, ct[RT_MULTIPART_BOUNDARY_MAX + 32];
     int rc;
 
     if (op == NULL || op->body_raw || (body == NULL && op->body_required) ||
         (body != NULL && op->body == NULL && !op->body_json))
         return -1;
-    if (op->body_media != NULL)
-        out.content_type = op->body_media; /* a vendor JSON type */
+    if (rt_api_client_body_media(op, media_type, &kind, &out.content_type) != 0 && media_type != NULL)
+        return -1;
     if (body != NULL && op->body_json) {
         struct json_object *j;
 
@@ -426,10 +477,10 @@ int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *
         memcpy(&j, &body, sizeof(j)); /* NOLINT(bugprone-sizeof-expression) */
         out.text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
         out.len = strlen(out.text);
-    } else if (body != NULL && op->body_multipart) {
+    } else if (body != NULL && kind == RT_VALID_MEDIA_MULTIPART) {
         if ((form = multipart_body(op, NULL, body, &out, ct, sizeof(ct))) == NULL)
             return -1;
-    } else if (body != NULL && op->body_form) {
+    } else if (body != NULL && kind == RT_VALID_MEDIA_FORM) {
         form = rt_api_client_form_text(op->body, body);
         out = (struct out_body){form, strlen(form), form_type};
     } else if (body != NULL) {

@@ -27,6 +27,7 @@
 #include "rt_client.h"
 #include "rt_valid.h"
 #include "rt_valid_auth.h"
+#include "rt_valid_media.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -161,6 +162,10 @@ struct rt_api_client_op {
     const char *body_media; /* the Content-Type of the body when it is not application/json or a form: a
                                vendor JSON type, or a body_raw's type; NULL otherwise */
     bool body_raw;          /* the body is text or bytes sent as is (rt_api_client_start_raw()) */
+    const struct rt_valid_media *media; /* a body of several media types (JSON, a form, multipart with one
+                                           model): each, in spec order, for a caller to pick from (the
+                                           flags above say how the primary goes); NULL otherwise */
+    size_t n_media;                     /* entries in media (0, or at least 2) */
     const struct rt_api_client_status
         *responses;                             /* exact statuses in spec order, then ranges, default last */
     size_t n_responses;                         /* entries in responses */
@@ -199,6 +204,32 @@ int rt_api_client_call(struct rt_api_client *c, const struct rt_api_client_op *o
                        const char *json_body, rt_api_client_cb cb, void *arg);
 
 /**
+ * The media type @p op's body goes as when its caller asks for
+ * @p media_type: NULL for the primary one (the type the op's flags
+ * describe), else a type/subtype @p op declares for its body (any case, no
+ * parameters: "application/x-www-form-urlencoded", "multipart/form-data";
+ * one of op->media for a body of several types, else its one type).
+ * @return 0 with its reader's kind in @p kind (a raw body's is
+ * RT_VALID_MEDIA_JSON: sent as is) and its Content-Type in @p content_type
+ * (a static or table string; multipart's boundary is added when sending);
+ * -1 if @p op has no body or does not declare @p media_type.
+ */
+int rt_api_client_body_media(const struct rt_api_client_op *op, const char *media_type,
+                             enum rt_valid_media_kind *kind, const char **content_type);
+
+/**
+ * rt_api_client_call() with the body sent as @p media_type
+ * (rt_api_client_body_media(); NULL: the primary type): for a form or
+ * multipart type, a JSON object @p json_body is sent as that form.
+ * @return as rt_api_client_call(); -1 too (@p cb never called) when
+ * @p media_type is given and @p op does not declare it: never sent as
+ * another type instead.
+ */
+int rt_api_client_call_as(struct rt_api_client *c, const struct rt_api_client_op *op,
+                          const char *const *values, const char *json_body, const char *media_type,
+                          rt_api_client_cb cb, void *arg);
+
+/**
  * How a typed wrapper hands a response to its caller's callback: @p cb is
  * the caller's callback, cast back to its own type by the deliverer.
  */
@@ -215,6 +246,18 @@ typedef void (*rt_api_client_deliver)(const struct rt_api_client_response *res, 
  */
 int rt_api_client_start(struct rt_api_client *c, const struct rt_api_client_op *op, const char *const *values,
                         const void *body, rt_api_client_deliver deliver, void (*cb)(void), void *arg);
+
+/**
+ * rt_api_client_start() with the body (a struct of op->body's model) sent
+ * as @p media_type (rt_api_client_body_media(); NULL: the primary type).
+ * What a generated api_client_<op>() of a body of several media types
+ * calls.
+ * @return as rt_api_client_start(); -1 too (@p deliver never called) when
+ * @p media_type is given and @p op does not declare it.
+ */
+int rt_api_client_start_as(struct rt_api_client *c, const struct rt_api_client_op *op,
+                           const char *const *values, const void *body, const char *media_type,
+                           rt_api_client_deliver deliver, void (*cb)(void), void *arg);
 
 /**
  * rt_api_client_start() for an op->body_raw operation: the @p len bytes at

@@ -60,8 +60,10 @@
  *    parameter's scalar rule (its keywords beyond the rule).
  * 11: a request body of several media types (rt_valid_media: struct
  *    rt_valid_media_body, rt_valid_media_req_body()) (wt-media).
+ * 12: the client picks a body's media type: rt_api_client_op.media/n_media,
+ *    rt_api_client_start_as() (wt-client).
  */
-#define RT_CODEGEN_ABI 11
+#define RT_CODEGEN_ABI 12
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

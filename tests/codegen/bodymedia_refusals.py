@@ -46,8 +46,10 @@ def test_bodymedia(tmp, refused, accepted, mutated, ok):
            "the Content-Type picks the reader (rt_valid_media_req_body)")
         ok("struct api_form_in body; /* request body (FormIn), read from application/json, "
            "application/x-www-form-urlencoded as its Content-Type says */" in decls, "the handler's typed body")
-        ok(" * The body is sent as application/json (the server also takes application/x-www-form-urlencoded)."
-           in client, "the client says what it sends")
+        ok(" * The body is sent as @p media_type: application/json, application/x-www-form-urlencoded; NULL: "
+           "application/json." in client, "the client says what it sends, and what it may send")
+        ok("const struct api_form_in *body, const char *media_type, api_client_many_cb cb" in client,
+           "the caller picks the media type")
         subprocess.run(["rm", "-rf", out], check=True)
     accepted(tmp, many_op({FORM: FORM_IN, MULTI: FORM_IN, JSON: FORM_IN}), "JSON, form and multipart")
     accepted(tmp, many_op({JSON: dict(FORM_IN, description="d"), FORM: FORM_IN}, extra=lambda s: s["paths"]["/many"][

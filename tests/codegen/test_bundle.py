@@ -7,9 +7,12 @@
 - a schema that refers to itself through its own file stays finite;
 - gen.py generates from the split spec the same C as from the single file, and --depfile lists every file;
 - a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref and two
-  different components of one name are refused with a message.
+  different components of one name are refused with a message;
+- references() (the walk alone, for tools/contract_spec.py) lists a document's references as bundling reads
+  them (not a property named $ref, nor an example's) and leaves the document as it was.
 """
 
+import copy
 import os
 import subprocess
 import sys
@@ -23,6 +26,7 @@ sys.path.insert(0, os.path.join(REPO, "codegen"))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 
+from openapi_c.bundle import references  # noqa: E402
 from openapi_c.loader import load_spec_files  # noqa: E402
 from openapi_c.refusals import SpecError  # noqa: E402
 from tap import done, ok  # noqa: E402  (tests/tap.py)
@@ -184,9 +188,24 @@ def test_refusals(tmp):
        "a $ref to a file that does not exist: %s" % missing.stderr.strip())
 
 
+def test_references(tmp):
+    spec = {"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}},
+                                                          "x-note": {"example": {"$ref": "not a reference"}}}}},
+            "components": {"responses": {"R": {"description": "r", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"$ref": {"type": "string"}, "n": {"$ref": "n.yaml"}},
+                           "default": {"$ref": "data"}}}}}}}}
+    before = copy.deepcopy(spec)
+    got = references(spec)
+    ok(got == [("#/paths/~1a/get/responses/200", "#/components/responses/R"),
+               ("#/components/responses/R/content/application~1json/schema/properties/n", "n.yaml")],
+       "references(): the walk's references, not data: %s" % got)
+    ok(spec == before, "references() leaves the document as it was (n.yaml is not read)")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for i, t in enumerate([test_bundled_equals_single, test_recursive_file, test_generated_same, test_refusals]):
+        for i, t in enumerate([test_bundled_equals_single, test_recursive_file, test_generated_same, test_refusals,
+                                 test_references]):
             d = os.path.join(tmp, str(i))
             os.makedirs(d)
             t(d)

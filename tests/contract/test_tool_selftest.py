@@ -3,16 +3,23 @@ or with one fault injected; the tool must pass the correct server and report eac
 
 Faults: "bounds" accepts an out-of-bounds value (check negative_4xx), "status" answers an undocumented
 status (status_documented), "body" returns a body violating its schema (body_schema), "header" omits a
-declared header (header_present).  Usage: test_tool_selftest.py (no arguments).
+declared header (header_present).
+
+And what the tool sends, to a second fake server that records it: --bearer's token in Authorization for an
+oauth2, an openIdConnect and an http "Bearer" scheme (each enforced as a bearer token), and a float in a form
+body in plain decimal notation (a form reader that takes only digits, a point and digits accepts every valid
+one: 0.0000001, not 1e-07).  Usage: test_tool_selftest.py (no arguments).
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import unittest
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -70,16 +77,61 @@ class Fake(BaseHTTPRequestHandler):
         return self.reply(200, item, headers)
 
 
-def run_against(fault):
-    handler = type("Fake_%s" % fault, (Fake,), {"fault": fault})
+TOKEN = "selftest-token"
+SECURED = {"responses": {"200": {"description": "ok"}, "401": {"description": "no token"}}}
+NUMBER = {"type": "object", "required": ["x"], "additionalProperties": False,
+          "properties": {"x": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.001}}}
+# (0.001: json.dump() writes 0.000001 as 1e-06, which codegen's YAML loader, used by the tool, reads as a string)
+AUTH_SPEC = {
+    "openapi": "3.1.0", "info": {"title": "fake", "version": "1"},
+    "paths": {"/oauth": {"get": dict(SECURED, operationId="oauth", security=[{"o2": ["read"]}])},
+              "/oidc": {"get": dict(SECURED, operationId="oidc", security=[{"oidc": []}])},
+              "/bearer": {"get": dict(SECURED, operationId="bearer", security=[{"bear": []}])},
+              "/measure": {"post": {"operationId": "measure", "requestBody": {"required": True, "content": {
+                  "application/x-www-form-urlencoded": {"schema": NUMBER}}}, "responses": {
+                  "200": {"description": "ok"}, "422": {"description": "bad",
+                                                        "content": {"application/json": {"schema": ERROR}}}}}}},
+    "components": {"securitySchemes": {
+        "o2": {"type": "oauth2", "flows": {"password": {"tokenUrl": "/token", "scopes": {"read": "r"}}}},
+        "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://127.0.0.1:9/.well-known/openid-configuration"},
+        "bear": {"$ref": "#/components/securitySchemes/bear2"},
+        "bear2": {"type": "http", "scheme": "Bearer"}}},
+}
+
+
+class Recorder(Fake):
+    """AUTH_SPEC's server: 401 without the bearer token, a form's number read strictly; what came, recorded."""
+    seen = []
+
+    def do_GET(self):
+        self.seen.append((self.path, self.headers.get("Authorization")))
+        return self.empty(200 if self.headers.get("Authorization") == "Bearer " + TOKEN else 401)
+
+    def empty(self, status):
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        form = urllib.parse.parse_qs(body, keep_blank_values=True)
+        x = form.get("x", [""])
+        self.seen.append((self.path, x))
+        if set(form) != {"x"} or len(x) != 1 or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", x[0]) or not 0 < float(x[0]) <= 0.001:
+            return self.reply(422, {"detail": [{"loc": ["body", "x"], "msg": "not a number in bounds"}]})
+        return self.empty(200)
+
+
+def run_against(fault, spec=SPEC, handler=Fake, *extra):
+    handler = type("Fake_%s" % fault, (handler,), {"fault": fault})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(SPEC, f)
+            json.dump(spec, f)
         cmd = [sys.executable, TOOL, "--spec", f.name, "--base-url", "http://127.0.0.1:%d" % server.server_port,
-               "--seed", "7", "--max-examples", "30", "--time-budget", "20", "--shrink-budget", "10"]
+               "--seed", "7", "--max-examples", "30", "--time-budget", "20", "--shrink-budget", "10"] + list(extra)
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         return p.returncode, p.stdout + p.stderr
     finally:
@@ -113,6 +165,17 @@ class SelfTest(unittest.TestCase):
 
     def test_declared_header_missing(self):
         self.check_caught("header", "header_present", "X-Count")
+
+    def test_bearer_schemes_and_form_numbers(self):
+        Recorder.seen.clear()
+        rc, out = run_against(None, AUTH_SPEC, Recorder, "--bearer", TOKEN)
+        self.assertEqual(rc, 0, out)
+        for path in ("/oauth", "/oidc", "/bearer"):
+            self.assertIn((path, "Bearer " + TOKEN), Recorder.seen, "--bearer's token for %s" % path)
+        numbers = [x[0] for path, x in Recorder.seen if path == "/measure" and len(x) == 1 and
+                   re.fullmatch(r"[-+0-9.eE]+", x[0])]  # not the negatives' "not-a-number"
+        self.assertTrue(any(0 < float(n) < 0.0001 for n in numbers), numbers)  # what str() writes as 1e-05 and less
+        self.assertFalse([n for n in numbers if "e" in n.lower()], "a number with an exponent in a form")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ Usage: test_notes.py SPEC  (ASYNC_DEMO_BIN: the notes binary)
 """
 
 import hashlib
+import http.client
+import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -279,6 +282,90 @@ class Notes(unittest.TestCase):
         self.assertIn("usage: notes-client ", r.stdout)
         self.assertIn("Calls one operation of the notes API", r.stdout)
         self.assertNotIn("async-demo", r.stdout + r.stderr)
+
+    def relay(self):
+        """(a base URL, the list of (path, Content-Type, body) the server got through it): a relay to the server
+        that records each POST."""
+        seen, target = [], ("127.0.0.1", self.server.port)
+
+        class Relay(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the server: the C client reuses its connection
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                seen.append((self.path, self.headers.get("Content-Type"), body))
+                conn = http.client.HTTPConnection(*target, timeout=30)
+                conn.request("POST", self.path, body=body, headers={"Content-Type": self.headers["Content-Type"]})
+                answer = conn.getresponse()
+                data = answer.read()
+                conn.close()
+                self.send_response(answer.status)
+                self.send_header("Content-Type", answer.getheader("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        relay = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Relay)
+        threading.Thread(target=relay.serve_forever, daemon=True).start()
+        self.addCleanup(relay.server_close)
+        self.addCleanup(relay.shutdown)
+        return "http://127.0.0.1:%d/v1" % relay.server_port, seen
+
+    def test_7_b_the_generated_client_picks_the_media_type(self):
+        """notes-client --content-type sends POST /notes/'s body as each media type it declares (the relay
+        records what the server receives): each gives the same note; an undeclared type is refused before sending."""
+        url, seen = self.relay()
+
+        def create(*media):
+            return subprocess.run([os.environ["NOTES_CLIENT"], "--url", url,
+                                   "create-note", "--title", "Plan D", "--text", "café, & more"] + list(media),
+                                  capture_output=True, timeout=30)
+        answers = []
+        for media in ([], ["--content-type", "application/json"], ["--content-type", "application/x-www-form-urlencoded"],
+                      ["--content-type=Multipart/Form-Data"]):
+            r = create(*media)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            answers.append(json.loads(r.stdout))
+        self.assertEqual([path for path, _, _ in seen], ["/v1/notes/"] * 4)
+        self.assertEqual([ct.split(";")[0] for _, ct, _ in seen],
+                         ["application/json", "application/json", "application/x-www-form-urlencoded",
+                          "multipart/form-data"])
+        self.assertEqual(json.loads(seen[0][2]), {"title": "Plan D", "text": "café, & more"})
+        self.assertEqual(seen[2][2], b"title=Plan%20D&text=caf%C3%A9%2C%20%26%20more")
+        self.assertRegex(seen[3][1], r"^multipart/form-data; boundary=\S+$")
+        self.assertIn(b'Content-Disposition: form-data; name="text"\r\n\r\n' + "café, & more".encode() + b"\r\n",
+                      seen[3][2])
+        self.assertEqual(len({a["id"] for a in answers}), 4)
+        for a in answers:
+            self.assertEqual({k: v for k, v in a.items() if k != "id"}, {"title": "Plan D", "text": "café, & more"})
+        # a type POST /notes/ does not declare: a usage error naming those it does, nothing sent
+        r = create("--content-type", "text/plain")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(b"'text/plain' is not a media type this operation declares for its body: it takes "
+                      b"application/json, application/x-www-form-urlencoded, multipart/form-data", r.stderr)
+        self.assertEqual(len(seen), 4)
+        r = subprocess.run([os.environ["NOTES_CLIENT"], "create-note", "--help"], capture_output=True, text=True,
+                           timeout=30)
+        self.assertIn("--content-type TYPE    the body's media type: application/json, "
+                      "application/x-www-form-urlencoded, multipart/form-data (default application/json)", r.stdout)
+
+    def test_7_c_the_typed_call_picks_the_media_type(self):
+        """api_client_create_note(..., media_type, ...) of notes' generated C client (notes_typed_client.c): NULL
+        (JSON), and each declared type by name, as the server receives them; text/plain refused at the call."""
+        url, seen = self.relay()
+        r = subprocess.run([os.environ["NOTES_TYPED_CLIENT"], url], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout.splitlines(), ["%s 201 Typed|café, & more" % m for m in (
+            "default", "application/json", "application/x-www-form-urlencoded", "Multipart/Form-Data")] +
+            ["text/plain refused"])
+        self.assertEqual([ct.split(";")[0] for _, ct, _ in seen], ["application/json", "application/json",
+                                                                  "application/x-www-form-urlencoded",
+                                                                  "multipart/form-data"])
+        self.assertEqual(seen[2][2], b"title=Typed&text=caf%C3%A9%2C%20%26%20more")
+        self.assertIn(b'name="title"\r\n\r\nTyped\r\n', seen[3][2])
 
     def test_8_the_body_size_limit_covers_the_whole_upload(self):
         with tempfile.TemporaryDirectory(prefix="notes-") as tmp, Server(

@@ -3,7 +3,9 @@
  * evhttp server on the same loop receives them: text and bytes sent as is
  * with the operation's media type (rt_api_client_start_raw(), and
  * rt_api_client_call() for the command line), a vendor JSON body with its
- * type, and the calls refused before sending.
+ * type, a body of several media types sent as the caller picks
+ * (rt_api_client_start_as(), rt_api_client_call_as()), and the calls
+ * refused before sending.
  */
 #include "rt_api_client.h"
 #include "rt_client.h"
@@ -33,6 +35,11 @@ static const struct rt_valid_field fields_thing[] = {
 };
 static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1};
 static const struct rt_api_client_status responses[] = {{.status = 204}};
+static const struct rt_valid_media media_any[] = {
+    {"application/json", RT_VALID_MEDIA_JSON},
+    {"application/x-www-form-urlencoded", RT_VALID_MEDIA_FORM},
+    {"multipart/form-data", RT_VALID_MEDIA_MULTIPART},
+};
 
 static const struct rt_api_client_op ops[] = {
     {.id = "blob",
@@ -62,6 +69,17 @@ static const struct rt_api_client_op ops[] = {
      .body_media = "application/vnd.thing+json",
      .responses = responses,
      .n_responses = 1},
+    {.id = "any",
+     .method = "POST",
+     .path = "/any",
+     .summary = "",
+     .body = &thing_model,
+     .body_required = true,
+     .media = media_any,
+     .n_media = 3,
+     .responses = responses,
+     .n_responses = 1},
+    {.id = "none", .method = "GET", .path = "/none", .summary = "", .responses = responses, .n_responses = 1},
 };
 
 /* --- the server: records what it got --- */
@@ -71,7 +89,7 @@ static int pending;
 static struct {
     int requests;
     char content_type[64];
-    char body[64];
+    char body[512];
     size_t len;
 } srv;
 
@@ -155,6 +173,70 @@ static void test_vendor_json(struct rt_api_client *c)
     CHECK(srv.len == 12 && memcmp(srv.body, "{\"name\":\"x\"}", 12) == 0);
 }
 
+/* Start ops[3] with @p t as @p media_type; @return the status (204), or -1 if the call was refused. */
+static int send_any(struct rt_api_client *c, const struct thing *t, const char *media_type)
+{
+    int status = 0;
+
+    return wait_status(
+        rt_api_client_start_as(c, &ops[3], NULL, t, media_type, deliver, (void (*)(void))on_answer, &status),
+        &status);
+}
+
+static void test_several_media_types(struct rt_api_client *c)
+{
+    struct thing t = {.name = "x"};
+    enum rt_valid_media_kind kind;
+    const char *ct;
+    int status = 0, before;
+
+    /* NULL: the primary (JSON); else each declared type, any case, as its own encoding */
+    CHECK(send_any(c, &t, NULL) == 204 && strcmp(srv.content_type, "application/json") == 0);
+    CHECK(srv.len == 12 && memcmp(srv.body, "{\"name\":\"x\"}", 12) == 0);
+    CHECK(send_any(c, &t, "application/x-www-form-urlencoded") == 204);
+    CHECK(strcmp(srv.content_type, "application/x-www-form-urlencoded") == 0);
+    CHECK(srv.len == 6 && memcmp(srv.body, "name=x", 6) == 0);
+    CHECK(send_any(c, &t, "Multipart/Form-Data") == 204);
+    CHECK(strncmp(srv.content_type, "multipart/form-data; boundary=", 30) == 0);
+    CHECK(srv.len > 40 && memcmp(srv.body, "--", 2) == 0 &&
+          memmem(srv.body, srv.len, "name=\"name\"\r\n\r\nx\r\n", 16) != NULL);
+    CHECK(send_any(c, &t, "application/json") == 204 && strcmp(srv.content_type, "application/json") == 0);
+    /* the command line's JSON text, as the form it picks */
+    CHECK(wait_status(rt_api_client_call_as(c, &ops[3], NULL, "{\"name\":\"y z\"}",
+                                            "application/x-www-form-urlencoded", on_answer, &status),
+                      &status) == 204);
+    CHECK(strcmp(srv.content_type, "application/x-www-form-urlencoded") == 0 && srv.len == 10 &&
+          memcmp(srv.body, "name=y%20z", 10) == 0);
+    /* a body of one media type takes that one alone, by name too */
+    CHECK(wait_status(rt_api_client_start_as(c, &ops[2], NULL, &t, "application/vnd.thing+json", deliver,
+                                             (void (*)(void))on_answer, &status),
+                      &status) == 204);
+    CHECK(strcmp(srv.content_type, "application/vnd.thing+json") == 0);
+    CHECK(wait_status(
+              rt_api_client_call_as(c, &ops[0], NULL, "ab", "application/octet-stream", on_answer, &status),
+              &status) == 204);
+    CHECK(strcmp(srv.content_type, "application/octet-stream") == 0 && srv.len == 2);
+    /* an undeclared type is refused at the call, never sent as another */
+    before = srv.requests;
+    CHECK(send_any(c, &t, "text/plain") == -1);
+    CHECK(send_any(c, &t, "application/json; charset=utf-8") == -1);
+    CHECK(send_any(c, &t, "application/vnd.thing+json") == -1);
+    CHECK(rt_api_client_call_as(c, &ops[3], NULL, "{}", "text/plain", on_answer, NULL) == -1);
+    CHECK(rt_api_client_start_as(c, &ops[2], NULL, &t, "application/json", deliver, (void (*)(void))on_answer,
+                                 NULL) == -1);
+    CHECK(rt_api_client_call_as(c, &ops[0], NULL, "ab", "text/plain", on_answer, NULL) == -1);
+    CHECK(rt_api_client_call_as(c, &ops[4], NULL, NULL, "application/json", on_answer, NULL) == -1);
+    CHECK(srv.requests == before);
+    /* what a caller asks before calling */
+    CHECK(rt_api_client_body_media(&ops[3], "MULTIPART/FORM-DATA", &kind, &ct) == 0 &&
+          kind == RT_VALID_MEDIA_MULTIPART && strcmp(ct, "multipart/form-data") == 0);
+    CHECK(rt_api_client_body_media(&ops[3], NULL, &kind, &ct) == 0 && kind == RT_VALID_MEDIA_JSON &&
+          strcmp(ct, "application/json") == 0);
+    CHECK(rt_api_client_body_media(&ops[1], "text/plain", &kind, &ct) == 0 && kind == RT_VALID_MEDIA_JSON &&
+          strcmp(ct, "text/plain") == 0);
+    CHECK(rt_api_client_body_media(&ops[4], NULL, &kind, &ct) == -1);
+}
+
 static void test_refused_before_sending(struct rt_api_client *c)
 {
     struct thing t = {.name = "x"};
@@ -193,6 +275,7 @@ int main(void)
 
     test_raw_bodies(&client);
     test_vendor_json(&client);
+    test_several_media_types(&client);
     test_refused_before_sending(&client);
 
     rt_api_client_cleanup(&client);
