@@ -3,6 +3,8 @@
 The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
 """
 
+import re
+
 from .bodymedia import several_media
 from .client import client_operation
 from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
@@ -80,6 +82,10 @@ def build_operations(ctx):
         where = pointer("#/paths", path)
         if not path.startswith("/"):
             raise SpecError("%s: path %r must start with '/'" % (where, path))
+        if "?" in path or "#" in path:
+            # the router matches the path alone: such a route would never be reached
+            raise SpecError("%s: path %r has a query or fragment: a path template is the path alone (declare "
+                            "query parameters instead)" % (where, path))
         if "$ref" in item:
             where = item["$ref"]
             item = ctx.resolve(item["$ref"])
@@ -88,8 +94,31 @@ def build_operations(ctx):
             if method in item:
                 ctx.ops.append(build_operation(ctx, path, method, item[method], shared, seen_ids,
                                                pointer(where, method)))
+    check_routes(ctx.ops)
     # Routes: literal segments before parameters (OpenAPI's matching rule), else spec order.
     ctx.routes = sorted(ctx.ops, key=lambda o: (o.precedence, o.index))
+
+
+def check_routes(ops):
+    """Refuse two operations of one method on paths that differ only in their parameters' names (OpenAPI: such
+    paths MUST NOT exist): the second could never be reached.  A GET route answers HEAD too, unless the spec
+    declares a HEAD operation on the same path: then that one does."""
+    seen = {}
+    for op in ops:
+        key = (key_shape(op), op.method)
+        if key in seen:
+            raise SpecError("%s: %s %s is the same route as %s %s (%s): paths that differ only in their parameters' "
+                            "names are identical, and the second operation could never be reached"
+                            % (op.where, op.method, op.path, seen[key].method, seen[key].path, seen[key].where))
+        seen[key] = op
+    for op in ops:
+        if op.method == "GET" and (key_shape(op), "HEAD") in seen:
+            op.methods_c = "RT_METHOD_GET"
+
+
+def key_shape(op):
+    """op's path with each parameter's name left out: what the router matches."""
+    return re.sub(r"\{[^{}]*\}", "{}", op.path)
 
 
 def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
@@ -98,6 +127,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     op = Operation()
     op.method = method.upper()
     op.path = path
+    op.where = where
     if "operationId" not in spec_op:
         raise SpecError("%s: operationId is required" % where)
     op.id = spec_op["operationId"]
@@ -115,7 +145,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
 
     template_params = path_template(op, where)
     own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
-    build_params(ctx, op, shared + own, template_params, where)
+    build_params(ctx, op, shared, own, template_params, where)
     request_body(ctx, op, spec_op, where)
     build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
@@ -154,10 +184,11 @@ def one_media_body(ctx, op, rb, at):
         return
     op.body_json_media_c = json_media(rb)
     form = form_content_schema(rb, at)
-    schema, at = form if form[0] is not None else json_content_schema(rb, at)
+    schema, schema_at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:
-        raise SpecError("%s: only application/json and application/x-www-form-urlencoded request "
+        raise SpecError("%s/content: only application/json and application/x-www-form-urlencoded request "
                         "bodies are supported" % at)
+    at = schema_at
     op.body_form = form[0] is not None
     op.body_required = bool(rb.get("required", False))
     target = schema

@@ -1,0 +1,74 @@
+"""Constructs an adversarial audit found accepted and then ignored (or answered with a broken pointer): each is
+now refused with its JSON pointer, or enforced.  Run by test_codegen.py with its helpers (kept apart so that each
+file stays readable)."""
+
+import re
+import subprocess
+
+ITEM = "#/paths/~1items~1{item_id}"
+GET_ITEM = ITEM + "/get"
+
+
+def item_get(s):
+    return s["paths"]["/items/{item_id}"]["get"]
+
+
+def test_params(tmp, refused, accepted):
+    """One list naming a parameter twice (OpenAPI forbids it; only the last was enforced), a path parameter not
+    required: true, and a default on a required parameter (the default was applied, required ignored)."""
+    q_int = {"name": "q", "in": "query", "schema": {"type": "integer"}}
+    refused(tmp, lambda s: item_get(s)["parameters"].append(q_int), "parameter 'q' in query is declared twice in "
+            "one list (also at %s/parameters/1)" % GET_ITEM, GET_ITEM + "/parameters/7")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "X-Trace", "in": "header", "schema": {}}),
+            "parameter 'X-Trace' in header is declared twice in one list", GET_ITEM + "/parameters/7")
+    refused(tmp, lambda s: s["paths"]["/items/{item_id}"].update(parameters=[q_int, q_int]),
+            "parameter 'q' in query is declared twice", ITEM + "/parameters/1")
+    accepted(tmp, lambda s: s["paths"]["/items/{item_id}"].update(parameters=[
+        {"name": "X-TRACE", "in": "header", "schema": {"type": "integer"}}]),
+        "an operation's header parameter overrides the path item's of the same name in another case")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].update(required=False),
+            "path parameter 'item_id' must have required: true", GET_ITEM + "/parameters/0/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].pop("required"),
+            "path parameter 'item_id' must have required: true", GET_ITEM + "/parameters/0")
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(required=True, schema={"type": "string",
+                                                                                       "default": "abc"}),
+            "a default on a required parameter is never applied", GET_ITEM + "/parameters/1/schema/default")
+    accepted(tmp, lambda s: item_get(s)["parameters"][1].update(required=True), "a required parameter, no default")
+
+
+def test_routes(tmp, refused, accepted, mutated, read_all, ok):
+    """Paths that differ only in their parameters' names are one route: a second operation of the same method
+    was never reached.  A declared HEAD operation answers HEAD (a GET route did); a path with a query or
+    fragment never matched."""
+    other = {"operationId": "other_item", "parameters": [{"name": "other", "in": "path", "required": True,
+                                                          "schema": {"type": "string"}}],
+             "responses": {"204": {"description": "x"}}}
+    refused(tmp, lambda s: s["paths"].update({"/items/{other}": {"get": other}}),
+            "GET /items/{other} is the same route as GET /items/{item_id} (%s)" % GET_ITEM,
+            "#/paths/~1items~1{other}/get")
+    accepted(tmp, lambda s: s["paths"].update({"/items/{other}": {"put": other}}),
+             "the same path shape with another method (routed by method)")
+    refused(tmp, lambda s: s["paths"].update({"/items?all=1": {"get": dict(other, parameters=[])}}),
+            "path '/items?all=1' has a query or fragment", "#/paths/~1items?all=1")
+
+    r, out = mutated(tmp, lambda s: s["paths"]["/items/{item_id}"].update(head=dict(
+        other, operationId="head_item", parameters=[{"name": "item_id", "in": "path", "required": True,
+                                                     "schema": {"type": "integer"}}])))
+    ops = read_all(out)["api_ops.c"] if r.returncode == 0 else ""
+    ok(re.search(r"\.methods = RT_METHOD_GET, \.op = API_OP_GET_ITEM\}", ops) is not None and
+       re.search(r"\.methods = RT_METHOD_HEAD, \.op = API_OP_HEAD_ITEM\}", ops) is not None,
+       "a declared HEAD operation is routed, its path's GET answers GET only: " + r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
+
+
+def test_pointers(tmp, refused):
+    """A request body with no content named 'None' for its pointer."""
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(content={}),
+            "only application/json and application/x-www-form-urlencoded request bodies are supported",
+            "#/paths/~1items~1/post/requestBody/content")
+
+
+def test_audit(tmp, refused, accepted, mutated, read_all, ok):
+    test_params(tmp, refused, accepted)
+    test_routes(tmp, refused, accepted, mutated, read_all, ok)
+    test_pointers(tmp, refused)
