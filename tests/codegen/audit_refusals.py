@@ -61,6 +61,34 @@ def test_routes(tmp, refused, accepted, mutated, read_all, ok):
     subprocess.run(["rm", "-rf", out], check=True)
 
 
+def item_create_prop(schema, **components):
+    """A mutation adding property r (schema) to ItemCreate, the body of create_item, and these components."""
+    def mutate(s):
+        s["components"]["schemas"].update(components)
+        s["components"]["schemas"]["ItemCreate"]["properties"]["r"] = schema
+    return mutate
+
+
+def test_json_value_defaults(tmp, refused, accepted):
+    """A default on a property of an object model is filled in where the model is one (an array of X), and was
+    silently not where the same object is validated as part of a JSON value (an array of X with minItems):
+    refused there when a request reaches it.  A schema that is only ever a JSON value keeps JSON Schema's
+    annotation (test_access_and_default_refusals, the suite's default.json)."""
+    x = {"type": "object", "properties": {"k": {"type": "string"}, "n": {"type": "integer", "default": 9}}}
+    refused(tmp, item_create_prop({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/X"}},
+                                  X=x), "a default on a property of #/components/schemas/X, an object model whose "
+            "defaults are filled in, is never filled in here", "#/components/schemas/X/properties/n/default")
+    accepted(tmp, item_create_prop({"type": "object", "if": {"required": ["a"]},
+                                    "then": {"properties": {"b": {"type": "integer", "default": 1}}}}),
+             "a default in a schema that is only a JSON value (JSON Schema's annotation)")
+    accepted(tmp, item_create_prop({"type": "array", "items": {"$ref": "#/components/schemas/X"}}, X=x),
+             "an array of object models: their defaults are filled in")
+    accepted(tmp, item_create_prop({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}, X=x),
+             "a nullable object model")
+    accepted(tmp, lambda s: s["components"]["schemas"].update(X=x, Unused={"type": "array", "minItems": 1, "items": {
+        "$ref": "#/components/schemas/X"}}), "the same array where no request reaches it")
+
+
 def test_pointers(tmp, refused):
     """A request body with no content named 'None' for its pointer."""
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(content={}),
@@ -71,4 +99,5 @@ def test_pointers(tmp, refused):
 def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_params(tmp, refused, accepted)
     test_routes(tmp, refused, accepted, mutated, read_all, ok)
+    test_json_value_defaults(tmp, refused, accepted)
     test_pointers(tmp, refused)
