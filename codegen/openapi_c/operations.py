@@ -82,10 +82,7 @@ def build_operations(ctx):
         where = pointer("#/paths", path)
         if not path.startswith("/"):
             raise SpecError("%s: path %r must start with '/'" % (where, path))
-        if "?" in path or "#" in path:
-            # the router matches the path alone: such a route would never be reached
-            raise SpecError("%s: path %r has a query or fragment: a path template is the path alone (declare "
-                            "query parameters instead)" % (where, path))
+        check_path_key(path, where)
         if "$ref" in item:
             where = item["$ref"]
             item = ctx.resolve(item["$ref"])
@@ -97,6 +94,20 @@ def build_operations(ctx):
     check_routes(ctx.ops)
     # Routes: literal segments before parameters (OpenAPI's matching rule), else spec order.
     ctx.routes = sorted(ctx.ops, key=lambda o: (o.precedence, o.index))
+
+
+def check_path_key(path, where):
+    """Refuse a path the router could never match: it compares decoded segments with the template's text, and a
+    client resolves '.' and '..' segments before sending."""
+    if "?" in path or "#" in path:
+        raise SpecError("%s: path %r has a query or fragment: a path template is the path alone (declare "
+                        "query parameters instead)" % (where, path))
+    if "%" in path:
+        raise SpecError("%s: path %r has a percent-escape: the router matches decoded paths, so this route would "
+                        "never be reached (write the character itself)" % (where, path))
+    if any(seg in (".", "..") for seg in path.split("/")):
+        raise SpecError("%s: path %r has a '.' or '..' segment, which a client resolves before sending: this "
+                        "route would never be reached" % (where, path))
 
 
 def check_routes(ops):

@@ -38,8 +38,8 @@ def test_params(tmp, refused, accepted):
 
 def test_routes(tmp, refused, accepted, mutated, read_all, ok):
     """Paths that differ only in their parameters' names are one route: a second operation of the same method
-    was never reached.  A declared HEAD operation answers HEAD (a GET route did); a path with a query or
-    fragment never matched."""
+    was never reached.  A declared HEAD operation answers HEAD (a GET route did); a path with a query, a
+    fragment, a percent-escape or a dot segment never matched."""
     other = {"operationId": "other_item", "parameters": [{"name": "other", "in": "path", "required": True,
                                                           "schema": {"type": "string"}}],
              "responses": {"204": {"description": "x"}}}
@@ -50,6 +50,12 @@ def test_routes(tmp, refused, accepted, mutated, read_all, ok):
              "the same path shape with another method (routed by method)")
     refused(tmp, lambda s: s["paths"].update({"/items?all=1": {"get": dict(other, parameters=[])}}),
             "path '/items?all=1' has a query or fragment", "#/paths/~1items?all=1")
+    refused(tmp, lambda s: s["paths"].update({"/caf%C3%A9": {"get": dict(other, parameters=[])}}),
+            "path '/caf%C3%A9' has a percent-escape", "#/paths/~1caf%C3%A9")
+    refused(tmp, lambda s: s["paths"].update({"/items/../x": {"get": dict(other, parameters=[])}}),
+            "has a '.' or '..' segment", "#/paths/~1items~1..~1x")
+    accepted(tmp, lambda s: s["paths"].update({"/caf\u00e9": {"get": dict(other, parameters=[])}}),
+             "a path with the character itself (the router matches decoded paths)")
 
     r, out = mutated(tmp, lambda s: s["paths"]["/items/{item_id}"].update(head=dict(
         other, operationId="head_item", parameters=[{"name": "item_id", "in": "path", "required": True,
