@@ -95,8 +95,19 @@ def test_json_value_defaults(tmp, refused, accepted):
         "$ref": "#/components/schemas/X"}}), "the same array where no request reaches it")
 
 
-def test_pointers(tmp, refused):
-    """A request body with no content named 'None' for its pointer."""
+def test_values(tmp, refused):
+    """A string where a flag belongs was read as Python's truth ('false' meant required); a length beyond what a
+    size_t holds failed the C compiler, with no pointer.  A request body with no content named 'None' for its
+    pointer."""
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(required="false"), "Parameter field 'required: "
+            "false' is refused: must be true or false", GET_ITEM + "/parameters/1/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(explode="no"), "must be true or false",
+            GET_ITEM + "/parameters/1/explode")
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(required="yes"),
+            "Request Body field 'required: yes' is refused: must be true or false",
+            "#/paths/~1items~1/post/requestBody/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][1]["schema"].update(maxLength=10 ** 30),
+            "must be at most 2^63 - 1", GET_ITEM + "/parameters/1/schema/maxLength")
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(content={}),
             "only application/json and application/x-www-form-urlencoded request bodies are supported",
             "#/paths/~1items~1/post/requestBody/content")
@@ -106,4 +117,4 @@ def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_params(tmp, refused, accepted)
     test_routes(tmp, refused, accepted, mutated, read_all, ok)
     test_json_value_defaults(tmp, refused, accepted)
-    test_pointers(tmp, refused)
+    test_values(tmp, refused)
