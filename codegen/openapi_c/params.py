@@ -312,3 +312,9 @@ def build_params(ctx, op, shared, own, template_params, where):
     for tp in template_params:
         if (tp, "path") not in merged:
             raise SpecError("%s: template parameter {%s} is not declared" % (where, tp))
+    names = {p.c_name: p for p in op.params}
+    for p in op.params:
+        other = names.get("has_" + p.c_name) if p.has_flag else None
+        if other is not None:  # one struct member twice (api_<op>_params, the client's)
+            raise SpecError("%s: parameter %r maps to the C name %s, the flag saying whether parameter %r was sent "
+                            "(rename one)" % (where, other.name, other.c_name, p.name))

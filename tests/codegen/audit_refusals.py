@@ -95,6 +95,19 @@ def test_json_value_defaults(tmp, refused, accepted):
         "$ref": "#/components/schemas/X"}}), "the same array where no request reaches it")
 
 
+def test_flag_names(tmp, refused):
+    """A property or parameter named has_<x> beside an optional integer x: the struct had has_x twice (the C
+    compiler refused it, with no pointer)."""
+    refused(tmp, lambda s: s["components"]["schemas"]["ItemCreate"]["properties"].update(
+        k={"type": "integer"}, has_k={"type": "boolean"}),
+        "property 'has_k' maps to the C field has_k, the flag saying whether property 'k' is set",
+        "#/components/schemas/ItemCreate/properties/has_k")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "has_ratio", "in": "query",
+                                                             "schema": {"type": "boolean"}}),
+            "parameter 'has_ratio' maps to the C name has_ratio, the flag saying whether parameter 'ratio' was sent",
+            GET_ITEM)
+
+
 def test_values(tmp, refused):
     """A string where a flag belongs was read as Python's truth ('false' meant required); a length beyond what a
     size_t holds failed the C compiler, with no pointer.  A request body with no content named 'None' for its
@@ -117,4 +130,5 @@ def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_params(tmp, refused, accepted)
     test_routes(tmp, refused, accepted, mutated, read_all, ok)
     test_json_value_defaults(tmp, refused, accepted)
+    test_flag_names(tmp, refused)
     test_values(tmp, refused)
