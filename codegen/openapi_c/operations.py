@@ -17,6 +17,7 @@ from .params import build_params, path_template
 from .rawbody import json_media, raw_body
 from .refusals import DOC_KEYWORDS, SpecError
 from .responses import build_responses
+from .runtime_replies import check_runtime_replies
 from .schemas import build_rule, is_object_schema
 from .security import build_security
 
@@ -160,6 +161,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     request_body(ctx, op, spec_op, where)
     build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
+    check_runtime_replies(ctx, op, spec_op, where)
 
     op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.auth_schemes)  # principals travel in params
     client_operation(op)

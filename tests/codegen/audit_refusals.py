@@ -108,6 +108,24 @@ def test_flag_names(tmp, refused):
             GET_ITEM)
 
 
+def test_runtime_replies(tmp, refused, accepted):
+    """A declared response covering the runtime's own 422 (or 401/403) whose schema rejects what the runtime
+    sends: the server broke its contract on every refused request."""
+    replies = lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"]
+    refused(tmp, lambda s: replies(s).pop("422"), "response 4XX covers the runtime's 422 for a parameter or the "
+            "body it refuses, whose body this schema does not accept: {\"detail\": [{\"type\": \"missing\"",
+            "#/paths/~1replies~1{mode}/get/responses/4XX/content/application~1json/schema")
+    refused(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"text/plain": {"schema": {"type": "string"}}}}}),
+            "response 422 covers the runtime's 422", "#/paths/~1replies~1{mode}/get/responses/422/content")
+    accepted(tmp, lambda s: replies(s).update({"422": {"description": "x"}}), "a 422 without content")
+    accepted(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"application/json": {
+        "schema": {"type": "object", "properties": {"detail": {}}}}}}}), "a 422 schema that accepts the runtime's")
+    secure = "#/paths/~1secure~1alt/get/responses/401/content/application~1json/schema"
+    refused(tmp, lambda s: s["paths"]["/secure/alt"]["get"]["responses"].update({"401": {"description": "x", "content": {
+        "application/json": {"schema": {"type": "object", "required": ["code"]}}}}}),
+        "response 401 covers the runtime's 401 for missing or refused credentials", secure)
+
+
 def test_values(tmp, refused):
     """A string where a flag belongs was read as Python's truth ('false' meant required); a length beyond what a
     size_t holds failed the C compiler, with no pointer.  A request body with no content named 'None' for its
@@ -131,4 +149,5 @@ def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_routes(tmp, refused, accepted, mutated, read_all, ok)
     test_json_value_defaults(tmp, refused, accepted)
     test_flag_names(tmp, refused)
+    test_runtime_replies(tmp, refused, accepted)
     test_values(tmp, refused)
