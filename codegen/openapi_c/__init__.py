@@ -14,6 +14,7 @@ The stages, one module each, in the order a spec goes through them:
   operations  path item + method -> Operation: parameters, request body, security
   bodymedia   a request body of several media types with one schema: a reader per media type (rt_valid_media)
   responses   an operation's responses -> reply helpers (statuses, ranges, default, response headers)
+  runtime_replies  the runtime's own 422/401/403 answers of an operation against the responses covering them
   client      what the client templates need on top of an Operation
   build       the whole spec -> Ctx, the one object the templates see
   render      Ctx -> file texts through templates/*.j2; writing only what changed

@@ -36,14 +36,18 @@ def codegen_abi(header=RT_VALID_H):
 def build(spec, spec_name, lax=False):
     """The Ctx of a loaded spec; spec_name is how the banners name it; lax: pydantic's lax conversions in JSON
     bodies (default: JSON types strictly)."""
-    check_document(spec)  # every construct is supported or refused here, with its JSON pointer
+    body_defaults = check_document(spec)  # every construct is supported or refused here, with its JSON pointer
     ctx = Ctx(spec, spec_name)
+    ctx.body_defaults = body_defaults
     ctx.lax = lax
     collect_ids(ctx)
     # Every component schema gets a model, in spec order, used or not.
-    for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items():
-        if is_object_schema(schema) and not needs_schema(ctx, schema) and not has_file_parts(schema):
-            key = pointer("#/components/schemas", name)
+    components = [(pointer("#/components/schemas", name), name, schema)
+                  for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items()]
+    ctx.component_models = {key for key, _, schema in components  # known before any is built (jsonschema.py)
+                            if is_object_schema(schema) and not needs_schema(ctx, schema) and not has_file_parts(schema)}
+    for key, name, schema in components:
+        if key in ctx.component_models:
             model_for(ctx, key, name, schema, key)
     build_servers(ctx)
     ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once

@@ -32,8 +32,12 @@ def construct(key, value):
 
 
 def check_document(spec):
-    """Raise SpecError for the first construct of spec the generator does not support (see keywords.py)."""
-    Walker(spec).object(spec, "openapi", "#", None)
+    """Raise SpecError for the first construct of spec the generator does not support (see keywords.py); return
+    the pointers of the property schemas a request reaches that carry a default (jsonschema.py refuses those it
+    validates as a JSON value, where nothing fills a default in)."""
+    walker = Walker(spec)
+    walker.object(spec, "openapi", "#", None)
+    return walker.body_defaults
 
 
 class Walker:
@@ -43,6 +47,7 @@ class Walker:
         self.spec = spec
         self.seen = set()
         self.version = str(spec.get("openapi", ""))
+        self.body_defaults = set()  # check_document()
 
     def versioned(self, entry):
         """None if the key of entry exists in this document's OpenAPI version, else why it is refused."""
@@ -197,6 +202,8 @@ class Walker:
             if key == "default" and ctx == BODY and not prop:
                 self.fail(at, "schema keyword 'default' is refused here: a request body's defaults are applied to "
                               "absent properties only (an item's or a whole body's would be ignored)", via)
+            if key == "default" and ctx == BODY:
+                self.body_defaults.add(ptr)
             self.subschemas(key, value, at, ctx, via, prop)
 
     def schema_keyword(self, key, value, node, at, ctx, via):

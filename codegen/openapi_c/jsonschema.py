@@ -282,14 +282,23 @@ def keywords(ctx, t, schema, where):
     for key in schema:
         if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
-    # default here is JSON Schema's annotation (the suite's default.json): a value kept as JSON is validated as
-    # sent and never filled in; body defaults are applied to the properties of object models only (schemas.py)
+    # a value kept as JSON is validated as sent and never filled in: body defaults are applied to the properties
+    # of object models only (schemas.py); one a request reaches here is refused below (a response's describes)
     for key in ("readOnly", "writeOnly"):
         if schema.get(key) is True:
             # a value kept as JSON is validated as it is: nothing strips or refuses these properties
             raise SpecError("%s/%s: schema keyword %s is refused in a schema validated as a JSON value (a union, "
                             "a composition, an array's items...): it is enforced on the properties of object "
                             "models only, here it would be ignored" % (where, key, key))
+    if "default" in schema and len(ctx.schema_stack) > 1 and where in getattr(ctx, "body_defaults", ()) and \
+            where.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
+        # a property of an object model (whose defaults are filled in where it is a model), here inside a value
+        # kept as JSON that a request reaches (document.py): nothing fills its default in.  A default on a schema
+        # that is only ever a JSON value stays JSON Schema's annotation (the suite's default.json)
+        raise SpecError("%s/default: a default on a property of %s, an object model whose defaults are filled in, "
+                        "is never filled in here, where the object is validated as part of a JSON value (an array "
+                        "with minItems, a composition...): the handler would get the body as sent"
+                        % (where, where.rsplit("/properties/", 1)[0]))
     if "discriminator" in schema:
         discriminator(t, schema, where)
     if "$ref" in schema:

@@ -121,6 +121,8 @@ def length(value, node, ctx):
         value = int(value)  # 2.0 is the integer 2 in JSON
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return "must be a non-negative integer"
+    if value > 2 ** 63 - 1:
+        return "must be at most 2^63 - 1 (the generated C holds it in a size_t)"
     return None
 
 
@@ -374,16 +376,17 @@ OBJECTS = {
     },
     "external-documentation": {"description": A(), "url": A()},
     "parameter": {
-        "name": S(check=a_string), "in": S(check=supported_location), "required": S(), "schema": S(child="schema", ctx=PARAM),
+        "name": S(check=a_string), "in": S(check=supported_location), "required": S(check=a_flag),
+        "schema": S(child="schema", ctx=PARAM),
         "description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
-        "style": S(check=param_style), "explode": S(),  # params.py parses each style, per type
+        "style": S(check=param_style), "explode": S(check=a_flag),  # params.py parses each style, per type
         "allowEmptyValue": S(check=query_only),
         "allowReserved": R("the generated client percent-encodes reserved characters", harmless=not_true),
         "content": R("parameters with content (a media type) are not supported: use schema"),
     },
     # several media types: one schema as JSON, form or multipart, the Content-Type picking the reader; the rest is
     # refused by bodymedia.py, with the content's pointer
-    "request-body": {"description": A(), "content": S(child="content"), "required": S()},
+    "request-body": {"description": A(), "content": S(child="content"), "required": S(check=a_flag)},
     "media-type": {
         "schema": S(child="schema"), "example": A(), "examples": A(child="{example?}"),
         # multipart/form-data request bodies only (multipart.py refuses it on the others)
@@ -404,10 +407,10 @@ OBJECTS = {
                                   "server")},
     # Header Objects: response headers, arguments of the reply helpers (responses.py: scalar schemas only).
     "header": {"description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
-               "required": S(), "schema": S(child="schema"),
+               "required": S(check=a_flag), "schema": S(child="schema"),
                "content": R("a header with content (a media type) is not supported: use schema"),
                "style": R("only style simple is supported for headers", harmless=lambda v, n, c: v == "simple"),
-               "explode": S()},  # no effect on the scalar headers responses.py accepts
+               "explode": S(check=a_flag)},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},
     "reference": {"$ref": S(), "summary": A(), "description": A()},
     # security.py: apiKey (header, query, cookie), http bearer and basic, oauth2 and openIdConnect (bearer tokens);

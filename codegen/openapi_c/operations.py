@@ -3,6 +3,8 @@
 The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
 """
 
+import re
+
 from .bodymedia import several_media
 from .client import client_operation
 from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
@@ -15,6 +17,7 @@ from .params import build_params, path_template
 from .rawbody import json_media, raw_body
 from .refusals import DOC_KEYWORDS, SpecError
 from .responses import build_responses
+from .runtime_replies import check_runtime_replies
 from .schemas import build_rule, is_object_schema
 from .security import build_security
 
@@ -80,6 +83,7 @@ def build_operations(ctx):
         where = pointer("#/paths", path)
         if not path.startswith("/"):
             raise SpecError("%s: path %r must start with '/'" % (where, path))
+        check_path_key(path, where)
         if "$ref" in item:
             where = item["$ref"]
             item = ctx.resolve(item["$ref"])
@@ -88,8 +92,45 @@ def build_operations(ctx):
             if method in item:
                 ctx.ops.append(build_operation(ctx, path, method, item[method], shared, seen_ids,
                                                pointer(where, method)))
+    check_routes(ctx.ops)
     # Routes: literal segments before parameters (OpenAPI's matching rule), else spec order.
     ctx.routes = sorted(ctx.ops, key=lambda o: (o.precedence, o.index))
+
+
+def check_path_key(path, where):
+    """Refuse a path the router could never match: it compares decoded segments with the template's text, and a
+    client resolves '.' and '..' segments before sending."""
+    if "?" in path or "#" in path:
+        raise SpecError("%s: path %r has a query or fragment: a path template is the path alone (declare "
+                        "query parameters instead)" % (where, path))
+    if "%" in path:
+        raise SpecError("%s: path %r has a percent-escape: the router matches decoded paths, so this route would "
+                        "never be reached (write the character itself)" % (where, path))
+    if any(seg in (".", "..") for seg in path.split("/")):
+        raise SpecError("%s: path %r has a '.' or '..' segment, which a client resolves before sending: this "
+                        "route would never be reached" % (where, path))
+
+
+def check_routes(ops):
+    """Refuse two operations of one method on paths that differ only in their parameters' names (OpenAPI: such
+    paths MUST NOT exist): the second could never be reached.  A GET route answers HEAD too, unless the spec
+    declares a HEAD operation on the same path: then that one does."""
+    seen = {}
+    for op in ops:
+        key = (key_shape(op), op.method)
+        if key in seen:
+            raise SpecError("%s: %s %s is the same route as %s %s (%s): paths that differ only in their parameters' "
+                            "names are identical, and the second operation could never be reached"
+                            % (op.where, op.method, op.path, seen[key].method, seen[key].path, seen[key].where))
+        seen[key] = op
+    for op in ops:
+        if op.method == "GET" and (key_shape(op), "HEAD") in seen:
+            op.methods_c = "RT_METHOD_GET"
+
+
+def key_shape(op):
+    """op's path with each parameter's name left out: what the router matches."""
+    return re.sub(r"\{[^{}]*\}", "{}", op.path)
 
 
 def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
@@ -98,6 +139,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     op = Operation()
     op.method = method.upper()
     op.path = path
+    op.where = where
     if "operationId" not in spec_op:
         raise SpecError("%s: operationId is required" % where)
     op.id = spec_op["operationId"]
@@ -115,10 +157,11 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
 
     template_params = path_template(op, where)
     own = [(p, "%s/parameters/%d" % (where, i)) for i, p in enumerate(spec_op.get("parameters", []))]
-    build_params(ctx, op, shared + own, template_params, where)
+    build_params(ctx, op, shared, own, template_params, where)
     request_body(ctx, op, spec_op, where)
     build_security(ctx, op, spec_op, where)
     build_responses(ctx, op, spec_op, where)
+    check_runtime_replies(ctx, op, spec_op, where)
 
     op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.auth_schemes)  # principals travel in params
     client_operation(op)
@@ -154,10 +197,11 @@ def one_media_body(ctx, op, rb, at):
         return
     op.body_json_media_c = json_media(rb)
     form = form_content_schema(rb, at)
-    schema, at = form if form[0] is not None else json_content_schema(rb, at)
+    schema, schema_at = form if form[0] is not None else json_content_schema(rb, at)
     if schema is None:
-        raise SpecError("%s: only application/json and application/x-www-form-urlencoded request "
+        raise SpecError("%s/content: only application/json and application/x-www-form-urlencoded request "
                         "bodies are supported" % at)
+    at = schema_at
     op.body_form = form[0] is not None
     op.body_required = bool(rb.get("required", False))
     target = schema

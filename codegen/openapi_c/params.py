@@ -242,24 +242,58 @@ def check_array_default(param, where):
                         "request without the parameter would be refused" % (where, d))
 
 
-def build_params(ctx, op, spec_params, template_params, where):
-    """Set op.params from the path item's and the operation's parameters (spec_params: (parameter, its JSON
-    pointer), in that order): operation-level ones override path-level ones of the same name and place."""
+def param_key(p):
+    """What identifies a parameter (OpenAPI: name and location; a header's name in any case)."""
+    name = p["name"]
+    return (name.lower() if p["in"] == "header" and isinstance(name, str) else name, p["in"])
+
+
+def merged_params(ctx, shared, own):
+    """{key: (parameter, its JSON pointer)} of the path item's (shared) and the operation's (own) parameters,
+    each a list of (parameter, pointer): operation-level ones override path-level ones of the same name and place.
+    A list naming one twice is refused: OpenAPI forbids it, and only one of the two could be enforced."""
     merged = {}
-    for p, at in spec_params:
-        if "$ref" in p:
-            at = p["$ref"]
-            p = ctx.resolve(p["$ref"])
-        merged[(p["name"], p["in"])] = (p, at)
+    for level in (shared, own):
+        seen = {}
+        for p, at in level:
+            ref_at = at
+            if "$ref" in p:
+                at = p["$ref"]
+                p = ctx.resolve(p["$ref"])
+            key = param_key(p)
+            if key in seen:
+                raise SpecError("%s: parameter %r in %s is declared twice in one list (also at %s): only one of "
+                                "the two would be enforced" % (ref_at, p["name"], p["in"], seen[key]))
+            seen[key] = ref_at
+            merged[key] = (p, at)
+    return merged
+
+
+def check_required(param, p, rule, at):
+    """A path parameter is required: true (OpenAPI: it MUST be); a required one has no default (never applied)."""
+    if param.location == "path" and p.get("required") is not True:
+        raise SpecError("%s: path parameter %r must have required: true (OpenAPI requires it: a path without it "
+                        "does not match the route)" % (at + "/required" if "required" in p else at, param.name))
+    if param.required and rule.default is not None:
+        raise SpecError("%s/schema/default: a default on a required parameter is never applied (a request without "
+                        "it is refused): drop the default or required" % at)
+
+
+def build_params(ctx, op, shared, own, template_params, where):
+    """Set op.params from the path item's (shared) and the operation's (own) parameters, each a list of
+    (parameter, its JSON pointer) (merged_params())."""
+    merged = merged_params(ctx, shared, own)
     op.params = []
-    for (pname, pin), (p, at) in merged.items():
+    for (_, pin), (p, at) in merged.items():
+        pname = p["name"]
         if pin not in ("path", "query", "header", "cookie"):
             raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
         if "schema" not in p:
             raise SpecError("%s: parameter %r needs a schema" % (at, pname))
-        rule, own = param_rule(ctx, p, op, at)
-        param = Param(p, rule, at, own)
-        check_style(ctx, param, p, own, at)
+        rule, own_keys = param_rule(ctx, p, op, at)
+        param = Param(p, rule, at, own_keys)
+        check_required(param, p, rule, at)
+        check_style(ctx, param, p, own_keys, at)
         if param.is_array and rule.default is not None:
             check_array_default(param, at)
         if any(other.c_name == param.c_name for other in op.params):
@@ -278,3 +312,9 @@ def build_params(ctx, op, spec_params, template_params, where):
     for tp in template_params:
         if (tp, "path") not in merged:
             raise SpecError("%s: template parameter {%s} is not declared" % (where, tp))
+    names = {p.c_name: p for p in op.params}
+    for p in op.params:
+        other = names.get("has_" + p.c_name) if p.has_flag else None
+        if other is not None:  # one struct member twice (api_<op>_params, the client's)
+            raise SpecError("%s: parameter %r maps to the C name %s, the flag saying whether parameter %r was sent "
+                            "(rename one)" % (where, other.name, other.c_name, p.name))

@@ -364,10 +364,22 @@ def model_for(ctx, key, schema_name, schema, where):
             raise SpecError("%s: properties %r and %r map to the same C field %s" % (at, same[0], pname,
                                                                                      field_name(pname)))
         model.fields.append(build_field(ctx, model, pname, pschema, pname in required, at))
+    check_flag_members(model, where)
     names = [f.name for f in model.fields]
     model.is_http_error = (names == ["detail"] and model.fields[0].rule.kind == "RT_VALID_STRING"
                            and model.fields[0].required)
     return model
+
+
+def check_flag_members(model, where):
+    """A property whose C field is another's has_<field> flag would be a duplicate member of the struct."""
+    fields = {f.c_name: f for f in model.fields}
+    for f in model.fields:
+        other = fields.get("has_" + f.c_name) if f.has_flag else None
+        if other is not None:
+            raise SpecError("%s: property %r maps to the C field %s, the flag saying whether property %r is set "
+                            "(rename one)" % (pointer(where + "/properties", other.name), other.name, other.c_name,
+                                              f.name))
 
 
 def build_field(ctx, model, pname, pschema, required, where):

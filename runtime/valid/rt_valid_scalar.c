@@ -11,6 +11,7 @@
 #include "rt_url.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,8 +23,17 @@
 /* A bound as it appears in ctx: 0 stays an int, 0.5 a float printed as in the spec. */
 static struct json_object *bound_json(const struct rt_valid_bound *b)
 {
-    if (b->is_int)
-        return json_object_new_int64((int64_t)b->value);
+    /* from the text, not the double: int64's bounds (format int64) are not doubles, and 2^63 overflows
+     * int64_t (ctx showed {"le": -9223372036854775808}); an integer beyond int64_t keeps its text */
+    if (b->is_int) {
+        char *end;
+        long long n;
+
+        errno = 0;
+        n = strtoll(b->text, &end, 10);
+        if (errno == 0 && end != b->text && *end == '\0')
+            return json_object_new_int64(n);
+    }
     return json_object_new_double_s(b->value, b->text);
 }
 

@@ -44,7 +44,8 @@ def write(root, files):
 
 PET = {"type": "object", "required": ["name"],
        "properties": {"name": {"type": "string", "maxLength": 20}, "tag": {"type": "string"}}}
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}}
+# detail: a string (HTTPException) or, for the runtime's own 422 that default covers too, a list of errors
+ERROR = {"type": "object", "properties": {"detail": {"type": ["string", "array"]}}}
 PET_ID = {"name": "pet_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 

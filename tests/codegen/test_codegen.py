@@ -19,6 +19,7 @@ import tempfile
 
 import yaml
 
+import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
@@ -532,6 +533,7 @@ def main():
         test_openapi_30(tmp)
         test_cycles(tmp)
         test_yaml_12(tmp)
+        audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
     return done()
 
 

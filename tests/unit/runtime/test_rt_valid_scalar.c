@@ -252,6 +252,11 @@ static const struct rt_valid_rule r_small = {.kind = RT_VALID_INTEGER,
                                              .maximum = {.text = "5", .value = 5, .is_int = true},
                                              .lax = true};
 static const struct rt_valid_rule r_int = {.kind = RT_VALID_INTEGER, .lax = true};
+/* format int64's bounds, as the generator writes them: 2^63 - 1 is no double (its value rounds to 2^63) */
+static const struct rt_valid_rule r_int64 = {
+    .kind = RT_VALID_INTEGER,
+    .minimum = {.text = "-9223372036854775808", .value = -9.2233720368547758e+18, .is_int = true},
+    .maximum = {.text = "9223372036854775807", .value = 9.2233720368547758e+18, .is_int = true}};
 static const struct rt_valid_rule r_num = {.kind = RT_VALID_NUMBER,
                                            .maximum = {.text = "0.5", .value = 0.5, .exclusive = true}};
 static const struct rt_valid_rule r_bool = {.kind = RT_VALID_BOOLEAN, .lax = true};
@@ -302,6 +307,10 @@ static void test_scalar_values(void)
     CHECK(same(scalar(&r_int, "\"99999999999999999999\"", &i),
                "[{\"type\":\"int_parsing_size\",\"loc\":[\"v\"],\"msg\":\"Unable to parse input string as an "
                "integer, exceeded maximum size\",\"input\":\"99999999999999999999\"}]"));
+    CHECK(
+        same(scalar(&r_int64, "9223372036854775808", &i),
+             "[{\"type\":\"less_than_equal\",\"loc\":[\"v\"],\"msg\":\"Input should be less than or equal to "
+             "9223372036854775807\",\"input\":9223372036854775808,\"ctx\":{\"le\":9223372036854775807}}]"));
     CHECK(same(scalar(&r_num, "0.25", &d), "ok") && d == 0.25);
     CHECK(same(scalar(&r_num, "0.5", &d),
                "[{\"type\":\"less_than\",\"loc\":[\"v\"],\"msg\":\"Input should be less "

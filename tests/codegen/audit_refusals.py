@@ -1,0 +1,153 @@
+"""Constructs an adversarial audit found accepted and then ignored (or answered with a broken pointer): each is
+now refused with its JSON pointer, or enforced.  Run by test_codegen.py with its helpers (kept apart so that each
+file stays readable)."""
+
+import re
+import subprocess
+
+ITEM = "#/paths/~1items~1{item_id}"
+GET_ITEM = ITEM + "/get"
+
+
+def item_get(s):
+    return s["paths"]["/items/{item_id}"]["get"]
+
+
+def test_params(tmp, refused, accepted):
+    """One list naming a parameter twice (OpenAPI forbids it; only the last was enforced), a path parameter not
+    required: true, and a default on a required parameter (the default was applied, required ignored)."""
+    q_int = {"name": "q", "in": "query", "schema": {"type": "integer"}}
+    refused(tmp, lambda s: item_get(s)["parameters"].append(q_int), "parameter 'q' in query is declared twice in "
+            "one list (also at %s/parameters/1)" % GET_ITEM, GET_ITEM + "/parameters/7")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "X-Trace", "in": "header", "schema": {}}),
+            "parameter 'X-Trace' in header is declared twice in one list", GET_ITEM + "/parameters/7")
+    refused(tmp, lambda s: s["paths"]["/items/{item_id}"].update(parameters=[q_int, q_int]),
+            "parameter 'q' in query is declared twice", ITEM + "/parameters/1")
+    accepted(tmp, lambda s: s["paths"]["/items/{item_id}"].update(parameters=[
+        {"name": "X-TRACE", "in": "header", "schema": {"type": "integer"}}]),
+        "an operation's header parameter overrides the path item's of the same name in another case")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].update(required=False),
+            "path parameter 'item_id' must have required: true", GET_ITEM + "/parameters/0/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][0].pop("required"),
+            "path parameter 'item_id' must have required: true", GET_ITEM + "/parameters/0")
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(required=True, schema={"type": "string",
+                                                                                       "default": "abc"}),
+            "a default on a required parameter is never applied", GET_ITEM + "/parameters/1/schema/default")
+    accepted(tmp, lambda s: item_get(s)["parameters"][1].update(required=True), "a required parameter, no default")
+
+
+def test_routes(tmp, refused, accepted, mutated, read_all, ok):
+    """Paths that differ only in their parameters' names are one route: a second operation of the same method
+    was never reached.  A declared HEAD operation answers HEAD (a GET route did); a path with a query, a
+    fragment, a percent-escape or a dot segment never matched."""
+    other = {"operationId": "other_item", "parameters": [{"name": "other", "in": "path", "required": True,
+                                                          "schema": {"type": "string"}}],
+             "responses": {"204": {"description": "x"}}}
+    refused(tmp, lambda s: s["paths"].update({"/items/{other}": {"get": other}}),
+            "GET /items/{other} is the same route as GET /items/{item_id} (%s)" % GET_ITEM,
+            "#/paths/~1items~1{other}/get")
+    accepted(tmp, lambda s: s["paths"].update({"/items/{other}": {"put": other}}),
+             "the same path shape with another method (routed by method)")
+    refused(tmp, lambda s: s["paths"].update({"/items?all=1": {"get": dict(other, parameters=[])}}),
+            "path '/items?all=1' has a query or fragment", "#/paths/~1items?all=1")
+    refused(tmp, lambda s: s["paths"].update({"/caf%C3%A9": {"get": dict(other, parameters=[])}}),
+            "path '/caf%C3%A9' has a percent-escape", "#/paths/~1caf%C3%A9")
+    refused(tmp, lambda s: s["paths"].update({"/items/../x": {"get": dict(other, parameters=[])}}),
+            "has a '.' or '..' segment", "#/paths/~1items~1..~1x")
+    accepted(tmp, lambda s: s["paths"].update({"/caf\u00e9": {"get": dict(other, parameters=[])}}),
+             "a path with the character itself (the router matches decoded paths)")
+
+    r, out = mutated(tmp, lambda s: s["paths"]["/items/{item_id}"].update(head=dict(
+        other, operationId="head_item", parameters=[{"name": "item_id", "in": "path", "required": True,
+                                                     "schema": {"type": "integer"}}])))
+    ops = read_all(out)["api_ops.c"] if r.returncode == 0 else ""
+    ok(re.search(r"\.methods = RT_METHOD_GET, \.op = API_OP_GET_ITEM\}", ops) is not None and
+       re.search(r"\.methods = RT_METHOD_HEAD, \.op = API_OP_HEAD_ITEM\}", ops) is not None,
+       "a declared HEAD operation is routed, its path's GET answers GET only: " + r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
+
+
+def item_create_prop(schema, **components):
+    """A mutation adding property r (schema) to ItemCreate, the body of create_item, and these components."""
+    def mutate(s):
+        s["components"]["schemas"].update(components)
+        s["components"]["schemas"]["ItemCreate"]["properties"]["r"] = schema
+    return mutate
+
+
+def test_json_value_defaults(tmp, refused, accepted):
+    """A default on a property of an object model is filled in where the model is one (an array of X), and was
+    silently not where the same object is validated as part of a JSON value (an array of X with minItems):
+    refused there when a request reaches it.  A schema that is only ever a JSON value keeps JSON Schema's
+    annotation (test_access_and_default_refusals, the suite's default.json)."""
+    x = {"type": "object", "properties": {"k": {"type": "string"}, "n": {"type": "integer", "default": 9}}}
+    refused(tmp, item_create_prop({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/X"}},
+                                  X=x), "a default on a property of #/components/schemas/X, an object model whose "
+            "defaults are filled in, is never filled in here", "#/components/schemas/X/properties/n/default")
+    accepted(tmp, item_create_prop({"type": "object", "if": {"required": ["a"]},
+                                    "then": {"properties": {"b": {"type": "integer", "default": 1}}}}),
+             "a default in a schema that is only a JSON value (JSON Schema's annotation)")
+    accepted(tmp, item_create_prop({"type": "array", "items": {"$ref": "#/components/schemas/X"}}, X=x),
+             "an array of object models: their defaults are filled in")
+    accepted(tmp, item_create_prop({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}, X=x),
+             "a nullable object model")
+    accepted(tmp, lambda s: s["components"]["schemas"].update(X=x, Unused={"type": "array", "minItems": 1, "items": {
+        "$ref": "#/components/schemas/X"}}), "the same array where no request reaches it")
+
+
+def test_flag_names(tmp, refused):
+    """A property or parameter named has_<x> beside an optional integer x: the struct had has_x twice (the C
+    compiler refused it, with no pointer)."""
+    refused(tmp, lambda s: s["components"]["schemas"]["ItemCreate"]["properties"].update(
+        k={"type": "integer"}, has_k={"type": "boolean"}),
+        "property 'has_k' maps to the C field has_k, the flag saying whether property 'k' is set",
+        "#/components/schemas/ItemCreate/properties/has_k")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "has_ratio", "in": "query",
+                                                             "schema": {"type": "boolean"}}),
+            "parameter 'has_ratio' maps to the C name has_ratio, the flag saying whether parameter 'ratio' was sent",
+            GET_ITEM)
+
+
+def test_runtime_replies(tmp, refused, accepted):
+    """A declared response covering the runtime's own 422 (or 401/403) whose schema rejects what the runtime
+    sends: the server broke its contract on every refused request."""
+    replies = lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"]
+    refused(tmp, lambda s: replies(s).pop("422"), "response 4XX covers the runtime's 422 for a parameter or the "
+            "body it refuses, whose body this schema does not accept: {\"detail\": [{\"type\": \"missing\"",
+            "#/paths/~1replies~1{mode}/get/responses/4XX/content/application~1json/schema")
+    refused(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"text/plain": {"schema": {"type": "string"}}}}}),
+            "response 422 covers the runtime's 422", "#/paths/~1replies~1{mode}/get/responses/422/content")
+    accepted(tmp, lambda s: replies(s).update({"422": {"description": "x"}}), "a 422 without content")
+    accepted(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"application/json": {
+        "schema": {"type": "object", "properties": {"detail": {}}}}}}}), "a 422 schema that accepts the runtime's")
+    secure = "#/paths/~1secure~1alt/get/responses/401/content/application~1json/schema"
+    refused(tmp, lambda s: s["paths"]["/secure/alt"]["get"]["responses"].update({"401": {"description": "x", "content": {
+        "application/json": {"schema": {"type": "object", "required": ["code"]}}}}}),
+        "response 401 covers the runtime's 401 for missing or refused credentials", secure)
+
+
+def test_values(tmp, refused):
+    """A string where a flag belongs was read as Python's truth ('false' meant required); a length beyond what a
+    size_t holds failed the C compiler, with no pointer.  A request body with no content named 'None' for its
+    pointer."""
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(required="false"), "Parameter field 'required: "
+            "false' is refused: must be true or false", GET_ITEM + "/parameters/1/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][1].update(explode="no"), "must be true or false",
+            GET_ITEM + "/parameters/1/explode")
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(required="yes"),
+            "Request Body field 'required: yes' is refused: must be true or false",
+            "#/paths/~1items~1/post/requestBody/required")
+    refused(tmp, lambda s: item_get(s)["parameters"][1]["schema"].update(maxLength=10 ** 30),
+            "must be at most 2^63 - 1", GET_ITEM + "/parameters/1/schema/maxLength")
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"].update(content={}),
+            "only application/json and application/x-www-form-urlencoded request bodies are supported",
+            "#/paths/~1items~1/post/requestBody/content")
+
+
+def test_audit(tmp, refused, accepted, mutated, read_all, ok):
+    test_params(tmp, refused, accepted)
+    test_routes(tmp, refused, accepted, mutated, read_all, ok)
+    test_json_value_defaults(tmp, refused, accepted)
+    test_flag_names(tmp, refused)
+    test_runtime_replies(tmp, refused, accepted)
+    test_values(tmp, refused)
