@@ -13,6 +13,7 @@
 """
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -203,10 +204,29 @@ def test_references(tmp):
     ok(spec == before, "references() leaves the document as it was (n.yaml is not read)")
 
 
+def test_yaml_12_numbers(tmp):
+    """Numbers read as YAML 1.2's core schema (OpenAPI 3.1's), in a .yaml file and in a .json one (JSON is
+    YAML 1.2): a JSON exponent without a dot is a number, not YAML 1.1's string."""
+    yaml_text = ("openapi: 3.1.0\npaths: {}\nx-n: {exp: 1e-06, signed: -2.5E+3, dot: .5, lead0: 012, hex: 0x1F, "
+                 "oct: 0o17, inf: .inf, under: 1_000, sexa: 1:30, date: 2024-01-01, on: on}\n")
+    want = {"exp": 1e-06, "signed": -2500.0, "dot": 0.5, "lead0": 12, "hex": 31, "oct": 15, "inf": float("inf"),
+            "under": "1_000", "sexa": "1:30", "date": "2024-01-01", "on": "on"}
+    with open(os.path.join(tmp, "n.yaml"), "w") as f:
+        f.write(yaml_text)
+    got = load_spec_files(os.path.join(tmp, "n.yaml"))[0]["x-n"]
+    ok(got == want and all(type(got[k]) is type(want[k]) for k in want), "YAML 1.2 numbers: %s" % got)
+    doc = {"openapi": "3.1.0", "paths": {}, "x-n": [1e-06, 1e+300, -3e-10, 12, 2.5]}
+    with open(os.path.join(tmp, "n.json"), "w") as f:
+        json.dump(doc, f)  # writes 1e-06, as json.dumps() and JavaScript do
+    got = load_spec_files(os.path.join(tmp, "n.json"))[0]["x-n"]
+    ok(got == doc["x-n"] and [type(v) for v in got] == [float, float, float, int, float],
+       "a JSON spec's exponents are numbers: %s" % got)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for i, t in enumerate([test_bundled_equals_single, test_recursive_file, test_generated_same, test_refusals,
-                                 test_references]):
+                                 test_references, test_yaml_12_numbers]):
             d = os.path.join(tmp, str(i))
             os.makedirs(d)
             t(d)
