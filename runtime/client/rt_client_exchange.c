@@ -8,6 +8,7 @@
 #include "rt_client_pool.h"
 #include "rt_client_priv.h"
 #include "rt_client_req.h"
+#include "rt_http_parse.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h> /* the answer's version: evhttp has no getter for it */
 #include <event2/keyvalq_struct.h>
 
 #define USER_AGENT "async-demo/0.1"
@@ -124,6 +126,19 @@ static void copy_headers(struct rt_client_req *req, struct evkeyvalq *in)
 }
 
 /*
+ * Whether @p evreq's answer leaves its connection open (rt_http_keeps_alive()):
+ * evhttp itself closes an outgoing connection on "Connection: close" only,
+ * and would keep an HTTP/1.0 answer's, which the server then closes: a call
+ * sent on it meanwhile fails (a POST is never sent again).
+ */
+static bool answer_keeps_alive(const struct evhttp_request *evreq)
+{
+    const char *connection = evhttp_find_header(evreq->input_headers, "Connection");
+
+    return evreq->major == 1 && rt_http_keeps_alive(evreq->minor, connection);
+}
+
+/*
  * evhttp: the request completed.  @p evreq is NULL after on_error (already
  * handled); a request with response code 0 means the connection could not
  * be made (evhttp calls back without an error then).  libevent frees
@@ -164,7 +179,10 @@ static void on_response(struct evhttp_request *evreq, void *arg)
     free(req->content_type);
     req->content_type = ctype != NULL ? rt_xstrdup(ctype) : NULL;
     copy_headers(req, evhttp_request_get_input_headers(evreq));
-    rt_client_conn_release(conn);
+    if (answer_keeps_alive(evreq))
+        rt_client_conn_release(conn);
+    else
+        rt_client_conn_kill(conn);
     rt_client_req_done(req, code);
 }
 

@@ -52,6 +52,13 @@ static bool list_has_token(const char *list, const char *token)
     return false;
 }
 
+bool rt_http_keeps_alive(int http_minor, const char *connection)
+{
+    if (http_minor >= 1)
+        return connection == NULL || !list_has_token(connection, "close");
+    return connection != NULL && list_has_token(connection, "keep-alive");
+}
+
 static bool is_request_id(const char *s)
 {
     size_t i;
@@ -268,10 +275,7 @@ static int apply_headers(struct rt_req *req, struct rt_http_head_info *info, con
         *detail = hosts == 0 ? "Missing Host header" : "More than one Host header";
         return 400;
     }
-    if (req->http_minor == 1)
-        info->keep_alive = connection == NULL || !list_has_token(connection, "close");
-    else
-        info->keep_alive = connection != NULL && list_has_token(connection, "keep-alive");
+    info->keep_alive = rt_http_keeps_alive(req->http_minor, connection);
     return 0;
 }
 

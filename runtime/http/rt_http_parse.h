@@ -41,4 +41,12 @@ struct rt_http_head_info {
 int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_headers,
                        struct rt_http_head_info *info, const char **detail);
 
+/**
+ * RFC 9112 9.3: whether a message of HTTP/1.@p http_minor whose Connection
+ * field is @p connection (NULL: none) leaves its connection open: HTTP/1.1
+ * unless it lists "close", HTTP/1.0 only if it lists "keep-alive".  For the
+ * server's requests and the outbound client's answers alike.
+ */
+bool rt_http_keeps_alive(int http_minor, const char *connection);
+
 #endif /* RT_HTTP_PARSE_H */

@@ -21,7 +21,8 @@
 #include <event2/listener.h>
 
 struct upstream up_a, up_b, up_v6, up_tls, up_tls_other;
-struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later, raw_big_headers, raw_close_early;
+struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later, raw_big_headers, raw_close_early,
+    raw_http10;
 
 static struct event_base *srv_base;
 static pthread_t srv_thread;
@@ -304,6 +305,8 @@ static void raw_close_soon(struct raw_conn *rc)
 static int raw_answer(struct raw_conn *rc)
 {
     static const char early[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+    static const char http10[] = "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 11\r\n\r\n{\"ok\":true}";
 
     switch (rc->srv->mode) {
     case RAW_HANG:
@@ -327,6 +330,11 @@ static int raw_answer(struct raw_conn *rc)
         break;
     case RAW_CLOSE_EARLY:
         bufferevent_write(rc->bev, early, sizeof(early) - 1);
+        raw_close_soon(rc);
+        break;
+    case RAW_HTTP10: /* as Python's BaseHTTPRequestHandler: one request, then the connection ends */
+        if (rc->n_requests == 1)
+            bufferevent_write(rc->bev, http10, sizeof(http10) - 1);
         raw_close_soon(rc);
         break;
     }
@@ -472,7 +480,7 @@ int upstreams_start(bool tls)
         raw_start(&raw_close_second, RAW_CLOSE_SECOND) != 0 ||
         raw_start(&raw_close_later, RAW_CLOSE_LATER) != 0 ||
         raw_start(&raw_big_headers, RAW_BIG_HEADERS) != 0 ||
-        raw_start(&raw_close_early, RAW_CLOSE_EARLY) != 0) {
+        raw_start(&raw_close_early, RAW_CLOSE_EARLY) != 0 || raw_start(&raw_http10, RAW_HTTP10) != 0) {
         printf("# cannot start the raw upstreams\n");
         return -1;
     }
@@ -494,6 +502,7 @@ void upstreams_stop(void)
     raw_stop(&raw_close_later);
     raw_stop(&raw_big_headers);
     raw_stop(&raw_close_early);
+    raw_stop(&raw_http10);
     event_base_free(srv_base);
     if (tmpdir[0] != '\0') {
         char cmd[128];

@@ -51,7 +51,8 @@ enum raw_mode {
     RAW_CLOSE_SECOND, /* answer the first request of a connection (keep-alive); close on the second */
     RAW_CLOSE_LATER,  /* answer (keep-alive), then close the connection 50 ms later */
     RAW_BIG_HEADERS,  /* answer with 70000 bytes of header fields */
-    RAW_CLOSE_EARLY   /* send the headers and 10 of 100 body bytes, then close */
+    RAW_CLOSE_EARLY,  /* send the headers and 10 of 100 body bytes, then close */
+    RAW_HTTP10 /* answer the first request as HTTP/1.0 (no keep-alive), ignore the rest, close 50 ms later */
 };
 
 #define RAW_MAX_CONNS 64
@@ -68,7 +69,7 @@ struct raw_server {
 
 extern struct upstream up_a, up_b, up_v6, up_tls, up_tls_other;
 extern struct raw_server raw_hang, raw_garbage, raw_close_second, raw_close_later, raw_big_headers,
-    raw_close_early;
+    raw_close_early, raw_http10;
 
 /**
  * Start every upstream and the server thread.  With @p tls, also make a CA

@@ -176,6 +176,33 @@ static void test_post_not_retried(void)
     rt_client_free(c);
 }
 
+/*
+ * An HTTP/1.0 answer without Connection: keep-alive ends its connection
+ * (RFC 9112 9.3): the next call, a POST (never retried), opens a new one
+ * instead of being sent on it and failing when the server closes it.
+ */
+static void test_http10_not_reused(void)
+{
+    struct rt_client *c = client_new(3000, 0, NULL, 0, 0);
+    struct rt_client_request rq = {"POST", NULL, "{}", 2, "application/json", NULL};
+    struct rt_client_stats st;
+    struct result r1, r2;
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", raw_http10.port, "/");
+    CHECK(get(c, u, &r1) == 0);
+    CHECK(wait_all(5000));
+    CHECK(r1.status == 200);
+    rq.url = u;
+    CHECK(request(c, &rq, &r2) == 0);
+    CHECK(wait_all(5000));
+    printf("# the POST after an HTTP/1.0 answer: %d %s\n", r2.status, r2.error);
+    CHECK(r2.status == 200);
+    rt_client_get_stats(c, &st);
+    CHECK(st.retries == 0 && st.connections_opened == 2);
+    rt_client_free(c);
+}
+
 /* The server closes an idle connection: dropped from the pool, not reused. */
 static void test_idle_closed_by_server(void)
 {
@@ -240,6 +267,7 @@ int main(void)
         {"get_retried_once", test_get_retried_once},
         {"post_not_retried", test_post_not_retried},
         {"idle_closed_by_server", test_idle_closed_by_server},
+        {"http10_not_reused", test_http10_not_reused},
         {"many_concurrent", test_many_concurrent},
     };
 
