@@ -38,6 +38,28 @@ SCHEMA_KEYWORDS = {
 
 # --- which schemas need the full validator ----------------------------------------------------------------
 
+def with_default(schema, keys):
+    """{allOf: [S], default: d} (pydantic 1's way of giving a $ref a default) as S with the default d: the
+    schema it stands for, or None for any other schema."""
+    alts = schema.get("allOf")
+    if keys != {"allOf", "default"} or not isinstance(alts, list) or len(alts) != 1 or not isinstance(alts[0], dict):
+        return None
+    return dict(alts[0], default=schema["default"])
+
+
+def scalar_ref(ctx, ref):
+    """Whether the local $ref names a string, integer, number or boolean schema that a Rule enforces (an enum,
+    say): {$ref, default} then is that Rule with the default, as pydantic 2 writes a field `x: E = E.a`."""
+    try:
+        target = ref_target(ctx, ref)[0]
+    except SpecError:
+        return False
+    if not isinstance(target, dict) or "$ref" in target:
+        return False
+    types = simple_types(target)
+    return bool(types) and types[0] in ("string", "integer", "number", "boolean") and not needs_schema(ctx, target)
+
+
 def simple_types(schema):
     """The non-null types of schema (a list), or None when its type keyword is something the rules do not
     model (only null, or several types)."""
@@ -69,8 +91,13 @@ def decide(ctx, schema, nested):
     if not isinstance(schema, dict):
         return True
     keys = {k for k in schema if k not in DOC_KEYWORDS and not k.startswith("x-")}
+    defaulted = with_default(schema, keys)
+    if defaulted is not None:
+        return needs_schema(ctx, defaulted, nested)
     if "$ref" in schema:
         ref = str(schema["$ref"])
+        if keys == {"$ref", "default"} and ref.startswith("#/components/schemas/") and "%" not in ref:
+            return not scalar_ref(ctx, schema["$ref"])  # a Rule of the target, with this default
         return keys != {"$ref"} or not ref.startswith("#/components/schemas/") or "%" in ref or (nested and needs_schema(ctx, ref_target(ctx, schema["$ref"])[0], True))
     for key in ("anyOf", "oneOf"):
         if key in schema and tagged_branches(ctx, schema, key, keys, nested):

@@ -10,7 +10,7 @@ import json
 
 from .defaults import beyond_rule_valid, bound, check_default, check_union_default
 from .document import pointer
-from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table
+from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table, simple_types
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
@@ -55,7 +55,8 @@ def build_rule(ctx, schema, name, where, inline_name, for_ops=False, nested=Fals
         alts = schema.pop("allOf")
         if len(alts) != 1:
             raise SpecError("%s/allOf: allOf with more than one schema is not supported" % where)
-        return build_rule(ctx, dict(alts[0]), name, where + "/allOf/0", inline_name, for_ops, nested)
+        inner = dict(alts[0], **({"default": schema["default"]} if "default" in schema else {}))
+        return build_rule(ctx, inner, name, where + "/allOf/0", inline_name, for_ops, nested)
 
     rule = Rule(name)
     t = schema_type(schema, rule, where)
@@ -146,12 +147,16 @@ def add_rule(ctx, rule, for_ops, where):
 
 def ref_rule(ctx, schema, name, where, inline_name, for_ops):
     """{$ref: ...}: an object schema is used by reference (its Model); a scalar one is validated inline."""
-    check_keywords(schema, "$ref", where)
+    check_keywords({k: v for k, v in schema.items() if k != "default"}, "$ref", where)
     key = schema["$ref"]
     try:
         target = ref_target(ctx, key)[0]
     except SpecError as e:
         raise SpecError("%s/$ref: %s" % (where, e))
+    if "default" in schema:  # a scalar target (needs_schema): its Rule, with the default given beside the $ref
+        target = dict(target, default=schema["default"])
+        if for_ops:  # a parameter's: judged here, to name the parameter rather than the component
+            check_default(target, simple_types(target)[0], where)
     if key in ctx.ref_busy:  # a cycle through a union or $ref chain: the tables build (or refuse) it
         return schema_rule(ctx, target, name, key, for_ops)
     if not is_object_schema(target) or needs_schema(ctx, target):
@@ -467,12 +472,24 @@ SCALAR_TYPES = {"RT_VALID_STRING": "string", "RT_VALID_INTEGER": "integer", "RT_
                 "RT_VALID_BOOLEAN": "boolean"}
 
 
+def default_scope(ctx, pschema, where):
+    """The schema whose default a property has: its own, or the one its $ref names; with a default beside a
+    $ref (or beside allOf: [$ref]), the named schema with that default, so that its enum judges it."""
+    inner = pschema
+    if isinstance(pschema.get("allOf"), list) and len(pschema["allOf"]) == 1 and "default" in pschema:
+        inner = pschema["allOf"][0] if isinstance(pschema["allOf"][0], dict) else pschema
+    target = local_ref_target(ctx, inner, where)
+    if "default" not in pschema:
+        return target
+    return dict(target or inner, default=pschema["default"]) if isinstance(target, dict) else pschema
+
+
 def body_default(ctx, f, pschema, where):
     """The default of a property (on its schema, or the one its $ref names), applied when a request body leaves
     it out: only an optional scalar's (C has no literal for the others), and one its own schema accepts."""
     if not isinstance(pschema, dict):
         return  # a boolean schema has no default
-    node = pschema if "default" in pschema else local_ref_target(ctx, pschema, where)
+    node = default_scope(ctx, pschema, where)
     if not isinstance(node, dict) or node.get("default") is None:
         return  # none, or null: absent already reads as null (NULL, has_ false)
     if f.required:

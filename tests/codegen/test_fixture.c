@@ -359,6 +359,9 @@ static void test_access_and_defaults(void)
                  "cannot be sent\",\"input\":1}") != NULL);
     CHECK(strstr(cap.body, "\"loc\":[\"body\",\"owner\"]") != NULL &&
           strstr(cap.body, "\"loc\":[\"body\",\"size\"]"));
+    /* color is {$ref: Color, default: red}: the default is applied (above), the enum it names holds */
+    send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\",\"password\":\"pw\",\"color\":\"green\"}");
+    CHECK(cap.status == 422 && strstr(cap.body, "\"type\":\"enum\",\"loc\":[\"body\",\"color\"]") != NULL);
     send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\"}");
     CHECK(cap.status == 422 &&
           strstr(cap.body, "\"loc\":[\"body\",\"password\"]") != NULL); /* writeOnly: sent */
