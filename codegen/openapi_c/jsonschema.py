@@ -437,7 +437,8 @@ def strings(ctx, t, schema, where):
         if fmt not in STRING_FORMATS:
             raise SpecError("%s/format: format %r is not supported (supported: %s)"
                             % (where, fmt, ", ".join(sorted(STRING_FORMATS) + sorted(FORMAT_RANGES))))
-        t.add("format", STRING_FORMATS[fmt])
+        if STRING_FORMATS[fmt] is not None:  # else a hint (password)
+            t.add("format", STRING_FORMATS[fmt])
 
 
 def pattern(ctx, source, where):

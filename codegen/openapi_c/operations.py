@@ -46,19 +46,21 @@ def form_content_schema(node, where):
 
 
 def check_form_model(model, where):
-    """A form body's fields are text: scalars, or arrays of scalars (a repeated key), never null."""
+    """A form body's fields are text: scalars, or arrays of scalars (a repeated key).  A nullable scalar is an
+    optional one (FastAPI's `x: str | None = Form(None)`): text is never null, an absent field reads as null; a
+    scalar's default is applied when the field is absent, as the JSON reader does."""
     for f in model.fields:
         if "JSON Schema" in f.rule.summary:
             raise SpecError("%s: property %r of a form body uses keywords only the JSON Schema validator enforces "
                             "(minItems, const, a union...), which checks JSON values: a form field carries text"
                             % (where, f.name))
-        if f.read_only or f.default_json is not None:
-            # rt_valid_form reads fields from text; readOnly's refusal and body defaults are the JSON reader's
-            raise SpecError("%s: property %r of a form body has %s, which is applied to JSON bodies only"
-                            % (where, f.name, "readOnly" if f.read_only else "a default"))
+        if f.read_only:
+            # rt_valid_form reads fields from text; readOnly's refusal is the JSON reader's
+            raise SpecError("%s: property %r of a form body has readOnly, which is applied to JSON bodies only"
+                            % (where, f.name))
         kind = f.rule.items.kind if f.rule.kind == "RT_VALID_ARRAY" else f.rule.kind
         if kind not in ("RT_VALID_STRING", "RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") or \
-                f.rule.nullable or (f.rule.items is not None and f.rule.items.nullable):
+                (f.rule.kind == "RT_VALID_ARRAY" and (f.rule.nullable or f.rule.items.nullable)):
             raise SpecError("%s: property %r of a form body must be a string, integer, number, boolean or an "
                             "array of those (not null): a form field carries text" % (where, f.name))
 

@@ -40,7 +40,10 @@ NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMAT_DATE_TIME",
                   "uuid": "RT_VALID_FORMAT_UUID", "date": "RT_VALID_FORMAT_DATE", "time": "RT_VALID_FORMAT_TIME",
                   "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
-                  "byte": "RT_VALID_FORMAT_BYTE", "hostname": "RT_VALID_FORMAT_HOSTNAME"}
+                  "byte": "RT_VALID_FORMAT_BYTE", "hostname": "RT_VALID_FORMAT_HOSTNAME",
+                  # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
+                  # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
+                  "password": None}
 
 
 def check_keywords(schema, kind, where):
@@ -52,7 +55,8 @@ def check_keywords(schema, kind, where):
 
 
 def string_format(fmt, where):
-    """The RT_VALID_FORMAT_* constant for a string format; refuses the formats the runtime does not check."""
+    """The RT_VALID_FORMAT_* constant for a string format (None: a hint, nothing to check); refuses the formats
+    the runtime does not check."""
     if fmt not in STRING_FORMATS:
         raise SpecError("%s: string format %r is not supported (supported: %s)"
                         % (where, fmt, ", ".join(sorted(STRING_FORMATS))))

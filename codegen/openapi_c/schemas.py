@@ -242,7 +242,9 @@ def string_rule(ctx, schema, rule, where, for_ops):
         rule.summary.append("pattern " + c_comment(schema["pattern"]))
     if "format" in schema:
         fmt = schema["format"]
-        rule.members.append(("format", string_format(fmt, where + "/format")))
+        constant = string_format(fmt, where + "/format")
+        if constant is not None:
+            rule.members.append(("format", constant))
         rule.summary.append("format " + fmt)
     if "enum" in schema:
         # null in the enum of a nullable schema is the null the rule accepts (keywords.enum_list refuses a

@@ -62,8 +62,11 @@
  *    rt_valid_media_body, rt_valid_media_req_body()) (wt-media).
  * 12: the client picks a body's media type: rt_api_client_op.media/n_media,
  *    rt_api_client_start_as() (wt-client).
+ * 13: the form and multipart readers apply a field's default_json, as the
+ *    JSON reader does (rt_valid_model_field_default()); the generator emits
+ *    defaults on form fields, which an older runtime would leave unapplied.
  */
-#define RT_CODEGEN_ABI 12
+#define RT_CODEGEN_ABI 13
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

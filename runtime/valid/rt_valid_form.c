@@ -5,6 +5,7 @@
 #include "rt_valid_form.h"
 #include "rt_req.h"
 #include "rt_url.h"
+#include "rt_valid_model.h"
 #include "rt_valid_scalar.h"
 
 #include <json-c/json.h>
@@ -92,7 +93,9 @@ static void read_field(struct rt_req *req, const struct rt_url_query_pair *pairs
             last = &pairs[i];
     }
     if (last == NULL) {
-        if (f->required)
+        if (f->default_json != NULL)
+            (void)rt_valid_model_field_default(f, out, arena, errs, &at);
+        else if (f->required)
             rt_valid_error_add(errs, &at, "missing", "Field required", NULL, NULL);
         return;
     }

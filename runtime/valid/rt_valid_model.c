@@ -176,17 +176,17 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
     }
 }
 
-/* A request left out @p f, which has a default: store it as if sent (has_<field> set, as for a query
- * default). */
-static void apply_default(const struct conv *c, const struct rt_valid_field *f, void *out,
-                          const struct rt_valid_loc *at)
+int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
+                                 const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                                 const struct rt_valid_loc *loc)
 {
     struct json_object *d = json_tokener_parse(f->default_json); /* a scalar: nothing in out points into it */
+    int rc = rt_valid_scalar_from_json(f->rule, d, AT(out, f->offset, void), arena, errs, loc);
 
-    if (convert(c, f->rule, d, AT(out, f->offset, void), NULL, false, at) == 0 &&
-        f->aux_offset != RT_VALID_NO_OFFSET)
+    if (rc == 0 && f->aux_offset != RT_VALID_NO_OFFSET)
         *AT(out, f->aux_offset, bool) = true;
     json_object_put(d);
+    return rc < 0 ? -1 : 0;
 }
 
 static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
@@ -214,7 +214,7 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
             continue;
         }
         if (!present && c->request && f->default_json != NULL) {
-            apply_default(c, f, out, &at);
+            (void)rt_valid_model_field_default(f, out, c->arena, c->errs, &at);
             continue;
         }
         if (!present) {

@@ -41,6 +41,18 @@ int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct js
                                    const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                                    const struct rt_valid_loc *loc);
 
+/**
+ * A request body left out @p f, which has a default (f->default_json, a
+ * scalar): store it in @p out at f's offset as if it had been sent (its
+ * has_ flag set, as for a query parameter's default), strings from
+ * @p arena.  For the JSON, form and multipart readers alike.
+ * @return 0, or -1 with an error added at @p loc (a default its rule
+ *         refuses, which the generator does not let through).
+ */
+int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
+                                 const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
+                                 const struct rt_valid_loc *loc);
+
 /** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
 

@@ -6,6 +6,7 @@
 #include "rt_multipart.h"
 #include "rt_req.h"
 #include "rt_url.h"
+#include "rt_valid_model.h"
 #include "rt_valid_scalar.h"
 
 #include <json-c/json.h>
@@ -207,7 +208,9 @@ static void read_field(struct rt_req *req, const struct parts *parts, const stru
     size_t n = count_named(parts, f->name), i = 0;
 
     if (n == 0) {
-        if (f->required)
+        if (f->default_json != NULL)
+            (void)rt_valid_model_field_default(f, out, arena, errs, &at);
+        else if (f->required)
             rt_valid_error_add(errs, &at, "missing", "Field required", NULL, NULL);
         return;
     }

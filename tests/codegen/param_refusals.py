@@ -75,8 +75,8 @@ def test_param_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["tags"].update(minItems=1),
             "property 'tags' of a form body uses keywords only the JSON Schema validator enforces",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
-    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["age"].update(default=3),
-            "property 'age' of a form body has a default, which is applied to JSON bodies only",
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["tags"].update(type=["array", "null"]),
+            "property 'tags' of a form body must be a string, integer, number, boolean or an array of those (not null)",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
     refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["age"].update(readOnly=True),
             "property 'age' of a form body has readOnly",

@@ -21,6 +21,7 @@ import yaml
 
 import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
+import fastapi_shapes  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
@@ -507,34 +508,6 @@ def test_yaml_12(tmp):
        "on/yes are property names and no/off enum strings, not YAML 1.1 booleans")
 
 
-def test_ref_default(tmp):
-    """A query parameter as FastAPI writes `color: Color = Color.red` ({$ref, default}, pydantic 2) or
-    {allOf: [$ref], default} (pydantic 1): the enum's rule with the default; a default outside the enum is
-    refused with the parameter's pointer."""
-    def spec(default):
-        return ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: x\n"
-                "      parameters:\n"
-                "        - {name: c, in: query, schema: {$ref: '#/components/schemas/Color', default: %s}}\n"
-                "        - {name: d, in: query, schema: {allOf: [{$ref: '#/components/schemas/Color'}], "
-                "default: blue}}\n"
-                "      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n"
-                "    Color: {type: string, enum: [red, blue]}\n" % default)
-    for default, good in (("red", True), ("green", False)):
-        path = os.path.join(tmp, "refdefault-%s.yaml" % default)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(spec(default))
-        r = gen("--spec", path, "--out", os.path.join(tmp, "refdefault-" + default))
-        if good:
-            ops = read_all(os.path.join(tmp, "refdefault-red")).get("api_ops.c", "") if r.returncode == 0 else ""
-            ok('.default_text = "red"' in ops and '.default_text = "blue"' in ops and
-               re.search(r"enum_x_c\[\] = \{\"red\", \"blue\", NULL\}", ops) is not None,
-               "{$ref: enum, default} and {allOf: [$ref], default} parameters: the enum's rule with the default: "
-               + r.stderr.strip()[-300:])
-        else:
-            ok(r.returncode != 0 and "#/paths/~1x/get/parameters/0/schema/default: the default 'green'" in r.stderr,
-               "a {$ref, default} parameter's default outside the enum is refused at it: " + r.stderr.strip())
-
-
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         files = test_properties(tmp)
@@ -556,7 +529,7 @@ def main():
         bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
-        test_ref_default(tmp)
+        fastapi_shapes.test_fastapi_shapes(tmp, gen, read_all, ok)
         test_c_names(tmp)
         test_review_accepted(tmp)
         test_openapi_30(tmp)

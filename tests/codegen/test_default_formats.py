@@ -65,7 +65,8 @@ def test_mirror_agrees_with_the_suite():
                     if (reason(fmt, case["data"]) is None) != case["valid"]:
                         wrong.append("%s %r" % (fmt, case["data"]))
     ok(n > 300 and not wrong, "the mirror's verdict is the suite's on its %d string cases: %s" % (n, wrong[:5]))
-    ok(sorted(CHECKS) == sorted(STRING_FORMATS), "a check for each format the runtime enforces (refusals.py)")
+    enforced = sorted(f for f, constant in STRING_FORMATS.items() if constant is not None)  # password: a hint
+    ok(sorted(CHECKS) == enforced, "a check for each format the runtime enforces (refusals.py)")
     for value, valid in (("", True), ("aGk=", True), ("aA==", True), ("a===", False), ("aGk", False),
                          ("a=Gk", False), ("aG k", False)):
         ok((reason("byte", value) is None) == valid, "byte %r: %s" % (value, "valid" if valid else "invalid"))

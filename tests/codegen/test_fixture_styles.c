@@ -76,7 +76,10 @@ void handle_path_styles(struct rt_req *req, const struct api_path_styles_params 
 /* "name=... age=... agree=... tags=..." of a FormIn body. */
 static void put_form_in(char *buf, size_t size, const struct api_form_in *b)
 {
-    snprintf(buf, size, "name=%s age=%d:%lld agree=%d", b->name, b->has_age, (long long)b->age, b->agree);
+    snprintf(buf, size, "name=%s age=%d:%lld agree=%d kind=%s", b->name, b->has_age, (long long)b->age,
+             b->agree, b->kind);
+    if (b->note != NULL)
+        snprintf(buf + strlen(buf), size - strlen(buf), " note=%s", b->note);
     put_strs(buf, size, "tags", b->tags.items, b->tags.len);
 }
 
@@ -172,7 +175,8 @@ static void test_form(void)
     const char *json[] = {"Content-Type", "application/json", NULL};
 
     send_req(RT_METHOD_POST, "/forms", form, "name=Ada+L&tags=a&tags=b%2Cc&agree=yes&other=1");
-    CHECK(cap.status == 200 && body_is("{\"detail\":\"name=Ada L age=0:0 agree=1 tags=[a],[b,c]\"}"));
+    CHECK(cap.status == 200 &&
+          body_is("{\"detail\":\"name=Ada L age=0:0 agree=1 kind=plain tags=[a],[b,c]\"}"));
     send_req(RT_METHOD_POST, "/forms", form, "name=&age=-1&tags=abcd&tags=%FF&agree=maybe");
     CHECK(cap.status == 422 &&
           strstr(cap.body, "{\"type\":\"string_too_short\",\"loc\":[\"body\",\"name\"]") &&
@@ -180,6 +184,11 @@ static void test_form(void)
           strstr(cap.body, "{\"type\":\"string_too_long\",\"loc\":[\"body\",\"tags\",0]") &&
           strstr(cap.body, "{\"type\":\"string_unicode\",\"loc\":[\"body\",\"tags\",1]") &&
           strstr(cap.body, "{\"type\":\"bool_parsing\",\"loc\":[\"body\",\"agree\"]"));
+    send_req(RT_METHOD_POST, "/forms", form, "name=a&agree=1&kind=fancy&note=n&secret=s%3D");
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"name=a age=0:0 agree=1 kind=fancy note=n tags=\"}"));
+    send_req(RT_METHOD_POST, "/forms", form, "name=a&agree=1&kind=other&note=123456789");
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"enum\",\"loc\":[\"body\",\"kind\"]") &&
+          strstr(cap.body, "\"loc\":[\"body\",\"note\"]"));
     send_req(RT_METHOD_POST, "/forms", form, "age=3");
     CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"name\"]") &&
           strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\",\"agree\"]"));
@@ -189,7 +198,7 @@ static void test_form(void)
     CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"body\"]"));
 }
 
-#define ADA "{\"detail\":\"name=Ada L age=0:0 agree=1 tags=[a],[b,c]\"}"
+#define ADA "{\"detail\":\"name=Ada L age=0:0 agree=1 kind=plain tags=[a],[b,c]\"}"
 #define BOUNDARY "b0undary"
 #define MULTIPART_ADA                                                                                        \
     "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAda L\r\n"                       \
