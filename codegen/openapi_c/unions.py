@@ -38,6 +38,14 @@ def union_rule(ctx, rule, schema, key, where, inline_name, for_ops):
         discriminator(ctx, rule, schema, alts, where)
 
 
+def mapped_ref(value):
+    """A discriminator mapping's value as a $ref: OpenAPI lets it be a schema name ("Dog") as well as a reference
+    ("#/components/schemas/Dog"); a value without '/' or '#' is a name."""
+    if isinstance(value, str) and "/" not in value and "#" not in value:
+        return "#/components/schemas/" + value
+    return value
+
+
 def discriminator_tags(schema, alts, where):
     """(propertyName, [(tag, branch index)]) of the discriminator of schema (at where), whose oneOf/anyOf is
     alts: the mapping's values, then the schema name of each $ref branch the mapping does not name."""
@@ -45,7 +53,7 @@ def discriminator_tags(schema, alts, where):
     at = where + "/discriminator"
     if not isinstance(d, dict) or not isinstance(d.get("propertyName"), str):
         raise SpecError("%s: a discriminator needs a propertyName" % at)
-    mapping = d.get("mapping") or {}
+    mapping = {tag: mapped_ref(ref) for tag, ref in (d.get("mapping") or {}).items()}
     refs = [a.get("$ref") if isinstance(a, dict) else None for a in alts]
     tags = []
     for tag, ref in mapping.items():

@@ -185,6 +185,13 @@ def test_schema_refusals(tmp):
                                                             "discriminator": {"propertyName": "kind",
                                                                               "mapping": {"c": SCHEMAS + "Item"}}}}),
             "is not one of the branches", SCHEMAS + "ItemCreate/properties/x/items/discriminator/mapping/c")
+    # OpenAPI lets a mapping name a schema ("Cat") as well as reference it: the tag c picks Cat, Dog keeps its name
+    r, out = mutated(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["discriminator"].update(
+        mapping={"c": "Cat"}))
+    models = read_all(out).get("api_models.c", "") if r.returncode == 0 else ""
+    ok(re.search(r"rule_owner_pet_tags\[\] = \{\{\"c\", 0\}, \{\"Dog\", 1\}\};", models) is not None,
+       "a discriminator mapping by schema name: " + r.stderr.strip())
+    subprocess.run(["rm", "-rf", out], check=True)
     refused(tmp, body_prop("x", {"oneOf": [{"$ref": SCHEMAS + "Cat"}, {"type": "object", "properties": {}}],
                                  "discriminator": {"propertyName": "kind"}}),
             "an inline branch needs a discriminator mapping naming it", SCHEMAS + "ItemCreate/properties/x/oneOf/1")
