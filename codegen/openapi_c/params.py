@@ -290,15 +290,17 @@ def build_params(ctx, op, shared, own, template_params, where):
             raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
         if "schema" not in p:
             raise SpecError("%s: parameter %r needs a schema" % (at, pname))
+        for other in op.params:  # before its rule, whose C name is made from the same name
+            if other.c_name == field_name(pname):
+                raise SpecError("%s/name: parameter %r in %s maps to the C name %s of parameter %r in %s: both "
+                                "would be params->%s (rename one)" % (at, pname, pin, other.c_name, other.name,
+                                                                      other.location, other.c_name))
         rule, own_keys = param_rule(ctx, p, op, at)
         param = Param(p, rule, at, own_keys)
         check_required(param, p, rule, at)
         check_style(ctx, param, p, own_keys, at)
         if param.is_array and rule.default is not None:
             check_array_default(param, at)
-        if any(other.c_name == param.c_name for other in op.params):
-            raise SpecError("%s/name: parameter %r maps to the C name %s of another parameter of the operation"
-                            % (at, pname, param.c_name))
         if pin == "path":
             if pname not in template_params:
                 raise SpecError("%s: path parameter %r is not in the template" % (at, pname))

@@ -17,6 +17,12 @@ def test_params(tmp, refused, accepted):
     """One list naming a parameter twice (OpenAPI forbids it; only the last was enforced), a path parameter not
     required: true, and a default on a required parameter (the default was applied, required ignored)."""
     q_int = {"name": "q", "in": "query", "schema": {"type": "integer"}}
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "item_id", "in": "query", "schema": {}}),
+            "parameter 'item_id' in query maps to the C name item_id of parameter 'item_id' in path: both would be "
+            "params->item_id (rename one)", GET_ITEM + "/parameters/7/name")
+    refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "x_trace", "in": "query", "schema": {}}),
+            "parameter 'x_trace' in query maps to the C name x_trace of parameter 'x-trace' in header",
+            GET_ITEM + "/parameters/7/name")
     refused(tmp, lambda s: item_get(s)["parameters"].append(q_int), "parameter 'q' in query is declared twice in "
             "one list (also at %s/parameters/1)" % GET_ITEM, GET_ITEM + "/parameters/7")
     refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "X-Trace", "in": "header", "schema": {}}),
