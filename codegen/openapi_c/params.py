@@ -44,6 +44,7 @@ class Param:
 
     def __init__(self, spec_param, rule, where, array_keys):
         self.name = spec_param["name"]
+        self.at = where  # its JSON pointer
         self.name_c = c_string(self.name)
         self.c_name = field_name(self.name)
         self.location = spec_param["in"]
@@ -318,5 +319,5 @@ def build_params(ctx, op, shared, own, template_params, where):
     for p in op.params:
         other = names.get("has_" + p.c_name) if p.has_flag else None
         if other is not None:  # one struct member twice (api_<op>_params, the client's)
-            raise SpecError("%s: parameter %r maps to the C name %s, the flag saying whether parameter %r was sent "
-                            "(rename one)" % (where, other.name, other.c_name, p.name))
+            raise SpecError("%s/name: parameter %r maps to the C name %s, the flag saying whether parameter %r was "
+                            "sent (rename one)" % (other.at, other.name, other.c_name, p.name))

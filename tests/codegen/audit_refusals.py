@@ -111,7 +111,7 @@ def test_flag_names(tmp, refused):
     refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "has_ratio", "in": "query",
                                                              "schema": {"type": "boolean"}}),
             "parameter 'has_ratio' maps to the C name has_ratio, the flag saying whether parameter 'ratio' was sent",
-            GET_ITEM)
+            GET_ITEM + "/parameters/7/name")
 
 
 def test_runtime_replies(tmp, refused, accepted):
