@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import time
 import unittest
 import urllib.parse
 
@@ -544,6 +545,8 @@ class Petstore(OAuth2TokenEndpoint, unittest.TestCase):
         with Server(workers=1, env=env, base_path="/shop") as small:
             def call(op_id, method, target, body=None, headers=None):
                 return self.call(op_id, method, target, body, headers, server=small)
+            if 60 - time.time() % 60 < 5:  # the allowance is per wall-clock minute: spend it inside one
+                time.sleep(60 - time.time() % 60 + 0.1)
             statuses = [call("list_pets", "GET", "/pets", headers=WITH_KEY).status for _ in range(3)]
             self.assertEqual(statuses, [200, 200, 429])  # login shares the allowance: spent
             self.assertEqual(call("login_user", "POST", "/users/login", b"username=a&password=b", FORM).status, 429)
