@@ -64,6 +64,8 @@ FORMAT_STRATEGIES = {
                      st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True), st.from_regex(r"[a-z0-9_/-]{0,12}", fullmatch=True)),
     "ipv4": st.ip_addresses(v=4).map(str),
     "ipv6": st.ip_addresses(v=6).map(str),
+    "duration": st.builds(lambda d, h, m: "P%dDT%dH%dM" % (d, h, m), st.integers(0, 99), st.integers(0, 23),
+                          st.integers(0, 59)),
 }
 
 

@@ -338,12 +338,20 @@ def uri_reason(b):
     return None
 
 
+# RFC 3339 appendix A: a week alone, or date elements (Y, M, D, contiguous) and/or T and time elements (H, M, S,
+# contiguous); ASCII digits only (rt_valid_format_duration_reason()).
+DURATION = re.compile(rb"P(?:[0-9]+W|(?:[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?|[0-9]+M(?:[0-9]+D)?|[0-9]+D)"
+                      rb"(?:T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S))?"
+                      rb"|T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S))\Z")
+
+
 # The formats of refusals.STRING_FORMATS, each with its check; ipv4 and ipv6 answer as pydantic words them.
 CHECKS = {
     "email": email_reason, "date-time": date_time_reason, "date": date_reason, "time": time_reason,
     "uuid": uuid_reason, "byte": byte_reason, "hostname": hostname_reason, "uri": uri_reason,
     "ipv4": lambda b: None if ipv4_ok(b) else "Input is not a valid IPv4 address",
     "ipv6": lambda b: None if ipv6_ok(b) else "Input is not a valid IPv6 address",
+    "duration": lambda b: None if DURATION.match(b) else "not an RFC 3339 duration",
 }
 
 

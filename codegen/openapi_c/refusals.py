@@ -41,6 +41,7 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "uuid": "RT_VALID_FORMAT_UUID", "date": "RT_VALID_FORMAT_DATE", "time": "RT_VALID_FORMAT_TIME",
                   "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
                   "byte": "RT_VALID_FORMAT_BYTE", "hostname": "RT_VALID_FORMAT_HOSTNAME",
+                  "duration": "RT_VALID_FORMAT_DURATION",  # pydantic's timedelta
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None}

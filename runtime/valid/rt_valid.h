@@ -65,8 +65,9 @@
  * 13: the form and multipart readers apply a field's default_json, as the
  *    JSON reader does (rt_valid_model_field_default()); the generator emits
  *    defaults on form fields, which an older runtime would leave unapplied.
+ * 14: RT_VALID_FORMAT_DURATION (appended to enum rt_valid_format).
  */
-#define RT_CODEGEN_ABI 13
+#define RT_CODEGEN_ABI 14
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -119,7 +120,8 @@ enum rt_valid_format {
     RT_VALID_FORMAT_IPV6,      /* RFC 4291 text form, no zone */
     RT_VALID_FORMAT_URI,       /* RFC 3986 URI (with a scheme) */
     RT_VALID_FORMAT_BYTE,      /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
-    RT_VALID_FORMAT_HOSTNAME   /* RFC 1123 host name; an xn-- label must be a valid A-label (IDNA2008) */
+    RT_VALID_FORMAT_HOSTNAME,  /* RFC 1123 host name; an xn-- label must be a valid A-label (IDNA2008) */
+    RT_VALID_FORMAT_DURATION   /* RFC 3339 appendix A duration (P1DT2H, P2W), pydantic's timedelta */
 };
 
 /**

@@ -326,6 +326,66 @@ const char *rt_valid_format_byte_reason(const char *s, size_t len)
     return NULL;
 }
 
+/* --- duration (RFC 3339 appendix A) --- */
+
+/*
+ * Read the elements at *@p pp: numbers each followed by one of @p units,
+ * the units in their order, each the one after the last (no gap).
+ * @return how many, or -1 with *@p why set.
+ */
+static int duration_elements(const char **pp, const char *end, const char *units, const char **why)
+{
+    const char *p = *pp, *unit, *next = NULL;
+    int n = 0;
+
+    while (p < end && *p >= '0' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == end || (unit = strchr(units, *p)) == NULL || *p == '\0') {
+            *why = "a number without its unit";
+            return -1;
+        }
+        if (next != NULL && unit != next) {
+            *why = "the elements are out of order or skip one";
+            return -1;
+        }
+        next = unit + 1;
+        p++;
+        n++;
+    }
+    *pp = p;
+    return n;
+}
+
+const char *rt_valid_format_duration_reason(const char *s, size_t len)
+{
+    const char *p = s + 1, *end = s + len, *why = NULL;
+    int n_date, n_time = 0;
+
+    if (len < 2 || s[0] != 'P')
+        return "expected P and at least one element";
+    if (p < end && *p >= '0' && *p <= '9') { /* P<n>W: weeks, alone */
+        const char *q = p;
+
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+        if (q + 1 == end && *q == 'W')
+            return NULL;
+    }
+    if ((n_date = duration_elements(&p, end, "YMD", &why)) < 0)
+        return why;
+    if (p < end && *p == 'T') {
+        p++;
+        if ((n_time = duration_elements(&p, end, "HMS", &why)) < 0)
+            return why;
+        if (n_time == 0)
+            return "T without a time element";
+    }
+    if (p != end)
+        return "unexpected characters after the duration";
+    return n_date + n_time > 0 ? NULL : "expected at least one element";
+}
+
 /* --- uuid --- */
 
 const char *rt_valid_format_uuid_reason(const char *s, size_t len)
@@ -379,6 +439,10 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
     case RT_VALID_FORMAT_TIME:
         reason = rt_valid_format_time_reason(s, len);
         type = "time_parsing", prefix = "Input should be in a valid time format, ";
+        break;
+    case RT_VALID_FORMAT_DURATION:
+        reason = rt_valid_format_duration_reason(s, len);
+        type = "time_delta_parsing", prefix = "Input should be a valid timedelta, ";
         break;
     default:
         return rt_valid_format_net_check(format, s, len, input, errs, loc);

@@ -46,6 +46,15 @@ const char *rt_valid_format_time_reason(const char *s, size_t len);
 const char *rt_valid_format_byte_reason(const char *s, size_t len);
 
 /**
+ * An RFC 3339 (appendix A) duration, JSON Schema's format "duration" and
+ * pydantic's timedelta in its schema: P, then a week (P2W), or date
+ * elements Y, M, D and/or T and time elements H, M, S, each a number and
+ * its unit, in that order without a gap (P1Y2D and PT1H2S are not), no
+ * fraction, no sign.  @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_duration_reason(const char *s, size_t len);
+
+/**
  * Check an RFC 1123 host name: 1 to 253 characters, dot-separated labels
  * of 1 to 63 ASCII letters, digits and hyphens, neither starting nor
  * ending with a hyphen, no trailing dot; a label starting with "xn--" must
