@@ -134,6 +134,9 @@ def schema_refuses(ctx, schema, d, at, depth=0):
     why = own_keywords_refuse(schema, d)
     if why:
         return "%s%s" % (at + ": " if at else "", why)
+    why = members_refuse(ctx, schema, d, at, depth)
+    if why:
+        return why
     for i, sub in enumerate(schema.get("allOf") or []):
         why = schema_refuses(ctx, sub, d, "%s/allOf/%d" % (at, i), depth + 1)
         if why:
@@ -149,6 +152,34 @@ def schema_refuses(ctx, schema, d, at, depth=0):
         if key == "oneOf" and len(accepting) > 1:
             return "%s/oneOf: %d branches accept it (%s), oneOf takes exactly one" % (
                 at, len(accepting), ", ".join(accepting))
+    return None
+
+
+def members_refuse(ctx, schema, d, at, depth):
+    """Why the object or array keywords of schema refuse the members of d, or None: required, properties,
+    additionalProperties (left to patternProperties when there are some: not judged), items (not beside
+    prefixItems)."""
+    if isinstance(d, dict):
+        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        missing = [name for name in required if name not in d]
+        if missing:
+            return "%s: it lacks the required %s" % (at or "/", ", ".join(map(repr, missing)))
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        for key, value in d.items():
+            if key in props:
+                sub, where = props[key], "%s/properties/%s" % (at, key)
+            elif "patternProperties" in schema:
+                continue
+            else:
+                sub, where = schema.get("additionalProperties", True), at + "/additionalProperties"
+            why = schema_refuses(ctx, sub, value, where, depth + 1)
+            if why:
+                return why
+    elif isinstance(d, list) and "items" in schema and "prefixItems" not in schema:
+        for value in d:
+            why = schema_refuses(ctx, schema["items"], value, at + "/items", depth + 1)
+            if why:
+                return why
     return None
 
 

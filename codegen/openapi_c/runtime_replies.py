@@ -7,14 +7,14 @@ covers such a status (the code itself, else its range 4XX, else default) describ
 schema that rejects them, or content without JSON, would be a contract the server breaks on every refused
 request.  Such a declaration is refused with its JSON pointer.
 
-accepts() is a small validator for that one question: it knows the keywords that shape such a document (type,
-properties, required, additionalProperties, items, enum, const, the compositions, lengths and bounds, $ref,
-3.0's nullable) and takes any other keyword as accepting, so that it refuses only a schema that surely rejects
-what the runtime sends.
+Whether a schema refuses those bodies is judged by defaults.schema_refuses(), the check a default gets: it
+names the keyword that refuses, and takes a keyword it does not know as accepting, so that only a schema that
+surely rejects what the runtime sends is refused.
 """
 
 import json
 
+from .defaults import schema_refuses
 from .document import pointer
 from .refusals import SpecError
 
@@ -24,64 +24,6 @@ VALIDATION = [{"detail": [{"type": "missing", "loc": ["query", "q"], "msg": "Fie
                            "than or equal to 5", "input": 9, "ctx": {"le": 5}}]}]
 UNAUTHORIZED = [{"detail": "Not authenticated"}]
 FORBIDDEN = [{"detail": "Not enough permissions"}]
-JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool}
-
-
-def is_type(value, t):
-    if t == "null":
-        return value is None
-    if t in ("integer", "number"):
-        return not isinstance(value, bool) and isinstance(value, (int, float)) and (
-            t == "number" or float(value).is_integer())
-    return isinstance(value, JSON_TYPES.get(t, object)) and not (t != "boolean" and isinstance(value, bool))
-
-
-def accepts(ctx, schema, value, depth=0):
-    """Whether schema surely accepts value (True when unsure)."""
-    if isinstance(schema, bool) or depth > 32:
-        return schema is not False
-    if not isinstance(schema, dict):
-        return True
-    if value is None and schema.get("nullable") is True:
-        return True
-    if "$ref" in schema and isinstance(schema["$ref"], str) and schema["$ref"].startswith("#/"):
-        if not accepts(ctx, ctx.resolve(schema["$ref"]), value, depth + 1):
-            return False
-    types = schema.get("type")
-    types = [types] if isinstance(types, str) else types
-    if isinstance(types, list) and not any(is_type(value, t) for t in types):
-        return False
-    if "enum" in schema and isinstance(schema["enum"], list) and value not in schema["enum"]:
-        return False
-    if "const" in schema and value != schema["const"]:
-        return False
-    subs = lambda key: [s for s in schema.get(key) or [] if isinstance(schema.get(key), list)]
-    if not all(accepts(ctx, s, value, depth + 1) for s in subs("allOf")):
-        return False
-    for key in ("anyOf", "oneOf"):
-        if subs(key) and not any(accepts(ctx, s, value, depth + 1) for s in subs(key)):
-            return False
-    if isinstance(value, dict):
-        return object_accepts(ctx, schema, value, depth)
-    if isinstance(value, list):
-        items = schema.get("items")
-        return all(accepts(ctx, items, v, depth + 1) for v in value) if items is not None else True
-    return True
-
-
-def object_accepts(ctx, schema, value, depth):
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
-    if any(name not in value for name in required):
-        return False
-    if not all(accepts(ctx, props[k], v, depth + 1) for k, v in value.items() if k in props):
-        return False
-    extra = [v for k, v in value.items() if k not in props]
-    additional = schema.get("additionalProperties", True)
-    if extra and "patternProperties" not in schema and not all(accepts(ctx, additional, v, depth + 1)
-                                                                for v in extra):
-        return False
-    return True
 
 
 def covering(responses, status):
@@ -120,8 +62,9 @@ def check_runtime_replies(ctx, op, spec_op, where):
         media = content[json_media[0]]
         schema = media.get("schema", True) if isinstance(media, dict) else True
         for sample in samples:
-            if not accepts(ctx, schema, sample):
+            why = schema_refuses(ctx, schema, sample, "")
+            if why:
                 raise SpecError("%s: response %s covers the runtime's %d for %s, whose body this schema does not "
-                                "accept: %s (declare %d with that shape, as FastAPI's HTTPValidationError, or "
+                                "accept: %s (%s; declare %d with that shape, as FastAPI's HTTPValidationError, or "
                                 "narrow the range)" % (pointer(pointer(at + "/content", json_media[0]), "schema"),
-                                                       key, status, what, json.dumps(sample), status))
+                                                       key, status, what, json.dumps(sample), why, status))
