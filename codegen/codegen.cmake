@@ -31,7 +31,8 @@ file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}
      ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/metaschema/*.json
      ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 # gen.py reads RT_CODEGEN_ABI from the runtime's header (build.codegen_abi): a bump there regenerates.
-list(APPEND ASYNC_DEMO_CODEGEN_INPUTS ${ASYNC_DEMO_CODEGEN_ROOT}/../runtime/valid/rt_valid.h)
+list(APPEND ASYNC_DEMO_CODEGEN_INPUTS ${ASYNC_DEMO_CODEGEN_ROOT}/../runtime/valid/rt_valid.h
+     ${ASYNC_DEMO_CODEGEN_ROOT}/../runtime/valid/rt_valid_pattern.h)
 
 function(async_demo_generate target)
   cmake_parse_arguments(GEN "LAX" "SPEC;OUT" "" ${ARGN})

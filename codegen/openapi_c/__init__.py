@@ -20,7 +20,7 @@ The stages, one module each, in the order a spec goes through them:
   render      Ctx -> file texts through templates/*.j2; writing only what changed
   up_to_date  gen.py --check: compare with a directory and with the committed generated/
 
-Helpers shared by several stages: names (C names, literals and types), regex (pattern -> POSIX ERE),
+Helpers shared by several stages: names (C names, literals and types), regex (ECMA-262 pattern -> PCRE2),
 formats (the runtime's string format checks, mirrored: a default its format refuses is refused), model (the
 classes the stages fill in), paths (where the repository and the templates are).
 """

@@ -1,7 +1,7 @@
 """The string formats the runtime enforces, in Python: reason(fmt, value) is None when the runtime's check
 (runtime/valid/rt_valid_format.c and rt_valid_format_net.c, one function here per function there) accepts
 value, else why not.  IP addresses go through the C library's inet_pton and A-labels through libidn2, as in the
-runtime, loaded with ctypes as regex.py loads regcomp.
+runtime, loaded with ctypes as pcre2.py loads PCRE2.
 
 Used where a value must be one the service accepts: a schema's default (schemas.py refuses one its format
 refuses: the service would hand it to handlers, though it refuses it as input), and the contract checkers'

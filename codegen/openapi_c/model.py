@@ -6,7 +6,7 @@ _c are ready-made C literals (c_string); c_name is a C identifier.
 
 from .loader import resolve
 from .names import c_comment, c_string, field_name
-from .regex import posix_regex
+from .regex import pcre2_regex
 
 
 class Ctx:
@@ -47,12 +47,12 @@ class Ctx:
 
 
 class Pattern:
-    """One struct rt_valid_pattern: a schema's pattern and its POSIX ERE spelling."""
+    """One struct rt_valid_pattern: a schema's pattern (ECMA-262) and its PCRE2 spelling (regex.py)."""
 
     def __init__(self, name, source):
         self.name = name
         self.source = source
-        self.regex = posix_regex(source)
+        self.regex = pcre2_regex(source)
         self.source_c = c_string(source)
         self.regex_c = c_string(self.regex)
 

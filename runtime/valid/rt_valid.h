@@ -10,6 +10,7 @@
  *   rt_valid_errors  the error list ("loc", "msg", ...) and its JSON
  *   rt_valid_parse   pydantic's lax parsing of strings into numbers and booleans
  *   rt_valid_format  the string formats: email, date-time, uuid
+ *   rt_valid_pattern patterns (ECMA-262 as rewritten for PCRE2), compiled and searched
  *   rt_valid_scalar  one value against a scalar rule (type, bounds, lengths, pattern,
  *                    format, enum); one parameter from its text
  *   rt_valid_json    request body text to JSON (strict), and doubles as Python prints them
@@ -26,7 +27,8 @@
 #ifndef RT_VALID_H
 #define RT_VALID_H
 
-#include <regex.h>
+#include "rt_valid_pattern.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,8 +68,11 @@
  *    JSON reader does (rt_valid_model_field_default()); the generator emits
  *    defaults on form fields, which an older runtime would leave unapplied.
  * 14: RT_VALID_FORMAT_DURATION (appended to enum rt_valid_format).
+ * 15: patterns are PCRE2 (rt_valid_pattern.h): struct rt_valid_pattern holds
+ *    compiled code, not a regex_t, and .regex is the generator's PCRE2
+ *    rewrite of the ECMA-262 pattern, not a POSIX ERE.
  */
-#define RT_CODEGEN_ABI 14
+#define RT_CODEGEN_ABI 15
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -122,20 +127,6 @@ enum rt_valid_format {
     RT_VALID_FORMAT_BYTE,      /* OpenAPI's byte: base64 (RFC 4648, padded), kept as the text */
     RT_VALID_FORMAT_HOSTNAME,  /* RFC 1123 host name; an xn-- label must be a valid A-label (IDNA2008) */
     RT_VALID_FORMAT_DURATION   /* RFC 3339 appendix A duration (P1DT2H, P2W), pydantic's timedelta */
-};
-
-/**
- * A regular expression from the spec.  POSIX extended syntax (regcomp with
- * REG_EXTENDED), which covers the simple patterns we use; the generator
- * rewrites \d and \D, and, like pydantic, a value matches when the pattern
- * matches anywhere in it (anchor with ^...$ for whole-string matches).
- * Compiled once, on first use or by rt_valid_pattern_compile().
- */
-struct rt_valid_pattern {
-    const char *source; /* the pattern as written in the spec (shown in errors) */
-    const char *regex;  /* the POSIX ERE actually compiled */
-    regex_t re;         /* private */
-    volatile int ready; /* private: 1 once re is compiled */
 };
 
 /** A minimum or maximum. */
@@ -291,11 +282,5 @@ void *rt_valid_alloc(const struct rt_valid_arena *arena, size_t n, size_t size);
  * which the runtime calls once before starting worker threads.
  */
 void rt_valid_init(void);
-
-/**
- * Compile @p pattern now (it is otherwise compiled on first use).
- * @return 0, or -1 if the expression does not compile (logged).
- */
-int rt_valid_pattern_compile(struct rt_valid_pattern *pattern);
 
 #endif /* RT_VALID_H */

@@ -231,8 +231,7 @@ static bool check_string(const struct rt_valid_schema *s, struct json_object *j,
         rt_valid_schema_fail_n(errs, loc, "string_too_long", msg, j, "max_length", s->max_length.n);
         ok = false;
     }
-    if (s->pattern != NULL &&
-        (rt_valid_pattern_compile(s->pattern) < 0 || regexec(&s->pattern->re, str, 0, NULL, 0) != 0)) {
+    if (s->pattern != NULL && rt_valid_pattern_search(s->pattern, str, len) != 1) {
         snprintf(msg, sizeof(msg), "String should match pattern '%s'", s->pattern->source);
         if (errs != NULL)
             rt_valid_error_ctx(errs, loc, "string_pattern_mismatch", msg, json_object_get(j), "pattern",

@@ -7,7 +7,6 @@
 #include "rt_valid_schema.h"
 
 #include <json-c/json.h>
-#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,7 +32,7 @@ static bool check_member(const struct rt_valid_schema *s, const char *key, struc
     for (i = 0; i < s->n_pattern_properties; i++) {
         struct rt_valid_pattern *p = s->pattern_properties[i].pattern;
 
-        if (rt_valid_pattern_compile(p) == 0 && regexec(&p->re, key, 0, NULL, 0) == 0) {
+        if (rt_valid_pattern_search(p, key, strlen(key)) == 1) {
             matched = true;
             ok = rt_valid_schema_check(s->pattern_properties[i].schema, v, errs, &at) && ok;
         }

@@ -31,7 +31,7 @@ def main(argv):
         return 1
     stats = collections.defaultdict(lambda: [0, 0, 0])
     failures = []
-    for line in r.stdout.splitlines():
+    for line in r.stdout.split("\n")[:-1]:  # not splitlines(): instances may hold U+2028 or U+0085
         verdict, fname, expected, instance = line.split("\t", 3)
         stats[fname][0 if verdict == "ok" else 1] += 1
         if verdict != "ok":

@@ -74,7 +74,8 @@ class Package(unittest.TestCase):
 
     def test_2_dependencies_are_runtime_libraries(self):
         depends = sh("dpkg-deb", "-f", self.deb, "Depends").stdout
-        for lib in ("libevent-core", "libjson-c", "libpq5", "libsqlite3", "libssl", "zlib1g", "libidn2"):
+        for lib in ("libevent-core", "libjson-c", "libpq5", "libsqlite3", "libssl", "zlib1g", "libidn2",
+                    "libpcre2-8"):
             self.assertIn(lib, depends)
         self.assertNotIn("-dev", depends)
 
