@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "async-demo-contract-hypothesis"))
 from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: E402
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
-from contract_formats import write_only_missing  # noqa: E402
+from contract_formats import Validator, write_only_missing  # noqa: E402
 from contract_gen import (FORMATS, TEMPLATE, body_media, body_medias, deref, form_body, multipart_body,  # noqa: E402
                           negatives, positives, raw_media, text_of)
 from contract_report import curl, junit, table  # noqa: E402
@@ -241,7 +241,7 @@ class Judge:
             value = body.decode("utf-8") if not media.endswith("json") else json.loads(body)
         except ValueError as e:
             return [("body_schema", "body is not %s: %s" % (media, e))]
-        validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver, format_checker=FORMATS)
+        validator = Validator(schema, resolver=self.resolver, format_checker=FORMATS)
         errors = sorted((e for e in validator.iter_errors(value) if not write_only_missing(e)), key=str)
         if errors:
             return [("body_schema", "%d body does not match the schema: %s at /%s" % (
@@ -263,7 +263,7 @@ class Judge:
             except ValueError:
                 out.append(("header_schema", "header %s: %r is not a %s" % (name, text, schema.get("type"))))
                 continue
-            if not jsonschema.Draft202012Validator(schema, format_checker=FORMATS).is_valid(value):
+            if not Validator(schema, format_checker=FORMATS).is_valid(value):
                 out.append(("header_schema", "header %s: %r does not match its schema" % (name, text)))
         return out
 

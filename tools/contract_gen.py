@@ -17,10 +17,9 @@ import math
 import re
 import urllib.parse
 
-import jsonschema
 from hypothesis import strategies as st
 
-from contract_formats import FORMATS  # this folder
+from contract_formats import FORMATS, Validator  # this folder
 
 TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
 NO_DELIMITERS = "x-contract-no-delimiters"  # a string schema whose values leave out , ; = .
@@ -48,7 +47,7 @@ def deref(spec, obj, depth=0):
 
 
 def valid(schema, value):
-    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS).is_valid(value)
+    return Validator(schema, format_checker=FORMATS).is_valid(value)
 
 
 EMAILS = st.builds(lambda a, b, c: "%s@%s.%s" % (a, b, c), st.from_regex(r"[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?", fullmatch=True),
@@ -101,12 +100,24 @@ def from_schema(schema, name="", caps=None):
     return TYPED.get(kind, lambda s, c: st.none() | st.booleans() | st.integers() | st.text())(schema, caps)
 
 
+def pattern_strings(pattern):
+    """Text for a pattern.  Hypothesis draws from Python's re, which reads most ECMA-262 patterns alike once its
+    classes are ASCII (ECMA-262's \\d and \\w are); strings() keeps only what the service's engine matches
+    (valid(), contract_formats.Validator).  A pattern Python cannot read (\\p{...}, \\u{...}) cannot be drawn."""
+    try:
+        compiled = re.compile(pattern, re.ASCII)
+    except re.error as e:
+        raise ValueError("pattern %r: cannot draw values for it: Python's re, which Hypothesis draws from, does not "
+                         "read it (%s)" % (pattern, e))
+    return st.from_regex(compiled, fullmatch=True)
+
+
 def strings(schema, caps):
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     if schema.get("format") in FORMAT_STRATEGIES:
         base = FORMAT_STRATEGIES[schema["format"]]
     elif "pattern" in schema:
-        base = st.from_regex(schema["pattern"], fullmatch=True)
+        base = pattern_strings(schema["pattern"])
     else:
         # A header's text is visible ASCII (http.client sends Latin-1; leading/trailing space is trimmed), and
     # no comma, which separates the items of an array in the simple style.
@@ -522,16 +533,3 @@ def negatives(op, caps, secured):
     if secured:
         out.append(("credentials: missing", base.map(lambda r: dict(r, auth=False, violates="credentials: missing"))))
     return out
-
-
-def compile_patterns_ok(op):
-    """Patterns Hypothesis can generate (Python's re); names of those it cannot, to report and skip."""
-    bad = []
-    for p in op.get("parameters", []):
-        pattern = p.get("schema", {}).get("pattern")
-        if pattern:
-            try:
-                re.compile(pattern)
-            except re.error:
-                bad.append(p["name"])
-    return bad

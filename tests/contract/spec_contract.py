@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from contract_formats import FORMATS, write_only_missing  # noqa: E402  (shared with async-demo-contract)
+from contract_formats import FORMATS, Validator, write_only_missing  # noqa: E402  (shared with async-demo-contract)
 
 
 def documented(spec):
@@ -74,7 +74,7 @@ class Spec:
                 assert r.header("content-type") == media_type, "%s %s: Content-Type %r, documented %r" % (
                     op_id, status, r.header("content-type"), media_type)
             schema = content[media_type]["schema"]
-            validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver, format_checker=FORMATS)
+            validator = Validator(schema, resolver=self.resolver, format_checker=FORMATS)
             value = r.body.decode("utf-8") if media_type.startswith("text/") else r.json()
             errors = sorted((e for e in validator.iter_errors(value) if not write_only_missing(e)), key=str)
             assert not errors, "%s %s: body does not match the spec: %s\n%r" % (
@@ -107,7 +107,7 @@ class Spec:
                 value = {"true": True, "false": False}[text]
         except (ValueError, KeyError):
             raise AssertionError("%s %s: header %s: %r is not a %s" % (op_id, status, name, text, schema["type"]))
-        errors = list(jsonschema.Draft202012Validator(schema, format_checker=FORMATS).iter_errors(value))
+        errors = list(Validator(schema, format_checker=FORMATS).iter_errors(value))
         assert not errors, "%s %s: header %s: %r does not match the spec: %s" % (
             op_id, status, name, text, errors[0].message)
 
