@@ -2,7 +2,8 @@
 
 Before a handler runs, the runtime answers a request it refuses: 422 with FastAPI's
 {"detail": [{"type", "loc", "msg", "input", ...}]} (rt_valid_errors) when a parameter or the body is invalid,
-401 or 403 with {"detail": "..."} (rt_valid_auth) when the operation is secured.  A declared response that
+401 or 403 with {"detail": "..."} (rt_valid_auth) when the operation is secured, and 415 with {"detail": "..."}
+(rt_valid_raw, rt_valid_media) when a text, bytes or several-type body comes with a Content-Type it does not take.  A declared response that
 covers such a status (the code itself, else its range 4XX, else default) describes those answers too: a JSON
 schema that rejects them, or content without JSON, would be a contract the server breaks on every refused
 request.  Such a declaration is refused with its JSON pointer.
@@ -24,6 +25,7 @@ VALIDATION = [{"detail": [{"type": "missing", "loc": ["query", "q"], "msg": "Fie
                            "than or equal to 5", "input": 9, "ctx": {"le": 5}}]}]
 UNAUTHORIZED = [{"detail": "Not authenticated"}]
 FORBIDDEN = [{"detail": "Not enough permissions"}]
+UNSUPPORTED = [{"detail": "Unsupported Media Type: this operation takes a text/plain body in UTF-8"}]
 
 
 def covering(responses, status):
@@ -35,7 +37,7 @@ def covering(responses, status):
 
 
 def check_runtime_replies(ctx, op, spec_op, where):
-    """Refuse a declared response that the runtime's own 422, 401 or 403 answers of this operation break."""
+    """Refuse a declared response that the runtime's own 422, 401, 403 or 415 answers of this operation break."""
     responses = spec_op.get("responses") or {}
     answers = []
     if op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.body_media:
@@ -43,6 +45,8 @@ def check_runtime_replies(ctx, op, spec_op, where):
     if op.auth_schemes:
         answers += [(401, UNAUTHORIZED, "missing or refused credentials"),
                     (403, FORBIDDEN, "credentials without the permission")]
+    if op.body_raw or op.body_media:
+        answers.append((415, UNSUPPORTED, "a body of a media type it does not take"))
     for status, samples, what in answers:
         found = covering(responses, status)
         if found is None:
@@ -64,7 +68,8 @@ def check_runtime_replies(ctx, op, spec_op, where):
         for sample in samples:
             why = schema_refuses(ctx, schema, sample, "")
             if why:
+                shape = "FastAPI's HTTPValidationError" if status == 422 else "FastAPI's HTTPException"
                 raise SpecError("%s: response %s covers the runtime's %d for %s, whose body this schema does not "
-                                "accept: %s (%s; declare %d with that shape, as FastAPI's HTTPValidationError, or "
-                                "narrow the range)" % (pointer(pointer(at + "/content", json_media[0]), "schema"),
-                                                       key, status, what, json.dumps(sample), why, status))
+                                "accept: %s (%s; declare %d with that shape, as %s, or narrow the range)" % (
+                                    pointer(pointer(at + "/content", json_media[0]), "schema"), key, status, what,
+                                    json.dumps(sample), why, status, shape))

@@ -115,7 +115,7 @@ def test_flag_names(tmp, refused):
 
 
 def test_runtime_replies(tmp, refused, accepted):
-    """A declared response covering the runtime's own 422 (or 401/403) whose schema rejects what the runtime
+    """A declared response covering the runtime's own 422 (or 401/403/415) whose schema rejects what the runtime
     sends: the server broke its contract on every refused request."""
     replies = lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"]
     refused(tmp, lambda s: replies(s).pop("422"), "response 4XX covers the runtime's 422 for a parameter or the "
@@ -130,6 +130,16 @@ def test_runtime_replies(tmp, refused, accepted):
     refused(tmp, lambda s: s["paths"]["/secure/alt"]["get"]["responses"].update({"401": {"description": "x", "content": {
         "application/json": {"schema": {"type": "object", "required": ["code"]}}}}}),
         "response 401 covers the runtime's 401 for missing or refused credentials", secure)
+    create = lambda s: s["paths"]["/items/"]["post"]
+    text_body = {"text/plain": {"schema": {"type": "string"}}}
+    refused(tmp, lambda s: (create(s)["requestBody"].update(content=text_body), create(s)["responses"].update({
+        "415": {"description": "x", "content": {"application/json": {"schema": {"type": "object",
+                                                                                "required": ["code"]}}}}})),
+            "response 415 covers the runtime's 415 for a body of a media type it does not take",
+            "#/paths/~1items~1/post/responses/415/content/application~1json/schema")
+    accepted(tmp, lambda s: (create(s)["requestBody"].update(content=text_body), create(s)["responses"].update({
+        "415": {"description": "x", "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/HTTPError"}}}}})), "a 415 in the runtime's {detail: text} shape")
 
 
 def test_values(tmp, refused):
