@@ -29,7 +29,7 @@ static const struct bench_case cases[] = {
     {"no tags ^[^<>]*$ (200 B)", "^[^<>]*$", "^[^\\x{3c}\\x{3e}]*$",
      "Remember to water the plants on the balcony every morning, and the ones in the hall twice a week; "
      "the fern by the window likes the mist spray more than watering, so give it that on Sundays instead!"},
-    {"phone ^\\d{3}-\\d{4}$", "^[0-9]{3}-[0-9]{4}$", "^\\d{3}\\x{2d}\\d{4}$", "555-0199"},
+    {"phone ^\\d{3}-\\d{4}$", "^[0-9]{3}-[0-9]{4}$", "^[0-9]{3}\\x{2d}[0-9]{4}$", "555-0199"},
     {"username ^[a-z][a-z0-9_]{2,19}$", "^[a-z][a-z0-9_]{2,19}$", "^[a-z][a-z0-9\\x{5f}]{2,19}$",
      "ada_lovelace"},
     {"email-ish ^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", "^[^@[:space:]]+@[^@[:space:]]+\\.[a-z]{2,}$",

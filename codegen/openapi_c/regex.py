@@ -6,14 +6,16 @@ expression that means the same under the runtime's options (UTF, `$` only at the
 back-reference matches empty):
 - `.` is every code point but the four line terminators (PCRE2's dot stops at \\n only);
 - `\\s`/`\\S` are ECMA-262's 25 white-space characters (PCRE2's are ASCII or Unicode's White_Space, neither
-  the same); `\\d`, `\\w` and `\\b` stay ASCII, as in ECMA-262 (PCRE2 without UCP);
+  the same); `\\d`, `\\w` and their complements are spelled out as the ASCII ranges they are in ECMA-262, and
+  `\\b` stays (ASCII in PCRE2 without UCP);
 - every escaped character becomes \\x{...} (PCRE2's \\v is a class, its \\xH takes one digit, its \\u is no escape);
 - \\p{...} names are ECMA-262's (regex_props.py), given to PCRE2 in its own spelling;
 - a back-reference is \\g{N} (PCRE2 reads \\10 as octal when there are fewer than ten groups).
 What ECMA-262 refuses is refused, with the reason; so is what PCRE2 would read otherwise: a back-reference to a
 group inside a repeated group (ECMA-262 forgets that group's text at each repetition, PCRE2 keeps it), and a
 quantified assertion.  Annex B's literal `{`, `}`, `]` and `\\-`-style escapes of punctuation (which browsers
-accept without the `u` flag) are taken as the literal characters they stand for.
+accept without the `u` flag) are taken as the literal characters they stand for, unless the pattern also uses
+what only the `u` flag allows (\\p{...}, \\u{...}, a character beyond U+FFFF): no reading has both.
 
 compile_error() and search() run the result through PCRE2 itself (pcre2.py), as the runtime will.
 """
@@ -27,6 +29,11 @@ DOT = "[^" + LINE_TERMINATORS + "]"
 # ECMA-262's WhiteSpace and LineTerminator: TAB LF VT FF CR, SPACE, NBSP, Zs, LS PS, ZWNBSP.
 WHITESPACE = "\\x{9}-\\x{d}\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}"
 ANY = "\\x{0}-\\x{10ffff}"
+# ECMA-262's \d and \w (ASCII), and their complements, as class members.  Spelled out rather than left to PCRE2's
+# \d \w \D \W: PCRE2 10.42 mismatches characters above U+00FF in a negated class holding both \D (or \W) and a
+# \p{...} ([^\p{Lu}\D] took U+09EA), which codegen.regex_node's random patterns found.
+CLASS_ESCAPES = {"d": "0-9", "w": "0-9A-Z_a-z", "D": "\\x{0}-\\x{2f}\\x{3a}-\\x{10ffff}",
+                 "W": "\\x{0}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{5e}\\x{60}\\x{7b}-\\x{10ffff}"}
 SYNTAX = "^$\\.*+?()[]{}|/"
 CONTROL = {"f": 0xC, "n": 0xA, "r": 0xD, "t": 0x9, "v": 0xB}
 DIGITS = "0123456789"
@@ -50,6 +57,8 @@ class Translator:
         self.names = {}            # group name -> number
         self.backrefs = []         # (how it was written, group number or name)
         self.repeated = set()      # numbers of groups inside a group repeated more than once
+        self.annex_b = []          # what only Annex B (no u flag) allows and was read leniently: `\-`, a lone `{`
+        self.u_only = []           # what only the u flag allows: \p{...}, \u{...}, a character beyond U+FFFF
 
     def fail(self, why):
         raise SpecError("pattern %r: %s" % (self.p, why))
@@ -61,6 +70,12 @@ class Translator:
         out = self.disjunction()
         if self.i < len(self.p):
             self.fail("unmatched ')' at offset %d" % self.i)
+        if self.annex_b and self.u_only:
+            # Without the u flag \p{L} is "p{L}" and U+1F600 two code units; with it, a lone { is an error.
+            # There is no reading of both at once.
+            self.fail("%s is ECMA-262 only with the u flag, and %s only without it: write the pattern as the u "
+                      "flag (JSON Schema's reading) takes it (escape a literal { } ] as \\{ \\} \\], and leave "
+                      "other punctuation unescaped)" % (self.u_only[0], self.annex_b[0]))
         for written, target in self.backrefs:
             number = self.names.get(target) if isinstance(target, str) else target
             if number is None or number > self.groups:
@@ -154,12 +169,16 @@ class Translator:
             return self.atom_escape()
         if c in ("*", "+", "?") or (c == "{" and self.braced() is not None):
             self.fail("%r at offset %d has nothing to repeat" % (c, self.i))
+        if c in "{}]":
+            self.annex_b.append("a lone %r" % c)
         self.i += 1
         return self.literal(c), True
 
     def literal(self, c):
         if 0xD800 <= ord(c) <= 0xDFFF:
             self.fail("a lone UTF-16 surrogate cannot be matched in UTF-8 text")
+        if ord(c) > 0xFFFF:
+            self.u_only.append("%r (beyond U+FFFF)" % c)
         return char(ord(c))
 
     def group(self):
@@ -215,7 +234,7 @@ class Translator:
             return "\\k<%s>" % name, True
         if c in ("d", "D", "w", "W"):
             self.i += 1
-            return "\\" + c, True
+            return "[%s]" % CLASS_ESCAPES[c], True
         if c in ("s", "S"):
             self.i += 1
             return ("[%s]" if c == "s" else "[^%s]") % WHITESPACE, True
@@ -229,6 +248,7 @@ class Translator:
         if self.peek(1) != "{" or end < 0:
             self.fail("\\%s must be followed by {property}" % self.peek())
         body, self.i = self.p[self.i + 2:end], end + 1
+        self.u_only.append("\\%s{%s}" % ("P" if negated else "p", body))
         text = pcre2_property(body, negated)
         if text is None:
             self.fail("\\%s{%s} is not a Unicode property ECMA-262 knows (a General_Category value such as L or "
@@ -263,6 +283,8 @@ class Translator:
         if c == "u":
             return self.unicode_escape()
         if c in SYNTAX or (c.isascii() and c.isprintable() and not c.isalnum()):
+            if c not in SYNTAX:
+                self.annex_b.append("\\" + c)
             self.i += 1
             return ord(c)
         self.fail("\\%s is not an ECMA-262 escape" % c)
@@ -276,6 +298,7 @@ class Translator:
             if not digits or any(d not in HEX for d in digits) or int(digits, 16) > 0x10FFFF:
                 self.fail("\\u{...} must hold a code point in hexadecimal, at most 10FFFF")
             cp, self.i = int(digits, 16), end + 1
+            self.u_only.append("\\u{%s}" % digits)
         else:
             digits = p[i + 1:i + 5]
             if len(digits) != 4 or any(d not in HEX for d in digits):
@@ -287,6 +310,8 @@ class Translator:
                 cp, self.i = 0x10000 + ((cp - 0xD800) << 10) + (int(low, 16) - 0xDC00), self.i + 6
         if 0xD800 <= cp <= 0xDFFF:
             self.fail("a lone UTF-16 surrogate cannot be matched in UTF-8 text")
+        if cp > 0xFFFF:
+            self.u_only.append("an escape of U+%X (beyond U+FFFF)" % cp)
         return cp
 
     def char_class(self):
@@ -301,6 +326,19 @@ class Translator:
             if self.i >= len(self.p):
                 self.fail("the character class at offset %d is not closed with ']'" % start)
             kind, value = self.class_atom()
+            if kind != "char" and self.peek() == "-" and self.peek(1) not in ("]", ""):
+                # Annex B: [\d-z] is \d, '-' and 'z' (no range, and z starts none either); the u flag refuses it
+                self.annex_b.append("a class escape before '-' in a class")
+                if kind == "nonspace":
+                    nonspace = True
+                else:
+                    items.append(value)
+                self.i += 1
+                items.append(char(ord("-")))
+                kind, value = self.class_atom()
+                if kind == "char":
+                    items.append(char(value))
+                    continue
             if kind == "nonspace":
                 nonspace = True
             elif kind == "char" and self.peek() == "-" and self.peek(1) not in ("]", ""):
@@ -330,7 +368,7 @@ class Translator:
             return "char", 8 if c == "b" else ord("-")
         if c in ("d", "D", "w", "W"):
             self.i += 1
-            return "set", "\\" + c
+            return "set", CLASS_ESCAPES[c]
         if c == "s":
             self.i += 1
             return "set", WHITESPACE

@@ -33,8 +33,11 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 from openapi_c import regex  # noqa: E402
+from regex_random import random_cases  # noqa: E402  (this folder)
 
 CORPUS = os.path.join(HERE, "regex_corpus.json")
+# Random patterns combining the corpus's constructs (regex_random.py), the same ones every run.
+RANDOM_SEED, RANDOM_CASES = 19, 3000
 
 # Constructs the generator knowingly refuses though ECMA-262 (with "u") accepts them: (text that appears in the
 # pattern, why the generator refuses it).  A pattern Node compiles may be refused only if it contains one of
@@ -228,7 +231,7 @@ def main(argv):
         print("FAIL: node is not on PATH; this test needs Node's RegExp as the ECMA-262 reference "
               "(./demo setup installs nodejs)")
         return 1
-    cases = load_cases(CORPUS)
+    cases = load_cases(CORPUS) + random_cases(RANDOM_SEED, RANDOM_CASES)
     verdicts = node_verdicts(node, cases)
     tally = Tally()
     for case, verdict in zip(cases, verdicts):

@@ -386,6 +386,8 @@ def test_review_refusals(tmp):
             "engine (PCRE2): lookbehind assertion is not fixed length", x + "/pattern")
     refused(tmp, body_prop("x", {"type": "string", "pattern": "^(?:(a)|b)*\\1$"}), "refers to a group inside a "
             "repeated group", x + "/pattern")
+    refused(tmp, body_prop("x", {"type": "string", "pattern": "^\\p{L}+{$"}), "\\p{L} is ECMA-262 only with the u "
+            "flag, and a lone '{' only without it", x + "/pattern")
     refused(tmp, body_prop("x", {"type": "string", "nullable": True}), "nullable is an OpenAPI 3.0 keyword",
             x + "/nullable")
     refused(tmp, lambda s: params(s)[2]["schema"].update(maximum=3), "the default 10 does not satisfy its own "
