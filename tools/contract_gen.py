@@ -12,6 +12,7 @@ A request is a plain dict {"op", "path": {name: value}, "query", "header", "cook
 import base64
 import copy
 import decimal
+import ipaddress
 import json
 import math
 import re
@@ -63,9 +64,18 @@ FORMAT_STRATEGIES = {
                      st.from_regex(r"[a-z][a-z0-9]{0,10}", fullmatch=True), st.from_regex(r"[a-z0-9_/-]{0,12}", fullmatch=True)),
     "ipv4": st.ip_addresses(v=4).map(str),
     "ipv6": st.ip_addresses(v=6).map(str),
+    "ipvanyaddress": st.ip_addresses().map(str),
+    "ipv4network": st.builds(lambda a, p: str(ipaddress.ip_network("%s/%d" % (a, p), strict=False)),
+                             st.ip_addresses(v=4), st.integers(0, 32)),
+    "ipv6network": st.builds(lambda a, p: str(ipaddress.ip_network("%s/%d" % (a, p), strict=False)),
+                             st.ip_addresses(v=6), st.integers(0, 128)),
+    "ipv4interface": st.builds("{}/{}".format, st.ip_addresses(v=4), st.integers(0, 32)),
+    "ipv6interface": st.builds("{}/{}".format, st.ip_addresses(v=6), st.integers(0, 128)),
     "duration": st.builds(lambda d, h, m: "P%dDT%dH%dM" % (d, h, m), st.integers(0, 99), st.integers(0, 23),
                           st.integers(0, 59)),
 }
+FORMAT_STRATEGIES["ipvanynetwork"] = FORMAT_STRATEGIES["ipv4network"] | FORMAT_STRATEGIES["ipv6network"]
+FORMAT_STRATEGIES["ipvanyinterface"] = FORMAT_STRATEGIES["ipv4interface"] | FORMAT_STRATEGIES["ipv6interface"]
 
 
 def caps_for(schema, name, caps):

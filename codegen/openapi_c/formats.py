@@ -45,6 +45,58 @@ def ipv6_ok(b):
     return inet_ok(socket.AF_INET6, b, b"0123456789abcdefABCDEF:.")
 
 
+def ip_bytes(family, b):
+    """rt_valid_format_ip_parse(): the address's bytes, or None."""
+    allowed = b"0123456789." if family == socket.AF_INET else b"0123456789abcdefABCDEF:."
+    return socket.inet_pton(family, b.decode("ascii")) if inet_ok(family, b, allowed) else None
+
+
+def mask_prefix(mask):
+    """rt_valid_format_ip.c's mask_prefix(): a netmask's prefix, else an inverted one's (a hostmask), else -1."""
+    for m in (mask, mask ^ 0xFFFFFFFF):
+        zeros = 0
+        while zeros < 32 and not m & (1 << zeros):
+            zeros += 1
+        if zeros == 32 or m >> zeros == 0xFFFFFFFF >> zeros:
+            return 32 - zeros
+    return -1
+
+
+def prefix_parse(family, b):
+    """rt_valid_format_ip.c's prefix_parse(): decimal digits up to the width, or (IPv4) a net- or hostmask; -1."""
+    bits = 32 if family == socket.AF_INET else 128
+    if b and all(0x30 <= c <= 0x39 for c in b):
+        value = int(b)
+        return value if value <= bits else -1
+    mask = ip_bytes(socket.AF_INET, b) if family == socket.AF_INET else None
+    return -1 if mask is None else mask_prefix(int.from_bytes(mask, "big"))
+
+
+def network_ok(family, b, strict):
+    """rt_valid_format_ip.c's network_ok(): address[/prefix]; strict (a network): no host bits set."""
+    addr_text, slash, prefix_text = b.partition(b"/")
+    addr, bits = ip_bytes(family, addr_text), 32 if family == socket.AF_INET else 128
+    prefix = prefix_parse(family, prefix_text) if slash else bits
+    if addr is None or prefix < 0:
+        return False
+    return not strict or int.from_bytes(addr, "big") & ((1 << (bits - prefix)) - 1) == 0
+
+
+V4, V6 = socket.AF_INET, socket.AF_INET6
+# pydantic's IP types (IPvAnyAddress, IPv4Network...): format -> (the check, pydantic's message)
+IP_FORMATS = {
+    "ipvanyaddress": (lambda b: ipv4_ok(b) or ipv6_ok(b), "value is not a valid IPv4 or IPv6 address"),
+    "ipv4network": (lambda b: network_ok(V4, b, True), "Input is not a valid IPv4 network"),
+    "ipv6network": (lambda b: network_ok(V6, b, True), "Input is not a valid IPv6 network"),
+    "ipvanynetwork": (lambda b: network_ok(V4, b, True) or network_ok(V6, b, True),
+                      "value is not a valid IPv4 or IPv6 network"),
+    "ipv4interface": (lambda b: network_ok(V4, b, False), "Input is not a valid IPv4 interface"),
+    "ipv6interface": (lambda b: network_ok(V6, b, False), "Input is not a valid IPv6 interface"),
+    "ipvanyinterface": (lambda b: network_ok(V4, b, False) or network_ok(V6, b, False),
+                        "value is not a valid IPv4 or IPv6 interface"),
+}
+
+
 # --- email ---
 
 def email_local_reason(b):
@@ -353,6 +405,7 @@ CHECKS = {
     "ipv6": lambda b: None if ipv6_ok(b) else "Input is not a valid IPv6 address",
     "duration": lambda b: None if DURATION.match(b) else "not an RFC 3339 duration",
 }
+CHECKS.update({name: (lambda b, ok=ok, msg=msg: None if ok(b) else msg) for name, (ok, msg) in IP_FORMATS.items()})
 
 
 def reason(fmt, value):

@@ -194,7 +194,9 @@ def discriminator_check(value, node, ctx):
     if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
         return "a discriminator needs a propertyName"
     if "oneOf" not in node and "anyOf" not in node:
-        return "a discriminator needs a oneOf or anyOf beside it: it picks one of its branches"
+        return ("a discriminator needs a oneOf or anyOf beside it: it picks one of its branches (OpenAPI's "
+                "inheritance form, a discriminator on a parent schema that the subschemas extend with allOf, is not "
+                "supported: list the subschemas in a oneOf beside the discriminator instead)")
     return None
 
 

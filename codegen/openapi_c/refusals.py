@@ -42,6 +42,11 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
                   "byte": "RT_VALID_FORMAT_BYTE", "hostname": "RT_VALID_FORMAT_HOSTNAME",
                   "duration": "RT_VALID_FORMAT_DURATION",  # pydantic's timedelta
+                  # pydantic's IP types (IPvAnyAddress, IPv4Network, ...), as Python's ipaddress reads them
+                  "ipvanyaddress": "RT_VALID_FORMAT_IPVANYADDRESS", "ipv4network": "RT_VALID_FORMAT_IPV4NETWORK",
+                  "ipv6network": "RT_VALID_FORMAT_IPV6NETWORK", "ipvanynetwork": "RT_VALID_FORMAT_IPVANYNETWORK",
+                  "ipv4interface": "RT_VALID_FORMAT_IPV4INTERFACE", "ipv6interface": "RT_VALID_FORMAT_IPV6INTERFACE",
+                  "ipvanyinterface": "RT_VALID_FORMAT_IPVANYINTERFACE",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None}

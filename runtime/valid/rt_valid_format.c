@@ -444,8 +444,11 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_duration_reason(s, len);
         type = "time_delta_parsing", prefix = "Input should be a valid timedelta, ";
         break;
-    default:
+    case RT_VALID_FORMAT_URI:
+    case RT_VALID_FORMAT_HOSTNAME:
         return rt_valid_format_net_check(format, s, len, input, errs, loc);
+    default:
+        return rt_valid_format_ip_check(format, s, len, input, errs, loc);
     }
     if (reason == NULL)
         return 0;

@@ -63,7 +63,21 @@ const char *rt_valid_format_duration_reason(const char *s, size_t len);
  */
 const char *rt_valid_format_hostname_reason(const char *s, size_t len);
 
-/** ipv4, ipv6, uri and hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is
+/**
+ * Parse the @p len bytes at @p s as an address of @p family (AF_INET: a
+ * dotted quad without leading zeros; AF_INET6: RFC 4291's text forms, no
+ * zone) into @p bin (4 or 16 bytes; NULL: only check).
+ * @return whether they are one.
+ */
+bool rt_valid_format_ip_parse(int family, const char *s, size_t len, unsigned char *bin);
+
+/** The IP formats (rt_valid_format_ip.c: ipv4, ipv6, pydantic's ipvany*, networks and interfaces), as
+ * rt_valid_format_check() (any other format is valid). */
+int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t len,
+                             struct json_object *input, struct rt_valid_errors *errs,
+                             const struct rt_valid_loc *loc);
+
+/** uri and hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is
  * valid). */
 int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
                               struct json_object *input, struct rt_valid_errors *errs,

@@ -1,14 +1,11 @@
 /*
- * rt_valid_format_net — the formats of network names: ipv4 (dotted quad,
- * no leading zeros), ipv6 (RFC 4291's text forms, no zone or prefix), uri
- * (RFC 3986's URI: a scheme, then an optional authority, path, query and
- * fragment of ASCII characters, %-escapes well formed) and hostname (RFC
- * 1123).  The addresses are checked by inet_pton(), which refuses what the
- * formats refuse (a leading zero, a zone, a fifth hex digit); a host
- * name's A-labels (xn--...) by libidn2, which decodes the Punycode and
- * applies IDNA2008's rules (RFC 5891/5892: disallowed code points,
- * CONTEXTJ/CONTEXTO, leading combining marks) as JSON Schema's hostname
- * format asks.
+ * rt_valid_format_net — the formats of network names: uri (RFC 3986's URI:
+ * a scheme, then an optional authority, path, query and fragment of ASCII
+ * characters, %-escapes well formed; an IPv6 host as rt_valid_format_ip
+ * reads it) and hostname (RFC 1123).  A host name's A-labels (xn--...) are
+ * checked by libidn2, which decodes the Punycode and applies IDNA2008's
+ * rules (RFC 5891/5892: disallowed code points, CONTEXTJ/CONTEXTO, leading
+ * combining marks) as JSON Schema's hostname format asks.
  */
 #include "rt_valid_format.h"
 
@@ -20,33 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* inet_pton() on the @p len bytes at @p s, which must be made of @p allowed characters. */
-static bool address_ok(int family, const char *s, size_t len, const char *allowed)
-{
-    char buf[64];
-    unsigned char bin[16];
-    size_t i;
-
-    if (len == 0 || len >= sizeof(buf))
-        return false;
-    for (i = 0; i < len; i++)
-        if (s[i] == '\0' || strchr(allowed, s[i]) == NULL)
-            return false;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return inet_pton(family, buf, bin) == 1;
-}
-
-static bool ipv4_ok(const char *s, size_t len)
-{
-    return address_ok(AF_INET, s, len, "0123456789.");
-}
-
-static bool ipv6_ok(const char *s, size_t len)
-{
-    return address_ok(AF_INET6, s, len, "0123456789abcdefABCDEF:.");
-}
 
 /* --- hostname --- */
 
@@ -133,7 +103,7 @@ static bool authority_ok(const char *s, size_t len)
     if (host < end && *host == '[') {
         const char *close = memchr(host, ']', (size_t)(end - host));
 
-        if (close == NULL || !ipv6_ok(host + 1, (size_t)(close - host - 1)))
+        if (close == NULL || !rt_valid_format_ip_parse(AF_INET6, host + 1, (size_t)(close - host - 1), NULL))
             return false;
         colon = close + 1 < end ? close + 1 : NULL;
         if (colon != NULL && *colon != ':')
@@ -192,14 +162,6 @@ int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t
     char buf[256];
 
     switch (format) {
-    case RT_VALID_FORMAT_IPV4:
-        if (!ipv4_ok(s, len))
-            type = "ip_v4_address", msg = "Input is not a valid IPv4 address";
-        break;
-    case RT_VALID_FORMAT_IPV6:
-        if (!ipv6_ok(s, len))
-            type = "ip_v6_address", msg = "Input is not a valid IPv6 address";
-        break;
     case RT_VALID_FORMAT_URI:
         if ((reason = uri_reason(s, len)) != NULL) {
             snprintf(buf, sizeof(buf), "Input should be a valid URI, %s", reason);

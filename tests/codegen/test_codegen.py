@@ -177,7 +177,8 @@ def test_schema_refusals(tmp):
     """Issue 15: schema constructs that are not enforced are refused, naming the construct and its JSON pointer."""
     schemas = lambda s: s["components"]["schemas"]
     refused(tmp, lambda s: schemas(s)["Item"].update(discriminator={"propertyName": "name"}),
-            "a discriminator needs a oneOf or anyOf beside it", SCHEMAS + "Item/discriminator")
+            "a discriminator needs a oneOf or anyOf beside it: it picks one of its branches (OpenAPI's inheritance "
+            "form", SCHEMAS + "Item/discriminator")
     # a discriminated union validated as a JSON value (array items) is checked by its tag (codegen.fixture's
     # /pets-batch); a mapping to a schema that is not a branch is refused there too
     refused(tmp, body_prop("x", {"type": "array", "items": {"oneOf": [{"$ref": SCHEMAS + "Cat"},

@@ -7,7 +7,8 @@ checks it (codegen/openapi_c/formats.py, a Python mirror of runtime/valid/rt_val
 - the mirror agrees with the JSON Schema Test Suite's verdict on every string case of the runtime's formats
   (the suite the generated C validators pass in full: codegen.jsonschema_suite), and on base64 (byte);
 - a body property's or a parameter's default that its format refuses is refused with the default's JSON pointer
-  (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname); a valid one builds;
+  (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname, pydantic's IP types); a valid one
+  builds;
 - an array parameter's default with an item its items' schema refuses (format, maxLength, maximum) is refused
   with the item's pointer (only the array's own minItems/maxItems/uniqueItems were checked);
 - a body property's default under anyOf/oneOf (a nullable [X, null]) is checked against the schema as a whole (a
@@ -47,6 +48,9 @@ CASES = [
     ("byte", "aGVsbG8", "aGVsbG8="),
     ("ipv4", "256.1.1.1", "192.0.2.1"),
     ("ipv6", "fe80::1%eth0", "2001:db8::1"),
+    ("ipvanyaddress", "1.2.3", "2001:db8::1"),
+    ("ipv4network", "10.0.0.1/8", "10.0.0.0/255.0.0.0"),
+    ("ipv6interface", "2001:db8::1/129", "2001:db8::1/64"),
     ("uri", "not a uri", "https://example.com/a?b=c#d"),
     ("hostname", "-bad-.example", "xn--bcher-kva.example"),
 ]
