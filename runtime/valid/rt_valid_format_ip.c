@@ -92,51 +92,55 @@ static bool network_ok(int family, const char *s, size_t len, bool strict)
     return true;
 }
 
-/* Whether the value is valid for an IP format, and pydantic's error for it. */
-static bool ip_ok(enum rt_valid_format format, const char *s, size_t len, const char **type, const char **msg)
+/* Each IP format: the families it takes (IPv4 tried first, as pydantic's
+ * IPvAny* types do), what it reads, and pydantic's error. */
+enum ip_kind { IP_ADDRESS, IP_NETWORK, IP_INTERFACE };
+
+static const struct ip_format {
+    enum rt_valid_format format;
+    bool v4, v6;
+    enum ip_kind kind;
+    const char *type, *msg;
+} ip_formats[] = {
+    {RT_VALID_FORMAT_IPV4, true, false, IP_ADDRESS, "ip_v4_address", "Input is not a valid IPv4 address"},
+    {RT_VALID_FORMAT_IPV6, false, true, IP_ADDRESS, "ip_v6_address", "Input is not a valid IPv6 address"},
+    {RT_VALID_FORMAT_IPVANYADDRESS, true, true, IP_ADDRESS, "ip_any_address",
+     "value is not a valid IPv4 or IPv6 address"},
+    {RT_VALID_FORMAT_IPV4NETWORK, true, false, IP_NETWORK, "ip_v4_network",
+     "Input is not a valid IPv4 network"},
+    {RT_VALID_FORMAT_IPV6NETWORK, false, true, IP_NETWORK, "ip_v6_network",
+     "Input is not a valid IPv6 network"},
+    {RT_VALID_FORMAT_IPVANYNETWORK, true, true, IP_NETWORK, "ip_any_network",
+     "value is not a valid IPv4 or IPv6 network"},
+    {RT_VALID_FORMAT_IPV4INTERFACE, true, false, IP_INTERFACE, "ip_v4_interface",
+     "Input is not a valid IPv4 interface"},
+    {RT_VALID_FORMAT_IPV6INTERFACE, false, true, IP_INTERFACE, "ip_v6_interface",
+     "Input is not a valid IPv6 interface"},
+    {RT_VALID_FORMAT_IPVANYINTERFACE, true, true, IP_INTERFACE, "ip_any_interface",
+     "value is not a valid IPv4 or IPv6 interface"},
+};
+
+/* Whether the value is one of @p f's, in @p family. */
+static bool family_ok(const struct ip_format *f, int family, const char *s, size_t len)
 {
-    switch (format) {
-    case RT_VALID_FORMAT_IPV4:
-        *type = "ip_v4_address", *msg = "Input is not a valid IPv4 address";
-        return rt_valid_format_ip_parse(AF_INET, s, len, NULL);
-    case RT_VALID_FORMAT_IPV6:
-        *type = "ip_v6_address", *msg = "Input is not a valid IPv6 address";
-        return rt_valid_format_ip_parse(AF_INET6, s, len, NULL);
-    case RT_VALID_FORMAT_IPVANYADDRESS:
-        *type = "ip_any_address", *msg = "value is not a valid IPv4 or IPv6 address";
-        return rt_valid_format_ip_parse(AF_INET, s, len, NULL) ||
-               rt_valid_format_ip_parse(AF_INET6, s, len, NULL);
-    case RT_VALID_FORMAT_IPV4NETWORK:
-        *type = "ip_v4_network", *msg = "Input is not a valid IPv4 network";
-        return network_ok(AF_INET, s, len, true);
-    case RT_VALID_FORMAT_IPV6NETWORK:
-        *type = "ip_v6_network", *msg = "Input is not a valid IPv6 network";
-        return network_ok(AF_INET6, s, len, true);
-    case RT_VALID_FORMAT_IPVANYNETWORK:
-        *type = "ip_any_network", *msg = "value is not a valid IPv4 or IPv6 network";
-        return network_ok(AF_INET, s, len, true) || network_ok(AF_INET6, s, len, true);
-    case RT_VALID_FORMAT_IPV4INTERFACE:
-        *type = "ip_v4_interface", *msg = "Input is not a valid IPv4 interface";
-        return network_ok(AF_INET, s, len, false);
-    case RT_VALID_FORMAT_IPV6INTERFACE:
-        *type = "ip_v6_interface", *msg = "Input is not a valid IPv6 interface";
-        return network_ok(AF_INET6, s, len, false);
-    case RT_VALID_FORMAT_IPVANYINTERFACE:
-        *type = "ip_any_interface", *msg = "value is not a valid IPv4 or IPv6 interface";
-        return network_ok(AF_INET, s, len, false) || network_ok(AF_INET6, s, len, false);
-    default:
-        return true;
-    }
+    if (f->kind == IP_ADDRESS)
+        return rt_valid_format_ip_parse(family, s, len, NULL);
+    return network_ok(family, s, len, f->kind == IP_NETWORK);
 }
 
 int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t len,
                              struct json_object *input, struct rt_valid_errors *errs,
                              const struct rt_valid_loc *loc)
 {
-    const char *type = NULL, *msg = NULL;
+    for (size_t i = 0; i < sizeof(ip_formats) / sizeof(ip_formats[0]); i++) {
+        const struct ip_format *f = &ip_formats[i];
 
-    if (ip_ok(format, s, len, &type, &msg))
-        return 0;
-    rt_valid_error_ref(errs, loc, type, msg, input);
-    return -1;
+        if (f->format != format)
+            continue;
+        if ((f->v4 && family_ok(f, AF_INET, s, len)) || (f->v6 && family_ok(f, AF_INET6, s, len)))
+            return 0;
+        rt_valid_error_ref(errs, loc, f->type, f->msg, input);
+        return -1;
+    }
+    return 0; /* not an IP format: nothing to check here */
 }

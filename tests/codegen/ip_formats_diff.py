@@ -5,13 +5,13 @@ pydantic writes IPvAnyAddress as `format: ipvanyaddress`, IPv4Network as `ipv4ne
 `ipv6interface` and so on, and validates them by calling Python's ipaddress classes (IPvAny* try IPv4 first, then
 IPv6; a network is strict: no host bits set).  That module is the reference here.  For each format and every value
 of a corpus (addresses of both families, good and bad, with prefixes, netmasks, hostmasks and malformed suffixes):
-- the runtime (format_probe, built from format_probe.c with runtime/valid/rt_valid_format_ip.c) must give the
+- the runtime (valid_probe, built from valid_probe.c with runtime/valid/rt_valid_format_ip.c) must give the
   reference's verdict;
 - the generator's mirror (codegen/openapi_c/formats.py, which judges defaults and the contract checkers' answers)
   must give the runtime's.
 One known difference is left out, with its reason: an IPv6 zone ("fe80::1%eth0"), which Python accepts and JSON
 Schema's ipv6 format refuses; the runtime refuses it in every IP format (and that is checked).
-Usage: ip_formats_diff.py FORMAT_PROBE
+Usage: ip_formats_diff.py VALID_PROBE
 """
 
 import ipaddress
@@ -60,7 +60,7 @@ def main(argv):
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     values = [a + s for a in V4 + V6 for s in SUFFIXES]
-    lines = "".join(json.dumps([fmt] + values) + "\n" for fmt in REFERENCE)
+    lines = "".join(json.dumps(["format", fmt] + values) + "\n" for fmt in REFERENCE)
     proc = subprocess.run([argv[1]], input=lines.encode(), capture_output=True, timeout=60)
     answers = proc.stdout.decode().splitlines()
     if proc.returncode != 0 or len(answers) != len(REFERENCE) or "E" in answers:

@@ -14,8 +14,8 @@ plus a shared list) and holds the generator to these rules:
   - a pattern Node refuses with and without "u" must be refused;
   - a pattern Node refuses with "u" but compiles without it (Annex B leniency: `\\-`, a lone `{`, `\\A` ...) may
     be accepted; then search() must equal Node's non-"u" verdict on every ASCII-only subject.
-Then the runtime itself: every accepted pattern's PCRE2 rewrite goes through pattern_probe (PROBE, built from
-pattern_probe.c with runtime/valid/rt_valid_pattern.c), which must answer search()'s verdict on every subject, so
+Then the runtime itself: every accepted pattern's PCRE2 rewrite goes through valid_probe (PROBE, built from
+valid_probe.c with runtime/valid/rt_valid_pattern.c), which must answer search()'s verdict on every subject, so
 the generator's copy of the engine (codegen/openapi_c/pcre2.py) and the service's cannot drift apart.
 It prints one line per disagreement and a tally, and exits 1 on any disagreement (or if Node is missing).
 
@@ -203,9 +203,9 @@ def judge(tally, case, node):
 
 
 def compare_runtime(tally, probe, cases):
-    """pattern_probe's verdicts (the C runtime's engine) against search()'s, for every accepted pattern."""
+    """valid_probe's verdicts (the C runtime's engine) against search()'s, for every accepted pattern."""
     accepted = [c for c in cases if ours_compile(c["p"])[0]]
-    lines = "".join(json.dumps([regex.pcre2_regex(c["p"])] + c["s"]) + "\n" for c in accepted)
+    lines = "".join(json.dumps(["pattern", regex.pcre2_regex(c["p"])] + c["s"]) + "\n" for c in accepted)
     proc = subprocess.run([probe], input=lines.encode("utf-8", "surrogatepass"), capture_output=True, timeout=120)
     answers = proc.stdout.decode("ascii").splitlines()
     if proc.returncode != 0 or len(answers) != len(accepted):
