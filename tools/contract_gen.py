@@ -65,6 +65,8 @@ FORMAT_STRATEGIES = {
     "ipv4": st.ip_addresses(v=4).map(str),
     "ipv6": st.ip_addresses(v=6).map(str),
     "ipvanyaddress": st.ip_addresses().map(str),
+    "uuid1": st.uuids(version=1).map(str), "uuid3": st.uuids(version=3).map(str),
+    "uuid4": st.uuids(version=4).map(str), "uuid5": st.uuids(version=5).map(str),
     "ipv4network": st.builds(lambda a, p: str(ipaddress.ip_network("%s/%d" % (a, p), strict=False)),
                              st.ip_addresses(v=4), st.integers(0, 32)),
     "ipv6network": st.builds(lambda a, p: str(ipaddress.ip_network("%s/%d" % (a, p), strict=False)),

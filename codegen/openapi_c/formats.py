@@ -408,6 +408,14 @@ CHECKS = {
 CHECKS.update({name: (lambda b, ok=ok, msg=msg: None if ok(b) else msg) for name, (ok, msg) in IP_FORMATS.items()})
 
 
+def uuid_version_reason(version, b):
+    """pydantic's UUID1...UUID5 (uuid_version_check() in rt_valid_format.c): a uuid whose version digit is it."""
+    return uuid_reason(b) or (None if b[14:15] == b"%d" % version else "UUID version %d expected" % version)
+
+
+CHECKS.update({"uuid%d" % v: (lambda b, v=v: uuid_version_reason(v, b)) for v in (1, 3, 4, 5)})
+
+
 def reason(fmt, value):
     """Why the runtime refuses the string value for format fmt (None: it accepts it, or fmt is not one of
     CHECKS, which the runtime does not check).  The runtime checks the UTF-8 bytes of the text."""

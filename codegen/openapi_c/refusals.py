@@ -47,6 +47,9 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "ipv6network": "RT_VALID_FORMAT_IPV6NETWORK", "ipvanynetwork": "RT_VALID_FORMAT_IPVANYNETWORK",
                   "ipv4interface": "RT_VALID_FORMAT_IPV4INTERFACE", "ipv6interface": "RT_VALID_FORMAT_IPV6INTERFACE",
                   "ipvanyinterface": "RT_VALID_FORMAT_IPVANYINTERFACE",
+                  # pydantic's UUID1, UUID3, UUID4, UUID5
+                  "uuid1": "RT_VALID_FORMAT_UUID1", "uuid3": "RT_VALID_FORMAT_UUID3",
+                  "uuid4": "RT_VALID_FORMAT_UUID4", "uuid5": "RT_VALID_FORMAT_UUID5",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None}

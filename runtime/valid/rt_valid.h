@@ -72,7 +72,8 @@
  *    compiled code, not a regex_t, and .regex is the generator's PCRE2
  *    rewrite of the ECMA-262 pattern, not a POSIX ERE.
  * 16: pydantic's IP formats (RT_VALID_FORMAT_IPVANYADDRESS and the networks
- *    and interfaces, appended to enum rt_valid_format).
+ *    and interfaces) and UUID versions (RT_VALID_FORMAT_UUID1...5), appended
+ *    to enum rt_valid_format.
  */
 #define RT_CODEGEN_ABI 16
 
@@ -130,13 +131,18 @@ enum rt_valid_format {
     RT_VALID_FORMAT_HOSTNAME,  /* RFC 1123 host name; an xn-- label must be a valid A-label (IDNA2008) */
     RT_VALID_FORMAT_DURATION,  /* RFC 3339 appendix A duration (P1DT2H, P2W), pydantic's timedelta */
     /* pydantic's IP types, read as Python's ipaddress reads them (rt_valid_format_ip.c) */
-    RT_VALID_FORMAT_IPVANYADDRESS,  /* IPvAnyAddress: an ipv4 or ipv6 address */
-    RT_VALID_FORMAT_IPV4NETWORK,    /* IPv4Network: address[/prefix|/netmask|/hostmask], no host bits set */
-    RT_VALID_FORMAT_IPV6NETWORK,    /* IPv6Network: address[/prefix], no host bits set */
-    RT_VALID_FORMAT_IPVANYNETWORK,  /* IPvAnyNetwork: either */
-    RT_VALID_FORMAT_IPV4INTERFACE,  /* IPv4Interface: as IPv4Network, host bits allowed */
-    RT_VALID_FORMAT_IPV6INTERFACE,  /* IPv6Interface: as IPv6Network, host bits allowed */
-    RT_VALID_FORMAT_IPVANYINTERFACE /* IPvAnyInterface: either */
+    RT_VALID_FORMAT_IPVANYADDRESS,   /* IPvAnyAddress: an ipv4 or ipv6 address */
+    RT_VALID_FORMAT_IPV4NETWORK,     /* IPv4Network: address[/prefix|/netmask|/hostmask], no host bits set */
+    RT_VALID_FORMAT_IPV6NETWORK,     /* IPv6Network: address[/prefix], no host bits set */
+    RT_VALID_FORMAT_IPVANYNETWORK,   /* IPvAnyNetwork: either */
+    RT_VALID_FORMAT_IPV4INTERFACE,   /* IPv4Interface: as IPv4Network, host bits allowed */
+    RT_VALID_FORMAT_IPV6INTERFACE,   /* IPv6Interface: as IPv6Network, host bits allowed */
+    RT_VALID_FORMAT_IPVANYINTERFACE, /* IPvAnyInterface: either */
+    /* pydantic's UUID1, UUID3, UUID4, UUID5: a uuid of that version */
+    RT_VALID_FORMAT_UUID1,
+    RT_VALID_FORMAT_UUID3,
+    RT_VALID_FORMAT_UUID4,
+    RT_VALID_FORMAT_UUID5
 };
 
 /** A minimum or maximum. */

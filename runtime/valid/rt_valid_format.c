@@ -407,6 +407,28 @@ const char *rt_valid_format_uuid_reason(const char *s, size_t len)
     return NULL;
 }
 
+/* A uuid of the version @p format names (pydantic's UUID1...UUID5: the
+ * version field, the 13th hex digit, is checked; the variant is not). */
+static int uuid_version_check(enum rt_valid_format format, const char *s, size_t len,
+                              struct json_object *input, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc)
+{
+    int want = format == RT_VALID_FORMAT_UUID1   ? 1
+               : format == RT_VALID_FORMAT_UUID3 ? 3
+               : format == RT_VALID_FORMAT_UUID4 ? 4
+                                                 : 5;
+    struct json_object *ctx;
+    char msg[64];
+
+    if (s[14] == '0' + want)
+        return 0;
+    snprintf(msg, sizeof(msg), "UUID version %d expected", want);
+    ctx = json_object_new_object();
+    json_object_object_add(ctx, "expected_version", json_object_new_int(want));
+    rt_valid_error_add(errs, loc, "uuid_version", msg, json_object_get(input), ctx);
+    return -1;
+}
+
 /* --- errors --- */
 
 int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len, struct json_object *input,
@@ -425,7 +447,13 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         type = "datetime_parsing", prefix = "Input should be a valid datetime, ";
         break;
     case RT_VALID_FORMAT_UUID:
+    case RT_VALID_FORMAT_UUID1:
+    case RT_VALID_FORMAT_UUID3:
+    case RT_VALID_FORMAT_UUID4:
+    case RT_VALID_FORMAT_UUID5:
         reason = rt_valid_format_uuid_reason(s, len);
+        if (reason == NULL && format != RT_VALID_FORMAT_UUID)
+            return uuid_version_check(format, s, len, input, errs, loc);
         type = "uuid_parsing", prefix = "Input should be a valid UUID, ";
         break;
     case RT_VALID_FORMAT_DATE:

@@ -51,6 +51,7 @@ CASES = [
     ("ipvanyaddress", "1.2.3", "2001:db8::1"),
     ("ipv4network", "10.0.0.1/8", "10.0.0.0/255.0.0.0"),
     ("ipv6interface", "2001:db8::1/129", "2001:db8::1/64"),
+    ("uuid4", "123e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174000"),
     ("uri", "not a uri", "https://example.com/a?b=c#d"),
     ("hostname", "-bad-.example", "xn--bcher-kva.example"),
 ]

@@ -3,8 +3,8 @@
  * differential tests that judge them against an outside reference:
  *   ["pattern", "<PCRE2 expression as codegen writes it>", "subject", ...]
  *       rt_valid_pattern_search() on each subject (regex_node_diff.py, Node);
- *   ["format", "<IP format name>", "value", ...]
- *       rt_valid_format_check() on each value (ip_formats_diff.py, Python's ipaddress).
+ *   ["format", "<format name>", "value", ...]
+ *       rt_valid_format_check() on each value (formats_diff.py, Python's ipaddress and uuid).
  * The answer line has one character per subject or value, 1 (matches,
  * valid) or 0, or is the single character E if the expression does not
  * compile or the format is not one it knows.  Subjects and values are JSON
@@ -34,6 +34,10 @@ static const struct {
     {"ipv4interface", RT_VALID_FORMAT_IPV4INTERFACE},
     {"ipv6interface", RT_VALID_FORMAT_IPV6INTERFACE},
     {"ipvanyinterface", RT_VALID_FORMAT_IPVANYINTERFACE},
+    {"uuid1", RT_VALID_FORMAT_UUID1},
+    {"uuid3", RT_VALID_FORMAT_UUID3},
+    {"uuid4", RT_VALID_FORMAT_UUID4},
+    {"uuid5", RT_VALID_FORMAT_UUID5},
 };
 
 /* 1 if the JSON string @p v is valid for @p format, else 0. */

@@ -216,6 +216,13 @@ static void test_format_check(void)
                "too short\"}}]"));
     CHECK(rt_valid_format_check(RT_VALID_FORMAT_UUID, "nope", 4, input, &errs, &at) == -1);
     CHECK(strstr(errors_text(&errs), "\"type\":\"uuid_parsing\"") != NULL);
+    /* pydantic's UUID4: a uuid of another version is uuid_version, the version wanted in ctx */
+    CHECK(rt_valid_format_check(RT_VALID_FORMAT_UUID4, "123e4567-e89b-42d3-a456-426614174000", 36, input,
+                                &errs, &at) == 0);
+    CHECK(rt_valid_format_check(RT_VALID_FORMAT_UUID4, "123e4567-e89b-12d3-a456-426614174000", 36, input,
+                                &errs, &at) == -1);
+    CHECK(same(errors_text(&errs), "[{\"type\":\"uuid_version\",\"loc\":[\"x\"],\"msg\":\"UUID version 4 "
+                                   "expected\",\"input\":\"nope\",\"ctx\":{\"expected_version\":4}}]"));
     /* duration: pydantic's timedelta words (the JSON Schema Test Suite judges the check:
      * codegen.jsonschema_suite) */
     CHECK(rt_valid_format_check(RT_VALID_FORMAT_DURATION, "P1DT2H", 6, input, &errs, &at) == 0);

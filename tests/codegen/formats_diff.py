@@ -1,17 +1,22 @@
 #!/usr/bin/python3
-"""pydantic's IP formats are judged as pydantic judges them: by Python's ipaddress (ctest codegen.ip_formats).
+"""pydantic's IP and UUID-version formats are judged as pydantic judges them: by Python's ipaddress and uuid
+(ctest codegen.pydantic_formats).
 
 pydantic writes IPvAnyAddress as `format: ipvanyaddress`, IPv4Network as `ipv4network`, IPv6Interface as
 `ipv6interface` and so on, and validates them by calling Python's ipaddress classes (IPvAny* try IPv4 first, then
-IPv6; a network is strict: no host bits set).  That module is the reference here.  For each format and every value
-of a corpus (addresses of both families, good and bad, with prefixes, netmasks, hostmasks and malformed suffixes):
+IPv6; a network is strict: no host bits set); UUID4 is `format: uuid4`, a uuid whose version is 4 (UUID1, 3, 5
+alike).  Those modules are the reference here.  For each format and every value of a corpus (addresses of both
+families, good and bad, with prefixes, netmasks, hostmasks and malformed suffixes; uuids of every version digit,
+in both cases, and malformed ones):
 - the runtime (valid_probe, built from valid_probe.c with runtime/valid/rt_valid_format_ip.c) must give the
   reference's verdict;
 - the generator's mirror (codegen/openapi_c/formats.py, which judges defaults and the contract checkers' answers)
   must give the runtime's.
-One known difference is left out, with its reason: an IPv6 zone ("fe80::1%eth0"), which Python accepts and JSON
-Schema's ipv6 format refuses; the runtime refuses it in every IP format (and that is checked).
-Usage: ip_formats_diff.py VALID_PROBE
+Known differences are left out, with their reason: an IPv6 zone ("fe80::1%eth0"), which Python accepts and JSON
+Schema's ipv6 format refuses (the runtime refuses it in every IP format, and that is checked); and a uuid without
+hyphens, in braces or after urn:uuid:, which Python's UUID() reads and JSON Schema's uuid format (whose hyphenated
+form the runtime checks for every uuid format) does not: the corpus holds only hyphenated uuids.
+Usage: formats_diff.py VALID_PROBE
 """
 
 import ipaddress
@@ -19,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
@@ -33,6 +39,12 @@ REFERENCE = {
     "ipv4interface": [ipaddress.IPv4Interface], "ipv6interface": [ipaddress.IPv6Interface],
     "ipvanyinterface": [ipaddress.IPv4Interface, ipaddress.IPv6Interface],
 }
+UUID_VERSIONS = (1, 3, 4, 5)
+BASE_UUID = "123e4567-e89b-12d3-a456-426614174000"
+UUIDS = ([BASE_UUID[:14] + d + BASE_UUID[15:] for d in "0123456789abcdefABCDEF"]
+         + [str(uuid.uuid3(uuid.NAMESPACE_DNS, "a")), str(uuid.uuid5(uuid.NAMESPACE_DNS, "a")),
+            str(uuid.UUID(int=7, version=4)).upper(), str(uuid.UUID(int=9, version=1)),
+            BASE_UUID[:-1], BASE_UUID + "0", BASE_UUID.replace("-", "_"), "zz" + BASE_UUID[2:], ""])
 V4 = ["0.0.0.0", "1.2.3.4", "10.0.0.0", "127.0.0.1", "192.168.1.0", "192.168.1.1", "192.168.0.0", "255.255.255.255",
       "01.2.3.4", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.-1", " 1.2.3.4", "1.2.3.4 ", "", "a.b.c.d", "1..2.3",
       "0x1.2.3.4", "1.2.3.04"]
@@ -46,6 +58,11 @@ ZONE = "%"  # an IPv6 zone: Python takes it, JSON Schema's ipv6 (and so the runt
 
 
 def reference_ok(fmt, value):
+    if fmt.startswith("uuid"):
+        try:
+            return uuid.UUID(value).version == int(fmt[4:])
+        except ValueError:
+            return False
     for cls in REFERENCE[fmt]:
         try:
             cls(value)
@@ -59,15 +76,16 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
-    values = [a + s for a in V4 + V6 for s in SUFFIXES]
-    lines = "".join(json.dumps(["format", fmt] + values) + "\n" for fmt in REFERENCE)
+    ip_values = [a + s for a in V4 + V6 for s in SUFFIXES]
+    corpus = [(fmt, ip_values) for fmt in REFERENCE] + [("uuid%d" % v, UUIDS) for v in UUID_VERSIONS]
+    lines = "".join(json.dumps(["format", fmt] + values) + "\n" for fmt, values in corpus)
     proc = subprocess.run([argv[1]], input=lines.encode(), capture_output=True, timeout=60)
     answers = proc.stdout.decode().splitlines()
-    if proc.returncode != 0 or len(answers) != len(REFERENCE) or "E" in answers:
+    if proc.returncode != 0 or len(answers) != len(corpus) or "E" in answers:
         print("FAIL: %s answered %r (exit %d): %s" % (argv[1], answers[:3], proc.returncode, proc.stderr.decode()))
         return 1
     disagreements = compared = valid = 0
-    for fmt, answer in zip(REFERENCE, answers):
+    for (fmt, values), answer in zip(corpus, answers):
         for value, verdict in zip(values, answer):
             runtime = verdict == "1"
             mirror = formats.reason(fmt, value) is None
@@ -76,10 +94,10 @@ def main(argv):
             valid += want
             if runtime != want or mirror != runtime:
                 disagreements += 1
-                print("DISAGREE %s %r: ipaddress %s, runtime %s, generator's mirror %s"
+                print("DISAGREE %s %r: Python %s, runtime %s, generator's mirror %s"
                       % (fmt, value, reference_ok(fmt, value), runtime, mirror))
-    print("# %d formats x %d values: %d compared (%d valid), %d disagreements"
-          % (len(REFERENCE), len(values), compared, valid, disagreements))
+    print("# %d formats: %d values compared (%d valid), %d disagreements" % (len(corpus), compared, valid,
+                                                                             disagreements))
     if valid == 0 or valid == compared:
         print("FAIL: the corpus must hold valid and invalid values")
         return 1
