@@ -17,7 +17,7 @@ from .document import pointer
 from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
 from .model import Pattern
-from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError
+from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError, format_refusal
 from .unions import discriminator_tags
 
 TYPE_BITS = {"null": "RT_VALID_T_NULL", "boolean": "RT_VALID_T_BOOLEAN", "object": "RT_VALID_T_OBJECT",
@@ -435,9 +435,8 @@ def strings(ctx, t, schema, where):
     fmt = schema.get("format")
     if fmt is not None and fmt not in FORMAT_RANGES:
         if fmt not in STRING_FORMATS:
-            raise SpecError("%s/format: format %r is not supported (supported: %s)"
-                            % (where, fmt, ", ".join(sorted(STRING_FORMATS) + sorted(FORMAT_RANGES))))
-        if STRING_FORMATS[fmt] is not None:  # else a hint (password)
+            raise format_refusal(where + "/format", fmt, sorted(STRING_FORMATS) + sorted(FORMAT_RANGES))
+        if STRING_FORMATS[fmt] is not None:  # else a hint (password, path)
             t.add("format", STRING_FORMATS[fmt])
 
 

@@ -52,7 +52,23 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "uuid4": "RT_VALID_FORMAT_UUID4", "uuid5": "RT_VALID_FORMAT_UUID5",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
-                  "password": None}
+                  "password": None,
+                  # pydantic's Path: any text is a path (it is not looked up), so nothing to check
+                  "path": None}
+# Formats refused with more to say than "not supported".
+FORMAT_REFUSALS = {
+    "file-path": "pydantic's FilePath checks that the file exists on the server, which request validation does "
+                 "not do: declare format path and check the file in the handler",
+    "directory-path": "pydantic's DirectoryPath checks that the directory exists on the server, which request "
+                      "validation does not do: declare format path and check it in the handler",
+}
+
+
+def format_refusal(where, fmt, supported):
+    """The SpecError for an unsupported string format at where (supported: the names to list)."""
+    why = FORMAT_REFUSALS.get(fmt) if isinstance(fmt, str) else None
+    return SpecError("%s: string format %r is not supported (%s)" % (where, fmt, why or "supported: " +
+                                                                    ", ".join(supported)))
 
 
 def check_keywords(schema, kind, where):
@@ -67,8 +83,7 @@ def string_format(fmt, where):
     """The RT_VALID_FORMAT_* constant for a string format (None: a hint, nothing to check); refuses the formats
     the runtime does not check."""
     if fmt not in STRING_FORMATS:
-        raise SpecError("%s: string format %r is not supported (supported: %s)"
-                        % (where, fmt, ", ".join(sorted(STRING_FORMATS))))
+        raise format_refusal(where, fmt, sorted(STRING_FORMATS))
     return STRING_FORMATS[fmt]
 
 

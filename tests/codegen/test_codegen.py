@@ -153,6 +153,10 @@ def test_refusals(tmp):
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
             "format 'idn-email' is not supported", SCHEMAS + "Tag/properties/x/format")
+    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "file-path"}),
+            "pydantic's FilePath checks that the file exists on the server", SCHEMAS + "Tag/properties/x/format")
+    accepted(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "path"}),
+             "format path, pydantic's Path: any text")
     refused(tmp, lambda s: item_get(s)["parameters"].pop(0), "template parameter {item_id} is not declared")
     refused(tmp, lambda s: item_get(s)["parameters"].append({"name": "c", "in": "body", "schema": {}}),
             "parameters in 'body' are not supported", "#/paths/~1items~1{item_id}/get/parameters/7/in")
