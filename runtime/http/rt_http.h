@@ -26,7 +26,8 @@
  *   505 an HTTP version other than 1.0 and 1.1
  * Each carries an X-Request-ID: the client's when its header fields were
  * read, else a new one.  Once they were (every error above but a malformed
- * head, 431, 505 and a 408 for the head), the request's trace context is
+ * head, a 431 for the head's size, 505 and a 408 for the head; a 431 for
+ * too many fields has them), the request's trace context is
  * taken too (the access line's trace id), and the refusal hook
  * (rt_http_set_refusal_hook()) may add headers, as an application adds
  * them to its own errors: rt_server adds CORS's, so that a page on another

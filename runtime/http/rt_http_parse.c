@@ -304,11 +304,6 @@ int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_heade
     rc = parse_request_line(req, p, (size_t)(eol - 1 - p), detail);
     if (rc != 0)
         return rc;
-    /* n_lines counts the request line and the final empty line too. */
-    if (n_lines > (size_t)max_headers + 2) {
-        *detail = "Too many header fields";
-        return 431;
-    }
     req->headers = rt_req_alloc(req, (n_lines + 1) * sizeof(*req->headers));
     for (p = eol + 1; p < end; p = eol + 1) {
         eol = memchr(p, '\n', (size_t)(end - p));
@@ -325,5 +320,13 @@ int rt_http_parse_head(struct rt_req *req, char *head, size_t len, int max_heade
     }
     info->fields_parsed = true;
     take_request_id(req);
+    /* Counted after the split (the head is within max_header_size already),
+     * so that this refusal too has the fields: Origin for the CORS headers,
+     * the client's request and trace ids. n_lines counts the request line
+     * and the final empty line too. */
+    if (n_lines > (size_t)max_headers + 2) {
+        *detail = "Too many header fields";
+        return 431;
+    }
     return apply_headers(req, info, detail);
 }

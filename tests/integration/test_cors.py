@@ -188,9 +188,10 @@ def head(request_line, *lines, origin=APP, host=True):
 
 class RefusedBeforeRouting(unittest.TestCase):
     """Errors rt_http answers itself before routing, once it has read the request's header fields (a body
-    too large or too slow, a framing it refuses, a missing Host): the CORS headers, one Vary line, and the
-    client's X-Request-ID and trace id, as a routed error gets.  Before the fields are read (a broken
-    request line or header line, 431) nothing of the request is known, not even its Origin."""
+    too large or too slow, a framing it refuses, a missing Host, too many fields): the CORS headers, one
+    Vary line, and the client's X-Request-ID and trace id, as a routed error gets.  Before the fields are
+    read (a broken request line or header line, a head over MAX_HEADER_SIZE: 431) nothing of the request
+    is known, not even its Origin."""
 
     @classmethod
     def setUpClass(cls):
@@ -223,6 +224,7 @@ class RefusedBeforeRouting(unittest.TestCase):
             (head("POST /users/ HTTP/1.1", "Transfer-Encoding: chunked") + b"zz\r\n", 400),
             (head("GET /users/ HTTP/1.1", "Expect: tea"), 417),
             (head("GET /users/ HTTP/1.1", host=False), 400),
+            (head("GET /users/ HTTP/1.1", *["X-%d: y" % i for i in range(100)]), 431),  # over 100 fields
         ]
         for data, status in cases:
             with self.subTest(data=data):
