@@ -52,7 +52,7 @@ class Patterns(unittest.TestCase):
         self.assertEqual(both(schema, {BENGALI_42: 1}), (False, True))
         self.assertEqual(both(schema, {"42": "x"}), (False, False))
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=60, deadline=None, database=None)
     @given(strings({"type": "string", "pattern": "^\\d{2,4}-\\w+$"}, {}))
     def test_drawn_values_match(self, value):
         self.assertTrue(Validator({"pattern": "^\\d{2,4}-\\w+$"}).is_valid(value), value)
