@@ -1,6 +1,6 @@
 """The string formats the runtime enforces, in Python: reason(fmt, value) is None when the runtime's check
-(runtime/valid/rt_valid_format.c and rt_valid_format_net.c, one function here per function there) accepts
-value, else why not.  IP addresses go through the C library's inet_pton and A-labels through libidn2, as in the
+(runtime/valid/rt_valid_format.c, rt_valid_format_net.c and rt_valid_format_ip.c, one function here per function
+there) accepts value, else why not.  IP addresses go through the C library's inet_pton and A-labels through libidn2, as in the
 runtime, loaded with ctypes as pcre2.py loads PCRE2.
 
 Used where a value must be one the service accepts: a schema's default (schemas.py refuses one its format
@@ -27,28 +27,19 @@ _libc.inet_pton.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 _idn2 = None
 
 
-# --- addresses (inet_pton) ---
+# --- addresses, networks, interfaces (rt_valid_format_ip.c) ---
 
-def inet_ok(family, b, allowed):
-    """rt_valid_format_net.c's address_ok(): inet_pton on bytes b made of the allowed characters only."""
-    if not b or len(b) >= 64 or any(c not in allowed for c in b):
-        return False
-    out = ctypes.create_string_buffer(16)
-    return _libc.inet_pton(family, b, out) == 1
-
-
-def ipv4_ok(b):
-    return inet_ok(socket.AF_INET, b, b"0123456789.")
-
-
-def ipv6_ok(b):
-    return inet_ok(socket.AF_INET6, b, b"0123456789abcdefABCDEF:.")
+V4, V6 = socket.AF_INET, socket.AF_INET6
+ADDRESS_CHARS = {V4: b"0123456789.", V6: b"0123456789abcdefABCDEF:."}
 
 
 def ip_bytes(family, b):
-    """rt_valid_format_ip_parse(): the address's bytes, or None."""
-    allowed = b"0123456789." if family == socket.AF_INET else b"0123456789abcdefABCDEF:."
-    return socket.inet_pton(family, b.decode("ascii")) if inet_ok(family, b, allowed) else None
+    """rt_valid_format_ip_parse(): inet_pton on bytes b made of the family's address characters only; the
+    address's bytes, or None."""
+    if not b or len(b) >= 64 or any(c not in ADDRESS_CHARS[family] for c in b):
+        return None
+    out = ctypes.create_string_buffer(16)
+    return out.raw[:4 if family == V4 else 16] if _libc.inet_pton(family, b, out) == 1 else None
 
 
 def mask_prefix(mask):
@@ -64,36 +55,42 @@ def mask_prefix(mask):
 
 def prefix_parse(family, b):
     """rt_valid_format_ip.c's prefix_parse(): decimal digits up to the width, or (IPv4) a net- or hostmask; -1."""
-    bits = 32 if family == socket.AF_INET else 128
+    bits = 32 if family == V4 else 128
     if b and all(0x30 <= c <= 0x39 for c in b):
         value = int(b)
         return value if value <= bits else -1
-    mask = ip_bytes(socket.AF_INET, b) if family == socket.AF_INET else None
+    mask = ip_bytes(V4, b) if family == V4 else None
     return -1 if mask is None else mask_prefix(int.from_bytes(mask, "big"))
 
 
 def network_ok(family, b, strict):
     """rt_valid_format_ip.c's network_ok(): address[/prefix]; strict (a network): no host bits set."""
     addr_text, slash, prefix_text = b.partition(b"/")
-    addr, bits = ip_bytes(family, addr_text), 32 if family == socket.AF_INET else 128
+    addr, bits = ip_bytes(family, addr_text), 32 if family == V4 else 128
     prefix = prefix_parse(family, prefix_text) if slash else bits
     if addr is None or prefix < 0:
         return False
     return not strict or int.from_bytes(addr, "big") & ((1 << (bits - prefix)) - 1) == 0
 
 
-V4, V6 = socket.AF_INET, socket.AF_INET6
-# pydantic's IP types (IPvAnyAddress, IPv4Network...): format -> (the check, pydantic's message)
+def ip_ok(families, kind, b):
+    """rt_valid_format_ip.c's family_ok() for each family, IPv4 first: kind "address", "network" or
+    "interface"."""
+    return any(ip_bytes(f, b) is not None if kind == "address" else network_ok(f, b, kind == "network")
+               for f in families)
+
+
+# The IP formats, as rt_valid_format_ip.c's table: format -> (families, kind, pydantic's message)
 IP_FORMATS = {
-    "ipvanyaddress": (lambda b: ipv4_ok(b) or ipv6_ok(b), "value is not a valid IPv4 or IPv6 address"),
-    "ipv4network": (lambda b: network_ok(V4, b, True), "Input is not a valid IPv4 network"),
-    "ipv6network": (lambda b: network_ok(V6, b, True), "Input is not a valid IPv6 network"),
-    "ipvanynetwork": (lambda b: network_ok(V4, b, True) or network_ok(V6, b, True),
-                      "value is not a valid IPv4 or IPv6 network"),
-    "ipv4interface": (lambda b: network_ok(V4, b, False), "Input is not a valid IPv4 interface"),
-    "ipv6interface": (lambda b: network_ok(V6, b, False), "Input is not a valid IPv6 interface"),
-    "ipvanyinterface": (lambda b: network_ok(V4, b, False) or network_ok(V6, b, False),
-                        "value is not a valid IPv4 or IPv6 interface"),
+    "ipv4": ((V4,), "address", "Input is not a valid IPv4 address"),
+    "ipv6": ((V6,), "address", "Input is not a valid IPv6 address"),
+    "ipvanyaddress": ((V4, V6), "address", "value is not a valid IPv4 or IPv6 address"),
+    "ipv4network": ((V4,), "network", "Input is not a valid IPv4 network"),
+    "ipv6network": ((V6,), "network", "Input is not a valid IPv6 network"),
+    "ipvanynetwork": ((V4, V6), "network", "value is not a valid IPv4 or IPv6 network"),
+    "ipv4interface": ((V4,), "interface", "Input is not a valid IPv4 interface"),
+    "ipv6interface": ((V6,), "interface", "Input is not a valid IPv6 interface"),
+    "ipvanyinterface": ((V4, V6), "interface", "value is not a valid IPv4 or IPv6 interface"),
 }
 
 
@@ -347,7 +344,7 @@ def authority_ok(b):
         host = b[at + 1:]
     if host.startswith(b"["):
         close = host.find(b"]")
-        if close < 0 or not ipv6_ok(host[1:close]):
+        if close < 0 or ip_bytes(V6, host[1:close]) is None:
             return False
         port = host[close + 1:]
         if port and not port.startswith(b":"):
@@ -397,15 +394,14 @@ DURATION = re.compile(rb"P(?:[0-9]+W|(?:[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?|[0-9]+M(
                       rb"|T(?:[0-9]+H(?:[0-9]+M(?:[0-9]+S)?)?|[0-9]+M(?:[0-9]+S)?|[0-9]+S))\Z")
 
 
-# The formats of refusals.STRING_FORMATS, each with its check; ipv4 and ipv6 answer as pydantic words them.
+# The formats of refusals.STRING_FORMATS, each with its check (the IP ones below, as pydantic words them).
 CHECKS = {
     "email": email_reason, "date-time": date_time_reason, "date": date_reason, "time": time_reason,
     "uuid": uuid_reason, "byte": byte_reason, "hostname": hostname_reason, "uri": uri_reason,
-    "ipv4": lambda b: None if ipv4_ok(b) else "Input is not a valid IPv4 address",
-    "ipv6": lambda b: None if ipv6_ok(b) else "Input is not a valid IPv6 address",
     "duration": lambda b: None if DURATION.match(b) else "not an RFC 3339 duration",
 }
-CHECKS.update({name: (lambda b, ok=ok, msg=msg: None if ok(b) else msg) for name, (ok, msg) in IP_FORMATS.items()})
+CHECKS.update({name: (lambda b, fam=fam, kind=kind, msg=msg: None if ip_ok(fam, kind, b) else msg)
+               for name, (fam, kind, msg) in IP_FORMATS.items()})
 
 
 def uuid_version_reason(version, b):

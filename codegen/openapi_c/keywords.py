@@ -169,9 +169,9 @@ def pattern_keys(value, node, ctx):
     if not isinstance(value, dict):
         return "must be a mapping of patterns to schemas"
     for k in value:
-        why = compile_error(k)
+        why = compile_error(k)  # names the pattern
         if why:
-            return "pattern %r: %s" % (k, why)
+            return why
     return None
 
 

@@ -407,11 +407,11 @@ const char *rt_valid_format_uuid_reason(const char *s, size_t len)
     return NULL;
 }
 
-/* A uuid of the version @p format names (pydantic's UUID1...UUID5: the
- * version field, the 13th hex digit, is checked; the variant is not). */
-static int uuid_version_check(enum rt_valid_format format, const char *s, size_t len,
-                              struct json_object *input, struct rt_valid_errors *errs,
-                              const struct rt_valid_loc *loc)
+/* The uuid @p s (already checked: 36 characters) is of the version @p format
+ * names (pydantic's UUID1...UUID5: the version field, the 13th hex digit,
+ * is checked; the variant is not). */
+static int uuid_version_check(enum rt_valid_format format, const char *s, struct json_object *input,
+                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
     int want = format == RT_VALID_FORMAT_UUID1   ? 1
                : format == RT_VALID_FORMAT_UUID3 ? 3
@@ -453,7 +453,7 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
     case RT_VALID_FORMAT_UUID5:
         reason = rt_valid_format_uuid_reason(s, len);
         if (reason == NULL && format != RT_VALID_FORMAT_UUID)
-            return uuid_version_check(format, s, len, input, errs, loc);
+            return uuid_version_check(format, s, input, errs, loc);
         type = "uuid_parsing", prefix = "Input should be a valid UUID, ";
         break;
     case RT_VALID_FORMAT_DATE:

@@ -393,6 +393,9 @@ def test_review_refusals(tmp):
             "repeated group", x + "/pattern")
     refused(tmp, body_prop("x", {"type": "string", "pattern": "^\\p{L}+{$"}), "\\p{L} is ECMA-262 only with the u "
             "flag, and a lone '{' only without it", x + "/pattern")
+    # a patternProperties key is judged as a pattern, and the refusal names it once, at the keyword's pointer
+    refused(tmp, body_prop("x", {"type": "object", "patternProperties": {"(?i)x": {}}}), "is refused: pattern "
+            "'(?i)x': '(?i' is not ECMA-262 syntax", x + "/patternProperties")
     refused(tmp, body_prop("x", {"type": "string", "nullable": True}), "nullable is an OpenAPI 3.0 keyword",
             x + "/nullable")
     refused(tmp, lambda s: params(s)[2]["schema"].update(maximum=3), "the default 10 does not satisfy its own "
