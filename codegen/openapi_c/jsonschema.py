@@ -33,7 +33,7 @@ SCHEMA_KEYWORDS = {
     "minLength", "maxLength", "pattern", "format", "minItems", "maxItems", "uniqueItems", "prefixItems", "items",
     "contains", "minContains", "maxContains", "minProperties", "maxProperties", "required", "properties",
     "patternProperties", "additionalProperties", "propertyNames", "dependentRequired", "dependentSchemas",
-    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "nullable"}
+    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "nullable", "unevaluatedItems", "unevaluatedProperties"}
 
 
 # --- which schemas need the full validator ----------------------------------------------------------------
@@ -466,7 +466,7 @@ def arrays(t, schema, where):
         t.add("unique_items", "true")
     if "prefixItems" in schema:
         t.add("prefix_items", schema_list(t, schema, "prefixItems", where))
-    for key, member in (("items", "items"), ("contains", "contains")):
+    for key, member in (("items", "items"), ("contains", "contains"), ("unevaluatedItems", "unevaluated_items")):
         if key in schema:
             t.add(member, t.sub(schema[key], where + "/" + key))
 
@@ -503,7 +503,8 @@ def objects(ctx, t, schema, where):
                 for k, v in schema["patternProperties"].items()]
         t.add("pattern_properties", t.array("patprops", "struct rt_valid_schema_pat", rows))
         t.add("n_pattern_properties", str(len(rows)))
-    for key, member in (("additionalProperties", "additional_properties"), ("propertyNames", "property_names")):
+    for key, member in (("additionalProperties", "additional_properties"), ("propertyNames", "property_names"),
+                        ("unevaluatedProperties", "unevaluated_properties")):
         if key in schema:
             t.add(member, t.sub(schema[key], where + "/" + key))
 

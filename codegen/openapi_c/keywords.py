@@ -236,8 +236,8 @@ SCHEMA = {
     "patternProperties": S(child="{schema}", check=pattern_keys),
     "propertyNames": S(child="schema"),
     # unevaluated
-    "unevaluatedItems": R(NOT_ENFORCED),
-    "unevaluatedProperties": R(NOT_ENFORCED),
+    "unevaluatedItems": S(child="schema"),
+    "unevaluatedProperties": S(child="schema"),
     # validation
     "type": S(check=schema_type),
     "enum": S(check=enum_list),

@@ -74,8 +74,10 @@
  * 16: pydantic's IP formats (RT_VALID_FORMAT_IPVANYADDRESS and the networks
  *    and interfaces) and UUID versions (RT_VALID_FORMAT_UUID1...5), appended
  *    to enum rt_valid_format.
+ * 17: struct rt_valid_schema's unevaluated_items and unevaluated_properties
+ *    (appended).
  */
-#define RT_CODEGEN_ABI 16
+#define RT_CODEGEN_ABI 17
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

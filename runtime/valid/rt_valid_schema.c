@@ -1,11 +1,13 @@
 /*
  * rt_valid_schema — the walk of one schema: boolean schemas, $ref, type,
- * the number and string keywords, and composition (allOf, anyOf, oneOf,
- * not, if/then/else).  Values, arrays and objects are in the modules next
- * to this one (rt_valid_schema.h).
+ * the number and string keywords, composition (allOf, anyOf, oneOf, not,
+ * if/then/else), and the bookkeeping unevaluatedProperties/Items need.
+ * Values, arrays and objects are in the modules next to this one
+ * (rt_valid_schema.h).
  */
 #include "rt_valid_schema.h"
 
+#include "rt_mem.h"
 #include "rt_valid_format.h"
 #include "rt_valid_union.h"
 
@@ -13,6 +15,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void rt_valid_schema_fail(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
@@ -241,14 +244,62 @@ static bool check_string(const struct rt_valid_schema *s, struct json_object *j,
     return check_format(s, j, str, len, errs, loc) && ok;
 }
 
+/* --- what was evaluated (unevaluatedProperties, unevaluatedItems) --- */
+
+static void seen_init(struct rt_valid_schema_seen *seen, size_t n)
+{
+    seen->n = n;
+    seen->flags = rt_xcalloc(n > 0 ? n : 1, sizeof(bool));
+}
+
+static void seen_cleanup(struct rt_valid_schema_seen *seen)
+{
+    free(seen->flags);
+}
+
+static void seen_merge(struct rt_valid_schema_seen *into, const struct rt_valid_schema_seen *from)
+{
+    size_t i;
+
+    for (i = 0; i < into->n; i++)
+        into->flags[i] = into->flags[i] || from->flags[i];
+}
+
+/*
+ * Whether @p j is valid against the branch @p b (of anyOf, oneOf, if),
+ * without errors: the branch's failure is its keyword's to report.  What
+ * a valid branch evaluated counts for @p seen; an invalid one's does not
+ * (JSON Schema drops the annotations of a failed subschema).
+ */
+static bool branch_valid(const struct rt_valid_schema *b, struct json_object *j,
+                         struct rt_valid_schema_seen *seen)
+{
+    struct rt_valid_schema_seen mine;
+    bool ok;
+
+    if (seen == NULL)
+        return rt_valid_schema_walk(b, j, NULL, NULL, NULL);
+    seen_init(&mine, seen->n);
+    ok = rt_valid_schema_walk(b, j, NULL, NULL, &mine);
+    if (ok)
+        seen_merge(seen, &mine);
+    seen_cleanup(&mine);
+    return ok;
+}
+
 /* --- composition --- */
 
-static size_t count_valid(const struct rt_valid_schema_list *l, struct json_object *j, size_t stop)
+/*
+ * The valid branches of @p l, counted up to @p stop; all of them when
+ * @p seen asks what they evaluated.
+ */
+static size_t count_valid(const struct rt_valid_schema_list *l, struct json_object *j, size_t stop,
+                          struct rt_valid_schema_seen *seen)
 {
     size_t i, n = 0;
 
-    for (i = 0; i < l->n && n < stop; i++)
-        n += rt_valid_schema_check(l->items[i], j, NULL, NULL);
+    for (i = 0; i < l->n && (n < stop || seen != NULL); i++)
+        n += branch_valid(l->items[i], j, seen);
     return n;
 }
 
@@ -258,7 +309,7 @@ static size_t count_valid(const struct rt_valid_schema_list *l, struct json_obje
  * the branches are objects, so anything else is refused as they would.
  */
 static bool check_tagged(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
-                         const struct rt_valid_loc *loc)
+                         const struct rt_valid_loc *loc, struct rt_valid_schema_seen *seen)
 {
     const struct rt_valid_schema_list *branches = s->one_of.n > 0 ? &s->one_of : &s->any_of;
     const struct rt_valid_schema_disc *d = s->discriminator;
@@ -270,61 +321,68 @@ static bool check_tagged(const struct rt_valid_schema *s, struct json_object *j,
         return false;
     }
     b = rt_valid_union_pick(d->property, d->tags, d->n_tags, j, errs, loc);
-    return b >= 0 && (size_t)b < branches->n && rt_valid_schema_check(branches->items[b], j, errs, loc);
+    return b >= 0 && (size_t)b < branches->n && rt_valid_schema_walk(branches->items[b], j, errs, loc, seen);
 }
 
-static bool check_composition(const struct rt_valid_schema *s, struct json_object *j,
-                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+static bool check_union(const struct rt_valid_schema *s, struct json_object *j, struct rt_valid_errors *errs,
+                        const struct rt_valid_loc *loc, struct rt_valid_schema_seen *seen)
 {
     bool ok = true;
-    size_t i, n;
+    size_t n;
 
-    for (i = 0; i < s->all_of.n; i++)
-        ok = rt_valid_schema_check(s->all_of.items[i], j, errs, loc) && ok;
     if (s->discriminator != NULL)
-        ok = check_tagged(s, j, errs, loc) && ok;
-    else if (s->any_of.n > 0 && count_valid(&s->any_of, j, 1) == 0) {
+        return check_tagged(s, j, errs, loc, seen);
+    if (s->any_of.n > 0 && count_valid(&s->any_of, j, 1, seen) == 0) {
         rt_valid_schema_fail(errs, loc, "union_no_match", "Input should match at least one schema of anyOf",
                              j);
         ok = false;
     }
-    if (s->discriminator == NULL && s->one_of.n > 0 && (n = count_valid(&s->one_of, j, 2)) != 1) {
+    if (s->one_of.n > 0 && (n = count_valid(&s->one_of, j, 2, seen)) != 1) {
         rt_valid_schema_fail(errs, loc, n == 0 ? "union_no_match" : "union_multiple_matches",
                              n == 0 ? "Input should match exactly one schema of oneOf, it matches none"
                                     : "Input should match exactly one schema of oneOf, it matches several",
                              j);
         ok = false;
     }
+    return ok;
+}
+
+static bool check_composition(const struct rt_valid_schema *s, struct json_object *j,
+                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                              struct rt_valid_schema_seen *seen)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < s->all_of.n; i++)
+        ok = rt_valid_schema_walk(s->all_of.items[i], j, errs, loc, seen) && ok;
+    ok = check_union(s, j, errs, loc, seen) && ok;
     if (s->not_schema != NULL && rt_valid_schema_check(s->not_schema, j, NULL, NULL)) {
         rt_valid_schema_fail(errs, loc, "not_forbidden", "Input should not match the schema of 'not'", j);
         ok = false;
     }
     if (s->if_schema != NULL) {
         const struct rt_valid_schema *next =
-            rt_valid_schema_check(s->if_schema, j, NULL, NULL) ? s->then_schema : s->else_schema;
+            branch_valid(s->if_schema, j, seen) ? s->then_schema : s->else_schema;
 
         if (next != NULL)
-            ok = rt_valid_schema_check(next, j, errs, loc) && ok;
+            ok = rt_valid_schema_walk(next, j, errs, loc, seen) && ok;
     }
     return ok;
 }
 
 /* --- the walk --- */
 
-bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *j,
-                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+/* Every keyword of @p s but the unevaluated ones, marking in @p seen what they evaluate. */
+static bool check_keywords(const struct rt_valid_schema *s, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                           struct rt_valid_schema_seen *seen)
 {
     unsigned bits = type_bits(j);
     bool ok = true;
 
-    if (s->kind == RT_VALID_SCHEMA_TRUE)
-        return true;
-    if (s->kind == RT_VALID_SCHEMA_FALSE) {
-        rt_valid_schema_fail(errs, loc, "schema_false", "No value is allowed here (schema false)", j);
-        return false;
-    }
     if (s->ref != NULL)
-        ok = rt_valid_schema_check(s->ref, j, errs, loc);
+        ok = rt_valid_schema_walk(s->ref, j, errs, loc, seen);
     if (s->types != 0 && (bits & s->types) == 0)
         return type_error(s->types, j, errs, loc);
     ok = rt_valid_schema_values(s, j, errs, loc) && ok;
@@ -333,8 +391,59 @@ bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *
     else if (bits & RT_VALID_T_STRING)
         ok = check_string(s, j, errs, loc) && ok;
     else if (bits & RT_VALID_T_ARRAY)
-        ok = rt_valid_schema_array(s, j, errs, loc) && ok;
+        ok = rt_valid_schema_array(s, j, errs, loc, seen) && ok;
     else if (bits & RT_VALID_T_OBJECT)
-        ok = rt_valid_schema_object(s, j, errs, loc) && ok;
-    return check_composition(s, j, errs, loc) && ok;
+        ok = rt_valid_schema_object(s, j, errs, loc, seen) && ok;
+    return check_composition(s, j, errs, loc, seen) && ok;
+}
+
+/*
+ * @p s with unevaluatedProperties (@p j an object) or unevaluatedItems
+ * (an array): its other keywords mark what they evaluate, then the
+ * unevaluated keyword takes the rest.  When all holds, every member or item
+ * has been evaluated, for the schemas around @p s too (@p seen).
+ */
+static bool check_unevaluated(const struct rt_valid_schema *s, struct json_object *j, bool object,
+                              struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                              struct rt_valid_schema_seen *seen)
+{
+    struct rt_valid_schema_seen mine;
+    bool ok;
+    size_t i;
+
+    seen_init(&mine, object ? (size_t)json_object_object_length(j) : json_object_array_length(j));
+    ok = check_keywords(s, j, errs, loc, &mine);
+    if (object)
+        ok = rt_valid_schema_unevaluated_properties(s, j, errs, loc, &mine) && ok;
+    else
+        ok = rt_valid_schema_unevaluated_items(s, j, errs, loc, &mine) && ok;
+    seen_cleanup(&mine);
+    for (i = 0; ok && seen != NULL && i < seen->n; i++)
+        rt_valid_schema_mark(seen, i);
+    return ok;
+}
+
+bool rt_valid_schema_walk(const struct rt_valid_schema *s, struct json_object *j,
+                          struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                          struct rt_valid_schema_seen *seen)
+{
+    enum json_type type = json_object_get_type(j);
+
+    if (s->kind == RT_VALID_SCHEMA_TRUE)
+        return true;
+    if (s->kind == RT_VALID_SCHEMA_FALSE) {
+        rt_valid_schema_fail(errs, loc, "schema_false", "No value is allowed here (schema false)", j);
+        return false;
+    }
+    if (s->unevaluated_properties != NULL && type == json_type_object)
+        return check_unevaluated(s, j, true, errs, loc, seen);
+    if (s->unevaluated_items != NULL && type == json_type_array)
+        return check_unevaluated(s, j, false, errs, loc, seen);
+    return check_keywords(s, j, errs, loc, seen);
+}
+
+bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    return rt_valid_schema_walk(s, j, errs, loc, NULL);
 }

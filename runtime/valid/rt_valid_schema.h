@@ -11,6 +11,12 @@
  *   rt_valid_schema_arr    prefixItems, items, contains, min/maxItems, uniqueItems
  *   rt_valid_schema_obj    properties, patternProperties, additionalProperties,
  *                          propertyNames, required, dependent*, min/maxProperties
+ * unevaluatedProperties and unevaluatedItems see what the other keywords
+ * evaluated at the same value, through the in-place applicators ($ref,
+ * allOf, the valid branches of anyOf/oneOf, if/then/else,
+ * dependentSchemas): a struct rt_valid_schema_seen is passed down the walk
+ * of a value only when a schema there has one of them, so other schemas pay
+ * nothing for it.
  * Errors: one FastAPI-shaped entry per failing keyword (pydantic's type
  * where it has one: too_short, multiple_of, literal_error, extra_forbidden,
  * ...); subschemas of anyOf, oneOf, not, if and contains are evaluated
@@ -129,6 +135,9 @@ struct rt_valid_schema {
     struct rt_valid_schema_list all_of, any_of, one_of;
     const struct rt_valid_schema_disc *discriminator; /* NULL: the oneOf/anyOf counts its matches */
     const struct rt_valid_schema *not_schema, *if_schema, *then_schema, *else_schema;
+    /* unevaluated: checked last, on what no other keyword evaluated */
+    const struct rt_valid_schema *unevaluated_items;
+    const struct rt_valid_schema *unevaluated_properties;
 };
 
 /**
@@ -140,6 +149,32 @@ bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *
                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
 
 /* --- for the rt_valid_schema modules --- */
+
+/**
+ * The members (in json-c's order) or items of one object or array that the
+ * keywords applied to it have evaluated so far (JSON Schema's annotations
+ * that unevaluatedProperties and unevaluatedItems read).  Owned by the walk
+ * that made it; flags has n entries.
+ */
+struct rt_valid_schema_seen {
+    bool *flags;
+    size_t n;
+};
+
+/** Mark member or item @p i evaluated (@p seen NULL: nobody asks). */
+static inline void rt_valid_schema_mark(struct rt_valid_schema_seen *seen, size_t i)
+{
+    if (seen != NULL)
+        seen->flags[i] = true;
+}
+
+/**
+ * rt_valid_schema_check(), also marking in @p seen (NULL: nobody asks) what
+ * @p s evaluated of the object or array @p j when it is valid.
+ */
+bool rt_valid_schema_walk(const struct rt_valid_schema *s, struct json_object *j,
+                          struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                          struct rt_valid_schema_seen *seen);
 
 /** Add an error without ctx (input: a reference of its own to @p j) unless @p errs is NULL. */
 void rt_valid_schema_fail(struct rt_valid_errors *errs, const struct rt_valid_loc *loc, const char *type,
@@ -156,12 +191,27 @@ bool rt_valid_schema_values(const struct rt_valid_schema *s, struct json_object 
 /** JSON equality: numbers by value (1 == 1.0), objects whatever their key order. */
 bool rt_valid_schema_equal(struct json_object *a, struct json_object *b);
 
-/** The array keywords of @p s on the array @p j. @return true if all hold. */
+/** The array keywords of @p s on the array @p j, marking the items they evaluate. @return true if all hold.
+ */
 bool rt_valid_schema_array(const struct rt_valid_schema *s, struct json_object *j,
-                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                           struct rt_valid_schema_seen *seen);
 
-/** The object keywords of @p s on the object @p j. @return true if all hold. */
+/** unevaluatedItems of @p s on the items of @p j that @p seen does not mark. @return true if they hold. */
+bool rt_valid_schema_unevaluated_items(const struct rt_valid_schema *s, struct json_object *j,
+                                       struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                                       const struct rt_valid_schema_seen *seen);
+
+/** The object keywords of @p s on the object @p j, marking the members they evaluate. @return true if all
+ * hold. */
 bool rt_valid_schema_object(const struct rt_valid_schema *s, struct json_object *j,
-                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                            struct rt_valid_schema_seen *seen);
+
+/** unevaluatedProperties of @p s on the members of @p j that @p seen does not mark. @return true if they
+ * hold. */
+bool rt_valid_schema_unevaluated_properties(const struct rt_valid_schema *s, struct json_object *j,
+                                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                                            const struct rt_valid_schema_seen *seen);
 
 #endif /* RT_VALID_SCHEMA_H */

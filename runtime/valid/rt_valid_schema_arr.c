@@ -1,7 +1,8 @@
 /*
  * rt_valid_schema_arr — the array keywords: prefixItems and items (each
  * item at its index), contains with minContains/maxContains, minItems,
- * maxItems and uniqueItems.
+ * maxItems and uniqueItems; and unevaluatedItems on the items none of them
+ * evaluated.
  */
 #include "rt_valid_schema.h"
 
@@ -9,7 +10,8 @@
 #include <stdio.h>
 
 static bool check_items(const struct rt_valid_schema *s, struct json_object *j, size_t n,
-                        struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                        struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                        struct rt_valid_schema_seen *seen)
 {
     bool ok = true;
     size_t i;
@@ -18,22 +20,29 @@ static bool check_items(const struct rt_valid_schema *s, struct json_object *j, 
         struct rt_valid_loc at = {loc, NULL, (int64_t)i};
         const struct rt_valid_schema *item = i < s->prefix_items.n ? s->prefix_items.items[i] : s->items;
 
-        if (item != NULL)
+        if (item != NULL) {
             ok = rt_valid_schema_check(item, json_object_array_get_idx(j, i), errs, &at) && ok;
+            rt_valid_schema_mark(seen, i);
+        }
     }
     return ok;
 }
 
 static bool check_contains(const struct rt_valid_schema *s, struct json_object *j, size_t n,
-                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                           struct rt_valid_schema_seen *seen)
 {
     size_t i, found = 0, least = s->min_contains.set ? s->min_contains.n : 1;
     char msg[128];
 
     if (s->contains == NULL)
         return true;
-    for (i = 0; i < n; i++)
-        found += rt_valid_schema_check(s->contains, json_object_array_get_idx(j, i), NULL, NULL);
+    for (i = 0; i < n; i++) {
+        if (rt_valid_schema_check(s->contains, json_object_array_get_idx(j, i), NULL, NULL)) {
+            found++;
+            rt_valid_schema_mark(seen, i); /* contains evaluates the items it matches */
+        }
+    }
     if (found < least) {
         snprintf(msg, sizeof(msg), "List should contain at least %zu item%s matching 'contains', not %zu",
                  least, least == 1 ? "" : "s", found);
@@ -84,7 +93,8 @@ static bool check_unique(struct json_object *j, size_t n, struct rt_valid_errors
 }
 
 bool rt_valid_schema_array(const struct rt_valid_schema *s, struct json_object *j,
-                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                           struct rt_valid_schema_seen *seen)
 {
     size_t n = json_object_array_length(j);
     bool ok = true;
@@ -99,6 +109,23 @@ bool rt_valid_schema_array(const struct rt_valid_schema *s, struct json_object *
     }
     if (s->unique_items && !check_unique(j, n, errs, loc))
         ok = false;
-    ok = check_items(s, j, n, errs, loc) && ok;
-    return check_contains(s, j, n, errs, loc) && ok;
+    ok = check_items(s, j, n, errs, loc, seen) && ok;
+    return check_contains(s, j, n, errs, loc, seen) && ok;
+}
+
+bool rt_valid_schema_unevaluated_items(const struct rt_valid_schema *s, struct json_object *j,
+                                       struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                                       const struct rt_valid_schema_seen *seen)
+{
+    bool ok = true;
+    size_t i;
+
+    for (i = 0; i < seen->n; i++) {
+        struct rt_valid_loc at = {loc, NULL, (int64_t)i};
+
+        if (!seen->flags[i])
+            ok =
+                rt_valid_schema_check(s->unevaluated_items, json_object_array_get_idx(j, i), errs, &at) && ok;
+    }
+    return ok;
 }

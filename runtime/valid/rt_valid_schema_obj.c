@@ -2,7 +2,8 @@
  * rt_valid_schema_obj — the object keywords: properties, patternProperties
  * and additionalProperties (each member against the schemas that apply to
  * its key), propertyNames, required, dependentRequired, dependentSchemas,
- * minProperties and maxProperties.
+ * minProperties and maxProperties; and unevaluatedProperties on the
+ * members none of them evaluated.
  */
 #include "rt_valid_schema.h"
 
@@ -15,9 +16,24 @@ static bool has_key(struct json_object *j, const char *key)
     return json_object_object_get_ex(j, key, NULL);
 }
 
-/* The schemas that apply to one member (properties, patternProperties, else additionalProperties). */
+/* extra_forbidden for additionalProperties: false and unevaluatedProperties: false, else the schema's errors.
+ */
+static bool check_extra(const struct rt_valid_schema *extra, struct json_object *v,
+                        struct rt_valid_errors *errs, const struct rt_valid_loc *at)
+{
+    if (extra->kind == RT_VALID_SCHEMA_FALSE) {
+        rt_valid_schema_fail(errs, at, "extra_forbidden", "Extra inputs are not permitted", v);
+        return false;
+    }
+    return rt_valid_schema_check(extra, v, errs, at);
+}
+
+/*
+ * The schemas that apply to one member (properties, patternProperties, else
+ * additionalProperties); @p evaluated tells whether one did.
+ */
 static bool check_member(const struct rt_valid_schema *s, const char *key, struct json_object *v,
-                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc, bool *evaluated)
 {
     struct rt_valid_loc at = {loc, key, 0};
     bool ok = true, matched = false;
@@ -37,13 +53,9 @@ static bool check_member(const struct rt_valid_schema *s, const char *key, struc
             ok = rt_valid_schema_check(s->pattern_properties[i].schema, v, errs, &at) && ok;
         }
     }
-    if (!matched && s->additional_properties != NULL) {
-        if (s->additional_properties->kind == RT_VALID_SCHEMA_FALSE) {
-            rt_valid_schema_fail(errs, &at, "extra_forbidden", "Extra inputs are not permitted", v);
-            return false;
-        }
-        ok = rt_valid_schema_check(s->additional_properties, v, errs, &at) && ok;
-    }
+    *evaluated = matched || s->additional_properties != NULL;
+    if (!matched && s->additional_properties != NULL)
+        ok = check_extra(s->additional_properties, v, errs, &at) && ok;
     return ok;
 }
 
@@ -84,7 +96,8 @@ static bool check_required(const char *const *names, struct json_object *j, stru
 }
 
 static bool check_dependent(const struct rt_valid_schema *s, struct json_object *j,
-                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                            struct rt_valid_schema_seen *seen)
 {
     bool ok = true;
     size_t i;
@@ -94,7 +107,7 @@ static bool check_dependent(const struct rt_valid_schema *s, struct json_object 
             ok = check_required(s->dependent_required[i].required, j, errs, loc) && ok;
     for (i = 0; i < s->n_dependent_schemas; i++)
         if (has_key(j, s->dependent_schemas[i].name))
-            ok = rt_valid_schema_check(s->dependent_schemas[i].schema, j, errs, loc) && ok;
+            ok = rt_valid_schema_walk(s->dependent_schemas[i].schema, j, errs, loc, seen) && ok;
     return ok;
 }
 
@@ -122,15 +135,38 @@ static bool check_count(const struct rt_valid_schema *s, struct json_object *j, 
 }
 
 bool rt_valid_schema_object(const struct rt_valid_schema *s, struct json_object *j,
-                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                            struct rt_valid_schema_seen *seen)
 {
-    bool ok = check_required(s->required, j, errs, loc);
+    bool ok = check_required(s->required, j, errs, loc), evaluated;
+    size_t i = 0;
 
     ok = check_count(s, j, errs, loc) && ok;
     json_object_object_foreach(j, key, v)
     {
         ok = check_name(s, key, errs, loc) && ok;
-        ok = check_member(s, key, v, errs, loc) && ok;
+        ok = check_member(s, key, v, errs, loc, &evaluated) && ok;
+        if (evaluated)
+            rt_valid_schema_mark(seen, i);
+        i++;
     }
-    return check_dependent(s, j, errs, loc) && ok;
+    return check_dependent(s, j, errs, loc, seen) && ok;
+}
+
+bool rt_valid_schema_unevaluated_properties(const struct rt_valid_schema *s, struct json_object *j,
+                                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
+                                            const struct rt_valid_schema_seen *seen)
+{
+    bool ok = true;
+    size_t i = 0;
+
+    json_object_object_foreach(j, key, v)
+    {
+        struct rt_valid_loc at = {loc, key, 0};
+
+        if (i < seen->n && !seen->flags[i])
+            ok = check_extra(s->unevaluated_properties, v, errs, &at) && ok;
+        i++;
+    }
+    return ok;
 }

@@ -145,8 +145,10 @@ def accepted(tmp, mutate, what):
 def test_refusals(tmp):
     schemas = lambda s: s["components"]["schemas"]
     item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"]["weight"].update(unevaluatedProperties=False),
-            "unsupported schema keyword(s) unevaluatedProperties", SCHEMAS + "Tag/properties/weight/unevaluatedProperties")
+    # a form body is read by its model alone: nothing there could see what was evaluated
+    refused(tmp, lambda s: schemas(s)["FormIn"].update(unevaluatedProperties=False),
+            "a form body must be an object schema with properties, and only the keywords its model enforces",
+            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
             "unresolved $ref '#/components/schemas/Nope'", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
@@ -210,7 +212,7 @@ def test_schema_refusals(tmp):
             "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
             SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
-    for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
+    for key in ("$dynamicRef", "$anchor"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
 
@@ -221,6 +223,10 @@ def test_schema_accepted(tmp):
     schemas = lambda s: s["components"]["schemas"]
     item_get = lambda s: s["paths"]["/items/{item_id}"]["get"]
     accepted(tmp, lambda s: schemas(s)["ItemCreate"].update(additionalProperties=False), "additionalProperties false")
+    accepted(tmp, lambda s: schemas(s)["Tag"]["properties"]["weight"].update(unevaluatedProperties=False),
+             "unevaluatedProperties (a number: it does not apply)")
+    accepted(tmp, body_prop("x", {"prefixItems": [{"type": "integer"}], "unevaluatedItems": False}),
+             "unevaluatedItems")
     for what, schema in (
             ("a map", {"type": "object", "additionalProperties": {"type": "integer"}}),
             ("anyOf", {"anyOf": [{"type": "string"}, {"type": "integer"}]}),

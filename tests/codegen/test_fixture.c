@@ -364,6 +364,15 @@ static void test_discriminated_json_values(void)
     send_req(RT_METHOD_POST, "/pets-batch?level=x&step=11", NULL, "[{\"kind\": \"Dog\", \"barks\": true}]");
     CHECK(cap.status == 422 && strstr(cap.body, "\"int_parsing\"") != NULL &&
           strstr(cap.body, "\"less_than_equal\"") != NULL && strstr(cap.body, "multiple_of") == NULL);
+    /* A Collar: a Tag's properties (through allOf) and its own, unevaluatedProperties false. */
+    send_req(RT_METHOD_POST, "/pets-batch", NULL,
+             "[{\"kind\": \"Dog\", \"barks\": true, \"collar\": {\"name\": \"red\", \"size\": 2}}]");
+    CHECK(cap.status == 200);
+    send_req(RT_METHOD_POST, "/pets-batch", NULL,
+             "[{\"kind\": \"Dog\", \"barks\": true, \"collar\": {\"name\": \"red\", \"bells\": 2}}]");
+    CHECK(cap.status == 422 &&
+          body_is("{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",0,\"collar\",\"bells\"],"
+                  "\"msg\":\"Extra inputs are not permitted\",\"input\":2}]}"));
     /* A Dog's fields under the tag Cat: checked as a Cat (lives missing), not matched to Dog. */
     send_req(RT_METHOD_POST, "/pets-batch", NULL, "[{\"kind\": \"Cat\", \"barks\": true}]");
     CHECK(cap.status == 422 && strstr(cap.body, "\"missing\",\"loc\":[\"body\",0,\"lives\"]") != NULL);

@@ -42,6 +42,7 @@ static const struct rt_valid_schema s_object = {.types = RT_VALID_T_OBJECT,
                                                 .required = req,
                                                 .additional_properties = &s_false,
                                                 .max_properties = {true, 1}};
+static const struct rt_valid_schema s_base = {.properties = props, .n_properties = 1};
 static const struct rt_valid_schema s_array = {.types = RT_VALID_T_ARRAY,
                                                .min_items = {true, 2},
                                                .unique_items = true,
@@ -51,6 +52,22 @@ static const struct rt_valid_schema s_multiple = {
     .types = RT_VALID_T_NUMBER | RT_VALID_T_STRING, .multiple_of_text = "0.5", .multiple_of = 0.5};
 static const struct rt_valid_schema *const alts[] = {&s_int, &s_multiple};
 static const struct rt_valid_schema s_one_of = {.one_of = {alts, 2}, .not_schema = &s_const};
+
+/* unevaluatedProperties: false over an allOf, and over an anyOf whose first branch has a required int a */
+static const struct rt_valid_schema *const base_only[] = {&s_base};
+static const struct rt_valid_schema s_closed = {
+    .types = RT_VALID_T_OBJECT, .all_of = {base_only, 1}, .unevaluated_properties = &s_false};
+static const struct rt_valid_schema_prop a_props[] = {{.name = "a", .schema = &s_int}};
+static const struct rt_valid_schema_prop b_props[] = {{.name = "b", .schema = &s_int}};
+static const char *const a_req[] = {"a", NULL};
+static const struct rt_valid_schema s_has_a = {.properties = a_props, .n_properties = 1, .required = a_req};
+static const struct rt_valid_schema s_has_b = {.properties = b_props, .n_properties = 1};
+static const struct rt_valid_schema *const a_or_b[] = {&s_has_a, &s_has_b};
+static const struct rt_valid_schema s_closed_union = {.any_of = {a_or_b, 2},
+                                                      .unevaluated_properties = &s_false};
+/* a pair: [int, then nothing] */
+static const struct rt_valid_schema *const first_int[] = {&s_int};
+static const struct rt_valid_schema s_pair = {.prefix_items = {first_int, 1}, .unevaluated_items = &s_false};
 
 static void test_values(void)
 {
@@ -112,10 +129,32 @@ static void test_composition(void)
                "a multiple of 0.5\",\"input\":0.75,\"ctx\":{\"multiple_of\":0.5}}]"));
 }
 
+static void test_unevaluated(void)
+{
+    CHECK(same(check(&s_closed, "{\"n\":1}"), "ok"));
+    CHECK(same(check(&s_closed, "{\"n\":1,\"x\":2}"),
+               "[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"x\"],\"msg\":\"Extra inputs are not "
+               "permitted\",\"input\":2}]"));
+    /* n failed its schema in the allOf: its error, not a second one calling it extra */
+    CHECK(same(check(&s_closed, "{\"n\":\"1\"}"),
+               "[{\"type\":\"int_type\",\"loc\":[\"body\",\"n\"],\"msg\":\"Input should be a valid "
+               "integer\",\"input\":\"1\"}]"));
+    CHECK(same(check(&s_closed_union, "{\"a\":1,\"b\":2}"), "ok"));
+    /* the invalid branch evaluated a, but a failed branch's annotations do not count */
+    CHECK(same(check(&s_closed_union, "{\"a\":\"x\",\"b\":2}"),
+               "[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"a\"],\"msg\":\"Extra inputs are not "
+               "permitted\",\"input\":\"x\"}]"));
+    CHECK(same(check(&s_pair, "[1]"), "ok"));
+    CHECK(same(check(&s_pair, "[1,2]"),
+               "[{\"type\":\"schema_false\",\"loc\":[\"body\",1],\"msg\":\"No value is allowed here "
+               "(schema false)\",\"input\":2}]"));
+}
+
 int main(void)
 {
     test_values();
     test_objects_and_arrays();
     test_composition();
+    test_unevaluated();
     return test_done();
 }
