@@ -16,13 +16,34 @@ _Static_assert(RT_VALID_PATTERN_OPTIONS ==
 static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t context_once = PTHREAD_ONCE_INIT;
 static pcre2_match_context *match_context; /* the match limit; shared read-only by every search */
+/* Each thread's match data, made on its first search and freed when it
+ * ends: PCRE2 keeps its backtracking frames there between searches, so a
+ * search allocates nothing once a thread has searched as deep before. */
+static pthread_key_t match_data_key;
+
+static void free_match_data(void *md)
+{
+    pcre2_match_data_free(md);
+}
 
 static void make_match_context(void)
 {
     match_context = pcre2_match_context_create(NULL);
-    if (match_context == NULL)
+    if (match_context == NULL || pthread_key_create(&match_data_key, free_match_data) != 0)
         abort();
     pcre2_set_match_limit(match_context, RT_VALID_PATTERN_MATCH_LIMIT);
+}
+
+static pcre2_match_data *thread_match_data(void)
+{
+    pcre2_match_data *md = pthread_getspecific(match_data_key);
+
+    if (md == NULL) {
+        md = pcre2_match_data_create(1, NULL); /* one pair: only whether it matches is asked */
+        if (md == NULL || pthread_setspecific(match_data_key, md) != 0)
+            abort();
+    }
+    return md;
 }
 
 /* Compile p->regex into p->code; called with compile_lock held. */
@@ -53,9 +74,9 @@ int rt_valid_pattern_compile(struct rt_valid_pattern *p)
 {
     int rc = 0;
 
-    pthread_once(&context_once, make_match_context);
     if (__atomic_load_n(&p->ready, __ATOMIC_ACQUIRE))
-        return 0;
+        return 0; /* compiled, so the match context was made before */
+    pthread_once(&context_once, make_match_context);
     pthread_mutex_lock(&compile_lock);
     if (!p->ready)
         rc = compile_locked(p);
@@ -65,16 +86,18 @@ int rt_valid_pattern_compile(struct rt_valid_pattern *p)
 
 int rt_valid_pattern_search(struct rt_valid_pattern *p, const char *s, size_t len)
 {
-    pcre2_match_data *md;
     int rc;
 
     if (rt_valid_pattern_compile(p) < 0)
         return -1;
-    md = pcre2_match_data_create(1, NULL);
-    if (md == NULL)
-        abort();
-    rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, 0, md, match_context);
-    pcre2_match_data_free(md);
+    rc = pcre2_match(p->code, (PCRE2_SPTR)s, len, 0, 0, thread_match_data(), match_context);
+    if (rc < PCRE2_ERROR_NOMATCH) {
+        /* The match limit (or a like error): the frames this search grew
+         * are not kept for the thread's next ones. */
+        free_match_data(pthread_getspecific(match_data_key));
+        if (pthread_setspecific(match_data_key, NULL) != 0)
+            abort();
+    }
     return rc >= 0 ? 1 : 0;
 }
 

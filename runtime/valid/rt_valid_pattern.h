@@ -16,7 +16,7 @@
  * Threading: a pattern is compiled once, under a lock, on first use or by
  * rt_valid_pattern_compile() (the generated api_init() compiles them all
  * before workers start); the compiled code is then shared read-only, and
- * every search has its own match data.
+ * every thread searches with match data of its own (kept until it ends).
  */
 #ifndef RT_VALID_PATTERN_H
 #define RT_VALID_PATTERN_H
