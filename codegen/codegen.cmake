@@ -20,7 +20,7 @@
 # (check_handlers.cmake): a warning naming each operation without one, or an error when
 # ASYNC_DEMO_STRICT_HANDLERS is ON (CI builds that way).
 #
-# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator: gen.py and its package openapi_c/ with its bundled meta-schema, its
+# Sets ASYNC_DEMO_CODEGEN_INPUTS (the generator: gen.py and its package openapi_c/ with its bundled meta-schemas, its
 # templates, and runtime/valid/rt_valid.h, where RT_CODEGEN_ABI is defined) for
 # callers that need them.
 
@@ -29,6 +29,7 @@ option(ASYNC_DEMO_STRICT_HANDLERS "A spec operation without a handler fails the 
 set(ASYNC_DEMO_CODEGEN_ROOT ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB ASYNC_DEMO_CODEGEN_INPUTS CONFIGURE_DEPENDS ${ASYNC_DEMO_CODEGEN_ROOT}/gen.py
      ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/*.py ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/metaschema/*.json
+     ${ASYNC_DEMO_CODEGEN_ROOT}/openapi_c/oas/*/*.yaml
      ${ASYNC_DEMO_CODEGEN_ROOT}/templates/*.j2)
 # gen.py reads RT_CODEGEN_ABI from the runtime's header (build.codegen_abi): a bump there regenerates.
 list(APPEND ASYNC_DEMO_CODEGEN_INPUTS ${ASYNC_DEMO_CODEGEN_ROOT}/../runtime/valid/rt_valid.h

@@ -19,6 +19,8 @@ The stages, one module each, in the order a spec goes through them:
   build       the whole spec -> Ctx, the one object the templates see
   render      Ctx -> file texts through templates/*.j2; writing only what changed
   up_to_date  gen.py --check: compare with a directory and with the committed generated/
+  docschema   only when a stage fails on a value of a shape OpenAPI does not allow: where the document breaks
+              OpenAPI's own schema (oas/), reported as the SpecError
 
 Helpers shared by several stages: names (C names, literals and types), regex (ECMA-262 pattern -> PCRE2),
 formats (the runtime's string format checks, mirrored: a default its format refuses is refused), model (the
@@ -26,7 +28,9 @@ classes the stages fill in), paths (where the repository and the templates are).
 """
 
 from .build import build
+from .docschema import document_error
 from .loader import load_spec_files
+from .refusals import SpecError
 from .render import render, spec_display_name
 
 
@@ -37,4 +41,14 @@ def generate(spec_path, lax=False, inputs=None):
     spec, files = load_spec_files(spec_path)
     if inputs is not None:
         inputs.extend(files)
-    return render(build(spec, spec_display_name(spec_path), lax))
+    try:
+        return render(build(spec, spec_display_name(spec_path), lax))
+    except (SpecError, RecursionError):
+        raise
+    except Exception as e:
+        # A stage met a value of a shape OpenAPI does not allow (docschema.py): say where, as a refusal.  A
+        # document OpenAPI's schema accepts keeps the traceback: that is the generator's bug.
+        why = document_error(load_spec_files(spec_path)[0])
+        if why is None:
+            raise
+        raise SpecError(why) from e

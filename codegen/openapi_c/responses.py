@@ -127,10 +127,10 @@ def response_headers(ctx, headers, at):
         if schema is None:
             raise SpecError("%s: a response header needs a schema (content is not supported)" % here)
         schema_at = here + "/schema"
-        if "$ref" in schema:
+        if isinstance(schema, dict) and "$ref" in schema:
             schema_at = schema["$ref"]
             schema = ctx.resolve(schema["$ref"])
-        t = schema.get("type")
+        t = schema.get("type") if isinstance(schema, dict) else schema  # a boolean schema has no type
         if not isinstance(t, str) or t not in HEADER_TYPES:
             raise SpecError("%s: a response header must be a string, integer, number or boolean (one type, not "
                             "nullable), not %r" % (schema_at, t))

@@ -212,6 +212,14 @@ def test_schema_refusals(tmp):
             "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
             SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
+    # a value of a shape OpenAPI does not allow, met by a stage: where the document breaks OpenAPI's own schema
+    # (docschema.py), not a Python error
+    refused(tmp, lambda s: s["components"]["securitySchemes"]["key_q"].update({"in": [1, 2]}),
+            "[1, 2] is not one of ['query', 'header', 'cookie'] (the document is not valid OpenAPI 3.1",
+            "#/components/securitySchemes/key_q/in")
+    refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
+            "1 is not of type 'string' (the document is not valid OpenAPI 3.1",
+            SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")
     for key in ("$dynamicRef", "$anchor"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))

@@ -7,7 +7,8 @@ Schema Object dialect (meta.yaml) and of OpenAPI 3.0's Schema Object, and every 
 OpenAPI 3.1 document schema (schema.yaml: its properties, and those of each object under $defs), must be
 SUPPORTED, REFUSED or ANNOTATION in the table; the test lists every one that is in none, every entry of the
 table that is in no official list (a typo), and prints the counts per category.  The lists are the verbatim
-copies in keywords/ (README.md there).
+copies in keywords/ (JSON Schema's vocabularies; README.md there) and codegen/openapi_c/oas/ (OpenAPI's document
+schemas, which the generator also reads: docschema.py).
 """
 
 import glob
@@ -20,6 +21,7 @@ import yaml
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYWORDS = os.path.join(HERE, "keywords")
+OAS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "codegen", "openapi_c", "oas")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "codegen"))
 sys.path.insert(0, os.path.dirname(HERE))
 
@@ -38,7 +40,9 @@ MAP_VALUES = {"properties", "patternProperties", "additionalProperties", "uneval
 
 
 def load(rel):
-    with open(os.path.join(KEYWORDS, rel), encoding="utf-8") as f:
+    """A file of keywords/, or of codegen/openapi_c/oas/ for oas-3.x/..."""
+    path = os.path.join(OAS, rel[len("oas-"):]) if rel.startswith("oas-") else os.path.join(KEYWORDS, rel)
+    with open(path, encoding="utf-8") as f:
         return json.load(f) if rel.endswith(".json") else yaml.safe_load(f)
 
 
