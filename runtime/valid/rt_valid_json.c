@@ -87,34 +87,40 @@ static bool json_number(const char *text, size_t len, size_t *i)
 }
 
 /*
- * json-c clamps integers below INT64_MIN to INT64_MIN, where the validators
- * could not tell them from INT64_MIN itself.  The integer literals that
- * json-c reads as INT64_MIN, in document order: for each, whether it was
- * below (clamped) and where its text is.
+ * json-c clamps integer literals outside its range: those below INT64_MIN
+ * to INT64_MIN, those above UINT64_MAX to UINT64_MAX, where the validators
+ * could not tell them from those values themselves (nor see 1e30 beyond a
+ * maximum of 1e20).  The integer literals that json-c reads as INT64_MIN or
+ * UINT64_MAX, in document order: for each, whether it was out of range
+ * (clamped) and where its text is.
  */
 struct clamped {
     size_t n, next, cap;
     struct clamped_at {
-        bool below;
+        bool out_of_range;
         size_t start, len;
     } * at;
 };
 
-/* The number text[start..end) (JSON's grammar, negative, 19+ digits): note it if json-c reads it as
- * INT64_MIN. */
-static void note_int64_min(const char *text, size_t start, size_t end, struct clamped *c)
+/*
+ * The integer literal text[start..end) (JSON's grammar, no fraction or
+ * exponent): note it if json-c reads it as INT64_MIN or UINT64_MAX.
+ */
+static void note_clamped(const char *text, size_t start, size_t end, struct clamped *c)
 {
-    size_t digits = end - start - 1;
+    bool negative = text[start] == '-';
+    const char *digits = text + start + negative,
+               *edge = negative ? "9223372036854775808" : "18446744073709551615";
+    size_t n = end - start - negative, edge_len = strlen(edge);
+    int cmp = n > edge_len ? 1 : n < edge_len ? -1 : memcmp(digits, edge, n);
 
-    if (skip_digits(text, end, start + 1) != end)
-        return; /* a fraction or an exponent: a double */
-    if (digits == 19 && memcmp(text + start + 1, "9223372036854775808", 19) < 0)
-        return; /* inside int64 */
+    if (cmp < 0)
+        return; /* inside json-c's range, and not its edge */
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 4;
         c->at = rt_xrealloc(c->at, c->cap * sizeof(c->at[0]));
     }
-    c->at[c->n].below = digits > 19 || memcmp(text + start + 1, "9223372036854775808", 19) > 0;
+    c->at[c->n].out_of_range = cmp > 0;
     c->at[c->n].start = start;
     c->at[c->n++].len = end - start;
 }
@@ -125,7 +131,7 @@ static void note_int64_min(const char *text, size_t start, size_t end, struct cl
  * come back out verbatim in a 422's "input", which would then not be JSON.
  * Scan @p text (which json-c has parsed: its strings are terminated) for
  * the first number that does not follow JSON's grammar, noting in @p c the
- * integers json-c reads as INT64_MIN on the way.
+ * integers json-c reads as INT64_MIN or UINT64_MAX on the way.
  * @return its byte offset, or -1 if every number is fine.
  */
 static long bad_number_offset(const char *text, size_t len, struct clamped *c)
@@ -141,37 +147,50 @@ static long bad_number_offset(const char *text, size_t len, struct clamped *c)
             i++;
         } else if (!json_number(text, len, &i)) {
             return (long)start;
-        } else if (text[start] == '-' && i - start >= 20) {
-            note_int64_min(text, start, i, c);
+        } else if (i - start >= 19 && skip_digits(text, i, start + (text[start] == '-')) == i) {
+            note_clamped(text, start, i, c); /* an integer of 19 digits or more */
         }
     }
     return -1;
 }
 
+/* Whether json-c read the integer @p j as INT64_MIN or UINT64_MAX, the values it clamps to. */
+static bool is_clamp_value(struct json_object *j)
+{
+    int64_t v;
+
+    if (json_object_get_type(j) != json_type_int)
+        return false;
+    v = json_object_get_int64(j);
+    return v == INT64_MIN || (v == INT64_MAX && json_object_get_uint64(j) == UINT64_MAX);
+}
+
 /*
- * Replace, in @p j, each integer json-c clamped to INT64_MIN with a double
- * that keeps the literal's text: the validators then see a value below
- * int64's range (rt_valid_scalar refuses it, rt_valid_schema compares it).
+ * Replace, in @p j, each integer json-c clamped with a double that keeps
+ * the literal's text: the validators then see a value beyond json-c's range
+ * (rt_valid_scalar refuses it for an int64_t, rt_valid_schema compares it).
  * @return the value to keep in place of @p j.
  */
 static struct json_object *unclamp(struct json_object *j, const char *text, struct clamped *c)
 {
     size_t i, n;
 
-    if (json_object_get_type(j) == json_type_int && json_object_get_int64(j) == INT64_MIN && c->next < c->n) {
+    if (is_clamp_value(j) && c->next < c->n) {
         size_t k = c->next++;
-        char lit[64];
+        struct json_object *big;
+        char *lit;
         double d;
 
-        if (!c->at[k].below || c->at[k].len >= sizeof(lit))
+        if (!c->at[k].out_of_range)
             return j;
-        memcpy(lit, text + c->at[k].start, c->at[k].len);
-        lit[c->at[k].len] = '\0';
-        d = strtod(lit, NULL);
-        if (d >= -9223372036854775808.0) /* rounded up to INT64_MIN: the next double below it instead */
+        lit = rt_xstrndup(text + c->at[k].start, c->at[k].len);
+        d = strtod(lit, NULL); /* beyond double's range: +-inf, a number any bound refuses */
+        if (d < 0 && d >= -9223372036854775808.0) /* rounded up to INT64_MIN: the next double below it */
             d = nextafter(-9223372036854775808.0, -INFINITY);
+        big = json_object_new_double_s(d, lit); /* json-c keeps its own copy of the text */
+        free(lit);
         json_object_put(j);
-        return json_object_new_double_s(d, lit);
+        return big;
     }
     if (json_object_get_type(j) == json_type_array) {
         n = json_object_array_length(j);

@@ -154,7 +154,11 @@ static bool check_multiple(const struct rt_valid_schema *s, struct json_object *
             return true;
     } else {
         q = v / (long double)s->multiple_of;
-        if (isfinite((double)q) && fabsl(q - nearbyintl(q)) < 1e-9L * fmaxl(1.0L, fabsl(q)))
+        /* Past 2^63 every long double is whole, so the quotient says nothing: the remainder, exact for
+         * binary fractions, does (1e308 is a multiple of 0.5, not of 0.123456789). */
+        if (isfinite(q) && fabsl(q) >= 0x1p63L && fmodl(v, (long double)s->multiple_of) == 0)
+            return true;
+        if (isfinite(q) && fabsl(q) < 0x1p63L && fabsl(q - nearbyintl(q)) < 1e-9L * fmaxl(1.0L, fabsl(q)))
             return true;
     }
     snprintf(msg, sizeof(msg), "Input should be a multiple of %s", s->multiple_of_text);

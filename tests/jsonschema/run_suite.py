@@ -5,7 +5,7 @@ Usage: run_suite.py DRIVER OUT_DIR   (OUT_DIR: what make_suite.py wrote; DRIVER:
 
 Prints, per file of the suite, the cases passed, failed, and refused (groups the generator refused, with its
 message; a file make_suite.py skipped counts as one refused entry), then "N passed, N failed".  Fails on any
-failed case, if fewer than MIN_PASSED cases of the main folder pass, if a file outside REFUSABLE is refused whole
+failed case (but the DEVIATIONS listed below, with their reasons), if fewer than MIN_PASSED cases of the main folder pass, if a file outside REFUSABLE is refused whole
 (none of its cases ran: all its groups refused, or the file skipped), or if the generator accepted a group that
 uses a keyword keywords.py refuses (make_suite.py lists them).
 """
@@ -22,6 +22,16 @@ MIN_PASSED = 1050
 REFUSABLE = {"dynamicRef.json", "anchor.json", "vocabulary.json", "refRemote.json", "format.json"}
 
 
+# Cases where the service knowingly departs from the suite, each with the reason (README says so too).  A listed
+# case that fails is reported as a deviation, not a failure; one that passes fails the test, so the list stays true.
+DEVIATIONS = {
+    ("optional/bignum.json", "12345678910111213141516171819202122232425262728293031"):
+        "an integer property of a model is an int64_t: a value beyond it is refused (int_parsing_size)",
+    ("optional/bignum.json", "-12345678910111213141516171819202122232425262728293031"):
+        "an integer property of a model is an int64_t: a value beyond it is refused (int_parsing_size)",
+}
+
+
 def main(argv):
     driver, out = argv[1], argv[2]
     r = subprocess.run([driver, os.path.join(out, "cases.tsv")], capture_output=True, text=True, timeout=120)
@@ -32,6 +42,12 @@ def main(argv):
     failures = []
     for line in r.stdout.split("\n")[:-1]:  # not splitlines(): instances may hold U+2028 or U+0085
         verdict, fname, expected, instance = line.split("\t", 3)
+        why = DEVIATIONS.get((fname, instance))
+        if why is not None and verdict != "ok":
+            print("deviation %s: %s: %s" % (fname, instance, why))  # counted neither passed nor failed
+            continue
+        if why is not None:
+            failures.append("DEVIATION GONE %s: %s passes: drop it from DEVIATIONS" % (fname, instance))
         stats[fname][0 if verdict == "ok" else 1] += 1
         if verdict != "ok":
             failures.append("FAIL %s: %s should be %s" % (fname, instance, "valid" if expected == "1" else "invalid"))
@@ -57,7 +73,7 @@ def main(argv):
         print("NOT REFUSED %s" % u)
     print("main folder: %d passed (at least %d required)" % (main_passed, MIN_PASSED))
     print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and main_passed >= MIN_PASSED and not whole and not unrefused else 1
+    return 0 if failed == 0 and not failures and main_passed >= MIN_PASSED and not whole and not unrefused else 1
 
 
 if __name__ == "__main__":

@@ -172,9 +172,33 @@ static void test_json_below_int64(void)
     rt_valid_errors_cleanup(&errs);
 }
 
+/* json-c clamps integers above UINT64_MAX to it: rt_valid_json_parse() keeps their value and text. */
+static void test_json_above_uint64(void)
+{
+    const char *text = "[18446744073709551615,18446744073709551616,-1,"
+                       "12345678910111213141516171819202122232425262728293031,1"
+                       "0000000000000000000000000000000000000000000000000000000000000000000000]";
+    struct rt_valid_errors errs;
+    struct json_object *j = NULL;
+
+    rt_valid_errors_init(&errs);
+    CHECK(rt_valid_json_parse(text, strlen(text), &j, &errs) == 0);
+    CHECK(json_object_get_type(json_object_array_get_idx(j, 0)) == json_type_int); /* UINT64_MAX itself */
+    CHECK(json_object_get_uint64(json_object_array_get_idx(j, 0)) == UINT64_MAX);
+    CHECK(json_object_get_type(json_object_array_get_idx(j, 1)) == json_type_double &&
+          json_object_get_double(json_object_array_get_idx(j, 1)) == 18446744073709551616.0);
+    CHECK(json_object_get_double(json_object_array_get_idx(j, 3)) > 1.2e52 &&
+          json_object_get_double(json_object_array_get_idx(j, 3)) < 1.3e52);
+    CHECK(json_object_get_double(json_object_array_get_idx(j, 4)) == 1e70);       /* past 63 characters too */
+    CHECK(same(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), text)); /* the client's text */
+    json_object_put(j);
+    rt_valid_errors_cleanup(&errs);
+}
+
 int main(void)
 {
     test_json_below_int64();
+    test_json_above_uint64();
     test_json_double();
     test_json_parse();
     test_json_parse_errors();
