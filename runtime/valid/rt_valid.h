@@ -74,8 +74,11 @@
  * 16: pydantic's IP formats (RT_VALID_FORMAT_IPVANYADDRESS and the networks
  *    and interfaces) and UUID versions (RT_VALID_FORMAT_UUID1...5), appended
  *    to enum rt_valid_format.
+ * 17: JSON Schema's uri-reference, iri, iri-reference, uri-template,
+ *    json-pointer and relative-json-pointer (RT_VALID_FORMAT_URI_REFERENCE...),
+ *    appended to enum rt_valid_format (wt-formats).
  */
-#define RT_CODEGEN_ABI 16
+#define RT_CODEGEN_ABI 17
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -142,7 +145,14 @@ enum rt_valid_format {
     RT_VALID_FORMAT_UUID1,
     RT_VALID_FORMAT_UUID3,
     RT_VALID_FORMAT_UUID4,
-    RT_VALID_FORMAT_UUID5
+    RT_VALID_FORMAT_UUID5,
+    /* JSON Schema's URI family (rt_valid_format_uri.c) and JSON pointers (rt_valid_format_pointer.c) */
+    RT_VALID_FORMAT_URI_REFERENCE,        /* RFC 3986 URI or relative reference */
+    RT_VALID_FORMAT_IRI,                  /* RFC 3987 IRI (with a scheme) */
+    RT_VALID_FORMAT_IRI_REFERENCE,        /* RFC 3987 IRI or relative reference */
+    RT_VALID_FORMAT_URI_TEMPLATE,         /* RFC 6570 URI Template */
+    RT_VALID_FORMAT_JSON_POINTER,         /* RFC 6901 JSON pointer, JSON string form */
+    RT_VALID_FORMAT_RELATIVE_JSON_POINTER /* draft-handrews-relative-json-pointer-01 */
 };
 
 /** A minimum or maximum. */

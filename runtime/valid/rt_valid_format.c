@@ -472,9 +472,17 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_duration_reason(s, len);
         type = "time_delta_parsing", prefix = "Input should be a valid timedelta, ";
         break;
-    case RT_VALID_FORMAT_URI:
     case RT_VALID_FORMAT_HOSTNAME:
         return rt_valid_format_net_check(format, s, len, input, errs, loc);
+    case RT_VALID_FORMAT_URI:
+    case RT_VALID_FORMAT_URI_REFERENCE:
+    case RT_VALID_FORMAT_IRI:
+    case RT_VALID_FORMAT_IRI_REFERENCE:
+    case RT_VALID_FORMAT_URI_TEMPLATE:
+        return rt_valid_format_uri_check(format, s, len, input, errs, loc);
+    case RT_VALID_FORMAT_JSON_POINTER:
+    case RT_VALID_FORMAT_RELATIVE_JSON_POINTER:
+        return rt_valid_format_pointer_check(format, s, len, input, errs, loc);
     default:
         return rt_valid_format_ip_check(format, s, len, input, errs, loc);
     }

@@ -77,11 +77,49 @@ int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t 
                              struct json_object *input, struct rt_valid_errors *errs,
                              const struct rt_valid_loc *loc);
 
-/** uri and hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is
- * valid). */
+/** hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid). */
 int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
                               struct json_object *input, struct rt_valid_errors *errs,
                               const struct rt_valid_loc *loc);
+
+/**
+ * Check a URI (RFC 3986: a scheme, then an optional authority, path, query
+ * and fragment, %-escapes well formed, a bracketed host an IPv6 address as
+ * rt_valid_format_ip_parse() reads it, or IPvFuture), or with @p reference
+ * a URI reference (a URI, or a relative reference: no scheme, no ':' in a
+ * first path segment without authority).  @p iri: RFC 3987's IRI forms,
+ * where UTF-8 characters of the ucschar ranges may stand wherever
+ * unreserved ones may, and private-use ones in the query.
+ * @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_uri_reason(const char *s, size_t len, bool reference, bool iri);
+
+/**
+ * Check a URI Template (RFC 6570, level 4: literals and {expressions}).
+ * @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_uri_template_reason(const char *s, size_t len);
+
+/** uri, uri-reference, iri, iri-reference and uri-template (rt_valid_format_uri.c), as
+ * rt_valid_format_check() (uri: pydantic's url_parsing; the others a value_error; any other format is
+ * valid). */
+int rt_valid_format_uri_check(enum rt_valid_format format, const char *s, size_t len,
+                              struct json_object *input, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc);
+
+/** An RFC 6901 JSON pointer in its JSON string form ("" or "/..."; ~ only as ~0 or ~1).
+ * @return NULL if valid, else the reason (static). */
+const char *rt_valid_format_json_pointer_reason(const char *s, size_t len);
+
+/** A relative JSON pointer (draft-handrews-relative-json-pointer-01): a non-negative integer without
+ * leading zero, then '#' or a JSON pointer.  @return NULL if valid, else the reason (static). */
+const char *rt_valid_format_relative_json_pointer_reason(const char *s, size_t len);
+
+/** json-pointer and relative-json-pointer (rt_valid_format_pointer.c), as rt_valid_format_check() (a
+ * value_error; any other format is valid). */
+int rt_valid_format_pointer_check(enum rt_valid_format format, const char *s, size_t len,
+                                  struct json_object *input, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc);
 
 /**
  * Check the @p len bytes at @p s against @p format; if they are not valid,
