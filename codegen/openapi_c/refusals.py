@@ -55,6 +55,8 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "iri-reference": "RT_VALID_FORMAT_IRI_REFERENCE", "uri-template": "RT_VALID_FORMAT_URI_TEMPLATE",
                   "json-pointer": "RT_VALID_FORMAT_JSON_POINTER",
                   "relative-json-pointer": "RT_VALID_FORMAT_RELATIVE_JSON_POINTER",
+                  # internationalized names: IDNA2008 host names (libidn2), RFC 6531 addresses
+                  "idn-hostname": "RT_VALID_FORMAT_IDN_HOSTNAME", "idn-email": "RT_VALID_FORMAT_IDN_EMAIL",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None,

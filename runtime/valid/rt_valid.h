@@ -75,7 +75,8 @@
  *    and interfaces) and UUID versions (RT_VALID_FORMAT_UUID1...5), appended
  *    to enum rt_valid_format.
  * 17: JSON Schema's uri-reference, iri, iri-reference, uri-template,
- *    json-pointer and relative-json-pointer (RT_VALID_FORMAT_URI_REFERENCE...),
+ *    json-pointer, relative-json-pointer, idn-hostname and idn-email
+ *    (RT_VALID_FORMAT_URI_REFERENCE...),
  *    appended to enum rt_valid_format (wt-formats).
  */
 #define RT_CODEGEN_ABI 17
@@ -147,12 +148,14 @@ enum rt_valid_format {
     RT_VALID_FORMAT_UUID4,
     RT_VALID_FORMAT_UUID5,
     /* JSON Schema's URI family (rt_valid_format_uri.c) and JSON pointers (rt_valid_format_pointer.c) */
-    RT_VALID_FORMAT_URI_REFERENCE,        /* RFC 3986 URI or relative reference */
-    RT_VALID_FORMAT_IRI,                  /* RFC 3987 IRI (with a scheme) */
-    RT_VALID_FORMAT_IRI_REFERENCE,        /* RFC 3987 IRI or relative reference */
-    RT_VALID_FORMAT_URI_TEMPLATE,         /* RFC 6570 URI Template */
-    RT_VALID_FORMAT_JSON_POINTER,         /* RFC 6901 JSON pointer, JSON string form */
-    RT_VALID_FORMAT_RELATIVE_JSON_POINTER /* draft-handrews-relative-json-pointer-01 */
+    RT_VALID_FORMAT_URI_REFERENCE,         /* RFC 3986 URI or relative reference */
+    RT_VALID_FORMAT_IRI,                   /* RFC 3987 IRI (with a scheme) */
+    RT_VALID_FORMAT_IRI_REFERENCE,         /* RFC 3987 IRI or relative reference */
+    RT_VALID_FORMAT_URI_TEMPLATE,          /* RFC 6570 URI Template */
+    RT_VALID_FORMAT_JSON_POINTER,          /* RFC 6901 JSON pointer, JSON string form */
+    RT_VALID_FORMAT_RELATIVE_JSON_POINTER, /* draft-handrews-relative-json-pointer-01 */
+    RT_VALID_FORMAT_IDN_HOSTNAME,          /* IDNA2008 host name (rt_valid_format_net.c) */
+    RT_VALID_FORMAT_IDN_EMAIL /* RFC 6531 address: email's check, UTF-8 in a quoted local part too */
 };
 
 /** A minimum or maximum. */

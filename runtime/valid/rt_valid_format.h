@@ -24,6 +24,16 @@ struct json_object;
 const char *rt_valid_format_email_reason(const char *s, size_t len);
 
 /**
+ * Check an internationalized email address (JSON Schema's idn-email, RFC
+ * 6531) as rt_valid_format_email_reason() checks an address (which takes
+ * UTF-8 in the local part and the domain already), a quoted local part
+ * holding UTF-8 too.  The domain's labels are not checked against IDNA2008,
+ * as the JSON Schema Test Suite asks (it takes a label not in NFC).
+ * @return NULL if valid, else the reason (as rt_valid_format_email_reason()).
+ */
+const char *rt_valid_format_idn_email_reason(const char *s, size_t len);
+
+/**
  * Check an RFC 3339 date-time as pydantic's datetime parser does (date
  * separator '-', 'T', 't', ' ' or '_' before the time, seconds, fraction
  * and zone optional).  @return NULL if valid, else the reason (static).
@@ -64,6 +74,18 @@ const char *rt_valid_format_duration_reason(const char *s, size_t len);
 const char *rt_valid_format_hostname_reason(const char *s, size_t len);
 
 /**
+ * Check an internationalized host name (JSON Schema's idn-hostname): labels
+ * separated by '.', U+3002, U+FF0E or U+FF61, each an LDH label (as
+ * hostname's, an xn-- one a valid A-label) or a U-label that libidn2
+ * registers (IDNA2008: NFC, PVALID code points, CONTEXTJ/CONTEXTO rules, no
+ * leading combining mark, hyphens, at most 63 octets as an A-label); at most
+ * 253 characters as A-labels; if a label is right-to-left, every label
+ * satisfies RFC 5893's Bidi rule.
+ * @return NULL if valid, else the reason (static or thread-local, valid until the next call).
+ */
+const char *rt_valid_format_idn_hostname_reason(const char *s, size_t len);
+
+/**
  * Parse the @p len bytes at @p s as an address of @p family (AF_INET: a
  * dotted quad without leading zeros; AF_INET6: RFC 4291's text forms, no
  * zone) into @p bin (4 or 16 bytes; NULL: only check).
@@ -77,7 +99,8 @@ int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t 
                              struct json_object *input, struct rt_valid_errors *errs,
                              const struct rt_valid_loc *loc);
 
-/** hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid). */
+/** hostname and idn-hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid).
+ */
 int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
                               struct json_object *input, struct rt_valid_errors *errs,
                               const struct rt_valid_loc *loc);
