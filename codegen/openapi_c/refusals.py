@@ -68,6 +68,8 @@ FORMAT_REFUSALS = {
                  "not do: declare format path and check the file in the handler",
     "directory-path": "pydantic's DirectoryPath checks that the directory exists on the server, which request "
                       "validation does not do: declare format path and check it in the handler",
+    "regex": "the runtime has no ECMA-262 syntax checker to tell whether a value is a valid regular expression (the "
+             "generator's, for pattern, is in Python): declare a plain string and check it in the handler",
 }
 
 
