@@ -1,7 +1,8 @@
 """The format checker both contract checkers validate answers with (tools/async_demo_contract.py and
 tests/contract/spec_contract.py), and which `required` errors an answer may have (writeOnly properties).
 
-The formats the runtime enforces (email, date-time, date, time, duration, uuid, byte, ipv4, ipv6, uri, hostname) are
+The formats the runtime enforces (email, date-time, date, time, duration, uuid, byte, ipv4, ipv6, uri, hostname, JSON
+Schema's URI family, pointers, idn-hostname and idn-email, pydantic's IP and UUID types) are
 checked by codegen's Python mirror of the runtime's checks (codegen/openapi_c/formats.py, which also refuses a
 default its format refuses), so an answer is judged as the service judges a request; python3-jsonschema alone
 would let any uri, hostname or byte pass (it checks them only with modules Debian does not depend on, or never),

@@ -76,6 +76,23 @@ FORMAT_STRATEGIES = {
     "duration": st.builds(lambda d, h, m: "P%dDT%dH%dM" % (d, h, m), st.integers(0, 99), st.integers(0, 23),
                           st.integers(0, 59)),
 }
+# JSON Schema's host names, URI references, templates and pointers, drawn valid (the mirror then judges each)
+HOSTNAMES = st.from_regex(r"[a-z][a-z0-9]{0,10}(\.[a-z][a-z0-9]{0,10}){0,2}", fullmatch=True)
+POINTERS = st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=6), max_size=4).map(
+    lambda tokens: "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens))
+FORMAT_STRATEGIES.update({
+    "hostname": HOSTNAMES,
+    "idn-hostname": HOSTNAMES | st.sampled_from(["b\u00fccher.example", "\u4f8b\u3048.\u30c6\u30b9\u30c8",
+                                                 "xn--bcher-kva.example"]),
+    "idn-email": EMAILS | st.sampled_from(["\u03b4\u03bf\u03ba\u03b9\u03bc\u03ae@example.com",
+                                           "user@b\u00fccher.example"]),
+    "uri-reference": FORMAT_STRATEGIES["uri"] | st.from_regex(r"(\.\./|/)?[a-z0-9_-]{0,12}(\?[a-z]=[0-9])?", fullmatch=True),
+    "iri": FORMAT_STRATEGIES["uri"] | st.builds("https://{}.example/\u00e4{}".format, HOSTNAMES, st.integers(0, 99)),
+    "uri-template": st.builds("https://{}.example/items{{/id}}{{?q,limit}}".format, HOSTNAMES),
+    "json-pointer": POINTERS,
+    "relative-json-pointer": st.builds("{}{}".format, st.integers(0, 12), POINTERS | st.just("#")),
+})
+FORMAT_STRATEGIES["iri-reference"] = FORMAT_STRATEGIES["iri"] | FORMAT_STRATEGIES["uri-reference"]
 FORMAT_STRATEGIES["ipvanynetwork"] = FORMAT_STRATEGIES["ipv4network"] | FORMAT_STRATEGIES["ipv6network"]
 FORMAT_STRATEGIES["ipvanyinterface"] = FORMAT_STRATEGIES["ipv4interface"] | FORMAT_STRATEGIES["ipv6interface"]
 

@@ -1,7 +1,8 @@
 """The string formats the runtime enforces, in Python: reason(fmt, value) is None when the runtime's check
-(runtime/valid/rt_valid_format.c, rt_valid_format_net.c and rt_valid_format_ip.c, one function here per function
-there) accepts value, else why not.  IP addresses go through the C library's inet_pton and A-labels through libidn2, as in the
-runtime, loaded with ctypes as pcre2.py loads PCRE2.
+(runtime/valid/rt_valid_format.c and rt_valid_format_net.c here, rt_valid_format_ip.c in formats_ip.py,
+rt_valid_format_uri.c and rt_valid_format_pointer.c in formats_uri.py; one function per function there) accepts
+value, else why not.  IP addresses go through the C library's inet_pton, host names' labels through libidn2 and the
+Bidi rule through PCRE2, as in the runtime, loaded with ctypes as pcre2.py loads PCRE2.
 
 Used where a value must be one the service accepts: a schema's default (schemas.py refuses one its format
 refuses: the service would hand it to handlers, though it refuses it as input), and the contract checkers'
@@ -13,85 +14,14 @@ import ctypes.util
 import re
 import socket
 
+from . import pcre2
+from .formats_ip import IP_FORMATS, ip_ok, libc
+from .formats_uri import (ALNUM, DIGITS, HEX, json_pointer_reason, relative_json_pointer_reason, uri_reason,
+                          uri_template_reason)
 from .refusals import SpecError
 
-ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-DIGITS = frozenset(b"0123456789")
-HEX = frozenset(b"0123456789abcdefABCDEF")
 ATEXT_MARKS = frozenset(b"!#$%&'*+-/=?^_`{|}~")
-UNRESERVED = b"-._~"
-SUB_DELIMS = b"!$&'()*+,;="
-
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-_libc.inet_pton.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 _idn2 = None
-
-
-# --- addresses, networks, interfaces (rt_valid_format_ip.c) ---
-
-V4, V6 = socket.AF_INET, socket.AF_INET6
-ADDRESS_CHARS = {V4: b"0123456789.", V6: b"0123456789abcdefABCDEF:."}
-
-
-def ip_bytes(family, b):
-    """rt_valid_format_ip_parse(): inet_pton on bytes b made of the family's address characters only; the
-    address's bytes, or None."""
-    if not b or len(b) >= 64 or any(c not in ADDRESS_CHARS[family] for c in b):
-        return None
-    out = ctypes.create_string_buffer(16)
-    return out.raw[:4 if family == V4 else 16] if _libc.inet_pton(family, b, out) == 1 else None
-
-
-def mask_prefix(mask):
-    """rt_valid_format_ip.c's mask_prefix(): a netmask's prefix, else an inverted one's (a hostmask), else -1."""
-    for m in (mask, mask ^ 0xFFFFFFFF):
-        zeros = 0
-        while zeros < 32 and not m & (1 << zeros):
-            zeros += 1
-        if zeros == 32 or m >> zeros == 0xFFFFFFFF >> zeros:
-            return 32 - zeros
-    return -1
-
-
-def prefix_parse(family, b):
-    """rt_valid_format_ip.c's prefix_parse(): decimal digits up to the width, or (IPv4) a net- or hostmask; -1."""
-    bits = 32 if family == V4 else 128
-    if b and all(0x30 <= c <= 0x39 for c in b):
-        value = int(b)
-        return value if value <= bits else -1
-    mask = ip_bytes(V4, b) if family == V4 else None
-    return -1 if mask is None else mask_prefix(int.from_bytes(mask, "big"))
-
-
-def network_ok(family, b, strict):
-    """rt_valid_format_ip.c's network_ok(): address[/prefix]; strict (a network): no host bits set."""
-    addr_text, slash, prefix_text = b.partition(b"/")
-    addr, bits = ip_bytes(family, addr_text), 32 if family == V4 else 128
-    prefix = prefix_parse(family, prefix_text) if slash else bits
-    if addr is None or prefix < 0:
-        return False
-    return not strict or int.from_bytes(addr, "big") & ((1 << (bits - prefix)) - 1) == 0
-
-
-def ip_ok(families, kind, b):
-    """rt_valid_format_ip.c's family_ok() for each family, IPv4 first: kind "address", "network" or
-    "interface"."""
-    return any(ip_bytes(f, b) is not None if kind == "address" else network_ok(f, b, kind == "network")
-               for f in families)
-
-
-# The IP formats, as rt_valid_format_ip.c's table: format -> (families, kind, pydantic's message)
-IP_FORMATS = {
-    "ipv4": ((V4,), "address", "Input is not a valid IPv4 address"),
-    "ipv6": ((V6,), "address", "Input is not a valid IPv6 address"),
-    "ipvanyaddress": ((V4, V6), "address", "value is not a valid IPv4 or IPv6 address"),
-    "ipv4network": ((V4,), "network", "Input is not a valid IPv4 network"),
-    "ipv6network": ((V6,), "network", "Input is not a valid IPv6 network"),
-    "ipvanynetwork": ((V4, V6), "network", "value is not a valid IPv4 or IPv6 network"),
-    "ipv4interface": ((V4,), "interface", "Input is not a valid IPv4 interface"),
-    "ipv6interface": ((V6,), "interface", "Input is not a valid IPv6 interface"),
-    "ipvanyinterface": ((V4, V6), "interface", "value is not a valid IPv4 or IPv6 interface"),
-}
 
 
 # --- email ---
@@ -130,8 +60,9 @@ def email_domain_reason(d):
     return None
 
 
-def quoted_local_end(b):
-    """The index just past RFC 5321's quoted local part at the start of b ("joe bloggs"@...), or None."""
+def quoted_local_end(b, idn=False):
+    """The index just past RFC 5321's quoted local part at the start of b ("joe bloggs"@...), or None; idn: RFC
+    6531's, which may hold UTF-8 too."""
     if not b.startswith(b'"'):
         return None
     i = 1
@@ -140,7 +71,7 @@ def quoted_local_end(b):
             i += 1
         elif b[i] == ord('"'):
             return i + 1
-        elif b[i] < 0x20 or b[i] > 0x7E:
+        elif b[i] < 0x20 or b[i] == 0x7F or (b[i] > 0x7F and not idn):
             return None
         i += 1
     return None
@@ -153,13 +84,14 @@ def domain_literal_reason(d):
     if len(d) < 3 or not d.endswith(b"]") or len(d) - skip - 1 >= 64:
         return "The domain literal is not valid."
     out = ctypes.create_string_buffer(16)
-    if b"\0" in d or _libc.inet_pton(socket.AF_INET6 if v6 else socket.AF_INET, d[skip:-1], out) != 1:
+    if b"\0" in d or libc.inet_pton(socket.AF_INET6 if v6 else socket.AF_INET, d[skip:-1], out) != 1:
         return "The domain literal is not a valid IP address."
     return None
 
 
-def email_reason(b):
-    quoted = quoted_local_end(b)
+def email_reason(b, idn=False):
+    """rt_valid_format_email_reason(), or with idn rt_valid_format_idn_email_reason()."""
+    quoted = quoted_local_end(b, idn)
     at = quoted if quoted is not None and quoted < len(b) and b[quoted] == ord("@") else b.find(b"@")
     if quoted is not None and quoted == at:
         if at + 1 == len(b):
@@ -279,25 +211,25 @@ def uuid_reason(b):
     return None
 
 
-# --- hostname, uri ---
+# --- hostname (rt_valid_format_net.c) ---
 
 def alabel_ok(label):
     """An A-label ("xn--" and Punycode) that libidn2 registers (IDNA2008), checked lower-cased as the runtime
     does."""
-    global _idn2
-    if _idn2 is None:
-        name = ctypes.util.find_library("idn2")
-        if name is None:
-            raise SpecError("libidn2 (the runtime's check of a host name's xn-- labels) is not installed: cannot "
-                            "check the label %r" % label.decode("ascii"))
-        _idn2 = ctypes.CDLL(name)
-        _idn2.idn2_register_u8.argtypes = (ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
-                                           ctypes.c_int)
-        _idn2.idn2_free.argtypes = (ctypes.c_void_p,)
-    out = ctypes.c_void_p()
-    rc = _idn2.idn2_register_u8(None, label.lower(), ctypes.byref(out), 0)
-    _idn2.idn2_free(out)
-    return rc == 0  # IDN2_OK
+    return idn2_call(idn2().idn2_register_u8, None, label.lower())[0] == 0  # IDN2_OK
+
+
+def ldh_label_reason(label):
+    """ldh_label_reason(): letters, digits and hyphens; an xn-- label an A-label."""
+    if len(label) > 63:
+        return "a label is at most 63 characters long"
+    if label.startswith(b"-") or label.endswith(b"-"):
+        return "a label neither starts nor ends with a hyphen"
+    if any(c not in ALNUM and c != ord("-") for c in label):
+        return "a label is made of ASCII letters, digits and hyphens"
+    if len(label) >= 4 and label[:4].lower() == b"xn--" and not alabel_ok(label):
+        return "a label starting with xn-- is not a valid A-label (IDNA2008 Punycode)"
+    return None
 
 
 def hostname_reason(b):
@@ -308,82 +240,110 @@ def hostname_reason(b):
     for label in b.split(b"."):
         if not label:
             return "a label (between dots, no leading or trailing dot) is not empty"
-        if len(label) > 63:
-            return "a label is at most 63 characters long"
-        if label.startswith(b"-") or label.endswith(b"-"):
-            return "a label neither starts nor ends with a hyphen"
-        if any(c not in ALNUM and c != ord("-") for c in label):
-            return "a label is made of ASCII letters, digits and hyphens"
-        if len(label) >= 4 and label[:4].lower() == b"xn--" and not alabel_ok(label):
-            return "a label starting with xn-- is not a valid A-label (IDNA2008 Punycode)"
+        why = ldh_label_reason(label)
+        if why:
+            return why
     return None
 
 
-def chars_ok(b, extra):
-    """Letters, digits, "-._~", %-escapes and the characters of extra only."""
-    i = 0
-    while i < len(b):
-        c = b[i]
-        if c == ord("%"):
-            if i + 2 >= len(b) or b[i + 1] not in HEX or b[i + 2] not in HEX:
-                return False
-            i += 2
-        elif not (c in ALNUM or c in UNRESERVED or c in extra) or c == 0:
+# RFC 5893's Bidi rule on one label, and what makes a label right-to-left: the text of rt_valid_format_net.c's
+# BIDI_RULE and BIDI_RTL, run by the same PCRE2
+BIDI_RTL_CLASSES = r"\p{bc=R}\p{bc=AL}\p{bc=AN}\p{bc=EN}\p{bc=ES}\p{bc=CS}\p{bc=ET}\p{bc=ON}\p{bc=BN}\p{bc=NSM}"
+BIDI_LTR_CLASSES = r"\p{bc=L}\p{bc=EN}\p{bc=ES}\p{bc=CS}\p{bc=ET}\p{bc=ON}\p{bc=BN}\p{bc=NSM}"
+BIDI_RULE = (r"(?s)\A(?!.*\p{bc=EN}.*\p{bc=AN})(?!.*\p{bc=AN}.*\p{bc=EN})"
+             r"(?:[\p{bc=R}\p{bc=AL}](?:[" + BIDI_RTL_CLASSES + r"]*[\p{bc=R}\p{bc=AL}\p{bc=EN}\p{bc=AN}])?"
+             r"|\p{bc=L}(?:[" + BIDI_LTR_CLASSES + r"]*[\p{bc=L}\p{bc=EN}])?)\p{bc=NSM}*\z")
+BIDI_RTL = r"[\p{bc=R}\p{bc=AL}\p{bc=AN}]"
+# idn_separator(): '.', U+3002, U+FF0E, U+FF61 in UTF-8
+IDN_SEPARATORS = re.compile(rb"\.|\xe3\x80\x82|\xef\xbc\x8e|\xef\xbd\xa1")
+
+
+def pcre2_matches(regex, b):
+    """Whether PCRE2 (the runtime's rt_valid_pattern_search()) finds regex in the UTF-8 bytes b."""
+    why, found = pcre2.run(regex, b.decode("utf-8", "surrogatepass"))
+    if why:
+        raise SpecError("the Bidi rule's expression does not compile: %s" % why)
+    return found
+
+
+def idn2():
+    """libidn2, loaded once (the runtime's check of A-labels and U-labels)."""
+    global _idn2
+    if _idn2 is None:
+        name = ctypes.util.find_library("idn2")
+        if name is None:
+            raise SpecError("libidn2 (the runtime's check of host names' A-labels and U-labels) is not installed")
+        _idn2 = ctypes.CDLL(name)
+        _idn2.idn2_register_u8.argtypes = (ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
+                                           ctypes.c_int)
+        _idn2.idn2_to_unicode_8z8z.argtypes = (ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_int)
+        _idn2.idn2_free.argtypes = (ctypes.c_void_p,)
+    return _idn2
+
+
+def idn2_call(fn, *args):
+    """(return code, the output string as bytes or None) of libidn2's fn(*args, &out, 0)."""
+    out = ctypes.c_void_p()
+    rc = fn(*args, ctypes.byref(out), 0)
+    text = ctypes.string_at(out.value) if rc == 0 and out.value else None
+    idn2().idn2_free(out)
+    return rc, text
+
+
+def ulabel_of(label):
+    """An xn-- label's U-label (idn2_to_unicode_8z8z() on it lower-cased), or None."""
+    rc, text = idn2_call(idn2().idn2_to_unicode_8z8z, label.lower())
+    return text if rc == 0 else None
+
+
+def idn_label_reason(label):
+    """idn_label_reason(): (why not, A-label length, whether it is an RTL label)."""
+    if all(c < 0x80 for c in label):
+        why = ldh_label_reason(label)
+        if why is None and label[2:4] == b"--" and label[:2].lower() != b"xn":
+            why = ("a label with \"--\" in its third and fourth positions is an A-label (xn--) or reserved "
+                   "(RFC 5890: an IDN domain name's ASCII labels are A-labels or NR-LDH labels)")
+        rtl = False
+        if why is None and label[:4].lower() == b"xn--":
+            u = ulabel_of(label)
+            rtl = u is not None and pcre2_matches(BIDI_RTL, u)
+        return why, len(label), rtl
+    if len(label) >= 256:
+        return "a label is at most 63 characters long as an A-label", 0, False
+    if b"\0" in label:
+        return "a label is not a valid IDNA2008 U-label (it holds U+0000)", 0, False
+    rc, alabel = idn2_call(idn2().idn2_register_u8, label, None)
+    if rc != 0:
+        return "a label is not a valid IDNA2008 U-label", 0, False
+    return None, len(alabel), pcre2_matches(BIDI_RTL, label)
+
+
+def idn_bidi_ok(labels):
+    """idn_bidi_ok(): every label satisfies the Bidi rule (an xn-- label decoded)."""
+    for label in labels:
+        if label[:4].lower() == b"xn--":
+            label = ulabel_of(label)
+        if label is None or not pcre2_matches(BIDI_RULE, label):
             return False
-        i += 1
     return True
 
 
-def authority_ok(b):
-    """[ userinfo "@" ] host [ ":" port ]"""
-    at = b.find(b"@")
-    host = b
-    if at >= 0:
-        if not chars_ok(b[:at], SUB_DELIMS + b":"):
-            return False
-        host = b[at + 1:]
-    if host.startswith(b"["):
-        close = host.find(b"]")
-        if close < 0 or ip_bytes(V6, host[1:close]) is None:
-            return False
-        port = host[close + 1:]
-        if port and not port.startswith(b":"):
-            return False
-    else:
-        colon = host.find(b":")
-        port = host[colon:] if colon >= 0 else b""
-        if not chars_ok(host[:colon] if colon >= 0 else host, SUB_DELIMS):
-            return False
-    return all(c in DIGITS for c in port[1:])
-
-
-def uri_reason(b):
-    m = re.match(rb"[A-Za-z][A-Za-z0-9+.-]*", b)
-    if not m:
-        return "a URI starts with a scheme, which starts with a letter"
-    i = m.end()
-    if b[i:i + 1] != b":":
-        return "invalid character in the scheme, or no ':' after it"
-    i += 1
-    if b[i:i + 2] == b"//":
-        start = i = i + 2
-        while i < len(b) and b[i] not in b"/?#":
-            i += 1
-        if not authority_ok(b[start:i]):
-            return "invalid authority (user information, host or port)"
-    start = i
-    while i < len(b) and b[i] not in b"?#":
-        i += 1
-    if not chars_ok(b[start:i], SUB_DELIMS + b":@/"):
-        return "invalid character in the path"
-    if b[i:i + 1] == b"?":
-        start = i = i + 1
-        while i < len(b) and b[i] != ord("#"):
-            i += 1
-        if not chars_ok(b[start:i], SUB_DELIMS + b":@/?"):
-            return "invalid character in the query"
-    if i < len(b) and not chars_ok(b[i + 1:], SUB_DELIMS + b":@/?"):
-        return "invalid character in the fragment"
+def idn_hostname_reason(b):
+    """rt_valid_format_idn_hostname_reason()."""
+    if not b:
+        return "a host name is not empty"
+    labels, ascii_len, rtl = IDN_SEPARATORS.split(b), len(IDN_SEPARATORS.split(b)) - 1, False
+    for label in labels:
+        if not label:
+            return "a label (between dots or ideographic full stops, no leading or trailing one) is not empty"
+        why, n, is_rtl = idn_label_reason(label)
+        if why:
+            return why
+        ascii_len, rtl = ascii_len + n, rtl or is_rtl
+    if ascii_len > 253:
+        return "a host name is at most 253 characters long (its labels as A-labels)"
+    if rtl and not idn_bidi_ok(labels):
+        return "a host name with a right-to-left label (RFC 5893) has a label that breaks the Bidi rule"
     return None
 
 
@@ -398,6 +358,10 @@ DURATION = re.compile(rb"P(?:[0-9]+W|(?:[0-9]+Y(?:[0-9]+M(?:[0-9]+D)?)?|[0-9]+M(
 CHECKS = {
     "email": email_reason, "date-time": date_time_reason, "date": date_reason, "time": time_reason,
     "uuid": uuid_reason, "byte": byte_reason, "hostname": hostname_reason, "uri": uri_reason,
+    "uri-reference": lambda b: uri_reason(b, reference=True), "iri": lambda b: uri_reason(b, iri=True),
+    "iri-reference": lambda b: uri_reason(b, reference=True, iri=True), "uri-template": uri_template_reason,
+    "json-pointer": json_pointer_reason, "relative-json-pointer": relative_json_pointer_reason,
+    "idn-hostname": idn_hostname_reason, "idn-email": lambda b: email_reason(b, idn=True),
     "duration": lambda b: None if DURATION.match(b) else "not an RFC 3339 duration",
 }
 CHECKS.update({name: (lambda b, fam=fam, kind=kind, msg=msg: None if ip_ok(fam, kind, b) else msg)

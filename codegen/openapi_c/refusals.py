@@ -50,6 +50,13 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   # pydantic's UUID1, UUID3, UUID4, UUID5
                   "uuid1": "RT_VALID_FORMAT_UUID1", "uuid3": "RT_VALID_FORMAT_UUID3",
                   "uuid4": "RT_VALID_FORMAT_UUID4", "uuid5": "RT_VALID_FORMAT_UUID5",
+                  # JSON Schema's URI family (RFC 3986, 3987, 6570) and JSON pointers (RFC 6901)
+                  "uri-reference": "RT_VALID_FORMAT_URI_REFERENCE", "iri": "RT_VALID_FORMAT_IRI",
+                  "iri-reference": "RT_VALID_FORMAT_IRI_REFERENCE", "uri-template": "RT_VALID_FORMAT_URI_TEMPLATE",
+                  "json-pointer": "RT_VALID_FORMAT_JSON_POINTER",
+                  "relative-json-pointer": "RT_VALID_FORMAT_RELATIVE_JSON_POINTER",
+                  # internationalized names: IDNA2008 host names (libidn2), RFC 6531 addresses
+                  "idn-hostname": "RT_VALID_FORMAT_IDN_HOSTNAME", "idn-email": "RT_VALID_FORMAT_IDN_EMAIL",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None,
@@ -61,6 +68,8 @@ FORMAT_REFUSALS = {
                  "not do: declare format path and check the file in the handler",
     "directory-path": "pydantic's DirectoryPath checks that the directory exists on the server, which request "
                       "validation does not do: declare format path and check it in the handler",
+    "regex": "the runtime has no ECMA-262 syntax checker to tell whether a value is a valid regular expression (the "
+             "generator's, for pattern, is in Python): declare a plain string and check it in the handler",
 }
 
 

@@ -76,8 +76,12 @@
  *    to enum rt_valid_format.
  * 17: struct rt_valid_schema's unevaluated_items and unevaluated_properties
  *    (appended).
+ * 18: JSON Schema's uri-reference, iri, iri-reference, uri-template,
+ *    json-pointer, relative-json-pointer, idn-hostname and idn-email
+ *    (RT_VALID_FORMAT_URI_REFERENCE...),
+ *    appended to enum rt_valid_format.
  */
-#define RT_CODEGEN_ABI 17
+#define RT_CODEGEN_ABI 18
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -144,7 +148,16 @@ enum rt_valid_format {
     RT_VALID_FORMAT_UUID1,
     RT_VALID_FORMAT_UUID3,
     RT_VALID_FORMAT_UUID4,
-    RT_VALID_FORMAT_UUID5
+    RT_VALID_FORMAT_UUID5,
+    /* JSON Schema's URI family (rt_valid_format_uri.c) and JSON pointers (rt_valid_format_pointer.c) */
+    RT_VALID_FORMAT_URI_REFERENCE,         /* RFC 3986 URI or relative reference */
+    RT_VALID_FORMAT_IRI,                   /* RFC 3987 IRI (with a scheme) */
+    RT_VALID_FORMAT_IRI_REFERENCE,         /* RFC 3987 IRI or relative reference */
+    RT_VALID_FORMAT_URI_TEMPLATE,          /* RFC 6570 URI Template */
+    RT_VALID_FORMAT_JSON_POINTER,          /* RFC 6901 JSON pointer, JSON string form */
+    RT_VALID_FORMAT_RELATIVE_JSON_POINTER, /* draft-handrews-relative-json-pointer-01 */
+    RT_VALID_FORMAT_IDN_HOSTNAME,          /* IDNA2008 host name (rt_valid_format_net.c) */
+    RT_VALID_FORMAT_IDN_EMAIL /* RFC 6531 address: email's check, UTF-8 in a quoted local part too */
 };
 
 /** A minimum or maximum. */

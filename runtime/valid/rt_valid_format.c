@@ -27,7 +27,7 @@ static void show_char(unsigned char c, char *buf, size_t size)
 
 static bool is_atext(unsigned char c)
 {
-    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+    return isalnum(c) || c >= 0x80 || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
 /* "<what> (<n> character(s) too many)." into @p buf. @return buf. */
@@ -116,14 +116,11 @@ static const char *email_domain_reason(const char *dom, const char *end, char *b
 }
 
 /*
- * Check the email address in @p s; put a formatted reason into @p buf when
- * one needs numbers.  See rt_valid_format_email_reason().
- */
-/*
  * RFC 5321's quoted local part ("joe bloggs"@...): the end of the quoted
- * string at @p s, or NULL when it is not one (or not closed).
+ * string at @p s, or NULL when it is not one (or not closed).  @p idn: RFC
+ * 6531's, whose quoted text may hold non-ASCII (UTF-8) characters too.
  */
-static const char *quoted_local_end(const char *s, const char *end)
+static const char *quoted_local_end(const char *s, const char *end, bool idn)
 {
     const char *p;
 
@@ -134,7 +131,7 @@ static const char *quoted_local_end(const char *s, const char *end)
             p++;
         else if (*p == '"')
             return p + 1;
-        else if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7E)
+        else if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7F || ((unsigned char)*p > 0x7F && !idn))
             return NULL;
     }
     return NULL;
@@ -158,9 +155,14 @@ static const char *domain_literal_reason(const char *dom, const char *end)
     return NULL;
 }
 
-static const char *email_reason(const char *s, size_t len, char *buf, size_t size)
+/*
+ * Check the email address in @p s (@p idn: RFC 6531's, see
+ * quoted_local_end()); put a formatted reason into @p buf when one needs
+ * numbers.  See rt_valid_format_email_reason().
+ */
+static const char *email_reason(const char *s, size_t len, bool idn, char *buf, size_t size)
 {
-    const char *end = s + len, *quoted = quoted_local_end(s, end);
+    const char *end = s + len, *quoted = quoted_local_end(s, end, idn);
     const char *at = quoted != NULL && quoted < end && *quoted == '@' ? quoted : memchr(s, '@', len);
     size_t local_len;
     const char *why;
@@ -200,7 +202,14 @@ const char *rt_valid_format_email_reason(const char *s, size_t len)
 {
     static _Thread_local char buf[160];
 
-    return email_reason(s, len, buf, sizeof(buf));
+    return email_reason(s, len, false, buf, sizeof(buf));
+}
+
+const char *rt_valid_format_idn_email_reason(const char *s, size_t len)
+{
+    static _Thread_local char buf[160];
+
+    return email_reason(s, len, true, buf, sizeof(buf));
 }
 
 /* --- date-time --- */
@@ -442,6 +451,10 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_email_reason(s, len);
         type = "value_error", prefix = "value is not a valid email address: ", key = "reason";
         break;
+    case RT_VALID_FORMAT_IDN_EMAIL:
+        reason = rt_valid_format_idn_email_reason(s, len);
+        type = "value_error", prefix = "value is not a valid email address: ", key = "reason";
+        break;
     case RT_VALID_FORMAT_DATE_TIME:
         reason = rt_valid_format_date_time_reason(s, len);
         type = "datetime_parsing", prefix = "Input should be a valid datetime, ";
@@ -472,9 +485,18 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         reason = rt_valid_format_duration_reason(s, len);
         type = "time_delta_parsing", prefix = "Input should be a valid timedelta, ";
         break;
-    case RT_VALID_FORMAT_URI:
     case RT_VALID_FORMAT_HOSTNAME:
+    case RT_VALID_FORMAT_IDN_HOSTNAME:
         return rt_valid_format_net_check(format, s, len, input, errs, loc);
+    case RT_VALID_FORMAT_URI:
+    case RT_VALID_FORMAT_URI_REFERENCE:
+    case RT_VALID_FORMAT_IRI:
+    case RT_VALID_FORMAT_IRI_REFERENCE:
+    case RT_VALID_FORMAT_URI_TEMPLATE:
+        return rt_valid_format_uri_check(format, s, len, input, errs, loc);
+    case RT_VALID_FORMAT_JSON_POINTER:
+    case RT_VALID_FORMAT_RELATIVE_JSON_POINTER:
+        return rt_valid_format_pointer_check(format, s, len, input, errs, loc);
     default:
         return rt_valid_format_ip_check(format, s, len, input, errs, loc);
     }

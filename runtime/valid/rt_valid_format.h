@@ -24,6 +24,16 @@ struct json_object;
 const char *rt_valid_format_email_reason(const char *s, size_t len);
 
 /**
+ * Check an internationalized email address (JSON Schema's idn-email, RFC
+ * 6531) as rt_valid_format_email_reason() checks an address (which takes
+ * UTF-8 in the local part and the domain already), a quoted local part
+ * holding UTF-8 too.  The domain's labels are not checked against IDNA2008,
+ * as the JSON Schema Test Suite asks (it takes a label not in NFC).
+ * @return NULL if valid, else the reason (as rt_valid_format_email_reason()).
+ */
+const char *rt_valid_format_idn_email_reason(const char *s, size_t len);
+
+/**
  * Check an RFC 3339 date-time as pydantic's datetime parser does (date
  * separator '-', 'T', 't', ' ' or '_' before the time, seconds, fraction
  * and zone optional).  @return NULL if valid, else the reason (static).
@@ -64,6 +74,18 @@ const char *rt_valid_format_duration_reason(const char *s, size_t len);
 const char *rt_valid_format_hostname_reason(const char *s, size_t len);
 
 /**
+ * Check an internationalized host name (JSON Schema's idn-hostname): labels
+ * separated by '.', U+3002, U+FF0E or U+FF61, each an LDH label (as
+ * hostname's, an xn-- one a valid A-label) or a U-label that libidn2
+ * registers (IDNA2008: NFC, PVALID code points, CONTEXTJ/CONTEXTO rules, no
+ * leading combining mark, hyphens, at most 63 octets as an A-label); at most
+ * 253 characters as A-labels; if a label is right-to-left, every label
+ * satisfies RFC 5893's Bidi rule.
+ * @return NULL if valid, else the reason (static or thread-local, valid until the next call).
+ */
+const char *rt_valid_format_idn_hostname_reason(const char *s, size_t len);
+
+/**
  * Parse the @p len bytes at @p s as an address of @p family (AF_INET: a
  * dotted quad without leading zeros; AF_INET6: RFC 4291's text forms, no
  * zone) into @p bin (4 or 16 bytes; NULL: only check).
@@ -77,11 +99,50 @@ int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t 
                              struct json_object *input, struct rt_valid_errors *errs,
                              const struct rt_valid_loc *loc);
 
-/** uri and hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is
- * valid). */
+/** hostname and idn-hostname (rt_valid_format_net.c), as rt_valid_format_check() (any other format is valid).
+ */
 int rt_valid_format_net_check(enum rt_valid_format format, const char *s, size_t len,
                               struct json_object *input, struct rt_valid_errors *errs,
                               const struct rt_valid_loc *loc);
+
+/**
+ * Check a URI (RFC 3986: a scheme, then an optional authority, path, query
+ * and fragment, %-escapes well formed, a bracketed host an IPv6 address as
+ * rt_valid_format_ip_parse() reads it, or IPvFuture), or with @p reference
+ * a URI reference (a URI, or a relative reference: no scheme, no ':' in a
+ * first path segment without authority).  @p iri: RFC 3987's IRI forms,
+ * where UTF-8 characters of the ucschar ranges may stand wherever
+ * unreserved ones may, and private-use ones in the query.
+ * @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_uri_reason(const char *s, size_t len, bool reference, bool iri);
+
+/**
+ * Check a URI Template (RFC 6570, level 4: literals and {expressions}).
+ * @return NULL if valid, else the reason (static).
+ */
+const char *rt_valid_format_uri_template_reason(const char *s, size_t len);
+
+/** uri, uri-reference, iri, iri-reference and uri-template (rt_valid_format_uri.c), as
+ * rt_valid_format_check() (uri: pydantic's url_parsing; the others a value_error; any other format is
+ * valid). */
+int rt_valid_format_uri_check(enum rt_valid_format format, const char *s, size_t len,
+                              struct json_object *input, struct rt_valid_errors *errs,
+                              const struct rt_valid_loc *loc);
+
+/** An RFC 6901 JSON pointer in its JSON string form ("" or "/..."; ~ only as ~0 or ~1).
+ * @return NULL if valid, else the reason (static). */
+const char *rt_valid_format_json_pointer_reason(const char *s, size_t len);
+
+/** A relative JSON pointer (draft-handrews-relative-json-pointer-01): a non-negative integer without
+ * leading zero, then '#' or a JSON pointer.  @return NULL if valid, else the reason (static). */
+const char *rt_valid_format_relative_json_pointer_reason(const char *s, size_t len);
+
+/** json-pointer and relative-json-pointer (rt_valid_format_pointer.c), as rt_valid_format_check() (a
+ * value_error; any other format is valid). */
+int rt_valid_format_pointer_check(enum rt_valid_format format, const char *s, size_t len,
+                                  struct json_object *input, struct rt_valid_errors *errs,
+                                  const struct rt_valid_loc *loc);
 
 /**
  * Check the @p len bytes at @p s against @p format; if they are not valid,

@@ -153,8 +153,13 @@ def test_refusals(tmp):
             "unresolved $ref '#/components/schemas/Nope'", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
-            "format 'idn-email' is not supported", SCHEMAS + "Tag/properties/x/format")
+    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "color"}),
+            "format 'color' is not supported (supported: ", SCHEMAS + "Tag/properties/x/format")
+    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "regex"}),
+            "format 'regex' is not supported (the runtime has no ECMA-262 syntax checker",
+            SCHEMAS + "Tag/properties/x/format")
+    accepted(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
+             "format idn-email, RFC 6531's address")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "file-path"}),
             "pydantic's FilePath checks that the file exists on the server", SCHEMAS + "Tag/properties/x/format")
     accepted(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "path"}),

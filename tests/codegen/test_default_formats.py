@@ -7,8 +7,9 @@ checks it (codegen/openapi_c/formats.py, a Python mirror of runtime/valid/rt_val
 - the mirror agrees with the JSON Schema Test Suite's verdict on every string case of the runtime's formats
   (the suite the generated C validators pass in full: codegen.jsonschema_suite), and on base64 (byte);
 - a body property's or a parameter's default that its format refuses is refused with the default's JSON pointer
-  (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname, pydantic's IP types); a valid one
-  builds;
+  (email, date-time, date, time, uuid, byte, ipv4, ipv6, uri, hostname, pydantic's IP types, JSON Schema's
+  uri-reference, iri, iri-reference, uri-template, json-pointer, relative-json-pointer, idn-hostname, idn-email); a
+  valid one builds;
 - an array parameter's default with an item its items' schema refuses (format, maxLength, maximum) is refused
   with the item's pointer (only the array's own minItems/maxItems/uniqueItems were checked);
 - a body property's default under anyOf/oneOf (a nullable [X, null]) is checked against the schema as a whole (a
@@ -54,6 +55,14 @@ CASES = [
     ("uuid4", "123e4567-e89b-12d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174000"),
     ("uri", "not a uri", "https://example.com/a?b=c#d"),
     ("hostname", "-bad-.example", "xn--bcher-kva.example"),
+    ("uri-reference", "1:b", "../a?b#c"),
+    ("iri", "/relative", "https://b\u00fccher.example/\u00e4"),
+    ("iri-reference", "a b", "/\u00e4\u00f6"),
+    ("uri-template", "{a,,b}", "/items{/id}{?q,limit}"),
+    ("json-pointer", "a/b", "/a/b~1c"),
+    ("relative-json-pointer", "01/a", "1/a"),
+    ("idn-hostname", "a\u00b7l", "b\u00fccher.example"),
+    ("idn-email", "user\uff20example.com", "\u03b4\u03bf\u03ba@b\u00fccher.example"),
 ]
 
 

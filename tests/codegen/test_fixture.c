@@ -192,6 +192,15 @@ static void test_review(void)
          "network\","
          "\"input\":\"10.0.0.1/8\"}",
          422},
+        {"\"ref\":\"/a/b~1c/\"", NULL, 201},
+        {"\"ref\":\"a/b\"",
+         "{\"type\":\"value_error\",\"loc\":[\"body\",\"ref\"],\"msg\":\"value is not a valid JSON pointer: "
+         "a JSON "
+         "pointer is empty or starts with '/'\",\"input\":\"a/b\",\"ctx\":{\"error\":\"a JSON pointer is "
+         "empty or "
+         "starts with '/'\"}}",
+         422},
+        {"\"ref\":\"/a~2\"", "\"msg\":\"value is not a valid JSON pointer: a '~' is escaped as ~0", 422},
     };
     size_t i;
 
@@ -215,7 +224,8 @@ static void test_review(void)
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"axb\",\"level\":10}");
     CHECK(cap.status == 201);
     /* ECMA-262's dot stops at U+2028 too; a pydantic Decimal is a number or a string its lookahead allows;
-     * pydantic's IPv4Network takes a netmask and refuses host bits */
+     * pydantic's IPv4Network takes a netmask and refuses host bits; JSON Schema's json-pointer: a value_error
+     */
     for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
         char body[512];
 

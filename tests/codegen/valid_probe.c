@@ -4,7 +4,8 @@
  *   ["pattern", "<PCRE2 expression as codegen writes it>", "subject", ...]
  *       rt_valid_pattern_search() on each subject (regex_node_diff.py, Node);
  *   ["format", "<format name>", "value", ...]
- *       rt_valid_format_check() on each value (formats_diff.py, Python's ipaddress and uuid).
+ *       rt_valid_format_check() on each value (formats_diff.py: Python's ipaddress and uuid;
+ *       json_formats_diff.py: the suite and the generator's mirror, codegen/openapi_c/formats.py).
  * The answer line has one character per subject or value, 1 (matches,
  * valid) or 0, or is the single character E if the expression does not
  * compile or the format is not one it knows.  Subjects and values are JSON
@@ -38,6 +39,17 @@ static const struct {
     {"uuid3", RT_VALID_FORMAT_UUID3},
     {"uuid4", RT_VALID_FORMAT_UUID4},
     {"uuid5", RT_VALID_FORMAT_UUID5},
+    {"email", RT_VALID_FORMAT_EMAIL},
+    {"hostname", RT_VALID_FORMAT_HOSTNAME},
+    {"uri", RT_VALID_FORMAT_URI},
+    {"uri-reference", RT_VALID_FORMAT_URI_REFERENCE},
+    {"iri", RT_VALID_FORMAT_IRI},
+    {"iri-reference", RT_VALID_FORMAT_IRI_REFERENCE},
+    {"uri-template", RT_VALID_FORMAT_URI_TEMPLATE},
+    {"json-pointer", RT_VALID_FORMAT_JSON_POINTER},
+    {"relative-json-pointer", RT_VALID_FORMAT_RELATIVE_JSON_POINTER},
+    {"idn-hostname", RT_VALID_FORMAT_IDN_HOSTNAME},
+    {"idn-email", RT_VALID_FORMAT_IDN_EMAIL},
 };
 
 /* 1 if the JSON string @p v is valid for @p format, else 0. */

@@ -33,7 +33,9 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # The formats the generator asserts, each judged by its optional/format/<format>.json.  format.json is left out:
 # it tests formats as annotations while we assert them; it is listed in refused.tsv as refused whole, so that
 # run_suite.py judges a skipped file as it judges one whose groups were all refused.
-FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration")
+FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration",
+           "uri-reference", "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer",
+           "idn-hostname", "idn-email")
 # The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
 OPTIONAL = ("ecmascript-regex", "non-bmp-regex")
 # The other optional files the generator can take: big numbers, overflow, and references into known keywords
