@@ -23,6 +23,7 @@ PARAM (the schema of a parameter), BODY (any other schema a request reaches), OU
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
 
+from .anchors import plain_name_refusal
 from .regex import compile_error
 from .security import a_url, http_scheme, oauth_flow, only_for, requirements, scheme_type
 
@@ -151,6 +152,10 @@ def a_string(value, node, ctx):
     return None if isinstance(value, str) and value else "must be a non-empty string"
 
 
+def an_anchor(value, node, ctx):
+    return plain_name_refusal(value)
+
+
 def a_flag(value, node, ctx):
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -211,7 +216,7 @@ SCHEMA = {
     "$schema": R("only the dialect of JSON Schema 2020-12 (OpenAPI 3.1's) is supported",
                  harmless=lambda v, n, c: v in DIALECTS),
     "$id": S(check=a_string),
-    "$anchor": R(SCHEMA_REF_ONLY),
+    "$anchor": S(check=an_anchor),  # anchors.py rewrites each $ref to it into its JSON pointer
     "$dynamicAnchor": R(SCHEMA_REF_ONLY),
     "$dynamicRef": R(SCHEMA_REF_ONLY),
     "$vocabulary": R("the dialect is OpenAPI 3.1's"),

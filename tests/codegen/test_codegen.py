@@ -19,6 +19,7 @@ import tempfile
 
 import yaml
 
+import anchor_refusals  # this folder
 import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
 import fastapi_shapes  # this folder
@@ -210,7 +211,7 @@ def test_schema_refusals(tmp):
             "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
             SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
-    for key in ("$dynamicRef", "$anchor", "unevaluatedItems"):
+    for key in ("$dynamicRef", "unevaluatedItems"):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
 
@@ -555,6 +556,7 @@ def main():
         test_cycles(tmp)
         test_yaml_12(tmp)
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
+        anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
     return done()
 
 

@@ -35,17 +35,18 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # run_suite.py judges a skipped file as it judges one whose groups were all refused.
 FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration")
 # The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
-OPTIONAL = ("ecmascript-regex", "non-bmp-regex")
+OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor")
 SKIPPED = {"format.json": "the whole file: it tests format as an annotation, while formats are asserted here "
                           "(optional/format/*.json judges the supported ones)"}
 
 
 def rewrite_refs(node, base):
-    """The group's own "#..." refs made pointers into the document (the group sits at base)."""
+    """The group's own "#/..." refs made pointers into the document (the group sits at base); a "#name" stays: the
+    generator looks its anchor up in the document, the group's resource here."""
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k == "$ref" and isinstance(v, str) and v.startswith("#"):
+            if k == "$ref" and isinstance(v, str) and (v == "#" or v.startswith("#/")):  # "#name" names an anchor
                 out[k] = base + v[1:]
             elif k in ("const", "enum", "default", "examples"):
                 out[k] = v

@@ -1,0 +1,119 @@
+"""Anchors: a `$ref` to "#name" or "<uri>#name" made a `$ref` to the JSON pointer of the schema that carries
+`"$anchor": "name"` (JSON Schema 2020-12 §8.2.2), before anything else reads the document.
+
+An anchor is one more way to name a schema; once every reference by anchor is a reference by JSON pointer, each
+consumer of $ref (document.py's walk, the models, the JSON Schema tables, the bundle served as /openapi.json, the
+client) resolves it as it resolves any other, and nothing else needs to know about anchors.
+
+The anchor is looked up in the schema resource that the reference's URI names: the one of the `$id` the URI
+resolves to (RFC 3986, against the `$id` around the reference), or the document itself for "#name" outside any
+`$id`.  Resources are counted as jsonschema.py's collect_ids() counts them, from the `$id` under
+#/components/schemas only: a `$id` elsewhere is not one codegen resolves against, so a reference under it is
+rewritten to the document's own pointer (as that reference's pointers are read).
+
+The rewritten reference keeps its URI part and replaces only the fragment, by the pointer of the target inside
+the resource: resolved against the same base, it names the same resource, so the `$id` machinery of
+jsonschema.py (ctx.abs_refs, ctx.schema_ids) finds the target without knowing it was an anchor.
+
+Refused, with the JSON pointer of the construct: an anchor that is not a plain name
+(`^[A-Za-z_][-A-Za-z0-9._]*$`), the same anchor twice in one resource, a reference to an anchor no schema of
+that resource declares, and a reference by anchor into a resource whose `$id` two schemas declare.
+"""
+
+import re
+from urllib.parse import unquote, urljoin
+
+from .bundle import NAME_MAPS, SCHEMA_DATA_KEYS
+from .refusals import SpecError, pointer
+
+PLAIN_NAME = re.compile(r"[A-Za-z_][-A-Za-z0-9._]*\Z")
+IDS_UNDER = "#/components/schemas/"  # where a $id starts a resource (jsonschema.collect_ids())
+
+
+def plain_name_refusal(value):
+    """None if value is a valid anchor name (a plain-name fragment), else why not."""
+    if not isinstance(value, str) or not PLAIN_NAME.match(value):
+        return ("must be a plain name (a letter or '_', then letters, digits, '-', '_', '.'), not %r; it names "
+                "the schema in a $ref \"#name\"" % (value,))
+    return None
+
+
+class Scan:
+    """One walk of a document: its resources, its anchors and its references."""
+
+    def __init__(self):
+        self.resources = {"": ["#"]}  # base URI ("" for the document) -> pointers of the schemas declaring it
+        self.anchors = {}  # (base URI, anchor name) -> pointer of the schema carrying it
+        self.refs = []  # (node, pointer of node, base URI) of each {"$ref": str}
+
+    def walk(self, node, at, base, in_schema):
+        """Mirrors bundle.py's walk: the same keys are schemas, names or data."""
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                self.walk(item, pointer(at, i), base, in_schema)
+            return
+        if not isinstance(node, dict):
+            return
+        # node maps names to objects: its keys are not keywords (a component may be called "default")
+        names = at.rsplit("/", 1)[-1] in NAME_MAPS or at == "#/components/schemas"
+        if not names:
+            base = self.keywords(node, at, base, in_schema)
+        for key, value in node.items():
+            key = str(key)
+            if not names and (key in ("$ref", "example") or key.startswith("x-")):
+                continue  # a reference (kept above), data, or an extension's own value
+            if not names and (in_schema and key in SCHEMA_DATA_KEYS or not in_schema and key == "value"):
+                continue  # data: a "$anchor" there names nothing (an Example Object's value too)
+            here = pointer(at, key)
+            self.walk(value, here, base, in_schema or key == "schema" or here == "#/components/schemas")
+
+    def keywords(self, node, at, base, in_schema):
+        """Record the $id, $anchor and $ref of one object; the base URI inside it."""
+        if in_schema and isinstance(node.get("$id"), str) and at.startswith(IDS_UNDER):
+            base = urljoin(base, node["$id"]).partition("#")[0]
+            self.resources.setdefault(base, []).append(at)
+        if in_schema and "$anchor" in node:
+            why = plain_name_refusal(node["$anchor"])
+            if why:
+                raise SpecError("%s/$anchor: %s" % (at, why))
+            key = (base, node["$anchor"])
+            if key in self.anchors:
+                raise SpecError("%s/$anchor: anchor %r is declared twice in the schema resource %s (first at %s): "
+                                "a $ref to it would be ambiguous" % (at, key[1], base or "of the document",
+                                                                     self.anchors[key]))
+            self.anchors[key] = at
+        if isinstance(node.get("$ref"), str):
+            self.refs.append((node, at, base))
+        return base
+
+    def target(self, ref, at, base):
+        """The $ref (at pointer at, under base) rewritten to a JSON pointer; None if it names no anchor."""
+        uri, _, frag = ref.partition("#")
+        if not frag or frag.startswith("/"):
+            return None
+        name = unquote(frag)
+        resource = urljoin(base, uri).partition("#")[0] if uri else base
+        where = "the document" if not resource else "the schema resource %s" % resource
+        if resource not in self.resources:
+            raise SpecError("%s/$ref: $ref %r: no schema with $id %s in the document, so no anchor %r in it "
+                            "(remote references are not fetched)" % (at, ref, resource, name))
+        if len(self.resources[resource]) > 1:
+            raise SpecError("%s/$ref: $ref %r: the $id %s is declared by several schemas (%s): the anchor's "
+                            "resource is ambiguous" % (at, ref, resource, ", ".join(self.resources[resource])))
+        if (resource, name) not in self.anchors:
+            raise SpecError("%s/$ref: $ref %r: no schema in %s declares \"$anchor\": %r"
+                            % (at, ref, where, name))
+        root, target = self.resources[resource][0], self.anchors[(resource, name)]
+        return uri + "#" + target[len(root):].replace("%", "%25")
+
+
+def resolve_anchors(spec):
+    """Rewrite, in place, every $ref of spec that names an anchor into the JSON pointer of its schema (see the
+    module's docstring); return spec.  Raises SpecError for the refusals listed there."""
+    scan = Scan()
+    scan.walk(spec, "#", "", False)
+    for node, at, base in scan.refs:
+        ref = scan.target(node["$ref"], at, base)
+        if ref is not None:
+            node["$ref"] = ref
+    return spec
