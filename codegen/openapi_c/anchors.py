@@ -24,6 +24,7 @@ import re
 from urllib.parse import unquote, urljoin
 
 from .bundle import NAME_MAPS, SCHEMA_DATA_KEYS
+from .dynamic import resolve_dynamic
 from .refusals import SpecError, pointer
 
 PLAIN_NAME = re.compile(r"[A-Za-z_][-A-Za-z0-9._]*\Z")
@@ -43,8 +44,12 @@ class Scan:
 
     def __init__(self):
         self.resources = {"": ["#"]}  # base URI ("" for the document) -> pointers of the schemas declaring it
-        self.anchors = {}  # (base URI, anchor name) -> pointer of the schema carrying it
+        self.anchors = {}  # (base URI, anchor name) -> pointer of the schema carrying it ($anchor or $dynamicAnchor)
+        self.dynamic = set()  # the (base URI, anchor name) of anchors that are $dynamicAnchor
         self.refs = []  # (node, pointer of node, base URI) of each {"$ref": str}
+        self.dynamic_refs = []  # the same of each {"$dynamicRef": ...} (dynamic.py)
+        self.nodes = {}  # pointer -> (node, base URI, whether its keys are names) of each object in a schema
+        self.entries = []  # pointers of the schemas under an OpenAPI object's "schema" (dynamic.py)
 
     def walk(self, node, at, base, in_schema):
         """Mirrors bundle.py's walk: the same keys are schemas, names or data."""
@@ -58,13 +63,17 @@ class Scan:
         names = at.rsplit("/", 1)[-1] in NAME_MAPS or at == "#/components/schemas"
         if not names:
             base = self.keywords(node, at, base, in_schema)
+        if in_schema:
+            self.nodes[at] = (node, base, names)
         for key, value in node.items():
             key = str(key)
-            if not names and (key in ("$ref", "example") or key.startswith("x-")):
+            if not names and (key in ("$ref", "$dynamicRef", "example") or key.startswith("x-")):
                 continue  # a reference (kept above), data, or an extension's own value
             if not names and (in_schema and key in SCHEMA_DATA_KEYS or not in_schema and key == "value"):
                 continue  # data: a "$anchor" there names nothing (an Example Object's value too)
             here = pointer(at, key)
+            if not in_schema and key == "schema":
+                self.entries.append(here)
             self.walk(value, here, base, in_schema or key == "schema" or here == "#/components/schemas")
 
     def keywords(self, node, at, base, in_schema):
@@ -72,39 +81,69 @@ class Scan:
         if in_schema and isinstance(node.get("$id"), str) and at.startswith(IDS_UNDER):
             base = urljoin(base, node["$id"]).partition("#")[0]
             self.resources.setdefault(base, []).append(at)
-        if in_schema and "$anchor" in node:
-            why = plain_name_refusal(node["$anchor"])
-            if why:
-                raise SpecError("%s/$anchor: %s" % (at, why))
-            key = (base, node["$anchor"])
-            if key in self.anchors:
-                raise SpecError("%s/$anchor: anchor %r is declared twice in the schema resource %s (first at %s): "
-                                "a $ref to it would be ambiguous" % (at, key[1], base or "of the document",
-                                                                     self.anchors[key]))
-            self.anchors[key] = at
+        for keyword in ("$anchor", "$dynamicAnchor") if in_schema else ():
+            if keyword in node:
+                self.anchor(node[keyword], keyword, at, base)
         if isinstance(node.get("$ref"), str):
             self.refs.append((node, at, base))
+        if in_schema and "$dynamicRef" in node:
+            self.dynamic_refs.append((node, at, base))
         return base
 
-    def target(self, ref, at, base):
-        """The $ref (at pointer at, under base) rewritten to a JSON pointer; None if it names no anchor."""
+    def anchor(self, name, keyword, at, base):
+        """Record the anchor name ($anchor or $dynamicAnchor: both name their schema for $ref) at pointer at."""
+        why = plain_name_refusal(name)
+        if why:
+            raise SpecError("%s/%s: %s" % (at, keyword, why))
+        key = (base, name)
+        if key in self.anchors:
+            raise SpecError("%s/%s: anchor %r is declared twice in the schema resource %s (first at %s): a $ref to "
+                            "it would be ambiguous" % (at, keyword, name, base or "of the document",
+                                                       self.anchors[key]))
+        self.anchors[key] = at
+        if keyword == "$dynamicAnchor":
+            self.dynamic.add(key)
+
+    def locate(self, ref, at, base, keyword="$ref"):
+        """(the URI part of ref, the resource it names, its fragment unquoted): ref at pointer at, under base."""
         uri, _, frag = ref.partition("#")
+        resource = urljoin(base, uri).partition("#")[0] if uri else base
+        if frag and not frag.startswith("/") and resource not in self.resources:
+            raise SpecError("%s/%s: %s %r: no schema with $id %s in the document, so no anchor %r in it (remote "
+                            "references are not fetched)" % (at, keyword, keyword, ref, resource, unquote(frag)))
+        return uri, resource, unquote(frag)
+
+    def anchor_at(self, ref, at, base, keyword="$ref"):
+        """The pointer of the schema the anchor of ref names (ref: "#name" or "<uri>#name")."""
+        uri, resource, name = self.locate(ref, at, base, keyword)
+        where = "the document" if not resource else "the schema resource %s" % resource
+        if len(self.resources[resource]) > 1:
+            raise SpecError("%s/%s: %s %r: the $id %s is declared by several schemas (%s): the anchor's resource is "
+                            "ambiguous" % (at, keyword, keyword, ref, resource, ", ".join(self.resources[resource])))
+        if (resource, name) not in self.anchors:
+            raise SpecError("%s/%s: %s %r: no schema in %s declares \"$anchor\": %r (nor \"$dynamicAnchor\")"
+                            % (at, keyword, keyword, ref, where, name))
+        return self.anchors[(resource, name)]
+
+    def target(self, ref, at, base, keyword="$ref"):
+        """The $ref (at pointer at, under base) rewritten to a JSON pointer; None if it names no anchor."""
+        frag = ref.partition("#")[2]
         if not frag or frag.startswith("/"):
             return None
-        name = unquote(frag)
+        uri, resource, _ = self.locate(ref, at, base, keyword)
+        return uri + "#" + self.inside(resource, self.anchor_at(ref, at, base, keyword))
+
+    def inside(self, resource, target):
+        """The fragment naming the schema at pointer target inside resource (whose root is at pointer root)."""
+        return target[len(self.resources[resource][0]):].replace("%", "%25")
+
+    def pointer_of(self, ref, base):
+        """The pointer of the schema a $ref by JSON pointer names (under base); None outside the document."""
+        uri, _, frag = ref.partition("#")
         resource = urljoin(base, uri).partition("#")[0] if uri else base
-        where = "the document" if not resource else "the schema resource %s" % resource
-        if resource not in self.resources:
-            raise SpecError("%s/$ref: $ref %r: no schema with $id %s in the document, so no anchor %r in it "
-                            "(remote references are not fetched)" % (at, ref, resource, name))
-        if len(self.resources[resource]) > 1:
-            raise SpecError("%s/$ref: $ref %r: the $id %s is declared by several schemas (%s): the anchor's "
-                            "resource is ambiguous" % (at, ref, resource, ", ".join(self.resources[resource])))
-        if (resource, name) not in self.anchors:
-            raise SpecError("%s/$ref: $ref %r: no schema in %s declares \"$anchor\": %r"
-                            % (at, ref, where, name))
-        root, target = self.resources[resource][0], self.anchors[(resource, name)]
-        return uri + "#" + target[len(root):].replace("%", "%25")
+        if resource not in self.resources or (frag and not frag.startswith("/")):
+            return None
+        return self.resources[resource][0] + unquote(frag) if frag else self.resources[resource][0]
 
 
 def resolve_anchors(spec):
@@ -116,4 +155,5 @@ def resolve_anchors(spec):
         ref = scan.target(node["$ref"], at, base)
         if ref is not None:
             node["$ref"] = ref
+    resolve_dynamic(scan)
     return spec

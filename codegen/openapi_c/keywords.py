@@ -165,7 +165,6 @@ def not_true(value, node, ctx):
 
 
 NOT_ENFORCED = "not enforced by the generated validation"
-SCHEMA_REF_ONLY = "only $ref to a local JSON pointer (#/...) is supported"
 
 DIALECTS = ("https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base")
 
@@ -217,8 +216,8 @@ SCHEMA = {
                  harmless=lambda v, n, c: v in DIALECTS),
     "$id": S(check=a_string),
     "$anchor": S(check=an_anchor),  # anchors.py rewrites each $ref to it into its JSON pointer
-    "$dynamicAnchor": R(SCHEMA_REF_ONLY),
-    "$dynamicRef": R(SCHEMA_REF_ONLY),
+    "$dynamicAnchor": S(check=an_anchor),  # dynamic.py: the $dynamicRef to it are resolved or refused
+    "$dynamicRef": S(),  # dynamic.py rewrites each into a $ref before this table is read, or refuses it
     "$vocabulary": R("the dialect is OpenAPI 3.1's"),
     "$defs": S(child="{schema}", check=schema_map),
     # 2019-09 keywords the 2020-12 meta-schema still lists

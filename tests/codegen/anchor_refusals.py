@@ -68,3 +68,52 @@ def test_anchors(tmp, refused, accepted, mutated, read_all, ok):
     ok(re.search(r"rule_item_create_y = \{\n    \.kind = RT_VALID_OBJECT,\n    \.model = &api_tag__model,", models)
        is not None, "a $ref \"#tag\" to a component's anchor is that component's model, as its pointer is")
     subprocess.run(["rm", "-rf", out], check=True)
+
+
+NUMBERS = "https://example.com/numbers"
+# The suite's pattern: a list whose items are what the schema that $ref it says ($dynamicAnchor "item").
+LIST = {"$id": "list", "type": "array", "items": {"$dynamicRef": "#item"}, "$defs": {"item": {"$dynamicAnchor": "item"}}}
+NUMBERS_SCHEMA = {"$id": NUMBERS, "$ref": "list",
+                  "$defs": {"item": {"$dynamicAnchor": "item", "type": "integer", "maximum": 3}, "list": LIST}}
+
+
+def test_dynamic(tmp, refused, accepted, mutated, read_all, ok):
+    """$dynamicRef (codegen/openapi_c/dynamic.py): made a $ref where every path reaching it binds it to one schema,
+    refused where the dynamic scope decides (a static table per schema cannot be both)."""
+    refused(tmp, lambda s: props(s).update(x={"$dynamicRef": "#nope"}),
+            "$dynamicRef '#nope': no schema in the document declares \"$anchor\": 'nope'", X + "/$dynamicRef")
+    refused(tmp, lambda s: props(s).update(x={"$dynamicAnchor": "2x"}), "not '2x'", X + "/$dynamicAnchor")
+    refused(tmp, lambda s: props(s).update(x={"$dynamicRef": 3}), "must be a string", X + "/$dynamicRef")
+    refused(tmp, lambda s: props(s).update(x={"$dynamicRef": "tag.yaml#/T"}), "$dynamicRef 'tag.yaml#/T': no schema "
+            "with $id tag.yaml in the document (other files are bundled through $ref only", X + "/$dynamicRef")
+    # a meta-schema extending JSON Schema's: the bundled one's $dynamicRef "#meta" would have to reach it
+    meta = "https://json-schema.org/draft/2020-12/schema"
+    refused(tmp, lambda s: schemas(s).update(Meta={"$id": "https://example.com/meta", "$dynamicAnchor": "meta",
+                                                   "$ref": meta}),
+            "JSON Schema's meta-schema is reached where %sMeta/$dynamicAnchor 'meta' is in the dynamic scope"
+            % SCHEMAS, SCHEMAS + "Meta")
+    # a list of numbers and a list of strings share the generic list's schema: its items depend on the path
+    strings = {"$id": "https://example.com/strings", "$ref": "list",  # https://example.com/list, Numbers' list
+               "$defs": {"item": {"$dynamicAnchor": "item", "type": "string"}}}
+    refused(tmp, lambda s: schemas(s).update(Numbers=NUMBERS_SCHEMA, Strings=strings),
+            "$dynamicRef '#item' resolves to a different schema depending on the dynamic scope (%sNumbers/$defs/item, "
+            "%sStrings/$defs/item, by the path validation takes)" % (SCHEMAS, SCHEMAS),
+            SCHEMAS + "Numbers/$defs/list/items/$dynamicRef")
+
+    def numbers(s):
+        schemas(s).update(Numbers=NUMBERS_SCHEMA)
+        props(s).update(x={"$ref": SCHEMAS + "Numbers"}, y={"$dynamicRef": "#/components/schemas/Tag"})
+
+    r, out = mutated(tmp, numbers)
+    files = read_all(out) if r.returncode == 0 else {}
+    models, spec = files.get("api_models.c", ""), files.get("api_spec.c", "").replace('"\n    "', "")
+    wheres = dict(re.findall(r"struct rt_valid_schema (schema_\d+) = \{\n    \.where = \"([^\"]*)\"", models))
+    refs = dict((where, wheres.get(target)) for where, target in re.findall(r"\.where = \"([^\"]*)\",\n    "
+                                                                            r"\.ref = &(schema_\d+)", models))
+    ok(r.returncode == 0 and refs.get(SCHEMAS + "Numbers/$defs/list/items") == SCHEMAS + "Numbers/$defs/item",
+       "one path binds the list's items to Numbers' item: a $ref to it: %s %s" % (r.stderr.strip(), refs))
+    ok("$dynamicRef" not in spec and ('\\"items\\":{\\"$ref\\":\\"%s#/$defs/item\\"}' % NUMBERS) in spec,
+       "the spec served has the $ref")
+    ok(re.search(r"rule_item_create_y = \{\n    \.kind = RT_VALID_OBJECT,\n    \.model = &api_tag__model,", models)
+       is not None, "a $dynamicRef by JSON pointer is a $ref")
+    subprocess.run(["rm", "-rf", out], check=True)

@@ -211,7 +211,7 @@ def test_schema_refusals(tmp):
             "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
             SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
-    for key in ("$dynamicRef", "unevaluatedItems"):
+    for key in ("unevaluatedItems",):
         refused(tmp, body_prop("x", {key: "#a" if key.startswith("$") else False}),
                 "unsupported schema keyword(s) %s" % key, SCHEMAS + "ItemCreate/properties/x/" + key.replace("~", "~0"))
 
@@ -557,6 +557,7 @@ def main():
         test_yaml_12(tmp)
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
+        anchor_refusals.test_dynamic(tmp, refused, accepted, mutated, read_all, ok)
     return done()
 
 

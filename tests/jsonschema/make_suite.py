@@ -34,19 +34,20 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # it tests formats as annotations while we assert them; it is listed in refused.tsv as refused whole, so that
 # run_suite.py judges a skipped file as it judges one whose groups were all refused.
 FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration")
-# The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
-OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor")
+# The optional files on patterns (JSON Schema reads them as ECMA-262 with the u flag: codegen/openapi_c/regex.py),
+# on an $anchor inside data (enum, const) and on a $dynamicRef across resources.
+OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor", "dynamicRef")
 SKIPPED = {"format.json": "the whole file: it tests format as an annotation, while formats are asserted here "
                           "(optional/format/*.json judges the supported ones)"}
 
 
 def rewrite_refs(node, base):
-    """The group's own "#/..." refs made pointers into the document (the group sits at base); a "#name" stays: the
-    generator looks its anchor up in the document, the group's resource here."""
+    """The group's own "#/..." refs ($ref and $dynamicRef) made pointers into the document (the group sits at base);
+    a "#name" stays: the generator looks its anchor up in the document, the group's resource here."""
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k == "$ref" and isinstance(v, str) and (v == "#" or v.startswith("#/")):  # "#name" names an anchor
+            if k in ("$ref", "$dynamicRef") and isinstance(v, str) and (v == "#" or v.startswith("#/")):  # not "#name"
                 out[k] = base + v[1:]
             elif k in ("const", "enum", "default", "examples"):
                 out[k] = v
