@@ -50,6 +50,7 @@ class Scan:
         self.dynamic_refs = []  # the same of each {"$dynamicRef": ...} (dynamic.py)
         self.nodes = {}  # pointer -> (node, base URI, whether its keys are names) of each object in a schema
         self.entries = []  # pointers of the schemas under an OpenAPI object's "schema" (dynamic.py)
+        self.inline_ids = []  # pointers of the schemas with a $id outside #/components/schemas
 
     def walk(self, node, at, base, in_schema):
         """Mirrors bundle.py's walk: the same keys are schemas, names or data."""
@@ -81,6 +82,8 @@ class Scan:
         if in_schema and isinstance(node.get("$id"), str) and at.startswith(IDS_UNDER):
             base = urljoin(base, node["$id"]).partition("#")[0]
             self.resources.setdefault(base, []).append(at)
+        elif in_schema and isinstance(node.get("$id"), str):
+            self.inline_ids.append(at)
         for keyword in ("$anchor", "$dynamicAnchor") if in_schema else ():
             if keyword in node:
                 self.anchor(node[keyword], keyword, at, base)
@@ -95,6 +98,7 @@ class Scan:
         why = plain_name_refusal(name)
         if why:
             raise SpecError("%s/%s: %s" % (at, keyword, why))
+        self.check_inline(at, keyword)
         key = (base, name)
         if key in self.anchors:
             raise SpecError("%s/%s: anchor %r is declared twice in the schema resource %s (first at %s): a $ref to "
@@ -104,8 +108,17 @@ class Scan:
         if keyword == "$dynamicAnchor":
             self.dynamic.add(key)
 
+    def check_inline(self, at, keyword):
+        """Refuse an anchor, or a reference by one, under a $id that is no resource (outside #/components/schemas,
+        where jsonschema.py does not resolve against a $id): its resource could not be told right."""
+        for p in self.inline_ids:
+            if at == p or at.startswith(p + "/"):
+                raise SpecError("%s/%s: under the $id of %s, outside #/components/schemas, where a $id is not resolved "
+                                "against: move that schema to components/schemas" % (at, keyword, p))
+
     def locate(self, ref, at, base, keyword="$ref"):
         """(the URI part of ref, the resource it names, its fragment unquoted): ref at pointer at, under base."""
+        self.check_inline(at, keyword)
         uri, _, frag = ref.partition("#")
         resource = urljoin(base, uri).partition("#")[0] if uri else base
         if frag and not frag.startswith("/") and resource not in self.resources:

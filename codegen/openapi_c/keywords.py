@@ -156,6 +156,10 @@ def an_anchor(value, node, ctx):
     return plain_name_refusal(value)
 
 
+def unresolved_dynamic_ref(value, node, ctx):
+    return "not resolved: it is not where anchors.py reads schemas (a Schema Object's schema, components/schemas)"
+
+
 def a_flag(value, node, ctx):
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -217,7 +221,7 @@ SCHEMA = {
     "$id": S(check=a_string),
     "$anchor": S(check=an_anchor),  # anchors.py rewrites each $ref to it into its JSON pointer
     "$dynamicAnchor": S(check=an_anchor),  # dynamic.py: the $dynamicRef to it are resolved or refused
-    "$dynamicRef": S(),  # dynamic.py rewrites each into a $ref before this table is read, or refuses it
+    "$dynamicRef": S(check=unresolved_dynamic_ref),  # dynamic.py rewrites each into a $ref, or refuses it
     "$vocabulary": R("the dialect is OpenAPI 3.1's"),
     "$defs": S(child="{schema}", check=schema_map),
     # 2019-09 keywords the 2020-12 meta-schema still lists

@@ -42,6 +42,12 @@ def test_anchors(tmp, refused, accepted, mutated, read_all, ok):
     refused(tmp, lambda s: schemas(s).update(Sized=SIZED_SCHEMA, Again={"$id": SIZED, "$ref": SIZED + "#small"}),
             "the $id %s is declared by several schemas (%sAgain, %sSized)" % (SIZED, SCHEMAS, SCHEMAS),
             SCHEMAS + "Again/$ref")
+    # a $id outside components/schemas starts no resource codegen resolves against: anchors under it are refused
+    body = "#/paths/~1items~1/post/requestBody/content/application~1json/schema"
+    inline = {"$id": "https://example.com/inline", "type": "object", "properties": {"a": {"$ref": "#a"}},
+              "$defs": {"a": {"$anchor": "a", "type": "integer"}}}
+    refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"]["application/json"].update(
+        schema=inline), "under the $id of %s, outside #/components/schemas" % body, body + "/$defs/a/$anchor")
     # an "$anchor" inside an enum, a const or an example is data, not an anchor: "tag" is Tag's alone
     accepted(tmp, lambda s: props(s).update(x={"enum": [{"$anchor": "tag"}]}, y={"const": {"$anchor": "tag"}},
                                             z={"$ref": "#tag", "examples": [{"$anchor": "tag"}]}),
