@@ -15,9 +15,13 @@ The rewritten reference keeps its URI part and replaces only the fragment, by th
 the resource: resolved against the same base, it names the same resource, so the `$id` machinery of
 jsonschema.py (ctx.abs_refs, ctx.schema_ids) finds the target without knowing it was an anchor.
 
+A `$dynamicAnchor` names its schema for a $ref as an `$anchor` does (both share the resource's names); the
+walk also collects each `$dynamicRef`, which dynamic.py resolves with what it recorded.
+
 Refused, with the JSON pointer of the construct: an anchor that is not a plain name
 (`^[A-Za-z_][-A-Za-z0-9._]*$`), the same anchor twice in one resource, a reference to an anchor no schema of
-that resource declares, and a reference by anchor into a resource whose `$id` two schemas declare.
+that resource declares, a reference by anchor into a resource whose `$id` two schemas declare, and an anchor
+or a reference by one under a `$id` outside #/components/schemas (no resource there, see above).
 """
 
 import re
