@@ -34,9 +34,8 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # it tests formats as annotations while we assert them; it is listed in refused.tsv as refused whole, so that
 # run_suite.py judges a skipped file as it judges one whose groups were all refused.
 FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration")
-# The optional files on patterns (JSON Schema reads them as ECMA-262 with the u flag: codegen/openapi_c/regex.py),
-# on an $anchor inside data (enum, const) and on a $dynamicRef across resources.
-OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor", "dynamicRef")
+# The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
+OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor", "dynamicRef")  # and on $anchor and $dynamicRef
 SKIPPED = {"format.json": "the whole file: it tests format as an annotation, while formats are asserted here "
                           "(optional/format/*.json judges the supported ones)"}
 
