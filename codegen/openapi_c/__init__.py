@@ -4,6 +4,7 @@ The stages, one module each, in the order a spec goes through them:
 
   loader      read the YAML, resolve local $ref
   bundle      a document split over several files -> one, with local $ref only
+  anchors     a $ref to an $anchor ("#name", "<$id>#name") -> a $ref to its schema's JSON pointer
   document    walk the whole document against keywords.py (every keyword and field: supported, refused or
               annotation); a refused or unknown one is a SpecError with its JSON pointer
   refusals    SpecError and the keywords each kind of schema may use; everything else is refused

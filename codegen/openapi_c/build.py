@@ -4,6 +4,7 @@ need about the API as a whole (title, version, the embedded spec)."""
 import json
 import re
 
+from .anchors import resolve_anchors
 from .document import check_document, pointer
 from .jsonschema import collect_ids, needs_schema
 from .model import Ctx
@@ -36,6 +37,7 @@ def codegen_abi(header=RT_VALID_H):
 def build(spec, spec_name, lax=False):
     """The Ctx of a loaded spec; spec_name is how the banners name it; lax: pydantic's lax conversions in JSON
     bodies (default: JSON types strictly)."""
+    resolve_anchors(spec)  # a $ref by anchor becomes one by JSON pointer, for every stage below
     body_defaults = check_document(spec)  # every construct is supported or refused here, with its JSON pointer
     ctx = Ctx(spec, spec_name)
     ctx.body_defaults = body_defaults

@@ -114,6 +114,10 @@ class Bundler:
         if target[0] == self.root:
             node["$ref"] = target[1]  # a reference back into the root document
             return
+        if target[1] != "#" and not target[1].startswith("#/"):
+            other = os.path.relpath(target[0], self.top)
+            raise SpecError("%s/$ref: $ref %r: an anchor in another file (%s) is not supported: name the schema by "
+                            "its JSON pointer (%s#/...)" % (at, ref, other, other))
         if target in self.placed:
             node["$ref"] = self.placed[target]
             return

@@ -23,6 +23,7 @@ PARAM (the schema of a parameter), BODY (any other schema a request reaches), OU
 only) or None (a component nothing reaches: it still gets a model, but validates nothing).
 """
 
+from .anchors import plain_name_refusal
 from .regex import compile_error
 from .security import a_url, http_scheme, oauth_flow, only_for, requirements, scheme_type
 
@@ -151,6 +152,14 @@ def a_string(value, node, ctx):
     return None if isinstance(value, str) and value else "must be a non-empty string"
 
 
+def an_anchor(value, node, ctx):
+    return plain_name_refusal(value)
+
+
+def unresolved_dynamic_ref(value, node, ctx):
+    return "not resolved: it is not where anchors.py reads schemas (a Schema Object's schema, components/schemas)"
+
+
 def a_flag(value, node, ctx):
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -160,7 +169,6 @@ def not_true(value, node, ctx):
 
 
 NOT_ENFORCED = "not enforced by the generated validation"
-SCHEMA_REF_ONLY = "only $ref to a local JSON pointer (#/...) is supported"
 
 DIALECTS = ("https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base")
 
@@ -211,9 +219,9 @@ SCHEMA = {
     "$schema": R("only the dialect of JSON Schema 2020-12 (OpenAPI 3.1's) is supported",
                  harmless=lambda v, n, c: v in DIALECTS),
     "$id": S(check=a_string),
-    "$anchor": R(SCHEMA_REF_ONLY),
-    "$dynamicAnchor": R(SCHEMA_REF_ONLY),
-    "$dynamicRef": R(SCHEMA_REF_ONLY),
+    "$anchor": S(check=an_anchor),  # anchors.py rewrites each $ref to it into its JSON pointer
+    "$dynamicAnchor": S(check=an_anchor),  # dynamic.py: the $dynamicRef to it are resolved or refused
+    "$dynamicRef": S(check=unresolved_dynamic_ref),  # dynamic.py rewrites each into a $ref, or refuses it
     "$vocabulary": R("the dialect is OpenAPI 3.1's"),
     "$defs": S(child="{schema}", check=schema_map),
     # 2019-09 keywords the 2020-12 meta-schema still lists

@@ -4,6 +4,7 @@ import re
 
 import yaml
 
+from .anchors import resolve_anchors
 from .bundle import bundle
 from .refusals import SpecError
 
@@ -49,11 +50,13 @@ def load_yaml(path):
 
 
 def load_spec_files(path):
-    """(the document at path, bundled: $ref to other local files made local (bundle.py); the files read)."""
+    """(the document at path, bundled: $ref to other local files made local (bundle.py) and $ref by anchor made
+    JSON pointers (anchors.py); the files read)."""
     spec = load_yaml(path)
     if not isinstance(spec, dict) or "paths" not in spec:
         raise SpecError("%s: not an OpenAPI document (no 'paths')" % path)
-    return bundle(path, spec, load_yaml)
+    spec, files = bundle(path, spec, load_yaml)
+    return resolve_anchors(spec), files
 
 
 def load_spec(path):

@@ -2,12 +2,13 @@
 accept a JSON Schema as a value, as the suite's defs.json does), and the generator validates with the copy in
 metaschema/ (json-schema-org/json-schema-spec, see metaschema/SOURCE and LICENSE) instead of fetching it.
 
-The meta-schema is written with $dynamicRef "#meta", which the generator refuses in a spec; here it resolves
+The meta-schema is written with $dynamicRef "#meta", whose target depends on the dynamic scope; here it resolves
 statically, so the bundle is loaded rewritten (each rewrite is exact, not an approximation):
 - $dynamicRef "#meta" becomes a $ref to the root meta-schema.  It resolves to the outermost schema resource of
   the dynamic scope that declares $dynamicAnchor "meta"; the bundle is only entered through its root (a $ref
   to one of its meta/<vocabulary> schemas from a spec is refused), which declares it, and nothing outside the
-  bundle can declare it ($dynamicAnchor is refused in a spec): the root is always that resource.
+  bundle can declare it (dynamic.py refuses a $ref to the bundle where a schema of the document declaring
+  $dynamicAnchor "meta" is in the dynamic scope): the root is always that resource.
 - format is dropped: in the meta-schemas' own dialect (their $schema, the 2020-12 meta-schema) format belongs
   to the format-annotation vocabulary, an annotation; the generator asserts the formats of a spec's schemas.
 - $dynamicAnchor and $vocabulary are dropped: they declare the anchor above and the vocabularies in use, and

@@ -19,9 +19,12 @@ def pointer(base, token):
 
 
 # Keywords that only document a schema: allowed in every kind of schema and ignored when the rule is built
-# (readOnly and writeOnly are read from a property's schema by schemas.py, and refused elsewhere by document.py).
+# (readOnly and writeOnly are read from a property's schema by schemas.py, and refused elsewhere by document.py;
+# $anchor and $dynamicAnchor only name their schema, and anchors.py and dynamic.py have made each $ref and
+# $dynamicRef to them a $ref by JSON pointer before anything is built).
 DOC_KEYWORDS = {"title", "description", "examples", "example", "deprecated", "readOnly", "writeOnly",
-                "externalDocs", "xml", "$comment", "contentMediaType", "contentEncoding", "contentSchema"}
+                "externalDocs", "xml", "$comment", "contentMediaType", "contentEncoding", "contentSchema", "$anchor",
+                "$dynamicAnchor"}
 
 # The keywords each kind of Rule may use (besides DOC_KEYWORDS); a schema with others is validated by its JSON
 # Schema table instead (jsonschema.py).

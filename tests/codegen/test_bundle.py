@@ -6,8 +6,8 @@
   after the file, path items and parameters are copied in place, a part used twice is placed once;
 - a schema that refers to itself through its own file stays finite;
 - gen.py generates from the split spec the same C as from the single file, and --depfile lists every file;
-- a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref and two
-  different components of one name are refused with a message;
+- a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref, two
+  different components of one name and an anchor in another file are refused with a message;
 - references() (the walk alone, for tools/contract_spec.py) lists a document's references as bundling reads
   them (not a property named $ref, nor an example's) and leaves the document as it was.
 """
@@ -171,6 +171,9 @@ def test_refusals(tmp):
          "with keywords beside it"),
         ({"main.yaml": dict(base, paths={"/a": {"$ref": "a.yaml#/nope"}}), "a.yaml": {}},
          "unresolved $ref 'a.yaml#/nope'"),
+        ({"main.yaml": dict(base, paths={}, components={"schemas": {"P": {"$ref": "a.yaml#pet"}}}),
+          "a.yaml": {"pet": {"$anchor": "pet", "type": "string"}}},
+         "#/components/schemas/P/$ref: $ref 'a.yaml#pet': an anchor in another file (a.yaml) is not supported"),
         ({"main.yaml": dict(base, paths={}, components={"schemas": {
             "Error": {"type": "string"}, "E2": {"$ref": "c.yaml#/components/schemas/Error"}}}),
           "c.yaml": {"components": {"schemas": {"Error": {"type": "integer"}}}}},

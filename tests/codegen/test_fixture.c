@@ -401,6 +401,14 @@ static void test_maps(void)
               "\"int_type\",\"loc\":[\"body\",\"counts\",\"b\"],\"msg\":\"Input should be a valid integer\","
               "\"input\":\"2\"},{\"type\":\"dict_type\",\"loc\":[\"body\",\"tags\"],\"msg\":\"Input should "
               "be a valid dictionary\",\"input\":[]}]}"));
+    /* tags' values are {$ref: "#tag"}, Tag's $anchor: Tag's rules hold; the spec served has the pointer */
+    send_req(RT_METHOD_PUT, "/stock", NULL, "{\"counts\":{},\"tags\":{\"x\":{\"name\":\"ABC\"},\"y\":{}}}");
+    CHECK(cap.status == 422 &&
+          strstr(cap.body,
+                 "\"type\":\"string_pattern_mismatch\",\"loc\":[\"body\",\"tags\",\"x\",\"name\"]") != NULL &&
+          strstr(cap.body, "\"type\":\"missing\",\"loc\":[\"body\",\"tags\",\"y\",\"name\"]") != NULL);
+    CHECK(strstr(api_spec_json, "\"additionalProperties\":{\"$ref\":\"#/components/schemas/Tag\"}") != NULL &&
+          strstr(api_spec_json, "\"#tag\"") == NULL);
 }
 
 static void test_unions(void)

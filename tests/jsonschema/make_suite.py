@@ -37,7 +37,7 @@ FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", 
            "uri-reference", "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer",
            "idn-hostname", "idn-email")
 # The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
-OPTIONAL = ("ecmascript-regex", "non-bmp-regex")
+OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor", "dynamicRef")  # and on $anchor and $dynamicRef
 # The other optional files the generator can take: big numbers, overflow, and references into known keywords
 # (unknownKeyword.json and id.json are left out: they are about keywords the generator refuses by design).
 OPTIONAL += ("bignum", "float-overflow", "refOfUnknownKeyword", "no-schema")
@@ -46,11 +46,12 @@ SKIPPED = {"format.json": "the whole file: it tests format as an annotation, whi
 
 
 def rewrite_refs(node, base):
-    """The group's own "#..." refs made pointers into the document (the group sits at base)."""
+    """The group's own "#/..." refs ($ref and $dynamicRef) made pointers into the document (the group sits at base);
+    a "#name" stays: the generator looks its anchor up in the document, the group's resource here."""
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k == "$ref" and isinstance(v, str) and v.startswith("#"):
+            if k in ("$ref", "$dynamicRef") and isinstance(v, str) and (v == "#" or v.startswith("#/")):  # not "#name"
                 out[k] = base + v[1:]
             elif k in ("const", "enum", "default", "examples"):
                 out[k] = v

@@ -19,7 +19,7 @@ MIN_PASSED = 1050
 # The files issue 15 allows to be refused whole (make_suite.py skips format.json: formats are asserted here,
 # optional/format/*.json tests the supported ones).  A file is refused whole when none of its cases ran: its groups
 # were all refused, or make_suite.py skipped it.
-REFUSABLE = {"dynamicRef.json", "anchor.json", "vocabulary.json", "refRemote.json", "format.json"}
+REFUSABLE = {"vocabulary.json", "refRemote.json", "format.json"}
 
 
 # Cases where the service knowingly departs from the suite, each with the reason (README says so too).  A listed
