@@ -21,7 +21,7 @@ import yaml
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "codegen"))
 from openapi_c import metaschema  # noqa: E402
 from openapi_c.bundle import references  # noqa: E402
-from openapi_c.jsonschema import collect_ids  # noqa: E402
+from openapi_c.refs import collect_ids  # noqa: E402
 from openapi_c.loader import SpecLoader, load_spec_files  # noqa: E402
 from openapi_c.refusals import SpecError  # noqa: E402
 

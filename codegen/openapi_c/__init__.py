@@ -8,6 +8,7 @@ The stages, one module each, in the order a spec goes through them:
   document    walk the whole document against keywords.py (every keyword and field: supported, refused or
               annotation); a refused or unknown one is a SpecError with its JSON pointer
   refusals    SpecError and the keywords each kind of schema may use; everything else is refused
+  refs        $id and $ref: what a reference points to; every $ref of the document must resolve
   schemas     schema -> Rule (one struct rt_valid_rule) and object schema -> Model (one C struct)
   params      a parameter -> Param; the path template's segments
   security    securitySchemes and security requirements -> the schemes and alternatives an Operation checks

@@ -7,7 +7,7 @@ client) resolves it as it resolves any other, and nothing else needs to know abo
 
 The anchor is looked up in the schema resource that the reference's URI names: the one of the `$id` the URI
 resolves to (RFC 3986, against the `$id` around the reference), or the document itself for "#name" outside any
-`$id`.  Resources are counted as jsonschema.py's collect_ids() counts them, from the `$id` under
+`$id`.  Resources are counted as refs.py's collect_ids() counts them, from the `$id` under
 #/components/schemas only: a `$id` elsewhere is not one codegen resolves against, so a reference under it is
 rewritten to the document's own pointer (as that reference's pointers are read).
 
@@ -114,7 +114,7 @@ class Scan:
 
     def check_inline(self, at, keyword):
         """Refuse an anchor, or a reference by one, under a $id that is no resource (outside #/components/schemas,
-        where jsonschema.py does not resolve against a $id): its resource could not be told right."""
+        where refs.py does not resolve against a $id): its resource could not be told right."""
         for p in self.inline_ids:
             if at == p or at.startswith(p + "/"):
                 raise SpecError("%s/%s: under the $id of %s, outside #/components/schemas, where a $id is not resolved "

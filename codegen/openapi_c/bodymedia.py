@@ -21,7 +21,7 @@ read as it (and answered as an operation of that media type alone would), and th
 unless its caller names another declared type (api_client_<op>()'s media_type).
 """
 
-from .jsonschema import ref_target
+from .refs import ref_target
 from .multipart import MEDIA as MULTIPART, multipart_content
 from .names import c_string
 from .rawbody import FORM, is_json, media_type

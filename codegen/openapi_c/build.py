@@ -6,7 +6,8 @@ import re
 
 from .anchors import resolve_anchors
 from .document import check_document, pointer
-from .jsonschema import collect_ids, needs_schema
+from .jsonschema import needs_schema
+from .refs import check_refs, collect_ids
 from .model import Ctx
 from .multipart import has_file_parts  # built where a multipart body uses them
 from .names import c_string
@@ -43,6 +44,7 @@ def build(spec, spec_name, lax=False):
     ctx.body_defaults = body_defaults
     ctx.lax = lax
     collect_ids(ctx)
+    check_refs(ctx)  # every $ref resolves, reached by an operation or not
     # Every component schema gets a model, in spec order, used or not.
     components = [(pointer("#/components/schemas", name), name, schema)
                   for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items()]

@@ -10,7 +10,7 @@ bound() (one side of a number's range) lives here as the default checks and the 
 """
 
 from . import formats
-from .jsonschema import ref_target
+from .refs import ref_target
 from .refusals import SpecError
 from .regex import search
 

@@ -135,7 +135,7 @@ class Walker:
 
     def local_target(self, ref):
         """The schema a $ref into this document points to; None for one the generator resolves itself
-        (against a $id) or refuses (jsonschema.py)."""
+        (against a $id) or refuses (refs.py)."""
         if not isinstance(ref, str) or not ref.startswith("#/"):
             return None
         node = self.spec
@@ -225,7 +225,7 @@ class Walker:
             target = self.local_target(value)
             if target is not None:
                 self.schema(target, value, ctx, via or (at if ctx else None), prop=prop)
-            # a $ref by $id is resolved (and refused when unknown) by jsonschema.py; its target is walked
+            # a $ref by $id is resolved (and refused when unknown) by refs.py; its target is walked
             # where it sits, under components
         elif key in ("properties", "patternProperties", "dependentSchemas", "$defs"):
             if not isinstance(value, dict):

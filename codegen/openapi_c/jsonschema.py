@@ -10,13 +10,12 @@ returns its C name.  Refusals name the construct and its JSON pointer.
 """
 
 import json
-from urllib.parse import unquote, urljoin
-
 from . import metaschema
 from .document import pointer
 from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
 from .model import Pattern
+from .refs import ref_target
 from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError, format_refusal
 from .unions import discriminator_tags
 
@@ -192,46 +191,6 @@ def item_storable(ctx, items):
     nullable = target.get("nullable") is True or "null" in (target.get("type") or []) or any(
         is_null_schema(a) for a in target.get("anyOf", []) + target.get("oneOf", []))
     return not nullable or types in ([], ["string"])
-
-
-# --- $ref -------------------------------------------------------------------------------------------------
-
-# The $id of JSON Schema's own meta-schemas: 2020-12's is bundled (metaschema.py), the older drafts' are not.
-META_SCHEMAS = ("https://json-schema.org/draft/", "http://json-schema.org/draft")
-
-
-def ref_target(ctx, ref):
-    """(the schema a $ref points to, its JSON pointer): local pointers into the document, or a $id
-    (ctx.schema_ids, by absolute URI, the bundled 2020-12 meta-schema's too) with an optional #pointer inside it."""
-    if not isinstance(ref, str):
-        raise SpecError("$ref must be a string, not %r" % (ref,))
-    base, _, frag = ref.partition("#")
-    if base:
-        if base == metaschema.ROOT and base not in ctx.schema_ids:
-            for uri, schema in metaschema.load():
-                walk_ids(ctx, schema, uri + "#", uri)
-        if base not in ctx.schema_ids and base.startswith(META_SCHEMAS):
-            raise SpecError("$ref %r: of JSON Schema's meta-schemas only 2020-12's (%s) is bundled (only local $ref "
-                            "and $id of this document are supported)" % (ref, metaschema.ROOT))
-        if base not in ctx.schema_ids:
-            raise SpecError("$ref %r: no schema with that $id in the document, nor a .yaml/.yml/.json file beside "
-                            "the spec (only local $ref and $id of this document are supported, and other local "
-                            "files; remote references are not fetched)" % ref)
-        node, where = ctx.schema_ids[base]
-    else:
-        node, where = ctx.spec, "#"
-    if frag and not frag.startswith("/"):
-        raise SpecError("$ref %r: anchors are not supported, only JSON pointers" % ref)
-    for part in frag.split("/")[1:] if frag else []:
-        part = unquote(part).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise SpecError("unresolved $ref %r" % ref)
-        where = pointer(where, part)
-    return node, where
 
 
 # --- tables -----------------------------------------------------------------------------------------------
@@ -530,29 +489,3 @@ def composition(t, schema, where):
                         ("else", "else_schema")):
         if key in schema and (key in ("not", "if") or "if" in schema):
             t.add(member, t.sub(schema[key], where + "/" + key, True))
-
-
-# --- $id --------------------------------------------------------------------------------------------------
-
-def collect_ids(ctx):
-    """ctx.schema_ids: every $id of the document's schemas (resolved against the $id around it) -> (schema,
-    JSON pointer), for $ref by URI."""
-    walk_ids(ctx, (ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")
-
-
-def walk_ids(ctx, node, where, base):
-    """collect_ids() on node (at where, under the $id base), and the $ref under a $id made absolute."""
-    if isinstance(node, dict):
-        if isinstance(node.get("$id"), str):
-            base = urljoin(base, node["$id"]).partition("#")[0]
-            ctx.schema_ids[base] = (node, where)
-        for k, v in node.items():
-            if k in ("const", "enum", "examples", "example", "default"):
-                continue
-            if k == "$ref" and isinstance(v, str) and base:
-                ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
-            else:
-                walk_ids(ctx, v, pointer(where, k), base)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            walk_ids(ctx, v, pointer(where, i), base)

@@ -11,7 +11,8 @@ enum, default...), nullable files, encoding entries other than contentType, cont
 """
 
 from .document import pointer
-from .jsonschema import needs_schema, ref_target
+from .jsonschema import needs_schema
+from .refs import ref_target
 from .names import c_comment, c_string, camel
 from .refusals import DOC_KEYWORDS, SpecError
 from .schemas import build_rule, is_object_schema

@@ -7,7 +7,8 @@ import re
 
 from .bodymedia import several_media
 from .client import client_operation
-from .jsonschema import needs_schema, ref_target, schema_table, tagged_branches
+from .jsonschema import needs_schema, schema_table, tagged_branches
+from .refs import ref_target
 from .unions import body_union
 from .document import pointer
 from .model import Operation

@@ -10,7 +10,8 @@ import json
 
 from .defaults import beyond_rule_valid, bound, check_default, check_union_default
 from .document import pointer
-from .jsonschema import FORMAT_RANGES, needs_schema, ref_target, schema_table, simple_types
+from .jsonschema import FORMAT_RANGES, needs_schema, schema_table, simple_types
+from .refs import ref_target
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
 from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake

@@ -152,6 +152,15 @@ def test_refusals(tmp):
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
             "unresolved $ref '#/components/schemas/Nope'", SCHEMAS + "Tag/properties/x/$ref")
+    # a broken $ref where nothing validates with it: still a broken document (the served spec carries it)
+    refused(tmp, lambda s: schemas(s).update(Unused={"type": "array", "items": {"$ref": "#/components/schemas/No"}}),
+            "unresolved $ref '#/components/schemas/No'", SCHEMAS + "Unused/items/$ref")
+    refused(tmp, lambda s: s["components"].update(responses={"Gone": {"description": "x", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/No"}}}}}),
+            "unresolved $ref '#/components/schemas/No'", "#/components/responses/Gone/content/application~1json/schema/$ref")
+    refused(tmp, lambda s: schemas(s).update(A={"$id": "https://x.example/a", "type": "array"},
+                                             B={"$id": "https://x.example/a", "type": "string"}),
+            "'https://x.example/a' is the $id of #/components/schemas/A already", SCHEMAS + "B/$id")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "color"}),

@@ -1,0 +1,106 @@
+"""References: the $id of the document's schemas, and what a $ref points to.
+
+collect_ids(ctx) records every $id (ctx.schema_ids) and makes the $ref under one absolute (ctx.abs_refs);
+ref_target(ctx, ref) resolves a $ref: a local JSON pointer, a $id with an optional #pointer inside it, or the
+bundled 2020-12 meta-schema.  check_refs(ctx) resolves every $ref of the document, reached by an operation or
+not, so that a broken one is refused even where nothing validates with it (the served spec would carry it).
+"""
+
+from urllib.parse import unquote, urljoin
+
+from . import metaschema
+from .refusals import SpecError, pointer
+
+# Members whose values are data, not schemas or OpenAPI objects: a "$ref" or "$id" in them is text.
+DATA_KEYS = ("const", "enum", "examples", "example", "default")
+
+# --- $ref -------------------------------------------------------------------------------------------------
+
+# The $id of JSON Schema's own meta-schemas: 2020-12's is bundled (metaschema.py), the older drafts' are not.
+META_SCHEMAS = ("https://json-schema.org/draft/", "http://json-schema.org/draft")
+
+
+def ref_target(ctx, ref):
+    """(the schema a $ref points to, its JSON pointer): local pointers into the document, or a $id
+    (ctx.schema_ids, by absolute URI, the bundled 2020-12 meta-schema's too) with an optional #pointer inside it."""
+    if not isinstance(ref, str):
+        raise SpecError("$ref must be a string, not %r" % (ref,))
+    base, _, frag = ref.partition("#")
+    if base:
+        if base == metaschema.ROOT and base not in ctx.schema_ids:
+            for uri, schema in metaschema.load():
+                walk_ids(ctx, schema, uri + "#", uri)
+        if base not in ctx.schema_ids and base.startswith(META_SCHEMAS):
+            raise SpecError("$ref %r: of JSON Schema's meta-schemas only 2020-12's (%s) is bundled (only local $ref "
+                            "and $id of this document are supported)" % (ref, metaschema.ROOT))
+        if base not in ctx.schema_ids:
+            raise SpecError("$ref %r: no schema with that $id in the document, nor a .yaml/.yml/.json file beside "
+                            "the spec (only local $ref and $id of this document are supported, and other local "
+                            "files; remote references are not fetched)" % ref)
+        node, where = ctx.schema_ids[base]
+    else:
+        node, where = ctx.spec, "#"
+    if frag and not frag.startswith("/"):
+        raise SpecError("$ref %r: anchors are not supported, only JSON pointers" % ref)
+    for part in frag.split("/")[1:] if frag else []:
+        part = unquote(part).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise SpecError("unresolved $ref %r" % ref)
+        where = pointer(where, part)
+    return node, where
+
+
+# --- $id --------------------------------------------------------------------------------------------------
+
+def collect_ids(ctx):
+    """ctx.schema_ids: every $id of the document's schemas (resolved against the $id around it) -> (schema,
+    JSON pointer), for $ref by URI."""
+    walk_ids(ctx, (ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")
+
+
+def walk_ids(ctx, node, where, base):
+    """collect_ids() on node (at where, under the $id base), and the $ref under a $id made absolute."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$id"), str):
+            base = urljoin(base, node["$id"]).partition("#")[0]
+            if base in ctx.schema_ids and ctx.schema_ids[base][1] != where:
+                raise SpecError("%s/$id: %r is the $id of %s already: a $ref by it could not tell them apart"
+                                % (where, base, ctx.schema_ids[base][1]))
+            ctx.schema_ids[base] = (node, where)
+        for k, v in node.items():
+            if k in DATA_KEYS:
+                continue
+            if k == "$ref" and isinstance(v, str) and base:
+                ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
+            else:
+                walk_ids(ctx, v, pointer(where, k), base)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            walk_ids(ctx, v, pointer(where, i), base)
+
+
+def check_refs(ctx):
+    """Resolve every $ref of the document (but those in data and x- extensions); SpecError names a broken one."""
+    walk_refs(ctx, ctx.spec, "#")
+
+
+def walk_refs(ctx, node, where):
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            uri = ctx.abs_refs.get(where, ref)
+            metaschema.check_entry(uri, where)
+            try:
+                ref_target(ctx, uri)
+            except SpecError as e:
+                raise SpecError("%s/$ref: %s" % (where, e))
+        for k, v in node.items():
+            if k not in DATA_KEYS and not str(k).startswith("x-"):
+                walk_refs(ctx, v, pointer(where, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            walk_refs(ctx, v, pointer(where, i))
