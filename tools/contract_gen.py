@@ -58,6 +58,7 @@ FORMAT_STRATEGIES = {
     "uuid": st.uuids().map(str),
     "date": st.dates().map(lambda d: d.isoformat()),
     "date-time": st.datetimes(timezones=st.just(None)).map(lambda d: d.replace(microsecond=0).isoformat() + "Z"),
+    "time": st.times().map(lambda t: t.replace(microsecond=0).isoformat() + "Z"),
     # python3-jsonschema checks none of these without optional modules (rfc3987) or at all (byte): drawn valid
     "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
     "uri": st.builds(lambda host, path: "https://%s.example/%s" % (host, path),
