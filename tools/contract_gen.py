@@ -374,13 +374,13 @@ def body_mutations(op, media=None):
         out.append(("body: wrong Content-Type", "media", None))
         if media[2]:
             out.append(("body: required", "drop", None))
-    if schema.get("type") == "object":
+    closed = [k for k in ("additionalProperties", "unevaluatedProperties") if schema.get(k) is False]
+    if schema.get("type") == "object" or closed:  # (a body closed over an allOf may have no type of its own)
         for key in schema.get("required", []):
             out.append(("body %s: required" % key, "del", key))
         if media[0] == MULTIPART:
             out += multipart_mutations(op)
-        if schema.get("additionalProperties") is False:
-            out.append(("body: additionalProperties", "extra", None))
+        out += [("body: " + key, "extra", None) for key in closed]
         files = file_fields(op)
         for key, sub in schema.get("properties", {}).items():
             if key in files and media[0] == MULTIPART:
