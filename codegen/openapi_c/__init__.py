@@ -50,7 +50,11 @@ def generate(spec_path, lax=False, inputs=None):
     except Exception as e:
         # A stage met a value of a shape OpenAPI does not allow (docschema.py): say where, as a refusal.  A
         # document OpenAPI's schema accepts keeps the traceback: that is the generator's bug.
-        why = document_error(load_spec_files(spec_path)[0])
+        try:
+            why = document_error(load_spec_files(spec_path)[0])
+        except Exception:  # the diagnosis failing too: the first error is the one to see
+            why = None
         if why is None:
             raise
-        raise SpecError(why) from e
+        # the stage's own error too: should it be unrelated to the schema's, a generator bug stays visible
+        raise SpecError("%s; the generator stopped on it with %s: %s" % (why, type(e).__name__, e)) from e

@@ -67,7 +67,8 @@ def document_error(spec):
         validator = _validator(version)
     except ImportError:
         return None
-    errors = list(validator.iter_errors(spec))
+    # as JSON sees it: YAML's unquoted response codes (200:) are integer keys, which the validator cannot take
+    errors = list(validator.iter_errors(json.loads(json.dumps(spec, default=str))))
     if not errors:
         return None
     # the deepest error says most about what is wrong; an unknown member only if nothing else is as deep

@@ -89,22 +89,19 @@ static bool json_number(const char *text, size_t len, size_t *i)
 /*
  * json-c clamps integer literals outside its range: those below INT64_MIN
  * to INT64_MIN, those above UINT64_MAX to UINT64_MAX, where the validators
- * could not tell them from those values themselves (nor see 1e30 beyond a
- * maximum of 1e20).  The integer literals that json-c reads as INT64_MIN or
- * UINT64_MAX, in document order: for each, whether it was out of range
- * (clamped) and where its text is.
+ * could not tell them from those values (nor see 1e30 beyond a maximum of
+ * 1e20).  Where such literals are in the text: the text is then parsed
+ * again with "e0" after each, which json-c reads as a double that keeps its
+ * text, and unclamp() gives it back the client's text.
  */
 struct clamped {
-    size_t n, next, cap;
-    struct clamped_at {
-        bool out_of_range;
-        size_t start, len;
-    } * at;
+    size_t n, cap;
+    size_t *end; /* the offset just past each such literal */
 };
 
 /*
  * The integer literal text[start..end) (JSON's grammar, no fraction or
- * exponent): note it if json-c reads it as INT64_MIN or UINT64_MAX.
+ * exponent): note it if it is beyond json-c's range.
  */
 static void note_clamped(const char *text, size_t start, size_t end, struct clamped *c)
 {
@@ -112,17 +109,14 @@ static void note_clamped(const char *text, size_t start, size_t end, struct clam
     const char *digits = text + start + negative,
                *edge = negative ? "9223372036854775808" : "18446744073709551615";
     size_t n = end - start - negative, edge_len = strlen(edge);
-    int cmp = n > edge_len ? 1 : n < edge_len ? -1 : memcmp(digits, edge, n);
 
-    if (cmp < 0)
-        return; /* inside json-c's range, and not its edge */
+    if (n < edge_len || (n == edge_len && memcmp(digits, edge, n) <= 0))
+        return; /* inside json-c's range */
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 4;
-        c->at = rt_xrealloc(c->at, c->cap * sizeof(c->at[0]));
+        c->end = rt_xrealloc(c->end, c->cap * sizeof(c->end[0]));
     }
-    c->at[c->n].out_of_range = cmp > 0;
-    c->at[c->n].start = start;
-    c->at[c->n++].len = end - start;
+    c->end[c->n++] = end;
 }
 
 /*
@@ -154,49 +148,68 @@ static long bad_number_offset(const char *text, size_t len, struct clamped *c)
     return -1;
 }
 
-/* Whether json-c read the integer @p j as INT64_MIN or UINT64_MAX, the values it clamps to. */
-static bool is_clamp_value(struct json_object *j)
+/* @p text with "e0" after each literal @p c notes (a new string of *@p len bytes, NUL-terminated). */
+static char *mark_clamped(const char *text, size_t *len, const struct clamped *c)
 {
-    int64_t v;
+    char *out = rt_xmalloc(*len + 2 * c->n + 1), *p = out;
+    size_t i, from = 0;
 
-    if (json_object_get_type(j) != json_type_int)
-        return false;
-    v = json_object_get_int64(j);
-    return v == INT64_MIN || (v == INT64_MAX && json_object_get_uint64(j) == UINT64_MAX);
+    for (i = 0; i < c->n; i++) {
+        memcpy(p, text + from, c->end[i] - from);
+        p += c->end[i] - from;
+        memcpy(p, "e0", 2);
+        p += 2;
+        from = c->end[i];
+    }
+    memcpy(p, text + from, *len - from);
+    p += *len - from;
+    *p = '\0';
+    *len = (size_t)(p - out);
+    return out;
+}
+
+/* Whether @p lit is an integer literal of 19 digits or more followed by "e0" (as mark_clamped() writes it).
+ */
+static bool is_marked(const char *lit, size_t len)
+{
+    size_t digits = len - 2 - (lit[0] == '-');
+
+    return len > 2 && digits >= 19 && memcmp(lit + len - 2, "e0", 2) == 0 &&
+           skip_digits(lit, len - 2, (size_t)(lit[0] == '-')) == len - 2;
 }
 
 /*
- * Replace, in @p j, each integer json-c clamped with a double that keeps
- * the literal's text: the validators then see a value beyond json-c's range
- * (rt_valid_scalar refuses it for an int64_t, rt_valid_schema compares it).
+ * Replace, in @p j, each double read from a marked literal with one that
+ * has the client's text (the literal without "e0"); a value just below
+ * INT64_MIN that rounds to it becomes the next double below, so the
+ * validators still see it out of int64's range.
  * @return the value to keep in place of @p j.
  */
-static struct json_object *unclamp(struct json_object *j, const char *text, struct clamped *c)
+static struct json_object *unclamp(struct json_object *j)
 {
     size_t i, n;
 
-    if (is_clamp_value(j) && c->next < c->n) {
-        size_t k = c->next++;
+    if (json_object_get_type(j) == json_type_double) {
+        const char *lit = json_object_get_string(j);
+        size_t len = strlen(lit);
+        double d = json_object_get_double(j);
         struct json_object *big;
-        char *lit;
-        double d;
+        char *text;
 
-        if (!c->at[k].out_of_range)
+        if (!is_marked(lit, len))
             return j;
-        lit = rt_xstrndup(text + c->at[k].start, c->at[k].len);
-        d = strtod(lit, NULL); /* beyond double's range: +-inf, a number any bound refuses */
-        if (d < 0 && d >= -9223372036854775808.0) /* rounded up to INT64_MIN: the next double below it */
+        if (d < 0 && d >= -9223372036854775808.0)
             d = nextafter(-9223372036854775808.0, -INFINITY);
-        big = json_object_new_double_s(d, lit); /* json-c keeps its own copy of the text */
-        free(lit);
+        text = rt_xstrndup(lit, len - 2);
+        big = json_object_new_double_s(d, text); /* json-c keeps its own copy of the text */
+        free(text);
         json_object_put(j);
         return big;
     }
     if (json_object_get_type(j) == json_type_array) {
         n = json_object_array_length(j);
         for (i = 0; i < n; i++) {
-            struct json_object *v = json_object_array_get_idx(j, i),
-                               *w = unclamp(json_object_get(v), text, c);
+            struct json_object *v = json_object_array_get_idx(j, i), *w = unclamp(json_object_get(v));
 
             if (w != v)
                 json_object_array_put_idx(j, i, w);
@@ -206,7 +219,7 @@ static struct json_object *unclamp(struct json_object *j, const char *text, stru
     } else if (json_object_get_type(j) == json_type_object) {
         json_object_object_foreach(j, key, v)
         {
-            struct json_object *w = unclamp(json_object_get(v), text, c);
+            struct json_object *w = unclamp(json_object_get(v));
 
             if (w != v)
                 json_object_object_add(j, key, w);
@@ -215,6 +228,35 @@ static struct json_object *unclamp(struct json_object *j, const char *text, stru
         }
     }
     return j;
+}
+
+/*
+ * Parse again the text whose literals @p c notes, marked (mark_clamped()),
+ * and give them back their text.  @return the value, in place of @p j.
+ */
+static struct json_object *reparse_clamped(struct json_object *j, const char *text, size_t len,
+                                           const struct clamped *c)
+{
+    struct json_tokener *tok = json_tokener_new_ex(RT_VALID_JSON_MAX_DEPTH);
+    char *marked = mark_clamped(text, &len, c);
+    struct json_object *again;
+    enum json_tokener_error err;
+
+    if (tok == NULL)
+        abort();
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    again = json_tokener_parse_ex(tok, marked, (int)len);
+    if (json_tokener_get_error(tok) == json_tokener_continue) /* a number at the very end */
+        again = json_tokener_parse_ex(tok, " ", 1);
+    err = json_tokener_get_error(tok);
+    json_tokener_free(tok);
+    free(marked);
+    if (err != json_tokener_success) {
+        json_object_put(again);
+        return j; /* cannot be: the text parsed before, and "e0" keeps a number a number */
+    }
+    json_object_put(j);
+    return unclamp(again);
 }
 
 /*
@@ -253,7 +295,7 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
     const char *why = "document too large";
     size_t end = 0;
-    struct clamped clamped = {0, 0, 0, NULL};
+    struct clamped clamped = {0, 0, NULL};
     long bad;
 
     *out = NULL;
@@ -271,11 +313,11 @@ int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, 
     }
     if (why != NULL)
         goto fail;
-    *out = clamped.n > 0 ? unclamp(j, text, &clamped) : j;
-    free(clamped.at);
+    *out = clamped.n > 0 ? reparse_clamped(j, text, len, &clamped) : j;
+    free(clamped.end);
     return 0;
 fail:
-    free(clamped.at);
+    free(clamped.end);
     json_object_put(j);
     at.index = (int64_t)end;
     rt_valid_error_ctx(errs, &at, "json_invalid", "JSON decode error", json_object_new_object(), "error",
@@ -335,4 +377,16 @@ missing: /* no body, or the JSON null, which FastAPI treats as no body */
     if (required)
         rt_valid_error_add(errs, &at, "missing", "Field required", NULL, NULL);
     return 0;
+}
+
+struct json_object *rt_valid_json_value(const char *text)
+{
+    struct rt_valid_errors errs;
+    struct json_object *j = NULL;
+
+    rt_valid_errors_init(&errs);
+    if (rt_valid_json_parse(text, strlen(text), &j, &errs) < 0)
+        j = NULL;
+    rt_valid_errors_cleanup(&errs);
+    return j;
 }

@@ -22,6 +22,15 @@ struct json_object;
 struct json_object *rt_valid_json_double(double value);
 
 /**
+ * Parse JSON text the generator wrote (a const, an enum value, a bound, a
+ * default) as rt_valid_json_parse() reads a request: an integer beyond
+ * json-c's range keeps its value, so the spec's values compare with the
+ * request's.  @return the value (owned by the caller), NULL for null (or
+ * for text that is not JSON, which the generator never writes).
+ */
+struct json_object *rt_valid_json_value(const char *text);
+
+/**
  * Parse @p len bytes of JSON text: strict JSON, valid UTF-8, nested at most
  * RT_VALID_JSON_MAX_DEPTH deep, nothing but whitespace after the value.
  * On failure adds FastAPI's json_invalid error (loc ["body", <offset>],

@@ -180,7 +180,8 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
                                  const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                                  const struct rt_valid_loc *loc)
 {
-    struct json_object *d = json_tokener_parse(f->default_json); /* a scalar: nothing in out points into it */
+    struct json_object *d =
+        rt_valid_json_value(f->default_json); /* a scalar: nothing in out points into it */
     int rc = rt_valid_scalar_from_json(f->rule, d, AT(out, f->offset, void), arena, errs, loc);
 
     if (rc == 0 && f->aux_offset != RT_VALID_NO_OFFSET)

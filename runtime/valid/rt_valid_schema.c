@@ -9,6 +9,7 @@
 
 #include "rt_mem.h"
 #include "rt_valid_format.h"
+#include "rt_valid_json.h"
 #include "rt_valid_union.h"
 
 #include <json-c/json.h>
@@ -46,7 +47,7 @@ static void fail_bound(struct rt_valid_errors *errs, const struct rt_valid_loc *
     if (errs == NULL)
         return;
     ctx = json_object_new_object();
-    json_object_object_add(ctx, key, json_tokener_parse(text));
+    json_object_object_add(ctx, key, rt_valid_json_value(text));
     rt_valid_error_add(errs, loc, type, msg, json_object_get(j), ctx);
 }
 
@@ -138,6 +139,72 @@ static long double number_value(struct json_object *j)
     return (long double)json_object_get_double(j);
 }
 
+/* A decimal number's text as digits * 10^exp, the digits without leading or trailing zeros. */
+struct decimal {
+    char digits[400];
+    size_t n;
+    long exp;
+};
+
+/* @return whether @p text is a JSON number whose digits fit (at most 399 significant ones). */
+static bool decimal_parse(const char *text, struct decimal *d)
+{
+    const char *p = text + (*text == '-');
+    long frac = 0;
+    bool point = false;
+
+    d->n = 0;
+    d->exp = 0;
+    for (; (*p >= '0' && *p <= '9') || (*p == '.' && !point); p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        frac += point;
+        if (d->n == 0 && *p == '0')
+            continue; /* a leading zero */
+        if (d->n == sizeof(d->digits) - 1)
+            return false;
+        d->digits[d->n++] = *p;
+    }
+    if (*p == 'e' || *p == 'E')
+        d->exp = strtol(p + 1, NULL, 10);
+    if (d->exp > 100000 || d->exp < -100000)
+        return false;
+    d->exp -= frac;
+    for (; d->n > 0 && d->digits[d->n - 1] == '0'; d->n--)
+        d->exp++;
+    return true;
+}
+
+/*
+ * Whether the number written @p value is a multiple of the one written
+ * @p multiple, in exact decimal arithmetic, as JSON Schema means it.
+ * @return 1 or 0, or -1 when it cannot tell (texts too long).
+ */
+static int decimal_multiple(const char *value, const char *multiple)
+{
+    struct decimal a, b;
+    unsigned __int128 r = 0;
+    uint64_t m = 0;
+    size_t i;
+    long k;
+
+    if (!decimal_parse(value, &a) || !decimal_parse(multiple, &b) || b.n == 0 || b.n > 19)
+        return -1;
+    if (a.n == 0)
+        return 1; /* zero */
+    if (a.exp < b.exp)
+        return 0; /* a/b * 10^(a.exp - b.exp): a has no factor 10 to spare */
+    for (i = 0; i < b.n; i++)
+        m = m * 10 + (uint64_t)(b.digits[i] - '0');
+    for (i = 0; i < a.n; i++)
+        r = (r * 10 + (unsigned)(a.digits[i] - '0')) % m;
+    for (k = a.exp - b.exp; k > 0 && r != 0; k--)
+        r = r * 10 % m;
+    return r == 0;
+}
+
 static bool check_multiple(const struct rt_valid_schema *s, struct json_object *j, long double v,
                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
@@ -148,15 +215,20 @@ static bool check_multiple(const struct rt_valid_schema *s, struct json_object *
         return true;
     if (json_object_get_type(j) == json_type_int && s->multiple_of == floor(s->multiple_of) &&
         fabs(s->multiple_of) < 9e15) {
-        int64_t m = (int64_t)s->multiple_of;
+        int64_t m = (int64_t)s->multiple_of, i = json_object_get_int64(j);
 
-        if (m != 0 && json_object_get_int64(j) % m == 0)
+        if (i == INT64_MAX && json_object_get_uint64(j) > (uint64_t)INT64_MAX) {
+            if (m != 0 && json_object_get_uint64(j) % (uint64_t)llabs(m) == 0) /* above int64's range */
+                return true;
+        } else if (m != 0 && i % m == 0) {
             return true;
+        }
     } else {
         q = v / (long double)s->multiple_of;
-        /* Past 2^63 every long double is whole, so the quotient says nothing: the remainder, exact for
-         * binary fractions, does (1e308 is a multiple of 0.5, not of 0.123456789). */
-        if (isfinite(q) && fabsl(q) >= 0x1p63L && fmodl(v, (long double)s->multiple_of) == 0)
+        /* Past 2^63 every long double is whole, so the quotient says nothing: the numbers' texts do, in
+         * decimal (1e308 is a multiple of 0.5, not of 0.123456789; 1e17 is one of 0.01) */
+        if (isfinite(q) && fabsl(q) >= 0x1p63L &&
+            decimal_multiple(json_object_get_string(j), s->multiple_of_text) != 0)
             return true;
         if (isfinite(q) && fabsl(q) < 0x1p63L && fabsl(q - nearbyintl(q)) < 1e-9L * fmaxl(1.0L, fabsl(q)))
             return true;

@@ -6,6 +6,8 @@
  */
 #include "rt_valid_schema.h"
 
+#include "rt_valid_json.h"
+
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@ static struct json_object *spec_value(struct rt_valid_schema_json *v)
         return v->value;
     pthread_mutex_lock(&value_lock);
     if (!v->ready) {
-        v->value = json_tokener_parse(v->text); /* the generator wrote valid JSON; "null" parses to NULL */
+        v->value = rt_valid_json_value(v->text); /* the generator wrote valid JSON; "null" parses to NULL */
         __atomic_store_n(&v->ready, 1, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&value_lock);

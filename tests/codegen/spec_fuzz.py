@@ -5,7 +5,8 @@ Users write specs by hand, and specs have mistakes: a description that is a numb
 type, a `$ref` that is not a string, a schema where an object was due.  The generator must answer each with a
 SpecError that says where (gen.py prints "gen.py: <pointer>: why" and exits 1), never with a traceback.
 
-This test mutates the fixture and openapi.yaml at random (seeded, so a failure repeats): one or two steps per
+This test mutates the fixture and openapi.yaml at random (seeded, so a failure repeats; every other run is written
+as YAML with an operation whose response code is an integer key, as unquoted YAML has it): one or two steps per
 run, each setting a random node of the document to a value of another shape, deleting a member, adding a
 keyword the generator knows with an odd value, or putting a copy of another node there.  Every run must build or
 raise SpecError.  Any other exception fails the test, printed with the steps that produced it.  It also counts the
@@ -22,6 +23,8 @@ import random
 import sys
 import tempfile
 import traceback
+
+import yaml
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,9 +94,15 @@ def run(spec_path, runs, rnd, scratch):
     for i in range(runs):
         spec = copy.deepcopy(base)
         steps = [mutate(spec, rnd) for _ in range(rnd.randint(1, 2))]
-        path = os.path.join(scratch, "spec.json")
+        # YAML for every other run: it keeps what JSON cannot, integer keys (unquoted response codes, 200:)
+        path = os.path.join(scratch, "spec.json" if i % 2 else "spec.yaml")
+        if i % 2 == 0 and isinstance(spec.get("paths"), dict):
+            spec["paths"]["/int-keys"] = {"get": {"operationId": "int_keys", "responses": {200: {"description": "ok"}}}}
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(spec, f)
+            if i % 2:
+                json.dump(spec, f)
+            else:
+                yaml.safe_dump(spec, f)
         try:
             generate(path)
         except SpecError as e:

@@ -232,6 +232,11 @@ def test_schema_refusals(tmp):
     refused(tmp, lambda s: s["components"]["securitySchemes"]["key_q"].update({"in": [1, 2]}),
             "[1, 2] is not one of ['query', 'header', 'cookie'] (the document is not valid OpenAPI 3.1",
             "#/components/securitySchemes/key_q/in")
+    def in_list_and_int_code(s):  # YAML's unquoted 200: is an integer key, which the diagnosis must take
+        s["components"]["securitySchemes"]["key_q"]["in"] = [1, 2]
+        s["paths"]["/items/{item_id}"]["get"]["responses"][299] = {"description": "an integer key"}
+    refused(tmp, in_list_and_int_code, "[1, 2] is not one of ['query', 'header', 'cookie']",
+            "#/components/securitySchemes/key_q/in")
     refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
             "1 is not of type 'string' (the document is not valid OpenAPI 3.1",
             SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")

@@ -192,6 +192,14 @@ static void test_json_above_uint64(void)
     CHECK(json_object_get_double(json_object_array_get_idx(j, 4)) == 1e70);       /* past 63 characters too */
     CHECK(same(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), text)); /* the client's text */
     json_object_put(j);
+    /* a key given twice (the last one wins, as in Python) does not shift a big value onto another key */
+    text = "{\"y\":1,\"b\":1000000000000000000000000000000,\"y\":18446744073709551615,\"c\":-1e0}";
+    CHECK(rt_valid_json_parse(text, strlen(text), &j, &errs) == 0);
+    CHECK(same(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+               "{\"y\":18446744073709551615,\"b\":1000000000000000000000000000000,\"c\":-1e0}"));
+    CHECK(json_object_get_type(json_object_object_get(j, "y")) == json_type_int &&
+          json_object_get_double(json_object_object_get(j, "b")) == 1e30);
+    json_object_put(j);
     rt_valid_errors_cleanup(&errs);
 }
 

@@ -7,6 +7,7 @@
 #include "test.h"
 #include "valid_test.h"
 
+#include "rt_valid_json.h"
 #include "rt_valid_schema.h"
 
 #include <json-c/json.h>
@@ -14,13 +15,13 @@
 
 static const char *check(const struct rt_valid_schema *s, const char *json)
 {
-    struct json_object *j = json_tokener_parse(json);
+    struct json_object *j = rt_valid_json_value(json);
     struct rt_valid_loc body = {NULL, "body", 0};
     struct rt_valid_errors errs;
     bool ok;
 
     rt_valid_errors_init(&errs);
-    ok = rt_valid_schema_check(s, j, &errs, &body);
+    ok = rt_valid_schema_check(s, j, &errs, &body); /* j: read as the service reads a body */
     CHECK(ok == (rt_valid_errors_count(&errs) == 0));
     CHECK(ok == rt_valid_schema_check(s, j, NULL, NULL)); /* the same verdict without errors */
     json_object_put(j);
@@ -68,6 +69,14 @@ static const struct rt_valid_schema s_closed_union = {.any_of = {a_or_b, 2},
 /* a pair: [int, then nothing] */
 static const struct rt_valid_schema *const first_int[] = {&s_int};
 static const struct rt_valid_schema s_pair = {.prefix_items = {first_int, 1}, .unevaluated_items = &s_false};
+
+/* numbers beyond 64 bits: multipleOf in exact decimal, const compared with the request's value */
+static const struct rt_valid_schema s_half = {.multiple_of_text = "0.5", .multiple_of = 0.5};
+static const struct rt_valid_schema s_odd = {.multiple_of_text = "0.123456789", .multiple_of = 0.123456789};
+static const struct rt_valid_schema s_cent = {.multiple_of_text = "0.01", .multiple_of = 0.01};
+static const struct rt_valid_schema s_seven = {.multiple_of_text = "7", .multiple_of = 7};
+static struct rt_valid_schema_json big_value = {.text = "100000000000000000000"};
+static const struct rt_valid_schema s_const_big = {.konst = &big_value};
 
 static void test_values(void)
 {
@@ -129,6 +138,19 @@ static void test_composition(void)
                "a multiple of 0.5\",\"input\":0.75,\"ctx\":{\"multiple_of\":0.5}}]"));
 }
 
+static void test_big_numbers(void)
+{
+    CHECK(same(check(&s_half, "1e308"), "ok"));
+    CHECK(strstr(check(&s_odd, "1e308"), "\"multiple_of\"") != NULL);
+    CHECK(same(check(&s_cent, "1e17"), "ok"));
+    CHECK(same(check(&s_cent, "100000000000000000.01"), "ok"));
+    CHECK(strstr(check(&s_cent, "100000000000000000.001"), "\"multiple_of\"") != NULL);
+    CHECK(same(check(&s_seven, "18446744073709551614"), "ok")); /* 7 * 2635249153387078802, above int64 */
+    CHECK(strstr(check(&s_seven, "9223372036854775808"), "\"multiple_of\"") != NULL);
+    CHECK(same(check(&s_const_big, "100000000000000000000"), "ok"));
+    CHECK(strstr(check(&s_const_big, "18446744073709551615"), "\"literal_error\"") != NULL);
+}
+
 static void test_unevaluated(void)
 {
     CHECK(same(check(&s_closed, "{\"n\":1}"), "ok"));
@@ -156,5 +178,6 @@ int main(void)
     test_objects_and_arrays();
     test_composition();
     test_unevaluated();
+    test_big_numbers();
     return test_done();
 }
