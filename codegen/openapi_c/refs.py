@@ -13,6 +13,11 @@ from .refusals import SpecError, pointer
 
 # Members whose values are data, not schemas or OpenAPI objects: a "$ref" or "$id" in them is text.
 DATA_KEYS = ("const", "enum", "examples", "example", "default")
+# Members whose values are maps of names (of properties, schemas, responses, media types...): a key there is a
+# name, whatever it spells ("default" is a response code, "properties" may be a property).
+NAME_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses",
+             "parameters", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems",
+             "content", "paths", "webhooks", "encoding", "variables"}
 
 # --- $ref -------------------------------------------------------------------------------------------------
 
@@ -29,7 +34,7 @@ def ref_target(ctx, ref):
     if base:
         if base == metaschema.ROOT and base not in ctx.schema_ids:
             for uri, schema in metaschema.load():
-                walk_ids(ctx, schema, uri + "#", uri)
+                walk_ids(ctx, schema, uri + "#", uri, False)
         if base not in ctx.schema_ids and base.startswith(META_SCHEMAS):
             raise SpecError("$ref %r: of JSON Schema's meta-schemas only 2020-12's (%s) is bundled (only local $ref "
                             "and $id of this document are supported)" % (ref, metaschema.ROOT))
@@ -62,45 +67,55 @@ def collect_ids(ctx):
     walk_ids(ctx, (ctx.spec.get("components") or {}).get("schemas") or {}, "#/components/schemas", "")
 
 
-def walk_ids(ctx, node, where, base):
-    """collect_ids() on node (at where, under the $id base), and the $ref under a $id made absolute."""
+def members(node, names):
+    """(key, value, whether value is a map of names) for the members of node worth walking; names: node is a map
+    of names (properties, $defs, components/schemas, responses...), whose keys are names, never keywords: a
+    property called "default" or "properties" is a schema.  Elsewhere data (const, enum, examples, default) and
+    x- extensions are left out."""
+    for k, v in node.items():
+        if names:
+            yield k, v, False
+        elif k not in DATA_KEYS and not str(k).startswith("x-"):
+            yield k, v, k in NAME_MAPS
+
+
+def walk_ids(ctx, node, where, base, names=True):
+    """collect_ids() on node (at where, under the $id base; names: node is a map of names), and the $ref under a
+    $id made absolute."""
     if isinstance(node, dict):
-        if isinstance(node.get("$id"), str):
+        if not names and isinstance(node.get("$id"), str):
             base = urljoin(base, node["$id"]).partition("#")[0]
             if base in ctx.schema_ids and ctx.schema_ids[base][1] != where:
                 raise SpecError("%s/$id: %r is the $id of %s already: a $ref by it could not tell them apart"
                                 % (where, base, ctx.schema_ids[base][1]))
             ctx.schema_ids[base] = (node, where)
-        for k, v in node.items():
-            if k in DATA_KEYS:
-                continue
-            if k == "$ref" and isinstance(v, str) and base:
+        for k, v, child_names in members(node, names):
+            if k == "$ref" and not names and isinstance(v, str) and base:
                 ctx.abs_refs[where] = base + v if v.startswith("#") else urljoin(base, v)
             else:
-                walk_ids(ctx, v, pointer(where, k), base)
+                walk_ids(ctx, v, pointer(where, k), base, child_names)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            walk_ids(ctx, v, pointer(where, i), base)
+            walk_ids(ctx, v, pointer(where, i), base, False)
 
 
 def check_refs(ctx):
     """Resolve every $ref of the document (but those in data and x- extensions); SpecError names a broken one."""
-    walk_refs(ctx, ctx.spec, "#")
+    walk_refs(ctx, ctx.spec, "#", False)
 
 
-def walk_refs(ctx, node, where):
+def walk_refs(ctx, node, where, names):
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str):
+        if not names and isinstance(ref, str):
             uri = ctx.abs_refs.get(where, ref)
             metaschema.check_entry(uri, where)
             try:
                 ref_target(ctx, uri)
             except SpecError as e:
                 raise SpecError("%s/$ref: %s" % (where, e))
-        for k, v in node.items():
-            if k not in DATA_KEYS and not str(k).startswith("x-"):
-                walk_refs(ctx, v, pointer(where, k))
+        for k, v, child_names in members(node, names):
+            walk_refs(ctx, v, pointer(where, k), child_names)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            walk_refs(ctx, v, pointer(where, i))
+            walk_refs(ctx, v, pointer(where, i), False)

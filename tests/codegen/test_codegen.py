@@ -158,6 +158,11 @@ def test_refusals(tmp):
     refused(tmp, lambda s: s["components"].update(responses={"Gone": {"description": "x", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/No"}}}}}),
             "unresolved $ref '#/components/schemas/No'", "#/components/responses/Gone/content/application~1json/schema/$ref")
+    refused(tmp, lambda s: item_get(s)["responses"].update({"default": {"$ref": "#/components/responses/No"}}),
+            "unresolved $ref '#/components/responses/No'", ITEM + "/responses/default/$ref")
+    # a property named like a keyword ("default") is a schema: its $ref under a $id resolves against that $id
+    accepted(tmp, lambda s: schemas(s).update(X={"$id": "https://x.example/x", "type": "object", "properties": {
+        "default": {"$ref": "#/$defs/s"}}, "$defs": {"s": {"type": "string"}}}), "a property named default")
     refused(tmp, lambda s: schemas(s).update(A={"$id": "https://x.example/a", "type": "array"},
                                              B={"$id": "https://x.example/a", "type": "string"}),
             "'https://x.example/a' is the $id of #/components/schemas/A already", SCHEMAS + "B/$id")
