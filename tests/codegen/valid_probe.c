@@ -50,6 +50,7 @@ static const struct {
     {"relative-json-pointer", RT_VALID_FORMAT_RELATIVE_JSON_POINTER},
     {"idn-hostname", RT_VALID_FORMAT_IDN_HOSTNAME},
     {"idn-email", RT_VALID_FORMAT_IDN_EMAIL},
+    {"regex", RT_VALID_FORMAT_REGEX},
 };
 
 /* 1 if the JSON string @p v is valid for @p format, else 0. */
