@@ -8,7 +8,7 @@
  * Script values and aliases from codegen/openapi_c/regex_props.py's
  * SCRIPT_NAMES (Unicode 15.0's PropertyValueAliases.txt, plus the scripts of
  * Unicode 16 and 17 that Node 20's ICU knows; without Katakana_Or_Hiragana,
- * which ECMA-262 does not list).  codegen.regex_format_diff probes every
+ * which ECMA-262 does not list).  codegen.regex_format probes every
  * name of those Python tables through this one and Node, so a drift fails.
  * Each table is sorted by strcmp, for bsearch.
  */

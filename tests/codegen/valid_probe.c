@@ -5,7 +5,8 @@
  *       rt_valid_pattern_search() on each subject (regex_node_diff.py, Node);
  *   ["format", "<format name>", "value", ...]
  *       rt_valid_format_check() on each value (formats_diff.py: Python's ipaddress and uuid;
- *       json_formats_diff.py: the suite and the generator's mirror, codegen/openapi_c/formats.py).
+ *       json_formats_diff.py: the suite and the generator's mirror, codegen/openapi_c/formats.py;
+ *       regex_format_diff.py: format regex against Node's RegExp).
  * The answer line has one character per subject or value, 1 (matches,
  * valid) or 0, or is the single character E if the expression does not
  * compile or the format is not one it knows.  Subjects and values are JSON
