@@ -354,9 +354,11 @@ def disjunction(r):
 
 def check_names(r):
     """rx_check_names(): a name defined twice, \\k<name> of no group."""
-    names = sorted(name for name, _ in r.defs)
-    if any(a == b for a, b in zip(names, names[1:])):
-        fail(0, "a group name is used twice")
+    defs = sorted(r.defs)
+    for (a, _), (b, where) in zip(defs, defs[1:]):
+        if a == b:
+            fail(where, "a group name is used twice")
+    names = set(name for name, _ in defs)
     for name, where in r.refs:
         if name not in names:
             fail(where, "\\k<name> names no group of the expression")

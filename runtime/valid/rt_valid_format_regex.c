@@ -233,7 +233,7 @@ static int rx_char_escape(struct rx *r, bool in_class, int32_t *cp)
     if (c < 0)
         return rx_fail(r, at, "a backslash at the end escapes nothing");
     if (control != NULL && (control - "f\fn\nr\rt\tv\v") % 2 == 0)
-        return r->i++, *cp = control[1], 0;
+        return r->i++, *cp = (unsigned char)control[1], 0;
     if (c == 'c') {
         int letter = r->i + 1 < r->len ? r->s[r->i + 1] : 0;
 
@@ -503,6 +503,15 @@ static int rx_strcmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* By name, then in the order written (the buffer's). */
+static int rx_name_order(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int c = strcmp(x, y);
+
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
 /* The early errors on names: a name defined twice, \k<name> of no group.
  * @return 0 or -1. */
 static int rx_check_names(struct rx *r)
@@ -513,10 +522,15 @@ static int rx_check_names(struct rx *r)
 
     for (k = 0; k < r->defs.n; k++)
         defs[k] = r->defs.buf + r->defs.start[k];
-    qsort(defs, r->defs.n, sizeof(*defs), rx_strcmp);
+    qsort(defs, r->defs.n, sizeof(*defs), rx_name_order);
     for (k = 1; k < r->defs.n && rc == 0; k++)
-        if (strcmp(defs[k - 1], defs[k]) == 0)
-            rc = rx_fail(r, 0, "a group name is used twice");
+        if (strcmp(defs[k - 1], defs[k]) == 0) {
+            size_t second = 0;
+
+            while (r->defs.buf + r->defs.start[second] != defs[k])
+                second++;
+            rc = rx_fail(r, r->defs.where[second], "a group name is used twice");
+        }
     for (k = 0; k < r->refs.n && rc == 0; k++) {
         const char *name = r->refs.buf + r->refs.start[k];
 

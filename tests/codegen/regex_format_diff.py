@@ -5,7 +5,8 @@ JSON Schema 2020-12's format "regex" is "a valid regular expression according to
 as it reads `pattern`, with the u flag (runtime/valid/rt_valid_format_regex.c), and the generator's mirror
 (codegen/openapi_c/formats_regex.py) must say the same.  Node's `new RegExp(p, "u")` compiles or throws a
 SyntaxError: that is the reference.  Every value below goes through Node, the runtime (valid_probe, format regex)
-and the mirror, and all three must agree:
+and the mirror, and all three must agree (the runtime and the mirror on the reason too, word for word, offset
+included):
   - every pattern of regex_corpus.json, and the random patterns of regex_random.py (seeded);
   - mutations of each of those: every truncation of a short one, and (seeded) a metacharacter inserted, a
     character deleted, two swapped;
@@ -102,7 +103,10 @@ def corpus_patterns():
 def node_verdicts(patterns):
     done = subprocess.run(["node", "-e", NODE_SCRIPT], input=json.dumps(patterns).encode("utf-8"),
                           capture_output=True, timeout=120, check=True)
-    return json.loads(done.stdout)
+    reasons = json.loads(done.stdout)
+    if len(reasons) != len(patterns):
+        sys.exit("valid_probe gave %d reasons for %d values" % (len(reasons), len(patterns)))
+    return reasons
 
 
 def probe_verdicts(probe, patterns):
@@ -116,6 +120,17 @@ def probe_verdicts(probe, patterns):
     return [a == "1" for a in answers]
 
 
+def probe_reasons(probe, patterns):
+    """The runtime's reasons (None: valid), by the same probe."""
+    line = json.dumps(["regex_reason", ""] + patterns) + "\n"
+    done = subprocess.run([probe], input=line.encode("utf-8", "surrogatepass"), capture_output=True, timeout=120,
+                          check=True)
+    reasons = json.loads(done.stdout)
+    if len(reasons) != len(patterns):
+        sys.exit("valid_probe gave %d reasons for %d values" % (len(reasons), len(patterns)))
+    return reasons
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -126,15 +141,16 @@ def main():
     patterns = base + [m for p in base for m in mutations(rng, p)] + syntax_soup(rng, 6000) + property_cases()
     patterns = list(dict.fromkeys(patterns))
     node, probe = node_verdicts(patterns), probe_verdicts(sys.argv[1], patterns)
+    reasons = probe_reasons(sys.argv[1], patterns)
     bad = 0
-    for p, want, runtime in zip(patterns, node, probe):
+    for p, want, runtime, why in zip(patterns, node, probe, reasons):
         mirror = formats.reason("regex", p)
-        if runtime == want and (mirror is None) == want:
+        if runtime == want and (mirror is None) == want and why == mirror:
             continue
         bad += 1
         if bad <= 40:
-            print("DISAGREE %r: Node %s, runtime %s, mirror %s" % (p, "valid" if want else "SyntaxError",
-                                                                 "valid" if runtime else "refused", mirror or "valid"))
+            print("DISAGREE %r: Node %s, runtime %s (%s), mirror %s" % (
+                p, "valid" if want else "SyntaxError", "valid" if runtime else "refused", why, mirror or "valid"))
     print("codegen.regex_format: %d values (%d valid per Node), %d disagreements" % (len(patterns), sum(node), bad))
     return 1 if bad else 0
 
