@@ -45,6 +45,18 @@ ALPHABET = META + ["a", "b", "B", "c", "d", "k", "p", "P", "u", "x", "0", "1", "
                    "\u00e9", "\U0001f600", "\u200d", " "]
 HEADS = ["(?<", "(?<=", "(?<!", "(?=", "(?:", "\\k<", "\\u{", "\\p{", "\\c", "\\x", "\\u", "[^", "{1,", "{2}"]
 
+# Edge cases the generators seldom reach: NUL, code point bounds, lazy braces, names by escape and beyond the BMP,
+# forward references, astral ranges, surrogate pairs by escape.
+EDGES = [
+    "\u0000", "\\\u0000", "[\u0000-a]", "a{\u0000}", "(?<a\u0000>x)", "\\p{L\u0000}", "\\c\u0000", "\\u{10FFFF}",
+    "\\u{0010FFFF}", "\\u{FFFFFFFFFF}", "a{1,2}?", "a{1,}?", "(?:a|b)+?", "[\\b]", "\\B", "[\\s-\\d]", "[a-]",
+    "[-]", "[^-a]", "[\\]-a]", "(?<=a)+", "(?!a)?", "a{0}", "\\k<\U0001d49c>(?<\U0001d49c>a)",
+    "(?<\\u{1D49C}>a)\\k<\\u{1D49C}>", "(?<a\\u{200C}>.)", "(?<\\u0024>.)", "(?<\\u0030>.)", "\\1", "()\\1",
+    "(?<a>.)\\1", "\\1(?<a>.)", "\\2(.)", "\\10(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)", "[\\u{1F600}-\\u{1F64F}]",
+    "[\U0001f600-\U0001f60f]", "[\U0001f60f-\U0001f600]", "[\\uD83D\\uDE00-\\uD83D\\uDE4F]",
+    "\\uD83D\\uDE00{2}", "\U0001f600{2}",
+]
+
 NODE_SCRIPT = r"""
 const chunks = [];
 process.stdin.on("data", (c) => chunks.push(c));
@@ -137,7 +149,7 @@ def main():
     if shutil.which("node") is None:
         sys.exit("codegen.regex_format needs node (the reference ECMA-262 implementation)")
     rng = random.Random(SEED)
-    base = corpus_patterns() + [case["p"] for case in random_cases(SEED, 1500)]
+    base = EDGES + corpus_patterns() + [case["p"] for case in random_cases(SEED, 1500)]
     patterns = base + [m for p in base for m in mutations(rng, p)] + syntax_soup(rng, 6000) + property_cases()
     patterns = list(dict.fromkeys(patterns))
     node, probe = node_verdicts(patterns), probe_verdicts(sys.argv[1], patterns)
