@@ -93,6 +93,13 @@ FORMAT_STRATEGIES.update({
     "json-pointer": POINTERS,
     "relative-json-pointer": st.builds("{}{}".format, st.integers(0, 12), POINTERS | st.just("#")),
 })
+# format regex: ECMA-262 expressions (u flag) joined from distinct pieces that are each valid (one named group),
+# so the whole is
+REGEX_PIECES = ["[a-z]+", "\\d{2,4}", "(?<id>[A-Z]{3})", "(?:ab|cd)*?", "\\p{L}", "[^\\s/]", "\\u{1F600}", "x?",
+                "(?=\\w)", "(?<!-)", "\\.", "\\bfoo\\b", "[\\u0041-\\u005A]"]
+FORMAT_STRATEGIES["regex"] = st.builds("{}{}{}".format, st.sampled_from(["", "^"]),
+                                       st.lists(st.sampled_from(REGEX_PIECES), max_size=4, unique=True).map("".join),
+                                       st.sampled_from(["", "$"]))
 FORMAT_STRATEGIES["iri-reference"] = FORMAT_STRATEGIES["iri"] | FORMAT_STRATEGIES["uri-reference"]
 FORMAT_STRATEGIES["ipvanynetwork"] = FORMAT_STRATEGIES["ipv4network"] | FORMAT_STRATEGIES["ipv6network"]
 FORMAT_STRATEGIES["ipvanyinterface"] = FORMAT_STRATEGIES["ipv4interface"] | FORMAT_STRATEGIES["ipv6interface"]

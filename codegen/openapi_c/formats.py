@@ -1,6 +1,7 @@
 """The string formats the runtime enforces, in Python: reason(fmt, value) is None when the runtime's check
 (runtime/valid/rt_valid_format.c and rt_valid_format_net.c here, rt_valid_format_ip.c in formats_ip.py,
-rt_valid_format_uri.c and rt_valid_format_pointer.c in formats_uri.py; one function per function there) accepts
+rt_valid_format_uri.c and rt_valid_format_pointer.c in formats_uri.py, rt_valid_format_regex.c in formats_regex.py;
+one function per function there) accepts
 value, else why not.  IP addresses go through the C library's inet_pton, host names' labels through libidn2 and the
 Bidi rule through PCRE2, as in the runtime, loaded with ctypes as pcre2.py loads PCRE2.
 
@@ -16,6 +17,7 @@ import socket
 
 from . import pcre2
 from .formats_ip import IP_FORMATS, ip_ok, libc
+from .formats_regex import regex_reason
 from .formats_uri import (ALNUM, DIGITS, HEX, json_pointer_reason, relative_json_pointer_reason, uri_reason,
                           uri_template_reason)
 from .refusals import SpecError
@@ -363,6 +365,7 @@ CHECKS = {
     "json-pointer": json_pointer_reason, "relative-json-pointer": relative_json_pointer_reason,
     "idn-hostname": idn_hostname_reason, "idn-email": lambda b: email_reason(b, idn=True),
     "duration": lambda b: None if DURATION.match(b) else "not an RFC 3339 duration",
+    "regex": regex_reason,
 }
 CHECKS.update({name: (lambda b, fam=fam, kind=kind, msg=msg: None if ip_ok(fam, kind, b) else msg)
                for name, (fam, kind, msg) in IP_FORMATS.items()})

@@ -60,6 +60,8 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "relative-json-pointer": "RT_VALID_FORMAT_RELATIVE_JSON_POINTER",
                   # internationalized names: IDNA2008 host names (libidn2), RFC 6531 addresses
                   "idn-hostname": "RT_VALID_FORMAT_IDN_HOSTNAME", "idn-email": "RT_VALID_FORMAT_IDN_EMAIL",
+                  # an ECMA-262 regular expression (u flag), syntax only: pydantic's Pattern
+                  "regex": "RT_VALID_FORMAT_REGEX",
                   # OpenAPI's format registry: "a hint to obscure the value" (UIs mask it), no constraint on it;
                   # FastAPI's OAuth2PasswordRequestForm writes it on password and client_secret
                   "password": None,
@@ -71,8 +73,6 @@ FORMAT_REFUSALS = {
                  "not do: declare format path and check the file in the handler",
     "directory-path": "pydantic's DirectoryPath checks that the directory exists on the server, which request "
                       "validation does not do: declare format path and check it in the handler",
-    "regex": "the runtime has no ECMA-262 syntax checker to tell whether a value is a valid regular expression (the "
-             "generator's, for pattern, is in Python): declare a plain string and check it in the handler",
 }
 
 

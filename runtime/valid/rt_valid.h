@@ -80,8 +80,10 @@
  *    json-pointer, relative-json-pointer, idn-hostname and idn-email
  *    (RT_VALID_FORMAT_URI_REFERENCE...),
  *    appended to enum rt_valid_format.
+ * 19: RT_VALID_FORMAT_REGEX (JSON Schema's regex: ECMA-262 syntax, u flag),
+ *    appended to enum rt_valid_format.
  */
-#define RT_CODEGEN_ABI 18
+#define RT_CODEGEN_ABI 19
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -157,7 +159,8 @@ enum rt_valid_format {
     RT_VALID_FORMAT_JSON_POINTER,          /* RFC 6901 JSON pointer, JSON string form */
     RT_VALID_FORMAT_RELATIVE_JSON_POINTER, /* draft-handrews-relative-json-pointer-01 */
     RT_VALID_FORMAT_IDN_HOSTNAME,          /* IDNA2008 host name (rt_valid_format_net.c) */
-    RT_VALID_FORMAT_IDN_EMAIL /* RFC 6531 address: email's check, UTF-8 in a quoted local part too */
+    RT_VALID_FORMAT_IDN_EMAIL, /* RFC 6531 address: email's check, UTF-8 in a quoted local part too */
+    RT_VALID_FORMAT_REGEX      /* ECMA-262 regular expression with the u flag, syntax only */
 };
 
 /** A minimum or maximum. */

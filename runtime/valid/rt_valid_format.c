@@ -497,6 +497,8 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
     case RT_VALID_FORMAT_JSON_POINTER:
     case RT_VALID_FORMAT_RELATIVE_JSON_POINTER:
         return rt_valid_format_pointer_check(format, s, len, input, errs, loc);
+    case RT_VALID_FORMAT_REGEX:
+        return rt_valid_format_regex_check(s, len, input, errs, loc);
     default:
         return rt_valid_format_ip_check(format, s, len, input, errs, loc);
     }

@@ -145,6 +145,23 @@ int rt_valid_format_pointer_check(enum rt_valid_format format, const char *s, si
                                   const struct rt_valid_loc *loc);
 
 /**
+ * Check a regular expression (JSON Schema's format regex): ECMA-262's
+ * grammar with the u flag, as the pattern keyword is read, syntax and early
+ * errors only (nothing is compiled).  Groups nested over 200 deep are
+ * refused.  @return NULL if valid, else the reason with its offset in
+ * characters (thread-local storage, valid until the next call).
+ */
+const char *rt_valid_format_regex_reason(const char *s, size_t len);
+
+/** Whether \p{body} is a property ECMA-262 names (rt_valid_format_regex_props.c): the @p len bytes at
+ * @p body, of which the first @p key_len are the key before '=' (@p key_len >= @p len: there is no '='). */
+bool rt_valid_format_regex_property(const char *body, size_t len, size_t key_len);
+
+/** regex (rt_valid_format_regex.c), as rt_valid_format_check() (a value_error). */
+int rt_valid_format_regex_check(const char *s, size_t len, struct json_object *input,
+                                struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/**
  * Check the @p len bytes at @p s against @p format; if they are not valid,
  * add pydantic's error (value_error, datetime_parsing or uuid_parsing, with
  * the reason in ctx) to @p errs at @p loc, with @p input (borrowed) as input.

@@ -170,9 +170,12 @@ def test_refusals(tmp):
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "color"}),
             "format 'color' is not supported (supported: ", SCHEMAS + "Tag/properties/x/format")
-    refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "regex"}),
-            "format 'regex' is not supported (the runtime has no ECMA-262 syntax checker",
-            SCHEMAS + "Tag/properties/x/format")
+    accepted(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "regex"}),
+             "format regex (pydantic's Pattern)")
+    accepted(tmp, body_prop("x", {"type": "string", "format": "regex", "default": "^(?<id>[a-z]+)\\k<id>$"}),
+             "format regex with a valid default")
+    refused(tmp, body_prop("x", {"type": "string", "format": "regex", "default": "a{2,1}"}),
+            "numbers out of order in a {n,m} quantifier", SCHEMAS + "ItemCreate/properties/x/default")
     accepted(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "idn-email"}),
              "format idn-email, RFC 6531's address")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "file-path"}),

@@ -201,6 +201,12 @@ static void test_review(void)
          "starts with '/'\"}}",
          422},
         {"\"ref\":\"/a~2\"", "\"msg\":\"value is not a valid JSON pointer: a '~' is escaped as ~0", 422},
+        {"\"rule\":\"^(?<y>\\\\d{4})-\\\\k<y>$\"", NULL, 201},
+        {"\"rule\":\"^(abc]\"",
+         "{\"type\":\"value_error\",\"loc\":[\"body\",\"rule\"],\"msg\":\"value is not a valid regular "
+         "expression (ECMA-262, u flag): a lone '}' or ']'",
+         422},
+        {"\"rule\":\"a\\\\-b\"", "(only syntax characters and / are escaped) (at offset 1)", 422},
     };
     size_t i;
 
@@ -224,8 +230,9 @@ static void test_review(void)
     send_req(RT_METHOD_POST, "/items/", json, BASE "\"line\":\"axb\",\"level\":10}");
     CHECK(cap.status == 201);
     /* ECMA-262's dot stops at U+2028 too; a pydantic Decimal is a number or a string its lookahead allows;
-     * pydantic's IPv4Network takes a netmask and refuses host bits; JSON Schema's json-pointer: a value_error
-     */
+     * pydantic's IPv4Network takes a netmask and refuses host bits; JSON Schema's json-pointer: a
+     * value_error; format regex (pydantic's Pattern): ECMA-262 with the u flag, so Annex B's \- is refused
+     * too */
     for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
         char body[512];
 

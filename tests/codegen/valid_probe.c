@@ -5,7 +5,12 @@
  *       rt_valid_pattern_search() on each subject (regex_node_diff.py, Node);
  *   ["format", "<format name>", "value", ...]
  *       rt_valid_format_check() on each value (formats_diff.py: Python's ipaddress and uuid;
- *       json_formats_diff.py: the suite and the generator's mirror, codegen/openapi_c/formats.py).
+ *       json_formats_diff.py: the suite and the generator's mirror, codegen/openapi_c/formats.py;
+ *       regex_format_diff.py: format regex against Node's RegExp).
+ *   ["regex_reason", "", "value", ...]
+ *       rt_valid_format_regex_reason() on each value: the answer line is a
+ *       JSON array of the reasons (null: valid), which regex_format_diff.py
+ *       holds the mirror's to, word for word.
  * The answer line has one character per subject or value, 1 (matches,
  * valid) or 0, or is the single character E if the expression does not
  * compile or the format is not one it knows.  Subjects and values are JSON
@@ -50,6 +55,7 @@ static const struct {
     {"relative-json-pointer", RT_VALID_FORMAT_RELATIVE_JSON_POINTER},
     {"idn-hostname", RT_VALID_FORMAT_IDN_HOSTNAME},
     {"idn-email", RT_VALID_FORMAT_IDN_EMAIL},
+    {"regex", RT_VALID_FORMAT_REGEX},
 };
 
 /* 1 if the JSON string @p v is valid for @p format, else 0. */
@@ -81,6 +87,22 @@ static void probe_format(const char *name, struct json_object *case_)
     for (i = 2; i < n; i++)
         putchar(format_ok(formats[f].format, json_object_array_get_idx(case_, i)) ? '1' : '0');
     putchar('\n');
+}
+
+static void probe_regex_reason(struct json_object *case_)
+{
+    struct json_object *out = json_object_new_array();
+    size_t i, n = json_object_array_length(case_);
+
+    for (i = 2; i < n; i++) {
+        struct json_object *v = json_object_array_get_idx(case_, i);
+        const char *why =
+            rt_valid_format_regex_reason(json_object_get_string(v), (size_t)json_object_get_string_len(v));
+
+        json_object_array_add(out, why != NULL ? json_object_new_string(why) : NULL);
+    }
+    puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(out);
 }
 
 static void probe_pattern(const char *regex, struct json_object *case_)
@@ -118,6 +140,8 @@ static int probe_line(const char *line)
         probe_pattern(arg, case_);
     else if (strcmp(kind, "format") == 0)
         probe_format(arg, case_);
+    else if (strcmp(kind, "regex_reason") == 0)
+        probe_regex_reason(case_);
     else
         goto cleanup;
     rc = 0;
@@ -136,6 +160,8 @@ int main(void)
         rc = probe_line(line);
     free(line);
     if (rc != 0)
-        fputs("valid_probe: a line is not [\"pattern\" or \"format\", its argument, strings...]\n", stderr);
+        fputs("valid_probe: a line is not [\"pattern\", \"format\" or \"regex_reason\", its argument, "
+              "strings...]\n",
+              stderr);
     return rc == 0 ? 0 : 1;
 }

@@ -35,7 +35,7 @@ from openapi_c.refusals import SpecError  # noqa: E402
 # run_suite.py judges a skipped file as it judges one whose groups were all refused.
 FORMATS = ("email", "date-time", "uuid", "date", "time", "ipv4", "ipv6", "uri", "hostname", "duration",
            "uri-reference", "iri", "iri-reference", "uri-template", "json-pointer", "relative-json-pointer",
-           "idn-hostname", "idn-email")
+           "idn-hostname", "idn-email", "regex")
 # The optional files on patterns: JSON Schema reads them as ECMA-262 with the u flag (codegen/openapi_c/regex.py).
 OPTIONAL = ("ecmascript-regex", "non-bmp-regex", "anchor", "dynamicRef")  # and on $anchor and $dynamicRef
 # The other optional files the generator can take: big numbers, overflow, and references into known keywords
