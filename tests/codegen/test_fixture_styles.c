@@ -12,6 +12,8 @@
 #include "api.h"
 #include "rt_req.h"
 
+#include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +54,30 @@ void handle_search(struct rt_req *req, const struct api_search_params *p)
              p->filter ? p->filter->name : "-", p->filter ? p->filter->has_age : 0,
              p->filter ? (long long)p->filter->age : 0LL, p->session ? p->session : "-", p->has_empty,
              p->empty_empty, (long long)p->empty);
+    rt_req_reply_detail(req, 200, buf + 1);
+}
+
+/* A JSON parameter as "name=<JSON>" ("-" when absent, "null" for JSON null). */
+static void put_json(char *buf, size_t size, const char *name, bool given, struct json_object *j)
+{
+    size_t len = strlen(buf);
+
+    snprintf(
+        buf + len, size - len, " %s=%s", name,
+        !given ? "-"
+               : json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+void handle_json_params(struct rt_req *req, const struct api_json_params_params *p)
+{
+    char buf[512] = "";
+
+    put_json(buf, sizeof(buf), "sel", true, p->sel);
+    put_json(buf, sizeof(buf), "filter", true, p->filter);
+    put_json(buf, sizeof(buf), "meta", p->has_x_meta, p->x_meta);
+    put_json(buf, sizeof(buf), "prefs", p->has_prefs, p->prefs);
+    put_json(buf, sizeof(buf), "opt", p->has_opt, p->opt);
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " opt_empty=%d", p->opt_empty);
     rt_req_reply_detail(req, 200, buf + 1);
 }
 
@@ -169,6 +195,51 @@ static void test_styles(void)
           strstr(cap.body, "{\"type\":\"parameter_style\",\"loc\":[\"path\",\"l\"]"));
 }
 
+/* Parameters with content: JSON values in the path, the query, a header and a cookie. */
+static void test_json_params(void)
+{
+    const char *h[] = {"X-Meta", "[\"a\", \"b c\"]", "Cookie", "prefs=%7B%22x%22%3A1%7D", NULL};
+    const char *bad_h[] = {"X-Meta", "[1]", "Cookie", "prefs={\"a\":1,\"b\":2,\"c\":3}", NULL};
+
+    send_req(RT_METHOD_GET,
+             "/json-params/%5B1%2C2%5D?filter=%7B%22status%22%3A%22open%22%2C%22limit%22%3A5%7D", h, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"sel=[1,2] filter={\\\"status\\\":\\\"open\\\","
+                                       "\\\"limit\\\":5} meta=[\\\"a\\\",\\\"b c\\\"] "
+                                       "prefs={\\\"x\\\":1} opt=- opt_empty=0\"}"));
+    /* '+' is a space in a query; the JSON null is a value; "opt=" is given empty */
+    send_req(RT_METHOD_GET, "/json-params/[3]?filter={\"status\":+\"closed\"}&opt=", NULL, NULL);
+    CHECK(cap.status == 200 && body_is("{\"detail\":\"sel=[3] filter={\\\"status\\\":\\\"closed\\\"} "
+                                       "meta=- prefs=- opt=- opt_empty=1\"}"));
+    send_req(RT_METHOD_GET, "/json-params/[3]?filter={\"status\":\"open\"}&opt=null", NULL, NULL);
+    CHECK(cap.status == 200 && strstr(cap.body, " opt=null opt_empty=0"));
+
+    /* malformed JSON: pydantic's json_invalid at [in, name] */
+    send_req(RT_METHOD_GET, "/json-params/[1,?filter={status:1}", NULL, NULL);
+    CHECK(
+        cap.status == 422 &&
+        strstr(cap.body, "{\"type\":\"json_invalid\",\"loc\":[\"path\",\"sel\"],\"msg\":\"Invalid JSON: ") &&
+        strstr(cap.body,
+               "{\"type\":\"json_invalid\",\"loc\":[\"query\",\"filter\"],\"msg\":\"Invalid JSON: ") &&
+        strstr(cap.body, "\"input\":\"{status:1}\",\"ctx\":{\"error\":"));
+    /* a schema violation: the schema's errors below [in, name] */
+    send_req(RT_METHOD_GET, "/json-params/[]?filter={\"status\":\"gone\",\"limit\":11}", bad_h, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"query\",\"filter\",\"status\"]") &&
+          strstr(cap.body, "\"loc\":[\"query\",\"filter\",\"limit\"]") &&
+          strstr(cap.body, "\"loc\":[\"path\",\"sel\"]") &&
+          strstr(cap.body, "\"loc\":[\"header\",\"X-Meta\",0]") &&
+          strstr(cap.body, "\"loc\":[\"cookie\",\"prefs\"]"));
+    send_req(RT_METHOD_GET, "/json-params/[1]?filter={}", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"query\",\"filter\",\"status\"]"));
+    /* absent: missing; JSON null for the required one is a value, then checked (an object is wanted) */
+    send_req(RT_METHOD_GET, "/json-params/[1]", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"missing\",\"loc\":[\"query\",\"filter\"]"));
+    send_req(RT_METHOD_GET, "/json-params/[1]?filter=null", NULL, NULL);
+    CHECK(cap.status == 422 && strstr(cap.body, "\"loc\":[\"query\",\"filter\"]") &&
+          !strstr(cap.body, "\"missing\""));
+    send_req(RT_METHOD_GET, "/json-params/[1]?filter=", NULL, NULL); /* no allowEmptyValue: not JSON */
+    CHECK(cap.status == 422 && strstr(cap.body, "{\"type\":\"json_invalid\",\"loc\":[\"query\",\"filter\"]"));
+}
+
 static void test_form(void)
 {
     const char *form[] = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8", NULL};
@@ -268,6 +339,7 @@ int main(void)
 {
     api_init();
     test_styles();
+    test_json_params();
     test_form();
     test_several_media();
     rt_req_capture_cleanup(&cap);
