@@ -8,16 +8,16 @@ request owns.  rt_valid_param_json.c reads it; the rule's kind RT_VALID_ANY is w
 (a schema parameter's rule never has it: params.py refuses schemas that need JSON values).
 
 Refused, with the construct's pointer: several media types, a media type that is not JSON, encoding, content
-beside schema, style or explode (OpenAPI forbids them together), a default on S (a JSON value's default is not
-applied).
+beside schema, style or explode (OpenAPI forbids them together).  S is walked by document.py as any schema a
+request reaches: a default on S itself is refused there (a whole value's default would not be applied), as for a
+JSON body.
 """
 
 from .document import pointer
 from .jsonschema import schema_table
 from .model import Rule
 from .rawbody import is_json, media_type
-from .refs import ref_target
-from .refusals import DOC_KEYWORDS, SpecError
+from .refusals import SpecError
 
 
 def json_content(ctx, p, at):
@@ -41,15 +41,7 @@ def json_content(ctx, p, at):
         raise SpecError("%s: a Media Type Object must be a mapping" % where)
     if "encoding" in mt_obj:
         raise SpecError("%s/encoding: encoding applies to multipart and form request bodies only" % where)
-    schema = mt_obj.get("schema", {})
-    target = schema
-    if isinstance(schema, dict) and set(schema) - DOC_KEYWORDS == {"$ref"}:
-        target = ref_target(ctx, schema["$ref"])[0]
-    if isinstance(target, dict) and "default" in target:
-        raise SpecError("%s/default: the default of a JSON parameter is not applied (a request without the "
-                        "parameter leaves it NULL): drop it, or handle the absence in the handler"
-                        % (where + "/schema" if target is schema else schema["$ref"]))
-    return schema, where + "/schema"
+    return mt_obj.get("schema", {}), where + "/schema"
 
 
 def json_param_rule(ctx, op, p, at, c_name):
