@@ -48,7 +48,7 @@ def json_param_rule(ctx, op, p, at, c_name):
     """The Rule of JSON parameter p (at its pointer): kind RT_VALID_ANY and its schema's table, which
     api_models.c defines and api_ops.c's rule points to (exported, declared in api_models.h)."""
     schema, where = json_content(ctx, p, at)
-    table = schema_table(ctx, schema, where, export="api_%s__%s_schema" % (op.c_name, c_name))
+    table = schema_table(ctx, schema, where, export="api_%s__param_%s_schema" % (op.c_name, c_name))
     ctx.body_schemas.append((table, where))
     rule = Rule("rule_%s_%s" % (op.c_name, c_name))
     rule.members += [("kind", rule.kind), ("schema", "&" + table)]
