@@ -44,7 +44,7 @@ from hypothesis import HealthCheck, Phase, find, given, seed, settings  # noqa: 
 from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_formats import Validator, write_only_missing  # noqa: E402
 from contract_gen import (FORMATS, TEMPLATE, body_media, body_medias, deref, form_body, multipart_body,  # noqa: E402
-                          negatives, positives, raw_media, text_of)
+                          json_content, negatives, positives, raw_media, text_of)
 from contract_report import curl, junit, table  # noqa: E402
 from contract_spec import LOAD_ERRORS, load_spec  # noqa: E402  (codegen's loader: bundled, YAML 1.2)
 
@@ -326,8 +326,8 @@ class Run:
             if body and body_media(op) is None and raw_media(op) is None:
                 self.unsupported.append("%s: request body %s" % (op["operationId"], ", ".join(body)))
                 continue
-            encoded = [p["name"] for p in op.get("parameters", []) if "schema" not in p]
-            if encoded:  # `content` parameters (JSON in a query string...): not generated, said so
+            encoded = [p["name"] for p in op.get("parameters", []) if "schema" not in p and not json_content(p)]
+            if encoded:  # `content` parameters of a media type other than JSON: not generated, said so
                 self.unsupported.append("%s: parameters with content: %s" % (op["operationId"], ", ".join(encoded)))
                 continue
             caps = self.args.caps

@@ -286,6 +286,12 @@ def positives(op, caps):
     return [("positive " + m[0], positive(op, caps, m)) for m in medias]
 
 
+def json_content(p):
+    """Whether parameter @p has content of one JSON media type (a value sent as JSON text)."""
+    media = [m.split(";")[0].strip().lower() for m in p.get("content", {})]
+    return len(media) == 1 and re.fullmatch(r"application/(json|[^/]*\+json)", media[0]) is not None
+
+
 def positive(op, caps, media=None):
     """A strategy for valid requests of @op (dereferenced operation, with "operationId"); @media: the body's
     media type, one of body_medias(op) (default the primary one)."""
@@ -297,7 +303,9 @@ def positive(op, caps, media=None):
         schema = routable(p.get("schema", {}), "label" if shared else p.get("style", "simple")) if p["in"] == "path" else p.get("schema", {})
         target = params if p.get("required") or p["in"] == "path" else optional
         where_caps = dict(caps, **{HEADER_TEXT: 1}) if p["in"] in ("header", "cookie") else caps
-        target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps)
+        target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps) if "content" not in p else \
+            from_schema(next(iter(p["content"].values())).get("schema", {}), p["name"], where_caps).map(
+                lambda v: json.dumps(v, separators=(",", ":")))  # content: its value as compact JSON text
     parts = {where: st.fixed_dictionaries(params[where], optional=optional[where]) for where in params}
     media = media or body_media(op)
     raw = raw_media(op)

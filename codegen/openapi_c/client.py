@@ -21,14 +21,19 @@ def client_operation(op):
             t = c_item_type(p.rule.items)
             t = t + "const" if t.endswith("*") else "const " + t  # const char *const *, const int64_t *
             op.client_args += [c_decl(t, "*" + p.c_name), "size_t %s_len" % p.c_name]
+        elif p.is_json:  # serialized by the wrapper (json_object_to_json_string_ext)
+            op.client_args.append("struct json_object *" + p.c_name)
         else:
             op.client_args.append(c_decl(C_PARAM[p.rule.kind], p.c_name))
     for p in op.params:
-        p.client_decl = p.c_decl if (p.is_array or p.is_object) else c_decl(C_PARAM[p.rule.kind], p.c_name) + ";"
-        p.client_has_flag = p.rule.kind not in ("RT_VALID_STRING", "RT_VALID_ARRAY", "RT_VALID_OBJECT")
+        p.client_decl = p.c_decl if (p.is_array or p.is_object or p.is_json) else \
+            c_decl(C_PARAM[p.rule.kind], p.c_name) + ";"
+        # a JSON parameter: NULL leaves an optional one out (a required one is sent as JSON null)
+        p.client_has_flag = p.rule.kind not in ("RT_VALID_STRING", "RT_VALID_ARRAY", "RT_VALID_OBJECT", "RT_VALID_ANY")
         p.summary_c = c_string(p.comment)
         kind = p.rule.items.kind if p.is_array else p.rule.kind
-        p.kind_word = "object" if p.is_object else PARAM_KIND_WORD[kind] + ("s" if p.is_array else "")
+        p.kind_word = "object" if p.is_object else "JSON" if p.is_json else \
+            PARAM_KIND_WORD[kind] + ("s" if p.is_array else "")
         p.client_kind = p.rule.kind
     op.client_params = op.path_params + op.other_params  # the order of api_client_ops[].params
     op.owned_params = [p for p in op.client_params if p.is_array or p.is_object]  # texts the wrapper frees

@@ -392,7 +392,8 @@ OBJECTS = {
         "style": S(check=param_style), "explode": S(check=a_flag),  # params.py parses each style, per type
         "allowEmptyValue": S(check=query_only),
         "allowReserved": R("the generated client percent-encodes reserved characters", harmless=not_true),
-        "content": R("parameters with content (a media type) are not supported: use schema"),
+        # one JSON media type: the value is parsed and validated as JSON (params_json.py refuses the rest)
+        "content": S(child="content"),
     },
     # several media types: one schema as JSON, form or multipart, the Content-Type picking the reader; the rest is
     # refused by bodymedia.py, with the content's pointer

@@ -12,7 +12,7 @@ can carry (OpenAPI 3.1 §4.8.12.4, "Style Values"), and what is refused:
   cookie   form                           scalars, and arrays of scalars with explode false
 
 Objects in any other style are refused: their key/value lists ("R,100,G,200") have no C struct the rest of the
-runtime knows, and no spec we have seen uses them.
+runtime knows, and no spec we have seen uses them.  A parameter with `content` (a JSON value) is params_json.py's.
 """
 
 import re
@@ -21,6 +21,7 @@ from .document import pointer
 from .names import C_PARAM, c_comment, c_decl, c_string, camel, field_name, py_number_text
 from .refusals import SpecError
 from .model import Rule
+from .params_json import json_param_rule
 from .schemas import build_rule, c_item_type, model_for
 
 MAX_PATH_PARAMS = 16
@@ -42,7 +43,7 @@ def text_of(d):
 class Param:
     """One parameter of an operation: a member of struct api_<op>_params."""
 
-    def __init__(self, spec_param, rule, where, array_keys):
+    def __init__(self, spec_param, rule, where, array_keys, json=False):
         self.name = spec_param["name"]
         self.at = where  # its JSON pointer
         self.name_c = c_string(self.name)
@@ -54,7 +55,7 @@ class Param:
         self.style_c = "RT_VALID_STYLE_" + STYLE_C.get(self.style, "SIMPLE")
         # OpenAPI's default is true for form only; deepObject is defined for explode true alone, so a spec
         # that leaves it out means that (an explicit false is refused in check_style)
-        self.explode = bool(spec_param.get("explode", self.style in ("form", "deepObject")))
+        self.explode = bool(spec_param.get("explode", self.style in ("form", "deepObject"))) and not json
         self.allow_empty = spec_param.get("allowEmptyValue") is True
         self.min_items = int(array_keys.get("minItems", 0))
         self.max_items = int(array_keys.get("maxItems", 0))
@@ -63,14 +64,17 @@ class Param:
         self.default_items = None
         self.is_array = rule.kind == "RT_VALID_ARRAY"
         self.is_object = rule.kind == "RT_VALID_OBJECT"
+        self.is_json = json  # content: a JSON value (params_json.py), struct json_object *
         if rule.default is not None and self.is_array:
             self.default_items = [c_string(text_of(d)) for d in rule.default]
         elif rule.default is not None:
             self.default_c = c_string(text_of(rule.default))
         # an absent string, array or object is NULL or empty; other optional scalars without default: has_<name>
         self.has_flag = (not self.required and self.default_c is None and rule.kind in SCALARS
-                         and rule.kind != "RT_VALID_STRING")
-        if self.is_array:
+                         and rule.kind != "RT_VALID_STRING") or (json and not self.required)
+        if json:  # NULL is JSON null as well as absence: has_<name> tells them apart when it may be absent
+            self.c_decl = "struct json_object *%s;" % self.c_name
+        elif self.is_array:
             self.c_decl = "struct {\n        size_t len;\n        %s;\n    } %s;" % (
                 c_decl(c_item_type(rule.items), "*items"), self.c_name)
         elif self.is_object:
@@ -82,7 +86,7 @@ class Param:
                                 "those or (deepObject) an object" % (where, self.name))
             self.c_decl = c_decl(t, self.c_name) + ";"
         words = [self.location, "required" if self.required else "optional"]
-        if self.style != DEFAULT_STYLE[self.location] or self.is_array:
+        if (self.style != DEFAULT_STYLE[self.location] or self.is_array) and not json:
             words.append("style %s%s" % (self.style, ", explode" if self.explode else ""))
         if self.allow_empty:
             words.append("empty allowed")
@@ -280,6 +284,21 @@ def check_required(param, p, rule, at):
                         "it is refused): drop the default or required" % at)
 
 
+def add_param(op, param, template_params):
+    """Append param to op.params (a path parameter: at its place in the template)."""
+    pname, at = param.name, param.at
+    if param.location == "path":
+        if pname not in template_params:
+            raise SpecError("%s: path parameter %r is not in the template" % (at, pname))
+        if pname in op.mixed_params and param.style != "simple":
+            raise SpecError("%s/style: a parameter sharing its path segment with literal text must have style "
+                            "simple" % at)
+        param.path_index = template_params.index(pname)
+        param.required = True
+        param.has_flag = False
+    op.params.append(param)
+
+
 def build_params(ctx, op, shared, own, template_params, where):
     """Set op.params from the path item's (shared) and the operation's (own) parameters, each a list of
     (parameter, its JSON pointer) (merged_params())."""
@@ -289,29 +308,27 @@ def build_params(ctx, op, shared, own, template_params, where):
         pname = p["name"]
         if pin not in ("path", "query", "header", "cookie"):
             raise SpecError("%s/in: parameters in %r are not supported" % (at, pin))
-        if "schema" not in p:
-            raise SpecError("%s: parameter %r needs a schema" % (at, pname))
+        if "schema" not in p and "content" not in p:
+            raise SpecError("%s: parameter %r needs a schema (or content)" % (at, pname))
         for other in op.params:  # before its rule, whose C name is made from the same name
             if other.c_name == field_name(pname):
                 raise SpecError("%s/name: parameter %r in %s maps to the C name %s of parameter %r in %s: both "
                                 "would be params->%s (rename one)" % (at, pname, pin, other.c_name, other.name,
                                                                       other.location, other.c_name))
+        if "content" in p:
+            param = Param(p, json_param_rule(ctx, op, p, at, field_name(pname)), at, {}, json=True)
+            check_required(param, p, param.rule, at)
+            if param.allow_empty and pin != "query":
+                raise SpecError("%s/allowEmptyValue: applies to query parameters only" % at)
+            add_param(op, param, template_params)
+            continue
         rule, own_keys = param_rule(ctx, p, op, at)
         param = Param(p, rule, at, own_keys)
         check_required(param, p, rule, at)
         check_style(ctx, param, p, own_keys, at)
         if param.is_array and rule.default is not None:
             check_array_default(param, at)
-        if pin == "path":
-            if pname not in template_params:
-                raise SpecError("%s: path parameter %r is not in the template" % (at, pname))
-            if pname in op.mixed_params and param.style != "simple":
-                raise SpecError("%s/style: a parameter sharing its path segment with literal text must have style "
-                                "simple" % at)
-            param.path_index = template_params.index(pname)
-            param.required = True
-            param.has_flag = False
-        op.params.append(param)
+        add_param(op, param, template_params)
     for tp in template_params:
         if (tp, "path") not in merged:
             raise SpecError("%s: template parameter {%s} is not declared" % (where, tp))

@@ -82,8 +82,11 @@
  *    appended to enum rt_valid_format.
  * 19: RT_VALID_FORMAT_REGEX (JSON Schema's regex: ECMA-262 syntax, u flag),
  *    appended to enum rt_valid_format.
+ * 20: parameters with content: a parameter whose rule has kind
+ *    RT_VALID_ANY is a JSON value (rt_valid_param_json), stored as a
+ *    struct json_object *; rt_valid_json_parse_at().
  */
-#define RT_CODEGEN_ABI 19
+#define RT_CODEGEN_ABI 20
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -268,7 +271,8 @@ struct rt_valid_param {
     bool allow_empty;                 /* query: "?x=" is accepted as given and empty (allowEmptyValue) */
     const char *default_text;         /* scalar: the default, as text parsed like a value; NULL = none */
     const char *const *default_items; /* array: the default's items as text, NULL-terminated; NULL = none */
-    const struct rt_valid_rule *rule; /* a scalar, an array of scalars, or (deepObject) a model of scalars */
+    const struct rt_valid_rule *rule; /* a scalar, an array of scalars, (deepObject) a model of scalars, or
+                                         (content) RT_VALID_ANY with a schema: a JSON value */
     size_t offset;                    /* of the value in the params struct (array: of .items) */
     size_t has_offset;   /* of bool has_<name> (optional scalar without default), or RT_VALID_NO_OFFSET */
     size_t len_offset;   /* array: of .len; else RT_VALID_NO_OFFSET */

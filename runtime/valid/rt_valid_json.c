@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,40 +289,70 @@ static const char *tokenize(struct json_tokener *tok, const char *text, size_t l
     return NULL;
 }
 
-int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs)
+/*
+ * Parse @p len bytes at @p text into *@p out (owned by the caller; NULL for
+ * the JSON null).  @return NULL, or why the text is not strict JSON (*@p end:
+ * the offset where that was found).
+ */
+static const char *parse(const char *text, size_t len, struct json_object **out, size_t *end)
 {
     struct json_tokener *tok;
     struct json_object *j = NULL;
-    struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
     const char *why = "document too large";
-    size_t end = 0;
     struct clamped clamped = {0, 0, NULL};
     long bad;
 
     *out = NULL;
+    *end = 0;
     if (len > (size_t)INT32_MAX)
-        goto fail;
+        return why;
     tok = json_tokener_new_ex(RT_VALID_JSON_MAX_DEPTH);
     if (tok == NULL)
         abort();
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    why = tokenize(tok, text, len, &j, &end);
+    why = tokenize(tok, text, len, &j, end);
     json_tokener_free(tok);
     if (why == NULL && (bad = bad_number_offset(text, len, &clamped)) >= 0) {
         why = "invalid number";
-        end = (size_t)bad;
+        *end = (size_t)bad;
     }
     if (why != NULL)
-        goto fail;
-    *out = clamped.n > 0 ? reparse_clamped(j, text, len, &clamped) : j;
+        json_object_put(j);
+    else
+        *out = clamped.n > 0 ? reparse_clamped(j, text, len, &clamped) : j;
     free(clamped.end);
-    return 0;
-fail:
-    free(clamped.end);
-    json_object_put(j);
+    return why;
+}
+
+int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs)
+{
+    struct rt_valid_loc body = {NULL, "body", 0}, at = {&body, NULL, 0};
+    size_t end;
+    const char *why = parse(text, len, out, &end);
+
+    if (why == NULL)
+        return 0;
     at.index = (int64_t)end;
     rt_valid_error_ctx(errs, &at, "json_invalid", "JSON decode error", json_object_new_object(), "error",
                        why);
+    return -1;
+}
+
+int rt_valid_json_parse_at(const char *text, size_t len, struct json_object **out,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    size_t end;
+    const char *why = parse(text, len, out, &end);
+    char msg[120];
+
+    if (why == NULL)
+        return 0;
+    snprintf(msg, sizeof(msg), "Invalid JSON: %s", why); /* pydantic's Json: the reason in msg and ctx */
+    rt_valid_error_ctx(errs, loc, "json_invalid", msg,
+                       rt_url_utf8_length(text, len) >= 0 && memchr(text, '\0', len) == NULL
+                           ? json_object_new_string_len(text, (int)len)
+                           : NULL,
+                       "error", why);
     return -1;
 }
 

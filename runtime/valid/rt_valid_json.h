@@ -40,6 +40,16 @@ struct json_object *rt_valid_json_value(const char *text);
 int rt_valid_json_parse(const char *text, size_t len, struct json_object **out, struct rt_valid_errors *errs);
 
 /**
+ * Parse @p len bytes at @p text as rt_valid_json_parse() does, for a JSON
+ * value that is not the body (a parameter with content): on failure add
+ * pydantic's Json error at @p loc (type json_invalid, msg "Invalid JSON:
+ * <reason>", input the text when it is UTF-8, ctx {"error": <reason>}).
+ * @return 0 and *@p out (owned by the caller; NULL for the JSON null), or -1.
+ */
+int rt_valid_json_parse_at(const char *text, size_t len, struct json_object **out,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
+/**
  * @return whether the Content-Type @p ct names a JSON media type:
  * application/json or application/<x>+json, parameters ignored, any case.
  */

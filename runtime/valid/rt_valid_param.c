@@ -3,6 +3,7 @@
  * values per rule.
  */
 #include "rt_valid_param.h"
+#include "rt_valid_param_json.h"
 #include "rt_cookie.h"
 #include "rt_req.h"
 #include "rt_url.h"
@@ -548,7 +549,9 @@ static int read_param(struct reader *r, const struct rt_valid_param *p, void *ou
     }
     if (rc != RT_URL_OK)
         return bad_value(r, p, rc);
-    if (p->rule->kind == RT_VALID_ARRAY)
+    if (p->rule->kind == RT_VALID_ANY) /* content: a JSON value */
+        rt_valid_param_json_read(r->req, p, t.n > 0 ? t.items[t.n - 1] : NULL, t.empty, out, r->errs, &at);
+    else if (p->rule->kind == RT_VALID_ARRAY)
         read_array(r, p, &t, out, &at);
     else
         read_scalar(r, p, &t, out, &at);

@@ -34,6 +34,9 @@ struct rt_req;
  *   path simple "5" / "3,4", matrix ";x=5" / ";x=3,4" / ";x=3;x=4",
  *   label ".5" / ".3,4" / ".3.4" (on the decoded segment: a ',' ';' or
  *   '.' in an item cannot be told from a separator there).
+ * A parameter with content (rule kind RT_VALID_ANY) takes its one text as
+ * a scalar's, decoded for its place, and rt_valid_param_json reads it as
+ * a JSON value.
  * An empty query value "x=" is validated as "" unless allow_empty, when it
  * counts as given and empty (the empty flag set, no value stored).
  * Strings and arrays live in request memory.

@@ -84,3 +84,45 @@ def test_param_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: s["components"]["schemas"]["FormIn"].update(additionalProperties=False),
             "a form body must be an object schema with properties, and only the keywords its model enforces",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+
+
+JSONP = "#/paths/~1json-params~1{sel}/get"
+
+
+def test_json_param_refusals(tmp, refused, accepted):
+    """Parameters with content: one JSON media type and nothing OpenAPI forbids beside it, else refused."""
+    params = lambda s: s["paths"]["/json-params/{sel}"]["get"]["parameters"]
+    content = lambda s: params(s)[1]["content"]
+    refused(tmp, lambda s: content(s).update({"application/x+json": {}}), "must have exactly one media type",
+            JSONP + "/parameters/1/content")
+    refused(tmp, lambda s: params(s)[3].update(content={"text/plain": {"schema": {"type": "string"}}}),
+            "only JSON (application/json or application/<x>+json) parameter content is supported",
+            JSONP + "/parameters/3/content/text~1plain")
+    refused(tmp, lambda s: params(s)[1].update(schema={"type": "string"}), "either content or schema",
+            JSONP + "/parameters/1/schema")
+    refused(tmp, lambda s: params(s)[1].update(style="form"), "OpenAPI forbids style beside content",
+            JSONP + "/parameters/1/style")
+    refused(tmp, lambda s: params(s)[2].update(explode=False), "OpenAPI forbids explode beside content",
+            JSONP + "/parameters/2/explode")
+    refused(tmp, lambda s: content(s)["application/json"].update(encoding={"status": {"contentType": "text/plain"}}),
+            "encoding applies to multipart and form request bodies only",
+            JSONP + "/parameters/1/content/application~1json/encoding")
+    refused(tmp, lambda s: content(s)["application/json"]["schema"].update(default={"status": "open"}),
+            "schema keyword 'default' is refused here",
+            JSONP + "/parameters/1/content/application~1json/schema/default")
+    refused(tmp, lambda s: params(s)[2].update(allowEmptyValue=True), "allowEmptyValue applies to query "
+            "parameters only", JSONP + "/parameters/2/allowEmptyValue")
+    refused(tmp, lambda s: params(s)[1].pop("content"), "parameter 'filter' needs a schema (or content)",
+            JSONP + "/parameters/1")
+    refused(tmp, lambda s: content(s)["application/json"]["schema"].update(minLength="x"), "minLength",
+            JSONP + "/parameters/1/content/application~1json/schema/minLength")
+    refused(tmp, lambda s: params(s)[0].update(required=False), "path parameter 'sel' must have required: true",
+            JSONP + "/parameters/0/required")
+    accepted(tmp, lambda s: (params(s)[1].update(example='{"status": "open"}'),
+                             content(s)["application/json"].update(examples={"a": {"value": {"status": "open"}}})),
+             "example and examples on a JSON parameter (annotations)")
+    accepted(tmp, lambda s: (s["components"]["schemas"].update(Sel={"type": "array", "contains": {"const": 1}}),
+                             params(s)[0]["content"]["application/json"].update(schema={"$ref": "#/components/schemas/Sel"})),
+             "a JSON parameter's schema by $ref, with keywords only the JSON Schema tables enforce")
+    accepted(tmp, lambda s: params(s)[1].update(deprecated=True, content={"application/json; charset=utf-8": {}}),
+             "deprecated, and a JSON media type with parameters")

@@ -582,6 +582,7 @@ def main():
         security_refusals.test_oauth(tmp, refused, accepted, mutated, read_all, ok)
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
+        param_refusals.test_json_param_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)
