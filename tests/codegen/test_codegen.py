@@ -22,6 +22,7 @@ import yaml
 import anchor_refusals  # this folder
 import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
+import doc_refusals  # this folder
 import fastapi_shapes  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
@@ -152,20 +153,6 @@ def test_refusals(tmp):
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "#/components/schemas/Nope"}),
             "unresolved $ref '#/components/schemas/Nope'", SCHEMAS + "Tag/properties/x/$ref")
-    # a broken $ref where nothing validates with it: still a broken document (the served spec carries it)
-    refused(tmp, lambda s: schemas(s).update(Unused={"type": "array", "items": {"$ref": "#/components/schemas/No"}}),
-            "unresolved $ref '#/components/schemas/No'", SCHEMAS + "Unused/items/$ref")
-    refused(tmp, lambda s: s["components"].update(responses={"Gone": {"description": "x", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/No"}}}}}),
-            "unresolved $ref '#/components/schemas/No'", "#/components/responses/Gone/content/application~1json/schema/$ref")
-    refused(tmp, lambda s: item_get(s)["responses"].update({"default": {"$ref": "#/components/responses/No"}}),
-            "unresolved $ref '#/components/responses/No'", ITEM + "/responses/default/$ref")
-    # a property named like a keyword ("default") is a schema: its $ref under a $id resolves against that $id
-    accepted(tmp, lambda s: schemas(s).update(X={"$id": "https://x.example/x", "type": "object", "properties": {
-        "default": {"$ref": "#/$defs/s"}}, "$defs": {"s": {"type": "string"}}}), "a property named default")
-    refused(tmp, lambda s: schemas(s).update(A={"$id": "https://x.example/a", "type": "array"},
-                                             B={"$id": "https://x.example/a", "type": "string"}),
-            "'https://x.example/a' is the $id of #/components/schemas/A already", SCHEMAS + "B/$id")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"$ref": "other.yaml#/X"}),
             "only local $ref and $id of this document are supported", SCHEMAS + "Tag/properties/x/$ref")
     refused(tmp, lambda s: schemas(s)["Tag"]["properties"].update(x={"type": "string", "format": "color"}),
@@ -235,19 +222,6 @@ def test_schema_refusals(tmp):
             "of JSON Schema's meta-schemas only 2020-12's (%sschema) is bundled" % meta,
             SCHEMAS + "ItemCreate/properties/x/allOf/0/$ref")
     accepted(tmp, body_prop("x", {"$ref": meta + "schema"}), "a JSON Schema as a value (the bundled meta-schema)")
-    # a value of a shape OpenAPI does not allow, met by a stage: where the document breaks OpenAPI's own schema
-    # (docschema.py), not a Python error
-    refused(tmp, lambda s: s["components"]["securitySchemes"]["key_q"].update({"in": [1, 2]}),
-            "[1, 2] is not one of ['query', 'header', 'cookie'] (the document is not valid OpenAPI 3.1",
-            "#/components/securitySchemes/key_q/in")
-    def in_list_and_int_code(s):  # YAML's unquoted 200: is an integer key, which the diagnosis must take
-        s["components"]["securitySchemes"]["key_q"]["in"] = [1, 2]
-        s["paths"]["/items/{item_id}"]["get"]["responses"][299] = {"description": "an integer key"}
-    refused(tmp, in_list_and_int_code, "[1, 2] is not one of ['query', 'header', 'cookie']",
-            "#/components/securitySchemes/key_q/in")
-    refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
-            "1 is not of type 'string' (the document is not valid OpenAPI 3.1",
-            SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")
 
 
 def test_schema_accepted(tmp):
@@ -595,6 +569,8 @@ def main():
         test_cycles(tmp)
         test_yaml_12(tmp)
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
+        doc_refusals.test_refs(tmp, refused, accepted)
+        doc_refusals.test_document_schema(tmp, refused)
         anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_dynamic(tmp, refused, accepted, mutated, read_all, ok)
     return done()
