@@ -583,6 +583,7 @@ def main():
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_dynamic(tmp, refused, accepted, mutated, read_all, ok)
+        anchor_refusals.test_keyword_names(tmp, refused, accepted, mutated, read_all, ok)
     return done()
 
 
