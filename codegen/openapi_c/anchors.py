@@ -27,7 +27,7 @@ or a reference by one under a `$id` outside #/components/schemas (no resource th
 import re
 from urllib.parse import unquote, urljoin
 
-from .bundle import NAME_MAPS, SCHEMA_DATA_KEYS
+from .bundle import SCHEMA_DATA_KEYS, names_map
 from .dynamic import resolve_dynamic
 from .refusals import SpecError, pointer
 
@@ -56,16 +56,15 @@ class Scan:
         self.entries = []  # pointers of the schemas under an OpenAPI object's "schema" (dynamic.py)
         self.inline_ids = []  # pointers of the schemas with a $id outside #/components/schemas
 
-    def walk(self, node, at, base, in_schema):
-        """Mirrors bundle.py's walk: the same keys are schemas, names or data."""
+    def walk(self, node, at, base, in_schema, names=False):
+        """Mirrors bundle.py's walk: the same keys are schemas, names or data.  names: node maps names to objects,
+        so its keys are not keywords (a component may be called "default"), as bundle.names_map() decides."""
         if isinstance(node, list):
             for i, item in enumerate(node):
                 self.walk(item, pointer(at, i), base, in_schema)
             return
         if not isinstance(node, dict):
             return
-        # node maps names to objects: its keys are not keywords (a component may be called "default")
-        names = at.rsplit("/", 1)[-1] in NAME_MAPS or at == "#/components/schemas"
         if not names:
             base = self.keywords(node, at, base, in_schema)
         if in_schema:
@@ -79,7 +78,8 @@ class Scan:
             here = pointer(at, key)
             if not in_schema and key == "schema":
                 self.entries.append(here)
-            self.walk(value, here, base, in_schema or key == "schema" or here == "#/components/schemas")
+            self.walk(value, here, base, in_schema or key == "schema" or here == "#/components/schemas",
+                      names_map(names, key, here))
 
     def keywords(self, node, at, base, in_schema):
         """Record the $id, $anchor and $ref of one object; the base URI inside it."""

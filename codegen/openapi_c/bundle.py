@@ -33,6 +33,16 @@ SCHEMA_DATA_KEYS = ("examples", "default", "const", "enum")
 NAME_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "responses")
 
 
+def names_map(parent_names, key, here):
+    """Whether the value under key (at pointer here) of an object maps names to objects, so that its keys are not
+    keywords; parent_names: whether that object does.  The walk decides, not here's last token: a property may be
+    called "properties" or "$defs", and it is a schema, whose $ref and $anchor count.  A value in a names map is
+    an object (a schema, a response), never a names map; one under a NAME_MAPS keyword, or
+    #/components/schemas, is one.  Shared by the walks of this module, anchors.py and (through it) dynamic.py,
+    which must agree on which keys are keywords."""
+    return not parent_names and key in NAME_MAPS or here == "#/components/schemas"
+
+
 def escape(part):
     """A JSON pointer segment for the key part."""
     return str(part).replace("~", "~0").replace("/", "~1")
@@ -56,7 +66,7 @@ class Bundler:
         self.files = [self.root]
 
     def bundle(self):
-        self.walk(self.spec, self.root, "#", False)
+        self.walk(self.spec, self.root, "#", False, False)
         return self.spec
 
     # --- references ---
@@ -139,7 +149,7 @@ class Bundler:
         self.placed[target] = at
         del node["$ref"]
         node.update(part)
-        self.walk(node, target[0], at, in_schema)
+        self.walk(node, target[0], at, in_schema, False)  # it had a $ref: an object, not a names map
 
     def hoist(self, node, part, target, dest, here, in_schema):
         section = self.spec.setdefault("components", {}).setdefault(dest[0], {})
@@ -150,14 +160,15 @@ class Bundler:
         node["$ref"] = here
         if dest[1] not in section:
             section[dest[1]] = part
-            self.walk(part, target[0], here, in_schema)
+            self.walk(part, target[0], here, in_schema, False)  # a component: an object, not a names map
 
     # --- the walk ---
 
-    def walk(self, node, file, at, in_schema):
+    def walk(self, node, file, at, in_schema, names):
+        """Bundle node (at pointer at, read in file); names: whether its keys are names, not keywords (names_map)."""
         if isinstance(node, list):
             for i, item in enumerate(node):
-                self.walk(item, file, "%s/%d" % (at, i), in_schema)
+                self.walk(item, file, "%s/%d" % (at, i), in_schema, False)
             return
         if not isinstance(node, dict):
             return
@@ -165,14 +176,14 @@ class Bundler:
             self.on_ref(at, node["$ref"])
         elif isinstance(node.get("$ref"), str):
             self.place(node, node["$ref"], file, at, in_schema)
-        names = at.rsplit("/", 1)[-1] in NAME_MAPS  # node maps names to objects: its keys are not keywords
         for key, value in list(node.items()):
             if key == "$ref" and not names:
                 continue
             if not names and (key == "example" or (in_schema and key in SCHEMA_DATA_KEYS)):
                 continue  # data, where a "$ref" key is no reference
             inner = in_schema or key == "schema" or at == "#/components/schemas"
-            self.walk(value, file, "%s/%s" % (at, escape(key)), inner)
+            here = "%s/%s" % (at, escape(key))
+            self.walk(value, file, here, inner, names_map(names, key, here))
 
 
 def bundle(root_path, spec, load):

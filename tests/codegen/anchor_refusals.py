@@ -123,3 +123,54 @@ def test_dynamic(tmp, refused, accepted, mutated, read_all, ok):
     ok(re.search(r"rule_item_create_y = \{\n    \.kind = RT_VALID_OBJECT,\n    \.model = &api_tag__model,", models)
        is not None, "a $dynamicRef by JSON pointer is a $ref")
     subprocess.run(["rm", "-rf", out], check=True)
+
+
+def ref_tables(r, out, read_all):
+    """The generated models and {pointer of a schema: pointer of the schema its .ref table is}."""
+    models = read_all(out).get("api_models.c", "") if r.returncode == 0 else ""
+    wheres = dict(re.findall(r"struct rt_valid_schema (schema_\d+) = \{\n    \.where = \"([^\"]*)\"", models))
+    return models, dict((where, wheres.get(target)) for where, target in
+                        re.findall(r"\.where = \"([^\"]*)\",\n    \.ref = &(schema_\d+)", models))
+
+
+def test_keyword_names(tmp, refused, accepted, mutated, read_all, ok):
+    """A property named like a keyword that maps names ("properties", "$defs") is a schema: its $ref, $anchor and
+    $dynamicRef count (anchors.py, dynamic.py and bundle.py once decided it from the pointer's last token)."""
+    # the reviewer's reproduction: the generic list under a property named "properties" is bound two ways
+    lst = {"$id": "https://x/l", "$dynamicAnchor": "item", "type": "array", "items": {"$dynamicRef": "#item"}}
+    b = {"$id": "https://x/b", "$dynamicAnchor": "item", "type": "object",
+         "properties": {"properties": {"$ref": "https://x/l"}}}
+    refused(tmp, lambda s: (schemas(s).update(L=lst, B=b), props(s).update(x={"$ref": SCHEMAS + "B"})),
+            "$dynamicRef '#item' resolves to a different schema depending on the dynamic scope (%sB, %sL, "
+            % (SCHEMAS, SCHEMAS), SCHEMAS + "L/items/$dynamicRef")
+    # the same under a property named "$defs" of a schema that $ref the list
+    b2 = {"$id": "https://x/b", "$dynamicAnchor": "item", "type": "object",
+          "properties": {"$defs": {"type": "object", "properties": {"$defs": {"$ref": "https://x/l"}}}}}
+    refused(tmp, lambda s: (schemas(s).update(L=lst, B=b2), props(s).update(x={"$ref": SCHEMAS + "B"})),
+            "resolves to a different schema depending on the dynamic scope (%sB, %sL, " % (SCHEMAS, SCHEMAS),
+            SCHEMAS + "L/items/$dynamicRef")
+
+    # "#tag" and an $anchor inside properties named "properties", a $dynamicRef in one named "$defs"
+    deep = SCHEMAS + "Deep/properties/properties"
+    n2 = "https://example.com/n2"
+
+    def named(s):
+        schemas(s).update(Deep={"type": "object", "properties": {
+            "properties": {"$anchor": "deep", "type": "integer", "maximum": 7}, "n": {"$ref": "#deep"}}},
+            N2={"$id": n2, "type": "object", "properties": {"$defs": {"$dynamicRef": "#item"}},
+                "$defs": {"item": {"$dynamicAnchor": "item", "type": "integer", "maximum": 3}}})
+        props(s).update(properties={"$ref": "#tag"}, x={"$ref": "#deep"}, y={"$ref": SCHEMAS + "Deep"},
+                        z={"$ref": SCHEMAS + "N2"})
+
+    r, out = mutated(tmp, named)
+    models, refs = ref_tables(r, out, read_all)
+    spec = read_all(out).get("api_spec.c", "").replace('"\n    "', "") if r.returncode == 0 else ""
+    seven = r" = \{\n    \.kind = RT_VALID_INTEGER,\n    \.maximum = \{\.text = \"7\""
+    ok(r.returncode == 0 and re.search("rule_item_create_x" + seven, models)
+       and re.search("rule_deep_n" + seven, models) and spec.count('\\"$ref\\":\\"%s\\"' % deep) == 2,
+       "an $anchor in a property named \"properties\": its $ref are that property's schema: %s" % r.stderr.strip())
+    ok(re.search(r"rule_item_create_properties = \{\n    \.kind = RT_VALID_OBJECT,\n    \.model = &api_tag__model,",
+                 models) is not None, "a $ref \"#tag\" in a property named \"properties\" is Tag's model")
+    ok(refs.get(SCHEMAS + "N2/properties/$defs") == SCHEMAS + "N2/$defs/item",
+       "a $dynamicRef in a property named \"$defs\" is resolved: %s" % refs)
+    subprocess.run(["rm", "-rf", out], check=True)

@@ -9,7 +9,8 @@
 - a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref, two
   different components of one name and an anchor in another file are refused with a message;
 - references() (the walk alone, for tools/contract_spec.py) lists a document's references as bundling reads
-  them (not a property named $ref, nor an example's) and leaves the document as it was.
+  them (not a property named $ref, nor an example's, nor the default of a property named "properties"; a component
+  schema named "example" is one) and leaves the document as it was.
 """
 
 import copy
@@ -197,12 +198,21 @@ def test_references(tmp):
     spec = {"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}},
                                                           "x-note": {"example": {"$ref": "not a reference"}}}}},
             "components": {"responses": {"R": {"description": "r", "content": {"application/json": {
-                "schema": {"type": "object", "properties": {"$ref": {"type": "string"}, "n": {"$ref": "n.yaml"}},
-                           "default": {"$ref": "data"}}}}}}}}
+                "schema": {"type": "object", "properties": {"$ref": {"type": "string"}, "n": {"$ref": "n.yaml"},
+                                                            # a property named "properties" is a schema: its
+                                                            # default is data, its properties names
+                                                            "properties": {"properties": {"m": {"$ref": "m.yaml"}},
+                                                                           "default": {"$ref": "data"}}},
+                           "default": {"$ref": "data"}}}}}},
+                           # a component schema named "example" is a schema, not an example's data
+                           "schemas": {"example": {"$ref": "e.yaml"}}}}
     before = copy.deepcopy(spec)
     got = references(spec)
     ok(got == [("#/paths/~1a/get/responses/200", "#/components/responses/R"),
-               ("#/components/responses/R/content/application~1json/schema/properties/n", "n.yaml")],
+               ("#/components/responses/R/content/application~1json/schema/properties/n", "n.yaml"),
+               ("#/components/responses/R/content/application~1json/schema/properties/properties/properties/m",
+                "m.yaml"),
+               ("#/components/schemas/example", "e.yaml")],
        "references(): the walk's references, not data: %s" % got)
     ok(spec == before, "references() leaves the document as it was (n.yaml is not read)")
 

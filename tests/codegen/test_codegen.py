@@ -573,6 +573,7 @@ def main():
         doc_refusals.test_document_schema(tmp, refused)
         anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_dynamic(tmp, refused, accepted, mutated, read_all, ok)
+        anchor_refusals.test_keyword_names(tmp, refused, accepted, mutated, read_all, ok)
     return done()
 
 
