@@ -9,15 +9,17 @@ not, so that a broken one is refused even where nothing validates with it (the s
 from urllib.parse import unquote, urljoin
 
 from . import metaschema
+from .bundle import NAME_MAPS as SCHEMA_NAME_MAPS
 from .refusals import SpecError, pointer
 
 # Members whose values are data, not schemas or OpenAPI objects: a "$ref" or "$id" in them is text.
 DATA_KEYS = ("const", "enum", "examples", "example", "default")
-# Members whose values are maps of names (of properties, schemas, responses, media types...): a key there is a
-# name, whatever it spells ("default" is a response code, "properties" may be a property).
-NAME_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas", "responses",
-             "parameters", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems",
-             "content", "paths", "webhooks", "encoding", "variables"}
+# Members whose values are maps of names: a key there is a name, whatever it spells ("default" is a response
+# code, "properties" may be a property).  Those of schemas are bundle.py's (anchors.py's too); this walk of the
+# whole document adds OpenAPI's own maps.
+NAME_MAPS = set(SCHEMA_NAME_MAPS) | {"schemas", "parameters", "requestBodies", "headers", "securitySchemes",
+                                     "links", "callbacks", "pathItems", "content", "paths", "webhooks", "encoding",
+                                     "variables"}
 
 # --- $ref -------------------------------------------------------------------------------------------------
 
