@@ -11,10 +11,9 @@ keywords.py); the components are also walked on their own (context None) for wha
 """
 
 import re
-from urllib.parse import unquote
 
 from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
-from .refusals import SpecError, pointer
+from .refusals import SpecError, pointer, pointer_node
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
 STATUS_RANGE = re.compile(r"[1-5][Xx][Xx]")
@@ -122,32 +121,20 @@ class Walker:
         if not isinstance(ref, str) or not ref.startswith("#/"):
             self.fail(at, "only local $ref (and .yaml/.yml/.json files beside the spec) are supported, not %r"
                       % (ref,))
-        node = self.spec
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                self.fail(at, "unresolved $ref %r" % ref)
-        return node
+        try:
+            return pointer_node(self.spec, ref[1:])
+        except LookupError:
+            self.fail(at, "unresolved $ref %r" % ref)
 
     def local_target(self, ref):
         """The schema a $ref into this document points to; None for one the generator resolves itself
         (against a $id) or refuses (refs.py)."""
         if not isinstance(ref, str) or not ref.startswith("#/"):
             return None
-        node = self.spec
-        for part in ref[2:].split("/"):
-            part = unquote(part).replace("~1", "/").replace("~0", "~")
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                return None
-        return node
+        try:
+            return pointer_node(self.spec, ref[1:])
+        except LookupError:
+            return None
 
     def follow(self, ref, at, kind, ctx):
         """The object a $ref points to, walked as kind in ctx (once)."""

@@ -6,7 +6,7 @@ import yaml
 
 from .anchors import resolve_anchors
 from .bundle import bundle
-from .refusals import SpecError
+from .refusals import SpecError, pointer_node
 
 
 class SpecLoader(yaml.SafeLoader):
@@ -69,12 +69,10 @@ def resolve(spec, ref, seen=()):
     if not ref.startswith("#/"):
         raise SpecError("$ref %r: not a pointer into the document, nor a .yaml/.yml/.json file beside it "
                         "(remote references are not fetched: save the file next to the spec)" % ref)
-    node = spec
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or part not in node:
-            raise SpecError("unresolved $ref %r" % ref)
-        node = node[part]
+    try:
+        node = pointer_node(spec, ref[1:])
+    except LookupError:
+        raise SpecError("unresolved $ref %r" % ref)
     if isinstance(node, dict) and "$ref" in node:
         if ref in seen:
             raise SpecError("$ref cycle through %r" % ref)

@@ -6,11 +6,11 @@ bundled 2020-12 meta-schema.  check_refs(ctx) resolves every $ref of the documen
 not, so that a broken one is refused even where nothing validates with it (the served spec would carry it).
 """
 
-from urllib.parse import unquote, urljoin
+from urllib.parse import urljoin
 
 from . import metaschema
 from .bundle import NAME_MAPS as SCHEMA_NAME_MAPS
-from .refusals import SpecError, pointer
+from .refusals import SpecError, pointer, pointer_node, pointer_tokens
 
 # Members whose values are data, not schemas or OpenAPI objects: a "$ref" or "$id" in them is text.
 DATA_KEYS = ("const", "enum", "examples", "example", "default")
@@ -49,15 +49,12 @@ def ref_target(ctx, ref):
         node, where = ctx.spec, "#"
     if frag and not frag.startswith("/"):
         raise SpecError("$ref %r: anchors are not supported, only JSON pointers" % ref)
-    for part in frag.split("/")[1:] if frag else []:
-        part = unquote(part).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise SpecError("unresolved $ref %r" % ref)
-        where = pointer(where, part)
+    try:
+        node = pointer_node(node, frag)
+    except LookupError:
+        raise SpecError("unresolved $ref %r" % ref)
+    for token in pointer_tokens(frag):
+        where = pointer(where, token)
     return node, where
 
 

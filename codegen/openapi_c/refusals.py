@@ -9,6 +9,9 @@ parameters, bodies) sit where that structure is read (params.py, operations.py).
 """
 
 
+from urllib.parse import unquote
+
+
 class SpecError(Exception):
     """The spec uses something the generator cannot turn into C faithfully."""
 
@@ -16,6 +19,25 @@ class SpecError(Exception):
 def pointer(base, token):
     """base + one RFC 6901 reference token: where a SpecError says the construct is."""
     return "%s/%s" % (base, str(token).replace("~", "~0").replace("/", "~1"))
+
+
+def pointer_tokens(fragment):
+    """The reference tokens of a JSON pointer written as a URI fragment ("/a~1b/%7Bc%7D" -> ["a/b", "{c}"]):
+    percent-decoded, then ~1 and ~0 (RFC 6901 sections 4 and 6)."""
+    return [unquote(t).replace("~1", "/").replace("~0", "~") for t in fragment.split("/")[1:]] if fragment else []
+
+
+def pointer_node(root, fragment):
+    """The node of root at the JSON pointer fragment (as pointer_tokens() reads it); LookupError if none."""
+    node = root
+    for token in pointer_tokens(fragment):
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            raise LookupError(token)
+    return node
 
 
 # Keywords that only document a schema: allowed in every kind of schema and ignored when the rule is built

@@ -508,3 +508,13 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
     rt_valid_error_ctx(errs, loc, type, msg, json_object_get(input), key, reason);
     return -1;
 }
+
+int rt_valid_format_fail(const char *what, const char *reason, struct json_object *input,
+                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    char msg[320];
+
+    snprintf(msg, sizeof(msg), "value is not a valid %s: %s", what, reason);
+    rt_valid_error_ctx(errs, loc, "value_error", msg, json_object_get(input), "error", reason);
+    return -1;
+}

@@ -167,6 +167,15 @@ int rt_valid_format_regex_check(const char *s, size_t len, struct json_object *i
  * the reason in ctx) to @p errs at @p loc, with @p input (borrowed) as input.
  * @return 0 if valid (RT_VALID_FORMAT_NONE always is), or -1.
  */
+/**
+ * Add the error of a JSON Schema format that pydantic has no type for (a
+ * value_error, as a custom validator's): msg "value is not a valid <what>:
+ * <reason>", ctx {"error": reason}, @p input (borrowed) as input.
+ * @return -1.
+ */
+int rt_valid_format_fail(const char *what, const char *reason, struct json_object *input,
+                         struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
 int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len, struct json_object *input,
                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
 

@@ -44,7 +44,6 @@ int rt_valid_format_pointer_check(enum rt_valid_format format, const char *s, si
                                   const struct rt_valid_loc *loc)
 {
     const char *reason, *what;
-    char msg[256];
 
     switch (format) {
     case RT_VALID_FORMAT_JSON_POINTER:
@@ -56,9 +55,5 @@ int rt_valid_format_pointer_check(enum rt_valid_format format, const char *s, si
     default:
         return 0;
     }
-    if (reason == NULL)
-        return 0;
-    snprintf(msg, sizeof(msg), "value is not a valid %s: %s", what, reason);
-    rt_valid_error_ctx(errs, loc, "value_error", msg, json_object_get(input), "error", reason);
-    return -1;
+    return reason == NULL ? 0 : rt_valid_format_fail(what, reason, input, errs, loc);
 }

@@ -569,11 +569,8 @@ int rt_valid_format_regex_check(const char *s, size_t len, struct json_object *i
                                 struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
     const char *reason = rt_valid_format_regex_reason(s, len);
-    char msg[320];
 
-    if (reason == NULL)
-        return 0;
-    snprintf(msg, sizeof(msg), "value is not a valid regular expression (ECMA-262, u flag): %s", reason);
-    rt_valid_error_ctx(errs, loc, "value_error", msg, json_object_get(input), "error", reason);
-    return -1;
+    return reason == NULL
+               ? 0
+               : rt_valid_format_fail("regular expression (ECMA-262, u flag)", reason, input, errs, loc);
 }

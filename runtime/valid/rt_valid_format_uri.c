@@ -312,9 +312,5 @@ int rt_valid_format_uri_check(enum rt_valid_format format, const char *s, size_t
     default:
         return 0;
     }
-    if (reason == NULL)
-        return 0;
-    snprintf(msg, sizeof(msg), "value is not a valid %s: %s", what, reason);
-    rt_valid_error_ctx(errs, loc, "value_error", msg, json_object_get(input), "error", reason);
-    return -1;
+    return reason == NULL ? 0 : rt_valid_format_fail(what, reason, input, errs, loc);
 }
