@@ -54,7 +54,8 @@ for _names in [
 
 # ECMA-262's Script and Script_Extensions values (names and aliases): Unicode 15.0's PropertyValueAliases.txt, plus
 # the scripts of Unicode 16 and 17 that Node's ICU knows, without Katakana_Or_Hiragana (ECMA-262 leaves it out).
-# The runtime's format regex checks \\p{Script=...} against a copy (runtime/valid/rt_valid_format_regex_props.c).
+# The runtime's format regex checks \\p{Script=...} against these too: codegen/regex_props_c.py writes them as C tables
+# for runtime/valid/rt_valid_format_regex_props.c at build time.
 SCRIPT_NAMES = frozenset([
     "Adlam", "Adlm", "Aghb", "Ahom", "Anatolian_Hieroglyphs", "Arab", "Arabic", "Armenian", "Armi", "Armn",
     "Avestan", "Avst", "Bali", "Balinese", "Bamu", "Bamum", "Bass", "Bassa_Vah", "Batak", "Batk", "Beng",

@@ -8,7 +8,6 @@
 #include "rt_valid_format.h"
 
 #include <json-c/json.h>
-#include <stdio.h>
 
 const char *rt_valid_format_json_pointer_reason(const char *s, size_t len)
 {
