@@ -16,6 +16,18 @@ import subprocess
 import sys
 
 
+def suite_seeds(cases, out):
+    """Write each case of the JSON Schema Test Suite's cases.tsv (group TAB expected TAB file TAB instance) as a
+    seed of fuzz_schema into the directory out; return out."""
+    os.makedirs(out, exist_ok=True)
+    with open(cases, encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            group, _, _, instance = line.rstrip("\n").split("\t", 3)
+            with open(os.path.join(out, "case-%d" % n), "wb") as seed:
+                seed.write(int(group).to_bytes(2, "little") + instance.encode("utf-8"))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fuzzer", required=True)
@@ -25,6 +37,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--max-len", type=int, default=4096)
     ap.add_argument("--skip-reason", default="")
+    ap.add_argument("--suite-cases", help="tests/jsonschema's cases.tsv: each case becomes a seed (fuzz_schema's "
+                    "input: the group's index in two bytes, little-endian, then the instance)")
     args = ap.parse_args()
 
     if args.skip_reason:
@@ -48,6 +62,8 @@ def main():
     if args.dict and os.path.exists(args.dict):
         cmd.append("-dict=" + args.dict)
     cmd += [corpus, args.seeds]  # the first directory receives new inputs; the seeds stay as committed
+    if args.suite_cases:
+        cmd.append(suite_seeds(args.suite_cases, os.path.join(args.work, "suite-seeds")))
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:allocator_may_return_null=0")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
