@@ -6,7 +6,7 @@ import yaml
 
 from .anchors import resolve_anchors
 from .bundle import bundle
-from .refusals import SpecError, pointer_node
+from .refusals import SpecError, pointer, pointer_node
 
 
 class SpecLoader(yaml.SafeLoader):
@@ -44,9 +44,44 @@ SpecLoader.add_constructor("tag:yaml.org,2002:int", construct_int_12)
 
 
 def load_yaml(path):
-    """One YAML (or JSON) file as plain dicts and lists (mapping order kept)."""
+    """One YAML (or JSON) file as plain dicts and lists (mapping order kept).  A key written twice in one
+    mapping is refused (check_unique_keys)."""
     with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=SpecLoader)
+        loader = SpecLoader(f)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            check_unique_keys(path, node, "#")
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+
+
+def check_unique_keys(path, node, where):
+    """Refuse a mapping of the node tree (at JSON pointer where) with a key written twice.  YAML 1.2 requires
+    unique keys and JSON's names SHOULD be (RFC 8259), but both parsers keep the last one silently, which can
+    drop an operation's `security` or a property's bounds without a word.  Keys are compared as the text they
+    are written with, since the document is JSON: 200 and "200" are one response.  YAML's merge keys (<<)
+    are left to YAML, whose explicit keys override merged ones by design."""
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for key, value in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":
+                continue
+            text = key.value if isinstance(key, yaml.ScalarNode) else None
+            here = pointer(where, text if text is not None else "?")
+            if text is not None and text in seen:
+                raise SpecError("%s: key %r appears twice in one mapping (%s line %d column %d, then line %d column %d): the parser "
+                                "would keep the last and silently drop the first; write it once"
+                                % (here, text, path, seen[text].start_mark.line + 1, seen[text].start_mark.column + 1,
+                                   key.start_mark.line + 1, key.start_mark.column + 1))
+            if text is not None:
+                seen[text] = key
+            check_unique_keys(path, value, here)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            check_unique_keys(path, item, pointer(where, i))
 
 
 def load_spec_files(path):

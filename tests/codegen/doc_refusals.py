@@ -1,6 +1,8 @@
 """Broken references and documents that break OpenAPI's own schema: refused with the pointer, never a Python error
 (run by test_codegen.py with its helpers)."""
 
+import os
+
 SCHEMAS = "#/components/schemas/"
 ITEM = "#/paths/~1items~1{item_id}/get"
 
@@ -47,3 +49,47 @@ def test_document_schema(tmp, refused):
     refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
             "1 is not of type 'string' (the document is not valid OpenAPI 3.1",
             SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")
+
+
+DUP_HEAD = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+DUP_OP = ("paths:\n  /admin/{id}:\n    delete:\n      operationId: drop\n      security: [{key: []}]\n"
+          "      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n")
+DUP_TAIL = ("components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n")
+
+
+def test_duplicate_keys(tmp, gen, ok):
+    """A key written twice in one mapping is refused with its pointer and both lines (loader.py): the parser
+    keeps the last one, so a leftover `security: []` would open an operation to anyone, and a property written
+    twice would lose its bounds.  YAML's merge keys still override as YAML says."""
+    cases = [
+        ("security", DUP_HEAD + DUP_OP + "      security: []\n      responses: {'204': {description: gone}}\n"
+         + DUP_TAIL, "#/paths/~1admin~1{id}/delete/security: key 'security' appears twice", "line 7 column 7, then line 9 column 7"),
+        ("property", DUP_HEAD + "paths:\n  /u:\n    post:\n      operationId: u\n      requestBody:\n"
+         "        content:\n          application/json:\n            schema:\n              type: object\n"
+         "              properties:\n                name: {type: string, maxLength: 10}\n"
+         "                name: {type: string}\n      responses: {'200': {description: ok}}\n",
+         "schema/properties/name: key 'name' appears twice", "line 13 column 17, then line 14 column 17"),
+        ("200 and '200'", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
+         "        200: {description: x}\n        '200': {description: y}\n",
+         "#/paths/~1a/get/responses/200: key '200' appears twice", "line 8"),
+    ]
+    for what, text, message, lines in cases:
+        path = os.path.join(tmp, "dup.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        r = gen("--spec", path, "--out", os.path.join(tmp, "dup"))
+        ok(r.returncode == 1 and message in r.stderr and lines in r.stderr and "Traceback" not in r.stderr,
+           "a key written twice (%s) is refused: %s" % (what, r.stderr.strip()))
+    path = os.path.join(tmp, "dup.json")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {\n'
+                '"operationId": "a", "responses": {"200": {"description": "x", "description": "y"}}}}}}\n')
+    r = gen("--spec", path, "--out", os.path.join(tmp, "dup"))
+    ok(r.returncode == 1 and "#/paths/~1a/get/responses/200/description: key 'description' appears twice" in
+       r.stderr, "a key written twice in JSON is refused: " + r.stderr.strip())
+    path = os.path.join(tmp, "merge.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(DUP_HEAD + "x-ok: &ok {description: ok}\npaths:\n  /a:\n    get:\n      operationId: a\n"
+                "      responses:\n        '200': {<<: *ok, description: fine}\n")
+    r = gen("--spec", path, "--out", os.path.join(tmp, "merge"))
+    ok(r.returncode == 0, "a YAML merge key overridden by an explicit key is accepted: " + r.stderr.strip())
