@@ -1,5 +1,6 @@
 """Loading the OpenAPI document (bundled, when it spans several files) and resolving its local $ref."""
 
+import json
 import re
 
 import yaml
@@ -34,7 +35,7 @@ SpecLoader.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT_12, list("-+01
 
 def construct_int_12(loader, node):
     """An int of 1.2's core schema: decimal (a leading zero included), 0o octal or 0x hexadecimal."""
-    text = loader.construct_scalar(node)
+    text = node.value
     if text.startswith(("0o", "0x")):
         return int(text[2:], 8 if text[1] == "o" else 16)
     return int(text, 10)
@@ -53,9 +54,41 @@ def load_yaml(path):
             if node is None:
                 return None
             check_unique_keys(path, node, "#")
-            return loader.construct_document(node)
+            return json_keys(loader.construct_document(node), set())
         finally:
             loader.dispose()
+
+
+def json_key(key):
+    """A mapping key as the JSON text of the document has it: YAML's unquoted 404, true or ~ is a string."""
+    if isinstance(key, str):
+        return key
+    return json.dumps(key) if isinstance(key, (bool, int, float)) or key is None else str(key)
+
+
+def json_keys(node, seen):
+    """node with every mapping key a string, in place and in order (YAML's unquoted `404:` as a property
+    name or response code is JSON's "404", which every stage and the served spec expect); seen: the ids of
+    the mappings done (an alias may share one)."""
+    if isinstance(node, dict) and id(node) not in seen:
+        seen.add(id(node))
+        items = [(json_key(k), json_keys(v, seen)) for k, v in node.items()]
+        node.clear()
+        node.update(items)
+    elif isinstance(node, list) and id(node) not in seen:
+        seen.add(id(node))
+        node[:] = [json_keys(v, seen) for v in node]
+    return node
+
+
+def key_text(key):
+    """The JSON name a mapping's key node becomes (json_key), or None for a key that is not a scalar: 0o310
+    and 200 are one name."""
+    if not isinstance(key, yaml.ScalarNode):
+        return None
+    if key.tag == "tag:yaml.org,2002:int":
+        return json_key(construct_int_12(None, key))
+    return key.value
 
 
 def check_unique_keys(path, node, where):
@@ -69,7 +102,7 @@ def check_unique_keys(path, node, where):
         for key, value in node.value:
             if key.tag == "tag:yaml.org,2002:merge":
                 continue
-            text = key.value if isinstance(key, yaml.ScalarNode) else None
+            text = key_text(key)
             here = pointer(where, text if text is not None else "?")
             if text is not None and text in seen:
                 raise SpecError("%s: key %r appears twice in one mapping (%s line %d column %d, then line %d column %d): the parser "

@@ -72,6 +72,9 @@ def test_duplicate_keys(tmp, gen, ok):
         ("200 and '200'", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
          "        200: {description: x}\n        '200': {description: y}\n",
          "#/paths/~1a/get/responses/200: key '200' appears twice", "line 8"),
+        ("0o310 and 200", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
+         "        0o310: {description: x}\n        200: {description: y}\n",
+         "#/paths/~1a/get/responses/200: key '200' appears twice", "line 8"),
     ]
     for what, text, message, lines in cases:
         path = os.path.join(tmp, "dup.yaml")
@@ -93,3 +96,21 @@ def test_duplicate_keys(tmp, gen, ok):
                 "      responses:\n        '200': {<<: *ok, description: fine}\n")
     r = gen("--spec", path, "--out", os.path.join(tmp, "merge"))
     ok(r.returncode == 0, "a YAML merge key overridden by an explicit key is accepted: " + r.stderr.strip())
+
+
+def test_yaml_keys(tmp, gen, read_all, ok):
+    """YAML's unquoted 404, true or ~ as a key is the JSON name "404", "true", "null" (loader.py json_keys): a
+    property named 404 builds (it was a Python TypeError), and the served spec names it as JSON does."""
+    path = os.path.join(tmp, "numkeys.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(DUP_HEAD + "paths:\n  /n:\n    post:\n      operationId: n\n      requestBody:\n"
+                "        content:\n          application/json:\n            schema:\n              type: object\n"
+                "              required: ['404']\n              properties:\n                404: {type: integer}\n"
+                "                true: {type: string}\n      responses: {200: {description: ok}}\n")
+    out = os.path.join(tmp, "numkeys")
+    r = gen("--spec", path, "--out", out)
+    ok(r.returncode == 0 and "Traceback" not in r.stderr, "a property named 404 (an unquoted YAML key) builds: "
+       + r.stderr.strip())
+    files = read_all(out) if r.returncode == 0 else {}
+    ok('\\"404\\"' in files.get("api_spec.c", "") and '\\"true\\"' in files.get("api_spec.c", ""),
+       "the served spec names the properties \"404\" and \"true\"")
