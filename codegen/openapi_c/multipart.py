@@ -152,7 +152,11 @@ def check_encoding(encoding, target, files, where):
 
 def media_ranges(text, where):
     """The media ranges of a contentType ("image/png, image/*"), each type/subtype."""
-    ranges = [r.split(";")[0].strip().lower() for r in str(text).split(",")] if isinstance(text, str) else []
+    if isinstance(text, str) and ";" in text:
+        raise SpecError("%s: %r: media type parameters (;charset=...) in a part's accepted types are not supported: "
+                        "a part is accepted by its type/subtype alone, so they would not be enforced; remove them"
+                        % (where, text))
+    ranges = [r.strip().lower() for r in str(text).split(",")] if isinstance(text, str) else []
     if not ranges or any(r.count("/") != 1 or r.startswith("/") or r.endswith("/") or
                          ("*" in r and r not in ("*/*",) and not r.endswith("/*")) for r in ranges):
         raise SpecError("%s: %r is not a comma-separated list of media types or ranges (image/png, image/*)"
