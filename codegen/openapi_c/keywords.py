@@ -111,10 +111,43 @@ def is_nullable(node):
     return node.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t)
 
 
+def json_type_of(value):
+    """The JSON Schema type of a value of the document (2.0 is an integer, as JSON Schema counts it)."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else "boolean"
+    if isinstance(value, (int, float)):
+        return "integer" if isinstance(value, int) or value.is_integer() else "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), "?")
+
+
+def type_refuses(value, node):
+    """Why the schema node's own type keyword can never accept value (None if it may: no type, or a match)."""
+    t = node.get("type")
+    types = [t] if isinstance(t, str) else t if isinstance(t, list) else None
+    if types is None:
+        return None
+    types = list(types) + (["null"] if node.get("nullable") is True else [])
+    got = json_type_of(value)
+    if got in types or (got == "integer" and "number" in types):
+        return None
+    quote = " (YAML reads it unquoted as %s %s: quote it)" % ("an" if got == "integer" else "a", got) if got in ("integer", "number", "boolean", "null") \
+        and "string" in types else ""
+    return "%r is of type %s, which the schema's type %s never accepts%s" % (value, got, "/".join(types), quote)
+
+
 def enum_list(value, node, ctx):
     if not isinstance(value, list):
         return "enum must be a list"
+    for v in value:
+        why = type_refuses(v, node)
+        if why:
+            return "the enum value %s: it can never be valid" % why
     return None
+
+
+def const_value(value, node, ctx):
+    why = type_refuses(value, node)
+    return "the const %s: nothing can ever be valid" % why if why else None
 
 
 def length(value, node, ctx):
@@ -253,7 +286,7 @@ SCHEMA = {
     "minLength": S(check=length), "maxLength": S(check=length), "pattern": S(check=pattern_compiles),
     "minimum": S(check=number), "maximum": S(check=number),
     "exclusiveMinimum": S(check=exclusive_bound("minimum")), "exclusiveMaximum": S(check=exclusive_bound("maximum")),
-    "const": S(),
+    "const": S(check=const_value),
     "multipleOf": S(check=number),
     # on a parameter's array, params.py takes minItems/maxItems/uniqueItems out and enforces them with the
     # parameter's table (rt_valid_param); elsewhere the JSON Schema tables do

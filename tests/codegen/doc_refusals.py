@@ -114,3 +114,22 @@ def test_yaml_keys(tmp, gen, read_all, ok):
     files = read_all(out) if r.returncode == 0 else {}
     ok('\\"404\\"' in files.get("api_spec.c", "") and '\\"true\\"' in files.get("api_spec.c", ""),
        "the served spec names the properties \"404\" and \"true\"")
+
+
+def test_enum_types(tmp, refused, accepted):
+    """An enum value or const its own schema's type never accepts is refused (keywords.py): YAML's unquoted 1 in
+    a string enum would make "1" a 422 for ever."""
+    prop = "#/components/schemas/Owner/properties/"
+
+    def pet_prop(name, schema):
+        return lambda s: schemas(s)["Owner"]["properties"].update({name: schema})
+    refused(tmp, pet_prop("level", {"type": "string", "enum": [1, "high"]}),
+            "the enum value 1 is of type integer, which the schema's type string never accepts (YAML reads it "
+            "unquoted as an integer: quote it)", prop + "level/enum")
+    refused(tmp, pet_prop("level", {"type": ["integer", "null"], "enum": [1, 2.5]}),
+            "the enum value 2.5 is of type number", prop + "level/enum")
+    refused(tmp, pet_prop("level", {"type": "boolean", "const": "true"}),
+            "the const 'true' is of type string, which the schema's type boolean never accepts", prop + "level/const")
+    accepted(tmp, pet_prop("level", {"type": "number", "enum": [1, 2.5]}), "an integer is a number")
+    accepted(tmp, pet_prop("level", {"type": "integer", "enum": [1, 2.0]}), "2.0 is an integer")
+    accepted(tmp, pet_prop("level", {"enum": [1, "a", None]}), "an enum without a type")
