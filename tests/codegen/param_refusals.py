@@ -89,6 +89,13 @@ def test_param_refusals(tmp, refused, accepted):
 JSONP = "#/paths/~1json-params~1{sel}/get"
 
 
+def pointer_node(node, where):
+    """The node at the JSON pointer @where (no escapes) under @node."""
+    for key in where.split("/")[1:]:
+        node = node[key]
+    return node
+
+
 def test_json_param_refusals(tmp, refused, accepted):
     """Parameters with content: one JSON media type and nothing OpenAPI forbids beside it, else refused."""
     params = lambda s: s["paths"]["/json-params/{sel}"]["get"]["parameters"]
@@ -107,9 +114,19 @@ def test_json_param_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: content(s)["application/json"].update(encoding={"status": {"contentType": "text/plain"}}),
             "encoding applies to multipart and form request bodies only",
             JSONP + "/parameters/1/content/application~1json/encoding")
-    refused(tmp, lambda s: content(s)["application/json"]["schema"].update(default={"status": "open"}),
-            "schema keyword 'default' is refused here",
-            JSONP + "/parameters/1/content/application~1json/schema/default")
+    # a default in a JSON parameter's schema (whole value, property, item): nothing fills it in; the message
+    # speaks of the parameter, not of a request body
+    for where in ("", "/properties/limit", "/properties/status"):
+        refused(tmp, lambda s, where=where: pointer_node(content(s)["application/json"]["schema"], where).update(
+            default={"": {"status": "open"}, "/properties/limit": 5, "/properties/status": "open"}[where]),
+            "schema keyword 'default' is refused in a JSON parameter's schema (a parameter with content): its "
+            "value is handed to the handler as sent", JSONP + "/parameters/1/content/application~1json/schema%s/default"
+            % where)
+    refused(tmp, lambda s: (s["components"]["schemas"].update(Sel={"type": "array", "items": {"type": "integer",
+                                                                                          "default": 1}}),
+                            params(s)[0]["content"]["application/json"].update(schema={"$ref": "#/components/schemas/Sel"})),
+            "nothing fills in a default (of the whole value, a property or an item)",
+            "#/components/schemas/Sel/items/default")
     refused(tmp, lambda s: params(s)[2].update(allowEmptyValue=True), "allowEmptyValue applies to query "
             "parameters only", JSONP + "/parameters/2/allowEmptyValue")
     refused(tmp, lambda s: params(s)[1].pop("content"), "parameter 'filter' needs a schema (or content)",
