@@ -1,5 +1,6 @@
-"""Issue 15's parameter styles and form bodies: what the generator refuses (and still accepts) there, run by
-test_codegen.py with its refused()/accepted() helpers (kept apart so that each file stays readable)."""
+"""Issue 15's parameter styles and form bodies, JSON parameters and JSON response headers (content): what the
+generator refuses (and still accepts) there, run by test_codegen.py with its refused()/accepted() helpers (kept
+apart so that each file stays readable)."""
 
 SEARCH = "#/paths/~1search/get"
 
@@ -143,3 +144,34 @@ def test_json_param_refusals(tmp, refused, accepted):
              "a JSON parameter's schema by $ref, with keywords only the JSON Schema tables enforce")
     accepted(tmp, lambda s: params(s)[1].update(deprecated=True, content={"application/json; charset=utf-8": {}}),
              "deprecated, and a JSON media type with parameters")
+
+
+REPLY = "#/paths/~1replies~1{mode}/get/responses"
+
+
+def test_json_header_refusals(tmp, refused, accepted):
+    """Response headers with content: one JSON media type, nothing beside it, else refused with the pointer."""
+    headers = lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"]["201"]["headers"]
+    page = lambda s: headers(s)["X-Page"]
+    refused(tmp, lambda s: page(s)["content"].update({"application/x+json": {}}),
+            "a response header's content must have exactly one media type (it has 2)", REPLY + "/201/headers/X-Page/content")
+    refused(tmp, lambda s: page(s).update(content={}), "must have exactly one media type (it has 0)",
+            REPLY + "/201/headers/X-Page/content")
+    refused(tmp, lambda s: page(s).update(schema={"type": "string"}), "a header has either content or schema",
+            REPLY + "/201/headers/X-Page/schema")
+    refused(tmp, lambda s: page(s).update(explode=False), "OpenAPI forbids explode beside content",
+            REPLY + "/201/headers/X-Page/explode")
+    refused(tmp, lambda s: page(s).update(content={"application/xml": {"schema": {}}}), "only JSON (application/"
+            "json or application/<x>+json) response header content is supported, not 'application/xml'",
+            REPLY + "/201/headers/X-Page/content/application~1xml")
+    refused(tmp, lambda s: page(s)["content"]["application/json"].update(encoding={"a": {"contentType": "x/y"}}),
+            "encoding", REPLY + "/201/headers/X-Page/content/application~1json/encoding")
+    refused(tmp, lambda s: page(s)["content"]["application/json"]["schema"].update(minimum="x"), "minimum",
+            REPLY + "/201/headers/X-Page/content/application~1json/schema/minimum")
+    refused(tmp, lambda s: headers(s).update({"X_Page": {"content": {"application/json": {}}}}),
+            "maps to the C argument x_page, already used by 'X-Page'", REPLY + "/201/headers/X_Page")
+    accepted(tmp, lambda s: (s["components"]["headers"].update(Page=page(s)),
+                             headers(s).update({"X-Page": {"$ref": "#/components/headers/Page"}})),
+             "a JSON response header by $ref")
+    accepted(tmp, lambda s: page(s).update(content={"application/vnd.page+json; charset=utf-8": {}}),
+             "a vendor JSON media type with parameters, and no schema")

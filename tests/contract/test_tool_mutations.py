@@ -7,6 +7,7 @@ refuses; the service must answer it with a 4xx.
 A JSON parameter (content application/json or +json) in a path, query, header or cookie is drawn valid against its
 schema and sent as compact JSON, percent-encoded in the path, query and cookie, as it is in a header; its
 negatives (malformed JSON, another type, a required property left out, a property out of bounds) are each invalid.
+A JSON response header (content) is judged as strict JSON valid against its media type's schema.
 Usage: test_tool_mutations.py (no arguments).
 """
 
@@ -22,7 +23,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from contract_formats import Validator  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from contract_gen import TEMPLATE, apply_body, body_mutations, negatives, positive  # noqa: E402
-from async_demo_contract import Target  # noqa: E402
+from async_demo_contract import Judge, Target  # noqa: E402
 
 TAG = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 CLOSED = {
@@ -125,6 +126,19 @@ class JsonParameters(unittest.TestCase):
                 self.assertFalse(Validator(SCHEMAS[pname.rstrip(":")]).is_valid(value), (name, text))
             with self.subTest(name=name):
                 each()
+
+
+class JsonResponseHeaders(unittest.TestCase):
+    def test_judged_as_strict_json_of_its_schema(self):
+        page = {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer", "minimum": 0}}}
+        documented = {"headers": {"X-Page": {"content": {"application/json": {"schema": page}}}}}
+        judge = Judge({})
+        self.assertEqual(judge.headers(documented, {"x-page": '{"count":2}'}), [])
+        for text, check in (('{"count":-1}', "header_schema"), ("{}", "header_schema"), ("{count: 2}", "header_schema"),
+                            ('{"count":NaN}', "header_schema"), (None, "header_present")):
+            with self.subTest(text=text):
+                got = judge.headers(documented, {"x-page": text} if text is not None else {})
+                self.assertEqual([c for c, _ in got], [check])
 
 
 if __name__ == "__main__":
