@@ -12,8 +12,10 @@
  * json_object * the client sends as compact JSON, percent-encoded in the
  * query): {"title":"Typed","limit":2}, which the server must apply, and
  * {"limit":2} (no title: the client sends it, the server answers 422).
- * One line each: "list <status> <titles of the notes, comma-separated>"
- * for a 200, "list <status> <loc of each 422 entry, joined by '.'>".
+ * One line each: "list <status> <titles of the notes, comma-separated>
+ * page <X-Page>" for a 200 (its JSON header X-Page parsed as strict JSON
+ * and written back), "list <status> <loc of each 422 entry, joined by
+ * '.'>".
  */
 #include "api_client.h"
 #include "rt_client.h"
@@ -43,6 +45,24 @@ static void on_created(const struct api_client_create_note_response *res, void *
     event_base_loopexit(base, NULL);
 }
 
+/* " page <X-Page parsed strictly, written compact>" into @p out (@p size bytes); the length written. */
+static size_t page_text(const struct rt_api_client_response *r, char *out, size_t size)
+{
+    const char *text = rt_api_client_header(r, "X-Page");
+    struct json_tokener *tok = json_tokener_new();
+    struct json_object *page = NULL;
+    int n;
+
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    if (text != NULL)
+        page = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1); /* the NUL ends the text */
+    n = snprintf(out, size, " page %s",
+                 page != NULL ? json_object_to_json_string_ext(page, JSON_C_TO_STRING_PLAIN) : "(invalid)");
+    json_object_put(page);
+    json_tokener_free(tok);
+    return n > 0 ? (size_t)n : 0;
+}
+
 static void on_listed(const struct api_client_list_notes_response *res, void *arg)
 {
     char *out = arg;
@@ -52,6 +72,8 @@ static void on_listed(const struct api_client_list_notes_response *res, void *ar
     for (size_t i = 0; res->body_200 != NULL && i < res->body_200->notes.len && used < 256; i++)
         used += (size_t)snprintf(out + used, 256 - used, "%s%s", i > 0 ? "," : "",
                                  res->body_200->notes.items[i].title);
+    if (res->body_200 != NULL && used < 256)
+        used += page_text(&res->r, out + used, 256 - used);
     for (size_t i = 0; res->body_422 != NULL && i < res->body_422->detail.len && used < 256; i++) {
         const struct api_validation_error *e = &res->body_422->detail.items[i];
 

@@ -304,6 +304,8 @@ class Notes(unittest.TestCase):
                 conn.close()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.getheader("Content-Type", "application/json"))
+                if answer.getheader("X-Page") is not None:  # list_notes' JSON header, as the server wrote it
+                    self.send_header("X-Page", answer.getheader("X-Page"))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -365,7 +367,7 @@ class Notes(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(r.stdout.splitlines(), ["%s 201 Typed|café, & more" % m for m in (
             "default", "application/json", "application/x-www-form-urlencoded", "Multipart/Form-Data")] +
-            ["text/plain refused", "list 200 Typed,Typed", "list 422 query.filter.title"])
+            ["text/plain refused", 'list 200 Typed,Typed page {"count":2,"limit":2}', "list 422 query.filter.title"])
         self.assertEqual([ct.split(";")[0] for _, ct, _ in seen[:4]], ["application/json", "application/json",
                                                                       "application/x-www-form-urlencoded",
                                                                       "multipart/form-data"])
@@ -459,8 +461,10 @@ class Notes(unittest.TestCase):
         r = self.list_notes("?filter=" + q)
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual([(n["id"], n["text"]) for n in r.json()["notes"]], [(ids[0], "0"), (ids[1], "1")])
+        self.assertEqual(r.header("x-page"), '{"count":2,"limit":2}')  # a JSON header (content): compact JSON
         r = self.list_notes("?filter=" + urllib.parse.quote('{"title":"Filtered \\"x\\" & y"}', safe=""))
         self.assertEqual([n["id"] for n in r.json()["notes"]], ids)  # no limit: up to 20
+        self.assertEqual(r.header("x-page"), '{"count":3,"limit":20}')
         self.assertEqual(self.list_notes("?filter=%7B%22title%22%3A%22none%22%7D").json(), {"notes": []})
         self.assertEqual(len(self.list_notes("").json()["notes"]), min(20, max(ids)))  # no filter: the first 20
         cases = [  # (query value, [(loc, type)])

@@ -86,11 +86,28 @@ static const struct rt_db_statement select_notes = {
     .n_params = 2,
 };
 
+/* The list's page, the X-Page header: {"count": rows, "limit": the limit applied}; the caller puts it. */
+static struct json_object *page_of(int64_t rows, int64_t limit)
+{
+    struct json_object *page = json_object_new_object();
+
+    json_object_object_add(page, "count", json_object_new_int64(rows));
+    json_object_object_add(page, "limit", json_object_new_int64(limit));
+    return page;
+}
+
+struct listing {
+    struct rt_req *req;
+    int64_t limit; /* the limit applied, for X-Page */
+};
+
 static void notes_listed(const struct rt_db_result *res, void *arg)
 {
-    struct rt_req *req = arg;
+    struct listing *l = arg;
+    struct rt_req *req = l->req;
     int rows;
     struct api_note_list list = {{0, NULL}};
+    struct json_object *page = NULL;
 
     if (rt_db_req_reply_failure(req, res, api_list_notes__reply_503_detail))
         return;
@@ -103,7 +120,9 @@ static void notes_listed(const struct rt_db_result *res, void *arg)
             return;
         }
     }
-    api_list_notes__reply_200(req, &list);
+    page = page_of((int64_t)list.notes.len, l->limit);
+    api_list_notes__reply_200(req, &list, page); /* borrows page */
+    json_object_put(page);
 }
 
 /* @p filter was validated against NoteFilter before this runs: an object with a string title of 1..100
@@ -111,6 +130,7 @@ static void notes_listed(const struct rt_db_result *res, void *arg)
 void handle_list_notes(struct rt_req *req, const struct api_list_notes_params *params)
 {
     struct json_object *title = NULL, *limit = NULL;
+    struct listing *l = rt_req_alloc(req, sizeof(*l));
     char max[24];
     const char *values[2] = {"", max};
 
@@ -119,8 +139,10 @@ void handle_list_notes(struct rt_req *req, const struct api_list_notes_params *p
         json_object_object_get_ex(params->filter, "limit", &limit);
         values[0] = json_object_get_string(title);
     }
-    snprintf(max, sizeof(max), "%" PRId64, limit != NULL ? json_object_get_int64(limit) : (int64_t)20);
-    rt_db_req_submit(req, &select_notes, values, notes_listed, req, api_list_notes__reply_503_detail);
+    l->req = req;
+    l->limit = limit != NULL ? json_object_get_int64(limit) : 20;
+    snprintf(max, sizeof(max), "%" PRId64, l->limit);
+    rt_db_req_submit(req, &select_notes, values, notes_listed, l, api_list_notes__reply_503_detail);
 }
 
 static void note_created(const struct rt_db_result *res, void *arg)
