@@ -14,8 +14,9 @@ import contract_gen  # this folder (which imports this module: its names are loo
 
 
 def compact(value):
-    """@value as compact JSON text, as the generated C client sends it."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """@value as compact JSON text, as the generated C client sends it (but for non-ASCII characters, escaped
+    here as \\uXXXX, which a header, written in Latin-1 by http.client, can always carry)."""
+    return json.dumps(value, separators=(",", ":"))
 
 
 def json_content(p):

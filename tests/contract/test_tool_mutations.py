@@ -68,7 +68,7 @@ DRAWS = settings(max_examples=60, database=None, deadline=None, suppress_health_
 
 
 def compact(value):
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"))
 
 
 def sent(req):
