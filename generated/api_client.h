@@ -25,8 +25,9 @@
  * parses).  A range (body_4xx) or default (body_default) holds the body of
  * a status without a response of its own.  The response's headers (those
  * the spec declares among them) are read with rt_api_client_header(&res->r,
- * "Location").  Everything in a response is valid only during the callback;
- * copy what you keep.
+ * "Location"), as text (a header with JSON content: its JSON text, to
+ * parse with json_tokener).  Everything in a response is valid only during
+ * the callback; copy what you keep.
  *
  * Path parameters are C arguments, in template order (an array: its items
  * and their count); query, header and cookie parameters are in struct

@@ -13,10 +13,12 @@
  *
  * A reply helper takes the response headers the spec declares after the
  * body: a required one by value, an optional one by pointer (NULL: not
- * sent).  The helpers of `default` and of ranges (api_<op>__reply_4xx())
- * take the status.  A status the response does not cover, a required
- * string header left NULL or a header with a CR/LF is a handler bug: the
- * client gets 500 and the log names the helper.
+ * sent); a header with JSON content as a struct json_object *, borrowed
+ * (NULL: not sent), written as compact JSON.  The helpers of `default`
+ * and of ranges (api_<op>__reply_4xx()) take the status.  A status the
+ * response does not cover, a required string or JSON header left NULL or
+ * a header with a CR/LF is a handler bug: the client gets 500 and the log
+ * names the helper.
  *
  * A text/<x> request body arrives as `const char *body; size_t body_len`:
  * UTF-8 text, valid against its string schema; any other non-JSON,

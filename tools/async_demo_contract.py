@@ -258,10 +258,14 @@ class Judge:
                 continue
             schema = header.get("schema", {})
             kind = {"integer": int, "number": float}.get(schema.get("type"))
+            if "content" in header:  # a JSON header: strict JSON text (NaN, Infinity are not), of its schema
+                schema = deref(self.spec, next(iter(header["content"].values())).get("schema", {}))
+                kind = lambda t: json.loads(t, parse_constant=lambda c: float("x" + c))
             try:
                 value = kind(text) if kind else text
             except ValueError:
-                out.append(("header_schema", "header %s: %r is not a %s" % (name, text, schema.get("type"))))
+                out.append(("header_schema", "header %s: %r is not a %s" % (
+                    name, text, "JSON text" if "content" in header else schema.get("type"))))
                 continue
             if not Validator(schema, format_checker=FORMATS).is_valid(value):
                 out.append(("header_schema", "header %s: %r does not match its schema" % (name, text)))

@@ -21,6 +21,7 @@ import urllib.parse
 from hypothesis import strategies as st
 
 from contract_formats import FORMATS, Validator  # this folder
+from contract_params_json import json_content, json_param_mutations, json_value  # this folder
 
 TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
 NO_DELIMITERS = "x-contract-no-delimiters"  # a string schema whose values leave out , ; = .
@@ -286,12 +287,6 @@ def positives(op, caps):
     return [("positive " + m[0], positive(op, caps, m)) for m in medias]
 
 
-def json_content(p):
-    """Whether parameter @p has content of one JSON media type (a value sent as JSON text)."""
-    media = [m.split(";")[0].strip().lower() for m in p.get("content", {})]
-    return len(media) == 1 and re.fullmatch(r"application/(json|[^/]*\+json)", media[0]) is not None
-
-
 def positive(op, caps, media=None):
     """A strategy for valid requests of @op (dereferenced operation, with "operationId"); @media: the body's
     media type, one of body_medias(op) (default the primary one)."""
@@ -304,8 +299,7 @@ def positive(op, caps, media=None):
         target = params if p.get("required") or p["in"] == "path" else optional
         where_caps = dict(caps, **{HEADER_TEXT: 1}) if p["in"] in ("header", "cookie") else caps
         target[p["in"]][p["name"]] = from_schema(schema, p["name"], where_caps) if "content" not in p else \
-            from_schema(next(iter(p["content"].values())).get("schema", {}), p["name"], where_caps).map(
-                lambda v: json.dumps(v, separators=(",", ":")))  # content: its value as compact JSON text
+            json_value(p, where_caps)  # content: its value as compact JSON text
     parts = {where: st.fixed_dictionaries(params[where], optional=optional[where]) for where in params}
     media = media or body_media(op)
     raw = raw_media(op)
@@ -357,10 +351,14 @@ def text_of(value):
 
 
 def param_mutations(op):
-    """(name, mutate) for each single-parameter violation of @op: a bad value, or a missing required one."""
+    """(name, where, parameter name, value) for each single-parameter violation of @op: a bad value, or a missing
+    required one (value None); for a JSON parameter, value may be an edit (contract_params_json)."""
     out = []
     for p in op.get("parameters", []):
         schema, where, name = p.get("schema", {}), p["in"], p["name"]
+        if json_content(p):  # the value's edits (contract_params_json), then a required one left out
+            out += [(label, where, name, edit) for label, edit in json_param_mutations(p)]
+            schema = {}
         if schema.get("type") in ("array", "object"):
             continue  # a bad element is written like a good one in most styles: not one clear violation
         for constraint, value in bad_values(schema):
@@ -548,6 +546,7 @@ def negatives(op, caps, secured):
     type (text/plain) must then be answered 415: the Content-Type picks the reader, and there is none for it."""
     base = positive(op, caps)
     out = []
+    params = {(p["in"], p["name"]): p for p in op.get("parameters", [])}
     for name, where, pname, value in param_mutations(op):
         def mutate(req, where=where, pname=pname, value=value, name=name):
             req = copy.deepcopy(req)
@@ -557,7 +556,16 @@ def negatives(op, caps, secured):
                 req[where][pname] = value
             req["violates"] = name
             return req
-        out.append((name, base.map(mutate)))
+
+        def edit(drawn, edit=value, mutate=mutate):  # a JSON parameter's value edited: its text
+            text = edit(json.loads(drawn[1]))
+            return None if text is None else mutate(drawn[0], value=text)
+        if callable(value):  # from a valid value drawn for it (the request may have left it out)
+            p = params[(where, pname)]
+            drawn = json_value(p, dict(caps, **{HEADER_TEXT: 1}) if where in ("header", "cookie") else caps)
+            out.append((name, st.tuples(base, drawn).map(edit).filter(lambda r: r is not None)))
+        else:
+            out.append((name, base.map(mutate)))
     medias = body_medias(op)
     for media in medias:
         media_base = positive(op, caps, media) if media != medias[0] else base

@@ -47,6 +47,7 @@ class Walker:
         self.seen = set()
         self.version = str(spec.get("openapi", ""))
         self.body_defaults = set()  # check_document()
+        self.param_content = False  # walking a parameter's content (a JSON parameter's schema), for the messages
 
     def versioned(self, entry):
         """None if the key of entry exists in this document's OpenAPI version, else why it is refused."""
@@ -82,7 +83,12 @@ class Walker:
             if kind == "path-item" and key == "$ref":
                 self.follow(value, at, "path-item", ctx)
             elif entry.child:
-                self.child(value, entry.child, at, entry.ctx if entry.ctx and ctx else ctx)
+                outer, self.param_content = self.param_content, self.param_content or (
+                    kind == "parameter" and key == "content")
+                try:
+                    self.child(value, entry.child, at, entry.ctx if entry.ctx and ctx else ctx)
+                finally:
+                    self.param_content = outer
 
     def child(self, value, spec, at, ctx):
         """The value of a field, walked as spec says (keywords.py: child)."""
@@ -169,9 +175,9 @@ class Walker:
         response reached it through, for the messages; null_alt: the schema is the {type: 'null'} alternative of
         an anyOf/oneOf (where type 'null' alone is fine); prop: it is a property's schema (or the one its $ref
         names), the only place readOnly and writeOnly have an effect."""
-        if (ptr, "schema", ctx, prop) in self.seen:
+        if (ptr, "schema", ctx, prop, self.param_content) in self.seen:
             return
-        self.seen.add((ptr, "schema", ctx, prop))
+        self.seen.add((ptr, "schema", ctx, prop, self.param_content))
         if isinstance(node, bool):
             return  # true and false: boolean schemas
         if not isinstance(node, dict):
@@ -186,6 +192,11 @@ class Walker:
             if key in ("readOnly", "writeOnly") and value is True and not prop and ctx is not None:
                 self.fail(at, "schema keyword '%s: true' is refused: it is enforced on properties only (here it "
                               "would be ignored)" % key, via)
+            if key == "default" and ctx == BODY and self.param_content:
+                self.fail(at, "schema keyword 'default' is refused in a JSON parameter's schema (a parameter with "
+                              "content): its value is handed to the handler as sent, a struct json_object *, and "
+                              "nothing fills in a default (of the whole value, a property or an item); an absent "
+                              "optional parameter is NULL", via)
             if key == "default" and ctx == BODY and not prop:
                 self.fail(at, "schema keyword 'default' is refused here: a request body's defaults are applied to "
                               "absent properties only (an item's or a whole body's would be ignored)", via)

@@ -449,10 +449,11 @@ OBJECTS = {
     "example": {"summary": A(), "description": A(), "value": A(), "externalValue": A()},
     "link": {key: A() for key in ("operationRef", "operationId", "parameters", "requestBody", "description",
                                   "server")},
-    # Header Objects: response headers, arguments of the reply helpers (responses.py: scalar schemas only).
+    # Header Objects: response headers, arguments of the reply helpers (responses.py: scalar schemas, or content
+    # of one JSON media type written as compact JSON; the rest is refused there, with the content's pointer).
     "header": {"description": A(), "deprecated": A(), "example": A(), "examples": A(child="{example?}"),
                "required": S(check=a_flag), "schema": S(child="schema"),
-               "content": R("a header with content (a media type) is not supported: use schema"),
+               "content": S(child="content"),
                "style": R("only style simple is supported for headers", harmless=lambda v, n, c: v == "simple"),
                "explode": S(check=a_flag)},  # no effect on the scalar headers responses.py accepts
     "tag": {"name": A(), "description": A(), "externalDocs": A(child="external-documentation")},

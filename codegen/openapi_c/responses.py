@@ -6,7 +6,10 @@ operation declares on its own, or one of another range) is a handler bug, answer
 (rt_valid_reply_status()).  Each declared response header is an argument of the helper, after the body: a
 required one by value (a string must not be NULL), an optional one as a pointer, NULL when not sent; the value
 is written as its schema's type says (rt_valid_reply.h).  A header's schema describes what the handler sends,
-like a response body's: its bounds are the handler's contract, not checked (keywords.py: OUTPUT).
+like a response body's: its bounds are the handler's contract, not checked (keywords.py: OUTPUT).  A header with
+content of one JSON media type (application/json, application/<x>+json) takes a struct json_object *, borrowed
+(NULL: not sent; a required one NULL is a handler bug), written as compact JSON; its schema, too, is the
+handler's contract.  Several media types, another one, or encoding are refused with the content's pointer.
 """
 
 import re
@@ -16,6 +19,7 @@ from .document import pointer
 from .jsonschema import needs_schema, schema_table
 from .model import Response
 from .names import c_string, camel, field_name
+from .rawbody import is_json, media_type
 from .refusals import SpecError
 from .schemas import is_object_schema, model_for
 
@@ -46,6 +50,36 @@ class Header:
         self.c_type = c_type
         # What the setter gets: a pointer, or NULL when absent.
         self.value_c = c_name if kind == "string" or not required else "&" + c_name
+
+
+def json_header(name, c_name, required):
+    """The Header of a JSON header (content): the argument is a struct json_object *, sent as the text json-c
+    writes for it compact (the string header's checks then apply to that text: NULL when required, no control
+    character, which JSON text escapes anyway)."""
+    h = Header(name, c_name, required, "string", "struct json_object *")
+    h.value_c = ("(%s != NULL ? json_object_to_json_string_ext(%s, JSON_C_TO_STRING_PLAIN | "
+                 "JSON_C_TO_STRING_NOSLASHESCAPE) : NULL)" % (c_name, c_name))
+    return h
+
+
+def json_header_content(h, here):
+    """Refuse what a header's content cannot be here (see the module): several media types, not JSON, encoding,
+    content beside schema, style or explode."""
+    content = h["content"]
+    for key in ("schema", "style", "explode"):
+        if key in h:
+            raise SpecError("%s/%s: a header has either content or schema (with style and explode), not both: "
+                            "OpenAPI forbids %s beside content" % (here, key, key))
+    if not isinstance(content, dict) or len(content) != 1:
+        raise SpecError("%s/content: a response header's content must have exactly one media type (it has %d): "
+                        "one value has one serialization" % (here, len(content) if isinstance(content, dict) else 0))
+    media, mt_obj = next(iter(content.items()))
+    where = pointer(here + "/content", media)
+    if not is_json(media_type(media)[0]):
+        raise SpecError("%s: only JSON (application/json or application/<x>+json) response header content is "
+                        "supported, not %r" % (where, media))
+    if isinstance(mt_obj, dict) and "encoding" in mt_obj:
+        raise SpecError("%s/encoding: encoding applies to multipart and form request bodies only" % where)
 
 
 def build_responses(ctx, op, spec_op, where):
@@ -123,9 +157,18 @@ def response_headers(ctx, headers, at):
         if str(name).lower() in RUNTIME_HEADERS:
             raise SpecError("%s: response header %r is refused: the runtime sets it (Content-Type from the "
                             "media type)" % (pointer(at, name), name))
+        c_name = field_name(name)
+        if c_name in TAKEN or c_name in seen:
+            raise SpecError("%s: response header %r maps to the C argument %s, already used by %s"
+                            % (pointer(at, name), name, c_name, seen.get(c_name, "the reply helper")))
+        seen[c_name] = repr(name)
+        if "content" in h:
+            json_header_content(h, here)
+            out.append(json_header(name, c_name, h.get("required") is True))
+            continue
         schema = h.get("schema")
         if schema is None:
-            raise SpecError("%s: a response header needs a schema (content is not supported)" % here)
+            raise SpecError("%s: a response header needs a schema or content" % here)
         schema_at = here + "/schema"
         if isinstance(schema, dict) and "$ref" in schema:
             schema_at = schema["$ref"]
@@ -134,11 +177,6 @@ def response_headers(ctx, headers, at):
         if not isinstance(t, str) or t not in HEADER_TYPES:
             raise SpecError("%s: a response header must be a string, integer, number or boolean (one type, not "
                             "nullable), not %r" % (schema_at, t))
-        c_name = field_name(name)
-        if c_name in TAKEN or c_name in seen:
-            raise SpecError("%s: response header %r maps to the C argument %s, already used by %s"
-                            % (pointer(at, name), name, c_name, seen.get(c_name, "the reply helper")))
-        seen[c_name] = repr(name)
         required = h.get("required") is True
         req_type, opt_type, kind = HEADER_TYPES[t]
         out.append(Header(name, c_name, required, kind, req_type if required else opt_type))

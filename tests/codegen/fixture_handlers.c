@@ -101,16 +101,21 @@ void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p
     struct api_http_error err = {.detail = "bad gateway"};
     int64_t count = 7, retry = 30;
     double ratio = 0.1;
+    /* X-Page, a JSON header: borrowed by the helper, ours to put */
+    struct json_object *page = json_tokener_parse("{\"next\": 2, \"path\": \"/items/?a=\\u00e9\"}");
+    struct json_object *empty = json_object_new_object();
 
     switch (p->mode) {
     case 1:
-        api_reply_mode__reply_201(req, &msg, "/items/1", &count, &ratio, true);
+        api_reply_mode__reply_201(req, &msg, "/items/1", &count, &ratio, true, page);
         break;
     case 2:
-        api_reply_mode__reply_201(req, &msg, "/items/2", NULL, NULL, false); /* optional headers left out */
+        api_reply_mode__reply_201(req, &msg, "/items/2", NULL, NULL, false,
+                                  empty); /* optional ones left out */
         break;
     case 3:
-        api_reply_mode__reply_201(req, &msg, NULL, NULL, NULL, true); /* a required header missing: a bug */
+        api_reply_mode__reply_201(req, &msg, NULL, NULL, NULL, true,
+                                  page); /* a required header missing: a bug */
         break;
     case 4:
         api_reply_mode__reply_4xx_detail(req, 418, "teapot", &retry);
@@ -134,12 +139,17 @@ void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p
         api_reply_mode__reply_default(req, 201); /* declared on its own: a bug */
         break;
     case 12:
-        api_reply_mode__reply_201(req, &msg, "/a\r\nX-Evil: 1", NULL, NULL,
-                                  true); /* header injection: a bug */
+        api_reply_mode__reply_201(req, &msg, "/a\r\nX-Evil: 1", NULL, NULL, true,
+                                  page); /* header injection: a bug */
+        break;
+    case 13:
+        api_reply_mode__reply_201(req, &msg, "/items/13", NULL, NULL, true, NULL); /* required JSON: a bug */
         break;
     default:
         api_reply_mode__reply_default(req, 700); /* not a status */
     }
+    json_object_put(page);
+    json_object_put(empty);
 }
 
 /* Echoes the gadget: what the request may not set (id, owner) is the server's; password never goes back. */

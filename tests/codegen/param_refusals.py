@@ -1,5 +1,6 @@
-"""Issue 15's parameter styles and form bodies: what the generator refuses (and still accepts) there, run by
-test_codegen.py with its refused()/accepted() helpers (kept apart so that each file stays readable)."""
+"""Issue 15's parameter styles and form bodies, JSON parameters and JSON response headers (content): what the
+generator refuses (and still accepts) there, run by test_codegen.py with its refused()/accepted() helpers (kept
+apart so that each file stays readable)."""
 
 SEARCH = "#/paths/~1search/get"
 
@@ -89,6 +90,13 @@ def test_param_refusals(tmp, refused, accepted):
 JSONP = "#/paths/~1json-params~1{sel}/get"
 
 
+def pointer_node(node, where):
+    """The node at the JSON pointer @where (no escapes) under @node."""
+    for key in where.split("/")[1:]:
+        node = node[key]
+    return node
+
+
 def test_json_param_refusals(tmp, refused, accepted):
     """Parameters with content: one JSON media type and nothing OpenAPI forbids beside it, else refused."""
     params = lambda s: s["paths"]["/json-params/{sel}"]["get"]["parameters"]
@@ -107,9 +115,19 @@ def test_json_param_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: content(s)["application/json"].update(encoding={"status": {"contentType": "text/plain"}}),
             "encoding applies to multipart and form request bodies only",
             JSONP + "/parameters/1/content/application~1json/encoding")
-    refused(tmp, lambda s: content(s)["application/json"]["schema"].update(default={"status": "open"}),
-            "schema keyword 'default' is refused here",
-            JSONP + "/parameters/1/content/application~1json/schema/default")
+    # a default in a JSON parameter's schema (whole value, property, item): nothing fills it in; the message
+    # speaks of the parameter, not of a request body
+    for where in ("", "/properties/limit", "/properties/status"):
+        refused(tmp, lambda s, where=where: pointer_node(content(s)["application/json"]["schema"], where).update(
+            default={"": {"status": "open"}, "/properties/limit": 5, "/properties/status": "open"}[where]),
+            "schema keyword 'default' is refused in a JSON parameter's schema (a parameter with content): its "
+            "value is handed to the handler as sent", JSONP + "/parameters/1/content/application~1json/schema%s/default"
+            % where)
+    refused(tmp, lambda s: (s["components"]["schemas"].update(Sel={"type": "array", "items": {"type": "integer",
+                                                                                          "default": 1}}),
+                            params(s)[0]["content"]["application/json"].update(schema={"$ref": "#/components/schemas/Sel"})),
+            "nothing fills in a default (of the whole value, a property or an item)",
+            "#/components/schemas/Sel/items/default")
     refused(tmp, lambda s: params(s)[2].update(allowEmptyValue=True), "allowEmptyValue applies to query "
             "parameters only", JSONP + "/parameters/2/allowEmptyValue")
     refused(tmp, lambda s: params(s)[1].pop("content"), "parameter 'filter' needs a schema (or content)",
@@ -126,3 +144,34 @@ def test_json_param_refusals(tmp, refused, accepted):
              "a JSON parameter's schema by $ref, with keywords only the JSON Schema tables enforce")
     accepted(tmp, lambda s: params(s)[1].update(deprecated=True, content={"application/json; charset=utf-8": {}}),
              "deprecated, and a JSON media type with parameters")
+
+
+REPLY = "#/paths/~1replies~1{mode}/get/responses"
+
+
+def test_json_header_refusals(tmp, refused, accepted):
+    """Response headers with content: one JSON media type, nothing beside it, else refused with the pointer."""
+    headers = lambda s: s["paths"]["/replies/{mode}"]["get"]["responses"]["201"]["headers"]
+    page = lambda s: headers(s)["X-Page"]
+    refused(tmp, lambda s: page(s)["content"].update({"application/x+json": {}}),
+            "a response header's content must have exactly one media type (it has 2)", REPLY + "/201/headers/X-Page/content")
+    refused(tmp, lambda s: page(s).update(content={}), "must have exactly one media type (it has 0)",
+            REPLY + "/201/headers/X-Page/content")
+    refused(tmp, lambda s: page(s).update(schema={"type": "string"}), "a header has either content or schema",
+            REPLY + "/201/headers/X-Page/schema")
+    refused(tmp, lambda s: page(s).update(explode=False), "OpenAPI forbids explode beside content",
+            REPLY + "/201/headers/X-Page/explode")
+    refused(tmp, lambda s: page(s).update(content={"application/xml": {"schema": {}}}), "only JSON (application/"
+            "json or application/<x>+json) response header content is supported, not 'application/xml'",
+            REPLY + "/201/headers/X-Page/content/application~1xml")
+    refused(tmp, lambda s: page(s)["content"]["application/json"].update(encoding={"a": {"contentType": "x/y"}}),
+            "encoding", REPLY + "/201/headers/X-Page/content/application~1json/encoding")
+    refused(tmp, lambda s: page(s)["content"]["application/json"]["schema"].update(minimum="x"), "minimum",
+            REPLY + "/201/headers/X-Page/content/application~1json/schema/minimum")
+    refused(tmp, lambda s: headers(s).update({"X_Page": {"content": {"application/json": {}}}}),
+            "maps to the C argument x_page, already used by 'X-Page'", REPLY + "/201/headers/X_Page")
+    accepted(tmp, lambda s: (s["components"]["headers"].update(Page=page(s)),
+                             headers(s).update({"X-Page": {"$ref": "#/components/headers/Page"}})),
+             "a JSON response header by $ref")
+    accepted(tmp, lambda s: page(s).update(content={"application/vnd.page+json; charset=utf-8": {}}),
+             "a vendor JSON media type with parameters, and no schema")

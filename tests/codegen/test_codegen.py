@@ -332,7 +332,8 @@ def test_response_refusals(tmp):
     refused(tmp, lambda s: reply_headers(s).update({"X-N": {"schema": {"type": ["integer", "null"]}}}),
             "not nullable", REPLY + "/201/headers/X-N/schema")
     refused(tmp, lambda s: reply_headers(s).update({"X-C": {"content": {"text/plain": {}}}}),
-            "Header field 'content' is refused", REPLY + "/201/headers/X-C/content")
+            "only JSON (application/json or application/<x>+json) response header content is supported, not "
+            "'text/plain'", REPLY + "/201/headers/X-C/content/text~1plain")  # param_refusals.py: the rest
     refused(tmp, lambda s: reply_headers(s).update({"X-S": {"style": "form", "schema": {"type": "string"}}}),
             "'style: form' is refused", REPLY + "/201/headers/X-S/style")
     refused(tmp, lambda s: reply_headers(s).update({"Status": {"schema": {"type": "string"}}}),
@@ -557,6 +558,7 @@ def main():
         test_harmless(tmp)
         param_refusals.test_param_refusals(tmp, refused, accepted)
         param_refusals.test_json_param_refusals(tmp, refused, accepted)
+        param_refusals.test_json_header_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)

@@ -255,15 +255,18 @@ static int header_is(const char *line)
 /* Response headers as helper arguments, written per their schema; ranges and default take the status. */
 static void test_replies(void)
 {
-    static const char *const bugs[] = {"/replies/3",  "/replies/5",  "/replies/6", "/replies/9",
-                                       "/replies/10", "/replies/11", "/replies/12"};
+    static const char *const bugs[] = {"/replies/3",  "/replies/5",  "/replies/6",  "/replies/9",
+                                       "/replies/10", "/replies/11", "/replies/12", "/replies/13"};
 
     send_req(RT_METHOD_GET, "/replies/1", NULL, NULL);
     CHECK(cap.status == 201 && body_is("{\"message\":\"made\"}"));
     CHECK(header_is("Location: /items/1\r\n") && header_is("X-Count: 7\r\n") &&
           header_is("X-Ratio: 0.1\r\n") && header_is("X-Flag: true\r\n"));
+    /* a JSON header (content): compact JSON, "/" not escaped, non-ASCII as UTF-8 */
+    CHECK(header_is("X-Page: {\"next\":2,\"path\":\"/items/?a=\xc3\xa9\"}\r\n"));
     send_req(RT_METHOD_GET, "/replies/2", NULL, NULL);
-    CHECK(cap.status == 201 && header_is("Location: /items/2\r\n") && header_is("X-Flag: false\r\n"));
+    CHECK(cap.status == 201 && header_is("Location: /items/2\r\n") && header_is("X-Flag: false\r\n") &&
+          header_is("X-Page: {}\r\n"));
     CHECK(strstr(cap.headers, "X-Count") == NULL && strstr(cap.headers, "X-Ratio") == NULL);
     send_req(RT_METHOD_GET, "/replies/4", NULL, NULL);
     CHECK(cap.status == 418 && body_is("{\"detail\":\"teapot\"}") && header_is("Retry-After: 30\r\n"));

@@ -94,6 +94,16 @@ class Spec:
         if "$ref" in header:
             header = self.resolver.resolve(header["$ref"])[1]
         assert text is not None, "%s %s: documented header %s missing" % (op_id, status, name)
+        if "content" in header:  # a JSON header: strict JSON text, valid against its media type's schema
+            schema = next(iter(header["content"].values())).get("schema", {})
+            try:
+                value = json.loads(text, parse_constant=lambda c: 1 / 0)  # NaN, Infinity: not JSON
+            except (ValueError, ZeroDivisionError):
+                raise AssertionError("%s %s: header %s: %r is not JSON" % (op_id, status, name, text))
+            errors = list(Validator(schema, format_checker=FORMATS).iter_errors(value))
+            assert not errors, "%s %s: header %s: %r does not match the spec: %s" % (
+                op_id, status, name, text, errors[0].message)
+            return
         schema = header.get("schema", {})
         if "$ref" in schema:
             schema = self.resolver.resolve(schema["$ref"])[1]

@@ -73,7 +73,11 @@ class ToolTests(unittest.TestCase):
         with tempfile.TemporaryDirectory(prefix="async-demo-contract-notes-") as tmp:
             with Server(workers=2, database_url="sqlite:///" + os.path.join(tmp, "notes.db"),
                         env={"GREETING": "Hi"}) as server:
-                self.check_clean("http://127.0.0.1:%d/v1" % server.port)
+                out = self.check_clean("http://127.0.0.1:%d/v1" % server.port)
+                # list_notes' JSON query parameter (filter) was drawn: valid values, and invalid ones answered 422
+                row = [line.split() for line in out.splitlines() if line.startswith("list_notes ")][0]
+                self.assertGreater(int(row[2]), 0, "no positive list_notes request")
+                self.assertGreater(int(row[3]), 0, "no negative list_notes request (the JSON parameter's)")
 
     def test_petstore(self):
         """The tool sends an API key in a header and a bearer token; the operations that take only basic

@@ -7,11 +7,21 @@
  * undeclared type (text/plain), which the call must refuse before sending.
  * Exit status 0 if every call got 201 with the note sent and the undeclared
  * type was refused, else 1; 2 for a usage error.
+ *
+ * Then api_client_list_notes() with its JSON parameter filter (a struct
+ * json_object * the client sends as compact JSON, percent-encoded in the
+ * query): {"title":"Typed","limit":2}, which the server must apply, and
+ * {"limit":2} (no title: the client sends it, the server answers 422).
+ * One line each: "list <status> <titles of the notes, comma-separated>
+ * page <X-Page>" for a 200 (its JSON header X-Page parsed as strict JSON
+ * and written back), "list <status> <loc of each 422 entry, joined by
+ * '.'>".
  */
 #include "api_client.h"
 #include "rt_client.h"
 
 #include <event2/event.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +43,62 @@ static void on_created(const struct api_client_create_note_response *res, void *
     if (res->body_201 != NULL)
         snprintf(o->note, sizeof(o->note), "%s|%s", res->body_201->title, res->body_201->text);
     event_base_loopexit(base, NULL);
+}
+
+/* " page <X-Page parsed strictly, written compact>" into @p out (@p size bytes); the length written. */
+static size_t page_text(const struct rt_api_client_response *r, char *out, size_t size)
+{
+    const char *text = rt_api_client_header(r, "X-Page");
+    struct json_tokener *tok = json_tokener_new();
+    struct json_object *page = NULL;
+    int n;
+
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    if (text != NULL)
+        page = json_tokener_parse_ex(tok, text, (int)strlen(text) + 1); /* the NUL ends the text */
+    n = snprintf(out, size, " page %s",
+                 page != NULL ? json_object_to_json_string_ext(page, JSON_C_TO_STRING_PLAIN) : "(invalid)");
+    json_object_put(page);
+    json_tokener_free(tok);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void on_listed(const struct api_client_list_notes_response *res, void *arg)
+{
+    char *out = arg;
+    size_t used;
+
+    used = (size_t)snprintf(out, 256, "list %d ", res->r.status);
+    for (size_t i = 0; res->body_200 != NULL && i < res->body_200->notes.len && used < 256; i++)
+        used += (size_t)snprintf(out + used, 256 - used, "%s%s", i > 0 ? "," : "",
+                                 res->body_200->notes.items[i].title);
+    if (res->body_200 != NULL && used < 256)
+        used += page_text(&res->r, out + used, 256 - used);
+    for (size_t i = 0; res->body_422 != NULL && i < res->body_422->detail.len && used < 256; i++) {
+        const struct api_validation_error *e = &res->body_422->detail.items[i];
+
+        for (size_t k = 0; k < e->loc.len && used < 256; k++)
+            used += (size_t)snprintf(out + used, 256 - used, "%s%s", k > 0 ? "." : "",
+                                     json_object_get_string(e->loc.items[k]));
+    }
+    event_base_loopexit(base, NULL);
+}
+
+/* GET /notes/?filter=<@p filter_json as compact JSON>: the line on_listed() wrote; 0, or -1. */
+static int list_notes(struct rt_api_client *client, const char *filter_json)
+{
+    struct api_client_list_notes_params params = {.filter = json_tokener_parse(filter_json)};
+    char line[256] = "";
+    int rc = -1;
+
+    if (params.filter == NULL || api_client_list_notes(client, &params, on_listed, line) != 0)
+        goto done;
+    event_base_dispatch(base); /* on_listed() stops it */
+    printf("%s\n", line);
+    rc = 0;
+done:
+    json_object_put(params.filter); /* borrowed by the call: still ours */
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -75,6 +141,9 @@ int main(int argc, char **argv)
         failed = 1;
     else
         printf("text/plain refused\n");
+    if (list_notes(&client, "{\"title\": \"Typed\", \"limit\": 2}") != 0 ||
+        list_notes(&client, "{\"limit\": 2}") != 0)
+        failed = 1;
     rt_api_client_cleanup(&client);
     rt_client_free(http);
     event_base_free(base);

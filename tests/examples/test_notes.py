@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -32,6 +33,7 @@ EXEMPT = {
     ("add_attachment", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("replace_note_text", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
     ("import_note", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
+    ("list_notes", "503"): "the database-down path is the runtime's, tested on async-demo (contract.*)",
 }
 
 
@@ -285,7 +287,7 @@ class Notes(unittest.TestCase):
 
     def relay(self):
         """(a base URL, the list of (path, Content-Type, body) the server got through it): a relay to the server
-        that records each POST."""
+        that records each POST, and each GET (with no Content-Type and an empty body)."""
         seen, target = [], ("127.0.0.1", self.server.port)
 
         class Relay(http.server.BaseHTTPRequestHandler):
@@ -295,15 +297,20 @@ class Notes(unittest.TestCase):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 seen.append((self.path, self.headers.get("Content-Type"), body))
                 conn = http.client.HTTPConnection(*target, timeout=30)
-                conn.request("POST", self.path, body=body, headers={"Content-Type": self.headers["Content-Type"]})
+                conn.request(self.command, self.path, body=body if self.command == "POST" else None,
+                             headers={"Content-Type": self.headers["Content-Type"]} if self.command == "POST" else {})
                 answer = conn.getresponse()
                 data = answer.read()
                 conn.close()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", answer.getheader("Content-Type", "application/json"))
+                if answer.getheader("X-Page") is not None:  # list_notes' JSON header, as the server wrote it
+                    self.send_header("X-Page", answer.getheader("X-Page"))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            do_GET = do_POST
 
             def log_message(self, *args):
                 pass
@@ -360,10 +367,14 @@ class Notes(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertEqual(r.stdout.splitlines(), ["%s 201 Typed|café, & more" % m for m in (
             "default", "application/json", "application/x-www-form-urlencoded", "Multipart/Form-Data")] +
-            ["text/plain refused"])
-        self.assertEqual([ct.split(";")[0] for _, ct, _ in seen], ["application/json", "application/json",
-                                                                  "application/x-www-form-urlencoded",
-                                                                  "multipart/form-data"])
+            ["text/plain refused", 'list 200 Typed,Typed page {"count":2,"limit":2}', "list 422 query.filter.title"])
+        self.assertEqual([ct.split(";")[0] for _, ct, _ in seen[:4]], ["application/json", "application/json",
+                                                                      "application/x-www-form-urlencoded",
+                                                                      "multipart/form-data"])
+        # the JSON parameter as the server got it: compact JSON, percent-encoded in the query
+        self.assertEqual([(path, ct) for path, ct, _ in seen[4:]], [
+            ("/v1/notes/?filter=%7B%22title%22%3A%22Typed%22%2C%22limit%22%3A2%7D", None),
+            ("/v1/notes/?filter=%7B%22limit%22%3A2%7D", None)])
         self.assertEqual(seen[2][2], b"title=Typed&text=caf%C3%A9%2C%20%26%20more")
         self.assertIn(b'name="title"\r\n\r\nTyped\r\n', seen[3][2])
 
@@ -437,6 +448,42 @@ class Notes(unittest.TestCase):
             self.assertEqual(r.json()["detail"][0]["type"], "model_attributes_type", ct)
         r = self.send_raw("import_note", "/notes/import", b'{"title": ""}', "application/vnd.notes+json")
         self.assertEqual(self.locs(r), [["body", "title"], ["body", "text"]])
+
+    def list_notes(self, query):
+        return self.spec.check("list_notes", self.server.request("GET", "/notes/" + query))
+
+    def test_7_d_a_json_query_parameter(self):
+        """GET /notes/?filter=<JSON>: parsed as strict JSON after percent-decoding, validated against NoteFilter
+        (422 at ["query", "filter", ...] in FastAPI's shape), applied by the handler."""
+        ids = [self.call("create_note", body={"title": "Filtered \"x\" & y", "text": str(i)}).json()["id"]
+               for i in range(3)]
+        q = urllib.parse.quote(json.dumps({"title": "Filtered \"x\" & y", "limit": 2}), safe="")
+        r = self.list_notes("?filter=" + q)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([(n["id"], n["text"]) for n in r.json()["notes"]], [(ids[0], "0"), (ids[1], "1")])
+        self.assertEqual(r.header("x-page"), '{"count":2,"limit":2}')  # a JSON header (content): compact JSON
+        r = self.list_notes("?filter=" + urllib.parse.quote('{"title":"Filtered \\"x\\" & y"}', safe=""))
+        self.assertEqual([n["id"] for n in r.json()["notes"]], ids)  # no limit: up to 20
+        self.assertEqual(r.header("x-page"), '{"count":3,"limit":20}')
+        self.assertEqual(self.list_notes("?filter=%7B%22title%22%3A%22none%22%7D").json(), {"notes": []})
+        self.assertEqual(len(self.list_notes("").json()["notes"]), min(20, max(ids)))  # no filter: the first 20
+        cases = [  # (query value, [(loc, type)])
+            ("%7B%22title%22%3A", [(["query", "filter"], "json_invalid")]),  # malformed: {"title":
+            ("%7B%27title%27%3A%27x%27%7D", [(["query", "filter"], "json_invalid")]),  # single quotes: not JSON
+            ("%7B%22limit%22%3A5%7D", [(["query", "filter", "title"], "missing")]),
+            ("%7B%22title%22%3A%22x%22%2C%22limit%22%3A21%7D", [(["query", "filter", "limit"], "less_than_equal")]),
+            ("%7B%22title%22%3A%22%22%2C%22limit%22%3A0%7D", [(["query", "filter", "title"], "string_too_short"),
+                                                           (["query", "filter", "limit"], "greater_than_equal")]),
+            ("%7B%22title%22%3A%22x%22%2C%22tag%22%3A1%7D", [(["query", "filter", "tag"], "extra_forbidden")]),
+            ("%5B%5D", [(["query", "filter"], "dict_type")]),
+        ]
+        for query, want in cases:
+            with self.subTest(query=query):
+                r = self.list_notes("?filter=" + query)
+                self.assertEqual(r.status, 422, r.body)
+                self.assertEqual([(e["loc"], e["type"]) for e in r.json()["detail"]], want)
+                for e in r.json()["detail"]:
+                    self.assertTrue({"type", "loc", "msg", "input"} <= set(e), e)
 
     def test_9_every_documented_status_was_produced(self):
         assert_all_covered(self, self.spec, EXEMPT, os.path.relpath(__file__))

@@ -1,5 +1,6 @@
 /*
- * Notes in the database: create one, read one.
+ * Notes in the database: create one, read one, list them (by a JSON
+ * filter, a query parameter with content).
  *
  * Each handler submits one statement and answers from its callback, on
  * the same event loop; the loop serves other requests meanwhile.  Input
@@ -14,6 +15,7 @@
 #include "rt_req.h"
 
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,15 +61,88 @@ static const struct rt_db_statement select_note = {
     .n_params = 1,
 };
 
-/* Row 0 of @res (id, title, text) as a note whose strings live in @req's memory; 0, or -1 if a value is
- * missing or of another type than the table's. */
-static int note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
+/* Row @row of @res (id, title, text) as a note whose strings live in @req's memory; 0, or -1 if a value
+ * is missing or of another type than the table's. */
+static int note_of_row(struct rt_req *req, const struct rt_db_result *res, int row, struct api_note *note)
 {
-    if (rt_db_result_int64(res, 0, 0, &note->id) != RT_DB_VALUE_OK ||
-        rt_db_req_text(req, res, 0, 1, &note->title) != RT_DB_VALUE_OK ||
-        rt_db_req_text(req, res, 0, 2, &note->text) != RT_DB_VALUE_OK)
+    if (rt_db_result_int64(res, row, 0, &note->id) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, row, 1, &note->title) != RT_DB_VALUE_OK ||
+        rt_db_req_text(req, res, row, 2, &note->text) != RT_DB_VALUE_OK)
         return -1;
     return 0;
+}
+
+static int note_from_row(struct rt_req *req, const struct rt_db_result *res, struct api_note *note)
+{
+    return note_of_row(req, res, 0, note);
+}
+
+/* The notes with title $1 (every note when $1 is empty: a filter's title has minLength 1), oldest first,
+ * at most $2 of them. */
+static const struct rt_db_statement select_notes = {
+    .name = "notes_list",
+    .sql = "SELECT id, title, text FROM notes WHERE ($1 = '' OR title = $1) ORDER BY id"
+           " LIMIT CAST($2 AS BIGINT)",
+    .n_params = 2,
+};
+
+/* The list's page, the X-Page header: {"count": rows, "limit": the limit applied}; the caller puts it. */
+static struct json_object *page_of(int64_t rows, int64_t limit)
+{
+    struct json_object *page = json_object_new_object();
+
+    json_object_object_add(page, "count", json_object_new_int64(rows));
+    json_object_object_add(page, "limit", json_object_new_int64(limit));
+    return page;
+}
+
+struct listing {
+    struct rt_req *req;
+    int64_t limit; /* the limit applied, for X-Page */
+};
+
+static void notes_listed(const struct rt_db_result *res, void *arg)
+{
+    struct listing *l = arg;
+    struct rt_req *req = l->req;
+    int rows;
+    struct api_note_list list = {{0, NULL}};
+    struct json_object *page = NULL;
+
+    if (rt_db_req_reply_failure(req, res, api_list_notes__reply_503_detail))
+        return;
+    rows = rt_db_result_rows(res);
+    list.notes.len = rows > 0 ? (size_t)rows : 0;
+    list.notes.items = rt_req_alloc(req, (list.notes.len + 1) * sizeof(struct api_note));
+    for (int i = 0; i < rows; i++) {
+        if (note_of_row(req, res, i, &list.notes.items[i]) != 0) {
+            rt_db_req_reply_bad_row(req, "a listed note");
+            return;
+        }
+    }
+    page = page_of((int64_t)list.notes.len, l->limit);
+    api_list_notes__reply_200(req, &list, page); /* borrows page */
+    json_object_put(page);
+}
+
+/* @p filter was validated against NoteFilter before this runs: an object with a string title of 1..100
+ * characters and, maybe, an integer limit in 1..20. */
+void handle_list_notes(struct rt_req *req, const struct api_list_notes_params *params)
+{
+    struct json_object *title = NULL, *limit = NULL;
+    struct listing *l = rt_req_alloc(req, sizeof(*l));
+    char max[24];
+    const char *values[2] = {"", max};
+
+    if (params->filter != NULL) {
+        json_object_object_get_ex(params->filter, "title", &title);
+        json_object_object_get_ex(params->filter, "limit", &limit);
+        values[0] = json_object_get_string(title);
+    }
+    l->req = req;
+    l->limit = limit != NULL ? json_object_get_int64(limit) : 20;
+    snprintf(max, sizeof(max), "%" PRId64, l->limit);
+    rt_db_req_submit(req, &select_notes, values, notes_listed, l, api_list_notes__reply_503_detail);
 }
 
 static void note_created(const struct rt_db_result *res, void *arg)
