@@ -50,10 +50,13 @@ class ResponseMedia:
 def response_media(ctx, content, at):
     """The ResponseMedia list (spec order) of a response's content (at pointer at + "/content"), and the index
     of the primary one; ([], 0) for no content."""
-    if not isinstance(content, dict) or not content:
+    if content is None or content == {}:
         return [], 0
+    if not isinstance(content, dict):
+        raise SpecError("%s/content: must be a map of media types to Media Type Objects" % at)
     out, words = [], {}
     for key, node in content.items():
+        key = str(key)
         where = pointer(at + "/content", key)
         mt, params = media_type(key)
         m = MEDIA.fullmatch(mt)

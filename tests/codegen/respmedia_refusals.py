@@ -23,8 +23,6 @@ def test_respmedia_refusals(tmp, refused, accepted):
             "keyword(s) pattern are not supported in the schema of a body of type image/png", png)
     refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": {"type": "string", "maxLength": 0}}}),
             "maxLength 0 is not supported", png + "/maxLength")
-    refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": False}}),
-            "the schema of a response of type image/png must be an object", png)
     refused(tmp, lambda s: resp_op(s, {"text/plain": {"schema": {"type": "integer"}}}),
             "a text/plain body must have a string schema", RESP + "/content/text~1plain/schema")
     refused(tmp, lambda s: resp_op(s, {"text/csv": {"schema": {"type": "string", "minItems": 1}}}),
@@ -33,29 +31,19 @@ def test_respmedia_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: resp_op(s, {"text/plain; charset=latin-1": {"schema": {"type": "string"}}}),
             "charset 'latin-1' is not supported: a text response is sent as the UTF-8",
             RESP + "/content/text~1plain; charset=latin-1")
-    for wild in ("*/*", "image/*", "application/*"):
+    for wild in ("*/*", "image/*"):
         refused(tmp, lambda s: resp_op(s, {"application/json": obj, wild: {}}), "the wildcard media type %r is "
                 "not supported in a response" % wild, RESP + "/content/" + wild.replace("/", "~1"))
     refused(tmp, lambda s: resp_op(s, {"json": obj}), "'json' is not a media type", RESP + "/content/json")
     refused(tmp, lambda s: resp_op(s, {"application/json": obj, "application/problem+json": obj}),
             "several JSON media types in one response (application/json, application/problem+json) are not "
             "supported", RESP + "/content")
-    # (the fixture is written back with its keys sorted: the second of each pair is the one refused)
+    # (the fixture is written back with its keys sorted: the second of the pair is the one refused)
     refused(tmp, lambda s: resp_op(s, {"application/x-y": {}, "application/x.y": {}}), "media types "
             "'application/x-y' and 'application/x.y' of one response map to the same C name 'application_x_y'",
             RESP + "/content/application~1x.y")
-    refused(tmp, lambda s: resp_op(s, {"IMAGE/PNG": {}, "image/png": {}}), "map to the same C name",
-            RESP + "/content/image~1png")
-    accepted(tmp, lambda s: resp_op(s, {"application/octet-stream": {}}), "a bytes response without a schema")
-    accepted(tmp, lambda s: resp_op(s, {"application/pdf": {"schema": {"type": "string", "format": "binary",
-                                                                       "contentMediaType": "application/pdf",
-                                                                       "minLength": 1, "maxLength": 99}}}),
-             "a bytes response with format binary, contentMediaType and length bounds")
-    accepted(tmp, lambda s: resp_op(s, {"application/json": obj, "application/xml": {"schema": {"type": "string"}},
-                                        "text/csv; charset=utf-8": {"schema": {"type": "string"}},
-                                        "image/png": {}}, "default"),
-             "a default response of JSON, XML, CSV and PNG")
-    accepted(tmp, lambda s: resp_op(s, {"application/vnd.x+json": obj, "text/html": {"schema": {"type": "string"}}}),
-             "a vendor JSON type beside text/html")
-    accepted(tmp, lambda s: resp_op(s, {"text/plain; version=0.0.4": {"schema": {"type": "string"}}}),
-             "a text type with a parameter (sent as written)")
+    accepted(tmp, lambda s: resp_op(s, {"application/octet-stream": {}, "application/pdf": {"schema": {
+        "type": "string", "format": "binary", "contentMediaType": "application/pdf", "minLength": 1, "maxLength": 99}},
+        "application/vnd.x+json": obj, "text/plain; version=0.0.4": {"schema": {"type": "string"}}}, "default"),
+             "a default response of bytes without a schema, bytes with format binary, contentMediaType and length "
+             "bounds, a vendor JSON type and text with a parameter (sent as written)")
