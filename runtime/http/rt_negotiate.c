@@ -285,5 +285,7 @@ int rt_req_negotiate(struct rt_req *req, const char *const types[], size_t n, si
             accept = joined;
         }
     }
+    rt_req_add_header(req, "Vary",
+                      "Accept"); /* the answer depends on it: caches must key on it (RFC 9110 §12.5.5) */
     return rt_negotiate(accept, types, n, preferred);
 }

@@ -43,7 +43,8 @@ int rt_negotiate(const char *accept, const char *const types[], size_t n, size_t
 
 /**
  * rt_negotiate() over the Accept header(s) of @p req (several lines are
- * joined as one list, in request memory).
+ * joined as one list, in request memory).  Adds "Vary: Accept" to the
+ * answer: it depends on that header (RFC 9110 §12.5.5).
  */
 int rt_req_negotiate(struct rt_req *req, const char *const types[], size_t n, size_t preferred);
 

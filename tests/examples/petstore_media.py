@@ -22,6 +22,7 @@ class ResponseMediaTypes:
             self.assertEqual((r.status, r.header("content-type"), r.body.decode()), (200, "application/xml", xml),
                              accept)
             self.assertEqual(r.header("etag"), etag)  # the response's headers go with every media type
+            self.assertIn("Accept", r.header("vary"))  # the answer depends on Accept: caches must know
         for accept in ("application/json", "*/*", "application/xml;q=0.5, application/json",
                        "application/xml, application/json", "application/*", "image/png",  # none: the handler's JSON
                        "application/xml;q=2", "application/xml garbage", ""):  # malformed: as if absent
