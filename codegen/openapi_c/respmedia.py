@@ -104,7 +104,8 @@ def check_schema(ctx, r, at):
     if r.kind == "bytes":
         bytes_limits(RawBody(r.media, False), schema, at)
         return
-    unknown = sorted(k for k in schema if k not in TEXT_KEYWORDS and k not in ANNOTATIONS and not k.startswith("x-"))
+    unknown = sorted(str(k) for k in schema if k not in TEXT_KEYWORDS and k not in ANNOTATIONS and
+                     not str(k).startswith("x-"))
     if unknown:
         raise SpecError("%s: keyword(s) %s are not supported in the schema of a response of type %s (supported: "
                         "%s)" % (at, ", ".join(unknown), r.media, ", ".join(sorted(TEXT_KEYWORDS))))
