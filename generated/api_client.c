@@ -10,15 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 20
-#error "generated/ was made for RT_CODEGEN_ABI 20 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 21
+#error "generated/ was made for RT_CODEGEN_ABI 21 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table --- */
 
+static const char *const media_read_root_200[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_read_root[] = {
     {.status = 200, .status_hi = 0, .model = &api_welcome__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_read_root_200},
 };
 
 static const struct rt_api_client_param params_async_delay[] = {
@@ -27,13 +29,19 @@ static const struct rt_api_client_param params_async_delay[] = {
      .required = true, .summary = "path, required, 0 <= x <= 60"},
 };
 
+static const char *const media_async_delay_200[] = {"application/json", NULL};
+
+static const char *const media_async_delay_422[] = {"application/json", NULL};
+
+static const char *const media_async_delay_500[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_async_delay[] = {
     {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_async_delay_200},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_async_delay_422},
     {.status = 500, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_async_delay_500},
 };
 
 static const struct rt_api_client_param params_sync_delay[] = {
@@ -42,11 +50,15 @@ static const struct rt_api_client_param params_sync_delay[] = {
      .required = true, .summary = "path, required, 0 <= x <= 10"},
 };
 
+static const char *const media_sync_delay_200[] = {"application/json", NULL};
+
+static const char *const media_sync_delay_422[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_sync_delay[] = {
     {.status = 200, .status_hi = 0, .model = &api_delay_result__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_sync_delay_200},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_sync_delay_422},
 };
 
 static const struct rt_api_client_param params_list_users[] = {
@@ -60,26 +72,40 @@ static const struct rt_api_client_param params_list_users[] = {
 
 static const char *const headers_list_users_503[] = {"Retry-After", NULL};
 
+static const char *const media_list_users_200[] = {"application/json", NULL};
+
+static const char *const media_list_users_422[] = {"application/json", NULL};
+
+static const char *const media_list_users_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_list_users[] = {
     {.status = 200, .status_hi = 0, .model = &api_user_page__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_list_users_200},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_list_users_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_list_users_503},
+     .headers = headers_list_users_503, .media = media_list_users_503},
 };
 
 static const char *const headers_create_user_503[] = {"Retry-After", NULL};
 
+static const char *const media_create_user_201[] = {"application/json", NULL};
+
+static const char *const media_create_user_409[] = {"application/json", NULL};
+
+static const char *const media_create_user_422[] = {"application/json", NULL};
+
+static const char *const media_create_user_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_create_user[] = {
     {.status = 201, .status_hi = 0, .model = &api_user__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_create_user_201},
     {.status = 409, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_create_user_409},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_create_user_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_create_user_503},
+     .headers = headers_create_user_503, .media = media_create_user_503},
 };
 
 static const struct rt_api_client_param params_get_user[] = {
@@ -90,15 +116,23 @@ static const struct rt_api_client_param params_get_user[] = {
 
 static const char *const headers_get_user_503[] = {"Retry-After", NULL};
 
+static const char *const media_get_user_200[] = {"application/json", NULL};
+
+static const char *const media_get_user_404[] = {"application/json", NULL};
+
+static const char *const media_get_user_422[] = {"application/json", NULL};
+
+static const char *const media_get_user_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_get_user[] = {
     {.status = 200, .status_hi = 0, .model = &api_user__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_200},
     {.status = 404, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_404},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_get_user_503},
+     .headers = headers_get_user_503, .media = media_get_user_503},
 };
 
 static const struct rt_api_client_param params_delete_user[] = {
@@ -111,26 +145,36 @@ static const char *const headers_delete_user_401[] = {"WWW-Authenticate", NULL};
 
 static const char *const headers_delete_user_503[] = {"Retry-After", NULL};
 
+static const char *const media_delete_user_401[] = {"application/json", NULL};
+
+static const char *const media_delete_user_404[] = {"application/json", NULL};
+
+static const char *const media_delete_user_422[] = {"application/json", NULL};
+
+static const char *const media_delete_user_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_delete_user[] = {
     {.status = 204, .status_hi = 0, .model = NULL,
-     .headers = NULL},
+     .headers = NULL, .media = NULL},
     {.status = 401, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_delete_user_401},
+     .headers = headers_delete_user_401, .media = media_delete_user_401},
     {.status = 404, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_delete_user_404},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_delete_user_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_delete_user_503},
+     .headers = headers_delete_user_503, .media = media_delete_user_503},
 };
 
 static const struct rt_api_client_scheme schemes_delete_user[] = {
     {.name = "adminKey", .kind = RT_AUTH_API_KEY_HEADER, .param = "X-API-Key"},
 };
 
+static const char *const media_fetch_external_data_200[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_fetch_external_data[] = {
     {.status = 200, .status_hi = 0, .model = &api_external_data__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_fetch_external_data_200},
 };
 
 static const struct rt_api_client_param params_get_user_with_external_data[] = {
@@ -141,15 +185,23 @@ static const struct rt_api_client_param params_get_user_with_external_data[] = {
 
 static const char *const headers_get_user_with_external_data_503[] = {"Retry-After", NULL};
 
+static const char *const media_get_user_with_external_data_200[] = {"application/json", NULL};
+
+static const char *const media_get_user_with_external_data_404[] = {"application/json", NULL};
+
+static const char *const media_get_user_with_external_data_422[] = {"application/json", NULL};
+
+static const char *const media_get_user_with_external_data_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_get_user_with_external_data[] = {
     {.status = 200, .status_hi = 0, .model = &api_user_with_external_data__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_with_external_data_200},
     {.status = 404, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_with_external_data_404},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_user_with_external_data_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_get_user_with_external_data_503},
+     .headers = headers_get_user_with_external_data_503, .media = media_get_user_with_external_data_503},
 };
 
 static const struct rt_api_client_param params_process_data[] = {
@@ -162,13 +214,19 @@ static const char *const headers_process_data_202[] = {"Location", NULL};
 
 static const char *const headers_process_data_503[] = {"Retry-After", NULL};
 
+static const char *const media_process_data_202[] = {"application/json", NULL};
+
+static const char *const media_process_data_422[] = {"application/json", NULL};
+
+static const char *const media_process_data_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_process_data[] = {
     {.status = 202, .status_hi = 0, .model = &api_task_accepted__model,
-     .headers = headers_process_data_202},
+     .headers = headers_process_data_202, .media = media_process_data_202},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_process_data_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_process_data_503},
+     .headers = headers_process_data_503, .media = media_process_data_503},
 };
 
 static const struct rt_api_client_param params_get_task[] = {
@@ -179,57 +237,87 @@ static const struct rt_api_client_param params_get_task[] = {
 
 static const char *const headers_get_task_503[] = {"Retry-After", NULL};
 
+static const char *const media_get_task_200[] = {"application/json", NULL};
+
+static const char *const media_get_task_404[] = {"application/json", NULL};
+
+static const char *const media_get_task_422[] = {"application/json", NULL};
+
+static const char *const media_get_task_503[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_get_task[] = {
     {.status = 200, .status_hi = 0, .model = &api_task__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_task_200},
     {.status = 404, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_task_404},
     {.status = 422, .status_hi = 0, .model = &api_http_validation_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_get_task_422},
     {.status = 503, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_get_task_503},
+     .headers = headers_get_task_503, .media = media_get_task_503},
 };
+
+static const char *const media_performance_async_200[] = {"application/json", NULL};
+
+static const char *const media_performance_async_500[] = {"application/json", NULL};
 
 static const struct rt_api_client_status responses_performance_async[] = {
     {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_performance_async_200},
     {.status = 500, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_performance_async_500},
 };
+
+static const char *const media_performance_sync_200[] = {"application/json", NULL};
+
+static const char *const media_performance_sync_500[] = {"application/json", NULL};
 
 static const struct rt_api_client_status responses_performance_sync[] = {
     {.status = 200, .status_hi = 0, .model = &api_performance_result__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_performance_sync_200},
     {.status = 500, .status_hi = 0, .model = &api_http_error__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_performance_sync_500},
 };
+
+static const char *const media_health_200[] = {"application/json", NULL};
+
+static const char *const media_health_503[] = {"application/json", NULL};
 
 static const struct rt_api_client_status responses_health[] = {
     {.status = 200, .status_hi = 0, .model = &api_health__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_health_200},
     {.status = 503, .status_hi = 0, .model = &api_health__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_health_503},
 };
+
+static const char *const media_health_live_200[] = {"application/json", NULL};
 
 static const struct rt_api_client_status responses_health_live[] = {
     {.status = 200, .status_hi = 0, .model = &api_liveness__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_health_live_200},
 };
+
+static const char *const media_health_ready_200[] = {"application/json", NULL};
+
+static const char *const media_health_ready_503[] = {"application/json", NULL};
 
 static const struct rt_api_client_status responses_health_ready[] = {
     {.status = 200, .status_hi = 0, .model = &api_readiness__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_health_ready_200},
     {.status = 503, .status_hi = 0, .model = &api_readiness__model,
-     .headers = NULL},
+     .headers = NULL, .media = media_health_ready_503},
 };
 
 static const char *const headers_metrics_401[] = {"WWW-Authenticate", NULL};
 
+static const char *const media_metrics_200[] = {"text/plain", NULL};
+
+static const char *const media_metrics_401[] = {"application/json", NULL};
+
 static const struct rt_api_client_status responses_metrics[] = {
     {.status = 200, .status_hi = 0, .model = NULL,
-     .headers = NULL},
+     .headers = NULL, .media = media_metrics_200},
     {.status = 401, .status_hi = 0, .model = &api_http_error__model,
-     .headers = headers_metrics_401},
+     .headers = headers_metrics_401, .media = media_metrics_401},
 };
 
 static const struct rt_api_client_scheme schemes_metrics[] = {
@@ -338,6 +426,7 @@ const struct rt_api_client_op api_client_ops[] = {
      .body = NULL, .body_json = false, .body_required = false, .body_form = false, .body_multipart = false,
      .body_media = NULL, .body_raw = false,
      .responses = responses_metrics, .n_responses = 2,
+     .accept = "text/plain, application/json",
      .schemes = schemes_metrics, .n_schemes = 1},
 };
 const size_t api_client_n_ops = sizeof(api_client_ops) / sizeof(api_client_ops[0]);

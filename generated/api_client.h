@@ -22,7 +22,13 @@
  * the model the spec documents for that status (from_json, validated).  A
  * status the spec does not document, or a body that is not the documented
  * model, is flagged and comes with the raw body (text, and JSON when it
- * parses).  A range (body_4xx) or default (body_default) holds the body of
+ * parses).  A body of a text or bytes media type (text/plain, image/png,
+ * application/xml) comes as res->r.text and res->r.text_len, its type in
+ * res->r.content_type; a Content-Type the spec does not declare for the
+ * status is flagged (res->r.invalid).  An operation whose responses
+ * declare such types sends an Accept naming every declared type (the
+ * server picks; JSON is its default); set rt_api_client's accept to ask
+ * for one ("application/xml").  A range (body_4xx) or default (body_default) holds the body of
  * a status without a response of its own.  The response's headers (those
  * the spec declares among them) are read with rt_api_client_header(&res->r,
  * "Location"), as text (a header with JSON content: its JSON text, to
@@ -50,8 +56,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 20
-#error "generated/ was made for RT_CODEGEN_ABI 20 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 21
+#error "generated/ was made for RT_CODEGEN_ABI 21 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- the operation table, for generic callers --- */

@@ -4,7 +4,9 @@
  * default handlers and the reply helpers.
  */
 #include "api_ops.h"
+#include "rt_json.h"
 #include "rt_metrics.h"
+#include "rt_negotiate.h"
 #include "rt_url.h"
 #include "rt_valid_auth.h"
 #include "rt_valid_form.h"
@@ -19,8 +21,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 20
-#error "generated/ was made for RT_CODEGEN_ABI 20 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 21
+#error "generated/ was made for RT_CODEGEN_ABI 21 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */

@@ -88,8 +88,9 @@ static void on_single(const struct rt_api_client_response *res, void *arg)
         if (!res->documented)
             fprintf(stderr, "note: %d is not a documented status of %s; the raw body follows\n", res->status,
                     run->cli->op->id);
-        else if (res->invalid != NULL)
-            fprintf(stderr, "note: the body is not a valid %s (%s)\n", res->model->name, res->invalid);
+        else if (res->invalid != NULL) /* no model: a schema's JSON, or a Content-Type not declared */
+            fprintf(stderr, "note: the body is not a valid %s (%s)\n",
+                    res->model != NULL ? res->model->name : "answer", res->invalid);
         if (res->text != NULL && res->text_len > 0) {
             fwrite(res->text, 1, res->text_len, stdout);
             if (res->text[res->text_len - 1] != '\n')
@@ -233,6 +234,7 @@ int main(int argc, char **argv)
     if (rt_api_client_init_server(&run.client, http, cli.url, API_CLIENT_BASE_PATH) != 0)
         client_args_usage_error("--url must be an http:// or https:// URL, not '%s'", cli.url);
     run.client.auth = client_auth_credentials();
+    run.client.accept = cli.accept; /* NULL: the operation's declared types */
 
     if (run.total == 0) {
         if (rt_api_client_call_as(&run.client, cli.op, cli.values, run.body, cli.media_type, on_single,

@@ -140,30 +140,34 @@ static void print_help(FILE *f)
 {
     size_t i;
 
-    fprintf(
-        f,
-        "usage: %s [--url URL] [--ca-file PEM] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM "
-        "VALUE...]\n"
-        "       %*s [--json JSON] [--FIELD VALUE...] [--content-type TYPE] [--concurrency N] [--requests M]\n"
-        "       %s [OPERATION] --help\n"
-        "\n"
-        "Calls one operation of the %s API (default --url %s) and prints the status\n"
-        "(stderr) and the JSON body (stdout).  Positional arguments fill the path parameters\n"
-        "in order, --PARAM VALUE the query parameters, --json or --FIELD VALUE the body.\n"
-        "Exit status: 0 for a 2xx answer, 1 otherwise, 2 for usage errors.\n"
-        "\n"
-        "Load mode: --concurrency N --requests M (default M = N) makes M calls, at most N at a\n"
-        "time, prints one line per call (index, status, ms) and a summary (min/p50/p90/p99/max,\n"
-        "wall time, requests per second).  Exit status 0 only if every call got a 2xx.\n"
-        "\n"
-        "--content-type TYPE sends the body as TYPE, one of the media types the operation declares\n"
-        "for it (a form or multipart/form-data is made of the JSON object's members).\n"
-        "\n"
-        "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
-        "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
-        "\n"
-        "operations:\n",
-        prog, (int)strlen(prog), "", prog, API_TITLE, CLIENT_ARGS_DEFAULT_URL, CLIENT_ARGS_DEFAULT_TIMEOUT_S);
+    fprintf(f,
+            "usage: %s [--url URL] [--ca-file PEM] [--timeout SECONDS] OPERATION [PATH-ARGS...] [--PARAM "
+            "VALUE...]\n"
+            "       %*s [--json JSON] [--FIELD VALUE...] [--content-type TYPE] [--accept TYPE] "
+            "[--concurrency N]\n"
+            "       %*s [--requests M]\n"
+            "       %s [OPERATION] --help\n"
+            "\n"
+            "Calls one operation of the %s API (default --url %s) and prints the status\n"
+            "(stderr) and the JSON body (stdout).  Positional arguments fill the path parameters\n"
+            "in order, --PARAM VALUE the query parameters, --json or --FIELD VALUE the body.\n"
+            "Exit status: 0 for a 2xx answer, 1 otherwise, 2 for usage errors.\n"
+            "\n"
+            "Load mode: --concurrency N --requests M (default M = N) makes M calls, at most N at a\n"
+            "time, prints one line per call (index, status, ms) and a summary (min/p50/p90/p99/max,\n"
+            "wall time, requests per second).  Exit status 0 only if every call got a 2xx.\n"
+            "\n"
+            "--content-type TYPE sends the body as TYPE, one of the media types the operation declares\n"
+            "for it (a form or multipart/form-data is made of the JSON object's members).  --accept TYPE\n"
+            "asks for an answer of TYPE (\"application/xml\") where a response declares several media\n"
+            "types; the body, JSON or not, is printed as received.\n"
+            "\n"
+            "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
+            "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
+            "\n"
+            "operations:\n",
+            prog, (int)strlen(prog), "", (int)strlen(prog), "", prog, API_TITLE, CLIENT_ARGS_DEFAULT_URL,
+            CLIENT_ARGS_DEFAULT_TIMEOUT_S);
     for (i = 0; i < api_client_n_ops; i++)
         print_op_help(f, &api_client_ops[i]);
     client_auth_help(f);
@@ -287,6 +291,8 @@ static void option_arg(struct client_args *cli, const char *name, size_t len, co
             client_args_usage_error("--timeout needs a number of seconds, not '%s'", val);
     } else if (name_eq(name, len, "content-type")) {
         cli->media_type = val; /* checked against the operation's body once it is known */
+    } else if (name_eq(name, len, "accept")) {
+        cli->accept = val; /* the server picks among the operation's response media types */
     } else if (name_eq(name, len, "concurrency")) {
         cli->concurrency = parse_count("--concurrency", val);
     } else if (name_eq(name, len, "requests")) {

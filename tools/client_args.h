@@ -22,9 +22,10 @@ struct client_args {
     long concurrency; /* 0 unless given */
     long requests;    /* 0 unless given */
     const struct rt_api_client_op *op;
-    const char **values;      /* op->n_params entries, NULL = not given */
-    const char *json;         /* --json, or NULL */
-    const char *media_type;   /* --content-type: one of the media types op declares for its body, or NULL */
+    const char **values;    /* op->n_params entries, NULL = not given */
+    const char *json;       /* --json, or NULL */
+    const char *media_type; /* --content-type: one of the media types op declares for its body, or NULL */
+    const char *accept;     /* --accept: the Accept sent instead of the operation's declared types, or NULL */
     struct json_object *body; /* from --FIELD options, or NULL */
 };
 

@@ -45,4 +45,11 @@ def client_operation(op):
         r.client_lo, r.client_hi = (r.status, 0) if not r.takes_status else (100 if r.key == "default" else r.lo,
                                                                              r.hi)
         r.header_names_c = [c_string(h.name) for h in r.headers]
+        r.media_names_c = [c_string(m.media) for m in r.media]  # the Content-Types the client takes
+    # The Accept it sends: every declared media type, when not all are JSON (rt_client sends application/json).
+    types = []
+    for r in op.client_replies:
+        types += [m.media for m in r.media if m.media not in types]
+    op.client_accept_c = c_string(", ".join(types)) if any(m.kind != "json" for r in op.client_replies
+                                                             for m in r.media) else None
     op.model_responses = [r for r in op.client_replies if r.model]

@@ -307,7 +307,7 @@ SCHEMA = {
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),
     # the OpenAPI 3.1 dialect
     "discriminator": S(check=discriminator_check),
-    "xml": A(note="only JSON is produced"),
+    "xml": A(note="models are written as JSON; an application/xml response is bytes its handler renders"),
     "externalDocs": A(),
     "example": A(),
     # OpenAPI 3.0 (not a keyword of the 3.1 dialect: there, type: [X, 'null'])

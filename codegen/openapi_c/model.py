@@ -117,12 +117,12 @@ class Response:
     """One response of an operation: a status code, "default" or a range such as "4XX" (responses.py adds the
     reply helper's name, its status range and its headers)."""
 
-    def __init__(self, status, model, any_json, detail, text_type=None):
+    def __init__(self, status, model, any_json, detail):
         self.status = status
         self.model = model          # Model, or None
         self.any_json = any_json    # body is {} / not an object schema: struct json_object *
         self.detail = detail        # HTTPError-shaped: also a _detail variant
-        self.text_type = text_type  # C literal of a text/* media type: the body is text the handler renders
+        self.media = []             # respmedia.ResponseMedia of each declared media type (responses.py)
         self.schema = None          # any_json with a schema: the C name of its exported JSON Schema table
 
 

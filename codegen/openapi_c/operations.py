@@ -66,19 +66,6 @@ def check_form_model(model, where):
                             "array of those (not null): a form field carries text" % (where, f.name))
 
 
-def text_content_type(node, where):
-    """The media type of a text/* body (a string schema), as a C literal; None if the content is not text."""
-    content = node.get("content") or {}
-    for media, body in content.items():
-        if not media.split(";")[0].strip().lower().startswith("text/"):
-            continue
-        schema = body.get("schema", {}) if isinstance(body, dict) else {}
-        if schema.get("type") != "string":
-            raise SpecError("%s: a %s body must have a string schema" % (pointer(where + "/content", media), media))
-        return c_string(media)
-    return None
-
-
 def build_operations(ctx):
     """Fill ctx.ops (spec order) and ctx.routes (matching order)."""
     seen_ids = set()

@@ -10,17 +10,20 @@ like a response body's: its bounds are the handler's contract, not checked (keyw
 content of one JSON media type (application/json, application/<x>+json) takes a struct json_object *, borrowed
 (NULL: not sent; a required one NULL is a handler bug), written as compact JSON; its schema, too, is the
 handler's contract.  Several media types, another one, or encoding are refused with the content's pointer.
+
+A response's content may declare several media types: each has its own helper, and the handler picks one by
+the request's Accept (respmedia.py says how they are named and what each may declare).
 """
 
 import re
 
-from . import operations
 from .document import pointer
 from .jsonschema import needs_schema, schema_table
 from .model import Response
 from .names import c_string, camel, field_name
 from .rawbody import is_json, media_type
 from .refusals import SpecError
+from .respmedia import response_media
 from .schemas import is_object_schema, model_for
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
@@ -114,13 +117,13 @@ def response(ctx, op, status, resp, at):
     if "$ref" in resp:
         at = resp["$ref"]
         resp = ctx.resolve(resp["$ref"])
-    schema, schema_at = operations.json_content_schema(resp, at)
-    model, any_json, text_type = None, False, None
+    media, primary = response_media(ctx, resp.get("content"), at)
+    json_m = next((m for m in media if m.kind == "json"), None)
+    schema, schema_at = (json_m.schema, json_m.schema_at) if json_m else (None, None)
+    model, any_json = None, False
     inline_name = camel(op.id) + (status if STATUS.fullmatch(status) else camel(status.lower()))
     if schema is None:
-        text_type = operations.text_content_type(resp, at)
-        if text_type is None and resp.get("content"):
-            raise SpecError("%s/content: only JSON and text/* bodies are supported" % at)
+        pass  # no JSON: each text or bytes type has its helper (respmedia.py)
     elif needs_schema(ctx, schema) or ("$ref" in schema and needs_schema(ctx, ctx.resolve(schema["$ref"]))):
         any_json = True  # a schema a C struct cannot represent: the handler writes JSON
     elif "$ref" in schema and is_object_schema(ctx.resolve(schema["$ref"])):
@@ -131,9 +134,15 @@ def response(ctx, op, status, resp, at):
     else:
         any_json = True
     r = Response(int(status) if STATUS.fullmatch(status) else 0, model, any_json,
-                 bool(model and model.is_http_error), text_type)
+                 bool(model and model.is_http_error))
     r.key = status if STATUS.fullmatch(status) or status == "default" else m.group(1) + "XX"
     r.suffix = r.key.lower()
+    r.media, r.primary = media, primary
+    r.json_media_c = json_m.key_c if json_m and json_m.media != "application/json" else None  # a vendor type
+    r.media_enum = "api_%s__%s_media" % (op.c_name, r.suffix)
+    r.media_none = "API_%s__%s_NONE" % (op.c_name.upper(), r.suffix.upper())
+    for m in media:
+        m.enum = "API_%s__%s_%s" % (op.c_name.upper(), r.suffix.upper(), m.word.upper())
     if any_json and schema not in ({}, True):
         # the client validates a JSON body that is not an object model against its schema
         r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, r.suffix))

@@ -132,6 +132,36 @@ static const struct rt_api_client_status *match_status(const struct rt_api_clien
     return NULL;
 }
 
+/* Whether the Content-Type @p ct names a JSON media type: application/json or a +json one. */
+static bool is_json_type(const char *ct, size_t len)
+{
+    return (len == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+           (len > 17 && strncasecmp(ct, "application/", 12) == 0 &&
+            strncasecmp(ct + len - 5, "+json", 5) == 0);
+}
+
+/*
+ * Check the Content-Type of a body against the media types @p matched
+ * declares (NULL: no content declared, nothing to check).
+ * @return true when the body is to be read as JSON (the model or schema
+ * judge it); false for a declared text or bytes type, or when @p res is
+ * flagged invalid for an undeclared Content-Type.
+ */
+static bool check_media(struct rt_api_client_response *res, const struct rt_api_client_status *matched)
+{
+    const char *ct = res->content_type != NULL ? res->content_type : "";
+    size_t len = strcspn(ct, "; \t");
+
+    if (matched == NULL || matched->media == NULL || res->text_len == 0)
+        return true;
+    for (const char *const *m = matched->media; *m != NULL; m++) {
+        if (strlen(*m) == len && strncasecmp(*m, ct, len) == 0)
+            return is_json_type(ct, len);
+    }
+    res->invalid = "the Content-Type is not one the spec declares for this status";
+    return false;
+}
+
 /* rt_client's callback: parse the body into the documented model, hand over, free. */
 static void on_response(const struct rt_client_response *resp, void *arg)
 {
@@ -157,8 +187,11 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         res.documented = res.matched != NULL;
         res.model = res.matched != NULL ? res.matched->model : NULL;
         schema = res.matched != NULL ? res.matched->schema : NULL;
-        if (resp->body != NULL && resp->body_len > 0 &&
-            rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
+        if (!check_media(&res, res.matched)) {
+            res.model = NULL; /* text or bytes (or an undeclared type): the caller's as text, text_len */
+            schema = NULL;
+        } else if (resp->body != NULL && resp->body_len > 0 &&
+                   rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)
             res.json = NULL;
         if (res.json == NULL && (res.model != NULL || (schema != NULL && resp->body_len > 0))) {
             res.invalid = "the body is not JSON"; /* a model needs a body; a schema judges one if sent */
@@ -320,11 +353,15 @@ static int send_call(struct rt_api_client *c, const struct rt_api_client_op *op,
     rt_json_put_raw(&url, c->base_url, strlen(c->base_url));
     if (add_path(&url, op, values) != 0)
         goto done;
-    headers = rt_xcalloc(2 * op->n_params + 2 * op->n_schemes + 5, sizeof(*headers));
+    headers = rt_xcalloc(2 * op->n_params + 2 * op->n_schemes + 7, sizeof(*headers));
     owned = rt_xcalloc(op->n_params + 1, sizeof(*owned));
     add_query_and_headers(&url, headers, &n_headers, &sep, owned, &cookie, op, values);
     rt_api_client_auth_add(&c->auth, op, &url, &sep, headers, &n_headers, &auth);
     add_cookie(headers, &n_headers, &cookie, &auth);
+    if (c->accept != NULL || op->accept != NULL) { /* else rt_client's application/json */
+        headers[n_headers++] = "Accept";
+        headers[n_headers++] = c->accept != NULL ? c->accept : op->accept;
+    }
     call = rt_xcalloc(1, sizeof(*call));
     call->op = op;
     call->deliver = deliver;
@@ -517,6 +554,7 @@ int rt_api_client_init(struct rt_api_client *c, struct rt_client *http, const ch
     c->http = http;
     c->base_url = rt_xstrdup(base_url);
     memset(&c->auth, 0, sizeof(c->auth));
+    c->accept = NULL;
     len = strlen(c->base_url);
     while (len > 0 && c->base_url[len - 1] == '/')
         c->base_url[--len] = '\0';

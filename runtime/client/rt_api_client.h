@@ -55,6 +55,8 @@ struct rt_api_client {
     struct rt_client *http; /* the HTTP client calls go through; not owned, must outlive the calls */
     char *base_url;         /* "http://host:port[/prefix]" without a trailing '/'; owned */
     struct rt_api_client_credentials auth; /* set by the caller after rt_api_client_init(): all NULL there */
+    const char *accept; /* the Accept every call sends instead of its operation's (op->accept), e.g.
+                           "application/xml" to ask for that type; NULL (after init): the operation's */
 };
 
 /**
@@ -93,7 +95,8 @@ struct rt_api_client_response {
     struct json_object *json;           /* the body parsed as JSON, or NULL (empty, or not JSON) */
     const char *text;                   /* the raw body (NUL-terminated), or NULL */
     size_t text_len;                    /* bytes in text */
-    const char *content_type;           /* the response's Content-Type, or NULL */
+    const char *content_type;           /* the response's Content-Type, or NULL; for a documented status
+                                           with a body, one of matched->media (else invalid says so) */
     const char *const *headers;         /* every header received: name, value, ..., NULL; or NULL */
     double elapsed_ms;                  /* from the call to the callback */
 };
@@ -137,6 +140,10 @@ struct rt_api_client_status {
     const struct rt_valid_model *model;   /* NULL: no body, or JSON (then schema) */
     const struct rt_valid_schema *schema; /* a JSON body's schema (not an object model), or NULL: any JSON */
     const char *const *headers; /* the headers the spec declares (names, NULL-terminated), or NULL */
+    const char *const *media;   /* the media types its content declares (type/subtype, lower case,
+                                   NULL-terminated), or NULL (no content): a body under another
+                                   Content-Type is invalid; one under a type that is not JSON is
+                                   the caller's as text/text_len (bytes: text_len counts them) */
 };
 
 /** A security scheme an operation names: where its credential goes. */
@@ -167,8 +174,10 @@ struct rt_api_client_op {
                                            flags above say how the primary goes); NULL otherwise */
     size_t n_media;                     /* entries in media (0, or at least 2) */
     const struct rt_api_client_status
-        *responses;                             /* exact statuses in spec order, then ranges, default last */
-    size_t n_responses;                         /* entries in responses */
+        *responses;     /* exact statuses in spec order, then ranges, default last */
+    size_t n_responses; /* entries in responses */
+    const char *accept; /* the Accept it sends: its responses' media types when not all JSON, else NULL
+                           (application/json) */
     const struct rt_api_client_scheme *schemes; /* every scheme its security names, or NULL (open) */
     size_t n_schemes;                           /* entries in schemes */
 };

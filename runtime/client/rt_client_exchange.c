@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -194,7 +195,7 @@ static void add_headers(struct evkeyvalq *h, const struct rt_client_origin *o,
 {
     char host[300];
     char **x;
-    bool default_port = o->port == (o->https ? 443 : 80);
+    bool default_port = o->port == (o->https ? 443 : 80), accept = false;
 
     if (strchr(o->host, ':') != NULL)
         snprintf(host, sizeof(host), default_port ? "[%s]" : "[%s]:%d", o->host, o->port);
@@ -202,9 +203,12 @@ static void add_headers(struct evkeyvalq *h, const struct rt_client_origin *o,
         snprintf(host, sizeof(host), default_port ? "%s" : "%s:%d", o->host, o->port);
     evhttp_add_header(h, "Host", host);
     evhttp_add_header(h, "User-Agent", USER_AGENT);
-    evhttp_add_header(h, "Accept", "application/json");
-    for (x = req->send_headers; x != NULL && x[0] != NULL && x[1] != NULL; x += 2)
+    for (x = req->send_headers; x != NULL && x[0] != NULL && x[1] != NULL; x += 2) {
         evhttp_add_header(h, x[0], x[1]);
+        accept = accept || strcasecmp(x[0], "Accept") == 0;
+    }
+    if (!accept) /* the caller's Accept, else JSON */
+        evhttp_add_header(h, "Accept", "application/json");
 }
 
 /* @return the libevent request for conn->req, headers and body in place; NULL if memory ran out. */

@@ -85,8 +85,11 @@
  * 20: parameters with content: a parameter whose rule has kind
  *    RT_VALID_ANY is a JSON value (rt_valid_param_json), stored as a
  *    struct json_object *; rt_valid_json_parse_at().
+ * 21: responses of any media type, several per response: struct
+ *    rt_api_client_status's media and struct rt_api_client_op's accept
+ *    (appended); rt_negotiate (the generated api_<op>__accept_<status>()).
  */
-#define RT_CODEGEN_ABI 20
+#define RT_CODEGEN_ABI 21
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

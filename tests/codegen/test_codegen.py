@@ -27,6 +27,7 @@ import fastapi_shapes  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
+import respmedia_refusals  # this folder
 import security_refusals  # this folder
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -561,6 +562,7 @@ def main():
         param_refusals.test_json_header_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
+        respmedia_refusals.test_respmedia_refusals(tmp, refused, accepted)
         bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)
         test_review_refusals(tmp)
         test_review_crashes(tmp)

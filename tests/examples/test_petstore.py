@@ -21,6 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 sys.path.insert(0, os.path.join(HERE, "..", "contract"))
 from harness import Response, Server, run_parallel  # noqa: E402
+from petstore_media import ResponseMediaTypes  # noqa: E402
 from petstore_oauth2 import OAuth2TokenEndpoint  # noqa: E402
 from spec_contract import Spec, assert_all_covered, smoke  # noqa: E402
 
@@ -53,9 +54,9 @@ JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-class Petstore(OAuth2TokenEndpoint, unittest.TestCase):
+class Petstore(OAuth2TokenEndpoint, ResponseMediaTypes, unittest.TestCase):
     spec = Spec(SPEC_PATH)
-    admin, form = ADMIN, FORM  # for the tests of other files (OAuth2TokenEndpoint)
+    admin, form, with_key = ADMIN, FORM, WITH_KEY  # for the tests of other files (OAuth2TokenEndpoint...)
 
     @classmethod
     def setUpClass(cls):

@@ -1,0 +1,49 @@
+"""Responses of any media type and of several: what the generator refuses (and accepts) there, run by
+test_codegen.py with its refused()/accepted() helpers (respmedia.py states the rules)."""
+
+RESP = "#/paths/~1resp/get/responses/200"
+
+
+def resp_op(s, content, status="200"):
+    """Add GET /resp (operationId resp) answering status with this content to the spec s."""
+    s["paths"]["/resp"] = {"get": {"operationId": "resp", "responses": {status: {"description": "d",
+                                                                                  "content": content}}}}
+
+
+def test_respmedia_refusals(tmp, refused, accepted):
+    """A bytes response's schema says bytes and bounds their number, a text one's is a string's; wildcards,
+    foreign charsets, two JSON types and C names that collide are refused, each with its pointer."""
+    png = RESP + "/content/image~1png/schema"
+    obj = {"schema": {"type": "object"}}
+    refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": {"type": "object"}}}),
+            "a body of type image/png is bytes: its schema's type, if any, must be string", png + "/type")
+    refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": {"type": "string", "format": "byte"}}}),
+            "format 'byte' is not supported (only binary)", png + "/format")
+    refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": {"type": "string", "pattern": "^a"}}}),
+            "keyword(s) pattern are not supported in the schema of a body of type image/png", png)
+    refused(tmp, lambda s: resp_op(s, {"image/png": {"schema": {"type": "string", "maxLength": 0}}}),
+            "maxLength 0 is not supported", png + "/maxLength")
+    refused(tmp, lambda s: resp_op(s, {"text/plain": {"schema": {"type": "integer"}}}),
+            "a text/plain body must have a string schema", RESP + "/content/text~1plain/schema")
+    refused(tmp, lambda s: resp_op(s, {"text/csv": {"schema": {"type": "string", "minItems": 1}}}),
+            "keyword(s) minItems are not supported in the schema of a response of type text/csv",
+            RESP + "/content/text~1csv/schema")
+    refused(tmp, lambda s: resp_op(s, {"text/plain; charset=latin-1": {"schema": {"type": "string"}}}),
+            "charset 'latin-1' is not supported: a text response is sent as the UTF-8",
+            RESP + "/content/text~1plain; charset=latin-1")
+    for wild in ("*/*", "image/*"):
+        refused(tmp, lambda s: resp_op(s, {"application/json": obj, wild: {}}), "the wildcard media type %r is "
+                "not supported in a response" % wild, RESP + "/content/" + wild.replace("/", "~1"))
+    refused(tmp, lambda s: resp_op(s, {"json": obj}), "'json' is not a media type", RESP + "/content/json")
+    refused(tmp, lambda s: resp_op(s, {"application/json": obj, "application/problem+json": obj}),
+            "several JSON media types in one response (application/json, application/problem+json) are not "
+            "supported", RESP + "/content")
+    # (the fixture is written back with its keys sorted: the second of the pair is the one refused)
+    refused(tmp, lambda s: resp_op(s, {"application/x-y": {}, "application/x.y": {}}), "media types "
+            "'application/x-y' and 'application/x.y' of one response map to the same C name 'application_x_y'",
+            RESP + "/content/application~1x.y")
+    accepted(tmp, lambda s: resp_op(s, {"application/octet-stream": {}, "application/pdf": {"schema": {
+        "type": "string", "format": "binary", "contentMediaType": "application/pdf", "minLength": 1, "maxLength": 99}},
+        "application/vnd.x+json": obj, "text/plain; version=0.0.4": {"schema": {"type": "string"}}}, "default"),
+             "a default response of bytes without a schema, bytes with format binary, contentMediaType and length "
+             "bounds, a vendor JSON type and text with a parameter (sent as written)")

@@ -1,0 +1,133 @@
+"""async-demo-contract judges a response by the media type its Content-Type names (ctest contract.tool.responses).
+
+A fake server (http.server on loopback) serves GET /items/{id}, whose 200 declares application/json (an object)
+and application/xml (a string), answering the one the request's Accept names, and GET /photo, whose 200 is
+image/png bytes (minLength 8), answered with bytes that are not UTF-8.
+- the correct server passes, and was asked for each of the item's two media types (the tool sends an Accept
+  naming each declared type in turn when a response has several);
+- faults are caught by name: a PNG shorter than its minLength (body_schema), the XML sent as text/html, a type
+  the response does not declare (content_type), JSON that breaks its schema under Accept: application/json
+  (body_schema).
+Usage: test_tool_responses.py (no arguments).
+"""
+
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOOL = os.path.join(HERE, "..", "..", "tools", "async_demo_contract.py")
+ITEM = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "minimum": 1}}}
+ERROR = {"type": "object", "required": ["detail"], "properties": {"detail": {}}}
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00IEND\xaeB`\x82"
+SPEC = {
+    "openapi": "3.1.0", "info": {"title": "fake items", "version": "1"},
+    "paths": {
+        "/items/{id}": {"get": {
+            "operationId": "get_item",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 9}}],
+            "responses": {
+                "200": {"description": "the item", "content": {
+                    "application/json": {"schema": ITEM},
+                    "application/xml": {"schema": {"type": "string", "minLength": 1}}}},
+                "422": {"description": "invalid", "content": {"application/json": {"schema": ERROR}}}}}},
+        "/photo": {"get": {
+            "operationId": "get_photo",
+            "responses": {"200": {"description": "a photo", "content": {
+                "image/png": {"schema": {"type": "string", "format": "binary", "minLength": 8}}}}}}}},
+}
+
+
+class Fake(BaseHTTPRequestHandler):
+    fault = None
+    seen = None  # Counter of the Content-Types answered, per server class
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, media):
+        self.seen[media] += 1
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/photo":
+            return self.reply(200, PNG[:4] if self.fault == "short_png" else PNG, "image/png")
+        item = self.path[len("/items/"):]
+        if not self.path.startswith("/items/") or not item.isdigit() or not 1 <= int(item) <= 9:
+            return self.reply(422, json.dumps({"detail": [{"type": "invalid", "loc": ["path", "id"]}]}).encode(),
+                              "application/json")
+        if "application/xml" in (self.headers.get("Accept") or ""):
+            media = "text/html" if self.fault == "xml_as_html" else "application/xml"
+            return self.reply(200, ("<item><id>%s</id></item>" % item).encode(), media)
+        value = {"id": "x"} if self.fault == "bad_json" else {"id": int(item)}
+        return self.reply(200, json.dumps(value).encode(), "application/json")
+
+
+class Served:
+    """The fake server with @fault, on loopback, and the spec written to a file."""
+
+    def __init__(self, fault):
+        self.handler = type("Fake_%s" % fault, (Fake,), {"fault": fault, "seen": collections.Counter()})
+
+    def __enter__(self):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.spec = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump(SPEC, self.spec)
+        self.spec.close()
+        return self
+
+    def __exit__(self, *exc):
+        os.unlink(self.spec.name)
+        self.server.shutdown()
+        self.server.server_close()
+
+    def tool(self):
+        cmd = [sys.executable, TOOL, "--spec", self.spec.name, "--base-url",
+               "http://127.0.0.1:%d" % self.server.server_port, "--seed", "5", "--max-examples", "30",
+               "--time-budget", "20", "--shrink-budget", "5", "--workers", "4"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        return p.returncode, p.stdout + p.stderr
+
+
+class ResponseMediaTest(unittest.TestCase):
+    def test_correct_server_passes_and_is_asked_for_each_type(self):
+        with Served(None) as served:
+            rc, out = served.tool()
+            seen = served.handler.seen
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn("FAILED", out)
+        for media in ("application/json", "application/xml", "image/png"):
+            self.assertGreater(seen[media], 0, "%s answered: %s\n%s" % (media, seen, out))
+
+    def check_caught(self, fault, op, check, *also):
+        with Served(fault) as served:
+            rc, out = served.tool()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAILED %s [%s]" % (op, check), out)
+        for text in also:
+            self.assertIn(text, out)
+
+    def test_short_png(self):
+        self.check_caught("short_png", "get_photo", "body_schema", "4 bytes of image/png")
+
+    def test_undeclared_content_type(self):
+        self.check_caught("xml_as_html", "get_item", "content_type", "'text/html'")
+
+    def test_json_against_its_schema(self):
+        self.check_caught("bad_json", "get_item", "body_schema")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
