@@ -209,6 +209,16 @@ def media_kind(media):
     return "text" if base.startswith("text/") else "bytes"
 
 
+def documented_media(content, got):
+    """The key of @content that the answer's media type @got (type/subtype) is documented by: its own, else a
+    range covering it (*/*, application/*: springdoc's */*, which a JSON answer satisfies); None if neither."""
+    bases = [(m, m.split(";")[0].strip().lower()) for m in content]
+    exact = next((m for m, base in bases if base == got), None)
+    if exact is not None or "/" not in got:
+        return exact
+    return next((m for m, base in bases if base == "*/*" or base == got.split("/")[0] + "/*"), None)
+
+
 def response_medias(op):
     """The media types (type/subtype) @op's responses declare, in spec order, each once."""
     out = []
@@ -258,10 +268,10 @@ class Judge:
         if not content:
             return [] if body == b"" else [("body_schema", "%d documents no body, got %r" % (status, body[:200]))]
         got = (headers.get("content-type") or "").split(";")[0].strip().lower()
-        media = next((m for m in content if m.split(";")[0].strip().lower() == got), None)
+        media = documented_media(content, got)
         if media is None:
             return [("content_type", "Content-Type %r, documented %s" % (got, ", ".join(content)))]
-        schema, kind = content[media].get("schema"), media_kind(media)
+        schema, kind = content[media].get("schema"), media_kind(got if "*" in media else media)
         if kind == "bytes":  # opaque: a schema may only bound their number (codegen's respmedia.py)
             schema = schema if isinstance(schema, dict) else {}
             if not schema.get("minLength", 0) <= len(body) <= schema.get("maxLength", len(body)):

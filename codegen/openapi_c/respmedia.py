@@ -10,8 +10,11 @@ the handler's contract, not checked, as for any response).  A bytes schema may o
 bound their number: rawbody.py's rules for a bytes request body ({}, type string, format binary,
 contentMediaType, minLength, maxLength); anything else is refused with its pointer.
 
-Refused: wildcard media types (*/*, image/*: the handler would have to name the type it sends, and a client
-could not tell what to expect), two JSON types in one response (one typed body per response), media types
+*/* and application/* (springdoc writes */* for every response) are JSON sent as application/json, one of the
+types they allow, unless their schema says bytes (format binary, contentMediaType).
+
+Refused: other wildcard media types (image/*, text/*, and */* for bytes: the handler would have to name the type
+it sends, and a client could not tell what to expect), two JSON types in one response (one typed body per response), media types
 that are not type/subtype, and two types whose C names collide.
 
 Naming: the primary media type — the JSON one when declared, else the first declared — keeps the helper name
@@ -29,6 +32,9 @@ from .names import c_string
 from .rawbody import MEDIA, RawBody, TEXT_CHARSETS, bytes_limits, is_json, media_type
 from .refusals import SpecError
 
+# Ranges that name JSON among others: springdoc writes */* for every response of a JSON API.  The handler
+# answers application/json, one of the types the range allows, so nothing the spec says goes unkept.
+JSON_RANGES = ("*/*", "application/*")
 TEXT_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum", "const"}
 ANNOTATIONS = {"title", "description", "examples", "example", "deprecated", "$comment", "externalDocs",
                "contentMediaType"}
@@ -62,7 +68,10 @@ def response_media(ctx, content, at):
         m = MEDIA.fullmatch(mt)
         if m is None:
             raise SpecError("%s: %r is not a media type (type/subtype)" % (where, key))
-        if "*" in (m.group(1), m.group(2)):
+        node = node if isinstance(node, dict) else {}
+        if mt in JSON_RANGES and not bytes_schema(ctx, node.get("schema", {})):
+            mt, params = "application/json", {}  # springdoc's */*: sent as JSON
+        elif "*" in (m.group(1), m.group(2)):
             raise SpecError("%s: the wildcard media type %r is not supported in a response: declare the concrete "
                             "media type(s) the operation sends (the handler would have to name the type, and a "
                             "client could not tell what to expect)" % (where, key))
@@ -70,12 +79,12 @@ def response_media(ctx, content, at):
         if kind == "text" and "charset" in params and params["charset"].lower() not in TEXT_CHARSETS:
             raise SpecError("%s: charset %r is not supported: a text response is sent as the UTF-8 the handler "
                             "writes" % (where, params["charset"]))
-        r = ResponseMedia(key, mt, kind)
+        r = ResponseMedia(key if mt == media_type(key)[0] else mt, mt, kind)
+        r.written = key
         if r.word in words:
             raise SpecError("%s: media types %r and %r of one response map to the same C name %r (or are the "
                             "same type)" % (where, words[r.word], key, r.word))
         words[r.word] = key
-        node = node if isinstance(node, dict) else {}
         r.schema_at = pointer(where, "schema")
         r.schema = node.get("schema", {})
         if kind != "json":
@@ -84,11 +93,18 @@ def response_media(ctx, content, at):
     jsons = [r for r in out if r.kind == "json"]
     if len(jsons) > 1:
         raise SpecError("%s/content: several JSON media types in one response (%s) are not supported: one "
-                        "typed body per response" % (at, ", ".join(r.key for r in jsons)))
+                        "typed body per response" % (at, ", ".join(r.written for r in jsons)))
     primary = out.index(jsons[0]) if jsons else 0
     for i, r in enumerate(out):
         r.suffix = "" if i == primary else "_" + r.word
     return out, primary
+
+
+def bytes_schema(ctx, schema):
+    """Whether a schema says its value is bytes (format binary, contentMediaType), not a JSON value."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+        schema = ctx.resolve(schema["$ref"])
+    return isinstance(schema, dict) and (schema.get("format") == "binary" or "contentMediaType" in schema)
 
 
 def check_schema(ctx, r, at):

@@ -31,9 +31,16 @@ def test_respmedia_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: resp_op(s, {"text/plain; charset=latin-1": {"schema": {"type": "string"}}}),
             "charset 'latin-1' is not supported: a text response is sent as the UTF-8",
             RESP + "/content/text~1plain; charset=latin-1")
-    for wild in ("*/*", "image/*"):
+    for wild in ("image/*", "text/*"):
         refused(tmp, lambda s: resp_op(s, {"application/json": obj, wild: {}}), "the wildcard media type %r is "
                 "not supported in a response" % wild, RESP + "/content/" + wild.replace("/", "~1"))
+    refused(tmp, lambda s: resp_op(s, {"*/*": {"schema": {"type": "string", "format": "binary"}}}),
+            "the wildcard media type '*/*' is not supported in a response", RESP + "/content/*~1*")
+    refused(tmp, lambda s: resp_op(s, {"application/json": obj, "*/*": obj}), "media types '*/*' and "
+            "'application/json' of one response map to the same C name", RESP + "/content/application~1json")
+    accepted(tmp, lambda s: resp_op(s, {"*/*": obj}), "springdoc's */* with a JSON schema: sent as application/json")
+    accepted(tmp, lambda s: resp_op(s, {"application/*": {"schema": {"type": "array"}}, "text/csv": {"schema": {"type": "string"}}}),
+             "application/* with a JSON schema beside text/csv")
     refused(tmp, lambda s: resp_op(s, {"json": obj}), "'json' is not a media type", RESP + "/content/json")
     refused(tmp, lambda s: resp_op(s, {"application/json": obj, "application/problem+json": obj}),
             "several JSON media types in one response (application/json, application/problem+json) are not "

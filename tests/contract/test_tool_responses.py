@@ -129,5 +129,20 @@ class ResponseMediaTest(unittest.TestCase):
         self.check_caught("bad_json", "get_item", "body_schema")
 
 
+class DocumentedMediaTest(unittest.TestCase):
+    """The media type an answer is documented by: its own, else a range covering it (springdoc's */*)."""
+
+    def test_ranges(self):
+        sys.path.insert(0, os.path.dirname(TOOL))
+        from async_demo_contract import documented_media
+        content = {"*/*": {}, "text/plain; version=1": {}}
+        self.assertEqual(documented_media(content, "text/plain"), "text/plain; version=1")
+        self.assertEqual(documented_media(content, "application/json"), "*/*")
+        self.assertEqual(documented_media({"application/*": {}}, "application/json"), "application/*")
+        self.assertIsNone(documented_media({"application/*": {}}, "text/html"))
+        self.assertIsNone(documented_media({"application/json": {}}, "application/xml"))
+
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
