@@ -27,6 +27,7 @@ from .respmedia import response_media
 from .schemas import is_object_schema, model_for
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
+NO_CONTENT = ("204", "304")  # statuses whose answers carry no content (rt_http writes none)
 RANGE = re.compile(r"([1-5])[Xx][Xx]")
 
 # A header schema's type -> (C type of a required argument, of an optional one, rt_valid_reply_header_<kind>).
@@ -117,6 +118,9 @@ def response(ctx, op, status, resp, at):
     if "$ref" in resp:
         at = resp["$ref"]
         resp = ctx.resolve(resp["$ref"])
+    if status in NO_CONTENT and resp.get("content"):
+        raise SpecError("%s/content: a %s response has no content (RFC 9110 15.3.5, 15.4.5): the server never "
+                        "sends a body with it, so this one could never arrive; remove content" % (at, status))
     media, primary = response_media(ctx, resp.get("content"), at)
     json_m = next((m for m in media if m.kind == "json"), None)
     schema, schema_at = (json_m.schema, json_m.schema_at) if json_m else (None, None)

@@ -187,7 +187,10 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         res.documented = res.matched != NULL;
         res.model = res.matched != NULL ? res.matched->model : NULL;
         schema = res.matched != NULL ? res.matched->schema : NULL;
-        if (!check_media(&res, res.matched)) {
+        if (resp->status == 204 || resp->status == 304) {
+            res.model = NULL; /* RFC 9110: no content, even where a range (2XX) documents a body */
+            schema = NULL;
+        } else if (!check_media(&res, res.matched)) {
             res.model = NULL; /* text or bytes (or an undeclared type): the caller's as text, text_len */
             schema = NULL;
         } else if (resp->body != NULL && resp->body_len > 0 &&

@@ -54,3 +54,11 @@ def test_respmedia_refusals(tmp, refused, accepted):
         "application/vnd.x+json": obj, "text/plain; version=0.0.4": {"schema": {"type": "string"}}}, "default"),
              "a default response of bytes without a schema, bytes with format binary, contentMediaType and length "
              "bounds, a vendor JSON type and text with a parameter (sent as written)")
+
+
+def test_no_content(tmp, refused):
+    """204 and 304 carry no content (RFC 9110): a body declared there could never arrive."""
+    for status in ("204", "304"):
+        refused(tmp, lambda s: resp_op(s, {"application/json": {"schema": {"type": "object"}}}, status),
+                "a %s response has no content (RFC 9110 15.3.5, 15.4.5)" % status,
+                "#/paths/~1resp/get/responses/%s/content" % status)

@@ -45,6 +45,9 @@ static const struct rt_api_client_status resp_png[] = {{.status = 200, .media = 
 static const struct rt_api_client_status resp_json[] = {
     {.status = 200, .model = &thing_model, .media = media_json}};
 
+static const struct rt_api_client_status resp_2xx[] = {
+    {.status = 200, .status_hi = 299, .model = &thing_model, .media = media_json}};
+
 static const struct rt_api_client_op ops[] = {
     {.id = "pet",
      .method = "GET",
@@ -72,6 +75,12 @@ static const struct rt_api_client_op ops[] = {
      .path = "/json",
      .summary = "",
      .responses = resp_json,
+     .n_responses = 1},
+    {.id = "gone",
+     .method = "DELETE",
+     .path = "/gone",
+     .summary = "",
+     .responses = resp_2xx,
      .n_responses = 1},
 };
 
@@ -111,6 +120,10 @@ static void on_request(struct evhttp_request *req, void *arg)
             snprintf(srv.accept, sizeof(srv.accept), "%s", h->value);
             srv.accept_lines++;
         }
+    }
+    if (strcmp(uri, "/gone") == 0) {
+        evhttp_send_reply(req, 204, "No Content", NULL);
+        return;
     }
     if (strcmp(uri, "/png") == 0)
         send_answer(req, "image/png", png, sizeof(png) - 1);
@@ -189,6 +202,9 @@ static void test_accept_and_media(struct rt_api_client *c)
     CHECK(call(c, &ops[3]) == 200);
     CHECK(strcmp(srv.accept, "application/json") == 0 && srv.accept_lines == 1 && got.has_body &&
           !got.invalid);
+    /* a 204 in a 2XX range that documents a body: no content (RFC 9110), not an invalid answer */
+    CHECK(call(c, &ops[4]) == 204);
+    CHECK(!got.invalid && !got.has_body && !got.has_model && got.text_len == 0);
 }
 
 int main(void)
