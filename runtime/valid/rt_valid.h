@@ -85,8 +85,12 @@
  * 20: parameters with content: a parameter whose rule has kind
  *    RT_VALID_ANY is a JSON value (rt_valid_param_json), stored as a
  *    struct json_object *; rt_valid_json_parse_at().
+ * 21: struct rt_valid_schema.read_only (readOnly on a property of a JSON
+ *    value: refused from requests), appended; a field's default_json on a
+ *    JSON-value field (RT_VALID_ANY: a Literal's const), which an older
+ *    runtime would read as a scalar.
  */
-#define RT_CODEGEN_ABI 20
+#define RT_CODEGEN_ABI 21
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
