@@ -6,7 +6,7 @@ import re
 
 from .anchors import resolve_anchors
 from .document import check_document, pointer
-from .jsonschema import needs_schema
+from .jsonschema import check_json_defaults, needs_schema
 from .refs import check_refs, collect_ids
 from .model import Ctx
 from .multipart import has_file_parts  # built where a multipart body uses them
@@ -39,9 +39,9 @@ def build(spec, spec_name, lax=False):
     """The Ctx of a loaded spec; spec_name is how the banners name it; lax: pydantic's lax conversions in JSON
     bodies (default: JSON types strictly)."""
     resolve_anchors(spec)  # a $ref by anchor becomes one by JSON pointer, for every stage below
-    body_defaults = check_document(spec)  # every construct is supported or refused here, with its JSON pointer
+    body_defaults, request_schemas = check_document(spec)  # every construct is supported or refused here
     ctx = Ctx(spec, spec_name)
-    ctx.body_defaults = body_defaults
+    ctx.body_defaults, ctx.request_schemas = body_defaults, request_schemas
     ctx.lax = lax
     collect_ids(ctx)
     check_refs(ctx)  # every $ref resolves, reached by an operation or not
@@ -56,6 +56,7 @@ def build(spec, spec_name, lax=False):
     build_servers(ctx)
     ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
+    check_json_defaults(ctx)
     check_struct_names(ctx)
     check_verifier_names(ctx)
     info = spec.get("info", {})

@@ -191,8 +191,8 @@ def own_keywords_refuse(schema, d):
         types = types + ["null"]  # OpenAPI 3.0's nullable
     if isinstance(types, list) and not json_type(d) & set(types):
         return "it is not %s" % " or ".join("a " + t for t in types)
-    if isinstance(d, str):
-        return string_default(schema, d)
+    if isinstance(d, str) and string_default(schema, d):
+        return string_default(schema, d)  # then const and enum below, which a string's default may break too
     if isinstance(d, (int, float)) and not isinstance(d, bool):
         why = bound_default(schema, d)
         if why:

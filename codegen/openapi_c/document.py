@@ -33,10 +33,10 @@ def construct(key, value):
 def check_document(spec):
     """Raise SpecError for the first construct of spec the generator does not support (see keywords.py); return
     the pointers of the property schemas a request reaches that carry a default (jsonschema.py refuses those it
-    validates as a JSON value, where nothing fills a default in)."""
+    validates as a JSON value, where nothing fills a default in), and those of every schema a request reaches."""
     walker = Walker(spec)
     walker.object(spec, "openapi", "#", None)
-    return walker.body_defaults
+    return walker.body_defaults, {ptr for ptr, kind, ctx, *_ in walker.seen if kind == "schema" and ctx in (PARAM, BODY)}
 
 
 class Walker:

@@ -119,6 +119,23 @@ def decide(ctx, schema, nested):
     return not rule_can(ctx, schema, t, keys, nested)
 
 
+def check_json_defaults(ctx):
+    """Refuse a model property's default met in a table a request's value reaches (the tables a table built for a
+    schema a request reaches points to; a table is built once, for its first use): nothing fills it in there.
+    Tables only responses reach (a list of the model as a response, say) describe what the server sends, where a
+    default has nothing to do."""
+    todo = [w for w in ctx.table_roots if w in ctx.request_schemas]
+    reached = set()  # as a subschema: a property's own table (a root) is its model's field, whose default is applied
+    while todo:
+        for sub in ctx.table_edges.get(todo.pop(), ()):
+            if sub not in reached:
+                reached.add(sub)
+                todo.append(sub)
+    for where, why in ctx.json_defaults:
+        if where in reached:
+            raise SpecError(why)
+
+
 def tagged_branches(ctx, schema, key, keys, nested):
     """Whether the oneOf/anyOf (key) of schema is a tagged union (unions.py): two or more branches, each an
     object model, nothing beside it but a discriminator, and not an array's items."""
@@ -226,6 +243,10 @@ def schema_table(ctx, schema, where, export=None, inplace=False):
     table other files use (api_models.h declares it), made for this schema; inplace: it is reached from the
     table being built for the same value (a $ref, allOf...), which matters for cycles."""
     stack = ctx.schema_stack
+    if stack:
+        ctx.table_edges.setdefault(stack[-1][0], set()).add(where)
+    else:
+        ctx.table_roots.add(where)
     ends = [i for i, (w, _) in enumerate(stack) if w == where]
     if ends and inplace and all(e for _, e in stack[ends[-1] + 1:]):
         raise SpecError("%s: the schema refers back to itself without going into a property or an item (through "
@@ -270,21 +291,28 @@ def keywords(ctx, t, schema, where):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
     # a value kept as JSON is validated as sent and never filled in: body defaults are applied to the properties
     # of object models only (schemas.py); one a request reaches here is refused below (a response's describes)
-    for key in ("readOnly", "writeOnly"):
-        if schema.get(key) is True:
-            # a value kept as JSON is validated as it is: nothing strips or refuses these properties
-            raise SpecError("%s/%s: schema keyword %s is refused in a schema validated as a JSON value (a union, "
-                            "a composition, an array's items...): it is enforced on the properties of object "
-                            "models only, here it would be ignored" % (where, key, key))
-    if "default" in schema and len(ctx.schema_stack) > 1 and where in getattr(ctx, "body_defaults", ()) and \
+    if schema.get("readOnly") is True:
+        # document.py lets it only on a property's schema: rt_valid_schema_check_request() refuses the property
+        # from a request's value (422 read_only) and does not require it, as the model reader does a field's
+        t.add("read_only", "true")
+    if schema.get("writeOnly") is True:
+        # a handler's JSON value is sent as it built it: nothing would leave the property out of a response
+        raise SpecError("%s/writeOnly: schema keyword writeOnly is refused in a schema validated as a JSON value "
+                        "(a union, a composition, an array's items...): a response's JSON value is sent as the "
+                        "handler built it, so nothing would leave the property out; it is enforced on the "
+                        "properties of object models only" % where)
+    # (a default null, pydantic's `x: T | None = None`, is what an absent member already reads as)
+    if schema.get("default") is not None and where in getattr(ctx, "body_defaults", ()) and \
             where.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
         # a property of an object model (whose defaults are filled in where it is a model), here inside a value
-        # kept as JSON that a request reaches (document.py): nothing fills its default in.  A default on a schema
-        # that is only ever a JSON value stays JSON Schema's annotation (the suite's default.json)
-        raise SpecError("%s/default: a default on a property of %s, an object model whose defaults are filled in, "
-                        "is never filled in here, where the object is validated as part of a JSON value (an array "
-                        "with minItems, a composition...): the handler would get the body as sent"
-                        % (where, where.rsplit("/properties/", 1)[0]))
+        # kept as JSON: nothing fills its default in, which matters where a request's value reaches this table
+        # (check_json_defaults); a response's describes.  A default on a schema that is only ever a JSON value
+        # stays JSON Schema's annotation (the suite's default.json)
+        ctx.json_defaults.append((where, "%s/default: a default on a property of %s, an object model whose "
+                                  "defaults are filled in, is never filled in here, where the object is validated "
+                                  "as part of a JSON value a request carries (an array with minItems, a "
+                                  "composition...): the handler would get the body as sent"
+                                  % (where, where.rsplit("/properties/", 1)[0])))
     if "discriminator" in schema:
         discriminator(t, schema, where)
     if "$ref" in schema:

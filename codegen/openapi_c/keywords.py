@@ -88,9 +88,17 @@ def input_format(value, node, ctx):
     return None
 
 
+def optional_param(node):
+    """FastAPI's `x: int | None = Query(10)`, anyOf/oneOf [S, {type: 'null'}]: params.py reads it as S with the
+    default beside."""
+    alts = [node[k] for k in ("anyOf", "oneOf") if k in node]
+    return len(alts) == 1 and isinstance(alts[0], list) and len(
+        [a for a in alts[0] if not is_null_schema(a)]) == 1 and any(is_null_schema(a) for a in alts[0])
+
+
 def applied_default(value, node, ctx):
     # BODY: applied to an absent optional scalar property (schemas.py); document.py refuses it elsewhere
-    if ctx == PARAM and ("anyOf" in node or "oneOf" in node):
+    if ctx == PARAM and ("anyOf" in node or "oneOf" in node) and not optional_param(node):
         return "a default beside anyOf/oneOf is not applied: put it in the non-null alternative"
     return None
 
@@ -301,7 +309,8 @@ SCHEMA = {
     "default": S(check=applied_default),
     "title": A(), "description": A(), "examples": A(), "deprecated": A(),
     # on properties (document.py refuses them elsewhere): readOnly ones are not required in requests and refused
-    # there (422), writeOnly ones are never written into responses (rt_valid_model)
+    # there (422: rt_valid_model, and rt_valid_schema in a JSON value), writeOnly ones are never written into
+    # responses (rt_valid_model; refused in a JSON value, jsonschema.py)
     "readOnly": S(check=a_flag), "writeOnly": S(check=a_flag),
     # content: annotations in 2020-12 (the content vocabulary asserts nothing)
     "contentEncoding": A(), "contentMediaType": A(), "contentSchema": A(),

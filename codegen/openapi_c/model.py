@@ -31,6 +31,10 @@ class Ctx:
         self.union_decls = []     # (what, C declarations) of request bodies that are tagged unions
         self.body_rules = []      # (exported name, rule) of those bodies' rules
         self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
+        self.table_roots = set()  # JSON pointers of the tables built for a value (not as a subschema)
+        self.table_edges = {}     # JSON pointer of a table -> those of the tables it points to
+        self.json_defaults = []   # (JSON pointer, refusal) of model defaults met in tables (check_json_defaults)
+        self.request_schemas = set()  # JSON pointers of the schemas a request reaches (document.py)
         self.needs_busy = set()   # the schemas needs_schema() is deciding (cycles)
         self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)
         self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
@@ -94,6 +98,7 @@ class Field:
         self.read_only = False   # readOnly: refused from requests (422), not required there
         self.write_only = False  # writeOnly: never written into responses
         self.default_json = None  # C literal of the default as JSON, applied when a request leaves it out
+        self.empty_default = False  # default [] or {} on an array or map: absent already reads as empty
         self.c_decl = None
         self.entry_decl = None  # a map's entry struct (key and value), declared after the models
         self.union_decl = None  # a tagged union's enum and struct, declared before the models

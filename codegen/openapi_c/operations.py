@@ -8,6 +8,7 @@ import re
 from .bodymedia import several_media
 from .client import client_operation
 from .jsonschema import needs_schema, schema_table, tagged_branches
+from .keywords import is_null_schema
 from .refs import ref_target
 from .unions import body_union
 from .document import pointer
@@ -194,12 +195,17 @@ def one_media_body(ctx, op, rb, at):
     at = schema_at
     op.body_form = form[0] is not None
     op.body_required = bool(rb.get("required", False))
+    if not op.body_required:
+        schema, at = optional_body(schema, at)
     target = schema
     if isinstance(schema, dict) and set(schema) - DOC_KEYWORDS == {"$ref"}:
         target = ref_target(ctx, schema["$ref"])[0]
-    if admits_null(target):
-        raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
-                        "supported: a null body would be refused (422)" % at)
+    if admits_null(target) and op.body_required:
+        # FastAPI reads a JSON null body as no body (rt_valid_json_body()): a required one answers 422 missing
+        raise SpecError("%s: a required nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) "
+                        "is not supported: a JSON null body reads as no body, as FastAPI reads it, so the null the "
+                        "schema admits would be refused (422 missing); leave required out, as FastAPI writes "
+                        "`item: Item | None = None`" % at)
     if op.body_form:
         if not is_object_schema(target) or needs_schema(ctx, target):
             # rt_valid_form fills a model from the fields' text; JSON Schema tables validate JSON values only
@@ -218,13 +224,26 @@ def one_media_body(ctx, op, rb, at):
             ctx.body_schemas.append((op.body_schema, at))
             return
     rule = build_rule(ctx, schema, "rule_%s_body" % op.c_name, at, camel(op.id) + "Body")
-    if rule.nullable:
-        raise SpecError("%s: a nullable request body (type [object, 'null'], anyOf [X, {type: 'null'}]) is not "
-                        "supported: a null body would be refused (422)" % at)
+    # nullable (FastAPI's `item: Item | None = None`): optional, since admits_null() refused a required one; a
+    # JSON null body reads as none (has_body false), as FastAPI reads it
     ctx.rules.remove(rule)  # only its model is used
     if op.body_form:
         check_form_model(rule.model, at)
     op.body = rule.model
+
+
+def optional_body(schema, at):
+    """FastAPI's optional body, `item: Item | None = None`: {anyOf: [X, {type: 'null'}], title} (or oneOf) is X at
+    its pointer (a JSON null body reads as none, has_body false), so that the handler gets X's model; (schema, at)
+    as given for any other schema."""
+    keys = [k for k in ("anyOf", "oneOf") if isinstance(schema, dict) and k in schema]
+    alts = schema[keys[0]] if len(keys) == 1 else None
+    if not isinstance(alts, list) or {k for k in schema if not k.startswith("x-")} - DOC_KEYWORDS != set(keys):
+        return schema, at
+    non_null = [a for a in alts if not is_null_schema(a)]
+    if len(non_null) != 1 or len(non_null) == len(alts):
+        return schema, at
+    return non_null[0], "%s/%s/%d" % (at, keys[0], alts.index(non_null[0]))
 
 
 def admits_null(schema):

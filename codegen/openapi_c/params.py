@@ -19,7 +19,9 @@ import re
 
 from .document import pointer
 from .names import C_PARAM, c_comment, c_decl, c_string, camel, field_name, py_number_text
-from .refusals import SpecError
+from .defaults import check_union_default
+from .keywords import is_null_schema
+from .refusals import DOC_KEYWORDS, SpecError
 from .model import Rule
 from .params_json import json_param_rule
 from .schemas import build_rule, c_item_type, model_for
@@ -145,9 +147,9 @@ def path_template(op, where):
 
 def own_keywords(ctx, schema, at):
     """(the schema build_rule sees, the keywords the parameter's table enforces itself, the $ref it came from or
-    None): minItems/maxItems/uniqueItems of an array, additionalProperties of an object (deepObject).  Taken out,
-    they leave a schema a Rule enforces, which is what a parameter must be (the JSON Schema tables, which would
-    otherwise take them, validate JSON values; parameters are text)."""
+    None) of the schema at JSON pointer at: minItems/maxItems/uniqueItems of an array, additionalProperties of an
+    object (deepObject).  Taken out, they leave a schema a Rule enforces, which is what a parameter must be (the
+    JSON Schema tables, which would otherwise take them, validate JSON values; parameters are text)."""
     key, target = None, schema
     if isinstance(schema, dict) and "$ref" in schema and len(schema) == 1:
         key, target = schema["$ref"], ctx.resolve(schema["$ref"])
@@ -158,7 +160,7 @@ def own_keywords(ctx, schema, at):
         if extra not in (True, False, {}):
             raise SpecError("%s/additionalProperties: only true or false are supported in a parameter's object "
                             "schema: unknown properties are either ignored or refused"
-                            % (key if key else at + "/schema"))
+                            % (key if key else at))
         own = ("additionalProperties",)
     elif target.get("type") == "array":
         own = ARRAY_KEYWORDS
@@ -166,20 +168,44 @@ def own_keywords(ctx, schema, at):
         for k in ARRAY_KEYWORDS:
             if k in target:
                 raise SpecError("%s/%s: %s applies to array parameters only"
-                                % (key if key else at + "/schema", k, k))
+                                % (key if key else at, k, k))
         return schema, {}, None
     if not any(k in target for k in own):
         return schema, {}, None
     return {k: v for k, v in target.items() if k not in own}, {k: target[k] for k in own if k in target}, key
 
 
+def optional_scalar(ctx, schema, at):
+    """FastAPI's `limit: int | None = Query(10)`: {anyOf: [S, {type: 'null'}], default: 10, title: Limit} (or
+    oneOf) is S with that default: text never carries null, so the parameter reads as S (its bounds and format
+    too), and an absent one is the default, or unset without one.  (schema, its pointer at) for S, or as given
+    for any other schema.  The default is judged against the schema as a whole, at its own pointer."""
+    keys = [k for k in ("anyOf", "oneOf") if isinstance(schema, dict) and k in schema]
+    if len(keys) != 1 or not isinstance(schema[keys[0]], list):
+        return schema, at
+    alts = schema[keys[0]]
+    non_null = [a for a in alts if not is_null_schema(a)]
+    beside = {k for k in schema if not k.startswith("x-")} - DOC_KEYWORDS - {keys[0], "default"}
+    if len(non_null) != 1 or len(non_null) == len(alts) or beside or not isinstance(non_null[0], dict):
+        return schema, at
+    inner = dict(non_null[0])
+    if schema.get("default") is not None:
+        if "default" in inner:
+            raise SpecError("%s/default: a default beside anyOf and another in its alternative %s/%s/%d: only one "
+                            "can apply" % (at, at, keys[0], alts.index(non_null[0])))
+        check_union_default(ctx, schema, at)
+        inner["default"] = schema["default"]
+    return inner, "%s/%s/%d" % (at, keys[0], alts.index(non_null[0]))
+
+
 def param_rule(ctx, p, op, at):
     """The Rule of parameter p (at its pointer), and the keywords its table enforces (own_keywords)."""
     name = "rule_%s_%s" % (op.c_name, field_name(p["name"]))
     inline = camel(op.id) + camel(p["name"])
-    schema, own, key = own_keywords(ctx, p["schema"], at)
+    schema, schema_at = optional_scalar(ctx, p["schema"], at + "/schema")
+    schema, own, key = own_keywords(ctx, schema, schema_at)
     if key is None or "additionalProperties" not in own:
-        return build_rule(ctx, schema, name, key or at + "/schema", inline, for_ops=True), own
+        return build_rule(ctx, schema, name, key or schema_at, inline, for_ops=True), own
     # a component object: its Model keeps the component's name (struct api_<Schema>), as a $ref builds it
     model = model_for(ctx, key, key.rsplit("/", 1)[-1], schema, key)
     rule = Rule(name)

@@ -424,6 +424,8 @@ def build_field(ctx, model, pname, pschema, required, where):
         words = ["required in %s" % ("responses" if f.read_only else "requests")]
     words += ["read-only (refused in requests)"] if f.read_only else []
     words += ["write-only (never in responses)"] if f.write_only else []
+    if f.empty_default:
+        words.append("default %s: absent reads as empty" % json.dumps(default_scope(ctx, pschema, where)["default"]))
     if f.default_json:
         words.append("default %s when absent from a request%s" % (
             json.dumps(f.default), " (has_%s then true)" % f.c_name if f.has_flag else ""))
@@ -497,10 +499,17 @@ def body_default(ctx, f, pschema, where):
         return  # none, or null: absent already reads as null (NULL, has_ false)
     if f.required:
         raise SpecError("%s/default: a default on a required property is never applied" % where)
-    if f.rule.kind not in SCALAR_TYPES:
-        raise SpecError("%s/default: a default is applied to string, integer, number and boolean properties only"
-                        % where)
-    if "anyOf" in node or "oneOf" in node:  # [X, null]: the default is checked against the union as a whole
+    empty = f.rule.kind in ("RT_VALID_ARRAY", "RT_VALID_MAP") and node["default"] in ([], {})
+    if f.rule.kind not in SCALAR_TYPES and f.rule.kind != "RT_VALID_ANY" and not empty:
+        raise SpecError("%s/default: a default is applied to string, integer, number and boolean properties, JSON "
+                        "values and empty arrays and maps only (not %s)" % (where, json.dumps(node["default"])))
+    if empty:
+        # pydantic's `tags: list[str] = []`: an absent array or map is already empty (len 0), which is its default
+        check_union_default(ctx, node, where)
+        f.empty_default = True
+        return
+    if "anyOf" in node or "oneOf" in node or f.rule.kind == "RT_VALID_ANY":
+        # [X, null], or a JSON value (a Literal's const): checked against the schema as a whole
         check_union_default(ctx, node, where)
     else:
         check_default(node, SCALAR_TYPES[f.rule.kind], where)

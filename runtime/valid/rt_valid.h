@@ -88,8 +88,12 @@
  * 21: responses of any media type, several per response: struct
  *    rt_api_client_status's media and struct rt_api_client_op's accept
  *    (appended); rt_negotiate (the generated api_<op>__accept_<status>()).
+ * 22: struct rt_valid_schema.read_only (readOnly on a property of a JSON
+ *    value: refused from requests), appended; a field's default_json on a
+ *    JSON-value field (RT_VALID_ANY: a Literal's const), which an older
+ *    runtime would read as a scalar.
  */
-#define RT_CODEGEN_ABI 21
+#define RT_CODEGEN_ABI 22
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

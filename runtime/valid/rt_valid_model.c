@@ -151,7 +151,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         return 1;
     switch (r->kind) {
     case RT_VALID_ANY:
-        if (r->schema != NULL && !rt_valid_schema_check(r->schema, j, c->errs, loc))
+        if (r->schema != NULL && !(c->request ? rt_valid_schema_check_request(r->schema, j, c->errs, loc)
+                                              : rt_valid_schema_check(r->schema, j, c->errs, loc)))
             return -1;
         if (c->arena == NULL)
             j = json_object_get(j); /* the model holds its own reference */
@@ -180,9 +181,21 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
                                  const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                                  const struct rt_valid_loc *loc)
 {
-    struct json_object *d =
-        rt_valid_json_value(f->default_json); /* a scalar: nothing in out points into it */
-    int rc = rt_valid_scalar_from_json(f->rule, d, AT(out, f->offset, void), arena, errs, loc);
+    struct json_object *d = rt_valid_json_value(f->default_json);
+    int rc;
+
+    if (f->rule->kind == RT_VALID_ANY) {
+        /* A JSON-value field (a Literal's const, say): the value itself, owned as a sent one would be. */
+        if (arena != NULL && arena->keep != NULL)
+            arena->keep(arena->ctx, json_object_get(d));
+        else if (arena == NULL)
+            json_object_get(d); /* the model holds its own reference, which cleanup drops */
+        *AT(out, f->offset, struct json_object *) = d;
+        json_object_put(d);
+        return 0;
+    }
+    rc = rt_valid_scalar_from_json(f->rule, d, AT(out, f->offset, void), arena, errs,
+                                   loc); /* a scalar: nothing in out points into it */
 
     if (rc == 0 && f->aux_offset != RT_VALID_NO_OFFSET)
         *AT(out, f->aux_offset, bool) = true;

@@ -43,9 +43,11 @@ int rt_valid_model_from_json_arena(const struct rt_valid_model *model, struct js
 
 /**
  * A request body left out @p f, which has a default (f->default_json, a
- * scalar): store it in @p out at f's offset as if it had been sent (its
- * has_ flag set, as for a query parameter's default), strings from
- * @p arena.  For the JSON, form and multipart readers alike.
+ * scalar, or any JSON value for a JSON-value field): store it in @p out at
+ * f's offset as if it had been sent (its has_ flag set, as for a query
+ * parameter's default), strings from @p arena, a JSON value kept by
+ * arena->keep (or a reference of the model's own without an arena).  For
+ * the JSON, form and multipart readers alike.
  * @return 0, or -1 with an error added at @p loc (a default its rule
  *         refuses, which the generator does not let through).
  */

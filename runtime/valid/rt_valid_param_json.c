@@ -38,7 +38,7 @@ void rt_valid_param_json_read(struct rt_req *req, const struct rt_valid_param *p
     }
     if (rt_valid_json_parse_at(text, strlen(text), &j, errs, at) < 0)
         return;
-    if (p->rule->schema != NULL && !rt_valid_schema_check(p->rule->schema, j, errs, at)) {
+    if (p->rule->schema != NULL && !rt_valid_schema_check_request(p->rule->schema, j, errs, at)) {
         json_object_put(j);
         return;
     }

@@ -69,7 +69,7 @@ int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *sc
     *out = NULL;
     if (!parse_body(req, required, &j, errs))
         return 0;
-    if (!rt_valid_schema_check(schema, j, errs, &at)) {
+    if (!rt_valid_schema_check_request(schema, j, errs, &at)) {
         json_object_put(j);
         return 0;
     }

@@ -523,3 +523,39 @@ bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *
 {
     return rt_valid_schema_walk(s, j, errs, loc, NULL);
 }
+
+/*
+ * The direction of the check under way on this thread.  A check runs to its
+ * end on the thread that started it, and only the object keywords ask, so a
+ * thread-local says it to them rather than a parameter through every
+ * keyword's function (and the anyOf/oneOf/not branches checked without
+ * errors, which must see it too).
+ */
+static _Thread_local bool in_request;
+
+bool rt_valid_schema_check_request(const struct rt_valid_schema *s, struct json_object *j,
+                                   struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
+{
+    bool was = in_request, ok;
+
+    in_request = true;
+    ok = rt_valid_schema_walk(s, j, errs, loc, NULL);
+    in_request = was;
+    return ok;
+}
+
+bool rt_valid_schema_in_request(void)
+{
+    return in_request;
+}
+
+bool rt_valid_schema_read_only(const struct rt_valid_schema *s)
+{
+    size_t hops;
+
+    /* bounded: the generator refuses $ref chains that never reach a schema of their own */
+    for (hops = 0; s != NULL && hops < 64; s = s->ref, hops++)
+        if (s->read_only)
+            return true;
+    return false;
+}

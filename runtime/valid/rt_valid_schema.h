@@ -138,6 +138,9 @@ struct rt_valid_schema {
     /* unevaluated: checked last, on what no other keyword evaluated */
     const struct rt_valid_schema *unevaluated_items;
     const struct rt_valid_schema *unevaluated_properties;
+    /* OpenAPI: readOnly on a property's schema (the server sends it): in a request's value it is refused
+     * when present (read_only) and not required, as on a model's field; a response's takes it as any other */
+    bool read_only;
 };
 
 /**
@@ -148,7 +151,22 @@ struct rt_valid_schema {
 bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *j,
                            struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
 
+/**
+ * rt_valid_schema_check() for a value a request carries (a body, a JSON
+ * parameter, a JSON-value field of a request model): readOnly properties
+ * are refused there and not required (rt_valid_schema_check() judges a
+ * response's value, where they are the server's to send).
+ */
+bool rt_valid_schema_check_request(const struct rt_valid_schema *s, struct json_object *j,
+                                   struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
+
 /* --- for the rt_valid_schema modules --- */
+
+/** Whether the check under way on this thread is rt_valid_schema_check_request()'s. */
+bool rt_valid_schema_in_request(void);
+
+/** Whether @p s, or a schema its $ref chain names, has readOnly. */
+bool rt_valid_schema_read_only(const struct rt_valid_schema *s);
 
 /**
  * The members (in json-c's order) or items of one object or array that the

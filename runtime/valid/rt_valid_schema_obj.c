@@ -40,8 +40,14 @@ static bool check_member(const struct rt_valid_schema *s, const char *key, struc
     size_t i;
 
     for (i = 0; i < s->n_properties; i++) {
-        if (strcmp(s->properties[i].name, key) == 0) {
-            matched = true;
+        if (strcmp(s->properties[i].name, key) != 0)
+            continue;
+        matched = true;
+        if (rt_valid_schema_in_request() && rt_valid_schema_read_only(s->properties[i].schema)) {
+            /* Mass assignment, as for a model's field: a client must not set what only the server writes. */
+            rt_valid_schema_fail(errs, &at, "read_only", "Field is read-only and cannot be sent", v);
+            ok = false;
+        } else {
             ok = rt_valid_schema_check(s->properties[i].schema, v, errs, &at) && ok;
         }
     }
@@ -79,13 +85,27 @@ static bool check_name(const struct rt_valid_schema *s, const char *key, struct 
     return ok;
 }
 
-static bool check_required(const char *const *names, struct json_object *j, struct rt_valid_errors *errs,
-                           const struct rt_valid_loc *loc)
+/* Whether property @p name of @p s is readOnly, which a request's value need not (must not) send. */
+static bool request_skips(const struct rt_valid_schema *s, const char *name)
+{
+    size_t i;
+
+    if (!rt_valid_schema_in_request())
+        return false;
+    for (i = 0; i < s->n_properties; i++)
+        if (strcmp(s->properties[i].name, name) == 0 && rt_valid_schema_read_only(s->properties[i].schema))
+            return true;
+    return false;
+}
+
+/* @p names (required, or dependentRequired's) of the object @p j, whose properties @p s declares. */
+static bool check_required(const struct rt_valid_schema *s, const char *const *names, struct json_object *j,
+                           struct rt_valid_errors *errs, const struct rt_valid_loc *loc)
 {
     bool ok = true;
 
     for (; names != NULL && *names != NULL; names++) {
-        if (!has_key(j, *names)) {
+        if (!has_key(j, *names) && !request_skips(s, *names)) {
             struct rt_valid_loc at = {loc, *names, 0};
 
             rt_valid_schema_fail(errs, &at, "missing", "Field required", j);
@@ -104,7 +124,7 @@ static bool check_dependent(const struct rt_valid_schema *s, struct json_object 
 
     for (i = 0; i < s->n_dependent_required; i++)
         if (has_key(j, s->dependent_required[i].name))
-            ok = check_required(s->dependent_required[i].required, j, errs, loc) && ok;
+            ok = check_required(s, s->dependent_required[i].required, j, errs, loc) && ok;
     for (i = 0; i < s->n_dependent_schemas; i++)
         if (has_key(j, s->dependent_schemas[i].name))
             ok = rt_valid_schema_walk(s->dependent_schemas[i].schema, j, errs, loc, seen) && ok;
@@ -138,7 +158,7 @@ bool rt_valid_schema_object(const struct rt_valid_schema *s, struct json_object 
                             struct rt_valid_errors *errs, const struct rt_valid_loc *loc,
                             struct rt_valid_schema_seen *seen)
 {
-    bool ok = check_required(s->required, j, errs, loc), evaluated;
+    bool ok = check_required(s, s->required, j, errs, loc), evaluated;
     size_t i = 0;
 
     ok = check_count(s, j, errs, loc) && ok;
