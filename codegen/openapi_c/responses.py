@@ -134,7 +134,7 @@ def response_headers(ctx, headers, at):
         if not isinstance(t, str) or t not in HEADER_TYPES:
             raise SpecError("%s: a response header must be a string, integer, number or boolean (one type, not "
                             "nullable), not %r" % (schema_at, t))
-        c_name = field_name(name)
+        c_name = field_name(name, pointer(at, name))
         if c_name in TAKEN or c_name in seen:
             raise SpecError("%s: response header %r maps to the C argument %s, already used by %s"
                             % (pointer(at, name), name, c_name, seen.get(c_name, "the reply helper")))
