@@ -84,7 +84,7 @@ def refused(tmp, doc, message, pointer):
 
 
 def test_operation_ids(tmp):
-    nasty = ["count", "op", "dispatch", "spec", "routes", "models", "client", "int", "default", "switch", "auto",
+    nasty = ["list", "body_list", "count", "op", "dispatch", "spec", "routes", "models", "client", "int", "default", "switch", "auto",
              "init", "runners", "op_names", "path_methods", "1st", "2nd-op", "getÜber", "x", "client_y", "API"]
     builds(tmp, ops(*nasty), "operationIds the generator or C uses",
            ["handle_count(", "API_OP_COUNT,", "handle_op(", "handle_int(", "API_OP_DEFAULT,", "handle__1st(",
@@ -95,6 +95,13 @@ def test_operation_ids(tmp):
     refused(tmp, ops("中文"), "operationId '中文' makes no C name", "#/paths/~1p0/get/operationId")
     refused(tmp, ops("find_op"), "the generated code declares itself", "#/paths/~1p0/get/operationId")
     refused(tmp, ops("x", "client_x"), "api_client_x_params, which operationId 'x'", p1)
+    two_media = lambda: {"content": {m: {"schema": {"$ref": "#/components/schemas/T"}} for m in (
+        "application/json", "application/x-www-form-urlencoded")}}
+    doc = spec({"/%s" % o: {"post": {"operationId": o, "responses": OK200, "requestBody": two_media()}}
+                for o in ("x", "body_x")}, {"T": {"type": "object", "properties": {"a": {"type": "string"}}}})
+    refused(tmp, doc, "makes the C name media_body_x, which the request body of x", "#/paths/~1body_x/post/requestBody")
+    del doc["paths"]["/x"]["post"]["requestBody"]
+    builds(tmp, doc, "operations x and body_x, one with a body of two media types", ["media_body_body_x"])
     refused(tmp, ops("n_ops"), "makes the C name api_client_n_ops", "#/paths/~1p0/get/operationId")
     # operation x_y_z's enumerator API_OP_X_Y_Z is schema OpX's enum constant for property y, value z
     doc = ops("x_y_z")
