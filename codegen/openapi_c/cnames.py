@@ -26,8 +26,12 @@ API_TITLE API_VERSION API_OP__COUNT""".split()
 # What one operation (c_name %s) declares: api_ops.h/.c, api_client.h/.c, _security.j2, _bodymedia.j2,
 # _rawbody.j2.
 OP_NAMES = """handle_%s run_%s params_%s schemes_%s deliver_%s segments_%s security_%s responses_%s
-raw_body_%s templates_%s api_client_%s api_client_%s_cb API_OP_%S struct:api_%s_params
-struct:api_client_%s_params struct:api_client_%s_response""".split()
+raw_body_%s templates_%s api_client_%s api_client_%s_cb API_OP_%S struct:api_client_%s_response""".split()
+# Its parameter structs, for the server (when it has parameters, a body or principals) and the client (when it has
+# parameters outside the path): claimed only then, as operation client_x's struct api_client_x_params is operation
+# x's client parameters only if both exist.
+OP_PARAMS_NAMES = ["struct:api_%s_params"]
+OP_CLIENT_PARAMS_NAMES = ["struct:api_client_%s_params"]
 # What an operation whose body has several media types declares besides (_bodymedia.j2): claimed only then, as
 # operation body_x's media_body_x is operation x's only if both have one.
 OP_MEDIA_NAMES = ["media_%s", "media_body_%s"]

@@ -13,7 +13,7 @@ from .unions import body_union
 from .document import pointer
 from .model import Operation
 from .multipart import multipart_body
-from .cnames import OP_MEDIA_NAMES, OP_NAMES, check_members
+from .cnames import OP_CLIENT_PARAMS_NAMES, OP_MEDIA_NAMES, OP_NAMES, OP_PARAMS_NAMES, check_members
 from .names import c_comment, c_string, camel, op_c_name
 from .params import build_params, path_template
 from .rawbody import json_media, raw_body
@@ -183,8 +183,11 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.auth_schemes)  # principals travel in params
     client_operation(op)
     check_members(op)
-    if op.body_media:
-        ctx.names.claim_all(OP_MEDIA_NAMES, op.c_name, where + "/requestBody", "the request body of %s" % op.id)
+    what = "operation %r" % op.id
+    for names, declared in ((OP_MEDIA_NAMES, op.body_media), (OP_PARAMS_NAMES, op.has_params),
+                            (OP_CLIENT_PARAMS_NAMES, op.other_params)):
+        if declared:
+            ctx.names.claim_all(names, op.c_name, where, what)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
     return op

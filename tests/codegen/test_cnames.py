@@ -94,12 +94,16 @@ def test_operation_ids(tmp):
         refused(tmp, ops(a, b), "is used twice (or maps to the C name of another", p1)
     refused(tmp, ops("中文"), "operationId '中文' makes no C name", "#/paths/~1p0/get/operationId")
     refused(tmp, ops("find_op"), "the generated code declares itself", "#/paths/~1p0/get/operationId")
-    refused(tmp, ops("x", "client_x"), "api_client_x_params, which operationId 'x'", p1)
+    builds(tmp, ops("x", "client_x"), "operations x and client_x without parameters", ["handle_client_x("])
+    doc = ops("x", "client_x")
+    for p, where in (("/p0", "query"), ("/p1", "query")):
+        doc["paths"][p]["get"]["parameters"] = [{"name": "q", "in": where, "schema": {"type": "string"}}]
+    refused(tmp, doc, "struct api_client_x_params, which operation 'x'", "#/paths/~1p1/get")
     two_media = lambda: {"content": {m: {"schema": {"$ref": "#/components/schemas/T"}} for m in (
         "application/json", "application/x-www-form-urlencoded")}}
     doc = spec({"/%s" % o: {"post": {"operationId": o, "responses": OK200, "requestBody": two_media()}}
                 for o in ("x", "body_x")}, {"T": {"type": "object", "properties": {"a": {"type": "string"}}}})
-    refused(tmp, doc, "makes the C name media_body_x, which the request body of x", "#/paths/~1body_x/post/requestBody")
+    refused(tmp, doc, "makes the C name media_body_x, which operation 'x'", "#/paths/~1body_x/post")
     del doc["paths"]["/x"]["post"]["requestBody"]
     builds(tmp, doc, "operations x and body_x, one with a body of two media types", ["media_body_body_x"])
     refused(tmp, ops("n_ops"), "makes the C name api_client_n_ops", "#/paths/~1p0/get/operationId")

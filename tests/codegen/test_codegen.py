@@ -460,7 +460,7 @@ def test_c_names(tmp):
     refused(tmp, array_and_items, "already used by another schema", SCHEMAS + "ItemCreate/properties/x_items")
     refused(tmp, lambda s: schemas(s).update(GetItemParams={"type": "object", "properties": {"a": {}}}),
             "makes the C name struct api_get_item_params, which schema 'GetItemParams' (%sGetItemParams)" % SCHEMAS,
-            ITEM + "/operationId")
+            ITEM)
 
 
 def test_openapi_30(tmp):
