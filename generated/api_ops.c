@@ -484,7 +484,7 @@ static const struct rt_url_route routes[] = {
      .methods = RT_METHOD_GET | RT_METHOD_HEAD, .op = API_OP_GET_TASK},
 };
 
-static void (*const run_op[API_OP_COUNT])(struct rt_req *req, const char *const *path) = {
+static void (*const runners[API_OP__COUNT])(struct rt_req *req, const char *const *path) = {
     [API_OP_READ_ROOT] = run_read_root,
     [API_OP_ASYNC_DELAY] = run_async_delay,
     [API_OP_SYNC_DELAY] = run_sync_delay,
@@ -512,7 +512,7 @@ void api_dispatch(struct rt_req *req)
     if (route == NULL)
         return;
     rt_req_set_operation(req, (int)route->op);
-    run_op[route->op](req, path);
+    runners[route->op](req, path);
 }
 
 unsigned api_path_methods(struct rt_req *req)
@@ -522,8 +522,8 @@ unsigned api_path_methods(struct rt_req *req)
 
 /* --- start-up --- */
 
-/* Operation names and methods, in enum api_op order, for the metrics' labels. */
-static const char *const op_names[API_OP_COUNT] = {
+/* Operation names and methods, in enum api__op order, for the metrics' labels. */
+static const char *const op_names[API_OP__COUNT] = {
     "read_root",
     "async_delay",
     "sync_delay",
@@ -543,7 +543,7 @@ static const char *const op_names[API_OP_COUNT] = {
     "metrics",
 };
 
-static const char *const op_methods[API_OP_COUNT] = {
+static const char *const op_methods[API_OP__COUNT] = {
     "GET",
     "GET",
     "GET",
@@ -567,7 +567,7 @@ static void init_once(void)
 {
     int rc = 0;
 
-    rt_metrics_set_operations(op_names, op_methods, API_OP_COUNT);
+    rt_metrics_set_operations(op_names, op_methods, API_OP__COUNT);
     rt_valid_init();
     rc |= api_models_compile_patterns();
     if (rc != 0)

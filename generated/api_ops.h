@@ -43,7 +43,7 @@
 #endif
 
 /** The operations, in spec order. */
-enum api_op {
+enum api__op {
     API_OP_READ_ROOT, /* GET / */
     API_OP_ASYNC_DELAY, /* GET /async-delay/{seconds} */
     API_OP_SYNC_DELAY, /* GET /sync-delay/{seconds} */
@@ -61,7 +61,7 @@ enum api_op {
     API_OP_HEALTH_LIVE, /* GET /health/live */
     API_OP_HEALTH_READY, /* GET /health/ready */
     API_OP_METRICS, /* GET /metrics */
-    API_OP_COUNT
+    API_OP__COUNT
 };
 
 /**

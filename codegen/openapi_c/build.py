@@ -57,7 +57,6 @@ def build(spec, spec_name, lax=False):
     ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
     check_json_defaults(ctx)
-    check_struct_names(ctx)
     check_verifier_names(ctx)
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))
@@ -65,19 +64,6 @@ def build(spec, spec_name, lax=False):
     ctx.abi = codegen_abi()
     ctx.spec_json_lines = spec_json_lines(spec)
     return ctx
-
-
-def check_struct_names(ctx):
-    """A model named like a struct generated for an operation (api_<op>_params, api_client_<op>_params,
-    api_client_<op>_response) would be defined twice."""
-    op_structs = {}
-    for op in ctx.ops:
-        for name in ("%s_params", "client_%s_params", "client_%s_response"):
-            op_structs[name % op.c_name] = op
-    for m in ctx.models:
-        if m.c_name in op_structs:
-            raise SpecError("%s: the schema's C name struct api_%s is also the name of a struct generated for "
-                            "operation %r" % (m.where, m.c_name, op_structs[m.c_name].id))
 
 
 def spec_json_lines(spec):

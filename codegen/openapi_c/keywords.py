@@ -171,6 +171,8 @@ def length(value, node, ctx):
 def number(value, node, ctx):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "must be a number"
+    if value != value or value in (float("inf"), float("-inf")):  # YAML's .inf and .nan
+        return "must be a finite number (JSON has no infinity nor NaN)"
     return None
 
 
@@ -333,6 +335,8 @@ def is_annotation(table, key):
 
 DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 CALLBACKS = "callbacks are not supported: nothing would call them"
+TRACE = ("a trace operation is not supported: TRACE echoes a request back (Cross-Site Tracing), so the runtime "
+         "has no TRACE method: it answers TRACE with 405, as it does any method no route declares")
 
 
 def openapi_version(value, node, ctx):
@@ -414,7 +418,7 @@ OBJECTS = {
         "$ref": S(check=path_item_ref), "summary": A(), "description": A(),
         "get": S(child="operation"), "put": S(child="operation"), "post": S(child="operation"),
         "delete": S(child="operation"), "options": S(child="operation"), "head": S(child="operation"),
-        "patch": S(child="operation"), "trace": S(child="operation"),
+        "patch": S(child="operation"), "trace": R(TRACE, child="operation"),
         "servers": S(child="[server]"),  # must say the document's base path (servers.py)
         "parameters": S(child="[parameter?]", ctx="request"),
     },

@@ -4,6 +4,7 @@ Templates never look at the raw spec, only at these objects (and Param, in param
 _c are ready-made C literals (c_string); c_name is a C identifier.
 """
 
+from .cnames import Names
 from .loader import resolve
 from .names import c_comment, c_string, field_name
 from .regex import pcre2_regex
@@ -39,6 +40,7 @@ class Ctx:
         self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)
         self.lax = False          # pydantic's lax conversions in JSON bodies (gen.py --lax)
         self.ops = []             # Operation, in spec order
+        self.names = Names()      # the file-scope C names made so far (cnames.py)
         # set by build.build() once the operations are known
         self.routes = []          # Operation, in matching order (literal segments first)
         self.title_c = self.version_c = None
@@ -88,9 +90,9 @@ class Rule:
 class Field:
     """One property of a Model: a member of its C struct."""
 
-    def __init__(self, name, rule, required):
+    def __init__(self, name, rule, required, c_name=None):
         self.name = name
-        self.c_name = field_name(name)
+        self.c_name = c_name or field_name(name)
         self.name_c = c_string(name)
         self.rule = rule
         self.required = required

@@ -22,22 +22,62 @@ PARAM_KIND_WORD = {"RT_VALID_STRING": "string", "RT_VALID_INTEGER": "integer", "
                    "RT_VALID_BOOLEAN": "boolean"}
 
 
-def snake(name):
-    """name (camelCase, kebab-case, ...) as a lower_snake C identifier."""
+def snake_or_empty(name):
+    """name (camelCase, kebab-case, ...) as a lower_snake C identifier, "" if it has no ASCII letter or digit.
+    Never has "__" (the templates' own names do) nor a trailing _; a leading digit gets a _ before it."""
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
     s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
     s = re.sub(r"[^0-9A-Za-z]+", "_", s).strip("_").lower()
-    if not s:
-        raise SpecError("cannot make a C name from %r" % name)
-    if s[0].isdigit():
+    if s and s[0].isdigit():
         s = "_" + s
     return s
 
 
-def field_name(name):
+def snake(name, where=None):
+    """snake_or_empty(name), refused (with the JSON pointer where, if given) when empty."""
+    s = snake_or_empty(name)
+    if not s:
+        raise SpecError("%scannot make a C name from %r: it needs an ASCII letter or digit"
+                        % (where + ": " if where else "", name))
+    return s
+
+
+def field_name(name, where=None):
     """A struct member or variable name: snake(name), with a _ after C keywords and names generated code uses."""
-    s = snake(name)
+    s = snake(name, where)
     return s + "_" if s in C_KEYWORDS else s
+
+
+def op_c_name(op_id, where):
+    """The C name of an operation (handle_<it>, api_<it>_params, API_OP_<IT>...): snake(op_id)."""
+    s = snake_or_empty(op_id)
+    if not s:
+        raise SpecError("%s: operationId %r makes no C name (its handler is handle_<name>): it needs an ASCII "
+                        "letter or digit" % (where, op_id))
+    return s
+
+
+def c_names(names, member=True):
+    """The C names of an object's properties (member: struct members, a _ after C keywords) or of an enum's
+    values (the last part of their API_<SCHEMA>_<FIELD>_<VALUE> constants, upper-cased by the caller), in order.
+    Each is snake(name); when that is empty ("", "<", non-ASCII) it is _<n>, n the name's position from 1; when
+    another name already has it (a-b beside a_b, ASC beside asc, @id beside id, +1 beside -1) it is the first of
+    <it>_2, <it>_3... that no name has.  Names that are their C name already (asc, id, a_b; for an enum, ASC too)
+    choose first, then the others, each time in declaration order.  The JSON name itself stays exact."""
+    bases = [snake_or_empty(n) for n in names]
+    out = [None] * len(names)
+    taken = set()
+    for first in (True, False):
+        for i, (n, b) in enumerate(zip(names, bases)):
+            if (n in (b, b.upper()) and b != "") != first:
+                continue
+            base = b or "_%d" % (i + 1)
+            cand, k = base, 2
+            while (cand + "_" if member and cand in C_KEYWORDS else cand) in taken:
+                cand, k = "%s_%d" % (base, k), k + 1
+            out[i] = cand + "_" if member and cand in C_KEYWORDS else cand
+            taken.add(out[i])
+    return out
 
 
 def camel(name):
@@ -85,11 +125,11 @@ def py_number_text(v):
     return str(v) if isinstance(v, int) else repr(float(v))
 
 
-def c_double(v):
-    """A C double literal for a bound; refuses inf and nan."""
+def c_double(v, where=None):
+    """A C double literal for a bound; refuses inf and nan (with the JSON pointer where, if given)."""
     if isinstance(v, int):
         return str(v)
     r = repr(float(v))
     if r in ("inf", "-inf", "nan"):
-        raise SpecError("non-finite bound %r" % v)
+        raise SpecError("%snon-finite bound %r: JSON has no infinity nor NaN" % (where + ": " if where else "", v))
     return r

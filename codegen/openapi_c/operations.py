@@ -1,6 +1,6 @@
 """Operations: each method of each path item -> Operation, with its parameters, request body and responses.
 
-The operations are kept in spec order (enum api_op, the ops table); ctx.routes orders them for matching.
+The operations are kept in spec order (enum api__op, the ops table); ctx.routes orders them for matching.
 """
 
 import re
@@ -14,7 +14,8 @@ from .unions import body_union
 from .document import pointer
 from .model import Operation
 from .multipart import multipart_body
-from .names import c_comment, c_string, camel, snake
+from .cnames import OP_CLIENT_PARAMS_NAMES, OP_MEDIA_NAMES, OP_NAMES, OP_PARAMS_NAMES, check_members
+from .names import c_comment, c_string, camel, op_c_name
 from .params import build_params, path_template
 from .rawbody import json_media, raw_body
 from .refusals import DOC_KEYWORDS, SpecError
@@ -69,7 +70,7 @@ def check_form_model(model, where):
 
 def build_operations(ctx):
     """Fill ctx.ops (spec order) and ctx.routes (matching order)."""
-    seen_ids = set()
+    seen_ids = {}  # C name of an operation -> (JSON pointer, what)
     for path, item in ctx.spec["paths"].items():
         where = pointer("#/paths", path)
         if not path.startswith("/"):
@@ -124,6 +125,28 @@ def key_shape(op):
     return re.sub(r"\{[^{}]*\}", "{}", op.path)
 
 
+def operation_id(ctx, op, spec_op, seen_ids):
+    """op.id: the operationId, or when there is none FastAPI's kind of derived one (generate_unique_id:
+    <method>_<path, each character not a letter, digit or _ as _>, GET /users/{user_id} -> get_users__user_id_);
+    op.c_name: its C name (names.op_c_name), claimed with every name the templates make of it."""
+    where = op.where
+    if "operationId" in spec_op:
+        op.id, derived = spec_op["operationId"], False
+        if not isinstance(op.id, str):
+            raise SpecError("%s/operationId: operationId must be a string" % where)
+        where += "/operationId"
+    else:
+        op.id, derived = "%s_%s" % (op.method.lower(), re.sub(r"[^0-9A-Za-z_]", "_", op.path[1:])), True
+    op.c_name = op_c_name(op.id, where)
+    what = ("operation %s %s (no operationId: its derived one is %r)" % (op.method, op.path, op.id) if derived
+            else "operationId %r" % op.id)
+    if op.c_name in seen_ids:
+        raise SpecError("%s: %s is used twice (or maps to the C name of another: %s, of %s at %s)"
+                        % (where, what, op.c_name, seen_ids[op.c_name][1], seen_ids[op.c_name][0]))
+    seen_ids[op.c_name] = (where, what)
+    ctx.names.claim_all(OP_NAMES, op.c_name, where, what)
+
+
 def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     """The Operation for one method of a path item (at JSON pointer where); shared are the path item's
     parameters, with their pointers."""
@@ -131,16 +154,7 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
     op.method = method.upper()
     op.path = path
     op.where = where
-    if "operationId" not in spec_op:
-        raise SpecError("%s: operationId is required" % where)
-    op.id = spec_op["operationId"]
-    if not isinstance(op.id, str):
-        raise SpecError("%s/operationId: operationId must be a string" % where)
-    op.c_name = snake(op.id)
-    if op.c_name in seen_ids:
-        raise SpecError("%s/operationId: operationId %r is used twice (or maps to the C name of another: %s)"
-                        % (where, op.id, op.c_name))
-    seen_ids.add(op.c_name)
+    operation_id(ctx, op, spec_op, seen_ids)
     op.summary = c_comment(spec_op.get("summary", "")) if spec_op.get("summary") else None
     op.path_c = c_string(path)
     op.methods_c = "RT_METHOD_GET | RT_METHOD_HEAD" if op.method == "GET" else "RT_METHOD_" + op.method
@@ -156,6 +170,12 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
 
     op.has_params = bool(op.params or op.body or op.body_schema or op.body_union or op.body_raw or op.auth_schemes)  # principals travel in params
     client_operation(op)
+    check_members(op)
+    what = "operation %r" % op.id
+    for names, declared in ((OP_MEDIA_NAMES, op.body_media), (OP_PARAMS_NAMES, op.has_params),
+                            (OP_CLIENT_PARAMS_NAMES, op.other_params)):
+        if declared:
+            ctx.names.claim_all(names, op.c_name, where, what)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
     return op

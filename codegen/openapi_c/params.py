@@ -49,7 +49,7 @@ class Param:
         self.name = spec_param["name"]
         self.at = where  # its JSON pointer
         self.name_c = c_string(self.name)
-        self.c_name = field_name(self.name)
+        self.c_name = field_name(self.name, where + "/name")
         self.location = spec_param["in"]
         self.required = bool(spec_param.get("required", self.location == "path"))
         self.rule = rule
@@ -200,7 +200,7 @@ def optional_scalar(ctx, schema, at):
 
 def param_rule(ctx, p, op, at):
     """The Rule of parameter p (at its pointer), and the keywords its table enforces (own_keywords)."""
-    name = "rule_%s_%s" % (op.c_name, field_name(p["name"]))
+    name = "rule_%s_%s" % (op.c_name, field_name(p["name"], at + "/name"))
     inline = camel(op.id) + camel(p["name"])
     schema, schema_at = optional_scalar(ctx, p["schema"], at + "/schema")
     schema, own, key = own_keywords(ctx, schema, schema_at)
@@ -337,12 +337,12 @@ def build_params(ctx, op, shared, own, template_params, where):
         if "schema" not in p and "content" not in p:
             raise SpecError("%s: parameter %r needs a schema (or content)" % (at, pname))
         for other in op.params:  # before its rule, whose C name is made from the same name
-            if other.c_name == field_name(pname):
+            if other.c_name == field_name(pname, at + "/name"):
                 raise SpecError("%s/name: parameter %r in %s maps to the C name %s of parameter %r in %s: both "
                                 "would be params->%s (rename one)" % (at, pname, pin, other.c_name, other.name,
                                                                       other.location, other.c_name))
         if "content" in p:
-            param = Param(p, json_param_rule(ctx, op, p, at, field_name(pname)), at, {}, json=True)
+            param = Param(p, json_param_rule(ctx, op, p, at, field_name(pname, at + "/name")), at, {}, json=True)
             check_required(param, p, param.rule, at)
             if param.allow_empty and pin != "query":
                 raise SpecError("%s/allowEmptyValue: applies to query parameters only" % at)

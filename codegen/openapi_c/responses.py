@@ -170,7 +170,7 @@ def response_headers(ctx, headers, at):
         if str(name).lower() in RUNTIME_HEADERS:
             raise SpecError("%s: response header %r is refused: the runtime sets it (Content-Type from the "
                             "media type)" % (pointer(at, name), name))
-        c_name = field_name(name)
+        c_name = field_name(name, pointer(at, name))
         if c_name in TAKEN or c_name in seen:
             raise SpecError("%s: response header %r maps to the C argument %s, already used by %s"
                             % (pointer(at, name), name, c_name, seen.get(c_name, "the reply helper")))

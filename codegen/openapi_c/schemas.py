@@ -7,6 +7,7 @@ target, for a $ref), which the messages name.
 """
 
 import json
+import re
 
 from .defaults import beyond_rule_valid, bound, check_default, check_union_default
 from .document import pointer
@@ -14,7 +15,9 @@ from .jsonschema import FORMAT_RANGES, needs_schema, schema_table, simple_types
 from .refs import ref_target
 from .keywords import is_null_schema
 from .model import Field, Model, Pattern, Rule
-from .names import C_SCALAR, c_comment, c_decl, c_double, c_string, camel, field_name, py_number_text, snake
+from .cnames import MODEL_NAMES, claim_union
+from .names import (C_SCALAR, c_comment, c_decl, c_double, c_names, c_string, camel, field_name, py_number_text,
+                    snake, snake_or_empty)
 from .refusals import (DOC_KEYWORDS, KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
                        string_format)
 from .unions import union_field, union_rule as union_rule_tagged
@@ -354,7 +357,7 @@ def model_for(ctx, key, schema_name, schema, where):
     """The Model for an object schema (at JSON pointer where), created (and its fields built) on first use."""
     if key in ctx.models_by_key:
         return ctx.models_by_key[key]
-    c_name = snake(schema_name)
+    c_name = snake(schema_name, where)
     other = [m for m in ctx.models if m.c_name == c_name]
     if other:
         raise SpecError("%s: two schemas map to the C name api_%s (%s and %s)"
@@ -365,13 +368,11 @@ def model_for(ctx, key, schema_name, schema, where):
     ctx.models.append(model)
     check_keywords(schema, "object", where)
     required = set(schema.get("required", []))
-    for pname, pschema in schema["properties"].items():
+    ctx.names.claim_all(MODEL_NAMES, c_name, where, "schema %r" % schema_name)
+    members = c_names(list(schema["properties"]))  # names.c_names: a fallback for names C cannot spell
+    for (pname, pschema), member in zip(schema["properties"].items(), members):
         at = pointer(where + "/properties", pname)
-        same = [f.name for f in model.fields if f.c_name == field_name(pname)]
-        if same:
-            raise SpecError("%s: properties %r and %r map to the same C field %s" % (at, same[0], pname,
-                                                                                     field_name(pname)))
-        model.fields.append(build_field(ctx, model, pname, pschema, pname in required, at))
+        model.fields.append(build_field(ctx, model, pname, pschema, pname in required, at, member))
     check_flag_members(model, where)
     names = [f.name for f in model.fields]
     model.is_http_error = (names == ["detail"] and model.fields[0].rule.kind == "RT_VALID_STRING"
@@ -390,15 +391,18 @@ def check_flag_members(model, where):
                                               f.name))
 
 
-def build_field(ctx, model, pname, pschema, required, where):
-    """The Field for property pname of model (and the API_<SCHEMA>_<FIELD>_<VALUE> constants of its enum)."""
+def build_field(ctx, model, pname, pschema, required, where, member):
+    """The Field for property pname of model, its C member member (and the API_<SCHEMA>_<FIELD>_<VALUE>
+    constants of its enum)."""
     # readOnly/writeOnly of the property itself are the field's (access_flags): not left in a JSON-value table,
     # which refuses them (jsonschema.py)
     inner = {k: v for k, v in pschema.items() if k not in ("readOnly", "writeOnly")} if isinstance(
         pschema, dict) and ("readOnly" in pschema or "writeOnly" in pschema) else pschema
-    rule = build_rule(ctx, inner, "rule_%s_%s" % (model.c_name, field_name(pname)), where,
-                      model.schema_name + camel(pname))
-    f = Field(pname, rule, required)
+    # a property C spells as it is keeps its inline schema name; one with a fallback C name takes that
+    fallback = member != (snake_or_empty(pname) and field_name(pname))
+    inline = camel(member) if fallback else camel(pname)
+    rule = build_rule(ctx, inner, "rule_%s_%s" % (model.c_name, member), where, model.schema_name + inline)
+    f = Field(pname, rule, required, member)
     access_flags(ctx, f, pschema, where)
     body_default(ctx, f, pschema, where)
     if rule.kind == "RT_VALID_ARRAY":
@@ -406,8 +410,10 @@ def build_field(ctx, model, pname, pschema, required, where):
             c_decl(c_item_type(rule.items), "*items"), f.c_name)
     elif rule.kind == "RT_VALID_UNION":
         union_field(model, f)
+        claim_union(ctx, "api_%s_%s" % (model.c_name, f.c_name), rule, where, "property %r" % pname)
     elif rule.kind == "RT_VALID_MAP":
         entry = "api_%s_%s_entry" % (model.c_name, f.c_name)
+        ctx.names.claim("struct " + entry, where, "property %r" % pname)
         f.entry_decl = "struct %s {\n    const char *key;\n    %s;\n};" % (entry, c_decl(c_item_type(rule.items),
                                                                                               "value"))
         f.c_decl = "struct {\n        size_t len;\n        struct %s *items;\n    } %s;" % (entry, f.c_name)
@@ -438,13 +444,12 @@ def build_field(ctx, model, pname, pschema, required, where):
                      else "any JSON value")
     else:
         words += rule.summary
+    words += ["JSON name %s" % json.dumps(pname)] if fallback or re.search(r"[^0-9A-Za-z_]", pname) else []
     f.comment = c_comment(", ".join(words))
     if rule.enum_values:
-        for v in rule.enum_raw:
-            macro = "API_%s_%s_%s" % (model.c_name.upper(), f.c_name.upper().rstrip("_"), snake(v).upper())
-            if any(m == macro for m, _ in ctx.enums):
-                raise SpecError("%s: the enum value %r makes the C constant %s, which another enum value already "
-                                "makes" % (where, v, macro))
+        for v, c in zip(rule.enum_raw, c_names(rule.enum_raw, member=False)):
+            macro = "API_%s_%s_%s" % (model.c_name.upper(), f.c_name.upper().rstrip("_"), c.upper())
+            ctx.names.claim(macro, where, "the enum value %r" % v)
             ctx.enums.append((macro, c_string(v)))
     return f
 

@@ -136,7 +136,7 @@ class Scheme:
     def __init__(self, name, spec_scheme, realm_c):
         self.name = name
         self.name_c = c_string(name)
-        self.c_name = snake(name)
+        self.c_name = snake(name, pointer("#/components/securitySchemes", name))
         self.verifier = "handle_security_" + self.c_name
         if spec_scheme["type"] == "apiKey":
             self.kind = API_KEY_KINDS[spec_scheme["in"]]

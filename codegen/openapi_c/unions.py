@@ -7,6 +7,7 @@ without, rt_valid_union tries the branches (oneOf: exactly one must match).  jso
 which unions qualify; the others are JSON values validated by rt_valid_schema.
 """
 
+from .cnames import claim_union
 from .names import c_string, snake
 from .refusals import SpecError
 
@@ -111,5 +112,6 @@ def body_union(ctx, op, target, at, inline_name):
     add_rule(ctx, rule, False, at)
     base = "api_%s_body" % op.c_name
     ctx.union_decls.append(("the request body of %s" % op.id, union_decl(rule, base)))
+    claim_union(ctx, base, rule, at, "the request body of %s" % op.id)
     op.body_union = "api_%s__body_rule" % op.c_name
     ctx.body_rules.append((op.body_union, rule.name))

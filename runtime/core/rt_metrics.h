@@ -73,7 +73,7 @@ enum rt_metrics_handler_error {
 };
 
 /**
- * Name the operations (snake_case operationIds, enum api_op order) and
+ * Name the operations (snake_case operationIds, enum api__op order) and
  * their methods.  The arrays must have static storage.  Called once, by
  * api_init(), before requests are served; later calls replace the table.
  */

@@ -125,7 +125,7 @@ const struct rt_trace *rt_req_trace(const struct rt_req *req);
 
 /**
  * Record which operation @p req is, for the metrics: its index in the
- * generated operation table (enum api_op), or RT_METRICS_OP_DOCS.  A
+ * generated operation table (enum api__op), or RT_METRICS_OP_DOCS.  A
  * request never given one is counted as "unmatched".
  */
 void rt_req_set_operation(struct rt_req *req, int op);

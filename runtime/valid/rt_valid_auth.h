@@ -53,7 +53,7 @@ struct rt_auth_credential {
 
 /**
  * A scheme's verifier (generated code points at handle_security_<scheme>).
- * @param op the operation (its enum api_op value)
+ * @param op the operation (its enum api__op value)
  * @param cred the credential, or NULL when asked whether an anonymous
  *        request may pass (the operation admits {} and nothing was sent)
  * @param scopes the roles/scopes the requirement lists for this scheme
