@@ -175,9 +175,12 @@ def test_refusals(tmp):
         ({"main.yaml": dict(base, paths={}, components={"schemas": {"P": {"$ref": "a.yaml#pet"}}}),
           "a.yaml": {"pet": {"$anchor": "pet", "type": "string"}}},
          "#/components/schemas/P/$ref: $ref 'a.yaml#pet': an anchor in another file (a.yaml) is not supported"),
-        ({"main.yaml": dict(base, paths={}, components={"schemas": {
-            "Error": {"type": "string"}, "E2": {"$ref": "c.yaml#/components/schemas/Error"}}}),
+        ({"main.yaml": dict(base, paths={"/e": {"get": {"operationId": "e", "responses": {"200": {
+            "description": "ok", "content": json_content({"$ref": "c.yaml#/components/schemas/Error"})}}}}},
+            components={"schemas": {"Error": {"type": "string"}}}),
           "c.yaml": {"components": {"schemas": {"Error": {"type": "integer"}}}}},
+         "main.yaml#/paths/~1e/get/responses/200/content/application~1json/schema/$ref: $ref "
+         "'c.yaml#/components/schemas/Error': c.yaml#/components/schemas/Error and main.yaml#/components/schemas/Error "
          "are different schemas named 'Error'"),
     ]):
         d = os.path.join(tmp, "r%d" % i, "spec")
@@ -190,7 +193,8 @@ def test_refusals(tmp):
         "operationId": "a", "responses": {"200": {"description": "ok",
                                                   "content": json_content({"$ref": "gone.yaml"})}}}}})})
     missing = gen("--spec", os.path.join(tmp, "m", "main.yaml"), "--out", os.path.join(tmp, "m-out"))
-    ok(missing.returncode != 0 and "nor a .yaml/.yml/.json file beside" in missing.stderr,
+    ok(missing.returncode != 0 and "main.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/$ref: "
+       "$ref 'gone.yaml': no file gone.yaml" in missing.stderr,
        "a $ref to a file that does not exist: %s" % missing.stderr.strip())
 
 
