@@ -34,7 +34,7 @@ pointer of the `$ref` the user wrote.
 import copy
 import os
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .refusals import SpecError, pointer_node, pointer_tokens
 
@@ -43,6 +43,9 @@ FILE_SUFFIXES = (".yaml", ".yml", ".json")
 SCHEMA_DATA_KEYS = ("examples", "default", "const", "enum")
 # Objects whose keys are names chosen by the spec's author (a property may be called "default").
 NAME_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "responses")
+# Keywords beside a root component's $ref that do not keep it from naming its target: they only document it, and
+# are kept over the target's when it is copied there (not default, readOnly or writeOnly, which the generator reads).
+ANNOTATIONS = ("summary", "description", "title", "examples", "example", "deprecated", "$comment", "externalDocs")
 # What OpenAPI 3.1 allows as a component's name (its schema's propertyNames); a hoisted name is made one.
 COMPONENT_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -67,6 +70,12 @@ def pointer_of(tokens):
     return "#" + "".join("/" + escape(t) for t in tokens)
 
 
+def ref_to(ptr):
+    """The $ref to the pointer ptr of the root document: a URI fragment, so percent-encoded where a path's
+    template ("/users/{id}") or a name has characters a URI may not hold."""
+    return quote(ptr, safe="#/~!$&'()*+,;=:@-._")
+
+
 def is_pointer(ptr):
     """Whether a part's "#..." is a JSON pointer ("#", "#/a"), not an anchor ("#pet")."""
     return ptr == "#" or ptr.startswith("#/")
@@ -75,6 +84,12 @@ def is_pointer(ptr):
 def only_ref(node):
     """Whether node is a reference and nothing else ({"$ref": "..."}): the same thing as its target."""
     return isinstance(node, dict) and set(node) == {"$ref"} and isinstance(node["$ref"], str)
+
+
+def names_part(node):
+    """Whether a root component is a $ref that names its target: nothing beside it but what only documents it
+    (ANNOTATIONS, which cover OpenAPI's summary and description of a Reference Object)."""
+    return isinstance(node, dict) and isinstance(node.get("$ref"), str) and set(node) - {"$ref"} <= set(ANNOTATIONS)
 
 
 class Site:
@@ -173,7 +188,7 @@ class Bundler:
             if not isinstance(entries, dict):
                 continue
             for name, node in entries.items():
-                if not only_ref(node):
+                if not names_part(node):
                     continue
                 here = "#/components/%s/%s" % (escape(section), escape(name))
                 site = self.where(self.root, here + "/$ref")
@@ -213,18 +228,44 @@ class Bundler:
         part = copy.deepcopy(self.node_at(target, ref, ref_site))
         there = self.placed_at(target)
         if there == site.at:  # a root component that is only this $ref: the part's own place
-            return self.copy_in_place(node, part, target, site, in_schema)
+            return self.copy_over(node, part, target, site, in_schema, ref_site)
         if there is not None:
-            node["$ref"] = there
+            node["$ref"] = ref_to(there)
             return False
         dest = self.destination(target, site.at, in_schema, only_ref(node))
         if dest is not None:
             self.hoist(node, part, target, dest, in_schema or dest[0] == "schemas", ref_site)
             return False
-        if not only_ref(node):
+        return self.copy_over(node, part, target, site, in_schema, ref_site)
+
+    def copy_over(self, node, part, target, site, in_schema, ref_site):
+        """copy_in_place(), the keywords beside the $ref (overrides()) kept over the part's."""
+        overrides = self.overrides(node, part, site.at, ref_site, in_schema)
+        for key in overrides:
+            del node[key]
+        claimed = self.placed.get(target) == site.at  # a root component naming the part, other uses refer to it
+        done = self.copy_in_place(node, part, target, site, in_schema, share=claimed or not overrides)
+        node.update(overrides)
+        return done
+
+    def overrides(self, node, part, at, ref_site, in_schema):
+        """The keywords beside a $ref copied in place, which override the part's: in a schema (a root component
+        naming a file) those that only document it (ANNOTATIONS); elsewhere OpenAPI 3.1's Reference Object's
+        description, and summary where the part may have one (a path item, or a part that has one).  Anything
+        else is refused: merged into the part it could mean something else than beside the $ref."""
+        extra = sorted(set(node) - {"$ref"})
+        tokens = pointer_tokens(at[1:])
+        path_item = len(tokens) == 2 and tokens[0] in ("paths", "webhooks") or tokens[:2] == ["components",
+                                                                                                "pathItems"]
+        allowed = {"description"} | ({"summary"} if path_item or isinstance(part, dict) and "summary" in part
+                                     else set())
+        allowed = set(ANNOTATIONS) if in_schema else allowed
+        if set(extra) - allowed:
             raise SpecError("%s: $ref %r to another file, copied in place, with keywords beside it (%s): move them "
-                            "into the referenced part" % (ref_site, ref, ", ".join(sorted(set(node) - {"$ref"}))))
-        return self.copy_in_place(node, part, target, site, in_schema)
+                            "into the referenced part (only %s may override the part's)" % (
+                                ref_site, node["$ref"], ", ".join(k for k in extra if k not in allowed),
+                                " and ".join(sorted(allowed))))
+        return {k: node[k] for k in extra}
 
     def destination(self, target, at, in_schema, alone):
         """The component (section, name) the part target goes to, used at pointer at (alone: by a $ref without
@@ -251,7 +292,7 @@ class Bundler:
                                 ref_site, node["$ref"], self.where(*target), other, dest[0], dest[1],
                                 os.path.basename(self.root), dest[1]))
         self.placed[target] = here
-        node["$ref"] = here
+        node["$ref"] = ref_to(here)
         if dest[1] not in section:
             section[dest[1]] = part
             self.owner[here] = target
@@ -267,16 +308,18 @@ class Bundler:
             return True
         return any(self.placed_at(link) == here for link in self.chain(target, ref_site)[1:])
 
-    def copy_in_place(self, node, part, target, site, in_schema):
-        """Copy part (the part target) over the $ref node, and walk it there; True."""
+    def copy_in_place(self, node, part, target, site, in_schema, share=True):
+        """Copy part (the part target) over the $ref node, and walk it there; True.  share: other references to
+        target may refer to this copy (not where keywords beside the $ref override the part's)."""
         if not isinstance(part, dict):
             raise SpecError("%s: $ref %r names a %s, not an object" % (site.ref(self), node["$ref"],
                                                                        type(part).__name__))
         if (target, site.at) in self.copying:
             raise SpecError("%s: $ref %r: a cycle of $ref that are nothing else (%s is one): there is no schema in it"
                             % (site.ref(self), node["$ref"], self.where(*target)))
-        self.placed.setdefault(target, site.at)
-        self.owner[site.at] = target
+        if share:
+            self.placed.setdefault(target, site.at)
+            self.owner[site.at] = target
         del node["$ref"]
         node.update(part)
         self.copying.add((target, site.at))
