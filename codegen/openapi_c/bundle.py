@@ -7,28 +7,33 @@ clients read without the other files) wants one document, so the loader bundles 
 and json-schema-ref-parser's bundle() do.  A part of a file is (file, JSON pointer), the file by its absolute
 path: `./a.yaml` and `../models/a.yaml` reached from two files are one part, placed once.
 
-- a component of the root document that is only a `$ref` to a part of another file (`Pet: {$ref: Pet.yaml}`)
-  is where that part goes: every other reference to it, from any file and wherever the root writes the
-  component (before or after the paths), becomes `#/components/schemas/Pet`.  So is every part that
-  reference leads to through more files made only of a `$ref`;
+- a component of the root document that is only a `$ref` to a part of another file (`Pet: {$ref: Pet.yaml}`,
+  perhaps with a description beside it) is where that part goes: every other reference to it, from any
+  file and wherever the root writes the component (before or after the paths), becomes
+  `#/components/schemas/Pet`.  So is every part that reference leads to through more files made only of a
+  `$ref`;
 - any other reference to `#/components/<section>/<Name>` of another file copies that component into the
   same place of the root document (its name kept, so the C names stay the spec's);
 - a whole file, or another part of a file, used where a schema goes becomes `#/components/schemas/<Name>`
   (the file's stem, or the pointer's last segment), so a schema kept in `Pet.yaml` is the C struct
-  `api_pet`; anything else (a path item, a response, a parameter) is copied in place;
+  `api_pet`; anything else (a path item, a response, a parameter) is copied in place, a description (and a
+  summary, where the part may have one) beside the `$ref` over the part's, as OpenAPI 3.1's Reference
+  Object says;
 - a name taken by a different schema (two files `Address.yaml` in two directories, or one the root
   defines itself) is refused, naming both: name them in the root's components instead;
 - a part placed once is referenced from everywhere else, and a pointer into a part placed already
   (`#/$defs/Tag` inside `User.yaml`) points into where it was placed, so schemas that refer to themselves
   (trees, A.yaml <-> B.yaml) through other files stay finite; the references inside a placed part are
-  made relative to the root document, and the part is walked once.
+  made relative to the root document, and the part is walked once;
+- inside a schema with a `$id`, a reference resolves against the `$id` (refs.py), not the file: a pointer
+  there is left as written, and another file's schema, placed as above, is referenced by its own absolute
+  `$id` (one without is refused).
 
-Only files that exist, beside the referencing file, and end in .yaml, .yml or .json are read.  A URL, or a
-reference under a schema's `$id` (resolved against the `$id`, not the file) is left for the later stages,
-which resolve or refuse it; a reference to a file that does not exist is refused here.  A reference to a
-file with sibling keywords, where the file is copied in place (not a schema), is refused, as is a file
-outside the directory tree of the root document's own directory.  Every refusal names the file and the JSON
-pointer of the `$ref` the user wrote.
+Only files that exist, beside the referencing file, and end in .yaml, .yml or .json are read.  A URL is left
+for the later stages, which resolve it against the `$id` of the document's schemas or refuse it; a reference
+to a file that does not exist is refused here (under a `$id`, left to them too).  Other keywords beside a
+`$ref` copied in place are refused, as is a file outside the directory tree of the root document's own
+directory.  Every refusal names the file and the JSON pointer of the `$ref` the user wrote.
 """
 
 import copy
@@ -216,15 +221,17 @@ class Bundler:
         node (and walked there), so that node is done."""
         ref, ref_site = node["$ref"], site.ref(self)
         target = self.target_of(ref, site.file, ref_site, site.under_id)
-        if target is None:
-            return False
-        if target[0] == self.root:
+        if target is None or site.under_id and ref.startswith("#"):
+            return False  # not a file's; under a $id, a pointer names a part of the same schema where it is
+        if target[0] == self.root and not site.under_id:
             node["$ref"] = "#" + ref.partition("#")[2]  # a reference back into the root document
             return False
         if not is_pointer(target[1]):
             other = os.path.relpath(target[0], self.top)
             raise SpecError("%s: $ref %r: an anchor in another file (%s) is not supported: name the schema by its "
                             "JSON pointer (%s#/...)" % (ref_site, ref, other, other))
+        if site.under_id:
+            return self.place_under_id(node, target, site, in_schema)
         part = copy.deepcopy(self.node_at(target, ref, ref_site))
         there = self.placed_at(target)
         if there == site.at:  # a root component that is only this $ref: the part's own place
@@ -266,6 +273,24 @@ class Bundler:
                                 ref_site, node["$ref"], ", ".join(k for k in extra if k not in allowed),
                                 " and ".join(sorted(allowed))))
         return {k: node[k] for k in extra}
+
+    def place_under_id(self, node, target, site, in_schema):
+        """place() for a $ref inside a schema with a $id, which resolves against the $id (as refs.py resolves it),
+        not against the file (a pointer, "#/$defs/X", is left as written by place(): it names a part of the same
+        schema wherever that is placed): another file's schema is placed as any other, and referenced by its
+        own absolute $id.  One without an absolute $id could not be named from there: refused."""
+        ref = node["$ref"]
+        tid = self.node_at(target, ref, site.ref(self))
+        tid = tid.get("$id") if isinstance(tid, dict) else None
+        if not isinstance(tid, str) or "://" not in tid and not tid.startswith("urn:"):
+            raise SpecError("%s: $ref %r inside a schema with a $id: a reference there resolves against the $id, "
+                            "not against the file, so the bundled document could not name %s from there: give "
+                            "that schema an absolute $id, or drop the $id around the $ref" % (
+                                site.ref(self), ref, self.where(*target)))
+        done = self.place(node, Site(site.file, site.src, site.at), in_schema)
+        if not done:
+            node["$ref"] = tid
+        return done
 
     def destination(self, target, at, in_schema, alone):
         """The component (section, name) the part target goes to, used at pointer at (alone: by a $ref without

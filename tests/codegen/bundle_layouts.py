@@ -167,6 +167,17 @@ TWINS = {
 TWINS_NAMED = dict(TWINS, **{"main.yaml": dict(TWINS["main.yaml"], components={"schemas": {
     "Address": {"$ref": "models/Address.yaml"}, "LegacyAddress": {"$ref": "legacy/Address.yaml"}}})})
 
+# JSON Schema files with a $id: a $ref inside one resolves against the $id (refs.py), so another file is named by
+# its own $id, and a pointer inside the file stays the schema's own.
+WITH_IDS = {
+    "main.yaml": dict(INFO, paths={"/pets": get("getPet", {"$ref": "schemas/pet.json"}),
+                                   "/tags": get("getTag", {"$ref": "schemas/tag.json"})}),
+    "schemas/pet.json": {"$id": "https://example.com/schemas/pet", "type": "object", "properties": {
+        "tag": {"$ref": "tag.json"}, "name": {"$ref": "#/$defs/name"}},
+        "$defs": {"name": {"type": "string", "minLength": 1}}},
+    "schemas/tag.json": {"$id": "https://example.com/schemas/tag", "type": "string", "maxLength": 3},
+}
+
 # Every layout that must build, with the component schemas its bundled document has (in order).
 BUILDS = {
     "paths_first": (PATHS_FIRST, ["Address"]),
@@ -180,4 +191,5 @@ BUILDS = {
     "json_beside": (JSON_BESIDE, ["Pet", "Tag"]),
     "fragments": (FRAGMENTS, ["Thing", "Other", "Error"]),
     "twins_named": (TWINS_NAMED, ["Address", "LegacyAddress"]),
+    "with_ids": (WITH_IDS, ["pet", "tag"]),
 }

@@ -8,6 +8,14 @@
 - gen.py generates from the split spec the same C as from the single file, and --depfile lists every file;
 - a missing file, a file outside the spec's directory, keywords beside a copied-in-place $ref, two
   different components of one name and an anchor in another file are refused with a message;
+- the layouts users write (bundle_layouts.py: Redocly's openapi-starter, a path item -> parameter file -> schema
+  file, one file reached by several relative paths, A.yaml <-> B.yaml, JSON beside YAML, fragments into other
+  files, two Address.yaml named apart in the root, JSON Schema files with a $id) build, with the components
+  expected, whatever the order of any file's keys; the document api_spec.c serves is the bundled one, every
+  $ref in it local, and valid by OpenAPI 3.1's official schema (docschema.py);
+- what stays refused (two files' schemas of one name, a missing file or pointer, an anchor in another file,
+  keywords beside a $ref copied in place, a cycle of bare $ref, another file named from under a $id) names the
+  file and JSON pointer of the $ref written;
 - references() (the walk alone, for tools/contract_spec.py) lists a document's references as bundling reads
   them (not a property named $ref, nor an example's, nor the default of a property named "properties"; a component
   schema named "example" is one) and leaves the document as it was.
@@ -259,18 +267,18 @@ def served(files):
     return json.loads(raw.decode("utf-8"))
 
 
-def refs_of(node, found=None):
-    """Every $ref string of node (the layouts hold no data with a "$ref" key)."""
+def refs_of(node, key="$ref", found=None):
+    """Every $ref (or $id: key) string of node (the layouts hold no data with such a key)."""
     found = [] if found is None else found
     if isinstance(node, dict):
         for k, v in node.items():
-            if k == "$ref" and isinstance(v, str):
+            if k == key and isinstance(v, str):
                 found.append(v)
             else:
-                refs_of(v, found)
+                refs_of(v, key, found)
     elif isinstance(node, list):
         for v in node:
-            refs_of(v, found)
+            refs_of(v, key, found)
     return found
 
 
@@ -296,9 +304,10 @@ def test_layouts(tmp):
         got = list(spec.get("components", {}).get("schemas", {}))
         ok(got == schemas, "%s builds, with the component schemas %s: %s" % (name, schemas, got))
         doc = served(out)
-        external = [r for r in refs_of(doc) if not r.startswith("#")]
+        external = [r for r in refs_of(doc) if not r.startswith("#") and r not in refs_of(doc, "$id")]
         ok(doc == json.loads(json.dumps(spec)) and not external,
-           "%s: the served document is the bundled one, every $ref local: %s" % (name, external))
+           "%s: the served document is the bundled one, every $ref local (a pointer, or a $id in it): %s"
+           % (name, external))
         why = document_error(doc)
         ok(why is None, "%s: the served document is valid OpenAPI 3.1: %s" % (name, why))
 
@@ -357,6 +366,11 @@ def test_layout_shapes(tmp):
         ok([spec["paths"][p]["get"]["responses"]["404"] for p in ("/a", "/b")] == [{"description": "no a"},
                                                                                    {"description": "r"}],
            "a description beside a $ref copied in place overrides the file's there only")
+    spec, _ = build_layout(tmp, "ids", layouts.WITH_IDS)
+    if spec:
+        ok(spec["components"]["schemas"]["pet"]["properties"] == {"tag": {"$ref": "https://example.com/schemas/tag"},
+                                                                  "name": {"$ref": "#/$defs/name"}},
+           "inside a schema with a $id, another file is named by its $id, a pointer is left as the schema's own")
     spec, _ = build_layout(tmp, "chain", layouts.CHAIN)
     if spec:
         first, second = spec["paths"]["/items/{id}"]["parameters"], spec["paths"]["/items/{id}/owner"]["parameters"]
@@ -422,6 +436,10 @@ def test_layout_refusals(tmp):
         (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "A.yaml"}), "paths/A.yaml": {"$ref": "B.yaml"},
                          "paths/B.yaml": {"$ref": "A.yaml"}}),
          "paths/B.yaml#/$ref: $ref 'A.yaml': a cycle of $ref that are nothing else"),
+        (dict(layouts.WITH_IDS, **{"schemas/tag.json": {"type": "string"}}),
+         "schemas/pet.json#/properties/tag/$ref: $ref 'tag.json' inside a schema with a $id: a reference there "
+         "resolves against the $id, not against the file, so the bundled document could not name "
+         "schemas/tag.json from there"),
     ]):
         refused(os.path.join(tmp, str(i)), files, message)
 
