@@ -101,15 +101,17 @@ class Site:
     """Where the walk is: the node at pointer src of file, which lands at pointer at of the root document;
     under_id: inside a schema with a $id, against which its references resolve."""
 
-    def __init__(self, file, src, at, under_id=False):
+    def __init__(self, file, src, at, under_id=False, value=False):
         self.file, self.src, self.at, self.under_id = file, src, at, under_id
+        self.value = value  # the reference is this node's value (a discriminator's mapping), not its $ref
 
-    def child(self, key):
-        return Site(self.file, "%s/%s" % (self.src, escape(key)), "%s/%s" % (self.at, escape(key)), self.under_id)
+    def child(self, key, value=False):
+        return Site(self.file, "%s/%s" % (self.src, escape(key)), "%s/%s" % (self.at, escape(key)), self.under_id,
+                    value)
 
     def ref(self, bundler):
         """file#pointer of this node's $ref, for messages."""
-        return bundler.where(self.file, self.src + "/$ref")
+        return bundler.where(self.file, self.src if self.value else self.src + "/$ref")
 
 
 class Bundler:
@@ -188,16 +190,25 @@ class Bundler:
 
     def claim_root_components(self):
         """A root component that is only a $ref to a part of another file names that part (and the parts it
-        leads to): references to it anywhere, before or after it in the document, are made references to it."""
+        leads to): references to it anywhere, before or after it in the document, are made references to it.
+        A schema component with other keywords beside a $ref to a part that would take its name is refused here,
+        before a reference met first would say the name is taken."""
         for section, entries in (self.spec.get("components") or {}).items():
             if not isinstance(entries, dict):
                 continue
             for name, node in entries.items():
-                if not names_part(node):
-                    continue
+                if not isinstance(node, dict) or not isinstance(node.get("$ref"), str) or "$id" in node:
+                    continue  # (beside a $id, the $ref resolves against the $id: place_under_id())
                 here = "#/components/%s/%s" % (escape(section), escape(name))
                 site = self.where(self.root, here + "/$ref")
-                found = self.chain(self.target_of(node["$ref"], self.root, site), site)
+                target = self.target_of(node["$ref"], self.root, site)
+                if target is None or target[0] == self.root or not is_pointer(target[1]):
+                    continue
+                if not names_part(node):
+                    if section == "schemas" and self.destination(target, here, True, False) == (section, name):
+                        self.overrides(node, None, here, site, True)
+                    continue
+                found = self.chain(target, site)
                 for target in found:
                     self.placed.setdefault(target, here)
                 if found and self.placed[found[-1]] == here:
@@ -237,9 +248,13 @@ class Bundler:
         if there == site.at:  # a root component that is only this $ref: the part's own place
             return self.copy_over(node, part, target, site, in_schema, ref_site)
         if there is not None:
+            if not in_schema:
+                self.overrides(node, part, site.at, ref_site, False)  # a Reference Object's, or refused
             node["$ref"] = ref_to(there)
             return False
         dest = self.destination(target, site.at, in_schema, only_ref(node))
+        if dest is not None and "#/components/%s/%s" % (escape(dest[0]), escape(dest[1])) == site.at:
+            self.overrides(node, part, site.at, ref_site, True)  # the file's own name, taken by the $ref: refused
         if dest is not None:
             self.hoist(node, part, target, dest, in_schema or dest[0] == "schemas", ref_site)
             return False
@@ -268,10 +283,11 @@ class Bundler:
                                      else set())
         allowed = set(ANNOTATIONS) if in_schema else allowed
         if set(extra) - allowed:
-            raise SpecError("%s: $ref %r to another file, copied in place, with keywords beside it (%s): move them "
-                            "into the referenced part (only %s may override the part's)" % (
-                                ref_site, node["$ref"], ", ".join(k for k in extra if k not in allowed),
-                                " and ".join(sorted(allowed))))
+            why = ("a component naming a schema file may only document it (%s)" if in_schema else
+                   "beside a $ref, OpenAPI 3.1 allows only %s, which override the part's")
+            raise SpecError("%s: $ref %r to another file with keywords beside it (%s): %s: move them into the "
+                            "referenced part" % (ref_site, node["$ref"], ", ".join(k for k in extra if k not in allowed),
+                                                 why % ", ".join(sorted(allowed))))
         return {k: node[k] for k in extra}
 
     def place_under_id(self, node, target, site, in_schema):
@@ -354,6 +370,20 @@ class Bundler:
 
     # --- the walk ---
 
+    def map_discriminator(self, node, site):
+        """A discriminator's mapping names its schemas by reference too (`dessert: ./Dessert.yaml`, Redocly's
+        starter): a value naming a part of another file is made the reference to where it is placed, as its
+        branch's $ref is (whichever the walk meets first)."""
+        mapping = node.get("discriminator", {}).get("mapping") if isinstance(node.get("discriminator"), dict) else None
+        if not isinstance(mapping, dict):
+            return
+        here = site.child("discriminator").child("mapping")
+        for tag, value in mapping.items():
+            if isinstance(value, str) and (value.startswith("#") or value.partition("#")[0].endswith(FILE_SUFFIXES)):
+                ref = {"$ref": value}  # not a schema's name
+                self.place(ref, here.child(tag, value=True), True)
+                mapping[tag] = ref["$ref"]
+
     def walk(self, node, site, in_schema, names):
         """Bundle node (at site); names: whether its keys are names, not keywords (names_map)."""
         if isinstance(node, list):
@@ -364,6 +394,8 @@ class Bundler:
             return
         if in_schema and not names and isinstance(node.get("$id"), str):
             site = Site(site.file, site.src, site.at, True)
+        if in_schema and not names and self.on_ref is None:
+            self.map_discriminator(node, site)
         if not names and isinstance(node.get("$ref"), str):
             if self.on_ref is not None:
                 self.on_ref(site.at, node["$ref"])

@@ -178,6 +178,20 @@ WITH_IDS = {
     "schemas/tag.json": {"$id": "https://example.com/schemas/tag", "type": "string", "maxLength": 3},
 }
 
+# A discriminator whose mapping names its branches by file, written before the oneOf (Redocly's starter,
+# components/schemas/MenuItem.yaml); the branches refer back to a base through allOf.
+MAPPING = {
+    "main.yaml": dict(INFO, paths={"/menu": get("getItem", {"$ref": "schemas/MenuItem.yaml"})}),
+    "schemas/MenuItem.yaml": {"discriminator": {"propertyName": "category",
+                                                "mapping": {"beverage": "./Beverage.yaml", "dessert": "Dessert.yaml"}},
+                              "oneOf": [{"$ref": "./Beverage.yaml"}, {"$ref": "./Dessert.yaml"}],
+                              "required": ["category"]},
+    "schemas/Beverage.yaml": {"type": "object", "required": ["category"], "properties": {
+        "category": {"type": "string", "const": "beverage"}, "caffeine": {"type": "integer", "minimum": 0}}},
+    "schemas/Dessert.yaml": {"type": "object", "required": ["category"], "properties": {
+        "category": {"type": "string", "const": "dessert"}, "calories": {"type": "integer", "minimum": 0}}},
+}
+
 # Every layout that must build, with the component schemas its bundled document has (in order).
 BUILDS = {
     "paths_first": (PATHS_FIRST, ["Address"]),
@@ -192,4 +206,5 @@ BUILDS = {
     "fragments": (FRAGMENTS, ["Thing", "Other", "Error"]),
     "twins_named": (TWINS_NAMED, ["Address", "LegacyAddress"]),
     "with_ids": (WITH_IDS, ["pet", "tag"]),
+    "mapping": (MAPPING, ["MenuItem", "Beverage", "Dessert"]),
 }

@@ -186,8 +186,8 @@ def test_refusals(tmp):
         ({"main.yaml": dict(base, paths={"/a": {"$ref": "../outside.yaml"}}), "../outside.yaml": {}},
          "leaves the directory of main.yaml"),
         ({"main.yaml": dict(base, paths={"/a": {"$ref": "a.yaml", "summary": "x", "parameters": []}}), "a.yaml": {}},
-         "with keywords beside it (parameters): move them into the referenced part (only description and summary "
-         "may override the part's)"),
+         "with keywords beside it (parameters): beside a $ref, OpenAPI 3.1 allows only description, summary, which "
+         "override the part's"),
         ({"main.yaml": dict(base, paths={"/a": {"$ref": "a.yaml#/nope"}}), "a.yaml": {}},
          "unresolved $ref 'a.yaml#/nope'"),
         ({"main.yaml": dict(base, paths={}, components={"schemas": {"P": {"$ref": "a.yaml#pet"}}}),
@@ -371,6 +371,13 @@ def test_layout_shapes(tmp):
         ok(spec["components"]["schemas"]["pet"]["properties"] == {"tag": {"$ref": "https://example.com/schemas/tag"},
                                                                   "name": {"$ref": "#/$defs/name"}},
            "inside a schema with a $id, another file is named by its $id, a pointer is left as the schema's own")
+    spec, _ = build_layout(tmp, "mapping", layouts.MAPPING)
+    if spec:
+        item = spec["components"]["schemas"]["MenuItem"]
+        ok(item["discriminator"]["mapping"] == {"beverage": "#/components/schemas/Beverage",
+                                                "dessert": "#/components/schemas/Dessert"}
+           and item["oneOf"] == [{"$ref": "#/components/schemas/Beverage"}, {"$ref": "#/components/schemas/Dessert"}],
+           "a discriminator's mapping naming files names the components its branches refer to: %s" % item)
     spec, _ = build_layout(tmp, "chain", layouts.CHAIN)
     if spec:
         first, second = spec["paths"]["/items/{id}"]["parameters"], spec["paths"]["/items/{id}/owner"]["parameters"]
@@ -431,11 +438,20 @@ def test_layout_refusals(tmp):
          at_b + "$ref 'x.yaml#pet': an anchor in another file (paths/x.yaml) is not supported"),
         (dict(path_b, **{"paths/b.yaml": {"get": {"operationId": "b", "responses": {
             "200": {"$ref": "r.yaml", "description": "x", "summary": "s"}}}}, "paths/r.yaml": {"description": "r"}}),
-         "paths/b.yaml#/get/responses/200/$ref: $ref 'r.yaml' to another file, copied in place, with keywords "
-         "beside it (summary): move them into the referenced part (only description may override the part's)"),
+         "paths/b.yaml#/get/responses/200/$ref: $ref 'r.yaml' to another file with keywords beside it (summary): "
+         "beside a $ref, OpenAPI 3.1 allows only description, which override the part's: move them into the "
+         "referenced part"),
         (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "A.yaml"}), "paths/A.yaml": {"$ref": "B.yaml"},
                          "paths/B.yaml": {"$ref": "A.yaml"}}),
          "paths/B.yaml#/$ref: $ref 'A.yaml': a cycle of $ref that are nothing else"),
+        (dict(layouts.CHAIN, **{"paths/owner.yaml": dict(layouts.CHAIN["paths/owner.yaml"], parameters=[
+            {"$ref": "../parameters/id.yaml", "required": True}])}),
+         "paths/owner.yaml#/parameters/0/$ref: $ref '../parameters/id.yaml' to another file with keywords beside "
+         "it (required): beside a $ref, OpenAPI 3.1 allows only description, which override"),
+        (dict(layouts.PATHS_FIRST, **{"main.yaml": dict(layouts.PATHS_FIRST["main.yaml"], components={"schemas": {
+            "Address": {"$ref": "./models/Address.yaml", "required": ["city"], "title": "t"}}})}),
+         "main.yaml#/components/schemas/Address/$ref: $ref './models/Address.yaml' to another file with keywords "
+         "beside it (required): a component naming a schema file may only document it ($comment, deprecated, "),
         (dict(layouts.WITH_IDS, **{"schemas/tag.json": {"type": "string"}}),
          "schemas/pet.json#/properties/tag/$ref: $ref 'tag.json' inside a schema with a $id: a reference there "
          "resolves against the $id, not against the file, so the bundled document could not name "
