@@ -170,11 +170,23 @@ class Bundler:
         return self.docs[file]
 
     def node_at(self, target, ref, site):
+        """The node of the part target, which ref (at site) names."""
         try:
-            return pointer_node(self.document(target[0]), target[1][1:])
+            node = pointer_node(self.document(target[0]), target[1][1:])
         except LookupError:
-            raise SpecError("%s: unresolved $ref %r: %s has no %s" % (
-                site, ref, os.path.relpath(target[0], self.top), target[1]))
+            hint = ""
+            if ref.startswith("#") and target[0] != self.root:
+                try:  # a pointer written as if the file were the root document
+                    pointer_node(self.spec, target[1][1:])
+                    hint = " (a $ref is read in the file that writes it: to name the root document's, write %s)" % (
+                        os.path.relpath(self.root, os.path.dirname(target[0])) + ref)
+                except LookupError:
+                    pass
+            raise SpecError("%s: unresolved $ref %r: %s has no %s%s" % (
+                site, ref, os.path.relpath(target[0], self.top), target[1], hint))
+        if node is None:
+            raise SpecError("%s: $ref %r: %s is empty (null)" % (site, ref, self.where(*target)))
+        return node
 
     def chain(self, target, site):
         """target and, while the part is only a $ref to a part of another file, the parts it leads to in turn."""

@@ -192,6 +192,13 @@ MAPPING = {
         "category": {"type": "string", "const": "dessert"}, "calories": {"type": "integer", "minimum": 0}}},
 }
 
+# Path items in files of their own, the schemas in the root document: named from the files through the root.
+ROOT_BACK = {
+    "main.yaml": dict(INFO, paths={"/pets": {"$ref": "paths/pets.yaml"}},
+                      components={"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}),
+    "paths/pets.yaml": get("listPets", {"type": "array", "items": {"$ref": "../main.yaml#/components/schemas/Pet"}}),
+}
+
 # Every layout that must build, with the component schemas its bundled document has (in order).
 BUILDS = {
     "paths_first": (PATHS_FIRST, ["Address"]),
@@ -207,4 +214,5 @@ BUILDS = {
     "twins_named": (TWINS_NAMED, ["Address", "LegacyAddress"]),
     "with_ids": (WITH_IDS, ["pet", "tag"]),
     "mapping": (MAPPING, ["MenuItem", "Beverage", "Dessert"]),
+    "root_back": (ROOT_BACK, ["Pet"]),
 }

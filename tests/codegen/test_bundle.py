@@ -432,6 +432,10 @@ def test_layout_refusals(tmp):
          "'./models/Address.yaml': models/Address.yaml and main.yaml#/components/schemas/Address are different"),
         (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "../models/x.yaml#/Nope"}), "models/x.yaml": {}}),
          at_b + "unresolved $ref '../models/x.yaml#/Nope': models/x.yaml has no #/Nope"),
+        (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "#/components/schemas/P"}), "main.yaml": dict(
+            path_b["main.yaml"], components={"schemas": {"P": {"type": "string"}}})}),
+         at_b + "unresolved $ref '#/components/schemas/P': paths/b.yaml has no #/components/schemas/P (a $ref is "
+         "read in the file that writes it: to name the root document's, write ../main.yaml#/components/schemas/P)"),
         (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "../models/gone.yaml"})}),
          at_b + "$ref '../models/gone.yaml': no file models/gone.yaml"),
         (dict(path_b, **{"paths/b.yaml": layouts.get("b", {"$ref": "x.yaml#pet"}), "paths/x.yaml": {}}),
