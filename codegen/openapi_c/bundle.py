@@ -151,7 +151,7 @@ class Bundler:
         if not path:
             return file, ptr
         path = unquote(path)
-        if "://" in path or path.startswith("urn:") or not path.endswith(FILE_SUFFIXES):
+        if "://" in path or "\0" in path or path.startswith("urn:") or not path.endswith(FILE_SUFFIXES):
             return None
         target = os.path.normpath(os.path.join(os.path.dirname(file), path))
         if os.path.commonpath([target, self.top]) != self.top:
@@ -159,8 +159,9 @@ class Bundler:
         if not os.path.isfile(target) and under_id:
             return None
         if not os.path.isfile(target):
-            raise SpecError("%s: $ref %r: no file %s (a $ref to another file is read relative to the file that "
-                            "writes it; remote references are not fetched)" % (site, ref, self.where(target, "")))
+            raise SpecError("%s: $ref %r: no file %s (only local $ref and $id of this document are supported, and "
+                            "other local files, read relative to the file that writes the $ref; remote references are "
+                            "not fetched)" % (site, ref, self.where(target, "")))
         return target, ptr
 
     def document(self, file):
@@ -205,7 +206,8 @@ class Bundler:
         leads to): references to it anywhere, before or after it in the document, are made references to it.
         A schema component with other keywords beside a $ref to a part that would take its name is refused here,
         before a reference met first would say the name is taken."""
-        for section, entries in (self.spec.get("components") or {}).items():
+        components = self.spec.get("components")
+        for section, entries in (components.items() if isinstance(components, dict) else ()):
             if not isinstance(entries, dict):
                 continue
             for name, node in entries.items():
@@ -336,7 +338,11 @@ class Bundler:
     def hoist(self, node, part, target, dest, in_schema, ref_site):
         """Make part (the part target) the component dest, node a reference to it."""
         here = "#/components/%s/%s" % (escape(dest[0]), escape(dest[1]))
-        section = self.spec.setdefault("components", {}).setdefault(dest[0], {})
+        section = self.spec.setdefault("components", {})
+        section = section.setdefault(dest[0], {}) if isinstance(section, dict) else None
+        if not isinstance(section, dict):
+            raise SpecError("%s: $ref %r: %s is not an object, where the part would go" % (
+                ref_site, node["$ref"], self.where(self.root, here.rpartition("/")[0])))
         if dest[1] in section and not self.same(target, part, here, section[dest[1]], ref_site):
             other = self.owner.get(here)
             other = self.where(*other) if other else self.where(self.root, here)  # the root's own
