@@ -25,6 +25,9 @@ path: `./a.yaml` and `../models/a.yaml` reached from two files are one part, pla
   (`#/$defs/Tag` inside `User.yaml`) points into where it was placed, so schemas that refer to themselves
   (trees, A.yaml <-> B.yaml) through other files stay finite; the references inside a placed part are
   made relative to the root document, and the part is walked once;
+- a discriminator's mapping naming a file (`dessert: ./Dessert.yaml`) names where that file is placed;
+  inside an x- extension, a `$ref` to a file that is not YAML or JSON (a code sample) is that file's text,
+  as Redocly bundles it;
 - inside a schema with a `$id`, a reference resolves against the `$id` (refs.py), not the file: a pointer
   there is left as written, and another file's schema, placed as above, is referenced by its own absolute
   `$id` (one without is refused).
@@ -101,13 +104,14 @@ class Site:
     """Where the walk is: the node at pointer src of file, which lands at pointer at of the root document;
     under_id: inside a schema with a $id, against which its references resolve."""
 
-    def __init__(self, file, src, at, under_id=False, value=False):
+    def __init__(self, file, src, at, under_id=False, value=False, ext=False):
         self.file, self.src, self.at, self.under_id = file, src, at, under_id
         self.value = value  # the reference is this node's value (a discriminator's mapping), not its $ref
+        self.ext = ext  # inside an x- extension
 
-    def child(self, key, value=False):
+    def child(self, key, value=False, ext=False):
         return Site(self.file, "%s/%s" % (self.src, escape(key)), "%s/%s" % (self.at, escape(key)), self.under_id,
-                    value)
+                    value, self.ext or ext)
 
     def ref(self, bundler):
         """file#pointer of this node's $ref, for messages."""
@@ -299,9 +303,9 @@ class Bundler:
         if set(extra) - allowed:
             why = ("a component naming a schema file may only document it (%s)" if in_schema else
                    "beside a $ref, OpenAPI 3.1 allows only %s, which override the part's")
+            refused = ", ".join(k for k in extra if k not in allowed)
             raise SpecError("%s: $ref %r to another file with keywords beside it (%s): %s: move them into the "
-                            "referenced part" % (ref_site, node["$ref"], ", ".join(k for k in extra if k not in allowed),
-                                                 why % ", ".join(sorted(allowed))))
+                            "referenced part" % (ref_site, node["$ref"], refused, why % ", ".join(sorted(allowed))))
         return {k: node[k] for k in extra}
 
     def place_under_id(self, node, target, site, in_schema):
@@ -425,8 +429,32 @@ class Bundler:
             if not names and (key == "example" or (in_schema and key in SCHEMA_DATA_KEYS)):
                 continue  # data, where a "$ref" key is no reference
             inner = in_schema or key == "schema" or site.at == "#/components/schemas"
-            child = site.child(key)
+            child = site.child(key, ext=not names and str(key).startswith("x-"))
+            if child.ext and self.on_ref is None and only_ref(value) and self.inline_text(node, key, child):
+                continue
             self.walk(value, child, inner, names_map(names, key, child.at))
+
+    def inline_text(self, node, key, site):
+        """Inside an x- extension, a $ref to a file that is not YAML or JSON is that file's text, as Redocly
+        bundles it (its starter's `x-codeSamples: [{source: {$ref: ../code_samples/C_sharp/menu/get.cs}}]`):
+        node[key] becomes the text.  False if node[key] is no such reference."""
+        ref = node[key]["$ref"]
+        path = unquote(ref.partition("#")[0])
+        if not path or "://" in path or "\0" in path or path.startswith("urn:") or path.endswith(FILE_SUFFIXES):
+            return False
+        target = os.path.normpath(os.path.join(os.path.dirname(site.file), path))
+        if os.path.commonpath([target, self.top]) != self.top:
+            raise SpecError("%s: $ref %r leaves the directory of %s" % (site.ref(self), ref,
+                                                                        os.path.basename(self.root)))
+        try:
+            with open(target, encoding="utf-8") as f:
+                node[key] = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise SpecError("%s: $ref %r: the text of %s could not be read: %s" % (
+                site.ref(self), ref, self.where(target, ""), e))
+        if target not in self.files:
+            self.files.append(target)
+        return True
 
 
 def bundle(root_path, spec, load):

@@ -42,7 +42,8 @@ PATH_RESPONSE_SCHEMA = {
 }
 
 # Redocly's openapi-starter: paths/ files referring to ../components/<kind>/X.yaml, components referring to each
-# other, responses, headers and parameters in files of their own, the root naming only security schemes.
+# other, responses, headers and parameters in files of their own, the root naming only security schemes, code
+# samples in files of their own (a str: the file's text).
 STARTER = {
     "main.yaml": dict(INFO, paths={"/users/{username}": {"$ref": "paths/users_{username}.yaml"},
                                    "/echo": {"$ref": "paths/echo.yaml"}},
@@ -51,6 +52,7 @@ STARTER = {
     "paths/users_{username}.yaml": {
         "parameters": [{"$ref": "../components/parameters/pretty_print.yaml"}],
         "get": {"operationId": "getUserByName", "security": [{"api_key": []}],
+                "x-codeSamples": [{"lang": "C#", "source": {"$ref": "../code_samples/C_sharp/get.cs"}}],
                 "parameters": [{"$ref": "../components/parameters/path/username.yaml"}],
                 "responses": {"200": {"description": "Success",
                                       "headers": {"X-Expires-After": {
@@ -69,6 +71,7 @@ STARTER = {
         "requestBody": {"$ref": "../components/requestBodies/Echo.yaml"},
         "responses": {"200": {"description": "Echo", "content": json_content({"type": "string"})},
                       "400": {"$ref": "../components/responses/Problem.yaml", "description": "Bad echo"}}}},
+    "code_samples/C_sharp/get.cs": "var user = await client.GetUserByNameAsync(\"ada\");\n",
     "components/parameters/path/username.yaml": {
         "name": "username", "in": "path", "required": True,
         "schema": {"$ref": "../../schemas/Username.yaml"}},
@@ -91,7 +94,8 @@ STARTER = {
 # The starter with its schemas named in the root's components, after the paths (the starter's own order), one
 # with a description of its own.
 STARTER_NAMED = dict(STARTER, **{"main.yaml": dict(STARTER["main.yaml"], components=dict(
-    STARTER["main.yaml"]["components"], schemas={"User": {"$ref": "components/schemas/User.yaml", "description": "A user"},
+    STARTER["main.yaml"]["components"], schemas={"User": {"$ref": "components/schemas/User.yaml",
+                                                          "description": "A user"},
                                                  "Problem": {"$ref": "components/schemas/Problem.yaml"}}))})
 
 # A path item file -> a parameter file -> a schema file, the parameter file used by two path items.

@@ -55,7 +55,9 @@ def write(root, files):
         path = os.path.join(root, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            if name.endswith(".json"):
+            if isinstance(doc, str):
+                f.write(doc)  # a text file (a code sample)
+            elif name.endswith(".json"):
                 json.dump(doc, f, indent=2)
             else:
                 yaml.safe_dump(doc, f, sort_keys=False)
@@ -351,6 +353,10 @@ def test_layout_shapes(tmp):
            and user["put"]["responses"]["400"] == {"$ref": "#/paths/~1users~1%7Busername%7D/get/responses/403"},
            "a second use of a response file refers to the first copy, a description beside it kept there "
            "(OpenAPI 3.1's Reference Object overrides the part's)")
+    if spec:
+        sample = layouts.STARTER["code_samples/C_sharp/get.cs"]
+        ok(user["get"]["x-codeSamples"] == [{"lang": "C#", "source": sample}],
+           "a $ref to a code sample's text in x-codeSamples is its text, as Redocly bundles it")
     spec, _ = build_layout(tmp, "named", layouts.STARTER_NAMED)
     if spec:
         user = spec["components"]["schemas"]["User"]
