@@ -158,10 +158,10 @@ class Bundler:
         if "://" in path or "\0" in path or path.startswith("urn:") or not path.endswith(FILE_SUFFIXES):
             return None
         target = os.path.normpath(os.path.join(os.path.dirname(file), path))
+        if not os.path.isfile(target) and under_id:
+            return None  # ("/absref/foobar.json" beside a $id is the $id's, not a file's)
         if os.path.commonpath([target, self.top]) != self.top:
             raise SpecError("%s: $ref %r leaves the directory of %s" % (site, ref, os.path.basename(self.root)))
-        if not os.path.isfile(target) and under_id:
-            return None
         if not os.path.isfile(target):
             raise SpecError("%s: $ref %r: no file %s (only local $ref and $id of this document are supported, and "
                             "other local files, read relative to the file that writes the $ref; remote references are "

@@ -182,6 +182,14 @@ WITH_IDS = {
     "schemas/tag.json": {"$id": "https://example.com/schemas/tag", "type": "string", "maxLength": 3},
 }
 
+# A reference by a $id that looks like a file's path (JSON Schema Test Suite's ref.json, "$id with file URI"):
+# no file, so the $id's, left to refs.py.
+ID_PATH = {
+    "main.yaml": dict(INFO, paths={"/x": get("getX", {"$ref": "#/components/schemas/X"})}, components={"schemas": {
+        "X": {"$id": "http://example.com/ref/absref.json", "$ref": "/absref/foobar.json", "$defs": {
+            "b": {"$id": "http://example.com/absref/foobar.json", "type": "string"}}}}}),
+}
+
 # A discriminator whose mapping names its branches by file, written before the oneOf (Redocly's starter,
 # components/schemas/MenuItem.yaml); the branches refer back to a base through allOf.
 MAPPING = {

@@ -384,6 +384,12 @@ def test_layout_shapes(tmp):
                                                 "dessert": "#/components/schemas/Dessert"}
            and item["oneOf"] == [{"$ref": "#/components/schemas/Beverage"}, {"$ref": "#/components/schemas/Dessert"}],
            "a discriminator's mapping naming files names the components its branches refer to: %s" % item)
+    write(os.path.join(tmp, "id_path"), layouts.ID_PATH)
+    try:
+        spec, _ = load_spec_files(os.path.join(tmp, "id_path", "main.yaml"))
+        ok(spec == layouts.ID_PATH["main.yaml"], "a $ref beside a $id to no file is left to the $id")
+    except SpecError as e:
+        ok(False, "a $ref beside a $id to no file is left to the $id: %s" % e)
     spec, _ = build_layout(tmp, "chain", layouts.CHAIN)
     if spec:
         first, second = spec["paths"]["/items/{id}"]["parameters"], spec["paths"]["/items/{id}/owner"]["parameters"]
