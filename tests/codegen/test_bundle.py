@@ -357,6 +357,10 @@ def test_layout_shapes(tmp):
         sample = layouts.STARTER["code_samples/C_sharp/get.cs"]
         ok(user["get"]["x-codeSamples"] == [{"lang": "C#", "source": sample}],
            "a $ref to a code sample's text in x-codeSamples is its text, as Redocly bundles it")
+
+
+def test_layout_overrides(tmp):
+    """Keywords beside a $ref, a discriminator's mapping, $id: what the other layouts bundle into."""
     spec, _ = build_layout(tmp, "named", layouts.STARTER_NAMED)
     if spec:
         user = spec["components"]["schemas"]["User"]
@@ -390,6 +394,10 @@ def test_layout_shapes(tmp):
         ok(spec == layouts.ID_PATH["main.yaml"], "a $ref beside a $id to no file is left to the $id")
     except SpecError as e:
         ok(False, "a $ref beside a $id to no file is left to the $id: %s" % e)
+
+
+def test_layout_parts(tmp):
+    """Parts copied once, fragments into other files, files named apart: what the other layouts bundle into."""
     spec, _ = build_layout(tmp, "chain", layouts.CHAIN)
     if spec:
         first, second = spec["paths"]["/items/{id}"]["parameters"], spec["paths"]["/items/{id}/owner"]["parameters"]
@@ -480,7 +488,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for i, t in enumerate([test_bundled_equals_single, test_recursive_file, test_generated_same, test_refusals,
                                  test_references, test_yaml_12_numbers, test_layouts, test_layout_shapes,
-                                 test_key_order, test_layout_refusals]):
+                                 test_layout_overrides, test_layout_parts, test_key_order, test_layout_refusals]):
             d = os.path.join(tmp, str(i))
             os.makedirs(d)
             t(d)
