@@ -48,15 +48,37 @@ def load_yaml(path):
     """One YAML (or JSON) file as plain dicts and lists (mapping order kept).  A key written twice in one
     mapping is refused (check_unique_keys)."""
     with open(path, encoding="utf-8") as f:
-        loader = SpecLoader(f)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            check_unique_keys(path, node, "#")
-            return json_keys(loader.construct_document(node), set())
-        finally:
-            loader.dispose()
+        text = f.read()
+    loader = SpecLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_unique_keys(path, node, "#")
+        return json_keys(loader.construct_document(node), set())
+    except yaml.YAMLError:
+        as_json = load_json(path, text)  # JSON that is no YAML: a tab before a key, say
+        if as_json is None:
+            raise
+        return as_json
+    finally:
+        loader.dispose()
+
+
+def load_json(path, text):
+    """text read as JSON (None if it is not JSON), a name written twice in one object refused."""
+    def unique(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise SpecError("%s: key %r appears twice in one JSON object: the parser would keep the last and "
+                                "silently drop the first; write it once" % (path, key))
+            seen.add(key)
+        return dict(pairs)
+    try:
+        return json.loads(text, object_pairs_hook=unique)
+    except ValueError:
+        return None
 
 
 def json_key(key):

@@ -90,6 +90,18 @@ def test_duplicate_keys(tmp, gen, ok):
     r = gen("--spec", path, "--out", os.path.join(tmp, "dup"))
     ok(r.returncode == 1 and "#/paths/~1a/get/responses/200/description: key 'description' appears twice" in
        r.stderr, "a key written twice in JSON is refused: " + r.stderr.strip())
+    path = os.path.join(tmp, "tabs.json")  # JSON but not YAML (a tab before a key): read as JSON
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{\n\t"openapi": "3.1.0",\n\t"info": {"title": "t", "version": "1"},\n\t"paths": {"/a": {"get": {\n'
+                '\t\t"operationId": "a", "responses": {"200": {"description": "x"}}}}}\n}\n')
+    r = gen("--spec", path, "--out", os.path.join(tmp, "tabs"))
+    ok(r.returncode == 0, "tab-indented JSON builds: " + r.stderr.strip())
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{\n\t"openapi": "3.1.0",\n\t"openapi": "3.0.3",\n\t"info": {"title": "t", "version": "1"},\n'
+                '\t"paths": {}\n}\n')
+    r = gen("--spec", path, "--out", os.path.join(tmp, "tabs"))
+    ok(r.returncode == 1 and "key 'openapi' appears twice in one JSON object" in r.stderr,
+       "a key written twice in tab-indented JSON is refused: " + r.stderr.strip())
     path = os.path.join(tmp, "merge.yaml")
     with open(path, "w", encoding="utf-8") as f:
         f.write(DUP_HEAD + "x-ok: &ok {description: ok}\npaths:\n  /a:\n    get:\n      operationId: a\n"
