@@ -50,6 +50,7 @@ def load_yaml(path):
     with open(path, encoding="utf-8") as f:
         text = f.read()
     loader = SpecLoader(text)
+    loader.name = path  # a syntax error names the file (a string stream would be "<unicode string>")
     try:
         node = loader.get_single_node()
         if node is None:
@@ -110,6 +111,13 @@ def key_text(key):
         return None
     if key.tag == "tag:yaml.org,2002:int":
         return json_key(construct_int_12(None, key))
+    if key.tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+        return json_key(True if key.value.lower() == "true" else False if key.tag.endswith("bool") else None)
+    if key.tag == "tag:yaml.org,2002:float":
+        try:
+            return json_key(float(key.value))
+        except ValueError:
+            return key.value  # .inf, .nan: as written
     return key.value
 
 

@@ -72,6 +72,9 @@ def test_duplicate_keys(tmp, gen, ok):
         ("200 and '200'", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
          "        200: {description: x}\n        '200': {description: y}\n",
          "#/paths/~1a/get/responses/200: key '200' appears twice", "line 8"),
+        ("true and True", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
+         "        200: {description: x, headers: {true: {schema: {type: string}}, True: {schema: {type: string}}}}\n",
+         "key 'true' appears twice", "line 8"),
         ("0o310 and 200", DUP_HEAD + "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n"
          "        0o310: {description: x}\n        200: {description: y}\n",
          "#/paths/~1a/get/responses/200: key '200' appears twice", "line 8"),
