@@ -435,10 +435,39 @@ def pattern(ctx, source, where):
     return p.name
 
 
+def read_only_names(ctx, schema, depth=0):
+    """The property names schema declares readOnly, through $ref and allOf (what every value it accepts has)."""
+    if depth > 32 or not isinstance(schema, dict):
+        return set()
+    if isinstance(schema.get("$ref"), str):
+        try:
+            target = ref_target(ctx, schema["$ref"])[0]
+        except SpecError:
+            target = None  # refused where the table is built
+        names = read_only_names(ctx, target, depth + 1)
+    else:
+        names = set()
+    for name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str) and prop.get("readOnly") is not True:
+            try:
+                prop = ref_target(ctx, prop["$ref"])[0]  # readOnly on the $ref's target
+            except SpecError:
+                prop = {}
+        if isinstance(prop, dict) and prop.get("readOnly") is True:
+            names.add(name)
+    for branch in schema.get("allOf") or []:
+        names |= read_only_names(ctx, branch, depth + 1)
+    return names
+
+
 def schema_list(t, schema, key, where):
     alts = schema[key]
     if not isinstance(alts, list) or (key != "prefixItems" and not alts):
         raise SpecError("%s/%s: must be a non-empty list of schemas" % (where, key))
+    if key == "allOf":  # each branch's required may name what another branch declares readOnly (objects())
+        family = read_only_names(t.ctx, {"allOf": alts, "properties": schema.get("properties") or {}})
+        for i in range(len(alts)):
+            t.ctx.allof_read_only["%s/%s/%d" % (where, key, i)] = family
     items = [t.sub(a, "%s/%s/%d" % (where, key, i), key != "prefixItems") for i, a in enumerate(alts)]
     name = t.array(key.lower(), "struct rt_valid_schema *const", items)
     return "{%s, %d}" % (name, len(items))
@@ -469,6 +498,12 @@ def objects(ctx, t, schema, where):
     count(t, schema, "maxProperties", "max_properties", where)
     if "required" in schema:
         t.add("required", names_list(t, "required", schema["required"], where + "/required"))
+        family = ctx.allof_read_only.get(where, set())
+        if isinstance(schema.get("$ref"), str):
+            family = family | read_only_names(ctx, {"$ref": ctx.abs_refs.get(where, schema["$ref"])})
+        optional = [n for n in schema["required"] if n in family]
+        if optional:  # required here, readOnly in another subschema of the value: a request need not send it
+            t.add("request_optional", names_list(t, "reqopt", optional, where + "/required"))
     for key, member, suffix in (("properties", "properties", "props"),
                                 ("dependentSchemas", "dependent_schemas", "depschemas")):
         if key in schema:

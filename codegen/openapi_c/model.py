@@ -31,6 +31,7 @@ class Ctx:
         self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
         self.union_decls = []     # (what, C declarations) of request bodies that are tagged unions
         self.body_rules = []      # (exported name, rule) of those bodies' rules
+        self.allof_read_only = {} # JSON pointer of an allOf branch -> the readOnly names of its siblings (jsonschema.py)
         self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
         self.table_roots = set()  # JSON pointers of the tables built for a value (not as a subschema)
         self.table_edges = {}     # JSON pointer of a table -> those of the tables it points to

@@ -91,7 +91,8 @@
  * 22: struct rt_valid_schema.read_only (readOnly on a property of a JSON
  *    value: refused from requests), appended; a field's default_json on a
  *    JSON-value field (RT_VALID_ANY: a Literal's const), which an older
- *    runtime would read as a scalar.
+ *    runtime would read as a scalar; struct rt_valid_schema.request_optional
+ *    (appended).
  */
 #define RT_CODEGEN_ABI 22
 

@@ -141,6 +141,9 @@ struct rt_valid_schema {
     /* OpenAPI: readOnly on a property's schema (the server sends it): in a request's value it is refused
      * when present (read_only) and not required, as on a model's field; a response's takes it as any other */
     bool read_only;
+    /* names of required that another subschema of the same value declares readOnly (a base model's id, made
+     * required by an allOf branch or beside a $ref): a request's value need not send them either */
+    const char *const *request_optional; /* NULL-terminated, or NULL */
 };
 
 /**

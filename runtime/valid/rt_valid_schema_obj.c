@@ -85,7 +85,8 @@ static bool check_name(const struct rt_valid_schema *s, const char *key, struct 
     return ok;
 }
 
-/* Whether property @p name of @p s is readOnly, which a request's value need not (must not) send. */
+/* Whether property @p name of @p s is readOnly (its own, or another subschema's of the value:
+ * request_optional), which a request's value need not (must not) send. */
 static bool request_skips(const struct rt_valid_schema *s, const char *name)
 {
     size_t i;
@@ -94,6 +95,9 @@ static bool request_skips(const struct rt_valid_schema *s, const char *name)
         return false;
     for (i = 0; i < s->n_properties; i++)
         if (strcmp(s->properties[i].name, name) == 0 && rt_valid_schema_read_only(s->properties[i].schema))
+            return true;
+    for (const char *const *n = s->request_optional; n != NULL && *n != NULL; n++)
+        if (strcmp(*n, name) == 0)
             return true;
     return false;
 }
