@@ -7,12 +7,14 @@ operation x_y's enumerator), and so can a construct and a name the templates dec
 compiler would reject the redeclaration; claim() refuses it first, naming both constructs.
 
 The pattern lists here mirror the templates (codegen/templates/): a template that declares a new file-scope name
-from a spec name adds its pattern here.  Names with a double underscore (api_<op>__reply_..., API_OP__COUNT) are
-the templates' own namespace: snake() never makes "__", so no spec name reaches them.
+from a spec name adds its pattern here (a response's names: operations.claim_reply_names).  Names with a double
+underscore made from an operation alone (api_<op>__reply_..., API_OP__COUNT) are the templates' own namespace;
+those that also hold a property's or status's name (API_<OP>__<STATUS>_<TYPE>: a property _200 makes
+API_X__200_... too) are claimed.
 
 Three C namespaces are kept apart, as the compiler keeps them: ordinary identifiers (functions, objects,
-typedefs, enumerators), struct tags ("struct " + tag) and macros (upper case, which no ordinary name generated
-here is).
+typedefs, enumerators), tags ("struct " + tag, enum tags too: C keeps them in one namespace) and macros, claimed
+as ordinary names (an enum value's macro must not spell an enumerator).
 """
 
 from .refusals import SpecError

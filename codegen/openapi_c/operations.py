@@ -176,9 +176,28 @@ def build_operation(ctx, path, method, spec_op, shared, seen_ids, where):
                             (OP_CLIENT_PARAMS_NAMES, op.other_params)):
         if declared:
             ctx.names.claim_all(names, op.c_name, where, what)
+    claim_reply_names(ctx, op, where)
     op.index = len(ctx.ops)
     op.enum = "API_OP_" + op.c_name.upper()
     return op
+
+
+def claim_reply_names(ctx, op, where):
+    """The file-scope names of op's responses (cnames.py): the client's tables of each response's headers and
+    media types, and for a response of several media types its enum, enumerators and accept function.  A
+    property's enum macro can spell an enumerator (API_X__200_TEXT_PLAIN: property _200 of operation x's model,
+    value text_plain), and an operation x_200's media table operation x's."""
+    for r in op.client_replies:
+        what = "response %s of operation %r" % (r.key, op.id)
+        for table, declared in (("headers", r.headers), ("media", r.media)):
+            if declared:
+                ctx.names.claim("%s_%s_%s" % (table, op.c_name, r.suffix), where, what)
+    for r in op.replies:
+        if len(r.media) > 1:
+            what = "response %s of operation %r" % (r.key, op.id)
+            for name in [m.enum for m in r.media] + [r.media_none, "struct " + r.media_enum,
+                                                     "api_%s__accept_%s" % (op.c_name, r.suffix)]:
+                ctx.names.claim(name, where, what)
 
 
 def request_body(ctx, op, spec_op, where):

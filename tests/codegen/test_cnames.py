@@ -233,6 +233,25 @@ def test_refused_constructs(tmp):
                 "#/components/schemas/T/properties/x/" + key)
 
 
+def test_response_names(tmp):
+    """A response's names: the client's media and headers tables, a several-media response's enumerators (from a
+    review: both made C the compiler rejected)."""
+    json_csv = {"200": {"description": "ok", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/X"}}, "text/plain": {"schema": {
+            "type": "string"}}}}}
+    two_media = {"content": {m: {"schema": {"$ref": "#/components/schemas/X"}} for m in (
+        "application/json", "application/x-www-form-urlencoded")}}
+    x = {"type": "object", "properties": {"a": {"type": "string"}}}
+    doc = spec({"/a": {"get": {"operationId": "a", "responses": json_csv}},
+                "/b": {"post": {"operationId": "a_200", "responses": OK200, "requestBody": two_media}}}, {"X": x})
+    refused(tmp, doc, "makes the C name media_a_200, which response 200 of operation 'a'", "#/paths/~1b/post")
+    doc = spec({"/x": {"get": {"operationId": "x", "responses": json_csv}}}, {"X": {
+        "type": "object", "properties": {"_200": {"type": "string", "enum": ["text_plain", "other"]}}}})
+    refused(tmp, doc, "makes the C name API_X__200_TEXT_PLAIN, which the enum value 'text_plain'", "#/paths/~1x/get")
+    builds(tmp, spec({"/x": {"get": {"operationId": "x", "responses": json_csv}}}, {"X": x}),
+           "a response of two media types", ["API_X__200_TEXT_PLAIN", "api_x__accept_200"])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_operation_ids(tmp)
@@ -241,6 +260,7 @@ def main():
         test_members(tmp)
         test_unions(tmp)
         test_refused_constructs(tmp)
+        test_response_names(tmp)
     return done()
 
 
