@@ -187,11 +187,10 @@ static void on_response(const struct rt_client_response *resp, void *arg)
         res.documented = res.matched != NULL;
         res.model = res.matched != NULL ? res.matched->model : NULL;
         schema = res.matched != NULL ? res.matched->schema : NULL;
-        if (resp->status == 204 || resp->status == 304) {
-            res.model = NULL; /* RFC 9110: no content, even where a range (2XX) documents a body */
-            schema = NULL;
-        } else if (!check_media(&res, res.matched)) {
-            res.model = NULL; /* text or bytes (or an undeclared type): the caller's as text, text_len */
+        /* no content (RFC 9110: a 204 or 304, even where a range such as 2XX documents a body), or text or
+         * bytes (or an undeclared type): the caller's as text, text_len */
+        if (resp->status == 204 || resp->status == 304 || !check_media(&res, res.matched)) {
+            res.model = NULL;
             schema = NULL;
         } else if (resp->body != NULL && resp->body_len > 0 &&
                    rt_valid_json_parse(resp->body, resp->body_len, &res.json, &json_errs) != 0)

@@ -179,14 +179,37 @@ static bool has_param(const struct range *t, const char *name, size_t nlen, cons
     return false;
 }
 
-/* Whether each parameter of the range @p r is one of the declared type @p t's. */
+/* Whether the declared type @p t has a parameter @p name (a slice). */
+static bool names_param(const struct range *t, const char *name, size_t nlen)
+{
+    const char *p = t->params, *end = t->params + t->params_len, *n, *v;
+    size_t tn, tv;
+
+    while ((p = skip_ws(p, end)) < end && (p = param_at(p, end, &n, &tn, &v, &tv)) != NULL) {
+        if (same(n, tn, name, nlen))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Whether each parameter of the range @p r is one of the declared type @p t's.
+ * A charset of UTF-8 on a range matches a declared type that names no
+ * charset: what is sent is UTF-8 (JSON always, text as the handler writes
+ * it), and clients ask for "application/json; charset=utf-8" often.
+ */
 static bool match_params(const struct range *r, const struct range *t)
 {
     const char *p = r->params, *end = r->params + r->params_len, *n, *v;
     size_t nlen, vlen;
 
     while ((p = skip_ws(p, end)) < end) {
-        if ((p = param_at(p, end, &n, &nlen, &v, &vlen)) == NULL || !has_param(t, n, nlen, v, vlen))
+        if ((p = param_at(p, end, &n, &nlen, &v, &vlen)) == NULL)
+            return false;
+        if (same(n, nlen, "charset", 7) && !names_param(t, n, nlen) &&
+            (same(v, vlen, "utf-8", 5) || same(v, vlen, "\"utf-8\"", 7)))
+            continue;
+        if (!has_param(t, n, nlen, v, vlen))
             return false;
     }
     return true;
@@ -268,22 +291,31 @@ int rt_negotiate(const char *accept, const char *const types[], size_t n, size_t
 int rt_req_negotiate(struct rt_req *req, const char *const types[], size_t n, size_t preferred)
 {
     const char *accept = NULL;
-    char *joined = NULL;
+    size_t lines = 0, total = 0;
 
     for (size_t i = 0; i < req->n_headers; i++) {
-        if (strcasecmp(req->headers[i].name, "Accept") != 0)
-            continue;
-        if (accept == NULL) {
-            accept = req->headers[i].value;
-        } else { /* a second line: one list, "a, b" (RFC 9110 §5.3) */
-            size_t a = strlen(accept), b = strlen(req->headers[i].value);
-
-            joined = rt_req_alloc(req, a + b + 3);
-            memcpy(joined, accept, a);
-            memcpy(joined + a, ", ", 2);
-            memcpy(joined + a + 2, req->headers[i].value, b + 1);
-            accept = joined;
+        if (strcasecmp(req->headers[i].name, "Accept") == 0) {
+            accept = lines++ == 0 ? req->headers[i].value : accept;
+            total += strlen(req->headers[i].value) + 2;
         }
+    }
+    if (lines > 1) { /* several lines: one list, "a, b" (RFC 9110 §5.3), joined in one allocation */
+        char *joined = rt_req_alloc(req, total + 1), *w = joined;
+
+        for (size_t i = 0; i < req->n_headers; i++) {
+            if (strcasecmp(req->headers[i].name, "Accept") == 0) {
+                size_t len = strlen(req->headers[i].value);
+
+                if (w != joined) {
+                    memcpy(w, ", ", 2);
+                    w += 2;
+                }
+                memcpy(w, req->headers[i].value, len);
+                w += len;
+            }
+        }
+        *w = '\0';
+        accept = joined;
     }
     rt_req_add_header(req, "Vary",
                       "Accept"); /* the answer depends on it: caches must key on it (RFC 9110 §12.5.5) */

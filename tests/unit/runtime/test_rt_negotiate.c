@@ -85,6 +85,11 @@ static void test_case_params_and_ext(void)
     CHECK(rt_negotiate("text/plain;charset=\"utf-8\", text/html;q=0.5", utf8, 2, 0) == 1); /* quoted */
     CHECK(rt_negotiate("text/plain;charset=latin1, text/html;q=0.5", utf8, 2, 1) == 0); /* another charset */
     CHECK(rt_negotiate("text/plain;level=1, text/html;q=0.5", utf8, 2, 1) == 0); /* a parameter it lacks */
+    /* charset=utf-8 on a range whose declared type names no charset: what is sent is UTF-8 (a JSON client's)
+     */
+    CHECK(rt_negotiate("application/json;charset=utf-8, application/xml;q=0.5", jx, 2, 1) == 0);
+    CHECK(rt_negotiate("application/json; charset=UTF-8", jx, 2, 1) == 0);
+    CHECK(rt_negotiate("application/json;charset=latin1, application/xml;q=0.5", jx, 2, 0) == 1);
     CHECK(rt_negotiate("application/xml;q=0.5;ext=1, application/json;q=0.4", jx, 2, 0) ==
           1);                                                     /* accept-ext */
     CHECK(rt_negotiate(" , application/xml ,, ", jx, 2, 0) == 1); /* empty list elements */
@@ -121,6 +126,9 @@ static void test_request(void)
     static const char *const none[] = {NULL};
     static const char *const one[] = {"Accept", "application/xml", NULL};
     static const char *const two[] = {"accept", "application/json;q=0.5", "ACCEPT", "application/xml", NULL};
+    static const char *const three[] = {
+        "Accept", "application/json;q=0.5", "X-Other", "1", "Accept", "text/html",
+        "Accept", "application/xml;q=0.7",  NULL};
     struct rt_req_capture cap = {0};
     struct rt_req *req;
 
@@ -133,6 +141,10 @@ static void test_request(void)
     rt_req_reply(req, 204, NULL, NULL, 0);
     rt_req_capture_cleanup(&cap);
     req = rt_req_new_detached(NULL, RT_METHOD_GET, "/", two, NULL, 0, &cap);
+    CHECK(rt_req_negotiate(req, jx, 2, 0) == 1);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    rt_req_capture_cleanup(&cap);
+    req = rt_req_new_detached(NULL, RT_METHOD_GET, "/", three, NULL, 0, &cap); /* three lines, one list */
     CHECK(rt_req_negotiate(req, jx, 2, 0) == 1);
     rt_req_reply(req, 204, NULL, NULL, 0);
     rt_req_capture_cleanup(&cap);
