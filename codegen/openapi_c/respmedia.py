@@ -35,6 +35,8 @@ from .refusals import SpecError
 # Ranges that name JSON among others: springdoc writes */* for every response of a JSON API.  The handler
 # answers application/json, one of the types the range allows, so nothing the spec says goes unkept.
 JSON_RANGES = ("*/*", "application/*")
+# RFC 9110 §5.6.6 parameters, each present: ;name=token or ;name="quoted string"
+PARAMS = re.compile(r'(?:[ \t]*;[ \t]*[!#$%&\'*+.^_`|~0-9A-Za-z-]+=(?:[!#$%&\'*+.^_`|~0-9A-Za-z-]+|"(?:[^"\\]|\\.)*"))*[ \t]*')
 TEXT_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum", "const"}
 ANNOTATIONS = {"title", "description", "examples", "example", "deprecated", "$comment", "externalDocs",
                "contentMediaType"}
@@ -68,6 +70,10 @@ def response_media(ctx, content, at):
         m = MEDIA.fullmatch(mt)
         if m is None:
             raise SpecError("%s: %r is not a media type (type/subtype)" % (where, key))
+        if not PARAMS.fullmatch(key.partition(";")[1] + key.partition(";")[2]) or "q" in params:
+            raise SpecError("%s: the parameters of %r are not media type parameters (;name=token or ;name=\"quoted\", "
+                            "never q, no empty one): sent as the Content-Type and matched against Accept, they must "
+                            "parse" % (where, key))
         node = node if isinstance(node, dict) else {}
         if mt in JSON_RANGES and not bytes_schema(ctx, node.get("schema", {})):
             mt, params = "application/json", {}  # springdoc's */*: sent as JSON

@@ -62,3 +62,11 @@ def test_no_content(tmp, refused):
         refused(tmp, lambda s: resp_op(s, {"application/json": {"schema": {"type": "object"}}}, status),
                 "a %s response has no content (RFC 9110 15.3.5, 15.4.5)" % status,
                 "#/paths/~1resp/get/responses/%s/content" % status)
+
+
+def test_media_params(tmp, refused):
+    """A response media type's parameters must parse (they are sent as the Content-Type and matched against
+    Accept): an empty one, an unclosed quote, q (from a review: such a type was never chosen)."""
+    for key in ("text/plain;", 'text/plain; charset="utf-8', "text/plain; q=0.5"):
+        refused(tmp, lambda s: resp_op(s, {key: {"schema": {"type": "string"}}}), "are not media type parameters",
+                RESP + "/content/" + key.replace("/", "~1"))

@@ -564,6 +564,7 @@ def main():
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         respmedia_refusals.test_respmedia_refusals(tmp, refused, accepted)
         respmedia_refusals.test_no_content(tmp, refused)
+        respmedia_refusals.test_media_params(tmp, refused)
         bodymedia_refusals.test_bodymedia(tmp, refused, accepted, mutated, ok)
         test_review_refusals(tmp)
         test_review_crashes(tmp)
