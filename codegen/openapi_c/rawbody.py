@@ -96,14 +96,7 @@ def raw_body(ctx, op, rb, at):
     body = RawBody(mt, mt.startswith("text/"))
     check_params(params, body.text, where)
     node = content[media] if isinstance(content[media], dict) else {}
-    schema, schema_at = node.get("schema", {}), where + "/schema"
-    if isinstance(schema, dict) and "$ref" in schema:
-        schema_at = schema["$ref"]
-        schema = ctx.resolve(schema["$ref"])
-    if schema is True:
-        schema = {}
-    if not isinstance(schema, dict):
-        raise SpecError("%s: the schema of a body of type %s must be an object" % (schema_at, mt))
+    schema, schema_at = object_schema(ctx, node.get("schema", {}), where + "/schema", mt)
     if body.text:
         text_rule(ctx, op, body, schema, schema_at)
     else:
@@ -124,11 +117,25 @@ def check_params(params, text, where):
             "parameters of a request body's media type are not enforced (only charset=utf-8 on text/*)"))
 
 
-def unknown_keywords(schema, allowed, where, mt):
+def unknown_keywords(schema, allowed, where, mt, what="a body"):
+    """Refuse the keywords of a raw body's schema (what: "a body", "a response") beyond allowed and the
+    annotations."""
     unknown = sorted(k for k in schema if k not in allowed and k not in ANNOTATIONS and not k.startswith("x-"))
     if unknown:
-        raise SpecError("%s: keyword(s) %s are not supported in the schema of a body of type %s (supported: %s)"
-                        % (where, ", ".join(unknown), mt, ", ".join(sorted(allowed))))
+        raise SpecError("%s: keyword(s) %s are not supported in the schema of %s of type %s (supported: %s)"
+                        % (where, ", ".join(unknown), what, mt, ", ".join(sorted(allowed))))
+
+
+def object_schema(ctx, schema, where, mt, what="a body"):
+    """(schema, its pointer) with a $ref followed and true read as {}; refused unless an object."""
+    if isinstance(schema, dict) and "$ref" in schema:
+        where = schema["$ref"]
+        schema = ctx.resolve(schema["$ref"])
+    if schema is True:
+        schema = {}
+    if not isinstance(schema, dict):
+        raise SpecError("%s: the schema of %s of type %s must be an object" % (where, what, mt))
+    return schema, where
 
 
 def text_rule(ctx, op, body, schema, where):

@@ -29,7 +29,8 @@ import re
 
 from .document import pointer
 from .names import c_string
-from .rawbody import MEDIA, RawBody, TEXT_CHARSETS, bytes_limits, is_json, media_type
+from .rawbody import (MEDIA, TEXT_CHARSETS, TEXT_KEYWORDS, RawBody, bytes_limits, is_json, media_type,
+                      object_schema, unknown_keywords)
 from .refusals import SpecError
 
 # Ranges that name JSON among others: springdoc writes */* for every response of a JSON API.  The handler
@@ -37,9 +38,6 @@ from .refusals import SpecError
 JSON_RANGES = ("*/*", "application/*")
 # RFC 9110 §5.6.6 parameters, each present: ;name=token or ;name="quoted string"
 PARAMS = re.compile(r'(?:[ \t]*;[ \t]*[!#$%&\'*+.^_`|~0-9A-Za-z-]+=(?:[!#$%&\'*+.^_`|~0-9A-Za-z-]+|"(?:[^"\\]|\\.)*"))*[ \t]*')
-TEXT_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum", "const"}
-ANNOTATIONS = {"title", "description", "examples", "example", "deprecated", "$comment", "externalDocs",
-               "contentMediaType"}
 
 
 class ResponseMedia:
@@ -115,21 +113,10 @@ def bytes_schema(ctx, schema):
 
 def check_schema(ctx, r, at):
     """A text type's schema must be a string's; a bytes type's may only say bytes and bound their number."""
-    schema = r.schema
-    if isinstance(schema, dict) and "$ref" in schema:
-        at = schema["$ref"]
-        schema = ctx.resolve(schema["$ref"])
-    if schema is True:
-        schema = {}
-    if not isinstance(schema, dict):
-        raise SpecError("%s: the schema of a response of type %s must be an object" % (at, r.media))
+    schema, at = object_schema(ctx, r.schema, at, r.media, "a response")
     if r.kind == "bytes":
         bytes_limits(RawBody(r.media, False), schema, at)
         return
-    unknown = sorted(str(k) for k in schema if k not in TEXT_KEYWORDS and k not in ANNOTATIONS and
-                     not str(k).startswith("x-"))
-    if unknown:
-        raise SpecError("%s: keyword(s) %s are not supported in the schema of a response of type %s (supported: "
-                        "%s)" % (at, ", ".join(unknown), r.media, ", ".join(sorted(TEXT_KEYWORDS))))
+    unknown_keywords(schema, TEXT_KEYWORDS, at, r.media, "a response")
     if schema.get("type") != "string":
         raise SpecError("%s: a %s body must have a string schema" % (at, r.key))

@@ -2,6 +2,7 @@
  * rt_gzip — gzip for answers (see rt_gzip.h).
  */
 #include "rt_gzip.h"
+#include "rt_http_chars.h"
 #include "rt_mem.h"
 
 #include <event2/buffer.h>
@@ -52,15 +53,15 @@ void rt_gzip_options_settings(struct rt_gzip_settings *s)
 
 static const char *skip_ows(const char *p)
 {
-    while (*p == ' ' || *p == '\t')
+    while (is_ws((unsigned char)*p))
         p++;
     return p;
 }
 
-/* The end of the token at @p (RFC 9110 5.6.2: no separator, space or control). */
+/* The end of the token at @p (RFC 9110 5.6.2). */
 static const char *skip_token(const char *p)
 {
-    while (*p > ' ' && *p < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", *p) == NULL)
+    while (is_tchar((unsigned char)*p))
         p++;
     return p;
 }
@@ -74,28 +75,6 @@ static const char *skip_value(const char *p)
         if (*p == '\\' && p[1] != '\0')
             p++;
     return *p == '"' ? p + 1 : p;
-}
-
-/*
- * Whether the q-value @p q (@p len bytes) is above 0.  RFC 9110 12.4.2:
- * "0" or "1", then optionally "." and up to three digits (only zeros after
- * a 1).  Anything else counts as 0.
- */
-static bool qvalue_positive(const char *q, size_t len)
-{
-    bool positive;
-    size_t i;
-
-    if (len == 0 || (q[0] != '0' && q[0] != '1') || (len > 1 && q[1] != '.') || len > 5)
-        return false;
-    positive = q[0] == '1';
-    for (i = 2; i < len; i++) {
-        if (q[i] < '0' || q[i] > '9' || (q[0] == '1' && q[i] != '0'))
-            return false;
-        if (q[i] != '0')
-            positive = true;
-    }
-    return positive;
 }
 
 /* Read the parameters after a coding, from @p p; *positive: its weight is above 0.  Returns the end. */
@@ -118,7 +97,7 @@ static const char *read_params(const char *p, bool *positive)
         value = p + 1;
         p = skip_value(value);
         if (name_len == 1 && (*name == 'q' || *name == 'Q'))
-            *positive = qvalue_positive(value, (size_t)(p - value));
+            *positive = qvalue(value, (size_t)(p - value)) > 0; /* malformed: 0 */
     }
 }
 

@@ -49,22 +49,6 @@ static const char *quoted_end(const char *p, const char *end)
     return NULL;
 }
 
-/* A qvalue (RFC 9110 §12.4.2): "0" or "1", then up to three decimals (a 1's all zeros); -1 if not one. */
-static int qvalue(const char *v, size_t len)
-{
-    int q = 0;
-    size_t i;
-
-    if (len == 0 || (v[0] != '0' && v[0] != '1') || len > 5 || (len > 1 && v[1] != '.'))
-        return -1;
-    for (i = 2; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9' || (v[0] == '1' && v[i] != '0'))
-            return -1;
-        q += (v[i] - '0') * (i == 2 ? 100 : i == 3 ? 10 : 1);
-    }
-    return v[0] == '1' ? 1000 : q;
-}
-
 /* One parameter at @p p (on its ';'): name and value slices, the value unquoted.  @return its end, or NULL.
  */
 static const char *param_at(const char *p, const char *end, const char **n, size_t *nlen, const char **v,
