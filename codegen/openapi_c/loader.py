@@ -47,8 +47,7 @@ SpecLoader.add_constructor("tag:yaml.org,2002:int", construct_int_12)
 def load_yaml(path):
     """One YAML (or JSON) file as plain dicts and lists (mapping order kept).  A key written twice in one
     mapping is refused (check_unique_keys)."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    text = read_utf8(path)
     loader = SpecLoader(text)
     loader.name = path  # a syntax error names the file (a string stream would be "<unicode string>")
     try:
@@ -64,6 +63,20 @@ def load_yaml(path):
         return as_json
     finally:
         loader.dispose()
+
+
+def read_utf8(path):
+    """The text of path, which OpenAPI (and JSON, RFC 8259 §8.1) requires in UTF-8: other bytes are refused
+    with their line and column, not decoded by guess."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SpecError("%s:%d:%d: byte 0x%02x is not UTF-8 (%s): save the file as UTF-8" % (
+            path, line, column, data[e.start], e.reason)) from None
 
 
 def load_json(path, text):

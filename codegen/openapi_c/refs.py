@@ -6,6 +6,7 @@ bundled 2020-12 meta-schema.  check_refs(ctx) resolves every $ref of the documen
 not, so that a broken one is refused even where nothing validates with it (the served spec would carry it).
 """
 
+import json
 from urllib.parse import urljoin
 
 from . import metaschema
@@ -106,6 +107,9 @@ def check_refs(ctx):
 def walk_refs(ctx, node, where, names):
     if isinstance(node, dict):
         ref = node.get("$ref")
+        if not names and "$ref" in node and not isinstance(ref, str):
+            raise SpecError("%s/$ref: %s is not a string: a $ref is a URI reference such as "
+                            "'#/components/schemas/Pet'" % (where, json.dumps(ref)))
         if not names and isinstance(ref, str):
             uri = ctx.abs_refs.get(where, ref)
             metaschema.check_entry(uri, where)

@@ -26,6 +26,11 @@ def test_refs(tmp, refused, accepted):
             "unresolved $ref '#/components/schemas/No'", "#/components/responses/Gone/content/application~1json/schema/$ref")
     refused(tmp, lambda s: item_get(s)["responses"].update({"default": {"$ref": "#/components/responses/No"}}),
             "unresolved $ref '#/components/responses/No'", ITEM + "/responses/default/$ref")
+    # a $ref that is no text (YAML's unquoted number, a list), used or not: refused, not a Python error
+    refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
+            "1 is not a string: a $ref is a URI reference", SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")
+    refused(tmp, lambda s: schemas(s).update(Unused={"$ref": ["#/components/schemas/Pet"]}),
+            '["#/components/schemas/Pet"] is not a string', SCHEMAS + "Unused/$ref")
     # a property named like a keyword ("default") is a schema: its $ref under a $id resolves against that $id
     accepted(tmp, lambda s: schemas(s).update(X={"$id": "https://x.example/x", "type": "object", "properties": {
         "default": {"$ref": "#/$defs/s"}}, "$defs": {"s": {"type": "string"}}}), "a property named default")
@@ -46,9 +51,6 @@ def test_document_schema(tmp, refused):
         item_get(s)["responses"][299] = {"description": "an integer key"}
     refused(tmp, in_list_and_int_code, "[1, 2] is not one of ['query', 'header', 'cookie']",
             "#/components/securitySchemes/key_q/in")
-    refused(tmp, lambda s: schemas(s)["Owner"]["properties"]["pet"]["oneOf"][1].update({"$ref": 1}),
-            "1 is not of type 'string' (the document is not valid OpenAPI 3.1",
-            SCHEMAS + "Owner/properties/pet/oneOf/1/$ref")
 
 
 DUP_HEAD = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
@@ -129,6 +131,18 @@ def test_yaml_keys(tmp, gen, read_all, ok):
     files = read_all(out) if r.returncode == 0 else {}
     ok('\\"404\\"' in files.get("api_spec.c", "") and '\\"true\\"' in files.get("api_spec.c", ""),
        "the served spec names the properties \"404\" and \"true\"")
+
+
+def test_not_utf8(tmp, gen, ok):
+    """A spec file that is not UTF-8 (OpenAPI's and JSON's encoding) is refused with the line and column of the
+    first bad byte (loader.py read_utf8), not a Python UnicodeDecodeError."""
+    path = os.path.join(tmp, "latin1.yaml")
+    with open(path, "wb") as f:
+        f.write(DUP_HEAD.encode() + b"paths:\n  /a:\n    get:\n      summary: caf\xe9\n      operationId: a\n"
+                b"      responses: {'200': {description: ok}}\n")
+    r = gen("--spec", path, "--out", os.path.join(tmp, "latin1"))
+    ok(r.returncode == 1 and "latin1.yaml:6:19: byte 0xe9 is not UTF-8" in r.stderr and "Traceback" not in r.stderr,
+       "a spec in Latin-1 is refused with the byte's line and column: " + r.stderr.strip())
 
 
 def test_enum_types(tmp, refused, accepted):

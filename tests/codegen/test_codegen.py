@@ -579,6 +579,7 @@ def main():
         doc_refusals.test_document_schema(tmp, refused)
         doc_refusals.test_duplicate_keys(tmp, gen, ok)
         doc_refusals.test_yaml_keys(tmp, gen, read_all, ok)
+        doc_refusals.test_not_utf8(tmp, gen, ok)
         doc_refusals.test_enum_types(tmp, refused, accepted)
         anchor_refusals.test_anchors(tmp, refused, accepted, mutated, read_all, ok)
         anchor_refusals.test_dynamic(tmp, refused, accepted, mutated, read_all, ok)
