@@ -16,13 +16,14 @@
 #include "rt_valid_raw.h"
 #include "rt_valid_reply.h"
 #include "rt_valid_req.h"
+#include "rt_valid_schema.h"
 
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 22
-#error "generated/ was made for RT_CODEGEN_ABI 22 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 23
+#error "generated/ was made for RT_CODEGEN_ABI 23 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */

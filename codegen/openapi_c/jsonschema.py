@@ -136,6 +136,22 @@ def check_json_defaults(ctx):
             raise SpecError(why)
 
 
+def mark_write_only(ctx):
+    """ctx.write_only_reach: the tables from which a writeOnly table is reachable (has_write_only), which a
+    response's value is walked through to leave such members out; other tables are not entered."""
+    back = {}
+    for src, subs in ctx.table_edges.items():
+        for sub in subs:
+            back.setdefault(sub, set()).add(src)
+    todo = list(ctx.write_only_tables)
+    ctx.write_only_reach = set(todo)
+    while todo:
+        for src in back.get(todo.pop(), ()):
+            if src not in ctx.write_only_reach:
+                ctx.write_only_reach.add(src)
+                todo.append(src)
+
+
 def tagged_branches(ctx, schema, key, keys, nested):
     """Whether the oneOf/anyOf (key) of schema is a tagged union (unions.py): two or more branches, each an
     object model, nothing beside it but a discriminator, and not an array's items."""
@@ -233,9 +249,12 @@ class Table:
         return name
 
     def c_text(self):
-        body = "".join("    .%s = %s,\n" % m for m in self.members)
+        members = self.members + ([("has_write_only", "true")] if self.where in self.ctx.write_only_reach else [])
+        body = "".join("    .%s = %s,\n" % m for m in members)
         return "\n".join(self.aux + ["%sconst struct rt_valid_schema %s = {\n%s};"
                                      % ("" if self.exported else "static ", self.name, body)])
+
+    __str__ = c_text  # ctx.schema_defs holds the tables, written once mark_write_only() has run
 
 
 def schema_table(ctx, schema, where, export=None, inplace=False):
@@ -256,7 +275,7 @@ def schema_table(ctx, schema, where, export=None, inplace=False):
         t = Table(ctx, export, where, True)
         t.add("ref", "&" + ctx.schema_tables[where])
         ctx.schema_decls.append("const struct rt_valid_schema %s;" % export)
-        ctx.schema_defs.append(t.c_text())
+        ctx.schema_defs.append(t)
         return export
     if where in ctx.schema_tables:
         return ctx.schema_tables[where]
@@ -281,7 +300,7 @@ def schema_table(ctx, schema, where, export=None, inplace=False):
         stack.append((where, inplace))
         keywords(ctx, t, schema, where)
         stack.pop()
-    ctx.schema_defs.append(t.c_text())
+    ctx.schema_defs.append(t)
     return name
 
 
@@ -296,11 +315,11 @@ def keywords(ctx, t, schema, where):
         # from a request's value (422 read_only) and does not require it, as the model reader does a field's
         t.add("read_only", "true")
     if schema.get("writeOnly") is True:
-        # a handler's JSON value is sent as it built it: nothing would leave the property out of a response
-        raise SpecError("%s/writeOnly: schema keyword writeOnly is refused in a schema validated as a JSON value "
-                        "(a union, a composition, an array's items...): a response's JSON value is sent as the "
-                        "handler built it, so nothing would leave the property out; it is enforced on the "
-                        "properties of object models only" % where)
+        # document.py lets it only on a property's schema: a response's value is sent without the property
+        # (rt_valid_schema_without_write_only, walking the tables that reach this one: mark_write_only), and a
+        # response need not have it
+        t.add("write_only", "true")
+        ctx.write_only_tables.add(where)
     # (a default null, pydantic's `x: T | None = None`, is what an absent member already reads as)
     if schema.get("default") is not None and where in getattr(ctx, "body_defaults", ()) and \
             where.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
@@ -435,8 +454,12 @@ def pattern(ctx, source, where):
     return p.name
 
 
-def read_only_names(ctx, schema, depth=0):
-    """The property names schema declares readOnly, through $ref and allOf (what every value it accepts has)."""
+ACCESS_FLAGS = ("readOnly", "writeOnly")
+
+
+def access_names(ctx, schema, flag, depth=0):
+    """The property names schema declares readOnly or writeOnly (flag), through $ref and allOf (what every value
+    it accepts has)."""
     if depth > 32 or not isinstance(schema, dict):
         return set()
     if isinstance(schema.get("$ref"), str):
@@ -444,19 +467,19 @@ def read_only_names(ctx, schema, depth=0):
             target = ref_target(ctx, schema["$ref"])[0]
         except SpecError:
             target = None  # refused where the table is built
-        names = read_only_names(ctx, target, depth + 1)
+        names = access_names(ctx, target, flag, depth + 1)
     else:
         names = set()
     for name, prop in (schema.get("properties") or {}).items():
-        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str) and prop.get("readOnly") is not True:
+        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str) and prop.get(flag) is not True:
             try:
-                prop = ref_target(ctx, prop["$ref"])[0]  # readOnly on the $ref's target
+                prop = ref_target(ctx, prop["$ref"])[0]  # the flag on the $ref's target
             except SpecError:
                 prop = {}
-        if isinstance(prop, dict) and prop.get("readOnly") is True:
+        if isinstance(prop, dict) and prop.get(flag) is True:
             names.add(name)
     for branch in schema.get("allOf") or []:
-        names |= read_only_names(ctx, branch, depth + 1)
+        names |= access_names(ctx, branch, flag, depth + 1)
     return names
 
 
@@ -464,10 +487,11 @@ def schema_list(t, schema, key, where):
     alts = schema[key]
     if not isinstance(alts, list) or (key != "prefixItems" and not alts):
         raise SpecError("%s/%s: must be a non-empty list of schemas" % (where, key))
-    if key == "allOf":  # each branch's required may name what another branch declares readOnly (objects())
-        family = read_only_names(t.ctx, {"allOf": alts, "properties": schema.get("properties") or {}})
+    if key == "allOf":  # each branch's required may name what another declares readOnly/writeOnly (objects())
+        whole = {"allOf": alts, "properties": schema.get("properties") or {}}
+        family = {flag: access_names(t.ctx, whole, flag) for flag in ACCESS_FLAGS}
         for i in range(len(alts)):
-            t.ctx.allof_read_only["%s/%s/%d" % (where, key, i)] = family
+            t.ctx.allof_access["%s/%s/%d" % (where, key, i)] = family
     items = [t.sub(a, "%s/%s/%d" % (where, key, i), key != "prefixItems") for i, a in enumerate(alts)]
     name = t.array(key.lower(), "struct rt_valid_schema *const", items)
     return "{%s, %d}" % (name, len(items))
@@ -498,12 +522,14 @@ def objects(ctx, t, schema, where):
     count(t, schema, "maxProperties", "max_properties", where)
     if "required" in schema:
         t.add("required", names_list(t, "required", schema["required"], where + "/required"))
-        family = ctx.allof_read_only.get(where, set())
-        if isinstance(schema.get("$ref"), str):
-            family = family | read_only_names(ctx, {"$ref": ctx.abs_refs.get(where, schema["$ref"])})
-        optional = [n for n in schema["required"] if n in family]
-        if optional:  # required here, readOnly in another subschema of the value: a request need not send it
-            t.add("request_optional", names_list(t, "reqopt", optional, where + "/required"))
+        for flag, member, suffix in (("readOnly", "request_optional", "reqopt"),
+                                     ("writeOnly", "response_optional", "respopt")):
+            family = ctx.allof_access.get(where, {}).get(flag, set())
+            if isinstance(schema.get("$ref"), str):
+                family = family | access_names(ctx, {"$ref": ctx.abs_refs.get(where, schema["$ref"])}, flag)
+            optional = [n for n in schema["required"] if n in family]
+            if optional:  # required here, readOnly (writeOnly) in another subschema of the value: a request
+                t.add(member, names_list(t, suffix, optional, where + "/required"))  # (response) need not have it
     for key, member, suffix in (("properties", "properties", "props"),
                                 ("dependentSchemas", "dependent_schemas", "depschemas")):
         if key in schema:

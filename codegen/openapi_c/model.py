@@ -31,7 +31,9 @@ class Ctx:
         self.body_schemas = []    # (C name, JSON pointer) of the exported tables of bodies kept as JSON values
         self.union_decls = []     # (what, C declarations) of request bodies that are tagged unions
         self.body_rules = []      # (exported name, rule) of those bodies' rules
-        self.allof_read_only = {} # JSON pointer of an allOf branch -> the readOnly names of its siblings (jsonschema.py)
+        self.allof_access = {}    # JSON pointer of an allOf branch -> {"readOnly"/"writeOnly": names of its siblings'}
+        self.write_only_tables = set()  # JSON pointers of the tables with write_only (jsonschema.py)
+        self.write_only_reach = set()   # ... and of those that reach one (mark_write_only): has_write_only
         self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
         self.table_roots = set()  # JSON pointers of the tables built for a value (not as a subschema)
         self.table_edges = {}     # JSON pointer of a table -> those of the tables it points to
@@ -132,6 +134,7 @@ class Response:
         self.detail = detail        # HTTPError-shaped: also a _detail variant
         self.media = []             # respmedia.ResponseMedia of each declared media type (responses.py)
         self.schema = None          # any_json with a schema: the C name of its exported JSON Schema table
+        self.schema_where = None    # ... and its JSON pointer (its key in ctx.schema_tables)
 
 
 class Operation:

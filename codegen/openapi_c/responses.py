@@ -150,6 +150,7 @@ def response(ctx, op, status, resp, at):
     if any_json and schema not in ({}, True):
         # the client validates a JSON body that is not an object model against its schema
         r.schema = schema_table(ctx, schema, schema_at, "api_%s__response_%s_schema" % (op.c_name, r.suffix))
+        r.schema_where = schema_at
         ctx.body_schemas.append((r.schema, schema_at))
     r.takes_status = not STATUS.fullmatch(status)
     r.status_c = "status" if r.takes_status else str(r.status)

@@ -93,8 +93,12 @@
  *    JSON-value field (RT_VALID_ANY: a Literal's const), which an older
  *    runtime would read as a scalar; struct rt_valid_schema.request_optional
  *    (appended).
+ * 23: struct rt_valid_schema.write_only, response_optional and
+ *    has_write_only (appended): writeOnly on a property of a JSON value,
+ *    left out of responses (rt_valid_schema_without_write_only(), which the
+ *    generated reply helpers of JSON values call).
  */
-#define RT_CODEGEN_ABI 22
+#define RT_CODEGEN_ABI 23
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)

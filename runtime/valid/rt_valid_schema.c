@@ -549,13 +549,24 @@ bool rt_valid_schema_in_request(void)
     return in_request;
 }
 
-bool rt_valid_schema_read_only(const struct rt_valid_schema *s)
+/* Whether @p s or a schema its $ref chain names has readOnly (@p write: writeOnly). */
+static bool has_access_flag(const struct rt_valid_schema *s, bool write)
 {
     size_t hops;
 
     /* bounded: the generator refuses $ref chains that never reach a schema of their own */
     for (hops = 0; s != NULL && hops < 64; s = s->ref, hops++)
-        if (s->read_only)
+        if (write ? s->write_only : s->read_only)
             return true;
     return false;
+}
+
+bool rt_valid_schema_read_only(const struct rt_valid_schema *s)
+{
+    return has_access_flag(s, false);
+}
+
+bool rt_valid_schema_write_only(const struct rt_valid_schema *s)
+{
+    return has_access_flag(s, true);
 }

@@ -11,6 +11,7 @@
  *   rt_valid_schema_arr    prefixItems, items, contains, min/maxItems, uniqueItems
  *   rt_valid_schema_obj    properties, patternProperties, additionalProperties,
  *                          propertyNames, required, dependent*, min/maxProperties
+ *   rt_valid_schema_strip  a response's value without its writeOnly members
  * unevaluatedProperties and unevaluatedItems see what the other keywords
  * evaluated at the same value, through the in-place applicators ($ref,
  * allOf, the valid branches of anyOf/oneOf, if/then/else,
@@ -144,6 +145,13 @@ struct rt_valid_schema {
     /* names of required that another subschema of the same value declares readOnly (a base model's id, made
      * required by an allOf branch or beside a $ref): a request's value need not send them either */
     const char *const *request_optional; /* NULL-terminated, or NULL */
+    /* OpenAPI: writeOnly on a property's schema (the client sends it): left out of a response's value
+     * (rt_valid_schema_without_write_only) and not required there; a request's takes it as any other */
+    bool write_only;
+    const char *const *response_optional; /* as request_optional, for writeOnly: NULL-terminated, or NULL */
+    /* whether this schema or one it reaches has write_only: the responses it describes are walked to leave
+     * those members out (set by the generator; false: nothing to leave out, nothing walked) */
+    bool has_write_only;
 };
 
 /**
@@ -163,6 +171,19 @@ bool rt_valid_schema_check(const struct rt_valid_schema *s, struct json_object *
 bool rt_valid_schema_check_request(const struct rt_valid_schema *s, struct json_object *j,
                                    struct rt_valid_errors *errs, const struct rt_valid_loc *loc);
 
+/**
+ * A response's JSON value as it may be sent: without the members that a
+ * writeOnly property of @p s (or of a subschema that applies to them)
+ * names, at any depth.  Takes @p j (NULL: JSON null) and returns a value the
+ * caller owns: @p j itself when it has no such member, else a copy without
+ * them, so a value the handler still holds is left as it built it.  The
+ * subschemas of anyOf and oneOf apply when @p j is valid against them, as
+ * JSON Schema's annotations; when none is (a handler bug), all apply, so a
+ * writeOnly member is left out rather than sent.
+ */
+struct json_object *rt_valid_schema_without_write_only(const struct rt_valid_schema *s,
+                                                       struct json_object *j);
+
 /* --- for the rt_valid_schema modules --- */
 
 /** Whether the check under way on this thread is rt_valid_schema_check_request()'s. */
@@ -170,6 +191,9 @@ bool rt_valid_schema_in_request(void);
 
 /** Whether @p s, or a schema its $ref chain names, has readOnly. */
 bool rt_valid_schema_read_only(const struct rt_valid_schema *s);
+
+/** Whether @p s, or a schema its $ref chain names, has writeOnly. */
+bool rt_valid_schema_write_only(const struct rt_valid_schema *s);
 
 /**
  * The members (in json-c's order) or items of one object or array that the

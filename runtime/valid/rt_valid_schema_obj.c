@@ -85,18 +85,23 @@ static bool check_name(const struct rt_valid_schema *s, const char *key, struct 
     return ok;
 }
 
-/* Whether property @p name of @p s is readOnly (its own, or another subschema's of the value:
- * request_optional), which a request's value need not (must not) send. */
-static bool request_skips(const struct rt_valid_schema *s, const char *name)
+/*
+ * Whether the required property @p name of @p s may be absent here: in a request's value when it is
+ * readOnly, in a response's when it is writeOnly (its own flag, or another subschema's of the value:
+ * request_optional, response_optional).  OpenAPI: such a property is required in the other direction only.
+ */
+static bool direction_skips(const struct rt_valid_schema *s, const char *name)
 {
+    bool request = rt_valid_schema_in_request();
     size_t i;
 
-    if (!rt_valid_schema_in_request())
-        return false;
     for (i = 0; i < s->n_properties; i++)
-        if (strcmp(s->properties[i].name, name) == 0 && rt_valid_schema_read_only(s->properties[i].schema))
+        if (strcmp(s->properties[i].name, name) == 0 &&
+            (request ? rt_valid_schema_read_only(s->properties[i].schema)
+                     : rt_valid_schema_write_only(s->properties[i].schema)))
             return true;
-    for (const char *const *n = s->request_optional; n != NULL && *n != NULL; n++)
+    for (const char *const *n = request ? s->request_optional : s->response_optional; n != NULL && *n != NULL;
+         n++)
         if (strcmp(*n, name) == 0)
             return true;
     return false;
@@ -109,7 +114,7 @@ static bool check_required(const struct rt_valid_schema *s, const char *const *n
     bool ok = true;
 
     for (; names != NULL && *names != NULL; names++) {
-        if (!has_key(j, *names) && !request_skips(s, *names)) {
+        if (!has_key(j, *names) && !direction_skips(s, *names)) {
             struct rt_valid_loc at = {loc, *names, 0};
 
             rt_valid_schema_fail(errs, &at, "missing", "Field required", j);

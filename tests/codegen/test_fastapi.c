@@ -3,7 +3,8 @@
  * them) through the generated router: `X | None` query, header and cookie
  * parameters (a default beside the anyOf), an optional body
  * `item: Item | None = None`, readOnly in a model and in a JSON value (a
- * list of models: refused from a request, sent in a response), a Literal's
+ * list of models: refused from a request, sent in a response), writeOnly
+ * in a JSON value (a list of models, a union: left out of the response), a Literal's
  * const with its default, dict[str, int], list[Child] | None,
  * datetime | None, an Enum by $ref with a default beside it, a default [],
  * and a discriminated oneOf with Literal tags.  The handlers write back what
@@ -14,6 +15,7 @@
 
 #include "api.h"
 #include "rt_req.h"
+#include "rt_valid_schema.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -89,6 +91,25 @@ void handle_add_pet_pets_post(struct rt_req *req, const struct api_add_pet_pets_
     else
         snprintf(text, sizeof(text), "dog:%g n=%lld", p->body.pet.value.dog->barks, (long long)p->body.n);
     api_add_pet_pets_post__reply_200(req, json_object_new_string(text));
+}
+
+/* The users as sent (their passwords are writeOnly: SecretStr); the request's value is kept, to see the reply
+ * leave it as it was. */
+static struct json_object *kept;
+
+void handle_add_users_users_batch_post(struct rt_req *req,
+                                       const struct api_add_users_users_batch_post_params *p)
+{
+    json_object_put(kept);
+    kept = json_object_get(p->body);
+    api_add_users_users_batch_post__reply_200(req, json_object_get(p->body));
+}
+
+/* The account as sent: a User or an Admin (allOf Credentials, whose password and api_key are writeOnly). */
+void handle_add_account_accounts_post(struct rt_req *req,
+                                      const struct api_add_account_accounts_post_params *p)
+{
+    api_add_account_accounts_post__reply_200(req, json_object_get(p->body));
 }
 
 /* --- tests --- */
@@ -198,6 +219,50 @@ static void test_read_only_value(void)
           !error_at("missing", "[\"body\",0,\"id\"]"));
 }
 
+/* Whether @p text is valid against @p s, as a response's value (@p request false) or a request's. */
+static bool valid_as(const struct rt_valid_schema *s, const char *text, bool request)
+{
+    struct json_object *j = json_tokener_parse(text);
+    bool ok =
+        request ? rt_valid_schema_check_request(s, j, NULL, NULL) : rt_valid_schema_check(s, j, NULL, NULL);
+
+    json_object_put(j);
+    return ok;
+}
+
+/* writeOnly (pydantic's SecretStr) in a JSON value: required in a request, left out of the response, which
+ * need not have it; in a union, the branches the value is valid against say what is left out. */
+static void test_write_only_value(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    struct json_object *password = NULL;
+
+    send_req(RT_METHOD_POST, "/users/batch", json,
+             "[{\"email\":\"a@x.org\",\"password\":\"s3cret\"},{\"email\":\"b@x.org\",\"password\":\"p\"}]");
+    CHECK(cap.status == 200 && body_is("[{\"email\":\"a@x.org\"},{\"email\":\"b@x.org\"}]"));
+    /* the value the handler still holds is as it was: the reply left a copy without the members */
+    CHECK(kept != NULL &&
+          json_object_object_get_ex(json_object_array_get_idx(kept, 0), "password", &password) &&
+          strcmp(json_object_get_string(password), "s3cret") == 0);
+    send_req(RT_METHOD_POST, "/users/batch", json, "[{\"email\":\"a@x.org\"}]");
+    CHECK(error_at("missing", "[\"body\",0,\"password\"]"));
+    /* the client's check of a response: a writeOnly property is required in requests only */
+    CHECK(valid_as(&api_add_users_users_batch_post__response_200_schema, "[{\"email\":\"a@x.org\"}]", false));
+    CHECK(!valid_as(&api_add_users_users_batch_post__body_schema, "[{\"email\":\"a@x.org\"}]", true));
+
+    send_req(RT_METHOD_POST, "/accounts/", json, "{\"email\":\"a@x.org\",\"password\":\"p\"}");
+    CHECK(cap.status == 200 && body_is("{\"email\":\"a@x.org\"}"));
+    send_req(RT_METHOD_POST, "/accounts/", json, "{\"role\":\"admin\",\"password\":\"p\",\"api_key\":\"k\"}");
+    CHECK(cap.status == 200 && body_is("{\"role\":\"admin\"}"));
+    /* an email beside an Admin's members: the User branch holds too, and applies as well */
+    send_req(RT_METHOD_POST, "/accounts/", json,
+             "{\"email\":\"a@x.org\",\"role\":\"admin\",\"password\":\"p\",\"api_key\":\"k\"}");
+    CHECK(cap.status == 200 && body_is("{\"email\":\"a@x.org\",\"role\":\"admin\"}"));
+    /* Admin requires password beside Credentials, which declares it writeOnly (response_optional) */
+    CHECK(valid_as(&api_add_account_accounts_post__response_200_schema, "{\"role\":\"admin\"}", false));
+    CHECK(!valid_as(&api_add_account_accounts_post__body_schema, "{\"role\":\"admin\"}", true));
+}
+
 /* A discriminated oneOf with Literal tags and a mapping. */
 static void test_discriminator(void)
 {
@@ -220,7 +285,9 @@ int main(void)
     test_optional_params();
     test_optional_body();
     test_read_only_value();
+    test_write_only_value();
     test_discriminator();
+    json_object_put(kept);
     rt_req_capture_cleanup(&cap);
     return test_done();
 }
