@@ -92,7 +92,7 @@ static const char *const outcome_names[RT_METRICS_OUTBOUND_OUTCOMES] = {"ok", "h
 static const char *const db_state_names[RT_METRICS_DB_STATES] = {"down", "connecting", "ready"};
 static const char *const task_outcome_names[RT_METRICS_TASK_OUTCOMES] = {"done", "lost_ownership",
                                                                          "interrupted", "unrecorded"};
-static const char *const handler_error_names[RT_METRICS_HANDLER_ERRORS] = {"second_answer"};
+static const char *const handler_error_names[RT_METRICS_HANDLER_ERRORS] = {"second_answer", "no_answer"};
 
 /* --- recording --- */
 
@@ -434,7 +434,8 @@ static void render_http(FILE *f, const struct totals *t)
     header(
         f, "http_handler_errors_total", "counter",
         "Mistakes of the application the runtime caught, by kind (second_answer: an answer on a request that "
-        "had been answered; it was not sent).");
+        "had been answered; it was not sent; no_answer: none within HANDLER_TIMEOUT, the runtime answered "
+        "503).");
     for (i = 0; i < RT_METRICS_HANDLER_ERRORS; i++)
         fprintf(f, "http_handler_errors_total{kind=\"%s\"} %llu\n", handler_error_names[i],
                 (unsigned long long)t->handler_errors[i]);

@@ -69,6 +69,7 @@ enum rt_metrics_task_outcome {
 /** Mistakes of the application that the runtime caught, for http_handler_errors_total{kind}. */
 enum rt_metrics_handler_error {
     RT_METRICS_SECOND_ANSWER, /* an answer on a request already answered (or not yet handed over): not sent */
+    RT_METRICS_NO_ANSWER,     /* no answer within HANDLER_TIMEOUT: the runtime answered 503 */
     RT_METRICS_HANDLER_ERRORS
 };
 

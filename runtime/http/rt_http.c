@@ -175,7 +175,7 @@ static void conn_timercb(evutil_socket_t fd, short what, void *arg)
         uint64_t now = rt_time_mono_ns();
 
         if (c->deadline_ns == 0)
-            return; /* the state has no deadline (handling, flushing an answer) */
+            return; /* the state has no deadline (flushing an answer; handling with no HANDLER_TIMEOUT) */
         if (now < c->deadline_ns) {
             /* Early, for this state's deadline (or by the loop's coarser clock): wait for the rest. */
             conn_arm_timer(c, now, (int)((c->deadline_ns - now + 999999u) / 1000000u));
@@ -189,10 +189,17 @@ static void conn_timercb(evutil_socket_t fd, short what, void *arg)
     case CONN_BODY:
         rt_http_conn_fail(c, 408, "Request timeout: the request body was not received in time");
         break;
+    case CONN_HANDLING:
+        if (c->stream != NULL && c->req.active && !c->req.late) { /* the handler's time is up */
+            rt_http_conn_no_answer(c);
+            conn_drop_socket(c); /* a zombie, until the handler answers */
+            break;
+        }
+        rt_http_conn_free(c);
+        break;
     case CONN_IDLE:
     case CONN_LINGER:
     case CONN_CLOSING:
-    case CONN_HANDLING:
         rt_http_conn_free(c);
         break;
     }

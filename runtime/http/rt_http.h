@@ -54,6 +54,7 @@ struct rt_http_settings {
     int body_timeout_ms;      /* end of the head to end of the body */
     int keepalive_timeout_ms; /* idle time between requests */
     int write_timeout_ms;     /* time for a pending response to make progress */
+    int handler_timeout_ms;   /* time a handler has to answer; 503 beyond (0: none, for tests of the layer) */
     int max_connections;      /* open connections; accepting pauses beyond */
     int access_log;           /* 1 to log one line per request */
     const char *server_name;  /* the Server header (static storage; 64 bytes at most are sent); NULL: none */

@@ -146,6 +146,9 @@ void rt_http_conn_flush(struct conn *c);
 /* The last answer has been flushed: half-close and drain the input for a moment, then free. */
 void rt_http_conn_linger(struct conn *c);
 
+/* No answer within the handler timeout: send a 503 in its place (the request stays the handler's). */
+void rt_http_conn_no_answer(struct conn *c);
+
 /* req->send of a connection's request: queue the answer (rt_req_reply). */
 void rt_http_conn_send(struct rt_req *req, int status, const char *content_type, const void *body,
                        size_t len);

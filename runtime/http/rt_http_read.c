@@ -269,7 +269,7 @@ static void dispatch(struct conn *c)
     const struct rt_trace *prev;
 
     c->state = CONN_HANDLING;
-    rt_http_conn_set_timer(c, 0);
+    rt_http_conn_set_timer(c, c->http->settings.handler_timeout_ms); /* 503 beyond: rt_http_conn_no_answer */
     c->req.active = true;
     /* The request reached its handler: what tests wait for rather than sleeping for a guessed time. */
     rt_log_debug("%s \"%s %s%s%s HTTP/1.%d\" handling id=%s", c->peer,

@@ -353,6 +353,38 @@ void rt_http_conn_fail(struct conn *c, int status, const char *detail)
     rt_http_conn_flush(c);
 }
 
+/*
+ * The handler has not answered within handler_timeout_ms (a callback that
+ * never came, a forgotten reply): a 503 goes out with "Connection: close"
+ * in its place, logged with the request and counted
+ * (http_handler_errors_total{kind="no_answer"}).  The request stays the
+ * handler's, its memory valid for a callback that still holds it; its
+ * answer, if it ever comes, ends it without being sent (rt_req_reply).
+ * Without the handler's headers: they may be half set.
+ */
+void rt_http_conn_no_answer(struct conn *c)
+{
+    struct evbuffer *out = rt_stream_output(c->stream);
+    struct rt_json_buf body = {0};
+    const struct rt_req *req = &c->req;
+
+    c->req.late = true;
+    c->keep_alive = false;
+    rt_metrics_handler_error(RT_METRICS_NO_ANSWER);
+    rt_metrics_request(req->op_plus_2 - 2, 503, rt_time_mono_ns() - req->start_ns);
+    rt_log_error("request %s: %s %s: no answer within %d ms (HANDLER_TIMEOUT); answered 503 and closed the "
+                 "connection",
+                 req->id, req->method_name ? req->method_name : "-", req->path ? req->path : "-",
+                 c->http->settings.handler_timeout_ms);
+    rt_json_put_detail(&body, "Service Unavailable: the request was not answered in time");
+    write_head(c, out, 503, "application/json", body.len, false);
+    evbuffer_add(out, "\r\n", 2);
+    evbuffer_add(out, body.data, body.len);
+    access_log(c, 503, body.len);
+    rt_json_buf_free(&body);
+    rt_stream_flush(c->stream); /* a plain socket takes it now; the caller closes it next */
+}
+
 /* --- answering (called through rt_req_reply) --- */
 
 /*
@@ -408,8 +440,9 @@ void rt_http_conn_send(struct rt_req *req, int status, const char *content_type,
     bool keep;
 
     if (c->stream == NULL) {
-        access_log(c, status, len);
-        return; /* the client is gone; nothing to write to */
+        if (!req->late)
+            access_log(c, status, len); /* (a late one's 503 had its line) */
+        return;                         /* the client is gone; nothing to write to */
     }
     gzip = gzip_choice(c, status, content_type, len);
     if (gzip == GZIP_YES && (sent_len = gzip_body(c->http, body, len)) >= len) {

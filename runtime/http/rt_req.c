@@ -410,7 +410,11 @@ void rt_req_reply(struct rt_req *req, int status, const char *content_type, cons
         return;
     }
     req->active = false;
-    rt_metrics_request(req->op_plus_2 - 2, status, req->start_ns ? rt_time_mono_ns() - req->start_ns : 0);
+    if (req->late) /* the runtime answered 503 in its place, counted then (rt_http_conn_no_answer) */
+        rt_log_warning("request %s: the handler answered %d after its 503 (HANDLER_TIMEOUT); not sent",
+                       req->id, status);
+    else
+        rt_metrics_request(req->op_plus_2 - 2, status, req->start_ns ? rt_time_mono_ns() - req->start_ns : 0);
     req->send(req, status, content_type, body, len);
     ended = req->ended;
     rt_req_reset(req);

@@ -66,6 +66,7 @@ struct rt_req {
     bool active;                       /* handed to the application and not yet answered: takes one answer */
     bool refusing;                     /* refused before the application: takes headers (rt_http's hook) */
     bool peer_gone;                    /* the client closed its side */
+    bool late; /* not answered within the handler timeout: the runtime sent a 503; the answer only ends it */
     rt_req_send_fn send;               /* how the answer leaves */
     void (*ended)(struct rt_req *req); /* after the request has ended, or NULL */
     void *owner;                       /* the connection, or the capture of a detached request */

@@ -32,6 +32,7 @@ struct rt_settings {
     int body_timeout_ms;         /* ms from the end of the head to the end of the body (BODY_TIMEOUT) */
     int keepalive_timeout_ms;    /* ms an idle keep-alive connection is kept (KEEPALIVE_TIMEOUT) */
     int write_timeout_ms;        /* ms a response may take to drain to a slow client (WRITE_TIMEOUT) */
+    int handler_timeout_ms;      /* ms a handler has to answer a request; 503 beyond (HANDLER_TIMEOUT) */
     char database_url[1024];     /* sqlite:///path.db, sqlite::memory: or postgresql://... (DATABASE_URL) */
     int db_pool_size;            /* PostgreSQL connections per worker (DB_POOL_SIZE) */
     int db_acquire_timeout_ms;   /* ms a statement waits for a usable connection; 503 beyond */

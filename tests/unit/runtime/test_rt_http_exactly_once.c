@@ -7,6 +7,7 @@
 #include "http_harness.h"
 
 #include "rt_metrics.h"
+#include "rt_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 /* --- cases: exactly one answer per request --- */
 
 #define SECOND_ANSWERS "http_handler_errors_total{kind=\"second_answer\"}"
+#define NO_ANSWERS "http_handler_errors_total{kind=\"no_answer\"}"
 
 /* The value of sample @p series in the metrics text; 0 if absent. */
 static double metric(const char *series)
@@ -201,12 +203,60 @@ static void test_twice_with_connection_close(void)
     server_stop(&s);
 }
 
+/*
+ * A handler that does not answer within handler_timeout_ms: the client gets
+ * a 503 and the close in its place, logged with the request's id and
+ * counted; the request stays the handler's, whose answer, when it comes at
+ * last, is not sent and frees the connection; a second one is still refused.
+ */
+static void test_no_answer_in_time(void)
+{
+    double no_answer0 = metric(NO_ANSWERS), second0 = metric(SECOND_ANSWERS);
+    struct rt_http_settings st = defaults;
+    struct server s;
+    struct client c;
+    struct response r;
+    char id[64] = "", log[4096];
+    double sent;
+
+    st.handler_timeout_ms = 100;
+    CHECK(server_start(&s, &st));
+    s.app.hold = true;
+    CHECK(client_open(&c, &s));
+    test_stderr_begin();
+    CHECK(client_send(&c, "GET /stuck HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n"));
+    sent = rt_time_mono_seconds();
+    CHECK(wait_calls(&s, 1));
+    CHECK(receive(&c, &r));
+    test_stderr_end(log, sizeof(log));
+    CHECK(r.status == 503 && strstr(r.body, "not answered in time") != NULL);
+    CHECK(rt_time_mono_seconds() - sent >= 0.09);
+    CHECK(header_count(&r, "X-Test") == 0); /* none of the handler's headers */
+    CHECK(header_in(r.head, "X-Request-ID", id, sizeof(id)) != NULL && strstr(log, id) != NULL &&
+          strstr(log, "HANDLER_TIMEOUT") != NULL);
+    CHECK(metric(NO_ANSWERS) == no_answer0 + 1);
+    CHECK(wait_eof(&c) && c.len == 0); /* closed: the pipelined request is not served */
+    CHECK(s.app.calls == 1 && rt_http_connection_count(s.http) == 1); /* waiting for its handler */
+    rt_log_set_level(RT_LOG_WARNING); /* the late answer's line is a warning: the error was logged */
+    test_stderr_begin();
+    answer(s.app.held[0]); /* at last: ends the request, sends nothing */
+    answer(s.app.held[0]);
+    test_stderr_end(log, sizeof(log));
+    rt_log_set_level(RT_LOG_ERROR);
+    CHECK(strstr(log, "answered 200 after its 503") != NULL);
+    CHECK(metric(SECOND_ANSWERS) == second0 + 1);
+    CHECK(wait_connections(&s, 0));
+    client_close(&c);
+    server_stop(&s);
+}
+
 static const struct test_case cases[] = {
     {"exactly_once.twice_in_handler", test_twice_in_handler},
     {"exactly_once.twice_from_callback_pipelined", test_twice_from_callback_pipelined},
     {"exactly_once.late_answer_on_idle_connection", test_late_answer_on_idle_connection},
     {"exactly_once.twice_after_client_reset", test_twice_after_client_reset},
     {"exactly_once.twice_with_connection_close", test_twice_with_connection_close},
+    {"exactly_once.no_answer_in_time", test_no_answer_in_time},
 };
 
 int main(int argc, char **argv)
