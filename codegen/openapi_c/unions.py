@@ -61,14 +61,38 @@ def discriminator_tags(schema, alts, where):
         if ref not in refs:
             raise SpecError("%s/mapping/%s: %r is not one of the branches ($ref)" % (at, tag, ref))
         tags.append((str(tag), refs.index(ref)))
+    key = "oneOf" if "oneOf" in schema else "anyOf"
     for i, ref in enumerate(refs):
         if ref is None:
-            if not any(b == i for _, b in tags):
-                raise SpecError("%s/%s/%d: an inline branch needs a discriminator mapping naming it"
-                                % (where, "oneOf" if "oneOf" in schema else "anyOf", i))
+            if any(b == i for _, b in tags):
+                continue
+            tag = inline_tag(alts[i], d["propertyName"])
+            if tag is None:
+                raise SpecError("%s/%s/%d: an inline branch needs a discriminator mapping naming it, or its own "
+                                "value of %r (a const or a one-value enum, in its properties or an allOf member "
+                                "of it, as utoipa writes `#[serde(tag = ...)]`)" % (where, key, i,
+                                                                                    d["propertyName"]))
+            if any(t == tag for t, _ in tags):
+                raise SpecError("%s/%s/%d: its discriminator value %r is another branch's too" % (where, key, i,
+                                                                                                  tag))
+            tags.append((tag, i))
         elif ref not in mapping.values():
             tags.append((ref.rsplit("/", 1)[-1], i))  # the implicit tag: the schema's name
     return d["propertyName"], tags
+
+
+def inline_tag(branch, name, depth=0):
+    """The one string value an inline branch gives property name (a `const`, or an `enum` of one), in its own
+    properties or those of an inline allOf member; None if it gives none or several."""
+    if not isinstance(branch, dict) or depth > 8:
+        return None
+    prop = (branch.get("properties") or {}).get(name)
+    if isinstance(prop, dict):
+        values = [prop["const"]] if "const" in prop else prop.get("enum")
+        if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+            return values[0]
+    found = {inline_tag(member, name, depth + 1) for member in branch.get("allOf") or []} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def discriminator(ctx, rule, schema, alts, where):

@@ -160,6 +160,28 @@ def test_values(tmp, refused):
             "#/paths/~1items~1/post/requestBody/content")
 
 
+def test_inline_tags(tmp, refused, mutated, read_all, ok):
+    """A discriminator without a mapping over inline branches (utoipa's `#[serde(tag = "type")]`): each branch's tag
+    is the one value it gives the property, in its properties or an allOf member; a branch giving none, or another
+    branch's, is refused (unions.py inline_tag)."""
+    def branch(name, tag):
+        return {"allOf": [{"$ref": "#/components/schemas/" + name}, {"type": "object", "required": ["type"],
+                "properties": {"type": {"type": "string", "enum": [tag]}}}]}
+    event = lambda a, b: {"type": "array", "items": {"oneOf": [a, b], "discriminator": {"propertyName": "type"}}}
+    r, out = mutated(tmp, item_create_prop(event(branch("Cat", "cat"), {"type": "object", "properties": {
+        "type": {"const": "other"}}})))
+    models = read_all(out).get("api_models.c", "") if r.returncode == 0 else ""
+    ok(re.search(r"_tags\[\] = \{\{\"cat\", 0\}, \{\"other\", 1\}\};", models) is not None,
+       "inline branches' own values are their tags: " + r.stderr.strip()[-300:])
+    subprocess.run(["rm", "-rf", out], check=True)
+    at = "#/components/schemas/ItemCreate/properties/r/items/oneOf/1"
+    refused(tmp, item_create_prop(event(branch("Cat", "cat"), branch("Dog", "cat"))),
+            "its discriminator value 'cat' is another branch's too", at)
+    refused(tmp, item_create_prop(event(branch("Cat", "cat"), {"type": "object", "properties": {
+        "type": {"enum": ["a", "b"]}}})), "an inline branch needs a discriminator mapping naming it, or its own "
+            "value of 'type'", at)
+
+
 def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_params(tmp, refused, accepted)
     test_routes(tmp, refused, accepted, mutated, read_all, ok)
@@ -167,3 +189,4 @@ def test_audit(tmp, refused, accepted, mutated, read_all, ok):
     test_flag_names(tmp, refused)
     test_runtime_replies(tmp, refused, accepted)
     test_values(tmp, refused)
+    test_inline_tags(tmp, refused, mutated, read_all, ok)
