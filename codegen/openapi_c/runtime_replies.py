@@ -33,7 +33,7 @@ def covering(responses, status):
     for key in (str(status), "%dXX" % (status // 100), "%dxx" % (status // 100), "default"):
         if key in responses:
             return key, responses[key]
-    return None
+
 
 
 def check_runtime_replies(ctx, op, spec_op, where):
@@ -60,9 +60,13 @@ def check_runtime_replies(ctx, op, spec_op, where):
             continue  # no body described
         json_media = [m for m in content if m.split(";")[0].strip().lower() in ("application/json", "*/*",
                                                                                  "application/*")]
+        fix = "" if key == str(status) else (
+            "; or declare %d itself (FastAPI's %s), so that %s describes only what the handler sends" % (
+                status, "HTTPValidationError" if status == 422 else "HTTPException {detail: text}", key))
         if not json_media:
-            raise SpecError("%s/content: response %s covers the runtime's %d for %s, which is JSON (%s): declare "
-                            "application/json" % (at, key, status, what, json.dumps(samples[0])))
+            raise SpecError("%s/content: response %s covers the runtime's %d for %s, which is application/json "
+                            "(%s): declare application/json%s" % (at, key, status, what, json.dumps(samples[0]),
+                                                                 fix))
         media = content[json_media[0]]
         schema = media.get("schema", True) if isinstance(media, dict) else True
         for sample in samples:

@@ -123,6 +123,12 @@ def test_runtime_replies(tmp, refused, accepted):
             "#/paths/~1replies~1{mode}/get/responses/4XX/content/application~1json/schema")
     refused(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"text/plain": {"schema": {"type": "string"}}}}}),
             "response 422 covers the runtime's 422", "#/paths/~1replies~1{mode}/get/responses/422/content")
+    refused(tmp, lambda s: (replies(s).pop("422"), replies(s).update({"4XX": {"description": "x", "content": {
+        "application/problem+json": {"schema": {"type": "object"}}}}})),  # huma's default: RFC 9457 only
+        "which is application/json ({\"detail\": [{\"type\": \"missing\"", "#/paths/~1replies~1{mode}/get/responses/4XX/content")
+    refused(tmp, lambda s: (replies(s).pop("422"), replies(s).update({"4XX": {"description": "x", "content": {
+        "application/problem+json": {"schema": {"type": "object"}}}}})),
+        "or declare 422 itself (FastAPI's HTTPValidationError), so that 4XX describes only what the handler sends")
     accepted(tmp, lambda s: replies(s).update({"422": {"description": "x"}}), "a 422 without content")
     accepted(tmp, lambda s: replies(s).update({"422": {"description": "x", "content": {"application/json": {
         "schema": {"type": "object", "properties": {"detail": {}}}}}}}), "a 422 schema that accepts the runtime's")
