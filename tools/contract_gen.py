@@ -199,7 +199,8 @@ def arrays(schema, caps):
 
 def objects(schema, caps):
     props = schema.get("properties", {})
-    required = [k for k in schema.get("required", []) if k in props]
+    # a readOnly property is the server's to write, required or not: a request never carries it
+    required = [k for k in schema.get("required", []) if k in props and not props[k].get("readOnly")]
     optional = [k for k in props if k not in required and not props[k].get("readOnly")]
     fixed = st.fixed_dictionaries({k: from_schema(props[k], k, caps) for k in required},
                                   optional={k: from_schema(props[k], k, caps) for k in optional})

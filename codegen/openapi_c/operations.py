@@ -58,9 +58,7 @@ def check_form_model(model, where):
                             "(minItems, const, a union...), which checks JSON values: a form field carries text"
                             % (where, f.name))
         if f.read_only:
-            # rt_valid_form reads fields from text; readOnly's refusal is the JSON reader's
-            raise SpecError("%s: property %r of a form body has readOnly, which is applied to JSON bodies only"
-                            % (where, f.name))
+            continue  # the form and multipart readers refuse it when sent (422 read_only), as the JSON reader does
         kind = f.rule.items.kind if f.rule.kind == "RT_VALID_ARRAY" else f.rule.kind
         if kind not in ("RT_VALID_STRING", "RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") or \
                 (f.rule.kind == "RT_VALID_ARRAY" and (f.rule.nullable or f.rule.items.nullable)):

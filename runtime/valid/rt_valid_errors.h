@@ -46,6 +46,9 @@ size_t rt_valid_errors_count(const struct rt_valid_errors *errs);
  */
 struct json_object *rt_valid_errors_to_json(const struct rt_valid_errors *errs);
 
+/** The msg of a read_only error: a property the server writes (readOnly) sent in a request. */
+#define RT_VALID_READ_ONLY_MSG "Field is read-only and cannot be sent"
+
 /**
  * Append one error at @p loc (NULL: the root, "loc": []).  @p input (the
  * offending value; NULL is JSON null) and @p ctx (an object, or NULL for

@@ -84,6 +84,15 @@ static void read_field(struct rt_req *req, const struct rt_url_query_pair *pairs
     struct rt_valid_loc root = {NULL, "body", 0}, at = {&root, f->name, 0};
     const struct rt_url_query_pair *last = NULL;
 
+    if (f->read_only) { /* the server's to write: never required, refused when sent, as from JSON */
+        for (size_t i = 0; i < n_pairs; i++) {
+            if (strcmp(pairs[i].key, f->name) == 0) {
+                rt_valid_error_add(errs, &at, "read_only", RT_VALID_READ_ONLY_MSG, NULL, NULL);
+                break;
+            }
+        }
+        return;
+    }
     if (f->rule->kind == RT_VALID_ARRAY) {
         read_array(req, pairs, n_pairs, f, out, arena, errs, &at);
         return;

@@ -224,7 +224,7 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
         if (c->request ? f->read_only : f->write_only) {
             /* Mass assignment: a client must not set what only the server writes (readOnly). */
             if (c->request && present)
-                rt_valid_error_ref(c->errs, &at, "read_only", "Field is read-only and cannot be sent", v);
+                rt_valid_error_ref(c->errs, &at, "read_only", RT_VALID_READ_ONLY_MSG, v);
             continue;
         }
         if (!present && c->request && f->default_json != NULL) {

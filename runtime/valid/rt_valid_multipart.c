@@ -207,6 +207,11 @@ static void read_field(struct rt_req *req, const struct parts *parts, const stru
     struct rt_valid_loc root = {NULL, "body", 0}, at = {&root, f->name, 0};
     size_t n = count_named(parts, f->name), i = 0;
 
+    if (f->read_only) { /* the server's to write: never required, refused when sent, as from JSON */
+        if (n > 0)
+            rt_valid_error_add(errs, &at, "read_only", RT_VALID_READ_ONLY_MSG, NULL, NULL);
+        return;
+    }
     if (n == 0) {
         if (f->default_json != NULL)
             (void)rt_valid_model_field_default(f, out, arena, errs, &at);

@@ -45,7 +45,7 @@ static bool check_member(const struct rt_valid_schema *s, const char *key, struc
         matched = true;
         if (rt_valid_schema_in_request() && rt_valid_schema_read_only(s->properties[i].schema)) {
             /* Mass assignment, as for a model's field: a client must not set what only the server writes. */
-            rt_valid_schema_fail(errs, &at, "read_only", "Field is read-only and cannot be sent", v);
+            rt_valid_schema_fail(errs, &at, "read_only", RT_VALID_READ_ONLY_MSG, v);
             ok = false;
         } else {
             ok = rt_valid_schema_check(s->properties[i].schema, v, errs, &at) && ok;

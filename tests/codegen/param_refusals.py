@@ -79,9 +79,7 @@ def test_param_refusals(tmp, refused, accepted):
     refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["tags"].update(type=["array", "null"]),
             "property 'tags' of a form body must be a string, integer, number, boolean or an array of those (not null)",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
-    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"]["properties"]["age"].update(readOnly=True),
-            "property 'age' of a form body has readOnly",
-            "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    # readOnly on a form field builds (FormIn's id: refused when sent, by each reader: codegen.fixture_styles)
     refused(tmp, lambda s: s["components"]["schemas"]["FormIn"].update(additionalProperties=False),
             "a form body must be an object schema with properties, and only the keywords its model enforces",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
