@@ -23,7 +23,7 @@
 #include <event2/http.h>
 
 #define API_HARNESS_WAIT_MS 10000 /* the most one call is waited for; a failing check follows */
-#define API_HARNESS_MAX_HEADERS 16
+#define API_HARNESS_MAX_HEADERS 32
 
 /* --- the model: Thing {name: string, required; n: integer} --- */
 
@@ -44,10 +44,11 @@ struct api_harness_request {
     struct {
         char name[32];
         char value[128];                /* cut to fit */
-    } headers[API_HARNESS_MAX_HEADERS]; /* in the order sent; those past the last left out */
+    } headers[API_HARNESS_MAX_HEADERS]; /* in the order sent, the first API_HARNESS_MAX_HEADERS */
     int n_headers;
-    char body[1024]; /* its first bytes, NUL-terminated */
-    size_t body_len; /* bytes in body (at most sizeof(body) - 1) */
+    bool headers_left_out; /* it had more header lines than headers[] holds */
+    char body[1024];       /* its first bytes, NUL-terminated */
+    size_t body_len;       /* bytes in body (at most sizeof(body) - 1) */
 };
 
 struct api_harness {
@@ -85,10 +86,15 @@ void api_harness_stop(struct api_harness *h);
 void api_harness_send(struct evhttp_request *req, int status, const char *content_type, const void *body,
                       size_t len);
 
-/** The value of the first header @p name (any case) of the last request; "" if it had none. */
+/**
+ * The value of the first header @p name (any case) of the last request; ""
+ * if it had none; "(left out)" if it is not among those recorded and some
+ * were left out (so that a check that a header was not sent cannot pass
+ * for want of room).
+ */
 const char *api_harness_header(const struct api_harness *h, const char *name);
 
-/** How many header lines named @p name (any case) the last request had. */
+/** How many header lines named @p name (any case) the last request had; -1 if some were left out. */
 int api_harness_header_count(const struct api_harness *h, const char *name);
 
 /** A response callback's last step: one answer came (the loop stops once none is pending). */
