@@ -19,20 +19,16 @@ import http.client
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
-import threading
 import unittest
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jsonschema
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "async_demo_contract.py")
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
+from fake_server import FakeHandler, Served  # noqa: E402
 from spec_contract import FormBody, MultipartBody, Spec, send, smoke_requests  # noqa: E402
 
 FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
@@ -100,21 +96,12 @@ def typed(fields, lax_length=False):
     return out
 
 
-class Fake(BaseHTTPRequestHandler):
-    fault = None
+class Fake(FakeHandler):
     seen = None  # Counter of (media type, status) answered, per server class
-
-    def log_message(self, *args):
-        pass
 
     def reply(self, status, obj, media):
         self.seen[(media, status)] += 1
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_json(status, obj)
 
     def do_POST(self):
         data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -140,37 +127,19 @@ class Fake(BaseHTTPRequestHandler):
         return self.reply(201, value, media)
 
 
-class Served:
+def serve(fault):
     """The fake server with @fault, on loopback, and the spec written to a file."""
+    return Served(Fake, SPEC, fault=fault, seen=collections.Counter())
 
-    def __init__(self, fault):
-        self.handler = type("Fake_%s" % fault, (Fake,), {"fault": fault, "seen": collections.Counter()})
 
-    def __enter__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.spec = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump(SPEC, self.spec)
-        self.spec.close()
-        return self
-
-    def __exit__(self, *exc):
-        os.unlink(self.spec.name)
-        self.server.shutdown()
-        self.server.server_close()
-
-    def tool(self):
-        cmd = [sys.executable, TOOL, "--spec", self.spec.name, "--base-url",
-               "http://127.0.0.1:%d" % self.server.server_port, "--seed", "3", "--max-examples", "60",
-               "--time-budget", "30", "--shrink-budget", "10", "--workers", "4"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=150)
-        return p.returncode, p.stdout + p.stderr
+def tool(served):
+    return served.tool(3, max_examples=60, time_budget=30, timeout=150)
 
 
 class MediaTest(unittest.TestCase):
     def test_correct_server_passes_and_gets_each_type(self):
-        with Served(None) as served:
-            rc, out = served.tool()
+        with serve(None) as served:
+            rc, out = tool(served)
             seen = served.handler.seen
         self.assertEqual(rc, 0, out)
         self.assertNotIn("FAILED", out)
@@ -180,8 +149,8 @@ class MediaTest(unittest.TestCase):
         self.assertGreater(seen[("text/plain", 415)], 0, "a text/plain body got 415: %s" % seen)
 
     def check_caught(self, fault, check, *also):
-        with Served(fault) as served:
-            rc, out = served.tool()
+        with serve(fault) as served:
+            rc, out = tool(served)
         self.assertEqual(rc, 1, out)
         self.assertIn("FAILED create_note [%s]" % check, out)
         for text in also:
@@ -197,12 +166,12 @@ class MediaTest(unittest.TestCase):
         self.check_caught("plain_422", "unsupported_media_415", "got 422, not 415")
 
     def test_smoke_sends_each_media_type_as_itself(self):
-        with Served(None) as served:
-            goods, bads = smoke_requests(Spec(served.spec.name), "create_note")
+        with serve(None) as served:
+            goods, bads = smoke_requests(Spec(served.spec), "create_note")
             kinds = [type(body).__name__ for _, _, body in goods]
             self.assertEqual(kinds, ["dict", "FormBody", "MultipartBody"], goods)
             self.assertEqual([type(body).__name__ for _, _, body in bads], ["list", "FormBody", "MultipartBody"])
-            server = Client(served.server.server_port)
+            server = Client(served.port)
             for method, target, body in goods:
                 r = send(server, method, target, body)
                 self.assertEqual(r.status, 201, (body, r.body))

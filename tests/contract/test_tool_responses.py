@@ -14,15 +14,12 @@ Usage: test_tool_responses.py (no arguments).
 import collections
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "async_demo_contract.py")
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_server import TOOL, FakeHandler, Served  # noqa: E402
 ITEM = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "minimum": 1}}}
 ERROR = {"type": "object", "required": ["detail"], "properties": {"detail": {}}}
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -45,20 +42,12 @@ SPEC = {
 }
 
 
-class Fake(BaseHTTPRequestHandler):
-    fault = None
+class Fake(FakeHandler):
     seen = None  # Counter of the Content-Types answered, per server class
-
-    def log_message(self, *args):
-        pass
 
     def reply(self, status, body, media):
         self.seen[media] += 1
-        self.send_response(status)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send(status, body, media)
 
     def do_GET(self):
         if self.path == "/photo":
@@ -74,37 +63,19 @@ class Fake(BaseHTTPRequestHandler):
         return self.reply(200, json.dumps(value).encode(), "application/json")
 
 
-class Served:
+def serve(fault):
     """The fake server with @fault, on loopback, and the spec written to a file."""
+    return Served(Fake, SPEC, fault=fault, seen=collections.Counter())
 
-    def __init__(self, fault):
-        self.handler = type("Fake_%s" % fault, (Fake,), {"fault": fault, "seen": collections.Counter()})
 
-    def __enter__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.spec = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump(SPEC, self.spec)
-        self.spec.close()
-        return self
-
-    def __exit__(self, *exc):
-        os.unlink(self.spec.name)
-        self.server.shutdown()
-        self.server.server_close()
-
-    def tool(self):
-        cmd = [sys.executable, TOOL, "--spec", self.spec.name, "--base-url",
-               "http://127.0.0.1:%d" % self.server.server_port, "--seed", "5", "--max-examples", "30",
-               "--time-budget", "20", "--shrink-budget", "5", "--workers", "4"]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        return p.returncode, p.stdout + p.stderr
+def tool(served):
+    return served.tool(5, shrink_budget=5)
 
 
 class ResponseMediaTest(unittest.TestCase):
     def test_correct_server_passes_and_is_asked_for_each_type(self):
-        with Served(None) as served:
-            rc, out = served.tool()
+        with serve(None) as served:
+            rc, out = tool(served)
             seen = served.handler.seen
         self.assertEqual(rc, 0, out)
         self.assertNotIn("FAILED", out)
@@ -112,8 +83,8 @@ class ResponseMediaTest(unittest.TestCase):
             self.assertGreater(seen[media], 0, "%s answered: %s\n%s" % (media, seen, out))
 
     def check_caught(self, fault, op, check, *also):
-        with Served(fault) as served:
-            rc, out = served.tool()
+        with serve(fault) as served:
+            rc, out = tool(served)
         self.assertEqual(rc, 1, out)
         self.assertIn("FAILED %s [%s]" % (op, check), out)
         for text in also:

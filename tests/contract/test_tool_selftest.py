@@ -11,19 +11,15 @@ body in plain decimal notation (a form reader that takes only digits, a point an
 one: 0.0000001, not 1e-07).  Usage: test_tool_selftest.py (no arguments).
 """
 
-import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
-import threading
 import unittest
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "async_demo_contract.py")
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_server import FakeHandler, Served  # noqa: E402
 
 ERROR = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array"}}}
 SPEC = {
@@ -42,39 +38,26 @@ SPEC = {
 }
 
 
-class Fake(BaseHTTPRequestHandler):
-    fault = None  # set per server class
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, obj, headers=()):
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
+class Fake(FakeHandler):
+    """SPEC's server, correct or with the fault the module's docstring names."""
 
     def do_GET(self):
         parts = self.path.split("/")
         if len(parts) != 3 or parts[1] != "items":
-            return self.reply(404, {"detail": "not found"})
+            return self.send_json(404, {"detail": "not found"})
         try:
             n = int(parts[2])
         except ValueError:
-            return self.reply(422, {"detail": [{"loc": ["path", "n"], "msg": "not an integer"}]})
+            return self.send_json(422, {"detail": [{"loc": ["path", "n"], "msg": "not an integer"}]})
         if not 1 <= n <= 10 and self.fault != "bounds":
-            return self.reply(422, {"detail": [{"loc": ["path", "n"], "msg": "out of bounds"}]})
+            return self.send_json(422, {"detail": [{"loc": ["path", "n"], "msg": "out of bounds"}]})
         if self.fault == "status" and n >= 5:
-            return self.reply(418, {"detail": "a teapot"})
+            return self.send_json(418, {"detail": "a teapot"})
         item = {"n": n, "name": "item %d" % n}
         if self.fault == "body" and n >= 3:
             item["name"] = None
         headers = [] if self.fault == "header" else [("X-Count", "1")]
-        return self.reply(200, item, headers)
+        return self.send_json(200, item, headers)
 
 
 TOKEN = "selftest-token"
@@ -105,12 +88,7 @@ class Recorder(Fake):
 
     def do_GET(self):
         self.seen.append((self.path, self.headers.get("Authorization")))
-        return self.empty(200 if self.headers.get("Authorization") == "Bearer " + TOKEN else 401)
-
-    def empty(self, status):
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        return self.send(200 if self.headers.get("Authorization") == "Bearer " + TOKEN else 401)
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
@@ -118,26 +96,13 @@ class Recorder(Fake):
         x = form.get("x", [""])
         self.seen.append((self.path, x))
         if set(form) != {"x"} or len(x) != 1 or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", x[0]) or not 0 < float(x[0]) <= 0.001:
-            return self.reply(422, {"detail": [{"loc": ["body", "x"], "msg": "not a number in bounds"}]})
-        return self.empty(200)
+            return self.send_json(422, {"detail": [{"loc": ["body", "x"], "msg": "not a number in bounds"}]})
+        return self.send(200)
 
 
 def run_against(fault, spec=SPEC, handler=Fake, *extra):
-    handler = type("Fake_%s" % fault, (handler,), {"fault": fault})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(spec, f)
-        cmd = [sys.executable, TOOL, "--spec", f.name, "--base-url", "http://127.0.0.1:%d" % server.server_port,
-               "--seed", "7", "--max-examples", "30", "--time-budget", "20", "--shrink-budget", "10"] + list(extra)
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        return p.returncode, p.stdout + p.stderr
-    finally:
-        os.unlink(f.name)
-        server.shutdown()
-        server.server_close()
+    with Served(handler, spec, fault=fault) as served:
+        return served.tool(7, workers=None, extra=extra)
 
 
 class SelfTest(unittest.TestCase):

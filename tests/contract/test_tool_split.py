@@ -14,100 +14,74 @@ Usage: test_tool_split.py (no arguments).
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "async_demo_contract.py")
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 sys.path.insert(0, os.path.join(HERE, "..", "codegen"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "codegen"))
 sys.dont_write_bytecode = True
 from async_demo_contract import load_spec  # noqa: E402  (the tool's own loading step)
+import fake_server  # noqa: E402
+from fake_server import FakeHandler, Served  # noqa: E402
 from openapi_c.loader import load_spec as codegen_load_spec  # noqa: E402
 from test_bundle import SINGLE, SPLIT, write  # noqa: E402  (codegen.bundle's split-spec fixture)
 
 
-class Fake(BaseHTTPRequestHandler):
+class Fake(FakeHandler):
     """The split spec's service: POST /pets (a Pet: name, a string of at most 20 characters, required; tag a
     string) answers 201 with the pet, GET /pets/{pet_id} (an integer >= 1) the pet or 404; refusals are 400
     (addPet documents no 422: 400 is a protocol refusal any server may give) and 422 (getPet's default).
     Also serves the spec documents it is given (served) and counts the requests for them (fetched)."""
 
-    fault = None
     served = {}
     fetched = []
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, obj=None, text=None, media="application/json"):
-        body = text.encode() if text is not None else json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_GET(self):
         if self.path in self.served:
             type(self).fetched.append(self.path)
-            return self.reply(200, text=self.served[self.path], media="application/yaml")
+            return self.send(200, self.served[self.path].encode(), "application/yaml")
         parts = self.path.split("/")
         if len(parts) != 3 or parts[1] != "pets":
-            return self.reply(404, {"detail": "not found"})
+            return self.send_json(404, {"detail": "not found"})
         try:
             n = int(parts[2])
         except ValueError:
-            return self.reply(422, {"detail": "pet_id is not an integer"})
+            return self.send_json(422, {"detail": "pet_id is not an integer"})
         if n < 1:
-            return self.reply(422, {"detail": "pet_id is less than 1"})
-        return self.reply(200, {"name": "pet %d" % n}) if n % 2 else self.reply(404, {"detail": "no such pet"})
+            return self.send_json(422, {"detail": "pet_id is less than 1"})
+        if n % 2 == 0:
+            return self.send_json(404, {"detail": "no such pet"})
+        return self.send_json(200, {"name": "pet %d" % n})
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path != "/pets":
-            return self.reply(404, {"detail": "not found"})
+            return self.send_json(404, {"detail": "not found"})
         if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
-            return self.reply(415, {"detail": "application/json only"})
+            return self.send_json(415, {"detail": "application/json only"})
         try:
             pet = json.loads(body)
         except ValueError:
-            return self.reply(400, {"detail": "not JSON"})
+            return self.send_json(400, {"detail": "not JSON"})
         if not isinstance(pet, dict) or not isinstance(pet.get("name"), str) or \
                 ("tag" in pet and not isinstance(pet["tag"], str)):
-            return self.reply(400, {"detail": "not a pet"})
+            return self.send_json(400, {"detail": "not a pet"})
         if len(pet["name"]) > 20 and self.fault != "length":
-            return self.reply(400, {"detail": "name too long"})
-        return self.reply(201, {k: pet[k] for k in ("name", "tag") if k in pet})
+            return self.send_json(400, {"detail": "name too long"})
+        return self.send_json(201, {k: pet[k] for k in ("name", "tag") if k in pet})
 
 
-class Served:
-    """A Fake server on loopback, as a context manager: its port."""
-
-    def __init__(self, fault=None, served=None):
-        self.handler = type("Fake_%s" % fault, (Fake,), {"fault": fault, "served": served or {}, "fetched": []})
-
-    def __enter__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = "http://127.0.0.1:%d" % self.server.server_port
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+def serve(fault=None, served=None):
+    """A Fake server on loopback, as a context manager: its url."""
+    return Served(Fake, fault=fault, served=served or {}, fetched=[])
 
 
 def run_tool(spec, base_url):
-    cmd = [sys.executable, TOOL, "--spec", spec, "--base-url", base_url, "--seed", "3", "--max-examples", "30",
-           "--time-budget", "20", "--shrink-budget", "10", "--workers", "4"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout + p.stderr
+    return fake_server.run_tool(spec, base_url, 3)
 
 
 class SplitSpec(unittest.TestCase):
@@ -125,7 +99,7 @@ class SplitSpec(unittest.TestCase):
         self.assertEqual(spec, SINGLE)
 
     def test_correct_server_passes(self):
-        with Served() as fake:
+        with serve() as fake:
             rc, out = run_tool(self.main, fake.url)
         self.assertEqual(rc, 0, out)
         self.assertNotIn("FAILED", out)
@@ -134,14 +108,14 @@ class SplitSpec(unittest.TestCase):
             self.assertTrue(row and int(row[0][1]) > 0, "%s: no requests\n%s" % (op, out))
 
     def test_constraint_of_another_file_checked(self):
-        with Served("length") as fake:
+        with serve("length") as fake:
             rc, out = run_tool(self.main, fake.url)
         self.assertEqual(rc, 1, out)
         self.assertIn("FAILED addPet [negative_4xx]", out)
         self.assertIn("maxLength", out)
 
     def test_remote_ref_refused_not_fetched(self):
-        with Served(served={"/Pet.yaml": json.dumps(SPLIT["schemas/Pet.yaml"])}) as fake:
+        with serve(served={"/Pet.yaml": json.dumps(SPLIT["schemas/Pet.yaml"])}) as fake:
             files = dict(SPLIT)
             files["paths/pets.yaml"] = json.loads(json.dumps(SPLIT["paths/pets.yaml"]).replace(
                 "../schemas/Pet.yaml", fake.url + "/Pet.yaml"))
@@ -155,7 +129,7 @@ class SplitSpec(unittest.TestCase):
 
     def test_spec_from_a_url(self):
         bundled = json.dumps(SINGLE)
-        with Served(served={"/openapi.json": bundled, "/split.yaml": json.dumps(SPLIT["main.yaml"])}) as fake:
+        with serve(served={"/openapi.json": bundled, "/split.yaml": json.dumps(SPLIT["main.yaml"])}) as fake:
             rc, out = run_tool(fake.url + "/openapi.json", fake.url)
             self.assertEqual(rc, 0, out)
             rc, out = run_tool(fake.url + "/split.yaml", fake.url)

@@ -9,47 +9,16 @@
  * each style (matrix, label, query arrays, deepObject, cookies, header
  * lists) and form bodies as the server receives them.
  */
+#include "api_client_harness.h"
 #include "rt_api_client.h"
 #include "rt_valid_schema.h"
-#include "rt_client.h"
 #include "test.h"
-#include "test_loop.h"
 
-#include <arpa/inet.h>
 #include <json-c/json.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
-#include <event2/buffer.h>
-#include <event2/event.h>
-#include <event2/http.h>
-
-/* --- a model and an operation table, as the generator would write them --- */
-
-struct thing {
-    const char *name;
-    int64_t n;
-    bool has_n;
-};
-
-static const struct rt_valid_rule rule_name = {.kind = RT_VALID_STRING};
-static const struct rt_valid_rule rule_n = {.kind = RT_VALID_INTEGER};
-static const struct rt_valid_field fields_thing[] = {
-    {.name = "name",
-     .rule = &rule_name,
-     .required = true,
-     .offset = offsetof(struct thing, name),
-     .aux_offset = RT_VALID_NO_OFFSET},
-    {.name = "n",
-     .rule = &rule_n,
-     .required = false,
-     .offset = offsetof(struct thing, n),
-     .aux_offset = offsetof(struct thing, has_n)},
-};
-static const struct rt_valid_model thing_model = {
-    .name = "Thing", .size = sizeof(struct thing), .fields = fields_thing, .n_fields = 2};
+/* --- an operation table, as the generator would write it (the model: api_client_harness.h) --- */
 
 static const struct rt_api_client_param params_get_thing[] = {
     {.name = "id", .in = RT_API_CLIENT_IN_PATH, .kind = RT_VALID_INTEGER, .required = true, .summary = ""},
@@ -170,22 +139,12 @@ static const struct rt_api_client_op ops[] = {
      .n_responses = 1},
 };
 
-/* --- the server: records what it got, answers what it is told --- */
+/* --- the server (api_client_harness.h records what it got): answers what it is told --- */
 
-static struct event_base *base;
-static struct rt_client *http;
-static struct rt_api_client client;
-static int pending;
+static struct api_harness h;
+static struct rt_api_client *const client = &h.client;
 
 static struct {
-    char method[16];
-    char uri[512];
-    char trace[64];
-    char key[64];
-    char cookie[128];
-    char authorization[128];
-    char content_type[64];
-    char body[512];
     int status;         /* to answer */
     const char *answer; /* body to answer */
     const char *ctype;  /* its Content-Type */
@@ -194,36 +153,16 @@ static struct {
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    struct evbuffer *body = evhttp_request_get_input_buffer(req);
-    struct evbuffer *out = evbuffer_new();
-    const char *h;
-    size_t n = evbuffer_get_length(body);
-
     (void)arg;
-    snprintf(srv.method, sizeof(srv.method), "%s",
-             evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" : "GET");
-    snprintf(srv.uri, sizeof(srv.uri), "%s", evhttp_request_get_uri(req));
-    h = evhttp_find_header(in, "X-Trace");
-    snprintf(srv.trace, sizeof(srv.trace), "%s", h != NULL ? h : "");
-    h = evhttp_find_header(in, "X-Key");
-    snprintf(srv.key, sizeof(srv.key), "%s", h != NULL ? h : "");
-    h = evhttp_find_header(in, "Cookie");
-    snprintf(srv.cookie, sizeof(srv.cookie), "%s", h != NULL ? h : "");
-    h = evhttp_find_header(in, "Authorization");
-    snprintf(srv.authorization, sizeof(srv.authorization), "%s", h != NULL ? h : "");
-    h = evhttp_find_header(in, "Content-Type");
-    snprintf(srv.content_type, sizeof(srv.content_type), "%s", h != NULL ? h : "");
-    if (n >= sizeof(srv.body))
-        n = sizeof(srv.body) - 1;
-    evbuffer_copyout(body, srv.body, n);
-    srv.body[n] = '\0';
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", srv.ctype);
     if (srv.retry != NULL)
         evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", srv.retry);
-    evbuffer_add(out, srv.answer, strlen(srv.answer));
-    evhttp_send_reply(req, srv.status, "X", out);
-    evbuffer_free(out);
+    api_harness_send(req, srv.status, srv.ctype, srv.answer, strlen(srv.answer));
+}
+
+/* The first header @p name of the request the server got last; "" if it had none. */
+static const char *got_header(const char *name)
+{
+    return api_harness_header(&h, name);
 }
 
 static void answer(int status, const char *body, const char *ctype)
@@ -270,27 +209,13 @@ static void on_any(const struct rt_api_client_response *res, void *arg)
         snprintf(s->name, sizeof(s->name), "%s", t->name);
         s->n = t->has_n ? t->n : -1;
     }
-    if (--pending == 0)
-        event_base_loopexit(base, NULL);
-}
-
-/* A typed wrapper's deliverer, as generated: casts the callback back. */
-static void deliver_thing(const struct rt_api_client_response *res, void (*cb)(void), void *arg)
-{
-    ((rt_api_client_cb)cb)(res, arg);
-}
-
-static bool all_answered(void *arg)
-{
-    (void)arg;
-    return pending == 0;
+    api_harness_answered(&h);
 }
 
 /* Run the loop until the call was answered, 10 s at most (the checks then see what is missing). */
 static void run(void)
 {
-    pending = 1;
-    run_until(base, all_answered, NULL, 10000);
+    api_harness_run(&h);
 }
 
 /* --- tests --- */
@@ -301,13 +226,13 @@ static void test_url_headers_and_parsed_body(void)
     struct seen s = {0};
 
     answer(200, "{\"name\":\"box\",\"n\":3}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == 0);
     CHECK(s.calls == 0); /* never from inside the call */
     run();
-    CHECK(strcmp(srv.method, "GET") == 0);
-    CHECK(strcmp(srv.uri, "/api/things/7/a%20b%2Fc%3F?q=x%26y%3Dz") == 0);
-    CHECK(strcmp(srv.trace, "t-1") == 0);
-    CHECK(srv.body[0] == '\0' && srv.content_type[0] == '\0');
+    CHECK(h.got.method == EVHTTP_REQ_GET);
+    CHECK(strcmp(h.got.uri, "/api/things/7/a%20b%2Fc%3F?q=x%26y%3Dz") == 0);
+    CHECK(strcmp(got_header("X-Trace"), "t-1") == 0);
+    CHECK(h.got.body[0] == '\0' && got_header("Content-Type")[0] == '\0');
     CHECK(s.calls == 1 && s.status == 200 && s.documented && s.has_model && s.has_json);
     CHECK(s.parsed && strcmp(s.name, "box") == 0 && s.n == 3 && s.invalid[0] == '\0');
 }
@@ -318,10 +243,10 @@ static void test_only_given_values_are_sent(void)
     struct seen s = {0};
 
     answer(404, "", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.uri, "/api/things/1/%C3%A9?page=2") == 0);
-    CHECK(srv.trace[0] == '\0');
+    CHECK(strcmp(h.got.uri, "/api/things/1/%C3%A9?page=2") == 0);
+    CHECK(got_header("X-Trace")[0] == '\0');
     CHECK(s.status == 404 && s.documented && !s.has_model && !s.has_json && !s.parsed);
 }
 
@@ -332,23 +257,24 @@ static void test_styles_and_forms(void)
     struct seen s = {0};
 
     answer(201, "{\"name\":\"box\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[4], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[4], values, NULL, on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.uri, "/api/s/;m=a;m=b/.5?tag=1&tag=2&ids=3,4&f%5Bname%5D=x%20y") == 0);
-    CHECK(strcmp(srv.cookie, "s=v%201; p=x,y") == 0 && strcmp(srv.trace, "t1,t2") == 0);
-    client.auth.api_key = "k1"; /* one Cookie header: the parameters', then the credentials' */
-    CHECK(rt_api_client_call(&client, &ops[4], values, NULL, on_any, &s) == 0);
+    CHECK(strcmp(h.got.uri, "/api/s/;m=a;m=b/.5?tag=1&tag=2&ids=3,4&f%5Bname%5D=x%20y") == 0);
+    CHECK(strcmp(got_header("Cookie"), "s=v%201; p=x,y") == 0 && strcmp(got_header("X-Trace"), "t1,t2") == 0);
+    client->auth.api_key = "k1"; /* one Cookie header: the parameters', then the credentials' */
+    CHECK(rt_api_client_call(client, &ops[4], values, NULL, on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.cookie, "s=v%201; p=x,y; sid=k1") == 0);
-    client.auth.api_key = NULL;
+    CHECK(strcmp(got_header("Cookie"), "s=v%201; p=x,y; sid=k1") == 0);
+    client->auth.api_key = NULL;
     CHECK(s.status == 201);
-    CHECK(rt_api_client_start(&client, &ops[5], NULL, &t, deliver_thing, (void (*)(void))on_any, &s) == 0);
+    CHECK(rt_api_client_start(client, &ops[5], NULL, &t, api_harness_deliver, (void (*)(void))on_any, &s) ==
+          0);
     run();
-    CHECK(strcmp(srv.body, "name=a%26b&n=2") == 0 &&
-          strcmp(srv.content_type, "application/x-www-form-urlencoded") == 0);
-    CHECK(rt_api_client_call(&client, &ops[5], NULL, "{\"name\":\"c d\",\"n\":[1,2]}", on_any, &s) == 0);
+    CHECK(strcmp(h.got.body, "name=a%26b&n=2") == 0 &&
+          strcmp(got_header("Content-Type"), "application/x-www-form-urlencoded") == 0);
+    CHECK(rt_api_client_call(client, &ops[5], NULL, "{\"name\":\"c d\",\"n\":[1,2]}", on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.body, "name=c%20d&n=1&n=2") == 0);
+    CHECK(strcmp(h.got.body, "name=c%20d&n=1&n=2") == 0);
 }
 
 static void test_body_not_the_model(void)
@@ -357,12 +283,12 @@ static void test_body_not_the_model(void)
     struct seen s = {0}, t = {0};
 
     answer(200, "{\"n\":\"three\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == 0);
     run();
     CHECK(s.documented && s.has_model && s.has_json && !s.parsed);
     CHECK(strncmp(s.invalid, "name: ", 6) == 0);
     answer(200, "not json", "text/plain");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &t) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &t) == 0);
     run();
     CHECK(t.documented && !t.has_json && !t.parsed && strcmp(t.invalid, "the body is not JSON") == 0);
 }
@@ -373,11 +299,11 @@ static void test_body_not_the_schema(void)
     struct seen s = {0}, t = {0};
 
     answer(202, "5", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == 0);
     run();
     CHECK(s.status == 202 && s.documented && s.has_json && s.invalid[0] == '\0');
     answer(202, "-1", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &t) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &t) == 0);
     run();
     CHECK(t.status == 202 && t.has_json && strstr(t.invalid, "greater than or equal to 0") != NULL);
 }
@@ -388,7 +314,7 @@ static void test_undocumented_status(void)
     struct seen s = {0};
 
     answer(500, "{\"detail\":\"boom\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == 0);
     run();
     CHECK(s.status == 500 && !s.documented && !s.has_model && s.has_json && s.error[0] == '\0');
 }
@@ -401,16 +327,16 @@ static void test_range_and_headers(void)
 
     answer(429, "{\"name\":\"slow down\"}", "application/json");
     srv.retry = "9";
-    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[1], NULL, "{}", on_any, &s) == 0);
     run();
     CHECK(s.status == 429 && s.documented && s.matched == &responses_create_thing[1] && s.parsed);
     CHECK(strcmp(s.name, "slow down") == 0 && strcmp(s.retry, "9") == 0);
     answer(201, "{\"name\":\"made\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &t) == 0);
+    CHECK(rt_api_client_call(client, &ops[1], NULL, "{}", on_any, &t) == 0);
     run();
     CHECK(t.matched == &responses_create_thing[0] && t.parsed && t.retry[0] == '\0');
     answer(503, "{}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{}", on_any, &t) == 0);
+    CHECK(rt_api_client_call(client, &ops[1], NULL, "{}", on_any, &t) == 0);
     run();
     CHECK(t.status == 503 && !t.documented && t.matched == NULL);
 }
@@ -421,11 +347,12 @@ static void test_typed_body(void)
     struct seen s = {0};
 
     answer(201, "{\"name\":\"new\"}", "application/json");
-    CHECK(rt_api_client_start(&client, &ops[1], NULL, &body, deliver_thing, (void (*)(void))on_any, &s) == 0);
+    CHECK(rt_api_client_start(client, &ops[1], NULL, &body, api_harness_deliver, (void (*)(void))on_any,
+                              &s) == 0);
     run();
-    CHECK(strcmp(srv.method, "POST") == 0 && strcmp(srv.uri, "/api/things") == 0);
-    CHECK(strcmp(srv.content_type, "application/json") == 0);
-    CHECK(strcmp(srv.body, "{\"name\":\"new \\\"one\\\"/\",\"n\":5}") == 0);
+    CHECK(h.got.method == EVHTTP_REQ_POST && strcmp(h.got.uri, "/api/things") == 0);
+    CHECK(strcmp(got_header("Content-Type"), "application/json") == 0);
+    CHECK(strcmp(h.got.body, "{\"name\":\"new \\\"one\\\"/\",\"n\":5}") == 0);
     CHECK(s.status == 201 && s.parsed && strcmp(s.name, "new") == 0 && s.n == -1);
 }
 
@@ -434,9 +361,10 @@ static void test_text_body(void)
     struct seen s = {0};
 
     answer(201, "{\"name\":\"raw\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[1], NULL, "{not json", on_any, &s) == 0);
+    CHECK(rt_api_client_call(client, &ops[1], NULL, "{not json", on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.body, "{not json") == 0 && strcmp(srv.content_type, "application/json") == 0);
+    CHECK(strcmp(h.got.body, "{not json") == 0 &&
+          strcmp(got_header("Content-Type"), "application/json") == 0);
     CHECK(s.status == 201 && s.parsed && strcmp(s.name, "raw") == 0);
 }
 
@@ -445,25 +373,26 @@ static void test_credentials(void)
     struct seen s = {0};
 
     answer(200, "{\"name\":\"s\"}", "application/json");
-    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0); /* none set: none sent */
+    CHECK(rt_api_client_call(client, &ops[2], NULL, NULL, on_any, &s) == 0); /* none set: none sent */
     run();
-    CHECK(strcmp(srv.uri, "/api/secret") == 0 && srv.key[0] == '\0' && srv.cookie[0] == '\0' &&
-          srv.authorization[0] == '\0');
-    client.auth.api_key = "k y&1";
-    client.auth.bearer_token = "tok.123";
-    client.auth.basic_user = "ann";
-    client.auth.basic_password = "p:w";
-    CHECK(rt_api_client_call(&client, &ops[2], NULL, NULL, on_any, &s) == 0);
+    CHECK(strcmp(h.got.uri, "/api/secret") == 0 && got_header("X-Key")[0] == '\0' &&
+          got_header("Cookie")[0] == '\0' && got_header("Authorization")[0] == '\0');
+    client->auth.api_key = "k y&1";
+    client->auth.bearer_token = "tok.123";
+    client->auth.basic_user = "ann";
+    client->auth.basic_password = "p:w";
+    CHECK(rt_api_client_call(client, &ops[2], NULL, NULL, on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.uri, "/api/secret?key=k%20y%261") == 0);
-    CHECK(strcmp(srv.key, "k y&1") == 0);
-    CHECK(strcmp(srv.cookie, "sid=k y&1; other=k y&1") == 0);
-    CHECK(strcmp(srv.authorization, "Bearer tok.123") == 0); /* the first http scheme with a credential */
-    CHECK(rt_api_client_call(&client, &ops[3], NULL, NULL, on_any, &s) == 0);
+    CHECK(strcmp(h.got.uri, "/api/secret?key=k%20y%261") == 0);
+    CHECK(strcmp(got_header("X-Key"), "k y&1") == 0);
+    CHECK(strcmp(got_header("Cookie"), "sid=k y&1; other=k y&1") == 0);
+    CHECK(strcmp(got_header("Authorization"), "Bearer tok.123") ==
+          0); /* the first http scheme with a credential */
+    CHECK(rt_api_client_call(client, &ops[3], NULL, NULL, on_any, &s) == 0);
     run();
-    CHECK(strcmp(srv.authorization, "Basic YW5uOnA6dw==") == 0); /* base64("ann:p:w") */
+    CHECK(strcmp(got_header("Authorization"), "Basic YW5uOnA6dw==") == 0); /* base64("ann:p:w") */
     CHECK(s.calls == 3 && s.status == 200);
-    memset(&client.auth, 0, sizeof(client.auth));
+    memset(&client->auth, 0, sizeof(client->auth));
 }
 
 static void test_refused_before_sending(void)
@@ -474,14 +403,16 @@ static void test_refused_before_sending(void)
     static const struct rt_api_client_op bad_template = {
         .id = "bad", .method = "GET", .path = "/x/{nope}", .summary = ""};
 
-    CHECK(rt_api_client_call(&client, &ops[0], values, NULL, on_any, &s) == -1); /* a path value is missing */
-    CHECK(rt_api_client_call(&client, &ops[0], NULL, NULL, on_any, &s) == -1);
-    CHECK(rt_api_client_call(&client, &bad_template, NULL, NULL, on_any, &s) == -1);
-    CHECK(rt_api_client_call(&client, NULL, NULL, NULL, on_any, &s) == -1);
-    CHECK(rt_api_client_call(&client, &ops[1], NULL, NULL, NULL, &s) == -1);
+    CHECK(rt_api_client_call(client, &ops[0], values, NULL, on_any, &s) == -1); /* a path value is missing */
+    CHECK(rt_api_client_call(client, &ops[0], NULL, NULL, on_any, &s) == -1);
+    CHECK(rt_api_client_call(client, &bad_template, NULL, NULL, on_any, &s) == -1);
+    CHECK(rt_api_client_call(client, NULL, NULL, NULL, on_any, &s) == -1);
+    CHECK(rt_api_client_call(client, &ops[1], NULL, NULL, NULL, &s) == -1);
     CHECK(rt_api_client_call(&none, &ops[1], NULL, NULL, on_any, &s) == -1);
-    CHECK(rt_api_client_start(&client, &ops[1], NULL, NULL, deliver_thing, (void (*)(void))on_any, &s) == -1);
-    CHECK(rt_api_client_start(&client, &ops[0], NULL, &s, deliver_thing, (void (*)(void))on_any, &s) == -1);
+    CHECK(rt_api_client_start(client, &ops[1], NULL, NULL, api_harness_deliver, (void (*)(void))on_any, &s) ==
+          -1);
+    CHECK(rt_api_client_start(client, &ops[0], NULL, &s, api_harness_deliver, (void (*)(void))on_any, &s) ==
+          -1);
     CHECK(s.calls == 0);
 }
 
@@ -514,69 +445,49 @@ static void test_init(void)
 {
     struct rt_api_client c = {0};
 
-    CHECK(rt_api_client_init(&c, http, "ftp://example.com") == -1);
-    CHECK(rt_api_client_init(&c, http, "example.com") == -1);
+    CHECK(rt_api_client_init(&c, h.http, "ftp://example.com") == -1);
+    CHECK(rt_api_client_init(&c, h.http, "example.com") == -1);
     CHECK(rt_api_client_init(&c, NULL, "http://example.com") == -1);
-    CHECK(rt_api_client_init(&c, http, "https://example.com/v1///") == 0);
-    CHECK(c.base_url != NULL && strcmp(c.base_url, "https://example.com/v1") == 0 && c.http == http);
+    CHECK(rt_api_client_init(&c, h.http, "https://example.com/v1///") == 0);
+    CHECK(c.base_url != NULL && strcmp(c.base_url, "https://example.com/v1") == 0 && c.http == h.http);
     rt_api_client_cleanup(&c);
     CHECK(c.base_url == NULL && c.http == NULL);
     /* The spec's server path: appended to a URL without a path, not to one with a path. */
-    CHECK(rt_api_client_init_server(&c, http, "http://h:8000", "/api/v1") == 0);
+    CHECK(rt_api_client_init_server(&c, h.http, "http://h:8000", "/api/v1") == 0);
     CHECK(strcmp(c.base_url, "http://h:8000/api/v1") == 0);
     rt_api_client_cleanup(&c);
-    CHECK(rt_api_client_init_server(&c, http, "http://h:8000/", "/api/v1") == 0);
+    CHECK(rt_api_client_init_server(&c, h.http, "http://h:8000/", "/api/v1") == 0);
     CHECK(strcmp(c.base_url, "http://h:8000") == 0);
     rt_api_client_cleanup(&c);
-    CHECK(rt_api_client_init_server(&c, http, "http://h/other", "/api/v1") == 0);
+    CHECK(rt_api_client_init_server(&c, h.http, "http://h/other", "/api/v1") == 0);
     CHECK(strcmp(c.base_url, "http://h/other") == 0);
     rt_api_client_cleanup(&c);
-    CHECK(rt_api_client_init_server(&c, http, "h:8000", "/api/v1") == -1);
+    CHECK(rt_api_client_init_server(&c, h.http, "h:8000", "/api/v1") == -1);
     rt_api_client_cleanup(&c); /* idempotent */
     rt_api_client_cleanup(NULL);
 }
 
 int main(void)
 {
-    struct evhttp *server;
-    struct evhttp_bound_socket *bound;
-    struct sockaddr_in addr;
-    socklen_t len = sizeof(addr);
-    char url[64], err[256];
+    int started = api_harness_start(&h, "/api/", on_request, NULL);
 
-    base = event_base_new();
-    server = evhttp_new(base);
-    bound = evhttp_bind_socket_with_handle(server, "127.0.0.1", 0);
-    CHECK(bound != NULL);
-    if (bound == NULL)
-        return test_done();
-    evhttp_set_gencb(server, on_request, NULL);
-    getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &len);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/", ntohs(addr.sin_port));
-    http = rt_client_new(base, NULL, err, sizeof(err));
-    CHECK(http != NULL);
-    if (http == NULL)
-        return test_done();
-    CHECK(rt_api_client_init(&client, http, url) == 0);
-
-    test_url_headers_and_parsed_body();
-    test_only_given_values_are_sent();
-    test_styles_and_forms();
-    test_body_not_the_model();
-    test_body_not_the_schema();
-    test_undocumented_status();
-    test_range_and_headers();
-    test_typed_body();
-    test_text_body();
-    test_credentials();
-    test_refused_before_sending();
-    test_find_op();
-    test_texts();
-    test_init();
-
-    rt_api_client_cleanup(&client);
-    rt_client_free(http);
-    evhttp_free(server);
-    event_base_free(base);
+    CHECK(started == 0);
+    if (started == 0) {
+        test_url_headers_and_parsed_body();
+        test_only_given_values_are_sent();
+        test_styles_and_forms();
+        test_body_not_the_model();
+        test_body_not_the_schema();
+        test_undocumented_status();
+        test_range_and_headers();
+        test_typed_body();
+        test_text_body();
+        test_credentials();
+        test_refused_before_sending();
+        test_find_op();
+        test_texts();
+        test_init();
+    }
+    api_harness_stop(&h);
     return test_done();
 }

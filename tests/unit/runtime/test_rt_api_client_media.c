@@ -6,36 +6,12 @@
  * its bytes with its Content-Type, and a Content-Type the status does not
  * declare flagged invalid.
  */
+#include "api_client_harness.h"
 #include "rt_api_client.h"
-#include "rt_client.h"
 #include "test.h"
-#include "test_loop.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/queue.h> /* TAILQ_FOREACH over evhttp's headers */
-#include <sys/socket.h>
 
-#include <event2/buffer.h>
-#include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-
-struct thing {
-    const char *name;
-};
-
-static const struct rt_valid_rule rule_name = {.kind = RT_VALID_STRING};
-static const struct rt_valid_field fields_thing[] = {
-    {.name = "name",
-     .rule = &rule_name,
-     .required = true,
-     .offset = offsetof(struct thing, name),
-     .aux_offset = RT_VALID_NO_OFFSET},
-};
-static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1};
 static const char *const media_pet[] = {"application/json", "application/xml", NULL};
 static const char *const media_png[] = {"image/png", NULL};
 static const char *const media_json[] = {"application/json", NULL};
@@ -86,53 +62,36 @@ static const struct rt_api_client_op ops[] = {
 
 static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\0IEND"; /* bytes with NULs, not UTF-8 */
 
-/* --- the server: answers by path and Accept, records the Accept lines it got --- */
+/* --- the server (api_client_harness.h records the Accept lines it got): answers by path and Accept --- */
 
-static struct event_base *base;
-static int pending;
-static struct {
-    char accept[128];
-    int accept_lines;
-} srv;
+static struct api_harness h;
 
-static void send_answer(struct evhttp_request *req, const char *type, const void *body, size_t len)
+/* The Accept the server got last (the first line, if several: see got_accept_lines()). */
+static const char *got_accept(void)
 {
-    struct evbuffer *out = evbuffer_new();
+    return api_harness_header(&h, "Accept");
+}
 
-    evbuffer_add(out, body, len);
-    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", type);
-    evhttp_send_reply(req, 200, "OK", out);
-    evbuffer_free(out);
+static int got_accept_lines(void)
+{
+    return api_harness_header_count(&h, "Accept");
 }
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
     const char *uri = evhttp_request_get_uri(req);
-    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
-    struct evkeyval *h;
 
     (void)arg;
-    srv.accept[0] = '\0';
-    srv.accept_lines = 0;
-    TAILQ_FOREACH(h, in, next)
-    {
-        if (strcasecmp(h->key, "Accept") == 0) {
-            snprintf(srv.accept, sizeof(srv.accept), "%s", h->value);
-            srv.accept_lines++;
-        }
-    }
-    if (strcmp(uri, "/gone") == 0) {
-        evhttp_send_reply(req, 204, "No Content", NULL);
-        return;
-    }
-    if (strcmp(uri, "/png") == 0)
-        send_answer(req, "image/png", png, sizeof(png) - 1);
+    if (strcmp(uri, "/gone") == 0)
+        api_harness_send(req, 204, NULL, NULL, 0);
+    else if (strcmp(uri, "/png") == 0)
+        api_harness_send(req, 200, "image/png", png, sizeof(png) - 1);
     else if (strcmp(uri, "/wrong") == 0)
-        send_answer(req, "text/html; charset=utf-8", "<p>", 3);
-    else if (strcmp(srv.accept, "application/xml") == 0)
-        send_answer(req, "application/xml", "<pet/>", 6);
+        api_harness_send(req, 200, "text/html; charset=utf-8", "<p>", 3);
+    else if (strcmp(got_accept(), "application/xml") == 0)
+        api_harness_send(req, 200, "application/xml", "<pet/>", 6);
     else
-        send_answer(req, "application/json; charset=utf-8", "{\"name\":\"x\"}", 12);
+        api_harness_send(req, 200, "application/json; charset=utf-8", "{\"name\":\"x\"}", 12);
 }
 
 /* What a call got, copied during its callback. */
@@ -156,43 +115,32 @@ static void on_answer(const struct rt_api_client_response *res, void *arg)
     got.has_body = res->body != NULL;
     got.invalid = res->invalid != NULL;
     got.has_model = res->model != NULL;
-    if (--pending == 0)
-        event_base_loopexit(base, NULL);
-}
-
-static bool answered(void *arg)
-{
-    (void)arg;
-    return pending == 0;
+    api_harness_answered(&h);
 }
 
 /* Call @p op and run the loop until it is answered (10 s at most); @return its status. */
 static int call(struct rt_api_client *c, const struct rt_api_client_op *op)
 {
-    if (rt_api_client_call(c, op, NULL, NULL, on_answer, NULL) != 0)
-        return -1;
-    pending = 1;
-    run_until(base, answered, NULL, 10000);
-    return got.status;
+    return api_harness_status(&h, rt_api_client_call(c, op, NULL, NULL, on_answer, NULL), &got.status);
 }
 
 static void test_accept_and_media(struct rt_api_client *c)
 {
     /* the declared types as Accept; the JSON answer (a charset beside it) parsed into its model */
     CHECK(call(c, &ops[0]) == 200);
-    CHECK(strcmp(srv.accept, "application/json, application/xml") == 0 && srv.accept_lines == 1);
+    CHECK(strcmp(got_accept(), "application/json, application/xml") == 0 && got_accept_lines() == 1);
     CHECK(got.has_body && !got.invalid && strncmp(got.content_type, "application/json", 16) == 0);
     /* the caller asks for XML: its text, no model */
     c->accept = "application/xml";
     CHECK(call(c, &ops[0]) == 200);
-    CHECK(strcmp(srv.accept, "application/xml") == 0 && srv.accept_lines == 1);
+    CHECK(strcmp(got_accept(), "application/xml") == 0 && got_accept_lines() == 1);
     CHECK(!got.has_body && !got.invalid && !got.has_model &&
           strcmp(got.content_type, "application/xml") == 0);
     CHECK(got.text_len == 6 && memcmp(got.text, "<pet/>", 6) == 0);
     c->accept = NULL;
     /* bytes: every one, NULs too, with their type */
     CHECK(call(c, &ops[1]) == 200);
-    CHECK(strcmp(srv.accept, "image/png") == 0);
+    CHECK(strcmp(got_accept(), "image/png") == 0 && got_accept_lines() == 1);
     CHECK(!got.invalid && strcmp(got.content_type, "image/png") == 0);
     CHECK(got.text_len == sizeof(png) - 1 && memcmp(got.text, png, sizeof(png) - 1) == 0);
     /* a Content-Type the status does not declare: flagged, the text still there */
@@ -200,7 +148,7 @@ static void test_accept_and_media(struct rt_api_client *c)
     CHECK(got.invalid && !got.has_body && got.text_len == 3);
     /* an operation of JSON alone: rt_client's one Accept, application/json */
     CHECK(call(c, &ops[3]) == 200);
-    CHECK(strcmp(srv.accept, "application/json") == 0 && srv.accept_lines == 1 && got.has_body &&
+    CHECK(strcmp(got_accept(), "application/json") == 0 && got_accept_lines() == 1 && got.has_body &&
           !got.invalid);
     /* a 204 in a 2XX range that documents a body: no content (RFC 9110), not an invalid answer */
     CHECK(call(c, &ops[4]) == 204);
@@ -209,34 +157,11 @@ static void test_accept_and_media(struct rt_api_client *c)
 
 int main(void)
 {
-    struct evhttp *server;
-    struct evhttp_bound_socket *bound;
-    struct sockaddr_in addr;
-    socklen_t len = sizeof(addr);
-    char url[64], err[256];
-    struct rt_client *http;
-    struct rt_api_client client;
+    int started = api_harness_start(&h, "/", on_request, NULL);
 
-    base = event_base_new();
-    server = evhttp_new(base);
-    bound = evhttp_bind_socket_with_handle(server, "127.0.0.1", 0);
-    CHECK(bound != NULL);
-    if (bound == NULL)
-        return test_done();
-    evhttp_set_gencb(server, on_request, NULL);
-    getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&addr, &len);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(addr.sin_port));
-    http = rt_client_new(base, NULL, err, sizeof(err));
-    CHECK(http != NULL);
-    if (http == NULL)
-        return test_done();
-    CHECK(rt_api_client_init(&client, http, url) == 0);
-
-    test_accept_and_media(&client);
-
-    rt_api_client_cleanup(&client);
-    rt_client_free(http);
-    evhttp_free(server);
-    event_base_free(base);
+    CHECK(started == 0);
+    if (started == 0)
+        test_accept_and_media(&h.client);
+    api_harness_stop(&h);
     return test_done();
 }

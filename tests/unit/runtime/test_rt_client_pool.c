@@ -154,22 +154,32 @@ static void test_get_retried_once(void)
     rt_client_free(c);
 }
 
+/*
+ * On @p c, a GET of "/" on loopback port @p port, answered 200 (@p r1), then
+ * a POST of "{}" there; what it got in @p r2.
+ */
+static void get_then_post(struct rt_client *c, int port, struct result *r1, struct result *r2)
+{
+    struct rt_client_request rq = {"POST", NULL, "{}", 2, "application/json", NULL};
+    char u[128];
+
+    url(u, sizeof(u), "http", "127.0.0.1", port, "/");
+    CHECK(get(c, u, r1) == 0);
+    CHECK(wait_all(5000));
+    CHECK(r1->status == 200);
+    rq.url = u;
+    CHECK(request(c, &rq, r2) == 0);
+    CHECK(wait_all(5000));
+}
+
 /* Only GET is retried when a reused keep-alive connection turns out closed: a POST may have been acted on. */
 static void test_post_not_retried(void)
 {
     struct rt_client *c = client_new(3000, 0, NULL, 0, 0);
-    struct rt_client_request rq = {"POST", NULL, "{}", 2, "application/json", NULL};
     struct rt_client_stats st;
     struct result r1, r2;
-    char u[128];
 
-    url(u, sizeof(u), "http", "127.0.0.1", raw_close_second.port, "/");
-    CHECK(get(c, u, &r1) == 0);
-    CHECK(wait_all(5000));
-    CHECK(r1.status == 200);
-    rq.url = u;
-    CHECK(request(c, &rq, &r2) == 0);
-    CHECK(wait_all(5000));
+    get_then_post(c, raw_close_second.port, &r1, &r2);
     CHECK(r2.status == 0 && has(r2.error, "connection closed"));
     rt_client_get_stats(c, &st);
     CHECK(st.retries == 0 && st.connections_opened == 1);
@@ -184,18 +194,10 @@ static void test_post_not_retried(void)
 static void test_http10_not_reused(void)
 {
     struct rt_client *c = client_new(3000, 0, NULL, 0, 0);
-    struct rt_client_request rq = {"POST", NULL, "{}", 2, "application/json", NULL};
     struct rt_client_stats st;
     struct result r1, r2;
-    char u[128];
 
-    url(u, sizeof(u), "http", "127.0.0.1", raw_http10.port, "/");
-    CHECK(get(c, u, &r1) == 0);
-    CHECK(wait_all(5000));
-    CHECK(r1.status == 200);
-    rq.url = u;
-    CHECK(request(c, &rq, &r2) == 0);
-    CHECK(wait_all(5000));
+    get_then_post(c, raw_http10.port, &r1, &r2);
     printf("# the POST after an HTTP/1.0 answer: %d %s\n", r2.status, r2.error);
     CHECK(r2.status == 200);
     rt_client_get_stats(c, &st);
