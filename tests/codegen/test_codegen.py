@@ -559,6 +559,7 @@ def main():
         param_refusals.test_json_param_refusals(tmp, refused, accepted)
         param_refusals.test_json_header_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
+        multipart_refusals.test_multipart_refs(tmp, refused, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         respmedia_refusals.test_respmedia_refusals(tmp, refused, accepted)
         respmedia_refusals.test_no_content(tmp, refused)
