@@ -24,6 +24,7 @@ import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
 import doc_refusals  # this folder
 import fastapi_shapes  # this folder
+import format_refusals  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
@@ -309,8 +310,8 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
         {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
             "multipart/form-data)", CREATE + "/requestBody/content")
-    refused(tmp, lambda s: item_get(s).update(callbacks={}), "callbacks are not supported", ITEM + "/callbacks")
-    refused(tmp, lambda s: s.update(webhooks={}), "webhooks are not supported", "#/webhooks")
+    refused(tmp, lambda s: item_get(s).update(callbacks={"c": {}}), "callbacks are not supported", ITEM + "/callbacks")
+    refused(tmp, lambda s: s.update(webhooks={"w": {}}), "webhooks are not supported", "#/webhooks")
     refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
 
 
@@ -574,6 +575,8 @@ def main():
         test_cycles(tmp)
         test_yaml_12(tmp)
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
+        format_refusals.test_noop_fields(tmp, refused, accepted)
+        format_refusals.test_formats(tmp, refused, accepted, mutated, read_all, ok)
         doc_refusals.test_refs(tmp, refused, accepted)
         doc_refusals.test_document_schema(tmp, refused)
         doc_refusals.test_duplicate_keys(tmp, gen, ok)
