@@ -19,7 +19,7 @@ from .cnames import MODEL_NAMES, claim_union
 from .names import (C_SCALAR, c_comment, c_decl, c_double, c_names, c_string, camel, field_name, py_number_text,
                     snake, snake_or_empty)
 from .refusals import (DOC_KEYWORDS, KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
-                       string_format)
+                       string_format, with_length_format)
 from .unions import union_field, union_rule as union_rule_tagged
 
 
@@ -226,6 +226,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
     """type: string, with minLength, maxLength, pattern, format and enum."""
     check_keywords(schema, "string", where)
     rule.kind = "RT_VALID_STRING"
+    schema = with_length_format(schema)  # char: exactly one character
     if "minLength" in schema and schema["minLength"] > 0:
         rule.members.append(("min_length", str(int(schema["minLength"]))))
     if "maxLength" in schema:
@@ -265,7 +266,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
 def number_rule(schema, rule, t, where):
     """type: integer or number (t), with its bounds in OpenAPI 3.1 or 3.0 spelling."""
     check_keywords(schema, "number", where)
-    check_number_format(schema, where + "/format")
+    check_number_format(schema, where + "/format", t)
     rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
     lo = format_bound(schema, bound(schema, "minimum", "exclusiveMinimum"), 0)
     hi = format_bound(schema, bound(schema, "maximum", "exclusiveMaximum"), 1)
