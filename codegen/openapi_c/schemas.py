@@ -98,10 +98,10 @@ def schema_rule(ctx, schema, name, where, for_ops):
     """A schema beyond what a Rule enforces: any JSON value, validated in full against its JSON Schema table
     (jsonschema.py, rt_valid_schema)."""
     if for_ops:
-        raise SpecError("%s: this parameter schema is not supported: a parameter is text, read into a string, "
+        raise SpecError("%s: this parameter schema is not supported%s: a parameter is text, read into a string, "
                         "integer, number or boolean, an array of those or (deepObject) an object of those, each "
                         "with its own keywords (params.py); it is never a JSON value that the JSON Schema "
-                        "validator could check" % where)
+                        "validator could check" % (where, param_schema_why(schema)))
     rule = Rule(name)
     rule.members.append(("kind", rule.kind))
     rule.members.append(("schema", "&" + schema_table(ctx, schema, where)))
@@ -110,6 +110,23 @@ def schema_rule(ctx, schema, name, where, for_ops):
         rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
+
+
+def param_schema_why(schema):
+    """What makes schema more than a parameter's one type, for the refusal (", " and the construct, or "")."""
+    if not isinstance(schema, dict):
+        return ""
+    types = schema.get("type")
+    if isinstance(types, list) and len([t for t in types if t != "null"]) > 1:
+        return " (several types %s: a text is read into one type; declare one)" % types
+    unions = [k for k in ("anyOf", "oneOf", "allOf", "not", "if") if k in schema]
+    if unions:
+        return " (%s: a text is read into one type, checked by that type's keywords; a string or an array of " \
+               "strings is type: array, items: {type: string}, one value being an array of one)" % "/".join(unions)
+    if types is None:
+        return " (no type, with %s: a text is read into the type the schema declares; declare one)" % ", ".join(
+            sorted(k for k in schema if k not in DOC_KEYWORDS and not k.startswith("x-")))
+    return ""
 
 
 def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):

@@ -100,3 +100,27 @@ def test_formats(tmp, refused, accepted, mutated, read_all, ok):
                                                                        "const": "a", "format": "color"})(s)),
             "string format 'color' is not supported", x + "/format")
 
+
+def test_param_shapes(tmp, refused, accepted, mutated, read_all, ok):
+    """ASP.NET Core 10's [integer, string] ints (and their typeless 3.0 form) read as text; Hono's string-or-array
+    query as an array; the other parameter schemas of several types refused, naming the construct."""
+    p = ITEM + "/parameters/7/schema"
+    text = generated(tmp, mutated, read_all, ok, lambda s: (
+        query_param("page", {"type": ["integer", "string"], "pattern": "^-?(?:0|[1-9]\\d*)$", "format": "int32",
+                             "default": 1})(s),
+        query_param("size", {"pattern": "^-?(?:0|[1-9]\\d*)$", "format": "int32"})(s),
+        query_param("tag", {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})(s)),
+        "ASP.NET Core's and Hono's parameter schemas")
+    ok('.default_text = "1"' in text and text.count("RT_VALID_FORMAT_INT32_TEXT") >= 2,
+       "[integer, string] and {pattern, format: int32}: text, an int32 as text, default 1 as \"1\"")
+    ok(re.search(r"const char \*page;", text) is not None and re.search(r"const char \*size;", text) is not None,
+       "the handler gets the text")
+    ok(re.search(r"const char \*\*items;\n\s*\} tag;", text) is not None, "string-or-array: an array of strings")
+    refused(tmp, query_param("n", {"type": ["integer", "boolean"]}), "several types ['integer', 'boolean']: a text "
+            "is read into one type", p)
+    refused(tmp, query_param("n", {"anyOf": [{"type": "string"}, {"type": "integer"}]}), "(anyOf: a text is read "
+            "into one type", p)
+    refused(tmp, query_param("n", {"minimum": 1}), "(no type, with minimum: a text is read into the type the schema "
+            "declares; declare one)", p)
+    refused(tmp, query_param("n", {"anyOf": [{"type": "string", "maxLength": 2}, {"type": "array", "items": {
+        "type": "string"}}]}), "(anyOf: a text is read into one type", p)

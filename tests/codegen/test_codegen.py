@@ -577,6 +577,7 @@ def main():
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
         format_refusals.test_noop_fields(tmp, refused, accepted)
         format_refusals.test_formats(tmp, refused, accepted, mutated, read_all, ok)
+        format_refusals.test_param_shapes(tmp, refused, accepted, mutated, read_all, ok)
         doc_refusals.test_refs(tmp, refused, accepted)
         doc_refusals.test_document_schema(tmp, refused)
         doc_refusals.test_duplicate_keys(tmp, gen, ok)
