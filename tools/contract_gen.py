@@ -20,7 +20,8 @@ import urllib.parse
 
 from hypothesis import strategies as st
 
-from contract_formats import FORMATS, Validator  # this folder
+from contract_formats import FORMATS, Validator  # this folder (it puts codegen/ on the path)
+from openapi_c.refusals import INTEGER_FORMATS  # noqa: E402
 from contract_params_json import json_content, json_param_mutations, json_value  # this folder
 
 TEMPLATE = "x-contract-path"  # the operation's path template, set by the driver
@@ -104,6 +105,11 @@ FORMAT_STRATEGIES["regex"] = st.builds("{}{}{}".format, st.sampled_from(["", "^"
 FORMAT_STRATEGIES["iri-reference"] = FORMAT_STRATEGIES["iri"] | FORMAT_STRATEGIES["uri-reference"]
 FORMAT_STRATEGIES["ipvanynetwork"] = FORMAT_STRATEGIES["ipv4network"] | FORMAT_STRATEGIES["ipv6network"]
 FORMAT_STRATEGIES["ipvanyinterface"] = FORMAT_STRATEGIES["ipv4interface"] | FORMAT_STRATEGIES["ipv6interface"]
+# ogen's ip, ASP.NET's char, drf's decimal, and an integer format on a string (a decimal integer within its range)
+FORMAT_STRATEGIES.update({"ip": FORMAT_STRATEGIES["ipvanyaddress"],
+                          "char": st.characters(blacklist_categories=("Cs",)),
+                          "decimal": st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str)})
+FORMAT_STRATEGIES.update({name: st.integers(lo, hi).map(str) for name, (lo, hi) in INTEGER_FORMATS.items()})
 
 
 def caps_for(schema, name, caps):

@@ -49,7 +49,8 @@ def build(spec, spec_name, lax=False):
     components = [(pointer("#/components/schemas", name), name, schema)
                   for name, schema in ((ctx.spec.get("components") or {}).get("schemas") or {}).items()]
     ctx.component_models = {key for key, _, schema in components  # known before any is built (jsonschema.py)
-                            if is_object_schema(schema) and not needs_schema(ctx, schema) and not has_file_parts(schema)}
+                            if is_object_schema(schema) and not needs_schema(ctx, schema) and
+                            not has_file_parts(ctx, schema)}
     for key, name, schema in components:
         if key in ctx.component_models:
             model_for(ctx, key, name, schema, key)

@@ -12,7 +12,7 @@ keywords.py); the components are also walked on their own (context None) for wha
 
 import re
 
-from .keywords import BODY, NAMES, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
+from .keywords import BODY, NAMES, NOOP_FIELDS, OBJECTS, OUTPUT, PARAM, REFUSED, REQUIRED, SCHEMA, is_null_schema
 from .refusals import SpecError, pointer, pointer_node
 
 STATUS = re.compile(r"[1-5][0-9][0-9]")
@@ -49,9 +49,11 @@ class Walker:
         self.body_defaults = set()  # check_document()
         self.param_content = False  # walking a parameter's content (a JSON parameter's schema), for the messages
 
-    def versioned(self, entry):
-        """None if the key of entry exists in this document's OpenAPI version, else why it is refused."""
-        if entry.only_in and not self.version.startswith(entry.only_in[0]):
+    def versioned(self, entry, value):
+        """None if the key of entry exists in this document's OpenAPI version (or has a value there that means
+        nothing), else why it is refused."""
+        if entry.only_in and not self.version.startswith(entry.only_in[0]) and not (
+                len(entry.only_in) > 2 and value is entry.only_in[2]):
             return entry.only_in[1]
         return None
 
@@ -75,9 +77,11 @@ class Walker:
                 continue
             at = pointer(ptr, key)
             entry = table.get(key)
+            if entry is None and value is False and NOOP_FIELDS.get(kind, {}).get(key) is False:
+                continue
             if entry is None:
                 self.fail(at, "unknown %s field '%s' (not in OpenAPI 3.1; extensions start with x-)" % (name, key))
-            why = self.versioned(entry) or entry.refusal(value, node, ctx)
+            why = self.versioned(entry, value) or entry.refusal(value, node, ctx)
             if why:
                 self.fail(at, "%s field %s is refused: %s" % (name, construct(key, value), why))
             if kind == "path-item" and key == "$ref":
@@ -210,7 +214,7 @@ class Walker:
         if entry is None:
             self.fail(at, "unsupported schema keyword(s) %s: not a keyword of JSON Schema 2020-12 or of the OpenAPI "
                           "dialect (extensions start with x-)" % key, via)
-        why = self.versioned(entry) or entry.refusal(value, node, ctx)
+        why = self.versioned(entry, value) or entry.refusal(value, node, ctx)
         if why and entry.status == REFUSED:
             self.fail(at, "unsupported schema keyword(s) %s: %s" % (key, why), via if ctx else None)
         if why:

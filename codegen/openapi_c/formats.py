@@ -20,7 +20,7 @@ from .formats_ip import IP_FORMATS, ip_ok, libc
 from .formats_regex import regex_reason
 from .formats_uri import (ALNUM, DIGITS, HEX, json_pointer_reason, relative_json_pointer_reason, uri_reason,
                           uri_template_reason)
-from .refusals import SpecError
+from .refusals import INTEGER_FORMATS, SpecError
 
 ATEXT_MARKS = frozenset(b"!#$%&'*+-/=?^_`{|}~")
 _idn2 = None
@@ -377,6 +377,22 @@ def uuid_version_reason(version, b):
 
 
 CHECKS.update({"uuid%d" % v: (lambda b, v=v: uuid_version_reason(v, b)) for v in (1, 3, 4, 5)})
+# decimal and the integer formats on a string (rt_valid_format_number.c)
+DECIMAL = re.compile(rb"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+CHECKS["decimal"] = lambda b: None if DECIMAL.match(b) else "not a decimal number"
+
+
+def integer_text_reason(rng, b):
+    """rt_valid_format_integer_text_reason(): -?(0|[1-9][0-9]*) within rng (no sign when unsigned)."""
+    if not re.match(rb"-?(?:0|[1-9][0-9]*)\Z", b):
+        return "unable to parse string as an integer"
+    return None if rng[0] <= int(b) <= rng[1] and not (rng[0] == 0 and b.startswith(b"-")) else "out of range"
+
+
+CHECKS.update({name: (lambda b, rng=rng: integer_text_reason(rng, b)) for name, rng in INTEGER_FORMATS.items()})
+CHECKS["ip"] = CHECKS["ipvanyaddress"]  # ogen's ip (refusals.STRING_FORMATS: the same RT_VALID_FORMAT_IPVANYADDRESS)
+# char: exactly one character (refusals.LENGTH_FORMATS: the runtime's minLength/maxLength 1, in code points)
+CHECKS["char"] = lambda b: None if len(b.decode("utf-8", "surrogatepass")) == 1 else "not exactly one character"
 
 
 def reason(fmt, value):

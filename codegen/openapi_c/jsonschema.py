@@ -16,15 +16,23 @@ from .keywords import is_null_schema
 from .names import c_double, c_string, py_number_text
 from .model import Pattern
 from .refs import ref_target
-from .refusals import DOC_KEYWORDS, KEYWORDS, STRING_FORMATS, SpecError, format_refusal
+from .refusals import (DOC_KEYWORDS, INTEGER_FORMATS, INTEGER_TEXT_FORMATS, KEYWORDS, STRING_FORMATS, SpecError,
+                       check_format, string_type, with_length_format)
 from .unions import discriminator_tags
 
 TYPE_BITS = {"null": "RT_VALID_T_NULL", "boolean": "RT_VALID_T_BOOLEAN", "object": "RT_VALID_T_OBJECT",
              "array": "RT_VALID_T_ARRAY", "number": "RT_VALID_T_NUMBER", "integer": "RT_VALID_T_INTEGER",
              "string": "RT_VALID_T_STRING"}
 # Numeric formats as ranges (float: IEEE single precision's largest finite value).
-FORMAT_RANGES = {"int32": (-2 ** 31, 2 ** 31 - 1), "int64": (-2 ** 63, 2 ** 63 - 1),
-                 "float": (-3.4028234663852886e38, 3.4028234663852886e38), "double": None}
+FORMAT_RANGES = dict(INTEGER_FORMATS, float=(-3.4028234663852886e38, 3.4028234663852886e38), double=None)
+# The table built for the non-null part of a 3.0 nullable schema is keyed by its pointer and this segment, which
+# no JSON pointer has (RFC 6901 escapes ~ as ~0): messages and the table's `where` name the schema's own pointer.
+NOT_NULL = "/~nonnull"
+
+
+def real_pointer(where):
+    """where as a JSON pointer of the document (without the NOT_NULL segments of the keys of tables)."""
+    return where.replace(NOT_NULL, "")
 # Keywords that only hold subschemas for others, or document: no effect of their own.
 INERT = DOC_KEYWORDS | {"$defs", "default", "$comment", "discriminator", "$schema", "$id"}
 SCHEMA_KEYWORDS = {
@@ -177,11 +185,12 @@ def rule_can(ctx, schema, t, keys, nested):
     if t == "string":
         enum = schema.get("enum")
         nullable = schema.get("nullable") is True or "null" in (schema.get("type") or [])
-        return keys <= KEYWORDS["string"] and schema.get("format", "email") in STRING_FORMATS and (
+        # any format: string_rule() enforces it or refuses it with its reason (a number's format, an unknown one)
+        return keys <= KEYWORDS["string"] and isinstance(schema.get("format", ""), str) and (
             enum is None or (isinstance(enum, list) and enum and all(isinstance(v, str) or v is None for v in enum)
                              and (None in enum) == nullable))
     if t in ("integer", "number"):
-        return keys <= KEYWORDS["number"] and schema.get("format", "double") in FORMAT_RANGES
+        return keys <= KEYWORDS["number"] and isinstance(schema.get("format", ""), str)  # number_rule() judges it
     if t == "boolean":
         return keys <= KEYWORDS["boolean"]
     if t == "array":
@@ -234,7 +243,7 @@ class Table:
     def __init__(self, ctx, name, where, exported=False):
         self.ctx, self.name, self.where, self.exported = ctx, name, where, exported
         self.aux = []      # definitions before the table
-        self.members = [("where", c_string(where))]
+        self.members = [("where", c_string(real_pointer(where)))]
 
     def sub(self, schema, where, inplace=False):
         """&table of a subschema; inplace: it applies to the same value (not to a member or an item)."""
@@ -293,7 +302,10 @@ def schema_table(ctx, schema, where, export=None, inplace=False):
         # OpenAPI 3.0: null is valid whatever the other keywords say (beside type, enum, allOf or $ref alike)
         inner = {k: v for k, v in schema.items() if k != "nullable"}
         stack.append((where, inplace))
-        alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + "/(not null)", True)]
+        try:
+            alts = [t.sub({"type": "null"}, where + "/nullable"), t.sub(inner, where + NOT_NULL, True)]
+        except SpecError as e:  # raised for the schema at where, not for a made-up pointer
+            raise SpecError(str(e).replace(where + NOT_NULL, where))
         stack.pop()
         t.add("any_of", "{%s, 2}" % t.array("anyof", "struct rt_valid_schema *const", alts))
     else:
@@ -321,8 +333,9 @@ def keywords(ctx, t, schema, where):
         t.add("write_only", "true")
         ctx.write_only_tables.add(where)
     # (a default null, pydantic's `x: T | None = None`, is what an absent member already reads as)
-    if schema.get("default") is not None and where in getattr(ctx, "body_defaults", ()) and \
-            where.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
+    real = real_pointer(where)
+    if schema.get("default") is not None and real in getattr(ctx, "body_defaults", ()) and \
+            real.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
         # a property of an object model (whose defaults are filled in where it is a model), here inside a value
         # kept as JSON: nothing fills its default in, which matters where a request's value reaches this table
         # (check_json_defaults); a response's describes.  A default on a schema that is only ever a JSON value
@@ -331,7 +344,7 @@ def keywords(ctx, t, schema, where):
                                   "defaults are filled in, is never filled in here, where the object is validated "
                                   "as part of a JSON value a request carries (an array with minItems, a "
                                   "composition...): the handler would get the body as sent"
-                                  % (where, where.rsplit("/properties/", 1)[0])))
+                                  % (real, real.rsplit("/properties/", 1)[0])))
     if "discriminator" in schema:
         discriminator(t, schema, where)
     if "$ref" in schema:
@@ -404,8 +417,10 @@ def numbers(t, schema, where):
     for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
         if key in schema and not is_number(schema[key]) and not isinstance(schema[key], bool):
             raise SpecError("%s/%s: must be a number" % (where, key))
-    rng = FORMAT_RANGES.get(schema.get("format")) if "integer" in str(schema.get("type")) or \
-        "number" in str(schema.get("type")) else None
+    # a numeric format's range applies to numbers whatever `type` says (ASP.NET Core 10 writes an int as
+    # {pattern, format: int32} without a type in 3.0 mode); minimum and maximum apply to numbers only
+    fmt = schema.get("format")
+    rng = FORMAT_RANGES.get(fmt) if isinstance(fmt, str) else None
     for member, inclusive, exclusive, side in (("minimum", "minimum", "exclusiveMinimum", 0),
                                                ("maximum", "maximum", "exclusiveMaximum", 1)):
         b = bound(schema, inclusive, exclusive)
@@ -434,16 +449,16 @@ def count(t, schema, key, member, where):
 
 
 def strings(ctx, t, schema, where):
+    fmt = check_format(schema, where)
+    schema = with_length_format(schema)  # char: exactly one character
     count(t, schema, "minLength", "min_length", where)
     count(t, schema, "maxLength", "max_length", where)
     if "pattern" in schema:
         t.add("pattern", "&" + pattern(ctx, schema["pattern"], where + "/pattern"))
-    fmt = schema.get("format")
-    if fmt is not None and fmt not in FORMAT_RANGES:
-        if fmt not in STRING_FORMATS:
-            raise format_refusal(where + "/format", fmt, sorted(STRING_FORMATS) + sorted(FORMAT_RANGES))
-        if STRING_FORMATS[fmt] is not None:  # else a hint (password, path)
-            t.add("format", STRING_FORMATS[fmt])
+    if fmt in STRING_FORMATS and STRING_FORMATS[fmt] is not None:  # else a hint (password, path) or a length
+        t.add("format", STRING_FORMATS[fmt])
+    elif fmt in INTEGER_TEXT_FORMATS and string_type(schema):  # a string is an integer as text (its range)
+        t.add("format", INTEGER_TEXT_FORMATS[fmt])
 
 
 def pattern(ctx, source, where):

@@ -36,7 +36,8 @@ class Entry:
     """One keyword or field: its category, why (for REFUSED, the error's reason), what its value is (child: how
     document.py walks it) and, for SUPPORTED, check(value, node, ctx) -> None or why this use is refused; for
     REFUSED, harmless(value, node, ctx) -> whether this use has no effect and is accepted.  only_in: the prefix
-    of the `openapi` versions the key exists in (None: all), with the reason it is refused in the others."""
+    of the `openapi` versions the key exists in (None: all), with the reason it is refused in the others (and,
+    third, a value that means nothing and is accepted there: nullable: false)."""
 
     def __init__(self, status, reason="", child=None, check=None, harmless=None, ctx=None, only_in=None):
         self.status, self.reason, self.child = status, reason, child
@@ -322,8 +323,9 @@ SCHEMA = {
     "externalDocs": A(),
     "example": A(),
     # OpenAPI 3.0 (not a keyword of the 3.1 dialect: there, type: [X, 'null'])
+    # (nullable: false, its default, says nothing and is accepted in 3.1 too: tools write it on every schema)
     "nullable": S(only_in=("3.0.", "nullable is an OpenAPI 3.0 keyword, not one of the 3.1 dialect: write "
-                                    "type: [X, 'null'] instead")),
+                                    "type: [X, 'null'] instead", False)),
 }
 
 
@@ -382,6 +384,17 @@ def query_only(value, node, ctx):
     return None
 
 
+def empty_map(value, node, ctx):
+    """callbacks: {} or webhooks: {} (OpenApiSpex writes the first on every operation): nothing to call."""
+    return value == {}
+
+
+# Fields an object of 3.1 does not have, written by tools with their default value, which says nothing: accepted
+# with exactly that value (Litestar's response headers carry the Parameter Object's allowEmptyValue and
+# allowReserved, false); any other value is refused as an unknown field.
+NOOP_FIELDS = {"header": {"allowEmptyValue": False, "allowReserved": False}}
+
+
 # child: how document.py walks the value: an object name, "schema", "[x]" a list of x, "{x}" a map of x, "x?"
 # x or a Reference Object; "paths", "responses" and "content" are maps with keys of their own; None: not walked.
 # ctx: the context the value is walked in ("request" or "response"), when the object is reached by a request.
@@ -392,7 +405,7 @@ OBJECTS = {
                                harmless=lambda v, n, c: v == DEFAULT_DIALECT),
         "servers": S(child="[server]"),  # the first one's path is the base path (servers.py)
         "paths": S(child="paths"),
-        "webhooks": R("webhooks are not supported: nothing would send them"),
+        "webhooks": R("webhooks are not supported: nothing would send them", harmless=empty_map),
         "components": S(child="components"),
         "security": S(check=requirements),  # security.py
         "tags": A(child="[tag]"), "externalDocs": A(child="external-documentation"),
@@ -411,7 +424,7 @@ OBJECTS = {
         "parameters": S(child="{parameter?}"), "requestBodies": S(child="{request-body?}"),
         "pathItems": S(child="{path-item?}"),
         "headers": S(child="{header?}"), "examples": A(child="{example?}"), "links": A(child="{link?}"),
-        "callbacks": R(CALLBACKS),
+        "callbacks": R(CALLBACKS, harmless=empty_map),
         "securitySchemes": S(child="{security-scheme?}"),
     },
     "path-item": {
@@ -426,7 +439,7 @@ OBJECTS = {
         "tags": A(), "summary": A(), "description": A(), "externalDocs": A(child="external-documentation"),
         "operationId": S(), "parameters": S(child="[parameter?]", ctx="request"),
         "requestBody": S(child="request-body?", ctx="request"), "responses": S(child="responses", ctx="response"),
-        "callbacks": R(CALLBACKS), "deprecated": A(),
+        "callbacks": R(CALLBACKS, harmless=empty_map), "deprecated": A(),
         "security": S(check=requirements),
         "servers": S(child="[server]"),  # must say the document's base path (servers.py)
     },

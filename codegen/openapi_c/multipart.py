@@ -21,18 +21,36 @@ MEDIA = "multipart/form-data"
 FILE_KEYWORDS = {"type", "format", "contentMediaType"}
 
 
-def is_file_schema(schema):
-    """A file part: {type: string, format: binary}, or a string with contentMediaType."""
+def through_refs(ctx, schema):
+    """schema, or the schema its $ref (alone, beside annotations) names, followed to the end: ASP.NET writes a
+    file part as {$ref: '#/components/schemas/IFormFile'} whose target is {type: string, format: binary}."""
+    for _ in range(32):
+        if not isinstance(schema, dict) or "$ref" not in schema or set(schema) - DOC_KEYWORDS != {"$ref"}:
+            return schema
+        try:
+            schema = ref_target(ctx, schema["$ref"])[0]
+        except SpecError:
+            return schema  # refused where it is built
+    return schema
+
+
+def is_file_schema(ctx, schema):
+    """A file part: {type: string, format: binary}, or a string with contentMediaType (through $ref)."""
+    schema = through_refs(ctx, schema)
     return isinstance(schema, dict) and schema.get("type") == "string" and (
         schema.get("format") == "binary" or "contentMediaType" in schema)
 
 
-def has_file_parts(schema):
+def is_files_schema(ctx, schema):
+    """An array of file parts (items by $ref too; ASP.NET's IFormFileCollection)."""
+    schema = through_refs(ctx, schema)
+    return isinstance(schema, dict) and schema.get("type") == "array" and is_file_schema(ctx, schema.get("items"))
+
+
+def has_file_parts(ctx, schema):
     """Whether the object schema has file properties: its model is built by the multipart body using it (a JSON
     body or a response using it refuses format binary)."""
-    return any(is_file_schema(p) or (isinstance(p, dict) and p.get("type") == "array" and
-                                     is_file_schema(p.get("items")))
-               for p in (schema.get("properties") or {}).values())
+    return any(is_file_schema(ctx, p) or is_files_schema(ctx, p) for p in (schema.get("properties") or {}).values())
 
 
 def multipart_content(rb, at):
@@ -60,7 +78,7 @@ def multipart_body(ctx, op, rb, at):
     if isinstance(schema, dict) and set(schema) - DOC_KEYWORDS == {"$ref"}:
         key = schema["$ref"]
         target, target_at = ref_target(ctx, key)[0], key
-    files = file_properties(target, target_at)
+    files = file_properties(ctx, target, target_at)
     if not is_object_schema(target) or needs_schema(ctx, text_only(target, files)):
         raise SpecError("%s: a multipart/form-data body must be an object schema with properties, and only the "
                         "keywords its model enforces (not additionalProperties other than true, minProperties, "
@@ -86,21 +104,35 @@ def multipart_body(ctx, op, rb, at):
     return True
 
 
-def file_properties(target, at):
-    """{property: (its file schema, whether an array of files)} of the object schema target, checked."""
+def file_properties(ctx, target, at):
+    """{property: (its file schema, whether an array of files, the file schema's pointer)} of the object schema
+    target, checked (a $ref is followed, and the pointers then name its target)."""
     files = {}
     for name, prop in ((target.get("properties") or {}) if isinstance(target, dict) else {}).items():
         where = pointer(at + "/properties", name)
-        if isinstance(prop, dict) and prop.get("type") == "array" and is_file_schema(prop.get("items")):
+        if is_files_schema(ctx, prop):
+            where, prop = ref_at(ctx, prop, where)
             extra = set(prop) - DOC_KEYWORDS - {"type", "items"}
             if extra:
                 raise SpecError("%s: %s on an array of files is not enforced" % (where, ", ".join(sorted(extra))))
-            files[name] = (prop["items"], True)
-            check_file_schema(prop["items"], where + "/items")
-        elif is_file_schema(prop):
-            files[name] = (prop, False)
+            at_items, items = ref_at(ctx, prop["items"], where + "/items")
+            files[name] = (items, True, at_items)
+            check_file_schema(items, at_items)
+        elif is_file_schema(ctx, prop):
+            where, prop = ref_at(ctx, prop, where)
+            files[name] = (prop, False, where)
             check_file_schema(prop, where)
     return files
+
+
+def ref_at(ctx, schema, where):
+    """(the JSON pointer, the schema) that schema at where stands for, through $ref."""
+    for _ in range(32):
+        if not isinstance(schema, dict) or "$ref" not in schema or set(schema) - DOC_KEYWORDS != {"$ref"}:
+            break
+        where = schema["$ref"]
+        schema = ref_target(ctx, where)[0]
+    return where, schema
 
 
 def check_file_schema(schema, where):
@@ -167,9 +199,9 @@ def media_ranges(text, where):
 def file_field(ctx, model, f, file_schema, ranges, where):
     """Turn the text field f (made by text_only) into a file part: its rule RT_VALID_FILE (with the accepted
     media types), its C member a struct rt_valid_file or an array of them."""
-    schema, many = file_schema
+    schema, many, schema_at = file_schema
     if ranges is None and "contentMediaType" in schema:
-        ranges = media_ranges(schema["contentMediaType"], where + ("/items" if many else "") + "/contentMediaType")
+        ranges = media_ranges(schema["contentMediaType"], schema_at + "/contentMediaType")
     rule = f.rule.items if many else f.rule
     accepted = sorted(ranges or [])
     if getattr(rule, "file_types", accepted) != accepted:  # the model of a component another body already uses

@@ -198,11 +198,44 @@ def optional_scalar(ctx, schema, at):
     return inner, "%s/%s/%d" % (at, keys[0], alts.index(non_null[0]))
 
 
+TEXT_KEYWORDS = {"pattern", "format", "minLength", "maxLength", "default"}
+
+
+def text_shape(schema, at):
+    """Parameter schemas other tools write, read as the one type that admits exactly their texts (README,
+    Parameters); (schema, its pointer) as given for any other.
+    - {type: [integer, string], ...} (ASP.NET Core 10's ints, NumberHandling.AllowReadingFromString) and its 3.0
+      form without a type, {pattern, format: int32}: a text is always a string, so the parameter is the string
+      with the schema's pattern and lengths, its integer format a decimal integer within its range
+      (refusals.INTEGER_TEXT_FORMATS); the handler gets the text.
+    - anyOf/oneOf [S, {type: array, items: S}] (Hono/zod's ?tag=a&tag=b): the array of S, one value an array
+      of one."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return schema, at
+    keys = {k for k in schema if not k.startswith("x-")} - DOC_KEYWORDS
+    t = schema.get("type")
+    if isinstance(t, list) and sorted(t) == ["integer", "string"] and keys - {"type"} <= TEXT_KEYWORDS:
+        d = schema.get("default")
+        if isinstance(d, int) and not isinstance(d, bool):  # default: 1 is the text "1"
+            return dict(schema, type="string", default=py_number_text(d)), at
+        return dict(schema, type="string"), at
+    if t is None and keys and keys <= TEXT_KEYWORDS and "default" not in keys:
+        return dict(schema, type="string"), at
+    for key in ("anyOf", "oneOf"):
+        alts = schema.get(key)
+        if keys == {key} and isinstance(alts, list) and len(alts) == 2 and all(isinstance(a, dict) for a in alts):
+            one, many = sorted(alts, key=lambda a: a.get("type") == "array")
+            if many.get("type") == "array" and set(many) - DOC_KEYWORDS == {"type", "items"} and \
+                    many["items"] == one and one.get("type") in ("string", "integer", "number", "boolean"):
+                return dict({k: v for k, v in schema.items() if k != key}, type="array", items=one), at
+    return schema, at
+
+
 def param_rule(ctx, p, op, at):
     """The Rule of parameter p (at its pointer), and the keywords its table enforces (own_keywords)."""
     name = "rule_%s_%s" % (op.c_name, field_name(p["name"], at + "/name"))
     inline = camel(op.id) + camel(p["name"])
-    schema, schema_at = optional_scalar(ctx, p["schema"], at + "/schema")
+    schema, schema_at = text_shape(*optional_scalar(ctx, p["schema"], at + "/schema"))
     schema, own, key = own_keywords(ctx, schema, schema_at)
     if key is None or "additionalProperties" not in own:
         return build_rule(ctx, schema, name, key or schema_at, inline, for_ops=True), own

@@ -61,7 +61,23 @@ KEYWORDS = {
     "object": {"type", "properties", "required", "additionalProperties"},  # a model
 }
 
-NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
+# Integer formats, as the ranges they assert on a number: OpenAPI's int32 and int64, and the widths other tools
+# write (ASP.NET Core: int8, int16, uint8...uint64; schemars/aide and utoipa: uint8...uint64, int8, int16, uint;
+# ogen: int and uint, Go's, 64 bits).  jsonschema.FORMAT_RANGES adds float and double.
+INTEGER_FORMATS = {"int8": (-2 ** 7, 2 ** 7 - 1), "int16": (-2 ** 15, 2 ** 15 - 1),
+                   "int32": (-2 ** 31, 2 ** 31 - 1), "int64": (-2 ** 63, 2 ** 63 - 1), "int": (-2 ** 63, 2 ** 63 - 1),
+                   "uint8": (0, 2 ** 8 - 1), "uint16": (0, 2 ** 16 - 1), "uint32": (0, 2 ** 32 - 1),
+                   "uint64": (0, 2 ** 64 - 1), "uint": (0, 2 ** 64 - 1)}
+NUMERIC_FORMATS = set(INTEGER_FORMATS) | {"float", "double"}
+# An integer format on a string (protobuf-JSON's int64 as text, {type: string, format: int64}; ASP.NET Core's
+# [integer, string] with format int32): a decimal integer as text within the format's range
+# (runtime/valid/rt_valid_format_number.c).
+INTEGER_TEXT_FORMATS = {name: "RT_VALID_FORMAT_%s_TEXT" % {"int": "INT64", "uint": "UINT64"}.get(name, name.upper())
+                        for name in INTEGER_FORMATS}
+# Formats of strings that every number satisfies too, accepted on a number: {type: number, format: decimal}.
+NUMBER_TOO_FORMATS = {"decimal"}
+# String formats checked as a length: ASP.NET Core's char (a .NET char: exactly one character).
+LENGTH_FORMATS = {"char": 1}
 STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMAT_DATE_TIME",
                   "uuid": "RT_VALID_FORMAT_UUID", "date": "RT_VALID_FORMAT_DATE", "time": "RT_VALID_FORMAT_TIME",
                   "ipv4": "RT_VALID_FORMAT_IPV4", "ipv6": "RT_VALID_FORMAT_IPV6", "uri": "RT_VALID_FORMAT_URI",
@@ -72,6 +88,12 @@ STRING_FORMATS = {"email": "RT_VALID_FORMAT_EMAIL", "date-time": "RT_VALID_FORMA
                   "ipv6network": "RT_VALID_FORMAT_IPV6NETWORK", "ipvanynetwork": "RT_VALID_FORMAT_IPVANYNETWORK",
                   "ipv4interface": "RT_VALID_FORMAT_IPV4INTERFACE", "ipv6interface": "RT_VALID_FORMAT_IPV6INTERFACE",
                   "ipvanyinterface": "RT_VALID_FORMAT_IPVANYINTERFACE",
+                  # ogen's ip: an IPv4 or IPv6 address, as pydantic's IPvAnyAddress
+                  "ip": "RT_VALID_FORMAT_IPVANYADDRESS",
+                  # ASP.NET Core's char: exactly one character (LENGTH_FORMATS: checked as minLength/maxLength 1)
+                  "char": None,
+                  # drf-spectacular's DecimalField: a decimal number as text
+                  "decimal": "RT_VALID_FORMAT_DECIMAL",
                   # pydantic's UUID1, UUID3, UUID4, UUID5
                   "uuid1": "RT_VALID_FORMAT_UUID1", "uuid3": "RT_VALID_FORMAT_UUID3",
                   "uuid4": "RT_VALID_FORMAT_UUID4", "uuid5": "RT_VALID_FORMAT_UUID5",
@@ -98,11 +120,27 @@ FORMAT_REFUSALS = {
 }
 
 
-def format_refusal(where, fmt, supported):
-    """The SpecError for an unsupported string format at where (supported: the names to list)."""
+def format_refusal(where, fmt, supported, kind="string"):
+    """The SpecError for an unsupported format at where, on a schema of this kind (string, integer, number...;
+    supported: the names to list)."""
     why = FORMAT_REFUSALS.get(fmt) if isinstance(fmt, str) else None
-    return SpecError("%s: string format %r is not supported (%s)" % (where, fmt, why or "supported: " +
-                                                                    ", ".join(supported)))
+    return SpecError("%s: %s format %r is not supported (%s)" % (where, kind, fmt, why or "supported: " +
+                                                                ", ".join(sorted(supported))))
+
+
+def numeric_on_string(where, fmt):
+    """The SpecError for format float or double on a schema whose only type is string (an integer format there is
+    a decimal integer as text: INTEGER_TEXT_FORMATS)."""
+    return SpecError("%s: format %r is a number's format, on a string: which texts it would admit (\"1e3\", "
+                     "\"NaN\", \"Infinity\"?) is not defined, so it is not supported: declare type: number (or "
+                     "[number, string]), or format decimal (a decimal number as text)" % (where, fmt))
+
+
+def format_on_other_type(where, fmt, for_strings, types):
+    """The SpecError for a format that applies to strings (for_strings) or numbers only, on a schema whose types
+    are all others: it would check nothing."""
+    return SpecError("%s: format %r applies to %s only, and this schema's type is %s: it would check nothing"
+                     % (where, fmt, "strings" if for_strings else "numbers", " or ".join(types)))
 
 
 def check_keywords(schema, kind, where):
@@ -116,14 +154,61 @@ def check_keywords(schema, kind, where):
 def string_format(fmt, where):
     """The RT_VALID_FORMAT_* constant for a string format (None: a hint, nothing to check); refuses the formats
     the runtime does not check."""
+    if fmt in INTEGER_TEXT_FORMATS:
+        return INTEGER_TEXT_FORMATS[fmt]
+    if fmt in NUMERIC_FORMATS:
+        raise numeric_on_string(where, fmt)
     if fmt not in STRING_FORMATS:
-        raise format_refusal(where, fmt, sorted(STRING_FORMATS))
+        raise format_refusal(where, fmt, STRING_FORMATS)
     return STRING_FORMATS[fmt]
 
 
-def check_number_format(schema, where):
-    if "format" in schema and schema["format"] not in NUMERIC_FORMATS:
-        raise SpecError("%s: number format %r is not supported" % (where, schema["format"]))
+def string_type(schema):
+    """Whether string is one of the types schema declares (no type: any)."""
+    types = schema.get("type")
+    return types is None or types == "string" or (isinstance(types, list) and "string" in types)
+
+
+def with_length_format(schema):
+    """schema with the lengths a LENGTH_FORMATS format (char) gives, within its own minLength and maxLength."""
+    n = LENGTH_FORMATS.get(schema.get("format")) if isinstance(schema.get("format"), str) else None
+    if n is None:
+        return schema
+    return dict(schema, minLength=max(schema.get("minLength", 0), n), maxLength=min(schema.get("maxLength", n), n))
+
+
+def check_format(schema, where):
+    """The format of schema (None: none), refused where it is unknown or would check nothing: a string format on
+    a schema whose types include no string, a number's (int64...) on one whose types include no number."""
+    fmt = schema.get("format")
+    if fmt is None:
+        return None
+    types = schema.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else None
+    strings_too = types is None or "string" in types
+    numbers_too = types is None or "integer" in types or "number" in types
+    kind = "/".join(x for x in (types or []) if x != "null") or "string or number"
+    if not isinstance(fmt, str) or (fmt not in STRING_FORMATS and fmt not in NUMERIC_FORMATS):
+        supported = (STRING_FORMATS if strings_too else {}).keys() | (NUMERIC_FORMATS if numbers_too else set())
+        raise format_refusal(where + "/format", fmt, supported or STRING_FORMATS.keys() | NUMERIC_FORMATS, kind)
+    if fmt in NUMERIC_FORMATS and not numbers_too and fmt not in INTEGER_TEXT_FORMATS:
+        if strings_too:
+            raise numeric_on_string(where + "/format", fmt)
+        raise format_on_other_type(where + "/format", fmt, False, [x for x in types if x != "null"])
+    if fmt in INTEGER_TEXT_FORMATS and not numbers_too and not strings_too:
+        raise format_on_other_type(where + "/format", fmt, False, [x for x in types if x != "null"])
+    if fmt in STRING_FORMATS and not strings_too and not (fmt in NUMBER_TOO_FORMATS and numbers_too):
+        raise format_on_other_type(where + "/format", fmt, True, [x for x in types if x != "null"])
+    return fmt
+
+
+def check_number_format(schema, where, kind="number"):
+    """Refuse a format an integer or number (kind) schema cannot have."""
+    fmt = schema.get("format")
+    if "format" in schema and fmt not in NUMERIC_FORMATS and fmt not in NUMBER_TOO_FORMATS:
+        if isinstance(fmt, str) and fmt in STRING_FORMATS:
+            raise format_on_other_type(where, fmt, True, [kind])
+        raise format_refusal(where, fmt, NUMERIC_FORMATS, kind)
 
 
 def check_string_enum(values, where):

@@ -19,7 +19,7 @@ from .cnames import MODEL_NAMES, claim_union
 from .names import (C_SCALAR, c_comment, c_decl, c_double, c_names, c_string, camel, field_name, py_number_text,
                     snake, snake_or_empty)
 from .refusals import (DOC_KEYWORDS, KEYWORDS, SpecError, check_keywords, check_number_format, check_string_enum,
-                       string_format)
+                       string_format, with_length_format)
 from .unions import union_field, union_rule as union_rule_tagged
 
 
@@ -98,10 +98,10 @@ def schema_rule(ctx, schema, name, where, for_ops):
     """A schema beyond what a Rule enforces: any JSON value, validated in full against its JSON Schema table
     (jsonschema.py, rt_valid_schema)."""
     if for_ops:
-        raise SpecError("%s: this parameter schema is not supported: a parameter is text, read into a string, "
+        raise SpecError("%s: this parameter schema is not supported%s: a parameter is text, read into a string, "
                         "integer, number or boolean, an array of those or (deepObject) an object of those, each "
                         "with its own keywords (params.py); it is never a JSON value that the JSON Schema "
-                        "validator could check" % where)
+                        "validator could check" % (where, param_schema_why(schema)))
     rule = Rule(name)
     rule.members.append(("kind", rule.kind))
     rule.members.append(("schema", "&" + schema_table(ctx, schema, where)))
@@ -110,6 +110,23 @@ def schema_rule(ctx, schema, name, where, for_ops):
         rule.members.append(("lax", "true"))
     add_rule(ctx, rule, for_ops, where)
     return rule
+
+
+def param_schema_why(schema):
+    """What makes schema more than a parameter's one type, for the refusal (", " and the construct, or "")."""
+    if not isinstance(schema, dict):
+        return ""
+    types = schema.get("type")
+    if isinstance(types, list) and len([t for t in types if t != "null"]) > 1:
+        return " (several types %s: a text is read into one type; declare one)" % types
+    unions = [k for k in ("anyOf", "oneOf", "allOf", "not", "if") if k in schema]
+    if unions:
+        return " (%s: a text is read into one type, checked by that type's keywords; a string or an array of " \
+               "strings is type: array, items: {type: string}, one value being an array of one)" % "/".join(unions)
+    if types is None:
+        return " (no type, with %s: a text is read into the type the schema declares; declare one)" % ", ".join(
+            sorted(k for k in schema if k not in DOC_KEYWORDS and not k.startswith("x-")))
+    return ""
 
 
 def checked_scalar_rule(ctx, schema, name, where, inline_name, nested):
@@ -226,6 +243,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
     """type: string, with minLength, maxLength, pattern, format and enum."""
     check_keywords(schema, "string", where)
     rule.kind = "RT_VALID_STRING"
+    schema = with_length_format(schema)  # char: exactly one character
     if "minLength" in schema and schema["minLength"] > 0:
         rule.members.append(("min_length", str(int(schema["minLength"]))))
     if "maxLength" in schema:
@@ -265,7 +283,7 @@ def string_rule(ctx, schema, rule, where, for_ops):
 def number_rule(schema, rule, t, where):
     """type: integer or number (t), with its bounds in OpenAPI 3.1 or 3.0 spelling."""
     check_keywords(schema, "number", where)
-    check_number_format(schema, where + "/format")
+    check_number_format(schema, where + "/format", t)
     rule.kind = "RT_VALID_INTEGER" if t == "integer" else "RT_VALID_NUMBER"
     lo = format_bound(schema, bound(schema, "minimum", "exclusiveMinimum"), 0)
     hi = format_bound(schema, bound(schema, "maximum", "exclusiveMaximum"), 1)

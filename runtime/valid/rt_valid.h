@@ -97,8 +97,11 @@
  *    has_write_only (appended): writeOnly on a property of a JSON value,
  *    left out of responses (rt_valid_schema_without_write_only(), which the
  *    generated reply helpers of JSON values call).
+ * 24: RT_VALID_FORMAT_DECIMAL and RT_VALID_FORMAT_INT8_TEXT...UINT64_TEXT
+ *    (appended to enum rt_valid_format): drf's decimal, and an integer
+ *    format on a string (a decimal integer as text, within its range).
  */
-#define RT_CODEGEN_ABI 23
+#define RT_CODEGEN_ABI 24
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -175,7 +178,17 @@ enum rt_valid_format {
     RT_VALID_FORMAT_RELATIVE_JSON_POINTER, /* draft-handrews-relative-json-pointer-01 */
     RT_VALID_FORMAT_IDN_HOSTNAME,          /* IDNA2008 host name (rt_valid_format_net.c) */
     RT_VALID_FORMAT_IDN_EMAIL, /* RFC 6531 address: email's check, UTF-8 in a quoted local part too */
-    RT_VALID_FORMAT_REGEX      /* ECMA-262 regular expression with the u flag, syntax only */
+    RT_VALID_FORMAT_REGEX,     /* ECMA-262 regular expression with the u flag, syntax only */
+    /* numbers as text (rt_valid_format_number.c) */
+    RT_VALID_FORMAT_DECIMAL,     /* drf-spectacular's decimal: [+-]digits[.digits][e[+-]digits] */
+    RT_VALID_FORMAT_INT8_TEXT,   /* an integer format on a string: -?(0|[1-9][0-9]*) within int8 */
+    RT_VALID_FORMAT_INT16_TEXT,  /* ... within int16 */
+    RT_VALID_FORMAT_INT32_TEXT,  /* ... within int32 */
+    RT_VALID_FORMAT_INT64_TEXT,  /* ... within int64 (protobuf-JSON's int64; also format int) */
+    RT_VALID_FORMAT_UINT8_TEXT,  /* [0-9]+ as above, within uint8 */
+    RT_VALID_FORMAT_UINT16_TEXT, /* ... within uint16 */
+    RT_VALID_FORMAT_UINT32_TEXT, /* ... within uint32 */
+    RT_VALID_FORMAT_UINT64_TEXT  /* ... within uint64 (also format uint) */
 };
 
 /** A minimum or maximum. */

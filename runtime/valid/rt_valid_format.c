@@ -499,6 +499,16 @@ int rt_valid_format_check(enum rt_valid_format format, const char *s, size_t len
         return rt_valid_format_pointer_check(format, s, len, input, errs, loc);
     case RT_VALID_FORMAT_REGEX:
         return rt_valid_format_regex_check(s, len, input, errs, loc);
+    case RT_VALID_FORMAT_DECIMAL:
+    case RT_VALID_FORMAT_INT8_TEXT:
+    case RT_VALID_FORMAT_INT16_TEXT:
+    case RT_VALID_FORMAT_INT32_TEXT:
+    case RT_VALID_FORMAT_INT64_TEXT:
+    case RT_VALID_FORMAT_UINT8_TEXT:
+    case RT_VALID_FORMAT_UINT16_TEXT:
+    case RT_VALID_FORMAT_UINT32_TEXT:
+    case RT_VALID_FORMAT_UINT64_TEXT:
+        return rt_valid_format_number_check(format, s, len, input, errs, loc);
     default:
         return rt_valid_format_ip_check(format, s, len, input, errs, loc);
     }

@@ -93,6 +93,29 @@ const char *rt_valid_format_idn_hostname_reason(const char *s, size_t len);
  */
 bool rt_valid_format_ip_parse(int family, const char *s, size_t len, unsigned char *bin);
 
+/**
+ * drf-spectacular's decimal (rt_valid_format_number.c): an optional sign,
+ * digits with an optional decimal point (at least one digit), an optional
+ * exponent; no blanks, NaN or Infinity.  @return NULL if valid, else the
+ * reason (static).
+ */
+const char *rt_valid_format_decimal_reason(const char *s, size_t len);
+
+/**
+ * An integer format on a string (RT_VALID_FORMAT_INT8_TEXT...UINT64_TEXT):
+ * a decimal integer, -?(0|[1-9][0-9]*) (no sign for the unsigned ones),
+ * within the format's range.  @return NULL if valid (or @p format is not
+ * one of them), else the reason (static, or thread-local storage valid
+ * until the next call).
+ */
+const char *rt_valid_format_integer_text_reason(enum rt_valid_format format, const char *s, size_t len);
+
+/** decimal and the integer formats on a string (rt_valid_format_number.c), as rt_valid_format_check()
+ * (decimal_parsing and int_parsing, pydantic's types; any other format is valid). */
+int rt_valid_format_number_check(enum rt_valid_format format, const char *s, size_t len,
+                                 struct json_object *input, struct rt_valid_errors *errs,
+                                 const struct rt_valid_loc *loc);
+
 /** The IP formats (rt_valid_format_ip.c: ipv4, ipv6, pydantic's ipvany*, networks and interfaces), as
  * rt_valid_format_check() (any other format is valid). */
 int rt_valid_format_ip_check(enum rt_valid_format format, const char *s, size_t len,

@@ -95,3 +95,28 @@ def test_multipart(tmp, refused, accepted, mutated, ok):
     refused(tmp, upload_op(extra=lambda s: s["paths"]["/items/"]["post"].update(
         requestBody={"content": {"application/json": {"schema": {"$ref": SCHEMA}}}})),
         "format 'binary' is not supported", SCHEMA + "/properties/file/format")  # files in a JSON body
+
+
+def by_ref(s):
+    """ASP.NET's IFormFile and IFormFileCollection: file parts written as a $ref."""
+    s["components"]["schemas"]["IFormFile"] = {"type": "string", "format": "binary"}
+    s["components"]["schemas"]["IFormFileCollection"] = {"type": "array",
+                                                         "items": {"$ref": "#/components/schemas/IFormFile"}}
+    upload_props(s)["file"] = {"$ref": "#/components/schemas/IFormFile"}
+    upload_props(s)["scans"] = {"$ref": "#/components/schemas/IFormFileCollection"}
+
+
+def test_multipart_refs(tmp, refused, mutated, ok):
+    """A file part (or an array of them) by $ref is a file part, its checks made at the $ref's target."""
+    r, out = mutated(tmp, upload_op(extra=by_ref))
+    ok(r.returncode == 0, "IFormFile and IFormFileCollection by $ref: %s" % r.stderr.strip())
+    if r.returncode == 0:
+        with open(os.path.join(out, "api_models.h"), encoding="utf-8") as f:
+            models = f.read()
+        ok("struct rt_valid_file file;" in models and "struct rt_valid_file *items;" in models,
+           "a file part and an array of files by $ref are struct rt_valid_file")
+        subprocess.run(["rm", "-rf", out], check=True)
+    refused(tmp, upload_op(extra=lambda s: (by_ref(s), s["components"]["schemas"]["IFormFile"].update(
+        maxLength=3))), "maxLength on a file part is not enforced", "#/components/schemas/IFormFile")
+    refused(tmp, upload_op(extra=lambda s: (by_ref(s), s["components"]["schemas"]["IFormFileCollection"].update(
+        maxItems=3))), "maxItems on an array of files is not enforced", "#/components/schemas/IFormFileCollection")

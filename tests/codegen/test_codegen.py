@@ -24,6 +24,7 @@ import audit_refusals  # this folder
 import bodymedia_refusals  # this folder
 import doc_refusals  # this folder
 import fastapi_shapes  # this folder
+import format_refusals  # this folder
 import multipart_refusals  # this folder
 import param_refusals  # this folder
 import rawbody_refusals  # this folder
@@ -309,8 +310,8 @@ def test_document_refusals(tmp):
     refused(tmp, lambda s: s["paths"]["/items/"]["post"]["requestBody"]["content"].update(
         {"multipart/form-data": {"schema": {"type": "object"}}}), "several media types (application/json, "
             "multipart/form-data)", CREATE + "/requestBody/content")
-    refused(tmp, lambda s: item_get(s).update(callbacks={}), "callbacks are not supported", ITEM + "/callbacks")
-    refused(tmp, lambda s: s.update(webhooks={}), "webhooks are not supported", "#/webhooks")
+    refused(tmp, lambda s: item_get(s).update(callbacks={"c": {}}), "callbacks are not supported", ITEM + "/callbacks")
+    refused(tmp, lambda s: s.update(webhooks={"w": {}}), "webhooks are not supported", "#/webhooks")
     refused(tmp, lambda s: item_get(s).update(secrity=[]), "unknown Operation field 'secrity'", ITEM + "/secrity")
 
 
@@ -559,6 +560,7 @@ def main():
         param_refusals.test_json_param_refusals(tmp, refused, accepted)
         param_refusals.test_json_header_refusals(tmp, refused, accepted)
         multipart_refusals.test_multipart(tmp, refused, accepted, mutated, ok)
+        multipart_refusals.test_multipart_refs(tmp, refused, mutated, ok)
         rawbody_refusals.test_rawbody_refusals(tmp, refused, accepted)
         respmedia_refusals.test_respmedia_refusals(tmp, refused, accepted)
         respmedia_refusals.test_no_content(tmp, refused)
@@ -573,6 +575,9 @@ def main():
         test_cycles(tmp)
         test_yaml_12(tmp)
         audit_refusals.test_audit(tmp, refused, accepted, mutated, read_all, ok)
+        format_refusals.test_noop_fields(tmp, refused, accepted)
+        format_refusals.test_formats(tmp, refused, accepted, mutated, read_all, ok)
+        format_refusals.test_param_shapes(tmp, refused, accepted, mutated, read_all, ok)
         doc_refusals.test_refs(tmp, refused, accepted)
         doc_refusals.test_document_schema(tmp, refused)
         doc_refusals.test_duplicate_keys(tmp, gen, ok)

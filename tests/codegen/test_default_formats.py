@@ -33,7 +33,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "codegen"))
 sys.path.insert(0, os.path.join(REPO, "tools"))
 from openapi_c.formats import CHECKS, reason  # noqa: E402
-from openapi_c.refusals import STRING_FORMATS  # noqa: E402
+from openapi_c.refusals import INTEGER_FORMATS, LENGTH_FORMATS, STRING_FORMATS  # noqa: E402
 from contract_formats import FORMATS  # noqa: E402
 
 SUITE = os.path.join(REPO, "tests", "jsonschema", "suite", "draft2020-12", "optional", "format")
@@ -48,6 +48,8 @@ CASES = [
     ("uuid", "not-a-uuid", "123e4567-e89b-12d3-a456-426614174000"),
     ("byte", "aGVsbG8", "aGVsbG8="),
     ("ipv4", "256.1.1.1", "192.0.2.1"),
+    ("int64", "9223372036854775808", "-9223372036854775808"),
+    ("decimal", "12abc", "-12.50"),
     ("ipv6", "fe80::1%eth0", "2001:db8::1"),
     ("ipvanyaddress", "1.2.3", "2001:db8::1"),
     ("ipv4network", "10.0.0.1/8", "10.0.0.0/255.0.0.0"),
@@ -79,8 +81,10 @@ def test_mirror_agrees_with_the_suite():
                     if (reason(fmt, case["data"]) is None) != case["valid"]:
                         wrong.append("%s %r" % (fmt, case["data"]))
     ok(n > 300 and not wrong, "the mirror's verdict is the suite's on its %d string cases: %s" % (n, wrong[:5]))
-    enforced = sorted(f for f, constant in STRING_FORMATS.items() if constant is not None)  # password: a hint
-    ok(sorted(CHECKS) == enforced, "a check for each format the runtime enforces (refusals.py)")
+    enforced = [f for f, constant in STRING_FORMATS.items() if constant is not None]  # password: a hint
+    # and char (a length), and an integer format on a string (a decimal integer within its range)
+    ok(sorted(CHECKS) == sorted(enforced + list(LENGTH_FORMATS) + list(INTEGER_FORMATS)),
+       "a check for each format the runtime enforces (refusals.py)")
     for value, valid in (("", True), ("aGk=", True), ("aA==", True), ("a===", False), ("aGk", False),
                          ("a=Gk", False), ("aG k", False)):
         ok((reason("byte", value) is None) == valid, "byte %r: %s" % (value, "valid" if valid else "invalid"))

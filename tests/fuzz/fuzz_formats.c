@@ -13,7 +13,10 @@
  *   - the grammars nest: every URI is a URI reference and an IRI, every IRI an
  *     IRI reference, every URI reference an IRI reference; every ipv4 or ipv6
  *     address is an IPvAnyAddress; every uuid4 is a uuid; every e-mail
- *     address an idn-email; every ipv4 address an ipv4 network and interface.
+ *     address an idn-email; every ipv4 address an ipv4 network and interface;
+ *     an integer as text of a narrower range is one of every wider range
+ *     (int8 in int16..., uint8 in uint16 and int16...), and every one is a
+ *     decimal.
  * The reasons of the _reason() functions are checked to be non-empty text.
  */
 #include "fuzz_common.h"
@@ -23,7 +26,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FORMAT_COUNT ((int)RT_VALID_FORMAT_REGEX + 1)
+#define FORMAT_COUNT ((int)RT_VALID_FORMAT_UINT64_TEXT + 1)
 
 /* rt_valid_format_check() of the text under format f; checks the error it adds. */
 static int check(enum rt_valid_format f, const char *s, size_t len)
@@ -66,6 +69,17 @@ static void check_nesting(const int *ok)
         {RT_VALID_FORMAT_IPV4, RT_VALID_FORMAT_IPV4INTERFACE},
         {RT_VALID_FORMAT_UUID4, RT_VALID_FORMAT_UUID},
         {RT_VALID_FORMAT_EMAIL, RT_VALID_FORMAT_IDN_EMAIL},
+        {RT_VALID_FORMAT_INT8_TEXT, RT_VALID_FORMAT_INT16_TEXT},
+        {RT_VALID_FORMAT_INT16_TEXT, RT_VALID_FORMAT_INT32_TEXT},
+        {RT_VALID_FORMAT_INT32_TEXT, RT_VALID_FORMAT_INT64_TEXT},
+        {RT_VALID_FORMAT_UINT8_TEXT, RT_VALID_FORMAT_UINT16_TEXT},
+        {RT_VALID_FORMAT_UINT16_TEXT, RT_VALID_FORMAT_UINT32_TEXT},
+        {RT_VALID_FORMAT_UINT32_TEXT, RT_VALID_FORMAT_UINT64_TEXT},
+        {RT_VALID_FORMAT_UINT8_TEXT, RT_VALID_FORMAT_INT16_TEXT},
+        {RT_VALID_FORMAT_UINT16_TEXT, RT_VALID_FORMAT_INT32_TEXT},
+        {RT_VALID_FORMAT_UINT32_TEXT, RT_VALID_FORMAT_INT64_TEXT},
+        {RT_VALID_FORMAT_INT64_TEXT, RT_VALID_FORMAT_DECIMAL},
+        {RT_VALID_FORMAT_UINT64_TEXT, RT_VALID_FORMAT_DECIMAL},
     };
 
     for (size_t i = 0; i < sizeof(implies) / sizeof(implies[0]); i++)
@@ -101,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_reason(rt_valid_format_regex_reason(exact, size), "regex");
     check_reason(rt_valid_format_idn_hostname_reason(exact, size), "idn-hostname");
     check_reason(rt_valid_format_duration_reason(exact, size), "duration");
+    check_reason(rt_valid_format_decimal_reason(exact, size), "decimal");
+    check_reason(rt_valid_format_integer_text_reason(RT_VALID_FORMAT_INT32_TEXT, exact, size), "int32 text");
     free(exact);
     return 0;
 }
