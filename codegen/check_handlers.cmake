@@ -3,22 +3,31 @@
 # answers 501, so a missing handler still links; this finds those defaults in the binary (nm: "W") and
 # names each operation; the same for the verifier of each security scheme (handle_security_<scheme>), whose
 # weak default refuses every request.  A warning, or an error when STRICT is on (-DASYNC_DEMO_STRICT_HANDLERS=ON, as CI
-# builds).
+# builds).  The names are the generator's, read from the header it wrote: after each operation's
+# "/* --- <operationId>: <METHOD> <path>" line comes its prototype "void handle_<C name>(struct rt_req *req...",
+# whose C name is not always the operationId (one derived from the path, get_users__user_id_, is
+# handle_get_users_user_id).
 #   cmake -DNM=nm -DBINARY=<executable> -DHEADER=<generated api_ops.h> -DSTRICT=ON|OFF -P check_handlers.cmake
 execute_process(COMMAND ${NM} ${BINARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${BINARY}")
 endif()
-file(STRINGS ${HEADER} ops REGEX "^/\\* --- [a-z0-9_]+: [A-Z]+ [^ ]+")
+file(STRINGS ${HEADER} lines REGEX "^/\\* --- [a-z0-9_]+: [A-Z]+ [^ ]+|^void handle_[a-z0-9_]+\\(struct rt_req \\*req")
 set(missing "")
 set(n 0)
-foreach(line IN LISTS ops)
-  string(REGEX REPLACE "^/\\* --- ([a-z0-9_]+): ([A-Z]+ [^ ]+).*$" "\\1;\\2" parts "${line}")
-  list(GET parts 0 op)
-  list(GET parts 1 route)
-  math(EXPR n "${n} + 1")
-  if(symbols MATCHES "[0-9a-f]+ [Ww] handle_${op}\n")
-    list(APPEND missing "  ${op} (${route}): write handle_${op}() in a file under handlers/; until then it answers 501")
+set(op "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^/\\* --- ([a-z0-9_]+): ([A-Z]+ [^ ]+)")
+    set(op "${CMAKE_MATCH_1}")
+    set(route "${CMAKE_MATCH_2}")
+  elseif(NOT op STREQUAL "" AND line MATCHES "^void (handle_[a-z0-9_]+)\\(")
+    set(handler "${CMAKE_MATCH_1}")
+    math(EXPR n "${n} + 1")
+    if(symbols MATCHES "[0-9a-f]+ [Ww] ${handler}\n")
+      # (no ';' in an item: it would split the list)
+      list(APPEND missing "  ${op} (${route}): write ${handler}() in a file under handlers/, until then it answers 501")
+    endif()
+    set(op "")
   endif()
 endforeach()
 if(n EQUAL 0)
@@ -31,7 +40,7 @@ foreach(line IN LISTS schemes)
   list(GET parts 0 scheme)
   list(GET parts 1 what)
   if(symbols MATCHES "[0-9a-f]+ [Ww] handle_security_${scheme}\n")
-    list(APPEND missing "  security scheme ${scheme} (${what}): write handle_security_${scheme}() in a file under handlers/; until then it refuses every request (401)")
+    list(APPEND missing "  security scheme ${scheme} (${what}): write handle_security_${scheme}() in a file under handlers/, until then it refuses every request (401)")
   endif()
 endforeach()
 if(missing)
