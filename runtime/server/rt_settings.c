@@ -30,7 +30,7 @@ static const struct rt_option server_options[] = {
     {"backlog", "BACKLOG", VAL(RT_OPTION_COUNT, backlog), "65535", NULL,
      "listen backlog (Linux: at most somaxconn)", NULL},
     {"shutdown-timeout", "SHUTDOWN_TIMEOUT", VAL(RT_OPTION_DURATION, shutdown_timeout_ms), "10s", NULL,
-     "grace period for in-flight requests on SIGTERM/SIGINT", NULL},
+     "grace period for in-flight requests on SIGTERM/SIGINT (0: none, close them at once)", NULL},
     {"log-level", "LOG_LEVEL", VAL(RT_OPTION_LOG_LEVEL, log_level), "info", NULL,
      "debug, info, warning, error or off", NULL},
     {"access-log", "ACCESS_LOG", VAL(RT_OPTION_BOOL, access_log), "on", NULL, "one log line per request",
@@ -60,13 +60,13 @@ static const struct rt_option http_options[] = {
      "largest request line + headers; 431 beyond", NULL},
     {"max-header-count", "MAX_HEADER_COUNT", VAL(RT_OPTION_COUNT, max_header_count), "100", NULL,
      "most header fields in a request; 431 beyond", NULL},
-    {"header-timeout", "HEADER_TIMEOUT", VAL(RT_OPTION_DURATION, header_timeout_ms), "10s", NULL,
+    {"header-timeout", "HEADER_TIMEOUT", VAL(RT_OPTION_TIMEOUT, header_timeout_ms), "10s", NULL,
      "time to send a request's head, from its first byte; 408 beyond", NULL},
-    {"body-timeout", "BODY_TIMEOUT", VAL(RT_OPTION_DURATION, body_timeout_ms), "30s", NULL,
+    {"body-timeout", "BODY_TIMEOUT", VAL(RT_OPTION_TIMEOUT, body_timeout_ms), "30s", NULL,
      "time to send a request's body after its head; 408 beyond", NULL},
-    {"keepalive-timeout", "KEEPALIVE_TIMEOUT", VAL(RT_OPTION_DURATION, keepalive_timeout_ms), "15s", NULL,
+    {"keepalive-timeout", "KEEPALIVE_TIMEOUT", VAL(RT_OPTION_TIMEOUT, keepalive_timeout_ms), "15s", NULL,
      "idle time before a keep-alive connection is closed", NULL},
-    {"write-timeout", "WRITE_TIMEOUT", VAL(RT_OPTION_DURATION, write_timeout_ms), "30s", NULL,
+    {"write-timeout", "WRITE_TIMEOUT", VAL(RT_OPTION_TIMEOUT, write_timeout_ms), "30s", NULL,
      "time a response may take to reach a slow client", NULL},
 };
 
@@ -76,9 +76,9 @@ static const struct rt_option database_options[] = {
      rt_db_redact_url},
     {"db-pool-size", "DB_POOL_SIZE", VAL(RT_OPTION_COUNT, db_pool_size), "4", NULL,
      "PostgreSQL connections per worker", NULL},
-    {"db-acquire-timeout", "DB_ACQUIRE_TIMEOUT", VAL(RT_OPTION_DURATION, db_acquire_timeout_ms), "5s", NULL,
+    {"db-acquire-timeout", "DB_ACQUIRE_TIMEOUT", VAL(RT_OPTION_TIMEOUT, db_acquire_timeout_ms), "5s", NULL,
      "time a query waits for a usable database connection; 503 beyond", NULL},
-    {"db-connect-timeout", "DB_CONNECT_TIMEOUT", VAL(RT_OPTION_DURATION, db_connect_timeout_ms), "5s", NULL,
+    {"db-connect-timeout", "DB_CONNECT_TIMEOUT", VAL(RT_OPTION_TIMEOUT, db_connect_timeout_ms), "5s", NULL,
      "time one database connection attempt may take", NULL},
 };
 
