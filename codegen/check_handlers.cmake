@@ -8,6 +8,7 @@
 # whose C name is not always the operationId (one derived from the path, get_users__user_id_, is
 # handle_get_users_user_id).
 #   cmake -DNM=nm -DBINARY=<executable> -DHEADER=<generated api_ops.h> -DSTRICT=ON|OFF -P check_handlers.cmake
+cmake_minimum_required(VERSION 3.18) # the policies of this version (CMP0007: a list keeps its empty items)
 execute_process(COMMAND ${NM} ${BINARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "nm failed on ${BINARY}")
@@ -32,6 +33,24 @@ foreach(line IN LISTS lines)
 endforeach()
 if(n EQUAL 0)
   message(FATAL_ERROR "no operations found in ${HEADER}")
+endif()
+# A handle_* function the binary defines that is no operation's handler nor a scheme's verifier: a typo
+# (handle_get_bookmrk beside the weak handle_get_bookmark) compiles and links silently.  A warning, always.
+file(STRINGS ${HEADER} known REGEX "^(void|int) handle_[a-z0-9_]+\\(")
+string(REGEX REPLACE "(void|int) (handle_[a-z0-9_]+)\\([^;]*" "\\2" known "${known}")
+string(REGEX MATCHALL "[0-9a-f]+ T handle_[A-Za-z0-9_]+\n" defined "${symbols}")
+set(strays "")
+foreach(line IN LISTS defined)
+  string(REGEX REPLACE "^[0-9a-f]+ T (handle_[A-Za-z0-9_]+)\n$" "\\1" fn "${line}")
+  list(FIND known "${fn}" at)
+  if(at LESS 0)
+    list(APPEND strays "  ${fn}() is no operation's handler nor a security scheme's verifier (a typo?)")
+  endif()
+endforeach()
+if(strays)
+  list(LENGTH strays n_strays)
+  string(REPLACE ";" "\n" strays "${strays}")
+  message(WARNING "${n_strays} function(s) of ${BINARY} look like handlers but match nothing in the spec:\n${strays}")
 endif()
 # The verifier of each security scheme an operation uses: its weak default refuses every request.
 file(STRINGS ${HEADER} schemes REGEX "^/\\* --- security [a-z0-9_]+: ")
