@@ -146,7 +146,8 @@ class Target:
                         spec.get("components", {}).get("securitySchemes", {}).items()}
 
     def credentials(self, op, spec):
-        """Headers that satisfy @op's security (the first requirement the supplied options meet)."""
+        """Headers that satisfy @op's security: the first requirement the supplied options meet, the anonymous
+        one ({}) only when they meet none (a service may refuse anonymous calls by configuration)."""
         for requirement in op.get("security", spec.get("security", [])):
             headers = {}
             for name in requirement:
@@ -158,7 +159,7 @@ class Target:
                 else:
                     break
             else:
-                if headers or not requirement:
+                if headers:
                     return headers
         return {}
 
