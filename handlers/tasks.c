@@ -68,10 +68,10 @@ static const struct rt_option options[] = {
      "background tasks waiting at most; more get 503 with Retry-After and are not recorded", NULL},
     {"task-iterations", "TASK_ITERATIONS", RT_OPTION_COUNT, &task_iterations, 0, "1000000", NULL,
      "SHA-256 rounds per background task: its CPU cost", NULL},
-    {"task-lease", "TASK_LEASE", RT_OPTION_DURATION, &task_lease_ms, 0, "30s", NULL,
+    {"task-lease", "TASK_LEASE", RT_OPTION_TIMEOUT, &task_lease_ms, 0, "30s", NULL,
      "how long a task stays this instance's without a heartbeat; then another instance may take it over",
      NULL},
-    {"task-heartbeat", "TASK_HEARTBEAT", RT_OPTION_DURATION, &task_heartbeat_ms, 0, "10s", NULL,
+    {"task-heartbeat", "TASK_HEARTBEAT", RT_OPTION_TIMEOUT, &task_heartbeat_ms, 0, "10s", NULL,
      "how often an instance renews its tasks' leases and looks for expired ones (under TASK_LEASE)", NULL},
 };
 

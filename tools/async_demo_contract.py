@@ -3,7 +3,7 @@
 
 Usage: async_demo_contract.py --spec FILE_OR_URL --base-url URL [--seed N] [--max-examples N]
          [--time-budget S] [--cap NAME=MAX]... [--skip OPERATION_ID]... [--header K:V]... [--api-key KEY]
-         [--bearer TOKEN] [--junit FILE] [--workers N]
+         [--bearer TOKEN] [--junit FILE] [--workers N] [--allow-unreached OPERATION_ID|all]...
 
 For every operation, tools/contract_gen.py builds Hypothesis strategies from the spec's schemas: positive
 requests (every constraint satisfied) and negative ones (exactly one constraint broken, recorded); a body
@@ -25,7 +25,9 @@ Shrinking: for the first failure of each (operation, check), hypothesis.find() r
 with the property "this request fails this check" and shrinks what it finds (fewer optional fields, smaller
 values) to a minimal failing request, bounded in time; if find() does not hit the failure again (it may
 depend on state, e.g. a full queue) the original request is reported.  Each failure is printed as a curl
-command with its check.  Exit status: 0 no failure, 1 failures, 2 usage or spec error.
+command with its check.  An operation whose positive requests all stopped before it (the server's 404 for a path
+it does not route, as a probe of an unrouted path shows it, or 401/403) is reported as never reached, and fails
+the run unless --allow-unreached names it.  Exit status: 0 no failure, 1 failures, 2 usage or spec error.
 """
 
 import argparse
@@ -50,8 +52,8 @@ from hypothesis.errors import Flaky, NoSuchExample, Unsatisfiable  # noqa: E402
 from contract_formats import Validator, write_only_missing  # noqa: E402
 from contract_gen import (FORMATS, TEMPLATE, body_media, body_medias, deref, form_body, multipart_body,  # noqa: E402
                           json_content, negatives, positives, raw_media, text_of)
-from contract_report import curl, junit, table  # noqa: E402
-from contract_spec import LOAD_ERRORS, load_spec  # noqa: E402  (codegen's loader: bundled, YAML 1.2)
+from contract_report import curl, junit, never_reached, table  # noqa: E402
+from contract_spec import LOAD_ERRORS, load_spec, spec_base_path  # noqa: E402  (codegen's loader: bundled, YAML 1.2)
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 # Refusals at the protocol level the HTTP layer may give any operation, documented or not.
@@ -144,7 +146,8 @@ class Target:
                         spec.get("components", {}).get("securitySchemes", {}).items()}
 
     def credentials(self, op, spec):
-        """Headers that satisfy @op's security (the first requirement the supplied options meet)."""
+        """Headers that satisfy @op's security: the first requirement the supplied options meet, the anonymous
+        one ({}) only when they meet none (a service may refuse anonymous calls by configuration)."""
         for requirement in op.get("security", spec.get("security", [])):
             headers = {}
             for name in requirement:
@@ -156,7 +159,7 @@ class Target:
                 else:
                     break
             else:
-                if headers or not requirement:
+                if headers:
                     return headers
         return {}
 
@@ -358,8 +361,20 @@ class Run:
         self.by_id = {o[2]["operationId"]: o for o in operations(spec)}
         self.lock = threading.Lock()
         self.stats = {o[2]["operationId"]: {"requests": 0, "positive": 0, "negative": 0, "503": 0, "links": 0,
-                                            "failures": []} for o in self.ops}
+                                            "failures": [], "refused": []} for o in self.ops}
         self.unsupported = []
+        self.unrouted = None  # the body of the server's 404 for a path it does not route (probe_unrouted())
+
+    def probe_unrouted(self):
+        """What the server answers a path under --base-url that no operation has: with a 404 there, a positive
+        request answered the same 404, byte for byte, never reached its operation."""
+        target = self.target.base_path + "/async-demo-contract-no-such-path-%08x" % zlib.crc32(
+            str(self.args.seed).encode())
+        try:
+            status, _, body = self.target.send("GET", target, dict(self.target.headers), None)
+        except (OSError, http.client.HTTPException):
+            return
+        self.unrouted = body if status == 404 else None
 
     def secured(self, op):
         requirements = op.get("security", self.spec.get("security", []))
@@ -400,7 +415,7 @@ class Run:
         failures = self.judge.judge(op, req, status, headers, body)
         if not failures and req["violates"] is None and 200 <= status < 300:
             failures += self.follow(op, status, body)
-        return failures, status, built
+        return failures, status, built, body
 
     def follow(self, op, status, body):
         """Call the operations the answer's `links` point to with the values they pick; each must answer 2xx,
@@ -459,14 +474,19 @@ class Run:
             op_id, name, strategy, req = item
             if time.monotonic() > deadline:
                 return
+            body = None
             try:
-                failures, status, _ = self.exchange(op_id, req)
+                failures, status, _, body = self.exchange(op_id, req)
             except (OSError, http.client.HTTPException) as e:
                 failures, status = [("connection", "%s: %s" % (type(e).__name__, e))], 0
             with self.lock:
                 stats = self.stats[op_id]
                 stats["requests"] += 1
                 stats["negative" if req["violates"] else "positive"] += 1
+                if not req["violates"]:
+                    # 404 as the server answers a path it does not route: the request never reached the operation
+                    stats["refused"].append("unrouted" if status == 404 and self.unrouted is not None and
+                                            body == self.unrouted else status)
                 stats["503"] += status == 503 and not failures
                 for check, message in failures:
                     first.setdefault((op_id, check), (name, strategy, req, message))
@@ -518,6 +538,9 @@ def parse_args(argv):
     a.add_argument("--junit", help="write the results as JUnit XML to this file")
     a.add_argument("--workers", type=int, default=8, help="requests in flight")
     a.add_argument("--shrink-budget", type=float, default=30.0, help="seconds for shrinking, all failures together")
+    a.add_argument("--allow-unreached", action="append", default=[], metavar="OPERATION_ID",
+                   help="an operation whose positive requests may all stop before it (404 of an unrouted path, "
+                   "401/403): reported, not failed ('all' for every one)")
     args = a.parse_args(argv)
     try:
         args.caps = {k: float(v) for k, v in (c.split("=", 1) for c in args.cap)}
@@ -535,9 +558,14 @@ def main(argv):
         print("async-demo-contract: cannot load %s: %s" % (args.spec, e), file=sys.stderr)
         return 2
     target = Target(args.base_url, args.headers, args.api_key, args.bearer, spec)
+    if spec_base_path(spec) != target.base_path:
+        print("async-demo-contract: warning: --base-url's path is %r but the spec's first server's is %r: requests "
+              "go to %s/..." % (target.base_path or "/", spec_base_path(spec) or "/", target.base_path),
+              file=sys.stderr)
     run = Run(spec, target, args)
     started = time.monotonic()
     work = run.plan()
+    run.probe_unrouted()
     first = run.run(work)
     shrink_stop = time.monotonic() + args.shrink_budget
     reports = []
@@ -551,9 +579,18 @@ def main(argv):
     for op_id, check, message, violates, command in reports:
         print("\nFAILED %s [%s]%s: %s\n  %s" % (op_id, check, " (negative: %s)" % violates if violates else "",
                                                 message, command))
+    unreached = never_reached(run.stats, spec_base_path(spec))
+    failing = [(op_id, why) for op_id, why in unreached
+               if op_id not in args.allow_unreached and "all" not in args.allow_unreached]
+    if unreached:
+        print("\nWARNING: %d operation(s) never reached: this run tested little of them" % len(unreached))
+        for op_id, why in unreached:
+            print("  %s: %s%s" % (op_id, why, "" if (op_id, why) in failing else " (--allow-unreached)"))
+        if failing:
+            print("exit status 1: fix the run, or accept it with --allow-unreached OPERATION_ID (or all)")
     if args.junit:
-        junit(args.junit, run.stats, reports)
-    return 1 if reports else 0
+        junit(args.junit, run.stats, reports, failing)
+    return 1 if reports or failing else 0
 
 
 if __name__ == "__main__":

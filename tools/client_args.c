@@ -96,10 +96,38 @@ static const char *primary_type(const struct rt_api_client_op *op)
                                             : ct;
 }
 
+/* The tool's own options, which may come before the operation or after it (client_auth's credentials too). */
+static const char *const tool_options[] = {"url",     "ca-file", "timeout", "content-type", "accept",  "json",
+                                           "api-key", "bearer",  "basic",   "concurrency",  "requests"};
+
+/* The tool's option that the operation's parameter or body field @p name shadows after the operation, or
+ * NULL. */
+static const char *shadowed_option(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(tool_options) / sizeof(tool_options[0]); i++)
+        if (name_eq(tool_options[i], strlen(tool_options[i]), name))
+            return tool_options[i];
+    return NULL;
+}
+
+/* For the help: " (the tool's --url goes before the operation)" when @p name shadows one of the tool's
+ * options. */
+static const char *shadow_note(const char *name, char *buf, size_t size)
+{
+    const char *tool = shadowed_option(name);
+
+    if (tool == NULL)
+        return "";
+    snprintf(buf, size, " (the tool's --%s goes before the operation)", tool);
+    return buf;
+}
+
 /* One operation's usage line and its parameters and body fields. */
 static void print_op_help(FILE *f, const struct rt_api_client_op *op)
 {
-    char name[128], var[128];
+    char name[136], var[128];
     size_t i;
 
     fprintf(f, "  %s", dashed(op->id, name, sizeof(name)));
@@ -113,8 +141,9 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
         if (p->in == RT_API_CLIENT_IN_PATH)
             snprintf(name, sizeof(name), "%s", metavar(p->name, var, sizeof(var)));
         else
-            snprintf(name, sizeof(name), "--%s", p->name);
-        fprintf(f, "      %-22s %s; %s\n", name, kind_word(p->kind, true), p->summary);
+            snprintf(name, sizeof(name), "--%s", dashed(p->name, var, sizeof(var)));
+        fprintf(f, "      %-22s %s; %s%s\n", name, kind_word(p->kind, true), p->summary,
+                p->in != RT_API_CLIENT_IN_PATH ? shadow_note(p->name, var, sizeof(var)) : "");
     }
     if (op->n_media > 0) {
         fprintf(f, "      --content-type TYPE    the body's media type:");
@@ -129,9 +158,9 @@ static void print_op_help(FILE *f, const struct rt_api_client_op *op)
         for (i = 0; i < op->body->n_fields; i++) {
             const struct rt_valid_field *fl = &op->body->fields[i];
 
-            snprintf(name, sizeof(name), "--%s", fl->name);
-            fprintf(f, "      %-22s %s, %s\n", name, kind_word(fl->rule->kind, false),
-                    fl->required ? "required" : "optional");
+            snprintf(name, sizeof(name), "--%s", dashed(fl->name, var, sizeof(var)));
+            fprintf(f, "      %-22s %s, %s%s\n", name, kind_word(fl->rule->kind, false),
+                    fl->required ? "required" : "optional", shadow_note(fl->name, var, sizeof(var)));
         }
     }
 }
@@ -164,6 +193,10 @@ static void print_help(FILE *f)
             "\n"
             "--timeout is per call (default %g s).  For an https:// URL, the server's certificate is\n"
             "verified against the system's CAs, or those of --ca-file FILE (PEM).\n"
+            "\n"
+            "The tool's options may come before or after the operation.  After it, a name the operation\n"
+            "has as a parameter or body field is the operation's (--url of a body field url sets that\n"
+            "field): give the tool's option of that name before the operation.\n"
             "\n"
             "operations:\n",
             prog, (int)strlen(prog), "", (int)strlen(prog), "", prog, API_TITLE, CLIENT_ARGS_DEFAULT_URL,
@@ -248,36 +281,58 @@ static void positional_arg(struct client_args *cli, const char *arg, size_t *nex
     cli->values[(*next_path)++] = arg;
 }
 
-/* --NAME VALUE for the operation: one of its parameters, or a field of its body. */
-static void operation_option(struct client_args *cli, const char *name, size_t len, const char *val,
-                             const char *shown)
+/* A value given twice for the operation's @p name: refused, saying where the tool's option of that name goes.
+ */
+static void given_twice(const char *name, const char *shown)
 {
-    size_t i;
+    char msg[512];
+    const char *tool = shadowed_option(name);
 
-    if (name_eq(name, len, "json")) {
-        cli->json = val;
-        return;
-    }
-    for (i = 0; i < cli->op->n_params; i++) {
-        if (name_eq(name, len, cli->op->params[i].name)) {
-            cli->values[i] = val;
-            return;
-        }
-    }
-    for (i = 0; cli->op->body != NULL && i < cli->op->body->n_fields; i++)
-        if (name_eq(name, len, cli->op->body->fields[i].name))
-            break;
-    if (cli->op->body == NULL || i == cli->op->body->n_fields)
-        client_args_usage_error("'%s' is no parameter or body field of this operation", shown);
-    if (cli->body == NULL)
-        cli->body = json_object_new_object();
-    json_object_object_add(cli->body, cli->op->body->fields[i].name,
-                           field_value(&cli->op->body->fields[i], val));
+    if (tool != NULL)
+        snprintf(
+            msg, sizeof(msg),
+            "'%s' is given twice after the operation, where it is the operation's own %s: give the tool's "
+            "--%s before the operation",
+            shown, name, tool);
+    else
+        snprintf(msg, sizeof(msg), "'%s' is given twice", shown);
+    client_args_usage_error("%s", msg);
 }
 
-/* --NAME VALUE: a setting of the tool, or (after the operation) one of the operation's. */
-static void option_arg(struct client_args *cli, const char *name, size_t len, const char *val,
-                       const char *shown)
+/*
+ * --NAME VALUE after the operation, for one of its parameters or a field of its body: true if it is one.  Its
+ * names win over the tool's own options there (a body field url is the field; the tool's --url goes before
+ * the operation).
+ */
+static bool operation_option(struct client_args *cli, const char *name, size_t len, const char *val,
+                             const char *shown)
+{
+    const struct rt_valid_field *fl = NULL;
+    size_t i;
+
+    for (i = 0; i < cli->op->n_params; i++) {
+        if (name_eq(name, len, cli->op->params[i].name)) {
+            if (cli->values[i] != NULL)
+                given_twice(cli->op->params[i].name, shown);
+            cli->values[i] = val;
+            return true;
+        }
+    }
+    for (i = 0; cli->op->body != NULL && i < cli->op->body->n_fields && fl == NULL; i++)
+        if (name_eq(name, len, cli->op->body->fields[i].name))
+            fl = &cli->op->body->fields[i];
+    if (fl == NULL)
+        return false;
+    if (cli->body == NULL)
+        cli->body = json_object_new_object();
+    if (json_object_object_get_ex(cli->body, fl->name, NULL))
+        given_twice(fl->name, shown);
+    json_object_object_add(cli->body, fl->name, field_value(fl, val));
+    return true;
+}
+
+/* --NAME VALUE: one of the tool's options; false if it is none. */
+static bool tool_option(struct client_args *cli, const char *name, size_t len, const char *val)
 {
     if (name_eq(name, len, "url")) {
         cli->url = val;
@@ -293,17 +348,30 @@ static void option_arg(struct client_args *cli, const char *name, size_t len, co
         cli->media_type = val; /* checked against the operation's body once it is known */
     } else if (name_eq(name, len, "accept")) {
         cli->accept = val; /* the server picks among the operation's response media types */
+    } else if (name_eq(name, len, "json")) {
+        cli->json = val;
     } else if (name_eq(name, len, "concurrency")) {
         cli->concurrency = parse_count("--concurrency", val);
     } else if (name_eq(name, len, "requests")) {
         cli->requests = parse_count("--requests", val);
-    } else if (client_auth_option(name, len, val)) {
-        /* --api-key, --bearer, --basic: client_auth took it */
-    } else if (cli->op == NULL) {
-        client_args_usage_error("unknown option '%s' before the operation", shown);
-    } else {
-        operation_option(cli, name, len, val, shown);
+    } else if (!client_auth_option(name, len, val)) { /* --api-key, --bearer, --basic */
+        return false;
     }
+    return true;
+}
+
+/* --NAME VALUE: after the operation, one of its parameters or body fields first; else a setting of the tool.
+ */
+static void option_arg(struct client_args *cli, const char *name, size_t len, const char *val,
+                       const char *shown)
+{
+    if (cli->op != NULL && operation_option(cli, name, len, val, shown))
+        return;
+    if (tool_option(cli, name, len, val))
+        return;
+    if (cli->op == NULL)
+        client_args_usage_error("unknown option '%s' before the operation", shown);
+    client_args_usage_error("'%s' is no parameter or body field of this operation", shown);
 }
 
 /* --content-type: a media type the operation declares for its body (the call would fail otherwise). */

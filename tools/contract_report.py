@@ -16,6 +16,26 @@ def curl(base_url, base_path, method, target, headers, body):
     return " ".join(shlex.quote(w) for w in words)
 
 
+def never_reached(stats, servers_path):
+    """[(operationId, why)] for every operation whose positive requests all stopped before it (each stats entry's
+    "refused": the positive requests' statuses, "unrouted" for the server's 404 of a path it does not route): by
+    that 404 (--base-url without the spec's servers path, @servers_path), or by 401/403 (credentials missing or
+    refused).  Such a run passes while testing nothing of the operation."""
+    out = []
+    for op_id in sorted(stats):
+        refused = stats[op_id]["refused"]
+        if not refused or any(r not in ("unrouted", 401, 403) for r in refused):
+            continue
+        if all(r == "unrouted" for r in refused):
+            why = ("all %d positive requests got the 404 the server gives a path it does not route: is the servers "
+                   "path (%s) in --base-url?" % (len(refused), servers_path or "/"))
+        else:
+            why = ("all %d positive requests got %s: its security refused them (give its credentials: --api-key, "
+                   "--bearer)" % (len(refused), "/".join(sorted({str(r) for r in refused if r != "unrouted"}))))
+        out.append((op_id, why))
+    return out
+
+
 def table(stats, seconds, unsupported):
     """Per operation: requests, positive, negative, documented 503s, links followed, failures."""
     rows = [("operation", "requests", "positive", "negative", "503", "links", "failures")]
@@ -33,12 +53,16 @@ def table(stats, seconds, unsupported):
     return "\n".join(lines)
 
 
-def junit(path, stats, reports):
-    """One testcase per operation; a failure element per failed check, with its minimal curl command."""
-    failures = sum(1 for s in stats.values() if s["failures"])
+def junit(path, stats, reports, unreached=()):
+    """One testcase per operation; a failure element per failed check, with its minimal curl command, and one for
+    an operation that no positive request reached (@unreached: [(operationId, why)], those not allowed)."""
+    unreached = dict(unreached)
+    failures = sum(1 for op_id, s in stats.items() if s["failures"] or op_id in unreached)
     suite = ET.Element("testsuite", name="async-demo-contract", tests=str(len(stats)), failures=str(failures))
     for op_id in sorted(stats):
         case = ET.SubElement(suite, "testcase", classname="contract", name=op_id)
+        if op_id in unreached:
+            ET.SubElement(case, "failure", message="unreached: %s" % unreached[op_id], type="unreached")
         for op, check, message, violates, command in reports:
             if op == op_id:
                 f = ET.SubElement(case, "failure", message="%s: %s" % (check, message), type=check)

@@ -14,6 +14,7 @@ references are never fetched (the validator would otherwise fetch them while jud
 import os
 import sys
 import types
+import urllib.parse
 import urllib.request
 
 import yaml
@@ -59,3 +60,13 @@ def load_spec(where):
                         "references are not fetched: save the file beside the spec)%s"
                         % (at, ref, " (and %d more)" % (len(outside) - 1) if len(outside) > 1 else ""))
     return spec
+
+
+def spec_base_path(spec):
+    """The path of the spec's first server URL (its variables at their defaults), without a trailing slash."""
+    servers = spec.get("servers") or [{"url": "/"}]
+    first = servers[0] if isinstance(servers[0], dict) else {}
+    url = str(first.get("url", "/"))
+    for name, var in (first.get("variables") or {}).items():
+        url = url.replace("{%s}" % name, str(var.get("default", "")))
+    return urllib.parse.urlsplit(url).path.rstrip("/")

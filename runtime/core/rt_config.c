@@ -185,6 +185,14 @@ static int set_value(const struct rt_option *o, const char *value)
         return parse_size(value, field);
     case RT_OPTION_DURATION:
         return parse_duration(value, field);
+    case RT_OPTION_TIMEOUT: {
+        int ms;
+
+        if (parse_duration(value, &ms) != 0 || ms < 1) /* 0 (or what rounds to it) would mean no deadline */
+            return -1;
+        *(int *)field = ms;
+        return 0;
+    }
     case RT_OPTION_MS:
         return parse_int(value, 1, 24 * 3600 * 1000, field);
     case RT_OPTION_LOG_LEVEL:
@@ -209,6 +217,8 @@ static const char *value_syntax(const struct rt_option *o)
         return "a size in bytes, with k, m or g (64k, 1MiB)";
     case RT_OPTION_DURATION:
         return "a duration in s or ms (10s, 500ms)";
+    case RT_OPTION_TIMEOUT:
+        return "a duration of at least 1ms, in s or ms (10s, 500ms): 0 would turn this guard off";
     case RT_OPTION_MS:
         return "milliseconds, from 1 to 86400000";
     case RT_OPTION_LOG_LEVEL:
@@ -252,6 +262,9 @@ int rt_config_apply(const struct rt_option *o, const char *value, const char *na
     if (o->kind == RT_OPTION_STRING)
         rt_config_add_err(err, errlen, "%sinvalid %s%s: empty or longer than %zu characters", where, name,
                           from, o->size - 1);
+    else if (strcmp(value_syntax(o), o->help) == 0) /* LOG_LEVEL's help is its list: said once */
+        rt_config_add_err(err, errlen, "%sinvalid %s '%s'%s: expected %s", where, name, value, from,
+                          value_syntax(o));
     else
         rt_config_add_err(err, errlen, "%sinvalid %s '%s'%s: expected %s (%s)", where, name, value, from,
                           value_syntax(o), o->help);

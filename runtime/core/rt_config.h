@@ -30,6 +30,7 @@ enum rt_option_kind {
     RT_OPTION_BOOL,      /* int: 1 or 0, written on/off, true/false, yes/no, 1/0 */
     RT_OPTION_SIZE,      /* size_t: bytes, with k, m or g (powers of 1024): 64k, 1MiB */
     RT_OPTION_DURATION,  /* int: milliseconds, written 10 or 10s, 2.5s, 500ms */
+    RT_OPTION_TIMEOUT,   /* RT_OPTION_DURATION of at least 1ms: a guard that 0 would turn off is refused */
     RT_OPTION_MS,        /* int: milliseconds, a bare number from 1 to 86400000 */
     RT_OPTION_LOG_LEVEL, /* enum rt_log_level */
 };

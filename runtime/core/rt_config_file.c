@@ -190,6 +190,7 @@ void rt_config_write(const struct rt_config *cfg, FILE *out)
                 write_size(out, o->name, *(const size_t *)o->value);
                 break;
             case RT_OPTION_DURATION:
+            case RT_OPTION_TIMEOUT:
                 fprintf(out, iv % 1000 == 0 ? "%s = %ds\n" : "%s = %dms\n", o->name,
                         iv % 1000 == 0 ? iv / 1000 : iv);
                 break;

@@ -496,3 +496,8 @@ int rt_docs_handle(struct rt_req *req)
     rt_req_reply(req, 200, r->content_type, body, len);
     return 1;
 }
+
+bool rt_docs_pages_embedded(void)
+{
+    return RT_DOCS_ASSETS != 0;
+}

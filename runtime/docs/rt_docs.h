@@ -65,4 +65,10 @@ int rt_docs_init(const char *title, const char *spec_json, size_t spec_json_len,
  */
 int rt_docs_handle(struct rt_req *req);
 
+/**
+ * @return whether this build embeds the documentation pages' assets (/docs and /redoc answer), false when it
+ * was built with -DASYNC_DEMO_DOCS=OFF (they answer 404 saying so; /openapi.json is served either way).
+ */
+bool rt_docs_pages_embedded(void);
+
 #endif /* RT_DOCS_H */

@@ -73,8 +73,8 @@ int rt_base_path_choose(const char *setting, const char *spec, char *out, size_t
         return -1;
     }
     if (out[0] != '\0')
-        rt_log_info("serving under the base path %s (%s, docs at %s/docs)", out,
-                    setting[0] != '\0' ? "BASE_PATH" : "the spec's first server", out);
+        rt_log_info("serving under the base path %s (%s)", out,
+                    setting[0] != '\0' ? "BASE_PATH" : "the spec's first server");
     return 0;
 }
 

@@ -75,6 +75,24 @@ static int bound_port(int fd)
     return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
 }
 
+int rt_listen_check_host(const struct rt_settings *cfg, char *err, size_t errlen)
+{
+    struct addrinfo hints, *ai = NULL;
+    int rc;
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    rc = getaddrinfo(cfg->host, "0", &hints, &ai);
+    if (rc != 0) {
+        snprintf(err, errlen, "invalid HOST '%s': cannot resolve it (%s)", cfg->host, gai_strerror(rc));
+        return -1;
+    }
+    freeaddrinfo(ai);
+    return 0;
+}
+
 int rt_listen_open(const struct rt_settings *cfg, int *fds, int n, int *port_out)
 {
     struct addrinfo hints, *ai = NULL;

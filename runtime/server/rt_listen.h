@@ -19,4 +19,11 @@
  */
 int rt_listen_open(const struct rt_settings *cfg, int *fds, int n, int *port_out);
 
+/**
+ * Check that @p cfg's HOST resolves to an address to listen on, as rt_listen_open() resolves it
+ * (--check-config and start-up, before anything starts).
+ * @return 0, or -1 with @p err naming HOST.
+ */
+int rt_listen_check_host(const struct rt_settings *cfg, char *err, size_t errlen);
+
 #endif /* RT_LISTEN_H */

@@ -81,7 +81,12 @@ int rt_main(const struct rt_app *app, int argc, char **argv)
         rt_log_set_level(rt_settings_get()->log_level);
         rt_log_parse_format(rt_settings_get()->log_format, &format); /* checked by check_log_format */
         rt_log_set_format(format);
-        rc = cfg.check_config ? check_config(&cfg, app) : rt_server_run(rt_settings_get(), app);
+        if (cfg.check_config)
+            rc = check_config(&cfg, app);
+        else if (rt_server_check_config(rt_settings_get(), app, stderr) != 0)
+            rc = 2; /* what --check-config finds stops the start the same way */
+        else
+            rc = rt_server_run(rt_settings_get(), app);
     }
     free(groups);
     return rc;

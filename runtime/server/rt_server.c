@@ -350,8 +350,9 @@ static int check_modules(const struct rt_app *app)
 /*
  * What the process needs before anything starts: signals taken by the main
  * thread only (workers inherit the mask), libevent's threading, the
- * application's generated code, the base path and the documentation pages, the descriptor
- * limit, and the modules' own checks of their settings.  0, or -1 (logged).
+ * application's generated code, the base path and the documentation pages, and the descriptor
+ * limit (the modules' own checks of their settings ran before, in rt_server_check_config()).  0, or -1
+ * (logged).
  */
 static int prepare_process(const struct rt_app *app, sigset_t *signals)
 {
@@ -374,7 +375,7 @@ static int prepare_process(const struct rt_app *app, sigset_t *signals)
         return -1;
     }
     raise_descriptor_limit();
-    return check_modules(app) == 0 ? 0 : -1;
+    return 0; /* the modules' checks ran with rt_server_check_config(), before */
 }
 
 /*
@@ -396,6 +397,25 @@ static int start_workers(struct worker *workers, int n)
         workers[i].started = true;
     }
     return 0;
+}
+
+/* "listening on http://HOST:PORT (N workers); docs at <base path>/docs ...": where to go, base path included.
+ */
+static void log_listening(const struct rt_settings *cfg, bool tls, int port)
+{
+    const char *v6 = strchr(cfg->host, ':') ? "[" : "";
+
+    if (rt_docs_pages_embedded())
+        rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at %s/docs and %s/redoc, the spec at "
+                    "%s/openapi.json",
+                    tls ? "https" : "http", v6, cfg->host, v6[0] ? "]" : "", port, cfg->workers,
+                    cfg->workers == 1 ? "" : "s", base_path, base_path, base_path);
+    else
+        rt_log_info(
+            "listening on %s://%s%s%s:%d (%d worker%s); no docs pages (built with -DASYNC_DEMO_DOCS=OFF), "
+            "the spec at %s/openapi.json",
+            tls ? "https" : "http", v6, cfg->host, v6[0] ? "]" : "", port, cfg->workers,
+            cfg->workers == 1 ? "" : "s", base_path);
 }
 
 /*
@@ -421,9 +441,7 @@ static int serve(const struct rt_settings *cfg, const struct rt_app *app, SSL_CT
     }
     rt_settings_log(cfg);
     started = start_workers(workers, cfg->workers);
-    rt_log_info("listening on %s://%s%s%s:%d (%d worker%s); docs at /docs", tls != NULL ? "https" : "http",
-                strchr(cfg->host, ':') ? "[" : "", cfg->host, strchr(cfg->host, ':') ? "]" : "", port,
-                cfg->workers, cfg->workers == 1 ? "" : "s");
+    log_listening(cfg, tls != NULL, port);
     if (started == 0) {
         char state[96];
 
@@ -480,10 +498,48 @@ out:
     return status;
 }
 
+/*
+ * Descriptors a worker holds before its first client: its listening socket, its event loop's (epoll, the
+ * notification eventfd, the timer's), its outbound client's and its SQLite notifications; PostgreSQL adds
+ * DB_POOL_SIZE connections.  And the process's own (standard streams, the database file, the task threads').
+ */
+#define RT_FDS_PER_WORKER 8
+#define RT_FDS_PROCESS 64
+
+/*
+ * WORKERS within what the descriptor limit allows (rt_server_run raises the soft limit to the hard one), so
+ * that too many fail here, naming WORKERS, and not at the first socket with "Too many open files".
+ */
+static int check_workers(const struct rt_settings *cfg, char *err, size_t errlen)
+{
+    struct rlimit rl;
+    long each = RT_FDS_PER_WORKER + (strncmp(cfg->database_url, "sqlite", 6) != 0 ? cfg->db_pool_size : 0);
+    long need = RT_FDS_PROCESS + (long)cfg->workers * each, most;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY || (rlim_t)need <= rl.rlim_max)
+        return 0;
+    most = ((long)rl.rlim_max - RT_FDS_PROCESS) / each;
+    snprintf(
+        err, errlen,
+        "invalid WORKERS %d: %d workers take about %ld file descriptors before any client connects (%ld "
+        "each), more than the limit of %llu (ulimit -Hn): at most %ld here, and fewer leave room for clients",
+        cfg->workers, cfg->workers, need, each, (unsigned long long)rl.rlim_max, most > 0 ? most : 0);
+    return -1;
+}
+
 int rt_server_check_config(const struct rt_settings *cfg, const struct rt_app *app, FILE *out)
 {
     char err[512];
     int problems = 0;
+
+    if (rt_listen_check_host(cfg, err, sizeof(err)) != 0) {
+        fprintf(out, "%s: %s\n", app->name, err);
+        problems++;
+    }
+    if (check_workers(cfg, err, sizeof(err)) != 0) {
+        fprintf(out, "%s: %s\n", app->name, err);
+        problems++;
+    }
 
     if (cfg->tls_cert_file[0] != '\0') {
         SSL_CTX *tls = rt_tls_server_ctx_new(cfg->tls_cert_file, cfg->tls_key_file, err, sizeof(err));

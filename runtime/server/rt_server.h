@@ -41,9 +41,12 @@ int rt_server_run(const struct rt_settings *cfg, const struct rt_app *app);
 
 /**
  * Validate what rt_config_load() cannot check alone, without starting
- * anything: the TLS certificate and key load and match, the database URL
- * parses (no connection is made), and every module of @p app accepts its
- * settings (each logs its own complaints).
+ * anything: HOST resolves, WORKERS fits the descriptor limit, the TLS
+ * certificate and key load and match, the database URL parses (no
+ * connection is made), and every module of @p app accepts its settings
+ * (each logs its own complaints).  --check-config runs it, and so does
+ * rt_main() before rt_server_run(): a start stops (exit status 2) on what
+ * --check-config reports.
  * @return 0 if all is well, else -1 after writing one line per problem
  *         to @p out.
  */

@@ -8,9 +8,14 @@ declared header (header_present).
 And what the tool sends, to a second fake server that records it: --bearer's token in Authorization for an
 oauth2, an openIdConnect and an http "Bearer" scheme (each enforced as a bearer token), and a float in a form
 body in plain decimal notation (a form reader that takes only digits, a point and digits accepts every valid
-one: 0.0000001, not 1e-07).  Usage: test_tool_selftest.py (no arguments).
+one: 0.0000001, not 1e-07).
+
+And a run that reached nothing fails: a --base-url without the spec's servers path (every request answered the
+server's 404 for an unrouted path, though the operation documents 404), or no credentials (every positive request
+answered 401), unless --allow-unreached names the operation.  Usage: test_tool_selftest.py (no arguments).
 """
 
+import json
 import os
 import re
 import sys
@@ -19,7 +24,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fake_server import FakeHandler, Served  # noqa: E402
+from fake_server import FakeHandler, Served, run_tool  # noqa: E402
 
 ERROR = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "array"}}}
 SPEC = {
@@ -100,9 +105,15 @@ class Recorder(Fake):
         return self.send(200)
 
 
-def run_against(fault, spec=SPEC, handler=Fake, *extra):
+# SPEC with a documented 404: a run whose every request gets the server's 404 for an unrouted path passes each check
+SPEC_404 = json.loads(json.dumps(SPEC))
+SPEC_404["paths"]["/items/{n}"]["get"]["responses"]["404"] = {
+    "description": "no such item", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def run_against(fault, spec=SPEC, handler=Fake, *extra, base_path=""):
     with Served(handler, spec, fault=fault) as served:
-        return served.tool(7, workers=None, extra=extra)
+        return run_tool(served.spec, served.url + base_path, 7, workers=None, extra=extra)
 
 
 class SelfTest(unittest.TestCase):
@@ -110,6 +121,32 @@ class SelfTest(unittest.TestCase):
         rc, out = run_against(None)
         self.assertEqual(rc, 0, out)
         self.assertNotIn("FAILED", out)
+        self.assertNotIn("WARNING", out)
+        self.assertNotIn("warning", out)
+
+    def test_a_base_url_without_the_servers_path_reaches_nothing(self):
+        """Every request gets the 404 of an unrouted path, documented for the operation: not a pass."""
+        rc, out = run_against(None, SPEC_404, Fake, base_path="/api")
+        self.assertEqual(rc, 1, out)
+        self.assertNotIn("FAILED", out)  # each answer on its own is fine
+        self.assertIn("warning: --base-url's path is '/api' but the spec's first server's is '/'", out)
+        self.assertIn("WARNING: 1 operation(s) never reached", out)
+        self.assertRegex(out, r"get_item: all \d+ positive requests got the 404 the server gives a path it does "
+                              r"not route: is the servers path \(/\) in --base-url\?")
+        rc, out = run_against(None, SPEC_404, Fake, "--allow-unreached", "get_item", base_path="/api")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("(--allow-unreached)", out)
+
+    def test_missing_credentials_reach_nothing(self):
+        """Without --bearer every positive request of the secured operations gets their documented 401."""
+        rc, out = run_against(None, AUTH_SPEC, Recorder)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("WARNING: 3 operation(s) never reached", out)
+        for op in ("bearer", "oauth", "oidc"):
+            self.assertRegex(out, r"\n  %s: all \d+ positive requests got 401: its security refused them" % op)
+        self.assertNotIn("  measure:", out)
+        rc, out = run_against(None, AUTH_SPEC, Recorder, "--allow-unreached", "all")
+        self.assertEqual(rc, 0, out)
 
     def check_caught(self, fault, check, *also):
         rc, out = run_against(fault)

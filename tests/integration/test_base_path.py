@@ -30,6 +30,9 @@ class BasePath(unittest.TestCase):
             r = self.server.request("GET", path, raw=True)
             self.assertEqual((path, r.status, r.json()), (path, 404, {"detail": "Not Found"}))
         self.assertIn("/api/v2 (BASE_PATH", self.server.log())
+        # the start-up line points at the pages where they are, under the base path
+        self.assertRegex(self.server.log(), r"listening on http://127\.0\.0\.1:\d+ \(1 worker\); docs at "
+                         r"/api/v2/docs and /api/v2/redoc, the spec at /api/v2/openapi\.json")
 
     def test_the_base_path_alone_is_the_root_operation(self):
         for path in (BASE, BASE + "/"):

@@ -6,6 +6,7 @@ those are overridden, as they should be.
 """
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,43 @@ class ConfigFile(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("invalid DATABASE_URL", r.stderr)
         self.assertNotIn("hunter2", r.stderr)
+
+    def test_timeouts_of_zero_are_refused(self):
+        """0 would turn a guard off (rt_http_conn_set_timer() takes it as no deadline): refused, at load."""
+        for name in ("HEADER_TIMEOUT", "BODY_TIMEOUT", "KEEPALIVE_TIMEOUT", "WRITE_TIMEOUT", "DB_ACQUIRE_TIMEOUT",
+                     "DB_CONNECT_TIMEOUT", "TASK_LEASE", "TASK_HEARTBEAT"):
+            for value in ("0", "0s", "0.0001s"):
+                r = run(["--check-config"], env={name: value})
+                self.assertEqual(r.returncode, 2, (name, value, r.stdout))
+                self.assertIn("invalid %s '%s' (from the environment): expected a duration of at least 1ms" % (
+                    name, value), r.stderr)
+        # where 0 means something, it stays allowed: no grace period, no preflight caching
+        r = run(["--check-config"], env={"SHUTDOWN_TIMEOUT": "0", "CORS_MAX_AGE": "0", "HEADER_TIMEOUT": "1ms"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_start_stops_on_what_check_config_finds(self):
+        """The same checks, the same message, the same exit status (2), whether --check-config or a start."""
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        cases = [({"TASK_HEARTBEAT": "20s"}, "TASK_HEARTBEAT (20000 ms) must be at most half of TASK_LEASE"),
+                 ({"DATABASE_URL": "mysql://x"}, "invalid DATABASE_URL"),
+                 ({"HOST": "999.1.1.1"}, "invalid HOST '999.1.1.1': cannot resolve it"),
+                 ({"LOG_LEVEL": "verbose"}, "invalid LOG_LEVEL 'verbose' (from the environment): expected debug, "
+                                            "info, warning, error or off")]
+        if hard != resource.RLIM_INFINITY and hard // 8 + 1 < 10 ** 9:
+            cases.append(({"WORKERS": str(hard // 8 + 1)}, "invalid WORKERS %d: " % (hard // 8 + 1)))
+        for env, message in cases:
+            env = dict(env)
+            env.setdefault("DATABASE_URL", "sqlite::memory:")
+            checked = run(["--check-config"], env=env)
+            started = run([], env=dict(env, PORT="0"), timeout=20)
+            for how, r in (("--check-config", checked), ("start", started)):
+                self.assertEqual(r.returncode, 2, (how, env, r.stderr))
+                self.assertIn(message, r.stderr, (how, env))
+                self.assertNotIn("listening on", r.stderr)
+                self.assertNotIn("or off (", r.stderr)  # LOG_LEVEL's list, said once
+        # WORKERS' message says how many would fit
+        if len(cases) == 5:
+            self.assertRegex(checked.stderr, r"more than the limit of %d \(ulimit -Hn\): at most \d+ here" % hard)
 
     def test_missing_file(self):
         r = run(["--config", os.path.join(self.dir, "absent.conf"), "--check-config"])

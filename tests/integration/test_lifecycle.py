@@ -191,8 +191,8 @@ class Lifecycle(unittest.TestCase):
     def test_unresolvable_host_is_a_clear_error(self):
         env = dict(os.environ, HOST="256.256.256.256", PORT="0", WORKERS="1")
         out = run_binary(env=env)
-        self.assertEqual(out.returncode, 1)
-        self.assertIn("HOST", out.stderr)
+        self.assertEqual(out.returncode, 2)  # a setting, refused as --check-config refuses it
+        self.assertIn("invalid HOST '256.256.256.256': cannot resolve it", out.stderr)
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,8 @@ A temporary tree gets runtime/, codegen/, examples/notes/ and tests/unit/, and n
 no generated/, no handlers/, no app/, no node_modules.  There the runtime is built with
 -DASYNC_DEMO_DOCS=OFF (no npm packages), its unit tests are built against async_demo_runtime alone and
 run, and the example service is built on its own (as its README says) and started: /docs and /redoc
-answer 404 with a message that says why, /openapi.json and the operations answer.
+answer 404 with a message that says why (and the start-up line says there are none), /openapi.json and the
+operations answer.
 
 Usage: test_runtime_alone.py SOURCE_DIR
 """
@@ -75,6 +76,9 @@ class RuntimeAlone(unittest.TestCase):
                     self.assertIn("-DASYNC_DEMO_DOCS=OFF", r.json()["detail"])
                 self.assertEqual(s.get("/openapi.json").json()["info"]["title"], "notes")
                 self.assertEqual(s.get("/hello/Ada").json(), {"message": "Hello, Ada!"})
+                # the start-up line says so, and where the spec is under the base path
+                self.assertIn("; no docs pages (built with -DASYNC_DEMO_DOCS=OFF), the spec at /v1/openapi.json",
+                              s.log())
 
 
 if __name__ == "__main__":

@@ -199,8 +199,9 @@ class CallsOnce(unittest.TestCase):
                     if param["in"] == "path":
                         self.assertIn(param["name"].upper(), p.stdout)
                     else:
-                        self.assertIn("--" + param["name"], p.stdout)
+                        self.assertIn("--" + param["name"].replace("_", "-"), p.stdout)
         self.assertIn("--concurrency", p.stdout)
+        self.assertRegex(p.stdout, r"--full-name +string, required")  # a field's name dashed, as options are
         p = subprocess.run([CLIENT, "list-users", "--help"], capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0)
         self.assertIn("--limit", p.stdout)
