@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 24
-#error "generated/ was made for RT_CODEGEN_ABI 24 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 25
+#error "generated/ was made for RT_CODEGEN_ABI 25 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- JSON Schemas (rt_valid_schema) of the values kept as JSON --- */
@@ -950,9 +950,11 @@ static const struct rt_valid_field fields_validation_error[] = {
     {.name = "type", .rule = &rule_validation_error_type, .required = true,
      .offset = offsetof(struct api_validation_error, type), .aux_offset = RT_VALID_NO_OFFSET},
     {.name = "input", .rule = &rule_validation_error_input, .required = false,
-     .offset = offsetof(struct api_validation_error, input), .aux_offset = RT_VALID_NO_OFFSET},
+     .offset = offsetof(struct api_validation_error, input), .aux_offset = RT_VALID_NO_OFFSET,
+     .null_flag = true, .null_offset = offsetof(struct api_validation_error, input_null)},
     {.name = "ctx", .rule = &rule_validation_error_ctx, .required = false,
-     .offset = offsetof(struct api_validation_error, ctx), .aux_offset = RT_VALID_NO_OFFSET},
+     .offset = offsetof(struct api_validation_error, ctx), .aux_offset = RT_VALID_NO_OFFSET,
+     .null_flag = true, .null_offset = offsetof(struct api_validation_error, ctx_null)},
 };
 
 const struct rt_valid_model api_validation_error__model = {

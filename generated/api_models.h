@@ -9,8 +9,13 @@
  * oneOf/anyOf of objects -> a tagged union (kind + the branch's struct), any
  * other JSON ({}, a union of scalars...) -> struct json_object *, validated
  * against its JSON Schema.  An optional or nullable integer, number
- * or boolean also has bool has_<field>; an absent or null string, object
- * or JSON value is NULL.
+ * or boolean also has bool has_<field> (a value is there); an absent or
+ * null string, object or JSON value is NULL.  An optional field that may
+ * be null also has bool <field>_null: set when the member was JSON null,
+ * and to send null; with neither it nor a value, the member is absent and
+ * left out (a PATCH sends only what it sets).  A required nullable field
+ * left unset is written as null; a required string, object or union left
+ * NULL is a handler bug (the reply helper answers 500).
  *
  * Per schema:
  *   api_<schema>__to_json()    a new json_object (the caller owns it);
@@ -28,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 24
-#error "generated/ was made for RT_CODEGEN_ABI 24 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 25
+#error "generated/ was made for RT_CODEGEN_ABI 25 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 struct json_object;
@@ -201,7 +206,9 @@ struct api_validation_error {
     const char *msg; /* required */
     const char *type; /* required */
     struct json_object *input; /* optional, any JSON value */
+    bool input_null; /* input is JSON null (sent or to send); neither this nor a value: absent */
     struct json_object *ctx; /* optional, a JSON value validated against its JSON Schema */
+    bool ctx_null; /* ctx is JSON null (sent or to send); neither this nor a value: absent */
 };
 
 

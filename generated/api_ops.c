@@ -22,8 +22,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 24
-#error "generated/ was made for RT_CODEGEN_ABI 24 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 25
+#error "generated/ was made for RT_CODEGEN_ABI 25 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- parameter rules --- */
@@ -699,22 +699,22 @@ __attribute__((weak)) int handle_security_metrics_bearer(struct rt_req *req, int
 
 void api_read_root__reply_200(struct rt_req *req, const struct api_welcome *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_welcome__model, body);
+    rt_valid_req_reply_model(req, "api_read_root__reply_200", 200, &api_welcome__model, body);
 }
 
 void api_async_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_delay_result__model, body);
+    rt_valid_req_reply_model(req, "api_async_delay__reply_200", 200, &api_delay_result__model, body);
 }
 
 void api_async_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_async_delay__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_async_delay__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_async_delay__reply_500", 500, &api_http_error__model, body);
 }
 
 void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
@@ -724,28 +724,33 @@ void api_async_delay__reply_500_detail(struct rt_req *req, const char *detail)
 
 void api_sync_delay__reply_200(struct rt_req *req, const struct api_delay_result *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_delay_result__model, body);
+    rt_valid_req_reply_model(req, "api_sync_delay__reply_200", 200, &api_delay_result__model, body);
 }
 
 void api_sync_delay__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_sync_delay__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_200(struct rt_req *req, const struct api_user_page *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_user_page__model, body);
+    rt_valid_req_reply_model(req, "api_list_users__reply_200", 200, &api_user_page__model, body);
 }
 
 void api_list_users__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_list_users__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_list_users__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_list_users__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_list_users__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -756,12 +761,12 @@ void api_list_users__reply_503_detail(struct rt_req *req, const char *detail, co
 
 void api_create_user__reply_201(struct rt_req *req, const struct api_user *body)
 {
-    rt_valid_req_reply_model(req, 201, &api_user__model, body);
+    rt_valid_req_reply_model(req, "api_create_user__reply_201", 201, &api_user__model, body);
 }
 
 void api_create_user__reply_409(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 409, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_create_user__reply_409", 409, &api_http_error__model, body);
 }
 
 void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
@@ -771,13 +776,18 @@ void api_create_user__reply_409_detail(struct rt_req *req, const char *detail)
 
 void api_create_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_create_user__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_create_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_create_user__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_create_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -788,12 +798,12 @@ void api_create_user__reply_503_detail(struct rt_req *req, const char *detail, c
 
 void api_get_user__reply_200(struct rt_req *req, const struct api_user *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_user__model, body);
+    rt_valid_req_reply_model(req, "api_get_user__reply_200", 200, &api_user__model, body);
 }
 
 void api_get_user__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_user__reply_404", 404, &api_http_error__model, body);
 }
 
 void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
@@ -803,13 +813,18 @@ void api_get_user__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_user__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_get_user__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_get_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -825,11 +840,16 @@ void api_delete_user__reply_204(struct rt_req *req)
 
 void api_delete_user__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
     if (!rt_valid_reply_text(req, "api_delete_user__reply_401", "WWW-Authenticate", www_authenticate, false)) {
         return;
     }
+    if (!rt_valid_reply_model(req, "api_delete_user__reply_401", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
-    rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
+    rt_req_reply(req, 401, "application/json", text->data, text->len);
 }
 
 void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)
@@ -843,7 +863,7 @@ void api_delete_user__reply_401_detail(struct rt_req *req, const char *detail, c
 
 void api_delete_user__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_delete_user__reply_404", 404, &api_http_error__model, body);
 }
 
 void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail)
@@ -853,13 +873,18 @@ void api_delete_user__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_delete_user__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_delete_user__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_delete_user__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_delete_user__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -870,17 +895,17 @@ void api_delete_user__reply_503_detail(struct rt_req *req, const char *detail, c
 
 void api_fetch_external_data__reply_200(struct rt_req *req, const struct api_external_data *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_external_data__model, body);
+    rt_valid_req_reply_model(req, "api_fetch_external_data__reply_200", 200, &api_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_200(struct rt_req *req, const struct api_user_with_external_data *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_user_with_external_data__model, body);
+    rt_valid_req_reply_model(req, "api_get_user_with_external_data__reply_200", 200, &api_user_with_external_data__model, body);
 }
 
 void api_get_user_with_external_data__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_user_with_external_data__reply_404", 404, &api_http_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const char *detail)
@@ -890,13 +915,18 @@ void api_get_user_with_external_data__reply_404_detail(struct rt_req *req, const
 
 void api_get_user_with_external_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_user_with_external_data__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_get_user_with_external_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_get_user_with_external_data__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -907,22 +937,32 @@ void api_get_user_with_external_data__reply_503_detail(struct rt_req *req, const
 
 void api_process_data__reply_202(struct rt_req *req, const struct api_task_accepted *body, const char *location)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
     if (!rt_valid_reply_text(req, "api_process_data__reply_202", "Location", location, false)) {
         return;
     }
+    if (!rt_valid_reply_model(req, "api_process_data__reply_202", &api_task_accepted__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "Location", location);
-    rt_valid_req_reply_model(req, 202, &api_task_accepted__model, body);
+    rt_req_reply(req, 202, "application/json", text->data, text->len);
 }
 
 void api_process_data__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_process_data__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_process_data__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_process_data__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -933,12 +973,12 @@ void api_process_data__reply_503_detail(struct rt_req *req, const char *detail, 
 
 void api_get_task__reply_200(struct rt_req *req, const struct api_task *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_task__model, body);
+    rt_valid_req_reply_model(req, "api_get_task__reply_200", 200, &api_task__model, body);
 }
 
 void api_get_task__reply_404(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 404, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_task__reply_404", 404, &api_http_error__model, body);
 }
 
 void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
@@ -948,13 +988,18 @@ void api_get_task__reply_404_detail(struct rt_req *req, const char *detail)
 
 void api_get_task__reply_422(struct rt_req *req, const struct api_http_validation_error *body)
 {
-    rt_valid_req_reply_model(req, 422, &api_http_validation_error__model, body);
+    rt_valid_req_reply_model(req, "api_get_task__reply_422", 422, &api_http_validation_error__model, body);
 }
 
 void api_get_task__reply_503(struct rt_req *req, const struct api_http_error *body, const int64_t *retry_after)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
+    if (!rt_valid_reply_model(req, "api_get_task__reply_503", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_int(req, "Retry-After", retry_after);
-    rt_valid_req_reply_model(req, 503, &api_http_error__model, body);
+    rt_req_reply(req, 503, "application/json", text->data, text->len);
 }
 
 void api_get_task__reply_503_detail(struct rt_req *req, const char *detail, const int64_t *retry_after)
@@ -965,12 +1010,12 @@ void api_get_task__reply_503_detail(struct rt_req *req, const char *detail, cons
 
 void api_performance_async__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_performance_result__model, body);
+    rt_valid_req_reply_model(req, "api_performance_async__reply_200", 200, &api_performance_result__model, body);
 }
 
 void api_performance_async__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_performance_async__reply_500", 500, &api_http_error__model, body);
 }
 
 void api_performance_async__reply_500_detail(struct rt_req *req, const char *detail)
@@ -980,12 +1025,12 @@ void api_performance_async__reply_500_detail(struct rt_req *req, const char *det
 
 void api_performance_sync__reply_200(struct rt_req *req, const struct api_performance_result *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_performance_result__model, body);
+    rt_valid_req_reply_model(req, "api_performance_sync__reply_200", 200, &api_performance_result__model, body);
 }
 
 void api_performance_sync__reply_500(struct rt_req *req, const struct api_http_error *body)
 {
-    rt_valid_req_reply_model(req, 500, &api_http_error__model, body);
+    rt_valid_req_reply_model(req, "api_performance_sync__reply_500", 500, &api_http_error__model, body);
 }
 
 void api_performance_sync__reply_500_detail(struct rt_req *req, const char *detail)
@@ -995,27 +1040,27 @@ void api_performance_sync__reply_500_detail(struct rt_req *req, const char *deta
 
 void api_health__reply_200(struct rt_req *req, const struct api_health *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_health__model, body);
+    rt_valid_req_reply_model(req, "api_health__reply_200", 200, &api_health__model, body);
 }
 
 void api_health__reply_503(struct rt_req *req, const struct api_health *body)
 {
-    rt_valid_req_reply_model(req, 503, &api_health__model, body);
+    rt_valid_req_reply_model(req, "api_health__reply_503", 503, &api_health__model, body);
 }
 
 void api_health_live__reply_200(struct rt_req *req, const struct api_liveness *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_liveness__model, body);
+    rt_valid_req_reply_model(req, "api_health_live__reply_200", 200, &api_liveness__model, body);
 }
 
 void api_health_ready__reply_200(struct rt_req *req, const struct api_readiness *body)
 {
-    rt_valid_req_reply_model(req, 200, &api_readiness__model, body);
+    rt_valid_req_reply_model(req, "api_health_ready__reply_200", 200, &api_readiness__model, body);
 }
 
 void api_health_ready__reply_503(struct rt_req *req, const struct api_readiness *body)
 {
-    rt_valid_req_reply_model(req, 503, &api_readiness__model, body);
+    rt_valid_req_reply_model(req, "api_health_ready__reply_503", 503, &api_readiness__model, body);
 }
 
 void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
@@ -1025,11 +1070,16 @@ void api_metrics__reply_200(struct rt_req *req, const char *body, size_t len)
 
 void api_metrics__reply_401(struct rt_req *req, const struct api_http_error *body, const char *www_authenticate)
 {
+    struct rt_json_buf *text = rt_valid_req_reply_text(); /* this thread's, kept for the next answer */
+
     if (!rt_valid_reply_text(req, "api_metrics__reply_401", "WWW-Authenticate", www_authenticate, false)) {
         return;
     }
+    if (!rt_valid_reply_model(req, "api_metrics__reply_401", &api_http_error__model, body, text)) {
+        return;
+    }
     rt_valid_reply_header_string(req, "WWW-Authenticate", www_authenticate);
-    rt_valid_req_reply_model(req, 401, &api_http_error__model, body);
+    rt_req_reply(req, 401, "application/json", text->data, text->len);
 }
 
 void api_metrics__reply_401_detail(struct rt_req *req, const char *detail, const char *www_authenticate)

@@ -100,6 +100,7 @@ class Field:
         self.rule = rule
         self.required = required
         self.has_flag = False
+        self.null_flag = False   # optional and may be null: bool <c_name>_null tells null from absence
         self.read_only = False   # readOnly: refused from requests (422), not required there
         self.write_only = False  # writeOnly: never written into responses
         self.default_json = None  # C literal of the default as JSON, applied when a request leaves it out

@@ -215,7 +215,7 @@ def file_field(ctx, model, f, file_schema, ranges, where):
         rule.aux = ["static const char *const %s_types[] = {%s, NULL};" % (
             rule.name, ", ".join(c_string(r) for r in ranges))]
         rule.members.append(("enum_values", "%s_types" % rule.name))
-    f.has_flag = False
+    f.has_flag = f.null_flag = False
     if many:
         f.c_decl = "struct {\n        size_t len;\n        struct rt_valid_file *items;\n    } %s;" % f.c_name
     else:

@@ -399,14 +399,24 @@ def model_for(ctx, key, schema_name, schema, where):
 
 
 def check_flag_members(model, where):
-    """A property whose C field is another's has_<field> flag would be a duplicate member of the struct."""
+    """A property whose C field is another's has_<field> or <field>_null flag would be a duplicate member of the
+    struct."""
     fields = {f.c_name: f for f in model.fields}
     for f in model.fields:
-        other = fields.get("has_" + f.c_name) if f.has_flag else None
-        if other is not None:
-            raise SpecError("%s: property %r maps to the C field %s, the flag saying whether property %r is set "
-                            "(rename one)" % (pointer(where + "/properties", other.name), other.name, other.c_name,
-                                              f.name))
+        flags = ([("has_" + f.c_name, "whether property %r is set")] if f.has_flag else []) + \
+            ([(f.c_name + "_null", "whether property %r is null")] if f.null_flag else [])
+        for member, says in flags:
+            other = fields.get(member)
+            if other is not None:
+                raise SpecError("%s: property %r maps to the C field %s, the flag saying %s (rename one)" % (
+                    pointer(where + "/properties", other.name), other.name, other.c_name, says % f.name))
+    flags = {}
+    for f in model.fields:
+        for member in (["has_" + f.c_name] if f.has_flag else []) + ([f.c_name + "_null"] if f.null_flag else []):
+            if member in flags:
+                raise SpecError("%s: the flags of properties %r and %r are both the C field %s (rename one)" % (
+                    pointer(where + "/properties", f.name), flags[member].name, f.name, member))
+            flags[member] = f
 
 
 def build_field(ctx, model, pname, pschema, required, where, member):
@@ -443,6 +453,9 @@ def build_field(ctx, model, pname, pschema, required, where, member):
         f.c_decl = c_decl(C_SCALAR[rule.kind], f.c_name) + ";"
         f.has_flag = rule.kind in ("RT_VALID_INTEGER", "RT_VALID_NUMBER", "RT_VALID_BOOLEAN") and (
             rule.nullable or not f.required)
+    # JSON null is not absence (a PATCH's "clear it" against "leave it"): an optional field that may be null gets
+    # <field>_null, read from and written to the JSON member (a required one is never absent: unset is null)
+    f.null_flag = not f.required and (rule.nullable or rule.kind == "RT_VALID_ANY")
     words = ["required" if f.required else "optional"]
     if f.required and (f.read_only or f.write_only):
         words = ["required in %s" % ("responses" if f.read_only else "requests")]

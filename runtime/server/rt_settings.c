@@ -68,7 +68,7 @@ static const struct rt_option http_options[] = {
      "idle time before a keep-alive connection is closed", NULL},
     {"write-timeout", "WRITE_TIMEOUT", VAL(RT_OPTION_TIMEOUT, write_timeout_ms), "30s", NULL,
      "time a response may take to reach a slow client", NULL},
-    {"handler-timeout", "HANDLER_TIMEOUT", VAL(RT_OPTION_DURATION, handler_timeout_ms), "120s", NULL,
+    {"handler-timeout", "HANDLER_TIMEOUT", VAL(RT_OPTION_TIMEOUT, handler_timeout_ms), "120s", NULL,
      "time a handler has to answer a request, async work included; 503 and a logged error beyond", NULL},
 };
 

@@ -100,8 +100,13 @@
  * 24: RT_VALID_FORMAT_DECIMAL and RT_VALID_FORMAT_INT8_TEXT...UINT64_TEXT
  *    (appended to enum rt_valid_format): drf's decimal, and an integer
  *    format on a string (a decimal integer as text, within its range).
+ * 25: struct rt_valid_field.null_flag and null_offset (appended): an
+ *    optional field that may be null has bool <field>_null, so that JSON
+ *    null is told from absence both ways (read: set when null was sent;
+ *    written: null only when set, an unset field left out).  An older
+ *    runtime would send null for every unset nullable field.
  */
-#define RT_CODEGEN_ABI 24
+#define RT_CODEGEN_ABI 25
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -255,6 +260,16 @@ struct rt_valid_field {
     bool write_only; /* writeOnly: never written into a response, nor read from one (the client) */
     const char
         *default_json; /* a scalar's default as JSON, stored when a request leaves it out; NULL: none */
+    /*
+     * An optional field that may be null (nullable, or any JSON value) has a
+     * third state beside absent and a value: bool <field>_null at
+     * null_offset, set when the member was sent as JSON null, and when set,
+     * written as null (whatever the value).  Without it (null_flag false: a
+     * required field, or a table that predates it) an unset nullable field
+     * is written as null.
+     */
+    bool null_flag;
+    size_t null_offset;
 };
 
 /** A schema: how a C struct maps to a JSON object. */

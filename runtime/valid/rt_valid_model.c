@@ -1,6 +1,7 @@
 /*
  * rt_valid_model — the table walk behind every generated model: fields by
- * offset, values by kind (rt_valid.h), scalars to rt_valid_scalar.
+ * offset, values by kind (rt_valid.h), scalars to rt_valid_scalar.  Read
+ * and cleanup here; written as JSON in rt_valid_model_write.c.
  */
 #include "rt_valid_model.h"
 #include "rt_json.h"
@@ -14,12 +15,10 @@
 #include <string.h>
 
 #define AT(base, off, type) ((type *)((char *)(base) + (off)))
-#define AT_CONST(base, off, type) ((const type *)((const char *)(base) + (off)))
 
 #define NOT_AN_OBJECT "Input should be a valid dictionary or object to extract fields from"
 
-/* The bytes one array item takes (objects are stored by value in arrays). */
-static size_t item_size(const struct rt_valid_rule *r)
+size_t rt_valid_model_item_size(const struct rt_valid_rule *r)
 {
     switch (r->kind) {
     case RT_VALID_STRING:
@@ -80,12 +79,12 @@ static int convert_object(const struct conv *c, const struct rt_valid_rule *r, s
 static int convert_array(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j,
                          void *dst, size_t *len_dst, const struct rt_valid_loc *loc)
 {
-    size_t n, i, size = item_size(r->items);
+    size_t n, i, size = rt_valid_model_item_size(r->items);
     char *items;
     int rc = 0;
 
     if (len_dst == NULL)
-        abort(); /* arrays are fields, stored with their length, never items (see item_size()) */
+        abort(); /* arrays are fields, stored with their length, never items (rt_valid_model_item_size()) */
     if (json_object_get_type(j) != json_type_array) {
         rt_valid_error_ref(c->errs, loc, "list_type", "Input should be a valid list", j);
         return -1;
@@ -112,7 +111,7 @@ static int convert_map(const struct conv *c, const struct rt_valid_rule *r, stru
     int rc = 0;
 
     if (len_dst == NULL)
-        abort(); /* maps are fields, stored with their length, never items (see item_size()) */
+        abort(); /* maps are fields, stored with their length, never items (rt_valid_model_item_size()) */
     if (json_object_get_type(j) != json_type_object) {
         rt_valid_error_ref(c->errs, loc, "dict_type", "Input should be a valid dictionary", j);
         return -1;
@@ -240,6 +239,8 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
                      is_array ? AT(out, f->aux_offset, size_t) : NULL, false, &at);
         if (rc == 0 && !is_array && f->aux_offset != RT_VALID_NO_OFFSET)
             *AT(out, f->aux_offset, bool) = true;
+        if (rc >= 0 && f->null_flag && json_object_get_type(v) == json_type_null)
+            *AT(out, f->null_offset, bool) = true; /* null, not absence: a PATCH's "clear it" */
     }
     return rt_valid_errors_count(c->errs) > before ? -1 : 0;
 }
@@ -289,7 +290,7 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         break;
     case RT_VALID_ARRAY: {
         char *items = *(char **)p;
-        size_t i, size = item_size(r->items);
+        size_t i, size = rt_valid_model_item_size(r->items);
 
         if (len == NULL)
             abort(); /* a field, with its length: as in convert_array() */
@@ -341,267 +342,4 @@ void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
                       has_length(f->rule) ? AT(v, f->aux_offset, size_t) : NULL, false);
     }
     memset(v, 0, model->size);
-}
-
-/* --- to a JSON tree --- */
-
-static struct json_object *value_to_json(const struct rt_valid_rule *r, const void *p, bool by_value);
-
-static struct json_object *array_to_json(const struct rt_valid_rule *r, const void *items, size_t n)
-{
-    struct json_object *arr = json_object_new_array_ext((int)n);
-    size_t i, size = item_size(r->items);
-
-    for (i = 0; i < n; i++)
-        json_object_array_add(arr, value_to_json(r->items, (const char *)items + i * size, true));
-    return arr;
-}
-
-static struct json_object *map_to_json(const struct rt_valid_rule *r, const void *pairs, size_t n)
-{
-    struct json_object *obj = json_object_new_object();
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        const char *pair = (const char *)pairs + i * r->entry_size;
-
-        json_object_object_add(obj, *(const char *const *)pair,
-                               value_to_json(r->items, pair + r->value_offset, true));
-    }
-    return obj;
-}
-
-/*
- * A JSON value of a response (takes @p j) without the members its schema
- * declares writeOnly, as write_model() leaves out a model's writeOnly
- * fields; a schema that has none costs one test.
- */
-static struct json_object *write_only_left_out(const struct rt_valid_rule *r, struct json_object *j)
-{
-    return r->schema != NULL ? rt_valid_schema_without_write_only(r->schema, j) : j;
-}
-
-/* @p p points at the stored value (for an object field: at the pointer to it). */
-static struct json_object *value_to_json(const struct rt_valid_rule *r, const void *p, bool by_value)
-{
-    switch (r->kind) {
-    case RT_VALID_ANY:
-        return write_only_left_out(r, json_object_get(*(struct json_object *const *)p));
-    case RT_VALID_STRING: {
-        const char *s = *(const char *const *)p;
-
-        return s != NULL ? json_object_new_string(s) : NULL;
-    }
-    case RT_VALID_INTEGER:
-        return json_object_new_int64(*(const int64_t *)p);
-    case RT_VALID_NUMBER:
-        return rt_valid_json_double(*(const double *)p);
-    case RT_VALID_BOOLEAN:
-        return json_object_new_boolean(*(const bool *)p);
-    case RT_VALID_OBJECT: {
-        const void *obj = by_value ? p : *(const void *const *)p;
-
-        return obj != NULL ? rt_valid_model_to_json(r->model, obj) : NULL;
-    }
-    case RT_VALID_UNION: {
-        const struct rt_valid_model *model = NULL;
-        const void *v = rt_valid_union_value(r, p, &model);
-
-        return v != NULL ? rt_valid_model_to_json(model, v) : NULL;
-    }
-    case RT_VALID_ARRAY:
-    case RT_VALID_MAP:
-        break; /* handled by the caller, which knows where the length is */
-    case RT_VALID_FILE:
-        return NULL; /* a file part of a multipart request: no JSON of its own (null) */
-    }
-    abort();
-}
-
-struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v)
-{
-    struct json_object *obj = json_object_new_object();
-    size_t i;
-
-    for (i = 0; i < model->n_fields; i++) {
-        const struct rt_valid_field *f = &model->fields[i];
-        const void *p = AT_CONST(v, f->offset, void);
-        struct json_object *value;
-
-        if (f->write_only)
-            continue; /* never in a response */
-        if (f->rule->kind == RT_VALID_ARRAY) {
-            value = array_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
-        } else if (f->rule->kind == RT_VALID_MAP) {
-            value = map_to_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t));
-        } else if (f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool)) {
-            if (!f->rule->nullable)
-                continue; /* optional and absent */
-            value = NULL;
-        } else {
-            value = value_to_json(f->rule, p, false);
-            if (value == NULL && !f->rule->nullable && !f->required)
-                continue; /* an optional string, object or JSON value left NULL */
-        }
-        json_object_object_add(obj, f->name, value);
-    }
-    return obj;
-}
-
-/* --- to JSON text --- */
-
-/*
- * The same serialization as rt_valid_model_to_json(), written as text
- * straight into @p out: what answers use, without building a json-c tree.
- * unit.rt_valid_model checks that both give the same bytes.
- */
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
-                             struct rt_json_buf *out);
-static void write_model(const struct rt_valid_model *model, const void *v, bool request,
-                        struct rt_json_buf *out);
-
-static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n, bool request,
-                             struct rt_json_buf *out)
-{
-    size_t i, size = item_size(r->items);
-
-    rt_json_put_raw(out, "[", 1);
-    for (i = 0; i < n; i++) {
-        if (i > 0)
-            rt_json_put_raw(out, ",", 1);
-        value_write_json(r->items, (const char *)items + i * size, true, request, out);
-    }
-    rt_json_put_raw(out, "]", 1);
-}
-
-static void map_write_json(const struct rt_valid_rule *r, const void *pairs, size_t n, bool request,
-                           struct rt_json_buf *out)
-{
-    size_t i;
-
-    rt_json_put_raw(out, "{", 1);
-    for (i = 0; i < n; i++) {
-        const char *pair = (const char *)pairs + i * r->entry_size;
-
-        if (i > 0)
-            rt_json_put_raw(out, ",", 1);
-        rt_json_put_string(out, *(const char *const *)pair);
-        rt_json_put_raw(out, ":", 1);
-        value_write_json(r->items, pair + r->value_offset, true, request, out);
-    }
-    rt_json_put_raw(out, "}", 1);
-}
-
-/* Whether value_to_json() would give NULL (a string or object left NULL). */
-static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
-{
-    const struct rt_valid_model *model;
-
-    if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
-        return *(const void *const *)p == NULL;
-    if (r->kind == RT_VALID_UNION)
-        return rt_valid_union_value(r, p, &model) == NULL;
-    return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
-}
-
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
-                             struct rt_json_buf *out)
-{
-    if (value_is_null(r, p, by_value)) {
-        rt_json_put_null(out);
-        return;
-    }
-    switch (r->kind) {
-    case RT_VALID_ANY:
-        if (request) {
-            rt_json_put_value(out, *(struct json_object *const *)p);
-        } else {
-            struct json_object *sent =
-                write_only_left_out(r, json_object_get(*(struct json_object *const *)p));
-
-            rt_json_put_value(out, sent);
-            json_object_put(sent);
-        }
-        return;
-    case RT_VALID_STRING:
-        rt_json_put_string(out, *(const char *const *)p);
-        return;
-    case RT_VALID_INTEGER:
-        rt_json_put_int(out, *(const int64_t *)p);
-        return;
-    case RT_VALID_NUMBER:
-        rt_json_put_double(out, *(const double *)p);
-        return;
-    case RT_VALID_BOOLEAN:
-        rt_json_put_bool(out, *(const bool *)p);
-        return;
-    case RT_VALID_OBJECT:
-        write_model(r->model, by_value ? p : *(const void *const *)p, request, out);
-        return;
-    case RT_VALID_UNION: {
-        const struct rt_valid_model *model = NULL;
-        const void *v = rt_valid_union_value(r, p, &model);
-
-        write_model(model, v, request, out); /* not NULL: value_is_null() said so */
-        return;
-    }
-    case RT_VALID_ARRAY:
-    case RT_VALID_MAP:
-        break; /* handled by the caller, which knows where the length is */
-    case RT_VALID_FILE:
-        rt_json_put_null(out); /* a file part of a multipart request: no JSON of its own */
-        return;
-    }
-    abort();
-}
-
-/* @p request: a request body (the client's: readOnly fields left out), else a response (writeOnly left out).
- */
-static void write_model(const struct rt_valid_model *model, const void *v, bool request,
-                        struct rt_json_buf *out)
-{
-    bool first = true;
-    size_t i;
-
-    rt_json_put_raw(out, "{", 1);
-    for (i = 0; i < model->n_fields; i++) {
-        const struct rt_valid_field *f = &model->fields[i];
-        const void *p = AT_CONST(v, f->offset, void);
-        bool absent =
-            !has_length(f->rule) && f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool);
-
-        if (request ? f->read_only : f->write_only)
-            continue;
-        if (absent && !f->rule->nullable)
-            continue; /* optional and absent */
-        if (!absent && value_is_null(f->rule, p, false) && !f->rule->nullable && !f->required)
-            continue; /* an optional string, object or JSON value left NULL */
-        if (!first)
-            rt_json_put_raw(out, ",", 1);
-        first = false;
-        rt_json_put_string(out, f->name);
-        rt_json_put_raw(out, ":", 1);
-        if (absent)
-            rt_json_put_null(out);
-        else if (f->rule->kind == RT_VALID_ARRAY)
-            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
-                             out);
-        else if (f->rule->kind == RT_VALID_MAP)
-            map_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
-                           out);
-        else
-            value_write_json(f->rule, p, false, request, out);
-    }
-    rt_json_put_raw(out, "}", 1);
-}
-
-void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
-{
-    write_model(model, v, false, out);
-}
-
-void rt_valid_model_write_json_request(const struct rt_valid_model *model, const void *v,
-                                       struct rt_json_buf *out)
-{
-    write_model(model, v, true, out);
 }

@@ -55,15 +55,21 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
                                  const struct rt_valid_arena *arena, struct rt_valid_errors *errs,
                                  const struct rt_valid_loc *loc);
 
+/** @return the bytes one array item of rule @p r takes (objects are stored by value in arrays). */
+size_t rt_valid_model_item_size(const struct rt_valid_rule *r);
+
 /** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);
 
 /**
- * @return @p v serialized as a new JSON object (fields in spec order;
- * absent optional fields omitted, nullable ones written as null); the
- * caller owns it.  A NULL string or object in a required field is written
- * as null (a handler bug the client can see).  A response: writeOnly
- * fields are left out.
+ * @return @p v serialized as a new JSON object (fields in spec order); the
+ * caller owns it.  An optional field is left out when unset (has_<field>
+ * false, or NULL), also when nullable: it is null only when its
+ * <field>_null flag is set (the table's null_flag), so that a PATCH's
+ * untouched members stay absent.  A required nullable field left unset is
+ * null; a required string, object or union left NULL is written as null
+ * too (a handler bug: rt_valid_model_write_json_checked() reports it).  A
+ * response: writeOnly fields are left out.
  */
 struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, const void *v);
 
@@ -73,6 +79,23 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
  * A response: writeOnly fields are left out.
  */
 void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out);
+
+/** Where a handler left NULL what must be a value (rt_valid_model_write_json_checked()). */
+struct rt_valid_null_bug {
+    const char *model; /* the schema's name ("Echo"); NULL: no bug */
+    const char *field; /* the JSON name of its field ("word"); NULL: no bug */
+    bool item;         /* an item of that array or map (a NULL string item), not the field itself */
+};
+
+/**
+ * rt_valid_model_write_json(), which also says whether @p v breaks its
+ * schema where C can tell: a required, non-nullable string, object or
+ * union left NULL, or a NULL item of an array or map of non-nullable
+ * strings (written as null all the same).
+ * @return true, or false with the first such place in @p bug (if not NULL).
+ */
+bool rt_valid_model_write_json_checked(const struct rt_valid_model *model, const void *v,
+                                       struct rt_json_buf *out, struct rt_valid_null_bug *bug);
 
 /** The same, as a request body (the generated client's): readOnly fields are left out, writeOnly ones sent.
  */

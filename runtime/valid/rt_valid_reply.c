@@ -6,6 +6,7 @@
 #include "rt_log.h"
 #include "rt_req.h"
 #include "rt_valid_json.h"
+#include "rt_valid_model.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
@@ -48,6 +49,20 @@ bool rt_valid_reply_text(struct rt_req *req, const char *helper, const char *nam
              value == NULL ? "the required header %s is NULL"
                            : "the header %s has a control character (CR, LF...)",
              name);
+    reply_bug(req, helper, what);
+    return false;
+}
+
+bool rt_valid_reply_model(struct rt_req *req, const char *helper, const struct rt_valid_model *model,
+                          const void *v, struct rt_json_buf *text)
+{
+    struct rt_valid_null_bug bug;
+    char what[192];
+
+    if (rt_valid_model_write_json_checked(model, v, text, &bug))
+        return true;
+    snprintf(what, sizeof(what), bug.item ? "an item of %s.%s is NULL" : "the required field %s.%s is NULL",
+             bug.model, bug.field);
     reply_bug(req, helper, what);
     return false;
 }

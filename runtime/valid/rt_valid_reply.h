@@ -3,9 +3,10 @@
  * answer: the status a `default` or range (2XX, 4XX...) helper was given,
  * and the response headers the spec declares, written as their schema says.
  *
- * A helper given a status outside what its response covers, or NULL for a
- * required header, is a handler bug: the client gets 500 (never the wrong
- * answer), and the log names the helper and the bad value.
+ * A helper given a status outside what its response covers, NULL for a
+ * required header, or a body model with a required field left NULL, is a
+ * handler bug: the client gets 500 (never the wrong answer), and the log
+ * names the helper and the bad value.
  */
 #ifndef RT_VALID_REPLY_H
 #define RT_VALID_REPLY_H
@@ -15,6 +16,8 @@
 #include <stdint.h>
 
 struct rt_req;
+struct rt_json_buf;
+struct rt_valid_model;
 
 /** The statuses a `default` or range response covers. */
 struct rt_valid_status_range {
@@ -41,6 +44,18 @@ bool rt_valid_reply_status(struct rt_req *req, const char *helper, int status,
  */
 bool rt_valid_reply_text(struct rt_req *req, const char *helper, const char *name, const char *value,
                          bool required);
+
+/**
+ * Write the model @p v into @p text as its JSON body
+ * (rt_valid_model_write_json_checked()).  A required, non-nullable string,
+ * object or union field left NULL (or a NULL string item) would go out as
+ * null, which its schema refuses: answer 500 and log as
+ * rt_valid_reply_status() does, naming the schema and field, and return
+ * false (the caller must then return without using @p req; @p text is
+ * still its to free).
+ */
+bool rt_valid_reply_model(struct rt_req *req, const char *helper, const struct rt_valid_model *model,
+                          const void *v, struct rt_json_buf *text);
 
 /** Add header @p name with @p value in decimal (an integer schema); nothing if @p value is NULL. */
 void rt_valid_reply_header_int(struct rt_req *req, const char *name, const int64_t *value);

@@ -8,6 +8,7 @@
 #include "rt_req.h"
 #include "rt_valid_json.h"
 #include "rt_valid_model.h"
+#include "rt_valid_reply.h"
 #include "rt_valid_schema.h"
 #include "rt_valid_union.h"
 
@@ -123,7 +124,7 @@ static void reply_text_key_create(void)
         abort();
 }
 
-static struct rt_json_buf *reply_text(void)
+struct rt_json_buf *rt_valid_req_reply_text(void)
 {
     struct rt_json_buf *text;
 
@@ -137,11 +138,11 @@ static struct rt_json_buf *reply_text(void)
     return text;
 }
 
-void rt_valid_req_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model,
-                              const void *v)
+void rt_valid_req_reply_model(struct rt_req *req, const char *helper, int status,
+                              const struct rt_valid_model *model, const void *v)
 {
-    struct rt_json_buf *text = reply_text();
+    struct rt_json_buf *text = rt_valid_req_reply_text();
 
-    rt_valid_model_write_json(model, v, text);
-    rt_req_reply(req, status, "application/json", text->data, text->len);
+    if (rt_valid_reply_model(req, helper, model, v, text))
+        rt_req_reply(req, status, "application/json", text->data, text->len);
 }

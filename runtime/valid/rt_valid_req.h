@@ -28,6 +28,7 @@ int rt_valid_req_body(struct rt_req *req, const struct rt_valid_model *model, bo
 
 struct json_object;
 struct rt_valid_schema;
+struct rt_json_buf;
 
 /**
  * Parse the JSON request body (rt_valid_json_body()) and validate it in
@@ -58,10 +59,20 @@ int rt_valid_req_body_union(struct rt_req *req, const struct rt_valid_rule *rule
 int rt_valid_req_reply_errors(struct rt_req *req, struct rt_valid_errors *errs);
 
 /**
- * Answer @p req with @p status and @p v serialized as JSON
- * (rt_valid_model_write_json()); the fast path of every generated reply helper.
+ * @return this thread's buffer for the JSON text of an answer, emptied:
+ * the fast path of every generated reply helper of a model
+ * (rt_valid_reply_model() writes into it, rt_req_reply() copies it out).
+ * Valid until the thread's next call; never freed by the caller.
  */
-void rt_valid_req_reply_model(struct rt_req *req, int status, const struct rt_valid_model *model,
-                              const void *v);
+struct rt_json_buf *rt_valid_req_reply_text(void);
+
+/**
+ * Answer @p req with @p status and @p v serialized as JSON into
+ * rt_valid_req_reply_text(): the reply helper (named @p helper) of a
+ * response without headers.  A required field of @p v left NULL is the
+ * helper's bug: rt_valid_reply_model() answers 500 instead.
+ */
+void rt_valid_req_reply_model(struct rt_req *req, const char *helper, int status,
+                              const struct rt_valid_model *model, const void *v);
 
 #endif /* RT_VALID_REQ_H */

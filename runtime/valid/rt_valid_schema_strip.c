@@ -98,7 +98,7 @@ static void strip_object(const struct rt_valid_schema *s, struct json_object *j,
     {
         if (strip_member(s, key, v, st, depth)) {
             st->found = true;
-            if (st->edit)
+            if (gone != NULL)
                 gone[n++] = key;
         }
     }

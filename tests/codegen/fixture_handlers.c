@@ -78,6 +78,10 @@ void handle_create_item(struct rt_req *req, const struct api_create_item_params 
                             .default_ = b->in_stock};
     const char *tags[] = {b->kind, b->email};
 
+    /* comment is tri-state: absent (error left out), null (error null) or a value (error that value) */
+    item.error = b->comment;
+    item.error_null = b->comment_null;
+
     if (b->tags.len == 2 && b->scores.len == 1 && b->main_tag == NULL && b->dims != NULL &&
         b->dims->w == 1.5 && b->has_rating && b->rating == 5 && b->comment == NULL && b->extra != NULL &&
         b->has_quantity == false) {
@@ -144,6 +148,10 @@ void handle_reply_mode(struct rt_req *req, const struct api_reply_mode_params *p
         break;
     case 13:
         api_reply_mode__reply_201(req, &msg, "/items/13", NULL, NULL, true, NULL); /* required JSON: a bug */
+        break;
+    case 14:
+        msg.message = NULL; /* a required string left NULL: a bug, as a required header is */
+        api_reply_mode__reply_201(req, &msg, "/items/14", NULL, NULL, true, page);
         break;
     default:
         api_reply_mode__reply_default(req, 700); /* not a status */

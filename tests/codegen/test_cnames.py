@@ -166,6 +166,12 @@ def test_fallback_names(tmp):
             "API_T_O_A_2 \"a\"", "API_T_O__1_2 \"+1\"", "API_T_O__1_3 \"-1\""])
     refused(tmp, body_schema({"x": {"type": "integer"}, "has_x": {"type": "string"}}), "the flag saying whether",
             "#/components/schemas/T/properties/has_x")
+    refused(tmp, body_schema({"x": {"type": ["integer", "null"]}, "x_null": {"type": "string"}}),
+            "property 'x_null' maps to the C field x_null, the flag saying whether property 'x' is null",
+            "#/components/schemas/T/properties/x_null")
+    refused(tmp, body_schema({"a_null": {"type": "integer"}, "has_a": {"type": ["string", "null"]}}),
+            "the flags of properties 'a_null' and 'has_a' are both the C field has_a_null",
+            "#/components/schemas/T/properties/has_a")
     refused(tmp, spec({"/u": {"get": {"operationId": "op", "responses": OK200}}},
                       {"中文": {"type": "object", "properties": {"a": {}}}}),
             "cannot make a C name from '中文'", "#/components/schemas/中文")

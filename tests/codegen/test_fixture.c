@@ -15,7 +15,9 @@
 #include "rt_valid_model.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --- handlers --- */
 
@@ -252,11 +254,36 @@ static int header_is(const char *line)
     return 0;
 }
 
+/* Send GET @p path with standard error caught; @return whether what it logged holds @p needle. */
+static int logs(const char *path, const char *needle)
+{
+    char text[4096];
+    FILE *f = tmpfile();
+    int saved = dup(STDERR_FILENO);
+    size_t n;
+
+    if (f == NULL || saved < 0)
+        return 0;
+    dup2(fileno(f), STDERR_FILENO);
+    send_req(RT_METHOD_GET, path, NULL, NULL);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(f);
+    n = fread(text, 1, sizeof(text) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    if (strstr(text, needle) != NULL)
+        return 1;
+    printf("# expected in the log: %s\n#                   got: %s\n", needle, text);
+    return 0;
+}
+
 /* Response headers as helper arguments, written per their schema; ranges and default take the status. */
 static void test_replies(void)
 {
-    static const char *const bugs[] = {"/replies/3",  "/replies/5",  "/replies/6",  "/replies/9",
-                                       "/replies/10", "/replies/11", "/replies/12", "/replies/13"};
+    static const char *const bugs[] = {"/replies/3",  "/replies/5",  "/replies/6",
+                                       "/replies/9",  "/replies/10", "/replies/11",
+                                       "/replies/12", "/replies/13", "/replies/14"};
 
     send_req(RT_METHOD_GET, "/replies/1", NULL, NULL);
     CHECK(cap.status == 201 && body_is("{\"message\":\"made\"}"));
@@ -280,6 +307,10 @@ static void test_replies(void)
         CHECK(cap.headers == NULL || /* nothing of the bad reply */
               (strstr(cap.headers, "Location") == NULL && strstr(cap.headers, "X-Evil") == NULL));
     }
+    /* a required field of the body left NULL: logged as a required header is, naming the helper and field */
+    CHECK(logs("/replies/14",
+               "api_reply_mode__reply_201: the required field Message.message is NULL; answered 500"));
+    CHECK(cap.status == 500);
 }
 
 static int buf_is(const struct rt_json_buf *b, const char *expected)
@@ -322,12 +353,50 @@ static void test_access_and_defaults(void)
     send_req(RT_METHOD_POST, "/gadgets/", json, "{\"name\":\"g\"}");
     CHECK(cap.status == 422 &&
           strstr(cap.body, "\"loc\":[\"body\",\"password\"]") != NULL); /* writeOnly: sent */
-    /* The generated client writes a request body: readOnly left out, writeOnly sent. */
+    /* The generated client writes a request body: readOnly left out, writeOnly sent (ratio, unset, absent).
+     */
     rt_valid_model_write_json_request(&api_gadget__model, &g, &buf);
-    CHECK(buf_is(&buf, "{\"name\":\"n\",\"ratio\":null,\"password\":\"pw\"}"));
+    CHECK(buf_is(&buf, "{\"name\":\"n\",\"password\":\"pw\"}"));
     rt_json_buf_free(&buf);
     rt_valid_model_write_json(&api_gadget__model, &g, &buf); /* a response: the other way round */
-    CHECK(buf_is(&buf, "{\"id\":1,\"name\":\"n\",\"ratio\":null,\"owner\":{\"name\":\"t\"}}"));
+    CHECK(buf_is(&buf, "{\"id\":1,\"name\":\"n\",\"owner\":{\"name\":\"t\"}}"));
+    rt_json_buf_free(&buf);
+}
+
+/* A nullable optional field is tri-state (absent, null, a value) in requests, responses and the client. */
+static void test_nulls(void)
+{
+    const char *json[] = {"Content-Type", "application/json", NULL};
+    const char *head =
+        "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":3,\"in_stock\":true,\"kind\":\"toy\","
+        "\"tags\":[],\"scores\":[]";
+    struct api_item_create patch = {
+        .name = "n", .email = "a@b.example", .price = 1.5, .in_stock = true, .kind = "toy", .comment = "c"};
+    struct rt_json_buf buf = {0};
+    char body[256];
+
+    /* the handler echoes comment as error: left out when absent, null when null, else the value */
+    snprintf(body, sizeof(body), "%s}", head);
+    send_req(RT_METHOD_POST, "/items/", json, body);
+    CHECK(cap.status == 201 && strstr(cap.body, "\"status\":null,\"default\":true,") != NULL);
+    snprintf(body, sizeof(body), "%s,\"comment\":null}", head);
+    send_req(RT_METHOD_POST, "/items/", json, body);
+    CHECK(cap.status == 201 && strstr(cap.body, "\"status\":null,\"error\":null,\"default\":true,") != NULL);
+    snprintf(body, sizeof(body), "%s,\"comment\":\"hi\"}", head);
+    send_req(RT_METHOD_POST, "/items/", json, body);
+    CHECK(cap.status == 201 &&
+          strstr(cap.body, "\"status\":null,\"error\":\"hi\",\"default\":true,") != NULL);
+    /* the client (a PATCH's body) sends what was set: unset nullable fields stay absent */
+    rt_valid_model_write_json_request(&api_item_create__model, &patch, &buf);
+    CHECK(buf_is(&buf,
+                 "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":1.5,\"in_stock\":true,\"kind\":\"toy\","
+                 "\"tags\":[],\"scores\":[],\"comment\":\"c\"}"));
+    rt_json_buf_free(&buf);
+    patch.comment_null = patch.rating_null = patch.extra_null = true; /* "clear them" */
+    rt_valid_model_write_json_request(&api_item_create__model, &patch, &buf);
+    CHECK(buf_is(&buf,
+                 "{\"name\":\"n\",\"email\":\"a@b.example\",\"price\":1.5,\"in_stock\":true,\"kind\":\"toy\","
+                 "\"tags\":[],\"scores\":[],\"extra\":null,\"rating\":null,\"comment\":null}"));
     rt_json_buf_free(&buf);
 }
 
@@ -477,6 +546,7 @@ int main(void)
     test_review();
     test_replies();
     test_access_and_defaults();
+    test_nulls();
     CHECK(strcmp(API_TITLE, "Codegen fixture") == 0);
     CHECK(strstr(api_spec_json, "caf\xc3\xa9 ?? */") != NULL);
     rt_req_capture_cleanup(&cap);

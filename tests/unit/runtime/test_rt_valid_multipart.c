@@ -41,13 +41,15 @@ static const struct rt_valid_rule r_n = {.kind = RT_VALID_INTEGER,
 static const struct rt_valid_rule r_tag = {.kind = RT_VALID_STRING, .max_length = 3};
 static const struct rt_valid_rule r_tags = {.kind = RT_VALID_ARRAY, .items = &r_tag};
 static const struct rt_valid_field fields[] = {
-    {"file", &r_file, true, offsetof(struct upload, file), RT_VALID_NO_OFFSET, false, false, NULL},
+    {"file", &r_file, true, offsetof(struct upload, file), RT_VALID_NO_OFFSET, false, false, NULL, false, 0},
     {"scans", &r_scans, false, offsetof(struct upload, scans.items), offsetof(struct upload, scans.len),
-     false, false, NULL},
-    {"n", &r_n, false, offsetof(struct upload, n), offsetof(struct upload, has_n), false, false, NULL},
+     false, false, NULL, false, 0},
+    {"n", &r_n, false, offsetof(struct upload, n), offsetof(struct upload, has_n), false, false, NULL, false,
+     0},
     {"tags", &r_tags, false, offsetof(struct upload, tags.items), offsetof(struct upload, tags.len), false,
-     false, NULL},
-    {"extra", &r_file, false, offsetof(struct upload, extra), RT_VALID_NO_OFFSET, false, false, NULL},
+     false, NULL, false, 0},
+    {"extra", &r_file, false, offsetof(struct upload, extra), RT_VALID_NO_OFFSET, false, false, NULL, false,
+     0},
 };
 static const struct rt_valid_model model = {"Upload", sizeof(struct upload), fields, 5};
 

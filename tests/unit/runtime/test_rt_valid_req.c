@@ -78,7 +78,7 @@ static const char *post(const char *content_type, const char *json, bool require
     if (!rt_valid_req_reply_errors(req, &errs)) {
         CHECK(n->tags.len == 0 || n->tags.items != NULL);
         if (present)
-            rt_valid_req_reply_model(req, 200, &note_model, n);
+            rt_valid_req_reply_model(req, "post", 200, &note_model, n);
         else
             rt_req_reply(req, 204, NULL, NULL, 0);
     }
