@@ -3,6 +3,7 @@
  * offset, values by kind (rt_valid.h), scalars to rt_valid_scalar.
  */
 #include "rt_valid_model.h"
+#include "rt_valid_model_internal.h"
 #include "rt_json.h"
 #include "rt_valid_json.h"
 #include "rt_valid_scalar.h"
@@ -13,36 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AT(base, off, type) ((type *)((char *)(base) + (off)))
-#define AT_CONST(base, off, type) ((const type *)((const char *)(base) + (off)))
-
 #define NOT_AN_OBJECT "Input should be a valid dictionary or object to extract fields from"
-
-/* The bytes one array item takes (objects are stored by value in arrays). */
-static size_t item_size(const struct rt_valid_rule *r)
-{
-    switch (r->kind) {
-    case RT_VALID_STRING:
-        return sizeof(const char *);
-    case RT_VALID_INTEGER:
-        return sizeof(int64_t);
-    case RT_VALID_NUMBER:
-        return sizeof(double);
-    case RT_VALID_BOOLEAN:
-        return sizeof(bool);
-    case RT_VALID_OBJECT:
-        return r->model->size;
-    case RT_VALID_ANY:
-        return sizeof(struct json_object *);
-    case RT_VALID_FILE:
-        return sizeof(struct rt_valid_file);
-    case RT_VALID_ARRAY:
-    case RT_VALID_MAP:
-    case RT_VALID_UNION:
-        break;
-    }
-    abort(); /* arrays, maps and unions as items are JSON values: the generator never makes these */
-}
 
 /* --- from JSON --- */
 
@@ -80,12 +52,12 @@ static int convert_object(const struct conv *c, const struct rt_valid_rule *r, s
 static int convert_array(const struct conv *c, const struct rt_valid_rule *r, struct json_object *j,
                          void *dst, size_t *len_dst, const struct rt_valid_loc *loc)
 {
-    size_t n, i, size = item_size(r->items);
+    size_t n, i, size = rt_valid_model_item_size(r->items);
     char *items;
     int rc = 0;
 
     if (len_dst == NULL)
-        abort(); /* arrays are fields, stored with their length, never items (see item_size()) */
+        abort(); /* arrays are fields, with their length, never items (rt_valid_model_item_size()) */
     if (json_object_get_type(j) != json_type_array) {
         rt_valid_error_ref(c->errs, loc, "list_type", "Input should be a valid list", j);
         return -1;
@@ -112,7 +84,7 @@ static int convert_map(const struct conv *c, const struct rt_valid_rule *r, stru
     int rc = 0;
 
     if (len_dst == NULL)
-        abort(); /* maps are fields, stored with their length, never items (see item_size()) */
+        abort(); /* maps are fields, with their length, never items (rt_valid_model_item_size()) */
     if (json_object_get_type(j) != json_type_object) {
         rt_valid_error_ref(c->errs, loc, "dict_type", "Input should be a valid dictionary", j);
         return -1;
@@ -154,6 +126,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         if (r->schema != NULL && !(c->request ? rt_valid_schema_check_request(r->schema, j, c->errs, loc)
                                               : rt_valid_schema_check(r->schema, j, c->errs, loc)))
             return -1;
+        if (r->schema != NULL && c->request)
+            rt_valid_schema_fill_defaults(r->schema, j); /* absent properties take their defaults */
         if (c->arena == NULL)
             j = json_object_get(j); /* the model holds its own reference */
         else if (c->arena->keep != NULL)
@@ -203,6 +177,30 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
     return rc < 0 ? -1 : 0;
 }
 
+const struct rt_valid_field *rt_valid_model_field(const struct rt_valid_model *model, const char *name)
+{
+    for (size_t i = 0; i < model->n_fields; i++) {
+        if (strcmp(model->fields[i].name, name) == 0)
+            return &model->fields[i];
+    }
+    return NULL;
+}
+
+/* additionalProperties: false: every member of @p j no field names is an error (pydantic's extra="forbid").
+ */
+static void forbid_extras(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
+                          const struct rt_valid_loc *loc)
+{
+    json_object_object_foreach(j, key, v)
+    {
+        if (rt_valid_model_field(model, key) == NULL) {
+            struct rt_valid_loc at = {loc, key, 0};
+
+            rt_valid_error_ref(c->errs, &at, "extra_forbidden", "Extra inputs are not permitted", v);
+        }
+    }
+}
+
 static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
                      void *out, const struct rt_valid_loc *loc)
 {
@@ -241,6 +239,8 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
         if (rc == 0 && !is_array && f->aux_offset != RT_VALID_NO_OFFSET)
             *AT(out, f->aux_offset, bool) = true;
     }
+    if (model->closed)
+        forbid_extras(c, model, j, loc);
     return rt_valid_errors_count(c->errs) > before ? -1 : 0;
 }
 
@@ -289,7 +289,7 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
         break;
     case RT_VALID_ARRAY: {
         char *items = *(char **)p;
-        size_t i, size = item_size(r->items);
+        size_t i, size = rt_valid_model_item_size(r->items);
 
         if (len == NULL)
             abort(); /* a field, with its length: as in convert_array() */
@@ -323,11 +323,6 @@ static void value_cleanup(const struct rt_valid_rule *r, void *p, size_t *len, b
     }
 }
 
-static bool has_length(const struct rt_valid_rule *r)
-{
-    return r->kind == RT_VALID_ARRAY || r->kind == RT_VALID_MAP;
-}
-
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
 {
     size_t i;
@@ -338,7 +333,7 @@ void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v)
         const struct rt_valid_field *f = &model->fields[i];
 
         value_cleanup(f->rule, AT(v, f->offset, void),
-                      has_length(f->rule) ? AT(v, f->aux_offset, size_t) : NULL, false);
+                      rt_valid_model_has_length(f->rule) ? AT(v, f->aux_offset, size_t) : NULL, false);
     }
     memset(v, 0, model->size);
 }
@@ -350,7 +345,7 @@ static struct json_object *value_to_json(const struct rt_valid_rule *r, const vo
 static struct json_object *array_to_json(const struct rt_valid_rule *r, const void *items, size_t n)
 {
     struct json_object *arr = json_object_new_array_ext((int)n);
-    size_t i, size = item_size(r->items);
+    size_t i, size = rt_valid_model_item_size(r->items);
 
     for (i = 0; i < n; i++)
         json_object_array_add(arr, value_to_json(r->items, (const char *)items + i * size, true));
@@ -371,22 +366,12 @@ static struct json_object *map_to_json(const struct rt_valid_rule *r, const void
     return obj;
 }
 
-/*
- * A JSON value of a response (takes @p j) without the members its schema
- * declares writeOnly, as write_model() leaves out a model's writeOnly
- * fields; a schema that has none costs one test.
- */
-static struct json_object *write_only_left_out(const struct rt_valid_rule *r, struct json_object *j)
-{
-    return r->schema != NULL ? rt_valid_schema_without_write_only(r->schema, j) : j;
-}
-
 /* @p p points at the stored value (for an object field: at the pointer to it). */
 static struct json_object *value_to_json(const struct rt_valid_rule *r, const void *p, bool by_value)
 {
     switch (r->kind) {
     case RT_VALID_ANY:
-        return write_only_left_out(r, json_object_get(*(struct json_object *const *)p));
+        return rt_valid_model_without_write_only(r, json_object_get(*(struct json_object *const *)p));
     case RT_VALID_STRING: {
         const char *s = *(const char *const *)p;
 
@@ -446,162 +431,4 @@ struct json_object *rt_valid_model_to_json(const struct rt_valid_model *model, c
         json_object_object_add(obj, f->name, value);
     }
     return obj;
-}
-
-/* --- to JSON text --- */
-
-/*
- * The same serialization as rt_valid_model_to_json(), written as text
- * straight into @p out: what answers use, without building a json-c tree.
- * unit.rt_valid_model checks that both give the same bytes.
- */
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
-                             struct rt_json_buf *out);
-static void write_model(const struct rt_valid_model *model, const void *v, bool request,
-                        struct rt_json_buf *out);
-
-static void array_write_json(const struct rt_valid_rule *r, const void *items, size_t n, bool request,
-                             struct rt_json_buf *out)
-{
-    size_t i, size = item_size(r->items);
-
-    rt_json_put_raw(out, "[", 1);
-    for (i = 0; i < n; i++) {
-        if (i > 0)
-            rt_json_put_raw(out, ",", 1);
-        value_write_json(r->items, (const char *)items + i * size, true, request, out);
-    }
-    rt_json_put_raw(out, "]", 1);
-}
-
-static void map_write_json(const struct rt_valid_rule *r, const void *pairs, size_t n, bool request,
-                           struct rt_json_buf *out)
-{
-    size_t i;
-
-    rt_json_put_raw(out, "{", 1);
-    for (i = 0; i < n; i++) {
-        const char *pair = (const char *)pairs + i * r->entry_size;
-
-        if (i > 0)
-            rt_json_put_raw(out, ",", 1);
-        rt_json_put_string(out, *(const char *const *)pair);
-        rt_json_put_raw(out, ":", 1);
-        value_write_json(r->items, pair + r->value_offset, true, request, out);
-    }
-    rt_json_put_raw(out, "}", 1);
-}
-
-/* Whether value_to_json() would give NULL (a string or object left NULL). */
-static bool value_is_null(const struct rt_valid_rule *r, const void *p, bool by_value)
-{
-    const struct rt_valid_model *model;
-
-    if (r->kind == RT_VALID_ANY || r->kind == RT_VALID_STRING)
-        return *(const void *const *)p == NULL;
-    if (r->kind == RT_VALID_UNION)
-        return rt_valid_union_value(r, p, &model) == NULL;
-    return r->kind == RT_VALID_OBJECT && !by_value && *(const void *const *)p == NULL;
-}
-
-static void value_write_json(const struct rt_valid_rule *r, const void *p, bool by_value, bool request,
-                             struct rt_json_buf *out)
-{
-    if (value_is_null(r, p, by_value)) {
-        rt_json_put_null(out);
-        return;
-    }
-    switch (r->kind) {
-    case RT_VALID_ANY:
-        if (request) {
-            rt_json_put_value(out, *(struct json_object *const *)p);
-        } else {
-            struct json_object *sent =
-                write_only_left_out(r, json_object_get(*(struct json_object *const *)p));
-
-            rt_json_put_value(out, sent);
-            json_object_put(sent);
-        }
-        return;
-    case RT_VALID_STRING:
-        rt_json_put_string(out, *(const char *const *)p);
-        return;
-    case RT_VALID_INTEGER:
-        rt_json_put_int(out, *(const int64_t *)p);
-        return;
-    case RT_VALID_NUMBER:
-        rt_json_put_double(out, *(const double *)p);
-        return;
-    case RT_VALID_BOOLEAN:
-        rt_json_put_bool(out, *(const bool *)p);
-        return;
-    case RT_VALID_OBJECT:
-        write_model(r->model, by_value ? p : *(const void *const *)p, request, out);
-        return;
-    case RT_VALID_UNION: {
-        const struct rt_valid_model *model = NULL;
-        const void *v = rt_valid_union_value(r, p, &model);
-
-        write_model(model, v, request, out); /* not NULL: value_is_null() said so */
-        return;
-    }
-    case RT_VALID_ARRAY:
-    case RT_VALID_MAP:
-        break; /* handled by the caller, which knows where the length is */
-    case RT_VALID_FILE:
-        rt_json_put_null(out); /* a file part of a multipart request: no JSON of its own */
-        return;
-    }
-    abort();
-}
-
-/* @p request: a request body (the client's: readOnly fields left out), else a response (writeOnly left out).
- */
-static void write_model(const struct rt_valid_model *model, const void *v, bool request,
-                        struct rt_json_buf *out)
-{
-    bool first = true;
-    size_t i;
-
-    rt_json_put_raw(out, "{", 1);
-    for (i = 0; i < model->n_fields; i++) {
-        const struct rt_valid_field *f = &model->fields[i];
-        const void *p = AT_CONST(v, f->offset, void);
-        bool absent =
-            !has_length(f->rule) && f->aux_offset != RT_VALID_NO_OFFSET && !*AT_CONST(v, f->aux_offset, bool);
-
-        if (request ? f->read_only : f->write_only)
-            continue;
-        if (absent && !f->rule->nullable)
-            continue; /* optional and absent */
-        if (!absent && value_is_null(f->rule, p, false) && !f->rule->nullable && !f->required)
-            continue; /* an optional string, object or JSON value left NULL */
-        if (!first)
-            rt_json_put_raw(out, ",", 1);
-        first = false;
-        rt_json_put_string(out, f->name);
-        rt_json_put_raw(out, ":", 1);
-        if (absent)
-            rt_json_put_null(out);
-        else if (f->rule->kind == RT_VALID_ARRAY)
-            array_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
-                             out);
-        else if (f->rule->kind == RT_VALID_MAP)
-            map_write_json(f->rule, *(const void *const *)p, *AT_CONST(v, f->aux_offset, size_t), request,
-                           out);
-        else
-            value_write_json(f->rule, p, false, request, out);
-    }
-    rt_json_put_raw(out, "}", 1);
-}
-
-void rt_valid_model_write_json(const struct rt_valid_model *model, const void *v, struct rt_json_buf *out)
-{
-    write_model(model, v, false, out);
-}
-
-void rt_valid_model_write_json_request(const struct rt_valid_model *model, const void *v,
-                                       struct rt_json_buf *out)
-{
-    write_model(model, v, true, out);
 }

@@ -35,7 +35,7 @@ static const struct rt_valid_field fields_thing[] = {
      .offset = offsetof(struct thing, name),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1};
+static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1, false};
 static const char *const media_pet[] = {"application/json", "application/xml", NULL};
 static const char *const media_png[] = {"image/png", NULL};
 static const char *const media_json[] = {"application/json", NULL};

@@ -33,7 +33,7 @@ static const struct rt_valid_field fields_thing[] = {
      .offset = offsetof(struct thing, name),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1};
+static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), fields_thing, 1, false};
 static const struct rt_api_client_status responses[] = {{.status = 204}};
 static const struct rt_valid_media media_any[] = {
     {"application/json", RT_VALID_MEDIA_JSON},
