@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 25
-#error "generated/ was made for RT_CODEGEN_ABI 25 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 26
+#error "generated/ was made for RT_CODEGEN_ABI 26 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /* --- JSON Schemas (rt_valid_schema) of the values kept as JSON --- */

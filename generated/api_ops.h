@@ -38,8 +38,8 @@
 #include "rt_req.h"
 #include "rt_valid_auth.h"
 
-#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 25
-#error "generated/ was made for RT_CODEGEN_ABI 25 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
+#if !defined(RT_CODEGEN_ABI) || RT_CODEGEN_ABI != 26
+#error "generated/ was made for RT_CODEGEN_ABI 26 (runtime/valid/rt_valid.h); regenerate it with codegen/gen.py"
 #endif
 
 /** The operations, in spec order. */

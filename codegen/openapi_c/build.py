@@ -6,7 +6,8 @@ import re
 
 from .anchors import resolve_anchors
 from .document import check_document, pointer
-from .jsonschema import check_json_defaults, mark_write_only, needs_schema
+from .jsonschema import needs_schema
+from .reach import check_json_defaults, mark_reach
 from .refs import check_refs, collect_ids
 from .model import Ctx
 from .multipart import has_file_parts  # built where a multipart body uses them
@@ -58,7 +59,7 @@ def build(spec, spec_name, lax=False):
     ctx.auth_schemes = []  # security.Scheme, each scheme an operation uses, once
     build_operations(ctx)
     check_json_defaults(ctx)
-    mark_write_only(ctx)
+    mark_reach(ctx)
     check_verifier_names(ctx)
     info = spec.get("info", {})
     ctx.title_c = c_string(str(info.get("title", "")))

@@ -18,6 +18,7 @@ from .model import Pattern
 from .refs import ref_target
 from .refusals import (DOC_KEYWORDS, INTEGER_FORMATS, INTEGER_TEXT_FORMATS, KEYWORDS, STRING_FORMATS, SpecError,
                        check_format, string_type, with_length_format)
+from .reach import UNWALKED
 from .unions import discriminator_tags
 
 TYPE_BITS = {"null": "RT_VALID_T_NULL", "boolean": "RT_VALID_T_BOOLEAN", "object": "RT_VALID_T_OBJECT",
@@ -127,39 +128,6 @@ def decide(ctx, schema, nested):
     return not rule_can(ctx, schema, t, keys, nested)
 
 
-def check_json_defaults(ctx):
-    """Refuse a model property's default met in a table a request's value reaches (the tables a table built for a
-    schema a request reaches points to; a table is built once, for its first use): nothing fills it in there.
-    Tables only responses reach (a list of the model as a response, say) describe what the server sends, where a
-    default has nothing to do."""
-    todo = [w for w in ctx.table_roots if w in ctx.request_schemas]
-    reached = set()  # as a subschema: a property's own table (a root) is its model's field, whose default is applied
-    while todo:
-        for sub in ctx.table_edges.get(todo.pop(), ()):
-            if sub not in reached:
-                reached.add(sub)
-                todo.append(sub)
-    for where, why in ctx.json_defaults:
-        if where in reached:
-            raise SpecError(why)
-
-
-def mark_write_only(ctx):
-    """ctx.write_only_reach: the tables from which a writeOnly table is reachable (has_write_only), which a
-    response's value is walked through to leave such members out; other tables are not entered."""
-    back = {}
-    for src, subs in ctx.table_edges.items():
-        for sub in subs:
-            back.setdefault(sub, set()).add(src)
-    todo = list(ctx.write_only_tables)
-    ctx.write_only_reach = set(todo)
-    while todo:
-        for src in back.get(todo.pop(), ()):
-            if src not in ctx.write_only_reach:
-                ctx.write_only_reach.add(src)
-                todo.append(src)
-
-
 def tagged_branches(ctx, schema, key, keys, nested):
     """Whether the oneOf/anyOf (key) of schema is a tagged union (unions.py): two or more branches, each an
     object model, nothing beside it but a discriminator, and not an array's items."""
@@ -199,10 +167,16 @@ def rule_can(ctx, schema, t, keys, nested):
         return keys <= KEYWORDS["array"] and not nested and (needs_schema(ctx, items, True) or
                                                              item_storable(ctx, items))
     if t == "object":
-        extra = schema.get("additionalProperties", True) in (True, {})
+        if schema.get("properties") == {}:
+            # tsoa's Record<string, T>: no property, so a map or a JSON value, never an empty struct dropping
+            # every member
+            return is_map(ctx, schema, keys - {"properties"}, nested)
         if "properties" not in schema:
             return is_map(ctx, schema, keys, nested)
         props = schema.get("properties")
+        # absent: extras ignored (pydantic's default); false: a closed model, which refuses them (extra_forbidden);
+        # true or {} beside properties (pydantic's extra="allow") keeps them: a JSON value, as a struct drops them
+        extra = schema.get("additionalProperties") is None or schema["additionalProperties"] is False
         return keys <= KEYWORDS["object"] and extra and isinstance(props, dict) and \
             set(schema.get("required", [])) <= set(props)
     return False
@@ -258,12 +232,13 @@ class Table:
         return name
 
     def c_text(self):
-        members = self.members + ([("has_write_only", "true")] if self.where in self.ctx.write_only_reach else [])
+        members = self.members + ([("has_write_only", "true")] if self.where in self.ctx.write_only_reach else []) \
+            + ([("has_default", "true")] if self.where in self.ctx.default_reach else [])
         body = "".join("    .%s = %s,\n" % m for m in members)
         return "\n".join(self.aux + ["%sconst struct rt_valid_schema %s = {\n%s};"
                                      % ("" if self.exported else "static ", self.name, body)])
 
-    __str__ = c_text  # ctx.schema_defs holds the tables, written once mark_write_only() has run
+    __str__ = c_text  # ctx.schema_defs holds the tables, written once mark_reach() has run
 
 
 def schema_table(ctx, schema, where, export=None, inplace=False):
@@ -273,6 +248,8 @@ def schema_table(ctx, schema, where, export=None, inplace=False):
     stack = ctx.schema_stack
     if stack:
         ctx.table_edges.setdefault(stack[-1][0], set()).add(where)
+        if where.startswith(stack[-1][0] + "/") and where[len(stack[-1][0]) + 1:].split("/")[0] in UNWALKED:
+            ctx.table_unwalked.add((stack[-1][0], where))
     else:
         ctx.table_roots.add(where)
     ends = [i for i, (w, _) in enumerate(stack) if w == where]
@@ -320,8 +297,7 @@ def keywords(ctx, t, schema, where):
     for key in schema:
         if key not in SCHEMA_KEYWORDS and key not in INERT and not key.startswith("x-"):
             raise SpecError("%s/%s: schema keyword %s is not supported" % (where, key, key))
-    # a value kept as JSON is validated as sent and never filled in: body defaults are applied to the properties
-    # of object models only (schemas.py); one a request reaches here is refused below (a response's describes)
+    # a property's default is filled into a request's value (objects(): default_json; rt_valid_schema_fill)
     if schema.get("readOnly") is True:
         # document.py lets it only on a property's schema: rt_valid_schema_check_request() refuses the property
         # from a request's value (422 read_only) and does not require it, as the model reader does a field's
@@ -332,19 +308,6 @@ def keywords(ctx, t, schema, where):
         # response need not have it
         t.add("write_only", "true")
         ctx.write_only_tables.add(where)
-    # (a default null, pydantic's `x: T | None = None`, is what an absent member already reads as)
-    real = real_pointer(where)
-    if schema.get("default") is not None and real in getattr(ctx, "body_defaults", ()) and \
-            real.rsplit("/properties/", 1)[0] in getattr(ctx, "component_models", ()):
-        # a property of an object model (whose defaults are filled in where it is a model), here inside a value
-        # kept as JSON: nothing fills its default in, which matters where a request's value reaches this table
-        # (check_json_defaults); a response's describes.  A default on a schema that is only ever a JSON value
-        # stays JSON Schema's annotation (the suite's default.json)
-        ctx.json_defaults.append((where, "%s/default: a default on a property of %s, an object model whose "
-                                  "defaults are filled in, is never filled in here, where the object is validated "
-                                  "as part of a JSON value a request carries (an array with minItems, a "
-                                  "composition...): the handler would get the body as sent"
-                                  % (real, real.rsplit("/properties/", 1)[0])))
     if "discriminator" in schema:
         discriminator(t, schema, where)
     if "$ref" in schema:
@@ -549,7 +512,8 @@ def objects(ctx, t, schema, where):
                                 ("dependentSchemas", "dependent_schemas", "depschemas")):
         if key in schema:
             props = [(k, pointer(where + "/" + key, k), v) for k, v in schema[key].items()]
-            rows = ["{.name = %s, .schema = %s}" % (c_string(k), t.sub(v, at, key == "dependentSchemas"))
+            rows = ["{.name = %s, .schema = %s%s}" % (c_string(k), t.sub(v, at, key == "dependentSchemas"),
+                                                     prop_default(ctx, t, v, at) if key == "properties" else "")
                     for k, at, v in props]
             t.add(member, t.array(suffix, "struct rt_valid_schema_prop", rows))
             t.add("n_" + member, str(len(rows)))
@@ -570,6 +534,22 @@ def objects(ctx, t, schema, where):
                         ("unevaluatedProperties", "unevaluated_properties")):
         if key in schema:
             t.add(member, t.sub(schema[key], where + "/" + key))
+
+
+def prop_default(ctx, t, prop, at):
+    """", .default_json = ..." for a property whose schema (or the one its $ref names) has a default other than
+    null (absence reads as null already), listing the table in ctx.json_defaults; else ""."""
+    for _ in range(32):
+        if not isinstance(prop, dict) or "default" in prop or not isinstance(prop.get("$ref"), str):
+            break
+        try:
+            prop = ref_target(ctx, ctx.abs_refs.get(at, prop["$ref"]))[0]
+        except SpecError:
+            return ""  # refused where its table is built
+    if not isinstance(prop, dict) or prop.get("default") is None:
+        return ""
+    ctx.json_defaults.append((t.where, at))
+    return ", .default_json = %s" % c_string(json.dumps(prop["default"], ensure_ascii=False, separators=(",", ":")))
 
 
 def discriminator(t, schema, where):

@@ -33,11 +33,13 @@ class Ctx:
         self.body_rules = []      # (exported name, rule) of those bodies' rules
         self.allof_access = {}    # JSON pointer of an allOf branch -> {"readOnly"/"writeOnly": names of its siblings'}
         self.write_only_tables = set()  # JSON pointers of the tables with write_only (jsonschema.py)
-        self.write_only_reach = set()   # ... and of those that reach one (mark_write_only): has_write_only
+        self.write_only_reach = set()   # ... and of those that reach one (reach.mark_reach): has_write_only
         self.schema_stack = []    # (JSON pointer, reached in place) of the tables being built (jsonschema.py)
         self.table_roots = set()  # JSON pointers of the tables built for a value (not as a subschema)
         self.table_edges = {}     # JSON pointer of a table -> those of the tables it points to
-        self.json_defaults = []   # (JSON pointer, refusal) of model defaults met in tables (check_json_defaults)
+        self.json_defaults = []   # (table's JSON pointer, property's) of property defaults in tables (jsonschema.py)
+        self.table_unwalked = set()  # (table, subschema table) edges the defaults' walk does not follow (UNWALKED)
+        self.default_reach = set()   # the tables that reach a property default (mark_reach): has_default
         self.request_schemas = set()  # JSON pointers of the schemas a request reaches (document.py)
         self.needs_busy = set()   # the schemas needs_schema() is deciding (cycles)
         self.ref_busy = set()     # the $ref schemas.ref_rule() is following (cycles)
@@ -122,6 +124,7 @@ class Model:
         self.fields = []
         self.is_http_error = False
         self.where = None           # the JSON pointer of the schema (for messages)
+        self.closed = False         # additionalProperties: false (rt_valid_model.closed)
 
 
 class Response:

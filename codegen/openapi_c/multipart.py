@@ -81,7 +81,8 @@ def multipart_body(ctx, op, rb, at):
     files = file_properties(ctx, target, target_at)
     if not is_object_schema(target) or needs_schema(ctx, text_only(target, files)):
         raise SpecError("%s: a multipart/form-data body must be an object schema with properties, and only the "
-                        "keywords its model enforces (not additionalProperties other than true, minProperties, "
+                        "keywords its model enforces (additionalProperties false or left out: not true or a "
+                        "schema, whose extra fields a model cannot keep; not minProperties, "
                         "composition...): the JSON Schema validator checks JSON bodies only" % schema_at)
     encodings = check_encoding(media.get("encoding") or {}, target, files, where)
     if key is not None and key in ctx.models_by_key:

@@ -247,7 +247,8 @@ def one_media_body(ctx, op, rb, at):
         if not is_object_schema(target) or needs_schema(ctx, target):
             # rt_valid_form fills a model from the fields' text; JSON Schema tables validate JSON values only
             raise SpecError("%s: a form body must be an object schema with properties, and only the keywords "
-                            "its model enforces (not additionalProperties other than true, minProperties, "
+                            "its model enforces (additionalProperties false or left out: not true or a "
+                            "schema, whose extra fields a model cannot keep; not minProperties, "
                             "composition...): the JSON Schema validator checks JSON bodies only" % at)
     else:
         keys = set(target) - DOC_KEYWORDS if isinstance(target, dict) else set()

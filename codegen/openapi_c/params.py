@@ -241,6 +241,7 @@ def param_rule(ctx, p, op, at):
         return build_rule(ctx, schema, name, key or schema_at, inline, for_ops=True), own
     # a component object: its Model keeps the component's name (struct api_<Schema>), as a $ref builds it
     model = model_for(ctx, key, key.rsplit("/", 1)[-1], schema, key)
+    model.closed = own["additionalProperties"] is False  # taken out of schema: the component's, wherever used
     rule = Rule(name)
     rule.kind, rule.model = "RT_VALID_OBJECT", model
     rule.members += [("kind", rule.kind), ("model", "&api_%s__model" % model.c_name)]

@@ -25,7 +25,7 @@ from .unions import union_field, union_rule as union_rule_tagged
 
 def is_object_schema(schema):
     """Whether schema describes an object with properties, i.e. a Model (not a free-form object)."""
-    return isinstance(schema, dict) and "properties" in schema and "$ref" not in schema
+    return isinstance(schema, dict) and schema.get("properties", {}) != {} and "$ref" not in schema
 
 
 def rule_list(ctx, for_ops):
@@ -382,6 +382,7 @@ def model_for(ctx, key, schema_name, schema, where):
                         % (where, c_name, other[0].where, where))
     model = Model(schema_name, c_name, schema.get("description") or schema.get("title"))
     model.where = where
+    model.closed = schema.get("additionalProperties") is False  # extra_forbidden for an undeclared member
     ctx.models_by_key[key] = model
     ctx.models.append(model)
     check_keywords(schema, "object", where)

@@ -105,8 +105,15 @@
  *    null is told from absence both ways (read: set when null was sent;
  *    written: null only when set, an unset field left out).  An older
  *    runtime would send null for every unset nullable field.
+ * 26: struct rt_valid_model.closed (appended): an object schema with
+ *    additionalProperties: false is a model whose readers (JSON, form,
+ *    multipart) answer extra_forbidden for an undeclared member; it was a
+ *    JSON value, which an older runtime would now read leniently; struct
+ *    rt_valid_schema_prop.default_json and struct rt_valid_schema.has_default
+ *    (appended): a property's default inside a request's JSON value is
+ *    filled in (rt_valid_schema_fill_defaults()).
  */
-#define RT_CODEGEN_ABI 25
+#define RT_CODEGEN_ABI 26
 
 /** Marks an unused offset in struct rt_valid_field and struct rt_valid_param. */
 #define RT_VALID_NO_OFFSET ((size_t)-1)
@@ -278,6 +285,9 @@ struct rt_valid_model {
     size_t size;                         /* sizeof the C struct */
     const struct rt_valid_field *fields; /* in spec order, which is also the JSON output order */
     size_t n_fields;
+    /* additionalProperties: false: a member (form field, multipart part) no field names is an
+     * extra_forbidden error, in a request and in a response the client reads alike */
+    bool closed;
 };
 
 /* --- parameters --- */

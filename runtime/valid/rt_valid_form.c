@@ -113,6 +113,27 @@ static void read_field(struct rt_req *req, const struct rt_url_query_pair *pairs
         *(bool *)(out + f->aux_offset) = true;
 }
 
+/* A closed model (additionalProperties: false): a field no property names is extra_forbidden, as in JSON. */
+static void forbid_extras(struct rt_req *req, const struct rt_url_query_pair *pairs, size_t n_pairs,
+                          const struct rt_valid_model *model, struct rt_valid_errors *errs)
+{
+    struct rt_valid_loc root = {NULL, "body", 0};
+
+    for (size_t i = 0; i < n_pairs; i++) {
+        struct rt_valid_loc at = {&root, pairs[i].key, 0};
+        char *text;
+
+        if (rt_valid_model_field(model, pairs[i].key) != NULL)
+            continue;
+        text = rt_req_alloc(req, pairs[i].value_len + 1);
+        rt_valid_error_add(errs, &at, "extra_forbidden", "Extra inputs are not permitted",
+                           rt_url_decode(text, pairs[i].value, pairs[i].value_len, true, NULL) == RT_URL_OK
+                               ? json_object_new_string(text)
+                               : NULL,
+                           NULL);
+    }
+}
+
 int rt_valid_form_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
                        struct rt_valid_errors *errs)
 {
@@ -141,5 +162,7 @@ int rt_valid_form_body(struct rt_req *req, const struct rt_valid_model *model, b
     n_pairs = rt_url_query_pairs(req, text, &pairs); /* the body is NUL-terminated (rt_req_body) */
     for (size_t i = 0; i < model->n_fields; i++)
         read_field(req, pairs, n_pairs, &model->fields[i], out, &arena, errs);
+    if (model->closed)
+        forbid_extras(req, pairs, n_pairs, model, errs);
     return rt_valid_errors_count(errs) == before;
 }

@@ -153,6 +153,8 @@ static int convert(const struct conv *c, const struct rt_valid_rule *r, struct j
         if (r->schema != NULL && !(c->request ? rt_valid_schema_check_request(r->schema, j, c->errs, loc)
                                               : rt_valid_schema_check(r->schema, j, c->errs, loc)))
             return -1;
+        if (r->schema != NULL && c->request)
+            rt_valid_schema_fill_defaults(r->schema, j); /* absent properties take their defaults */
         if (c->arena == NULL)
             j = json_object_get(j); /* the model holds its own reference */
         else if (c->arena->keep != NULL)
@@ -202,6 +204,30 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
     return rc < 0 ? -1 : 0;
 }
 
+const struct rt_valid_field *rt_valid_model_field(const struct rt_valid_model *model, const char *name)
+{
+    for (size_t i = 0; i < model->n_fields; i++) {
+        if (strcmp(model->fields[i].name, name) == 0)
+            return &model->fields[i];
+    }
+    return NULL;
+}
+
+/* additionalProperties: false: every member of @p j no field names is an error (pydantic's extra="forbid").
+ */
+static void forbid_extras(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
+                          const struct rt_valid_loc *loc)
+{
+    json_object_object_foreach(j, key, v)
+    {
+        if (rt_valid_model_field(model, key) == NULL) {
+            struct rt_valid_loc at = {loc, key, 0};
+
+            rt_valid_error_ref(c->errs, &at, "extra_forbidden", "Extra inputs are not permitted", v);
+        }
+    }
+}
+
 static int from_json(const struct conv *c, const struct rt_valid_model *model, struct json_object *j,
                      void *out, const struct rt_valid_loc *loc)
 {
@@ -242,6 +268,8 @@ static int from_json(const struct conv *c, const struct rt_valid_model *model, s
         if (rc >= 0 && f->null_flag && json_object_get_type(v) == json_type_null)
             *AT(out, f->null_offset, bool) = true; /* null, not absence: a PATCH's "clear it" */
     }
+    if (model->closed)
+        forbid_extras(c, model, j, loc);
     return rt_valid_errors_count(c->errs) > before ? -1 : 0;
 }
 

@@ -18,7 +18,8 @@ struct rt_json_buf;
  * Fill @p out (a struct of @p model->size bytes, zeroed first) from the
  * JSON object @p j, validating every field and adding one error to
  * @p errs for each field that fails (a non-object @p j is one
- * model_attributes_type error at @p loc).  Unknown keys are ignored.
+ * model_attributes_type error at @p loc).  Unknown keys are ignored, or
+ * each an extra_forbidden error when @p model is closed.
  * Strings and nested values are malloc'd and JSON values ({} fields) hold
  * a reference of their own; release them with rt_valid_model_cleanup(),
  * also after a failure.  @p j is read as a response (what the generated
@@ -57,6 +58,9 @@ int rt_valid_model_field_default(const struct rt_valid_field *f, void *out,
 
 /** @return the bytes one array item of rule @p r takes (objects are stored by value in arrays). */
 size_t rt_valid_model_item_size(const struct rt_valid_rule *r);
+
+/** @return the field of @p model whose JSON name is @p name, or NULL. */
+const struct rt_valid_field *rt_valid_model_field(const struct rt_valid_model *model, const char *name);
 
 /** Free what rt_valid_model_from_json() allocated in @p v and zero it; NULL is fine; idempotent. */
 void rt_valid_model_cleanup(const struct rt_valid_model *model, void *v);

@@ -268,6 +268,23 @@ static int split(struct rt_req *req, const char *text, size_t len, struct parts 
     return 0;
 }
 
+/* A closed model (additionalProperties: false): a part no property names is extra_forbidden, as in JSON; its
+ * input is the part's text (none for a file part, whose bytes are not text to quote). */
+static void forbid_extras(const struct parts *parts, const struct rt_valid_model *model,
+                          struct rt_valid_errors *errs)
+{
+    struct rt_valid_loc root = {NULL, "body", 0};
+
+    for (size_t i = 0; i < parts->n; i++) {
+        const struct rt_multipart_part *p = &parts->list[i];
+        struct rt_valid_loc at = {&root, p->name, 0};
+
+        if (rt_valid_model_field(model, p->name) == NULL)
+            rt_valid_error_add(errs, &at, "extra_forbidden", "Extra inputs are not permitted",
+                               p->filename == NULL ? text_input(p->data, p->size) : NULL, NULL);
+    }
+}
+
 int rt_valid_multipart_body(struct rt_req *req, const struct rt_valid_model *model, bool required, void *out,
                             struct rt_valid_errors *errs)
 {
@@ -286,5 +303,7 @@ int rt_valid_multipart_body(struct rt_req *req, const struct rt_valid_model *mod
         return 0;
     for (size_t i = 0; i < model->n_fields; i++)
         read_field(req, &parts, &model->fields[i], out, &arena, errs);
+    if (model->closed)
+        forbid_extras(&parts, model, errs);
     return rt_valid_errors_count(errs) == before;
 }

@@ -74,7 +74,8 @@ int rt_valid_req_body_value(struct rt_req *req, const struct rt_valid_schema *sc
         json_object_put(j);
         return 0;
     }
-    req_keep(req, j); /* the handler reads it until the request ends */
+    rt_valid_schema_fill_defaults(schema, j); /* absent properties take their defaults, as in a model */
+    req_keep(req, j);                         /* the handler reads it until the request ends */
     *out = j;
     return 1;
 }

@@ -65,6 +65,9 @@ struct rt_valid_schema_prop {
     const char *name;
     const struct rt_valid_schema *schema; /* properties, dependentSchemas */
     const char *const *required;          /* dependentRequired: NULL-terminated names */
+    /* properties: the default (JSON text) a request's value takes when it leaves the member out
+     * (rt_valid_schema_fill_defaults), or NULL */
+    const char *default_json;
 };
 
 /** patternProperties: one pattern and the schema of the properties it matches. */
@@ -152,6 +155,9 @@ struct rt_valid_schema {
     /* whether this schema or one it reaches has write_only: the responses it describes are walked to leave
      * those members out (set by the generator; false: nothing to leave out, nothing walked) */
     bool has_write_only;
+    /* whether this schema or one it reaches has a property's default_json: a request's value is walked to
+     * fill them in (set by the generator; false: nothing to fill, nothing walked) */
+    bool has_default;
 };
 
 /**
@@ -183,6 +189,15 @@ bool rt_valid_schema_check_request(const struct rt_valid_schema *s, struct json_
  */
 struct json_object *rt_valid_schema_without_write_only(const struct rt_valid_schema *s,
                                                        struct json_object *j);
+
+/**
+ * Fill in, in @p j (a request's value, valid against @p s), the default of
+ * each absent property of @p s (default_json) or of a subschema that
+ * applies (properties, items, $ref, allOf, the anyOf/oneOf branches @p j is
+ * valid against...), at any depth, as FastAPI fills a model's fields in.
+ * A member that was sent is never replaced; a default is not validated.
+ */
+void rt_valid_schema_fill_defaults(const struct rt_valid_schema *s, struct json_object *j);
 
 /* --- for the rt_valid_schema modules --- */
 

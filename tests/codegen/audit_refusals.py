@@ -82,17 +82,22 @@ def item_create_prop(schema, **components):
 
 
 def test_json_value_defaults(tmp, refused, accepted):
-    """A default on a property of an object model is filled in where the model is one (an array of X), and was
-    silently not where the same object is validated as part of a JSON value (an array of X with minItems):
-    refused there when a request reaches it.  A schema that is only ever a JSON value keeps JSON Schema's
-    annotation (test_access_and_default_refusals, the suite's default.json)."""
+    """A default on a property of an object model is filled in where the model is one (an array of X), and where
+    the same object is validated as part of a request's JSON value (an array of X with minItems, a then:
+    rt_valid_schema_fill_defaults); under not/if, which apply a schema as a test, nothing would fill it in:
+    refused there when a request reaches it."""
     x = {"type": "object", "properties": {"k": {"type": "string"}, "n": {"type": "integer", "default": 9}}}
-    refused(tmp, item_create_prop({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/X"}},
-                                  X=x), "a default on a property of #/components/schemas/X, an object model whose "
-            "defaults are filled in, is never filled in here", "#/components/schemas/X/properties/n/default")
+    accepted(tmp, item_create_prop({"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/X"}},
+                                   X=x), "an object model's default inside a JSON value: filled in")
     accepted(tmp, item_create_prop({"type": "object", "if": {"required": ["a"]},
                                     "then": {"properties": {"b": {"type": "integer", "default": 1}}}}),
-             "a default in a schema that is only a JSON value (JSON Schema's annotation)")
+             "a default under then: filled in when the if holds")
+    refused(tmp, item_create_prop({"type": "object", "if": {"properties": {"b": {"type": "integer", "default": 1}}},
+                                   "then": {"required": ["a"]}}), "a default inside a subschema of contains, if, not",
+            "#/components/schemas/ItemCreate/properties/r/if/properties/b/default")
+    refused(tmp, item_create_prop({"type": "array", "minItems": 1, "contains": {"$ref": "#/components/schemas/X"}},
+                                  X=x), "is never filled in where a request's value reaches it",
+            "#/components/schemas/X/properties/n/default")
     accepted(tmp, item_create_prop({"type": "array", "items": {"$ref": "#/components/schemas/X"}}, X=x),
              "an array of object models: their defaults are filled in")
     accepted(tmp, item_create_prop({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}, X=x),

@@ -143,16 +143,23 @@ def test_read_only_values(tmp, gen, read_all, ok):
 
 
 def test_json_defaults(tmp, gen, read_all, ok):
-    """A model's defaults where the model is a JSON value: a response's describe (built); a request's would not be
-    filled in (refused at the default, [] too: the value is as sent); `list[str] = []` is the empty array an absent one already is; a
-    Literal's const with its default is filled in (a JSON-value field), one the const refuses is refused."""
+    """A model's defaults where the model is a JSON value: a response's describe (built); a request's are filled in
+    (the property's row has its default_json, the tables reaching it has_default: rt_valid_schema_fill_defaults),
+    but under not/if/contains... (never walked) refused at the default; `list[str] = []` is the empty array an
+    absent one already is; a Literal's const with its default is filled in (a JSON-value field), one the const
+    refuses is refused."""
     r, _ = built(tmp, gen, read_all, "jd-response", op_spec(response_of(
         "{type: array, items: {$ref: '#/components/schemas/Pet'}}"), "pet"))
     ok(r.returncode == 0, "a model with defaults as a list response builds: " + r.stderr.strip()[-300:])
-    r, _ = built(tmp, gen, read_all, "jd-request", op_spec(body_of(
+    r, files = built(tmp, gen, read_all, "jd-request", op_spec(body_of(
         "{type: array, items: {$ref: '#/components/schemas/Pet'}}", "true"), "pet", "null"))
-    ok(r.returncode != 0 and "#/components/schemas/Pet/properties/kind/default: a default on a property of "
-       "#/components/schemas/Pet" in r.stderr, "... as a request's list it is refused at the default: " + r.stderr)
+    c = files.get("api_models.c", "")
+    ok(r.returncode == 0 and '{.name = "kind", .schema = &schema_' in c and '.default_json = "\\"pet\\""}' in c
+       and c.count(".has_default = true,") >= 3, "... as a request's list it is filled in: " + r.stderr.strip()[-300:])
+    r, _ = built(tmp, gen, read_all, "jd-not", op_spec(body_of(
+        "{type: object, not: {properties: {b: {type: string, default: x}}}}", "true")))
+    ok(r.returncode != 0 and "#/paths/~1u/post/requestBody/content/application~1json/schema/not/properties/b/default: "
+       "a default inside a subschema of contains, if, not" in r.stderr, "a default under not is refused: " + r.stderr)
     r, files = built(tmp, gen, read_all, "jd-model", op_spec(body_of("{$ref: '#/components/schemas/Pet'}"), "pet"))
     h = files.get("api_models.h", "")
     ok(r.returncode == 0 and 'default "pet" when absent' in h and "default []: absent reads as empty" in h and

@@ -62,6 +62,8 @@ def test_multipart(tmp, refused, accepted, mutated, ok):
     refused(tmp, upload_op(extra=lambda s: upload_props(s)["scans"].update(maxItems=2)),
             "maxItems on an array of files is not enforced", SCHEMA + "/properties/scans")
     refused(tmp, upload_op(extra=lambda s: upload_props(s).update(meta={"type": "object", "properties": {}})),
+            "property 'meta' of a form body uses keywords only the JSON Schema validator enforces", SCHEMA)
+    refused(tmp, upload_op(extra=lambda s: upload_props(s).update(meta={"type": "object", "properties": {"a": {}}})),
             "property 'meta' of a form body must be a string", SCHEMA)
     refused(tmp, upload_op(extra=lambda s: upload_props(s)["caption"].update(minItems=1, type="array")),
             "property 'caption' of a form body uses keywords only the JSON Schema validator enforces", SCHEMA)

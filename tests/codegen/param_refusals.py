@@ -80,9 +80,19 @@ def test_param_refusals(tmp, refused, accepted):
             "property 'tags' of a form body must be a string, integer, number, boolean or an array of those (not null)",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
     # readOnly on a form field builds (FormIn's id: refused when sent, by each reader: codegen.fixture_styles)
-    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"].update(additionalProperties=False),
-            "a form body must be an object schema with properties, and only the keywords its model enforces",
+    form_extras(tmp, refused, accepted)
+
+
+def form_extras(tmp, refused, accepted):
+    """additionalProperties false on a form body: a closed model (extra_forbidden); true keeps extras, which a
+    form's model cannot."""
+    refused(tmp, lambda s: s["components"]["schemas"]["FormIn"].update(additionalProperties=True),
+            "a form body must be an object schema with properties, and only the keywords its model enforces "
+            "(additionalProperties false or left out: not true or a schema, whose extra fields a model cannot keep",
             "#/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+    accepted(tmp, lambda s: [o.update(additionalProperties=False) for o in (
+        s["components"]["schemas"]["FormIn"], s["paths"]["/forms/optional"]["post"]["requestBody"]["content"][
+            "application/x-www-form-urlencoded"]["schema"])], "a form body with additionalProperties false")
 
 
 JSONP = "#/paths/~1json-params~1{sel}/get"

@@ -79,7 +79,7 @@ static const struct rt_valid_field fields[] = {
      .offset = offsetof(struct upload, flags.items),
      .aux_offset = offsetof(struct upload, flags.len)},
 };
-static const struct rt_valid_model model = {"Upload", sizeof(struct upload), fields, 5};
+static const struct rt_valid_model model = {"Upload", sizeof(struct upload), fields, 5, false};
 
 /* A file the reader stored: its bytes inside the request's body, its name the field's. */
 static void check_file(const struct rt_req *req, const struct rt_valid_file *f, const char *name)

@@ -72,7 +72,7 @@ static const struct rt_valid_field filter_fields[] = {
      .offset = offsetof(struct filter, age),
      .aux_offset = offsetof(struct filter, has_age)},
 };
-static const struct rt_valid_model filter_model = {"Filter", sizeof(struct filter), filter_fields, 2};
+static const struct rt_valid_model filter_model = {"Filter", sizeof(struct filter), filter_fields, 2, false};
 static const struct rt_valid_rule r_filter = {.kind = RT_VALID_OBJECT, .model = &filter_model};
 
 #define ARRAY(f) .offset = offsetof(struct params, f.items), .len_offset = offsetof(struct params, f.len)
@@ -343,7 +343,7 @@ static void form_body(const char *text)
          .offset = offsetof(struct params, q_empty),
          .aux_offset = offsetof(struct params, has_q)},
     };
-    static const struct rt_valid_model model = {"Form", sizeof(struct params), fields, 3};
+    static const struct rt_valid_model model = {"Form", sizeof(struct params), fields, 3, false};
     const char *headers[] = {"Content-Type", "application/x-www-form-urlencoded", NULL};
     struct rt_req_capture cap = {0};
     struct rt_req *req = rt_req_new_detached(NULL, RT_METHOD_POST, "/f", headers, text, strlen(text), &cap);

@@ -106,7 +106,7 @@ static void test_list_texts(void)
          .offset = offsetof(struct obj, age),
          .aux_offset = offsetof(struct obj, has_age)},
     };
-    static const struct rt_valid_model m = {"Obj", sizeof(struct obj), fields, 2};
+    static const struct rt_valid_model m = {"Obj", sizeof(struct obj), fields, 2, false};
     struct obj o = {.name = "n,1", .age = 4, .has_age = false};
     char *t;
 
@@ -210,7 +210,7 @@ static void test_form(void)
          .offset = offsetof(struct form, ok),
          .aux_offset = offsetof(struct form, has_ok)},
     };
-    static const struct rt_valid_model m = {"Form", sizeof(struct form), fields, 3};
+    static const struct rt_valid_model m = {"Form", sizeof(struct form), fields, 3, false};
     const int64_t ids[] = {3, 4};
     struct form f = {.name = "a b&c", .ids = {2, ids}};
     struct json_object *j = json_tokener_parse("{\"name\":\"x=y\",\"n\":1.5,\"t\":[1,true],\"z\":null}");

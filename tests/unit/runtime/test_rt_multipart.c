@@ -286,7 +286,7 @@ static void test_client_from_json(void)
     static const struct rt_valid_rule file = {.kind = RT_VALID_FILE}, text = {.kind = RT_VALID_STRING};
     static const struct rt_valid_field fields[] = {{.name = "file", .rule = &file},
                                                    {.name = "n", .rule = &text}};
-    static const struct rt_valid_model m = {"M", 0, fields, 2};
+    static const struct rt_valid_model m = {"M", 0, fields, 2, false};
     char path[] = "/tmp/rt_multipart_XXXXXX", boundary[RT_MULTIPART_BOUNDARY_MAX + 1], at[40];
     int fd = mkstemp(path);
     struct json_object *j = json_object_new_object();

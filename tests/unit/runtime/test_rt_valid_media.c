@@ -8,7 +8,9 @@
 
 #include "rt_req.h"
 #include "rt_valid_errors.h"
+#include "rt_valid_form.h"
 #include "rt_valid_media.h"
+#include "rt_valid_req.h"
 
 #include <string.h>
 
@@ -83,9 +85,46 @@ static void test_unsupported(void)
     rt_req_capture_cleanup(&cap);
 }
 
+/* A form body into a closed model (additionalProperties: false): a field no property names is
+ * extra_forbidden with its decoded text, after the fields' own errors; an open model ignores it. */
+static void test_form_closed(void)
+{
+    static const struct rt_valid_rule text = {.kind = RT_VALID_STRING, .max_length = 2};
+    static const struct rt_valid_field fields[] = {
+        {"a", &text, true, 0, RT_VALID_NO_OFFSET, false, false, NULL, false, 0},
+    };
+    static const struct rt_valid_model closed = {"F", sizeof(const char *), fields, 1, true};
+    static const struct rt_valid_model open = {"F", sizeof(const char *), fields, 1, false};
+    const char *headers[] = {"Content-Type", "application/x-www-form-urlencoded", NULL};
+    struct rt_req_capture cap = {0};
+    struct rt_req *req =
+        rt_req_new_detached(NULL, RT_METHOD_POST, "/f", headers, "a=xyz&b=%C3%A9+1", 16, &cap);
+    struct rt_valid_errors errs;
+    const char *out = NULL;
+
+    rt_valid_errors_init(&errs);
+    CHECK(rt_valid_form_body(req, &closed, true, &out, &errs) == 0);
+    CHECK(rt_valid_req_reply_errors(req, &errs));
+    CHECK(cap.status == 422 && cap.body != NULL &&
+          is(cap.body,
+             "{\"detail\":[{\"type\":\"string_too_long\",\"loc\":[\"body\",\"a\"],\"msg\":\"String "
+             "should have at most 2 characters\",\"input\":\"xyz\",\"ctx\":{\"max_length\":2}},{\"type\":"
+             "\"extra_forbidden\",\"loc\":[\"body\",\"b\"],\"msg\":\"Extra inputs are not permitted\","
+             "\"input\":\"\u00e9 1\"}]}"));
+    rt_valid_errors_cleanup(&errs);
+    rt_req_capture_cleanup(&cap);
+    req = rt_req_new_detached(NULL, RT_METHOD_POST, "/f", headers, "a=xy&b=1", 8, &cap);
+    rt_valid_errors_init(&errs);
+    CHECK(rt_valid_form_body(req, &open, true, &out, &errs) == 1 && out != NULL && strcmp(out, "xy") == 0);
+    rt_req_reply(req, 204, NULL, NULL, 0);
+    rt_valid_errors_cleanup(&errs);
+    rt_req_capture_cleanup(&cap);
+}
+
 int main(int argc, char **argv)
 {
-    static const struct test_case cases[] = {{"select", test_select}, {"unsupported", test_unsupported}};
+    static const struct test_case cases[] = {
+        {"select", test_select}, {"unsupported", test_unsupported}, {"form.closed", test_form_closed}};
 
     return test_run(cases, TEST_N(cases), argc, argv);
 }

@@ -55,7 +55,7 @@ static const struct rt_valid_field tag_fields[] = {
      .offset = offsetof(struct tag, name),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model tag_model = {"Tag", sizeof(struct tag), tag_fields, 1};
+static const struct rt_valid_model tag_model = {"Tag", sizeof(struct tag), tag_fields, 1, false};
 
 /* lax, as gen.py --lax makes them: pydantic's conversions (test_model_strict: the default) */
 static const struct rt_valid_rule r_count = {.kind = RT_VALID_INTEGER,
@@ -105,7 +105,7 @@ static const struct rt_valid_field thing_fields[] = {
      .aux_offset = offsetof(struct thing, has_maybe)},
 };
 static const struct rt_valid_model thing_model = {"Thing", sizeof(struct thing), thing_fields,
-                                                  sizeof(thing_fields) / sizeof(thing_fields[0])};
+                                                  sizeof(thing_fields) / sizeof(thing_fields[0]), false};
 
 /* Validate @p json as a Thing at ["body"]; @return the errors as compact JSON (static buffer) or "ok". */
 static const char *validate(const char *json)
@@ -450,7 +450,7 @@ static const struct rt_valid_field strict_fields[] = {
      .offset = offsetof(struct strict, on),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model strict_model = {"Strict", sizeof(struct strict), strict_fields, 2};
+static const struct rt_valid_model strict_model = {"Strict", sizeof(struct strict), strict_fields, 2, false};
 
 static void test_model_strict(void)
 {
@@ -472,8 +472,43 @@ static void test_model_strict(void)
     json_object_put(j);
 }
 
+/* additionalProperties: false (closed): an undeclared member is extra_forbidden at its own loc, in a request
+ * (arena) and in a response the client reads alike; declared ones, and an open model, are as before. */
+static const struct rt_valid_model closed_model = {"Closed", sizeof(struct strict), strict_fields, 2, true};
+
+static void test_model_closed(void)
+{
+    struct json_object *j = json_tokener_parse("{\"n\":1,\"zz\":[2],\"on\":true,\"more\":null}");
+    struct rt_valid_loc body = {NULL, "body", 0};
+    struct test_arena mem = {{NULL}, 0};
+    const struct rt_valid_arena arena = {test_alloc, &mem, NULL};
+    const char *want = "[" ERR("extra_forbidden", "\"zz\"", "Extra inputs are not permitted", "[2]") "}," ERR(
+        "extra_forbidden", "\"more\"", "Extra inputs are not permitted", "null") "}]";
+    struct rt_valid_errors errs;
+    struct strict v;
+
+    rt_valid_errors_init(&errs);
+    CHECK(rt_valid_model_from_json_arena(&closed_model, j, &v, &arena, &errs, &body) < 0);
+    CHECK(same(errors_text(&errs), want));
+    rt_valid_errors_cleanup(&errs);
+    CHECK(rt_valid_model_from_json(&closed_model, j, &v, &errs, &body) < 0); /* a response: the same */
+    CHECK(same(errors_text(&errs), want));
+    rt_valid_model_cleanup(&closed_model, &v);
+    rt_valid_errors_cleanup(&errs);
+    CHECK(rt_valid_model_from_json(&strict_model, j, &v, &errs, &body) == 0 && v.n == 1); /* open: ignored */
+    rt_valid_errors_cleanup(&errs);
+    json_object_put(j);
+    j = json_tokener_parse("{\"n\":2,\"on\":false}");
+    CHECK(rt_valid_model_from_json_arena(&closed_model, j, &v, &arena, &errs, &body) == 0 && v.n == 2);
+    rt_valid_errors_cleanup(&errs);
+    json_object_put(j);
+    while (mem.n > 0)
+        free(mem.blocks[--mem.n]);
+}
+
 int main(void)
 {
+    test_model_closed();
     test_model_integers();
     test_model_strict();
     test_model_numbers_and_booleans();

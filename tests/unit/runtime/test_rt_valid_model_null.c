@@ -29,7 +29,7 @@ static const struct rt_valid_field tag_fields[] = {
      .offset = offsetof(struct tag, name),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model tag_model = {"Tag", sizeof(struct tag), tag_fields, 1};
+static const struct rt_valid_model tag_model = {"Tag", sizeof(struct tag), tag_fields, 1, false};
 static const struct rt_valid_rule r_tag = {.kind = RT_VALID_OBJECT, .model = &tag_model};
 static const struct rt_valid_rule r_any = {.kind = RT_VALID_ANY};
 
@@ -76,7 +76,7 @@ static const struct rt_valid_field patch_fields[] = {
      .aux_offset = PATCH_AT(has_status)},
 };
 static const struct rt_valid_model patch_model = {"Patch", sizeof(struct patch), patch_fields,
-                                                  sizeof(patch_fields) / sizeof(patch_fields[0])};
+                                                  sizeof(patch_fields) / sizeof(patch_fields[0]), false};
 
 static struct patch patch_read(const char *text)
 {
@@ -172,7 +172,7 @@ static const struct rt_valid_field echo_fields[] = {
      .offset = offsetof(struct echo, maybe),
      .aux_offset = RT_VALID_NO_OFFSET},
 };
-static const struct rt_valid_model echo_model = {"Echo", sizeof(struct echo), echo_fields, 4};
+static const struct rt_valid_model echo_model = {"Echo", sizeof(struct echo), echo_fields, 4, false};
 
 static int echo_bug(const struct echo *e, const char *model, const char *field, bool item)
 {

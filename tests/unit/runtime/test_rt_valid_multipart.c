@@ -51,7 +51,10 @@ static const struct rt_valid_field fields[] = {
     {"extra", &r_file, false, offsetof(struct upload, extra), RT_VALID_NO_OFFSET, false, false, NULL, false,
      0},
 };
-static const struct rt_valid_model model = {"Upload", sizeof(struct upload), fields, 5};
+static const struct rt_valid_model model = {"Upload", sizeof(struct upload), fields, 5, false};
+/* additionalProperties: false: a part no property names is extra_forbidden */
+static const struct rt_valid_model closed_model = {"Upload", sizeof(struct upload), fields, 5, true};
+static const struct rt_valid_model *reading = &model;
 
 static struct rt_req_capture cap;
 static struct upload got;
@@ -74,7 +77,7 @@ static int read_body(const char *content_type, const char *body, size_t len,
     req = rt_req_new_detached(NULL, RT_METHOD_POST, "/u", headers, body, len, &cap);
     u = rt_req_alloc(req, sizeof(*u));
     rt_valid_errors_init(&errs);
-    rc = rt_valid_multipart_body(req, &model, true, u, &errs);
+    rc = rt_valid_multipart_body(req, reading, true, u, &errs);
     got = *u; /* its pointers: valid until the request is answered, below */
     if (!rt_valid_req_reply_errors(req, &errs)) {
         CHECK(check == NULL || check(req));
@@ -185,6 +188,27 @@ static void test_body_errors(void)
     CHECK(cap.body != NULL && strstr(cap.body, "\"ctx\":{\"error\":\"the closing delimiter") != NULL);
 }
 
+/* A closed model: each undeclared part (a text field, a file) is extra_forbidden, after the fields' errors.
+ */
+static void test_closed(void)
+{
+    reading = &closed_model;
+    CHECK(read_body(CT,
+                    BODY("--XyZ\r\nContent-Disposition: form-data; name=zz\r\n\r\nhey\r\n--XyZ\r\n"
+                         "Content-Disposition: form-data; name=file; filename=a\r\n\r\n1\r\n--XyZ\r\n"
+                         "Content-Disposition: form-data; name=n\r\n\r\n10\r\n--XyZ\r\n"
+                         "Content-Disposition: form-data; name=up; filename=u\r\n\r\n2\r\n--XyZ--"),
+                    NULL) == 0);
+    CHECK(strcmp(errors_text(),
+                 "body.n:less_than_equal\nbody.zz:extra_forbidden\nbody.up:extra_forbidden\n") == 0);
+    CHECK(cap.body != NULL &&
+          strstr(cap.body, "\"msg\":\"Extra inputs are not permitted\",\"input\":\"hey\"") != NULL);
+    CHECK(read_body(
+              CT, BODY("--XyZ\r\nContent-Disposition: form-data; name=file; filename=a\r\n\r\n1\r\n--XyZ--"),
+              NULL) == 1);
+    reading = &model;
+}
+
 static bool client_values_ok(const struct rt_req *req)
 {
     (void)req;
@@ -226,6 +250,7 @@ int main(int argc, char **argv)
         {"model.valid", test_valid},
         {"model.field_errors", test_field_errors},
         {"model.body_errors", test_body_errors},
+        {"model.closed", test_closed},
         {"client.model", test_client_model},
     };
     int rc = test_run(cases, TEST_N(cases), argc, argv);

@@ -154,7 +154,7 @@ static const struct rt_valid_field filter_fields[] = {
      .offset = offsetof(struct filter, age),
      .aux_offset = offsetof(struct filter, has_age)},
 };
-static const struct rt_valid_model filter_model = {"Filter", sizeof(struct filter), filter_fields, 2};
+static const struct rt_valid_model filter_model = {"Filter", sizeof(struct filter), filter_fields, 2, false};
 static const struct rt_valid_rule r_filter = {.kind = RT_VALID_OBJECT, .model = &filter_model};
 
 struct sparams {

@@ -54,7 +54,7 @@ static const struct rt_valid_field note_fields[] = {
      .offset = offsetof(struct note, tags.items),
      .aux_offset = offsetof(struct note, tags.len)},
 };
-static const struct rt_valid_model note_model = {"Note", sizeof(struct note), note_fields, 3};
+static const struct rt_valid_model note_model = {"Note", sizeof(struct note), note_fields, 3, false};
 
 /*
  * POST @p json (with @p content_type) through rt_valid_req_body(), then

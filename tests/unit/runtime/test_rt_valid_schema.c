@@ -172,8 +172,48 @@ static void test_unevaluated(void)
                "(schema false)\",\"input\":2}]"));
 }
 
+/* Defaults filled into a request's value: an absent property's, at any depth (an array's items, a $ref, the
+ * oneOf branch the value is valid against), never over a sent member; a table without has_default is not
+ * entered. */
+static const struct rt_valid_schema s_str = {.types = RT_VALID_T_STRING};
+static const struct rt_valid_schema_prop pet_props[] = {
+    {.name = "name", .schema = &s_str},
+    {.name = "kind", .schema = &s_str, .default_json = "\"pet\""},
+    {.name = "n", .schema = &s_int, .default_json = "3"},
+};
+static const struct rt_valid_schema s_pet = {
+    .types = RT_VALID_T_OBJECT, .properties = pet_props, .n_properties = 3, .has_default = true};
+static const struct rt_valid_schema s_pet_ref = {.ref = &s_pet, .has_default = true};
+static const struct rt_valid_schema s_pets = {
+    .types = RT_VALID_T_ARRAY, .items = &s_pet_ref, .has_default = true};
+static const struct rt_valid_schema s_unmarked = {.types = RT_VALID_T_ARRAY, .items = &s_pet_ref};
+static const struct rt_valid_schema *const pet_or_int[] = {&s_int, &s_pet};
+static const struct rt_valid_schema s_pet_or_int = {.one_of = {pet_or_int, 2}, .has_default = true};
+
+static const char *filled(const struct rt_valid_schema *s, const char *json)
+{
+    static char out[256];
+    struct json_object *j = rt_valid_json_value(json);
+
+    CHECK(rt_valid_schema_check_request(s, j, NULL, NULL));
+    rt_valid_schema_fill_defaults(s, j);
+    snprintf(out, sizeof(out), "%s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+    json_object_put(j);
+    return out;
+}
+
+static void test_fill_defaults(void)
+{
+    CHECK(same(filled(&s_pets, "[{\"name\":\"a\"},{\"kind\":\"dog\",\"n\":0}]"),
+               "[{\"name\":\"a\",\"kind\":\"pet\",\"n\":3},{\"kind\":\"dog\",\"n\":0}]"));
+    CHECK(same(filled(&s_pet_or_int, "{}"), "{\"kind\":\"pet\",\"n\":3}"));
+    CHECK(same(filled(&s_pet_or_int, "7"), "7"));
+    CHECK(same(filled(&s_unmarked, "[{}]"), "[{}]")); /* has_default false: not entered */
+}
+
 int main(void)
 {
+    test_fill_defaults();
     test_values();
     test_objects_and_arrays();
     test_composition();
